@@ -1,0 +1,271 @@
+/**
+ * The content contract (CONTRACT.md section 1) as zod schemas. This one module is
+ * used by Astro's content collections, the CLI scripts and the vetting check, so
+ * a pull-request check and the build can never disagree about what is valid.
+ */
+import { z } from 'zod';
+import { CURRENCIES } from '../currency.ts';
+import { toMinorUnits } from '../money.ts';
+
+// ---------------------------------------------------------------- small pieces
+
+export const HANDLE_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+export const handle = z
+  .string()
+  .min(3, 'must be 3 to 30 characters')
+  .max(30, 'must be 3 to 30 characters')
+  .regex(HANDLE_PATTERN, 'must be lowercase letters, digits and inner hyphens (e.g. "jane-cooks")');
+
+export const slug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(SLUG_PATTERN, 'must be lowercase letters, digits and inner hyphens');
+
+export const productId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'must be letters, digits, "-" or "_" (e.g. an ASIN)');
+
+export const httpsUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', 'must be an https:// URL');
+
+/** An https URL, or a path under the site's public folder (e.g. "/images/x.svg"). */
+export const imageRef = z
+  .string()
+  .refine(
+    (value) =>
+      (URL.canParse(value) && new URL(value).protocol === 'https:') ||
+      /^\/(?!\/)[A-Za-z0-9._~\/-]+$/.test(value),
+    'must be an https:// URL or a path under the site\'s public folder starting with "/"',
+  );
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A calendar day, normalised to "YYYY-MM-DD". YAML 1.1 parsers (Astro's) turn an
+ * unquoted date into a Date while YAML 1.2 ones (our scripts') keep the string.
+ */
+export const isoDay = z.union([z.string(), z.date()]).transform((value, ctx) => {
+  const text = value instanceof Date ? dayOf(value) : value;
+  const match = text === null ? null : ISO_DAY.exec(text);
+  if (!match || text === null || dayOf(new Date(`${text}T00:00:00Z`)) !== text) {
+    ctx.addIssue({ code: 'custom', message: 'must be a date written YYYY-MM-DD' });
+    return z.NEVER;
+  }
+  return text;
+});
+
+function dayOf(date: Date): string | null {
+  return Number.isNaN(date.getTime()) ? null : date.toISOString().slice(0, 10);
+}
+
+export const currency = z.enum(CURRENCIES, {
+  error: `must be a supported ISO 4217 code (${CURRENCIES.join(', ')})`,
+});
+
+/** Basis points: 100 bps = 1%. */
+export const bps = z.int().min(0).max(10_000, 'must be between 0 and 10000 basis points');
+
+export const status = z.enum(['applied', 'approved', 'suspended', 'rejected']);
+export type Status = z.infer<typeof status>;
+
+export const platform = z.enum([
+  'instagram',
+  'tiktok',
+  'youtube',
+  'x',
+  'threads',
+  'pinterest',
+  'facebook',
+  'twitch',
+  'snapchat',
+  'blog',
+  'newsletter',
+  'podcast',
+]);
+
+// ---------------------------------------------------------------- influencer
+
+export const social = z.strictObject({
+  /** Where the audience is. */
+  platform,
+  /** Link to the profile (https). */
+  url: httpsUrl,
+  /** Followers or subscribers today. */
+  followers: z.int().min(0),
+  /** Average interactions per post divided by followers, 0..1 (e.g. 0.035). */
+  engagement_rate: z.number().min(0).max(1).optional(),
+  /** Posts published in the last 90 days. */
+  posts_last_90_days: z.int().min(0).optional(),
+});
+
+export const listItem = z.strictObject({
+  /** Product id, the file name under content/products/ without ".yaml". */
+  product: productId,
+  /** Why you recommend it, shown on the card (keep it honest and short). */
+  note: z.string().max(500).optional(),
+});
+
+export const list = z.strictObject({
+  /** URL part of the list page: /shop/<handle>/<slug>/. */
+  slug,
+  /** Heading of the list. */
+  title: z.string().min(1).max(100),
+  /** One or two sentences under the heading. */
+  description: z.string().max(500).optional(),
+  /** The products in this list, in display order. */
+  items: z.array(listItem).min(1, 'must have at least one item'),
+});
+
+export const influencer = z.strictObject({
+  /** Your handle: the file name and the /shop/<handle>/ URL. */
+  handle,
+  /** Display name. */
+  name: z.string().min(1).max(80),
+  /** A short bio, at most 280 characters. */
+  bio: z.string().max(280, 'must be at most 280 characters'),
+  /** Avatar image: https URL or a path under the site's public folder. */
+  avatar: imageRef,
+  /** applied | approved | suspended | rejected; applicants always write "applied". */
+  status,
+  /** Day you applied, YYYY-MM-DD. */
+  applied_on: isoDay,
+  /** Your affiliate tracking id at the retailer (e.g. an Amazon Associates tag "jane-20"). */
+  tracking_id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, 'must be 3 to 64 letters, digits, "-" or "_"'),
+  /** Your social profiles. */
+  socials: z.array(social).min(1, 'must list at least one profile'),
+  /** Category ids you cover (see content/program.yaml). */
+  categories: z.array(slug).min(1, 'must name at least one category'),
+  /** Handles this storefront used before a rename; their old links keep working by redirect. */
+  previous_handles: z.array(handle).default([]),
+  /** Product ids shown at the top of your storefront. */
+  featured: z.array(productId).max(12).default([]),
+  /** Your product lists. */
+  lists: z.array(list).default([]),
+});
+export type Influencer = z.output<typeof influencer>;
+
+// ---------------------------------------------------------------- product
+
+export const product = z
+  .strictObject({
+    /** Product id: the file name without ".yaml" (for Amazon, the ASIN). */
+    id: productId,
+    /** Retailer id from content/retailers.yaml. */
+    retailer: slug,
+    /** Product title as the retailer shows it. */
+    title: z.string().min(1).max(200),
+    /** Brand name. */
+    brand: z.string().min(1).max(80),
+    /** Category id from content/program.yaml. */
+    category: slug,
+    /** Product page at the retailer (https, on one of the retailer's hosts). */
+    url: httpsUrl,
+    /** Image: https URL or a path under the site's public folder. */
+    image: imageRef,
+    /** Price in major units as shown at the retailer, e.g. 24.99. */
+    price: z.union([z.number(), z.string()]),
+    /** ISO 4217 currency of the price. */
+    currency,
+    /** Day the price was checked, YYYY-MM-DD; shown as "as of". */
+    price_checked_at: isoDay,
+    /** Eligible for Prime shipping. */
+    prime: z.boolean(),
+    /** Average star rating, 0 to 5. */
+    rating: z.number().min(0).max(5).optional(),
+    /** Number of reviews. */
+    reviews: z.int().min(0).optional(),
+    /** False hides the product from storefronts and tracked links. */
+    available: z.boolean().default(true),
+  })
+  .transform((value, ctx) => {
+    const converted = toMinorUnits(value.price, value.currency);
+    if (!converted.ok) {
+      ctx.addIssue({ code: 'custom', path: ['price'], message: converted.message });
+      return z.NEVER;
+    }
+    const { price: _price, ...rest } = value;
+    return { ...rest, price_minor: converted.minor };
+  });
+export type Product = z.output<typeof product>;
+
+// ---------------------------------------------------------------- retailers
+
+export const retailer = z.strictObject({
+  /** Retailer id used by products and rate tables. */
+  id: slug,
+  /** Display name. */
+  name: z.string().min(1),
+  /** Hosts product URLs may point at (exact host names). */
+  hosts: z.array(z.string().regex(/^[a-z0-9.-]+$/, 'must be a lowercase host name')).min(1),
+  /** Query parameter that carries the influencer's tracking id (Amazon: "tag"). */
+  tag_param: z.string().regex(/^[A-Za-z0-9_]+$/),
+  /** Query parameter that carries the click id (Amazon: "ascsubtag"). */
+  subtag_param: z.string().regex(/^[A-Za-z0-9_]+$/),
+  /** Currency the retailer sells and pays in. */
+  currency,
+  /** Affiliate disclosure shown on every page with this retailer's links. */
+  disclosure: z.string().trim().min(20, 'must be a real disclosure sentence (at least 20 characters)'),
+});
+export type Retailer = z.output<typeof retailer>;
+
+export const retailersFile = z.strictObject({
+  /** Every retailer of the program. */
+  retailers: z.array(retailer).min(1),
+});
+
+// ---------------------------------------------------------------- commission rates
+
+export const rateTable = z.strictObject({
+  /** First day (UTC) this table applies to orders placed on or after it. */
+  effective_from: isoDay,
+  /** Rate for categories not listed below. */
+  default_bps: bps,
+  /** Category id -> rate in basis points. */
+  rates: z.record(slug, bps).default({}),
+});
+export type RateTable = z.output<typeof rateTable>;
+
+export const commissionRatesFile = z.strictObject({
+  /** Retailer id -> its dated rate tables. */
+  retailers: z.record(slug, z.array(rateTable).min(1)),
+});
+
+// ---------------------------------------------------------------- program
+
+export const category = z.strictObject({
+  /** Category id used by products, influencers and rate tables. */
+  id: slug,
+  /** Display name. */
+  name: z.string().min(1),
+});
+
+export const programFile = z.strictObject({
+  /** Public name and base URL of the site (used for canonical links and the sitemap). */
+  site: z.strictObject({ name: z.string().min(1), url: httpsUrl.or(z.string().regex(/^http:\/\/localhost(:\d+)?$/)) }),
+  /** Hours between a click and an order for the click to count. */
+  attribution_window_hours: z.int().min(1).max(24 * 90).default(24),
+  /** When balances are paid. */
+  payout: z.strictObject({
+    /** Smallest balance paid out, in minor units of the program currency. */
+    threshold_minor: z.int().min(0),
+    /** Days earnings wait after the period before they are payable (return window). */
+    hold_days: z.int().min(0).max(365),
+    /** Currency of payouts. */
+    currency,
+  }),
+  /** Handles nobody may take. */
+  reserved_handles: z.array(z.string()).default([]),
+  /** GitHub logins of program admins (may approve, suspend, reject). */
+  admins: z.array(z.string().min(1)).min(1),
+  /** The product categories of the program. */
+  categories: z.array(category).min(1),
+});
+export type Program = z.output<typeof programFile>;

@@ -1,0 +1,203 @@
+/**
+ * Validates a whole program of content at once: each file against its schema,
+ * then the rules that span files. Pure: takes parsed documents, returns the
+ * typed content or every error as `file: field: message`.
+ */
+import type { z } from 'zod';
+import {
+  commissionRatesFile,
+  influencer,
+  product,
+  programFile,
+  retailersFile,
+  type Influencer,
+  type Product,
+  type Program,
+  type RateTable,
+  type Retailer,
+} from './schema.ts';
+
+/** Handles that would shadow a route of the site or worker. */
+export const ROUTE_HANDLES = [
+  'admin', 'api', 'apply', 'assets', 'dashboard', 'go', 'healthz', 'login', 'logout',
+  'shop', 'sitemap', 'static', 'webhooks', 'www', '404', '_astro',
+];
+
+export interface ContentError {
+  file: string;
+  field: string;
+  message: string;
+}
+
+export function formatError(error: ContentError): string {
+  return `${error.file}: ${error.field}: ${error.message}`;
+}
+
+/** One file as read from disk: parsed data, or where its YAML broke. */
+export type SourceFile =
+  | { path: string; data: unknown }
+  | { path: string; syntaxError: { line: number; column: number; message: string } };
+
+export interface ContentSources {
+  program: SourceFile;
+  retailers: SourceFile;
+  rates: SourceFile;
+  influencers: SourceFile[];
+  products: SourceFile[];
+}
+
+export interface Content {
+  program: Program;
+  retailers: Retailer[];
+  rates: Record<string, RateTable[]>;
+  influencers: Influencer[];
+  products: Product[];
+}
+
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(file)';
+}
+
+/** The file name without folder and ".yaml"/".yml". */
+export function baseName(path: string): string {
+  return path.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+}
+
+export function validateContent(sources: ContentSources): { content: Content | null; errors: ContentError[] } {
+  const errors: ContentError[] = [];
+  const push = (file: string, field: string, message: string) => errors.push({ file, field, message });
+
+  function parse<S extends z.ZodType>(schema: S, source: SourceFile): z.output<S> | null {
+    if ('syntaxError' in source) {
+      const { line, column, message } = source.syntaxError;
+      push(source.path, `line ${line}, column ${column}`, `YAML syntax error: ${message}`);
+      return null;
+    }
+    const result = schema.safeParse(source.data, { reportInput: true });
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) push(source.path, fieldPath([...issue.path, key]), 'unknown key');
+      } else {
+        push(source.path, fieldPath(issue.path), describe(issue));
+      }
+    }
+    return null;
+  }
+
+  const program = parse(programFile, sources.program);
+  const retailers = parse(retailersFile, sources.retailers)?.retailers ?? null;
+  const rates = parse(commissionRatesFile, sources.rates)?.retailers ?? null;
+  const influencers = sources.influencers.map((s) => ({ path: s.path, value: parse(influencer, s) }));
+  const products = sources.products.map((s) => ({ path: s.path, value: parse(product, s) }));
+
+  const categoryIds = new Set(program?.categories.map((c) => c.id));
+  const retailerById = new Map(retailers?.map((r) => [r.id, r]));
+  const productById = new Map<string, Product>();
+
+  // Retailers: unique ids, and every one has a rate table.
+  retailers?.forEach((r, i) => {
+    if (retailers.findIndex((o) => o.id === r.id) !== i)
+      push(sources.retailers.path, `retailers[${i}].id`, `duplicate retailer id "${r.id}"`);
+  });
+
+  if (rates && retailers) {
+    for (const r of retailers)
+      if (!rates[r.id]) push(sources.rates.path, 'retailers', `no rate table for retailer "${r.id}"`);
+    for (const [retailerId, tables] of Object.entries(rates)) {
+      if (!retailerById.has(retailerId))
+        push(sources.rates.path, `retailers.${retailerId}`, `unknown retailer "${retailerId}"`);
+      const seen = new Set<string>();
+      tables.forEach((table, t) => {
+        if (seen.has(table.effective_from))
+          push(sources.rates.path, `retailers.${retailerId}[${t}].effective_from`, `two tables start on ${table.effective_from}`);
+        seen.add(table.effective_from);
+        for (const cat of Object.keys(table.rates))
+          if (program && !categoryIds.has(cat))
+            push(sources.rates.path, `retailers.${retailerId}[${t}].rates.${cat}`, `unknown category "${cat}"`);
+      });
+    }
+  }
+
+  // Products.
+  for (const { path, value } of products) {
+    if (!value) continue;
+    if (value.id !== baseName(path)) push(path, 'id', `must equal the file name "${baseName(path)}"`);
+    if (productById.has(value.id)) push(path, 'id', `duplicate product id "${value.id}"`);
+    productById.set(value.id, value);
+    if (program && !categoryIds.has(value.category))
+      push(path, 'category', `unknown category "${value.category}" (see content/program.yaml)`);
+    const retailer = retailerById.get(value.retailer);
+    if (!retailer) {
+      if (retailers) push(path, 'retailer', `unknown retailer "${value.retailer}"`);
+      continue;
+    }
+    const host = new URL(value.url).hostname;
+    if (!retailer.hosts.includes(host))
+      push(path, 'url', `host "${host}" is not allowed for retailer "${retailer.id}" (allowed: ${retailer.hosts.join(', ')})`);
+    if (value.currency !== retailer.currency)
+      push(path, 'currency', `must be ${retailer.currency}, the currency of retailer "${retailer.id}"`);
+  }
+
+  // Influencers.
+  const reserved = new Set([...ROUTE_HANDLES, ...(program?.reserved_handles ?? [])].map((h) => h.toLowerCase()));
+  const byTracking = new Map<string, string>();
+  for (const { path, value } of influencers) {
+    if (!value) continue;
+    if (value.handle !== baseName(path)) push(path, 'handle', `must equal the file name "${baseName(path)}"`);
+    if (reserved.has(value.handle)) push(path, 'handle', `"${value.handle}" is reserved`);
+    const trackingKey = value.tracking_id.toLowerCase();
+    const other = byTracking.get(trackingKey);
+    if (other) push(path, 'tracking_id', `"${value.tracking_id}" is already used by ${other}`);
+    else byTracking.set(trackingKey, path);
+    value.categories.forEach((cat, i) => {
+      if (program && !categoryIds.has(cat)) push(path, `categories[${i}]`, `unknown category "${cat}"`);
+    });
+    value.featured.forEach((id, i) => {
+      if (!productById.has(id)) push(path, `featured[${i}]`, `unknown product "${id}"`);
+    });
+    const slugs = new Set<string>();
+    value.lists.forEach((l, i) => {
+      if (slugs.has(l.slug)) push(path, `lists[${i}].slug`, `duplicate list slug "${l.slug}"`);
+      slugs.add(l.slug);
+      l.items.forEach((item, j) => {
+        if (!productById.has(item.product))
+          push(path, `lists[${i}].items[${j}].product`, `unknown product "${item.product}"`);
+      });
+    });
+  }
+
+  if (errors.length > 0 || !program || !retailers || !rates) return { content: null, errors };
+  return {
+    content: {
+      program,
+      retailers,
+      rates,
+      influencers: influencers.flatMap((i) => (i.value ? [i.value] : [])),
+      products: products.flatMap((p) => (p.value ? [p.value] : [])),
+    },
+    errors,
+  };
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (issue.code === 'invalid_type') return `must be ${article(issue.expected)}, got ${typeName(issue.input)}`;
+  return issue.message;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -1,0 +1,39 @@
+/**
+ * Content collections read the YAML in content/ with the same schemas the CLI
+ * scripts use; cross-file rules run in the content gate before the build starts.
+ */
+import { defineCollection } from 'astro:content';
+import { glob, file } from 'astro/loaders';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { influencer, product, retailer, category } from '../domain/content/schema.ts';
+
+const root = process.env.CONTENT_DIR ?? 'content';
+
+const influencers = defineCollection({
+  loader: glob({ pattern: '*.{yaml,yml}', base: `${root}/influencers` }),
+  schema: influencer,
+});
+
+const products = defineCollection({
+  loader: glob({ pattern: '*.{yaml,yml}', base: `${root}/products` }),
+  schema: product,
+});
+
+const retailers = defineCollection({
+  loader: file(`${root}/retailers.yaml`, { parser: (text) => parseList(text, 'retailers') }),
+  schema: retailer,
+});
+
+const categories = defineCollection({
+  loader: file(`${root}/program.yaml`, { parser: (text) => parseList(text, 'categories') }),
+  schema: category,
+});
+
+/** The array under `key` of a validated YAML file (the content gate checked its shape). */
+function parseList(text: string, key: string): Record<string, unknown>[] {
+  const doc = z.record(z.string(), z.unknown()).parse(parse(text));
+  return z.array(z.record(z.string(), z.unknown())).parse(doc[key]);
+}
+
+export const collections = { influencers, products, retailers, categories };

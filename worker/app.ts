@@ -1,0 +1,23 @@
+/**
+ * The Hono app: one sub-app per feature. Anything it does not route goes to
+ * `fallback` (Astro's handler in production: static pages and on-demand pages).
+ */
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from './env.ts';
+import { health } from './health/routes.ts';
+
+export type Fallback = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
+
+export function createApp(fallback: Fallback) {
+  const app = new Hono<AppEnv>();
+  app.route('/healthz', health);
+
+  app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    console.error(JSON.stringify({ event: 'worker.unhandled_error', path: new URL(c.req.url).pathname, error: String(error) }));
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,9 @@
+import { createApp, type Fallback } from './app.ts';
+
+/** The Worker's handlers, around whatever serves the routes the Hono app does not own. */
+export function createWorker(fallback: Fallback) {
+  const app = createApp(fallback);
+  return {
+    fetch: app.fetch,
+  } satisfies ExportedHandler<Env>;
+}
