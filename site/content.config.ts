@@ -6,7 +6,7 @@ import { defineCollection } from 'astro:content';
 import { glob, file } from 'astro/loaders';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { influencer, product, retailer, category } from '../domain/content/schema.ts';
+import { influencer, product, retailer, category, programFile } from '../domain/content/schema.ts';
 
 const root = process.env.CONTENT_DIR ?? 'content';
 
@@ -30,10 +30,24 @@ const categories = defineCollection({
   schema: category,
 });
 
-/** The array under `key` of a validated YAML file (the content gate checked its shape). */
-function parseList(text: string, key: string): Record<string, unknown>[] {
-  const doc = z.record(z.string(), z.unknown()).parse(parse(text));
-  return z.array(z.record(z.string(), z.unknown())).parse(doc[key]);
+/** program.yaml's `site` block (public name and URL) as a one-entry collection. */
+const site = defineCollection({
+  loader: file(`${root}/program.yaml`, { parser: (text) => [{ ...parseMap(text, 'site'), id: 'site' }] }),
+  schema: programFile.shape.site.extend({ id: z.literal('site') }),
+});
+
+function parseDoc(text: string): Record<string, unknown> {
+  return z.record(z.string(), z.unknown()).parse(parse(text));
 }
 
-export const collections = { influencers, products, retailers, categories };
+/** The array under `key` of a validated YAML file (the content gate checked its shape). */
+function parseList(text: string, key: string): Record<string, unknown>[] {
+  return z.array(z.record(z.string(), z.unknown())).parse(parseDoc(text)[key]);
+}
+
+/** The mapping under `key` of a validated YAML file. */
+function parseMap(text: string, key: string): Record<string, unknown> {
+  return z.record(z.string(), z.unknown()).parse(parseDoc(text)[key]);
+}
+
+export const collections = { influencers, products, retailers, categories, site };

@@ -6,17 +6,22 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
 import { health } from './health/routes.ts';
+import { links } from './links/routes.ts';
 
 export type Fallback = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
 
 export function createApp(fallback: Fallback) {
-  const app = new Hono<AppEnv>();
+  // strict: false so "/go/h/p/" and "/go/h/p" are the same link.
+  const app = new Hono<AppEnv>({ strict: false });
   app.route('/healthz', health);
+  app.route('/go', links);
 
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
-    console.error(JSON.stringify({ event: 'worker.unhandled_error', path: new URL(c.req.url).pathname, error: String(error) }));
+    console.error(
+      JSON.stringify({ event: 'worker.unhandled_error', path: new URL(c.req.url).pathname, error: String(error) }),
+    );
     return c.json({ error: 'internal error' }, 500);
   });
   return app;

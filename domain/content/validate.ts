@@ -99,6 +99,10 @@ export function validateContent(sources: ContentSources): { content: Content | n
   const categoryIds = new Set(program?.categories.map((c) => c.id));
   const retailerById = new Map(retailers?.map((r) => [r.id, r]));
   const productById = new Map<string, Product>();
+  // Products whose own file failed: references to them are not "unknown", and say so.
+  const brokenProducts = new Set(products.filter((p) => !p.value).map((p) => baseName(p.path)));
+  const missingProduct = (id: string) =>
+    brokenProducts.has(id) ? `product "${id}" has errors in its own file` : `unknown product "${id}"`;
 
   // Retailers: unique ids, and every one has a rate table.
   retailers?.forEach((r, i) => {
@@ -159,7 +163,7 @@ export function validateContent(sources: ContentSources): { content: Content | n
       if (program && !categoryIds.has(cat)) push(path, `categories[${i}]`, `unknown category "${cat}"`);
     });
     value.featured.forEach((id, i) => {
-      if (!productById.has(id)) push(path, `featured[${i}]`, `unknown product "${id}"`);
+      if (!productById.has(id)) push(path, `featured[${i}]`, missingProduct(id));
     });
     const slugs = new Set<string>();
     value.lists.forEach((l, i) => {
@@ -167,7 +171,7 @@ export function validateContent(sources: ContentSources): { content: Content | n
       slugs.add(l.slug);
       l.items.forEach((item, j) => {
         if (!productById.has(item.product))
-          push(path, `lists[${i}].items[${j}].product`, `unknown product "${item.product}"`);
+          push(path, `lists[${i}].items[${j}].product`, missingProduct(item.product));
       });
     });
   }
@@ -187,6 +191,8 @@ export function validateContent(sources: ContentSources): { content: Content | n
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof issue.input === 'number')
+    return `must be a string, got number ${issue.input}: put it in quotes (YAML reads 0694003611 as a number and drops the leading zero)`;
   if (issue.code === 'invalid_type') return `must be ${article(issue.expected)}, got ${typeName(issue.input)}`;
   return issue.message;
 }

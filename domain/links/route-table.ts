@@ -9,6 +9,8 @@ export interface RouteTable {
   retailers: { id: string; tag: string; subtag: string }[];
   /** Approved handle -> tracking id. */
   influencers: Record<string, string>;
+  /** Previous handle of an approved influencer -> current handle (renames keep old links working). */
+  aliases: Record<string, string>;
   /** Available product id -> [retailer index, product URL]. */
   products: Record<string, [number, string]>;
 }
@@ -17,11 +19,16 @@ export function buildRouteTable(content: Content): RouteTable {
   const retailers = content.retailers.map((r) => ({ id: r.id, tag: r.tag_param, subtag: r.subtag_param }));
   const index = new Map(retailers.map((r, i) => [r.id, i]));
   const influencers: RouteTable['influencers'] = {};
-  for (const i of content.influencers) if (i.status === 'approved') influencers[i.handle] = i.tracking_id;
+  const aliases: RouteTable['aliases'] = {};
+  for (const i of content.influencers) {
+    if (i.status !== 'approved') continue;
+    influencers[i.handle] = i.tracking_id;
+    for (const old of i.previous_handles) aliases[old] = i.handle;
+  }
   const products: RouteTable['products'] = {};
   for (const p of content.products) {
     const r = index.get(p.retailer);
     if (p.available && r !== undefined) products[p.id] = [r, p.url];
   }
-  return { retailers, influencers, products };
+  return { retailers, influencers, aliases, products };
 }

@@ -1,10 +1,58 @@
-/** Builds the route table from the sample content before the worker is bundled. */
+/**
+ * Builds the route table from the sample content before the worker is bundled,
+ * and hands the tests the links they should expect, computed here from the YAML
+ * independently of the worker's own lookup.
+ */
+import type { TestProject } from 'vitest/node';
 import { formatError } from '../../domain/content/validate.ts';
 import { loadContent } from '../../scripts/lib/load-content.ts';
 import { writeRouteTable } from '../../scripts/lib/write-route-table.ts';
 
-export default function setup() {
+export interface ExpectedLink {
+  handle: string;
+  product: string;
+  url: string;
+  tag: string;
+  subtag: string;
+  trackingId: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    expectedLinks: ExpectedLink[];
+    notApprovedHandles: string[];
+    unavailableProducts: string[];
+  }
+}
+
+export default function setup(project: TestProject) {
   const { content, errors } = loadContent('content');
   if (!content) throw new Error(errors.map(formatError).join('\n'));
   writeRouteTable(content);
+  const retailers = new Map(content.retailers.map((r) => [r.id, r]));
+  const expectedLinks: ExpectedLink[] = [];
+  for (const influencer of content.influencers.filter((i) => i.status === 'approved')) {
+    const ids = new Set([...influencer.featured, ...influencer.lists.flatMap((l) => l.items.map((i) => i.product))]);
+    for (const product of content.products.filter((p) => ids.has(p.id) && p.available)) {
+      const retailer = retailers.get(product.retailer);
+      if (!retailer) continue;
+      expectedLinks.push({
+        handle: influencer.handle,
+        product: product.id,
+        url: product.url,
+        tag: retailer.tag_param,
+        subtag: retailer.subtag_param,
+        trackingId: influencer.tracking_id,
+      });
+    }
+  }
+  project.provide('expectedLinks', expectedLinks);
+  project.provide(
+    'notApprovedHandles',
+    content.influencers.filter((i) => i.status !== 'approved').map((i) => i.handle),
+  );
+  project.provide(
+    'unavailableProducts',
+    content.products.filter((p) => !p.available).map((p) => p.id),
+  );
 }

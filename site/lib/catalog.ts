@@ -1,0 +1,127 @@
+/**
+ * Page data as small pure functions over validated content: which storefronts
+ * exist, what each page shows, and where renamed handles point.
+ */
+import type { Influencer, Product, Retailer } from '../../domain/content/schema.ts';
+
+export interface Category {
+  id: string;
+  name: string;
+}
+
+export interface Catalog {
+  influencers: readonly Influencer[];
+  products: ReadonlyMap<string, Product>;
+  retailers: ReadonlyMap<string, Retailer>;
+  /** In program.yaml order. */
+  categories: readonly Category[];
+}
+
+/** One product as a creator presents it. */
+export interface Card {
+  product: Product;
+  retailer: Retailer;
+  note?: string | undefined;
+}
+
+export type List = Influencer['lists'][number];
+
+/** Only approved influencers get pages, sorted by name for a neutral directory order. */
+export function approvedInfluencers(influencers: readonly Influencer[]): Influencer[] {
+  return influencers
+    .filter((i) => i.status === 'approved')
+    .sort((a, b) => a.name.localeCompare(b.name, 'en') || a.handle.localeCompare(b.handle));
+}
+
+function card(catalog: Catalog, productId: string, note: string | undefined): Card | null {
+  const product = catalog.products.get(productId);
+  if (!product || !product.available) return null;
+  const retailer = catalog.retailers.get(product.retailer);
+  if (!retailer) return null;
+  return { product, retailer, note };
+}
+
+/** A list's items as cards, in list order; unavailable products are left out. */
+export function listCards(catalog: Catalog, list: List): Card[] {
+  return list.items.flatMap((item) => card(catalog, item.product, item.note) ?? []);
+}
+
+/** Featured products, each with the creator's note from the first list that carries one. */
+export function featuredCards(catalog: Catalog, influencer: Influencer): Card[] {
+  const notes = new Map<string, string>();
+  for (const list of influencer.lists)
+    for (const item of list.items) if (item.note && !notes.has(item.product)) notes.set(item.product, item.note);
+  return [...new Set(influencer.featured)].flatMap((id) => card(catalog, id, notes.get(id)) ?? []);
+}
+
+/** The storefront's lists that still have something to show, with their cards. */
+export function visibleLists(catalog: Catalog, influencer: Influencer): { list: List; cards: Card[] }[] {
+  return influencer.lists
+    .map((list) => ({ list, cards: listCards(catalog, list) }))
+    .filter((entry) => entry.cards.length > 0);
+}
+
+/** Retailers whose links appear among the cards, each once, in order of first appearance. */
+export function retailersOf(cards: readonly Card[]): Retailer[] {
+  const seen = new Map<string, Retailer>();
+  for (const c of cards) if (!seen.has(c.retailer.id)) seen.set(c.retailer.id, c.retailer);
+  return [...seen.values()];
+}
+
+/** Categories that at least one of the given storefronts covers, in program order. */
+export function categoriesInUse(
+  categories: readonly Category[],
+  influencers: readonly Influencer[],
+): Category[] {
+  const used = new Set(influencers.flatMap((i) => i.categories));
+  return categories.filter((c) => used.has(c.id));
+}
+
+export function inCategory(influencers: readonly Influencer[], categoryId: string): Influencer[] {
+  return influencers.filter((i) => i.categories.includes(categoryId));
+}
+
+/** Followers summed over every listed profile. */
+export function totalFollowers(influencer: Influencer): number {
+  return influencer.socials.reduce((sum, s) => sum + s.followers, 0);
+}
+
+export type Tier = 'Nano' | 'Micro' | 'Mid-tier' | 'Macro' | 'Mega';
+
+/** The usual creator tiers, by the biggest single audience (reach on the main platform). */
+export function followerTier(influencer: Influencer): Tier {
+  const top = Math.max(0, ...influencer.socials.map((s) => s.followers));
+  if (top >= 1_000_000) return 'Mega';
+  if (top >= 500_000) return 'Macro';
+  if (top >= 100_000) return 'Mid-tier';
+  if (top >= 10_000) return 'Micro';
+  return 'Nano';
+}
+
+export interface HandleRedirect {
+  /** The old handle, whose pages now redirect. */
+  from: string;
+  to: Influencer;
+}
+
+/**
+ * Old handles of approved storefronts. A handle that is some storefront's current
+ * handle, or an old handle claimed twice, would give two pages one URL: refuse it.
+ */
+export function handleRedirects(influencers: readonly Influencer[]): HandleRedirect[] {
+  const current = new Set(influencers.map((i) => i.handle));
+  const owner = new Map<string, string>();
+  const redirects: HandleRedirect[] = [];
+  for (const influencer of approvedInfluencers(influencers)) {
+    influencer.previous_handles.forEach((from, index) => {
+      const field = `influencers/${influencer.handle}.yaml: previous_handles[${index}]`;
+      if (current.has(from)) throw new Error(`${field}: "${from}" is the handle of a storefront`);
+      const other = owner.get(from);
+      if (other !== undefined && other !== influencer.handle)
+        throw new Error(`${field}: "${from}" is also a previous handle of ${other}`);
+      if (other === undefined) redirects.push({ from, to: influencer });
+      owner.set(from, influencer.handle);
+    });
+  }
+  return redirects;
+}

@@ -1,0 +1,60 @@
+/** Display formatting for pages. Pure: same input, same text, whatever the build machine's locale. */
+import type { Currency } from '../../domain/currency.ts';
+import { formatMoney } from '../../domain/money.ts';
+
+const LOCALE = 'en-US';
+
+const dayFormat = new Intl.DateTimeFormat(LOCALE, {
+  month: 'short',
+  day: 'numeric',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** "2026-11-20" -> "Nov 20, 2026" (the day as written, never shifted by a time zone). */
+export function formatDay(isoDay: string): string {
+  return dayFormat.format(new Date(`${isoDay}T00:00:00Z`));
+}
+
+const compact = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });
+const whole = new Intl.NumberFormat(LOCALE);
+
+/** 48200 -> "48.2K", 1142400 -> "1.1M". */
+export function formatCount(count: number): string {
+  return compact.format(count);
+}
+
+/** 120345 -> "120,345". */
+export function formatInteger(count: number): string {
+  return whole.format(count);
+}
+
+/** Integer minor units -> "$24.99", "¥1,200", "KWD 1.250". */
+export function formatPrice(minor: number, currency: Currency): string {
+  return formatMoney(minor, currency, LOCALE);
+}
+
+/** 4.7 -> "4.7"; 4 -> "4.0". */
+export function formatRating(rating: number): string {
+  return rating.toFixed(1);
+}
+
+const PLATFORM_NAMES: Record<string, string> = {
+  instagram: 'Instagram',
+  tiktok: 'TikTok',
+  youtube: 'YouTube',
+  x: 'X',
+  threads: 'Threads',
+  pinterest: 'Pinterest',
+  facebook: 'Facebook',
+  twitch: 'Twitch',
+  snapchat: 'Snapchat',
+  blog: 'Blog',
+  newsletter: 'Newsletter',
+  podcast: 'Podcast',
+};
+
+/** "youtube" -> "YouTube". */
+export function platformName(platform: string): string {
+  return PLATFORM_NAMES[platform] ?? platform;
+}

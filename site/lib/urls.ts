@@ -1,0 +1,17 @@
+/** Site paths in one place, so pages, the sitemap and tests agree on every URL. */
+
+export const paths = {
+  home: () => '/',
+  category: (id: string) => `/category/${id}/`,
+  storefront: (handle: string) => `/shop/${handle}/`,
+  list: (handle: string, slug: string) => `/shop/${handle}/${slug}/`,
+  /** The worker's tracked redirect (CONTRACT section 3); `src` says where the click came from. */
+  go: (handle: string, productId: string, src = 'storefront') =>
+    `/go/${handle}/${encodeURIComponent(productId)}?src=${src}`,
+};
+
+/** An absolute URL on the site; `site` comes from program.yaml (or SITE_URL) via the content gate. */
+export function absoluteUrl(pathOrUrl: string, site: URL | undefined): string {
+  if (!site) throw new Error('astro config "site" is not set (the content gate sets it from program.yaml)');
+  return new URL(pathOrUrl, site).href;
+}

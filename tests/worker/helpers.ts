@@ -1,0 +1,41 @@
+import { env } from 'cloudflare:workers';
+
+export const BROWSER_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+
+export interface ClickRow {
+  click_id: string;
+  at: number;
+  handle: string;
+  product_id: string | null;
+  src: string | null;
+  referrer_host: string | null;
+  country: string | null;
+  device: string;
+  visitor_hash: string;
+  is_bot: number;
+  bot_reason: string | null;
+  is_duplicate: number;
+  method: string;
+}
+
+/** The click id the redirect put in the retailer URL's sub-tag. */
+export function clickIdOf(location: string | null, subtag = 'ascsubtag'): string {
+  if (!location) throw new Error('no Location header');
+  const id = new URL(location).searchParams.get(subtag);
+  if (!id) throw new Error(`no ${subtag} in ${location}`);
+  return id;
+}
+
+/** Waits until the queue consumer has written these clicks (the redirect never waits for it). */
+export async function waitForClicks(ids: readonly string[], timeoutMs = 15_000): Promise<ClickRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { results } = await env.DB.prepare('SELECT * FROM clicks WHERE click_id IN (SELECT value FROM json_each(?1))')
+      .bind(JSON.stringify(ids))
+      .all<ClickRow>();
+    if (results.length >= ids.length) return results;
+    if (Date.now() > deadline) throw new Error(`only ${results.length} of ${ids.length} clicks were stored`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,154 @@
+import { env, exports } from 'cloudflare:workers';
+import { describe, expect, inject, it } from 'vitest';
+import { BROWSER_UA, clickIdOf, waitForClicks } from './helpers.ts';
+
+const links = inject('expectedLinks');
+const [first] = links;
+if (!first) throw new Error('the sample content has no links');
+const go = (path: string, init: RequestInit = {}) =>
+  exports.default.fetch(`https://shop.test${path}`, {
+    redirect: 'manual',
+    ...init,
+    headers: { 'user-agent': BROWSER_UA, ...init.headers },
+  });
+
+describe('GET /go/<handle>/<product>', () => {
+  it('redirects every storefront link to its product URL with the tag and a fresh click id', async () => {
+    expect(links.length).toBeGreaterThan(100);
+    const seen = new Set<string>();
+    for (const link of links) {
+      const res = await go(`/go/${link.handle}/${link.product}?src=storefront`);
+      expect(res.status, `${link.handle}/${link.product}`).toBe(302);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const location = new URL(res.headers.get('location') ?? '');
+      const expected = new URL(link.url);
+      expect(location.origin + location.pathname).toBe(expected.origin + expected.pathname);
+      expect(location.searchParams.get(link.tag)).toBe(link.trackingId);
+      const clickId = location.searchParams.get(link.subtag) ?? '';
+      expect(clickId).toMatch(/^[A-Za-z0-9_-]{22}$/); // 128 bits, url-safe
+      expect(seen.has(clickId)).toBe(false);
+      seen.add(clickId);
+      // Other params of the product URL are kept.
+      for (const [key, value] of expected.searchParams) {
+        if (key !== link.tag && key !== link.subtag) expect(location.searchParams.get(key)).toBe(value);
+      }
+    }
+  });
+
+  it('logs the click with src, referrer host, device and flags, and no IP or user agent', async () => {
+    const ip = '203.0.113.77';
+    const res = await go(`/go/${first.handle}/${first.product}?src=ig_story`, {
+      headers: { 'cf-connecting-ip': ip, referer: 'https://l.instagram.com/?u=https%3A%2F%2Fshop.test' },
+    });
+    const clickId = clickIdOf(res.headers.get('location'), first.subtag);
+    const [row] = await waitForClicks([clickId]);
+    expect(row).toMatchObject({
+      handle: first.handle,
+      product_id: first.product,
+      src: 'ig_story',
+      referrer_host: 'l.instagram.com',
+      device: 'mobile',
+      is_bot: 0,
+      bot_reason: null,
+      method: 'GET',
+    });
+    expect(row?.visitor_hash).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const dump = JSON.stringify(await env.DB.prepare('SELECT * FROM clicks').all());
+    expect(dump).not.toContain(ip);
+    expect(dump).not.toContain('Safari/604.1');
+    expect(dump).not.toContain('https://l.instagram.com/?u=');
+  });
+
+  it('drops an invalid src instead of failing', async () => {
+    const ids: string[] = [];
+    for (const src of ['UPPER', 'a'.repeat(33), 'bad!char', '']) {
+      const res = await go(`/go/${first.handle}/${first.product}?src=${encodeURIComponent(src)}`);
+      expect(res.status).toBe(302);
+      ids.push(clickIdOf(res.headers.get('location'), first.subtag));
+    }
+    const rows = await waitForClicks(ids);
+    expect(rows.map((r) => r.src)).toEqual([null, null, null, null]);
+  });
+
+  it('answers HEAD with the same redirect and logs it as a bot', async () => {
+    const res = await go(`/go/${first.handle}/${first.product}`, { method: 'HEAD' });
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.get('location') ?? '').searchParams.get(first.tag)).toBe(first.trackingId);
+    const [row] = await waitForClicks([clickIdOf(res.headers.get('location'), first.subtag)]);
+    expect(row).toMatchObject({ is_bot: 1, bot_reason: 'head', method: 'HEAD' });
+  });
+
+  it('flags link-preview bots and prefetches but still redirects them', async () => {
+    const preview = await go(`/go/${first.handle}/${first.product}`, {
+      headers: { 'user-agent': 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)' },
+    });
+    const prefetch = await go(`/go/${first.handle}/${first.product}`, { headers: { 'sec-purpose': 'prefetch' } });
+    const rows = await waitForClicks([
+      clickIdOf(preview.headers.get('location'), first.subtag),
+      clickIdOf(prefetch.headers.get('location'), first.subtag),
+    ]);
+    const reasons = rows.map((r) => [r.is_bot, r.bot_reason, r.device]).sort();
+    expect(reasons).toEqual([
+      [1, 'link-preview', 'bot'],
+      [1, 'prefetch', 'bot'],
+    ]);
+  });
+
+  it('flags a second click by the same visitor on the same product within the hour as a duplicate', async () => {
+    const headers = { 'cf-connecting-ip': '198.51.100.9' };
+    const a = await go(`/go/${first.handle}/${first.product}`, { headers });
+    const b = await go(`/go/${first.handle}/${first.product}`, { headers });
+    const other = await go(`/go/${first.handle}/${first.product}`, { headers: { 'cf-connecting-ip': '198.51.100.10' } });
+    const [idA, idB, idOther] = [a, b, other].map((r) => clickIdOf(r.headers.get('location'), first.subtag));
+    const rows = new Map((await waitForClicks([idA!, idB!, idOther!])).map((r) => [r.click_id, r]));
+    expect(rows.get(idA!)?.is_duplicate).toBe(0);
+    expect(rows.get(idB!)?.is_duplicate).toBe(1);
+    expect(rows.get(idOther!)?.is_duplicate).toBe(0);
+    expect(rows.get(idA!)?.visitor_hash).toBe(rows.get(idB!)?.visitor_hash);
+    expect(rows.get(idA!)?.visitor_hash).not.toBe(rows.get(idOther!)?.visitor_hash);
+  });
+
+  it('stores one row per request under 200 concurrent requests', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => go(`/go/${first.handle}/${first.product}?src=load${i % 7}`)),
+    );
+    expect(responses.every((r) => r.status === 302)).toBe(true);
+    const ids = responses.map((r) => clickIdOf(r.headers.get('location'), first.subtag));
+    expect(new Set(ids).size).toBe(200);
+    const rows = await waitForClicks(ids, 30_000);
+    expect(rows).toHaveLength(200);
+  });
+});
+
+describe('tracked links that lead nowhere', () => {
+  const notApproved = inject('notApprovedHandles');
+  const unavailable = inject('unavailableProducts');
+
+  it.each([
+    ['an unknown handle', () => `/go/nobody-here/${first.product}`],
+    ['an unknown product', () => `/go/${first.handle}/B0NOTREAL0`],
+    ['an unavailable product', () => `/go/${first.handle}/${unavailable[0]}`],
+    ...notApproved.map((h) => [`a ${h} storefront that is not approved`, () => `/go/${h}/${first.product}`] as const),
+    ['a URL smuggled as the product', () => `/go/${first.handle}/https:%2F%2Fevil.example%2F`],
+    ['an unknown bio link', () => `/go/nobody-here`],
+  ])('answers 404 for %s, with no redirect', async (_name, path) => {
+    const res = await go(path());
+    expect(res.status).toBe(404);
+    expect(res.headers.get('location')).toBeNull();
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('never takes the destination from the request', async () => {
+    const res = await go(`/go/${first.handle}/${first.product}?url=https://evil.example/&redirect=https://evil.example/`);
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.get('location') ?? '').hostname).toBe(new URL(first.url).hostname);
+  });
+});
+
+describe('GET /go/<handle>', () => {
+  it('redirects a bio link to the storefront', async () => {
+    const res = await go(`/go/${first.handle}`);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`/shop/${first.handle}/`);
+  });
+});

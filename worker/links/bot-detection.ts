@@ -1,0 +1,55 @@
+/**
+ * Decides whether a tracked-link request is a human click. Bots still get the
+ * redirect; their rows are flagged with a reason, never dropped. Bump the version
+ * when rules change so old rows can be told apart.
+ */
+import { isbotMatch } from 'isbot';
+
+export const BOT_RULES_VERSION = '2026-11-25.1';
+
+export type BotReason =
+  | 'head'
+  | 'prefetch'
+  | 'missing-user-agent'
+  | 'link-preview'
+  | 'scanner'
+  | 'automation'
+  | 'headless'
+  | 'crawler';
+
+/** Link unfurlers of chat and social apps (isbot knows most; named here so the reason is precise). */
+const LINK_PREVIEW =
+  /facebookexternalhit|facebot|twitterbot|slackbot|slack-imgproxy|discordbot|whatsapp|telegrambot|linkedinbot|pinterest(?:bot)?\/|redditbot|skypeuripreview|snapchat.*\bbot\b|viber|iframely|embedly|vkshare|mastodon\/|bluesky|cardyb|applebot|google-pageRenderer|bitlybot/i;
+
+/** Mail and security scanners that open links before (or instead of) a person; isbot misses these. */
+const SCANNER =
+  /microsoft office|ms-office|msoffice|existence discovery|bingpreview|proofpoint|mimecast|barracuda|safe ?links|urldefense|trendmicro|forcepoint|symantec|google-inspectiontool|googleother|google-read-aloud|w3c_validator/i;
+
+const AUTOMATION =
+  /^(?:curl|wget|python-requests|python-urllib|aiohttp|httpx|go-http-client|okhttp|java\/|apache-httpclient|axios|node-fetch|undici|got\b|libwww-perl|ruby|php|postman|insomnia|httpie)/i;
+
+const HEADLESS = /headlesschrome|phantomjs|puppeteer|playwright|selenium|electron\/.*\bheadless/i;
+
+export interface BotVerdict {
+  isBot: boolean;
+  reason: BotReason | null;
+}
+
+export function detectBot(input: { method: string; userAgent: string | null; headers: Headers }): BotVerdict {
+  const bot = (reason: BotReason): BotVerdict => ({ isBot: true, reason });
+  if (input.method === 'HEAD') return bot('head');
+  if (isPrefetch(input.headers)) return bot('prefetch');
+  const ua = input.userAgent?.trim() ?? '';
+  if (!ua) return bot('missing-user-agent');
+  if (LINK_PREVIEW.test(ua)) return bot('link-preview');
+  if (SCANNER.test(ua)) return bot('scanner');
+  if (AUTOMATION.test(ua)) return bot('automation');
+  if (HEADLESS.test(ua)) return bot('headless');
+  if (isbotMatch(ua) !== null) return bot('crawler');
+  return { isBot: false, reason: null };
+}
+
+function isPrefetch(headers: Headers): boolean {
+  const purpose = `${headers.get('sec-purpose') ?? ''} ${headers.get('purpose') ?? ''} ${headers.get('x-purpose') ?? ''} ${headers.get('x-moz') ?? ''}`;
+  return /prefetch|prerender|preview/i.test(purpose);
+}

@@ -1,0 +1,27 @@
+/** Where a tracked link goes: only ever a URL from built content, never from the request. */
+import type { RouteTable } from '../../domain/links/route-table.ts';
+
+export interface Resolved {
+  handle: string;
+  trackingId: string;
+}
+
+/** The approved influencer a handle (or a previous handle) names, or null. */
+export function resolveHandle(table: RouteTable, handle: string): Resolved | null {
+  const current = Object.hasOwn(table.influencers, handle) ? handle : table.aliases[handle];
+  if (current === undefined || !Object.hasOwn(table.influencers, current)) return null;
+  const trackingId = table.influencers[current];
+  return trackingId === undefined ? null : { handle: current, trackingId };
+}
+
+/** The retailer URL with the tag and sub-tag set; other query params of the product URL are kept. */
+export function destination(table: RouteTable, productId: string, trackingId: string, clickId: string): string | null {
+  if (!Object.hasOwn(table.products, productId)) return null;
+  const entry = table.products[productId];
+  const retailer = entry ? table.retailers[entry[0]] : undefined;
+  if (!entry || !retailer) return null;
+  const url = new URL(entry[1]);
+  url.searchParams.set(retailer.tag, trackingId);
+  url.searchParams.set(retailer.subtag, clickId);
+  return url.toString();
+}

@@ -1,0 +1,93 @@
+/**
+ * Tracked links (CONTRACT.md section 3). The redirect is answered from the
+ * build-time route table alone; logging happens after, through waitUntil.
+ */
+import { Hono, type Context } from 'hono';
+import routeTable from '../generated/route-table.ts';
+import type { AppEnv } from '../env.ts';
+import { logClick, logEvent } from '../clicks/click-log.ts';
+import type { ClickRecord } from '../clicks/message.ts';
+import { detectBot } from './bot-detection.ts';
+import { destination, resolveHandle } from './destination.ts';
+import { deviceClass } from './device.ts';
+import { newClickId, visitorHash } from './visitor-hash.ts';
+
+const SRC = /^[a-z0-9_-]{1,32}$/;
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+export const links = new Hono<AppEnv>()
+  .on(['GET', 'HEAD'], '/:handle/:product', (c) => {
+    const who = resolveHandle(routeTable, c.req.param('handle'));
+    const clickId = newClickId();
+    const location = who && destination(routeTable, c.req.param('product'), who.trackingId, clickId);
+    if (!who || !location) return notFound(c);
+    const click = describeClick(c, clickId, who.handle, c.req.param('product'));
+    c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)).catch(swallow));
+    return new Response(null, { status: 302, headers: { Location: location, ...NO_STORE } });
+  })
+  .on(['GET', 'HEAD'], '/:handle', (c) => {
+    const who = resolveHandle(routeTable, c.req.param('handle'));
+    if (!who) return notFound(c);
+    // A bio link: logged like a product click, without a product.
+    const click = describeClick(c, newClickId(), who.handle, null);
+    c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)).catch(swallow));
+    return new Response(null, { status: 302, headers: { Location: `/shop/${who.handle}/`, ...NO_STORE } });
+  });
+
+function swallow(error: unknown): void {
+  logEvent('clicks.describe_failed', { error: String(error) });
+}
+
+/** Everything stored about a request: no IP, no user agent, only derived, coarse fields. */
+async function describeClick(c: Context<AppEnv>, clickId: string, handle: string, productId: string | null): Promise<ClickRecord> {
+  const request = c.req.raw;
+  const now = new Date();
+  const userAgent = request.headers.get('user-agent');
+  const verdict = detectBot({ method: request.method, userAgent, headers: request.headers });
+  const src = c.req.query('src');
+  const ip = request.headers.get('cf-connecting-ip') ?? '';
+  return {
+    click_id: clickId,
+    at: now.getTime(),
+    handle,
+    product_id: productId,
+    src: src !== undefined && SRC.test(src) ? src : null,
+    referrer_host: referrerHost(request.headers.get('referer')),
+    country: countryOf(request),
+    device: deviceClass(userAgent, verdict.isBot),
+    visitor_hash: await visitorHash(c.env.VISITOR_HASH_SECRET, now, ip, userAgent ?? ''),
+    is_bot: verdict.isBot,
+    bot_reason: verdict.reason,
+    method: request.method === 'HEAD' ? 'HEAD' : 'GET',
+  };
+}
+
+function referrerHost(referer: string | null): string | null {
+  if (!referer || !URL.canParse(referer)) return null;
+  const host = new URL(referer).hostname;
+  return host ? host.slice(0, 255) : null;
+}
+
+function countryOf(request: Request): string | null {
+  const country = request.cf?.country;
+  return typeof country === 'string' && /^[A-Z0-9]{2}$/.test(country) ? country : null;
+}
+
+/** The site's own 404 page, never a redirect. */
+async function notFound(c: Context<AppEnv>): Promise<Response> {
+  const body = c.req.method === 'HEAD' ? null : await notFoundPage(c);
+  return new Response(body, {
+    status: 404,
+    headers: { 'Content-Type': 'text/html; charset=utf-8', ...NO_STORE },
+  });
+}
+
+async function notFoundPage(c: Context<AppEnv>): Promise<string> {
+  try {
+    const page = await c.env.ASSETS.fetch(new URL('/404.html', c.req.url));
+    if (page.ok) return await page.text();
+  } catch {
+    // Assets are missing only in tests of the bare worker; fall through to a plain page.
+  }
+  return '<!doctype html><title>Not found</title><h1>Not found</h1><p>This link does not lead anywhere.</p>';
+}

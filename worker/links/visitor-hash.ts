@@ -1,0 +1,47 @@
+/**
+ * A visitor hash lets us flag duplicate clicks without keeping who clicked:
+ * HMAC-SHA256 under a key derived from the secret and the UTC day, over the IP
+ * and user agent. Neither input is stored, and hashes of two days cannot be joined.
+ */
+const encoder = new TextEncoder();
+const dayKeys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(raw: BufferSource): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+}
+
+async function deriveDayKey(secret: string, day: string): Promise<CryptoKey> {
+  const master = await hmacKey(encoder.encode(secret));
+  const dayBytes = await crypto.subtle.sign('HMAC', master, encoder.encode(`visitor-day:${day}`));
+  return hmacKey(dayBytes);
+}
+
+function dayKey(secret: string, day: string): Promise<CryptoKey> {
+  const cacheKey = `${day}:${secret}`;
+  let key = dayKeys.get(cacheKey);
+  if (!key) {
+    // Only today's (and at a day boundary, yesterday's) keys are ever needed.
+    if (dayKeys.size > 4) dayKeys.clear();
+    key = deriveDayKey(secret, day);
+    dayKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
+export async function visitorHash(secret: string, at: Date, ip: string, userAgent: string): Promise<string> {
+  const day = at.toISOString().slice(0, 10);
+  const key = await dayKey(secret, day);
+  const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`${ip}\n${userAgent}`));
+  return base64url(new Uint8Array(mac, 0, 16));
+}
+
+export function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** A new click id: 128 random bits, url-safe. */
+export function newClickId(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(16)));
+}
