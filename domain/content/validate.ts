@@ -99,10 +99,9 @@ export function validateContent(sources: ContentSources): { content: Content | n
   const categoryIds = new Set(program?.categories.map((c) => c.id));
   const retailerById = new Map(retailers?.map((r) => [r.id, r]));
   const productById = new Map<string, Product>();
-  // Products whose own file failed: references to them are not "unknown", and say so.
+  // Products whose own file failed are reported there once, not again at every reference.
   const brokenProducts = new Set(products.filter((p) => !p.value).map((p) => baseName(p.path)));
-  const missingProduct = (id: string) =>
-    brokenProducts.has(id) ? `product "${id}" has errors in its own file` : `unknown product "${id}"`;
+  const isMissing = (id: string) => !productById.has(id) && !brokenProducts.has(id);
 
   // Retailers: unique ids, and every one has a rate table.
   retailers?.forEach((r, i) => {
@@ -163,20 +162,23 @@ export function validateContent(sources: ContentSources): { content: Content | n
       if (program && !categoryIds.has(cat)) push(path, `categories[${i}]`, `unknown category "${cat}"`);
     });
     value.featured.forEach((id, i) => {
-      if (!productById.has(id)) push(path, `featured[${i}]`, missingProduct(id));
+      if (isMissing(id)) push(path, `featured[${i}]`, `unknown product "${id}"`);
     });
     const slugs = new Set<string>();
     value.lists.forEach((l, i) => {
       if (slugs.has(l.slug)) push(path, `lists[${i}].slug`, `duplicate list slug "${l.slug}"`);
       slugs.add(l.slug);
       l.items.forEach((item, j) => {
-        if (!productById.has(item.product))
-          push(path, `lists[${i}].items[${j}].product`, missingProduct(item.product));
+        if (isMissing(item.product))
+          push(path, `lists[${i}].items[${j}].product`, `unknown product "${item.product}"`);
       });
     });
   }
 
-  if (errors.length > 0 || !program || !retailers || !rates) return { content: null, errors };
+  if (errors.length > 0 || !program || !retailers || !rates) {
+    // Grouped by file, in the order found within a file.
+    return { content: null, errors: errors.map((e, i) => ({ e, i })).sort((a, b) => a.e.file.localeCompare(b.e.file) || a.i - b.i).map(({ e }) => e) };
+  }
   return {
     content: {
       program,

@@ -11,11 +11,11 @@ export function readSource(root: string, file: string): SourceFile {
 }
 
 export function parseYaml(path: string, text: string): SourceFile {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
-    const message = error.message.split('\n')[0] ?? error.code;
+    const message = (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '');
     return { path, syntaxError: { line: pos.line, column: pos.col, message } };
   }
   return { path, data: doc.toJS() };

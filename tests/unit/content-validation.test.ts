@@ -1,0 +1,143 @@
+/**
+ * Pins the messages contributors see for broken content, as `file: field: message`.
+ * Each case starts from the valid fixture program and breaks one thing.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatError, validateContent, type ContentSources } from '../../domain/content/validate.ts';
+import { parseYaml, readContentSources } from '../../scripts/lib/load-content.ts';
+
+const FIXTURE = 'tests/fixtures/content';
+const ANA = `${FIXTURE}/influencers/ana-cooks.yaml`;
+const PAN = `${FIXTURE}/products/B000TEST01.yaml`;
+
+function fresh(): ContentSources {
+  return readContentSources(FIXTURE);
+}
+
+function dataOf(sources: ContentSources, path: string): Record<string, unknown> {
+  const file = [...sources.influencers, ...sources.products].find((f) => f.path === path);
+  if (!file || !('data' in file)) throw new Error(`no parsed ${path}`);
+  return file.data as Record<string, unknown>;
+}
+
+function errorsAfter(change: (sources: ContentSources) => void): string[] {
+  const sources = fresh();
+  change(sources);
+  return validateContent(sources).errors.map(formatError);
+}
+
+describe('validateContent', () => {
+  it('accepts the fixture program and types it', () => {
+    const { content, errors } = validateContent(fresh());
+    expect(errors).toEqual([]);
+    const pan = content?.products.find((p) => p.id === 'B000TEST01');
+    expect(pan?.price_minor).toBe(2499);
+    expect(pan?.price_checked_at).toBe('2026-11-20');
+    expect(content?.influencers.find((i) => i.handle === 'ana-cooks')?.applied_on).toBe('2026-09-01');
+  });
+
+  it('names a missing field', () => {
+    expect(errorsAfter((s) => delete dataOf(s, ANA).name)).toEqual([`${ANA}: name: is required`]);
+  });
+
+  it('names a wrong type', () => {
+    expect(errorsAfter((s) => (dataOf(s, PAN).prime = 'yes'))).toEqual([
+      `${PAN}: prime: must be a boolean, got string "yes"`,
+    ]);
+  });
+
+  it('names an unknown key, nested too', () => {
+    expect(
+      errorsAfter((s) => {
+        dataOf(s, ANA).website = 'https://ana.example';
+        (dataOf(s, ANA).socials as Record<string, unknown>[])[0]!.handle = 'ana';
+      }),
+    ).toEqual([`${ANA}: socials[0].handle: unknown key`, `${ANA}: website: unknown key`]);
+  });
+
+  it('refuses a bad handle and a reserved one', () => {
+    expect(errorsAfter((s) => (dataOf(s, ANA).handle = 'Ana_Cooks'))).toEqual([
+      `${ANA}: handle: must be lowercase letters, digits and inner hyphens (e.g. "jane-cooks")`,
+    ]);
+    const sources = fresh();
+    sources.influencers[0] = { path: `${FIXTURE}/influencers/admin.yaml`, data: { ...dataOf(sources, ANA), handle: 'admin' } };
+    expect(validateContent(sources).errors.map(formatError)).toEqual([
+      `${FIXTURE}/influencers/admin.yaml: handle: "admin" is reserved`,
+    ]);
+  });
+
+  it('requires the handle to equal the file name', () => {
+    expect(errorsAfter((s) => (dataOf(s, ANA).handle = 'ana-bakes'))).toEqual([
+      `${ANA}: handle: must equal the file name "ana-cooks"`,
+    ]);
+  });
+
+  it('refuses a duplicate tracking id', () => {
+    expect(errorsAfter((s) => (dataOf(s, `${FIXTURE}/influencers/ben-applies.yaml`).tracking_id = 'AnaCooks-20'))).toEqual([
+      `${FIXTURE}/influencers/ben-applies.yaml: tracking_id: "AnaCooks-20" is already used by ${ANA}`,
+    ]);
+  });
+
+  it('refuses a dangling product, in lists and featured', () => {
+    expect(
+      errorsAfter((s) => {
+        dataOf(s, ANA).featured = ['B0MISSING1'];
+        ((dataOf(s, ANA).lists as Record<string, unknown>[])[0]!.items as Record<string, unknown>[])[1]!.product =
+          'B0MISSING2';
+      }),
+    ).toEqual([
+      `${ANA}: featured[0]: unknown product "B0MISSING1"`,
+      `${ANA}: lists[0].items[1].product: unknown product "B0MISSING2"`,
+    ]);
+  });
+
+  it('refuses a product URL on a host its retailer does not allow', () => {
+    expect(errorsAfter((s) => (dataOf(s, PAN).url = 'https://evil.example/dp/B000TEST01'))).toEqual([
+      `${PAN}: url: host "evil.example" is not allowed for retailer "amazon-us" (allowed: www.amazon.com, amazon.com)`,
+    ]);
+    expect(errorsAfter((s) => (dataOf(s, PAN).url = 'http://www.amazon.com/dp/B000TEST01'))).toEqual([
+      `${PAN}: url: must be an https:// URL`,
+    ]);
+  });
+
+  it('refuses unknown categories and a price with too many decimals', () => {
+    expect(
+      errorsAfter((s) => {
+        dataOf(s, PAN).category = 'spaceships';
+        dataOf(s, PAN).price = 24.999;
+      }),
+    ).toEqual([`${PAN}: price: USD allows at most 2 decimal places, got 24.999`]);
+    expect(errorsAfter((s) => (dataOf(s, PAN).category = 'spaceships'))).toEqual([
+      `${PAN}: category: unknown category "spaceships" (see content/program.yaml)`,
+    ]);
+  });
+
+  it('reports bad YAML syntax with its line, and every other error in the same run', () => {
+    const sources = fresh();
+    sources.products[0] = parseYaml(PAN, 'id: B000TEST01\ntitle: Pan\n brand: Lodge\n');
+    sources.influencers[1] = { path: `${FIXTURE}/influencers/ben-applies.yaml`, data: { handle: 'ben-applies' } };
+    const errors = validateContent(sources).errors.map(formatError);
+    expect(errors.find((e) => e.startsWith(PAN))).toMatch(new RegExp(`^${PAN}: line 2, column 8: YAML syntax error: \\w`));
+    expect(errors).toContain(`${FIXTURE}/influencers/ben-applies.yaml: name: is required`);
+    expect(errors.filter((e) => e.includes('ben-applies')).length).toBeGreaterThan(4);
+    // The broken product is reported once, in its own file, not again where storefronts use it.
+    expect(errors.filter((e) => e.includes('B000TEST01'))).toHaveLength(1);
+  });
+
+  it('tells contributors to quote numeric ids', () => {
+    expect(errorsAfter((s) => (dataOf(s, ANA).featured = [694003611]))).toEqual([
+      `${ANA}: featured[0]: must be a string, got number 694003611: put it in quotes (YAML reads 0694003611 as a number and drops the leading zero)`,
+    ]);
+  });
+
+  it('requires a real disclosure for every retailer', () => {
+    const sources = fresh();
+    sources.retailers = parseYaml(
+      `${FIXTURE}/retailers.yaml`,
+      'retailers:\n  - { id: amazon-us, name: Amazon, hosts: [www.amazon.com], tag_param: tag, subtag_param: ascsubtag, currency: USD, disclosure: "" }\n',
+    );
+    expect(validateContent(sources).errors.map(formatError)).toContain(
+      `${FIXTURE}/retailers.yaml: retailers[0].disclosure: must be a real disclosure sentence (at least 20 characters)`,
+    );
+  });
+});
