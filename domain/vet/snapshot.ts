@@ -1,0 +1,50 @@
+/**
+ * Content of one revision, read leniently: every file that passes its own schema
+ * is kept even when other files or cross-file rules fail, so a report can still
+ * score an application next to an unrelated error (validateContent gives the errors).
+ */
+import {
+  influencer,
+  product,
+  programFile,
+  retailersFile,
+  type Influencer,
+  type Product,
+  type Program,
+  type Retailer,
+} from '../content/schema.ts';
+import type { ContentSources, SourceFile } from '../content/validate.ts';
+
+export interface Snapshot {
+  program: Program | null;
+  retailers: Retailer[];
+  /** File path -> storefront, for each influencer file that passes its schema. */
+  influencers: Map<string, Influencer>;
+  /** Product id -> product, for each product file that passes its schema. */
+  products: Map<string, Product>;
+}
+
+function dataOf(source: SourceFile): unknown {
+  return 'data' in source ? source.data : undefined;
+}
+
+export function snapshotOf(sources: ContentSources): Snapshot {
+  const program = programFile.safeParse(dataOf(sources.program));
+  const retailers = retailersFile.safeParse(dataOf(sources.retailers));
+  const influencers = new Map<string, Influencer>();
+  for (const source of sources.influencers) {
+    const parsed = influencer.safeParse(dataOf(source));
+    if (parsed.success) influencers.set(source.path, parsed.data);
+  }
+  const products = new Map<string, Product>();
+  for (const source of sources.products) {
+    const parsed = product.safeParse(dataOf(source));
+    if (parsed.success && !products.has(parsed.data.id)) products.set(parsed.data.id, parsed.data);
+  }
+  return {
+    program: program.success ? program.data : null,
+    retailers: retailers.success ? retailers.data.retailers : [],
+    influencers,
+    products,
+  };
+}
