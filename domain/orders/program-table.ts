@@ -1,0 +1,58 @@
+/**
+ * What the order and reporting code needs from content, compiled at build time
+ * (the worker cannot read YAML): rate tables, categories, attribution window,
+ * payout settings and every influencer's tracking id, whatever their status, so
+ * that commission earned before a suspension is still credited to its owner.
+ */
+import type { Content } from '../content/validate.ts';
+import type { RateTable, Status } from '../content/schema.ts';
+import type { Currency } from '../currency.ts';
+
+export interface ProgramTable {
+  /** The program's currency: payouts are in it and order events must use it. */
+  currency: Currency;
+  attribution_window_hours: number;
+  payout: { threshold_minor: number; hold_days: number };
+  categories: { id: string; name: string }[];
+  /** Retailer of events that name none: the first one in retailers.yaml. */
+  default_retailer: string;
+  /** Retailer id -> its rate tables, oldest first. */
+  retailers: Record<string, { currency: Currency; tables: RateTable[] }>;
+  /** Handle -> tracking id and status, for every influencer in content. */
+  influencers: Record<string, { tracking_id: string; status: Status }>;
+}
+
+export function buildProgramTable(content: Content): ProgramTable {
+  const first = content.retailers[0];
+  if (!first) throw new Error('content has no retailer');
+  const retailers: ProgramTable['retailers'] = {};
+  for (const r of content.retailers) {
+    const tables = [...(content.rates[r.id] ?? [])].sort((a, b) => a.effective_from.localeCompare(b.effective_from));
+    retailers[r.id] = { currency: r.currency, tables };
+  }
+  const influencers: ProgramTable['influencers'] = {};
+  for (const i of [...content.influencers].sort((a, b) => a.handle.localeCompare(b.handle)))
+    influencers[i.handle] = { tracking_id: i.tracking_id, status: i.status };
+  return {
+    currency: content.program.payout.currency,
+    attribution_window_hours: content.program.attribution_window_hours,
+    payout: { threshold_minor: content.program.payout.threshold_minor, hold_days: content.program.payout.hold_days },
+    categories: content.program.categories.map((c) => ({ id: c.id, name: c.name })),
+    default_retailer: first.id,
+    retailers,
+    influencers,
+  };
+}
+
+/** Lookups over a program table, built once per table. */
+export interface Program {
+  table: ProgramTable;
+  /** The handle owning a tracking id (compared case-insensitively, as content validation does), or null. */
+  handleOf(trackingId: string): string | null;
+}
+
+export function programOf(table: ProgramTable): Program {
+  const byTracking = new Map<string, string>();
+  for (const [handle, i] of Object.entries(table.influencers)) byTracking.set(i.tracking_id.toLowerCase(), handle);
+  return { table, handleOf: (trackingId) => byTracking.get(trackingId.toLowerCase()) ?? null };
+}

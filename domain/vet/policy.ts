@@ -1,0 +1,224 @@
+/**
+ * Policy checks: rules a pull request must not break whatever its score. An
+ * `error` fails `npm run vet`; a `warn` is for the reviewer's eye only.
+ */
+import type { Influencer, Status } from '../content/schema.ts';
+import { baseName } from '../content/validate.ts';
+import type { FileChanges, StorefrontChange } from './changes.ts';
+import { ADMIN_FILES } from './changes.ts';
+import { clashOf, describeClash, reservedParts } from './handles.ts';
+import { freeText, linkHosts, onDomain, socialHostMatches } from './links.ts';
+import type { Snapshot } from './snapshot.ts';
+
+export type Level = 'pass' | 'warn' | 'error';
+
+export interface Finding {
+  level: Level;
+  check: string;
+  /** Field of the file the finding is about ("(file)" for the whole file). */
+  field: string;
+  message: string;
+}
+
+export interface PolicyContext {
+  base: Snapshot;
+  head: Snapshot;
+  /** Influencer file paths at each revision, readable or not. */
+  basePaths: readonly string[];
+  headPaths: readonly string[];
+  /** The author is an admin of the base revision's program.yaml. */
+  isAdmin: boolean;
+  reserved: readonly string[];
+}
+
+const ADMIN_ONLY = 'only an admin (listed under `admins` in content/program.yaml at the base revision)';
+
+/** A non-admin may add a storefront as "applied" and never change a status; an admin may do anything. */
+export function statusFinding(before: Status | null, after: Status, isAdmin: boolean): Finding {
+  const check = 'Status';
+  const field = 'status';
+  if (isAdmin)
+    return { level: 'pass', check, field, message: `${before ?? 'new'} → ${after}, set by an admin` };
+  if (before === null) {
+    if (after === 'applied') return { level: 'pass', check, field, message: 'new storefront starts as "applied"' };
+    return {
+      level: 'error',
+      check,
+      field,
+      message:
+        (after === 'approved' ? 'self-approval: ' : '') +
+        `a new storefront must start as "applied"; ${ADMIN_ONLY} may set "${after}"`,
+    };
+  }
+  if (before === after) return { level: 'pass', check, field, message: `unchanged ("${after}")` };
+  return {
+    level: 'error',
+    check,
+    field,
+    message:
+      (after === 'approved' ? 'self-approval: ' : '') +
+      `status changed from "${before}" to "${after}"; ${ADMIN_ONLY} may change a status`,
+  };
+}
+
+/** The storefront's version at the base revision (its rename source for a rename). */
+export function baseVersion(change: StorefrontChange, base: Snapshot): Influencer | null {
+  if (change.kind === 'added') return null;
+  return base.influencers.get(change.kind === 'renamed' ? change.fromPath : change.path) ?? null;
+}
+
+export function storefrontPolicy(change: StorefrontChange, value: Influencer, ctx: PolicyContext): Finding[] {
+  const own = new Set([change.path, change.kind === 'renamed' ? change.fromPath : change.path]);
+  const before = baseVersion(change, ctx.base);
+  const findings: Finding[] = [];
+  const add = (level: Level, check: string, field: string, message: string) =>
+    findings.push({ level, check, field, message });
+
+  // Handles held by every other storefront, current and previous, at either revision.
+  const others = [
+    ...ctx.basePaths.filter((p) => !own.has(p)).map(baseName),
+    ...ctx.headPaths.filter((p) => !own.has(p)).map(baseName),
+    ...[...ctx.base.influencers, ...ctx.head.influencers]
+      .filter(([p]) => !own.has(p))
+      .flatMap(([, i]) => i.previous_handles),
+  ];
+  const taken = [...new Set(others)];
+
+  // Handle.
+  if (change.kind === 'modified') {
+    add('pass', 'Handle', 'handle', `"${change.handle}" unchanged`);
+  } else {
+    const clash = clashOf(change.handle, ctx.reserved, taken);
+    if (clash) add('error', 'Handle', 'handle', describeClash(change.handle, clash));
+    else add('pass', 'Handle', 'handle', `"${change.handle}" is free: not reserved, not taken, no look-alike`);
+  }
+  for (const word of reservedParts(change.handle, ctx.reserved))
+    add('warn', 'Handle', 'handle', `contains the reserved word "${word}": check it is not impersonation`);
+
+  // Previous handles: only a real rename may add one, and none may point at another storefront.
+  const beforePrevious = before?.previous_handles ?? [];
+  value.previous_handles.forEach((prev, i) => {
+    const field = `previous_handles[${i}]`;
+    if (taken.includes(prev)) {
+      add('error', 'Previous handles', field, `"${prev}" belongs to another storefront`);
+    } else if (!beforePrevious.includes(prev)) {
+      if (change.kind === 'renamed' && prev === change.fromHandle)
+        add('pass', 'Previous handles', field, `renamed from "${prev}": its old links redirect here`);
+      else
+        add(
+          ctx.isAdmin ? 'warn' : 'error',
+          'Previous handles',
+          field,
+          `"${prev}" was never this storefront's handle; previous_handles may only gain the handle a file is renamed from`,
+        );
+    }
+  });
+  if (change.kind === 'renamed' && !value.previous_handles.includes(change.fromHandle))
+    add('error', 'Previous handles', 'previous_handles', `must list "${change.fromHandle}", the handle before the rename`);
+
+  // Tracking id: unique across every storefront at both revisions.
+  const key = value.tracking_id.toLowerCase();
+  const dup = [...ctx.head.influencers, ...ctx.base.influencers].find(
+    ([p, i]) => !own.has(p) && i.tracking_id.toLowerCase() === key,
+  );
+  if (dup) add('error', 'Tracking id', 'tracking_id', `"${value.tracking_id}" is already used by ${dup[0]}`);
+  else add('pass', 'Tracking id', 'tracking_id', `"${value.tracking_id}" is unique`);
+  if (before && before.tracking_id !== value.tracking_id)
+    add(
+      'warn',
+      'Tracking id',
+      'tracking_id',
+      `changes from "${before.tracking_id}" to "${value.tracking_id}": commissions go to the new id; confirm with the storefront's owner`,
+    );
+
+  // Status.
+  const status = statusFinding(before?.status ?? null, value.status, ctx.isAdmin);
+  findings.push(status);
+
+  // Ownership cannot be proven from content: say so on every edit of an existing storefront.
+  if (change.kind !== 'added' && !ctx.isAdmin)
+    add(
+      'warn',
+      'Ownership',
+      '(file)',
+      `${change.kind === 'renamed' ? 'renames' : 'edits'} an existing storefront: confirm the author owns it`,
+    );
+
+  // Links: free text may only link to retailer hosts, and even those bypass tracking.
+  const retailerHosts = ctx.head.retailers.flatMap((r) => r.hosts);
+  let links = 0;
+  for (const { field, text } of freeText(value)) {
+    for (const host of linkHosts(text)) {
+      links++;
+      if (retailerHosts.some((h) => onDomain(host, h)))
+        add('warn', 'Links', field, `raw link to ${host} bypasses tracked links; list the product instead`);
+      else
+        add(
+          'error',
+          'Links',
+          field,
+          `links to ${host}, which is not an allowed retailer host (allowed: ${retailerHosts.join(', ')})`,
+        );
+    }
+  }
+  const used = [...new Set([...value.featured, ...value.lists.flatMap((l) => l.items.map((i) => i.product))])];
+  const usedProducts = used.flatMap((id) => {
+    const p = ctx.head.products.get(id);
+    return p ? [p] : [];
+  });
+  if (links === 0)
+    add(
+      'pass',
+      'Links',
+      '(file)',
+      `no links in text; ${usedProducts.length} product link(s), each on its retailer's allowed hosts`,
+    );
+
+  // Disclosure: every retailer linked from the storefront has its disclosure text.
+  const retailerIds = [...new Set(usedProducts.map((p) => p.retailer))];
+  const missing = retailerIds.filter(
+    (id) => (ctx.head.retailers.find((r) => r.id === id)?.disclosure.trim() ?? '') === '',
+  );
+  if (missing.length > 0)
+    add('error', 'Disclosure', '(file)', `no disclosure text for retailer(s) ${missing.join(', ')}`);
+  else if (retailerIds.length === 0)
+    add('pass', 'Disclosure', '(file)', 'no retailer links yet; each page shows its retailers\' disclosure');
+  else add('pass', 'Disclosure', '(file)', `shown on every page: ${retailerIds.join(', ')}`);
+
+  // Profiles on the platform they claim.
+  value.socials.forEach((s, i) => {
+    if (!socialHostMatches(s.platform, s.url))
+      add('warn', 'Profiles', `socials[${i}].url`, `${s.url} is not on ${s.platform}'s site`);
+  });
+
+  return findings;
+}
+
+/** Rules about the pull request as a whole: admin-only files and removals. */
+export function pullRequestPolicy(
+  files: FileChanges,
+  removedStorefronts: readonly { path: string; handle: string }[],
+  isAdmin: boolean,
+): (Finding & { file: string })[] {
+  const out: (Finding & { file: string })[] = [];
+  const touched = [...files.added, ...files.modified, ...files.removed];
+  for (const file of ADMIN_FILES.filter((f) => touched.includes(f)))
+    out.push({
+      file,
+      level: isAdmin ? 'pass' : 'error',
+      check: 'Program files',
+      field: '(file)',
+      message: isAdmin ? 'changed by an admin' : `${ADMIN_ONLY} may change program settings, retailers or rates`,
+    });
+  for (const { path } of removedStorefronts)
+    out.push({
+      file: path,
+      level: isAdmin ? 'pass' : 'error',
+      check: 'Removal',
+      field: '(file)',
+      message: isAdmin
+        ? 'storefront removed by an admin'
+        : `${ADMIN_ONLY} may remove a storefront (to leave, ask for status "rejected"; to rename, set previous_handles)`,
+    });
+  return out;
+}
