@@ -7,10 +7,20 @@ export default defineConfig(async () => ({
       {
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'tests/build/**/*.test.ts'],
+          include: ['tests/unit/**/*.test.ts', 'tests/build/**/*.test.ts', 'tests/vet/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./tests/e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
         },
       },
       {

@@ -4,7 +4,8 @@
  * (tracking pixels), inject HTML or break a table.
  */
 
-const SPECIAL = /[\\`*_{}[\]()<>#+!|~]/g;
+/** What can start markup inline: emphasis, code, links/images, HTML, table cells. */
+const SPECIAL = /[\\`*_[\]<>|~]/g;
 
 /** Plain inline text: markdown and HTML neutralised, mentions broken, one line. */
 export function text(value: string): string {

@@ -31,7 +31,7 @@ export interface PolicyContext {
   reserved: readonly string[];
 }
 
-const ADMIN_ONLY = 'only an admin (listed under `admins` in content/program.yaml at the base revision)';
+const ADMIN_ONLY = 'only an admin (listed under admins in content/program.yaml at the base revision)';
 
 /** A non-admin may add a storefront as "applied" and never change a status; an admin may do anything. */
 export function statusFinding(before: Status | null, after: Status, isAdmin: boolean): Finding {

@@ -50,7 +50,8 @@ export function listCards(catalog: Catalog, list: List): Card[] {
 export function featuredCards(catalog: Catalog, influencer: Influencer): Card[] {
   const notes = new Map<string, string>();
   for (const list of influencer.lists)
-    for (const item of list.items) if (item.note && !notes.has(item.product)) notes.set(item.product, item.note);
+    for (const item of list.items)
+      if (item.note && !notes.has(item.product)) notes.set(item.product, item.note);
   return [...new Set(influencer.featured)].flatMap((id) => card(catalog, id, notes.get(id)) ?? []);
 }
 

@@ -1,0 +1,75 @@
+/**
+ * The built shopfront a bench runs against. Benches never serve /work/main/dist
+ * directly: others rebuild it while a bench runs, and wrangler dev reloads on
+ * every change (dropping queued clicks). A bench copies the build (and the
+ * migrations its config points at) into its own temp folder once, at the start.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mustRun, onCleanup, ROOT } from './proc.ts';
+import { log } from './report.ts';
+
+export const DIST = join(ROOT, 'dist');
+
+/** Test values for the Worker's secrets (never real ones). */
+export const BENCH_SECRETS = {
+  VISITOR_HASH_SECRET: 'bench-visitor-hash-secret-not-for-production',
+  ORDER_WEBHOOK_SECRET: 'whsec_YmVuY2gtb3JkZXItd2ViaG9vay1zZWNyZXQ=',
+  ADMIN_TOKEN: 'adm_bench_token_not_for_production',
+};
+
+/** A temp folder removed at the end of the bench (unless BENCH_KEEP_TMP is set). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `shopfront-bench-${prefix}-`));
+  onCleanup(() => {
+    if (process.env.BENCH_KEEP_TMP) log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+/** Runs `astro build` in the project when asked to, or when there is no build yet. */
+export async function ensureBuilt(force: boolean): Promise<void> {
+  if (!force && existsSync(join(DIST, 'server', 'entry.mjs')) && existsSync(join(DIST, 'server', 'wrangler.json')))
+    return;
+  log(force ? '> astro build (--build)' : '> astro build (no dist/server yet)');
+  await mustRun('astro', ['build'], { cwd: ROOT, timeoutMs: 15 * 60_000, echo: true });
+}
+
+export interface Snapshot {
+  dir: string;
+  /** The generated wrangler config of the build, inside the snapshot. */
+  config: string;
+  /** An env file with the bench secrets, for `wrangler dev --env-file`. */
+  envFile: string;
+}
+
+/** Copies dist/ and migrations/ into `dir`; retried if a concurrent build changes dist/ meanwhile. */
+export function snapshotBuild(dir: string): Snapshot {
+  const marker = join(DIST, 'server', 'wrangler.json');
+  for (let attempt = 1; ; attempt++) {
+    const before = statSync(marker).mtimeMs;
+    rmSync(join(dir, 'dist'), { recursive: true, force: true });
+    cpSync(DIST, join(dir, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'migrations'), join(dir, 'migrations'), { recursive: true });
+    const stable = existsSync(marker) && statSync(marker).mtimeMs === before;
+    const complete = existsSync(join(dir, 'dist', 'server', 'entry.mjs'));
+    if (stable && complete) break;
+    if (attempt >= 5) throw new Error('dist/ kept changing while it was copied (a concurrent build?); try again');
+    log('dist/ changed while copying (a concurrent build); copying again');
+  }
+  const config = join(dir, 'dist', 'server', 'wrangler.json');
+  // The generated config names the project's wrangler.toml; inside the snapshot it must stand alone.
+  const parsed = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
+  delete parsed.configPath;
+  delete parsed.userConfigPath;
+  writeFileSync(config, JSON.stringify(parsed));
+  const envFile = join(dir, 'bench.env');
+  writeFileSync(envFile, Object.entries(BENCH_SECRETS).map(([k, v]) => `${k}=${v}\n`).join(''));
+  return { dir, config, envFile };
+}
+
+export function builtConfig(snapshot: Snapshot): Record<string, unknown> {
+  return JSON.parse(readFileSync(snapshot.config, 'utf8')) as Record<string, unknown>;
+}

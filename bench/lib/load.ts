@@ -1,0 +1,67 @@
+/**
+ * One load run with autocannon. Runs are sized by a number of requests, not a
+ * duration: autocannon then waits for every answer, so the 302s it counts are
+ * exactly the requests the Worker answered (a timed run drops its in-flight
+ * requests, whose clicks may still be logged).
+ */
+import autocannon from 'autocannon';
+import type { Kind, TrafficRequest } from './traffic.ts';
+
+export interface LoadRun {
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  /** Responses by request kind and status code. */
+  statuses: Record<Kind, Record<string, number>>;
+}
+
+export async function runLoad(
+  url: string,
+  traffic: readonly TrafficRequest[],
+  options: { connections: number; amount: number; timeoutSeconds?: number },
+): Promise<LoadRun> {
+  const statuses: LoadRun['statuses'] = { human: {}, head: {}, bot: {} };
+  const requests = traffic.map((r) => ({
+    method: r.method,
+    path: r.path,
+    headers: r.headers,
+    onResponse: (status: number) => {
+      const byStatus = statuses[r.kind];
+      byStatus[status] = (byStatus[status] ?? 0) + 1;
+    },
+  }));
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    amount: options.amount,
+    timeout: options.timeoutSeconds ?? 10,
+    requests,
+  });
+  const seconds = result.duration;
+  const total = Object.values(statuses).reduce((sum, byStatus) => sum + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+  return {
+    requests: total,
+    seconds,
+    rps: seconds > 0 ? total / seconds : 0,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statuses,
+  };
+}
+
+export function count(statuses: LoadRun['statuses'], kind: Kind, status: string): number {
+  return statuses[kind][status] ?? 0;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}

@@ -1,0 +1,155 @@
+/**
+ * The runtime alone: the BUILT Worker (dist/server/entry.mjs and its chunks) in a
+ * Miniflare instance configured from the build's own wrangler.json, without
+ * wrangler's dev proxy, request logging or file watching in the path.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { BENCH_SECRETS, builtConfig, type Snapshot } from './built-site.ts';
+import { onCleanup } from './proc.ts';
+import { log } from './report.ts';
+import { CLICK_COUNTS_SQL, toCounts, type ClickCounts } from './wrangler-dev.ts';
+
+export interface RuntimeServer {
+  url: string;
+  clickCounts?: () => Promise<ClickCounts>;
+  stop: () => Promise<void>;
+}
+
+interface BuiltConfig {
+  main: string;
+  compatibility_date: string;
+  compatibility_flags?: string[];
+  vars?: Record<string, string>;
+  assets?: { directory: string; binding?: string; run_worker_first?: string[] | boolean; not_found_handling?: string; html_handling?: string };
+  d1_databases?: { binding: string; database_id: string }[];
+  kv_namespaces?: { binding: string; id: string }[];
+  queues?: {
+    producers?: { binding: string; queue: string }[];
+    consumers?: { queue: string; max_batch_size?: number; max_batch_timeout?: number; max_retries?: number; dead_letter_queue?: string }[];
+  };
+}
+
+type ModuleType = 'ESModule' | 'CompiledWasm' | 'Text' | 'Data';
+
+/** Every module of a no-bundle build, the entry first (what wrangler's `rules` would collect). */
+function modulesOf(root: string, main: string): { type: ModuleType; path: string }[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(root);
+  const typeOf = (path: string): ModuleType | null =>
+    /\.m?js$/.test(path) ? 'ESModule' : path.endsWith('.wasm') ? 'CompiledWasm' : null;
+  const entry = resolve(root, main);
+  const rest = files.filter((f) => f !== entry && typeOf(f) !== null).sort();
+  return [entry, ...rest].map((path) => ({ type: typeOf(path) ?? 'ESModule', path }));
+}
+
+function stopper(mf: Miniflare): () => Promise<void> {
+  let disposed: Promise<void> | undefined;
+  const stop = () => (disposed ??= mf.dispose().catch((error: unknown) => log(`miniflare dispose: ${String(error)}`)));
+  onCleanup(stop);
+  return stop;
+}
+
+function structuredLogs(name: string) {
+  let shown = 0;
+  return (entry: { level: string; message: string }) => {
+    if (entry.level !== 'error' && entry.level !== 'warn') return;
+    if (shown++ < 20) log(`[${name}] ${entry.message}`);
+  };
+}
+
+export async function startBuiltWorker(snapshot: Snapshot, persistTo: string): Promise<RuntimeServer> {
+  const config = builtConfig(snapshot) as unknown as BuiltConfig;
+  const serverDir = join(snapshot.dir, 'dist', 'server');
+  const assets = config.assets;
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: '127.0.0.1',
+      port: 0,
+      logRequests: false,
+      handleStructuredLogs: structuredLogs('shopfront'),
+      // The same layout as `wrangler dev --persist-to`, so migrations applied by wrangler are found.
+      resourcePersistencePath: join(persistTo, 'v3'),
+      workers: [
+        {
+          name: 'shopfront',
+          compatibilityDate: config.compatibility_date,
+          compatibilityFlags: config.compatibility_flags ?? [],
+          modules: modulesOf(serverDir, config.main),
+          modulesRoot: serverDir,
+          bindings: { ...config.vars, ...BENCH_SECRETS },
+          d1Databases: Object.fromEntries((config.d1_databases ?? []).map((d) => [d.binding, d.database_id])),
+          kvNamespaces: Object.fromEntries((config.kv_namespaces ?? []).map((k) => [k.binding, k.id])),
+          queueProducers: Object.fromEntries(
+            (config.queues?.producers ?? []).map((p) => [p.binding, { queueName: p.queue }]),
+          ),
+          queueConsumers: Object.fromEntries(
+            (config.queues?.consumers ?? []).map((c) => [
+              c.queue,
+              {
+                maxBatchSize: c.max_batch_size,
+                maxBatchTimeout: c.max_batch_timeout,
+                maxRetries: c.max_retries,
+                deadLetterQueue: c.dead_letter_queue,
+              },
+            ]),
+          ),
+          ...(assets
+            ? {
+                assets: {
+                  directory: resolve(serverDir, assets.directory),
+                  binding: assets.binding,
+                  run_worker_first: assets.run_worker_first,
+                  routerConfig: { has_user_worker: true },
+                  assetConfig: {
+                    ...(assets.not_found_handling ? { not_found_handling: assets.not_found_handling } : {}),
+                    ...(assets.html_handling ? { html_handling: assets.html_handling } : {}),
+                  },
+                },
+              }
+            : {}),
+        },
+      ],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+  const stop = stopper(mf);
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  const dbBinding = config.d1_databases?.[0]?.binding ?? 'DB';
+  const clickCounts = async () => {
+    const db = await mf.getD1Database(dbBinding);
+    const row = await db.prepare(CLICK_COUNTS_SQL).first<Record<string, unknown>>();
+    return toCounts(row ?? {});
+  };
+  log(`miniflare shopfront on ${url} (modules from ${relative(snapshot.dir, serverDir)})`);
+  return { url, clickCounts, stop };
+}
+
+export async function startBareWorker(scriptPath: string, compatibilityDate: string): Promise<RuntimeServer> {
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: '127.0.0.1',
+      port: 0,
+      logRequests: false,
+      handleStructuredLogs: structuredLogs('bare'),
+      workers: [
+        {
+          name: 'bare',
+          compatibilityDate,
+          compatibilityFlags: ['nodejs_compat'],
+          modules: [{ type: 'ESModule', path: scriptPath }],
+        },
+      ],
+    }),
+  );
+  const stop = stopper(mf);
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  return { url, stop };
+}

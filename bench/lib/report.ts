@@ -1,0 +1,102 @@
+/**
+ * What every bench script prints. The contract between bench scripts and
+ * bench/run.ts: the LAST line a script writes to stdout is one JSON object with
+ * its figures; everything else (progress, tables) goes before it or to stderr.
+ */
+import { cpus, freemem, loadavg, totalmem, release } from 'node:os';
+
+export interface Figure {
+  /** What was measured, e.g. "wrangler dev: shopfront / bare". */
+  name: string;
+  /** The number or text measured; null when it could not be measured. */
+  value: number | string | null;
+  unit?: string;
+  /** The target as text, e.g. ">= 0.9". */
+  target?: string;
+  /** Whether the target is met; absent when there is no target. */
+  met?: boolean;
+  note?: string;
+}
+
+export interface BenchResult {
+  bench: string;
+  ok: boolean;
+  /** Load average (1 min) at the start and end: figures on a busy machine are lower. */
+  load: { start: number; end: number };
+  options: Record<string, unknown>;
+  figures: Figure[];
+  details?: unknown;
+  error?: string;
+}
+
+export function machine() {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    freeMemoryGiB: round(freemem() / 2 ** 30, 1),
+    node: process.version,
+    os: `${process.platform} ${release()}`,
+    load: loadavg().map((l) => round(l, 2)),
+  };
+}
+
+export function load1(): number {
+  return round(loadavg()[0] ?? 0, 2);
+}
+
+export function round(value: number, digits = 0): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Prints the result as the last stdout line (see the contract above). */
+export function printResult(result: BenchResult): void {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** The JSON object on the last non-empty line of a bench script's stdout, or null. */
+export function parseLastLine(stdout: string): Record<string, unknown> | null {
+  const lines = stdout.trimEnd().split('\n');
+  const last = lines[lines.length - 1]?.trim();
+  if (!last?.startsWith('{')) return null;
+  try {
+    const value: unknown = JSON.parse(last);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `--name value`, `--name=value` and bare `--flag` arguments. */
+export function parseArgs(argv: string[]): Map<string, string> {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (!arg.startsWith('--')) continue;
+    const eq = arg.indexOf('=');
+    if (eq > 0) args.set(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (argv[i + 1] !== undefined && !argv[i + 1]?.startsWith('--')) args.set(arg.slice(2), argv[++i] ?? '');
+    else args.set(arg.slice(2), 'true');
+  }
+  return args;
+}
+
+export function numberArg(args: Map<string, string>, name: string, fallback: number): number {
+  const raw = args.get(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+/** Progress and human-readable output: stderr, so stdout stays machine-readable. */
+export function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+export function fmt(value: number | null | undefined, digits = 0): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}

@@ -1,0 +1,162 @@
+/**
+ * Applying new events to one order, as plain data in and out: which event rows
+ * to store (with their sequence number, status and attribution) and which ledger
+ * entries to append. The D1 layer reads the order's state, calls this, and
+ * writes the result in one batch; the seed and the tests call it directly.
+ */
+import { attribute, type KnownClick } from './attribution.ts';
+import type { Issue, OrderEvent } from './event.ts';
+import {
+  compareEvents,
+  deriveTargets,
+  ledgerDeltas,
+  sumEntries,
+  type IdentifiedEvent,
+  type LedgerEntry,
+  type LedgerSum,
+} from './ledger.ts';
+import type { Program } from './program-table.ts';
+import { rateFor, utcDay } from './rates.ts';
+
+export type EventSource = 'webhook' | 'amazon_report' | 'seed';
+export type Outcome = 'processed' | 'duplicate' | 'unattributed';
+
+export interface IncomingEvent extends IdentifiedEvent {
+  source: EventSource;
+  /** The raw event as received: the webhook body, or the report row. */
+  body: string;
+  /** Unix ms. */
+  received_at: number;
+}
+
+export interface StoredEvent extends IdentifiedEvent {
+  /** 1, 2, ... per order: (order_id, order_seq) is unique, which serialises concurrent writers of one order. */
+  order_seq: number;
+}
+
+/** One row of order_events. */
+export interface EventRow {
+  event_id: string;
+  source: EventSource;
+  order_id: string;
+  order_seq: number;
+  type: OrderEvent['type'];
+  ordered_at: number;
+  occurred_at: number;
+  tracking_id: string;
+  click_id: string | null;
+  retailer: string | null;
+  currency: string;
+  items_json: string;
+  status: 'processed' | 'unattributed';
+  handle: string | null;
+  attribution: 'click' | 'tracking_id' | null;
+  attributed_click_id: string | null;
+  attribution_note: string | null;
+  body: string;
+  received_at: number;
+}
+
+/** One row of ledger_entries. */
+export interface LedgerRow extends LedgerEntry {
+  event_id: string;
+  created_at: number;
+}
+
+export interface OrderPlan {
+  events: EventRow[];
+  entries: LedgerRow[];
+  outcomes: Map<string, Outcome>;
+}
+
+/** Checks an event against the program; these failures are the sender's, answered 400. */
+export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
+  const issues: Issue[] = [];
+  const { table } = program;
+  if (event.currency !== table.currency)
+    issues.push({ path: 'currency', message: `must be ${table.currency}, the program's currency` });
+  const retailerId = event.retailer ?? table.default_retailer;
+  const retailer = table.retailers[retailerId];
+  if (!retailer) {
+    issues.push({ path: 'retailer', message: `unknown retailer "${retailerId}" (known: ${Object.keys(table.retailers).join(', ')})` });
+  } else if (retailer.tables.length > 0) {
+    const first = retailer.tables[0]?.effective_from;
+    if (rateFor(retailer.tables, event.ordered_at, '') === null)
+      issues.push({
+        path: 'ordered_at',
+        message: `no commission rates of ${retailerId} are in force on ${utcDay(event.ordered_at)} (the first table starts ${first})`,
+      });
+  }
+  return issues;
+}
+
+export function planOrder(input: {
+  program: Program;
+  /** Every stored event of the order. */
+  stored: readonly StoredEvent[];
+  /** Ledger sums of the order per key. */
+  current: readonly LedgerSum[];
+  /** New events of this order. */
+  incoming: readonly IncomingEvent[];
+  /** Event ids already stored anywhere (an id is unique across orders). */
+  knownIds: ReadonlySet<string>;
+  /** Stored clicks named by the incoming events. */
+  clicks: ReadonlyMap<string, KnownClick>;
+}): OrderPlan {
+  const { program, knownIds, clicks } = input;
+  const set: IdentifiedEvent[] = [...input.stored];
+  let sums: LedgerSum[] = [...input.current];
+  let seq = input.stored.reduce((max, e) => Math.max(max, e.order_seq), 0);
+  const plan: OrderPlan = { events: [], entries: [], outcomes: new Map() };
+  if (new Set([...input.stored, ...input.incoming].map((e) => e.event.order_id)).size > 1)
+    throw new Error('planOrder: the events belong to more than one order');
+
+  for (const incoming of [...input.incoming].sort(compareEvents)) {
+    const { event_id, event } = incoming;
+    if (knownIds.has(event_id) || plan.outcomes.has(event_id)) {
+      if (!plan.outcomes.has(event_id)) plan.outcomes.set(event_id, 'duplicate');
+      continue;
+    }
+    const handle = program.handleOf(event.tracking_id);
+    const attribution =
+      handle === null
+        ? null
+        : attribute({
+            handle,
+            clickId: event.click_id,
+            orderedAt: event.ordered_at,
+            click: event.click_id === null ? undefined : clicks.get(event.click_id),
+            windowHours: program.table.attribution_window_hours,
+          });
+    plan.events.push({
+      event_id,
+      source: incoming.source,
+      order_id: event.order_id,
+      order_seq: ++seq,
+      type: event.type,
+      ordered_at: event.ordered_at,
+      occurred_at: event.occurred_at,
+      tracking_id: event.tracking_id,
+      click_id: event.click_id,
+      retailer: event.retailer,
+      currency: event.currency,
+      items_json: JSON.stringify(event.items),
+      status: handle === null ? 'unattributed' : 'processed',
+      handle,
+      attribution: attribution?.kind ?? null,
+      attributed_click_id: attribution?.kind === 'click' ? attribution.click_id : null,
+      attribution_note: attribution?.kind === 'tracking_id' ? attribution.reason : null,
+      body: incoming.body,
+      received_at: incoming.received_at,
+    });
+    plan.outcomes.set(event_id, handle === null ? 'unattributed' : 'processed');
+
+    set.push({ event_id, event });
+    const targets = deriveTargets(set, program);
+    if (!targets) continue;
+    const entries = ledgerDeltas(targets, sums);
+    for (const entry of entries) plan.entries.push({ ...entry, event_id, created_at: incoming.received_at });
+    sums = sumEntries([...sums, ...entries]);
+  }
+  return plan;
+}

@@ -1,0 +1,51 @@
+/**
+ * An event store and ledger held in memory, applying events exactly as the D1
+ * store does (same planOrder, one order at a time). The seed uses it to produce
+ * a consistent history, and the tests use it to check convergence.
+ */
+import type { KnownClick } from './attribution.ts';
+import { planOrder, type EventRow, type IncomingEvent, type LedgerRow, type Outcome, type StoredEvent } from './apply.ts';
+import { sumEntries } from './ledger.ts';
+import type { Program } from './program-table.ts';
+
+export interface MemoryLedger {
+  events: EventRow[];
+  entries: LedgerRow[];
+  apply(incoming: readonly IncomingEvent[]): Map<string, Outcome>;
+}
+
+export function createMemoryLedger(program: Program, clicks: ReadonlyMap<string, KnownClick> = new Map()): MemoryLedger {
+  const ids = new Set<string>();
+  const stored = new Map<string, StoredEvent[]>();
+  const entriesOf = new Map<string, LedgerRow[]>();
+  const ledger: MemoryLedger = {
+    events: [],
+    entries: [],
+    apply(incoming) {
+      const outcomes = new Map<string, Outcome>();
+      const byOrder = new Map<string, IncomingEvent[]>();
+      for (const e of incoming) byOrder.set(e.event.order_id, [...(byOrder.get(e.event.order_id) ?? []), e]);
+      for (const [orderId, events] of byOrder) {
+        const plan = planOrder({
+          program,
+          stored: stored.get(orderId) ?? [],
+          current: sumEntries(entriesOf.get(orderId) ?? []),
+          incoming: events,
+          knownIds: ids,
+          clicks,
+        });
+        for (const row of plan.events) {
+          ids.add(row.event_id);
+          const event = events.find((e) => e.event_id === row.event_id);
+          if (event) stored.set(orderId, [...(stored.get(orderId) ?? []), { ...event, order_seq: row.order_seq }]);
+        }
+        ledger.events.push(...plan.events);
+        ledger.entries.push(...plan.entries);
+        entriesOf.set(orderId, [...(entriesOf.get(orderId) ?? []), ...plan.entries]);
+        for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);
+      }
+      return outcomes;
+    },
+  };
+  return ledger;
+}

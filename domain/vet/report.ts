@@ -1,0 +1,229 @@
+/** Words the vetting result as the Markdown report posted on the pull request. */
+import type { Influencer } from '../content/schema.ts';
+import { formatError } from '../content/validate.ts';
+import { code, count, percent, plural, text } from './markdown.ts';
+import type { Finding, Level } from './policy.ts';
+import { MIN_LIST_ITEMS } from './quality.ts';
+import { MAX_SCORE, type Scorecard } from './scorecard.ts';
+import type { SiteChanges, StorefrontEdit } from './site-diff.ts';
+import { errorsOf, type Application, type VetResult } from './vet.ts';
+
+/** First line of every report: the workflow finds its own PR comment by it. */
+export const REPORT_MARKER = '<!-- shopfront-vet-report -->';
+
+const ICON: Record<Level, string> = { pass: '✅', warn: '⚠️', error: '❌' };
+
+export function renderReport(result: VetResult): string {
+  const errors = errorsOf(result);
+  const out: string[] = [REPORT_MARKER, '# Vetting report', ''];
+  const who = result.author
+    ? `@\u200b${text(result.author)} (${result.isAdmin ? 'an admin' : 'not an admin'} at the base revision)`
+    : 'not given (checked as a non-admin; pass `--author <login>`)';
+  out.push(
+    `Compared \`content/\` at ${code(result.base.sha.slice(0, 12))} (${text(result.base.label)}) with the working tree. Author: ${who}.`,
+    '',
+  );
+  out.push(
+    errors.length > 0
+      ? `**Result: ❌ ${plural(errors.length, 'error')}.** Fix them before review; merging is blocked until this check passes.`
+      : '**Result: ✅ no errors.** The scorecard informs the reviewers; there is no pass mark, people decide.',
+    '',
+  );
+
+  if (errors.length > 0) {
+    out.push('## Errors', '');
+    for (const e of errors) out.push(`- ${code(formatError(e))}`);
+    out.push('');
+  }
+
+  out.push('## Storefronts in this pull request', '');
+  if (result.applications.length === 0) out.push('No influencer file is added or changed.', '');
+  for (const app of result.applications) out.push(...renderApplication(app));
+
+  if (result.pullRequest.length > 0) {
+    out.push('## Pull request', '');
+    for (const f of result.pullRequest) out.push(`- ${ICON[f.level]} **${f.check}** ${code(f.file)}: ${text(f.message)}`);
+    out.push('');
+  }
+
+  out.push(...renderSite(result.site));
+  out.push(
+    '---',
+    `Tiers by the largest single audience: nano < 10k ≤ micro < 100k ≤ mid < 500k ≤ macro < 1M ≤ mega. ` +
+      `Scores are 0-5 per dimension (${MAX_SCORE} in all). Made by \`npm run vet\`; see CONTRIBUTING.md.`,
+    '',
+  );
+  return out.join('\n');
+}
+
+function heading(app: Application): string {
+  const { change } = app;
+  const what =
+    change.kind === 'added'
+      ? app.influencer?.status === 'applied'
+        ? 'new application'
+        : 'new storefront'
+      : change.kind === 'renamed'
+        ? `renamed from ${code(change.fromHandle)}`
+        : 'edited';
+  return `### ${code(change.handle)} · ${what}`;
+}
+
+function renderApplication(app: Application): string[] {
+  const out = [heading(app), ''];
+  if (!app.influencer || !app.scorecard) {
+    out.push(`${code(app.change.path)} does not pass the content schema (see Errors), so it cannot be scored yet.`, '');
+    return out;
+  }
+  const i = app.influencer;
+  const s = app.scorecard;
+  out.push(
+    `${code(app.change.path)} · ${text(i.name)} · status ${code(i.status)} · applied on ${i.applied_on} · score **${s.total}/${MAX_SCORE}**`,
+    '',
+  );
+  out.push(...scoreTable(i, s));
+  out.push(...reachSection(s), ...engagementSection(s), ...qualitySection(s), ...relevancySection(i, s));
+  out.push('#### Policy', '');
+  for (const f of app.findings) out.push(findingLine(f));
+  out.push('');
+  return out;
+}
+
+function findingLine(f: Finding): string {
+  const field = f.field === '(file)' ? '' : ` (${code(f.field)})`;
+  return `- ${ICON[f.level]} **${f.check}**${field}: ${text(f.message)}`;
+}
+
+function scoreTable(i: Influencer, s: Scorecard): string[] {
+  const { reach, engagement, quality, relevancy } = s;
+  return [
+    '| Dimension | Score | Summary |',
+    '| --- | --- | --- |',
+    `| Reach | ${reach.score}/5 | ${reach.tier}, ${count(reach.largest?.followers ?? 0)} on the largest platform |`,
+    `| Engagement | ${engagement.score}/5 | ${engagement.weightedRate === null ? 'no rates given' : `${percent(engagement.weightedRate)} weighted by followers`} |`,
+    `| Content quality | ${quality.score}/5 | ${quality.checks.filter((c) => c.ok).map((c) => c.label.toLowerCase()).join(', ') || 'nothing yet'} |`,
+    `| Relevancy | ${relevancy.score}/5 | ${relevancy.share === null ? 'no products yet' : `${percent(relevancy.share)} in ${text(i.categories.join(', '))}`} |`,
+    '',
+  ];
+}
+
+function reachSection(s: Scorecard): string[] {
+  const rates = new Map(s.engagement.platforms.map((p) => [p.platform, p]));
+  const out = ['#### Reach', '', '| Platform | Followers | Tier | Engagement | Posts (90 days) |', '| --- | ---: | --- | ---: | ---: |'];
+  for (const p of s.reach.platforms) {
+    const e = rates.get(p.platform);
+    out.push(
+      `| ${p.platform} | ${count(p.followers)} | ${p.tier} | ${e?.rate == null ? '–' : percent(e.rate)} | ${e?.postsLast90Days == null ? '–' : count(e.postsLast90Days)} |`,
+    );
+  }
+  const largest = s.reach.largest;
+  out.push(
+    '',
+    `- Total followers: ${count(s.reach.total)} across ${plural(s.reach.platforms.length, 'platform')} (a sum; audiences overlap)`,
+    `- Tier: **${s.reach.tier}**` + (largest ? ` (largest audience: ${largest.platform}, ${count(largest.followers)} followers)` : ''),
+    '',
+  );
+  return out;
+}
+
+function engagementSection(s: Scorecard): string[] {
+  const out = ['#### Engagement', ''];
+  for (const p of s.engagement.platforms) {
+    const tier = s.reach.platforms.find((r) => r.platform === p.platform)?.tier ?? 'nano';
+    if (p.rate === null) out.push(`- ➖ ${p.platform}: not given`);
+    else if (p.flag) out.push(`- ⚠️ ${p.platform}: ${p.flag}`);
+    else out.push(`- ✅ ${p.platform}: ${percent(p.rate)}, plausible for a ${tier} account`);
+    if (p.postsLast90Days === 0) out.push(`- ⚠️ ${p.platform}: no posts in the last 90 days`);
+  }
+  out.push('');
+  return out;
+}
+
+function qualitySection(s: Scorecard): string[] {
+  const out = ['#### Content quality', ''];
+  for (const c of s.quality.checks) out.push(`- ${c.ok ? '✅' : '⚠️'} ${c.label}: ${text(c.detail)}`);
+  if (s.quality.placeholders.length > 0)
+    out.push(`- ⚠️ Placeholders still to fill in: ${s.quality.placeholders.map(code).join(', ')}`);
+  if (s.quality.unavailable.length > 0)
+    out.push(`- ⚠️ Unavailable products (hidden from the storefront): ${s.quality.unavailable.map(code).join(', ')}`);
+  out.push(`- Lists need at least ${MIN_LIST_ITEMS} items to count as full.`, '');
+  return out;
+}
+
+function relevancySection(i: Influencer, s: Scorecard): string[] {
+  const r = s.relevancy;
+  const out = ['#### Relevancy', ''];
+  if (r.share === null) out.push('- No products listed yet.');
+  else {
+    out.push(
+      `- ${r.inCategories} of ${plural(r.total, 'product')} (${percent(r.share)}) are in the declared categories (${text(i.categories.join(', '))})`,
+    );
+    if (r.outside.length > 0)
+      out.push(`- Outside them: ${r.outside.map((o) => `${code(o.id)} (${text(o.category)})`).join(', ')}`);
+  }
+  out.push('');
+  return out;
+}
+
+function renderSite(site: SiteChanges): string[] {
+  const list = (items: string[]) => (items.length === 0 ? 'none' : items.map(code).join(', '));
+  const out = ['## What changes on the live site if merged', ''];
+  out.push(`- New pages: ${list(site.newPages)}`);
+  out.push(
+    `- Redirects: ${
+      site.redirects.length === 0
+        ? 'none'
+        : site.redirects.map((r) => `${code(r.from)} → ${code(r.to)}`).join(', ') +
+          ' (list pages and tracked links of the old handle follow)'
+    }`,
+  );
+  out.push(`- Removed pages: ${list(site.removedPages)}${site.removedPages.length > 0 ? ' (links to them will 404)' : ''}`);
+  out.push(`- Live storefronts changed: ${site.storefronts.length === 0 ? 'none' : ''}`);
+  for (const s of site.storefronts)
+    out.push(`  - ${code(s.handle)}: ${s.changes.map(editText).join('; ')}`);
+  out.push(`- Products leaving the catalog: ${site.leavingCatalog.length === 0 ? 'none' : ''}`);
+  for (const p of site.leavingCatalog)
+    out.push(`  - ${code(p.id)} ${p.reason}; tracked links to it will 404${usedBy(p.storefronts)}`);
+  out.push(`- Products changed: ${site.changedProducts.length === 0 ? 'none' : ''}`);
+  for (const p of site.changedProducts) out.push(`  - ${code(p.id)}: ${p.fields.join(', ')}${usedBy(p.storefronts)}`);
+  out.push('');
+  return out;
+}
+
+function usedBy(handles: string[]): string {
+  return handles.length === 0 ? '' : `; listed by ${handles.map(code).join(', ')}`;
+}
+
+const ids = (values: string[]) => values.map(code).join(', ');
+
+export function editText(edit: StorefrontEdit): string {
+  switch (edit.kind) {
+    case 'renamed':
+      return `renamed from ${code(edit.from)}`;
+    case 'field':
+      return `${edit.field} changed`;
+    case 'tracking-id':
+      return `tracking id ${code(edit.from)} → ${code(edit.to)} (new clicks credit the new id)`;
+    case 'featured':
+      return [
+        edit.added.length > 0 ? `featured added ${ids(edit.added)}` : '',
+        edit.removed.length > 0 ? `featured removed ${ids(edit.removed)}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+    case 'list-added':
+      return `new list ${code(edit.slug)} (${plural(edit.items, 'item')})`;
+    case 'list-removed':
+      return `list ${code(edit.slug)} removed (${plural(edit.items, 'item')})`;
+    case 'list-changed': {
+      const parts = [
+        edit.added.length > 0 ? `added ${ids(edit.added)}` : '',
+        edit.removed.length > 0 ? `removed ${ids(edit.removed)}` : '',
+        edit.reordered ? 'reordered' : '',
+        edit.retitled ? 'title or description changed' : '',
+        edit.notes > 0 ? `${plural(edit.notes, 'note')} changed` : '',
+      ].filter(Boolean);
+      return `list ${code(edit.slug)}: ${parts.join(', ')}`;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The file `npm run apply` writes: a storefront application that already passes
+ * validation, so `npm run check:content` is green from the start, with TODO
+ * placeholders (the vetting report lists any left) and the schema's field notes
+ * as comments (tests/vet/scaffold.test.ts keeps them in step with schema.ts).
+ */
+
+export interface ScaffoldOptions {
+  handle: string;
+  /** YYYY-MM-DD. */
+  today: string;
+  categories: readonly { id: string; name: string }[];
+  platforms: readonly string[];
+  /** A product id from the catalog for the commented example list. */
+  exampleProduct?: string;
+}
+
+export function scaffoldInfluencer(o: ScaffoldOptions): string {
+  const first = o.categories[0]?.id ?? 'TODO';
+  const categories = o.categories.map((c) => `${c.id} (${c.name})`);
+  return `# Storefront application for "${o.handle}". Replace every TODO, then run
+#   npm run check:content && npm run vet
+# and open a pull request (see CONTRIBUTING.md). Lines starting with # are notes.
+
+# Your handle: the file name and the /shop/<handle>/ URL.
+handle: ${o.handle}
+# Display name.
+name: TODO Your Name
+# A short bio, at most 280 characters.
+bio: >-
+  TODO Who you are, what you recommend and why your audience trusts your picks.
+# Avatar image: https URL or a path under the site's public folder.
+# Add the image as site/public${avatarPath(o.handle)} in your pull request, or use an https URL.
+avatar: ${avatarPath(o.handle)}
+# applied | approved | suspended | rejected; applicants always write "applied".
+# Only an admin changes it; the vetting check fails a pull request that does.
+status: applied
+# Day you applied, YYYY-MM-DD.
+applied_on: ${o.today}
+# Your affiliate tracking id at the retailer (e.g. an Amazon Associates tag "jane-20").
+tracking_id: TODO-${o.handle}
+# Your social profiles.
+socials:
+  # Where the audience is.
+  # One of: ${o.platforms.join(', ')}.
+  - platform: instagram
+    # Link to the profile (https).
+    url: https://www.instagram.com/TODO
+    # Followers or subscribers today.
+    followers: 0
+    # Average interactions per post divided by followers, 0..1 (e.g. 0.035).
+    # TODO: uncomment and fill in (reviewers look at it).
+    # engagement_rate: 0.035
+    # Posts published in the last 90 days.
+    # posts_last_90_days: 30
+# Category ids you cover (see content/program.yaml).
+# TODO: pick yours from:
+${wrap(categories, '#   ')}
+categories: [${first}]
+# Handles this storefront used before a rename; their old links keep working by redirect.
+# Leave empty when applying.
+previous_handles: []
+# Product ids shown at the top of your storefront.
+featured: []
+# Your product lists.
+# Each item names a product file under content/products/ (add new products there).
+# Example:
+#   lists:
+#     # URL part of the list page: /shop/<handle>/<slug>/.
+#     - slug: everyday-favourites
+#       # Heading of the list.
+#       title: Everyday favourites
+#       # One or two sentences under the heading.
+#       description: The things I reach for every day.
+#       # The products in this list, in display order.
+#       items:
+#         # Product id, the file name under content/products/ without ".yaml".
+#         - product: ${o.exampleProduct ?? 'B00006JSUA'}
+#           # Why you recommend it, shown on the card (keep it honest and short).
+#           note: Used it daily for six years.
+lists: []
+`;
+}
+
+export function avatarPath(handle: string): string {
+  return `/images/avatars/${handle}.svg`;
+}
+
+function wrap(items: readonly string[], prefix: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    const next = line ? `${line}, ${item}` : item;
+    if (next.length > 100 && line) {
+      lines.push(`${prefix}${line},`);
+      line = item;
+    } else line = next;
+  }
+  if (line) lines.push(`${prefix}${line}`);
+  return lines.join('\n');
+}

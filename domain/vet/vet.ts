@@ -1,0 +1,105 @@
+/**
+ * The vetting check as one pure function: two revisions of content in, a result
+ * out (errors, a scorecard and policy findings per touched storefront, and what
+ * the live site would gain or lose). scripts/vet.ts does the git and file work.
+ */
+import type { Influencer } from '../content/schema.ts';
+import { validateContent, type ContentError, type ContentSources } from '../content/validate.ts';
+import { diffFiles, isInfluencerFile, storefrontChanges, type FileChanges, type StorefrontChange } from './changes.ts';
+import { reservedHandles } from './handles.ts';
+import { pullRequestPolicy, storefrontPolicy, type Finding } from './policy.ts';
+import { scorecardOf, type Scorecard } from './scorecard.ts';
+import { siteChanges, type SiteChanges } from './site-diff.ts';
+import { snapshotOf } from './snapshot.ts';
+
+export interface Revision {
+  /** Repository path -> text of every content file. */
+  files: ReadonlyMap<string, string>;
+  sources: ContentSources;
+}
+
+export interface VetInput {
+  base: Revision & { label: string; sha: string };
+  head: Revision;
+  /** GitHub login of the pull request's author, or null when unknown (checked as a non-admin). */
+  author: string | null;
+  /** Whether a path under the site's public folder exists (for avatars like "/images/avatars/x.svg"). */
+  publicFileExists: (path: string) => boolean;
+}
+
+export interface Application {
+  change: StorefrontChange;
+  /** Null when the file does not pass its schema (its errors are in contentErrors). */
+  influencer: Influencer | null;
+  scorecard: Scorecard | null;
+  findings: Finding[];
+}
+
+export interface VetResult {
+  base: { label: string; sha: string };
+  author: string | null;
+  isAdmin: boolean;
+  admins: string[];
+  files: FileChanges;
+  contentErrors: ContentError[];
+  applications: Application[];
+  pullRequest: (Finding & { file: string })[];
+  site: SiteChanges;
+}
+
+export function vet(input: VetInput): VetResult {
+  const base = snapshotOf(input.base.sources);
+  const head = snapshotOf(input.head.sources);
+  const { errors: contentErrors } = validateContent(input.head.sources);
+
+  const admins = base.program?.admins ?? [];
+  const author = input.author?.replace(/^@/, '') || null;
+  const isAdmin = author !== null && admins.some((a) => a.toLowerCase() === author.toLowerCase());
+  const reserved = reservedHandles(base.program?.reserved_handles, head.program?.reserved_handles);
+
+  const files = diffFiles(input.base.files, input.head.files);
+  const storefronts = storefrontChanges(files, head);
+  const ctx = {
+    base,
+    head,
+    basePaths: [...input.base.files.keys()].filter(isInfluencerFile),
+    headPaths: [...input.head.files.keys()].filter(isInfluencerFile),
+    isAdmin,
+    reserved,
+  };
+
+  const applications = storefronts.changed.map((change): Application => {
+    const value = head.influencers.get(change.path) ?? null;
+    if (!value) return { change, influencer: null, scorecard: null, findings: [] };
+    const avatarFound = value.avatar.startsWith('/') ? input.publicFileExists(value.avatar) : null;
+    return {
+      change,
+      influencer: value,
+      scorecard: scorecardOf(value, head.products, avatarFound),
+      findings: storefrontPolicy(change, value, ctx),
+    };
+  });
+
+  return {
+    base: { label: input.base.label, sha: input.base.sha },
+    author,
+    isAdmin,
+    admins,
+    files,
+    contentErrors,
+    applications,
+    pullRequest: pullRequestPolicy(files, storefronts.removed, isAdmin),
+    site: siteChanges(base, head),
+  };
+}
+
+/** Everything that makes `npm run vet` fail: content errors, then policy errors. */
+export function errorsOf(result: VetResult): ContentError[] {
+  const policy = [
+    ...result.applications.flatMap((a) =>
+      a.findings.filter((f) => f.level === 'error').map((f) => ({ file: a.change.path, field: f.field, message: f.message })),
+    ),
+    ...result.pullRequest.filter((f) => f.level === 'error').map((f) => ({ file: f.file, field: f.field, message: f.message })),
+  ];
+  return [...result.contentErrors, ...policy];
+}

@@ -1,0 +1,63 @@
+/**
+ * `npm run apply -- <handle>`: writes content/influencers/<handle>.yaml, a
+ * storefront application that already passes `npm run check:content`, with TODOs
+ * to fill in. Refuses a handle that is malformed, reserved, taken or a look-alike.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { platform } from '../domain/content/schema.ts';
+import { baseName } from '../domain/content/validate.ts';
+import { CONTENT_DIR, INFLUENCER_DIR } from '../domain/vet/changes.ts';
+import { newHandleProblem, reservedHandles } from '../domain/vet/handles.ts';
+import { avatarPath, scaffoldInfluencer } from '../domain/vet/scaffold.ts';
+import { snapshotOf } from '../domain/vet/snapshot.ts';
+import { readContentSources } from './lib/load-content.ts';
+
+function refuse(message: string, code = 1): never {
+  console.error(`apply: ${message}`);
+  process.exit(code);
+}
+
+let positionals: string[] = [];
+try {
+  positionals = parseArgs({ allowPositionals: true, options: {} }).positionals;
+} catch (error) {
+  refuse(error instanceof Error ? error.message : String(error), 2);
+}
+const [handle, ...extra] = positionals;
+if (handle === undefined || extra.length > 0) refuse('usage: npm run apply -- <handle>   (e.g. npm run apply -- jane-cooks)', 2);
+
+if (!existsSync(`${CONTENT_DIR}/program.yaml`))
+  refuse(`no ${CONTENT_DIR}/program.yaml here: run this from the repository root`, 2);
+const sources = readContentSources(CONTENT_DIR);
+const content = snapshotOf(sources);
+if (!content.program) refuse(`${CONTENT_DIR}/program.yaml does not validate; run npm run check:content`, 2);
+
+const path = `${INFLUENCER_DIR}${handle}.yaml`;
+if (existsSync(path) || existsSync(path.replace(/\.yaml$/, '.yml')))
+  refuse(`${path} already exists: edit it instead, or pick another handle`);
+
+const taken = [
+  ...sources.influencers.map((s) => baseName(s.path)),
+  ...[...content.influencers.values()].flatMap((i) => i.previous_handles),
+];
+const problem = newHandleProblem(handle, reservedHandles(content.program.reserved_handles), taken);
+if (problem) refuse(`cannot use this handle: ${problem}. Pick another one.`);
+
+const exampleProduct = [...content.products.values()].find((p) => p.available)?.id;
+writeFileSync(
+  path,
+  scaffoldInfluencer({
+    handle,
+    today: new Date().toISOString().slice(0, 10),
+    categories: content.program.categories,
+    platforms: platform.options,
+    exampleProduct,
+  }),
+);
+console.log(`Created ${path}. Next:
+  1. Replace every TODO in it (name, bio, tracking_id, socials, categories) and add your lists.
+  2. Add your avatar as site/public${avatarPath(handle)} (or use an https URL).
+  3. npm run check:content   (schema and cross-file rules)
+  4. npm run vet             (the scorecard reviewers will see)
+  5. Commit, push to your fork and open a pull request (see CONTRIBUTING.md).`);

@@ -1,0 +1,93 @@
+/**
+ * Read-only git plumbing for the vetting check. Runs git without a shell and
+ * reads blobs with `cat-file --batch` (one process, no filters or textconv).
+ */
+import { execFileSync } from 'node:child_process';
+import { isContentFile } from '../../../domain/vet/changes.ts';
+
+/** A git failure worded for the person running the check. */
+export class GitError extends Error {}
+
+const SHALLOW_HINT = 'in a shallow clone, fetch the full history (actions/checkout with fetch-depth: 0)';
+
+export function git(args: string[], input?: string): Buffer {
+  try {
+    return execFileSync('git', args, { input, maxBuffer: 1024 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (error) {
+    const stderr = error instanceof Error && 'stderr' in error ? String(error.stderr).trim() : '';
+    throw new GitError(`git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`);
+  }
+}
+
+function commitOf(ref: string): string | null {
+  try {
+    return git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).toString().trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+function mergeBase(a: string, b: string): string | null {
+  try {
+    return git(['merge-base', a, b]).toString().trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+export function repoRoot(): string {
+  return git(['rev-parse', '--show-toplevel']).toString().trim();
+}
+
+export interface Base {
+  sha: string;
+  label: string;
+}
+
+/**
+ * The revision to compare the working tree with. An explicit ref is narrowed to
+ * its merge-base with HEAD (what a pull request's "files changed" shows), so
+ * newer commits on main do not appear as reverted by the branch. Without one:
+ * the merge-base with upstream/main or origin/main, else HEAD~1.
+ */
+export function resolveBase(explicit: string | undefined): Base {
+  if (!commitOf('HEAD')) throw new GitError('this repository has no commits yet; commit the base content first');
+  if (explicit !== undefined) {
+    const sha = commitOf(explicit);
+    if (!sha) throw new GitError(`unknown --base "${explicit}" (${SHALLOW_HINT})`);
+    const base = mergeBase(sha, 'HEAD');
+    if (!base) throw new GitError(`"${explicit}" and HEAD share no history (${SHALLOW_HINT})`);
+    return { sha: base, label: base === sha ? explicit : `merge-base of ${explicit} and HEAD` };
+  }
+  for (const ref of ['upstream/main', 'origin/main']) {
+    const sha = commitOf(ref);
+    const base = sha && mergeBase(sha, 'HEAD');
+    if (base) return { sha: base, label: `merge-base with ${ref}` };
+  }
+  const parent = commitOf('HEAD~1');
+  if (parent) return { sha: parent, label: 'HEAD~1 (no upstream/main or origin/main)' };
+  throw new GitError('no base revision: no upstream/main or origin/main, and HEAD has no parent; pass --base <git-ref>');
+}
+
+/** Repository path -> text of every content file at a revision. */
+export function readContentAt(sha: string, dir = 'content'): Map<string, string> {
+  const listing = git(['ls-tree', '-r', '-z', '--full-tree', sha, '--', dir]).toString('utf8');
+  const blobs: { path: string; sha: string }[] = [];
+  for (const entry of listing.split('\0')) {
+    const match = /^\d+ blob ([0-9a-f]+)\t(.+)$/s.exec(entry);
+    if (match?.[1] && match[2] && isContentFile(match[2])) blobs.push({ sha: match[1], path: match[2] });
+  }
+  const files = new Map<string, string>();
+  if (blobs.length === 0) return files;
+  const out = git(['cat-file', '--batch'], blobs.map((b) => b.sha).join('\n') + '\n');
+  let offset = 0;
+  for (const blob of blobs) {
+    const end = out.indexOf(0x0a, offset);
+    const header = out.subarray(offset, end).toString('utf8');
+    const size = Number(/^[0-9a-f]+ blob (\d+)$/.exec(header)?.[1]);
+    if (end < 0 || !Number.isInteger(size)) throw new GitError(`cannot read ${blob.path} at ${sha}: ${header}`);
+    files.set(blob.path, out.subarray(end + 1, end + 1 + size).toString('utf8'));
+    offset = end + 1 + size + 1;
+  }
+  return files;
+}

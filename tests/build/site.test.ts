@@ -1,0 +1,309 @@
+/**
+ * Builds the fixture content (plus one renamed storefront) with the real Astro
+ * config once, then checks the pages a shopper and a crawler would get.
+ */
+import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite, cleanup, copyContent, type SiteBuild } from './build-site.ts';
+
+const FIXTURE = 'tests/fixtures/content';
+const ORIGIN = 'http://localhost:8787';
+
+/** An approved storefront that was renamed and whose only product is unavailable. */
+const RENAMED = `handle: dee-renamed
+name: Dee Renamed
+bio: Used to be dee-old.
+avatar: /images/avatars/fixture.svg
+status: approved
+applied_on: 2026-05-01
+tracking_id: deerenamed-20
+previous_handles: [dee-old]
+socials:
+  - platform: youtube
+    url: https://www.youtube.com/@dee
+    followers: 1500000
+categories: [books]
+featured: [B000TEST03]
+lists:
+  - slug: gone
+    title: Gone for now
+    items:
+      - product: B000TEST03
+        note: Sold out everywhere.
+`;
+
+let site: SiteBuild;
+
+/** The file a static host serves for a URL path. */
+function page(path: string): string {
+  const file = path.endsWith('/') ? join(site.client, path, 'index.html') : join(site.client, path);
+  return readFileSync(file, 'utf8');
+}
+
+function exists(path: string): boolean {
+  return existsSync(join(site.client, path, path.endsWith('/') ? 'index.html' : ''));
+}
+
+function htmlFiles(): string[] {
+  return readdirSync(site.client, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html'));
+}
+
+function meta(html: string, key: string): string | undefined {
+  return new RegExp(`<meta (?:property|name)="${key}" content="([^"]*)"`).exec(html)?.[1];
+}
+
+function canonical(html: string): string | undefined {
+  return /<link rel="canonical" href="([^"]*)"/.exec(html)?.[1];
+}
+
+function count(html: string, needle: string | RegExp): number {
+  return typeof needle === 'string' ? html.split(needle).length - 1 : (html.match(needle) ?? []).length;
+}
+
+beforeAll(async () => {
+  const { dir, content } = copyContent(FIXTURE);
+  writeFileSync(join(content, 'influencers', 'dee-renamed.yaml'), RENAMED);
+  site = await buildSite(content, dir);
+  if (site.code !== 0) throw new Error(`fixture build failed:\n${site.output}`);
+});
+
+afterAll(() => {
+  if (site) cleanup(site.dir);
+});
+
+describe('which pages exist', () => {
+  it('builds storefront and list pages for approved influencers only', () => {
+    expect(exists('/shop/ana-cooks/')).toBe(true);
+    expect(exists('/shop/ana-cooks/pan-basics/')).toBe(true);
+    expect(exists('/shop/dee-renamed/')).toBe(true);
+    expect(exists('/shop/ben-applies/')).toBe(false);
+    expect(exists('/shop/cy-paused/')).toBe(false);
+    expect(exists('/shop/cy-paused/screens/')).toBe(false);
+  });
+
+  it('builds a filter page for each category an approved storefront covers', () => {
+    expect(exists('/category/kitchen/')).toBe(true);
+    expect(exists('/category/grocery/')).toBe(true);
+    expect(exists('/category/books/')).toBe(true);
+    // Only the suspended storefront covers tv.
+    expect(exists('/category/tv/')).toBe(false);
+  });
+
+  it('builds a 404 page, a sitemap and robots.txt', () => {
+    expect(exists('/404.html')).toBe(true);
+    expect(exists('/sitemap.xml')).toBe(true);
+    expect(exists('/robots.txt')).toBe(true);
+  });
+});
+
+describe('every page', () => {
+  it('has no script, one stylesheet and the basic head tags', () => {
+    const files = htmlFiles();
+    expect(files.length).toBeGreaterThan(8);
+    for (const file of files) {
+      const html = readFileSync(join(site.client, file), 'utf8');
+      expect(html, file).not.toMatch(/<script/i);
+      expect(html, file).not.toMatch(/ style="/);
+      expect(html, file).toContain('<html lang="en">');
+      expect(html, file).toContain('<meta name="viewport" content="width=device-width,initial-scale=1">');
+      if (html.includes('http-equiv="refresh"')) continue;
+      expect(count(html, '<style>'), file).toBe(1);
+      expect(count(html, /<h1[ >]/g), file).toBe(1);
+      expect(meta(html, 'description'), file).toBeTruthy();
+      expect(html, file).toContain('<a class="skip" href="#main">');
+      if (file !== '404.html') expect(canonical(html), file).toMatch(new RegExp(`^${ORIGIN}/`));
+    }
+  });
+});
+
+describe('directory', () => {
+  it('lists approved storefronts with tier and followers, and says how to apply', () => {
+    const html = page('/');
+    expect(canonical(html)).toBe(`${ORIGIN}/`);
+    expect(html).toContain('href="/shop/ana-cooks/"');
+    expect(html).toContain('href="/shop/dee-renamed/"');
+    expect(html).not.toContain('ben-applies');
+    expect(html).not.toContain('cy-paused');
+    expect(html).toContain('Micro · 48.2K followers');
+    expect(html).toContain('Mega · 1.5M followers');
+    expect(html).toContain('How to apply');
+    expect(html).toContain('status: applied');
+    expect(html).toMatch(/href="https:\/\/[^"]+\/CONTRIBUTING\.md"/);
+  });
+
+  it('filters by category with links, marking the current one', () => {
+    const all = page('/');
+    expect(all).toMatch(/<a href="\/" aria-current="page">\s*All\s*<\/a>/);
+    expect(all).toContain('href="/category/kitchen/"');
+    expect(all).not.toContain('href="/category/tv/"');
+    const kitchen = page('/category/kitchen/');
+    expect(kitchen).toMatch(/<a href="\/category\/kitchen\/" aria-current="page">\s*Kitchen\s*<\/a>/);
+    expect(count(kitchen, 'aria-current="page"')).toBe(1);
+    expect(kitchen).toContain('href="/shop/ana-cooks/"');
+    expect(kitchen).not.toContain('href="/shop/dee-renamed/"');
+    expect(page('/category/books/')).toContain('href="/shop/dee-renamed/"');
+  });
+});
+
+describe('storefront', () => {
+  it('shows the disclosure near the top, before any product', () => {
+    const html = page('/shop/ana-cooks/');
+    const disclosure = html.indexOf('As an Amazon Associate, this creator earns from qualifying purchases.');
+    expect(disclosure).toBeGreaterThan(0);
+    expect(disclosure).toBeLessThan(html.indexOf('<article class="c">'));
+    expect(disclosure).toBeLessThan(html.indexOf('href="/go/'));
+  });
+
+  it('shows a product card with price as of its date, Prime, rating and the creator note', () => {
+    const html = page('/shop/ana-cooks/');
+    expect(html).toContain('<b>$24.99</b>');
+    expect(html).toContain('as of <time datetime="2026-11-20">Nov 20, 2026</time>');
+    expect(html).toContain('<span class="pr">Prime</span>');
+    expect(html).toContain('4.7 out of 5');
+    expect(html).toContain('(120,345)');
+    expect(html).toContain('Seasoned once, used daily for six years.');
+    expect(html).toContain('Cast Iron Skillet, 12 inch');
+    expect(html).toContain('Lodge');
+    expect(html).toContain('<b>$129.00</b>');
+    expect(html).toContain('View on Amazon.com');
+  });
+
+  it('shows Prime only on Prime products', () => {
+    const serum = page('/shop/ana-cooks/')
+      .split('<article')
+      .find((card) => card.includes('Vitamin C Serum'));
+    expect(serum).toBeDefined();
+    expect(serum).not.toContain('Prime');
+  });
+
+  it('links every product through the tracked redirect, marked sponsored', () => {
+    const html = page('/shop/ana-cooks/');
+    expect(html).toContain('<a href="/go/ana-cooks/B000TEST01?src=storefront" rel="sponsored noopener">');
+    const goLinks = html.match(/<a [^>]*href="\/go\/[^>]*>/g) ?? [];
+    expect(goLinks.length).toBeGreaterThanOrEqual(4);
+    for (const link of goLinks) expect(link).toContain('rel="sponsored noopener"');
+    expect(html).not.toContain('amazon.com/dp/');
+  });
+
+  it('lazy-loads product images with their size set', () => {
+    const images = page('/shop/ana-cooks/').match(/<article class="c"> <img [^>]*>/g) ?? [];
+    expect(images.length).toBe(3);
+    for (const img of images) {
+      expect(img).toContain('loading="lazy"');
+      expect(img).toContain('decoding="async"');
+      expect(img).toContain('width="400" height="400"');
+    }
+  });
+
+  it('leaves out unavailable products', () => {
+    for (const path of ['/shop/ana-cooks/', '/shop/ana-cooks/pan-basics/', '/shop/dee-renamed/'])
+      expect(page(path)).not.toContain('Discontinued Kettle');
+    expect(page('/shop/dee-renamed/')).toContain('Nothing here yet');
+  });
+
+  it('has the creator header and links each list to its page', () => {
+    const html = page('/shop/ana-cooks/');
+    expect(html).toContain('<h1>Ana Cooks</h1>');
+    expect(html).toContain('Weeknight dinners in a tiny kitchen.');
+    expect(html).toContain('href="https://www.instagram.com/anacooks"');
+    expect(html).toContain('href="/shop/ana-cooks/pan-basics/"');
+    expect(html).toContain('The three pans I use every day.');
+  });
+
+  it('has canonical and Open Graph tags with absolute URLs', () => {
+    const html = page('/shop/ana-cooks/');
+    expect(canonical(html)).toBe(`${ORIGIN}/shop/ana-cooks/`);
+    expect(meta(html, 'og:title')).toBe('Ana Cooks');
+    expect(meta(html, 'og:description')).toBe('Weeknight dinners in a tiny kitchen.');
+    expect(meta(html, 'og:url')).toBe(`${ORIGIN}/shop/ana-cooks/`);
+    expect(meta(html, 'og:image')).toBe(`${ORIGIN}/images/avatars/fixture.svg`);
+    expect(meta(html, 'og:type')).toBe('profile');
+    expect(meta(html, 'twitter:card')).toBe('summary');
+  });
+});
+
+describe('list page', () => {
+  it('shows one list with its disclosure, cards and tags', () => {
+    const html = page('/shop/ana-cooks/pan-basics/');
+    expect(html).toContain('<h1>Pan basics</h1>');
+    expect(html).toContain('As an Amazon Associate');
+    expect(html).toContain('My one splurge.');
+    expect(html).toContain('href="/go/ana-cooks/B000TEST02?src=storefront"');
+    expect(html).toContain('href="/shop/ana-cooks/"');
+    expect(canonical(html)).toBe(`${ORIGIN}/shop/ana-cooks/pan-basics/`);
+    expect(meta(html, 'og:url')).toBe(`${ORIGIN}/shop/ana-cooks/pan-basics/`);
+    expect(meta(html, 'og:image')).toBe(`${ORIGIN}/images/products/fixture.svg`);
+    expect(meta(html, 'og:title')).toBe('Pan basics, by Ana Cooks');
+  });
+});
+
+describe('renamed handles', () => {
+  it('leaves a redirect page at the old storefront and list URLs', () => {
+    const store = page('/shop/dee-old/');
+    expect(store).toContain('<meta http-equiv="refresh" content="0;url=/shop/dee-renamed/">');
+    expect(canonical(store)).toBe(`${ORIGIN}/shop/dee-renamed/`);
+    expect(store).toContain('href="/shop/dee-renamed/"');
+    expect(store).toContain('<meta name="robots" content="noindex">');
+    const list = page('/shop/dee-old/gone/');
+    expect(list).toContain('<meta http-equiv="refresh" content="0;url=/shop/dee-renamed/gone/">');
+    expect(canonical(list)).toBe(`${ORIGIN}/shop/dee-renamed/gone/`);
+  });
+});
+
+describe('404, sitemap, robots.txt', () => {
+  it('has a 404 page that is not indexed', () => {
+    const html = page('/404.html');
+    expect(html).toContain('<h1>Page not found</h1>');
+    expect(html).toContain('<meta name="robots" content="noindex">');
+    expect(html).toContain('href="/"');
+  });
+
+  it('lists every public page in the sitemap with absolute URLs, and nothing else', () => {
+    const xml = page('/sitemap.xml');
+    const urls = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
+    expect(urls.sort()).toEqual(
+      [
+        '/',
+        '/category/books/',
+        '/category/grocery/',
+        '/category/kitchen/',
+        '/shop/ana-cooks/',
+        '/shop/ana-cooks/pan-basics/',
+        '/shop/dee-renamed/',
+        '/shop/dee-renamed/gone/',
+      ]
+        .map((p) => `${ORIGIN}${p}`)
+        .sort(),
+    );
+  });
+
+  it('keeps crawlers off tracked links and private routes and points at the sitemap', () => {
+    const lines = page('/robots.txt').split('\n');
+    expect(lines).toContain('User-agent: *');
+    for (const path of ['/go/', '/api/', '/dashboard/', '/webhooks/'])
+      expect(lines).toContain(`Disallow: ${path}`);
+    expect(lines).toContain(`Sitemap: ${ORIGIN}/sitemap.xml`);
+  });
+});
+
+describe('broken content', () => {
+  it('fails the build naming file, field and reason', async () => {
+    const { dir, content } = copyContent(FIXTURE);
+    try {
+      const retailers = join(content, 'retailers.yaml');
+      writeFileSync(retailers, readFileSync(retailers, 'utf8').replace(/^ {4}disclosure:[^]*$/m, ''));
+      const product = join(content, 'products', 'B000TEST01.yaml');
+      writeFileSync(product, readFileSync(product, 'utf8').replace('price: 24.99', 'price: 24.999'));
+      const build = await buildSite(content, dir);
+      expect(build.code).not.toBe(0);
+      expect(build.output).toMatch(/\/retailers\.yaml: retailers\[0\]\.disclosure: is required$/m);
+      expect(build.output).toMatch(
+        /\/products\/B000TEST01\.yaml: price: USD allows at most 2 decimal places, got 24\.999$/m,
+      );
+      expect(existsSync(join(build.client, 'index.html'))).toBe(false);
+    } finally {
+      cleanup(dir);
+    }
+  });
+});

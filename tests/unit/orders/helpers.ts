@@ -1,0 +1,50 @@
+import { formatError } from '../../../domain/content/validate.ts';
+import type { IncomingEvent } from '../../../domain/orders/apply.ts';
+import type { OrderEvent, OrderItem } from '../../../domain/orders/event.ts';
+import { buildProgramTable, programOf, type Program } from '../../../domain/orders/program-table.ts';
+import { loadContent } from '../../../scripts/lib/load-content.ts';
+
+/** The fixture program: ana-cooks (approved, anacooks-20), ben-applies (applied), cy-paused (suspended). */
+export function fixtureProgram(): Program {
+  const { content, errors } = loadContent('tests/fixtures/content');
+  if (!content) throw new Error(errors.map(formatError).join('\n'));
+  return programOf(buildProgramTable(content));
+}
+
+export const T0 = Date.parse('2026-10-05T10:00:00Z');
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+export function event(
+  id: string,
+  type: OrderEvent['type'],
+  at: number,
+  items: Partial<OrderItem>[],
+  extra: Partial<OrderEvent> = {},
+): IncomingEvent {
+  return {
+    event_id: id,
+    source: 'webhook',
+    body: '{}',
+    received_at: at,
+    event: {
+      type,
+      order_id: 'ORDER-1',
+      ordered_at: T0,
+      occurred_at: at,
+      tracking_id: 'anacooks-20',
+      click_id: null,
+      retailer: null,
+      currency: 'USD',
+      ...extra,
+      items: items.map((i) => ({ product_id: 'B000TEST01', category: 'kitchen', quantity: 1, unit_price: 1000, ...i })),
+    },
+  };
+}
+
+export function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * Throwaway git repositories for the vet/apply CLI tests: the fixture content
+ * committed on `main` as the base, then whatever a test changes on top.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const FIXTURE = join(ROOT, 'tests/fixtures/content');
+/** The pinned Node (type stripping), whatever runs the tests. */
+const NODE = join(ROOT, 'node_modules/.bin/node');
+
+/** Git isolated from the machine's configuration, with a fixed identity. */
+const ENV = {
+  ...process.env,
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export class TempRepo {
+  readonly dir = mkdtempSync(join(tmpdir(), 'shopfront-vet-'));
+
+  /** A folder holding the fixture content as content/, optionally as a git repo with it committed on main. */
+  static withFixtures(git = true): TempRepo {
+    const repo = new TempRepo();
+    cpSync(FIXTURE, join(repo.dir, 'content'), { recursive: true });
+    if (git) {
+      repo.git('init', '-q', '-b', 'main');
+      repo.commit('base content');
+      repo.git('checkout', '-q', '-b', 'application');
+    }
+    return repo;
+  }
+
+  git(...args: string[]): string {
+    return execFileSync('git', args, { cwd: this.dir, env: ENV, encoding: 'utf8' }).trim();
+  }
+
+  commit(message: string): void {
+    this.git('add', '-A');
+    this.git('commit', '-q', '--allow-empty', '-m', message);
+  }
+
+  write(path: string, text: string): void {
+    mkdirSync(dirname(join(this.dir, path)), { recursive: true });
+    writeFileSync(join(this.dir, path), text);
+  }
+
+  read(path: string): string {
+    return readFileSync(join(this.dir, path), 'utf8');
+  }
+
+  /** Edits a file's text with a function (keeps the test's change visible in one line). */
+  edit(path: string, change: (text: string) => string): void {
+    this.write(path, change(this.read(path)));
+  }
+
+  remove(path: string): void {
+    rmSync(join(this.dir, path));
+  }
+
+  run(script: string, args: string[]): Run {
+    const result = spawnSync(NODE, [join(ROOT, script), ...args], { cwd: this.dir, env: ENV, encoding: 'utf8' });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** `npm run vet` in this repo, with the report written to a file and returned. */
+  vet(...args: string[]): Run & { report: string } {
+    const out = join(this.dir, '..', `${this.dir.split('/').pop()}-report.md`);
+    const result = this.run('scripts/vet.ts', [...args, '--out', out]);
+    let report = '';
+    try {
+      report = readFileSync(out, 'utf8');
+      rmSync(out);
+    } catch {
+      // No report: the script could not run (exit 2); the test checks stderr.
+    }
+    return { ...result, report };
+  }
+
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A complete, valid application from a micro creator, using the fixture catalog. */
+export function application(handle: string, overrides: Record<string, string> = {}): string {
+  const fields: Record<string, string> = {
+    status: 'applied',
+    tracking_id: `${handle.replace(/-/g, '')}-20`,
+    ...overrides,
+  };
+  return `handle: ${handle}
+name: Dee Bakes
+bio: Sourdough every weekend, cast iron every weeknight. Tools I have used for at least a year.
+avatar: https://images.example.com/dee.jpg
+status: ${fields.status}
+applied_on: 2026-11-22
+tracking_id: ${fields.tracking_id}
+socials:
+  - platform: instagram
+    url: https://www.instagram.com/${handle}
+    followers: 25400
+    engagement_rate: 0.052
+    posts_last_90_days: 40
+  - platform: tiktok
+    url: https://www.tiktok.com/@${handle}
+    followers: 8100
+    engagement_rate: 0.061
+categories: [kitchen]
+featured: [B000TEST01]
+lists:
+  - slug: bread-kit
+    title: My bread kit
+    items:
+      - product: B000TEST01
+        note: Bakes a crusty loaf with a lid on.
+      - product: B000TEST02
+        note: Not bread, but my hands need it after.
+      - product: B000TEST03
+        note: Retired, sadly.
+`;
+}

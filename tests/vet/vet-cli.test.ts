@@ -1,0 +1,154 @@
+/**
+ * `npm run vet` end to end: real git repositories in temp folders, the script run
+ * as a child process from the repository's folder, exit codes and report lines.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { application, TempRepo } from './temp-repo.ts';
+
+const ANA = 'content/influencers/ana-cooks.yaml';
+const BEN = 'content/influencers/ben-applies.yaml';
+const DEE = 'content/influencers/dee-bakes.yaml';
+
+let repo: TempRepo;
+afterEach(() => repo?.cleanup());
+
+function applicant(file = DEE, text = application('dee-bakes')): TempRepo {
+  repo = TempRepo.withFixtures();
+  repo.write(file, text);
+  repo.commit('apply');
+  return repo;
+}
+
+describe('npm run vet', () => {
+  it('passes a valid application and scores it', () => {
+    const { status, report, stderr } = applicant().vet('--base', 'main', '--author', 'dee');
+    expect(stderr).toContain('0 error(s)');
+    expect(status).toBe(0);
+    expect(report).toContain('**Result: ✅ no errors.**');
+    expect(report).toContain('### `dee-bakes` · new application');
+    expect(report).toContain('| instagram | 25,400 | micro | 5.2% | 40 |');
+    expect(report).toContain('- Total followers: 33,500 across 2 platforms');
+    expect(report).toContain('- Tier: **micro** (largest audience: instagram, 25,400 followers)');
+    expect(report).toContain('- 2 of 3 products (66.67%) are in the declared categories (kitchen)');
+    expect(report).toContain('- ⚠️ Unavailable products (hidden from the storefront): `B000TEST03`');
+    expect(report).toContain('- ✅ **Status** (`status`): new storefront starts as "applied"');
+    // An application is not live: nothing changes on the site yet.
+    expect(report).toContain('- New pages: none');
+  });
+
+  it('refuses self-approval by a non-admin', () => {
+    const { status, report, stderr } = applicant(DEE, application('dee-bakes', { status: 'approved' })).vet(
+      '--base',
+      'main',
+      '--author',
+      'dee',
+    );
+    expect(status).toBe(1);
+    expect(stderr).toContain(`${DEE}: status: self-approval: a new storefront must start as "applied"`);
+    expect(report).toContain('**Result: ❌ 1 error.**');
+    expect(report).toContain('- ❌ **Status** (`status`): self-approval');
+  });
+
+  it('refuses a handle that looks like an existing one', () => {
+    const file = 'content/influencers/ana-c00ks.yaml';
+    const { status, stderr } = applicant(file, application('ana-c00ks')).vet('--base', 'main', '--author', 'dee');
+    expect(status).toBe(1);
+    expect(stderr).toContain(`${file}: handle: "ana-c00ks" looks like the existing handle "ana-cooks"`);
+  });
+
+  it('refuses a tracking id another storefront uses', () => {
+    const { status, stderr, report } = applicant(
+      DEE,
+      application('dee-bakes', { tracking_id: 'AnaCooks-20' }),
+    ).vet('--base', 'main', '--author', 'dee');
+    expect(status).toBe(1);
+    expect(stderr).toContain(`${DEE}: tracking_id: "AnaCooks-20" is already used by ${ANA}`);
+    expect(report).toContain('- ❌ **Tracking id** (`tracking_id`)');
+  });
+
+  it('names the file and line of broken YAML in the working tree', () => {
+    repo = TempRepo.withFixtures();
+    repo.write(DEE, application('dee-bakes').replace('socials:\n', 'socials:\n bad: [\n'));
+    const { status, stderr, report } = repo.vet('--base', 'main', '--author', 'dee');
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/content\/influencers\/dee-bakes\.yaml: line 9, column \d+: YAML syntax error/);
+    expect(report).toContain('does not pass the content schema');
+  });
+
+  it('lets an admin of the base revision approve, and shows the new pages', () => {
+    repo = TempRepo.withFixtures();
+    repo.edit(BEN, (t) => t.replace('status: applied', 'status: approved'));
+    repo.commit('approve ben');
+    const { status, report } = repo.vet('--base', 'main', '--author', 'maria-ops');
+    expect(status).toBe(0);
+    expect(report).toContain('(an admin at the base revision)');
+    expect(report).toContain('- ✅ **Status** (`status`): applied → approved, set by an admin');
+    expect(report).toContain('- New pages: `/shop/ben-applies/`');
+  });
+
+  it('does not count admins added by the pull request itself', () => {
+    repo = TempRepo.withFixtures();
+    repo.edit('content/program.yaml', (t) => t.replace('  - maria-ops', '  - maria-ops\n  - ben'));
+    repo.edit(BEN, (t) => t.replace('status: applied', 'status: approved'));
+    repo.commit('make me admin and approve me');
+    const { status, stderr } = repo.vet('--base', 'main', '--author', 'ben');
+    expect(status).toBe(1);
+    expect(stderr).toContain(`${BEN}: status: self-approval: status changed from "applied" to "approved"`);
+    expect(stderr).toContain('content/program.yaml: (file): only an admin');
+  });
+
+  it('turns a rename into a redirect with no dangling pages', () => {
+    repo = TempRepo.withFixtures();
+    const renamed = repo
+      .read(ANA)
+      .replace('handle: ana-cooks', 'handle: ana-kitchen\nprevious_handles: [ana-cooks]');
+    repo.remove(ANA);
+    repo.write('content/influencers/ana-kitchen.yaml', renamed);
+    repo.commit('rename');
+    const { status, report } = repo.vet('--base', 'main', '--author', 'ana');
+    expect(status).toBe(0);
+    expect(report).toContain('### `ana-kitchen` · renamed from `ana-cooks`');
+    expect(report).toContain('- Redirects: `/shop/ana-cooks/` → `/shop/ana-kitchen/`');
+    expect(report).toContain('- Removed pages: none');
+    expect(report).toContain('- New pages: `/shop/ana-kitchen/`, `/shop/ana-kitchen/pan-basics/`');
+    expect(report).toContain('- ✅ **Previous handles** (`previous_handles[0]`): renamed from "ana-cooks"');
+  });
+
+  it('reports list edits on a live storefront and pages a rename would leave dangling', () => {
+    repo = TempRepo.withFixtures();
+    repo.edit(ANA, (t) => t.replace('slug: pan-basics', 'slug: pans'));
+    repo.commit('rename a list');
+    const { status, report } = repo.vet('--base', 'main', '--author', 'ana');
+    expect(status).toBe(0);
+    expect(report).toContain('- Removed pages: `/shop/ana-cooks/pan-basics/` (links to them will 404)');
+    expect(report).toContain('  - `ana-cooks`: new list `pans` (2 items); list `pan-basics` removed (2 items)');
+  });
+
+  it('refuses a non-admin removing a storefront', () => {
+    repo = TempRepo.withFixtures();
+    repo.remove(ANA);
+    repo.commit('remove');
+    const { status, stderr, report } = repo.vet('--base', 'main', '--author', 'dee');
+    expect(status).toBe(1);
+    expect(stderr).toContain(`${ANA}: (file): only an admin`);
+    expect(report).toContain('- Removed pages: `/shop/ana-cooks/`, `/shop/ana-cooks/pan-basics/`');
+  });
+
+  it('defaults to the merge-base with origin/main and counts uncommitted files', () => {
+    repo = TempRepo.withFixtures();
+    repo.git('update-ref', 'refs/remotes/origin/main', 'main');
+    repo.write(DEE, application('dee-bakes'));
+    const { status, report } = repo.vet('--author', 'dee');
+    expect(status).toBe(0);
+    expect(report).toContain('(merge-base with origin/main)');
+    expect(report).toContain('### `dee-bakes` · new application');
+  });
+
+  it('runs against another folder with --repo and explains an unknown base', () => {
+    repo = TempRepo.withFixtures();
+    const run = repo.run('scripts/vet.ts', ['--repo', repo.dir, '--base', 'nope']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('vet: unknown --base "nope"');
+    expect(run.stderr).toContain('fetch-depth: 0');
+  });
+});
