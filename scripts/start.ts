@@ -26,8 +26,12 @@ run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local']);
 if (existsSync('scripts/seed.ts')) run('node', ['scripts/seed.ts']);
 
 console.log(`\nshopfront is starting on http://localhost:${port}/  (Ctrl+C to stop)\n`);
-const server = spawn('wrangler', ['dev', '--port', port, '--ip', '127.0.0.1', '--show-interactive-dev-session=false'], {
-  stdio: 'inherit',
-});
+const server = spawn(
+  'wrangler',
+  ['dev', '--port', port, '--ip', '127.0.0.1', '--show-interactive-dev-session=false'],
+  {
+    stdio: 'inherit',
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

@@ -20,7 +20,11 @@ export function createApp(fallback: Fallback) {
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
     console.error(
-      JSON.stringify({ event: 'worker.unhandled_error', path: new URL(c.req.url).pathname, error: String(error) }),
+      JSON.stringify({
+        event: 'worker.unhandled_error',
+        path: new URL(c.req.url).pathname,
+        error: String(error),
+      }),
     );
     return c.json({ error: 'internal error' }, 500);
   });

@@ -49,7 +49,7 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
  * Runs `main` with cleanups guaranteed: on return, on a thrown error and on
  * SIGINT/SIGTERM. The process exits with 0 on success, 1 on error.
  */
-export async function runBench(main: () => Promise<void>): Promise<void> {
+export async function runBench(main: () => Promise<void>, onError?: (message: string) => void): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       console.error(`\n${signal}: stopping`);
@@ -66,6 +66,7 @@ export async function runBench(main: () => Promise<void>): Promise<void> {
   } catch (error) {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     code = 1;
+    onError?.(error instanceof Error ? error.message : String(error));
   }
   await cleanupAll();
   process.exit(code);

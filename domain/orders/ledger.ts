@@ -89,7 +89,7 @@ export interface OrderTargets {
 }
 
 export function deriveTargets(events: readonly IdentifiedEvent[], program: Program): OrderTargets | null {
-  const sorted = [...events];
+  const sorted = [...events].sort(compareEvents);
   const head = canonical(sorted);
   if (!head) return null;
   const order = head.event;

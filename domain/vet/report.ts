@@ -25,7 +25,7 @@ export function renderReport(result: VetResult): string {
   );
   out.push(
     errors.length > 0
-      ? `**Result: ❌ ${plural(errors.length, 'error')}.** Fix them before review; merging is blocked until this check passes.`
+      ? `**Result: ❌ ${plural(errors.length, 'error')}.** Fix before review: this check must pass before merging.`
       : '**Result: ✅ no errors.** The scorecard informs the reviewers; there is no pass mark, people decide.',
     '',
   );
@@ -178,14 +178,20 @@ function renderSite(site: SiteChanges): string[] {
     }`,
   );
   out.push(`- Removed pages: ${list(site.removedPages)}${site.removedPages.length > 0 ? ' (links to them will 404)' : ''}`);
-  out.push(`- Live storefronts changed: ${site.storefronts.length === 0 ? 'none' : ''}`);
-  for (const s of site.storefronts)
-    out.push(`  - ${code(s.handle)}: ${s.changes.map(editText).join('; ')}`);
-  out.push(`- Products leaving the catalog: ${site.leavingCatalog.length === 0 ? 'none' : ''}`);
-  for (const p of site.leavingCatalog)
-    out.push(`  - ${code(p.id)} ${p.reason}; tracked links to it will 404${usedBy(p.storefronts)}`);
-  out.push(`- Products changed: ${site.changedProducts.length === 0 ? 'none' : ''}`);
-  for (const p of site.changedProducts) out.push(`  - ${code(p.id)}: ${p.fields.join(', ')}${usedBy(p.storefronts)}`);
+  const nested = (label: string, lines: string[]) =>
+    out.push(lines.length === 0 ? `- ${label}: none` : `- ${label}:`, ...lines.map((l) => `  - ${l}`));
+  nested(
+    'Live storefronts changed',
+    site.storefronts.map((s) => `${code(s.handle)}: ${s.changes.map(editText).join('; ')}`),
+  );
+  nested(
+    'Products leaving the catalog',
+    site.leavingCatalog.map((p) => `${code(p.id)} ${p.reason}; tracked links to it will 404${usedBy(p.storefronts)}`),
+  );
+  nested(
+    'Products changed',
+    site.changedProducts.map((p) => `${code(p.id)}: ${p.fields.join(', ')}${usedBy(p.storefronts)}`),
+  );
   out.push('');
   return out;
 }

@@ -89,8 +89,15 @@ export function siteChanges(base: Snapshot, head: Snapshot): SiteChanges {
     if (changes.length > 0) storefronts.push({ handle, changes });
   }
 
+  // Storefronts linking a product, by their handle at head (a renamed one counts once).
   const users = (id: string) =>
-    [...new Set([...before, ...after].filter(([, i]) => productsUsed(i).includes(id)).map(([h]) => h))].sort();
+    [
+      ...new Set(
+        [...before, ...after]
+          .filter(([, i]) => productsUsed(i).includes(id))
+          .map(([h]) => (after.has(h) ? h : (headRedirects.get(h) ?? h))),
+      ),
+    ].sort();
   const leavingCatalog: SiteChanges['leavingCatalog'] = [];
   const changedProducts: SiteChanges['changedProducts'] = [];
   for (const [id, was] of base.products) {

@@ -20,7 +20,9 @@ export function ensureDevVars(path: string): boolean {
   const body = Object.entries(merged)
     .map(([key, value]) => `${key}=${value}`)
     .join('\n');
-  writeFileSync(path, `# Local secrets for wrangler dev, made by npm start. Never commit.\n${body}\n`, { mode: 0o600 });
+  writeFileSync(path, `# Local secrets for wrangler dev, made by npm start. Never commit.\n${body}\n`, {
+    mode: 0o600,
+  });
   return true;
 }
 

@@ -34,25 +34,54 @@ export async function freePort(): Promise<number> {
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   const result = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout}`,
+    );
   }
   return result.stdout;
 }
 
-export async function startLocalSystem(options: { build?: boolean; log?: (line: string) => void } = {}): Promise<LocalSystem> {
+export async function startLocalSystem(
+  options: { build?: boolean; log?: (line: string) => void } = {},
+): Promise<LocalSystem> {
   if (options.build ?? true) run('astro', ['build']);
   const persistTo = mkdtempSync(join(tmpdir(), 'shopfront-state-'));
   const secrets = freshDevVars();
   const envFile = join(persistTo, '.dev.vars');
-  writeFileSync(envFile, Object.entries(secrets).map(([k, v]) => `${k}=${v}`).join('\n'));
-  run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo]);
+  writeFileSync(
+    envFile,
+    Object.entries(secrets)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  );
+  // The built config, named explicitly: .wrangler/deploy/config.json points at whatever was built last,
+  // which a concurrent test build may have changed.
+  const config = ['--config', 'dist/server/wrangler.json'];
+  run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo, ...config]);
 
   const port = await freePort();
   const child: ChildProcess = spawn(
     'wrangler',
-    ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--env-file', envFile,
-      '--show-interactive-dev-session=false', '--inspector-port', String(await freePort())],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, detached: true },
+    [
+      'dev',
+      ...config,
+      '--port',
+      String(port),
+      '--ip',
+      '127.0.0.1',
+      '--persist-to',
+      persistTo,
+      '--env-file',
+      envFile,
+      '--show-interactive-dev-session=false',
+      '--inspector-port',
+      String(await freePort()),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      detached: true,
+    },
   );
   let output = '';
   const collect = (chunk: Buffer) => {
@@ -102,7 +131,18 @@ export async function startLocalSystem(options: { build?: boolean; log?: (line: 
     persistTo,
     secrets,
     query<T>(sql: string): T[] {
-      const out = run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', sql]);
+      const out = run('wrangler', [
+        'd1',
+        'execute',
+        'DB',
+        ...config,
+        '--local',
+        '--persist-to',
+        persistTo,
+        '--json',
+        '--command',
+        sql,
+      ]);
       const parsed: unknown = JSON.parse(out);
       const first = Array.isArray(parsed) ? (parsed[0] as { results?: T[] } | undefined) : undefined;
       return first?.results ?? [];

@@ -26,7 +26,11 @@ export async function interceptRetailer(page: Page | BrowserContext): Promise<st
   const visited: string[] = [];
   await page.route(/^https:\/\/(www\.)?amazon\.com\//, (route) => {
     visited.push(route.request().url());
-    return route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Retailer</title><h1>Retailer</h1>' });
+    return route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: '<title>Retailer</title><h1>Retailer</h1>',
+    });
   });
   // Anything else off this machine (e.g. hotlinked images) fails fast instead of hanging.
   await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) =>

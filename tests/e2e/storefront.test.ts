@@ -134,7 +134,9 @@ describe('storefront', () => {
     const page = await open(`/shop/${HANDLE}/`, dark);
     await screenshot(page, 'storefront-dark');
     const luminance = await page.evaluate(() => {
-      const [r = 255, g = 255, b = 255] = (getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? []).map(Number);
+      const [r = 255, g = 255, b = 255] = (
+        getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? []
+      ).map(Number);
       return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
     });
     expect(luminance).toBeLessThan(0.3);
@@ -163,8 +165,10 @@ describe('accessibility (axe-core)', () => {
     let target = path;
     if (target === null) {
       const page = await open(`/shop/${HANDLE}/`);
-      target = new URL((await page.locator(`main a[href^="/shop/${HANDLE}/"]`).first().getAttribute('href')) ?? '/', base)
-        .pathname;
+      target = new URL(
+        (await page.locator(`main a[href^="/shop/${HANDLE}/"]`).first().getAttribute('href')) ?? '/',
+        base,
+      ).pathname;
       await page.close();
     }
     const page = await open(target);

@@ -13,7 +13,11 @@ const bots: [string, string, BotReason][] = [
   ['Discord', 'Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)', 'link-preview'],
   ['WhatsApp', 'WhatsApp/2.23.20.0 A', 'link-preview'],
   ['Telegram', 'TelegramBot (like TwitterBot)', 'link-preview'],
-  ['LinkedIn', 'LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)', 'link-preview'],
+  [
+    'LinkedIn',
+    'LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)',
+    'link-preview',
+  ],
   [
     'iMessage preview',
     'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0',
@@ -28,7 +32,11 @@ const bots: [string, string, BotReason][] = [
   ],
   ['Googlebot', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'crawler'],
   ['bingbot', 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)', 'crawler'],
-  ['Outlook link check', 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.12026; Pro)', 'scanner'],
+  [
+    'Outlook link check',
+    'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.12026; Pro)',
+    'scanner',
+  ],
   ['Office existence discovery', 'Microsoft Office Existence Discovery', 'scanner'],
   ['BingPreview (Safe Links)', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) BingPreview/1.0b', 'scanner'],
   ['curl', 'curl/8.5.0', 'automation'],

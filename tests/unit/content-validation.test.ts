@@ -60,7 +60,10 @@ describe('validateContent', () => {
       `${ANA}: handle: must be lowercase letters, digits and inner hyphens (e.g. "jane-cooks")`,
     ]);
     const sources = fresh();
-    sources.influencers[0] = { path: `${FIXTURE}/influencers/admin.yaml`, data: { ...dataOf(sources, ANA), handle: 'admin' } };
+    sources.influencers[0] = {
+      path: `${FIXTURE}/influencers/admin.yaml`,
+      data: { ...dataOf(sources, ANA), handle: 'admin' },
+    };
     expect(validateContent(sources).errors.map(formatError)).toEqual([
       `${FIXTURE}/influencers/admin.yaml: handle: "admin" is reserved`,
     ]);
@@ -73,7 +76,9 @@ describe('validateContent', () => {
   });
 
   it('refuses a duplicate tracking id', () => {
-    expect(errorsAfter((s) => (dataOf(s, `${FIXTURE}/influencers/ben-applies.yaml`).tracking_id = 'AnaCooks-20'))).toEqual([
+    expect(
+      errorsAfter((s) => (dataOf(s, `${FIXTURE}/influencers/ben-applies.yaml`).tracking_id = 'AnaCooks-20')),
+    ).toEqual([
       `${FIXTURE}/influencers/ben-applies.yaml: tracking_id: "AnaCooks-20" is already used by ${ANA}`,
     ]);
   });
@@ -82,8 +87,9 @@ describe('validateContent', () => {
     expect(
       errorsAfter((s) => {
         dataOf(s, ANA).featured = ['B0MISSING1'];
-        ((dataOf(s, ANA).lists as Record<string, unknown>[])[0]!.items as Record<string, unknown>[])[1]!.product =
-          'B0MISSING2';
+        (
+          (dataOf(s, ANA).lists as Record<string, unknown>[])[0]!.items as Record<string, unknown>[]
+        )[1]!.product = 'B0MISSING2';
       }),
     ).toEqual([
       `${ANA}: featured[0]: unknown product "B0MISSING1"`,
@@ -115,9 +121,14 @@ describe('validateContent', () => {
   it('reports bad YAML syntax with its line, and every other error in the same run', () => {
     const sources = fresh();
     sources.products[0] = parseYaml(PAN, 'id: B000TEST01\ntitle: Pan\n brand: Lodge\n');
-    sources.influencers[1] = { path: `${FIXTURE}/influencers/ben-applies.yaml`, data: { handle: 'ben-applies' } };
+    sources.influencers[1] = {
+      path: `${FIXTURE}/influencers/ben-applies.yaml`,
+      data: { handle: 'ben-applies' },
+    };
     const errors = validateContent(sources).errors.map(formatError);
-    expect(errors.find((e) => e.startsWith(PAN))).toMatch(new RegExp(`^${PAN}: line 2, column 8: YAML syntax error: \\w`));
+    expect(errors.find((e) => e.startsWith(PAN))).toMatch(
+      new RegExp(`^${PAN}: line 2, column 8: YAML syntax error: \\w`),
+    );
     expect(errors).toContain(`${FIXTURE}/influencers/ben-applies.yaml: name: is required`);
     expect(errors.filter((e) => e.includes('ben-applies')).length).toBeGreaterThan(4);
     // The broken product is reported once, in its own file, not again where storefronts use it.

@@ -68,10 +68,11 @@ describe('npm run vet', () => {
 
   it('names the file and line of broken YAML in the working tree', () => {
     repo = TempRepo.withFixtures();
-    repo.write(DEE, application('dee-bakes').replace('socials:\n', 'socials:\n bad: [\n'));
+    // Line 10, the profile url, indented one space short of its list item.
+    repo.write(DEE, application('dee-bakes').replace('    url: https://www.instagram', '   url: https://www.instagram'));
     const { status, stderr, report } = repo.vet('--base', 'main', '--author', 'dee');
     expect(status).toBe(1);
-    expect(stderr).toMatch(/content\/influencers\/dee-bakes\.yaml: line 9, column \d+: YAML syntax error/);
+    expect(stderr).toMatch(/content\/influencers\/dee-bakes\.yaml: line 10, column \d+: YAML syntax error/);
     expect(report).toContain('does not pass the content schema');
   });
 

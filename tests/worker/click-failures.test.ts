@@ -3,7 +3,12 @@
  * falls back to D1, transient D1 errors are retried, and a retried batch never
  * counts a click twice. Broken bindings are wrappers around the real ones.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createMessageBatch,
+  getQueueResult,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { clickCounters } from '../../worker/clicks/click-log.ts';
@@ -21,7 +26,10 @@ const brokenQueue = {
   sendBatch: () => Promise.reject(new Error('Queue send failed: service unavailable')),
 } as unknown as Queue;
 
-function flakyDb(failures: number, message = 'D1_ERROR: database is busy'): { db: D1Database; calls: () => number } {
+function flakyDb(
+  failures: number,
+  message = 'D1_ERROR: database is busy',
+): { db: D1Database; calls: () => number } {
   let calls = 0;
   const db = new Proxy(env.DB, {
     get(target, key) {
@@ -40,7 +48,9 @@ function flakyDb(failures: number, message = 'D1_ERROR: database is busy'): { db
 async function redirectWith(bindings: Partial<Env>) {
   const ctx = createExecutionContext();
   const res = await worker.fetch(
-    new Request(`https://shop.test/go/${link!.handle}/${link!.product}`, { headers: { 'user-agent': BROWSER_UA } }),
+    new Request(`https://shop.test/go/${link!.handle}/${link!.product}`, {
+      headers: { 'user-agent': BROWSER_UA },
+    }),
     { ...env, ...bindings },
     ctx,
   );
@@ -106,7 +116,9 @@ describe('queue consumer', () => {
       const result = await getQueueResult(batch, ctx);
       expect(result.explicitAcks).toEqual(['m1']);
     }
-    const { results } = await env.DB.prepare("SELECT count(*) AS n FROM clicks WHERE click_id LIKE 'retry-%'").all<{
+    const { results } = await env.DB.prepare(
+      "SELECT count(*) AS n FROM clicks WHERE click_id LIKE 'retry-%'",
+    ).all<{
       n: number;
     }>();
     expect(results[0]?.n).toBe(2);

@@ -32,7 +32,10 @@ export default function setup(project: TestProject) {
   const retailers = new Map(content.retailers.map((r) => [r.id, r]));
   const expectedLinks: ExpectedLink[] = [];
   for (const influencer of content.influencers.filter((i) => i.status === 'approved')) {
-    const ids = new Set([...influencer.featured, ...influencer.lists.flatMap((l) => l.items.map((i) => i.product))]);
+    const ids = new Set([
+      ...influencer.featured,
+      ...influencer.lists.flatMap((l) => l.items.map((i) => i.product)),
+    ]);
     for (const product of content.products.filter((p) => ids.has(p.id) && p.available)) {
       const retailer = retailers.get(product.retailer);
       if (!retailer) continue;

@@ -12,7 +12,9 @@ describe('GET /healthz', () => {
   });
 
   it('answers 503, not 500, when D1 is unreachable', async () => {
-    const broken = { prepare: () => ({ first: () => Promise.reject(new Error('D1_ERROR: Network connection lost')) }) };
+    const broken = {
+      prepare: () => ({ first: () => Promise.reject(new Error('D1_ERROR: Network connection lost')) }),
+    };
     const worker = createWorker(() => new Response(null, { status: 404 }));
     const res = await worker.fetch(
       new Request('http://shop.test/healthz'),

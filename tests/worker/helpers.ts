@@ -31,7 +31,9 @@ export function clickIdOf(location: string | null, subtag = 'ascsubtag'): string
 export async function waitForClicks(ids: readonly string[], timeoutMs = 15_000): Promise<ClickRow[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { results } = await env.DB.prepare('SELECT * FROM clicks WHERE click_id IN (SELECT value FROM json_each(?1))')
+    const { results } = await env.DB.prepare(
+      'SELECT * FROM clicks WHERE click_id IN (SELECT value FROM json_each(?1))',
+    )
       .bind(JSON.stringify(ids))
       .all<ClickRow>();
     if (results.length >= ids.length) return results;

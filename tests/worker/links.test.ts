@@ -82,7 +82,9 @@ describe('GET /go/<handle>/<product>', () => {
     const preview = await go(`/go/${first.handle}/${first.product}`, {
       headers: { 'user-agent': 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)' },
     });
-    const prefetch = await go(`/go/${first.handle}/${first.product}`, { headers: { 'sec-purpose': 'prefetch' } });
+    const prefetch = await go(`/go/${first.handle}/${first.product}`, {
+      headers: { 'sec-purpose': 'prefetch' },
+    });
     const rows = await waitForClicks([
       clickIdOf(preview.headers.get('location'), first.subtag),
       clickIdOf(prefetch.headers.get('location'), first.subtag),
@@ -98,7 +100,9 @@ describe('GET /go/<handle>/<product>', () => {
     const headers = { 'cf-connecting-ip': '198.51.100.9' };
     const a = await go(`/go/${first.handle}/${first.product}`, { headers });
     const b = await go(`/go/${first.handle}/${first.product}`, { headers });
-    const other = await go(`/go/${first.handle}/${first.product}`, { headers: { 'cf-connecting-ip': '198.51.100.10' } });
+    const other = await go(`/go/${first.handle}/${first.product}`, {
+      headers: { 'cf-connecting-ip': '198.51.100.10' },
+    });
     const [idA, idB, idOther] = [a, b, other].map((r) => clickIdOf(r.headers.get('location'), first.subtag));
     const rows = new Map((await waitForClicks([idA!, idB!, idOther!])).map((r) => [r.click_id, r]));
     expect(rows.get(idA!)?.is_duplicate).toBe(0);
@@ -128,7 +132,9 @@ describe('tracked links that lead nowhere', () => {
     ['an unknown handle', () => `/go/nobody-here/${first.product}`],
     ['an unknown product', () => `/go/${first.handle}/B0NOTREAL0`],
     ['an unavailable product', () => `/go/${first.handle}/${unavailable[0]}`],
-    ...notApproved.map((h) => [`a ${h} storefront that is not approved`, () => `/go/${h}/${first.product}`] as const),
+    ...notApproved.map(
+      (h) => [`a ${h} storefront that is not approved`, () => `/go/${h}/${first.product}`] as const,
+    ),
     ['a URL smuggled as the product', () => `/go/${first.handle}/https:%2F%2Fevil.example%2F`],
     ['an unknown bio link', () => `/go/nobody-here`],
   ])('answers 404 for %s, with no redirect', async (_name, path) => {
@@ -139,7 +145,9 @@ describe('tracked links that lead nowhere', () => {
   });
 
   it('never takes the destination from the request', async () => {
-    const res = await go(`/go/${first.handle}/${first.product}?url=https://evil.example/&redirect=https://evil.example/`);
+    const res = await go(
+      `/go/${first.handle}/${first.product}?url=https://evil.example/&redirect=https://evil.example/`,
+    );
     expect(res.status).toBe(302);
     expect(new URL(res.headers.get('location') ?? '').hostname).toBe(new URL(first.url).hostname);
   });

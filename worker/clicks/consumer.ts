@@ -19,7 +19,11 @@ export async function consumeClicks(batch: MessageBatch<unknown>, env: Env): Pro
       valid.push(message);
     } else {
       // A malformed message can never succeed: acknowledge it so it does not block the queue.
-      logEvent('clicks.bad_message', { queue: batch.queue, id: message.id, issues: parsed.error.issues.length });
+      logEvent('clicks.bad_message', {
+        queue: batch.queue,
+        id: message.id,
+        issues: parsed.error.issues.length,
+      });
       message.ack();
     }
   }
@@ -29,7 +33,11 @@ export async function consumeClicks(batch: MessageBatch<unknown>, env: Env): Pro
     for (const message of valid) message.ack();
     if (inserted < clicks.length) logEvent('clicks.already_stored', { skipped: clicks.length - inserted });
   } catch (error) {
-    logEvent('clicks.consumer_write_failed', { queue: batch.queue, clicks: clicks.length, error: String(error) });
+    logEvent('clicks.consumer_write_failed', {
+      queue: batch.queue,
+      clicks: clicks.length,
+      error: String(error),
+    });
     for (const message of valid) message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
   }
 }

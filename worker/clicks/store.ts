@@ -37,7 +37,10 @@ WHERE is_duplicate = 0
       AND (earlier.at < clicks.at OR (earlier.at = clicks.at AND earlier.click_id < clicks.click_id))
   )`;
 
-export function insertClicksStatements(db: D1Database, clicks: readonly ClickRecord[]): D1PreparedStatement[] {
+export function insertClicksStatements(
+  db: D1Database,
+  clicks: readonly ClickRecord[],
+): D1PreparedStatement[] {
   if (clicks.length === 0) return [];
   const rows = clicks.map((c) => ({ ...c, is_bot: c.is_bot ? 1 : 0 }));
   const times = clicks.map((c) => c.at);

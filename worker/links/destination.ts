@@ -15,7 +15,12 @@ export function resolveHandle(table: RouteTable, handle: string): Resolved | nul
 }
 
 /** The retailer URL with the tag and sub-tag set; other query params of the product URL are kept. */
-export function destination(table: RouteTable, productId: string, trackingId: string, clickId: string): string | null {
+export function destination(
+  table: RouteTable,
+  productId: string,
+  trackingId: string,
+  clickId: string,
+): string | null {
   if (!Object.hasOwn(table.products, productId)) return null;
   const entry = table.products[productId];
   const retailer = entry ? table.retailers[entry[0]] : undefined;

@@ -39,7 +39,12 @@ function swallow(error: unknown): void {
 }
 
 /** Everything stored about a request: no IP, no user agent, only derived, coarse fields. */
-async function describeClick(c: Context<AppEnv>, clickId: string, handle: string, productId: string | null): Promise<ClickRecord> {
+async function describeClick(
+  c: Context<AppEnv>,
+  clickId: string,
+  handle: string,
+  productId: string | null,
+): Promise<ClickRecord> {
   const request = c.req.raw;
   const now = new Date();
   const userAgent = request.headers.get('user-agent');

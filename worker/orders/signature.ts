@@ -1,0 +1,88 @@
+/**
+ * Standard Webhooks signatures (https://www.standardwebhooks.com): HMAC-SHA256,
+ * keyed by the base64 part of a `whsec_...` secret, over
+ * "<webhook-id>.<webhook-timestamp>.<raw body>". The header may carry several
+ * space-separated `v1,<base64>` signatures (secret rotation); one match is enough.
+ * Comparison is crypto.subtle.verify, which is constant-time.
+ */
+export const TOLERANCE_SECONDS = 5 * 60;
+
+export type Verification =
+  | { ok: true; id: string; timestamp: number }
+  | { ok: false; reason: 'missing headers' | 'invalid timestamp' | 'stale timestamp' | 'future timestamp' | 'no matching signature' };
+
+export class WebhookSecretError extends Error {}
+
+const encoder = new TextEncoder();
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', secretBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    if (keys.size > 8) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+function secretBytes(secret: string): Uint8Array<ArrayBuffer> {
+  const encoded = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
+  const bytes = base64Decode(encoded);
+  if (!bytes || bytes.length === 0) throw new WebhookSecretError('ORDER_WEBHOOK_SECRET must be "whsec_" followed by base64');
+  return bytes;
+}
+
+function base64Decode(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) return null;
+  try {
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+function signedContent(id: string, timestamp: string, body: Uint8Array): Uint8Array<ArrayBuffer> {
+  const prefix = encoder.encode(`${id}.${timestamp}.`);
+  const content = new Uint8Array(prefix.length + body.length);
+  content.set(prefix);
+  content.set(body, prefix.length);
+  return content;
+}
+
+/** Throws WebhookSecretError when the configured secret is unusable (a server fault, not the sender's). */
+export async function verifyWebhook(
+  secret: string,
+  headers: Headers,
+  body: Uint8Array,
+  nowSeconds: number,
+): Promise<Verification> {
+  const key = await hmacKey(secret);
+  const id = headers.get('webhook-id');
+  const timestamp = headers.get('webhook-timestamp');
+  const signatures = headers.get('webhook-signature');
+  if (!id || !timestamp || !signatures) return { ok: false, reason: 'missing headers' };
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'invalid timestamp' };
+  const seconds = Number(timestamp);
+  if (nowSeconds - seconds > TOLERANCE_SECONDS) return { ok: false, reason: 'stale timestamp' };
+  if (seconds - nowSeconds > TOLERANCE_SECONDS) return { ok: false, reason: 'future timestamp' };
+
+  const content = signedContent(id, timestamp, body);
+  for (const candidate of signatures.split(' ')) {
+    const comma = candidate.indexOf(',');
+    if (comma < 0 || candidate.slice(0, comma) !== 'v1') continue;
+    const signature = base64Decode(candidate.slice(comma + 1));
+    if (!signature || signature.length !== 32) continue;
+    if (await crypto.subtle.verify('HMAC', key, signature, content)) return { ok: true, id, timestamp: seconds };
+  }
+  return { ok: false, reason: 'no matching signature' };
+}
+
+/** The `v1,<base64>` signature of a message, for senders (scripts, tests, the benchmark). */
+export async function signWebhook(secret: string, id: string, timestampSeconds: number, body: string): Promise<string> {
+  const key = await hmacKey(secret);
+  const mac = await crypto.subtle.sign('HMAC', key, signedContent(id, String(timestampSeconds), encoder.encode(body)));
+  let binary = '';
+  for (const byte of new Uint8Array(mac)) binary += String.fromCharCode(byte);
+  return `v1,${btoa(binary)}`;
+}
