@@ -25,7 +25,8 @@ try {
   refuse(error instanceof Error ? error.message : String(error), 2);
 }
 const [handle, ...extra] = positionals;
-if (handle === undefined || extra.length > 0) refuse('usage: npm run apply -- <handle>   (e.g. npm run apply -- jane-cooks)', 2);
+if (handle === undefined || extra.length > 0)
+  refuse('usage: npm run apply -- <handle>   (e.g. npm run apply -- jane-cooks)', 2);
 
 if (!existsSync(`${CONTENT_DIR}/program.yaml`))
   refuse(`no ${CONTENT_DIR}/program.yaml here: run this from the repository root`, 2);

@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
 import { health } from './health/routes.ts';
 import { links } from './links/routes.ts';
+import { orderWebhook } from './orders/webhook-routes.ts';
 
 export type Fallback = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
 
@@ -15,6 +16,7 @@ export function createApp(fallback: Fallback) {
   const app = new Hono<AppEnv>({ strict: false });
   app.route('/healthz', health);
   app.route('/go', links);
+  app.route('/webhooks/orders', orderWebhook);
 
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {

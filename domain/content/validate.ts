@@ -150,6 +150,8 @@ export function validateContent(sources: ContentSources): { content: Content | n
   // Influencers.
   const reserved = new Set([...ROUTE_HANDLES, ...(program?.reserved_handles ?? [])].map((h) => h.toLowerCase()));
   const byTracking = new Map<string, string>();
+  const currentHandles = new Set(influencers.flatMap((i) => (i.value ? [i.value.handle] : [])));
+  const previousOwner = new Map<string, string>();
   for (const { path, value } of influencers) {
     if (!value) continue;
     if (value.handle !== baseName(path)) push(path, 'handle', `must equal the file name "${baseName(path)}"`);
@@ -158,6 +160,13 @@ export function validateContent(sources: ContentSources): { content: Content | n
     const other = byTracking.get(trackingKey);
     if (other) push(path, 'tracking_id', `"${value.tracking_id}" is already used by ${other}`);
     else byTracking.set(trackingKey, path);
+    value.previous_handles.forEach((old, i) => {
+      const field = `previous_handles[${i}]`;
+      if (old === value.handle) push(path, field, 'is the current handle');
+      else if (currentHandles.has(old)) push(path, field, `"${old}" is the current handle of another storefront`);
+      else if (previousOwner.has(old)) push(path, field, `"${old}" is already a previous handle of ${previousOwner.get(old)}`);
+      else previousOwner.set(old, path);
+    });
     value.categories.forEach((cat, i) => {
       if (program && !categoryIds.has(cat)) push(path, `categories[${i}]`, `unknown category "${cat}"`);
     });

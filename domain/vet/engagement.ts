@@ -20,7 +20,8 @@ const LARGE: readonly Tier[] = ['macro', 'mega'];
 export function engagementFlag(rate: number, followers: number): string | null {
   if (followers === 0) return null;
   const tier = tierOf(followers);
-  if (rate > MAX_RATE) return `${percent(rate)} is implausibly high for any account (over ${percent(MAX_RATE)})`;
+  if (rate > MAX_RATE)
+    return `${percent(rate)} is implausibly high for any account (over ${percent(MAX_RATE)})`;
   if (LARGE.includes(tier) && rate > MAX_RATE_LARGE)
     return `${percent(rate)} is implausibly high for a ${tier} account (over ${percent(MAX_RATE_LARGE)})`;
   if (rate < MIN_RATE)

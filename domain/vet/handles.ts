@@ -18,7 +18,10 @@ const CHARACTERS: Record<string, string> = { '0': 'o', '1': 'l', i: 'l', '|': 'l
  * case folded, hyphens (and other separators) removed, confusables unified.
  */
 export function skeleton(value: string): string {
-  let s = value.normalize('NFKC').toLowerCase().replace(/[-_.\s]/g, '');
+  let s = value
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[-_.\s]/g, '');
   for (const [pattern, to] of SEQUENCES) s = s.replace(pattern, to);
   return [...s].map((c) => CHARACTERS[c] ?? c).join('');
 }
@@ -38,7 +41,11 @@ export interface Clash {
  * How `candidate` clashes with the reserved words or the handles already in
  * use (current and previous), or null when it is free.
  */
-export function clashOf(candidate: string, reserved: readonly string[], taken: readonly string[]): Clash | null {
+export function clashOf(
+  candidate: string,
+  reserved: readonly string[],
+  taken: readonly string[],
+): Clash | null {
   const lower = candidate.toLowerCase();
   if (reserved.includes(lower)) return { kind: 'reserved', other: lower };
   const exact = taken.find((t) => t.toLowerCase() === lower);

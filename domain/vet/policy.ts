@@ -40,7 +40,8 @@ export function statusFinding(before: Status | null, after: Status, isAdmin: boo
   if (isAdmin)
     return { level: 'pass', check, field, message: `${before ?? 'new'} → ${after}, set by an admin` };
   if (before === null) {
-    if (after === 'applied') return { level: 'pass', check, field, message: 'new storefront starts as "applied"' };
+    if (after === 'applied')
+      return { level: 'pass', check, field, message: 'new storefront starts as "applied"' };
     return {
       level: 'error',
       check,
@@ -90,7 +91,8 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
   } else {
     const clash = clashOf(change.handle, ctx.reserved, taken);
     if (clash) add('error', 'Handle', 'handle', describeClash(change.handle, clash));
-    else add('pass', 'Handle', 'handle', `"${change.handle}" is free: not reserved, not taken, no look-alike`);
+    else
+      add('pass', 'Handle', 'handle', `"${change.handle}" is free: not reserved, not taken, no look-alike`);
   }
   for (const word of reservedParts(change.handle, ctx.reserved))
     add('warn', 'Handle', 'handle', `contains the reserved word "${word}": check it is not impersonation`);
@@ -114,7 +116,12 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
     }
   });
   if (change.kind === 'renamed' && !value.previous_handles.includes(change.fromHandle))
-    add('error', 'Previous handles', 'previous_handles', `must list "${change.fromHandle}", the handle before the rename`);
+    add(
+      'error',
+      'Previous handles',
+      'previous_handles',
+      `must list "${change.fromHandle}", the handle before the rename`,
+    );
 
   // Tracking id: unique across every storefront at both revisions.
   const key = value.tracking_id.toLowerCase();
@@ -161,7 +168,9 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
         );
     }
   }
-  const used = [...new Set([...value.featured, ...value.lists.flatMap((l) => l.items.map((i) => i.product))])];
+  const used = [
+    ...new Set([...value.featured, ...value.lists.flatMap((l) => l.items.map((i) => i.product))]),
+  ];
   const usedProducts = used.flatMap((id) => {
     const p = ctx.head.products.get(id);
     return p ? [p] : [];
@@ -182,7 +191,7 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
   if (missing.length > 0)
     add('error', 'Disclosure', '(file)', `no disclosure text for retailer(s) ${missing.join(', ')}`);
   else if (retailerIds.length === 0)
-    add('pass', 'Disclosure', '(file)', 'no retailer links yet; each page shows its retailers\' disclosure');
+    add('pass', 'Disclosure', '(file)', "no retailer links yet; each page shows its retailers' disclosure");
   else add('pass', 'Disclosure', '(file)', `shown on every page: ${retailerIds.join(', ')}`);
 
   // Profiles on the platform they claim.
@@ -208,7 +217,9 @@ export function pullRequestPolicy(
       level: isAdmin ? 'pass' : 'error',
       check: 'Program files',
       field: '(file)',
-      message: isAdmin ? 'changed by an admin' : `${ADMIN_ONLY} may change program settings, retailers or rates`,
+      message: isAdmin
+        ? 'changed by an admin'
+        : `${ADMIN_ONLY} may change program settings, retailers or rates`,
     });
   for (const { path } of removedStorefronts)
     out.push({

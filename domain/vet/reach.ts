@@ -31,7 +31,11 @@ export interface Reach {
 }
 
 export function reachOf(socials: Influencer['socials']): Reach {
-  const platforms = socials.map((s) => ({ platform: s.platform, followers: s.followers, tier: tierOf(s.followers) }));
+  const platforms = socials.map((s) => ({
+    platform: s.platform,
+    followers: s.followers,
+    tier: tierOf(s.followers),
+  }));
   const total = platforms.reduce((sum, p) => sum + p.followers, 0);
   const largest = platforms.reduce<Reach['largest']>(
     (best, p) => (best === null || p.followers > best.followers ? p : best),

@@ -42,7 +42,8 @@ export function renderReport(result: VetResult): string {
 
   if (result.pullRequest.length > 0) {
     out.push('## Pull request', '');
-    for (const f of result.pullRequest) out.push(`- ${ICON[f.level]} **${f.check}** ${code(f.file)}: ${text(f.message)}`);
+    for (const f of result.pullRequest)
+      out.push(`- ${ICON[f.level]} **${f.check}** ${code(f.file)}: ${text(f.message)}`);
     out.push('');
   }
 
@@ -72,7 +73,10 @@ function heading(app: Application): string {
 function renderApplication(app: Application): string[] {
   const out = [heading(app), ''];
   if (!app.influencer || !app.scorecard) {
-    out.push(`${code(app.change.path)} does not pass the content schema (see Errors), so it cannot be scored yet.`, '');
+    out.push(
+      `${code(app.change.path)} does not pass the content schema (see Errors), so it cannot be scored yet.`,
+      '',
+    );
     return out;
   }
   const i = app.influencer;
@@ -101,7 +105,12 @@ function scoreTable(i: Influencer, s: Scorecard): string[] {
     '| --- | --- | --- |',
     `| Reach | ${reach.score}/5 | ${reach.tier}, ${count(reach.largest?.followers ?? 0)} on the largest platform |`,
     `| Engagement | ${engagement.score}/5 | ${engagement.weightedRate === null ? 'no rates given' : `${percent(engagement.weightedRate)} weighted by followers`} |`,
-    `| Content quality | ${quality.score}/5 | ${quality.checks.filter((c) => c.ok).map((c) => c.label.toLowerCase()).join(', ') || 'nothing yet'} |`,
+    `| Content quality | ${quality.score}/5 | ${
+      quality.checks
+        .filter((c) => c.ok)
+        .map((c) => c.label.toLowerCase())
+        .join(', ') || 'nothing yet'
+    } |`,
     `| Relevancy | ${relevancy.score}/5 | ${relevancy.share === null ? 'no products yet' : `${percent(relevancy.share)} in ${text(i.categories.join(', '))}`} |`,
     '',
   ];
@@ -109,7 +118,12 @@ function scoreTable(i: Influencer, s: Scorecard): string[] {
 
 function reachSection(s: Scorecard): string[] {
   const rates = new Map(s.engagement.platforms.map((p) => [p.platform, p]));
-  const out = ['#### Reach', '', '| Platform | Followers | Tier | Engagement | Posts (90 days) |', '| --- | ---: | --- | ---: | ---: |'];
+  const out = [
+    '#### Reach',
+    '',
+    '| Platform | Followers | Tier | Engagement | Posts (90 days) |',
+    '| --- | ---: | --- | ---: | ---: |',
+  ];
   for (const p of s.reach.platforms) {
     const e = rates.get(p.platform);
     out.push(
@@ -120,7 +134,8 @@ function reachSection(s: Scorecard): string[] {
   out.push(
     '',
     `- Total followers: ${count(s.reach.total)} across ${plural(s.reach.platforms.length, 'platform')} (a sum; audiences overlap)`,
-    `- Tier: **${s.reach.tier}**` + (largest ? ` (largest audience: ${largest.platform}, ${count(largest.followers)} followers)` : ''),
+    `- Tier: **${s.reach.tier}**` +
+      (largest ? ` (largest audience: ${largest.platform}, ${count(largest.followers)} followers)` : ''),
     '',
   );
   return out;
@@ -145,7 +160,9 @@ function qualitySection(s: Scorecard): string[] {
   if (s.quality.placeholders.length > 0)
     out.push(`- ⚠️ Placeholders still to fill in: ${s.quality.placeholders.map(code).join(', ')}`);
   if (s.quality.unavailable.length > 0)
-    out.push(`- ⚠️ Unavailable products (hidden from the storefront): ${s.quality.unavailable.map(code).join(', ')}`);
+    out.push(
+      `- ⚠️ Unavailable products (hidden from the storefront): ${s.quality.unavailable.map(code).join(', ')}`,
+    );
   out.push(`- Lists need at least ${MIN_LIST_ITEMS} items to count as full.`, '');
   return out;
 }
@@ -177,7 +194,9 @@ function renderSite(site: SiteChanges): string[] {
           ' (list pages and tracked links of the old handle follow)'
     }`,
   );
-  out.push(`- Removed pages: ${list(site.removedPages)}${site.removedPages.length > 0 ? ' (links to them will 404)' : ''}`);
+  out.push(
+    `- Removed pages: ${list(site.removedPages)}${site.removedPages.length > 0 ? ' (links to them will 404)' : ''}`,
+  );
   const nested = (label: string, lines: string[]) =>
     out.push(lines.length === 0 ? `- ${label}: none` : `- ${label}:`, ...lines.map((l) => `  - ${l}`));
   nested(
@@ -186,7 +205,9 @@ function renderSite(site: SiteChanges): string[] {
   );
   nested(
     'Products leaving the catalog',
-    site.leavingCatalog.map((p) => `${code(p.id)} ${p.reason}; tracked links to it will 404${usedBy(p.storefronts)}`),
+    site.leavingCatalog.map(
+      (p) => `${code(p.id)} ${p.reason}; tracked links to it will 404${usedBy(p.storefronts)}`,
+    ),
   );
   nested(
     'Products changed',

@@ -27,7 +27,15 @@ export type StorefrontEdit =
   | { kind: 'featured'; added: string[]; removed: string[] }
   | { kind: 'list-added'; slug: string; items: number }
   | { kind: 'list-removed'; slug: string; items: number }
-  | { kind: 'list-changed'; slug: string; added: string[]; removed: string[]; reordered: boolean; retitled: boolean; notes: number };
+  | {
+      kind: 'list-changed';
+      slug: string;
+      added: string[];
+      removed: string[];
+      reordered: boolean;
+      retitled: boolean;
+      notes: number;
+    };
 
 export function shopPath(handle: string, slug?: string): string {
   return slug ? `/shop/${handle}/${slug}/` : `/shop/${handle}/`;

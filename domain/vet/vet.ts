@@ -5,7 +5,13 @@
  */
 import type { Influencer } from '../content/schema.ts';
 import { validateContent, type ContentError, type ContentSources } from '../content/validate.ts';
-import { diffFiles, isInfluencerFile, storefrontChanges, type FileChanges, type StorefrontChange } from './changes.ts';
+import {
+  diffFiles,
+  isInfluencerFile,
+  storefrontChanges,
+  type FileChanges,
+  type StorefrontChange,
+} from './changes.ts';
 import { reservedHandles } from './handles.ts';
 import { pullRequestPolicy, storefrontPolicy, type Finding } from './policy.ts';
 import { scorecardOf, type Scorecard } from './scorecard.ts';
@@ -97,9 +103,13 @@ export function vet(input: VetInput): VetResult {
 export function errorsOf(result: VetResult): ContentError[] {
   const policy = [
     ...result.applications.flatMap((a) =>
-      a.findings.filter((f) => f.level === 'error').map((f) => ({ file: a.change.path, field: f.field, message: f.message })),
+      a.findings
+        .filter((f) => f.level === 'error')
+        .map((f) => ({ file: a.change.path, field: f.field, message: f.message })),
     ),
-    ...result.pullRequest.filter((f) => f.level === 'error').map((f) => ({ file: f.file, field: f.field, message: f.message })),
+    ...result.pullRequest
+      .filter((f) => f.level === 'error')
+      .map((f) => ({ file: f.file, field: f.field, message: f.message })),
   ];
   return [...result.contentErrors, ...policy];
 }

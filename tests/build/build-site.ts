@@ -11,9 +11,9 @@
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ROUTE_TABLE_PATH } from '../../scripts/lib/write-route-table.ts';
 
-const PROTECTED = [ROUTE_TABLE_PATH, '.wrangler/deploy/config.json'];
+// The route table goes to the work folder (ROUTE_TABLE_OUT); wrangler's deploy redirect is put back.
+const PROTECTED = ['.wrangler/deploy/config.json'];
 
 export interface SiteBuild {
   /** Exit code of the build. */
@@ -58,7 +58,11 @@ function run(
   outDir: string,
   cacheDir: string,
 ): Promise<{ code: number; output: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CONTENT_DIR: contentDir };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CONTENT_DIR: contentDir,
+    ROUTE_TABLE_OUT: join(outDir, '..', 'route-table.ts'),
+  };
   delete env['SITE_URL'];
   const child = spawn(process.execPath, ['tests/build/run-build.ts', resolve(outDir), resolve(cacheDir)], {
     env,

@@ -152,3 +152,17 @@ describe('validateContent', () => {
     );
   });
 });
+
+describe('renames', () => {
+  it('refuses a previous handle that another storefront uses or already claimed', () => {
+    expect(
+      errorsAfter((s) => {
+        dataOf(s, ANA).previous_handles = ['ben-applies', 'ana-old'];
+        dataOf(s, `${FIXTURE}/influencers/cy-paused.yaml`).previous_handles = ['ana-old'];
+      }),
+    ).toEqual([
+      `${ANA}: previous_handles[0]: "ben-applies" is the current handle of another storefront`,
+      `${FIXTURE}/influencers/cy-paused.yaml: previous_handles[0]: "ana-old" is already a previous handle of ${ANA}`,
+    ]);
+  });
+});

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { clashOf, newHandleProblem, reservedHandles, reservedParts, skeleton } from '../../domain/vet/handles.ts';
+import {
+  clashOf,
+  newHandleProblem,
+  reservedHandles,
+  reservedParts,
+  skeleton,
+} from '../../domain/vet/handles.ts';
 
 const reserved = reservedHandles(['amazon', 'support', 'shopfront']);
 const taken = ['ana-cooks', 'mila-cooks', 'jess-home-lab', 'whisk-wendy'];

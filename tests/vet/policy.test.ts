@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { influencer, type Influencer } from '../../domain/content/schema.ts';
 import type { StorefrontChange } from '../../domain/vet/changes.ts';
 import { reservedHandles } from '../../domain/vet/handles.ts';
-import { pullRequestPolicy, statusFinding, storefrontPolicy, type PolicyContext } from '../../domain/vet/policy.ts';
+import {
+  pullRequestPolicy,
+  statusFinding,
+  storefrontPolicy,
+  type PolicyContext,
+} from '../../domain/vet/policy.ts';
 import { snapshotOf, type Snapshot } from '../../domain/vet/snapshot.ts';
 import { readContentSources } from '../../scripts/lib/load-content.ts';
 
@@ -69,7 +74,11 @@ describe('storefrontPolicy', () => {
   it('passes an honest application', () => {
     const path = `${DIR}/dee-bakes.yaml`;
     const value = ana({ handle: 'dee-bakes', tracking_id: 'deebakes-20', status: 'applied' });
-    const findings = storefrontPolicy({ kind: 'added', path, handle: 'dee-bakes' }, value, context(headWith(path, value)));
+    const findings = storefrontPolicy(
+      { kind: 'added', path, handle: 'dee-bakes' },
+      value,
+      context(headWith(path, value)),
+    );
     expect(findings.filter((f) => f.level !== 'pass')).toEqual([]);
     expect(findings.map((f) => f.check)).toEqual(['Handle', 'Tracking id', 'Status', 'Links', 'Disclosure']);
   });
@@ -119,7 +128,8 @@ describe('storefrontPolicy', () => {
         level: 'error',
         check: 'Links',
         field: 'bio',
-        message: 'links to evil.example, which is not an allowed retailer host (allowed: www.amazon.com, amazon.com)',
+        message:
+          'links to evil.example, which is not an allowed retailer host (allowed: www.amazon.com, amazon.com)',
       },
       {
         level: 'warn',

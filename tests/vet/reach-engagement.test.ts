@@ -83,6 +83,9 @@ describe('engagementOf', () => {
   });
 
   it('scores zero when no rate is given', () => {
-    expect(engagementOf(socials([{ platform: 'x', followers: 9_000 }]))).toMatchObject({ weightedRate: null, score: 0 });
+    expect(engagementOf(socials([{ platform: 'x', followers: 9_000 }]))).toMatchObject({
+      weightedRate: null,
+      score: 0,
+    });
   });
 });

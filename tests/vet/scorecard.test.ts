@@ -17,7 +17,9 @@ function storefront(overrides: Record<string, unknown> = {}): Influencer {
     status: 'applied',
     applied_on: '2026-11-22',
     tracking_id: 'deebakes-20',
-    socials: [{ platform: 'instagram', url: 'https://instagram.com/dee', followers: 25_000, engagement_rate: 0.05 }],
+    socials: [
+      { platform: 'instagram', url: 'https://instagram.com/dee', followers: 25_000, engagement_rate: 0.05 },
+    ],
     categories: ['kitchen'],
     featured: ['B000TEST01'],
     lists: [
@@ -55,13 +57,25 @@ describe('qualityOf', () => {
         bio: 'TODO Who you are',
         tracking_id: 'TODO-dee-bakes',
         featured: [],
-        lists: [{ slug: 'kit', title: 'Kit', items: [{ product: 'B000TEST01' }, { product: 'B000TEST02', note: 'x' }] }],
+        lists: [
+          {
+            slug: 'kit',
+            title: 'Kit',
+            items: [{ product: 'B000TEST01' }, { product: 'B000TEST02', note: 'x' }],
+          },
+        ],
         avatar: '/images/avatars/dee-bakes.svg',
       }),
       products,
       false,
     );
-    expect(q.checks.filter((c) => !c.ok).map((c) => c.label)).toEqual(['Bio', 'Avatar', 'Lists', 'Notes', 'Featured']);
+    expect(q.checks.filter((c) => !c.ok).map((c) => c.label)).toEqual([
+      'Bio',
+      'Avatar',
+      'Lists',
+      'Notes',
+      'Featured',
+    ]);
     expect(q.checks.find((c) => c.label === 'Notes')?.detail).toBe('1 of 2 items (50%) carry a note');
     expect(q.placeholders).toEqual(['bio', 'tracking_id']);
     expect(q.score).toBe(0);
@@ -73,7 +87,10 @@ describe('relevancyOf', () => {
     const r = relevancyOf(storefront(), products);
     expect(r).toMatchObject({ total: 3, inCategories: 2, score: 3 });
     expect(r.outside).toEqual([{ id: 'B000TEST02', category: 'luxury-beauty' }]);
-    expect(relevancyOf(storefront({ featured: [], lists: [] }), products)).toMatchObject({ share: null, score: 0 });
+    expect(relevancyOf(storefront({ featured: [], lists: [] }), products)).toMatchObject({
+      share: null,
+      score: 0,
+    });
   });
 });
 

@@ -72,7 +72,11 @@ export class TempRepo {
   }
 
   run(script: string, args: string[]): Run {
-    const result = spawnSync(NODE, [join(ROOT, script), ...args], { cwd: this.dir, env: ENV, encoding: 'utf8' });
+    const result = spawnSync(NODE, [join(ROOT, script), ...args], {
+      cwd: this.dir,
+      env: ENV,
+      encoding: 'utf8',
+    });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 

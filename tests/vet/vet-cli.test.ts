@@ -51,7 +51,12 @@ describe('npm run vet', () => {
 
   it('refuses a handle that looks like an existing one', () => {
     const file = 'content/influencers/ana-c00ks.yaml';
-    const { status, stderr } = applicant(file, application('ana-c00ks')).vet('--base', 'main', '--author', 'dee');
+    const { status, stderr } = applicant(file, application('ana-c00ks')).vet(
+      '--base',
+      'main',
+      '--author',
+      'dee',
+    );
     expect(status).toBe(1);
     expect(stderr).toContain(`${file}: handle: "ana-c00ks" looks like the existing handle "ana-cooks"`);
   });
@@ -69,7 +74,10 @@ describe('npm run vet', () => {
   it('names the file and line of broken YAML in the working tree', () => {
     repo = TempRepo.withFixtures();
     // Line 10, the profile url, indented one space short of its list item.
-    repo.write(DEE, application('dee-bakes').replace('    url: https://www.instagram', '   url: https://www.instagram'));
+    repo.write(
+      DEE,
+      application('dee-bakes').replace('    url: https://www.instagram', '   url: https://www.instagram'),
+    );
     const { status, stderr, report } = repo.vet('--base', 'main', '--author', 'dee');
     expect(status).toBe(1);
     expect(stderr).toMatch(/content\/influencers\/dee-bakes\.yaml: line 10, column \d+: YAML syntax error/);
@@ -122,7 +130,9 @@ describe('npm run vet', () => {
     const { status, report } = repo.vet('--base', 'main', '--author', 'ana');
     expect(status).toBe(0);
     expect(report).toContain('- Removed pages: `/shop/ana-cooks/pan-basics/` (links to them will 404)');
-    expect(report).toContain('  - `ana-cooks`: new list `pans` (2 items); list `pan-basics` removed (2 items)');
+    expect(report).toContain(
+      '  - `ana-cooks`: new list `pans` (2 items); list `pan-basics` removed (2 items)',
+    );
   });
 
   it('refuses a non-admin removing a storefront', () => {

@@ -12,7 +12,11 @@ const SHALLOW_HINT = 'in a shallow clone, fetch the full history (actions/checko
 
 export function git(args: string[], input?: string): Buffer {
   try {
-    return execFileSync('git', args, { input, maxBuffer: 1024 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+    return execFileSync('git', args, {
+      input,
+      maxBuffer: 1024 * 1024 * 1024,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const stderr = error instanceof Error && 'stderr' in error ? String(error.stderr).trim() : '';
     throw new GitError(`git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`);
@@ -21,7 +25,11 @@ export function git(args: string[], input?: string): Buffer {
 
 function commitOf(ref: string): string | null {
   try {
-    return git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).toString().trim() || null;
+    return (
+      git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])
+        .toString()
+        .trim() || null
+    );
   } catch {
     return null;
   }
@@ -51,7 +59,8 @@ export interface Base {
  * the merge-base with upstream/main or origin/main, else HEAD~1.
  */
 export function resolveBase(explicit: string | undefined): Base {
-  if (!commitOf('HEAD')) throw new GitError('this repository has no commits yet; commit the base content first');
+  if (!commitOf('HEAD'))
+    throw new GitError('this repository has no commits yet; commit the base content first');
   if (explicit !== undefined) {
     const sha = commitOf(explicit);
     if (!sha) throw new GitError(`unknown --base "${explicit}" (${SHALLOW_HINT})`);
@@ -66,7 +75,9 @@ export function resolveBase(explicit: string | undefined): Base {
   }
   const parent = commitOf('HEAD~1');
   if (parent) return { sha: parent, label: 'HEAD~1 (no upstream/main or origin/main)' };
-  throw new GitError('no base revision: no upstream/main or origin/main, and HEAD has no parent; pass --base <git-ref>');
+  throw new GitError(
+    'no base revision: no upstream/main or origin/main, and HEAD has no parent; pass --base <git-ref>',
+  );
 }
 
 /** Repository path -> text of every content file at a revision. */
@@ -85,7 +96,8 @@ export function readContentAt(sha: string, dir = 'content'): Map<string, string>
     const end = out.indexOf(0x0a, offset);
     const header = out.subarray(offset, end).toString('utf8');
     const size = Number(/^[0-9a-f]+ blob (\d+)$/.exec(header)?.[1]);
-    if (end < 0 || !Number.isInteger(size)) throw new GitError(`cannot read ${blob.path} at ${sha}: ${header}`);
+    if (end < 0 || !Number.isInteger(size))
+      throw new GitError(`cannot read ${blob.path} at ${sha}: ${header}`);
     files.set(blob.path, out.subarray(end + 1, end + 1 + size).toString('utf8'));
     offset = end + 1 + size + 1;
   }

@@ -1,0 +1,53 @@
+/** `npm run apply` end to end, in a temp copy of the fixture content. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { TempRepo } from './temp-repo.ts';
+
+let repo: TempRepo;
+afterEach(() => repo?.cleanup());
+
+describe('npm run apply', () => {
+  it('scaffolds an application that passes check:content and shows its TODOs in the vetting report', () => {
+    repo = TempRepo.withFixtures();
+    const apply = repo.run('scripts/apply.ts', ['jane-cooks']);
+    expect(apply.stderr).toBe('');
+    expect(apply.status).toBe(0);
+    expect(apply.stdout).toContain('Created content/influencers/jane-cooks.yaml');
+    expect(repo.read('content/influencers/jane-cooks.yaml')).toContain(
+      `applied_on: ${new Date().toISOString().slice(0, 10)}`,
+    );
+
+    const check = repo.run('scripts/check-content.ts', []);
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+
+    const vet = repo.vet('--base', 'main', '--author', 'jane');
+    expect(vet.status).toBe(0);
+    expect(vet.report).toContain('### `jane-cooks` · new application');
+    expect(vet.report).toContain(
+      '- ⚠️ Placeholders still to fill in: `name`, `bio`, `tracking_id`, `socials[0].url`',
+    );
+  });
+
+  it.each([
+    ['ana-cooks', 'content/influencers/ana-cooks.yaml already exists'],
+    ['ana-c00ks', 'cannot use this handle: "ana-c00ks" looks like the existing handle "ana-cooks"'],
+    ['amazon', 'cannot use this handle: "amazon" is reserved'],
+    ['dashboard', 'cannot use this handle: "dashboard" is reserved'],
+    [
+      'Jane_Cooks',
+      'cannot use this handle: "Jane_Cooks" must be lowercase letters, digits and inner hyphens',
+    ],
+  ])('refuses %s', (handle, message) => {
+    repo = TempRepo.withFixtures(false);
+    const apply = repo.run('scripts/apply.ts', [handle]);
+    expect(apply.status).toBe(1);
+    expect(apply.stderr).toContain(`apply: ${message}`);
+  });
+
+  it('explains its usage', () => {
+    repo = TempRepo.withFixtures(false);
+    const apply = repo.run('scripts/apply.ts', []);
+    expect(apply.status).toBe(2);
+    expect(apply.stderr).toContain('usage: npm run apply -- <handle>');
+  });
+});

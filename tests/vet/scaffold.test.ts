@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { platform } from '../../domain/content/schema.ts';
+import { formatError, validateContent } from '../../domain/content/validate.ts';
+import { scaffoldInfluencer } from '../../domain/vet/scaffold.ts';
+import { snapshotOf } from '../../domain/vet/snapshot.ts';
+import { parseYaml, readContentSources } from '../../scripts/lib/load-content.ts';
+
+const FIXTURE = 'tests/fixtures/content';
+const sources = readContentSources(FIXTURE);
+const { program } = snapshotOf(sources);
+
+const text = scaffoldInfluencer({
+  handle: 'jane-cooks',
+  today: '2026-11-25',
+  categories: program?.categories ?? [],
+  platforms: platform.options,
+  exampleProduct: 'B000TEST01',
+});
+
+/** The one-line doc comments of an object schema in schema.ts, by field. */
+function docComments(schemaName: string): [string, string][] {
+  const source = readFileSync('domain/content/schema.ts', 'utf8');
+  const start = source.indexOf(`export const ${schemaName} = z.strictObject({`);
+  const block = source.slice(start, source.indexOf('\n});', start));
+  return [...block.matchAll(/\/\*\* (.+?) \*\/\n\s+(\w+)/g)].map((m) => [m[2] ?? '', m[1] ?? '']);
+}
+
+describe('scaffoldInfluencer', () => {
+  it('passes validation next to the existing content as it is written', () => {
+    const file = `${FIXTURE}/influencers/jane-cooks.yaml`;
+    const { errors } = validateContent({
+      ...sources,
+      influencers: [...sources.influencers, parseYaml(file, text)],
+    });
+    expect(errors.map(formatError)).toEqual([]);
+  });
+
+  it('starts as "applied", dated today, with placeholders to replace', () => {
+    expect(text).toContain('\nstatus: applied\n');
+    expect(text).toContain('\napplied_on: 2026-11-25\n');
+    expect(text).toContain('\ntracking_id: TODO-jane-cooks\n');
+    expect(text).toContain('#   luxury-beauty (Luxury Beauty), beauty (Beauty & Personal Care)');
+  });
+
+  it.each(['influencer', 'social', 'list', 'listItem'])(
+    'carries every doc comment of the %s schema',
+    (name) => {
+      const comments = docComments(name);
+      expect(comments.length).toBeGreaterThan(1);
+      for (const [field, comment] of comments) expect(text, `${name}.${field}`).toContain(`# ${comment}\n`);
+    },
+  );
+});

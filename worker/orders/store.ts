@@ -1,0 +1,237 @@
+/**
+ * Order events and ledger entries in D1. For each group of orders: one read batch
+ * (which ids are known, the orders' stored events and ledger sums, the named
+ * clicks), the pure planOrder, then one write batch that stores the new events and
+ * appends their ledger entries together, or nothing at all.
+ *
+ * Concurrent writers of one order both try to store the next (order_id, order_seq);
+ * the loser's whole batch fails on that unique key, and it starts over from a
+ * fresh read, so ledger deltas are always computed against what is really there.
+ * A retried write that had in fact landed fails the same way and then finds its
+ * events stored: nothing is ever applied twice.
+ */
+import { z } from 'zod';
+import { currency } from '../../domain/content/schema.ts';
+import {
+  planOrder,
+  type EventRow,
+  type IncomingEvent,
+  type LedgerRow,
+  type Outcome,
+  type StoredEvent,
+} from '../../domain/orders/apply.ts';
+import type { KnownClick } from '../../domain/orders/attribution.ts';
+import { ORDER_EVENT_TYPES, orderItem, type OrderEvent } from '../../domain/orders/event.ts';
+import { BUCKETS, type LedgerSum } from '../../domain/orders/ledger.ts';
+import type { Program } from '../../domain/orders/program-table.ts';
+import { isTransientD1Error, withRetry } from '../lib/d1-retry.ts';
+import { integer, text, textOrNull, type Row } from '../lib/rows.ts';
+
+/** D1 stayed unavailable through every retry; the caller answers 503 so the sender retries later. */
+export class StoreUnavailableError extends Error {}
+
+const ORDERS_PER_ROUND = 20;
+const MAX_ROUNDS = 8;
+
+export async function applyEvents(
+  db: D1Database,
+  program: Program,
+  incoming: readonly IncomingEvent[],
+): Promise<Map<string, Outcome>> {
+  const byOrder = new Map<string, IncomingEvent[]>();
+  for (const e of incoming) {
+    const list = byOrder.get(e.event.order_id);
+    if (list) list.push(e);
+    else byOrder.set(e.event.order_id, [e]);
+  }
+  const orderIds = [...byOrder.keys()];
+  const outcomes = new Map<string, Outcome>();
+  for (let i = 0; i < orderIds.length; i += ORDERS_PER_ROUND) {
+    const group = new Map(orderIds.slice(i, i + ORDERS_PER_ROUND).map((id) => [id, byOrder.get(id) ?? []]));
+    for (const [id, outcome] of await applyGroup(db, program, group)) outcomes.set(id, outcome);
+  }
+  return outcomes;
+}
+
+async function applyGroup(
+  db: D1Database,
+  program: Program,
+  group: ReadonlyMap<string, readonly IncomingEvent[]>,
+): Promise<Map<string, Outcome>> {
+  for (let round = 1; ; round++) {
+    try {
+      const state = await withRetry(() => readState(db, group));
+      const outcomes = new Map<string, Outcome>();
+      const events: EventRow[] = [];
+      const entries: LedgerRow[] = [];
+      for (const [orderId, incoming] of group) {
+        const plan = planOrder({
+          program,
+          stored: state.stored.get(orderId) ?? [],
+          current: state.sums.get(orderId) ?? [],
+          incoming,
+          knownIds: state.knownIds,
+          clicks: state.clicks,
+        });
+        events.push(...plan.events);
+        entries.push(...plan.entries);
+        for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);
+      }
+      if (events.length > 0) await withRetry(() => db.batch(writeStatements(db, events, entries)));
+      return outcomes;
+    } catch (error) {
+      if (isUniqueViolation(error) && round < MAX_ROUNDS) continue;
+      if (isUniqueViolation(error) || isTransientD1Error(error))
+        throw new StoreUnavailableError(String(error), { cause: error });
+      throw error;
+    }
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return /UNIQUE constraint failed/i.test(error instanceof Error ? error.message : String(error));
+}
+
+// ---------------------------------------------------------------- reads
+
+interface OrderState {
+  knownIds: Set<string>;
+  stored: Map<string, StoredEvent[]>;
+  sums: Map<string, LedgerSum[]>;
+  clicks: Map<string, KnownClick>;
+}
+
+const SELECT_KNOWN_IDS = 'SELECT event_id FROM order_events WHERE event_id IN (SELECT value FROM json_each(?1))';
+const SELECT_EVENTS = `
+SELECT event_id, order_seq, type, order_id, ordered_at, occurred_at, tracking_id, click_id, retailer, currency, items_json
+FROM order_events WHERE order_id IN (SELECT value FROM json_each(?1))`;
+const SELECT_SUMS = `
+SELECT order_id, handle, ordered_at, product_id, bucket, effective_at,
+       SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
+FROM ledger_entries WHERE order_id IN (SELECT value FROM json_each(?1))
+GROUP BY order_id, handle, ordered_at, product_id, bucket, effective_at`;
+const SELECT_CLICKS = 'SELECT click_id, handle, at FROM clicks WHERE click_id IN (SELECT value FROM json_each(?1))';
+
+async function readState(db: D1Database, group: ReadonlyMap<string, readonly IncomingEvent[]>): Promise<OrderState> {
+  const incoming = [...group.values()].flat();
+  const ids = JSON.stringify(incoming.map((e) => e.event_id));
+  const orders = JSON.stringify([...group.keys()]);
+  const clickIds = JSON.stringify([...new Set(incoming.flatMap((e) => (e.event.click_id ? [e.event.click_id] : [])))]);
+  const [known, events, sums, clicks] = await db.batch<Row>([
+    db.prepare(SELECT_KNOWN_IDS).bind(ids),
+    db.prepare(SELECT_EVENTS).bind(orders),
+    db.prepare(SELECT_SUMS).bind(orders),
+    db.prepare(SELECT_CLICKS).bind(clickIds),
+  ]);
+  const state: OrderState = { knownIds: new Set(), stored: new Map(), sums: new Map(), clicks: new Map() };
+  for (const row of known?.results ?? []) state.knownIds.add(text(row, 'event_id'));
+  for (const row of events?.results ?? []) push(state.stored, text(row, 'order_id'), storedEvent(row));
+  for (const row of sums?.results ?? []) push(state.sums, text(row, 'order_id'), ledgerSum(row));
+  for (const row of clicks?.results ?? [])
+    state.clicks.set(text(row, 'click_id'), { handle: text(row, 'handle'), at: integer(row, 'at') });
+  return state;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const storedItems = z.array(orderItem);
+const eventType = z.enum(ORDER_EVENT_TYPES);
+const bucket = z.enum(BUCKETS);
+
+function storedEvent(row: Row): StoredEvent {
+  const event: OrderEvent = {
+    type: eventType.parse(row.type),
+    order_id: text(row, 'order_id'),
+    ordered_at: integer(row, 'ordered_at'),
+    occurred_at: integer(row, 'occurred_at'),
+    tracking_id: text(row, 'tracking_id'),
+    click_id: textOrNull(row, 'click_id'),
+    retailer: textOrNull(row, 'retailer'),
+    currency: currency.parse(row.currency),
+    items: storedItems.parse(JSON.parse(text(row, 'items_json'))),
+  };
+  return { event_id: text(row, 'event_id'), order_seq: integer(row, 'order_seq'), event };
+}
+
+function ledgerSum(row: Row): LedgerSum {
+  return {
+    handle: text(row, 'handle'),
+    ordered_at: integer(row, 'ordered_at'),
+    product_id: text(row, 'product_id'),
+    bucket: bucket.parse(row.bucket),
+    effective_at: integer(row, 'effective_at'),
+    quantity: integer(row, 'quantity'),
+    amount_minor: integer(row, 'amount_minor'),
+    revenue_minor: integer(row, 'revenue_minor'),
+  };
+}
+
+// ---------------------------------------------------------------- writes
+
+const INSERT_EVENT = `
+INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id, click_id,
+  retailer, currency, items_json, status, handle, attribution, attributed_click_id, attribution_note, body, received_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)`;
+
+export const LEDGER_COLUMNS = [
+  'order_id',
+  'product_id',
+  'handle',
+  'bucket',
+  'effective_at',
+  'ordered_at',
+  'quantity',
+  'amount_minor',
+  'revenue_minor',
+  'currency',
+  'category',
+  'unit_price_minor',
+  'rate_bps',
+  'event_id',
+  'created_at',
+] as const satisfies readonly (keyof LedgerRow)[];
+
+// All entries of a batch travel as one JSON parameter (D1 allows 100 bound parameters per statement).
+const INSERT_ENTRIES = `
+INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')})
+SELECT ${LEDGER_COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(', ')}
+FROM json_each(?1)`;
+
+export function eventInsert(db: D1Database, e: EventRow): D1PreparedStatement {
+  return db
+    .prepare(INSERT_EVENT)
+    .bind(
+      e.event_id,
+      e.source,
+      e.order_id,
+      e.order_seq,
+      e.type,
+      e.ordered_at,
+      e.occurred_at,
+      e.tracking_id,
+      e.click_id,
+      e.retailer,
+      e.currency,
+      e.items_json,
+      e.status,
+      e.handle,
+      e.attribution,
+      e.attributed_click_id,
+      e.attribution_note,
+      e.body,
+      e.received_at,
+    );
+}
+
+function writeStatements(db: D1Database, events: readonly EventRow[], entries: readonly LedgerRow[]): D1PreparedStatement[] {
+  const statements = events.map((e) => eventInsert(db, e));
+  if (entries.length > 0) {
+    const rows = entries.map((e) => Object.fromEntries(LEDGER_COLUMNS.map((c) => [c, e[c]])));
+    statements.push(db.prepare(INSERT_ENTRIES).bind(JSON.stringify(rows)));
+  }
+  return statements;
+}

@@ -1,0 +1,66 @@
+/**
+ * `POST /webhooks/orders` (CONTRACT.md section 4). Order of checks: size (413),
+ * signature and timestamp (401), body (400), then the store: 200 processed,
+ * 200 duplicate, 202 unattributed, or 503 with Retry-After when D1 is down
+ * (Standard Webhooks senders retry; the event id makes the retry safe).
+ */
+import { Hono } from 'hono';
+import { admissionIssues } from '../../domain/orders/apply.ts';
+import { parseOrderEvent } from '../../domain/orders/event.ts';
+import type { AppEnv } from '../env.ts';
+import { problem } from '../lib/problem.ts';
+import { decodeUtf8, readBodyLimited } from '../lib/read-body.ts';
+import { program } from './program.ts';
+import { verifyWebhook, WebhookSecretError } from './signature.ts';
+import { applyEvents, StoreUnavailableError } from './store.ts';
+
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+const RETRY_AFTER_SECONDS = '30';
+
+export const orderWebhook = new Hono<AppEnv>().post('/', async (c) => {
+  const read = await readBodyLimited(c.req.raw, MAX_WEBHOOK_BYTES);
+  if (!read.ok) return problem(413, 'body exceeds 1 MiB');
+
+  let verified;
+  try {
+    verified = await verifyWebhook(c.env.ORDER_WEBHOOK_SECRET, c.req.raw.headers, read.bytes, Math.floor(Date.now() / 1000));
+  } catch (error) {
+    if (!(error instanceof WebhookSecretError)) throw error;
+    log('orders.webhook_secret_invalid', { error: error.message });
+    return problem(500, 'the webhook secret is not configured correctly');
+  }
+  if (!verified.ok) return problem(401, `signature check failed: ${verified.reason}`);
+  if (verified.id.length > 256 || !/^[\x21-\x7e]+$/.test(verified.id))
+    return problem(400, 'invalid webhook-id', [
+      { path: 'headers.webhook-id', message: 'must be 1 to 256 printable ASCII characters without spaces' },
+    ]);
+
+  const body = decodeUtf8(read.bytes);
+  if (body === null) return problem(400, 'body is not UTF-8', [{ path: '(body)', message: 'must be UTF-8 encoded JSON' }]);
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch (error) {
+    return problem(400, 'malformed JSON', [{ path: '(body)', message: error instanceof Error ? error.message : 'not JSON' }]);
+  }
+  const parsed = parseOrderEvent(data);
+  if (!parsed.ok) return problem(400, 'invalid order event', parsed.issues);
+  const issues = admissionIssues(parsed.event, program);
+  if (issues.length > 0) return problem(400, 'invalid order event', issues);
+
+  try {
+    const outcomes = await applyEvents(c.env.DB, program, [
+      { event_id: verified.id, source: 'webhook', body, received_at: Date.now(), event: parsed.event },
+    ]);
+    const status = outcomes.get(verified.id) ?? 'duplicate';
+    return c.json({ status }, status === 'unattributed' ? 202 : 200);
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    log('orders.store_unavailable', { event_id: verified.id, error: error.message });
+    return problem(503, 'order store unavailable, retry later', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
+  }
+});
+
+function log(event: string, fields: Record<string, unknown>): void {
+  console.error(JSON.stringify({ event, ...fields }));
+}
