@@ -10,12 +10,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatError } from '../domain/content/validate.ts';
+import { formatError, type ContentError } from '../domain/content/validate.ts';
 import { CONTENT_DIR } from '../domain/vet/changes.ts';
-import { renderReport } from '../domain/vet/report.ts';
+import { renderRefusal, renderReport } from '../domain/vet/report.ts';
 import { errorsOf, vet } from '../domain/vet/vet.ts';
 import { readContentSources } from './lib/load-content.ts';
-import { publicFileExists, readContentFromDisk, sourcesFrom } from './lib/vet/files.ts';
+import { publicFileExists, readContentFromDisk, sourcesFrom, symlinkedContent } from './lib/vet/files.ts';
 import { GitError, readContentAt, repoRoot, resolveBase } from './lib/vet/git.ts';
 
 const USAGE = `usage: npm run vet -- [--base <git-ref>] [--author <github-login>] [--out <report.md>] [--repo <dir>]
@@ -49,10 +49,29 @@ if (options.help) {
 }
 
 const out = options.out === undefined ? null : resolve(options.out);
+
+/** Writes the report (file or stdout) and the errors as `file: field: message` lines on stderr. */
+function emit(report: string, errors: readonly ContentError[]): void {
+  if (out) writeFileSync(out, report);
+  else process.stdout.write(report);
+  for (const error of errors) console.error(formatError(error));
+}
+
 try {
   if (options.repo !== undefined) process.chdir(options.repo);
   process.chdir(repoRoot());
   if (!existsSync(CONTENT_DIR)) fail(`no ${CONTENT_DIR}/ folder in ${process.cwd()}`);
+
+  const links = symlinkedContent();
+  if (links.length > 0) {
+    const errors = links.map((file) => ({
+      file,
+      field: '(file)',
+      message: 'is a symbolic link; content must be regular files and folders',
+    }));
+    emit(renderRefusal(errors), errors);
+    process.exit(1);
+  }
 
   const base = resolveBase(options.base);
   const baseFiles = readContentAt(base.sha);
@@ -62,12 +81,8 @@ try {
     author: options.author ?? null,
     publicFileExists,
   });
-  const report = renderReport(result);
   const errors = errorsOf(result);
-
-  if (out) writeFileSync(out, report);
-  else process.stdout.write(report);
-  for (const error of errors) console.error(formatError(error));
+  emit(renderReport(result), errors);
   const touched = result.applications.length;
   console.error(
     `vet: ${touched} storefront file(s) added or changed since ${base.sha.slice(0, 12)} (${base.label}); ` +

@@ -7,7 +7,11 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
 import { health } from './health/routes.ts';
 import { links } from './links/routes.ts';
+import { adminOrders } from './orders/admin-routes.ts';
+import { reportImport } from './orders/import-routes.ts';
 import { orderWebhook } from './orders/webhook-routes.ts';
+import { payouts } from './reports/payouts-routes.ts';
+import { stats } from './reports/stats-routes.ts';
 
 export type Fallback = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
 
@@ -17,6 +21,10 @@ export function createApp(fallback: Fallback) {
   app.route('/healthz', health);
   app.route('/go', links);
   app.route('/webhooks/orders', orderWebhook);
+  app.route('/api/stats', stats);
+  app.route('/api/admin/payouts', payouts);
+  app.route('/api/admin/import', reportImport);
+  app.route('/api/admin/orders', adminOrders);
 
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {

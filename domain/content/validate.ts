@@ -163,6 +163,7 @@ export function validateContent(sources: ContentSources): { content: Content | n
     value.previous_handles.forEach((old, i) => {
       const field = `previous_handles[${i}]`;
       if (old === value.handle) push(path, field, 'is the current handle');
+      else if (reserved.has(old)) push(path, field, `"${old}" is reserved`);
       else if (currentHandles.has(old)) push(path, field, `"${old}" is the current handle of another storefront`);
       else if (previousOwner.has(old)) push(path, field, `"${old}" is already a previous handle of ${previousOwner.get(old)}`);
       else previousOwner.set(old, path);

@@ -88,7 +88,7 @@ export interface Issue {
   message: string;
 }
 
-export function issuesOf(error: z.ZodError): Issue[] {
+export function issuesOf(error: { issues: readonly z.core.$ZodIssue[] }): Issue[] {
   return error.issues.map((issue) => ({
     path: fieldPath(issue.path),
     message:

@@ -1,6 +1,6 @@
 /** Words the vetting result as the Markdown report posted on the pull request. */
 import type { Influencer } from '../content/schema.ts';
-import { formatError } from '../content/validate.ts';
+import { formatError, type ContentError } from '../content/validate.ts';
 import { code, count, percent, plural, text } from './markdown.ts';
 import type { Finding, Level } from './policy.ts';
 import { MIN_LIST_ITEMS } from './quality.ts';
@@ -55,6 +55,19 @@ export function renderReport(result: VetResult): string {
     '',
   );
   return out.join('\n');
+}
+
+/** The report when the check refuses to read the content at all. */
+export function renderRefusal(errors: readonly ContentError[]): string {
+  return [
+    REPORT_MARKER,
+    '# Vetting report',
+    '',
+    `**Result: ❌ ${plural(errors.length, 'error')}.** The content could not be vetted:`,
+    '',
+    ...errors.map((e) => `- ${code(formatError(e))}`),
+    '',
+  ].join('\n');
 }
 
 function heading(app: Application): string {

@@ -75,7 +75,8 @@ featured: []
 #       # The products in this list, in display order.
 #       items:
 #         # Product id, the file name under content/products/ without ".yaml".
-#         - product: ${o.exampleProduct ?? 'B00006JSUA'}
+#         # Quote it: an id of digits only (an ISBN) would otherwise read as a number.
+#         - product: ${JSON.stringify(o.exampleProduct ?? 'B00006JSUA')}
 #           # Why you recommend it, shown on the card (keep it honest and short).
 #           note: Used it daily for six years.
 lists: []

@@ -36,6 +36,23 @@ describe('scaffoldInfluencer', () => {
     expect(errors.map(formatError)).toEqual([]);
   });
 
+  it('has an example list that validates once uncommented', () => {
+    const lines = text.split('\n');
+    const start = lines.indexOf('#   lists:');
+    const example = lines
+      .slice(start, lines.indexOf('lists: []'))
+      .map((line) => line.replace(/^# {3}/, ''))
+      .join('\n');
+    expect(example).toContain('- product: "B000TEST01"');
+    const file = `${FIXTURE}/influencers/jane-cooks.yaml`;
+    const uncommented = text.replace('\nlists: []\n', `\n${example}\n`);
+    const { errors } = validateContent({
+      ...sources,
+      influencers: [...sources.influencers, parseYaml(file, uncommented)],
+    });
+    expect(errors.map(formatError)).toEqual([]);
+  });
+
   it('starts as "applied", dated today, with placeholders to replace', () => {
     expect(text).toContain('\nstatus: applied\n');
     expect(text).toContain('\napplied_on: 2026-11-25\n');

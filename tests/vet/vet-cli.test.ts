@@ -2,6 +2,8 @@
  * `npm run vet` end to end: real git repositories in temp folders, the script run
  * as a child process from the repository's folder, exit codes and report lines.
  */
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { application, TempRepo } from './temp-repo.ts';
 
@@ -153,6 +155,17 @@ describe('npm run vet', () => {
     expect(status).toBe(0);
     expect(report).toContain('(merge-base with origin/main)');
     expect(report).toContain('### `dee-bakes` · new application');
+  });
+
+  it('never follows a symbolic link out of the content folder', () => {
+    repo = TempRepo.withFixtures();
+    repo.write('secret.txt', 'name: runner-secret\n');
+    symlinkSync(join(repo.dir, 'secret.txt'), join(repo.dir, DEE));
+    const { status, stderr, report } = repo.vet('--base', 'main', '--author', 'dee');
+    expect(status).toBe(1);
+    expect(stderr).toContain(`${DEE}: (file): is a symbolic link`);
+    expect(report).toContain('could not be vetted');
+    expect(report).not.toContain('runner-secret');
   });
 
   it('runs against another folder with --repo and explains an unknown base', () => {

@@ -26,11 +26,31 @@ export function bearerToken(header: string | null | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-/** Hashing both sides first gives equal lengths, so the comparison time says nothing about the token. */
+/**
+ * Constant-time comparison through WebCrypto: HMAC the admin token under a
+ * random per-isolate key once, then let crypto.subtle.verify (constant-time)
+ * check the given token against that MAC.
+ */
+const adminMacs = new Map<string, Promise<{ key: CryptoKey; mac: ArrayBuffer }>>();
+
+function adminMac(adminToken: string) {
+  let entry = adminMacs.get(adminToken);
+  if (!entry) {
+    entry = (async () => {
+      const random = crypto.getRandomValues(new Uint8Array(32));
+      const key = await crypto.subtle.importKey('raw', random, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+      return { key, mac: await crypto.subtle.sign('HMAC', key, encoder.encode(adminToken)) };
+    })();
+    adminMacs.clear();
+    adminMacs.set(adminToken, entry);
+  }
+  return entry;
+}
+
 async function isAdminToken(token: string, adminToken: string | undefined): Promise<boolean> {
   if (!adminToken) return false;
-  const [given, expected] = await Promise.all([sha256(token), sha256(adminToken)]);
-  return crypto.subtle.timingSafeEqual(given, expected);
+  const { key, mac } = await adminMac(adminToken);
+  return crypto.subtle.verify('HMAC', key, mac, encoder.encode(token));
 }
 
 const SELECT_TOKEN = 'SELECT handle FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL';

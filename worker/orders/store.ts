@@ -58,6 +58,8 @@ async function applyGroup(
   program: Program,
   group: ReadonlyMap<string, readonly IncomingEvent[]>,
 ): Promise<Map<string, Outcome>> {
+  // Set once a write failed in a way that may hide its success (the answer, not the write, was lost).
+  let uncertain = false;
   for (let round = 1; ; round++) {
     try {
       const state = await withRetry(() => readState(db, group));
@@ -70,14 +72,21 @@ async function applyGroup(
           stored: state.stored.get(orderId) ?? [],
           current: state.sums.get(orderId) ?? [],
           incoming,
-          knownIds: state.knownIds,
+          knownIds: new Set(state.known.keys()),
           clicks: state.clicks,
         });
         events.push(...plan.events);
         entries.push(...plan.entries);
         for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);
+        // A write whose answer was lost but which landed: the stored row is ours, so say what it did.
+        if (uncertain)
+          for (const e of incoming) {
+            const mine = state.known.get(e.event_id);
+            if (mine && mine.received_at === e.received_at) outcomes.set(e.event_id, mine.status);
+          }
       }
-      if (events.length > 0) await withRetry(() => db.batch(writeStatements(db, events, entries)));
+      if (events.length > 0)
+        await withRetry(() => db.batch(writeStatements(db, events, entries)), { onRetry: () => (uncertain = true) });
       return outcomes;
     } catch (error) {
       if (isUniqueViolation(error) && round < MAX_ROUNDS) continue;
@@ -95,13 +104,15 @@ function isUniqueViolation(error: unknown): boolean {
 // ---------------------------------------------------------------- reads
 
 interface OrderState {
-  knownIds: Set<string>;
+  /** Incoming ids already stored, with when they were received and what became of them. */
+  known: Map<string, { received_at: number; status: Outcome }>;
   stored: Map<string, StoredEvent[]>;
   sums: Map<string, LedgerSum[]>;
   clicks: Map<string, KnownClick>;
 }
 
-const SELECT_KNOWN_IDS = 'SELECT event_id FROM order_events WHERE event_id IN (SELECT value FROM json_each(?1))';
+const SELECT_KNOWN_IDS =
+  'SELECT event_id, received_at, status FROM order_events WHERE event_id IN (SELECT value FROM json_each(?1))';
 const SELECT_EVENTS = `
 SELECT event_id, order_seq, type, order_id, ordered_at, occurred_at, tracking_id, click_id, retailer, currency, items_json
 FROM order_events WHERE order_id IN (SELECT value FROM json_each(?1))`;
@@ -123,8 +134,9 @@ async function readState(db: D1Database, group: ReadonlyMap<string, readonly Inc
     db.prepare(SELECT_SUMS).bind(orders),
     db.prepare(SELECT_CLICKS).bind(clickIds),
   ]);
-  const state: OrderState = { knownIds: new Set(), stored: new Map(), sums: new Map(), clicks: new Map() };
-  for (const row of known?.results ?? []) state.knownIds.add(text(row, 'event_id'));
+  const state: OrderState = { known: new Map(), stored: new Map(), sums: new Map(), clicks: new Map() };
+  for (const row of known?.results ?? [])
+    state.known.set(text(row, 'event_id'), { received_at: integer(row, 'received_at'), status: eventStatus.parse(row.status) });
   for (const row of events?.results ?? []) push(state.stored, text(row, 'order_id'), storedEvent(row));
   for (const row of sums?.results ?? []) push(state.sums, text(row, 'order_id'), ledgerSum(row));
   for (const row of clicks?.results ?? [])
@@ -141,6 +153,7 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 const storedItems = z.array(orderItem);
 const eventType = z.enum(ORDER_EVENT_TYPES);
 const bucket = z.enum(BUCKETS);
+const eventStatus = z.enum(['processed', 'unattributed']);
 
 function storedEvent(row: Row): StoredEvent {
   const event: OrderEvent = {

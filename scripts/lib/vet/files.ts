@@ -1,5 +1,5 @@
 /** Content files as path -> text, from the working tree or from git, and as parse-ready sources. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { ContentSources } from '../../../domain/content/validate.ts';
 import { ADMIN_FILES, CONTENT_DIR, isContentFile } from '../../../domain/vet/changes.ts';
@@ -16,6 +16,35 @@ export function readContentFromDisk(): Map<string, string> {
   for (const path of paths.filter(isContentFile).sort())
     if (existsSync(path)) files.set(path, readFileSync(path, 'utf8'));
   return files;
+}
+
+/**
+ * Content paths that are symbolic links. The check reads a pull request's files
+ * with the base branch's code and posts what it read, so a link to a file
+ * elsewhere on the runner must never be followed.
+ */
+export function symlinkedContent(): string[] {
+  const top = [CONTENT_DIR, ...ADMIN_FILES, `${CONTENT_DIR}/influencers`, `${CONTENT_DIR}/products`];
+  const found = top.filter(isSymlink);
+  if (found.length > 0) return found;
+  for (const folder of ['influencers', 'products']) {
+    const dir = `${CONTENT_DIR}/${folder}`;
+    if (existsSync(dir))
+      found.push(
+        ...readdirSync(dir)
+          .map((name) => `${dir}/${name}`)
+          .filter(isSymlink),
+      );
+  }
+  return found;
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Parses files read from git exactly as load-content parses files on disk. */

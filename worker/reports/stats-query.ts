@@ -1,0 +1,144 @@
+/**
+ * The figures of `GET /api/stats/<handle>` (CONTRACT.md section 5), read in one
+ * D1 batch. A day range [from, to] (UTC, inclusive) selects:
+ * - clicks by click time: human = not a bot, bot, and duplicate = human clicks
+ *   flagged as repeats (so duplicate is a part of human, not added to it);
+ * - orders and items.ordered by when the order was placed;
+ * - items shipped / returned / cancelled, revenue and commission by when the
+ *   ledger figure took effect (pending: placed; earned: shipped; reversed:
+ *   returned; void: cancelled), the same dating payouts use.
+ * by_day sums to the totals: clicks = human clicks, orders = orders placed,
+ * commission = net (earned - reversed) that day.
+ */
+import { withRetry } from '../lib/d1-retry.ts';
+import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
+
+export interface Stats {
+  handle: string;
+  from: string;
+  to: string;
+  currency: string;
+  clicks: { human: number; bot: number; duplicate: number };
+  orders: number;
+  items: { ordered: number; shipped: number; returned: number; cancelled: number };
+  revenue: number;
+  commission: { pending: number; earned: number; reversed: number; void: number; net: number };
+  by_day: { date: string; clicks: number; orders: number; commission: number }[];
+  by_product: { product_id: string; clicks: number; items: number; commission: number }[];
+  by_src: { src: string | null; clicks: number }[];
+}
+
+const DAY_MS = 86_400_000;
+
+const CLICK_TOTALS = `
+SELECT SUM(is_bot = 0) AS human, SUM(is_bot = 1) AS bot, SUM(is_bot = 0 AND is_duplicate = 1) AS duplicate
+FROM clicks WHERE handle = ?1 AND at >= ?2 AND at < ?3`;
+const CLICKS_BY_DAY = `
+SELECT date(at / 1000, 'unixepoch') AS day, COUNT(*) AS clicks
+FROM clicks WHERE handle = ?1 AND at >= ?2 AND at < ?3 AND is_bot = 0 GROUP BY day`;
+const CLICKS_BY_PRODUCT = `
+SELECT product_id, COUNT(*) AS clicks
+FROM clicks WHERE handle = ?1 AND at >= ?2 AND at < ?3 AND is_bot = 0 AND product_id IS NOT NULL GROUP BY product_id`;
+const CLICKS_BY_SRC = `
+SELECT src, COUNT(*) AS clicks
+FROM clicks WHERE handle = ?1 AND at >= ?2 AND at < ?3 AND is_bot = 0 GROUP BY src ORDER BY clicks DESC, src`;
+const LEDGER_BY_BUCKET = `
+SELECT bucket, SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
+FROM ledger_entries WHERE handle = ?1 AND effective_at >= ?2 AND effective_at < ?3 GROUP BY bucket`;
+// Items ordered per line = pending + shipped + cancelled quantities = max(placed, shipped + cancelled).
+const ORDERED_LINES = `
+SELECT order_id, product_id, ordered_at,
+       SUM(CASE WHEN bucket IN ('pending', 'earned', 'void') THEN quantity ELSE 0 END) AS ordered
+FROM ledger_entries WHERE handle = ?1 AND ordered_at >= ?2 AND ordered_at < ?3
+GROUP BY order_id, product_id, ordered_at`;
+const NET_BY_DAY_PRODUCT = `
+SELECT date(effective_at / 1000, 'unixepoch') AS day, product_id, SUM(amount_minor) AS net
+FROM ledger_entries WHERE handle = ?1 AND bucket IN ('earned', 'reversed') AND effective_at >= ?2 AND effective_at < ?3
+GROUP BY day, product_id`;
+
+export async function readStats(db: D1Database, handle: string, from: string, to: string, currency: string): Promise<Stats> {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`) + DAY_MS;
+  const queries = [CLICK_TOTALS, CLICKS_BY_DAY, CLICKS_BY_PRODUCT, CLICKS_BY_SRC, LEDGER_BY_BUCKET, ORDERED_LINES, NET_BY_DAY_PRODUCT];
+  const results = await withRetry(() => db.batch<Row>(queries.map((sql) => db.prepare(sql).bind(handle, start, end))));
+  const [totals, byDay, byProduct, bySrc, buckets, orderedLines, netRows] = results.map((r) => r.results);
+
+  const clickTotals = totals?.[0] ?? {};
+  const bucket = new Map((buckets ?? []).map((row) => [text(row, 'bucket'), row]));
+  const figure = (name: string, key: string) => {
+    const row = bucket.get(name);
+    return row ? integerOrZero(row, key) : 0;
+  };
+
+  const days = new Map<string, { date: string; clicks: number; orders: number; commission: number }>();
+  for (let t = start; t < end; t += DAY_MS) {
+    const date = new Date(t).toISOString().slice(0, 10);
+    days.set(date, { date, clicks: 0, orders: 0, commission: 0 });
+  }
+  const products = new Map<string, { product_id: string; clicks: number; items: number; commission: number }>();
+  const product = (id: string) => {
+    let p = products.get(id);
+    if (!p) products.set(id, (p = { product_id: id, clicks: 0, items: 0, commission: 0 }));
+    return p;
+  };
+
+  for (const row of byDay ?? []) {
+    const day = days.get(text(row, 'day'));
+    if (day) day.clicks += integer(row, 'clicks');
+  }
+  for (const row of byProduct ?? []) product(text(row, 'product_id')).clicks += integer(row, 'clicks');
+
+  const orderDays = new Map<string, string>();
+  let itemsOrdered = 0;
+  for (const row of orderedLines ?? []) {
+    const ordered = integer(row, 'ordered');
+    if (ordered === 0) continue;
+    itemsOrdered += ordered;
+    product(text(row, 'product_id')).items += ordered;
+    orderDays.set(text(row, 'order_id'), new Date(integer(row, 'ordered_at')).toISOString().slice(0, 10));
+  }
+  for (const date of orderDays.values()) {
+    const day = days.get(date);
+    if (day) day.orders += 1;
+  }
+  for (const row of netRows ?? []) {
+    const net = integer(row, 'net');
+    const day = days.get(text(row, 'day'));
+    if (day) day.commission += net;
+    product(text(row, 'product_id')).commission += net;
+  }
+
+  const earned = figure('earned', 'amount_minor');
+  const reversed = 0 - figure('reversed', 'amount_minor');
+  return {
+    handle,
+    from,
+    to,
+    currency,
+    clicks: {
+      human: integerOrZero(clickTotals, 'human'),
+      bot: integerOrZero(clickTotals, 'bot'),
+      duplicate: integerOrZero(clickTotals, 'duplicate'),
+    },
+    orders: orderDays.size,
+    items: {
+      ordered: itemsOrdered,
+      shipped: figure('earned', 'quantity'),
+      returned: 0 - figure('reversed', 'quantity'),
+      cancelled: figure('void', 'quantity'),
+    },
+    revenue: figure('earned', 'revenue_minor') + figure('reversed', 'revenue_minor'),
+    commission: {
+      pending: figure('pending', 'amount_minor'),
+      earned,
+      reversed,
+      void: figure('void', 'amount_minor'),
+      net: earned - reversed,
+    },
+    by_day: [...days.values()],
+    by_product: [...products.values()]
+      .filter((p) => p.clicks !== 0 || p.items !== 0 || p.commission !== 0)
+      .sort((a, b) => b.commission - a.commission || b.clicks - a.clicks || a.product_id.localeCompare(b.product_id)),
+    by_src: (bySrc ?? []).map((row) => ({ src: textOrNull(row, 'src'), clicks: integer(row, 'clicks') })),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * `GET /api/stats/<handle>?from&to` with a bearer token: the influencer's own
+ * token or the admin token. 401 without a valid token, 403 for another
+ * influencer's stats, 404 for an unknown handle, 400 naming a bad parameter.
+ */
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { authenticate, UNAUTHORIZED_HEADERS, type Principal } from '../auth/tokens.ts';
+import type { AppEnv } from '../env.ts';
+import { problem } from '../lib/problem.ts';
+import { queryValidator } from '../lib/validation.ts';
+import { program } from '../orders/program.ts';
+import { statsQuery } from './query.ts';
+import { readStats } from './stats-query.ts';
+
+type StatsEnv = AppEnv & { Variables: { principal: Principal } };
+
+const authenticated = createMiddleware<StatsEnv>(async (c, next) => {
+  const principal = await authenticate(c.env, c.req.header('authorization'));
+  if (!principal) return problem(401, 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
+  c.set('principal', principal);
+  await next();
+});
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export const stats = new Hono<StatsEnv>().get('/:handle', authenticated, queryValidator(statsQuery(today)), async (c) => {
+  const handle = c.req.param('handle');
+  const principal = c.get('principal');
+  if (principal.role === 'influencer' && principal.handle !== handle)
+    return problem(403, 'this token may only read its own stats');
+  if (!Object.hasOwn(program.table.influencers, handle)) return problem(404, `unknown handle "${handle}"`);
+  const { from, to } = c.req.valid('query');
+  const body = await readStats(c.env.DB, handle, from, to, program.table.currency);
+  return c.json(body, 200, { 'Cache-Control': 'private, no-store' });
+});
