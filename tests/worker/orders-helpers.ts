@@ -1,6 +1,7 @@
 /** Sending signed order events to the worker under test, the way a retailer's system would. */
 import { env, exports } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
+import { sha256Hex } from '../../worker/auth/tokens.ts';
 import programTable from '../../worker/generated/program.ts';
 
 export const ORIGIN = 'https://shop.test';
@@ -9,10 +10,29 @@ export const ORIGIN = 'https://shop.test';
 export const influencers = Object.entries(programTable.influencers)
   .filter(([, i]) => i.status === 'approved')
   .map(([handle, i]) => ({ handle, trackingId: i.tracking_id }));
-const [first, second] = influencers;
-if (!first || !second) throw new Error('the sample content needs two approved influencers');
+const [first, second, third, fourth] = influencers;
+if (!first || !second || !third || !fourth) throw new Error('the sample content needs four approved influencers');
+/** Test files use different influencers (and date ranges), so their figures never mix. */
 export const ALICE = first;
 export const BOB = second;
+export const CAROL = third;
+export const DAVE = fourth;
+
+/** Stores an influencer token the way `npm run token -- create` does (only its SHA-256) and returns it. */
+export async function createToken(handle: string): Promise<string> {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const token = `sft_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+  await env.DB.prepare('INSERT INTO api_tokens (token_hash, handle, label, created_at) VALUES (?1, ?2, ?3, ?4)')
+    .bind(await sha256Hex(token), handle, 'test', Date.now())
+    .run();
+  return token;
+}
+
+export function get(path: string, token?: string, headers: Record<string, string> = {}): Promise<Response> {
+  return exports.default.fetch(`${ORIGIN}${path}`, {
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+  });
+}
 
 export interface EventBody {
   type: 'order.placed' | 'order.shipped' | 'order.cancelled' | 'order.returned';

@@ -1,0 +1,28 @@
+/**
+ * The admin console uses the same handlers as the admin API, called in-process
+ * with the admin token from env, so a page and an API call can never disagree.
+ * Only ever called after the session was checked to be the admin's.
+ */
+import { env } from 'cloudflare:workers';
+import { reportImport } from '../../../worker/orders/import-routes.ts';
+import { payouts } from '../../../worker/reports/payouts-routes.ts';
+
+function adminInit(init: RequestInit = {}): RequestInit {
+  return { ...init, headers: { ...init.headers, authorization: `Bearer ${env.ADMIN_TOKEN}` } };
+}
+
+export async function payoutsCsv(period: string): Promise<Response> {
+  return payouts.request(`/?period=${encodeURIComponent(period)}&format=csv`, adminInit(), env);
+}
+
+export async function payoutsJson(period: string): Promise<Response> {
+  return payouts.request(`/?period=${encodeURIComponent(period)}`, adminInit(), env);
+}
+
+export async function importAmazonReport(csvText: string): Promise<Response> {
+  return reportImport.request(
+    '/amazon',
+    adminInit({ method: 'POST', body: csvText, headers: { 'content-type': 'text/csv' } }),
+    env,
+  );
+}

@@ -1,0 +1,171 @@
+/** `GET /api/stats/<handle>` (CONTRACT.md section 5), over a week of June 2025 only this file uses. */
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../worker/auth/tokens.ts';
+import { BOB, CAROL, createToken, get, placed, send, uid, type EventBody } from './orders-helpers.ts';
+
+const P1 = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 1550 }; // 450 bps
+const P2 = { product_id: 'B07XJ8C8F5', category: 'sports', unit_price: 2999 }; // 300 bps before 2026-10-01
+const RANGE = 'from=2025-06-01&to=2025-06-07';
+
+interface Stats {
+  handle: string;
+  from: string;
+  to: string;
+  currency: string;
+  clicks: { human: number; bot: number; duplicate: number };
+  orders: number;
+  items: { ordered: number; shipped: number; returned: number; cancelled: number };
+  revenue: number;
+  commission: { pending: number; earned: number; reversed: number; void: number; net: number };
+  by_day: { date: string; clicks: number; orders: number; commission: number }[];
+  by_product: { product_id: string; clicks: number; items: number; commission: number }[];
+  by_src: { src: string | null; clicks: number }[];
+}
+
+async function click(at: string, product: string | null, src: string | null, flags: { bot?: boolean; duplicate?: boolean } = {}) {
+  await env.DB.prepare(
+    `INSERT INTO clicks (click_id, at, handle, product_id, src, device, visitor_hash, is_bot, bot_reason, is_duplicate, method)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'v', ?7, ?8, ?9, 'GET')`,
+  )
+    .bind(
+      uid('clk'),
+      Date.parse(at),
+      CAROL.handle,
+      product,
+      src,
+      flags.bot ? 'bot' : 'mobile',
+      flags.bot ? 1 : 0,
+      flags.bot ? 'crawler' : null,
+      flags.duplicate ? 1 : 0,
+    )
+    .run();
+}
+
+function order(orderedAt: string): (type: EventBody['type'], at: string, items: EventBody['items']) => EventBody {
+  const base = placed({ order_id: uid('st'), tracking_id: CAROL.trackingId, ordered_at: orderedAt });
+  return (type, at, items) => ({ ...base, type, occurred_at: at, items });
+}
+
+let carolToken = '';
+
+beforeAll(async () => {
+  await click('2025-06-01T08:00:00Z', P1.product_id, 'ig');
+  await click('2025-06-01T08:10:00Z', P1.product_id, 'ig', { duplicate: true });
+  await click('2025-06-02T12:00:00Z', P2.product_id, 'tiktok');
+  await click('2025-06-03T12:00:00Z', P2.product_id, null, { duplicate: true });
+  await click('2025-06-07T23:59:59Z', null, 'ig'); // a bio link click, no product
+  await click('2025-06-02T12:00:01Z', P1.product_id, null, { bot: true });
+  await click('2025-06-03T00:00:00Z', P1.product_id, 'ig', { bot: true });
+  await click('2025-06-05T00:00:00Z', null, null, { bot: true });
+  await click('2025-05-31T23:59:59Z', P1.product_id, 'ig'); // outside the range
+  await click('2025-06-08T00:00:00Z', P1.product_id, 'ig'); // outside the range
+
+  const a = order('2025-06-02T10:00:00Z');
+  const b = order('2025-06-06T10:00:00Z');
+  const c = order('2025-06-04T10:00:00Z');
+  const d = order('2025-05-30T10:00:00Z'); // placed before the range, shipped in it
+  const events = [
+    a('order.placed', '2025-06-02T10:00:00Z', [{ ...P1, quantity: 2 }, { ...P2, quantity: 1 }]),
+    a('order.shipped', '2025-06-03T10:00:00Z', [{ ...P1, quantity: 2 }, { ...P2, quantity: 1 }]),
+    a('order.returned', '2025-06-05T10:00:00Z', [{ ...P1, quantity: 1 }]),
+    b('order.placed', '2025-06-06T10:00:00Z', [{ ...P1, quantity: 1 }]),
+    c('order.placed', '2025-06-04T10:00:00Z', [{ ...P2, quantity: 1 }]),
+    c('order.cancelled', '2025-06-04T11:00:00Z', [{ ...P2, quantity: 1 }]),
+    d('order.placed', '2025-05-30T10:00:00Z', [{ ...P1, quantity: 1 }]),
+    d('order.shipped', '2025-06-01T00:00:00Z', [{ ...P1, quantity: 1 }]),
+  ];
+  for (const e of events) expect((await send(e)).status).toBe(200);
+  carolToken = await createToken(CAROL.handle);
+});
+
+describe('GET /api/stats/<handle>', () => {
+  it('reports clicks, orders, items, revenue and commission as the contract defines them', async () => {
+    const res = await get(`/api/stats/${CAROL.handle}?${RANGE}`, carolToken);
+    expect(res.status).toBe(200);
+    const stats = await res.json<Stats>();
+    expect(stats).toMatchObject({ handle: CAROL.handle, from: '2025-06-01', to: '2025-06-07', currency: 'USD' });
+    // human = not a bot (5); duplicate counts human clicks flagged as repeats (2), inside human.
+    expect(stats.clicks).toEqual({ human: 5, bot: 3, duplicate: 2 });
+    // Orders placed in the range: a, b, c (d was placed in May).
+    expect(stats.orders).toBe(3);
+    // ordered: a 3 + b 1 + c 1; shipped: a 3 + d 1 (shipped 1 June); returned: a 1; cancelled: c 1.
+    expect(stats.items).toEqual({ ordered: 5, shipped: 4, returned: 1, cancelled: 1 });
+    // shipped 2 x 15.50 + 29.99 + 15.50, minus the 15.50 returned
+    expect(stats.revenue).toBe(3100 + 2999 + 1550 - 1550);
+    // pending: b 1 x P1 = 0.6975 -> 70; earned: a 140 + 90, d 70; reversed: 70; void: c 90
+    expect(stats.commission).toEqual({ pending: 70, earned: 300, reversed: 70, void: 90, net: 230 });
+  });
+
+  it('breaks clicks, orders and net commission down by day, product and source, summing to the totals', async () => {
+    const stats = await (await get(`/api/stats/${CAROL.handle}?${RANGE}`, carolToken)).json<Stats>();
+    expect(stats.by_day).toEqual([
+      { date: '2025-06-01', clicks: 2, orders: 0, commission: 70 },
+      { date: '2025-06-02', clicks: 1, orders: 1, commission: 0 },
+      { date: '2025-06-03', clicks: 1, orders: 0, commission: 230 },
+      { date: '2025-06-04', clicks: 0, orders: 1, commission: 0 },
+      { date: '2025-06-05', clicks: 0, orders: 0, commission: -70 },
+      { date: '2025-06-06', clicks: 0, orders: 1, commission: 0 },
+      { date: '2025-06-07', clicks: 1, orders: 0, commission: 0 },
+    ]);
+    // P1: earned 140 (a) + 70 (d), reversed 70; P2: earned 90. Items: ordered in orders placed in the range.
+    expect(stats.by_product).toEqual([
+      { product_id: 'B00006JSUA', clicks: 2, items: 3, commission: 140 },
+      { product_id: 'B07XJ8C8F5', clicks: 2, items: 2, commission: 90 },
+    ]);
+    expect(stats.by_src).toEqual([
+      { src: 'ig', clicks: 3 },
+      { src: null, clicks: 1 },
+      { src: 'tiktok', clicks: 1 },
+    ]);
+    const sum = <T>(rows: T[], f: (r: T) => number) => rows.reduce((s, r) => s + f(r), 0);
+    expect(sum(stats.by_day, (d) => d.clicks)).toBe(stats.clicks.human);
+    expect(sum(stats.by_day, (d) => d.orders)).toBe(stats.orders);
+    expect(sum(stats.by_day, (d) => d.commission)).toBe(stats.commission.net);
+    expect(sum(stats.by_product, (p) => p.commission)).toBe(stats.commission.net);
+    expect(sum(stats.by_product, (p) => p.items)).toBe(stats.items.ordered);
+    expect(sum(stats.by_src, (s) => s.clicks)).toBe(stats.clicks.human);
+  });
+
+  it('narrows to a single day and defaults to the last 30 days', async () => {
+    const one = await (await get(`/api/stats/${CAROL.handle}?from=2025-06-03&to=2025-06-03`, carolToken)).json<Stats>();
+    expect(one.by_day).toHaveLength(1);
+    expect(one.commission).toEqual({ pending: 0, earned: 230, reversed: 0, void: 0, net: 230 });
+    const recent = await (await get(`/api/stats/${CAROL.handle}`, carolToken)).json<Stats>();
+    expect(recent.to).toBe(new Date().toISOString().slice(0, 10));
+    expect(recent.by_day).toHaveLength(30);
+  });
+
+  it('answers 400 naming the parameter for a bad query', async () => {
+    const cases: [string, string][] = [
+      ['from=2025-6-01', 'from'],
+      ['to=2025-02-30', 'to'],
+      ['from=2025-06-08&to=2025-06-07', 'from'],
+      ['from=2024-01-01&to=2025-06-07', 'to'],
+    ];
+    for (const [query, param] of cases) {
+      const res = await get(`/api/stats/${CAROL.handle}?${query}`, carolToken);
+      expect(res.status, query).toBe(400);
+      const body = await res.json<{ error: string; issues: { path: string; message: string }[] }>();
+      expect(body.issues.map((i) => i.path), query).toEqual([param]);
+    }
+  });
+
+  it('401 without or with a wrong token, 403 for another influencer, 404 for an unknown handle', async () => {
+    expect((await get(`/api/stats/${CAROL.handle}`)).status).toBe(401);
+    expect((await get(`/api/stats/${CAROL.handle}`)).headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await get(`/api/stats/${CAROL.handle}`, 'sft_' + 'x'.repeat(43))).status).toBe(401);
+    expect((await get(`/api/stats/${CAROL.handle}`, `${env.ADMIN_TOKEN}x`)).status).toBe(401);
+    expect((await get(`/api/stats/${CAROL.handle}`, carolToken, { authorization: `Basic ${carolToken}` })).status).toBe(401);
+    expect((await get(`/api/stats/${BOB.handle}`, carolToken)).status).toBe(403);
+    expect((await get(`/api/stats/${CAROL.handle}`, env.ADMIN_TOKEN)).status).toBe(200);
+    expect((await get('/api/stats/nobody-here', env.ADMIN_TOKEN)).status).toBe(404);
+  });
+
+  it('stops accepting a revoked token', async () => {
+    const token = await createToken(CAROL.handle);
+    expect((await get(`/api/stats/${CAROL.handle}`, token)).status).toBe(200);
+    await env.DB.prepare('UPDATE api_tokens SET revoked_at = ?1 WHERE token_hash = ?2').bind(Date.now(), await sha256Hex(token)).run();
+    expect((await get(`/api/stats/${CAROL.handle}`, token)).status).toBe(401);
+  });
+});

@@ -1,0 +1,165 @@
+/** D1 reads behind the dashboards that the public APIs do not already offer. */
+import { withRetry } from '../lib/d1-retry.ts';
+import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
+
+export interface LedgerLine {
+  entry_id: number;
+  order_id: string;
+  product_id: string;
+  bucket: string;
+  effective_at: number;
+  quantity: number;
+  amount_minor: number;
+  revenue_minor: number;
+  currency: string;
+  category: string;
+  unit_price_minor: number;
+  rate_bps: number;
+  event_type: string;
+  attribution: string | null;
+}
+
+const LEDGER_LINES = `
+SELECT l.entry_id, l.order_id, l.product_id, l.bucket, l.effective_at, l.quantity, l.amount_minor,
+       l.revenue_minor, l.currency, l.category, l.unit_price_minor, l.rate_bps, e.type AS event_type, e.attribution
+FROM ledger_entries AS l JOIN order_events AS e ON e.event_id = l.event_id
+WHERE l.handle = ?1 AND l.effective_at >= ?2 AND l.effective_at < ?3
+ORDER BY l.effective_at, l.entry_id`;
+
+export async function readLedgerLines(
+  db: D1Database,
+  handle: string,
+  start: number,
+  end: number,
+): Promise<LedgerLine[]> {
+  const { results } = await withRetry(() => db.prepare(LEDGER_LINES).bind(handle, start, end).all<Row>());
+  return results.map((row) => ({
+    entry_id: integer(row, 'entry_id'),
+    order_id: text(row, 'order_id'),
+    product_id: text(row, 'product_id'),
+    bucket: text(row, 'bucket'),
+    effective_at: integer(row, 'effective_at'),
+    quantity: integer(row, 'quantity'),
+    amount_minor: integer(row, 'amount_minor'),
+    revenue_minor: integer(row, 'revenue_minor'),
+    currency: text(row, 'currency'),
+    category: text(row, 'category'),
+    unit_price_minor: integer(row, 'unit_price_minor'),
+    rate_bps: integer(row, 'rate_bps'),
+    event_type: text(row, 'event_type'),
+    attribution: textOrNull(row, 'attribution'),
+  }));
+}
+
+/** Why a ledger line exists, in words an influencer can check. */
+export function ledgerReason(line: LedgerLine): string {
+  const rate = `${(line.rate_bps / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
+  const what = `${Math.abs(line.quantity)} × ${line.product_id} in ${line.category} at ${rate}`;
+  const event = line.event_type.replace('order.', '');
+  return `${event}: ${what} → ${line.bucket}`;
+}
+
+export interface CreatorRow {
+  handle: string;
+  clicks: number;
+  orders: number;
+  earned_minor: number;
+  reversed_minor: number;
+  pending_minor: number;
+}
+
+const CREATOR_CLICKS = `
+SELECT handle, COUNT(*) AS clicks FROM clicks WHERE at >= ?1 AND at < ?2 AND is_bot = 0 GROUP BY handle`;
+const CREATOR_LEDGER = `
+SELECT handle,
+  COUNT(DISTINCT CASE WHEN ordered_at >= ?1 AND ordered_at < ?2 THEN order_id END) AS orders,
+  SUM(CASE WHEN bucket = 'earned' AND effective_at >= ?1 AND effective_at < ?2 THEN amount_minor ELSE 0 END) AS earned_minor,
+  0 - SUM(CASE WHEN bucket = 'reversed' AND effective_at >= ?1 AND effective_at < ?2 THEN amount_minor ELSE 0 END) AS reversed_minor,
+  SUM(CASE WHEN bucket = 'pending' THEN amount_minor ELSE 0 END) AS pending_minor
+FROM ledger_entries GROUP BY handle`;
+
+/** Every creator's clicks, orders and commission in [start, end); pending is the balance now. */
+export async function readCreatorRows(db: D1Database, start: number, end: number): Promise<CreatorRow[]> {
+  const [clicks, ledger] = await withRetry(() =>
+    db.batch<Row>([db.prepare(CREATOR_CLICKS).bind(start, end), db.prepare(CREATOR_LEDGER).bind(start, end)]),
+  );
+  const rows = new Map<string, CreatorRow>();
+  const row = (handle: string): CreatorRow => {
+    let r = rows.get(handle);
+    if (!r) {
+      r = { handle, clicks: 0, orders: 0, earned_minor: 0, reversed_minor: 0, pending_minor: 0 };
+      rows.set(handle, r);
+    }
+    return r;
+  };
+  for (const r of clicks?.results ?? []) row(text(r, 'handle')).clicks = integerOrZero(r, 'clicks');
+  for (const r of ledger?.results ?? []) {
+    const target = row(text(r, 'handle'));
+    target.orders = integerOrZero(r, 'orders');
+    target.earned_minor = integerOrZero(r, 'earned_minor');
+    target.reversed_minor = integerOrZero(r, 'reversed_minor');
+    target.pending_minor = integerOrZero(r, 'pending_minor');
+  }
+  return [...rows.values()].sort(
+    (a, b) => b.earned_minor - a.earned_minor || a.handle.localeCompare(b.handle),
+  );
+}
+
+export interface BotShare {
+  reason: string;
+  clicks: number;
+}
+
+export async function readBotShare(
+  db: D1Database,
+  start: number,
+  end: number,
+): Promise<{ total: number; bots: BotShare[] }> {
+  const [total, bots] = await withRetry(() =>
+    db.batch<Row>([
+      db.prepare('SELECT COUNT(*) AS n FROM clicks WHERE at >= ?1 AND at < ?2').bind(start, end),
+      db
+        .prepare(
+          `SELECT bot_reason AS reason, COUNT(*) AS clicks FROM clicks
+           WHERE at >= ?1 AND at < ?2 AND is_bot = 1 GROUP BY bot_reason ORDER BY clicks DESC`,
+        )
+        .bind(start, end),
+    ]),
+  );
+  return {
+    total: integerOrZero(total?.results[0] ?? {}, 'n'),
+    bots: (bots?.results ?? []).map((r) => ({
+      reason: textOrNull(r, 'reason') ?? 'unknown',
+      clicks: integer(r, 'clicks'),
+    })),
+  };
+}
+
+export interface UnattributedEvent {
+  event_id: string;
+  type: string;
+  order_id: string;
+  tracking_id: string;
+  received_at: number;
+  source: string;
+}
+
+export async function readUnattributed(db: D1Database, limit = 50): Promise<UnattributedEvent[]> {
+  const { results } = await withRetry(() =>
+    db
+      .prepare(
+        `SELECT event_id, type, order_id, tracking_id, received_at, source FROM order_events
+         WHERE status = 'unattributed' ORDER BY received_at DESC LIMIT ?1`,
+      )
+      .bind(limit)
+      .all<Row>(),
+  );
+  return results.map((r) => ({
+    event_id: text(r, 'event_id'),
+    type: text(r, 'type'),
+    order_id: text(r, 'order_id'),
+    tracking_id: text(r, 'tracking_id'),
+    received_at: integer(r, 'received_at'),
+    source: text(r, 'source'),
+  }));
+}
