@@ -128,7 +128,8 @@ describe('queue consumer', () => {
     const { db } = flakyDb(Infinity, 'D1_ERROR: storage caused object to be reset');
     const batch = createMessageBatch('shopfront-clicks', [
       message('good', [click('down-aaaaaaaaaaaaaaaaa')]),
-      { id: 'bad', timestamp: new Date(), attempts: 1, body: { v: 1, clicks: 'nope' } },
+      // A malformed body, as an old or foreign producer might send.
+      { id: 'bad', timestamp: new Date(), attempts: 1, body: JSON.parse('{"v":1,"clicks":"nope"}') as unknown },
     ]);
     const ctx = createExecutionContext();
     await consumeClicks(batch, { ...env, DB: db });

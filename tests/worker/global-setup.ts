@@ -7,23 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { formatError } from '../../domain/content/validate.ts';
 import { loadContent } from '../../scripts/lib/load-content.ts';
 import { writeRouteTable } from '../../scripts/lib/write-route-table.ts';
-
-export interface ExpectedLink {
-  handle: string;
-  product: string;
-  url: string;
-  tag: string;
-  subtag: string;
-  trackingId: string;
-}
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    expectedLinks: ExpectedLink[];
-    notApprovedHandles: string[];
-    unavailableProducts: string[];
-  }
-}
+import type { ExpectedLink } from './provided.ts';
 
 export default function setup(project: TestProject) {
   const { content, errors } = loadContent('content');

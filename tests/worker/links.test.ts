@@ -128,16 +128,19 @@ describe('tracked links that lead nowhere', () => {
   const notApproved = inject('notApprovedHandles');
   const unavailable = inject('unavailableProducts');
 
-  it.each([
+  const cases: [string, () => string][] = [
     ['an unknown handle', () => `/go/nobody-here/${first.product}`],
     ['an unknown product', () => `/go/${first.handle}/B0NOTREAL0`],
     ['an unavailable product', () => `/go/${first.handle}/${unavailable[0]}`],
-    ...notApproved.map(
-      (h) => [`a ${h} storefront that is not approved`, () => `/go/${h}/${first.product}`] as const,
-    ),
+    ...notApproved.map((h): [string, () => string] => [
+      `a ${h} storefront that is not approved`,
+      () => `/go/${h}/${first.product}`,
+    ]),
     ['a URL smuggled as the product', () => `/go/${first.handle}/https:%2F%2Fevil.example%2F`],
     ['an unknown bio link', () => `/go/nobody-here`],
-  ])('answers 404 for %s, with no redirect', async (_name, path) => {
+  ];
+
+  it.each(cases)('answers 404 for %s, with no redirect', async (_name, path) => {
     const res = await go(path());
     expect(res.status).toBe(404);
     expect(res.headers.get('location')).toBeNull();

@@ -1,0 +1,17 @@
+/** What the worker tests' global setup (in Node) hands the tests (in workerd). */
+export interface ExpectedLink {
+  handle: string;
+  product: string;
+  url: string;
+  tag: string;
+  subtag: string;
+  trackingId: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    expectedLinks: ExpectedLink[];
+    notApprovedHandles: string[];
+    unavailableProducts: string[];
+  }
+}
