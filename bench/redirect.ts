@@ -1,21 +1,24 @@
 /**
  * `npm run bench:redirect`: tracked-link redirects of the built shopfront against
- * a bare Worker that only answers 302, alternating the two (bare, shopfront,
- * bare, shopfront, ...) with the same connections, at two levels:
+ * a bare Worker that only answers 302, alternating them (bare, shopfront, bare,
+ * shopfront, ...) with the same connections, at two levels:
  *   1. through `wrangler dev` (what users run locally);
  *   2. on the runtime alone: Miniflare serving the built Worker, no dev proxy.
+ * A third target, the bare Worker behind the same static-assets router as the
+ * shopfront (`run_worker_first`), splits the gap into "platform hop" and "our code".
  * Then checks that every redirect was logged: click rows in D1 = 302 answers.
  *
  * Flags: --quick (short rounds, for development), --rounds N, --seconds S per run,
  * --connections N, --level dev|runtime|both, --build (astro build first).
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtConfig, ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
+import { cpuMs, groupPids } from './lib/cpu.ts';
 import { count, median, runLoad, type LoadRun } from './lib/load.ts';
 import { startBareWorker, startBuiltWorker } from './lib/miniflare-site.ts';
-import { ROOT, runBench, sleep, withTimeout } from './lib/proc.ts';
+import { ROOT, runBench, sleep } from './lib/proc.ts';
 import { fmt, load1, log, numberArg, parseArgs, printResult, round, type Figure } from './lib/report.ts';
 import { trafficMix, type Kind, type TrafficRequest } from './lib/traffic.ts';
 import { applyMigrations, readClickCounts, startWranglerDev, type ClickCounts } from './lib/wrangler-dev.ts';
@@ -36,18 +39,36 @@ const TARGET_RATIO = { dev: 0.9, runtime: 0.8 } as const;
 type Level = keyof typeof TARGET_RATIO;
 const LEVEL_NAME: Record<Level, string> = { dev: 'wrangler dev', runtime: 'runtime alone (Miniflare)' };
 
-interface Target {
+type TargetKey = 'bare' | 'bareRouter' | 'shopfront';
+const TARGET_NAME: Record<TargetKey, string> = {
+  bare: 'bare',
+  bareRouter: 'bare + assets router',
+  shopfront: 'shopfront',
+};
+
+interface Server {
   url: string;
-  /** Requests per second of the last run, to size the next one. */
-  rate: number;
-  runs: LoadRun[];
+  /** Server processes, for CPU time per request. */
+  pids: () => number[];
 }
 
 interface Servers {
-  bare: { url: string };
-  shopfront: { url: string };
+  targets: Record<TargetKey, Server>;
   clickCounts: () => Promise<ClickCounts | null>;
   stop: () => Promise<void>;
+}
+
+interface Run extends LoadRun {
+  /** Server CPU time (all its processes) per request, in microseconds. */
+  serverCpuUs: number;
+}
+
+interface Summary {
+  rps: number;
+  p50: number;
+  p99: number;
+  serverCpuUs: number;
+  errors: number;
 }
 
 interface ClickCheck {
@@ -60,68 +81,66 @@ interface ClickCheck {
 
 interface LevelResult {
   level: Level;
-  bare: Summary;
-  shopfront: Summary;
+  summary: Record<TargetKey, Summary>;
   ratio: number;
+  ratioVsRouter: number;
   clicks: ClickCheck;
-  runs: { bare: LoadRun[]; shopfront: LoadRun[] };
+  runs: Record<TargetKey, Run[]>;
 }
 
-interface Summary {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
+const KEYS: TargetKey[] = ['bare', 'bareRouter', 'shopfront'];
 
-function summarize(runs: LoadRun[]): Summary {
+function summarize(runs: Run[]): Summary {
   return {
     rps: round(median(runs.map((r) => r.rps))),
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
+    serverCpuUs: round(median(runs.map((r) => r.serverCpuUs))),
     errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
   };
 }
 
-async function loadOnce(target: Target, traffic: TrafficRequest[], amount: number): Promise<LoadRun> {
-  const limit = Math.max(60_000, options.seconds * 20_000);
-  return withTimeout(runLoad(target.url, traffic, { connections: options.connections, amount }), limit, 'load run');
+async function loadOnce(server: Server, traffic: TrafficRequest[], amount: number): Promise<Run> {
+  const limitMs = Math.max(60_000, options.seconds * 20_000);
+  const pids = server.pids();
+  const before = cpuMs(pids);
+  const run = await runLoad(server.url, traffic, { connections: options.connections, amount, limitMs });
+  const serverCpuUs = run.requests > 0 ? ((cpuMs(pids) - before) * 1000) / run.requests : 0;
+  return { ...run, serverCpuUs };
 }
 
 async function measure(level: Level, servers: Servers, traffic: TrafficRequest[]): Promise<LevelResult> {
-  const targets = {
-    bare: { url: servers.bare.url, rate: 0, runs: [] as LoadRun[] },
-    shopfront: { url: servers.shopfront.url, rate: 0, runs: [] as LoadRun[] },
-  };
-  const warmups: LoadRun[] = [];
-  for (const [name, target] of Object.entries(targets)) {
-    const warm = await loadOnce(target, traffic, options.connections * 25);
-    target.rate = warm.rps;
-    if (name === 'shopfront') warmups.push(warm);
-    log(`  warm-up ${name}: ${fmt(warm.rps)} req/s`);
+  const rate = {} as Record<TargetKey, number>;
+  const runs: Record<TargetKey, Run[]> = { bare: [], bareRouter: [], shopfront: [] };
+  const shopfrontWarmups: Run[] = [];
+  for (const key of KEYS) {
+    const warm = await loadOnce(servers.targets[key], traffic, options.connections * 25);
+    rate[key] = warm.rps;
+    if (key === 'shopfront') shopfrontWarmups.push(warm);
+    log(`  warm-up ${TARGET_NAME[key]}: ${fmt(warm.rps)} req/s`);
   }
   for (let round = 1; round <= options.rounds; round++) {
-    for (const [name, target] of Object.entries(targets)) {
-      const amount = Math.max(options.connections * 10, Math.round(target.rate * options.seconds));
-      const run = await loadOnce(target, traffic, amount);
-      target.rate = run.rps;
-      target.runs.push(run);
+    for (const key of KEYS) {
+      const amount = Math.max(options.connections * 10, Math.round(rate[key] * options.seconds));
+      const run = await loadOnce(servers.targets[key], traffic, amount);
+      rate[key] = run.rps;
+      runs[key].push(run);
       log(
-        `  round ${round} ${name.padEnd(9)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50, 1)} ms  p99 ${fmt(run.p99, 1)} ms` +
+        `  round ${round} ${TARGET_NAME[key].padEnd(20)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50, 1)} ms` +
+          `  p99 ${fmt(run.p99, 1)} ms  server CPU ${fmt(run.serverCpuUs)} µs/req` +
           (run.errors + run.timeouts > 0 ? `  errors ${run.errors} timeouts ${run.timeouts}` : ''),
       );
     }
   }
-  const clicks = await checkClicks([...warmups, ...targets.shopfront.runs], servers.clickCounts);
-  const bare = summarize(targets.bare.runs);
-  const shopfront = summarize(targets.shopfront.runs);
+  const clicks = await checkClicks([...shopfrontWarmups, ...runs.shopfront], servers.clickCounts);
+  const summary = { bare: summarize(runs.bare), bareRouter: summarize(runs.bareRouter), shopfront: summarize(runs.shopfront) };
   return {
     level,
-    bare,
-    shopfront,
-    ratio: round(shopfront.rps / bare.rps, 3),
+    summary,
+    ratio: round(summary.shopfront.rps / summary.bare.rps, 3),
+    ratioVsRouter: round(summary.shopfront.rps / summary.bareRouter.rps, 3),
     clicks,
-    runs: { bare: targets.bare.runs, shopfront: targets.shopfront.runs },
+    runs,
   };
 }
 
@@ -153,33 +172,53 @@ async function checkClicks(runs: LoadRun[], clickCounts: () => Promise<ClickCoun
   return { sent, stored, lost: stored ? sent.total - stored.total : null, other, drainSeconds };
 }
 
+/** The bare Worker's wrangler configs: plain, and behind the shopfront's assets router. */
+function bareConfigs(snapshot: Snapshot): { plain: string; router: string } {
+  const dir = join(snapshot.dir, 'bare');
+  mkdirSync(dir, { recursive: true });
+  for (const file of ['bare-worker.js', 'bare.wrangler.toml']) copyFileSync(join(ROOT, 'bench', file), join(dir, file));
+  const built = builtConfig(snapshot) as { assets?: { run_worker_first?: unknown; not_found_handling?: string } };
+  const router = join(dir, 'bare-assets.wrangler.json');
+  writeFileSync(
+    router,
+    JSON.stringify({
+      name: 'shopfront-bench-bare-assets',
+      main: 'bare-worker.js',
+      compatibility_date: String(builtConfig(snapshot).compatibility_date),
+      compatibility_flags: ['nodejs_compat'],
+      send_metrics: false,
+      assets: {
+        directory: join(snapshot.dir, 'dist', 'client'),
+        run_worker_first: built.assets?.run_worker_first ?? true,
+        not_found_handling: built.assets?.not_found_handling ?? 'none',
+      },
+    }),
+  );
+  return { plain: join(dir, 'bare.wrangler.toml'), router };
+}
+
 async function devServers(snapshot: Snapshot): Promise<Servers> {
-  const bareDir = join(snapshot.dir, 'bare');
-  mkdirSync(bareDir, { recursive: true });
-  for (const file of ['bare-worker.js', 'bare.wrangler.toml']) copyFileSync(join(ROOT, 'bench', file), join(bareDir, file));
+  const bare = bareConfigs(snapshot);
   const shopState = join(snapshot.dir, 'state-dev-shopfront');
   await applyMigrations(snapshot.config, shopState);
-  const [shopfront, bare] = await Promise.all([
+  const dev = (name: string, config: string, extra: { envFile?: string; readyPath?: string } = {}) =>
     startWranglerDev({
-      config: snapshot.config,
-      persistTo: shopState,
-      envFile: snapshot.envFile,
-      logFile: join(snapshot.dir, 'wrangler-dev-shopfront.log'),
-      readyPath: '/healthz',
-    }),
-    startWranglerDev({
-      config: join(bareDir, 'bare.wrangler.toml'),
-      persistTo: join(snapshot.dir, 'state-dev-bare'),
-      logFile: join(snapshot.dir, 'wrangler-dev-bare.log'),
-    }),
-  ]);
-  log(`  wrangler dev: shopfront ${shopfront.url}, bare ${bare.url}`);
+      config,
+      persistTo: name === 'shopfront' ? shopState : join(snapshot.dir, `state-dev-${name}`),
+      logFile: join(snapshot.dir, `wrangler-dev-${name}.log`),
+      ...extra,
+    });
+  // One at a time: three wrangler starts at once would only fight over two cores.
+  const shopfront = await dev('shopfront', snapshot.config, { envFile: snapshot.envFile, readyPath: '/healthz' });
+  const plain = await dev('bare', bare.plain);
+  const router = await dev('bare-assets', bare.router, { readyPath: '/go/x/y' });
+  const server = (s: typeof shopfront): Server => ({ url: s.url, pids: () => groupPids(s.process.child.pid ?? -1) });
+  log(`  wrangler dev: shopfront ${shopfront.url}, bare ${plain.url}, bare + assets router ${router.url}`);
   return {
-    bare,
-    shopfront,
+    targets: { bare: server(plain), bareRouter: server(router), shopfront: server(shopfront) },
     clickCounts: async () => readClickCounts(shopState),
     stop: async () => {
-      await Promise.all([shopfront.stop(), bare.stop()]);
+      await Promise.all([shopfront.stop(), plain.stop(), router.stop()]);
     },
   };
 }
@@ -187,19 +226,20 @@ async function devServers(snapshot: Snapshot): Promise<Servers> {
 async function runtimeServers(snapshot: Snapshot): Promise<Servers> {
   const state = join(snapshot.dir, 'state-runtime-shopfront');
   await applyMigrations(snapshot.config, state);
-  const config = builtConfig(snapshot);
-  const compatibilityDate = String(config.compatibility_date ?? '2026-10-01');
-  const [shopfront, bare] = await Promise.all([
-    startBuiltWorker(snapshot, state),
-    startBareWorker(join(ROOT, 'bench', 'bare-worker.js'), compatibilityDate),
-  ]);
-  log(`  miniflare: shopfront ${shopfront.url}, bare ${bare.url}`);
+  const config = builtConfig(snapshot) as { compatibility_date?: string; assets?: { run_worker_first?: string[] } };
+  const date = String(config.compatibility_date ?? '2026-10-01');
+  const bareScript = join(ROOT, 'bench', 'bare-worker.js');
+  // One at a time, so each server's workerd process is known (CPU accounting).
+  const shopfront = await startBuiltWorker(snapshot, state);
+  const plain = await startBareWorker(bareScript, date);
+  const router = await startBareWorker(bareScript, date, join(snapshot.dir, 'dist', 'client'), config.assets?.run_worker_first);
+  log(`  miniflare: shopfront ${shopfront.url}, bare ${plain.url}, bare + assets router ${router.url}`);
+  const server = (s: { url: string; pids: number[] }): Server => ({ url: s.url, pids: () => s.pids });
   return {
-    bare,
-    shopfront,
+    targets: { bare: server(plain), bareRouter: server(router), shopfront: server(shopfront) },
     clickCounts: async () => (shopfront.clickCounts ? shopfront.clickCounts() : null),
     stop: async () => {
-      await Promise.all([shopfront.stop(), bare.stop()]);
+      await Promise.all([shopfront.stop(), plain.stop(), router.stop()]);
     },
   };
 }
@@ -208,20 +248,31 @@ function figuresOf(result: LevelResult): Figure[] {
   const name = LEVEL_NAME[result.level];
   const target = TARGET_RATIO[result.level];
   const c = result.clicks;
+  const s = result.summary;
+  const perTarget = KEYS.map(
+    (key): Figure => ({
+      name: `${name}: ${TARGET_NAME[key]}`,
+      value: `${fmt(s[key].rps)} req/s, p50 ${fmt(s[key].p50, 1)} ms, p99 ${fmt(s[key].p99, 1)} ms`,
+      note: `server CPU ${fmt(s[key].serverCpuUs)} µs/request` + (s[key].errors ? `, ${s[key].errors} errors` : ''),
+    }),
+  );
   return [
-    { name: `${name}: bare req/s`, value: result.bare.rps, unit: 'req/s' },
-    { name: `${name}: shopfront req/s`, value: result.shopfront.rps, unit: 'req/s' },
+    ...perTarget,
     { name: `${name}: shopfront / bare`, value: result.ratio, unit: 'x', target: `>= ${target}`, met: result.ratio >= target },
-    { name: `${name}: bare p50 / p99`, value: `${fmt(result.bare.p50, 1)} / ${fmt(result.bare.p99, 1)}`, unit: 'ms' },
-    { name: `${name}: shopfront p50 / p99`, value: `${fmt(result.shopfront.p50, 1)} / ${fmt(result.shopfront.p99, 1)}`, unit: 'ms' },
+    {
+      name: `${name}: shopfront / (bare + assets router)`,
+      value: result.ratioVsRouter,
+      unit: 'x',
+      note: 'our code alone: both pass the same static-assets router hop',
+    },
     {
       name: `${name}: clicks sent / stored / lost`,
       value: `${c.sent.total} / ${c.stored?.total ?? 'n/a'} / ${c.lost ?? 'n/a'}`,
       target: '0 lost',
       met: c.lost === 0 && Object.keys(c.other).length === 0,
       note:
-        `sent humans ${c.sent.humans}, HEAD ${c.sent.heads}, bots ${c.sent.bots}; stored humans ${c.stored?.humans ?? 'n/a'}, ` +
-        `HEAD ${c.stored?.heads ?? 'n/a'}, flagged bots ${c.stored?.bots ?? 'n/a'} (HEAD included)` +
+        `sent: ${c.sent.humans} browser GET, ${c.sent.heads} HEAD, ${c.sent.bots} bot GET; stored: ${c.stored?.humans ?? 'n/a'} human, ` +
+        `${c.stored?.heads ?? 'n/a'} HEAD, ${c.stored?.bots ?? 'n/a'} flagged bot (HEAD included)` +
         (Object.keys(c.other).length > 0 ? `; non-302 answers: ${JSON.stringify(c.other)}` : ''),
     },
   ];
@@ -230,15 +281,19 @@ function figuresOf(result: LevelResult): Figure[] {
 function printLevel(result: LevelResult): void {
   const c = result.clicks;
   log(`\n${LEVEL_NAME[result.level]} (median of ${options.rounds} rounds, ${options.connections} connections)`);
-  log(`  bare       ${fmt(result.bare.rps).padStart(7)} req/s   p50 ${fmt(result.bare.p50, 1)} ms   p99 ${fmt(result.bare.p99, 1)} ms`);
+  for (const key of KEYS) {
+    const s = result.summary[key];
+    log(
+      `  ${TARGET_NAME[key].padEnd(20)} ${fmt(s.rps).padStart(7)} req/s   p50 ${fmt(s.p50, 1)} ms   p99 ${fmt(s.p99, 1)} ms` +
+        `   server CPU ${fmt(s.serverCpuUs)} µs/req`,
+    );
+  }
+  log(`  shopfront / bare: ${result.ratio}x (target >= ${TARGET_RATIO[result.level]}x)`);
+  log(`  shopfront / (bare + assets router): ${result.ratioVsRouter}x`);
   log(
-    `  shopfront  ${fmt(result.shopfront.rps).padStart(7)} req/s   p50 ${fmt(result.shopfront.p50, 1)} ms   p99 ${fmt(result.shopfront.p99, 1)} ms`,
-  );
-  log(`  ratio shopfront / bare: ${result.ratio}x (target >= ${TARGET_RATIO[result.level]}x)`);
-  log(
-    `  clicks: sent ${c.sent.total} (humans ${c.sent.humans}, HEAD ${c.sent.heads}, bots ${c.sent.bots}) / stored ` +
-      `${c.stored?.total ?? 'n/a'} (humans ${c.stored?.humans ?? 'n/a'}, HEAD ${c.stored?.heads ?? 'n/a'}, bot-flagged ` +
-      `${c.stored?.bots ?? 'n/a'}) / lost ${c.lost ?? 'n/a'}  (drained in ${c.drainSeconds} s)`,
+    `  clicks: sent ${c.sent.total} (browser GET ${c.sent.humans}, HEAD ${c.sent.heads}, bot GET ${c.sent.bots}) / stored ` +
+      `${c.stored?.total ?? 'n/a'} (human ${c.stored?.humans ?? 'n/a'}, HEAD ${c.stored?.heads ?? 'n/a'}, flagged bot ` +
+      `${c.stored?.bots ?? 'n/a'}) / lost ${c.lost ?? 'n/a'}  (checked after ${c.drainSeconds} s)`,
   );
   if (Object.keys(c.other).length > 0) log(`  non-302 answers: ${JSON.stringify(c.other)}`);
 }
@@ -250,8 +305,7 @@ await runBench(main, (error) =>
 
 async function main(): Promise<void> {
   await ensureBuilt(options.build);
-  const dir = tempDir('redirect');
-  const snapshot = snapshotBuild(dir);
+  const snapshot = snapshotBuild(tempDir('redirect'));
   const traffic = trafficMix(1000);
   const levels: Level[] = options.level === 'both' ? ['dev', 'runtime'] : [options.level as Level];
   const results: LevelResult[] = [];
@@ -272,6 +326,11 @@ async function main(): Promise<void> {
     load: { start: loadStart, end: load1() },
     options: { ...options, traffic: '1000 requests: ~80% browser GET, ~8% HEAD, ~12% bot GET' },
     figures: results.flatMap(figuresOf),
-    details: results,
+    details: results.map(({ runs, ...rest }) => ({
+      ...rest,
+      runs: Object.fromEntries(
+        Object.entries(runs).map(([k, list]) => [k, list.map((r) => ({ ...r, rps: round(r.rps), serverCpuUs: round(r.serverCpuUs) }))]),
+      ),
+    })),
   });
 }

@@ -22,19 +22,22 @@ export interface LoadRun {
 export async function runLoad(
   url: string,
   traffic: readonly TrafficRequest[],
-  options: { connections: number; amount: number; timeoutSeconds?: number },
+  options: { connections: number; amount: number; timeoutSeconds?: number; limitMs?: number },
 ): Promise<LoadRun> {
   const statuses: LoadRun['statuses'] = { human: {}, head: {}, bot: {} };
+  let lastResponse = 0;
   const requests = traffic.map((r) => ({
     method: r.method,
     path: r.path,
     headers: r.headers,
     onResponse: (status: number) => {
+      lastResponse = performance.now();
       const byStatus = statuses[r.kind];
       byStatus[status] = (byStatus[status] ?? 0) + 1;
     },
   }));
-  const result = await autocannon({
+  const started = performance.now();
+  const instance = autocannon({
     url,
     connections: options.connections,
     amount: options.amount,
@@ -42,8 +45,18 @@ export async function runLoad(
     requests,
     setupClient: skipHeadResponseBodies,
   });
-  const seconds = result.duration;
+  // autocannon notices that `amount` is reached only on its 1 s tick, so its own
+  // duration (and requests/s) is quantized; time from start to the last answer instead.
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      instance.stop();
+      reject(new Error(`load run against ${url} did not finish within ${options.limitMs ?? 120_000} ms`));
+    }, options.limitMs ?? 120_000);
+  });
+  const result = await Promise.race([instance, limit]).finally(() => clearTimeout(timer));
   const total = Object.values(statuses).reduce((sum, byStatus) => sum + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+  const seconds = lastResponse > started ? (lastResponse - started) / 1000 : result.duration;
   return {
     requests: total,
     seconds,

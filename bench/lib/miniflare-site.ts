@@ -7,12 +7,15 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { BENCH_SECRETS, builtConfig, type Snapshot } from './built-site.ts';
+import { childPids } from './cpu.ts';
 import { onCleanup } from './proc.ts';
 import { log } from './report.ts';
 import { CLICK_COUNTS_SQL, toCounts, type ClickCounts } from './wrangler-dev.ts';
 
 export interface RuntimeServer {
   url: string;
+  /** The workerd process(es) serving it, for CPU accounting. */
+  pids: number[];
   clickCounts?: () => Promise<ClickCounts>;
   stop: () => Promise<void>;
 }
@@ -66,10 +69,15 @@ function structuredLogs(name: string) {
   };
 }
 
-export async function startBuiltWorker(snapshot: Snapshot, persistTo: string): Promise<RuntimeServer> {
+export async function startBuiltWorker(
+  snapshot: Snapshot,
+  persistTo: string,
+  options: { assets?: boolean } = {},
+): Promise<RuntimeServer> {
   const config = builtConfig(snapshot) as unknown as BuiltConfig;
   const serverDir = join(snapshot.dir, 'dist', 'server');
-  const assets = config.assets;
+  const assets = options.assets === false ? undefined : config.assets;
+  const before = new Set(childPids());
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: '127.0.0.1',
@@ -129,10 +137,17 @@ export async function startBuiltWorker(snapshot: Snapshot, persistTo: string): P
     return toCounts(row ?? {});
   };
   log(`miniflare shopfront on ${url} (modules from ${relative(snapshot.dir, serverDir)})`);
-  return { url, clickCounts, stop };
+  return { url, pids: childPids().filter((pid) => !before.has(pid)), clickCounts, stop };
 }
 
-export async function startBareWorker(scriptPath: string, compatibilityDate: string): Promise<RuntimeServer> {
+/** The bare Worker; with `assetsDir`, behind the same assets router as the shopfront (for profiling). */
+export async function startBareWorker(
+  scriptPath: string,
+  compatibilityDate: string,
+  assetsDir?: string,
+  runWorkerFirst?: string[],
+): Promise<RuntimeServer> {
+  const before = new Set(childPids());
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: '127.0.0.1',
@@ -145,11 +160,14 @@ export async function startBareWorker(scriptPath: string, compatibilityDate: str
           compatibilityDate,
           compatibilityFlags: ['nodejs_compat'],
           modules: [{ type: 'ESModule', path: scriptPath }],
+          ...(assetsDir
+            ? { assets: { directory: assetsDir, run_worker_first: runWorkerFirst ?? true, routerConfig: { has_user_worker: true } } }
+            : {}),
         },
       ],
     }),
   );
   const stop = stopper(mf);
   const url = (await mf.ready).toString().replace(/\/$/, '');
-  return { url, stop };
+  return { url, pids: childPids().filter((pid) => !before.has(pid)), stop };
 }

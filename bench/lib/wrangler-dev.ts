@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { freePort, mustRun, startProcess, waitForHttp, type Started } from './proc.ts';
+import { freePort, mustRun, startProcess, toolEnv, waitForHttp, type Started } from './proc.ts';
 
 export interface DevServer {
   url: string;
@@ -22,6 +22,8 @@ export interface DevOptions {
   readyPath?: string;
   /** wrangler's log level; "info" (the default) logs every request, as for a user. */
   logLevel?: string;
+  /** Extra environment variables for wrangler (e.g. X_LOCAL_OBSERVABILITY=false). */
+  env?: Record<string, string>;
 }
 
 /** Applies the D1 migrations to `persistTo`, as `npm start` does for .wrangler/state. */
@@ -52,7 +54,11 @@ export async function startWranglerDev(options: DevOptions): Promise<DevServer> 
     options.logLevel ?? 'info',
   ];
   if (options.envFile) args.push('--env-file', options.envFile);
-  const started = startProcess('wrangler', args, { cwd: dirname(options.config), logFile: options.logFile });
+  const started = startProcess('wrangler', args, {
+    cwd: dirname(options.config),
+    logFile: options.logFile,
+    env: toolEnv(options.env),
+  });
   const url = `http://127.0.0.1:${port}`;
   const alive = () => started.child.exitCode === null && started.child.signalCode === null;
   try {

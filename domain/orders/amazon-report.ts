@@ -61,27 +61,44 @@ export function parseAmazonReport(
   let records: CsvRecord[];
   try {
     // With `info`, csv-parse yields { record, info } objects (its typings say string[][]).
-    const output: unknown[] = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true });
+    const output: unknown[] = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    });
     records = output.map(csvRecord);
   } catch (error) {
     const line = typeof error === 'object' && error && 'lines' in error ? Number(error.lines) : 1;
     const message = error instanceof Error ? error.message.replace(/^Invalid [^:]*: /, '') : String(error);
-    return { ok: false, issues: [{ row: line || 1, field: '(file)', message: `not readable as CSV: ${message}` }] };
+    return {
+      ok: false,
+      issues: [{ row: line || 1, field: '(file)', message: `not readable as CSV: ${message}` }],
+    };
   }
 
   // Amazon puts a title line ("Fee-Orders reports from ...") above the header; skip up to two such lines.
-  const headerIndex = records.slice(0, 3).findIndex((r) => r.record.some((cell) => same(cell, REPORT_COLUMNS.trackingId)));
+  const headerIndex = records
+    .slice(0, 3)
+    .findIndex((r) => r.record.some((cell) => same(cell, REPORT_COLUMNS.trackingId)));
   const header = records[headerIndex];
   if (headerIndex < 0 || !header) {
     const expected = Object.values(REPORT_COLUMNS).join(', ');
-    return { ok: false, issues: [{ row: 1, field: '(header)', message: `no header row found; expected the columns ${expected}` }] };
+    return {
+      ok: false,
+      issues: [
+        { row: 1, field: '(header)', message: `no header row found; expected the columns ${expected}` },
+      ],
+    };
   }
   const issues: RowIssue[] = [];
   const index = new Map<Column, number>();
   for (const [column, name] of Object.entries(REPORT_COLUMNS) as [Column, string][]) {
     const at = header.record.findIndex((cell) => same(cell, name));
     if (at >= 0) index.set(column, at);
-    else if (!OPTIONAL.has(column)) issues.push({ row: header.info.lines, field: '(header)', message: `missing column "${name}"` });
+    else if (!OPTIONAL.has(column))
+      issues.push({ row: header.info.lines, field: '(header)', message: `missing column "${name}"` });
   }
   if (issues.length > 0) return { ok: false, issues };
 
@@ -107,7 +124,11 @@ export function parseAmazonReport(
     rows.push({ row: info.lines, key: `${normal}#${n}`, raw, event: result.event });
   }
   if (issues.length > 0) return { ok: false, issues };
-  if (rows.length === 0) return { ok: false, issues: [{ row: header.info.lines, field: '(file)', message: 'the report has no data rows' }] };
+  if (rows.length === 0)
+    return {
+      ok: false,
+      issues: [{ row: header.info.lines, field: '(file)', message: 'the report has no data rows' }],
+    };
   return { ok: true, rows };
 }
 
@@ -125,7 +146,13 @@ interface CsvRecord {
 function csvRecord(value: unknown): CsvRecord {
   if (typeof value === 'object' && value !== null && 'record' in value && 'info' in value) {
     const { record, info } = value;
-    if (Array.isArray(record) && typeof info === 'object' && info !== null && 'lines' in info && typeof info.lines === 'number')
+    if (
+      Array.isArray(record) &&
+      typeof info === 'object' &&
+      info !== null &&
+      'lines' in info &&
+      typeof info.lines === 'number'
+    )
       return { record: record.map(String), info: { lines: info.lines } };
   }
   throw new Error('unexpected csv-parse output');
@@ -146,12 +173,16 @@ function rowEvent(
 
   const statusText = required('status');
   const type = statusText === undefined ? undefined : STATUS[statusText.toLowerCase()];
-  if (statusText !== undefined && !type) fail('status', `must be Ordered, Shipped, Cancelled or Returned, got "${statusText}"`);
+  if (statusText !== undefined && !type)
+    fail('status', `must be Ordered, Shipped, Cancelled or Returned, got "${statusText}"`);
 
   const time = (column: Column) => {
     const text = required(column);
     if (text === undefined) return undefined;
-    return reportTime(text) ?? fail(column, `must be a UTC date-time like 2026-11-03 14:22:10 (or a date), got "${text}"`);
+    return (
+      reportTime(text) ??
+      fail(column, `must be a UTC date-time like 2026-11-03 14:22:10 (or a date), got "${text}"`)
+    );
   };
   const orderedAt = time('orderDate');
   const occurredAt = time('date');
@@ -168,7 +199,7 @@ function rowEvent(
     const grouped = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(plain) ? plain.replace(/,/g, '') : plain;
     const converted = toMinorUnits(grouped, program.currency);
     if (converted.ok) unitPrice = converted.minor;
-    else fail('price', `must be a unit price like 24.99: ${converted.message}`);
+    else fail('price', converted.message);
   }
 
   const categoryText = required('category');
@@ -177,7 +208,8 @@ function rowEvent(
   const asin = required('asin');
   const orderId = required('orderId');
   const trackingId = required('trackingId');
-  if (issues.length > 0 || !type || orderedAt === undefined || occurredAt === undefined) return { ok: false, issues };
+  if (issues.length > 0 || !type || orderedAt === undefined || occurredAt === undefined)
+    return { ok: false, issues };
 
   const subTag = cell('subTag');
   const parsed = parseOrderEvent({
@@ -214,7 +246,8 @@ function columnOf(path: string): string {
 
 /** "2026-11-03 14:22:10", "2026-11-03T14:22:10Z", "2026-11-03T14:22:10-08:00" or "2026-11-03"; no zone means UTC. */
 export function reportTime(text: string): string | null {
-  const match = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?)?$/.exec(text);
+  const match =
+    /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?)?$/.exec(text);
   if (!match) return null;
   const [, day, time = '00:00:00', zone = 'Z'] = match;
   const iso = `${day}T${time.length === 5 ? `${time}:00` : time}${zone}`;

@@ -63,6 +63,47 @@ export interface LedgerRow extends LedgerEntry {
   created_at: number;
 }
 
+/** Column order of the inserts (worker store and seed alike). */
+export const EVENT_COLUMNS = [
+  'event_id',
+  'source',
+  'order_id',
+  'order_seq',
+  'type',
+  'ordered_at',
+  'occurred_at',
+  'tracking_id',
+  'click_id',
+  'retailer',
+  'currency',
+  'items_json',
+  'status',
+  'handle',
+  'attribution',
+  'attributed_click_id',
+  'attribution_note',
+  'body',
+  'received_at',
+] as const satisfies readonly (keyof EventRow)[];
+
+export const LEDGER_COLUMNS = [
+  'order_id',
+  'product_id',
+  'handle',
+  'bucket',
+  'effective_at',
+  'ordered_at',
+  'quantity',
+  'amount_minor',
+  'revenue_minor',
+  'currency',
+  'category',
+  'unit_price_minor',
+  'rate_bps',
+  'event_id',
+  'created_at',
+] as const satisfies readonly (keyof LedgerRow)[];
+
 export interface OrderPlan {
   events: EventRow[];
   entries: LedgerRow[];
@@ -78,7 +119,10 @@ export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
   const retailerId = event.retailer ?? table.default_retailer;
   const retailer = table.retailers[retailerId];
   if (!retailer) {
-    issues.push({ path: 'retailer', message: `unknown retailer "${retailerId}" (known: ${Object.keys(table.retailers).join(', ')})` });
+    issues.push({
+      path: 'retailer',
+      message: `unknown retailer "${retailerId}" (known: ${Object.keys(table.retailers).join(', ')})`,
+    });
   } else if (retailer.tables.length > 0) {
     const first = retailer.tables[0]?.effective_from;
     if (rateFor(retailer.tables, event.ordered_at, '') === null)

@@ -14,7 +14,12 @@ export type Attribution =
   | { kind: 'click'; click_id: string }
   | {
       kind: 'tracking_id';
-      reason: 'no click id' | 'unknown click' | 'click of another influencer' | 'click after the order' | 'click outside the window';
+      reason:
+        | 'no click id'
+        | 'unknown click'
+        | 'click of another influencer'
+        | 'click after the order'
+        | 'click outside the window';
     };
 
 export function attribute(input: {
@@ -31,6 +36,7 @@ export function attribute(input: {
   if (!click) return { kind: 'tracking_id', reason: 'unknown click' };
   if (click.handle !== handle) return { kind: 'tracking_id', reason: 'click of another influencer' };
   if (click.at > orderedAt) return { kind: 'tracking_id', reason: 'click after the order' };
-  if (orderedAt - click.at > windowHours * 3_600_000) return { kind: 'tracking_id', reason: 'click outside the window' };
+  if (orderedAt - click.at > windowHours * 3_600_000)
+    return { kind: 'tracking_id', reason: 'click outside the window' };
   return { kind: 'click', click_id: clickId };
 }

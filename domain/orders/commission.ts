@@ -9,8 +9,10 @@ import { MAX_MINOR } from '../money.ts';
 export const MAX_QUANTITY = 1_000;
 
 export function lineCommission(unitPriceMinor: number, quantity: number, rateBps: number): number {
-  if (!isCount(unitPriceMinor, MAX_MINOR)) throw new RangeError(`unit price ${unitPriceMinor} is not a valid amount`);
-  if (!Number.isSafeInteger(quantity) || quantity < 0) throw new RangeError(`quantity ${quantity} is not valid`);
+  if (!isCount(unitPriceMinor, MAX_MINOR))
+    throw new RangeError(`unit price ${unitPriceMinor} is not a valid amount`);
+  if (!Number.isSafeInteger(quantity) || quantity < 0)
+    throw new RangeError(`quantity ${quantity} is not valid`);
   if (!isCount(rateBps, 10_000)) throw new RangeError(`rate ${rateBps} bps is not between 0 and 10000`);
   const scaled = BigInt(unitPriceMinor) * BigInt(quantity) * BigInt(rateBps);
   // Half up for a non-negative value: floor((n + 5000) / 10000).

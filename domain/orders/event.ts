@@ -10,7 +10,12 @@ import { MAX_MINOR } from '../money.ts';
 import type { Currency } from '../currency.ts';
 import { MAX_QUANTITY } from './commission.ts';
 
-export const ORDER_EVENT_TYPES = ['order.placed', 'order.shipped', 'order.cancelled', 'order.returned'] as const;
+export const ORDER_EVENT_TYPES = [
+  'order.placed',
+  'order.shipped',
+  'order.cancelled',
+  'order.returned',
+] as const;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 
 /** Ids travel in headers, URLs and CSV cells: printable ASCII without spaces. */
@@ -22,7 +27,10 @@ const token = (max: number) =>
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 const instant = z.iso
-  .datetime({ offset: true, error: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-11-03T14:22:10Z' })
+  .datetime({
+    offset: true,
+    error: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-11-03T14:22:10Z',
+  })
   .transform((text) => Date.parse(text));
 
 export const orderItem = z.object({
@@ -100,7 +108,9 @@ export function issuesOf(error: { issues: readonly z.core.$ZodIssue[] }): Issue[
   }));
 }
 
-export function parseOrderEvent(data: unknown): { ok: true; event: OrderEvent } | { ok: false; issues: Issue[] } {
+export function parseOrderEvent(
+  data: unknown,
+): { ok: true; event: OrderEvent } | { ok: false; issues: Issue[] } {
   const result = orderEventBody.safeParse(data, { reportInput: true });
   if (!result.success) return { ok: false, issues: issuesOf(result.error) };
   const { click_id, retailer, ...rest } = result.data;

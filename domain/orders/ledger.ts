@@ -138,7 +138,12 @@ export function deriveTargets(events: readonly IdentifiedEvent[], program: Progr
 
       const pending = Math.max(0, total('order.placed') - total('order.shipped') - total('order.cancelled'));
       if (pending > 0)
-        targets.push({ ...base, bucket: 'pending', effective_at: order.ordered_at, ...figure(pending, commission(pending), 1) });
+        targets.push({
+          ...base,
+          bucket: 'pending',
+          effective_at: order.ordered_at,
+          ...figure(pending, commission(pending), 1),
+        });
 
       const dated: [OrderEventType, Bucket, 1 | -1][] = [
         ['order.shipped', 'earned', 1],

@@ -4,7 +4,14 @@
  * a consistent history, and the tests use it to check convergence.
  */
 import type { KnownClick } from './attribution.ts';
-import { planOrder, type EventRow, type IncomingEvent, type LedgerRow, type Outcome, type StoredEvent } from './apply.ts';
+import {
+  planOrder,
+  type EventRow,
+  type IncomingEvent,
+  type LedgerRow,
+  type Outcome,
+  type StoredEvent,
+} from './apply.ts';
 import { sumEntries } from './ledger.ts';
 import type { Program } from './program-table.ts';
 
@@ -14,7 +21,10 @@ export interface MemoryLedger {
   apply(incoming: readonly IncomingEvent[]): Map<string, Outcome>;
 }
 
-export function createMemoryLedger(program: Program, clicks: ReadonlyMap<string, KnownClick> = new Map()): MemoryLedger {
+export function createMemoryLedger(
+  program: Program,
+  clicks: ReadonlyMap<string, KnownClick> = new Map(),
+): MemoryLedger {
   const ids = new Set<string>();
   const stored = new Map<string, StoredEvent[]>();
   const entriesOf = new Map<string, LedgerRow[]>();
@@ -37,7 +47,8 @@ export function createMemoryLedger(program: Program, clicks: ReadonlyMap<string,
         for (const row of plan.events) {
           ids.add(row.event_id);
           const event = events.find((e) => e.event_id === row.event_id);
-          if (event) stored.set(orderId, [...(stored.get(orderId) ?? []), { ...event, order_seq: row.order_seq }]);
+          if (event)
+            stored.set(orderId, [...(stored.get(orderId) ?? []), { ...event, order_seq: row.order_seq }]);
         }
         ledger.events.push(...plan.events);
         ledger.entries.push(...plan.entries);

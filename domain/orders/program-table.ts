@@ -27,7 +27,9 @@ export function buildProgramTable(content: Content): ProgramTable {
   if (!first) throw new Error('content has no retailer');
   const retailers: ProgramTable['retailers'] = {};
   for (const r of content.retailers) {
-    const tables = [...(content.rates[r.id] ?? [])].sort((a, b) => a.effective_from.localeCompare(b.effective_from));
+    const tables = [...(content.rates[r.id] ?? [])].sort((a, b) =>
+      a.effective_from.localeCompare(b.effective_from),
+    );
     retailers[r.id] = { currency: r.currency, tables };
   }
   const influencers: ProgramTable['influencers'] = {};
@@ -36,7 +38,10 @@ export function buildProgramTable(content: Content): ProgramTable {
   return {
     currency: content.program.payout.currency,
     attribution_window_hours: content.program.attribution_window_hours,
-    payout: { threshold_minor: content.program.payout.threshold_minor, hold_days: content.program.payout.hold_days },
+    payout: {
+      threshold_minor: content.program.payout.threshold_minor,
+      hold_days: content.program.payout.hold_days,
+    },
     categories: content.program.categories.map((c) => ({ id: c.id, name: c.name })),
     default_retailer: first.id,
     retailers,
@@ -53,6 +58,7 @@ export interface Program {
 
 export function programOf(table: ProgramTable): Program {
   const byTracking = new Map<string, string>();
-  for (const [handle, i] of Object.entries(table.influencers)) byTracking.set(i.tracking_id.toLowerCase(), handle);
+  for (const [handle, i] of Object.entries(table.influencers))
+    byTracking.set(i.tracking_id.toLowerCase(), handle);
   return { table, handleOf: (trackingId) => byTracking.get(trackingId.toLowerCase()) ?? null };
 }

@@ -14,7 +14,11 @@ export interface AppliedRate {
 }
 
 /** `tables` oldest first (as the program table keeps them). Null when the order predates every table. */
-export function rateFor(tables: readonly RateTable[], orderedAtMs: number, category: string): AppliedRate | null {
+export function rateFor(
+  tables: readonly RateTable[],
+  orderedAtMs: number,
+  category: string,
+): AppliedRate | null {
   const day = utcDay(orderedAtMs);
   let table: RateTable | undefined;
   for (const t of tables) if (t.effective_from <= day) table = t;

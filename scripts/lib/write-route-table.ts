@@ -9,7 +9,10 @@ export const PROGRAM_TABLE_PATH = 'worker/generated/program.ts';
 
 /** Writes the route table as a typed module, so the worker imports it with no cast and tsc checks its shape. */
 /** ROUTE_TABLE_OUT redirects it, so a test build of fixture content never replaces the real one. */
-export function writeRouteTable(content: Content, path = process.env.ROUTE_TABLE_OUT ?? ROUTE_TABLE_PATH): string {
+export function writeRouteTable(
+  content: Content,
+  path = process.env.ROUTE_TABLE_OUT ?? ROUTE_TABLE_PATH,
+): string {
   mkdirSync(dirname(path), { recursive: true });
   const body = JSON.stringify(buildRouteTable(content));
   writeFileSync(

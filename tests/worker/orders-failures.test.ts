@@ -13,13 +13,18 @@ import { ORIGIN, orderFigures, placed, uid, type EventBody } from './orders-help
 
 const worker = createWorker(() => new Response('fallback', { status: 404 }));
 
-type BatchHook = (statements: D1PreparedStatement[], real: D1Database['batch'], call: number) => Promise<D1Result[]>;
+type BatchHook = (
+  statements: D1PreparedStatement[],
+  real: D1Database['batch'],
+  call: number,
+) => Promise<D1Result[]>;
 
 function wrappedDb(hook: BatchHook): D1Database {
   let calls = 0;
   return new Proxy(env.DB, {
     get(target, key) {
-      if (key === 'batch') return (statements: D1PreparedStatement[]) => hook(statements, target.batch.bind(target), ++calls);
+      if (key === 'batch')
+        return (statements: D1PreparedStatement[]) => hook(statements, target.batch.bind(target), ++calls);
       const value: unknown = Reflect.get(target, key);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -39,7 +44,11 @@ async function deliver(body: EventBody, db: D1Database, id = uid('msg')) {
     headers: {
       'webhook-id': id,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': new Webhook(env.ORDER_WEBHOOK_SECRET).sign(id, new Date(timestamp * 1000), payload),
+      'webhook-signature': new Webhook(env.ORDER_WEBHOOK_SECRET).sign(
+        id,
+        new Date(timestamp * 1000),
+        payload,
+      ),
     },
     body: payload,
   });
@@ -50,7 +59,9 @@ async function deliver(body: EventBody, db: D1Database, id = uid('msg')) {
 }
 
 async function storedCount(id: string): Promise<number> {
-  const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM order_events WHERE event_id = ?1').bind(id).first<{ n: number }>();
+  const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM order_events WHERE event_id = ?1')
+    .bind(id)
+    .first<{ n: number }>();
   return row?.n ?? 0;
 }
 
@@ -96,7 +107,9 @@ describe('webhook under D1 failures', () => {
   });
 
   it('answers 503 with Retry-After when D1 stays down, and the redelivery is then processed', async () => {
-    const down = wrappedDb(() => Promise.reject(new Error('D1_ERROR: D1 is overloaded. Too many requests queued.')));
+    const down = wrappedDb(() =>
+      Promise.reject(new Error('D1_ERROR: D1 is overloaded. Too many requests queued.')),
+    );
     const body = placed();
     const id = uid('msg');
     const res = await deliver(body, down, id);

@@ -11,7 +11,8 @@ export const influencers = Object.entries(programTable.influencers)
   .filter(([, i]) => i.status === 'approved')
   .map(([handle, i]) => ({ handle, trackingId: i.tracking_id }));
 const [first, second, third, fourth] = influencers;
-if (!first || !second || !third || !fourth) throw new Error('the sample content needs four approved influencers');
+if (!first || !second || !third || !fourth)
+  throw new Error('the sample content needs four approved influencers');
 /** Test files use different influencers (and date ranges), so their figures never mix. */
 export const ALICE = first;
 export const BOB = second;
@@ -21,8 +22,13 @@ export const DAVE = fourth;
 /** Stores an influencer token the way `npm run token -- create` does (only its SHA-256) and returns it. */
 export async function createToken(handle: string): Promise<string> {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const token = `sft_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
-  await env.DB.prepare('INSERT INTO api_tokens (token_hash, handle, label, created_at) VALUES (?1, ?2, ?3, ?4)')
+  const token = `sft_${btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')}`;
+  await env.DB.prepare(
+    'INSERT INTO api_tokens (token_hash, handle, label, created_at) VALUES (?1, ?2, ?3, ?4)',
+  )
     .bind(await sha256Hex(token), handle, 'test', Date.now())
     .run();
   return token;
@@ -80,7 +86,8 @@ export async function send(body: EventBody | string, options: SendOptions = {}):
   const id = options.id ?? uid('msg');
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const signature =
-    options.signature ?? new Webhook(options.secret ?? env.ORDER_WEBHOOK_SECRET).sign(id, new Date(timestamp * 1000), payload);
+    options.signature ??
+    new Webhook(options.secret ?? env.ORDER_WEBHOOK_SECRET).sign(id, new Date(timestamp * 1000), payload);
   return exports.default.fetch(`${ORIGIN}/webhooks/orders`, {
     method: 'POST',
     headers: {

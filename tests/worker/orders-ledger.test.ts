@@ -12,16 +12,44 @@ const KITCHEN = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 155
 function lifecycle(orderId: string): EventBody[] {
   const base = { ...placed(), order_id: orderId, ordered_at: '2026-10-05T10:00:00Z' };
   return [
-    { ...base, type: 'order.placed', occurred_at: '2026-10-05T10:00:00Z', items: [{ ...SPORTS, quantity: 3 }, { ...KITCHEN, quantity: 1 }] },
-    { ...base, type: 'order.cancelled', occurred_at: '2026-10-05T22:00:00Z', items: [{ ...SPORTS, quantity: 1 }] },
-    { ...base, type: 'order.shipped', occurred_at: '2026-10-06T10:00:00Z', items: [{ ...SPORTS, quantity: 2 }, { ...KITCHEN, quantity: 1 }] },
-    { ...base, type: 'order.returned', occurred_at: '2026-10-15T10:00:00Z', items: [{ ...SPORTS, quantity: 1 }] },
+    {
+      ...base,
+      type: 'order.placed',
+      occurred_at: '2026-10-05T10:00:00Z',
+      items: [
+        { ...SPORTS, quantity: 3 },
+        { ...KITCHEN, quantity: 1 },
+      ],
+    },
+    {
+      ...base,
+      type: 'order.cancelled',
+      occurred_at: '2026-10-05T22:00:00Z',
+      items: [{ ...SPORTS, quantity: 1 }],
+    },
+    {
+      ...base,
+      type: 'order.shipped',
+      occurred_at: '2026-10-06T10:00:00Z',
+      items: [
+        { ...SPORTS, quantity: 2 },
+        { ...KITCHEN, quantity: 1 },
+      ],
+    },
+    {
+      ...base,
+      type: 'order.returned',
+      occurred_at: '2026-10-15T10:00:00Z',
+      items: [{ ...SPORTS, quantity: 1 }],
+    },
   ];
 }
 
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 /** Ledger sums per key, to compare two orders' ledgers (order id aside). */
@@ -48,7 +76,13 @@ describe('ledger through the webhook', () => {
     const reference = uid('perm');
     await sendAll(lifecycle(reference));
     // sports 350 bps (table from 2026-10-01), kitchen 450 bps.
-    expect(await orderFigures(reference)).toEqual({ pending: 0, earned: 280, reversed: 105, void: 105, net: 175 });
+    expect(await orderFigures(reference)).toEqual({
+      pending: 0,
+      earned: 280,
+      reversed: 105,
+      void: 105,
+      net: 175,
+    });
     const expected = await sums(reference);
 
     const orders = permutations([0, 1, 2, 3]);
@@ -67,7 +101,9 @@ describe('ledger through the webhook', () => {
       const responses = await Promise.all(lifecycle(id).map((e) => send(e)));
       expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
       expect(await orderFigures(id)).toEqual({ pending: 0, earned: 280, reversed: 105, void: 105, net: 175 });
-      const { results } = await env.DB.prepare('SELECT order_seq FROM order_events WHERE order_id = ?1 ORDER BY order_seq')
+      const { results } = await env.DB.prepare(
+        'SELECT order_seq FROM order_events WHERE order_id = ?1 ORDER BY order_seq',
+      )
         .bind(id)
         .all<{ order_seq: number }>();
       expect(results.map((r) => r.order_seq)).toEqual([1, 2, 3, 4]);
@@ -118,7 +154,12 @@ describe('ledger through the webhook', () => {
     const base = { ...placed(), order_id: id };
     await sendAll([
       { ...base, type: 'order.placed', items: [{ ...KITCHEN, quantity: 2 }] },
-      { ...base, type: 'order.cancelled', occurred_at: '2026-11-03T18:00:00Z', items: [{ ...KITCHEN, quantity: 2 }] },
+      {
+        ...base,
+        type: 'order.cancelled',
+        occurred_at: '2026-11-03T18:00:00Z',
+        items: [{ ...KITCHEN, quantity: 2 }],
+      },
     ]);
     expect(await orderFigures(id)).toEqual({ pending: 0, earned: 0, reversed: 0, void: 140, net: 0 });
   });
@@ -126,17 +167,28 @@ describe('ledger through the webhook', () => {
   it('never updates or deletes ledger history', async () => {
     const id = uid('hist');
     await sendAll(lifecycle(id));
-    await expect(env.DB.prepare('UPDATE ledger_entries SET amount_minor = 0 WHERE order_id = ?1').bind(id).run()).rejects.toThrow(
-      /append-only/,
-    );
-    await expect(env.DB.prepare('DELETE FROM ledger_entries WHERE order_id = ?1').bind(id).run()).rejects.toThrow(/append-only/);
-    await expect(env.DB.prepare('DELETE FROM order_events WHERE order_id = ?1').bind(id).run()).rejects.toThrow(/append-only/);
+    await expect(
+      env.DB.prepare('UPDATE ledger_entries SET amount_minor = 0 WHERE order_id = ?1').bind(id).run(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      env.DB.prepare('DELETE FROM ledger_entries WHERE order_id = ?1').bind(id).run(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      env.DB.prepare('DELETE FROM order_events WHERE order_id = ?1').bind(id).run(),
+    ).rejects.toThrow(/append-only/);
   });
 });
 
 describe('rates', () => {
-  async function rateOn(orderedAt: string, category: string): Promise<{ rate_bps: number; amount_minor: number }> {
-    const body = placed({ ordered_at: orderedAt, occurred_at: orderedAt, items: [{ product_id: 'B07XJ8C8F5', category, quantity: 1, unit_price: 10_000 }] });
+  async function rateOn(
+    orderedAt: string,
+    category: string,
+  ): Promise<{ rate_bps: number; amount_minor: number }> {
+    const body = placed({
+      ordered_at: orderedAt,
+      occurred_at: orderedAt,
+      items: [{ product_id: 'B07XJ8C8F5', category, quantity: 1, unit_price: 10_000 }],
+    });
     expect((await send(body)).status).toBe(200);
     const row = await env.DB.prepare('SELECT rate_bps, amount_minor FROM ledger_entries WHERE order_id = ?1')
       .bind(body.order_id)
@@ -164,11 +216,16 @@ describe('rates', () => {
   });
 
   it('gives an unknown category the table default (400 bps)', async () => {
-    expect(await rateOn('2026-11-03T12:00:00Z', 'garden-furniture')).toEqual({ rate_bps: 400, amount_minor: 400 });
+    expect(await rateOn('2026-11-03T12:00:00Z', 'garden-furniture')).toEqual({
+      rate_bps: 400,
+      amount_minor: 400,
+    });
   });
 
   it('answers 400 for an order placed before any rate table', async () => {
-    const res = await send(placed({ ordered_at: '2019-01-01T00:00:00Z', occurred_at: '2019-01-01T00:00:00Z' }));
+    const res = await send(
+      placed({ ordered_at: '2019-01-01T00:00:00Z', occurred_at: '2019-01-01T00:00:00Z' }),
+    );
     expect(res.status).toBe(400);
     expect((await res.json<{ issues: { path: string }[] }>()).issues[0]?.path).toBe('ordered_at');
   });
@@ -188,7 +245,9 @@ describe('attribution', () => {
 
   async function attributionOf(body: EventBody) {
     expect((await send(body)).status).toBe(200);
-    return env.DB.prepare('SELECT attribution, attributed_click_id, attribution_note FROM order_events WHERE order_id = ?1')
+    return env.DB.prepare(
+      'SELECT attribution, attributed_click_id, attribution_note FROM order_events WHERE order_id = ?1',
+    )
       .bind(body.order_id)
       .first();
   }
@@ -202,7 +261,7 @@ describe('attribution', () => {
     });
   });
 
-  it('credits by tracking id alone when the click is older than the window, another influencer\'s, later or unknown', async () => {
+  it("credits by tracking id alone when the click is older than the window, another influencer's, later or unknown", async () => {
     const old = await click(ALICE.handle, '2026-11-02T14:22:09Z'); // 24 h + 1 s before
     const bobs = await click(BOB.handle, '2026-11-03T14:00:00Z');
     const later = await click(ALICE.handle, '2026-11-03T14:30:00Z');
@@ -215,7 +274,11 @@ describe('attribution', () => {
     ];
     for (const [clickId, note] of cases) {
       const body = placed(clickId ? { click_id: clickId } : {});
-      expect(await attributionOf(body)).toEqual({ attribution: 'tracking_id', attributed_click_id: null, attribution_note: note });
+      expect(await attributionOf(body)).toEqual({
+        attribution: 'tracking_id',
+        attributed_click_id: null,
+        attribution_note: note,
+      });
       // Commission follows the tracking id either way.
       expect(await orderFigures(body.order_id)).toMatchObject({ pending: 112 });
     }

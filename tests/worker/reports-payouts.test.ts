@@ -76,7 +76,13 @@ beforeAll(async () => {
 describe('GET /api/admin/payouts', () => {
   it('pays a month at or above the threshold once its hold has passed, counting items in the month shipped', async () => {
     const { report, row } = await payout('2025-01');
-    expect(report).toMatchObject({ period: '2025-01', currency: 'USD', threshold_minor: 2500, hold_days: 60, payable_from: '2025-04-02' }); // 1 February + 60 days
+    expect(report).toMatchObject({
+      period: '2025-01',
+      currency: 'USD',
+      threshold_minor: 2500,
+      hold_days: 60,
+      payable_from: '2025-04-02',
+    }); // 1 February + 60 days
     expect(row).toEqual(
       expect.objectContaining({
         carried_in_minor: 0,
@@ -93,17 +99,38 @@ describe('GET /api/admin/payouts', () => {
 
   it('books a return after payout in the month returned and carries the negative balance forward', async () => {
     const feb = (await payout('2025-02')).row;
-    expect(feb).toMatchObject({ carried_in_minor: 0, earned_minor: 0, reversed_minor: PER_UNIT, balance_minor: -2250 });
-    expect(feb).toMatchObject({ payable: false, payout_minor: 0, carried_forward_minor: -2250, reason: 'below_threshold' });
+    expect(feb).toMatchObject({
+      carried_in_minor: 0,
+      earned_minor: 0,
+      reversed_minor: PER_UNIT,
+      balance_minor: -2250,
+    });
+    expect(feb).toMatchObject({
+      payable: false,
+      payout_minor: 0,
+      carried_forward_minor: -2250,
+      reason: 'below_threshold',
+    });
 
     // March: 45.00 earned, minus the 22.50 carried = 22.50, under the $25 threshold: carried again.
     const mar = (await payout('2025-03')).row;
-    expect(mar).toMatchObject({ carried_in_minor: -2250, earned_minor: 4500, balance_minor: 2250, payable: false });
+    expect(mar).toMatchObject({
+      carried_in_minor: -2250,
+      earned_minor: 4500,
+      balance_minor: 2250,
+      payable: false,
+    });
     expect(mar).toMatchObject({ carried_forward_minor: 2250, reason: 'below_threshold' });
 
     // April: shipped at 00:00:00 on 1 April, so it is April's: 22.50 + 22.50 = 45.00, payable.
     const apr = (await payout('2025-04')).row;
-    expect(apr).toMatchObject({ carried_in_minor: 2250, earned_minor: 2250, balance_minor: 4500, payable: true, payout_minor: 4500 });
+    expect(apr).toMatchObject({
+      carried_in_minor: 2250,
+      earned_minor: 2250,
+      balance_minor: 4500,
+      payable: true,
+      payout_minor: 4500,
+    });
 
     // Nothing happened in May: nothing carried, nothing to pay.
     const may = (await payout('2025-05')).row;
@@ -112,7 +139,13 @@ describe('GET /api/admin/payouts', () => {
 
   it('holds last month: above the threshold but not payable before its end plus the hold', async () => {
     const { report, row } = await payout(lastMonth());
-    expect(row).toMatchObject({ earned_minor: 3 * PER_UNIT, balance_minor: 6750, payable: false, payout_minor: 0, reason: 'on_hold' });
+    expect(row).toMatchObject({
+      earned_minor: 3 * PER_UNIT,
+      balance_minor: 6750,
+      payable: false,
+      payout_minor: 0,
+      reason: 'on_hold',
+    });
     expect(row?.carried_forward_minor).toBe(0);
     expect(Date.parse(report.payable_from)).toBeGreaterThan(Date.now());
   });
@@ -130,7 +163,9 @@ describe('GET /api/admin/payouts', () => {
       expect(lines[0]).toBe(
         'period,handle,tracking_id,status,currency,carried_in_minor,earned_minor,reversed_minor,balance_minor,payable,payout_minor,carried_forward_minor,reason,payable_from',
       );
-      expect(lines).toContain(`2025-01,${DAVE.handle},${DAVE.trackingId},approved,USD,0,4500,0,4500,true,4500,0,payable,2025-04-02`);
+      expect(lines).toContain(
+        `2025-01,${DAVE.handle},${DAVE.trackingId},approved,USD,0,4500,0,4500,true,4500,0,payable,2025-04-02`,
+      );
     }
   });
 
@@ -139,7 +174,10 @@ describe('GET /api/admin/payouts', () => {
       const res = await get(`/api/admin/payouts?${query}`, env.ADMIN_TOKEN);
       expect(res.status, query).toBe(400);
       const { issues } = await res.json<{ issues: { path: string }[] }>();
-      expect(issues.map((i) => i.path), query).toEqual([query.includes('xml') ? 'format' : 'period']);
+      expect(
+        issues.map((i) => i.path),
+        query,
+      ).toEqual([query.includes('xml') ? 'format' : 'period']);
     }
     expect((await get('/api/admin/payouts?period=2025-01')).status).toBe(401);
     expect((await get('/api/admin/payouts?period=2025-01', 'wrong')).status).toBe(401);

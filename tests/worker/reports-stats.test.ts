@@ -23,7 +23,12 @@ interface Stats {
   by_src: { src: string | null; clicks: number }[];
 }
 
-async function click(at: string, product: string | null, src: string | null, flags: { bot?: boolean; duplicate?: boolean } = {}) {
+async function click(
+  at: string,
+  product: string | null,
+  src: string | null,
+  flags: { bot?: boolean; duplicate?: boolean } = {},
+) {
   await env.DB.prepare(
     `INSERT INTO clicks (click_id, at, handle, product_id, src, device, visitor_hash, is_bot, bot_reason, is_duplicate, method)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'v', ?7, ?8, ?9, 'GET')`,
@@ -42,7 +47,9 @@ async function click(at: string, product: string | null, src: string | null, fla
     .run();
 }
 
-function order(orderedAt: string): (type: EventBody['type'], at: string, items: EventBody['items']) => EventBody {
+function order(
+  orderedAt: string,
+): (type: EventBody['type'], at: string, items: EventBody['items']) => EventBody {
   const base = placed({ order_id: uid('st'), tracking_id: CAROL.trackingId, ordered_at: orderedAt });
   return (type, at, items) => ({ ...base, type, occurred_at: at, items });
 }
@@ -66,8 +73,14 @@ beforeAll(async () => {
   const c = order('2025-06-04T10:00:00Z');
   const d = order('2025-05-30T10:00:00Z'); // placed before the range, shipped in it
   const events = [
-    a('order.placed', '2025-06-02T10:00:00Z', [{ ...P1, quantity: 2 }, { ...P2, quantity: 1 }]),
-    a('order.shipped', '2025-06-03T10:00:00Z', [{ ...P1, quantity: 2 }, { ...P2, quantity: 1 }]),
+    a('order.placed', '2025-06-02T10:00:00Z', [
+      { ...P1, quantity: 2 },
+      { ...P2, quantity: 1 },
+    ]),
+    a('order.shipped', '2025-06-03T10:00:00Z', [
+      { ...P1, quantity: 2 },
+      { ...P2, quantity: 1 },
+    ]),
     a('order.returned', '2025-06-05T10:00:00Z', [{ ...P1, quantity: 1 }]),
     b('order.placed', '2025-06-06T10:00:00Z', [{ ...P1, quantity: 1 }]),
     c('order.placed', '2025-06-04T10:00:00Z', [{ ...P2, quantity: 1 }]),
@@ -84,7 +97,12 @@ describe('GET /api/stats/<handle>', () => {
     const res = await get(`/api/stats/${CAROL.handle}?${RANGE}`, carolToken);
     expect(res.status).toBe(200);
     const stats = await res.json<Stats>();
-    expect(stats).toMatchObject({ handle: CAROL.handle, from: '2025-06-01', to: '2025-06-07', currency: 'USD' });
+    expect(stats).toMatchObject({
+      handle: CAROL.handle,
+      from: '2025-06-01',
+      to: '2025-06-07',
+      currency: 'USD',
+    });
     // human = not a bot (5); duplicate counts human clicks flagged as repeats (2), inside human.
     expect(stats.clicks).toEqual({ human: 5, bot: 3, duplicate: 2 });
     // Orders placed in the range: a, b, c (d was placed in May).
@@ -128,7 +146,9 @@ describe('GET /api/stats/<handle>', () => {
   });
 
   it('narrows to a single day and defaults to the last 30 days', async () => {
-    const one = await (await get(`/api/stats/${CAROL.handle}?from=2025-06-03&to=2025-06-03`, carolToken)).json<Stats>();
+    const one = await (
+      await get(`/api/stats/${CAROL.handle}?from=2025-06-03&to=2025-06-03`, carolToken)
+    ).json<Stats>();
     expect(one.by_day).toHaveLength(1);
     expect(one.commission).toEqual({ pending: 0, earned: 230, reversed: 0, void: 0, net: 230 });
     const recent = await (await get(`/api/stats/${CAROL.handle}`, carolToken)).json<Stats>();
@@ -147,7 +167,10 @@ describe('GET /api/stats/<handle>', () => {
       const res = await get(`/api/stats/${CAROL.handle}?${query}`, carolToken);
       expect(res.status, query).toBe(400);
       const body = await res.json<{ error: string; issues: { path: string; message: string }[] }>();
-      expect(body.issues.map((i) => i.path), query).toEqual([param]);
+      expect(
+        body.issues.map((i) => i.path),
+        query,
+      ).toEqual([param]);
     }
   });
 
@@ -156,7 +179,9 @@ describe('GET /api/stats/<handle>', () => {
     expect((await get(`/api/stats/${CAROL.handle}`)).headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await get(`/api/stats/${CAROL.handle}`, 'sft_' + 'x'.repeat(43))).status).toBe(401);
     expect((await get(`/api/stats/${CAROL.handle}`, `${env.ADMIN_TOKEN}x`)).status).toBe(401);
-    expect((await get(`/api/stats/${CAROL.handle}`, carolToken, { authorization: `Basic ${carolToken}` })).status).toBe(401);
+    expect(
+      (await get(`/api/stats/${CAROL.handle}`, carolToken, { authorization: `Basic ${carolToken}` })).status,
+    ).toBe(401);
     expect((await get(`/api/stats/${BOB.handle}`, carolToken)).status).toBe(403);
     expect((await get(`/api/stats/${CAROL.handle}`, env.ADMIN_TOKEN)).status).toBe(200);
     expect((await get('/api/stats/nobody-here', env.ADMIN_TOKEN)).status).toBe(404);
@@ -165,7 +190,9 @@ describe('GET /api/stats/<handle>', () => {
   it('stops accepting a revoked token', async () => {
     const token = await createToken(CAROL.handle);
     expect((await get(`/api/stats/${CAROL.handle}`, token)).status).toBe(200);
-    await env.DB.prepare('UPDATE api_tokens SET revoked_at = ?1 WHERE token_hash = ?2').bind(Date.now(), await sha256Hex(token)).run();
+    await env.DB.prepare('UPDATE api_tokens SET revoked_at = ?1 WHERE token_hash = ?2')
+      .bind(Date.now(), await sha256Hex(token))
+      .run();
     expect((await get(`/api/stats/${CAROL.handle}`, token)).status).toBe(401);
   });
 });

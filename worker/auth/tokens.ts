@@ -38,7 +38,10 @@ function adminMac(adminToken: string) {
   if (!entry) {
     entry = (async () => {
       const random = crypto.getRandomValues(new Uint8Array(32));
-      const key = await crypto.subtle.importKey('raw', random, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+      const key = await crypto.subtle.importKey('raw', random, { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'sign',
+        'verify',
+      ]);
       return { key, mac: await crypto.subtle.sign('HMAC', key, encoder.encode(adminToken)) };
     })();
     adminMacs.clear();
@@ -55,7 +58,10 @@ async function isAdminToken(token: string, adminToken: string | undefined): Prom
 
 const SELECT_TOKEN = 'SELECT handle FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL';
 
-export async function authenticate(env: Env, authorization: string | null | undefined): Promise<Principal | null> {
+export async function authenticate(
+  env: Env,
+  authorization: string | null | undefined,
+): Promise<Principal | null> {
   const token = bearerToken(authorization);
   if (token === null) return null;
   if (await isAdminToken(token, env.ADMIN_TOKEN)) return { role: 'admin' };

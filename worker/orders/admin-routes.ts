@@ -14,8 +14,12 @@ ORDER BY received_at DESC, event_id LIMIT ?1`;
 export const adminOrders = new Hono<AppEnv>().get('/unattributed', requireAdmin, async (c) => {
   const limitText = c.req.query('limit') ?? '100';
   if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 1000)
-    return problem(400, 'invalid query', [{ path: 'limit', message: 'must be a whole number from 1 to 1000' }]);
-  const { results } = await withRetry(() => c.env.DB.prepare(SELECT_UNATTRIBUTED).bind(Number(limitText)).all<Row>());
+    return problem(400, 'invalid query', [
+      { path: 'limit', message: 'must be a whole number from 1 to 1000' },
+    ]);
+  const { results } = await withRetry(() =>
+    c.env.DB.prepare(SELECT_UNATTRIBUTED).bind(Number(limitText)).all<Row>(),
+  );
   const iso = (row: Row, key: string) => new Date(integer(row, key)).toISOString();
   return c.json(
     {

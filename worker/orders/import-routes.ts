@@ -18,20 +18,29 @@ import { applyEvents, StoreUnavailableError } from './store.ts';
 export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
 export const MAX_REPORT_ROWS = 5_000;
 
-const ADMISSION_COLUMNS: Record<string, string> = { currency: 'Price($)', ordered_at: 'Order Date', retailer: '(file)' };
+const ADMISSION_COLUMNS: Record<string, string> = {
+  currency: 'Price($)',
+  ordered_at: 'Order Date',
+  retailer: '(file)',
+};
 
 export const reportImport = new Hono<AppEnv>().post('/amazon', requireAdmin, async (c) => {
   const read = await readBodyLimited(c.req.raw, MAX_REPORT_BYTES);
   if (!read.ok) return problem(413, 'report exceeds 5 MiB; split it into smaller files');
   const text = decodeUtf8(read.bytes);
-  if (text === null) return problem(400, 'report is not UTF-8', [{ path: '(body)', message: 'save the CSV as UTF-8' }]);
+  if (text === null)
+    return problem(400, 'report is not UTF-8', [{ path: '(body)', message: 'save the CSV as UTF-8' }]);
 
   const parsed = parseAmazonReport(text, program.table);
   if (!parsed.ok) return invalid(parsed.issues);
   if (parsed.rows.length > MAX_REPORT_ROWS)
     return problem(413, `report has ${parsed.rows.length} rows; import at most ${MAX_REPORT_ROWS} per file`);
   const issues: RowIssue[] = parsed.rows.flatMap((r) =>
-    admissionIssues(r.event, program).map((i) => ({ row: r.row, field: ADMISSION_COLUMNS[i.path] ?? i.path, message: i.message })),
+    admissionIssues(r.event, program).map((i) => ({
+      row: r.row,
+      field: ADMISSION_COLUMNS[i.path] ?? i.path,
+      message: i.message,
+    })),
   );
   if (issues.length > 0) return invalid(issues);
 
@@ -63,7 +72,9 @@ export const reportImport = new Hono<AppEnv>().post('/amazon', requireAdmin, asy
     if (!(error instanceof StoreUnavailableError)) throw error;
     console.error(JSON.stringify({ event: 'orders.import_store_unavailable', error: error.message }));
     // Rows stored before the failure stay; importing the file again completes it without doubling anything.
-    return problem(503, 'order store unavailable; import the same file again later', undefined, { 'Retry-After': '30' });
+    return problem(503, 'order store unavailable; import the same file again later', undefined, {
+      'Retry-After': '30',
+    });
   }
 });
 
@@ -71,6 +82,11 @@ function invalid(issues: readonly RowIssue[]): Response {
   return problem(
     400,
     'invalid report: nothing was imported',
-    issues.map((i) => ({ path: i.row ? `row ${i.row}, ${i.field}` : i.field, message: i.message, row: i.row, field: i.field })),
+    issues.map((i) => ({
+      path: i.row ? `row ${i.row}, ${i.field}` : i.field,
+      message: i.message,
+      row: i.row,
+      field: i.field,
+    })),
   );
 }

@@ -9,7 +9,15 @@ export const TOLERANCE_SECONDS = 5 * 60;
 
 export type Verification =
   | { ok: true; id: string; timestamp: number }
-  | { ok: false; reason: 'missing headers' | 'invalid timestamp' | 'stale timestamp' | 'future timestamp' | 'no matching signature' };
+  | {
+      ok: false;
+      reason:
+        | 'missing headers'
+        | 'invalid timestamp'
+        | 'stale timestamp'
+        | 'future timestamp'
+        | 'no matching signature';
+    };
 
 export class WebhookSecretError extends Error {}
 
@@ -19,7 +27,10 @@ const keys = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey('raw', secretBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    key = crypto.subtle.importKey('raw', secretBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
     if (keys.size > 8) keys.clear();
     keys.set(secret, key);
   }
@@ -29,7 +40,8 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 function secretBytes(secret: string): Uint8Array<ArrayBuffer> {
   const encoded = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
   const bytes = base64Decode(encoded);
-  if (!bytes || bytes.length === 0) throw new WebhookSecretError('ORDER_WEBHOOK_SECRET must be "whsec_" followed by base64');
+  if (!bytes || bytes.length === 0)
+    throw new WebhookSecretError('ORDER_WEBHOOK_SECRET must be "whsec_" followed by base64');
   return bytes;
 }
 
@@ -73,15 +85,25 @@ export async function verifyWebhook(
     if (comma < 0 || candidate.slice(0, comma) !== 'v1') continue;
     const signature = base64Decode(candidate.slice(comma + 1));
     if (!signature || signature.length !== 32) continue;
-    if (await crypto.subtle.verify('HMAC', key, signature, content)) return { ok: true, id, timestamp: seconds };
+    if (await crypto.subtle.verify('HMAC', key, signature, content))
+      return { ok: true, id, timestamp: seconds };
   }
   return { ok: false, reason: 'no matching signature' };
 }
 
 /** The `v1,<base64>` signature of a message, for senders (scripts, tests, the benchmark). */
-export async function signWebhook(secret: string, id: string, timestampSeconds: number, body: string): Promise<string> {
+export async function signWebhook(
+  secret: string,
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): Promise<string> {
   const key = await hmacKey(secret);
-  const mac = await crypto.subtle.sign('HMAC', key, signedContent(id, String(timestampSeconds), encoder.encode(body)));
+  const mac = await crypto.subtle.sign(
+    'HMAC',
+    key,
+    signedContent(id, String(timestampSeconds), encoder.encode(body)),
+  );
   let binary = '';
   for (const byte of new Uint8Array(mac)) binary += String.fromCharCode(byte);
   return `v1,${btoa(binary)}`;

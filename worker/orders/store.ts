@@ -13,6 +13,8 @@
 import { z } from 'zod';
 import { currency } from '../../domain/content/schema.ts';
 import {
+  EVENT_COLUMNS,
+  LEDGER_COLUMNS,
   planOrder,
   type EventRow,
   type IncomingEvent,
@@ -86,7 +88,9 @@ async function applyGroup(
           }
       }
       if (events.length > 0)
-        await withRetry(() => db.batch(writeStatements(db, events, entries)), { onRetry: () => (uncertain = true) });
+        await withRetry(() => db.batch(writeStatements(db, events, entries)), {
+          onRetry: () => (uncertain = true),
+        });
       return outcomes;
     } catch (error) {
       if (isUniqueViolation(error) && round < MAX_ROUNDS) continue;
@@ -121,13 +125,19 @@ SELECT order_id, handle, ordered_at, product_id, bucket, effective_at,
        SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
 FROM ledger_entries WHERE order_id IN (SELECT value FROM json_each(?1))
 GROUP BY order_id, handle, ordered_at, product_id, bucket, effective_at`;
-const SELECT_CLICKS = 'SELECT click_id, handle, at FROM clicks WHERE click_id IN (SELECT value FROM json_each(?1))';
+const SELECT_CLICKS =
+  'SELECT click_id, handle, at FROM clicks WHERE click_id IN (SELECT value FROM json_each(?1))';
 
-async function readState(db: D1Database, group: ReadonlyMap<string, readonly IncomingEvent[]>): Promise<OrderState> {
+async function readState(
+  db: D1Database,
+  group: ReadonlyMap<string, readonly IncomingEvent[]>,
+): Promise<OrderState> {
   const incoming = [...group.values()].flat();
   const ids = JSON.stringify(incoming.map((e) => e.event_id));
   const orders = JSON.stringify([...group.keys()]);
-  const clickIds = JSON.stringify([...new Set(incoming.flatMap((e) => (e.event.click_id ? [e.event.click_id] : [])))]);
+  const clickIds = JSON.stringify([
+    ...new Set(incoming.flatMap((e) => (e.event.click_id ? [e.event.click_id] : []))),
+  ]);
   const [known, events, sums, clicks] = await db.batch<Row>([
     db.prepare(SELECT_KNOWN_IDS).bind(ids),
     db.prepare(SELECT_EVENTS).bind(orders),
@@ -136,7 +146,10 @@ async function readState(db: D1Database, group: ReadonlyMap<string, readonly Inc
   ]);
   const state: OrderState = { known: new Map(), stored: new Map(), sums: new Map(), clicks: new Map() };
   for (const row of known?.results ?? [])
-    state.known.set(text(row, 'event_id'), { received_at: integer(row, 'received_at'), status: eventStatus.parse(row.status) });
+    state.known.set(text(row, 'event_id'), {
+      received_at: integer(row, 'received_at'),
+      status: eventStatus.parse(row.status),
+    });
   for (const row of events?.results ?? []) push(state.stored, text(row, 'order_id'), storedEvent(row));
   for (const row of sums?.results ?? []) push(state.sums, text(row, 'order_id'), ledgerSum(row));
   for (const row of clicks?.results ?? [])
@@ -186,27 +199,8 @@ function ledgerSum(row: Row): LedgerSum {
 // ---------------------------------------------------------------- writes
 
 const INSERT_EVENT = `
-INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id, click_id,
-  retailer, currency, items_json, status, handle, attribution, attributed_click_id, attribution_note, body, received_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)`;
-
-export const LEDGER_COLUMNS = [
-  'order_id',
-  'product_id',
-  'handle',
-  'bucket',
-  'effective_at',
-  'ordered_at',
-  'quantity',
-  'amount_minor',
-  'revenue_minor',
-  'currency',
-  'category',
-  'unit_price_minor',
-  'rate_bps',
-  'event_id',
-  'created_at',
-] as const satisfies readonly (keyof LedgerRow)[];
+INSERT INTO order_events (${EVENT_COLUMNS.join(', ')})
+VALUES (${EVENT_COLUMNS.map((_, i) => `?${i + 1}`).join(', ')})`;
 
 // All entries of a batch travel as one JSON parameter (D1 allows 100 bound parameters per statement).
 const INSERT_ENTRIES = `
@@ -214,34 +208,12 @@ INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')})
 SELECT ${LEDGER_COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(', ')}
 FROM json_each(?1)`;
 
-export function eventInsert(db: D1Database, e: EventRow): D1PreparedStatement {
-  return db
-    .prepare(INSERT_EVENT)
-    .bind(
-      e.event_id,
-      e.source,
-      e.order_id,
-      e.order_seq,
-      e.type,
-      e.ordered_at,
-      e.occurred_at,
-      e.tracking_id,
-      e.click_id,
-      e.retailer,
-      e.currency,
-      e.items_json,
-      e.status,
-      e.handle,
-      e.attribution,
-      e.attributed_click_id,
-      e.attribution_note,
-      e.body,
-      e.received_at,
-    );
-}
-
-function writeStatements(db: D1Database, events: readonly EventRow[], entries: readonly LedgerRow[]): D1PreparedStatement[] {
-  const statements = events.map((e) => eventInsert(db, e));
+function writeStatements(
+  db: D1Database,
+  events: readonly EventRow[],
+  entries: readonly LedgerRow[],
+): D1PreparedStatement[] {
+  const statements = events.map((e) => db.prepare(INSERT_EVENT).bind(...EVENT_COLUMNS.map((c) => e[c])));
   if (entries.length > 0) {
     const rows = entries.map((e) => Object.fromEntries(LEDGER_COLUMNS.map((c) => [c, e[c]])));
     statements.push(db.prepare(INSERT_ENTRIES).bind(JSON.stringify(rows)));

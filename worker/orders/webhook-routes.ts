@@ -12,7 +12,8 @@ import { problem } from '../lib/problem.ts';
 import { decodeUtf8, readBodyLimited } from '../lib/read-body.ts';
 import { program } from './program.ts';
 import { verifyWebhook, WebhookSecretError } from './signature.ts';
-import { applyEvents, StoreUnavailableError } from './store.ts';
+import { ingest } from './ingest.ts';
+import { StoreUnavailableError } from './store.ts';
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 const RETRY_AFTER_SECONDS = '30';
@@ -23,7 +24,12 @@ export const orderWebhook = new Hono<AppEnv>().post('/', async (c) => {
 
   let verified;
   try {
-    verified = await verifyWebhook(c.env.ORDER_WEBHOOK_SECRET, c.req.raw.headers, read.bytes, Math.floor(Date.now() / 1000));
+    verified = await verifyWebhook(
+      c.env.ORDER_WEBHOOK_SECRET,
+      c.req.raw.headers,
+      read.bytes,
+      Math.floor(Date.now() / 1000),
+    );
   } catch (error) {
     if (!(error instanceof WebhookSecretError)) throw error;
     log('orders.webhook_secret_invalid', { error: error.message });
@@ -36,12 +42,15 @@ export const orderWebhook = new Hono<AppEnv>().post('/', async (c) => {
     ]);
 
   const body = decodeUtf8(read.bytes);
-  if (body === null) return problem(400, 'body is not UTF-8', [{ path: '(body)', message: 'must be UTF-8 encoded JSON' }]);
+  if (body === null)
+    return problem(400, 'body is not UTF-8', [{ path: '(body)', message: 'must be UTF-8 encoded JSON' }]);
   let data: unknown;
   try {
     data = JSON.parse(body);
   } catch (error) {
-    return problem(400, 'malformed JSON', [{ path: '(body)', message: error instanceof Error ? error.message : 'not JSON' }]);
+    return problem(400, 'malformed JSON', [
+      { path: '(body)', message: error instanceof Error ? error.message : 'not JSON' },
+    ]);
   }
   const parsed = parseOrderEvent(data);
   if (!parsed.ok) return problem(400, 'invalid order event', parsed.issues);
@@ -49,15 +58,20 @@ export const orderWebhook = new Hono<AppEnv>().post('/', async (c) => {
   if (issues.length > 0) return problem(400, 'invalid order event', issues);
 
   try {
-    const outcomes = await applyEvents(c.env.DB, program, [
-      { event_id: verified.id, source: 'webhook', body, received_at: Date.now(), event: parsed.event },
-    ]);
-    const status = outcomes.get(verified.id) ?? 'duplicate';
+    const status = await ingest(c.env.DB, program, {
+      event_id: verified.id,
+      source: 'webhook',
+      body,
+      received_at: Date.now(),
+      event: parsed.event,
+    });
     return c.json({ status }, status === 'unattributed' ? 202 : 200);
   } catch (error) {
     if (!(error instanceof StoreUnavailableError)) throw error;
     log('orders.store_unavailable', { event_id: verified.id, error: error.message });
-    return problem(503, 'order store unavailable, retry later', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
+    return problem(503, 'order store unavailable, retry later', undefined, {
+      'Retry-After': RETRY_AFTER_SECONDS,
+    });
   }
 });
 

@@ -4,7 +4,12 @@
  * and hold. JSON, or CSV with `Accept: text/csv` or `?format=csv`.
  */
 import { Hono } from 'hono';
-import { computePayouts, payoutsCsv, periodBounds, type MonthlyActivity } from '../../domain/orders/payouts.ts';
+import {
+  computePayouts,
+  payoutsCsv,
+  periodBounds,
+  type MonthlyActivity,
+} from '../../domain/orders/payouts.ts';
 import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
 import { withRetry } from '../lib/d1-retry.ts';
@@ -21,7 +26,11 @@ FROM ledger_entries
 WHERE bucket IN ('earned', 'reversed') AND effective_at < ?1 AND currency = ?2
 GROUP BY handle, month`;
 
-export async function readMonthlyActivity(db: D1Database, before: number, currency: string): Promise<MonthlyActivity[]> {
+export async function readMonthlyActivity(
+  db: D1Database,
+  before: number,
+  currency: string,
+): Promise<MonthlyActivity[]> {
   const { results } = await withRetry(() => db.prepare(MONTHLY_ACTIVITY).bind(before, currency).all<Row>());
   return results.map((row) => ({
     handle: text(row, 'handle'),
@@ -35,7 +44,8 @@ export const payouts = new Hono<AppEnv>().get('/', requireAdmin, queryValidator(
   const { period, format } = c.req.valid('query');
   const activity = await readMonthlyActivity(c.env.DB, periodBounds(period).end, program.table.currency);
   const report = computePayouts({ period, activity, program: program.table, now: Date.now() });
-  const wantsCsv = format === 'csv' || (format === undefined && /\btext\/csv\b/i.test(c.req.header('accept') ?? ''));
+  const wantsCsv =
+    format === 'csv' || (format === undefined && /\btext\/csv\b/i.test(c.req.header('accept') ?? ''));
   if (wantsCsv)
     return c.body(payoutsCsv(report), 200, {
       'Content-Type': 'text/csv; charset=utf-8',

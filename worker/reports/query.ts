@@ -9,7 +9,8 @@ export const MAX_RANGE_DAYS = 366;
 const day = z
   .string()
   .refine(
-    (text) => /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text,
+    (text) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text,
     'must be a UTC day written YYYY-MM-DD',
   );
 
@@ -23,13 +24,20 @@ export function statsQuery(today: () => string) {
       return { from: start, to: end };
     })
     .superRefine(({ from, to }, ctx) => {
-      if (from > to) ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${to})` });
+      if (from > to)
+        ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${to})` });
       else if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > MAX_RANGE_DAYS)
-        ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${MAX_RANGE_DAYS} days` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `the range may span at most ${MAX_RANGE_DAYS} days`,
+        });
     });
 }
 
 export const payoutsQuery = z.object({
-  period: z.string({ error: 'is required, written YYYY-MM' }).refine(isPeriod, 'must be a month written YYYY-MM'),
+  period: z
+    .string({ error: 'is required, written YYYY-MM' })
+    .refine(isPeriod, 'must be a month written YYYY-MM'),
   format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).optional(),
 });

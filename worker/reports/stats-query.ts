@@ -56,11 +56,27 @@ SELECT date(effective_at / 1000, 'unixepoch') AS day, product_id, SUM(amount_min
 FROM ledger_entries WHERE handle = ?1 AND bucket IN ('earned', 'reversed') AND effective_at >= ?2 AND effective_at < ?3
 GROUP BY day, product_id`;
 
-export async function readStats(db: D1Database, handle: string, from: string, to: string, currency: string): Promise<Stats> {
+export async function readStats(
+  db: D1Database,
+  handle: string,
+  from: string,
+  to: string,
+  currency: string,
+): Promise<Stats> {
   const start = Date.parse(`${from}T00:00:00Z`);
   const end = Date.parse(`${to}T00:00:00Z`) + DAY_MS;
-  const queries = [CLICK_TOTALS, CLICKS_BY_DAY, CLICKS_BY_PRODUCT, CLICKS_BY_SRC, LEDGER_BY_BUCKET, ORDERED_LINES, NET_BY_DAY_PRODUCT];
-  const results = await withRetry(() => db.batch<Row>(queries.map((sql) => db.prepare(sql).bind(handle, start, end))));
+  const queries = [
+    CLICK_TOTALS,
+    CLICKS_BY_DAY,
+    CLICKS_BY_PRODUCT,
+    CLICKS_BY_SRC,
+    LEDGER_BY_BUCKET,
+    ORDERED_LINES,
+    NET_BY_DAY_PRODUCT,
+  ];
+  const results = await withRetry(() =>
+    db.batch<Row>(queries.map((sql) => db.prepare(sql).bind(handle, start, end))),
+  );
   const [totals, byDay, byProduct, bySrc, buckets, orderedLines, netRows] = results.map((r) => r.results);
 
   const clickTotals = totals?.[0] ?? {};
@@ -75,7 +91,10 @@ export async function readStats(db: D1Database, handle: string, from: string, to
     const date = new Date(t).toISOString().slice(0, 10);
     days.set(date, { date, clicks: 0, orders: 0, commission: 0 });
   }
-  const products = new Map<string, { product_id: string; clicks: number; items: number; commission: number }>();
+  const products = new Map<
+    string,
+    { product_id: string; clicks: number; items: number; commission: number }
+  >();
   const product = (id: string) => {
     let p = products.get(id);
     if (!p) products.set(id, (p = { product_id: id, clicks: 0, items: 0, commission: 0 }));
@@ -138,7 +157,10 @@ export async function readStats(db: D1Database, handle: string, from: string, to
     by_day: [...days.values()],
     by_product: [...products.values()]
       .filter((p) => p.clicks !== 0 || p.items !== 0 || p.commission !== 0)
-      .sort((a, b) => b.commission - a.commission || b.clicks - a.clicks || a.product_id.localeCompare(b.product_id)),
+      .sort(
+        (a, b) =>
+          b.commission - a.commission || b.clicks - a.clicks || a.product_id.localeCompare(b.product_id),
+      ),
     by_src: (bySrc ?? []).map((row) => ({ src: textOrNull(row, 'src'), clicks: integer(row, 'clicks') })),
   };
 }

@@ -24,13 +24,18 @@ const authenticated = createMiddleware<StatsEnv>(async (c, next) => {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-export const stats = new Hono<StatsEnv>().get('/:handle', authenticated, queryValidator(statsQuery(today)), async (c) => {
-  const handle = c.req.param('handle');
-  const principal = c.get('principal');
-  if (principal.role === 'influencer' && principal.handle !== handle)
-    return problem(403, 'this token may only read its own stats');
-  if (!Object.hasOwn(program.table.influencers, handle)) return problem(404, `unknown handle "${handle}"`);
-  const { from, to } = c.req.valid('query');
-  const body = await readStats(c.env.DB, handle, from, to, program.table.currency);
-  return c.json(body, 200, { 'Cache-Control': 'private, no-store' });
-});
+export const stats = new Hono<StatsEnv>().get(
+  '/:handle',
+  authenticated,
+  queryValidator(statsQuery(today)),
+  async (c) => {
+    const handle = c.req.param('handle');
+    const principal = c.get('principal');
+    if (principal.role === 'influencer' && principal.handle !== handle)
+      return problem(403, 'this token may only read its own stats');
+    if (!Object.hasOwn(program.table.influencers, handle)) return problem(404, `unknown handle "${handle}"`);
+    const { from, to } = c.req.valid('query');
+    const body = await readStats(c.env.DB, handle, from, to, program.table.currency);
+    return c.json(body, 200, { 'Cache-Control': 'private, no-store' });
+  },
+);

@@ -37,7 +37,13 @@ export function event(
       retailer: null,
       currency: 'USD',
       ...extra,
-      items: items.map((i) => ({ product_id: 'B000TEST01', category: 'kitchen', quantity: 1, unit_price: 1000, ...i })),
+      items: items.map((i) => ({
+        product_id: 'B000TEST01',
+        category: 'kitchen',
+        quantity: 1,
+        unit_price: 1000,
+        ...i,
+      })),
     },
   };
 }

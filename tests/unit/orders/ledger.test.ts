@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IncomingEvent } from '../../../domain/orders/apply.ts';
 import type { OrderEvent } from '../../../domain/orders/event.ts';
-import { commissionFigures, deriveTargets, sumEntries, type LedgerSum } from '../../../domain/orders/ledger.ts';
+import {
+  commissionFigures,
+  deriveTargets,
+  sumEntries,
+  type LedgerSum,
+} from '../../../domain/orders/ledger.ts';
 import { createMemoryLedger } from '../../../domain/orders/memory-ledger.ts';
 import { DAY, event, fixtureProgram, HOUR, permutations, T0 } from './helpers.ts';
 
@@ -12,9 +17,15 @@ const KITCHEN = { product_id: 'B000TEST01', category: 'kitchen', unit_price: 155
 
 /** Placed 3 + 1, a partial cancel, a partial shipment, then a partial return. */
 const FOUR = [
-  event('e1-placed', 'order.placed', T0, [{ ...SPORTS, quantity: 3 }, { ...KITCHEN, quantity: 1 }]),
+  event('e1-placed', 'order.placed', T0, [
+    { ...SPORTS, quantity: 3 },
+    { ...KITCHEN, quantity: 1 },
+  ]),
   event('e2-cancel', 'order.cancelled', T0 + 12 * HOUR, [{ ...SPORTS, quantity: 1 }]),
-  event('e3-shipped', 'order.shipped', T0 + DAY, [{ ...SPORTS, quantity: 2 }, { ...KITCHEN, quantity: 1 }]),
+  event('e3-shipped', 'order.shipped', T0 + DAY, [
+    { ...SPORTS, quantity: 2 },
+    { ...KITCHEN, quantity: 1 },
+  ]),
   event('e4-return', 'order.returned', T0 + 10 * DAY, [{ ...SPORTS, quantity: 1 }]),
 ];
 
@@ -74,7 +85,9 @@ describe('ledger derivation', () => {
 
   it('dates each figure by its own event, so payout months do not depend on arrival order', () => {
     const sums = sumEntries(replay([...FOUR].reverse()).entries);
-    const at = (bucket: string) => [...new Set(sums.filter((s) => s.bucket === bucket).map((s) => s.effective_at))];
+    const at = (bucket: string) => [
+      ...new Set(sums.filter((s) => s.bucket === bucket).map((s) => s.effective_at)),
+    ];
     expect(at('earned')).toEqual([T0 + DAY]);
     expect(at('void')).toEqual([T0 + 12 * HOUR]);
     expect(at('reversed')).toEqual([T0 + 10 * DAY]);
@@ -94,7 +107,10 @@ describe('ledger derivation', () => {
   it('values every bucket at the placed event price when events disagree, whatever arrives first', () => {
     const placed = event('p', 'order.placed', T0, [{ ...KITCHEN, quantity: 1, unit_price: 2000 }]);
     const shipped = event('s', 'order.shipped', T0 + DAY, [{ ...KITCHEN, quantity: 1, unit_price: 1900 }]);
-    for (const order of [[placed, shipped], [shipped, placed]]) {
+    for (const order of [
+      [placed, shipped],
+      [shipped, placed],
+    ]) {
       const sums = sumEntries(replay(order).entries);
       expect(commissionFigures(sums).earned).toBe(90); // 20.00 x 4.5%
       expect(sums.find((s) => s.bucket === 'earned')?.revenue_minor).toBe(2000);
@@ -102,14 +118,18 @@ describe('ledger derivation', () => {
   });
 
   it('uses the default rate for an unknown category', () => {
-    const ledger = replay([event('p', 'order.placed', T0, [{ product_id: 'X1', category: 'garden', unit_price: 10_000 }])]);
+    const ledger = replay([
+      event('p', 'order.placed', T0, [{ product_id: 'X1', category: 'garden', unit_price: 10_000 }]),
+    ]);
     expect(ledger.entries[0]).toMatchObject({ category: 'garden', rate_bps: 400, amount_minor: 400 });
   });
 
   it('applies the rate table in force on the UTC day the order was placed', () => {
     const at = (iso: string) => {
       const t = Date.parse(iso);
-      const ledger = replay([event(`p-${iso}`, 'order.placed', t, [{ ...SPORTS, unit_price: 10_000 }], { ordered_at: t })]);
+      const ledger = replay([
+        event(`p-${iso}`, 'order.placed', t, [{ ...SPORTS, unit_price: 10_000 }], { ordered_at: t }),
+      ]);
       return ledger.entries[0]?.rate_bps;
     };
     expect(at('2026-09-30T23:59:59.999Z')).toBe(300);
@@ -128,9 +148,9 @@ describe('ledger derivation', () => {
 
   it('credits commission to suspended influencers too (it was earned before the suspension)', () => {
     const ledger = createMemoryLedger(program);
-    expect(ledger.apply([event('c', 'order.placed', T0, [KITCHEN], { tracking_id: 'cypaused-20' })]).get('c')).toBe(
-      'processed',
-    );
+    expect(
+      ledger.apply([event('c', 'order.placed', T0, [KITCHEN], { tracking_id: 'cypaused-20' })]).get('c'),
+    ).toBe('processed');
     expect(ledger.entries[0]?.handle).toBe('cy-paused');
   });
 
@@ -156,26 +176,31 @@ const TYPES: OrderEvent['type'][] = ['order.placed', 'order.shipped', 'order.can
 const arbitraryEvent = fc.record({
   type: fc.constantFrom(...TYPES),
   offsetHours: fc.integer({ min: 0, max: 24 * 60 }),
-  lines: fc.uniqueArray(fc.record({ product: fc.integer({ min: 0, max: 2 }), quantity: fc.integer({ min: 1, max: 7 }) }), {
-    minLength: 1,
-    maxLength: 3,
-    selector: (l) => l.product,
-  }),
+  lines: fc.uniqueArray(
+    fc.record({ product: fc.integer({ min: 0, max: 2 }), quantity: fc.integer({ min: 1, max: 7 }) }),
+    {
+      minLength: 1,
+      maxLength: 3,
+      selector: (l) => l.product,
+    },
+  ),
   price: fc.option(fc.integer({ min: 0, max: 50_000 }), { nil: undefined }),
 });
 
-const arbitraryOrder = fc
-  .array(arbitraryEvent, { minLength: 1, maxLength: 7 })
-  .map((specs) =>
-    specs.map((s, i) =>
-      event(
-        `ev-${i}`,
-        s.type,
-        T0 + s.offsetHours * HOUR,
-        s.lines.map((l) => ({ ...PRODUCTS[l.product]!, quantity: l.quantity, unit_price: s.price ?? PRODUCTS[l.product]!.unit_price })),
-      ),
+const arbitraryOrder = fc.array(arbitraryEvent, { minLength: 1, maxLength: 7 }).map((specs) =>
+  specs.map((s, i) =>
+    event(
+      `ev-${i}`,
+      s.type,
+      T0 + s.offsetHours * HOUR,
+      s.lines.map((l) => ({
+        ...PRODUCTS[l.product]!,
+        quantity: l.quantity,
+        unit_price: s.price ?? PRODUCTS[l.product]!.unit_price,
+      })),
     ),
-  );
+  ),
+);
 
 describe('ledger convergence (property)', () => {
   it('any arrival order, with redeliveries, ends at the targets of the set of events', () => {
@@ -211,8 +236,11 @@ describe('ledger convergence (property)', () => {
                 .filter((i) => i.product_id === p.product_id)
                 .reduce((s, i) => s + i.quantity, 0);
             const line = sumEntries(shuffled.entries).filter((s) => s.product_id === p.product_id);
-            const q = (bucket: string) => line.filter((s) => s.bucket === bucket).reduce((s, x) => s + x.quantity, 0);
-            expect(q('pending')).toBe(Math.max(0, qty('order.placed') - qty('order.shipped') - qty('order.cancelled')));
+            const q = (bucket: string) =>
+              line.filter((s) => s.bucket === bucket).reduce((s, x) => s + x.quantity, 0);
+            expect(q('pending')).toBe(
+              Math.max(0, qty('order.placed') - qty('order.shipped') - qty('order.cancelled')),
+            );
             expect(q('earned')).toBe(qty('order.shipped'));
             expect(q('void')).toBe(qty('order.cancelled'));
             expect(q('reversed')).toBe(0 - qty('order.returned'));

@@ -1,0 +1,409 @@
+/**
+ * `npm run bench:orders`: signed order events through the webhook, end to end.
+ *
+ * Self-contained by default, at two levels (as bench/redirect.ts measures links):
+ *   dev      `wrangler dev` on a free port with a fresh local state folder
+ *            (migrations applied), what a user runs locally;
+ *   runtime  the same worker bundle in Miniflare alone, without wrangler's dev
+ *            proxy in the path (closer to what production does per request).
+ * Both run the worker from source (bench/orders-worker.ts: the same app, with a
+ * plain 404 instead of Astro's pages), so no site build is needed. With
+ * `--url http://localhost:8787` it uses a worker already running (`npm start`)
+ * and its default local state instead.
+ *
+ * It sends --events N events (default 3000: N/3 orders, each placed, shipped,
+ * then one item returned; all placed first, then shipments, then returns, as
+ * time would order them) with --connections C requests in flight (default 32),
+ * prints events/s and latency p50/p99, then checks the ledger: every event
+ * stored once, and per influencer and bucket the same sums as the pure ledger
+ * code gives for the same events. Figures only; nothing fails on a target.
+ * Flags: --events N, --connections C, --level dev|runtime|both, --url U.
+ * Last stdout line: the figures as JSON (bench/lib/report.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { Webhook } from 'standardwebhooks';
+import { formatError } from '../domain/content/validate.ts';
+import type { IncomingEvent } from '../domain/orders/apply.ts';
+import type { OrderEvent } from '../domain/orders/event.ts';
+import { eventJson } from '../domain/orders/event.ts';
+import { BUCKETS, commissionFigures, sumEntries } from '../domain/orders/ledger.ts';
+import { createMemoryLedger } from '../domain/orders/memory-ledger.ts';
+import { buildProgramTable, programOf } from '../domain/orders/program-table.ts';
+import { loadContent } from '../scripts/lib/load-content.ts';
+import { readDevVars } from '../scripts/lib/dev-vars.ts';
+import { writeRouteTable } from '../scripts/lib/write-route-table.ts';
+import { BENCH_SECRETS, tempDir } from './lib/built-site.ts';
+import { mustRun, onCleanup, ROOT, runBench } from './lib/proc.ts';
+import { fmt, load1, log, numberArg, parseArgs, printResult, round, type Figure } from './lib/report.ts';
+import { applyMigrations, d1File, startWranglerDev } from './lib/wrangler-dev.ts';
+
+const args = parseArgs(process.argv.slice(2));
+const options = {
+  events: Math.max(3, Math.round(numberArg(args, 'events', 3000) / 3) * 3),
+  connections: numberArg(args, 'connections', 32),
+  level: args.get('level') ?? 'both',
+  url: args.get('url'),
+};
+if (!['dev', 'runtime', 'both'].includes(options.level))
+  throw new Error('--level must be dev, runtime or both');
+const TARGET_EVENTS_PER_SECOND = 500;
+const DAY = 86_400_000;
+
+type Content = NonNullable<ReturnType<typeof loadContent>['content']>;
+type Figures = ReturnType<typeof commissionFigures>;
+
+interface Server {
+  name: string;
+  url: string;
+  secret: string;
+  persistTo: string;
+  stop: () => Promise<void>;
+}
+
+interface LevelResult {
+  name: string;
+  rate: number;
+  p50: number;
+  p99: number;
+  statuses: Record<string, number>;
+  stored: number;
+  sent: number;
+  mismatches: string[];
+}
+
+async function main(): Promise<void> {
+  const loadStart = load1();
+  const { content, errors } = loadContent(join(ROOT, 'content'));
+  if (!content) throw new Error(errors.map(formatError).join('\n'));
+  const program = programOf(buildProgramTable(content));
+
+  const results: LevelResult[] = [];
+  if (options.url) results.push(await measure(useRunning(options.url), content, program));
+  else {
+    writeRouteTable(content); // the generated tables the worker imports, from the same content
+    const setup = await prepare();
+    if (options.level !== 'runtime') results.push(await measure(await startDev(setup), content, program));
+    if (options.level !== 'dev') results.push(await measure(await startRuntime(setup), content, program));
+  }
+
+  const figures: Figure[] = results.flatMap((r) => [
+    {
+      name: `${r.name}: events/s`,
+      value: round(r.rate),
+      unit: 'events/s',
+      target: `>= ${TARGET_EVENTS_PER_SECOND}`,
+      met: r.rate >= TARGET_EVENTS_PER_SECOND,
+    },
+    { name: `${r.name}: latency p50`, value: round(r.p50, 1), unit: 'ms' },
+    { name: `${r.name}: latency p99`, value: round(r.p99, 1), unit: 'ms' },
+    { name: `${r.name}: events stored`, value: r.stored, note: `of ${r.sent} sent` },
+    {
+      name: `${r.name}: ledger matches pure derivation`,
+      value: r.mismatches.length === 0 ? 'yes' : `no: ${r.mismatches.join(', ')}`,
+    },
+  ]);
+  log(`\nload (1 min): ${loadStart} -> ${load1()} on this machine (${cpus().length} cores, shared)`);
+  printResult({
+    bench: 'orders',
+    ok: true,
+    load: { start: loadStart, end: load1() },
+    options,
+    figures,
+    details: results.map(({ name, statuses }) => ({ name, statuses })),
+  });
+}
+
+async function measure(
+  server: Server,
+  content: Content,
+  program: ReturnType<typeof programOf>,
+): Promise<LevelResult> {
+  log(`\n${server.name}: ${options.events} events, ${options.connections} in flight, against ${server.url}`);
+  const run = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const events = makeEvents(run, content);
+  const webhook = new Webhook(server.secret);
+  // Signed up front: the client's own work stays out of the timed loop.
+  const requests = events.map((event) => {
+    const now = new Date();
+    return {
+      body: event.body,
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': event.event_id,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': webhook.sign(event.event_id, now, event.body),
+      },
+    };
+  });
+
+  let next = 0;
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: options.connections }, async () => {
+      for (let i = next++; i < requests.length; i = next++) {
+        const request = requests[i]!;
+        const t0 = performance.now();
+        const res = await fetch(`${server.url}/webhooks/orders`, {
+          method: 'POST',
+          headers: request.headers,
+          body: request.body,
+        });
+        await res.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+
+  // The ledger the worker built, against the pure ledger code on the same events.
+  const expected = createMemoryLedger(program);
+  for (const e of events) expected.apply([e]);
+  const stored = readLedger(server.persistTo, run);
+  const want = figuresByHandle(expected.entries);
+  const mismatches = [...new Set([...Object.keys(want), ...Object.keys(stored.figures)])].filter(
+    (handle) => JSON.stringify(want[handle]) !== JSON.stringify(stored.figures[handle]),
+  );
+  await server.stop();
+
+  const result = {
+    name: server.name,
+    rate: events.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    statuses,
+    stored: stored.events,
+    sent: events.length,
+    mismatches,
+  };
+  log(`  events sent         ${fmt(events.length)} in ${fmt(seconds, 2)} s`);
+  log(`  events/s            ${fmt(result.rate)}   (target >= ${TARGET_EVENTS_PER_SECOND})`);
+  log(`  latency p50 / p99   ${fmt(result.p50, 1)} / ${fmt(result.p99, 1)} ms`);
+  log(
+    `  answers             ${Object.entries(statuses)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ')}`,
+  );
+  log(`  events stored       ${fmt(stored.events)} of ${fmt(events.length)}`);
+  log(
+    `  ledger vs pure code ${mismatches.length === 0 ? 'identical for every influencer and bucket' : `differs for ${mismatches.join(', ')}`}`,
+  );
+  return result;
+}
+
+function useRunning(url: string): Server {
+  const secret =
+    process.env.ORDER_WEBHOOK_SECRET ?? readDevVars(join(ROOT, '.dev.vars')).ORDER_WEBHOOK_SECRET;
+  if (!secret) throw new Error('ORDER_WEBHOOK_SECRET not found in the environment or .dev.vars');
+  return {
+    name: 'running worker',
+    url: url.replace(/\/+$/, ''),
+    secret,
+    persistTo: join(ROOT, '.wrangler', 'state'),
+    stop: async () => undefined,
+  };
+}
+
+interface Setup {
+  dir: string;
+  config: string;
+  envFile: string;
+}
+
+/** A temp folder with the bench's wrangler config and secrets. */
+async function prepare(): Promise<Setup> {
+  const dir = tempDir('orders');
+  const config = join(dir, 'wrangler.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      name: 'shopfront-bench-orders',
+      main: join(ROOT, 'bench', 'orders-worker.ts'),
+      compatibility_date: '2026-10-01',
+      compatibility_flags: ['nodejs_compat'],
+      send_metrics: false,
+      d1_databases: [
+        {
+          binding: 'DB',
+          database_name: 'shopfront',
+          database_id: DATABASE_ID,
+          migrations_dir: join(ROOT, 'migrations'),
+        },
+      ],
+    }),
+  );
+  const envFile = join(dir, 'bench.env');
+  writeFileSync(
+    envFile,
+    Object.entries(BENCH_SECRETS)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
+  return { dir, config, envFile };
+}
+
+const DATABASE_ID = '00000000-0000-0000-0000-000000000000';
+
+async function freshState(setup: Setup, name: string): Promise<string> {
+  const persistTo = join(setup.dir, `state-${name}`);
+  log(`> wrangler d1 migrations apply (fresh local state for ${name})`);
+  await applyMigrations(setup.config, persistTo);
+  return persistTo;
+}
+
+async function startDev(setup: Setup): Promise<Server> {
+  const persistTo = await freshState(setup, 'dev');
+  log('> wrangler dev');
+  const dev = await startWranglerDev({
+    config: setup.config,
+    persistTo,
+    logFile: join(setup.dir, 'wrangler-dev.log'),
+    envFile: setup.envFile,
+    readyPath: '/healthz',
+    logLevel: 'warn',
+  });
+  return {
+    name: 'wrangler dev',
+    url: dev.url,
+    secret: BENCH_SECRETS.ORDER_WEBHOOK_SECRET,
+    persistTo,
+    stop: dev.stop,
+  };
+}
+
+/** The worker bundled by wrangler (as `wrangler deploy` would), served by Miniflare alone. */
+async function startRuntime(setup: Setup): Promise<Server> {
+  const persistTo = await freshState(setup, 'runtime');
+  const outdir = join(setup.dir, 'bundle');
+  log('> wrangler deploy --dry-run (bundle)');
+  await mustRun('wrangler', ['deploy', '--dry-run', '--outdir', outdir, '-c', setup.config], {
+    cwd: setup.dir,
+    timeoutMs: 120_000,
+  });
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: '127.0.0.1',
+      port: 0,
+      logRequests: false,
+      // The same layout as `wrangler dev --persist-to`, so the migrations applied by wrangler are found.
+      resourcePersistencePath: join(persistTo, 'v3'),
+      workers: [
+        {
+          name: 'shopfront-bench-orders',
+          compatibilityDate: '2026-10-01',
+          compatibilityFlags: ['nodejs_compat'],
+          modules: [{ type: 'ESModule', path: join(outdir, 'orders-worker.js') }],
+          modulesRoot: outdir,
+          bindings: { ...BENCH_SECRETS },
+          d1Databases: { DB: DATABASE_ID },
+        },
+      ],
+    }),
+  );
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= mf.dispose());
+  onCleanup(stop);
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  return { name: 'runtime (Miniflare)', url, secret: BENCH_SECRETS.ORDER_WEBHOOK_SECRET, persistTo, stop };
+}
+
+/** Orders of the approved influencers' products: placed, shipped, one item returned; in time order by phase. */
+function makeEvents(run: string, content: Content): IncomingEvent[] {
+  const products = new Map(content.products.map((p) => [p.id, p]));
+  const shops = content.influencers
+    .filter((i) => i.status === 'approved')
+    .map((i) => ({
+      trackingId: i.tracking_id,
+      products: i.lists
+        .flatMap((l) => l.items.map((x) => products.get(x.product)))
+        .filter((p) => p !== undefined),
+    }))
+    .filter((s) => s.products.length > 0);
+  const now = Date.now();
+  const phases: IncomingEvent[][] = [[], [], []];
+  for (let n = 0; n < options.events / 3; n++) {
+    const shop = shops[n % shops.length]!;
+    const product = shop.products[(n * 7) % shop.products.length]!;
+    const orderedAt = now - 10 * DAY + Math.floor((n / (options.events / 3)) * 5 * DAY);
+    const order = (type: OrderEvent['type'], at: number, quantity: number): OrderEvent => ({
+      type,
+      order_id: `${run}_order_${n}`,
+      ordered_at: orderedAt,
+      occurred_at: at,
+      tracking_id: shop.trackingId,
+      click_id: null,
+      retailer: null,
+      currency: 'USD',
+      items: [
+        { product_id: product.id, category: product.category, quantity, unit_price: product.price_minor },
+      ],
+    });
+    const steps = [
+      order('order.placed', orderedAt, 2),
+      order('order.shipped', orderedAt + DAY, 2),
+      order('order.returned', orderedAt + 4 * DAY, 1),
+    ];
+    steps.forEach((event, phase) =>
+      phases[phase]!.push({
+        event_id: `${run}_${n}_${phase}`,
+        source: 'webhook',
+        body: JSON.stringify(eventJson(event)),
+        received_at: now,
+        event,
+      }),
+    );
+  }
+  return phases.flat();
+}
+
+function figuresByHandle(rows: Parameters<typeof sumEntries>[0]): Record<string, Figures> {
+  const byHandle: Record<string, Figures> = {};
+  for (const handle of new Set(rows.map((r) => r.handle)))
+    byHandle[handle] = commissionFigures(sumEntries(rows.filter((r) => r.handle === handle)));
+  return byHandle;
+}
+
+/** Reads the run's events and ledger sums from the local D1 file, read-only. */
+function readLedger(persistTo: string, run: string): { events: number; figures: Record<string, Figures> } {
+  const file = d1File(persistTo);
+  if (!file) throw new Error(`no local D1 database under ${persistTo}`);
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    db.exec('PRAGMA busy_timeout = 5000');
+    const like = `${run}_%`;
+    const counted = db.prepare('SELECT COUNT(*) AS n FROM order_events WHERE event_id LIKE ?').get(like);
+    const rows = db
+      .prepare(
+        'SELECT handle, bucket, SUM(amount_minor) AS amount FROM ledger_entries WHERE order_id LIKE ? GROUP BY handle, bucket',
+      )
+      .all(like);
+    const figures: Record<string, Figures> = {};
+    for (const handle of new Set(rows.map((r) => String(r.handle))))
+      figures[handle] = commissionFigures(
+        rows
+          .filter((r) => String(r.handle) === handle)
+          .flatMap((r) => {
+            const bucket = BUCKETS.find((b) => b === r.bucket);
+            return bucket ? [{ bucket, amount_minor: Number(r.amount), quantity: 0, revenue_minor: 0 }] : [];
+          }),
+      );
+    return { events: Number(counted?.n ?? 0), figures };
+  } finally {
+    db.close();
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+void runBench(main);

@@ -1,0 +1,82 @@
+/**
+ * `npm run import:amazon -- <report.csv> [--remote] [--url <origin>]`: sends an
+ * Amazon Associates order report to the worker's import endpoint, which does all
+ * the work (one implementation, the same checks as in production). Locally it
+ * posts to http://localhost:8787 with ADMIN_TOKEN from .dev.vars; with --remote
+ * to SHOPFRONT_URL with ADMIN_TOKEN from the environment. See docs/orders.md.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { post, resolveTarget } from './lib/orders/target.ts';
+
+const USAGE = 'usage: npm run import:amazon -- <report.csv> [--remote] [--url <origin>]';
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { remote: { type: 'boolean', default: false }, url: { type: 'string' } },
+    });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  const [file, ...rest] = parsed.positionals;
+  if (!file || rest.length > 0) {
+    console.error(USAGE);
+    return 2;
+  }
+  let body: Uint8Array<ArrayBuffer>;
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a file');
+    body = new Uint8Array(readFileSync(file));
+  } catch (error) {
+    console.error(`${file}: cannot read (${error instanceof Error ? error.message : String(error)})`);
+    return 1;
+  }
+  const target = resolveTarget({ remote: parsed.values.remote, url: parsed.values.url });
+  const res = await post(`${target.url}/api/admin/import/amazon`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      authorization: `Bearer ${target.secret('ADMIN_TOKEN')}`,
+    },
+    body,
+  });
+  const text = await res.text();
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    answer = null;
+  }
+  if (res.ok && isRecord(answer)) {
+    console.log(
+      `${file}: ${String(answer.rows)} rows: ${String(answer.processed)} new, ${String(answer.duplicate)} already imported, ` +
+        `${String(answer.unattributed)} with an unknown tracking id`,
+    );
+    if (Array.isArray(answer.unattributed_tracking_ids) && answer.unattributed_tracking_ids.length > 0)
+      console.log(`unknown tracking ids (kept for admins): ${answer.unattributed_tracking_ids.join(', ')}`);
+    return 0;
+  }
+  console.error(
+    `${file}: import refused (${res.status}): ${isRecord(answer) ? String(answer.error) : text.slice(0, 200)}`,
+  );
+  if (isRecord(answer) && Array.isArray(answer.issues))
+    for (const issue of answer.issues)
+      if (isRecord(issue)) console.error(`  ${file}: ${String(issue.path)}: ${String(issue.message)}`);
+  return 1;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

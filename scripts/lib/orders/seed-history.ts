@@ -1,0 +1,237 @@
+/**
+ * A realistic sample history for the local loop: eight weeks of clicks for every
+ * approved influencer (with bot and duplicate shares like real traffic) and the
+ * orders some of those clicks led to, placed, shipped (sometimes in parts),
+ * cancelled or partly returned. Pure and deterministic for a given `now` and
+ * seed. Orders become events that go through the same ledger code as the worker
+ * (createMemoryLedger -> planOrder), so seeded balances are exactly what the
+ * worker would have derived from the same events.
+ */
+import type { Content } from '../../../domain/content/validate.ts';
+import type { EventRow, IncomingEvent, LedgerRow } from '../../../domain/orders/apply.ts';
+import type { KnownClick } from '../../../domain/orders/attribution.ts';
+import { eventJson, type OrderEvent } from '../../../domain/orders/event.ts';
+import { createMemoryLedger } from '../../../domain/orders/memory-ledger.ts';
+import { buildProgramTable, programOf } from '../../../domain/orders/program-table.ts';
+
+export interface SeedClick {
+  click_id: string;
+  at: number;
+  handle: string;
+  product_id: string | null;
+  src: string | null;
+  referrer_host: string | null;
+  country: string | null;
+  device: 'mobile' | 'tablet' | 'desktop' | 'bot';
+  visitor_hash: string;
+  is_bot: 0 | 1;
+  bot_reason: string | null;
+  is_duplicate: 0 | 1;
+  method: 'GET' | 'HEAD';
+}
+
+export interface SeedHistory {
+  clicks: SeedClick[];
+  events: EventRow[];
+  entries: LedgerRow[];
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const DAYS = 56;
+
+const SRC_OF_PLATFORM: Record<string, { src: string; referrer: string | null }> = {
+  instagram: { src: 'ig', referrer: 'l.instagram.com' },
+  tiktok: { src: 'tiktok', referrer: 'www.tiktok.com' },
+  youtube: { src: 'yt', referrer: 'www.youtube.com' },
+  x: { src: 'x', referrer: 't.co' },
+  pinterest: { src: 'pin', referrer: 'www.pinterest.com' },
+  newsletter: { src: 'newsletter', referrer: null },
+  blog: { src: 'blog', referrer: null },
+};
+
+/** mulberry32: small, fast, good enough for sample data. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    chance: (p: number) => next() < p,
+    pick: <T>(items: readonly T[]): T => {
+      const item = items[Math.floor(next() * items.length)];
+      if (item === undefined) throw new Error('pick from an empty list');
+      return item;
+    },
+    id: (length: number) => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      let out = '';
+      for (let i = 0; i < length; i++) out += alphabet[Math.floor(next() * 64)];
+      return out;
+    },
+  };
+}
+
+export function seedHistory(content: Content, now: number, seed = 20261101): SeedHistory {
+  const random = rng(seed);
+  const program = programOf(buildProgramTable(content));
+  const products = new Map(content.products.map((p) => [p.id, p]));
+  const clicks: SeedClick[] = [];
+  const orders: OrderEvent[][] = [];
+  const start = Math.floor(now / HOUR) * HOUR - DAYS * DAY;
+
+  for (const influencer of content.influencers.filter((i) => i.status === 'approved')) {
+    const catalog = [
+      ...new Set([...influencer.featured, ...influencer.lists.flatMap((l) => l.items.map((i) => i.product))]),
+    ].flatMap((id) => {
+      const p = products.get(id);
+      return p?.available ? [p] : [];
+    });
+    if (catalog.length === 0) continue;
+    const sources = [
+      ...influencer.socials.flatMap((s) =>
+        SRC_OF_PLATFORM[s.platform] ? [SRC_OF_PLATFORM[s.platform]!] : [],
+      ),
+      { src: 'storefront', referrer: null },
+      { src: null, referrer: null },
+    ];
+    const reach = influencer.socials.reduce((s, x) => s + x.followers, 0);
+    const daily = Math.max(6, Math.min(90, Math.round(Math.sqrt(reach) / 12)));
+    const recent: SeedClick[] = [];
+    const ordersBefore = orders.length;
+
+    for (let day = 0; day < DAYS; day++) {
+      // A post every few days brings a spike that fades.
+      const spike = day % random.int(3, 6) === 0 ? random.int(2, 4) : 1;
+      const count = Math.round(daily * spike * (0.6 + random.next() * 0.8));
+      for (let n = 0; n < count; n++) {
+        const at = start + day * DAY + random.int(0, DAY - 1);
+        if (at > now) continue;
+        const product = random.chance(0.06) ? null : random.pick(catalog);
+        const bot = random.chance(0.12);
+        const source = random.pick(sources);
+        const earlier = recent.find(
+          (c) => c.product_id === product?.id && at - c.at < HOUR && at > c.at && c.is_bot === 0,
+        );
+        const duplicate = !bot && product !== null && earlier !== undefined && random.chance(0.7);
+        const botReason = bot
+          ? random.pick(['crawler', 'link-preview', 'link-preview', 'head', 'prefetch'])
+          : null;
+        const click: SeedClick = {
+          click_id: random.id(22),
+          at,
+          handle: influencer.handle,
+          product_id: product?.id ?? null,
+          src: source.src,
+          referrer_host: source.referrer,
+          country: random.pick(['US', 'US', 'US', 'US', 'US', 'US', 'CA', 'GB', 'AU', 'DE', 'IN']),
+          device: bot
+            ? 'bot'
+            : random.pick(['mobile', 'mobile', 'mobile', 'mobile', 'desktop', 'desktop', 'tablet']),
+          visitor_hash: duplicate && earlier ? earlier.visitor_hash : random.id(22),
+          is_bot: bot ? 1 : 0,
+          bot_reason: botReason,
+          is_duplicate: duplicate ? 1 : 0,
+          method: botReason === 'head' ? 'HEAD' : 'GET',
+        };
+        clicks.push(click);
+        recent.push(click);
+        if (recent.length > 50) recent.shift();
+        if (!bot && !duplicate && product && random.chance(0.035)) {
+          const orderedAt = at + random.int(2 * 60_000, 20 * HOUR);
+          if (orderedAt <= now)
+            orders.push(lifecycle(random, influencer.tracking_id, click, product, catalog, orderedAt, now));
+        }
+      }
+    }
+    // Some orders arrive with the tag but no sub-tag (apps that drop it): credited by tracking id alone.
+    for (let n = 0; n < Math.max(1, Math.round((orders.length - ordersBefore) * 0.05)); n++) {
+      const orderedAt = start + random.int(0, DAYS * DAY);
+      if (orderedAt <= now)
+        orders.push(
+          lifecycle(random, influencer.tracking_id, null, random.pick(catalog), catalog, orderedAt, now),
+        );
+    }
+  }
+  // A tag nobody in the program owns: kept as unattributed for admins.
+  const stray = products.values().next().value;
+  if (stray) orders.push(lifecycle(random, 'formerpartner-20', null, stray, [stray], now - 3 * DAY, now));
+
+  const known = new Map<string, KnownClick>(clicks.map((c) => [c.click_id, { handle: c.handle, at: c.at }]));
+  const ledger = createMemoryLedger(program, known);
+  const incoming: IncomingEvent[] = orders.flat().map((event) => ({
+    event_id: `seed_${random.id(24)}`,
+    source: 'seed',
+    body: JSON.stringify(eventJson(event)),
+    received_at: Math.min(now, event.occurred_at + random.int(1_000, 120_000)),
+    event,
+  }));
+  incoming.sort((a, b) => a.received_at - b.received_at);
+  for (const e of incoming) ledger.apply([e]);
+  return { clicks, events: ledger.events, entries: ledger.entries };
+}
+
+type Product = Content['products'][number];
+
+function lifecycle(
+  random: ReturnType<typeof rng>,
+  trackingId: string,
+  click: SeedClick | null,
+  product: Product,
+  catalog: readonly Product[],
+  orderedAt: number,
+  now: number,
+): OrderEvent[] {
+  const orderId = `${random.int(111, 114)}-${random.int(1_000_000, 9_999_999)}-${random.int(1_000_000, 9_999_999)}`;
+  const lines = [product, ...(random.chance(0.15) ? [random.pick(catalog)] : [])]
+    .filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i)
+    .map((p) => ({ product: p, quantity: random.chance(0.12) ? random.int(2, 3) : 1 }));
+  const event = (
+    type: OrderEvent['type'],
+    at: number,
+    items: { product: Product; quantity: number }[],
+  ): OrderEvent => ({
+    type,
+    order_id: orderId,
+    ordered_at: orderedAt,
+    occurred_at: at,
+    tracking_id: trackingId,
+    click_id: click?.click_id ?? null,
+    retailer: null,
+    currency: 'USD',
+    items: items.map(({ product: p, quantity }) => ({
+      product_id: p.id,
+      category: p.category,
+      quantity,
+      unit_price: p.price_minor,
+    })),
+  });
+  const events = [event('order.placed', orderedAt, lines)];
+  if (random.chance(0.05)) {
+    const at = orderedAt + random.int(HOUR, 8 * HOUR);
+    if (at <= now) events.push(event('order.cancelled', at, lines));
+    return events;
+  }
+  let shippedAt = orderedAt + random.int(18 * HOUR, 72 * HOUR);
+  for (const line of lines) {
+    const parts = line.quantity > 1 && random.chance(0.3) ? [1, line.quantity - 1] : [line.quantity];
+    for (const [i, quantity] of parts.entries()) {
+      const at = shippedAt + i * DAY;
+      if (at > now) break;
+      events.push(event('order.shipped', at, [{ product: line.product, quantity }]));
+      if (random.chance(0.08)) {
+        const returnedAt = at + random.int(5 * DAY, 25 * DAY);
+        if (returnedAt <= now)
+          events.push(event('order.returned', returnedAt, [{ product: line.product, quantity: 1 }]));
+      }
+    }
+    shippedAt += random.int(0, 2) * HOUR;
+  }
+  return events;
+}

@@ -1,0 +1,50 @@
+/**
+ * Where the order scripts send requests: the local worker (`npm start`, default
+ * http://localhost:8787, secrets from .dev.vars) or, with --remote, the deployed
+ * one (SHOPFRONT_URL, secrets from the environment).
+ */
+import { existsSync } from 'node:fs';
+import { readDevVars } from '../dev-vars.ts';
+
+export interface Target {
+  url: string;
+  remote: boolean;
+  secret(name: 'ADMIN_TOKEN' | 'ORDER_WEBHOOK_SECRET'): string;
+}
+
+export function resolveTarget(args: { remote: boolean; url?: string }): Target {
+  if (args.remote) {
+    const url = args.url ?? process.env.SHOPFRONT_URL;
+    if (!url) throw new Error('--remote needs SHOPFRONT_URL (e.g. https://shop.example.com) or --url');
+    return {
+      url: url.replace(/\/+$/, ''),
+      remote: true,
+      secret: (name) => {
+        const value = process.env[name];
+        if (!value) throw new Error(`--remote needs ${name} in the environment`);
+        return value;
+      },
+    };
+  }
+  const vars = existsSync('.dev.vars') ? readDevVars('.dev.vars') : {};
+  return {
+    url: (args.url ?? `http://localhost:${process.env.PORT ?? '8787'}`).replace(/\/+$/, ''),
+    remote: false,
+    secret: (name) => {
+      const value = process.env[name] ?? vars[name];
+      if (!value) throw new Error(`${name} is missing: run \`npm start\` once to create .dev.vars`);
+      return value;
+    },
+  };
+}
+
+/** A clear message when the worker is not running, instead of a stack trace. */
+export async function post(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new Error(`cannot reach ${new URL(url).origin} (${cause}); is the worker running (\`npm start\`)?`);
+  }
+}

@@ -1,0 +1,5 @@
+/** Vite's `?raw` imports: a file's text, bundled into the test worker. */
+declare module '*.csv?raw' {
+  const text: string;
+  export default text;
+}
