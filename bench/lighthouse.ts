@@ -36,6 +36,8 @@ interface Report {
   categories?: Record<string, { score: number | null }>;
   audits?: Record<string, { score: number | null; scoreDisplayMode?: string; title?: string; displayValue?: string }>;
   runtimeError?: { message?: string };
+  /** Lighthouse's CPU speed estimate of this machine at the time (lower = slower or busier). */
+  environment?: { benchmarkIndex?: number };
 }
 
 interface PageScores {
@@ -44,6 +46,7 @@ interface PageScores {
   /** Audits that cost points, per category, for whoever fixes them. */
   failing: string[];
   metrics: Record<string, string>;
+  benchmarkIndex?: number;
   error?: string;
 }
 
@@ -87,6 +90,7 @@ async function audit(url: string, path: string, outDir: string): Promise<PageSco
       TBT: metric('total-blocking-time'),
       CLS: metric('cumulative-layout-shift'),
     },
+    ...(report.environment?.benchmarkIndex ? { benchmarkIndex: Math.round(report.environment.benchmarkIndex) } : {}),
     ...(report.runtimeError?.message ? { error: report.runtimeError.message } : {}),
   };
 }
@@ -122,7 +126,8 @@ async function main(): Promise<void> {
       pages.push(scores);
       log(
         `  ${CATEGORIES.map((c) => `${c} ${scores.scores[c] ?? 'n/a'}`).join(', ')}` +
-          `  (FCP ${scores.metrics.FCP}, LCP ${scores.metrics.LCP}, TBT ${scores.metrics.TBT}, CLS ${scores.metrics.CLS})`,
+          `  (FCP ${scores.metrics.FCP}, LCP ${scores.metrics.LCP}, TBT ${scores.metrics.TBT}, CLS ${scores.metrics.CLS};` +
+          ` CPU benchmark index ${scores.benchmarkIndex ?? 'n/a'})`,
       );
       if (scores.failing.length > 0) log(`  audits below 100: ${scores.failing.join(', ')}`);
       if (scores.error) log(`  error: ${scores.error}`);
@@ -138,7 +143,9 @@ async function main(): Promise<void> {
       value: complete ? values.join(' / ') : null,
       target: '100 / 100 / 100 / 100',
       met: complete && values.every((v) => v === 100),
-      note: p.error ?? (p.failing.length > 0 ? `below 100: ${p.failing.join(', ')}` : `LCP ${p.metrics.LCP}, CLS ${p.metrics.CLS}`),
+      note:
+        (p.error ?? (p.failing.length > 0 ? `below 100: ${p.failing.join(', ')}` : `LCP ${p.metrics.LCP}, CLS ${p.metrics.CLS}`)) +
+        (p.benchmarkIndex ? `; Lighthouse CPU benchmark index ${p.benchmarkIndex}` : ''),
     };
   });
   printResult({

@@ -140,7 +140,7 @@ export interface RunResult {
 export function runCommand(
   command: string,
   args: string[],
-  options: SpawnOptions & { timeoutMs: number; echo?: boolean },
+  options: SpawnOptions & { timeoutMs: number; echo?: boolean | 'stderr' },
 ): Promise<RunResult> {
   const started = Date.now();
   const child = spawn(command, args, { env: toolEnv(), ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -150,7 +150,7 @@ export function runCommand(
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
-    if (options.echo) process.stderr.write(chunk);
+    if (options.echo === true) process.stderr.write(chunk);
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -180,7 +180,7 @@ export function runCommand(
 export async function mustRun(
   command: string,
   args: string[],
-  options: SpawnOptions & { timeoutMs: number; echo?: boolean },
+  options: SpawnOptions & { timeoutMs: number; echo?: boolean | 'stderr' },
 ): Promise<RunResult> {
   const result = await runCommand(command, args, options);
   if (result.code !== 0) {

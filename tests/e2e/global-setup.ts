@@ -7,6 +7,7 @@ declare module 'vitest' {
     baseUrl: string;
     persistTo: string;
     adminToken: string;
+    webhookSecret: string;
   }
 }
 
@@ -17,6 +18,7 @@ export async function setup(project: TestProject) {
   project.provide('baseUrl', system.url);
   project.provide('persistTo', system.persistTo);
   project.provide('adminToken', system.secrets.ADMIN_TOKEN ?? '');
+  project.provide('webhookSecret', system.secrets.ORDER_WEBHOOK_SECRET ?? '');
 }
 
 export async function teardown() {

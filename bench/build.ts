@@ -1,0 +1,267 @@
+/**
+ * `npm run bench:build`: `astro build` of synthetic programs (1,000 and 10,000
+ * storefronts of 30 products, sharing a 3,000-product catalog) against a plain
+ * static Astro build of the same pages from the same data (no Cloudflare adapter,
+ * no content gate, no Worker bundle). Target: 10,000 storefronts in under 60 s.
+ *
+ * Builds run in a temp copy of the project (node_modules linked entry by entry), so
+ * /work/main/dist, the generated route table and the shared caches are untouched.
+ *
+ * Flags: --quick (100 storefronts, 300-product catalog), --sizes 1000,10000,
+ * --catalog N, --only cloudflare|static.
+ * Last stdout line: the figures as JSON (see bench/lib/report.ts).
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { rssKiB, treePids } from './lib/cpu.ts';
+import { ROOT, runBench, runCommand } from './lib/proc.ts';
+import { fmt, load1, log, numberArg, parseArgs, printResult, round, type Figure } from './lib/report.ts';
+import { writeSyntheticContent } from './lib/synthetic-content.ts';
+import { tempDir } from './lib/built-site.ts';
+
+const args = parseArgs(process.argv.slice(2));
+const quick = args.has('quick');
+const options = {
+  sizes: (args.get('sizes') ?? (quick ? '100' : '1000,10000')).split(',').map((s) => Number(s.trim())),
+  catalog: numberArg(args, 'catalog', quick ? 300 : 3000),
+  only: args.get('only') ?? 'both',
+  timeoutMinutes: numberArg(args, 'timeout-minutes', 20),
+};
+if (options.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers, e.g. 1000,10000');
+const TARGET = { storefronts: 10_000, seconds: 60 };
+
+/** What `astro build` needs from the project (see the brief: no tests, no content, no dist). */
+const PROJECT_FILES = ['astro.config.mjs', 'site', 'domain', 'scripts/lib', 'worker', 'wrangler.toml', 'tsconfig.json', 'package.json', 'migrations'];
+
+type Variant = 'cloudflare' | 'static';
+
+interface BuildRun {
+  variant: Variant;
+  storefronts: number;
+  ok: boolean;
+  seconds: number;
+  pages: number;
+  pagesPerSecond: number;
+  /** Peak resident memory: of the largest single process (time -v) and of the whole process tree (sampled). */
+  peakRssMiB: number | null;
+  peakTreeRssMiB: number;
+  outputMiB: number;
+  error?: string;
+}
+
+/** A real node_modules folder whose entries link to the project's: caches written under it stay in the temp dir. */
+function linkNodeModules(dir: string): void {
+  const target = join(dir, 'node_modules');
+  mkdirSync(target, { recursive: true });
+  for (const name of readdirSync(join(ROOT, 'node_modules'))) {
+    if (name.startsWith('.') && name !== '.bin') continue;
+    symlinkSync(join(ROOT, 'node_modules', name), join(target, name));
+  }
+}
+
+function copyProject(dir: string): void {
+  for (const path of PROJECT_FILES) {
+    if (!existsSync(join(ROOT, path))) continue;
+    cpSync(join(ROOT, path), join(dir, path), {
+      recursive: true,
+      // The generated route table is rewritten by the build; a stale one must not leak in.
+      filter: (src) => !relative(ROOT, src).startsWith(join('worker', 'generated')),
+    });
+  }
+  linkNodeModules(dir);
+}
+
+/**
+ * The same project as a plain static Astro site: the project's config without the
+ * adapter and integrations, and without the pages rendered on demand in the Worker.
+ */
+function makeStatic(dir: string): void {
+  const pages = join(dir, 'site', 'pages');
+  const walk = (folder: string): string[] =>
+    readdirSync(folder).flatMap((name) => {
+      const path = join(folder, name);
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
+  for (const file of walk(pages)) {
+    const text = readFileSync(file, 'utf8');
+    if (/export\s+const\s+prerender\s*=\s*false/.test(text) || /from\s+['"]cloudflare:/.test(text)) rmSync(file);
+  }
+  writeFileSync(
+    join(dir, 'astro.static.config.mjs'),
+    `// Plain static build of the same pages (bench/build.ts): no adapter, no content gate.
+import { defineConfig, passthroughImageService } from 'astro/config';
+import base from './astro.config.mjs';
+
+const { adapter: _adapter, integrations: _integrations, ...rest } = base;
+export default defineConfig({
+  ...rest,
+  output: 'static',
+  site: 'http://localhost:8787',
+  image: { service: passthroughImageService() },
+});
+`,
+  );
+}
+
+function countFiles(dir: string, pattern: RegExp): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      const stat = statSync(path);
+      if (stat.isDirectory()) walk(path);
+      else {
+        bytes += stat.size;
+        if (pattern.test(name)) files++;
+      }
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return { files, bytes };
+}
+
+async function build(project: string, variant: Variant, contentDir: string, storefronts: number): Promise<BuildRun> {
+  const timeFile = join(project, `time-${variant}.txt`);
+  const astro = join(ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
+  const astroArgs = [astro, 'build', ...(variant === 'static' ? ['--config', 'astro.static.config.mjs'] : [])];
+  const useTime = existsSync('/usr/bin/time');
+  const [command, commandArgs] = useTime
+    ? ['/usr/bin/time', ['-v', '-o', timeFile, process.execPath, ...astroArgs]]
+    : [process.execPath, astroArgs];
+  let peakTree = 0;
+  const pending = runCommand(command, commandArgs as string[], {
+    cwd: project,
+    timeoutMs: options.timeoutMinutes * 60_000,
+    env: {
+      ...process.env,
+      PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+      CONTENT_DIR: contentDir,
+      ASTRO_TELEMETRY_DISABLED: '1',
+      WRANGLER_SEND_METRICS: 'false',
+      NO_COLOR: '1',
+    },
+  });
+  // Peak memory of the whole tree (Node, esbuild, workerd if any), sampled.
+  const sampler = setInterval(() => {
+    const pid = findChild(command);
+    if (pid) peakTree = Math.max(peakTree, rssKiB(treePids(pid)));
+  }, 200);
+  const result = await pending.finally(() => clearInterval(sampler));
+  const outDir = join(project, 'dist');
+  const pages = countFiles(variant === 'cloudflare' ? join(outDir, 'client') : outDir, /\.html$/);
+  const output = countFiles(outDir, /./);
+  const seconds = result.ms / 1000;
+  const timeText = useTime && existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '';
+  const maxRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(timeText)?.[1];
+  const ok = result.code === 0;
+  const run: BuildRun = {
+    variant,
+    storefronts,
+    ok,
+    seconds: round(seconds, 1),
+    pages: pages.files,
+    pagesPerSecond: round(pages.files / seconds),
+    peakRssMiB: maxRss ? round(Number(maxRss) / 1024) : null,
+    peakTreeRssMiB: round(peakTree / 1024),
+    outputMiB: round(output.bytes / 2 ** 20),
+  };
+  if (!ok) {
+    const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-15).join('\n');
+    run.error = result.timedOut ? `timed out after ${options.timeoutMinutes} min` : `exit ${result.code}: ${tail}`;
+  }
+  return run;
+}
+
+/** The pid of the running build (our direct child running `command`). */
+function findChild(command: string): number | null {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmdline.startsWith(command)) return Number(name);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return null;
+}
+
+function describe(run: BuildRun): string {
+  if (!run.ok) return `${run.variant}: FAILED (${run.error ?? 'unknown'})`;
+  return (
+    `${run.variant.padEnd(10)} ${fmt(run.seconds, 1).padStart(6)} s  ${fmt(run.pages).padStart(6)} pages  ` +
+    `${fmt(run.pagesPerSecond).padStart(5)} pages/s  peak RSS ${run.peakRssMiB ?? 'n/a'} MiB (tree ${run.peakTreeRssMiB} MiB)  output ${run.outputMiB} MiB`
+  );
+}
+
+const loadStart = load1();
+await runBench(main, (error) =>
+  printResult({ bench: 'build', ok: false, load: { start: loadStart, end: load1() }, options, figures: [], error }),
+);
+
+async function main(): Promise<void> {
+  const root = tempDir('build');
+  const cloudflare = join(root, 'project');
+  const plain = join(root, 'static');
+  copyProject(cloudflare);
+  copyProject(plain);
+  makeStatic(plain);
+  const variants: Variant[] = options.only === 'both' ? ['cloudflare', 'static'] : [options.only as Variant];
+  const runs: BuildRun[] = [];
+  for (const storefronts of options.sizes) {
+    const content = join(root, `content-${storefronts}`);
+    const catalog = Math.max(options.catalog, 120);
+    const started = Date.now();
+    const files = await writeSyntheticContent(content, { storefronts, catalog });
+    log(`\n== ${fmt(storefronts)} storefronts x 30 products (catalog ${fmt(catalog)}): ${fmt(files)} files in ${fmt((Date.now() - started) / 1000, 1)} s`);
+    for (const variant of variants) {
+      const project = variant === 'cloudflare' ? cloudflare : plain;
+      rmSync(join(project, 'dist'), { recursive: true, force: true });
+      const run = await build(project, variant, content, storefronts);
+      runs.push(run);
+      log(`  ${describe(run)}`);
+      // The output of a 10,000-storefront build is large; nothing reads it afterwards.
+      rmSync(join(project, 'dist'), { recursive: true, force: true });
+    }
+    rmSync(content, { recursive: true, force: true });
+  }
+  const figures: Figure[] = [];
+  for (const storefronts of options.sizes) {
+    const cf = runs.find((r) => r.storefronts === storefronts && r.variant === 'cloudflare');
+    const st = runs.find((r) => r.storefronts === storefronts && r.variant === 'static');
+    const label = `${fmt(storefronts)} storefronts`;
+    if (cf)
+      figures.push({
+        name: `${label}: astro build (Cloudflare)`,
+        value: cf.ok ? cf.seconds : null,
+        unit: 's',
+        ...(storefronts === TARGET.storefronts ? { target: `< ${TARGET.seconds} s`, met: cf.ok && cf.seconds < TARGET.seconds } : {}),
+        note: cf.ok
+          ? `${fmt(cf.pages)} pages, ${fmt(cf.pagesPerSecond)} pages/s, peak RSS ${cf.peakRssMiB ?? 'n/a'} MiB (tree ${cf.peakTreeRssMiB} MiB)`
+          : cf.error,
+      });
+    if (st)
+      figures.push({
+        name: `${label}: plain static Astro build`,
+        value: st.ok ? st.seconds : null,
+        unit: 's',
+        note: st.ok
+          ? `${fmt(st.pages)} pages, ${fmt(st.pagesPerSecond)} pages/s, peak RSS ${st.peakRssMiB ?? 'n/a'} MiB (tree ${st.peakTreeRssMiB} MiB)`
+          : st.error,
+      });
+    if (cf?.ok && st?.ok)
+      figures.push({ name: `${label}: Cloudflare build / static build`, value: round(cf.seconds / st.seconds, 2), unit: 'x' });
+  }
+  printResult({
+    bench: 'build',
+    ok: runs.every((r) => r.ok),
+    load: { start: loadStart, end: load1() },
+    options: { ...options, productsPerStorefront: 30, listsPerStorefront: 3, featured: 5 },
+    figures,
+    details: runs,
+  });
+}

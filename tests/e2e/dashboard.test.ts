@@ -1,0 +1,239 @@
+/**
+ * The money side as people see it, against the real system on `wrangler dev`:
+ * a click, a signed order placed, shipped and partly returned, then the
+ * creator's stats API, the creator's dashboard in a real browser, its CSV
+ * export against the ledger, and the admin console.
+ */
+import { spawnSync } from 'node:child_process';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch, screenshot } from './browser.ts';
+
+const base = inject('baseUrl');
+const persistTo = inject('persistTo');
+const adminToken = inject('adminToken');
+const webhookSecret = inject('webhookSecret');
+const HANDLE = 'jess-home-lab';
+const BROWSER_UA =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_3) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3 Safari/605.1.15';
+
+let browser: Browser;
+let creatorToken = '';
+let clickId = '';
+const orderId = `e2e-${Date.now()}`;
+
+/** pc is 250 bps in every rate table: 3 x $199.99 -> 1499.925 -> $15.00; one return -> 499.975 -> $5.00. */
+const ITEM = { product_id: 'E2E-PRODUCT', category: 'pc', unit_price: 19999 };
+
+async function sendEvent(type: string, quantity: number, occurredAt: Date, orderedAt: Date): Promise<Response> {
+  const body = JSON.stringify({
+    type,
+    order_id: orderId,
+    ordered_at: orderedAt.toISOString(),
+    occurred_at: occurredAt.toISOString(),
+    tracking_id: 'jesshomelab-20',
+    click_id: clickId,
+    currency: 'USD',
+    items: [{ ...ITEM, quantity }],
+  });
+  const id = `msg_${type}_${orderId}`;
+  const timestamp = new Date();
+  const signature = new Webhook(webhookSecret).sign(id, timestamp, body);
+  return fetch(`${base}/webhooks/orders`, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'webhook-signature': signature,
+    },
+  });
+}
+
+async function stats(token: string): Promise<Response> {
+  return fetch(`${base}/api/stats/${HANDLE}`, { headers: { authorization: `Bearer ${token}` } });
+}
+
+async function signIn(page: Page, token: string): Promise<void> {
+  await page.goto(`${base}/dashboard/`);
+  await page.getByLabel('Access token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/dashboard\/[a-z0-9-]+\/$/);
+}
+
+async function figures(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll('[data-fig]')].map((el) => [el.getAttribute('data-fig'), el.textContent?.trim()]),
+    ),
+  );
+}
+
+beforeAll(async () => {
+  const made = spawnSync('node', ['scripts/token.ts', 'create', HANDLE, '--persist-to', persistTo], {
+    encoding: 'utf8',
+  });
+  creatorToken = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
+  if (!creatorToken) throw new Error(`token script failed:\n${made.stdout}\n${made.stderr}`);
+
+  const go = await fetch(`${base}/go/${HANDLE}/B09TQ7ZCS2?src=e2e`, {
+    redirect: 'manual',
+    headers: { 'user-agent': BROWSER_UA },
+  });
+  clickId = new URL(go.headers.get('location') ?? '').searchParams.get('ascsubtag') ?? '';
+  const ordered = new Date(Date.now() - 60 * 60 * 1000);
+  for (const [type, quantity, minutesAfter] of [
+    ['order.placed', 3, 0],
+    ['order.shipped', 3, 20],
+    ['order.returned', 1, 40],
+  ] as const) {
+    const res = await sendEvent(type, quantity, new Date(ordered.getTime() + minutesAfter * 60_000), ordered);
+    expect(res.status, type).toBe(200);
+  }
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('stats API', () => {
+  it('shows the click and the order with exact commission figures', async () => {
+    await expect
+      .poll(async () => ((await (await stats(creatorToken)).json()) as { clicks: { human: number } }).clicks.human, {
+        timeout: 20_000,
+      })
+      .toBeGreaterThanOrEqual(1);
+    const body = (await (await stats(creatorToken)).json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      handle: HANDLE,
+      currency: 'USD',
+      orders: 1,
+      items: { ordered: 3, shipped: 3, returned: 1, cancelled: 0 },
+      commission: { pending: 0, earned: 1500, reversed: 500, void: 0, net: 1000 },
+    });
+    expect(body.by_src).toEqual(expect.arrayContaining([{ src: 'e2e', clicks: 1 }]));
+  });
+
+  it('refuses a missing token (401) and another creator (403)', async () => {
+    expect((await fetch(`${base}/api/stats/${HANDLE}`)).status).toBe(401);
+    const other = await fetch(`${base}/api/stats/mila-cooks`, { headers: { authorization: `Bearer ${creatorToken}` } });
+    expect(other.status).toBe(403);
+  });
+});
+
+describe('creator dashboard', () => {
+  it('signs in with the token and shows the same figures as the stats API', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, creatorToken);
+    expect(new URL(page.url()).pathname).toBe(`/dashboard/${HANDLE}/`);
+    await screenshot(page, 'dashboard-creator');
+    const api = (await (await stats(creatorToken)).json()) as {
+      clicks: { human: number };
+      orders: number;
+      items: { shipped: number; returned: number };
+    };
+    const shown = await figures(page);
+    expect(shown).toMatchObject({
+      clicks: String(api.clicks.human),
+      orders: String(api.orders),
+      shipped: String(api.items.shipped),
+      returned: String(api.items.returned),
+      earned: '$15.00',
+      reversed: '$5.00',
+      net: '$10.00',
+      pending: '$0.00',
+    });
+    expect(await page.locator('svg.chart title').first().textContent()).toBe('Clicks and commission per day');
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+
+    // The CSV export is the ledger of the period, entry by entry.
+    const cookies = await context.cookies();
+    const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const csv = await (await fetch(`${base}/dashboard/${HANDLE}/ledger.csv?period=7d`, { headers: { cookie } })).text();
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toMatch(/^entry_id,effective_at,order_id,/);
+    const rows = lines.slice(1).filter((l) => l.includes(orderId));
+    const amounts = rows.map((l) => Number(l.split(',')[10]));
+    expect(amounts.reduce((a, b) => a + b, 0)).toBe(1000);
+    const ledger = spawnSync(
+      'wrangler',
+      ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--config', 'dist/server/wrangler.json', '--json',
+        '--command', `SELECT COUNT(*) AS n, SUM(amount_minor) AS total FROM ledger_entries WHERE order_id = '${orderId}'`],
+      { encoding: 'utf8' },
+    );
+    const [{ results }] = JSON.parse(ledger.stdout) as [{ results: { n: number; total: number }[] }];
+    expect(rows).toHaveLength(results[0]?.n ?? -1);
+    expect(results[0]?.total).toBe(1000);
+
+    // A creator cannot open another creator's dashboard or the admin console.
+    const other = await page.goto(`${base}/dashboard/mila-cooks/`);
+    expect(other?.status()).toBe(403);
+    expect(await page.locator('h1').textContent()).toBe('Not your dashboard');
+    expect((await page.goto(`${base}/dashboard/admin/`))?.status()).toBe(403);
+
+    // Signing out ends the session: the old cookie no longer opens the dashboard.
+    await page.goto(`${base}/dashboard/${HANDLE}/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/dashboard\/$/);
+    const reused = await fetch(`${base}/dashboard/${HANDLE}/`, { headers: { cookie }, redirect: 'manual' });
+    expect(reused.status).toBe(303);
+    expect(reused.headers.get('location')).toBe('/dashboard/');
+    await context.close();
+  });
+
+  it('sends a forged session cookie to the sign-in page', async () => {
+    const res = await fetch(`${base}/dashboard/${HANDLE}/`, {
+      headers: { cookie: 'astro-session=00000000-0000-4000-8000-000000000000' },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/dashboard/');
+  });
+
+  it('refuses a wrong token and a cross-site form post', async () => {
+    const wrong = await fetch(`${base}/dashboard/`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: 'sft_wrong' }),
+      headers: { origin: base },
+    });
+    expect(wrong.status).toBe(401);
+    const crossSite = await fetch(`${base}/dashboard/`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: adminToken }),
+      headers: { origin: 'https://evil.example' },
+      redirect: 'manual',
+    });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+describe('admin console', () => {
+  it('shows the program, and exports the same payouts CSV as the API', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, adminToken);
+    expect(new URL(page.url()).pathname).toBe('/dashboard/admin/');
+    await screenshot(page, 'dashboard-admin');
+    const row = page.locator('tr', { has: page.getByRole('link', { name: HANDLE }) });
+    expect(await row.locator('td').nth(3).textContent()).toBe('$15.00');
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+
+    const period = new Date().toISOString().slice(0, 7);
+    const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const fromPage = await (await fetch(`${base}/dashboard/admin/payouts.csv?period=${period}`, { headers: { cookie } })).text();
+    const fromApi = await (
+      await fetch(`${base}/api/admin/payouts?period=${period}&format=csv`, { headers: { authorization: `Bearer ${adminToken}` } })
+    ).text();
+    expect(fromPage).toBe(fromApi);
+    expect(fromApi).toContain(`${period},${HANDLE},jesshomelab-20,`);
+    await context.close();
+  });
+});
