@@ -11,7 +11,17 @@
  * --catalog N, --only cloudflare|static.
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { rssKiB, treePids } from './lib/cpu.ts';
 import { ROOT, runBench, runCommand } from './lib/proc.ts';
@@ -27,11 +37,22 @@ const options = {
   only: args.get('only') ?? 'both',
   timeoutMinutes: numberArg(args, 'timeout-minutes', 20),
 };
-if (options.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers, e.g. 1000,10000');
+if (options.sizes.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error('--sizes must be positive integers, e.g. 1000,10000');
 const TARGET = { storefronts: 10_000, seconds: 60 };
 
 /** What `astro build` needs from the project (see the brief: no tests, no content, no dist). */
-const PROJECT_FILES = ['astro.config.mjs', 'site', 'domain', 'scripts/lib', 'worker', 'wrangler.toml', 'tsconfig.json', 'package.json', 'migrations'];
+const PROJECT_FILES = [
+  'astro.config.mjs',
+  'site',
+  'domain',
+  'scripts/lib',
+  'worker',
+  'wrangler.toml',
+  'tsconfig.json',
+  'package.json',
+  'migrations',
+];
 
 type Variant = 'cloudflare' | 'static';
 
@@ -84,7 +105,8 @@ function makeStatic(dir: string): void {
     });
   for (const file of walk(pages)) {
     const text = readFileSync(file, 'utf8');
-    if (/export\s+const\s+prerender\s*=\s*false/.test(text) || /from\s+['"]cloudflare:/.test(text)) rmSync(file);
+    if (/export\s+const\s+prerender\s*=\s*false/.test(text) || /from\s+['"]cloudflare:/.test(text))
+      rmSync(file);
   }
   writeFileSync(
     join(dir, 'astro.static.config.mjs'),
@@ -121,10 +143,19 @@ function countFiles(dir: string, pattern: RegExp): { files: number; bytes: numbe
   return { files, bytes };
 }
 
-async function build(project: string, variant: Variant, contentDir: string, storefronts: number): Promise<BuildRun> {
+async function build(
+  project: string,
+  variant: Variant,
+  contentDir: string,
+  storefronts: number,
+): Promise<BuildRun> {
   const timeFile = join(project, `time-${variant}.txt`);
   const astro = join(ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
-  const astroArgs = [astro, 'build', ...(variant === 'static' ? ['--config', 'astro.static.config.mjs'] : [])];
+  const astroArgs = [
+    astro,
+    'build',
+    ...(variant === 'static' ? ['--config', 'astro.static.config.mjs'] : []),
+  ];
   const useTime = existsSync('/usr/bin/time');
   const [command, commandArgs] = useTime
     ? ['/usr/bin/time', ['-v', '-o', timeFile, process.execPath, ...astroArgs]]
@@ -168,7 +199,9 @@ async function build(project: string, variant: Variant, contentDir: string, stor
   };
   if (!ok) {
     const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-15).join('\n');
-    run.error = result.timedOut ? `timed out after ${options.timeoutMinutes} min` : `exit ${result.code}: ${tail}`;
+    run.error = result.timedOut
+      ? `timed out after ${options.timeoutMinutes} min`
+      : `exit ${result.code}: ${tail}`;
   }
   return run;
 }
@@ -200,7 +233,14 @@ function describe(run: BuildRun): string {
 
 const loadStart = load1();
 await runBench(main, (error) =>
-  printResult({ bench: 'build', ok: false, load: { start: loadStart, end: load1() }, options, figures: [], error }),
+  printResult({
+    bench: 'build',
+    ok: false,
+    load: { start: loadStart, end: load1() },
+    options,
+    figures: [],
+    error,
+  }),
 );
 
 async function main(): Promise<void> {
@@ -217,7 +257,9 @@ async function main(): Promise<void> {
     const catalog = Math.max(options.catalog, 120);
     const started = Date.now();
     const files = await writeSyntheticContent(content, { storefronts, catalog });
-    log(`\n== ${fmt(storefronts)} storefronts x 30 products (catalog ${fmt(catalog)}): ${fmt(files)} files in ${fmt((Date.now() - started) / 1000, 1)} s`);
+    log(
+      `\n== ${fmt(storefronts)} storefronts x 30 products (catalog ${fmt(catalog)}): ${fmt(files)} files in ${fmt((Date.now() - started) / 1000, 1)} s`,
+    );
     for (const variant of variants) {
       const project = variant === 'cloudflare' ? cloudflare : plain;
       rmSync(join(project, 'dist'), { recursive: true, force: true });
@@ -239,7 +281,9 @@ async function main(): Promise<void> {
         name: `${label}: astro build (Cloudflare)`,
         value: cf.ok ? cf.seconds : null,
         unit: 's',
-        ...(storefronts === TARGET.storefronts ? { target: `< ${TARGET.seconds} s`, met: cf.ok && cf.seconds < TARGET.seconds } : {}),
+        ...(storefronts === TARGET.storefronts
+          ? { target: `< ${TARGET.seconds} s`, met: cf.ok && cf.seconds < TARGET.seconds }
+          : {}),
         note: cf.ok
           ? `${fmt(cf.pages)} pages, ${fmt(cf.pagesPerSecond)} pages/s, peak RSS ${cf.peakRssMiB ?? 'n/a'} MiB (tree ${cf.peakTreeRssMiB} MiB)`
           : cf.error,
@@ -254,7 +298,11 @@ async function main(): Promise<void> {
           : st.error,
       });
     if (cf?.ok && st?.ok)
-      figures.push({ name: `${label}: Cloudflare build / static build`, value: round(cf.seconds / st.seconds, 2), unit: 'x' });
+      figures.push({
+        name: `${label}: Cloudflare build / static build`,
+        value: round(cf.seconds / st.seconds, 2),
+        unit: 'x',
+      });
   }
   printResult({
     bench: 'build',

@@ -34,7 +34,10 @@ const CHROME_FLAGS = [
 
 interface Report {
   categories?: Record<string, { score: number | null }>;
-  audits?: Record<string, { score: number | null; scoreDisplayMode?: string; title?: string; displayValue?: string }>;
+  audits?: Record<
+    string,
+    { score: number | null; scoreDisplayMode?: string; title?: string; displayValue?: string }
+  >;
   runtimeError?: { message?: string };
   /** Lighthouse's CPU speed estimate of this machine at the time (lower = slower or busier). */
   environment?: { benchmarkIndex?: number };
@@ -67,7 +70,13 @@ async function audit(url: string, path: string, outDir: string): Promise<PageSco
   );
   if (!existsSync(output)) {
     const why = result.timedOut ? 'timed out' : `exit ${result.code}`;
-    return { path, scores: {}, failing: [], metrics: {}, error: `lighthouse ${why}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}` };
+    return {
+      path,
+      scores: {},
+      failing: [],
+      metrics: {},
+      error: `lighthouse ${why}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`,
+    };
   }
   const report = JSON.parse(readFileSync(output, 'utf8')) as Report;
   const scores = Object.fromEntries(
@@ -77,7 +86,13 @@ async function audit(url: string, path: string, outDir: string): Promise<PageSco
     }),
   );
   const failing = Object.entries(report.audits ?? {})
-    .filter(([, a]) => typeof a.score === 'number' && a.score < 1 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual')
+    .filter(
+      ([, a]) =>
+        typeof a.score === 'number' &&
+        a.score < 1 &&
+        a.scoreDisplayMode !== 'informative' &&
+        a.scoreDisplayMode !== 'manual',
+    )
     .map(([id, a]) => `${id}${a.displayValue ? ` (${a.displayValue})` : ''}`);
   const metric = (id: string) => report.audits?.[id]?.displayValue ?? 'n/a';
   return {
@@ -90,19 +105,30 @@ async function audit(url: string, path: string, outDir: string): Promise<PageSco
       TBT: metric('total-blocking-time'),
       CLS: metric('cumulative-layout-shift'),
     },
-    ...(report.environment?.benchmarkIndex ? { benchmarkIndex: Math.round(report.environment.benchmarkIndex) } : {}),
+    ...(report.environment?.benchmarkIndex
+      ? { benchmarkIndex: Math.round(report.environment.benchmarkIndex) }
+      : {}),
     ...(report.runtimeError?.message ? { error: report.runtimeError.message } : {}),
   };
 }
 
 const loadStart = load1();
 await runBench(main, (error) =>
-  printResult({ bench: 'lighthouse', ok: false, load: { start: loadStart, end: load1() }, options, figures: [], error }),
+  printResult({
+    bench: 'lighthouse',
+    ok: false,
+    load: { start: loadStart, end: load1() },
+    options,
+    figures: [],
+    error,
+  }),
 );
 
 async function main(): Promise<void> {
   if (!existsSync(options.chrome))
-    throw new Error(`no Chromium at ${options.chrome} (install it with "apt-get install -y chromium", or pass --chrome PATH)`);
+    throw new Error(
+      `no Chromium at ${options.chrome} (install it with "apt-get install -y chromium", or pass --chrome PATH)`,
+    );
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('lighthouse'));
   const state = join(snapshot.dir, 'state');
@@ -144,7 +170,10 @@ async function main(): Promise<void> {
       target: '100 / 100 / 100 / 100',
       met: complete && values.every((v) => v === 100),
       note:
-        (p.error ?? (p.failing.length > 0 ? `below 100: ${p.failing.join(', ')}` : `LCP ${p.metrics.LCP}, CLS ${p.metrics.CLS}`)) +
+        (p.error ??
+          (p.failing.length > 0
+            ? `below 100: ${p.failing.join(', ')}`
+            : `LCP ${p.metrics.LCP}, CLS ${p.metrics.CLS}`)) +
         (p.benchmarkIndex ? `; Lighthouse CPU benchmark index ${p.benchmarkIndex}` : ''),
     };
   });
@@ -152,7 +181,11 @@ async function main(): Promise<void> {
     bench: 'lighthouse',
     ok: pages.every((p) => !p.error),
     load: { start: loadStart, end: load1() },
-    options: { ...options, settings: 'Lighthouse defaults (mobile, simulated throttling)', chromeFlags: CHROME_FLAGS },
+    options: {
+      ...options,
+      settings: 'Lighthouse defaults (mobile, simulated throttling)',
+      chromeFlags: CHROME_FLAGS,
+    },
     figures,
     details: pages,
   });

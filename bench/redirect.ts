@@ -32,7 +32,8 @@ const options = {
   level: args.get('level') ?? 'both',
   build: args.has('build'),
 };
-if (!['dev', 'runtime', 'both'].includes(options.level)) throw new Error('--level must be dev, runtime or both');
+if (!['dev', 'runtime', 'both'].includes(options.level))
+  throw new Error('--level must be dev, runtime or both');
 
 /** Targets from the issue: shopfront / bare throughput, per level. */
 const TARGET_RATIO = { dev: 0.9, runtime: 0.8 } as const;
@@ -133,7 +134,11 @@ async function measure(level: Level, servers: Servers, traffic: TrafficRequest[]
     }
   }
   const clicks = await checkClicks([...shopfrontWarmups, ...runs.shopfront], servers.clickCounts);
-  const summary = { bare: summarize(runs.bare), bareRouter: summarize(runs.bareRouter), shopfront: summarize(runs.shopfront) };
+  const summary = {
+    bare: summarize(runs.bare),
+    bareRouter: summarize(runs.bareRouter),
+    shopfront: summarize(runs.shopfront),
+  };
   return {
     level,
     summary,
@@ -145,9 +150,13 @@ async function measure(level: Level, servers: Servers, traffic: TrafficRequest[]
 }
 
 /** Waits (bounded) until the queue has drained into D1, then compares rows with the 302s answered. */
-async function checkClicks(runs: LoadRun[], clickCounts: () => Promise<ClickCounts | null>): Promise<ClickCheck> {
+async function checkClicks(
+  runs: LoadRun[],
+  clickCounts: () => Promise<ClickCounts | null>,
+): Promise<ClickCheck> {
   const kinds: Kind[] = ['human', 'head', 'bot'];
-  const sum = (kind: Kind, status: string) => runs.reduce((total, r) => total + count(r.statuses, kind, status), 0);
+  const sum = (kind: Kind, status: string) =>
+    runs.reduce((total, r) => total + count(r.statuses, kind, status), 0);
   const sent = { humans: sum('human', '302'), heads: sum('head', '302'), bots: sum('bot', '302'), total: 0 };
   sent.total = sent.humans + sent.heads + sent.bots;
   const other: Record<string, number> = {};
@@ -176,8 +185,11 @@ async function checkClicks(runs: LoadRun[], clickCounts: () => Promise<ClickCoun
 function bareConfigs(snapshot: Snapshot): { plain: string; router: string } {
   const dir = join(snapshot.dir, 'bare');
   mkdirSync(dir, { recursive: true });
-  for (const file of ['bare-worker.js', 'bare.wrangler.toml']) copyFileSync(join(ROOT, 'bench', file), join(dir, file));
-  const built = builtConfig(snapshot) as { assets?: { run_worker_first?: unknown; not_found_handling?: string } };
+  for (const file of ['bare-worker.js', 'bare.wrangler.toml'])
+    copyFileSync(join(ROOT, 'bench', file), join(dir, file));
+  const built = builtConfig(snapshot) as {
+    assets?: { run_worker_first?: unknown; not_found_handling?: string };
+  };
   const router = join(dir, 'bare-assets.wrangler.json');
   writeFileSync(
     router,
@@ -209,10 +221,16 @@ async function devServers(snapshot: Snapshot): Promise<Servers> {
       ...extra,
     });
   // One at a time: three wrangler starts at once would only fight over two cores.
-  const shopfront = await dev('shopfront', snapshot.config, { envFile: snapshot.envFile, readyPath: '/healthz' });
+  const shopfront = await dev('shopfront', snapshot.config, {
+    envFile: snapshot.envFile,
+    readyPath: '/healthz',
+  });
   const plain = await dev('bare', bare.plain);
   const router = await dev('bare-assets', bare.router, { readyPath: '/go/x/y' });
-  const server = (s: typeof shopfront): Server => ({ url: s.url, pids: () => groupPids(s.process.child.pid ?? -1) });
+  const server = (s: typeof shopfront): Server => ({
+    url: s.url,
+    pids: () => groupPids(s.process.child.pid ?? -1),
+  });
   log(`  wrangler dev: shopfront ${shopfront.url}, bare ${plain.url}, bare + assets router ${router.url}`);
   return {
     targets: { bare: server(plain), bareRouter: server(router), shopfront: server(shopfront) },
@@ -226,13 +244,21 @@ async function devServers(snapshot: Snapshot): Promise<Servers> {
 async function runtimeServers(snapshot: Snapshot): Promise<Servers> {
   const state = join(snapshot.dir, 'state-runtime-shopfront');
   await applyMigrations(snapshot.config, state);
-  const config = builtConfig(snapshot) as { compatibility_date?: string; assets?: { run_worker_first?: string[] } };
+  const config = builtConfig(snapshot) as {
+    compatibility_date?: string;
+    assets?: { run_worker_first?: string[] };
+  };
   const date = String(config.compatibility_date ?? '2026-10-01');
   const bareScript = join(ROOT, 'bench', 'bare-worker.js');
   // One at a time, so each server's workerd process is known (CPU accounting).
   const shopfront = await startBuiltWorker(snapshot, state);
   const plain = await startBareWorker(bareScript, date);
-  const router = await startBareWorker(bareScript, date, join(snapshot.dir, 'dist', 'client'), config.assets?.run_worker_first);
+  const router = await startBareWorker(
+    bareScript,
+    date,
+    join(snapshot.dir, 'dist', 'client'),
+    config.assets?.run_worker_first,
+  );
   log(`  miniflare: shopfront ${shopfront.url}, bare ${plain.url}, bare + assets router ${router.url}`);
   const server = (s: { url: string; pids: number[] }): Server => ({ url: s.url, pids: () => s.pids });
   return {
@@ -249,16 +275,21 @@ function figuresOf(result: LevelResult): Figure[] {
   const target = TARGET_RATIO[result.level];
   const c = result.clicks;
   const s = result.summary;
-  const perTarget = KEYS.map(
-    (key): Figure => ({
-      name: `${name}: ${TARGET_NAME[key]}`,
-      value: `${fmt(s[key].rps)} req/s, p50 ${fmt(s[key].p50, 1)} ms, p99 ${fmt(s[key].p99, 1)} ms`,
-      note: `server CPU ${fmt(s[key].serverCpuUs)} µs/request` + (s[key].errors ? `, ${s[key].errors} errors` : ''),
-    }),
-  );
+  const perTarget = KEYS.map((key): Figure => ({
+    name: `${name}: ${TARGET_NAME[key]}`,
+    value: `${fmt(s[key].rps)} req/s, p50 ${fmt(s[key].p50, 1)} ms, p99 ${fmt(s[key].p99, 1)} ms`,
+    note:
+      `server CPU ${fmt(s[key].serverCpuUs)} µs/request` + (s[key].errors ? `, ${s[key].errors} errors` : ''),
+  }));
   return [
     ...perTarget,
-    { name: `${name}: shopfront / bare`, value: result.ratio, unit: 'x', target: `>= ${target}`, met: result.ratio >= target },
+    {
+      name: `${name}: shopfront / bare`,
+      value: result.ratio,
+      unit: 'x',
+      target: `>= ${target}`,
+      met: result.ratio >= target,
+    },
     {
       name: `${name}: shopfront / (bare + assets router)`,
       value: result.ratioVsRouter,
@@ -280,7 +311,9 @@ function figuresOf(result: LevelResult): Figure[] {
 
 function printLevel(result: LevelResult): void {
   const c = result.clicks;
-  log(`\n${LEVEL_NAME[result.level]} (median of ${options.rounds} rounds, ${options.connections} connections)`);
+  log(
+    `\n${LEVEL_NAME[result.level]} (median of ${options.rounds} rounds, ${options.connections} connections)`,
+  );
   for (const key of KEYS) {
     const s = result.summary[key];
     log(
@@ -300,7 +333,14 @@ function printLevel(result: LevelResult): void {
 
 const loadStart = load1();
 await runBench(main, (error) =>
-  printResult({ bench: 'redirect', ok: false, load: { start: loadStart, end: load1() }, options, figures: [], error }),
+  printResult({
+    bench: 'redirect',
+    ok: false,
+    load: { start: loadStart, end: load1() },
+    options,
+    figures: [],
+    error,
+  }),
 );
 
 async function main(): Promise<void> {
@@ -329,7 +369,10 @@ async function main(): Promise<void> {
     details: results.map(({ runs, ...rest }) => ({
       ...rest,
       runs: Object.fromEntries(
-        Object.entries(runs).map(([k, list]) => [k, list.map((r) => ({ ...r, rps: round(r.rps), serverCpuUs: round(r.serverCpuUs) }))]),
+        Object.entries(runs).map(([k, list]) => [
+          k,
+          list.map((r) => ({ ...r, rps: round(r.rps), serverCpuUs: round(r.serverCpuUs) })),
+        ]),
       ),
     })),
   });

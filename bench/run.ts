@@ -59,17 +59,37 @@ async function waitIdle(): Promise<void> {
 
 async function runOne(spec: BenchSpec): Promise<Outcome> {
   const script = join(ROOT, 'bench', `${spec.name}.ts`);
-  if (!existsSync(script)) return { name: spec.name, title: spec.title, status: 'not available', error: `no bench/${spec.name}.ts` };
+  if (!existsSync(script))
+    return { name: spec.name, title: spec.title, status: 'not available', error: `no bench/${spec.name}.ts` };
   if (args.has('wait-idle')) await waitIdle();
   const benchArgs = [script, ...(quick ? spec.quickArgs : spec.args)];
-  log(`\n######## ${spec.title}: node ${benchArgs.map((a) => a.replace(`${ROOT}/`, '')).join(' ')}  (load ${load1()})`);
-  const result = await runCommand(process.execPath, benchArgs, { cwd: ROOT, timeoutMs: spec.timeoutMinutes * 60_000, echo: 'stderr' });
+  log(
+    `\n######## ${spec.title}: node ${benchArgs.map((a) => a.replace(`${ROOT}/`, '')).join(' ')}  (load ${load1()})`,
+  );
+  const result = await runCommand(process.execPath, benchArgs, {
+    cwd: ROOT,
+    timeoutMs: spec.timeoutMinutes * 60_000,
+    echo: 'stderr',
+  });
   const parsed = parseLastLine(result.stdout);
   const seconds = Math.round(result.ms / 1000);
-  if (result.timedOut) return { name: spec.name, title: spec.title, status: 'failed', seconds, error: `timed out after ${spec.timeoutMinutes} min` };
+  if (result.timedOut)
+    return {
+      name: spec.name,
+      title: spec.title,
+      status: 'failed',
+      seconds,
+      error: `timed out after ${spec.timeoutMinutes} min`,
+    };
   if (!parsed) {
     const tail = result.stderr.trim().split('\n').slice(-3).join(' ');
-    return { name: spec.name, title: spec.title, status: 'failed', seconds, error: `exit ${result.code}, no JSON result line: ${tail}` };
+    return {
+      name: spec.name,
+      title: spec.title,
+      status: 'failed',
+      seconds,
+      error: `exit ${result.code}, no JSON result line: ${tail}`,
+    };
   }
   const ok = result.code === 0 && parsed.ok !== false;
   return {
@@ -86,7 +106,12 @@ async function runOne(spec: BenchSpec): Promise<Outcome> {
 function figuresOf(result: Record<string, unknown>): Figure[] {
   if (Array.isArray(result.figures)) return result.figures as Figure[];
   return Object.entries(result)
-    .filter(([key, value]) => !['bench', 'ok', 'load', 'options', 'details'].includes(key) && value !== null && typeof value !== 'object')
+    .filter(
+      ([key, value]) =>
+        !['bench', 'ok', 'load', 'options', 'details'].includes(key) &&
+        value !== null &&
+        typeof value !== 'object',
+    )
     .map(([key, value]) => ({ name: key, value: value as number | string }));
 }
 
@@ -95,23 +120,32 @@ const cell = (text: unknown) =>
     .replace(/\|/g, '\\|')
     .replace(/\n/g, ' ');
 
-function markdown(outcomes: Outcome[], meta: { date: string; machine: ReturnType<typeof machine>; quick: boolean }): string {
+function markdown(
+  outcomes: Outcome[],
+  meta: { date: string; machine: ReturnType<typeof machine>; quick: boolean },
+): string {
   const m = meta.machine;
   const rows: string[] = [];
   for (const o of outcomes) {
     const load = o.result?.load as { start?: number; end?: number } | undefined;
     const loadNote = load ? ` (load ${load.start ?? '?'} → ${load.end ?? '?'})` : '';
     if (o.status === 'not available' || !o.result) {
-      rows.push(`| ${cell(o.title)} | — | ${o.status === 'not available' ? 'not available' : 'failed'} | | | ${cell(o.error)} |`);
+      rows.push(
+        `| ${cell(o.title)} | — | ${o.status === 'not available' ? 'not available' : 'failed'} | | | ${cell(o.error)} |`,
+      );
       continue;
     }
     const figures = figuresOf(o.result);
-    if (figures.length === 0) rows.push(`| ${cell(o.title)} | — | failed | | | ${cell(o.error ?? 'no figures')} |`);
+    if (figures.length === 0)
+      rows.push(`| ${cell(o.title)} | — | failed | | | ${cell(o.error ?? 'no figures')} |`);
     figures.forEach((f, i) => {
-      const value = f.value === null || f.value === undefined ? 'n/a' : `${f.value}${f.unit ? ` ${f.unit}` : ''}`;
+      const value =
+        f.value === null || f.value === undefined ? 'n/a' : `${f.value}${f.unit ? ` ${f.unit}` : ''}`;
       const met = f.met === undefined ? '' : f.met ? 'yes' : '**no**';
       const note = `${f.note ?? ''}${i === 0 ? loadNote : ''}`;
-      rows.push(`| ${i === 0 ? cell(o.title) : ''} | ${cell(f.name)} | ${cell(value)} | ${cell(f.target ?? '')} | ${met} | ${cell(note)} |`);
+      rows.push(
+        `| ${i === 0 ? cell(o.title) : ''} | ${cell(f.name)} | ${cell(value)} | ${cell(f.target ?? '')} | ${met} | ${cell(note)} |`,
+      );
     });
     if (o.status === 'failed') rows.push(`| | (incomplete) | failed | | | ${cell(o.error)} |`);
   }
@@ -120,7 +154,7 @@ function markdown(outcomes: Outcome[], meta: { date: string; machine: ReturnType
     '',
     `${meta.date}${meta.quick ? ' — **quick run** (short durations, small synthetic builds; not comparable to a full run)' : ''}. ` +
       `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}; load average at start ${m.load.join(' / ')}. ` +
-      'Figures, not pass/fail: the machine may be shared, see each bench\'s load. Made by `npm run bench`; details in results.json.',
+      "Figures, not pass/fail: the machine may be shared, see each bench's load. Made by `npm run bench`; details in results.json.",
     '',
     '| Benchmark | Measure | Value | Target | Met | Notes |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -133,19 +167,25 @@ await runBench(async () => {
   const started = new Date();
   const info = machine();
   // Build once here, so the benches that serve the built site do not race to build it.
-  if (selected.some((b) => ['redirect', 'weight', 'lighthouse'].includes(b.name))) await ensureBuilt(args.has('build'));
+  if (selected.some((b) => ['redirect', 'weight', 'lighthouse'].includes(b.name)))
+    await ensureBuilt(args.has('build'));
   const outcomes: Outcome[] = [];
   for (const spec of selected) {
     const outcome = await runOne(spec);
     outcomes.push(outcome);
-    log(`######## ${spec.title}: ${outcome.status}${outcome.seconds !== undefined ? ` in ${outcome.seconds} s` : ''}${outcome.error ? ` (${outcome.error})` : ''}`);
+    log(
+      `######## ${spec.title}: ${outcome.status}${outcome.seconds !== undefined ? ` in ${outcome.seconds} s` : ''}${outcome.error ? ` (${outcome.error})` : ''}`,
+    );
   }
   const meta = { date: started.toISOString(), machine: info, quick };
   const json = {
     ...meta,
     finished: new Date().toISOString(),
     benches: Object.fromEntries(
-      outcomes.map((o) => [o.name, { status: o.status, seconds: o.seconds, error: o.error, ...(o.result ? { result: o.result } : {}) }]),
+      outcomes.map((o) => [
+        o.name,
+        { status: o.status, seconds: o.seconds, error: o.error, ...(o.result ? { result: o.result } : {}) },
+      ]),
     ),
   };
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(json, null, 2)}\n`);

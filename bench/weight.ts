@@ -70,7 +70,14 @@ function scriptBody(html: string, openTag: string): string {
 
 const loadStart = load1();
 await runBench(main, (error) =>
-  printResult({ bench: 'weight', ok: false, load: { start: loadStart, end: load1() }, options, figures: [], error }),
+  printResult({
+    bench: 'weight',
+    ok: false,
+    load: { start: loadStart, end: load1() },
+    options,
+    figures: [],
+    error,
+  }),
 );
 
 async function main(): Promise<void> {
@@ -111,10 +118,16 @@ async function main(): Promise<void> {
   const isData = (t: string) => /\btype\s*=\s*["']?application\/(ld\+)?json/i.test(t);
   const externalScripts = scriptTags.filter((t) => attr(t, 'src') !== null).map((t) => attr(t, 'src') ?? '');
   const preloadScripts = tags(html, 'link')
-    .filter((t) => /\brel\s*=\s*["']?(modulepreload|preload)/i.test(t) && (/modulepreload/i.test(t) || /\bas\s*=\s*["']?script/i.test(t)))
+    .filter(
+      (t) =>
+        /\brel\s*=\s*["']?(modulepreload|preload)/i.test(t) &&
+        (/modulepreload/i.test(t) || /\bas\s*=\s*["']?script/i.test(t)),
+    )
     .map((t) => attr(t, 'href') ?? '');
   const js = files([...externalScripts, ...preloadScripts]);
-  const inlineJs = scriptTags.filter((t) => attr(t, 'src') === null && !isData(t)).map((t) => scriptBody(html, t));
+  const inlineJs = scriptTags
+    .filter((t) => attr(t, 'src') === null && !isData(t))
+    .map((t) => scriptBody(html, t));
   const eventHandlers = (html.match(/\son[a-z]+\s*=\s*["']/gi) ?? []).length;
 
   const imageUrls = [
@@ -129,14 +142,19 @@ async function main(): Promise<void> {
   const images = files([...new Set(imageUrls)]);
   const lazyImages = tags(html, 'img').filter((t) => /\bloading\s*=\s*["']?lazy/i.test(t)).length;
 
-  const products = new Set([...html.matchAll(new RegExp(`href="/go/${options.handle}/([^/"?]+)`, 'g'))].map((m) => m[1]));
+  const products = new Set(
+    [...html.matchAll(new RegExp(`href="/go/${options.handle}/([^/"?]+)`, 'g'))].map((m) => m[1]),
+  );
 
   const sum = (buffers: Iterable<Buffer>) => [...buffers].reduce((total, b) => add(total, sizes(b)), ZERO);
   const weights = {
     html: sizes(html),
     inlineCss: inlineCss.reduce((total, c) => add(total, sizes(c)), ZERO),
     css: sum(css.values()),
-    js: add(sum(js.values()), inlineJs.reduce((total, j) => add(total, sizes(j)), ZERO)),
+    js: add(
+      sum(js.values()),
+      inlineJs.reduce((total, j) => add(total, sizes(j)), ZERO),
+    ),
     images: sum(images.values()),
   };
   const total = add(add(add(weights.html, weights.css), weights.js), weights.images);
@@ -147,7 +165,9 @@ async function main(): Promise<void> {
   log(`\nPage weight of /shop/${options.handle}/ (${products.size} products linked)`);
   log(`  HTML     ${row(weights.html)}  (inline CSS in it: ${row(weights.inlineCss)})`);
   log(`  CSS      ${row(weights.css)}  (${css.size} stylesheet file(s))`);
-  log(`  JS       ${row(weights.js)}  (${js.size} file(s), ${inlineJs.length} inline script(s), ${eventHandlers} inline handlers)`);
+  log(
+    `  JS       ${row(weights.js)}  (${js.size} file(s), ${inlineJs.length} inline script(s), ${eventHandlers} inline handlers)`,
+  );
   log(`  images   ${row(weights.images)}  (${images.size} file(s), ${lazyImages} lazy <img>)`);
   log(`  total    ${row(total)}`);
   if (external.size > 0) log(`  external (not counted): ${[...external].join(', ')}`);
@@ -170,7 +190,12 @@ async function main(): Promise<void> {
       target: '<= 14 KB',
       met: weights.html.brotli <= HTML_TARGET_BYTES,
     },
-    { name: 'CSS files (gzip)', value: round(weights.css.gzip / 1024, 1), unit: 'KB', note: `${css.size} file(s), raw ${kb(weights.css.raw)}` },
+    {
+      name: 'CSS files (gzip)',
+      value: round(weights.css.gzip / 1024, 1),
+      unit: 'KB',
+      note: `${css.size} file(s), raw ${kb(weights.css.raw)}`,
+    },
     {
       name: 'JS (gzip)',
       value: round(weights.js.gzip / 1024, 1),
@@ -184,7 +209,12 @@ async function main(): Promise<void> {
       value: `${kb(weights.images.raw)} / ${kb(weights.images.gzip)}`,
       note: `${images.size} file(s), ${lazyImages} of ${tags(html, 'img').length} <img> lazy`,
     },
-    { name: 'total (gzip)', value: round(total.gzip / 1024, 1), unit: 'KB', note: `raw ${kb(total.raw)}, brotli ${kb(total.brotli)}` },
+    {
+      name: 'total (gzip)',
+      value: round(total.gzip / 1024, 1),
+      unit: 'KB',
+      note: `raw ${kb(total.raw)}, brotli ${kb(total.brotli)}`,
+    },
   ];
   printResult({
     bench: 'weight',

@@ -31,7 +31,11 @@ export function tempDir(prefix: string): string {
 
 /** Runs `astro build` in the project when asked to, or when there is no build yet. */
 export async function ensureBuilt(force: boolean): Promise<void> {
-  if (!force && existsSync(join(DIST, 'server', 'entry.mjs')) && existsSync(join(DIST, 'server', 'wrangler.json')))
+  if (
+    !force &&
+    existsSync(join(DIST, 'server', 'entry.mjs')) &&
+    existsSync(join(DIST, 'server', 'wrangler.json'))
+  )
     return;
   log(force ? '> astro build (--build)' : '> astro build (no dist/server yet)');
   await mustRun('astro', ['build'], { cwd: ROOT, timeoutMs: 15 * 60_000, echo: true });
@@ -56,7 +60,8 @@ export function snapshotBuild(dir: string): Snapshot {
     const stable = existsSync(marker) && statSync(marker).mtimeMs === before;
     const complete = existsSync(join(dir, 'dist', 'server', 'entry.mjs'));
     if (stable && complete) break;
-    if (attempt >= 5) throw new Error('dist/ kept changing while it was copied (a concurrent build?); try again');
+    if (attempt >= 5)
+      throw new Error('dist/ kept changing while it was copied (a concurrent build?); try again');
     log('dist/ changed while copying (a concurrent build); copying again');
   }
   const config = join(dir, 'dist', 'server', 'wrangler.json');
@@ -66,7 +71,12 @@ export function snapshotBuild(dir: string): Snapshot {
   delete parsed.userConfigPath;
   writeFileSync(config, JSON.stringify(parsed));
   const envFile = join(dir, 'bench.env');
-  writeFileSync(envFile, Object.entries(BENCH_SECRETS).map(([k, v]) => `${k}=${v}\n`).join(''));
+  writeFileSync(
+    envFile,
+    Object.entries(BENCH_SECRETS)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
   return { dir, config, envFile };
 }
 

@@ -55,7 +55,10 @@ export async function runLoad(
     }, options.limitMs ?? 120_000);
   });
   const result = await Promise.race([instance, limit]).finally(() => clearTimeout(timer));
-  const total = Object.values(statuses).reduce((sum, byStatus) => sum + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+  const total = Object.values(statuses).reduce(
+    (sum, byStatus) => sum + Object.values(byStatus).reduce((a, b) => a + b, 0),
+    0,
+  );
   const seconds = lastResponse > started ? (lastResponse - started) / 1000 : result.duration;
   return {
     requests: total,
@@ -87,10 +90,12 @@ function skipHeadResponseBodies(client: AutocannonClient): void {
   let handler: ((...args: unknown[]) => unknown) | undefined;
   Object.defineProperty(client.parser, key, {
     configurable: true,
-    get: () => (...args: unknown[]) => {
-      const result = handler?.(...args);
-      return client.requestIterator?.currentRequest?.method === 'HEAD' ? 1 : result;
-    },
+    get:
+      () =>
+      (...args: unknown[]) => {
+        const result = handler?.(...args);
+        return client.requestIterator?.currentRequest?.method === 'HEAD' ? 1 : result;
+      },
     set: (fn: (...args: unknown[]) => unknown) => {
       handler = fn;
     },
@@ -105,5 +110,7 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

@@ -25,12 +25,24 @@ interface BuiltConfig {
   compatibility_date: string;
   compatibility_flags?: string[];
   vars?: Record<string, string>;
-  assets?: { directory: string; binding?: string; run_worker_first?: string[] | boolean; not_found_handling?: string; html_handling?: string };
+  assets?: {
+    directory: string;
+    binding?: string;
+    run_worker_first?: string[] | boolean;
+    not_found_handling?: string;
+    html_handling?: string;
+  };
   d1_databases?: { binding: string; database_id: string }[];
   kv_namespaces?: { binding: string; id: string }[];
   queues?: {
     producers?: { binding: string; queue: string }[];
-    consumers?: { queue: string; max_batch_size?: number; max_batch_timeout?: number; max_retries?: number; dead_letter_queue?: string }[];
+    consumers?: {
+      queue: string;
+      max_batch_size?: number;
+      max_batch_timeout?: number;
+      max_retries?: number;
+      dead_letter_queue?: string;
+    }[];
   };
 }
 
@@ -56,7 +68,8 @@ function modulesOf(root: string, main: string): { type: ModuleType; path: string
 
 function stopper(mf: Miniflare): () => Promise<void> {
   let disposed: Promise<void> | undefined;
-  const stop = () => (disposed ??= mf.dispose().catch((error: unknown) => log(`miniflare dispose: ${String(error)}`)));
+  const stop = () =>
+    (disposed ??= mf.dispose().catch((error: unknown) => log(`miniflare dispose: ${String(error)}`)));
   onCleanup(stop);
   return stop;
 }
@@ -161,7 +174,13 @@ export async function startBareWorker(
           compatibilityFlags: ['nodejs_compat'],
           modules: [{ type: 'ESModule', path: scriptPath }],
           ...(assetsDir
-            ? { assets: { directory: assetsDir, run_worker_first: runWorkerFirst ?? true, routerConfig: { has_user_worker: true } } }
+            ? {
+                assets: {
+                  directory: assetsDir,
+                  run_worker_first: runWorkerFirst ?? true,
+                  routerConfig: { has_user_worker: true },
+                },
+              }
             : {}),
         },
       ],

@@ -49,7 +49,10 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
  * Runs `main` with cleanups guaranteed: on return, on a thrown error and on
  * SIGINT/SIGTERM. The process exits with 0 on success, 1 on error.
  */
-export async function runBench(main: () => Promise<void>, onError?: (message: string) => void): Promise<void> {
+export async function runBench(
+  main: () => Promise<void>,
+  onError?: (message: string) => void,
+): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       console.error(`\n${signal}: stopping`);
@@ -98,9 +101,18 @@ export interface Started {
  * Starts a long-running tool in its own process group (so its own children, e.g.
  * workerd, die with it), output to `logFile`, registered for cleanup.
  */
-export function startProcess(command: string, args: string[], options: SpawnOptions & { logFile: string }): Started {
+export function startProcess(
+  command: string,
+  args: string[],
+  options: SpawnOptions & { logFile: string },
+): Started {
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn(command, args, { env: toolEnv(), ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: toolEnv(),
+    ...options,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const pgid = child.pid;
@@ -143,7 +155,12 @@ export function runCommand(
   options: SpawnOptions & { timeoutMs: number; echo?: boolean | 'stderr' },
 ): Promise<RunResult> {
   const started = Date.now();
-  const child = spawn(command, args, { env: toolEnv(), ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: toolEnv(),
+    ...options,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const pgid = child.pid;
   if (pgid !== undefined) groups.add(pgid);
   let stdout = '';

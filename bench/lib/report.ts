@@ -63,7 +63,9 @@ export function parseLastLine(stdout: string): Record<string, unknown> | null {
   if (!last?.startsWith('{')) return null;
   try {
     const value: unknown = JSON.parse(last);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -77,7 +79,8 @@ export function parseArgs(argv: string[]): Map<string, string> {
     if (!arg.startsWith('--')) continue;
     const eq = arg.indexOf('=');
     if (eq > 0) args.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else if (argv[i + 1] !== undefined && !argv[i + 1]?.startsWith('--')) args.set(arg.slice(2), argv[++i] ?? '');
+    else if (argv[i + 1] !== undefined && !argv[i + 1]?.startsWith('--'))
+      args.set(arg.slice(2), argv[++i] ?? '');
     else args.set(arg.slice(2), 'true');
   }
   return args;
@@ -87,7 +90,8 @@ export function numberArg(args: Map<string, string>, name: string, fallback: num
   const raw = args.get(name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`--${name} must be a positive number, got "${raw}"`);
   return value;
 }
 

@@ -16,17 +16,54 @@ export interface SyntheticOptions {
   productsPerStorefront?: number;
 }
 
-const CATEGORIES = ['home', 'kitchen', 'pc', 'devices', 'beauty', 'books', 'toys', 'sports', 'fashion', 'baby', 'pets', 'tv'];
+const CATEGORIES = [
+  'home',
+  'kitchen',
+  'pc',
+  'devices',
+  'beauty',
+  'books',
+  'toys',
+  'sports',
+  'fashion',
+  'baby',
+  'pets',
+  'tv',
+];
 const PLATFORMS = ['instagram', 'tiktok', 'youtube', 'newsletter', 'pinterest'] as const;
-const WORDS = ['compact', 'quiet', 'wireless', 'stainless', 'foldable', 'rechargeable', 'organic', 'ergonomic', 'classic', 'portable'];
-const NOUNS = ['kettle', 'desk lamp', 'backpack', 'blender', 'headphones', 'yoga mat', 'storage bin', 'cast iron pan', 'monitor arm', 'water bottle'];
+const WORDS = [
+  'compact',
+  'quiet',
+  'wireless',
+  'stainless',
+  'foldable',
+  'rechargeable',
+  'organic',
+  'ergonomic',
+  'classic',
+  'portable',
+];
+const NOUNS = [
+  'kettle',
+  'desk lamp',
+  'backpack',
+  'blender',
+  'headphones',
+  'yoga mat',
+  'storage bin',
+  'cast iron pan',
+  'monitor arm',
+  'water bottle',
+];
 
 const q = (value: string) => JSON.stringify(value);
 
 function sampleImages(folder: string): string[] {
   const dir = join(ROOT, 'site', 'public', 'images', folder);
   const names = existsSync(dir) ? readdirSync(dir).filter((n) => /\.(svg|png|jpe?g|webp|avif)$/.test(n)) : [];
-  return names.length > 0 ? names.sort().map((n) => `/images/${folder}/${n}`) : [`/images/${folder}/placeholder.svg`];
+  return names.length > 0
+    ? names.sort().map((n) => `/images/${folder}/${n}`)
+    : [`/images/${folder}/placeholder.svg`];
 }
 
 export function productId(i: number): string {
@@ -103,7 +140,9 @@ function storefrontYaml(i: number, options: Required<SyntheticOptions>, avatars:
 export async function writeSyntheticContent(dir: string, input: SyntheticOptions): Promise<number> {
   const options: Required<SyntheticOptions> = { productsPerStorefront: 30, ...input };
   if (options.catalog < options.productsPerStorefront * 4)
-    throw new Error(`catalog of ${options.catalog} products is too small for ${options.productsPerStorefront} per storefront`);
+    throw new Error(
+      `catalog of ${options.catalog} products is too small for ${options.productsPerStorefront} per storefront`,
+    );
   mkdirSync(join(dir, 'influencers'), { recursive: true });
   mkdirSync(join(dir, 'products'), { recursive: true });
   for (const file of ['program.yaml', 'retailers.yaml', 'commission-rates.yaml'])
@@ -112,9 +151,13 @@ export async function writeSyntheticContent(dir: string, input: SyntheticOptions
   const avatars = sampleImages('avatars');
   const writes: (() => Promise<void>)[] = [];
   for (let i = 0; i < options.catalog; i++)
-    writes.push(() => writeFile(join(dir, 'products', `${productId(i)}.yaml`), productYaml(i, productImages)));
+    writes.push(() =>
+      writeFile(join(dir, 'products', `${productId(i)}.yaml`), productYaml(i, productImages)),
+    );
   for (let i = 1; i <= options.storefronts; i++)
-    writes.push(() => writeFile(join(dir, 'influencers', `${handleOf(i)}.yaml`), storefrontYaml(i, options, avatars)));
+    writes.push(() =>
+      writeFile(join(dir, 'influencers', `${handleOf(i)}.yaml`), storefrontYaml(i, options, avatars)),
+    );
   // A few hundred writes in flight at a time: fast, without exhausting file handles.
   for (let i = 0; i < writes.length; i += 256) await Promise.all(writes.slice(i, i + 256).map((w) => w()));
   return writes.length + 3;

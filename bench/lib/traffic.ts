@@ -68,10 +68,15 @@ export function trackedLinks(contentRoot = join(ROOT, 'content')): { handle: str
   const links: { handle: string; product: string }[] = [];
   for (const influencer of content.influencers) {
     if (influencer.status !== 'approved') continue;
-    const products = new Set([...influencer.featured, ...influencer.lists.flatMap((l) => l.items.map((i) => i.product))]);
-    for (const product of products) if (available.has(product)) links.push({ handle: influencer.handle, product });
+    const products = new Set([
+      ...influencer.featured,
+      ...influencer.lists.flatMap((l) => l.items.map((i) => i.product)),
+    ]);
+    for (const product of products)
+      if (available.has(product)) links.push({ handle: influencer.handle, product });
   }
-  if (links.length === 0) throw new Error(`no tracked links in ${contentRoot} (no approved storefront with products)`);
+  if (links.length === 0)
+    throw new Error(`no tracked links in ${contentRoot} (no approved storefront with products)`);
   return links;
 }
 
@@ -81,7 +86,11 @@ export interface Mix {
   bot: number;
 }
 
-export function trafficMix(count: number, mix: Mix = { head: 0.08, bot: 0.12 }, seed = 20261125): TrafficRequest[] {
+export function trafficMix(
+  count: number,
+  mix: Mix = { head: 0.08, bot: 0.12 },
+  seed = 20261125,
+): TrafficRequest[] {
   const links = trackedLinks();
   const rand = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;

@@ -28,10 +28,14 @@ export interface DevOptions {
 
 /** Applies the D1 migrations to `persistTo`, as `npm start` does for .wrangler/state. */
 export async function applyMigrations(config: string, persistTo: string): Promise<void> {
-  await mustRun('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', persistTo], {
-    cwd: dirname(config),
-    timeoutMs: 120_000,
-  });
+  await mustRun(
+    'wrangler',
+    ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', persistTo],
+    {
+      cwd: dirname(config),
+      timeoutMs: 120_000,
+    },
+  );
 }
 
 export async function startWranglerDev(options: DevOptions): Promise<DevServer> {
@@ -67,7 +71,13 @@ export async function startWranglerDev(options: DevOptions): Promise<DevServer> 
     await started.stop();
     throw new Error(`wrangler dev did not start (log: ${options.logFile}): ${String(error)}`);
   }
-  return { url, persistTo: options.persistTo, logFile: options.logFile, process: started, stop: () => started.stop('SIGINT') };
+  return {
+    url,
+    persistTo: options.persistTo,
+    logFile: options.logFile,
+    process: started,
+    stop: () => started.stop('SIGINT'),
+  };
 }
 
 /** The SQLite file of the local D1 database under a `--persist-to` folder. */
@@ -110,5 +120,10 @@ export function readClickCounts(persistTo: string): ClickCounts | null {
 }
 
 export function toCounts(row: Record<string, unknown>): ClickCounts {
-  return { total: Number(row.total), bots: Number(row.bots), heads: Number(row.heads), humans: Number(row.humans) };
+  return {
+    total: Number(row.total),
+    bots: Number(row.bots),
+    heads: Number(row.heads),
+    humans: Number(row.humans),
+  };
 }
