@@ -67,7 +67,29 @@ interface BuildRun {
   peakRssMiB: number | null;
   peakTreeRssMiB: number;
   outputMiB: number;
+  /** Astro's own phase timings from its log: content sync + types, page rendering, whole build. */
+  phases: { syncSeconds: number | null; renderSeconds: number | null; astroSeconds: number | null };
   error?: string;
+}
+
+/** Astro's duration text: "850ms", "12.34s" or "1m 23s". */
+const DURATION = '(\\d+m \\d+s|[\\d.]+ms|[\\d.]+s)';
+
+function seconds(match: RegExpExecArray | null): number | null {
+  const text = match?.[1];
+  if (!text) return null;
+  const minutes = /^(\d+)m (\d+)s$/.exec(text);
+  if (minutes) return Number(minutes[1]) * 60 + Number(minutes[2]);
+  return round(text.endsWith('ms') ? Number(text.slice(0, -2)) / 1000 : Number(text.slice(0, -1)), 1);
+}
+
+function phases(logText: string): BuildRun['phases'] {
+  const find = (pattern: string) => seconds(new RegExp(`${pattern} ${DURATION}`).exec(logText));
+  return {
+    syncSeconds: find('\\[types\\] Generated'),
+    renderSeconds: find('(?:prerendering|generating) static routes[\\s\\S]*?Completed in'),
+    astroSeconds: find('(?:Server built|page\\(s\\) built) in'),
+  };
 }
 
 /** A real node_modules folder whose entries link to the project's: caches written under it stay in the temp dir. */
@@ -179,10 +201,12 @@ async function build(
     if (pid) peakTree = Math.max(peakTree, rssKiB(treePids(pid)));
   }, 200);
   const result = await pending.finally(() => clearInterval(sampler));
+  const logText = `${result.stdout}\n${result.stderr}`;
+  writeFileSync(join(project, `build-${variant}-${storefronts}.log`), logText);
   const outDir = join(project, 'dist');
   const pages = countFiles(variant === 'cloudflare' ? join(outDir, 'client') : outDir, /\.html$/);
   const output = countFiles(outDir, /./);
-  const seconds = result.ms / 1000;
+  const wallSeconds = result.ms / 1000;
   const timeText = useTime && existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '';
   const maxRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(timeText)?.[1];
   const ok = result.code === 0;
@@ -190,12 +214,13 @@ async function build(
     variant,
     storefronts,
     ok,
-    seconds: round(seconds, 1),
+    seconds: round(wallSeconds, 1),
     pages: pages.files,
-    pagesPerSecond: round(pages.files / seconds),
+    pagesPerSecond: round(pages.files / wallSeconds),
     peakRssMiB: maxRss ? round(Number(maxRss) / 1024) : null,
     peakTreeRssMiB: round(peakTree / 1024),
     outputMiB: round(output.bytes / 2 ** 20),
+    phases: phases(logText),
   };
   if (!ok) {
     const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-15).join('\n');
@@ -227,8 +252,14 @@ function describe(run: BuildRun): string {
   if (!run.ok) return `${run.variant}: FAILED (${run.error ?? 'unknown'})`;
   return (
     `${run.variant.padEnd(10)} ${fmt(run.seconds, 1).padStart(6)} s  ${fmt(run.pages).padStart(6)} pages  ` +
-    `${fmt(run.pagesPerSecond).padStart(5)} pages/s  peak RSS ${run.peakRssMiB ?? 'n/a'} MiB (tree ${run.peakTreeRssMiB} MiB)  output ${run.outputMiB} MiB`
+    `${fmt(run.pagesPerSecond).padStart(5)} pages/s  peak RSS ${run.peakRssMiB ?? 'n/a'} MiB (tree ${run.peakTreeRssMiB} MiB)  ` +
+    `output ${run.outputMiB} MiB  [${phaseText(run)}]`
   );
+}
+
+function phaseText(run: BuildRun): string {
+  const p = run.phases;
+  return `content sync ${p.syncSeconds ?? '?'} s, rendering ${p.renderSeconds ?? '?'} s, astro total ${p.astroSeconds ?? '?'} s`;
 }
 
 const loadStart = load1();
@@ -285,7 +316,7 @@ async function main(): Promise<void> {
           ? { target: `< ${TARGET.seconds} s`, met: cf.ok && cf.seconds < TARGET.seconds }
           : {}),
         note: cf.ok
-          ? `${fmt(cf.pages)} pages, ${fmt(cf.pagesPerSecond)} pages/s, peak RSS ${cf.peakRssMiB ?? 'n/a'} MiB (tree ${cf.peakTreeRssMiB} MiB)`
+          ? `${fmt(cf.pages)} pages, ${fmt(cf.pagesPerSecond)} pages/s, peak RSS ${cf.peakRssMiB ?? 'n/a'} MiB (tree ${cf.peakTreeRssMiB} MiB); ${phaseText(cf)}`
           : cf.error,
       });
     if (st)
@@ -294,7 +325,7 @@ async function main(): Promise<void> {
         value: st.ok ? st.seconds : null,
         unit: 's',
         note: st.ok
-          ? `${fmt(st.pages)} pages, ${fmt(st.pagesPerSecond)} pages/s, peak RSS ${st.peakRssMiB ?? 'n/a'} MiB (tree ${st.peakTreeRssMiB} MiB)`
+          ? `${fmt(st.pages)} pages, ${fmt(st.pagesPerSecond)} pages/s, peak RSS ${st.peakRssMiB ?? 'n/a'} MiB (tree ${st.peakTreeRssMiB} MiB); ${phaseText(st)}`
           : st.error,
       });
     if (cf?.ok && st?.ok)

@@ -12,7 +12,7 @@
  * --connections N, --level dev|runtime|both, --build (astro build first).
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtConfig, ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
 import { cpuMs, groupPids } from './lib/cpu.ts';
@@ -56,6 +56,8 @@ interface Server {
 interface Servers {
   targets: Record<TargetKey, Server>;
   clickCounts: () => Promise<ClickCounts | null>;
+  /** Errors the shopfront Worker reported while under load, where the level can see them. */
+  workerErrors?: () => WorkerErrors;
   stop: () => Promise<void>;
 }
 
@@ -80,8 +82,15 @@ interface ClickCheck {
   drainSeconds: number;
 }
 
+interface WorkerErrors {
+  count: number;
+  /** Distinct messages with their counts. */
+  messages: Record<string, number>;
+}
+
 interface LevelResult {
   level: Level;
+  workerErrors?: WorkerErrors;
   summary: Record<TargetKey, Summary>;
   ratio: number;
   ratioVsRouter: number;
@@ -134,6 +143,7 @@ async function measure(level: Level, servers: Servers, traffic: TrafficRequest[]
     }
   }
   const clicks = await checkClicks([...shopfrontWarmups, ...runs.shopfront], servers.clickCounts);
+  const workerErrors = servers.workerErrors?.();
   const summary = {
     bare: summarize(runs.bare),
     bareRouter: summarize(runs.bareRouter),
@@ -141,6 +151,7 @@ async function measure(level: Level, servers: Servers, traffic: TrafficRequest[]
   };
   return {
     level,
+    ...(workerErrors ? { workerErrors } : {}),
     summary,
     ratio: round(summary.shopfront.rps / summary.bare.rps, 3),
     ratioVsRouter: round(summary.shopfront.rps / summary.bareRouter.rps, 3),
@@ -235,10 +246,25 @@ async function devServers(snapshot: Snapshot): Promise<Servers> {
   return {
     targets: { bare: server(plain), bareRouter: server(router), shopfront: server(shopfront) },
     clickCounts: async () => readClickCounts(shopState),
+    workerErrors: () => errorsInLog(shopfront.logFile),
     stop: async () => {
       await Promise.all([shopfront.stop(), plain.stop(), router.stop()]);
     },
   };
+}
+
+/** Uncaught errors wrangler dev printed for the Worker (it reports them from the runtime's inspector). */
+function errorsInLog(file: string): WorkerErrors {
+  // eslint-disable-next-line no-control-regex
+  const text = readFileSync(file, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
+  const messages: Record<string, number> = {};
+  let count = 0;
+  for (const match of text.matchAll(/(?:✘ \[ERROR\]|Uncaught)\s*(.*)/g)) {
+    const message = (match[1] ?? '').trim().slice(0, 160);
+    messages[message] = (messages[message] ?? 0) + 1;
+    count++;
+  }
+  return { count, messages };
 }
 
 async function runtimeServers(snapshot: Snapshot): Promise<Servers> {
@@ -281,6 +307,20 @@ function figuresOf(result: LevelResult): Figure[] {
     note:
       `server CPU ${fmt(s[key].serverCpuUs)} µs/request` + (s[key].errors ? `, ${s[key].errors} errors` : ''),
   }));
+  const errors = result.workerErrors;
+  const errorFigure: Figure[] = errors
+    ? [
+        {
+          name: `${name}: uncaught Worker errors during the run`,
+          value: errors.count,
+          note: Object.entries(errors.messages)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 3)
+            .map(([message, n]) => `${n}x ${message}`)
+            .join('; '),
+        },
+      ]
+    : [];
   return [
     ...perTarget,
     {
@@ -306,6 +346,7 @@ function figuresOf(result: LevelResult): Figure[] {
         `${c.stored?.heads ?? 'n/a'} HEAD, ${c.stored?.bots ?? 'n/a'} flagged bot (HEAD included)` +
         (Object.keys(c.other).length > 0 ? `; non-302 answers: ${JSON.stringify(c.other)}` : ''),
     },
+    ...errorFigure,
   ];
 }
 
@@ -329,6 +370,10 @@ function printLevel(result: LevelResult): void {
       `${c.stored?.bots ?? 'n/a'}) / lost ${c.lost ?? 'n/a'}  (checked after ${c.drainSeconds} s)`,
   );
   if (Object.keys(c.other).length > 0) log(`  non-302 answers: ${JSON.stringify(c.other)}`);
+  if (result.workerErrors)
+    log(
+      `  uncaught Worker errors in the wrangler dev log: ${result.workerErrors.count} ${JSON.stringify(result.workerErrors.messages)}`,
+    );
 }
 
 const loadStart = load1();

@@ -8,10 +8,12 @@
  * target, and none of this runs in `npm test`.
  *
  * Flags: --quick (short runs, for development), --only a,b / --skip a,b (bench
- * names: redirect, orders, build, weight, lighthouse), --build (astro build
- * first), --wait-idle (wait, at most 10 min, for a 1-minute load average < 1.0).
+ * names: redirect, orders, build, weight, lighthouse; the others keep their
+ * figures and date from the last results.json of the same kind), --build (astro
+ * build first), --wait-idle (before each bench, wait at most 10 min for a 1-minute
+ * load average below 1.0).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt } from './lib/built-site.ts';
 import { ROOT, runBench, runCommand, sleep } from './lib/proc.ts';
@@ -43,6 +45,8 @@ const selected = BENCHES.filter((b) => (!only || only.includes(b.name)) && !skip
 interface Outcome {
   name: string;
   title: string;
+  /** When this bench ran (benches kept from an earlier run keep their own date). */
+  date?: string;
   status: 'ok' | 'failed' | 'not available';
   seconds?: number;
   result?: Record<string, unknown>;
@@ -57,12 +61,44 @@ async function waitIdle(): Promise<void> {
   }
 }
 
+/**
+ * With --only / --skip, the benches not run now keep their figures from the last
+ * results.json (if it is of the same kind, quick or full), each with its own date.
+ */
+function previousOutcomes(): Map<string, Outcome> {
+  const path = join(ROOT, 'bench', 'results.json');
+  const kept = new Map<string, Outcome>();
+  if ((!only && skip.length === 0) || !existsSync(path)) return kept;
+  try {
+    const previous = JSON.parse(readFileSync(path, 'utf8')) as {
+      date?: string;
+      quick?: boolean;
+      benches?: Record<string, Omit<Outcome, 'name' | 'title'>>;
+    };
+    if (Boolean(previous.quick) !== quick) return kept;
+    for (const spec of BENCHES) {
+      const entry = previous.benches?.[spec.name];
+      if (entry)
+        kept.set(spec.name, {
+          ...entry,
+          date: entry.date ?? previous.date,
+          name: spec.name,
+          title: spec.title,
+        });
+    }
+  } catch {
+    log('bench/results.json is unreadable: writing a fresh one');
+  }
+  return kept;
+}
+
 async function runOne(spec: BenchSpec): Promise<Outcome> {
   const script = join(ROOT, 'bench', `${spec.name}.ts`);
   if (!existsSync(script))
     return { name: spec.name, title: spec.title, status: 'not available', error: `no bench/${spec.name}.ts` };
   if (args.has('wait-idle')) await waitIdle();
   const benchArgs = [script, ...(quick ? spec.quickArgs : spec.args)];
+  const date = new Date().toISOString();
   log(
     `\n######## ${spec.title}: node ${benchArgs.map((a) => a.replace(`${ROOT}/`, '')).join(' ')}  (load ${load1()})`,
   );
@@ -75,6 +111,7 @@ async function runOne(spec: BenchSpec): Promise<Outcome> {
   const seconds = Math.round(result.ms / 1000);
   if (result.timedOut)
     return {
+      date,
       name: spec.name,
       title: spec.title,
       status: 'failed',
@@ -84,6 +121,7 @@ async function runOne(spec: BenchSpec): Promise<Outcome> {
   if (!parsed) {
     const tail = result.stderr.trim().split('\n').slice(-3).join(' ');
     return {
+      date,
       name: spec.name,
       title: spec.title,
       status: 'failed',
@@ -93,6 +131,7 @@ async function runOne(spec: BenchSpec): Promise<Outcome> {
   }
   const ok = result.code === 0 && parsed.ok !== false;
   return {
+    date,
     name: spec.name,
     title: spec.title,
     status: ok ? 'ok' : 'failed',
@@ -128,7 +167,9 @@ function markdown(
   const rows: string[] = [];
   for (const o of outcomes) {
     const load = o.result?.load as { start?: number; end?: number } | undefined;
-    const loadNote = load ? ` (load ${load.start ?? '?'} → ${load.end ?? '?'})` : '';
+    const ranAt =
+      o.date && o.date.slice(0, 16) !== meta.date.slice(0, 16) ? `, run ${o.date.slice(0, 16)}Z` : '';
+    const loadNote = load ? ` (load ${load.start ?? '?'} → ${load.end ?? '?'}${ranAt})` : '';
     if (o.status === 'not available' || !o.result) {
       rows.push(
         `| ${cell(o.title)} | — | ${o.status === 'not available' ? 'not available' : 'failed'} | | | ${cell(o.error)} |`,
@@ -169,14 +210,16 @@ await runBench(async () => {
   // Build once here, so the benches that serve the built site do not race to build it.
   if (selected.some((b) => ['redirect', 'weight', 'lighthouse'].includes(b.name)))
     await ensureBuilt(args.has('build'));
-  const outcomes: Outcome[] = [];
+  const kept = previousOutcomes();
+  const fresh = new Map<string, Outcome>();
   for (const spec of selected) {
     const outcome = await runOne(spec);
-    outcomes.push(outcome);
+    fresh.set(spec.name, outcome);
     log(
       `######## ${spec.title}: ${outcome.status}${outcome.seconds !== undefined ? ` in ${outcome.seconds} s` : ''}${outcome.error ? ` (${outcome.error})` : ''}`,
     );
   }
+  const outcomes = BENCHES.flatMap((b) => fresh.get(b.name) ?? kept.get(b.name) ?? []);
   const meta = { date: started.toISOString(), machine: info, quick };
   const json = {
     ...meta,
@@ -184,7 +227,13 @@ await runBench(async () => {
     benches: Object.fromEntries(
       outcomes.map((o) => [
         o.name,
-        { status: o.status, seconds: o.seconds, error: o.error, ...(o.result ? { result: o.result } : {}) },
+        {
+          date: o.date,
+          status: o.status,
+          seconds: o.seconds,
+          error: o.error,
+          ...(o.result ? { result: o.result } : {}),
+        },
       ]),
     ),
   };
@@ -192,6 +241,6 @@ await runBench(async () => {
   writeFileSync(join(ROOT, 'bench', 'results.md'), markdown(outcomes, meta));
   log(`\nwrote bench/results.md and bench/results.json`);
   process.stdout.write(
-    `${JSON.stringify({ bench: 'all', ok: outcomes.every((o) => o.status !== 'failed'), statuses: Object.fromEntries(outcomes.map((o) => [o.name, o.status])) })}\n`,
+    `${JSON.stringify({ bench: 'all', ok: [...fresh.values()].every((o) => o.status !== 'failed'), statuses: Object.fromEntries([...fresh.values()].map((o) => [o.name, o.status])) })}\n`,
   );
 });

@@ -22,7 +22,12 @@ interface Buffer {
 // Keyed by env so that a test (or a second binding set) never mixes destinations.
 const buffers = new WeakMap<Env, Buffer>();
 
-/** Queues a click for logging; the returned promise settles when it is written (or given up) and never rejects. */
+/**
+ * Queues a click for logging. The request that opens a batch gets the batch's flush (it keeps the
+ * isolate alive through its waitUntil until the batch is written or given up); requests that join
+ * an open batch get a settled promise, because waiting on another request's promise makes workerd
+ * cancel the wait. Never rejects.
+ */
 export function logClick(env: Env, click: ClickRecord): Promise<void> {
   clickCounters.logged++;
   let buffer = buffers.get(env);
@@ -33,7 +38,8 @@ export function logClick(env: Env, click: ClickRecord): Promise<void> {
   const current = buffer;
   current.clicks.push(click);
   if (current.clicks.length >= MAX_CLICKS_PER_MESSAGE) return flushNow(env, current);
-  current.flush ??= new Promise<void>((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() =>
+  if (current.flush) return Promise.resolve();
+  current.flush = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() =>
     flushNow(env, current),
   );
   return current.flush;
