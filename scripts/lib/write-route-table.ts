@@ -12,10 +12,18 @@ export const ROUTE_TABLE_PATH = 'worker/generated/route-table.ts';
  * (rates, payout settings, tracking ids) for orders and reports, always from the same content.
  * ROUTE_TABLE_OUT redirects both, so a test build of fixture content never replaces the real ones.
  */
-export function writeRouteTable(content: Content, path = process.env.ROUTE_TABLE_OUT ?? ROUTE_TABLE_PATH): string {
+export function writeRouteTable(
+  content: Content,
+  path = process.env.ROUTE_TABLE_OUT ?? ROUTE_TABLE_PATH,
+): string {
   writeTypedModule(path, 'RouteTable', '../../domain/links/route-table.ts', buildRouteTable(content));
   const program = join(dirname(path), 'program.ts');
-  writeTypedModule(program, 'ProgramTable', '../../domain/orders/program-table.ts', buildProgramTable(content));
+  writeTypedModule(
+    program,
+    'ProgramTable',
+    '../../domain/orders/program-table.ts',
+    buildProgramTable(content),
+  );
   return path;
 }
 

@@ -27,7 +27,12 @@ const orderId = `e2e-${Date.now()}`;
 /** pc is 250 bps in every rate table: 3 x $199.99 -> 1499.925 -> $15.00; one return -> 499.975 -> $5.00. */
 const ITEM = { product_id: 'E2E-PRODUCT', category: 'pc', unit_price: 19999 };
 
-async function sendEvent(type: string, quantity: number, occurredAt: Date, orderedAt: Date): Promise<Response> {
+async function sendEvent(
+  type: string,
+  quantity: number,
+  occurredAt: Date,
+  orderedAt: Date,
+): Promise<Response> {
   const body = JSON.stringify({
     type,
     order_id: orderId,
@@ -67,7 +72,10 @@ async function signIn(page: Page, token: string): Promise<void> {
 async function figures(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() =>
     Object.fromEntries(
-      [...document.querySelectorAll('[data-fig]')].map((el) => [el.getAttribute('data-fig'), el.textContent?.trim()]),
+      [...document.querySelectorAll('[data-fig]')].map((el) => [
+        el.getAttribute('data-fig'),
+        el.textContent?.trim(),
+      ]),
     ),
   );
 }
@@ -103,9 +111,13 @@ afterAll(async () => {
 describe('stats API', () => {
   it('shows the click and the order with exact commission figures', async () => {
     await expect
-      .poll(async () => ((await (await stats(creatorToken)).json()) as { clicks: { human: number } }).clicks.human, {
-        timeout: 20_000,
-      })
+      .poll(
+        async () =>
+          ((await (await stats(creatorToken)).json()) as { clicks: { human: number } }).clicks.human,
+        {
+          timeout: 20_000,
+        },
+      )
       .toBeGreaterThanOrEqual(1);
     const body = (await (await stats(creatorToken)).json()) as Record<string, unknown>;
     expect(body).toMatchObject({
@@ -120,7 +132,9 @@ describe('stats API', () => {
 
   it('refuses a missing token (401) and another creator (403)', async () => {
     expect((await fetch(`${base}/api/stats/${HANDLE}`)).status).toBe(401);
-    const other = await fetch(`${base}/api/stats/mila-cooks`, { headers: { authorization: `Bearer ${creatorToken}` } });
+    const other = await fetch(`${base}/api/stats/mila-cooks`, {
+      headers: { authorization: `Bearer ${creatorToken}` },
+    });
     expect(other.status).toBe(403);
   });
 });
@@ -155,7 +169,9 @@ describe('creator dashboard', () => {
     // The CSV export is the ledger of the period, entry by entry.
     const cookies = await context.cookies();
     const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-    const csv = await (await fetch(`${base}/dashboard/${HANDLE}/ledger.csv?period=7d`, { headers: { cookie } })).text();
+    const csv = await (
+      await fetch(`${base}/dashboard/${HANDLE}/ledger.csv?period=7d`, { headers: { cookie } })
+    ).text();
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toMatch(/^entry_id,effective_at,order_id,/);
     const rows = lines.slice(1).filter((l) => l.includes(orderId));
@@ -163,8 +179,19 @@ describe('creator dashboard', () => {
     expect(amounts.reduce((a, b) => a + b, 0)).toBe(1000);
     const ledger = spawnSync(
       'wrangler',
-      ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--config', 'dist/server/wrangler.json', '--json',
-        '--command', `SELECT COUNT(*) AS n, SUM(amount_minor) AS total FROM ledger_entries WHERE order_id = '${orderId}'`],
+      [
+        'd1',
+        'execute',
+        'DB',
+        '--local',
+        '--persist-to',
+        persistTo,
+        '--config',
+        'dist/server/wrangler.json',
+        '--json',
+        '--command',
+        `SELECT COUNT(*) AS n, SUM(amount_minor) AS total FROM ledger_entries WHERE order_id = '${orderId}'`,
+      ],
       { encoding: 'utf8' },
     );
     const [{ results }] = JSON.parse(ledger.stdout) as [{ results: { n: number; total: number }[] }];
@@ -228,9 +255,13 @@ describe('admin console', () => {
 
     const period = new Date().toISOString().slice(0, 7);
     const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-    const fromPage = await (await fetch(`${base}/dashboard/admin/payouts.csv?period=${period}`, { headers: { cookie } })).text();
+    const fromPage = await (
+      await fetch(`${base}/dashboard/admin/payouts.csv?period=${period}`, { headers: { cookie } })
+    ).text();
     const fromApi = await (
-      await fetch(`${base}/api/admin/payouts?period=${period}&format=csv`, { headers: { authorization: `Bearer ${adminToken}` } })
+      await fetch(`${base}/api/admin/payouts?period=${period}&format=csv`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      })
     ).text();
     expect(fromPage).toBe(fromApi);
     expect(fromApi).toContain(`${period},${HANDLE},jesshomelab-20,`);

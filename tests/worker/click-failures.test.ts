@@ -129,7 +129,12 @@ describe('queue consumer', () => {
     const batch = createMessageBatch('shopfront-clicks', [
       message('good', [click('down-aaaaaaaaaaaaaaaaa')]),
       // A malformed body, as an old or foreign producer might send.
-      { id: 'bad', timestamp: new Date(), attempts: 1, body: JSON.parse('{"v":1,"clicks":"nope"}') as unknown },
+      {
+        id: 'bad',
+        timestamp: new Date(),
+        attempts: 1,
+        body: JSON.parse('{"v":1,"clicks":"nope"}') as unknown,
+      },
     ]);
     const ctx = createExecutionContext();
     await consumeClicks(batch, { ...env, DB: db });
