@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
@@ -208,18 +207,8 @@ export async function mustRun(
   return result;
 }
 
-/** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
+/** A free TCP port on the loopback interface (the same helper the test harness uses). */
+export { freePort } from '../../scripts/lib/local-system.ts';
 
 /** Polls `url` until it answers (any status), or throws after `timeoutMs`. */
 export async function waitForHttp(url: string, timeoutMs: number, alive?: () => boolean): Promise<void> {
