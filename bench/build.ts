@@ -25,7 +25,17 @@ import {
 import { join, relative } from 'node:path';
 import { rssKiB, treePids } from './lib/cpu.ts';
 import { ROOT, runBench, runCommand } from './lib/proc.ts';
-import { fmt, load1, log, numberArg, parseArgs, printResult, round, type Figure } from './lib/report.ts';
+import {
+  fmt,
+  load1,
+  log,
+  numberArg,
+  parseArgs,
+  printFailure,
+  printResult,
+  round,
+  type Figure,
+} from './lib/report.ts';
 import { writeSyntheticContent } from './lib/synthetic-content.ts';
 import { tempDir } from './lib/built-site.ts';
 
@@ -263,16 +273,7 @@ function phaseText(run: BuildRun): string {
 }
 
 const loadStart = load1();
-await runBench(main, (error) =>
-  printResult({
-    bench: 'build',
-    ok: false,
-    load: { start: loadStart, end: load1() },
-    options,
-    figures: [],
-    error,
-  }),
-);
+await runBench(main, printFailure('build', options, loadStart));
 
 async function main(): Promise<void> {
   const root = tempDir('build');

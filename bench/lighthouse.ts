@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
 import { runBench, runCommand, toolEnv } from './lib/proc.ts';
-import { load1, log, parseArgs, printResult, type Figure } from './lib/report.ts';
+import { load1, log, parseArgs, printFailure, printResult, type Figure } from './lib/report.ts';
 import { applyMigrations, startWranglerDev } from './lib/wrangler-dev.ts';
 
 const args = parseArgs(process.argv.slice(2));
@@ -113,16 +113,7 @@ async function audit(url: string, path: string, outDir: string): Promise<PageSco
 }
 
 const loadStart = load1();
-await runBench(main, (error) =>
-  printResult({
-    bench: 'lighthouse',
-    ok: false,
-    load: { start: loadStart, end: load1() },
-    options,
-    figures: [],
-    error,
-  }),
-);
+await runBench(main, printFailure('lighthouse', options, loadStart));
 
 async function main(): Promise<void> {
   if (!existsSync(options.chrome))

@@ -19,7 +19,17 @@ import { cpuMs, groupPids } from './lib/cpu.ts';
 import { count, median, runLoad, type LoadRun } from './lib/load.ts';
 import { startBareWorker, startBuiltWorker } from './lib/miniflare-site.ts';
 import { ROOT, runBench, sleep } from './lib/proc.ts';
-import { fmt, load1, log, numberArg, parseArgs, printResult, round, type Figure } from './lib/report.ts';
+import {
+  fmt,
+  load1,
+  log,
+  numberArg,
+  parseArgs,
+  printFailure,
+  printResult,
+  round,
+  type Figure,
+} from './lib/report.ts';
 import { trafficMix, type Kind, type TrafficRequest } from './lib/traffic.ts';
 import { applyMigrations, readClickCounts, startWranglerDev, type ClickCounts } from './lib/wrangler-dev.ts';
 
@@ -377,16 +387,7 @@ function printLevel(result: LevelResult): void {
 }
 
 const loadStart = load1();
-await runBench(main, (error) =>
-  printResult({
-    bench: 'redirect',
-    ok: false,
-    load: { start: loadStart, end: load1() },
-    options,
-    figures: [],
-    error,
-  }),
-);
+await runBench(main, printFailure('redirect', options, loadStart));
 
 async function main(): Promise<void> {
   await ensureBuilt(options.build);

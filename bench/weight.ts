@@ -11,7 +11,7 @@ import { join, normalize } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
 import { runBench } from './lib/proc.ts';
-import { fmt, load1, log, parseArgs, printResult, round, type Figure } from './lib/report.ts';
+import { fmt, load1, log, parseArgs, printFailure, printResult, round, type Figure } from './lib/report.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const options = { handle: args.get('handle') ?? 'jess-home-lab', build: args.has('build') };
@@ -69,16 +69,7 @@ function scriptBody(html: string, openTag: string): string {
 }
 
 const loadStart = load1();
-await runBench(main, (error) =>
-  printResult({
-    bench: 'weight',
-    ok: false,
-    load: { start: loadStart, end: load1() },
-    options,
-    figures: [],
-    error,
-  }),
-);
+await runBench(main, printFailure('weight', options, loadStart));
 
 async function main(): Promise<void> {
   await ensureBuilt(options.build);

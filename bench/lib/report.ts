@@ -56,6 +56,12 @@ export function printResult(result: BenchResult): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+/** What a bench prints when it fails: no figures, the error, and the load since it started. */
+export function printFailure(bench: string, options: Record<string, unknown>, loadStart: number) {
+  return (error: string): void =>
+    printResult({ bench, ok: false, load: { start: loadStart, end: load1() }, options, figures: [], error });
+}
+
 /** The JSON object on the last non-empty line of a bench script's stdout, or null. */
 export function parseLastLine(stdout: string): Record<string, unknown> | null {
   const lines = stdout.trimEnd().split('\n');
