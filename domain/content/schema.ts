@@ -127,6 +127,11 @@ export const influencer = z.strictObject({
   handle,
   /** Display name. */
   name: z.string().min(1).max(80),
+  /** GitHub login of the creator who owns this storefront; only they (or an admin) may change it. */
+  github: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/, 'must be a GitHub login')
+    .optional(),
   /** A short bio, at most 280 characters. */
   bio: z.string().max(280, 'must be at most 280 characters'),
   /** Avatar image: https URL or a path under the site's public folder. */

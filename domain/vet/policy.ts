@@ -26,6 +26,8 @@ export interface PolicyContext {
   /** Influencer file paths at each revision, readable or not. */
   basePaths: readonly string[];
   headPaths: readonly string[];
+  /** GitHub login of the pull request's author, or null when not given. */
+  author: string | null;
   /** The author is an admin of the base revision's program.yaml. */
   isAdmin: boolean;
   reserved: readonly string[];
@@ -130,7 +132,9 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
   );
   if (dup) add('error', 'Tracking id', 'tracking_id', `"${value.tracking_id}" is already used by ${dup[0]}`);
   else add('pass', 'Tracking id', 'tracking_id', `"${value.tracking_id}" is unique`);
-  if (before && before.tracking_id !== value.tracking_id)
+  const ownership = ownershipFinding(change, before, value, ctx);
+  // The owner moving their own commissions needs no confirmation.
+  if (before && before.tracking_id !== value.tracking_id && ownership?.level !== 'pass')
     add(
       'warn',
       'Tracking id',
@@ -142,14 +146,7 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
   const status = statusFinding(before?.status ?? null, value.status, ctx.isAdmin);
   findings.push(status);
 
-  // Ownership cannot be proven from content: say so on every edit of an existing storefront.
-  if (change.kind !== 'added' && !ctx.isAdmin)
-    add(
-      'warn',
-      'Ownership',
-      '(file)',
-      `${change.kind === 'renamed' ? 'renames' : 'edits'} an existing storefront: confirm the author owns it`,
-    );
+  if (ownership) findings.push(ownership);
 
   // Links: free text may only link to retailer hosts, and even those bypass tracking.
   const retailerHosts = ctx.head.retailers.flatMap((r) => r.hosts);
@@ -201,6 +198,49 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
   });
 
   return findings;
+}
+
+/**
+ * Who may touch a storefront: its owner (`github` at the base revision) or an
+ * admin. Without a recorded owner, or without `--author`, only a reviewer can
+ * tell, so it is a warning. Null when there is nothing to say (an admin, a new
+ * storefront naming no owner).
+ */
+function ownershipFinding(
+  change: StorefrontChange,
+  before: Influencer | null,
+  value: Influencer,
+  ctx: PolicyContext,
+): Finding | null {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const finding = (level: Level, field: string, message: string): Finding => ({
+    level,
+    check: 'Ownership',
+    field,
+    message,
+  });
+  if (ctx.isAdmin) return null;
+  if (change.kind === 'added') {
+    if (value.github === undefined) return null;
+    if (ctx.author === null)
+      return finding('warn', 'github', "no --author given: cannot check github is the author's own login");
+    if (!same(value.github, ctx.author))
+      return finding('error', 'github', `github must be your own login (${ctx.author})`);
+    return finding('pass', 'github', `owned by ${value.github}, the author`);
+  }
+  const verb = change.kind === 'renamed' ? 'renames' : 'edits';
+  const owner = before?.github;
+  if (owner === undefined)
+    return finding('warn', '(file)', `${verb} an existing storefront: confirm the author owns it`);
+  if (ctx.author === null)
+    return finding(
+      'warn',
+      '(file)',
+      `${verb} a storefront owned by ${owner}: pass --author to check ownership`,
+    );
+  if (!same(owner, ctx.author))
+    return finding('error', '(file)', `only ${owner} or an admin may change this storefront`);
+  return finding('pass', '(file)', `${verb} by its owner, ${owner}`);
 }
 
 /** Rules about the pull request as a whole: admin-only files and removals. */

@@ -26,6 +26,9 @@ export function scaffoldInfluencer(o: ScaffoldOptions): string {
 handle: ${o.handle}
 # Display name.
 name: TODO Your Name
+# GitHub login of the creator who owns this storefront; only they (or an admin) may change it.
+# Uncomment with your own login (the one that opens the pull request) to claim it.
+# github: TODO-your-login
 # A short bio, at most 280 characters.
 bio: >-
   TODO Who you are, what you recommend and why your audience trusts your picks.

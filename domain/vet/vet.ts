@@ -70,6 +70,7 @@ export function vet(input: VetInput): VetResult {
     head,
     basePaths: [...input.base.files.keys()].filter(isInfluencerFile),
     headPaths: [...input.head.files.keys()].filter(isInfluencerFile),
+    author,
     isAdmin,
     reserved,
   };

@@ -31,6 +31,7 @@ function context(head: Snapshot, isAdmin = false): PolicyContext {
     head,
     basePaths: [...base.influencers.keys()],
     headPaths: [...head.influencers.keys()],
+    author: null,
     isAdmin,
     reserved: reservedHandles(base.program?.reserved_handles),
   };

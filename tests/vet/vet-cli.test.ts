@@ -137,6 +137,68 @@ describe('npm run vet', () => {
     );
   });
 
+  describe('a storefront with an owner (github) at the base revision', () => {
+    /** The fixtures with ana-cooks owned by Ana-GH on main, then an edit of its tracking id on top. */
+    function editOwned(): TempRepo {
+      repo = TempRepo.withFixtures(false);
+      repo.edit(ANA, (t) => t.replace('name: Ana Cooks\n', 'name: Ana Cooks\ngithub: Ana-GH\n'));
+      repo.git('init', '-q', '-b', 'main');
+      repo.commit('base content');
+      repo.git('checkout', '-q', '-b', 'application');
+      repo.edit(ANA, (t) => t.replace('tracking_id: anacooks-20', 'tracking_id: anacooks-21'));
+      repo.commit('new tracking id');
+      return repo;
+    }
+
+    it('lets its owner edit it, in any case, with no ownership warning', () => {
+      const { status, report } = editOwned().vet('--base', 'main', '--author', 'ana-gh');
+      expect(status).toBe(0);
+      expect(report).toContain('- ✅ **Ownership**: edits by its owner, Ana-GH');
+      expect(report).not.toMatch(/⚠️ \*\*(Ownership|Tracking id)\*\*/);
+    });
+
+    it('refuses an edit by another non-admin', () => {
+      const { status, stderr } = editOwned().vet('--base', 'main', '--author', 'dee');
+      expect(status).toBe(1);
+      expect(stderr).toContain(`${ANA}: (file): only Ana-GH or an admin may change this storefront`);
+    });
+
+    it('refuses a non-owner handing it to themselves', () => {
+      const repo = editOwned();
+      repo.edit(ANA, (t) => t.replace('github: Ana-GH', 'github: dee'));
+      repo.commit('take it');
+      const { status, stderr } = repo.vet('--base', 'main', '--author', 'dee');
+      expect(status).toBe(1);
+      expect(stderr).toContain(`${ANA}: (file): only Ana-GH or an admin may change this storefront`);
+    });
+
+    it('lets an admin edit it', () => {
+      const { status, report } = editOwned().vet('--base', 'main', '--author', 'maria-ops');
+      expect(status).toBe(0);
+      expect(report).not.toContain('**Ownership**');
+    });
+
+    it('only warns without --author, as before', () => {
+      const { status, report } = editOwned().vet('--base', 'main');
+      expect(status).toBe(0);
+      expect(report).toContain('- ⚠️ **Ownership**: edits a storefront owned by Ana-GH');
+    });
+  });
+
+  it("refuses a new application naming someone else's github login", () => {
+    const text = application('dee-bakes').replace('name: Dee Bakes\n', 'name: Dee Bakes\ngithub: ana-gh\n');
+    const { status, stderr } = applicant(DEE, text).vet('--base', 'main', '--author', 'dee');
+    expect(status).toBe(1);
+    expect(stderr).toContain(`${DEE}: github: github must be your own login (dee)`);
+  });
+
+  it("accepts a new application claiming the author's own login", () => {
+    const text = application('dee-bakes').replace('name: Dee Bakes\n', 'name: Dee Bakes\ngithub: Dee\n');
+    const { status, report } = applicant(DEE, text).vet('--base', 'main', '--author', 'dee');
+    expect(status).toBe(0);
+    expect(report).toContain('- ✅ **Ownership** (`github`): owned by Dee, the author');
+  });
+
   it('refuses a non-admin removing a storefront', () => {
     repo = TempRepo.withFixtures();
     repo.remove(ANA);
