@@ -37,7 +37,7 @@ import { buildProgramTable, programOf } from '../domain/orders/program-table.ts'
 import { loadContent } from '../scripts/lib/load-content.ts';
 import { readDevVars } from '../scripts/lib/dev-vars.ts';
 import { writeRouteTable } from '../scripts/lib/write-route-table.ts';
-import { BENCH_SECRETS, tempDir } from './lib/built-site.ts';
+import { BENCH_SECRETS, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { mustRun, onCleanup, ROOT, runBench } from './lib/proc.ts';
 import { fmt, load1, log, numberArg, parseArgs, printResult, round, type Figure } from './lib/report.ts';
 import { applyMigrations, d1File, startWranglerDev } from './lib/wrangler-dev.ts';
@@ -240,14 +240,7 @@ async function prepare(): Promise<Setup> {
       ],
     }),
   );
-  const envFile = join(dir, 'bench.env');
-  writeFileSync(
-    envFile,
-    Object.entries(BENCH_SECRETS)
-      .map(([k, v]) => `${k}=${v}\n`)
-      .join(''),
-  );
-  return { dir, config, envFile };
+  return { dir, config, envFile: writeBenchEnv(dir) };
 }
 
 const DATABASE_ID = '00000000-0000-0000-0000-000000000000';

@@ -70,6 +70,11 @@ export function snapshotBuild(dir: string): Snapshot {
   delete parsed.configPath;
   delete parsed.userConfigPath;
   writeFileSync(config, JSON.stringify(parsed));
+  return { dir, config, envFile: writeBenchEnv(dir) };
+}
+
+/** The benches' secrets as a `wrangler dev --env-file` file in `dir`; returns its path. */
+export function writeBenchEnv(dir: string): string {
   const envFile = join(dir, 'bench.env');
   writeFileSync(
     envFile,
@@ -77,7 +82,7 @@ export function snapshotBuild(dir: string): Snapshot {
       .map(([k, v]) => `${k}=${v}\n`)
       .join(''),
   );
-  return { dir, config, envFile };
+  return envFile;
 }
 
 export function builtConfig(snapshot: Snapshot): Record<string, unknown> {
