@@ -140,6 +140,9 @@ export function validateContent(sources: ContentSources): { content: Content | n
       if (retailers) push(path, 'retailer', `unknown retailer "${value.retailer}"`);
       continue;
     }
+    // The shopper gets this URL byte for byte (only the tags are set), so it must be sendable as written.
+    if (!/^[\x21-\x7e]+$/.test(value.url))
+      push(path, 'url', 'must be written percent-encoded: no spaces, control or non-ASCII characters');
     const host = new URL(value.url).hostname;
     if (!retailer.hosts.includes(host))
       push(path, 'url', `host "${host}" is not allowed for retailer "${retailer.id}" (allowed: ${retailer.hosts.join(', ')})`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectBot, type BotReason } from '../../worker/links/bot-detection.ts';
+import { detectBot, isNotNavigation, type BotReason } from '../../worker/links/bot-detection.ts';
 import { deviceClass } from '../../worker/links/device.ts';
 
 const get = (ua: string | null, headers: Record<string, string> = {}) =>
@@ -127,6 +127,22 @@ describe('detectBot', () => {
     expect(get(ua, { 'x-moz': 'prefetch' }).reason).toBe('prefetch');
     expect(get(null).reason).toBe('missing-user-agent');
     expect(get('   ').reason).toBe('missing-user-agent');
+  });
+
+  it('flags what a browser loads without a click: sub-resources and prefetches (not navigations)', () => {
+    const ua = humans[0]![1];
+    expect(get(ua, { 'sec-fetch-dest': 'document' })).toEqual({ isBot: false, reason: null });
+    expect(get(ua, { 'sec-fetch-dest': 'image' })).toEqual({ isBot: true, reason: 'subresource:image' });
+    expect(get(ua, { 'sec-fetch-dest': 'iframe' }).reason).toBe('subresource:iframe');
+    expect(get(ua, { 'sec-fetch-dest': 'empty' }).reason).toBe('subresource:empty');
+    expect(get(ua, { 'sec-fetch-dest': '' }).reason).toBe('subresource:other');
+    // Whatever a client sends, only known destination names are stored.
+    expect(get(ua, { 'sec-fetch-dest': '<script>x' }).reason).toBe('subresource:other');
+    expect(get(ua, { 'sec-fetch-dest': 'document', 'sec-purpose': 'prefetch' }).reason).toBe('prefetch');
+    for (const reason of ['prefetch', 'subresource:image', 'subresource:other'])
+      expect(isNotNavigation(reason)).toBe(true);
+    for (const reason of [null, 'head', 'crawler', 'link-preview'])
+      expect(isNotNavigation(reason)).toBe(false);
   });
 
   it('gives bots the bot device class', () => {

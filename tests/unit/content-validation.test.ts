@@ -106,6 +106,15 @@ describe('validateContent', () => {
     ]);
   });
 
+  it('refuses a product URL that could not reach the shopper byte for byte', () => {
+    expect(
+      errorsAfter((s) => (dataOf(s, PAN).url = 'https://www.amazon.com/dp/B000TEST01?k=cast iron')),
+    ).toEqual([`${PAN}: url: must be written percent-encoded: no spaces, control or non-ASCII characters`]);
+    expect(
+      errorsAfter((s) => (dataOf(s, PAN).url = 'https://www.amazon.com/dp/B000TEST01?k=cast%20iron')),
+    ).toEqual([]);
+  });
+
   it('refuses unknown categories and a price with too many decimals', () => {
     expect(
       errorsAfter((s) => {

@@ -1,10 +1,18 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
+import { pieceName } from '../../domain/links/tagged-url.ts';
 import { BROWSER_UA, clickIdOf, waitForClicks } from './helpers.ts';
 
 const links = inject('expectedLinks');
 const [first] = links;
 if (!first) throw new Error('the sample content has no links');
+/** A URL without its tag and sub-tag pieces, as written. */
+const withoutTags = (url: string, link: { tag: string; subtag: string }) => {
+  const at = url.indexOf('?');
+  const [head, query] = at === -1 ? [url, ''] : [url.slice(0, at), url.slice(at + 1)];
+  const kept = query.split('&').filter((p) => p !== '' && ![link.tag, link.subtag].includes(pieceName(p)));
+  return kept.length > 0 ? `${head}?${kept.join('&')}` : head;
+};
 const go = (path: string, init: RequestInit = {}) =>
   exports.default.fetch(`https://shop.test${path}`, {
     redirect: 'manual',
@@ -28,10 +36,8 @@ describe('GET /go/<handle>/<product>', () => {
       expect(clickId).toMatch(/^[A-Za-z0-9_-]{22}$/); // 128 bits, url-safe
       expect(seen.has(clickId)).toBe(false);
       seen.add(clickId);
-      // Other params of the product URL are kept.
-      for (const [key, value] of expected.searchParams) {
-        if (key !== link.tag && key !== link.subtag) expect(location.searchParams.get(key)).toBe(value);
-      }
+      // The rest of the product URL arrives byte for byte.
+      expect(withoutTags(res.headers.get('location') ?? '', link)).toBe(withoutTags(link.url, link));
     }
   });
 
@@ -94,6 +100,26 @@ describe('GET /go/<handle>/<product>', () => {
       [1, 'link-preview', 'bot'],
       [1, 'prefetch', 'bot'],
     ]);
+  });
+
+  it.each([
+    ['an image', { 'sec-fetch-dest': 'image', 'sec-fetch-mode': 'no-cors' }, 'subresource:image'],
+    ['a frame', { 'sec-fetch-dest': 'iframe', 'sec-fetch-mode': 'navigate' }, 'subresource:iframe'],
+    ['fetch()', { 'sec-fetch-dest': 'empty', 'sec-fetch-mode': 'cors' }, 'subresource:empty'],
+    ['a speculation-rules prefetch', { 'sec-purpose': 'prefetch', 'sec-fetch-dest': 'document' }, 'prefetch'],
+  ])('redirects %s loaded by a page but never counts it as a click', async (_name, headers, reason) => {
+    const res = await go(`/go/${first.handle}/${first.product}`, { headers });
+    expect(res.status).toBe(302);
+    const [row] = await waitForClicks([clickIdOf(res.headers.get('location'), first.subtag)]);
+    expect(row).toMatchObject({ is_bot: 1, bot_reason: reason });
+  });
+
+  it('counts a top-level navigation (Sec-Fetch-Dest: document) as a human click', async () => {
+    const res = await go(`/go/${first.handle}/${first.product}`, {
+      headers: { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate', 'sec-fetch-user': '?1' },
+    });
+    const [row] = await waitForClicks([clickIdOf(res.headers.get('location'), first.subtag)]);
+    expect(row).toMatchObject({ is_bot: 0, bot_reason: null });
   });
 
   it('flags a second click by the same visitor on the same product within the hour as a duplicate', async () => {

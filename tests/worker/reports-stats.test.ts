@@ -13,7 +13,7 @@ interface Stats {
   from: string;
   to: string;
   currency: string;
-  clicks: { human: number; bot: number; duplicate: number };
+  clicks: { human: number; bot: number; duplicate: number; not_navigation: number };
   orders: number;
   items: { ordered: number; shipped: number; returned: number; cancelled: number };
   revenue: number;
@@ -27,7 +27,7 @@ async function click(
   at: string,
   product: string | null,
   src: string | null,
-  flags: { bot?: boolean; duplicate?: boolean } = {},
+  flags: { bot?: boolean; duplicate?: boolean; reason?: string } = {},
 ) {
   await env.DB.prepare(
     `INSERT INTO clicks (click_id, at, handle, product_id, src, device, visitor_hash, is_bot, bot_reason, is_duplicate, method)
@@ -41,7 +41,7 @@ async function click(
       src,
       flags.bot ? 'bot' : 'mobile',
       flags.bot ? 1 : 0,
-      flags.bot ? 'crawler' : null,
+      flags.bot ? (flags.reason ?? 'crawler') : null,
       flags.duplicate ? 1 : 0,
     )
     .run();
@@ -65,6 +65,9 @@ beforeAll(async () => {
   await click('2025-06-02T12:00:01Z', P1.product_id, null, { bot: true });
   await click('2025-06-03T00:00:00Z', P1.product_id, 'ig', { bot: true });
   await click('2025-06-05T00:00:00Z', null, null, { bot: true });
+  // Loaded by a browser without a click: neither human nor bot.
+  await click('2025-06-04T09:00:00Z', P1.product_id, null, { bot: true, reason: 'subresource:image' });
+  await click('2025-06-04T09:00:01Z', P2.product_id, null, { bot: true, reason: 'prefetch' });
   await click('2025-05-31T23:59:59Z', P1.product_id, 'ig'); // outside the range
   await click('2025-06-08T00:00:00Z', P1.product_id, 'ig'); // outside the range
 
@@ -103,8 +106,9 @@ describe('GET /api/stats/<handle>', () => {
       to: '2025-06-07',
       currency: 'USD',
     });
-    // human = not a bot (5); duplicate counts human clicks flagged as repeats (2), inside human.
-    expect(stats.clicks).toEqual({ human: 5, bot: 3, duplicate: 2 });
+    // human = not a bot (5); duplicate counts human clicks flagged as repeats (2), inside human;
+    // an image load and a prefetch are shown apart from both.
+    expect(stats.clicks).toEqual({ human: 5, bot: 3, duplicate: 2, not_navigation: 2 });
     // Orders placed in the range: a, b, c (d was placed in May).
     expect(stats.orders).toBe(3);
     // ordered: a 3 + b 1 + c 1; shipped: a 3 + d 1 (shipped 1 June); returned: a 1; cancelled: c 1.

@@ -1,4 +1,5 @@
 /** D1 reads behind the dashboards that the public APIs do not already offer. */
+import { isNotNavigation } from '../links/bot-detection.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 
@@ -112,11 +113,16 @@ export interface BotShare {
   clicks: number;
 }
 
+/**
+ * Every logged request in [start, end) and the ones that were not human clicks by
+ * reason, split into bots and requests a browser made without a click (image
+ * loads, frames, prefetches), which are shown apart.
+ */
 export async function readBotShare(
   db: D1Database,
   start: number,
   end: number,
-): Promise<{ total: number; bots: BotShare[] }> {
+): Promise<{ total: number; bots: BotShare[]; notNavigation: BotShare[] }> {
   const [total, bots] = await withRetry(() =>
     db.batch<Row>([
       db.prepare('SELECT COUNT(*) AS n FROM clicks WHERE at >= ?1 AND at < ?2').bind(start, end),
@@ -128,12 +134,14 @@ export async function readBotShare(
         .bind(start, end),
     ]),
   );
+  const reasons = (bots?.results ?? []).map((r) => ({
+    reason: textOrNull(r, 'reason') ?? 'unknown',
+    clicks: integer(r, 'clicks'),
+  }));
   return {
     total: integerOrZero(total?.results[0] ?? {}, 'n'),
-    bots: (bots?.results ?? []).map((r) => ({
-      reason: textOrNull(r, 'reason') ?? 'unknown',
-      clicks: integer(r, 'clicks'),
-    })),
+    bots: reasons.filter((r) => !isNotNavigation(r.reason)),
+    notNavigation: reasons.filter((r) => isNotNavigation(r.reason)),
   };
 }
 

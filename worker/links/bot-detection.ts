@@ -2,10 +2,16 @@
  * Decides whether a tracked-link request is a human click. Bots still get the
  * redirect; their rows are flagged with a reason, never dropped. Bump the version
  * when rules change so old rows can be told apart.
+ *
+ * Two reasons are not bots but browsers acting without a person's click
+ * (CONTRACT.md section 9): a prefetch or prerender, and a sub-resource load
+ * (`Sec-Fetch-Dest` present and not `document`: an <img>, a frame, fetch()...).
+ * Counting those would let any page that embeds a tracked link stuff cookies.
+ * Stats show them apart from bots (see NOT_NAVIGATION_SQL).
  */
 import { isbotMatch } from 'isbot';
 
-export const BOT_RULES_VERSION = '2026-11-25.1';
+export const BOT_RULES_VERSION = '2026-12-02.1';
 
 export type BotReason =
   | 'head'
@@ -15,7 +21,44 @@ export type BotReason =
   | 'scanner'
   | 'automation'
   | 'headless'
-  | 'crawler';
+  | 'crawler'
+  | SubresourceReason;
+
+/** What a browser fetched the link as, from the Fetch Metadata destinations; anything else is "other". */
+const FETCH_DESTS = new Set([
+  'audio',
+  'audioworklet',
+  'embed',
+  'empty',
+  'fencedframe',
+  'font',
+  'frame',
+  'iframe',
+  'image',
+  'json',
+  'manifest',
+  'object',
+  'paintworklet',
+  'report',
+  'script',
+  'serviceworker',
+  'sharedworker',
+  'style',
+  'track',
+  'video',
+  'webidentity',
+  'worker',
+  'xslt',
+]);
+export type SubresourceReason = `subresource:${string}`;
+
+/** Reasons of requests a browser made without a person navigating: stored, never counted as clicks. */
+export function isNotNavigation(reason: string | null): boolean {
+  return reason === 'prefetch' || (reason?.startsWith('subresource:') ?? false);
+}
+
+/** The same test in SQL over the clicks table, for the stats and dashboard queries. */
+export const NOT_NAVIGATION_SQL = "(bot_reason = 'prefetch' OR bot_reason LIKE 'subresource:%')";
 
 /** Link unfurlers of chat and social apps (isbot knows most; named here so the reason is precise). */
 const LINK_PREVIEW =
@@ -39,6 +82,8 @@ export function detectBot(input: { method: string; userAgent: string | null; hea
   const bot = (reason: BotReason): BotVerdict => ({ isBot: true, reason });
   if (input.method === 'HEAD') return bot('head');
   if (isPrefetch(input.headers)) return bot('prefetch');
+  const dest = subresource(input.headers);
+  if (dest !== null) return bot(`subresource:${dest}`);
   const ua = input.userAgent?.trim() ?? '';
   if (!ua) return bot('missing-user-agent');
   if (LINK_PREVIEW.test(ua)) return bot('link-preview');
@@ -52,4 +97,11 @@ export function detectBot(input: { method: string; userAgent: string | null; hea
 function isPrefetch(headers: Headers): boolean {
   const purpose = `${headers.get('sec-purpose') ?? ''} ${headers.get('purpose') ?? ''} ${headers.get('x-purpose') ?? ''} ${headers.get('x-moz') ?? ''}`;
   return /prefetch|prerender|preview/i.test(purpose);
+}
+
+/** The `Sec-Fetch-Dest` of a request that is not a top-level navigation, or null. */
+function subresource(headers: Headers): string | null {
+  const dest = headers.get('sec-fetch-dest')?.trim().toLowerCase();
+  if (dest === undefined || dest === 'document') return null;
+  return FETCH_DESTS.has(dest) ? dest : 'other';
 }

@@ -1,5 +1,6 @@
 /** Where a tracked link goes: only ever a URL from built content, never from the request. */
 import type { RouteTable } from '../../domain/links/route-table.ts';
+import { taggedUrl } from '../../domain/links/tagged-url.ts';
 
 export interface Resolved {
   handle: string;
@@ -14,7 +15,7 @@ export function resolveHandle(table: RouteTable, handle: string): Resolved | nul
   return trackingId === undefined ? null : { handle: current, trackingId };
 }
 
-/** The retailer URL with the tag and sub-tag set; other query params of the product URL are kept. */
+/** The retailer URL with the tag and sub-tag set; the rest of the product URL is kept byte for byte. */
 export function destination(
   table: RouteTable,
   productId: string,
@@ -25,8 +26,8 @@ export function destination(
   const entry = table.products[productId];
   const retailer = entry ? table.retailers[entry[0]] : undefined;
   if (!entry || !retailer) return null;
-  const url = new URL(entry[1]);
-  url.searchParams.set(retailer.tag, trackingId);
-  url.searchParams.set(retailer.subtag, clickId);
-  return url.toString();
+  return taggedUrl(entry[1], [
+    [retailer.tag, trackingId],
+    [retailer.subtag, clickId],
+  ]);
 }

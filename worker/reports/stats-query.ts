@@ -2,7 +2,9 @@
  * The figures of `GET /api/stats/<handle>` (CONTRACT.md section 5), read in one
  * D1 batch. A day range [from, to] (UTC, inclusive) selects:
  * - clicks by click time: human = not a bot, bot, and duplicate = human clicks
- *   flagged as repeats (so duplicate is a part of human, not added to it);
+ *   flagged as repeats (so duplicate is a part of human, not added to it), and
+ *   not_navigation = requests a browser made without a click (sub-resource
+ *   loads such as an <img> pointing at the link, prefetches), neither human nor bot;
  * - orders and items.ordered by when the order was placed;
  * - items shipped / returned / cancelled, revenue and commission by when the
  *   ledger figure took effect (pending: placed; earned: shipped; reversed:
@@ -10,6 +12,7 @@
  * by_day sums to the totals: clicks = human clicks, orders = orders placed,
  * commission = net (earned - reversed) that day.
  */
+import { NOT_NAVIGATION_SQL } from '../links/bot-detection.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 
@@ -18,7 +21,7 @@ export interface Stats {
   from: string;
   to: string;
   currency: string;
-  clicks: { human: number; bot: number; duplicate: number };
+  clicks: { human: number; bot: number; duplicate: number; not_navigation: number };
   orders: number;
   items: { ordered: number; shipped: number; returned: number; cancelled: number };
   revenue: number;
@@ -31,7 +34,8 @@ export interface Stats {
 const DAY_MS = 86_400_000;
 
 const CLICK_TOTALS = `
-SELECT SUM(is_bot = 0) AS human, SUM(is_bot = 1) AS bot, SUM(is_bot = 0 AND is_duplicate = 1) AS duplicate
+SELECT SUM(is_bot = 0) AS human, SUM(is_bot = 1 AND NOT ${NOT_NAVIGATION_SQL}) AS bot,
+       SUM(is_bot = 0 AND is_duplicate = 1) AS duplicate, SUM(is_bot = 1 AND ${NOT_NAVIGATION_SQL}) AS not_navigation
 FROM clicks WHERE handle = ?1 AND at >= ?2 AND at < ?3`;
 const CLICKS_BY_DAY = `
 SELECT date(at / 1000, 'unixepoch') AS day, COUNT(*) AS clicks
@@ -138,6 +142,7 @@ export async function readStats(
       human: integerOrZero(clickTotals, 'human'),
       bot: integerOrZero(clickTotals, 'bot'),
       duplicate: integerOrZero(clickTotals, 'duplicate'),
+      not_navigation: integerOrZero(clickTotals, 'not_navigation'),
     },
     orders: orderDays.size,
     items: {
