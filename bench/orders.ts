@@ -34,6 +34,7 @@ import { eventJson } from '../domain/orders/event.ts';
 import { BUCKETS, commissionFigures, sumEntries } from '../domain/orders/ledger.ts';
 import { createMemoryLedger } from '../domain/orders/memory-ledger.ts';
 import { buildProgramTable, programOf } from '../domain/orders/program-table.ts';
+import { DAY_MS } from '../domain/time.ts';
 import { loadContent } from '../scripts/lib/load-content.ts';
 import { readDevVars } from '../scripts/lib/dev-vars.ts';
 import { writeRouteTable } from '../scripts/lib/write-route-table.ts';
@@ -52,7 +53,6 @@ const options = {
 if (!['dev', 'runtime', 'both'].includes(options.level))
   throw new Error('--level must be dev, runtime or both');
 const TARGET_EVENTS_PER_SECOND = 500;
-const DAY = 86_400_000;
 
 type Content = NonNullable<ReturnType<typeof loadContent>['content']>;
 type Figures = ReturnType<typeof commissionFigures>;
@@ -325,7 +325,7 @@ function makeEvents(run: string, content: Content): IncomingEvent[] {
   for (let n = 0; n < options.events / 3; n++) {
     const shop = shops[n % shops.length]!;
     const product = shop.products[(n * 7) % shop.products.length]!;
-    const orderedAt = now - 10 * DAY + Math.floor((n / (options.events / 3)) * 5 * DAY);
+    const orderedAt = now - 10 * DAY_MS + Math.floor((n / (options.events / 3)) * 5 * DAY_MS);
     const order = (type: OrderEvent['type'], at: number, quantity: number): OrderEvent => ({
       type,
       order_id: `${run}_order_${n}`,
@@ -341,8 +341,8 @@ function makeEvents(run: string, content: Content): IncomingEvent[] {
     });
     const steps = [
       order('order.placed', orderedAt, 2),
-      order('order.shipped', orderedAt + DAY, 2),
-      order('order.returned', orderedAt + 4 * DAY, 1),
+      order('order.shipped', orderedAt + DAY_MS, 2),
+      order('order.returned', orderedAt + 4 * DAY_MS, 1),
     ];
     steps.forEach((event, phase) =>
       phases[phase]!.push({

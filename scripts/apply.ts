@@ -6,6 +6,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { platform } from '../domain/content/schema.ts';
+import { utcDay } from '../domain/time.ts';
 import { baseName } from '../domain/content/validate.ts';
 import { CONTENT_DIR, INFLUENCER_DIR } from '../domain/vet/changes.ts';
 import { newHandleProblem, reservedHandles } from '../domain/vet/handles.ts';
@@ -50,7 +51,7 @@ writeFileSync(
   path,
   scaffoldInfluencer({
     handle,
-    today: new Date().toISOString().slice(0, 10),
+    today: utcDay(Date.now()),
     categories: content.program.categories,
     platforms: platform.options,
     exampleProduct,

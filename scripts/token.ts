@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { formatError } from '../domain/content/validate.ts';
+import { utcDay } from '../domain/time.ts';
 import { contentDir } from './lib/content-gate.ts';
 import { loadContent } from './lib/load-content.ts';
 import { d1Execute } from './lib/orders/d1.ts';
@@ -54,7 +55,7 @@ function main(): number {
       return 0;
     }
     const token = newInfluencerToken();
-    const label = parsed.values.label ?? `created ${new Date().toISOString().slice(0, 10)}`;
+    const label = parsed.values.label ?? `created ${utcDay(Date.now())}`;
     d1Execute(insertTokenSql(token, handle, label), target);
     if (influencer.status !== 'approved')
       console.warn(`note: ${handle} is ${influencer.status}, not approved`);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CURRENCIES } from '../currency.ts';
 import { toMinorUnits } from '../money.ts';
+import { isIsoDay, utcDay } from '../time.ts';
 
 // ---------------------------------------------------------------- small pieces
 
@@ -44,25 +45,18 @@ export const imageRef = z
     'must be an https:// URL or a path under the site\'s public folder starting with "/"',
   );
 
-const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /**
  * A calendar day, normalised to "YYYY-MM-DD". YAML 1.1 parsers (Astro's) turn an
  * unquoted date into a Date while YAML 1.2 ones (our scripts') keep the string.
  */
 export const isoDay = z.union([z.string(), z.date()]).transform((value, ctx) => {
-  const text = value instanceof Date ? dayOf(value) : value;
-  const match = text === null ? null : ISO_DAY.exec(text);
-  if (!match || text === null || dayOf(new Date(`${text}T00:00:00Z`)) !== text) {
+  const text = value instanceof Date ? (Number.isNaN(value.getTime()) ? null : utcDay(value)) : value;
+  if (text === null || !isIsoDay(text)) {
     ctx.addIssue({ code: 'custom', message: 'must be a date written YYYY-MM-DD' });
     return z.NEVER;
   }
   return text;
 });
-
-function dayOf(date: Date): string | null {
-  return Number.isNaN(date.getTime()) ? null : date.toISOString().slice(0, 10);
-}
 
 export const currency = z.enum(CURRENCIES, {
   error: `must be a supported ISO 4217 code (${CURRENCIES.join(', ')})`,

@@ -9,6 +9,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { toMinorUnits } from '../money.ts';
+import { utcDay } from '../time.ts';
 import { MAX_QUANTITY } from './commission.ts';
 import { eventJson, parseOrderEvent, type OrderEvent, type OrderEventType } from './event.ts';
 import type { ProgramTable } from './program-table.ts';
@@ -254,7 +255,7 @@ export function reportTime(text: string): string | null {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return null;
   // Reject dates Date.parse rolls over (2026-02-30).
-  if (zone === 'Z' && new Date(ms).toISOString().slice(0, 10) !== day) return null;
+  if (zone === 'Z' && utcDay(ms) !== day) return null;
   return new Date(ms).toISOString();
 }
 

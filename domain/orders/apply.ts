@@ -16,7 +16,8 @@ import {
   type LedgerSum,
 } from './ledger.ts';
 import type { Program } from './program-table.ts';
-import { rateFor, utcDay } from './rates.ts';
+import { utcDay } from '../time.ts';
+import { rateFor } from './rates.ts';
 
 export type EventSource = 'webhook' | 'amazon_report' | 'seed';
 export type Outcome = 'processed' | 'duplicate' | 'unattributed';

@@ -4,6 +4,8 @@
  * the order was placed. Otherwise the order is credited by tracking id alone;
  * commission follows the tracking id either way (that is what the retailer pays on).
  */
+import { HOUR_MS } from '../time.ts';
+
 export interface KnownClick {
   handle: string;
   /** Unix ms. */
@@ -36,7 +38,7 @@ export function attribute(input: {
   if (!click) return { kind: 'tracking_id', reason: 'unknown click' };
   if (click.handle !== handle) return { kind: 'tracking_id', reason: 'click of another influencer' };
   if (click.at > orderedAt) return { kind: 'tracking_id', reason: 'click after the order' };
-  if (orderedAt - click.at > windowHours * 3_600_000)
+  if (orderedAt - click.at > windowHours * HOUR_MS)
     return { kind: 'tracking_id', reason: 'click outside the window' };
   return { kind: 'click', click_id: clickId };
 }

@@ -8,27 +8,12 @@
  * month. Whether an earlier month was paid depends on the threshold alone, never
  * on today's date, so a month's figures do not change as time passes.
  */
+import { csv } from '../csv.ts';
+import { DAY_MS, monthBounds, utcDay, utcMonth } from '../time.ts';
 import type { ProgramTable } from './program-table.ts';
-import { utcDay } from './rates.ts';
-
-const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const DAY_MS = 86_400_000;
-
-export function isPeriod(text: string): boolean {
-  return PERIOD.test(text);
-}
-
-/** Start (inclusive) and end (exclusive) of a "YYYY-MM" month in unix ms, UTC. */
-export function periodBounds(period: string): { start: number; end: number } {
-  const match = PERIOD.exec(period);
-  if (!match) throw new RangeError(`not a period: ${period}`);
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  return { start: Date.UTC(year, month - 1, 1), end: Date.UTC(year, month, 1) };
-}
 
 function nextPeriod(period: string): string {
-  return new Date(periodBounds(period).end).toISOString().slice(0, 7);
+  return utcMonth(monthBounds(period).end);
 }
 
 export interface MonthlyActivity {
@@ -77,7 +62,7 @@ export function computePayouts(input: {
 }): PayoutReport {
   const { period, program, now } = input;
   const { threshold_minor, hold_days } = program.payout;
-  const dueAt = periodBounds(period).end + hold_days * DAY_MS;
+  const dueAt = monthBounds(period).end + hold_days * DAY_MS;
   const byHandle = new Map<string, Map<string, MonthlyActivity>>();
   for (const a of input.activity) {
     if (a.month > period) continue;
@@ -151,32 +136,25 @@ export const PAYOUT_CSV_COLUMNS = [
   'payable_from',
 ] as const;
 
-/** RFC 4180 CSV, one row per influencer, amounts in integer minor units. */
+/** One row per influencer, amounts in integer minor units (see ../csv.ts for the format). */
 export function payoutsCsv(report: PayoutReport): string {
-  const rows = report.payouts.map((p) =>
-    [
+  return csv(
+    PAYOUT_CSV_COLUMNS,
+    report.payouts.map((p) => [
       report.period,
       p.handle,
-      p.tracking_id ?? '',
+      p.tracking_id,
       p.status,
       report.currency,
       p.carried_in_minor,
       p.earned_minor,
       p.reversed_minor,
       p.balance_minor,
-      p.payable ? 'true' : 'false',
+      p.payable,
       p.payout_minor,
       p.carried_forward_minor,
       p.reason,
       report.payable_from,
-    ]
-      .map(csvField)
-      .join(','),
+    ]),
   );
-  return [PAYOUT_CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
-}
-
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

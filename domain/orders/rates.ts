@@ -4,6 +4,7 @@
  * day), its rate for the item's category, else the table's default.
  */
 import type { RateTable } from '../content/schema.ts';
+import { utcDay } from '../time.ts';
 
 export interface AppliedRate {
   bps: number;
@@ -27,8 +28,4 @@ export function rateFor(
   return own === undefined
     ? { bps: table.default_bps, effective_from: table.effective_from, source: 'default' }
     : { bps: own, effective_from: table.effective_from, source: 'category' };
-}
-
-export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
 }

@@ -1,6 +1,7 @@
 /** Display formatting for pages. Pure: same input, same text, whatever the build machine's locale. */
 import type { Currency } from '../../domain/currency.ts';
 import { formatMoney } from '../../domain/money.ts';
+import { dayStart } from '../../domain/time.ts';
 
 const LOCALE = 'en-US';
 
@@ -13,7 +14,7 @@ const dayFormat = new Intl.DateTimeFormat(LOCALE, {
 
 /** "2026-11-20" -> "Nov 20, 2026" (the day as written, never shifted by a time zone). */
 export function formatDay(isoDay: string): string {
-  return dayFormat.format(new Date(`${isoDay}T00:00:00Z`));
+  return dayFormat.format(dayStart(isoDay));
 }
 
 const compact = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });

@@ -5,6 +5,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { monthFrom } from '../../domain/time.ts';
 import { createToken, DAVE, get, placed, send, uid, type EventBody } from './orders-helpers.ts';
 
 // 500.00 at 450 bps (kitchen): 22.50 commission per unit.
@@ -42,8 +43,7 @@ function order(orderedAt: string) {
 }
 
 function lastMonth(): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+  return monthFrom(Date.now(), -1);
 }
 
 async function payout(period: string): Promise<{ report: Report; row: Payout | undefined }> {

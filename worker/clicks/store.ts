@@ -3,10 +3,11 @@
  * the rows travel as one JSON parameter (D1 allows 100 bound parameters per
  * statement), and INSERT OR IGNORE on the click id makes a retried batch a no-op.
  */
+import { HOUR_MS } from '../../domain/time.ts';
 import type { ClickRecord } from './message.ts';
 
 /** A click is a duplicate when the same visitor clicked the same product (as a human) within this window before. */
-export const DUPLICATE_WINDOW_MS = 60 * 60 * 1000;
+export const DUPLICATE_WINDOW_MS = HOUR_MS;
 
 const INSERT = `
 INSERT OR IGNORE INTO clicks

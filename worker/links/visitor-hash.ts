@@ -3,6 +3,8 @@
  * HMAC-SHA256 under a key derived from the secret and the UTC day, over the IP
  * and user agent. Neither input is stored, and hashes of two days cannot be joined.
  */
+import { utcDay } from '../../domain/time.ts';
+
 const encoder = new TextEncoder();
 const dayKeys = new Map<string, Promise<CryptoKey>>();
 
@@ -29,7 +31,7 @@ function dayKey(secret: string, day: string): Promise<CryptoKey> {
 }
 
 export async function visitorHash(secret: string, at: Date, ip: string, userAgent: string): Promise<string> {
-  const day = at.toISOString().slice(0, 10);
+  const day = utcDay(at);
   const key = await dayKey(secret, day);
   const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`${ip}\n${userAgent}`));
   return base64url(new Uint8Array(mac, 0, 16));

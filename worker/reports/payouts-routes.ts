@@ -4,12 +4,8 @@
  * and hold. JSON, or CSV with `Accept: text/csv` or `?format=csv`.
  */
 import { Hono } from 'hono';
-import {
-  computePayouts,
-  payoutsCsv,
-  periodBounds,
-  type MonthlyActivity,
-} from '../../domain/orders/payouts.ts';
+import { computePayouts, payoutsCsv, type MonthlyActivity } from '../../domain/orders/payouts.ts';
+import { monthBounds } from '../../domain/time.ts';
 import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
 import { withRetry } from '../lib/d1-retry.ts';
@@ -42,7 +38,7 @@ export async function readMonthlyActivity(
 
 export const payouts = new Hono<AppEnv>().get('/', requireAdmin, queryValidator(payoutsQuery), async (c) => {
   const { period, format } = c.req.valid('query');
-  const activity = await readMonthlyActivity(c.env.DB, periodBounds(period).end, program.table.currency);
+  const activity = await readMonthlyActivity(c.env.DB, monthBounds(period).end, program.table.currency);
   const report = computePayouts({ period, activity, program: program.table, now: Date.now() });
   const wantsCsv =
     format === 'csv' || (format === undefined && /\btext\/csv\b/i.test(c.req.header('accept') ?? ''));

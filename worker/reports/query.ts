@@ -1,18 +1,11 @@
 /** Query parameters of the reporting routes. */
 import { z } from 'zod';
-import { isPeriod } from '../../domain/orders/payouts.ts';
+import { addDays, DAY_MS, dayStart, isIsoDay, isIsoMonth } from '../../domain/time.ts';
 
-const DAY_MS = 86_400_000;
 /** Longest stats range: by_day lists every day of it. */
 export const MAX_RANGE_DAYS = 366;
 
-const day = z
-  .string()
-  .refine(
-    (text) =>
-      /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text,
-    'must be a UTC day written YYYY-MM-DD',
-  );
+const day = z.string().refine(isIsoDay, 'must be a UTC day written YYYY-MM-DD');
 
 /** from/to are optional: to defaults to today, from to 29 days before to (30 days in all). */
 export function statsQuery(today: () => string) {
@@ -20,13 +13,13 @@ export function statsQuery(today: () => string) {
     .object({ from: day.optional(), to: day.optional() })
     .transform(({ from, to }) => {
       const end = to ?? today();
-      const start = from ?? new Date(Date.parse(`${end}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10);
+      const start = from ?? addDays(end, -29);
       return { from: start, to: end };
     })
     .superRefine(({ from, to }, ctx) => {
       if (from > to)
         ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${to})` });
-      else if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > MAX_RANGE_DAYS)
+      else if ((dayStart(to) - dayStart(from)) / DAY_MS + 1 > MAX_RANGE_DAYS)
         ctx.addIssue({
           code: 'custom',
           path: ['to'],
@@ -38,6 +31,6 @@ export function statsQuery(today: () => string) {
 export const payoutsQuery = z.object({
   period: z
     .string({ error: 'is required, written YYYY-MM' })
-    .refine(isPeriod, 'must be a month written YYYY-MM'),
+    .refine(isIsoMonth, 'must be a month written YYYY-MM'),
   format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).optional(),
 });

@@ -12,6 +12,7 @@
  * by_day sums to the totals: clicks = human clicks, orders = orders placed,
  * commission = net (earned - reversed) that day.
  */
+import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { NOT_NAVIGATION_SQL } from '../links/bot-detection.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
@@ -30,8 +31,6 @@ export interface Stats {
   by_product: { product_id: string; clicks: number; items: number; commission: number }[];
   by_src: { src: string | null; clicks: number }[];
 }
-
-const DAY_MS = 86_400_000;
 
 const CLICK_TOTALS = `
 SELECT SUM(is_bot = 0) AS human, SUM(is_bot = 1 AND NOT ${NOT_NAVIGATION_SQL}) AS bot,
@@ -67,8 +66,8 @@ export async function readStats(
   to: string,
   currency: string,
 ): Promise<Stats> {
-  const start = Date.parse(`${from}T00:00:00Z`);
-  const end = Date.parse(`${to}T00:00:00Z`) + DAY_MS;
+  const start = dayStart(from);
+  const end = dayStart(to) + DAY_MS;
   const queries = [
     CLICK_TOTALS,
     CLICKS_BY_DAY,
@@ -91,10 +90,7 @@ export async function readStats(
   };
 
   const days = new Map<string, { date: string; clicks: number; orders: number; commission: number }>();
-  for (let t = start; t < end; t += DAY_MS) {
-    const date = new Date(t).toISOString().slice(0, 10);
-    days.set(date, { date, clicks: 0, orders: 0, commission: 0 });
-  }
+  for (const date of eachDay(from, to)) days.set(date, { date, clicks: 0, orders: 0, commission: 0 });
   const products = new Map<
     string,
     { product_id: string; clicks: number; items: number; commission: number }
@@ -118,7 +114,7 @@ export async function readStats(
     if (ordered === 0) continue;
     itemsOrdered += ordered;
     product(text(row, 'product_id')).items += ordered;
-    orderDays.set(text(row, 'order_id'), new Date(integer(row, 'ordered_at')).toISOString().slice(0, 10));
+    orderDays.set(text(row, 'order_id'), utcDay(integer(row, 'ordered_at')));
   }
   for (const date of orderDays.values()) {
     const day = days.get(date);

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { utcDay } from '../../domain/time.ts';
 import { authenticate, UNAUTHORIZED_HEADERS, type Principal } from '../auth/tokens.ts';
 import type { AppEnv } from '../env.ts';
 import { problem } from '../lib/problem.ts';
@@ -22,7 +23,7 @@ const authenticated = createMiddleware<StatsEnv>(async (c, next) => {
   await next();
 });
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => utcDay(Date.now());
 
 export const stats = new Hono<StatsEnv>().get(
   '/:handle',

@@ -13,6 +13,7 @@ import type { KnownClick } from '../../../domain/orders/attribution.ts';
 import { eventJson, type OrderEvent } from '../../../domain/orders/event.ts';
 import { createMemoryLedger } from '../../../domain/orders/memory-ledger.ts';
 import { buildProgramTable, programOf } from '../../../domain/orders/program-table.ts';
+import { DAY_MS, HOUR_MS } from '../../../domain/time.ts';
 
 export interface SeedClick {
   click_id: string;
@@ -36,8 +37,6 @@ export interface SeedHistory {
   entries: LedgerRow[];
 }
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const DAYS = 56;
 
 const SRC_OF_PLATFORM: Record<string, { src: string; referrer: string | null }> = {
@@ -84,7 +83,7 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
   const products = new Map(content.products.map((p) => [p.id, p]));
   const clicks: SeedClick[] = [];
   const orders: OrderEvent[][] = [];
-  const start = Math.floor(now / HOUR) * HOUR - DAYS * DAY;
+  const start = Math.floor(now / HOUR_MS) * HOUR_MS - DAYS * DAY_MS;
 
   for (const influencer of content.influencers.filter((i) => i.status === 'approved')) {
     const catalog = [
@@ -111,13 +110,13 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
       const spike = day % random.int(3, 6) === 0 ? random.int(2, 4) : 1;
       const count = Math.round(daily * spike * (0.6 + random.next() * 0.8));
       for (let n = 0; n < count; n++) {
-        const at = start + day * DAY + random.int(0, DAY - 1);
+        const at = start + day * DAY_MS + random.int(0, DAY_MS - 1);
         if (at > now) continue;
         const product = random.chance(0.06) ? null : random.pick(catalog);
         const bot = random.chance(0.12);
         const source = random.pick(sources);
         const earlier = recent.find(
-          (c) => c.product_id === product?.id && at - c.at < HOUR && at > c.at && c.is_bot === 0,
+          (c) => c.product_id === product?.id && at - c.at < HOUR_MS && at > c.at && c.is_bot === 0,
         );
         const duplicate = !bot && product !== null && earlier !== undefined && random.chance(0.7);
         const botReason = bot
@@ -144,7 +143,7 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
         recent.push(click);
         if (recent.length > 50) recent.shift();
         if (!bot && !duplicate && product && random.chance(0.035)) {
-          const orderedAt = at + random.int(2 * 60_000, 20 * HOUR);
+          const orderedAt = at + random.int(2 * 60_000, 20 * HOUR_MS);
           if (orderedAt <= now)
             orders.push(lifecycle(random, influencer.tracking_id, click, product, catalog, orderedAt, now));
         }
@@ -152,7 +151,7 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
     }
     // Some orders arrive with the tag but no sub-tag (apps that drop it): credited by tracking id alone.
     for (let n = 0; n < Math.max(1, Math.round((orders.length - ordersBefore) * 0.05)); n++) {
-      const orderedAt = start + random.int(0, DAYS * DAY);
+      const orderedAt = start + random.int(0, DAYS * DAY_MS);
       if (orderedAt <= now)
         orders.push(
           lifecycle(random, influencer.tracking_id, null, random.pick(catalog), catalog, orderedAt, now),
@@ -161,7 +160,7 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
   }
   // A tag nobody in the program owns: kept as unattributed for admins.
   const stray = products.values().next().value;
-  if (stray) orders.push(lifecycle(random, 'formerpartner-20', null, stray, [stray], now - 3 * DAY, now));
+  if (stray) orders.push(lifecycle(random, 'formerpartner-20', null, stray, [stray], now - 3 * DAY_MS, now));
 
   const known = new Map<string, KnownClick>(clicks.map((c) => [c.click_id, { handle: c.handle, at: c.at }]));
   const ledger = createMemoryLedger(program, known);
@@ -214,24 +213,24 @@ function lifecycle(
   });
   const events = [event('order.placed', orderedAt, lines)];
   if (random.chance(0.05)) {
-    const at = orderedAt + random.int(HOUR, 8 * HOUR);
+    const at = orderedAt + random.int(HOUR_MS, 8 * HOUR_MS);
     if (at <= now) events.push(event('order.cancelled', at, lines));
     return events;
   }
-  let shippedAt = orderedAt + random.int(18 * HOUR, 72 * HOUR);
+  let shippedAt = orderedAt + random.int(18 * HOUR_MS, 72 * HOUR_MS);
   for (const line of lines) {
     const parts = line.quantity > 1 && random.chance(0.3) ? [1, line.quantity - 1] : [line.quantity];
     for (const [i, quantity] of parts.entries()) {
-      const at = shippedAt + i * DAY;
+      const at = shippedAt + i * DAY_MS;
       if (at > now) break;
       events.push(event('order.shipped', at, [{ product: line.product, quantity }]));
       if (random.chance(0.08)) {
-        const returnedAt = at + random.int(5 * DAY, 25 * DAY);
+        const returnedAt = at + random.int(5 * DAY_MS, 25 * DAY_MS);
         if (returnedAt <= now)
           events.push(event('order.returned', returnedAt, [{ product: line.product, quantity: 1 }]));
       }
     }
-    shippedAt += random.int(0, 2) * HOUR;
+    shippedAt += random.int(0, 2) * HOUR_MS;
   }
   return events;
 }

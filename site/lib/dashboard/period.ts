@@ -1,12 +1,10 @@
 /** The period a dashboard shows: the last 7, 30 or 90 days, or a calendar month (UTC). */
 import { z } from 'zod';
+import { DAY_MS, isIsoMonth, monthBounds, monthFrom, startOfUtcDay, utcDay } from '../../../domain/time.ts';
 
 export const PRESETS = ['7d', '30d', '90d'] as const;
-const DAY_MS = 86_400_000;
 
-export const periodParam = z
-  .union([z.enum(PRESETS), z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/)])
-  .catch('30d');
+export const periodParam = z.union([z.enum(PRESETS), z.string().refine(isIsoMonth)]).catch('30d');
 
 export interface Period {
   key: string;
@@ -21,30 +19,29 @@ export interface Period {
 
 export function resolvePeriod(raw: string | null, now: Date): Period {
   const key = periodParam.parse(raw ?? undefined);
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const today = startOfUtcDay(now);
   if (key === '7d' || key === '30d' || key === '90d') {
     const days = Number(key.slice(0, -1));
     const start = today - (days - 1) * DAY_MS;
-    return { key, label: `Last ${days} days`, from: day(start), to: day(today), start, end: today + DAY_MS };
+    return {
+      key,
+      label: `Last ${days} days`,
+      from: utcDay(start),
+      to: utcDay(today),
+      start,
+      end: today + DAY_MS,
+    };
   }
-  const [year, month] = key.split('-').map(Number);
-  const start = Date.UTC(year ?? 1970, (month ?? 1) - 1, 1);
-  const end = Date.UTC(year ?? 1970, month ?? 1, 1);
+  const { start, end } = monthBounds(key);
   const label = new Date(start).toLocaleDateString('en-US', {
     month: 'long',
     year: 'numeric',
     timeZone: 'UTC',
   });
-  return { key, label, from: day(start), to: day(end - DAY_MS), start, end };
+  return { key, label, from: utcDay(start), to: utcDay(end - DAY_MS), start, end };
 }
 
 /** The last few calendar months, newest first, for the period picker. */
 export function recentMonths(now: Date, count = 6): string[] {
-  return Array.from({ length: count }, (_, i) =>
-    new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)).toISOString().slice(0, 7),
-  );
-}
-
-function day(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return Array.from({ length: count }, (_, i) => monthFrom(now, -i));
 }

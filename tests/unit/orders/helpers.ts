@@ -12,8 +12,6 @@ export function fixtureProgram(): Program {
 }
 
 export const T0 = Date.parse('2026-10-05T10:00:00Z');
-export const HOUR = 3_600_000;
-export const DAY = 24 * HOUR;
 
 export function event(
   id: string,

@@ -9,7 +9,8 @@ import {
   type LedgerSum,
 } from '../../../domain/orders/ledger.ts';
 import { createMemoryLedger } from '../../../domain/orders/memory-ledger.ts';
-import { DAY, event, fixtureProgram, HOUR, permutations, T0 } from './helpers.ts';
+import { DAY_MS, HOUR_MS } from '../../../domain/time.ts';
+import { event, fixtureProgram, permutations, T0 } from './helpers.ts';
 
 const program = fixtureProgram();
 const SPORTS = { product_id: 'B000TEST02', category: 'sports', unit_price: 2999 };
@@ -21,12 +22,12 @@ const FOUR = [
     { ...SPORTS, quantity: 3 },
     { ...KITCHEN, quantity: 1 },
   ]),
-  event('e2-cancel', 'order.cancelled', T0 + 12 * HOUR, [{ ...SPORTS, quantity: 1 }]),
-  event('e3-shipped', 'order.shipped', T0 + DAY, [
+  event('e2-cancel', 'order.cancelled', T0 + 12 * HOUR_MS, [{ ...SPORTS, quantity: 1 }]),
+  event('e3-shipped', 'order.shipped', T0 + DAY_MS, [
     { ...SPORTS, quantity: 2 },
     { ...KITCHEN, quantity: 1 },
   ]),
-  event('e4-return', 'order.returned', T0 + 10 * DAY, [{ ...SPORTS, quantity: 1 }]),
+  event('e4-return', 'order.returned', T0 + 10 * DAY_MS, [{ ...SPORTS, quantity: 1 }]),
 ];
 
 function sorted(sums: LedgerSum[]): LedgerSum[] {
@@ -88,9 +89,9 @@ describe('ledger derivation', () => {
     const at = (bucket: string) => [
       ...new Set(sums.filter((s) => s.bucket === bucket).map((s) => s.effective_at)),
     ];
-    expect(at('earned')).toEqual([T0 + DAY]);
-    expect(at('void')).toEqual([T0 + 12 * HOUR]);
-    expect(at('reversed')).toEqual([T0 + 10 * DAY]);
+    expect(at('earned')).toEqual([T0 + DAY_MS]);
+    expect(at('void')).toEqual([T0 + 12 * HOUR_MS]);
+    expect(at('reversed')).toEqual([T0 + 10 * DAY_MS]);
   });
 
   it('splits shipments with cumulative rounding: the total is the commission of the total quantity', () => {
@@ -98,7 +99,9 @@ describe('ledger derivation', () => {
     const cheap = { product_id: 'B000TEST01', category: 'kitchen', unit_price: 5 };
     const ledger = replay([
       event('p', 'order.placed', T0, [{ ...cheap, quantity: 300 }]),
-      ...[1, 2, 3].map((n) => event(`s${n}`, 'order.shipped', T0 + n * DAY, [{ ...cheap, quantity: 100 }])),
+      ...[1, 2, 3].map((n) =>
+        event(`s${n}`, 'order.shipped', T0 + n * DAY_MS, [{ ...cheap, quantity: 100 }]),
+      ),
     ]);
     // 300 x 5 x 450 / 10000 = 67.5 -> 68
     expect(commissionFigures(sumEntries(ledger.entries)).earned).toBe(68);
@@ -106,7 +109,7 @@ describe('ledger derivation', () => {
 
   it('values every bucket at the placed event price when events disagree, whatever arrives first', () => {
     const placed = event('p', 'order.placed', T0, [{ ...KITCHEN, quantity: 1, unit_price: 2000 }]);
-    const shipped = event('s', 'order.shipped', T0 + DAY, [{ ...KITCHEN, quantity: 1, unit_price: 1900 }]);
+    const shipped = event('s', 'order.shipped', T0 + DAY_MS, [{ ...KITCHEN, quantity: 1, unit_price: 1900 }]);
     for (const order of [
       [placed, shipped],
       [shipped, placed],
@@ -192,7 +195,7 @@ const arbitraryOrder = fc.array(arbitraryEvent, { minLength: 1, maxLength: 7 }).
     event(
       `ev-${i}`,
       s.type,
-      T0 + s.offsetHours * HOUR,
+      T0 + s.offsetHours * HOUR_MS,
       s.lines.map((l) => ({
         ...PRODUCTS[l.product]!,
         quantity: l.quantity,

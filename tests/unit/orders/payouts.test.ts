@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  computePayouts,
-  payoutsCsv,
-  periodBounds,
-  type MonthlyActivity,
-} from '../../../domain/orders/payouts.ts';
+import { computePayouts, payoutsCsv, type MonthlyActivity } from '../../../domain/orders/payouts.ts';
+import { DAY_MS } from '../../../domain/time.ts';
 import { fixtureProgram } from './helpers.ts';
 
 const program = fixtureProgram().table; // threshold 2500, hold 60 days
@@ -24,14 +20,6 @@ function row(period: string, rows: MonthlyActivity[], now = LATER) {
 }
 
 describe('payouts', () => {
-  it('bounds a period by UTC month, December to January included', () => {
-    expect(periodBounds('2026-12')).toEqual({
-      start: Date.parse('2026-12-01T00:00:00Z'),
-      end: Date.parse('2027-01-01T00:00:00Z'),
-    });
-    expect(() => periodBounds('2026-13')).toThrow();
-  });
-
   it('carries small and negative balances forward, pays once the threshold is reached', () => {
     const history = [
       activity('2026-01', 1000),
@@ -72,7 +60,7 @@ describe('payouts', () => {
 
   it('holds a period until its end plus hold_days, without changing what is carried', () => {
     const history = [activity('2026-10', 5000)];
-    const dueAt = Date.parse('2026-11-01T00:00:00Z') + 60 * 86_400_000;
+    const dueAt = Date.parse('2026-11-01T00:00:00Z') + 60 * DAY_MS;
     expect(row('2026-10', history, dueAt - 1)).toMatchObject({
       payable: false,
       payout_minor: 0,
@@ -133,6 +121,19 @@ describe('payouts', () => {
     expect(payoutsCsv(report)).toBe(
       'period,handle,tracking_id,status,currency,carried_in_minor,earned_minor,reversed_minor,balance_minor,payable,payout_minor,carried_forward_minor,reason,payable_from\r\n' +
         '2026-05,ana-cooks,anacooks-20,approved,USD,0,6000,0,6000,true,6000,0,payable,2026-07-31\r\n',
+    );
+  });
+
+  it('guards payout CSV cells against spreadsheet formulas, keeps negative amounts numbers', () => {
+    const report = computePayouts({
+      period: '2026-05',
+      activity: [activity('2026-05', 0, 700, 'ghost')],
+      program,
+      now: LATER,
+    });
+    const [, line] = payoutsCsv({ ...report, currency: '=HYPERLINK("x")' }).split('\r\n');
+    expect(line).toBe(
+      `2026-05,ghost,,unknown,"'=HYPERLINK(""x"")",0,0,700,-700,false,0,-700,below_threshold,2026-07-31`,
     );
   });
 });

@@ -1,7 +1,7 @@
 /** The creator's ledger entries of a period as CSV: one row per entry, money in minor units. */
 import type { APIRoute } from 'astro';
 import { env } from 'cloudflare:workers';
-import { csv } from '../../../lib/dashboard/csv.ts';
+import { csv } from '../../../../domain/csv.ts';
 import { resolvePeriod } from '../../../lib/dashboard/period.ts';
 import { currentPrincipal, mayView } from '../../../lib/dashboard/session.ts';
 import { ledgerReason, readLedgerLines } from '../../../../worker/dashboard/queries.ts';
