@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { formatError } from '../domain/content/validate.ts';
 import { EVENT_COLUMNS, LEDGER_COLUMNS } from '../domain/orders/apply.ts';
+import { LINE_TERMS_COLUMNS, ORDER_TERMS_COLUMNS } from '../domain/orders/terms.ts';
 import { contentDir } from './lib/content-gate.ts';
 import { loadContent } from './lib/load-content.ts';
 import { d1Execute } from './lib/orders/d1.ts';
@@ -59,6 +60,16 @@ function main(): number {
         'order_events',
         EVENT_COLUMNS,
         history.events.map((e) => EVENT_COLUMNS.map((k) => e[k])),
+      ),
+      ...insertRows(
+        'order_terms',
+        ORDER_TERMS_COLUMNS,
+        history.orderTerms.map((t) => ORDER_TERMS_COLUMNS.map((k) => t[k])),
+      ),
+      ...insertRows(
+        'order_line_terms',
+        LINE_TERMS_COLUMNS,
+        history.lineTerms.map((t) => LINE_TERMS_COLUMNS.map((k) => t[k])),
       ),
       ...insertRows(
         'ledger_entries',

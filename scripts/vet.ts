@@ -80,6 +80,7 @@ try {
     head: { files: readContentFromDisk(), sources: readContentSources(CONTENT_DIR) },
     author: options.author ?? null,
     publicFileExists,
+    today: new Date().toISOString().slice(0, 10),
   });
   const errors = errorsOf(result);
   emit(renderReport(result), errors);

@@ -15,12 +15,19 @@ import {
   type LedgerEntry,
   type LedgerSum,
 } from './ledger.ts';
+import { MAX_LINE_QUANTITY } from './commission.ts';
 import type { Program } from './program-table.ts';
 import { utcDay } from '../time.ts';
 import { rateFor } from './rates.ts';
+import { extendTerms, type LineTermsRow, type OrderTermsRow, type RecordedTerms } from './terms.ts';
 
 export type EventSource = 'webhook' | 'amazon_report' | 'seed';
-export type Outcome = 'processed' | 'duplicate' | 'unattributed';
+/** An event refused because of what is already stored for its order (answered 400, nothing stored). */
+export interface Rejected {
+  status: 'rejected';
+  issues: Issue[];
+}
+export type Outcome = 'processed' | 'duplicate' | 'unattributed' | Rejected;
 
 export interface IncomingEvent extends IdentifiedEvent {
   source: EventSource;
@@ -108,7 +115,33 @@ export const LEDGER_COLUMNS = [
 export interface OrderPlan {
   events: EventRow[];
   entries: LedgerRow[];
+  /** Terms recorded by these events: the order's own (at most one) and new lines'. */
+  orderTerms: OrderTermsRow[];
+  lineTerms: LineTermsRow[];
   outcomes: Map<string, Outcome>;
+}
+
+/**
+ * Per line, placed, shipped, cancelled and returned quantities each stay at most
+ * MAX_LINE_QUANTITY over all events of the order: with the per-event bounds this
+ * keeps every figure of a line far inside safe integers. An event that would
+ * cross it is refused with the item named.
+ */
+export function lineBoundIssues(stored: readonly IdentifiedEvent[], event: OrderEvent): Issue[] {
+  const issues: Issue[] = [];
+  event.items.forEach((item, i) => {
+    const before = stored
+      .filter((e) => e.event.type === event.type)
+      .flatMap((e) => e.event.items)
+      .filter((x) => x.product_id === item.product_id)
+      .reduce((sum, x) => sum + x.quantity, 0);
+    if (before + item.quantity > MAX_LINE_QUANTITY)
+      issues.push({
+        path: `items[${i}].quantity`,
+        message: `order ${event.order_id} would have ${before + item.quantity} of ${item.product_id} ${event.type.slice(6)}; at most ${MAX_LINE_QUANTITY} per line over all its events`,
+      });
+  });
+  return issues;
 }
 
 /** Checks an event against the program; these failures are the sender's, answered 400. */
@@ -147,12 +180,15 @@ export function planOrder(input: {
   knownIds: ReadonlySet<string>;
   /** Stored clicks named by the incoming events. */
   clicks: ReadonlyMap<string, KnownClick>;
+  /** The order's recorded terms, null when it has never been credited. */
+  terms: RecordedTerms | null;
 }): OrderPlan {
   const { program, knownIds, clicks } = input;
   const set: IdentifiedEvent[] = [...input.stored];
   let sums: LedgerSum[] = [...input.current];
+  let terms = input.terms;
   let seq = input.stored.reduce((max, e) => Math.max(max, e.order_seq), 0);
-  const plan: OrderPlan = { events: [], entries: [], outcomes: new Map() };
+  const plan: OrderPlan = { events: [], entries: [], orderTerms: [], lineTerms: [], outcomes: new Map() };
   if (new Set([...input.stored, ...input.incoming].map((e) => e.event.order_id)).size > 1)
     throw new Error('planOrder: the events belong to more than one order');
 
@@ -162,7 +198,19 @@ export function planOrder(input: {
       if (!plan.outcomes.has(event_id)) plan.outcomes.set(event_id, 'duplicate');
       continue;
     }
-    const handle = program.handleOf(event.tracking_id);
+    const bounds = lineBoundIssues(set, event);
+    if (bounds.length > 0) {
+      plan.outcomes.set(event_id, { status: 'rejected', issues: bounds });
+      continue;
+    }
+    set.push({ event_id, event });
+    const sorted = [...set].sort(compareEvents);
+    const extended = extendTerms(terms, sorted, program, { event_id, at: incoming.received_at });
+    terms = extended.terms;
+    if (extended.added.order) plan.orderTerms.push(extended.added.order);
+    plan.lineTerms.push(...extended.added.lines);
+    // The answer says what the ledger did: credited to the order's recorded creator, or to nobody.
+    const handle = terms?.order.handle ?? null;
     const attribution =
       handle === null
         ? null
@@ -196,8 +244,7 @@ export function planOrder(input: {
     });
     plan.outcomes.set(event_id, handle === null ? 'unattributed' : 'processed');
 
-    set.push({ event_id, event });
-    const targets = deriveTargets(set, program);
+    const targets = deriveTargets(set, terms);
     if (!targets) continue;
     const entries = ledgerDeltas(targets, sums);
     for (const entry of entries) plan.entries.push({ ...entry, event_id, created_at: incoming.received_at });

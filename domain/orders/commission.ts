@@ -5,8 +5,23 @@
  */
 import { MAX_MINOR } from '../money.ts';
 
-/** Largest quantity of one line in one event; with MAX_MINOR it keeps every figure a safe integer. */
+/*
+ * Bounds on what an order event may say (documented in docs/orders.md). Together
+ * they keep every figure of a line (revenue, commission) at most 10^15 minor
+ * units, inside safe integers with room to add thousands of lines:
+ *   quantity of one item in one event       1 .. MAX_QUANTITY
+ *   unit price                              0 .. MAX_UNIT_PRICE_MINOR
+ *   items in one event                      1 .. MAX_ITEMS
+ *   placed / shipped / cancelled / returned of one line over all events <= MAX_LINE_QUANTITY
+ */
+/** Largest quantity of one item in one event. */
 export const MAX_QUANTITY = 1_000;
+/** Largest unit price in minor units (1,000,000,000.00 in a two-decimal currency). */
+export const MAX_UNIT_PRICE_MINOR = 100_000_000_000;
+/** Most items (products) in one event. */
+export const MAX_ITEMS = 100;
+/** Largest total quantity of one line per event type, over all events of the order. */
+export const MAX_LINE_QUANTITY = 10_000;
 
 export function lineCommission(unitPriceMinor: number, quantity: number, rateBps: number): number {
   if (!isCount(unitPriceMinor, MAX_MINOR))

@@ -6,9 +6,8 @@
 import { z } from 'zod';
 import { currency, productId } from '../content/schema.ts';
 import { fieldPath } from '../content/validate.ts';
-import { MAX_MINOR } from '../money.ts';
 import type { Currency } from '../currency.ts';
-import { MAX_QUANTITY } from './commission.ts';
+import { MAX_ITEMS, MAX_QUANTITY, MAX_UNIT_PRICE_MINOR } from './commission.ts';
 
 export const ORDER_EVENT_TYPES = [
   'order.placed',
@@ -44,7 +43,7 @@ export const orderItem = z.object({
     .transform((value) => value.toLowerCase()),
   quantity: z.int().min(1).max(MAX_QUANTITY),
   /** Minor units of the event's currency. */
-  unit_price: z.int().min(0).max(MAX_MINOR),
+  unit_price: z.int().min(0).max(MAX_UNIT_PRICE_MINOR),
 });
 export type OrderItem = z.output<typeof orderItem>;
 
@@ -59,7 +58,7 @@ export const orderEventBody = z
     /** Extension: a retailer id from content; events without one are the program's default retailer's. */
     retailer: z.string().min(1).max(64).optional(),
     currency,
-    items: z.array(orderItem).min(1, 'must list at least one item').max(100),
+    items: z.array(orderItem).min(1, 'must list at least one item').max(MAX_ITEMS),
   })
   .superRefine((event, ctx) => {
     const seen = new Set<string>();

@@ -12,16 +12,19 @@
  * shipped, cancelled and returned over all events:
  *   pending  = commission of max(0, P - S - C), dated when the order was placed
  *   earned   = commission of S, one figure per shipment, dated when shipped
- *   void     = commission of C, per cancellation, dated when cancelled
- *   reversed = commission of R, per return, dated when returned, stored negative
+ *   void     = commission of min(C, max(0, P - S)), per cancellation, dated when
+ *              cancelled: a cancellation voids only what was placed and not shipped
+ *   reversed = commission of min(R, S), per return, dated when returned, stored
+ *              negative: a return never exceeds what shipped
+ * The rate of each line and the creator credited come from the order's recorded
+ * terms (terms.ts), never from today's content.
  * Split figures use cumulative rounding (the k-th shipment gets c(S1+..+Sk) -
  * c(S1+..+Sk-1)) so that a bucket's total is always the commission of its total
  * quantity, however the quantities were split.
  */
 import { lineCommission } from './commission.ts';
 import type { OrderEvent, OrderEventType } from './event.ts';
-import type { Program } from './program-table.ts';
-import { rateFor } from './rates.ts';
+import { lineHeads, type RecordedTerms } from './terms.ts';
 
 export const BUCKETS = ['pending', 'earned', 'reversed', 'void'] as const;
 export type Bucket = (typeof BUCKETS)[number];
@@ -88,41 +91,38 @@ export interface OrderTargets {
   targets: LedgerSum[];
 }
 
-export function deriveTargets(events: readonly IdentifiedEvent[], program: Program): OrderTargets | null {
+export function deriveTargets(
+  events: readonly IdentifiedEvent[],
+  recorded: RecordedTerms | null,
+): OrderTargets | null {
   const sorted = [...events].sort(compareEvents);
   const head = canonical(sorted);
   if (!head) return null;
   const order = head.event;
-  const retailer = program.table.retailers[order.retailer ?? program.table.default_retailer];
-  const handle = program.handleOf(order.tracking_id);
+  const heads = lineHeads(sorted);
 
   const terms = new Map<string, LineTerms>();
+  for (const [product_id, item] of heads) {
+    const line = recorded?.lines.get(product_id);
+    terms.set(product_id, {
+      category: line?.category ?? item.category,
+      unit_price_minor: item.unit_price,
+      rate_bps: line?.rate_bps ?? 0,
+    });
+  }
   const byType = new Map<string, Map<OrderEventType, { at: number; quantity: number }[]>>();
-  // Per product: the canonical event's item sets price and category.
-  const lineHeads = new Map<string, { placed: boolean }>();
-  for (const { event } of sorted) {
+  for (const { event } of sorted)
     for (const item of event.items) {
-      const seen = lineHeads.get(item.product_id);
-      const placed = event.type === 'order.placed';
-      if (!seen || (placed && !seen.placed)) {
-        lineHeads.set(item.product_id, { placed });
-        const rate = retailer ? rateFor(retailer.tables, order.ordered_at, item.category) : null;
-        terms.set(item.product_id, {
-          category: item.category,
-          unit_price_minor: item.unit_price,
-          rate_bps: rate?.bps ?? 0,
-        });
-      }
       let types = byType.get(item.product_id);
       if (!types) byType.set(item.product_id, (types = new Map()));
       let list = types.get(event.type);
       if (!list) types.set(event.type, (list = []));
       list.push({ at: event.occurred_at, quantity: item.quantity });
     }
-  }
 
   const targets: LedgerSum[] = [];
-  if (handle !== null) {
+  if (recorded !== null) {
+    const handle = recorded.order.handle;
     for (const [product_id, line] of terms) {
       const types = byType.get(product_id) ?? new Map<OrderEventType, { at: number; quantity: number }[]>();
       const total = (type: OrderEventType) => (types.get(type) ?? []).reduce((s, x) => s + x.quantity, 0);
@@ -136,7 +136,13 @@ export function deriveTargets(events: readonly IdentifiedEvent[], program: Progr
       });
       const commission = (quantity: number) => lineCommission(line.unit_price_minor, quantity, line.rate_bps);
 
-      const pending = Math.max(0, total('order.placed') - total('order.shipped') - total('order.cancelled'));
+      const [placed, shipped, cancelled, returned] = [
+        total('order.placed'),
+        total('order.shipped'),
+        total('order.cancelled'),
+        total('order.returned'),
+      ];
+      const pending = Math.max(0, placed - shipped - cancelled);
       if (pending > 0)
         targets.push({
           ...base,
@@ -145,21 +151,24 @@ export function deriveTargets(events: readonly IdentifiedEvent[], program: Progr
           ...figure(pending, commission(pending), 1),
         });
 
-      const dated: [OrderEventType, Bucket, 1 | -1][] = [
-        ['order.shipped', 'earned', 1],
-        ['order.cancelled', 'void', 1],
-        ['order.returned', 'reversed', -1],
+      // A cancellation voids only what was placed and not shipped; a return never exceeds what shipped.
+      const dated: [OrderEventType, Bucket, 1 | -1, number][] = [
+        ['order.shipped', 'earned', 1, shipped],
+        ['order.cancelled', 'void', 1, Math.min(cancelled, Math.max(0, placed - shipped))],
+        ['order.returned', 'reversed', -1, Math.min(returned, shipped)],
       ];
-      for (const [type, bucket, sign] of dated) {
-        // Already in compareEvents order; same-time parts share one key.
+      for (const [type, bucket, sign, cap] of dated) {
+        // Already in compareEvents order; same-time parts share one key. Parts past the cap count nothing.
         let cumulative = 0;
         const byTime = new Map<number, { quantity: number; amount: number }>();
         for (const part of types.get(type) ?? []) {
-          const before = commission(cumulative);
+          const before = Math.min(cumulative, cap);
           cumulative += part.quantity;
+          const after = Math.min(cumulative, cap);
+          if (after === before) continue;
           const slot = byTime.get(part.at) ?? { quantity: 0, amount: 0 };
-          slot.quantity += part.quantity;
-          slot.amount += commission(cumulative) - before;
+          slot.quantity += after - before;
+          slot.amount += commission(after) - commission(before);
           byTime.set(part.at, slot);
         }
         for (const [at, slot] of byTime)

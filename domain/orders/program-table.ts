@@ -54,11 +54,24 @@ export interface Program {
   table: ProgramTable;
   /** The handle owning a tracking id (compared case-insensitively, as content validation does), or null. */
   handleOf(trackingId: string): string | null;
+  /**
+   * The handle a new order with this tracking id is credited to: its owner when
+   * `approved`, else null (applied, rejected and suspended creators earn nothing new).
+   */
+  creditedHandle(trackingId: string): string | null;
 }
 
 export function programOf(table: ProgramTable): Program {
   const byTracking = new Map<string, string>();
   for (const [handle, i] of Object.entries(table.influencers))
     byTracking.set(i.tracking_id.toLowerCase(), handle);
-  return { table, handleOf: (trackingId) => byTracking.get(trackingId.toLowerCase()) ?? null };
+  const handleOf = (trackingId: string) => byTracking.get(trackingId.toLowerCase()) ?? null;
+  return {
+    table,
+    handleOf,
+    creditedHandle(trackingId) {
+      const handle = handleOf(trackingId);
+      return handle !== null && table.influencers[handle]?.status === 'approved' ? handle : null;
+    },
+  };
 }

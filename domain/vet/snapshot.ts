@@ -4,6 +4,7 @@
  * score an application next to an unrelated error (validateContent gives the errors).
  */
 import {
+  commissionRatesFile,
   influencer,
   product,
   programFile,
@@ -11,6 +12,7 @@ import {
   type Influencer,
   type Product,
   type Program,
+  type RateTable,
   type Retailer,
 } from '../content/schema.ts';
 import type { ContentSources, SourceFile } from '../content/validate.ts';
@@ -18,6 +20,8 @@ import type { ContentSources, SourceFile } from '../content/validate.ts';
 export interface Snapshot {
   program: Program | null;
   retailers: Retailer[];
+  /** Retailer id -> its rate tables (empty when the rates file does not pass its schema). */
+  rates: Record<string, RateTable[]>;
   /** File path -> storefront, for each influencer file that passes its schema. */
   influencers: Map<string, Influencer>;
   /** Product id -> product, for each product file that passes its schema. */
@@ -31,6 +35,7 @@ function dataOf(source: SourceFile): unknown {
 export function snapshotOf(sources: ContentSources): Snapshot {
   const program = programFile.safeParse(dataOf(sources.program));
   const retailers = retailersFile.safeParse(dataOf(sources.retailers));
+  const rates = commissionRatesFile.safeParse(dataOf(sources.rates));
   const influencers = new Map<string, Influencer>();
   for (const source of sources.influencers) {
     const parsed = influencer.safeParse(dataOf(source));
@@ -44,6 +49,7 @@ export function snapshotOf(sources: ContentSources): Snapshot {
   return {
     program: program.success ? program.data : null,
     retailers: retailers.success ? retailers.data.retailers : [],
+    rates: rates.success ? rates.data.retailers : {},
     influencers,
     products,
   };

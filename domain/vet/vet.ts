@@ -14,6 +14,7 @@ import {
 } from './changes.ts';
 import { reservedHandles } from './handles.ts';
 import { pullRequestPolicy, storefrontPolicy, type Finding } from './policy.ts';
+import { rateTableFindings } from './rate-tables.ts';
 import { scorecardOf, type Scorecard } from './scorecard.ts';
 import { siteChanges, type SiteChanges } from './site-diff.ts';
 import { snapshotOf } from './snapshot.ts';
@@ -31,6 +32,8 @@ export interface VetInput {
   author: string | null;
   /** Whether a path under the site's public folder exists (for avatars like "/images/avatars/x.svg"). */
   publicFileExists: (path: string) => boolean;
+  /** Today, "YYYY-MM-DD" UTC: rate tables starting on or before it may no longer change. */
+  today: string;
 }
 
 export interface Application {
@@ -95,7 +98,11 @@ export function vet(input: VetInput): VetResult {
     files,
     contentErrors,
     applications,
-    pullRequest: pullRequestPolicy(files, storefronts.removed, isAdmin),
+    pullRequest: [
+      ...pullRequestPolicy(files, storefronts.removed, isAdmin),
+      // Only when the base's rates are readable: a broken base must not make every table look new.
+      ...(Object.keys(base.rates).length > 0 ? rateTableFindings(base.rates, head.rates, input.today) : []),
+    ],
     site: siteChanges(base, head),
   };
 }

@@ -237,4 +237,49 @@ describe('npm run vet', () => {
     expect(run.stderr).toContain('vet: unknown --base "nope"');
     expect(run.stderr).toContain('fetch-depth: 0');
   });
+
+  it('refuses edits, removals and back-dated additions of rate tables in force, even by an admin', () => {
+    const RATES = 'content/commission-rates.yaml';
+    repo = TempRepo.withFixtures();
+    repo.edit(RATES, (t) => t.replace('        sports: 350', '        sports: 375'));
+    repo.commit('correct sports');
+    let run = repo.vet('--base', 'main', '--author', 'maria-ops');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      `${RATES}: retailers.amazon-us[effective_from 2026-10-01]: edits a rate table in force since 2026-10-01`,
+    );
+
+    repo = TempRepo.withFixtures();
+    const text = repo.read(RATES);
+    const older = text.slice(
+      text.indexOf('    - effective_from: 2020-04-21'),
+      text.indexOf('    - effective_from: 2026-10-01'),
+    );
+    repo.edit(RATES, (t) => t.replace(older, '') + older.replace('2020-04-21', '2026-11-15'));
+    repo.commit('remove the oldest table, add one dated in the past');
+    run = repo.vet('--base', 'main', '--author', 'maria-ops');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      '[effective_from 2020-04-21]: removes a rate table in force since 2020-04-21',
+    );
+    expect(run.stderr).toContain(
+      '[effective_from 2026-11-15]: adds a rate table starting 2026-11-15, not in the future',
+    );
+  });
+
+  it('lets an admin add a rate table dated in the future', () => {
+    const RATES = 'content/commission-rates.yaml';
+    repo = TempRepo.withFixtures();
+    const text = repo.read(RATES);
+    const latest = text.slice(text.indexOf('    - effective_from: 2026-10-01'));
+    repo.edit(
+      RATES,
+      (t) =>
+        t.trimEnd() + '\n' + latest.replace('2026-10-01', '2099-01-01').replace('sports: 350', 'sports: 375'),
+    );
+    repo.commit('new rates from 2099');
+    const run = repo.vet('--base', 'main', '--author', 'maria-ops');
+    expect(run.stderr).not.toContain('Rate tables');
+    expect(run.status).toBe(0);
+  });
 });

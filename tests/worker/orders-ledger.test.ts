@@ -93,7 +93,8 @@ describe('ledger through the webhook', () => {
       await sendAll(order.map((i) => events[i]!));
       expect(await sums(id), order.join(',')).toEqual(expected);
     }
-  });
+    // 100 webhook deliveries: generous on a loaded machine.
+  }, 60_000);
 
   it('converges when the events of one order arrive concurrently', async () => {
     for (let round = 0; round < 5; round++) {

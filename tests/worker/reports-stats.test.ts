@@ -164,6 +164,9 @@ describe('GET /api/stats/<handle>', () => {
     const cases: [string, string][] = [
       ['from=2025-6-01', 'from'],
       ['to=2025-02-30', 'to'],
+      ['from=2026-13-01', 'from'],
+      ['to=2026-00-10', 'to'],
+      ['from=2026-12-32', 'from'],
       ['from=2025-06-08&to=2025-06-07', 'from'],
       ['from=2024-01-01&to=2025-06-07', 'to'],
     ];

@@ -26,6 +26,13 @@ import type { KnownClick } from '../../domain/orders/attribution.ts';
 import { ORDER_EVENT_TYPES, orderItem, type OrderEvent } from '../../domain/orders/event.ts';
 import { BUCKETS, type LedgerSum } from '../../domain/orders/ledger.ts';
 import type { Program } from '../../domain/orders/program-table.ts';
+import {
+  LINE_TERMS_COLUMNS,
+  ORDER_TERMS_COLUMNS,
+  type LineTermsRow,
+  type OrderTermsRow,
+  type RecordedTerms,
+} from '../../domain/orders/terms.ts';
 import { isTransientD1Error, withRetry } from '../lib/d1-retry.ts';
 import { integer, text, textOrNull, type Row } from '../lib/rows.ts';
 
@@ -68,6 +75,8 @@ async function applyGroup(
       const outcomes = new Map<string, Outcome>();
       const events: EventRow[] = [];
       const entries: LedgerRow[] = [];
+      const orderTerms: OrderTermsRow[] = [];
+      const lineTerms: LineTermsRow[] = [];
       for (const [orderId, incoming] of group) {
         const plan = planOrder({
           program,
@@ -76,9 +85,12 @@ async function applyGroup(
           incoming,
           knownIds: new Set(state.known.keys()),
           clicks: state.clicks,
+          terms: state.terms.get(orderId) ?? null,
         });
         events.push(...plan.events);
         entries.push(...plan.entries);
+        orderTerms.push(...plan.orderTerms);
+        lineTerms.push(...plan.lineTerms);
         for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);
         // A write whose answer was lost but which landed: the stored row is ours, so say what it did.
         if (uncertain)
@@ -88,7 +100,7 @@ async function applyGroup(
           }
       }
       if (events.length > 0)
-        await withRetry(() => db.batch(writeStatements(db, events, entries)), {
+        await withRetry(() => db.batch(writeStatements(db, { events, entries, orderTerms, lineTerms })), {
           onRetry: () => (uncertain = true),
         });
       return outcomes;
@@ -113,6 +125,7 @@ interface OrderState {
   stored: Map<string, StoredEvent[]>;
   sums: Map<string, LedgerSum[]>;
   clicks: Map<string, KnownClick>;
+  terms: Map<string, RecordedTerms>;
 }
 
 const SELECT_KNOWN_IDS =
@@ -125,6 +138,10 @@ SELECT order_id, handle, ordered_at, product_id, bucket, effective_at,
        SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
 FROM ledger_entries WHERE order_id IN (SELECT value FROM json_each(?1))
 GROUP BY order_id, handle, ordered_at, product_id, bucket, effective_at`;
+const SELECT_ORDER_TERMS = `
+SELECT ${ORDER_TERMS_COLUMNS.join(', ')} FROM order_terms WHERE order_id IN (SELECT value FROM json_each(?1))`;
+const SELECT_LINE_TERMS = `
+SELECT ${LINE_TERMS_COLUMNS.join(', ')} FROM order_line_terms WHERE order_id IN (SELECT value FROM json_each(?1))`;
 const SELECT_CLICKS =
   'SELECT click_id, handle, at FROM clicks WHERE click_id IN (SELECT value FROM json_each(?1))';
 
@@ -138,13 +155,29 @@ async function readState(
   const clickIds = JSON.stringify([
     ...new Set(incoming.flatMap((e) => (e.event.click_id ? [e.event.click_id] : []))),
   ]);
-  const [known, events, sums, clicks] = await db.batch<Row>([
+  const [known, events, sums, clicks, orderTerms, lineTerms] = await db.batch<Row>([
     db.prepare(SELECT_KNOWN_IDS).bind(ids),
     db.prepare(SELECT_EVENTS).bind(orders),
     db.prepare(SELECT_SUMS).bind(orders),
     db.prepare(SELECT_CLICKS).bind(clickIds),
+    db.prepare(SELECT_ORDER_TERMS).bind(orders),
+    db.prepare(SELECT_LINE_TERMS).bind(orders),
   ]);
-  const state: OrderState = { known: new Map(), stored: new Map(), sums: new Map(), clicks: new Map() };
+  const state: OrderState = {
+    known: new Map(),
+    stored: new Map(),
+    sums: new Map(),
+    clicks: new Map(),
+    terms: new Map(),
+  };
+  for (const row of orderTerms?.results ?? []) {
+    const order = orderTermsRow(row);
+    state.terms.set(order.order_id, { order, lines: new Map() });
+  }
+  for (const row of lineTerms?.results ?? []) {
+    const line = lineTermsRow(row);
+    state.terms.get(line.order_id)?.lines.set(line.product_id, line);
+  }
   for (const row of known?.results ?? [])
     state.known.set(text(row, 'event_id'), {
       received_at: integer(row, 'received_at'),
@@ -183,6 +216,35 @@ function storedEvent(row: Row): StoredEvent {
   return { event_id: text(row, 'event_id'), order_seq: integer(row, 'order_seq'), event };
 }
 
+const rateSource = z.enum(['category', 'default', 'backfill']);
+
+function orderTermsRow(row: Row): OrderTermsRow {
+  return {
+    order_id: text(row, 'order_id'),
+    handle: text(row, 'handle'),
+    tracking_id: text(row, 'tracking_id'),
+    retailer: textOrNull(row, 'retailer'),
+    ordered_at: integer(row, 'ordered_at'),
+    event_id: text(row, 'event_id'),
+    recorded_at: integer(row, 'recorded_at'),
+  };
+}
+
+function lineTermsRow(row: Row): LineTermsRow {
+  return {
+    order_id: text(row, 'order_id'),
+    product_id: text(row, 'product_id'),
+    category: text(row, 'category'),
+    rate_bps: integer(row, 'rate_bps'),
+    rate_source: rateSource.parse(row.rate_source),
+    rate_retailer: textOrNull(row, 'rate_retailer'),
+    rate_effective_from: textOrNull(row, 'rate_effective_from'),
+    rate_program: textOrNull(row, 'rate_program'),
+    event_id: text(row, 'event_id'),
+    recorded_at: integer(row, 'recorded_at'),
+  };
+}
+
 function ledgerSum(row: Row): LedgerSum {
   return {
     handle: text(row, 'handle'),
@@ -208,14 +270,31 @@ INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')})
 SELECT ${LEDGER_COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(', ')}
 FROM json_each(?1)`;
 
+const INSERT_ORDER_TERMS = jsonInsert('order_terms', ORDER_TERMS_COLUMNS);
+const INSERT_LINE_TERMS = jsonInsert('order_line_terms', LINE_TERMS_COLUMNS);
+
+function jsonInsert(table: string, columns: readonly string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')})
+SELECT ${columns.map((c) => `json_extract(value, '$.${c}')`).join(', ')} FROM json_each(?1)`;
+}
+
 function writeStatements(
   db: D1Database,
-  events: readonly EventRow[],
-  entries: readonly LedgerRow[],
+  plan: {
+    events: readonly EventRow[];
+    entries: readonly LedgerRow[];
+    orderTerms: readonly OrderTermsRow[];
+    lineTerms: readonly LineTermsRow[];
+  },
 ): D1PreparedStatement[] {
-  const statements = events.map((e) => db.prepare(INSERT_EVENT).bind(...EVENT_COLUMNS.map((c) => e[c])));
-  if (entries.length > 0) {
-    const rows = entries.map((e) => Object.fromEntries(LEDGER_COLUMNS.map((c) => [c, e[c]])));
+  const statements = plan.events.map((e) => db.prepare(INSERT_EVENT).bind(...EVENT_COLUMNS.map((c) => e[c])));
+  // Terms first: a line's terms refer to its order's, and the same batch is one transaction.
+  if (plan.orderTerms.length > 0)
+    statements.push(db.prepare(INSERT_ORDER_TERMS).bind(JSON.stringify(plan.orderTerms)));
+  if (plan.lineTerms.length > 0)
+    statements.push(db.prepare(INSERT_LINE_TERMS).bind(JSON.stringify(plan.lineTerms)));
+  if (plan.entries.length > 0) {
+    const rows = plan.entries.map((e) => Object.fromEntries(LEDGER_COLUMNS.map((c) => [c, e[c]])));
     statements.push(db.prepare(INSERT_ENTRIES).bind(JSON.stringify(rows)));
   }
   return statements;

@@ -65,6 +65,7 @@ export const orderWebhook = new Hono<AppEnv>().post('/', async (c) => {
       received_at: Date.now(),
       event: parsed.event,
     });
+    if (typeof status === 'object') return problem(400, 'invalid order event', status.issues);
     return c.json({ status }, status === 'unattributed' ? 202 : 200);
   } catch (error) {
     if (!(error instanceof StoreUnavailableError)) throw error;

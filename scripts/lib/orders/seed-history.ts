@@ -12,6 +12,7 @@ import type { EventRow, IncomingEvent, LedgerRow } from '../../../domain/orders/
 import type { KnownClick } from '../../../domain/orders/attribution.ts';
 import { eventJson, type OrderEvent } from '../../../domain/orders/event.ts';
 import { createMemoryLedger } from '../../../domain/orders/memory-ledger.ts';
+import type { LineTermsRow, OrderTermsRow } from '../../../domain/orders/terms.ts';
 import { buildProgramTable, programOf } from '../../../domain/orders/program-table.ts';
 import { DAY_MS, HOUR_MS } from '../../../domain/time.ts';
 
@@ -35,6 +36,8 @@ export interface SeedHistory {
   clicks: SeedClick[];
   events: EventRow[];
   entries: LedgerRow[];
+  orderTerms: OrderTermsRow[];
+  lineTerms: LineTermsRow[];
 }
 
 const DAYS = 56;
@@ -173,7 +176,13 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
   }));
   incoming.sort((a, b) => a.received_at - b.received_at);
   for (const e of incoming) ledger.apply([e]);
-  return { clicks, events: ledger.events, entries: ledger.entries };
+  return {
+    clicks,
+    events: ledger.events,
+    entries: ledger.entries,
+    orderTerms: ledger.orderTerms,
+    lineTerms: ledger.lineTerms,
+  };
 }
 
 type Product = Content['products'][number];

@@ -1,5 +1,6 @@
 import { formatError } from '../../../domain/content/validate.ts';
 import type { IncomingEvent } from '../../../domain/orders/apply.ts';
+import type { Status } from '../../../domain/content/schema.ts';
 import type { OrderEvent, OrderItem } from '../../../domain/orders/event.ts';
 import { buildProgramTable, programOf, type Program } from '../../../domain/orders/program-table.ts';
 import { loadContent } from '../../../scripts/lib/load-content.ts';
@@ -51,4 +52,36 @@ export function permutations<T>(items: readonly T[]): T[][] {
   return items.flatMap((item, i) =>
     permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
   );
+}
+
+/** The program after a content edit that changes one creator's status. */
+export function withStatus(program: Program, handle: string, status: Status): Program {
+  const table = structuredClone(program.table);
+  const influencer = table.influencers[handle];
+  if (!influencer) throw new Error(`no ${handle}`);
+  influencer.status = status;
+  return programOf(table);
+}
+
+/** The program after a content edit that rewrites every rate of every table (as an admin bypassing vet could). */
+export function withAllRates(program: Program, bps: number): Program {
+  const table = structuredClone(program.table);
+  for (const retailer of Object.values(table.retailers))
+    for (const t of retailer.tables) {
+      t.default_bps = bps;
+      for (const category of Object.keys(t.rates)) t.rates[category] = bps;
+    }
+  return programOf(table);
+}
+
+/** The program after a content edit that gives one creator's tracking id to another. */
+export function withTrackingId(program: Program, handle: string, trackingId: string): Program {
+  const table = structuredClone(program.table);
+  for (const i of Object.values(table.influencers))
+    if (i.tracking_id === trackingId) i.tracking_id = 'moved-20';
+  const influencer = table.influencers[handle];
+  if (!influencer) throw new Error(`no ${handle}`);
+  influencer.tracking_id = trackingId;
+  influencer.status = 'approved';
+  return programOf(table);
 }

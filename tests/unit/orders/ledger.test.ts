@@ -9,8 +9,17 @@ import {
   type LedgerSum,
 } from '../../../domain/orders/ledger.ts';
 import { createMemoryLedger } from '../../../domain/orders/memory-ledger.ts';
+import { termsOf } from '../../../domain/orders/terms.ts';
 import { DAY_MS, HOUR_MS } from '../../../domain/time.ts';
-import { event, fixtureProgram, permutations, T0 } from './helpers.ts';
+import {
+  event,
+  fixtureProgram,
+  permutations,
+  T0,
+  withAllRates,
+  withStatus,
+  withTrackingId,
+} from './helpers.ts';
 
 const program = fixtureProgram();
 const SPORTS = { product_id: 'B000TEST02', category: 'sports', unit_price: 2999 };
@@ -40,7 +49,9 @@ function replay(events: readonly IncomingEvent[]) {
     ledger.apply([e]);
     // After every application the ledger equals the targets of what it has seen.
     const seen = ledger.events.map((row) => events.find((x) => x.event_id === row.event_id)!);
-    expect(sorted(sumEntries(ledger.entries))).toEqual(sorted(deriveTargets(seen, program)?.targets ?? []));
+    expect(sorted(sumEntries(ledger.entries))).toEqual(
+      sorted(deriveTargets(seen, termsOf(seen, program))?.targets ?? []),
+    );
   }
   return ledger;
 }
@@ -149,12 +160,42 @@ describe('ledger derivation', () => {
     expect(ledger.entries).toEqual([]);
   });
 
-  it('credits commission to suspended influencers too (it was earned before the suspension)', () => {
+  it('credits only approved creators: applied and suspended tracking ids are unattributed like unknown ones', () => {
     const ledger = createMemoryLedger(program);
-    expect(
-      ledger.apply([event('c', 'order.placed', T0, [KITCHEN], { tracking_id: 'cypaused-20' })]).get('c'),
-    ).toBe('processed');
-    expect(ledger.entries[0]?.handle).toBe('cy-paused');
+    const outcomes = ledger.apply([
+      event('c', 'order.placed', T0, [KITCHEN], { tracking_id: 'cypaused-20', order_id: 'O-C' }),
+      event('b', 'order.placed', T0, [KITCHEN], { tracking_id: 'benapplies-20', order_id: 'O-B' }),
+    ]);
+    expect([outcomes.get('c'), outcomes.get('b')]).toEqual(['unattributed', 'unattributed']);
+    expect(ledger.events.map((e) => [e.status, e.handle])).toEqual([
+      ['unattributed', null],
+      ['unattributed', null],
+    ]);
+    expect(ledger.entries).toEqual([]);
+    expect(ledger.orderTerms).toEqual([]);
+  });
+
+  it("keeps crediting an order recorded while its creator was approved after the creator's suspension", () => {
+    const ledger = createMemoryLedger(program);
+    ledger.apply([event('p', 'order.placed', T0, [KITCHEN], { tracking_id: 'anacooks-20' })]);
+    const suspended = withStatus(program, 'ana-cooks', 'suspended');
+    expect(ledger.apply([event('s', 'order.shipped', T0 + DAY_MS, [KITCHEN])], suspended).get('s')).toBe(
+      'processed',
+    );
+    expect(ledger.events.map((e) => e.handle)).toEqual(['ana-cooks', 'ana-cooks']);
+    expect(commissionFigures(sumEntries(ledger.entries))).toMatchObject({ earned: 70, pending: 0 });
+  });
+
+  it('voids only quantities not yet shipped and never reverses more than shipped', () => {
+    const ledger = replay([
+      event('p', 'order.placed', T0, [{ ...KITCHEN, quantity: 2 }]),
+      event('s', 'order.shipped', T0 + DAY_MS, [{ ...KITCHEN, quantity: 2 }]),
+      event('c', 'order.cancelled', T0 + 2 * DAY_MS, [{ ...KITCHEN, quantity: 2 }]),
+      event('r', 'order.returned', T0 + 3 * DAY_MS, [{ ...KITCHEN, quantity: 5 }]),
+    ]);
+    const figures = commissionFigures(sumEntries(ledger.entries));
+    // 2 x 15.50 x 4.5% = 1.395 -> 140 earned, all of it returned, nothing voided.
+    expect(figures).toEqual({ pending: 0, earned: 140, reversed: 140, void: 0, net: 0 });
   });
 
   it('applies an event id once; a second delivery is a duplicate with no effect', () => {
@@ -222,7 +263,7 @@ describe('ledger convergence (property)', () => {
           const shuffled = createMemoryLedger(program);
           for (const e of [...arrival, ...redelivered]) shuffled.apply([e]);
 
-          const want = sorted(deriveTargets(events, program)?.targets ?? []);
+          const want = sorted(deriveTargets(events, termsOf(events, program))?.targets ?? []);
           expect(sorted(sumEntries(inOrder.entries))).toEqual(want);
           expect(sorted(sumEntries(shuffled.entries))).toEqual(want);
           expect(shuffled.events).toHaveLength(events.length);
@@ -245,8 +286,11 @@ describe('ledger convergence (property)', () => {
               Math.max(0, qty('order.placed') - qty('order.shipped') - qty('order.cancelled')),
             );
             expect(q('earned')).toBe(qty('order.shipped'));
-            expect(q('void')).toBe(qty('order.cancelled'));
-            expect(q('reversed')).toBe(0 - qty('order.returned'));
+            // A cancellation voids only what was placed and not shipped; a return never exceeds what shipped.
+            expect(q('void')).toBe(
+              Math.min(qty('order.cancelled'), Math.max(0, qty('order.placed') - qty('order.shipped'))),
+            );
+            expect(q('reversed')).toBe(0 - Math.min(qty('order.returned'), qty('order.shipped')));
           }
         },
       ),
@@ -265,5 +309,87 @@ describe('ledger convergence (property)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('recorded terms (property)', () => {
+  const edits = [
+    withAllRates(program, 9_000),
+    withStatus(program, 'ana-cooks', 'suspended'),
+    withTrackingId(program, 'ben-applies', 'anacooks-20'),
+  ];
+
+  it('content edits after an order and its lines are recorded never move or revalue them, in any arrival order', () => {
+    fc.assert(
+      fc.property(
+        arbitraryOrder.chain((events) =>
+          fc.tuple(
+            fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+            fc.nat(),
+            fc.constantFrom(...edits),
+          ),
+        ),
+        ([arrival, extra, edited]) => {
+          // The edit lands once every line has been recorded (a line first seen later gets the rate in force then).
+          const products = new Set(arrival.flatMap((e) => e.event.items.map((i) => i.product_id)));
+          let split = 0;
+          const seen = new Set<string>();
+          while (seen.size < products.size)
+            for (const i of arrival[split++]!.event.items) seen.add(i.product_id);
+          split += extra % (arrival.length - split + 1);
+
+          const unchanged = createMemoryLedger(program);
+          for (const e of arrival) unchanged.apply([e]);
+          const changed = createMemoryLedger(program);
+          for (const e of arrival.slice(0, split)) changed.apply([e]);
+          for (const e of arrival.slice(split)) changed.apply([e], edited);
+
+          expect(sorted(sumEntries(changed.entries))).toEqual(sorted(sumEntries(unchanged.entries)));
+          expect(changed.events.map((e) => [e.event_id, e.status, e.handle])).toEqual(
+            unchanged.events.map((e) => [e.event_id, e.status, e.handle]),
+          );
+          expect(changed.lineTerms).toEqual(unchanged.lineTerms);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('records the credited creator once, and each line with its rate and the table it came from', () => {
+    const ledger = replay(FOUR);
+    expect(ledger.orderTerms).toEqual([
+      expect.objectContaining({ order_id: 'ORDER-1', handle: 'ana-cooks', tracking_id: 'anacooks-20' }),
+    ]);
+    expect(
+      ledger.lineTerms.map((l) => [l.product_id, l.rate_bps, l.rate_retailer, l.rate_effective_from]),
+    ).toEqual([
+      ['B000TEST02', 350, 'amazon-us', '2026-10-01'],
+      ['B000TEST01', 450, 'amazon-us', '2026-10-01'],
+    ]);
+    expect(ledger.lineTerms.every((l) => l.rate_program === null && l.event_id === 'e1-placed')).toBe(true);
+  });
+});
+
+describe('bounds', () => {
+  it('refuses an event that would take a line past 10,000 of one kind, naming the item, and stores nothing', () => {
+    const ledger = createMemoryLedger(program);
+    const many = Array.from({ length: 10 }, (_, i) =>
+      event(`p${i}`, 'order.placed', T0 + i, [{ ...KITCHEN, quantity: 1000 }]),
+    );
+    for (const e of many) expect(ledger.apply([e]).get(e.event_id)).toBe('processed');
+    const over = event('p-over', 'order.placed', T0 + 99, [
+      { ...SPORTS, quantity: 1 },
+      { ...KITCHEN, quantity: 1 },
+    ]);
+    const outcome = ledger.apply([over]).get('p-over');
+    expect(outcome).toEqual({
+      status: 'rejected',
+      issues: [{ path: 'items[1].quantity', message: expect.stringContaining('at most 10000 per line') }],
+    });
+    expect(ledger.events).toHaveLength(10);
+    // Other kinds of the same line still have room.
+    expect(
+      ledger.apply([event('s', 'order.shipped', T0 + DAY_MS, [{ ...KITCHEN, quantity: 1000 }])]).get('s'),
+    ).toBe('processed');
   });
 });

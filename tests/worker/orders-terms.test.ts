@@ -1,0 +1,195 @@
+/**
+ * Recorded order terms, who gets credited, and bounds, through the webhook and
+ * the real D1: an order keeps the creator and rates it was recorded with, only
+ * approved creators are credited (the answer always says what the ledger did),
+ * and bad quantities are a 400 that leaves other events alone.
+ */
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import programTable from '../../worker/generated/program.ts';
+import { ALICE, BOB, orderFigures, placed, send, uid } from './orders-helpers.ts';
+
+const KITCHEN = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 10_000 };
+
+function trackingOf(status: string): string {
+  const found = Object.values(programTable.influencers).find((i) => i.status === status);
+  if (!found) throw new Error(`the sample content needs a ${status} creator`);
+  return found.tracking_id;
+}
+
+async function entryCount(orderId: string): Promise<number> {
+  const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM ledger_entries WHERE order_id = ?1')
+    .bind(orderId)
+    .first<{ n: number }>();
+  return row?.n ?? -1;
+}
+
+describe('recorded order terms', () => {
+  it('records the credited creator and each line with its rate and rate table when the order is first recorded', async () => {
+    const body = placed({ items: [{ ...KITCHEN, quantity: 2 }] });
+    expect((await send(body)).status).toBe(200);
+    const order = await env.DB.prepare('SELECT * FROM order_terms WHERE order_id = ?1')
+      .bind(body.order_id)
+      .first();
+    expect(order).toMatchObject({
+      handle: ALICE.handle,
+      tracking_id: ALICE.trackingId,
+      retailer: 'amazon-us',
+    });
+    const lines = await env.DB.prepare('SELECT * FROM order_line_terms WHERE order_id = ?1')
+      .bind(body.order_id)
+      .all();
+    expect(lines.results).toEqual([
+      expect.objectContaining({
+        product_id: 'B00006JSUA',
+        category: 'kitchen',
+        rate_bps: 450,
+        rate_source: 'category',
+        rate_retailer: 'amazon-us',
+        rate_effective_from: '2026-10-01',
+        rate_program: null,
+      }),
+    ]);
+  });
+
+  it('values later events with the stored terms, not with what content says today', async () => {
+    // An order recorded under earlier content: credited to BOB at 1234 bps, although its tracking id is ALICE's today.
+    const orderId = uid('ord');
+    const eventId = uid('msg');
+    const at = Date.parse('2026-11-03T14:22:10Z');
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id,
+           currency, items_json, status, handle, attribution, attribution_note, body, received_at)
+         VALUES (?1, 'webhook', ?2, 1, 'order.placed', ?3, ?3, ?4, 'USD', ?5, 'processed', ?6, 'tracking_id', 'no click id', '{}', ?3)`,
+      ).bind(
+        eventId,
+        orderId,
+        at,
+        ALICE.trackingId,
+        JSON.stringify([{ ...KITCHEN, quantity: 1 }]),
+        BOB.handle,
+      ),
+      env.DB.prepare(
+        `INSERT INTO order_terms (order_id, handle, tracking_id, retailer, ordered_at, event_id, recorded_at)
+         VALUES (?1, ?2, ?3, 'amazon-us', ?4, ?5, ?4)`,
+      ).bind(orderId, BOB.handle, ALICE.trackingId, at, eventId),
+      env.DB.prepare(
+        `INSERT INTO order_line_terms (order_id, product_id, category, rate_bps, rate_source, rate_retailer,
+           rate_effective_from, event_id, recorded_at)
+         VALUES (?1, 'B00006JSUA', 'kitchen', 1234, 'category', 'amazon-us', '2026-10-01', ?2, ?3)`,
+      ).bind(orderId, eventId, at),
+      env.DB.prepare(
+        `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity,
+           amount_minor, revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
+         VALUES (?1, 'B00006JSUA', ?2, 'pending', ?3, ?3, 1, 1234, 10000, 'USD', 'kitchen', 10000, 1234, ?4, ?3)`,
+      ).bind(orderId, BOB.handle, at, eventId),
+    ]);
+    const shipped = placed({
+      type: 'order.shipped',
+      order_id: orderId,
+      occurred_at: '2026-11-05T09:00:00Z',
+      items: [{ ...KITCHEN, quantity: 1 }],
+    });
+    const res = await send(shipped);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'processed' });
+    expect(await orderFigures(orderId)).toMatchObject({ pending: 0, earned: 1234 });
+    const handles = await env.DB.prepare('SELECT DISTINCT handle FROM ledger_entries WHERE order_id = ?1')
+      .bind(orderId)
+      .all();
+    expect(handles.results).toEqual([{ handle: BOB.handle }]);
+  });
+
+  it('refuses to edit or delete recorded terms', async () => {
+    const body = placed();
+    expect((await send(body)).status).toBe(200);
+    await expect(
+      env.DB.prepare("UPDATE order_terms SET handle = 'someone' WHERE order_id = ?1")
+        .bind(body.order_id)
+        .run(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      env.DB.prepare('DELETE FROM order_line_terms WHERE order_id = ?1').bind(body.order_id).run(),
+    ).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('who gets credited', () => {
+  it('202 unattributed for applied and suspended creators, with nothing in the ledger, like an unknown id', async () => {
+    for (const status of ['applied', 'suspended']) {
+      const body = placed({ tracking_id: trackingOf(status) });
+      const res = await send(body);
+      expect(res.status, status).toBe(202);
+      expect(await res.json()).toEqual({ status: 'unattributed' });
+      expect(await entryCount(body.order_id)).toBe(0);
+      const row = await env.DB.prepare('SELECT status, handle FROM order_events WHERE order_id = ?1')
+        .bind(body.order_id)
+        .first();
+      expect(row).toEqual({ status: 'unattributed', handle: null });
+    }
+  });
+});
+
+describe('bounds', () => {
+  it('400 naming the item when a line would pass 10,000 of one kind; the order and other events are unaffected', async () => {
+    const base = placed({ items: [{ ...KITCHEN, quantity: 1000 }] });
+    for (let i = 0; i < 10; i++)
+      expect((await send({ ...base, occurred_at: `2026-11-03T15:0${i}:00Z` })).status).toBe(200);
+    const before = await orderFigures(base.order_id);
+    const res = await send({
+      ...base,
+      occurred_at: '2026-11-03T16:00:00Z',
+      items: [{ ...KITCHEN, quantity: 1 }],
+    });
+    expect(res.status).toBe(400);
+    const body = await res.json<{ issues: { path: string; message: string }[] }>();
+    expect(body.issues).toEqual([
+      { path: 'items[0].quantity', message: expect.stringContaining('at most 10000 per line') },
+    ]);
+    expect(await orderFigures(base.order_id)).toEqual(before);
+    // Shipping is another kind: still room.
+    expect((await send({ ...base, type: 'order.shipped', occurred_at: '2026-11-04T10:00:00Z' })).status).toBe(
+      200,
+    );
+    // Other orders are untouched.
+    expect((await send(placed())).status).toBe(200);
+  });
+
+  it('400 with issues for quantity, unit price and item count outside the documented bounds', async () => {
+    const items = Array.from({ length: 101 }, (_, i) => ({
+      ...KITCHEN,
+      product_id: `B0${String(i).padStart(8, '0')}`,
+      quantity: 1,
+    }));
+    const cases: [object, string][] = [
+      [{ items: [{ ...KITCHEN, quantity: 1001 }] }, 'items[0].quantity'],
+      [{ items: [{ ...KITCHEN, quantity: 1, unit_price: 100_000_000_001 }] }, 'items[0].unit_price'],
+      [{ items }, 'items'],
+    ];
+    for (const [override, path] of cases) {
+      const res = await send({ ...placed(), ...override });
+      expect(res.status, path).toBe(400);
+      const body = await res.json<{ issues: { path: string }[] }>();
+      expect(body.issues.map((i) => i.path)).toContain(path);
+    }
+  });
+
+  it('a cancellation after shipping voids nothing, and a return never exceeds what shipped', async () => {
+    const base = placed({ items: [{ ...KITCHEN, quantity: 2 }] });
+    const at = (type: typeof base.type, occurred_at: string, quantity: number) =>
+      send({ ...base, type, occurred_at, items: [{ ...KITCHEN, quantity }] });
+    expect((await at('order.placed', '2026-11-03T14:22:10Z', 2)).status).toBe(200);
+    expect((await at('order.shipped', '2026-11-04T10:00:00Z', 2)).status).toBe(200);
+    expect((await at('order.cancelled', '2026-11-05T10:00:00Z', 2)).status).toBe(200);
+    expect((await at('order.returned', '2026-11-06T10:00:00Z', 3)).status).toBe(200);
+    // 2 x 100.00 x 4.5% = 9.00 earned, all of it returned, nothing voided.
+    expect(await orderFigures(base.order_id)).toEqual({
+      pending: 0,
+      earned: 900,
+      reversed: 900,
+      void: 0,
+      net: 0,
+    });
+  });
+});
