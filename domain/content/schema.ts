@@ -251,6 +251,11 @@ export const programFile = z.strictObject({
   site: z.strictObject({ name: z.string().min(1), url: httpsUrl.or(z.string().regex(/^http:\/\/localhost(:\d+)?$/)) }),
   /** Hours between a click and an order for the click to count. */
   attribution_window_hours: z.int().min(1).max(24 * 90).default(24),
+  /**
+   * Days raw clicks are kept (CONTRACT section 11); daily roll-ups are kept for good.
+   * At least the attribution window (an order must find its click) and, at most, ten years.
+   */
+  click_retention_days: z.int().min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days').default(90),
   /** When balances are paid. */
   payout: z.strictObject({
     /** Smallest balance paid out, in minor units of the program currency. */

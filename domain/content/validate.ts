@@ -96,6 +96,14 @@ export function validateContent(sources: ContentSources): { content: Content | n
   const influencers = sources.influencers.map((s) => ({ path: s.path, value: parse(influencer, s) }));
   const products = sources.products.map((s) => ({ path: s.path, value: parse(product, s) }));
 
+  // Orders are attributed to stored clicks: raw clicks must outlive the attribution window.
+  if (program && program.click_retention_days * 24 < program.attribution_window_hours)
+    push(
+      sources.program.path,
+      'click_retention_days',
+      `must cover the attribution window (${program.attribution_window_hours} hours = ${Math.ceil(program.attribution_window_hours / 24)} days)`,
+    );
+
   const categoryIds = new Set(program?.categories.map((c) => c.id));
   const retailerById = new Map(retailers?.map((r) => [r.id, r]));
   const productById = new Map<string, Product>();

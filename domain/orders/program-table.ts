@@ -12,6 +12,8 @@ export interface ProgramTable {
   /** The program's currency: payouts are in it and order events must use it. */
   currency: Currency;
   attribution_window_hours: number;
+  /** Days raw clicks are kept before the scheduled job deletes them (roll-ups stay). */
+  click_retention_days: number;
   payout: { threshold_minor: number; hold_days: number };
   categories: { id: string; name: string }[];
   /** Retailer of events that name none: the first one in retailers.yaml. */
@@ -38,6 +40,7 @@ export function buildProgramTable(content: Content): ProgramTable {
   return {
     currency: content.program.payout.currency,
     attribution_window_hours: content.program.attribution_window_hours,
+    click_retention_days: content.program.click_retention_days,
     payout: {
       threshold_minor: content.program.payout.threshold_minor,
       hold_days: content.program.payout.hold_days,

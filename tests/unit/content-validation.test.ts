@@ -36,6 +36,25 @@ describe('validateContent', () => {
     expect(content?.influencers.find((i) => i.handle === 'ana-cooks')?.applied_on).toBe('2026-09-01');
   });
 
+  it('keeps raw clicks 90 days unless told, and at least for the attribution window', () => {
+    expect(validateContent(fresh()).content?.program.click_retention_days).toBe(90);
+    const program = (s: ContentSources) => {
+      if (!('data' in s.program)) throw new Error('no parsed program.yaml');
+      return s.program.data as Record<string, unknown>;
+    };
+    expect(
+      errorsAfter((s) => {
+        program(s).attribution_window_hours = 24 * 30;
+        program(s).click_retention_days = 29;
+      }),
+    ).toEqual([
+      `${FIXTURE}/program.yaml: click_retention_days: must cover the attribution window (720 hours = 30 days)`,
+    ]);
+    expect(errorsAfter((s) => (program(s).click_retention_days = 0))).toEqual([
+      `${FIXTURE}/program.yaml: click_retention_days: must be at least 1 day`,
+    ]);
+  });
+
   it('names a missing field', () => {
     expect(errorsAfter((s) => delete dataOf(s, ANA).name)).toEqual([`${ANA}: name: is required`]);
   });

@@ -1,6 +1,7 @@
 /** D1 reads behind the dashboards that the public APIs do not already offer. */
 import { isNotNavigation } from '../links/bot-detection.ts';
 import { withRetry } from '../lib/d1-retry.ts';
+import { BOT_VIEW, clickRanges, clicksView, rangeParams } from '../reports/click-counts.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 
 export interface LedgerLine {
@@ -71,8 +72,8 @@ export interface CreatorRow {
   pending_minor: number;
 }
 
-const CREATOR_CLICKS = `
-SELECT handle, COUNT(*) AS clicks FROM clicks WHERE at >= ?1 AND at < ?2 AND is_bot = 0 GROUP BY handle`;
+const CREATOR_CLICKS = `${clicksView(null)}
+SELECT handle, SUM(human) AS clicks FROM c GROUP BY handle HAVING clicks > 0`;
 const CREATOR_LEDGER = `
 SELECT handle,
   COUNT(DISTINCT CASE WHEN ordered_at >= ?1 AND ordered_at < ?2 THEN order_id END) AS orders,
@@ -82,9 +83,15 @@ SELECT handle,
 FROM ledger_entries GROUP BY handle`;
 
 /** Every creator's clicks, orders and commission in [start, end); pending is the balance now. */
-export async function readCreatorRows(db: D1Database, start: number, end: number): Promise<CreatorRow[]> {
+export async function readCreatorRows(
+  db: D1Database,
+  start: number,
+  end: number,
+  now = Date.now(),
+): Promise<CreatorRow[]> {
+  const ranges = rangeParams(clickRanges(start, end, now));
   const [clicks, ledger] = await withRetry(() =>
-    db.batch<Row>([db.prepare(CREATOR_CLICKS).bind(start, end), db.prepare(CREATOR_LEDGER).bind(start, end)]),
+    db.batch<Row>([db.prepare(CREATOR_CLICKS).bind(...ranges), db.prepare(CREATOR_LEDGER).bind(start, end)]),
   );
   const rows = new Map<string, CreatorRow>();
   const row = (handle: string): CreatorRow => {
@@ -122,16 +129,18 @@ export async function readBotShare(
   db: D1Database,
   start: number,
   end: number,
+  now = Date.now(),
 ): Promise<{ total: number; bots: BotShare[]; notNavigation: BotShare[] }> {
+  const ranges = rangeParams(clickRanges(start, end, now));
   const [total, bots] = await withRetry(() =>
     db.batch<Row>([
-      db.prepare('SELECT COUNT(*) AS n FROM clicks WHERE at >= ?1 AND at < ?2').bind(start, end),
+      db.prepare(`${BOT_VIEW} SELECT SUM(human + bot) AS n FROM b`).bind(...ranges),
       db
         .prepare(
-          `SELECT bot_reason AS reason, COUNT(*) AS clicks FROM clicks
-           WHERE at >= ?1 AND at < ?2 AND is_bot = 1 GROUP BY bot_reason ORDER BY clicks DESC`,
+          `${BOT_VIEW} SELECT NULLIF(bot_reason, '') AS reason, SUM(bot) AS clicks FROM b
+           GROUP BY bot_reason HAVING clicks > 0 ORDER BY clicks DESC`,
         )
-        .bind(start, end),
+        .bind(...ranges),
     ]),
   );
   const reasons = (bots?.results ?? []).map((r) => ({

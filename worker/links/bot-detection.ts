@@ -57,7 +57,11 @@ export function isNotNavigation(reason: string | null): boolean {
   return reason === 'prefetch' || (reason?.startsWith('subresource:') ?? false);
 }
 
-/** The same test in SQL over the clicks table, for the stats and dashboard queries. */
+/**
+ * The same test in SQL over the clicks table, for the stats and dashboard queries.
+ * migrations/0008_click_daily.sql spells it out too (a migration cannot import it): its
+ * roll-up triggers count these rows in click_daily_product.not_navigation.
+ */
 export const NOT_NAVIGATION_SQL = "(bot_reason = 'prefetch' OR bot_reason LIKE 'subresource:%')";
 
 /** Link unfurlers of chat and social apps (isbot knows most; named here so the reason is precise). */

@@ -9,12 +9,14 @@
  * - items shipped / returned / cancelled, revenue and commission by when the
  *   ledger figure took effect (pending: placed; earned: shipped; reversed:
  *   returned; void: cancelled), the same dating payouts use.
+ * Clicks of whole days before today come from the daily roll-ups, today's from raw
+ * clicks (click-counts.ts), so the answer does not depend on the click retention.
  * by_day sums to the totals: clicks = human clicks, orders = orders placed,
  * commission = net (earned - reversed) that day.
  */
 import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
-import { NOT_NAVIGATION_SQL } from '../links/bot-detection.ts';
 import { withRetry } from '../lib/d1-retry.ts';
+import { clickRanges, clicksView, rangeParams } from './click-counts.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 
 export interface Stats {
@@ -32,19 +34,16 @@ export interface Stats {
   by_src: { src: string | null; clicks: number }[];
 }
 
-const CLICK_TOTALS = `
-SELECT SUM(is_bot = 0) AS human, SUM(is_bot = 1 AND NOT ${NOT_NAVIGATION_SQL}) AS bot,
-       SUM(is_bot = 0 AND is_duplicate = 1) AS duplicate, SUM(is_bot = 1 AND ${NOT_NAVIGATION_SQL}) AS not_navigation
-FROM clicks WHERE handle = ?1 AND at >= ?2 AND at < ?3`;
-const CLICKS_BY_DAY = `
-SELECT date(at / 1000, 'unixepoch') AS day, COUNT(*) AS clicks
-FROM clicks WHERE handle = ?1 AND at >= ?2 AND at < ?3 AND is_bot = 0 GROUP BY day`;
-const CLICKS_BY_PRODUCT = `
-SELECT product_id, COUNT(*) AS clicks
-FROM clicks WHERE handle = ?1 AND at >= ?2 AND at < ?3 AND is_bot = 0 AND product_id IS NOT NULL GROUP BY product_id`;
-const CLICKS_BY_SRC = `
-SELECT src, COUNT(*) AS clicks
-FROM clicks WHERE handle = ?1 AND at >= ?2 AND at < ?3 AND is_bot = 0 GROUP BY src ORDER BY clicks DESC, src`;
+// Clicks: roll-ups for whole days before today, raw rows for the rest (click-counts.ts).
+const CLICK_TOTALS = `${clicksView('?7')}
+SELECT SUM(human) AS human, SUM(bot) - SUM(not_navigation) AS bot, SUM(duplicate) AS duplicate,
+       SUM(not_navigation) AS not_navigation FROM c`;
+const CLICKS_BY_DAY = `${clicksView('?7')}
+SELECT day, SUM(human) AS clicks FROM c GROUP BY day HAVING clicks > 0`;
+const CLICKS_BY_PRODUCT = `${clicksView('?7')}
+SELECT product_id, SUM(human) AS clicks FROM c WHERE product_id <> '' GROUP BY product_id HAVING clicks > 0`;
+const CLICKS_BY_SRC = `${clicksView('?7')}
+SELECT NULLIF(src, '') AS src, SUM(human) AS clicks FROM c GROUP BY src HAVING clicks > 0 ORDER BY clicks DESC, src`;
 const LEDGER_BY_BUCKET = `
 SELECT bucket, SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
 FROM ledger_entries WHERE handle = ?1 AND effective_at >= ?2 AND effective_at < ?3 GROUP BY bucket`;
@@ -65,20 +64,18 @@ export async function readStats(
   from: string,
   to: string,
   currency: string,
+  now = Date.now(),
 ): Promise<Stats> {
   const start = dayStart(from);
   const end = dayStart(to) + DAY_MS;
-  const queries = [
-    CLICK_TOTALS,
-    CLICKS_BY_DAY,
-    CLICKS_BY_PRODUCT,
-    CLICKS_BY_SRC,
-    LEDGER_BY_BUCKET,
-    ORDERED_LINES,
-    NET_BY_DAY_PRODUCT,
-  ];
+  const clickParams = [...rangeParams(clickRanges(start, end, now)), handle];
+  const clickQueries = [CLICK_TOTALS, CLICKS_BY_DAY, CLICKS_BY_PRODUCT, CLICKS_BY_SRC];
+  const ledgerQueries = [LEDGER_BY_BUCKET, ORDERED_LINES, NET_BY_DAY_PRODUCT];
   const results = await withRetry(() =>
-    db.batch<Row>(queries.map((sql) => db.prepare(sql).bind(handle, start, end))),
+    db.batch<Row>([
+      ...clickQueries.map((sql) => db.prepare(sql).bind(...clickParams)),
+      ...ledgerQueries.map((sql) => db.prepare(sql).bind(handle, start, end)),
+    ]),
   );
   const [totals, byDay, byProduct, bySrc, buckets, orderedLines, netRows] = results.map((r) => r.results);
 

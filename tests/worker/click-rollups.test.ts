@@ -1,0 +1,274 @@
+/**
+ * Daily click roll-ups (migrations/0008_click_daily.sql) and the retention job.
+ * Roll-ups must always equal the aggregate of the raw clicks, whatever was written
+ * and flagged; stats must not change when raw clicks move from the raw table into
+ * roll-ups or are deleted. Uses its own handles and the years 2018-2019 only.
+ */
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { insertClicks } from '../../worker/clicks/store.ts';
+import type { ClickRecord } from '../../worker/clicks/message.ts';
+import { deleteOldClicks, retentionCutoff } from '../../worker/clicks/retention.ts';
+import { readBotShare, readCreatorRows } from '../../worker/dashboard/queries.ts';
+import { readStats } from '../../worker/reports/stats-query.ts';
+import { DAY_MS } from '../../domain/time.ts';
+import { createWorker } from '../../worker/worker.ts';
+import program from '../../worker/generated/program.ts';
+
+const BASE = Date.parse('2019-03-01T00:00:00Z');
+let runs = 0;
+
+interface RollupRow {
+  day: string;
+  handle: string;
+  product_id: string;
+  src: string;
+  country: string;
+  device: string;
+  bot_reason: string;
+  human: number;
+  bot: number;
+  duplicate: number;
+}
+
+const RAW_AGGREGATE = `
+SELECT date(at / 1000, 'unixepoch') AS day, handle, coalesce(product_id, '') AS product_id, coalesce(src, '') AS src,
+       coalesce(country, '') AS country, device, coalesce(bot_reason, '') AS bot_reason,
+       SUM(is_bot = 0) AS human, SUM(is_bot <> 0) AS bot, SUM(is_bot = 0 AND is_duplicate <> 0) AS duplicate
+FROM clicks WHERE handle LIKE ?1 GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`;
+const ROLLUP = `
+SELECT day, handle, product_id, src, country, device, bot_reason, human, bot, duplicate
+FROM click_daily WHERE handle LIKE ?1 AND (human <> 0 OR bot <> 0 OR duplicate <> 0)
+ORDER BY 1, 2, 3, 4, 5, 6, 7`;
+const RAW_NARROW = `
+SELECT handle, date(at / 1000, 'unixepoch') AS day, coalesce(product_id, '') AS product_id, coalesce(src, '') AS src,
+       SUM(is_bot = 0) AS human, SUM(is_bot <> 0) AS bot, SUM(is_bot = 0 AND is_duplicate <> 0) AS duplicate,
+       SUM(is_bot <> 0 AND (bot_reason = 'prefetch' OR bot_reason LIKE 'subresource:%')) AS not_navigation
+FROM clicks WHERE handle LIKE ?1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+const NARROW = `
+SELECT handle, day, product_id, src, human, bot, duplicate, not_navigation FROM click_daily_product
+WHERE handle LIKE ?1 AND (human <> 0 OR bot <> 0 OR duplicate <> 0) ORDER BY 1, 2, 3, 4`;
+
+async function all<T>(sql: string, ...params: unknown[]): Promise<T[]> {
+  return (
+    await env.DB.prepare(sql)
+      .bind(...params)
+      .all<T>()
+  ).results;
+}
+
+const arbitraryClick = fc.record({
+  handle: fc.constantFrom('a', 'b'),
+  minute: fc.integer({ min: 0, max: 6 * 24 * 60 }),
+  product: fc.constantFrom('P1', 'P2', 'P3', null),
+  src: fc.constantFrom('ig', 'tiktok', null),
+  country: fc.constantFrom('US', 'DE', null),
+  device: fc.constantFrom('mobile', 'desktop', 'tablet'),
+  visitor: fc.constantFrom('v1', 'v2', 'v3'),
+  bot: fc.constantFrom(null, 'crawler', 'head', 'prefetch', 'subresource:image'),
+  method: fc.constantFrom('GET', 'HEAD'),
+});
+
+describe('daily click roll-ups', () => {
+  it('equal the aggregate of raw clicks after inserts, redelivered batches and flag changes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(arbitraryClick, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.boolean()), { maxLength: 6 }),
+        async (batches, flips) => {
+          const prefix = `rollup-${++runs}-`;
+          let n = 0;
+          const records = batches.map((batch) =>
+            batch.map((c): ClickRecord => ({
+              click_id: `${prefix}${n++}`,
+              at: BASE + c.minute * 60_000,
+              handle: `${prefix}${c.handle}`,
+              product_id: c.product,
+              src: c.src,
+              referrer_host: null,
+              country: c.country,
+              device: c.bot ? 'bot' : c.device,
+              visitor_hash: c.visitor,
+              is_bot: c.bot !== null,
+              bot_reason: c.bot,
+              method: c.method === 'HEAD' ? 'HEAD' : 'GET',
+            })),
+          );
+          // The consumer's own statements (insert + duplicate flags), and one batch twice.
+          for (const batch of records) await insertClicks(env.DB, batch);
+          if (records[0]) await insertClicks(env.DB, records[0]);
+          // Flags changed afterwards (a bot rule or a replay) move the counts too.
+          const ids = records.flat().map((r) => r.click_id);
+          for (const [index, bot, duplicate] of flips) {
+            const id = ids[index % ids.length];
+            await env.DB.prepare(
+              `UPDATE clicks SET is_bot = ?2, bot_reason = CASE WHEN ?2 THEN 'subresource:image' ELSE NULL END, is_duplicate = ?3
+               WHERE click_id = ?1`,
+            )
+              .bind(id, bot ? 1 : 0, duplicate ? 1 : 0)
+              .run();
+          }
+          const like = `${prefix}%`;
+          expect(await all<RollupRow>(ROLLUP, like)).toEqual(await all<RollupRow>(RAW_AGGREGATE, like));
+          expect(await all(NARROW, like)).toEqual(await all(RAW_NARROW, like));
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('give the same stats as raw clicks, and the same after the raw clicks are deleted', async () => {
+    const handle = 'rollup-stats';
+    const clicks: ClickRecord[] = [];
+    // Pairs of clicks ten minutes apart by one visitor on one product: the second is a duplicate.
+    for (let i = 0; i < 60; i++) {
+      const pair = Math.floor(i / 2);
+      clicks.push({
+        click_id: `rs-${i}`,
+        at: Date.parse('2019-05-01T00:00:00Z') + pair * 5 * 3_600_000 + (i % 2) * 600_000 + 17,
+        handle,
+        product_id: pair % 7 === 0 ? null : `P${pair % 3}`,
+        src: i % 4 === 0 ? null : ['ig', 'yt', 'tt'][i % 3]!,
+        referrer_host: null,
+        country: 'US',
+        device: i % 5 === 0 ? 'bot' : 'mobile',
+        visitor_hash: `v${pair % 4}`,
+        is_bot: i % 5 === 0,
+        bot_reason: i % 5 === 0 ? (i % 10 === 0 ? 'prefetch' : 'crawler') : null,
+        method: 'GET',
+      });
+    }
+    await insertClicks(env.DB, clicks);
+    const from = '2019-05-02';
+    const to = '2019-05-11';
+    // "now" inside the first day: every click is read raw. Long after: every whole day from roll-ups.
+    const raw = await readStats(env.DB, handle, from, to, 'USD', Date.parse('2019-05-02T06:00:00Z'));
+    const mixed = await readStats(env.DB, handle, from, to, 'USD', Date.parse('2019-05-06T12:00:00Z'));
+    const rolled = await readStats(env.DB, handle, from, to, 'USD', Date.parse('2030-01-01T00:00:00Z'));
+    expect(raw.clicks.human).toBeGreaterThan(0);
+    expect(raw.clicks.duplicate).toBeGreaterThan(0);
+    expect(raw.by_src.length).toBeGreaterThan(1);
+    expect(raw.clicks.not_navigation).toBeGreaterThan(0);
+    expect(raw.clicks.bot).toBeGreaterThan(0);
+    expect(mixed).toEqual(raw);
+    expect(rolled).toEqual(raw);
+
+    const start = Date.parse(`${from}T00:00:00Z`);
+    const end = Date.parse(`${to}T00:00:00Z`) + DAY_MS;
+    const creatorsRaw = await readCreatorRows(env.DB, start, end, start);
+    const botsRaw = await readBotShare(env.DB, start, end, start);
+    expect(botsRaw.total).toBeGreaterThan(0);
+
+    // Retention with "now" long after: every raw click of the handle is gone, roll-ups answer alone.
+    const later = Date.parse('2019-12-01T00:00:00Z');
+    await deleteOldClicks(env.DB, 90, later, { chunk: 7 });
+    expect(await all('SELECT click_id FROM clicks WHERE handle = ?1', handle)).toEqual([]);
+    expect(await readStats(env.DB, handle, from, to, 'USD', later)).toEqual(raw);
+    const creators = await readCreatorRows(env.DB, start, end, later);
+    expect(creators.find((c) => c.handle === handle)).toEqual(creatorsRaw.find((c) => c.handle === handle));
+    expect(await readBotShare(env.DB, start, end, later)).toEqual(botsRaw);
+  });
+});
+
+describe('click retention', () => {
+  it('deletes only raw clicks older than the retention, in chunks, and keeps the roll-ups', async () => {
+    const handle = 'retention-chunks';
+    const now = Date.parse('2018-09-10T15:00:00Z');
+    const cutoff = retentionCutoff(now, 30);
+    expect(new Date(cutoff).toISOString()).toBe('2018-08-11T00:00:00.000Z');
+    const times = [cutoff - DAY_MS * 3, cutoff - 1, cutoff, cutoff + 1, now];
+    const rows: ClickRecord[] = [];
+    times.forEach((at, t) => {
+      for (let k = 0; k < 4; k++)
+        rows.push({
+          click_id: `ret-${t}-${k}`,
+          at: at - (t < 2 ? k : 0),
+          handle,
+          product_id: 'P1',
+          src: null,
+          referrer_host: null,
+          country: null,
+          device: 'mobile',
+          visitor_hash: `ret-${k}`,
+          is_bot: false,
+          bot_reason: null,
+          method: 'GET',
+        });
+    });
+    await insertClicks(env.DB, rows);
+    const before = await all('SELECT * FROM click_daily_product WHERE handle = ?1 ORDER BY day', handle);
+
+    const result = await deleteOldClicks(env.DB, 30, now, { chunk: 3 });
+    expect(result).toEqual({ cutoff, deleted: 8, done: true });
+    const left = await all<{ at: number }>('SELECT at FROM clicks WHERE handle = ?1', handle);
+    expect(left).toHaveLength(12);
+    expect(left.every((r) => r.at >= cutoff)).toBe(true);
+    expect(await all('SELECT * FROM click_daily_product WHERE handle = ?1 ORDER BY day', handle)).toEqual(
+      before,
+    );
+    // Nothing left to do: a second run deletes nothing.
+    expect((await deleteOldClicks(env.DB, 30, now, { chunk: 3 })).deleted).toBe(0);
+  });
+
+  it('stops at its time budget and says it is not done', async () => {
+    const handle = 'retention-budget';
+    const rows: ClickRecord[] = Array.from({ length: 10 }, (_, i) => ({
+      click_id: `bud-${i}`,
+      at: Date.parse('2018-01-02T00:00:00Z') + i,
+      handle,
+      product_id: null,
+      src: null,
+      referrer_host: null,
+      country: null,
+      device: 'desktop',
+      visitor_hash: 'b',
+      is_bot: false,
+      bot_reason: null,
+      method: 'GET',
+    }));
+    await insertClicks(env.DB, rows);
+    const now = Date.parse('2018-02-01T00:00:00Z');
+    const first = await deleteOldClicks(env.DB, 7, now, { chunk: 2, budgetMs: 0 });
+    expect(first).toMatchObject({ deleted: 2, done: false });
+    expect((await deleteOldClicks(env.DB, 7, now, { chunk: 2 })).deleted).toBe(8);
+  });
+
+  it('runs from the cron trigger with the retention of content/program.yaml', async () => {
+    expect(program.click_retention_days).toBe(90);
+    const handle = 'retention-cron';
+    const scheduled = Date.parse('2018-06-01T00:17:00Z');
+    const old = Date.parse('2018-03-01T00:00:00Z'); // 92 days before
+    const kept = Date.parse('2018-03-04T00:00:00Z'); // 89 days before
+    const base = {
+      handle,
+      product_id: 'P1',
+      src: null,
+      referrer_host: null,
+      country: null,
+      device: 'mobile',
+      visitor_hash: 'c',
+      is_bot: false,
+      bot_reason: null,
+      method: 'GET',
+    } as const;
+    await insertClicks(env.DB, [
+      { ...base, click_id: 'cron-old', at: old },
+      { ...base, click_id: 'cron-kept', at: kept },
+    ]);
+    const worker = createWorker(() => new Response('fallback'));
+    const ctx = createExecutionContext();
+    worker.scheduled(createScheduledController({ scheduledTime: scheduled, cron: '17 * * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await all('SELECT click_id FROM clicks WHERE handle = ?1', handle)).toEqual([
+      { click_id: 'cron-kept' },
+    ]);
+    expect(
+      await all('SELECT day, human FROM click_daily_product WHERE handle = ?1 ORDER BY day', handle),
+    ).toEqual([
+      { day: '2018-03-01', human: 1 },
+      { day: '2018-03-04', human: 1 },
+    ]);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Where click counts of a time range come from (migrations/0008_click_daily.sql):
+ * whole UTC days before today from the daily roll-ups, and today (or any part of a
+ * day at the edge of the range) from raw clicks. Raw clicks are deleted after the
+ * retention period; the roll-ups stay, so a year of stats never reads a year of clicks.
+ *
+ * Queries read the named view `c` this module prepends as a WITH clause:
+ * c(handle, day, product_id, src, human, bot, duplicate, not_navigation), one row per
+ * roll-up row or raw click, '' for a missing product or source (as in the roll-ups);
+ * not_navigation is the part of bot that browsers requested without a click. Parameters ?1..?6 are
+ * the ranges below; a query adds its own from ?7 on.
+ */
+
+import { DAY_MS, startOfUtcDay, utcDay } from '../../domain/time.ts';
+import { NOT_NAVIGATION_SQL } from '../links/bot-detection.ts';
+
+export interface ClickRanges {
+  /** Roll-up days [from, to) as YYYY-MM-DD; equal when no whole day is read from roll-ups. */
+  rollupFrom: string;
+  rollupTo: string;
+  /** Raw click time ranges [start, end) in unix ms, before and after the roll-up days. */
+  rawBefore: [number, number];
+  rawAfter: [number, number];
+}
+
+/** Splits [start, end) (unix ms) into roll-up days and raw edges, given the time now. */
+export function clickRanges(start: number, end: number, now: number): ClickRanges {
+  const today = startOfUtcDay(now);
+  const first = Math.ceil(start / DAY_MS) * DAY_MS;
+  const last = Math.min(Math.floor(end / DAY_MS) * DAY_MS, today);
+  if (first >= last) return { rollupFrom: '', rollupTo: '', rawBefore: [start, end], rawAfter: [0, 0] };
+  return {
+    rollupFrom: utcDay(first),
+    rollupTo: utcDay(last),
+    rawBefore: [start, first],
+    rawAfter: [last, end],
+  };
+}
+
+export function rangeParams(r: ClickRanges): (string | number)[] {
+  return [r.rollupFrom, r.rollupTo, r.rawBefore[0], r.rawBefore[1], r.rawAfter[0], r.rawAfter[1]];
+}
+
+const RAW_COLUMNS = `handle, date(at / 1000, 'unixepoch') AS day, coalesce(product_id, '') AS product_id,
+  coalesce(src, '') AS src, is_bot = 0 AS human, is_bot <> 0 AS bot, is_bot = 0 AND is_duplicate <> 0 AS duplicate,
+  coalesce(is_bot <> 0 AND ${NOT_NAVIGATION_SQL}, 0) AS not_navigation`;
+
+const ROLLUP_COLUMNS = {
+  click_daily_product: 'handle, day, product_id, src, human, bot, duplicate, not_navigation',
+  click_daily: `handle, day, product_id, src, human, bot, duplicate,
+  CASE WHEN ${NOT_NAVIGATION_SQL} THEN bot ELSE 0 END AS not_navigation`,
+};
+
+/**
+ * The WITH clause defining `c` over the roll-ups and clicks. `handleParam` (e.g. '?7')
+ * limits it to one creator, read from click_daily_product (keyed by creator); null
+ * reads every creator from click_daily (keyed by day).
+ */
+export function clicksView(handleParam: string | null): string {
+  const one = handleParam ? `handle = ${handleParam} AND ` : '';
+  const rollups = handleParam ? 'click_daily_product' : 'click_daily';
+  return `WITH c AS (
+  SELECT ${ROLLUP_COLUMNS[rollups]} FROM ${rollups}
+  WHERE ${one}day >= ?1 AND day < ?2
+  UNION ALL
+  SELECT ${RAW_COLUMNS} FROM clicks WHERE ${one}at >= ?3 AND at < ?4
+  UNION ALL
+  SELECT ${RAW_COLUMNS} FROM clicks WHERE ${one}at >= ?5 AND at < ?6
+)`;
+}
+
+/**
+ * The same split over click_daily (with bot reasons): `b(bot_reason, human, bot)`,
+ * '' for no reason.
+ */
+export const BOT_VIEW = `WITH b AS (
+  SELECT bot_reason, human, bot FROM click_daily WHERE day >= ?1 AND day < ?2
+  UNION ALL
+  SELECT coalesce(bot_reason, ''), is_bot = 0, is_bot <> 0 FROM clicks WHERE at >= ?3 AND at < ?4
+  UNION ALL
+  SELECT coalesce(bot_reason, ''), is_bot = 0, is_bot <> 0 FROM clicks WHERE at >= ?5 AND at < ?6
+)`;
