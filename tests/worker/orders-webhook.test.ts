@@ -194,7 +194,7 @@ describe('POST /webhooks/orders: answers', () => {
     expect(await eventCount(id)).toBe(0);
   });
 
-  it('413 for a body over 1 MiB, by Content-Length and by bytes actually read', async () => {
+  it('413 for a body over 1 MiB, by Content-Length and by bytes actually read, whatever the header says', async () => {
     const big = JSON.stringify({ ...placed(), padding: 'x'.repeat(1024 * 1024) });
     const declared = await send(big);
     expect(declared.status).toBe(413);
@@ -222,6 +222,19 @@ describe('POST /webhooks/orders: answers', () => {
     });
     expect(streamed.status).toBe(413);
     expect(sent).toBeLessThan(20); // stopped reading soon after the limit
+
+    // A Content-Length that understates the body does not let more than the limit in.
+    const lying = await exports.default.fetch(`${ORIGIN}/webhooks/orders`, {
+      method: 'POST',
+      headers: {
+        'content-length': '100',
+        'webhook-id': uid('msg'),
+        'webhook-timestamp': String(now()),
+        'webhook-signature': 'v1,AAAA',
+      },
+      body: new TextEncoder().encode('x'.repeat(2 * 1024 * 1024)),
+    });
+    expect(lying.status).toBe(413);
 
     // Exactly 1 MiB is allowed (then judged on its merits: here, a bad signature).
     const exact = 'x'.repeat(1024 * 1024);

@@ -11,7 +11,7 @@ import { admissionIssues, type IncomingEvent } from '../../domain/orders/apply.t
 import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
 import { problem } from '../lib/problem.ts';
-import { decodeUtf8, readBodyLimited } from '../lib/read-body.ts';
+import { decodeUtf8, limitBody } from '../lib/body.ts';
 import { program } from './program.ts';
 import { applyEvents, StoreUnavailableError } from './store.ts';
 
@@ -24,10 +24,10 @@ const ADMISSION_COLUMNS: Record<string, string> = {
   retailer: '(file)',
 };
 
-export const reportImport = new Hono<AppEnv>().post('/amazon', requireAdmin, async (c) => {
-  const read = await readBodyLimited(c.req.raw, MAX_REPORT_BYTES);
-  if (!read.ok) return problem(413, 'report exceeds 5 MiB; split it into smaller files');
-  const text = decodeUtf8(read.bytes);
+const sizeLimit = limitBody(MAX_REPORT_BYTES, 'report exceeds 5 MiB; split it into smaller files');
+
+export const reportImport = new Hono<AppEnv>().post('/amazon', requireAdmin, sizeLimit, async (c) => {
+  const text = decodeUtf8(new Uint8Array(await c.req.arrayBuffer()));
   if (text === null)
     return problem(400, 'report is not UTF-8', [{ path: '(body)', message: 'save the CSV as UTF-8' }]);
 

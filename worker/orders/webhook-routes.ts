@@ -9,7 +9,7 @@ import { admissionIssues } from '../../domain/orders/apply.ts';
 import { parseOrderEvent } from '../../domain/orders/event.ts';
 import type { AppEnv } from '../env.ts';
 import { problem } from '../lib/problem.ts';
-import { decodeUtf8, readBodyLimited } from '../lib/read-body.ts';
+import { decodeUtf8, limitBody } from '../lib/body.ts';
 import { program } from './program.ts';
 import { verifyWebhook, WebhookSecretError } from './signature.ts';
 import { ingest } from './ingest.ts';
@@ -17,17 +17,17 @@ import { StoreUnavailableError } from './store.ts';
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 const RETRY_AFTER_SECONDS = '30';
+const sizeLimit = limitBody(MAX_WEBHOOK_BYTES, 'body exceeds 1 MiB');
 
-export const orderWebhook = new Hono<AppEnv>().post('/', async (c) => {
-  const read = await readBodyLimited(c.req.raw, MAX_WEBHOOK_BYTES);
-  if (!read.ok) return problem(413, 'body exceeds 1 MiB');
+export const orderWebhook = new Hono<AppEnv>().post('/', sizeLimit, async (c) => {
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
 
   let verified;
   try {
     verified = await verifyWebhook(
       c.env.ORDER_WEBHOOK_SECRET,
       c.req.raw.headers,
-      read.bytes,
+      bytes,
       Math.floor(Date.now() / 1000),
     );
   } catch (error) {
@@ -41,7 +41,7 @@ export const orderWebhook = new Hono<AppEnv>().post('/', async (c) => {
       { path: 'headers.webhook-id', message: 'must be 1 to 256 printable ASCII characters without spaces' },
     ]);
 
-  const body = decodeUtf8(read.bytes);
+  const body = decodeUtf8(bytes);
   if (body === null)
     return problem(400, 'body is not UTF-8', [{ path: '(body)', message: 'must be UTF-8 encoded JSON' }]);
   let data: unknown;

@@ -1,0 +1,43 @@
+/**
+ * Request bodies with a size limit, by hono/body-limit: a body over the limit is
+ * answered 413 before the handler runs, so no handler ever buffers more than it.
+ *
+ * hono/body-limit trusts a Content-Length header when there is one, and only
+ * counts the bytes as they are read when there is none. A caller inside the
+ * runtime (a service binding, `exports.default.fetch`) can send a header that
+ * understates the body, so the limit runs twice: once on the header (a declared
+ * oversize body is refused without reading a byte), then on the bytes actually
+ * read, with the header taken away so that the count cannot be skipped.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { every } from 'hono/combine';
+import { problem } from './problem.ts';
+
+/** Middleware: 413 with `message` when the body, declared or read, is over `maxBytes`. */
+export function limitBody(maxBytes: number, message: string): MiddlewareHandler {
+  const onError = () => problem(413, message);
+  return every(
+    bodyLimit({ maxSize: maxBytes, onError }),
+    forgetLength,
+    bodyLimit({ maxSize: maxBytes, onError }),
+  );
+}
+
+const forgetLength: MiddlewareHandler = async (c, next) => {
+  if (c.req.raw.headers.has('content-length')) {
+    const headers = new Headers(c.req.raw.headers);
+    headers.delete('content-length');
+    c.req.raw = new Request(c.req.raw, { headers });
+  }
+  await next();
+};
+
+/** Strict UTF-8 (no replacement characters): the stored raw body must be exactly what was signed. */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
