@@ -153,32 +153,3 @@ export async function readBotShare(
     notNavigation: reasons.filter((r) => isNotNavigation(r.reason)),
   };
 }
-
-export interface UnattributedEvent {
-  event_id: string;
-  type: string;
-  order_id: string;
-  tracking_id: string;
-  received_at: number;
-  source: string;
-}
-
-export async function readUnattributed(db: D1Database, limit = 50): Promise<UnattributedEvent[]> {
-  const { results } = await withRetry(() =>
-    db
-      .prepare(
-        `SELECT event_id, type, order_id, tracking_id, received_at, source FROM order_events
-         WHERE status = 'unattributed' ORDER BY received_at DESC LIMIT ?1`,
-      )
-      .bind(limit)
-      .all<Row>(),
-  );
-  return results.map((r) => ({
-    event_id: text(r, 'event_id'),
-    type: text(r, 'type'),
-    order_id: text(r, 'order_id'),
-    tracking_id: text(r, 'tracking_id'),
-    received_at: integer(r, 'received_at'),
-    source: text(r, 'source'),
-  }));
-}

@@ -2,14 +2,8 @@
 import { Hono } from 'hono';
 import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
-import { withRetry } from '../lib/d1-retry.ts';
 import { problem } from '../lib/problem.ts';
-import { integer, text, type Row } from '../lib/rows.ts';
-
-const SELECT_UNATTRIBUTED = `
-SELECT event_id, source, type, order_id, tracking_id, ordered_at, occurred_at, received_at, body
-FROM order_events WHERE status = 'unattributed'
-ORDER BY received_at DESC, event_id LIMIT ?1`;
+import { readUnattributed } from './unattributed.ts';
 
 export const adminOrders = new Hono<AppEnv>().get('/unattributed', requireAdmin, async (c) => {
   const limitText = c.req.query('limit') ?? '100';
@@ -17,22 +11,15 @@ export const adminOrders = new Hono<AppEnv>().get('/unattributed', requireAdmin,
     return problem(400, 'invalid query', [
       { path: 'limit', message: 'must be a whole number from 1 to 1000' },
     ]);
-  const { results } = await withRetry(() =>
-    c.env.DB.prepare(SELECT_UNATTRIBUTED).bind(Number(limitText)).all<Row>(),
-  );
-  const iso = (row: Row, key: string) => new Date(integer(row, key)).toISOString();
+  const events = await readUnattributed(c.env.DB, { limit: Number(limitText), withBody: true });
+  const iso = (ms: number) => new Date(ms).toISOString();
   return c.json(
     {
-      events: results.map((row) => ({
-        event_id: text(row, 'event_id'),
-        source: text(row, 'source'),
-        type: text(row, 'type'),
-        order_id: text(row, 'order_id'),
-        tracking_id: text(row, 'tracking_id'),
-        ordered_at: iso(row, 'ordered_at'),
-        occurred_at: iso(row, 'occurred_at'),
-        received_at: iso(row, 'received_at'),
-        body: text(row, 'body'),
+      events: events.map((e) => ({
+        ...e,
+        ordered_at: iso(e.ordered_at),
+        occurred_at: iso(e.occurred_at),
+        received_at: iso(e.received_at),
       })),
     },
     200,
