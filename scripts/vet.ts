@@ -11,6 +11,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatError, type ContentError } from '../domain/content/validate.ts';
+import { utcDay } from '../domain/time.ts';
 import { CONTENT_DIR } from '../domain/vet/changes.ts';
 import { renderRefusal, renderReport } from '../domain/vet/report.ts';
 import { errorsOf, vet } from '../domain/vet/vet.ts';
@@ -80,7 +81,7 @@ try {
     head: { files: readContentFromDisk(), sources: readContentSources(CONTENT_DIR) },
     author: options.author ?? null,
     publicFileExists,
-    today: new Date().toISOString().slice(0, 10),
+    today: utcDay(Date.now()),
   });
   const errors = errorsOf(result);
   emit(renderReport(result), errors);

@@ -1,27 +1,14 @@
 /** `GET /api/stats/<handle>` (CONTRACT.md section 5), over a week of June 2025 only this file uses. */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dayStart, utcDay } from '../../domain/time.ts';
 import { sha256Hex } from '../../worker/auth/tokens.ts';
+import { readCreatorRows, type Stats } from '../../worker/reports/stats-query.ts';
 import { BOB, CAROL, createToken, get, placed, send, uid, type EventBody } from './orders-helpers.ts';
 
 const P1 = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 1550 }; // 450 bps
 const P2 = { product_id: 'B07XJ8C8F5', category: 'sports', unit_price: 2999 }; // 300 bps before 2026-10-01
 const RANGE = 'from=2025-06-01&to=2025-06-07';
-
-interface Stats {
-  handle: string;
-  from: string;
-  to: string;
-  currency: string;
-  clicks: { human: number; bot: number; duplicate: number; not_navigation: number };
-  orders: number;
-  items: { ordered: number; shipped: number; returned: number; cancelled: number };
-  revenue: number;
-  commission: { pending: number; earned: number; reversed: number; void: number; net: number };
-  by_day: { date: string; clicks: number; orders: number; commission: number }[];
-  by_product: { product_id: string; clicks: number; items: number; commission: number }[];
-  by_src: { src: string | null; clicks: number }[];
-}
 
 async function click(
   at: string,
@@ -149,6 +136,17 @@ describe('GET /api/stats/<handle>', () => {
     expect(sum(stats.by_src, (s) => s.clicks)).toBe(stats.clicks.human);
   });
 
+  it("gives the admin console's row of the creator the same figures", async () => {
+    const stats = await (await get(`/api/stats/${CAROL.handle}?${RANGE}`, carolToken)).json<Stats>();
+    const rows = await readCreatorRows(env.DB, dayStart('2025-06-01'), dayStart('2025-06-08'));
+    expect(rows.find((r) => r.handle === CAROL.handle)).toMatchObject({
+      clicks: stats.clicks.human,
+      orders: stats.orders,
+      earned_minor: stats.commission.earned,
+      reversed_minor: stats.commission.reversed,
+    });
+  });
+
   it('narrows to a single day and defaults to the last 30 days', async () => {
     const one = await (
       await get(`/api/stats/${CAROL.handle}?from=2025-06-03&to=2025-06-03`, carolToken)
@@ -156,7 +154,7 @@ describe('GET /api/stats/<handle>', () => {
     expect(one.by_day).toHaveLength(1);
     expect(one.commission).toEqual({ pending: 0, earned: 230, reversed: 0, void: 0, net: 230 });
     const recent = await (await get(`/api/stats/${CAROL.handle}`, carolToken)).json<Stats>();
-    expect(recent.to).toBe(new Date().toISOString().slice(0, 10));
+    expect(recent.to).toBe(utcDay(Date.now()));
     expect(recent.by_day).toHaveLength(30);
   });
 

@@ -1,7 +1,7 @@
 /** D1 reads behind the dashboards that the public APIs do not already offer. */
 import { isNotNavigation } from '../links/bot-detection.ts';
 import { withRetry } from '../lib/d1-retry.ts';
-import { BOT_VIEW, clickRanges, clicksView, rangeParams } from '../reports/click-counts.ts';
+import { BOT_VIEW, clickRanges, rangeParams } from '../reports/click-counts.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 
 export interface LedgerLine {
@@ -61,58 +61,6 @@ export function ledgerReason(line: LedgerLine): string {
   // A negative pending entry is the other half of a status change: the figure moves on.
   if (line.bucket === 'pending' && line.amount_minor < 0) return `${event}: ${what} leaves pending`;
   return `${event}: ${what} → ${line.bucket}`;
-}
-
-export interface CreatorRow {
-  handle: string;
-  clicks: number;
-  orders: number;
-  earned_minor: number;
-  reversed_minor: number;
-  pending_minor: number;
-}
-
-const CREATOR_CLICKS = `${clicksView(null)}
-SELECT handle, SUM(human) AS clicks FROM c GROUP BY handle HAVING clicks > 0`;
-const CREATOR_LEDGER = `
-SELECT handle,
-  COUNT(DISTINCT CASE WHEN ordered_at >= ?1 AND ordered_at < ?2 THEN order_id END) AS orders,
-  SUM(CASE WHEN bucket = 'earned' AND effective_at >= ?1 AND effective_at < ?2 THEN amount_minor ELSE 0 END) AS earned_minor,
-  0 - SUM(CASE WHEN bucket = 'reversed' AND effective_at >= ?1 AND effective_at < ?2 THEN amount_minor ELSE 0 END) AS reversed_minor,
-  SUM(CASE WHEN bucket = 'pending' THEN amount_minor ELSE 0 END) AS pending_minor
-FROM ledger_entries GROUP BY handle`;
-
-/** Every creator's clicks, orders and commission in [start, end); pending is the balance now. */
-export async function readCreatorRows(
-  db: D1Database,
-  start: number,
-  end: number,
-  now = Date.now(),
-): Promise<CreatorRow[]> {
-  const ranges = rangeParams(clickRanges(start, end, now));
-  const [clicks, ledger] = await withRetry(() =>
-    db.batch<Row>([db.prepare(CREATOR_CLICKS).bind(...ranges), db.prepare(CREATOR_LEDGER).bind(start, end)]),
-  );
-  const rows = new Map<string, CreatorRow>();
-  const row = (handle: string): CreatorRow => {
-    let r = rows.get(handle);
-    if (!r) {
-      r = { handle, clicks: 0, orders: 0, earned_minor: 0, reversed_minor: 0, pending_minor: 0 };
-      rows.set(handle, r);
-    }
-    return r;
-  };
-  for (const r of clicks?.results ?? []) row(text(r, 'handle')).clicks = integerOrZero(r, 'clicks');
-  for (const r of ledger?.results ?? []) {
-    const target = row(text(r, 'handle'));
-    target.orders = integerOrZero(r, 'orders');
-    target.earned_minor = integerOrZero(r, 'earned_minor');
-    target.reversed_minor = integerOrZero(r, 'reversed_minor');
-    target.pending_minor = integerOrZero(r, 'pending_minor');
-  }
-  return [...rows.values()].sort(
-    (a, b) => b.earned_minor - a.earned_minor || a.handle.localeCompare(b.handle),
-  );
 }
 
 export interface BotShare {

@@ -13,6 +13,10 @@
  * clicks (click-counts.ts), so the answer does not depend on the click retention.
  * by_day sums to the totals: clicks = human clicks, orders = orders placed,
  * commission = net (earned - reversed) that day.
+ *
+ * The admin console's row per creator (readCreatorRows) asks the same question of
+ * every creator at once, with the same SQL grouped by handle, so its clicks,
+ * orders, earned and reversed are the figures each creator's stats show.
  */
 import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
@@ -34,29 +38,44 @@ export interface Stats {
   by_src: { src: string | null; clicks: number }[];
 }
 
+/**
+ * Each query below is written once for both scopes: one creator (`handle = ?1` in the
+ * ledger, ?7 in the click view) or every creator, grouped by handle. Ledger queries
+ * read the range ?2..?3 (unix ms, end exclusive).
+ */
+type Scope = 'one' | 'every';
+const onlyHandle = (scope: Scope) => (scope === 'one' ? 'handle = ?1 AND' : '');
+
 // Clicks: roll-ups for whole days before today, raw rows for the rest (click-counts.ts).
-const CLICK_TOTALS = `${clicksView('?7')}
-SELECT SUM(human) AS human, SUM(bot) - SUM(not_navigation) AS bot, SUM(duplicate) AS duplicate,
-       SUM(not_navigation) AS not_navigation FROM c`;
+const clickTotalsSql = (scope: Scope) => `${clicksView(scope === 'one' ? '?7' : null)}
+SELECT handle, SUM(human) AS human, SUM(bot) - SUM(not_navigation) AS bot, SUM(duplicate) AS duplicate,
+       SUM(not_navigation) AS not_navigation FROM c GROUP BY handle`;
 const CLICKS_BY_DAY = `${clicksView('?7')}
 SELECT day, SUM(human) AS clicks FROM c GROUP BY day HAVING clicks > 0`;
 const CLICKS_BY_PRODUCT = `${clicksView('?7')}
 SELECT product_id, SUM(human) AS clicks FROM c WHERE product_id <> '' GROUP BY product_id HAVING clicks > 0`;
 const CLICKS_BY_SRC = `${clicksView('?7')}
 SELECT NULLIF(src, '') AS src, SUM(human) AS clicks FROM c GROUP BY src HAVING clicks > 0 ORDER BY clicks DESC, src`;
-const LEDGER_BY_BUCKET = `
-SELECT bucket, SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
-FROM ledger_entries WHERE handle = ?1 AND effective_at >= ?2 AND effective_at < ?3 GROUP BY bucket`;
+const ledgerByBucketSql = (scope: Scope) => `
+SELECT handle, bucket, SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
+FROM ledger_entries WHERE ${onlyHandle(scope)} effective_at >= ?2 AND effective_at < ?3 GROUP BY handle, bucket`;
 // Items ordered per line = pending + shipped + cancelled quantities = max(placed, shipped + cancelled).
-const ORDERED_LINES = `
-SELECT order_id, product_id, ordered_at,
+const orderedLinesSql = (scope: Scope) => `
+SELECT handle, order_id, product_id, ordered_at,
        SUM(CASE WHEN bucket IN ('pending', 'earned', 'void') THEN quantity ELSE 0 END) AS ordered
-FROM ledger_entries WHERE handle = ?1 AND ordered_at >= ?2 AND ordered_at < ?3
-GROUP BY order_id, product_id, ordered_at`;
+FROM ledger_entries WHERE ${onlyHandle(scope)} ordered_at >= ?2 AND ordered_at < ?3
+GROUP BY handle, order_id, product_id, ordered_at`;
 const NET_BY_DAY_PRODUCT = `
 SELECT date(effective_at / 1000, 'unixepoch') AS day, product_id, SUM(amount_minor) AS net
 FROM ledger_entries WHERE handle = ?1 AND bucket IN ('earned', 'reversed') AND effective_at >= ?2 AND effective_at < ?3
 GROUP BY day, product_id`;
+// An order counts once, when one of its lines has items ordered (as readStats counts them).
+const ORDERS_BY_CREATOR = `
+SELECT handle, COUNT(DISTINCT order_id) AS orders FROM (${orderedLinesSql('every')}) WHERE ordered <> 0 GROUP BY handle`;
+// Every creator with a ledger gets a row, with its pending balance now.
+const PENDING_NOW = `
+SELECT handle, SUM(CASE WHEN bucket = 'pending' THEN amount_minor ELSE 0 END) AS pending_minor
+FROM ledger_entries GROUP BY handle`;
 
 export async function readStats(
   db: D1Database,
@@ -69,8 +88,8 @@ export async function readStats(
   const start = dayStart(from);
   const end = dayStart(to) + DAY_MS;
   const clickParams = [...rangeParams(clickRanges(start, end, now)), handle];
-  const clickQueries = [CLICK_TOTALS, CLICKS_BY_DAY, CLICKS_BY_PRODUCT, CLICKS_BY_SRC];
-  const ledgerQueries = [LEDGER_BY_BUCKET, ORDERED_LINES, NET_BY_DAY_PRODUCT];
+  const clickQueries = [clickTotalsSql('one'), CLICKS_BY_DAY, CLICKS_BY_PRODUCT, CLICKS_BY_SRC];
+  const ledgerQueries = [ledgerByBucketSql('one'), orderedLinesSql('one'), NET_BY_DAY_PRODUCT];
   const results = await withRetry(() =>
     db.batch<Row>([
       ...clickQueries.map((sql) => db.prepare(sql).bind(...clickParams)),
@@ -161,4 +180,55 @@ export async function readStats(
       ),
     by_src: (bySrc ?? []).map((row) => ({ src: textOrNull(row, 'src'), clicks: integer(row, 'clicks') })),
   };
+}
+
+export interface CreatorRow {
+  handle: string;
+  clicks: number;
+  orders: number;
+  earned_minor: number;
+  reversed_minor: number;
+  /** The pending balance now, whatever the range. */
+  pending_minor: number;
+}
+
+/** Every creator's human clicks, orders and commission in [start, end), as readStats counts them. */
+export async function readCreatorRows(
+  db: D1Database,
+  start: number,
+  end: number,
+  now = Date.now(),
+): Promise<CreatorRow[]> {
+  const ranges = rangeParams(clickRanges(start, end, now));
+  const [clicks, buckets, orders, pending] = await withRetry(() =>
+    db.batch<Row>([
+      db.prepare(clickTotalsSql('every')).bind(...ranges),
+      ...[ledgerByBucketSql('every'), ORDERS_BY_CREATOR].map((sql) => db.prepare(sql).bind('', start, end)),
+      db.prepare(PENDING_NOW),
+    ]),
+  );
+  const rows = new Map<string, CreatorRow>();
+  const row = (handle: string): CreatorRow => {
+    let r = rows.get(handle);
+    if (!r) {
+      r = { handle, clicks: 0, orders: 0, earned_minor: 0, reversed_minor: 0, pending_minor: 0 };
+      rows.set(handle, r);
+    }
+    return r;
+  };
+  for (const r of clicks?.results ?? []) {
+    const human = integerOrZero(r, 'human');
+    if (human > 0) row(text(r, 'handle')).clicks = human;
+  }
+  for (const r of buckets?.results ?? []) {
+    const bucket = text(r, 'bucket');
+    if (bucket === 'earned') row(text(r, 'handle')).earned_minor = integerOrZero(r, 'amount_minor');
+    if (bucket === 'reversed') row(text(r, 'handle')).reversed_minor = 0 - integerOrZero(r, 'amount_minor');
+  }
+  for (const r of orders?.results ?? []) row(text(r, 'handle')).orders = integer(r, 'orders');
+  for (const r of pending?.results ?? [])
+    row(text(r, 'handle')).pending_minor = integerOrZero(r, 'pending_minor');
+  return [...rows.values()].sort(
+    (a, b) => b.earned_minor - a.earned_minor || a.handle.localeCompare(b.handle),
+  );
 }
