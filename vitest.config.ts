@@ -1,5 +1,10 @@
+import { mkdirSync } from 'node:fs';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+
+/** The worker tests' static assets: the link data tests/worker/global-setup.ts writes from content/. */
+export const TEST_ASSETS = '.wrangler/test-assets';
+mkdirSync(TEST_ASSETS, { recursive: true });
 
 export default defineConfig(async () => ({
   test: {
@@ -29,6 +34,7 @@ export default defineConfig(async () => ({
             main: './tests/worker/entry.ts',
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
+              assets: { directory: TEST_ASSETS, binding: 'ASSETS' },
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations('./migrations'),
                 VISITOR_HASH_SECRET: 'test-visitor-secret',

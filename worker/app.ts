@@ -18,6 +18,8 @@ export type Fallback = (request: Request, env: Env, ctx: ExecutionContext) => Pr
 export function createApp(fallback: Fallback) {
   // strict: false so "/go/h/p/" and "/go/h/p" are the same link.
   const app = new Hono<AppEnv>({ strict: false });
+  // Build-time lookups served to the worker through the assets binding, not to the public.
+  app.all('/_data/*', (c) => c.text('Not found', 404, { 'Cache-Control': 'no-store' }));
   app.route('/healthz', health);
   app.route('/go', links);
   app.route('/webhooks/orders', orderWebhook);

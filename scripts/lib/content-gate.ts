@@ -1,27 +1,41 @@
 /**
  * Astro integration: the build refuses content exactly as `npm run check:content`
- * does, then writes the worker's route table from the same validated content.
+ * does, then writes the worker's route table from the same validated content, and,
+ * once the static assets are built, the redirect's link shards beside them.
  */
+import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { formatError } from '../../domain/content/validate.ts';
+import { formatError, type Content } from '../../domain/content/validate.ts';
 import { loadContent } from './load-content.ts';
-import { writeRouteTable } from './write-route-table.ts';
+import { writeLinkData, writeRouteTable } from './write-route-table.ts';
 
 export function contentGate(): AstroIntegration {
+  let content: Content | null = null;
+  let assetsDir = '';
   return {
     name: 'shopfront:content-gate',
     hooks: {
       'astro:config:setup': ({ updateConfig, config, logger }) => {
         const root = contentDir();
-        const { content, errors } = loadContent(root);
-        if (errors.length > 0 || !content) {
-          const lines = errors.map(formatError).join('\n');
-          throw new Error(`${errors.length} content error(s) in ${root}/:\n${lines}`);
+        const loaded = loadContent(root);
+        if (loaded.errors.length > 0 || !loaded.content) {
+          const lines = loaded.errors.map(formatError).join('\n');
+          throw new Error(`${loaded.errors.length} content error(s) in ${root}/:\n${lines}`);
         }
+        content = loaded.content;
         if (!process.env.SITE_URL && !config.site) updateConfig({ site: content.program.site.url });
         if (process.env.SITE_URL) updateConfig({ site: process.env.SITE_URL });
         const path = writeRouteTable(content);
         logger.info(`content ok; route table written to ${path}`);
+      },
+      'astro:config:done': ({ config }) => {
+        // The static assets folder (dist/client with the Cloudflare adapter).
+        assetsDir = fileURLToPath(config.build.client);
+      },
+      'astro:build:done': ({ logger }) => {
+        if (!content) return;
+        const { files, written } = writeLinkData(content, assetsDir);
+        logger.info(`link data: ${files} shard files, ${written} (re)written in ${assetsDir}`);
       },
     },
   };

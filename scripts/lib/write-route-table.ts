@@ -1,22 +1,30 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { buildRouteTable } from '../../domain/links/route-table.ts';
+import { buildRouteTable, splitRouteTable } from '../../domain/links/route-table.ts';
 import { buildProgramTable } from '../../domain/orders/program-table.ts';
 import type { Content } from '../../domain/content/validate.ts';
+import { writeLinkShards } from './write-link-shards.ts';
 
 export const ROUTE_TABLE_PATH = 'worker/generated/route-table.ts';
 
 /**
  * Writes the worker's build-time data as typed modules (so the worker imports them with no
- * cast and tsc checks their shape): the route table for /go, and next to it the program table
- * (rates, payout settings, tracking ids) for orders and reports, always from the same content.
- * ROUTE_TABLE_OUT redirects both, so a test build of fixture content never replaces the real ones.
+ * cast and tsc checks their shape): the link config for /go (retailer parameters and shard
+ * counts; the handles and products go to shard files, see writeLinkData), and next to it the
+ * program table (rates, payout settings, tracking ids) for orders and reports, always from the
+ * same content. ROUTE_TABLE_OUT redirects both, so a test build of fixture content never
+ * replaces the real ones.
  */
 export function writeRouteTable(
   content: Content,
   path = process.env.ROUTE_TABLE_OUT ?? ROUTE_TABLE_PATH,
 ): string {
-  writeTypedModule(path, 'RouteTable', '../../domain/links/route-table.ts', buildRouteTable(content));
+  writeTypedModule(
+    path,
+    'LinkConfig',
+    '../../domain/links/route-table.ts',
+    splitRouteTable(buildRouteTable(content)).config,
+  );
   const program = join(dirname(path), 'program.ts');
   writeTypedModule(
     program,
@@ -35,4 +43,12 @@ function writeTypedModule(path: string, type: string, typeModule: string, value:
       `import type { ${type} } from '${typeModule}';\n\n` +
       `const table: ${type} = ${JSON.stringify(value)};\nexport default table;\n`,
   );
+}
+
+/**
+ * Writes the redirect's shard files (handles, products) under `assetsDir`, the folder the
+ * static-assets binding serves; files whose content did not change are left alone.
+ */
+export function writeLinkData(content: Content, assetsDir: string): { files: number; written: number } {
+  return writeLinkShards(assetsDir, splitRouteTable(buildRouteTable(content)));
 }

@@ -1,18 +1,21 @@
 /**
- * Builds the route table from the sample content before the worker is bundled,
+ * Builds the route table and the link data (into the tests' static assets) from the
+ * sample content before the worker is bundled,
  * and hands the tests the links they should expect, computed here from the YAML
  * independently of the worker's own lookup.
  */
 import type { TestProject } from 'vitest/node';
 import { formatError } from '../../domain/content/validate.ts';
 import { loadContent } from '../../scripts/lib/load-content.ts';
-import { writeRouteTable } from '../../scripts/lib/write-route-table.ts';
+import { writeLinkData, writeRouteTable } from '../../scripts/lib/write-route-table.ts';
+import { TEST_ASSETS } from '../../vitest.config.ts';
 import type { ExpectedLink } from './provided.ts';
 
 export default function setup(project: TestProject) {
   const { content, errors } = loadContent('content');
   if (!content) throw new Error(errors.map(formatError).join('\n'));
   writeRouteTable(content);
+  writeLinkData(content, TEST_ASSETS);
   const retailers = new Map(content.retailers.map((r) => [r.id, r]));
   const expectedLinks: ExpectedLink[] = [];
   for (const influencer of content.influencers.filter((i) => i.status === 'approved')) {

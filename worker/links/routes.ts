@@ -1,22 +1,26 @@
 /**
- * Tracked links (CONTRACT.md section 3). The redirect is answered from the
- * build-time route table alone; logging happens after, through waitUntil.
+ * Tracked links (CONTRACT.md section 3). The redirect is answered from build-time
+ * data alone (the link store: shard files beside the static assets, cached in the
+ * isolate); logging happens after, through waitUntil.
  */
 import { Hono, type Context } from 'hono';
-import routeTable from '../generated/route-table.ts';
+import linkConfig from '../generated/route-table.ts';
 import type { AppEnv } from '../env.ts';
 import { logClick, logEvent } from '../clicks/click-log.ts';
 import type { ClickRecord } from '../clicks/message.ts';
 import { detectBot } from './bot-detection.ts';
 import { destination, resolveHandle } from './destination.ts';
 import { deviceClass } from './device.ts';
+import { LinkStoreUnavailable, routeTableFor } from './link-store.ts';
 import { newClickId, visitorHash } from './visitor-hash.ts';
 
 const SRC = /^[a-z0-9_-]{1,32}$/;
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 export const links = new Hono<AppEnv>()
-  .on(['GET', 'HEAD'], '/:handle/:product', (c) => {
+  .on(['GET', 'HEAD'], '/:handle/:product', async (c) => {
+    const routeTable = await lookup(c, c.req.param('handle'), c.req.param('product'));
+    if (routeTable instanceof Response) return routeTable;
     const who = resolveHandle(routeTable, c.req.param('handle'));
     const clickId = newClickId();
     const location = who && destination(routeTable, c.req.param('product'), who.trackingId, clickId);
@@ -25,7 +29,9 @@ export const links = new Hono<AppEnv>()
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)).catch(swallow));
     return new Response(null, { status: 302, headers: { Location: location, ...NO_STORE } });
   })
-  .on(['GET', 'HEAD'], '/:handle', (c) => {
+  .on(['GET', 'HEAD'], '/:handle', async (c) => {
+    const routeTable = await lookup(c, c.req.param('handle'), null);
+    if (routeTable instanceof Response) return routeTable;
     const who = resolveHandle(routeTable, c.req.param('handle'));
     if (!who) return notFound(c);
     // A bio link: logged like a product click, without a product.
@@ -33,6 +39,23 @@ export const links = new Hono<AppEnv>()
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)).catch(swallow));
     return new Response(null, { status: 302, headers: { Location: `/shop/${who.handle}/`, ...NO_STORE } });
   });
+
+/**
+ * The route table entries this request needs. If the link data cannot be read the
+ * answer is 503 (try again), never a 404 that would tell a shopper the link is dead.
+ */
+async function lookup(c: Context<AppEnv>, handle: string, product: string | null) {
+  try {
+    return await routeTableFor(linkConfig, c.env.ASSETS, handle, product);
+  } catch (error) {
+    if (!(error instanceof LinkStoreUnavailable)) throw error;
+    logEvent('links.store_unavailable', { error: error.message });
+    return new Response('Tracked links are briefly unavailable. Please try again.', {
+      status: 503,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', ...NO_STORE },
+    });
+  }
+}
 
 function swallow(error: unknown): void {
   logEvent('clicks.describe_failed', { error: String(error) });

@@ -1,0 +1,27 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { linkShardPath } from '../../domain/links/shards.ts';
+import type { HandleShard, ProductShard } from '../../domain/links/route-table.ts';
+
+/**
+ * Writes the redirect's shard files under `root` (the static assets folder) and
+ * returns how many were (re)written: a file whose content is unchanged is left alone,
+ * so an incremental build touches only the shards a change moved.
+ */
+export function writeLinkShards(
+  root: string,
+  shards: { handles: HandleShard[]; products: ProductShard[] },
+): { files: number; written: number } {
+  let written = 0;
+  const write = (path: string, value: unknown) => {
+    const file = join(root, path);
+    const text = JSON.stringify(value);
+    if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    written++;
+  };
+  shards.handles.forEach((shard, i) => write(linkShardPath('h', i), shard));
+  shards.products.forEach((shard, i) => write(linkShardPath('p', i), shard));
+  return { files: shards.handles.length + shards.products.length, written };
+}

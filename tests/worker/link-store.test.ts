@@ -1,0 +1,167 @@
+/**
+ * The redirect's lookup from shard files (worker/links/link-store.ts): answers from
+ * the isolate's memory once a shard is read, follows renames across shards, never
+ * touches D1, and answers 503 (not 404) when the link data cannot be read.
+ */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { splitRouteTable, type RouteTable } from '../../domain/links/route-table.ts';
+import { linkShardPath, shardOf } from '../../domain/links/shards.ts';
+import { clearLinkStore, routeTableFor } from '../../worker/links/link-store.ts';
+import { destination, resolveHandle } from '../../worker/links/destination.ts';
+import { createWorker } from '../../worker/worker.ts';
+import { BROWSER_UA } from './helpers.ts';
+
+const [link] = inject('expectedLinks');
+if (!link) throw new Error('no sample links');
+const worker = createWorker(() => new Response('fallback', { status: 404 }));
+
+/** The static-assets binding, counting what it serves; `down` makes every fetch fail. */
+function countingAssets(inner: Fetcher) {
+  const state = { fetches: 0, down: false };
+  const assets = {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+      state.fetches++;
+      if (state.down) return Promise.reject(new Error('assets binding unavailable'));
+      return inner.fetch(input, init);
+    },
+  } as Fetcher;
+  return { assets, state };
+}
+
+/** Shard files of a synthetic table, served from memory the way the assets binding serves the built ones. */
+function servedShards(table: RouteTable, counts = { handles: 8, products: 8 }) {
+  const split = splitRouteTable(table, counts);
+  const files = new Map<string, string>();
+  split.handles.forEach((s, i) => files.set(linkShardPath('h', i), JSON.stringify(s)));
+  split.products.forEach((s, i) => files.set(linkShardPath('p', i), JSON.stringify(s)));
+  const fetcher = {
+    fetch: (input: RequestInfo | URL) => {
+      const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+      const body = files.get(path);
+      return Promise.resolve(new Response(body ?? 'not found', { status: body ? 200 : 404 }));
+    },
+  } as Fetcher;
+  return { config: split.config, fetcher };
+}
+
+/** A D1 binding whose every call fails, as in an outage. */
+const downDb = new Proxy(env.DB, {
+  get() {
+    return () => {
+      throw new Error('D1_ERROR: Network connection lost');
+    };
+  },
+});
+
+async function redirect(bindings: Partial<Env>, path = `/go/${link!.handle}/${link!.product}`) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request(`https://shop.test${path}`, { headers: { 'user-agent': BROWSER_UA } }),
+    { ...env, ...bindings },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+beforeEach(() => clearLinkStore());
+
+describe('link store', () => {
+  it('reads a shard once, then answers hot links from memory', async () => {
+    const { assets, state } = countingAssets(env.ASSETS);
+    const first = await redirect({ ASSETS: assets });
+    expect(first.status).toBe(302);
+    const cold = state.fetches;
+    expect(cold).toBe(2); // the handle's shard and the product's shard
+    for (let i = 0; i < 5; i++) expect((await redirect({ ASSETS: assets })).status).toBe(302);
+    expect(state.fetches).toBe(cold);
+  });
+
+  it('redirects during a D1 outage, cold or hot', async () => {
+    const cold = await redirect({ DB: downDb });
+    expect(cold.status).toBe(302);
+    expect(cold.headers.get('location')).toContain(link!.url.split('?')[0]);
+    expect((await redirect({ DB: downDb })).status).toBe(302);
+  });
+
+  it('keeps redirecting hot links while the link data cannot be read', async () => {
+    const { assets, state } = countingAssets(env.ASSETS);
+    expect((await redirect({ ASSETS: assets })).status).toBe(302);
+    state.down = true;
+    const res = await redirect({ ASSETS: assets, DB: downDb });
+    expect(res.status).toBe(302);
+  });
+
+  it('answers 503 with Retry-After, not 404, when a cold link cannot be looked up', async () => {
+    const { assets, state } = countingAssets(env.ASSETS);
+    state.down = true;
+    const res = await redirect({ ASSETS: assets });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.headers.get('location')).toBeNull();
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    // Back up: the same link works again.
+    state.down = false;
+    expect((await redirect({ ASSETS: assets })).status).toBe(302);
+  });
+
+  it('still answers 404 for an unknown handle or product', async () => {
+    expect((await redirect({}, `/go/no-such-creator-xyz/${link!.product}`)).status).toBe(404);
+    expect((await redirect({}, `/go/${link!.handle}/NO-SUCH-PRODUCT`)).status).toBe(404);
+  });
+
+  it('follows a renamed handle to its current one, in another shard', async () => {
+    const table: RouteTable = {
+      retailers: [{ id: 'amazon-us', tag: 'tag', subtag: 'ascsubtag' }],
+      influencers: {},
+      aliases: {},
+      products: { P1: [0, 'https://www.amazon.com/dp/P1?th=1'] },
+    };
+    // A current handle and an old one that land in different shards.
+    let old = 'old-name-0';
+    for (let i = 0; shardOf(old, 8) === shardOf('new-name', 8); i++) old = `old-name-${i}`;
+    table.influencers['new-name'] = 'newname-20';
+    table.aliases[old] = 'new-name';
+    const { config, fetcher } = servedShards(table);
+    const subset = await routeTableFor(config, fetcher, old, 'P1');
+    expect(resolveHandle(subset, old)).toEqual({ handle: 'new-name', trackingId: 'newname-20' });
+    expect(destination(subset, 'P1', 'newname-20', 'CLICK')).toBe(
+      'https://www.amazon.com/dp/P1?th=1&tag=newname-20&ascsubtag=CLICK',
+    );
+    const unknown = await routeTableFor(config, fetcher, 'nobody', 'P2');
+    expect(resolveHandle(unknown, 'nobody')).toBeNull();
+    expect(destination(unknown, 'P2', 'x', 'y')).toBeNull();
+  });
+
+  it('does not serve the link data to the public', async () => {
+    const res = await redirect({}, linkShardPath('h', 0));
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('link shards', () => {
+  it('put every handle, alias and product in the shard shardOf names, and the bundled part stays small', () => {
+    const table: RouteTable = { retailers: [], influencers: {}, aliases: {}, products: {} };
+    for (let i = 0; i < 2000; i++) {
+      table.influencers[`creator-${i}`] = `c${i}-20`;
+      table.products[`SYN${i}`] = [0, `https://www.amazon.com/dp/SYN${i}`];
+    }
+    table.aliases['creator-old'] = 'creator-1';
+    const split = splitRouteTable(table, { handles: 16, products: 32 });
+    split.handles.forEach((shard, i) => {
+      for (const h of [...Object.keys(shard.influencers), ...Object.keys(shard.aliases)])
+        expect(shardOf(h, 16)).toBe(i);
+    });
+    split.products.forEach((shard, i) => {
+      for (const p of Object.keys(shard)) expect(shardOf(p, 32)).toBe(i);
+    });
+    expect(split.handles.reduce((n, s) => n + Object.keys(s.influencers).length, 0)).toBe(2000);
+    expect(JSON.stringify(split.config)).toBe(
+      JSON.stringify(
+        splitRouteTable({ ...table, influencers: {}, products: {} }, { handles: 16, products: 32 }).config,
+      ),
+    );
+  });
+});
