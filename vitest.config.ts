@@ -47,6 +47,8 @@ export default defineConfig(async () => ({
         test: {
           name: 'worker',
           include: ['tests/worker/**/*.test.ts'],
+          // Generous: a 2-core machine running the e2e project at the same time slows workerd several-fold.
+          testTimeout: 30_000,
           setupFiles: ['./tests/worker/apply-migrations.ts'],
           globalSetup: ['./tests/worker/global-setup.ts'],
         },

@@ -1,23 +1,52 @@
-/** Debian's Chromium driven by playwright-core; never a downloaded browser. */
-import { mkdirSync } from 'node:fs';
+/**
+ * A real Chromium driven by playwright-core, never a browser downloaded at test time: the system's
+ * `chromium` when the machine has one (or CHROMIUM_PATH names one), otherwise the Chromium that the
+ * npm package @sparticuz/chromium ships inside its tarball, so `npm install && npm test` needs
+ * nothing but Node.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'test-results/screenshots';
 
-export function launch(): Promise<Browser> {
+const COMMON_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The system browser, if there is one: CHROMIUM_PATH, else `chromium` or `chromium-browser` on PATH. */
+export function systemChromium(): string | null {
+  const named = process.env.CHROMIUM_PATH;
+  if (named) {
+    if (!existsSync(named)) throw new Error(`CHROMIUM_PATH=${named} does not exist`);
+    return named;
+  }
+  for (const name of ['chromium', 'chromium-browser']) {
+    try {
+      const path = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+      if (path) return path;
+    } catch {
+      // Not on PATH.
+    }
+  }
+  return null;
+}
+
+export async function launch(): Promise<Browser> {
+  const system = systemChromium();
+  if (system) return chromium.launch({ executablePath: system, headless: true, args: COMMON_ARGS });
+  // The packaged Chromium unpacks itself into the temp dir once and brings the flags it needs.
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: await sparticuz.executablePath(),
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...new Set([...sparticuz.args, ...COMMON_ARGS])],
   });
 }
 
