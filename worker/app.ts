@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
+import { clickRecovery } from './clicks/recover-routes.ts';
 import { health } from './health/routes.ts';
 import { links } from './links/routes.ts';
 import { adminOrders } from './orders/admin-routes.ts';
@@ -27,6 +28,7 @@ export function createApp(fallback: Fallback) {
   app.route('/api/admin/payouts', payouts);
   app.route('/api/admin/import', reportImport);
   app.route('/api/admin/orders', adminOrders);
+  app.route('/api/admin/clicks', clickRecovery);
 
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {

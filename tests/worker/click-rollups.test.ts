@@ -97,8 +97,8 @@ describe('daily click roll-ups', () => {
             })),
           );
           // The consumer's own statements (insert + duplicate flags), and one batch twice.
-          for (const batch of records) await insertClicks(env.DB, batch);
-          if (records[0]) await insertClicks(env.DB, records[0]);
+          for (const batch of records) await insertClicks(env.DB, batch, 'queue');
+          if (records[0]) await insertClicks(env.DB, records[0], 'queue');
           // Flags changed afterwards (a bot rule or a replay) move the counts too.
           const ids = records.flat().map((r) => r.click_id);
           for (const [index, bot, duplicate] of flips) {
@@ -140,7 +140,7 @@ describe('daily click roll-ups', () => {
         method: 'GET',
       });
     }
-    await insertClicks(env.DB, clicks);
+    await insertClicks(env.DB, clicks, 'queue');
     const from = '2019-05-02';
     const to = '2019-05-11';
     // "now" inside the first day: every click is read raw. Long after: every whole day from roll-ups.
@@ -197,7 +197,7 @@ describe('click retention', () => {
           method: 'GET',
         });
     });
-    await insertClicks(env.DB, rows);
+    await insertClicks(env.DB, rows, 'queue');
     const before = await all('SELECT * FROM click_daily_product WHERE handle = ?1 ORDER BY day', handle);
 
     const result = await deleteOldClicks(env.DB, 30, now, { chunk: 3 });
@@ -228,7 +228,7 @@ describe('click retention', () => {
       bot_reason: null,
       method: 'GET',
     }));
-    await insertClicks(env.DB, rows);
+    await insertClicks(env.DB, rows, 'queue');
     const now = Date.parse('2018-02-01T00:00:00Z');
     const first = await deleteOldClicks(env.DB, 7, now, { chunk: 2, budgetMs: 0 });
     expect(first).toMatchObject({ deleted: 2, done: false });
@@ -253,10 +253,14 @@ describe('click retention', () => {
       bot_reason: null,
       method: 'GET',
     } as const;
-    await insertClicks(env.DB, [
-      { ...base, click_id: 'cron-old', at: old },
-      { ...base, click_id: 'cron-kept', at: kept },
-    ]);
+    await insertClicks(
+      env.DB,
+      [
+        { ...base, click_id: 'cron-old', at: old },
+        { ...base, click_id: 'cron-kept', at: kept },
+      ],
+      'queue',
+    );
     const worker = createWorker(() => new Response('fallback'));
     const ctx = createExecutionContext();
     worker.scheduled(createScheduledController({ scheduledTime: scheduled, cron: '17 * * * *' }), env, ctx);

@@ -17,6 +17,7 @@ export interface ClickRow {
   bot_reason: string | null;
   is_duplicate: number;
   method: string;
+  incomplete: string | null;
 }
 
 /** The click id the redirect put in the retailer URL's sub-tag. */

@@ -1,10 +1,26 @@
-/** Hono middleware for admin-only routes: 401 without a valid token, 403 with an influencer's. */
+/**
+ * Hono middleware for admin-only routes: 503 while ADMIN_TOKEN is missing (a
+ * misconfiguration, named in the answer and in /healthz), 401 without a valid
+ * token, 403 with an influencer's.
+ */
 import { createMiddleware } from 'hono/factory';
+import { describeProblem, settingProblem } from '../config/check.ts';
 import type { AppEnv } from '../env.ts';
 import { problem } from '../lib/problem.ts';
 import { authenticate, UNAUTHORIZED_HEADERS } from './tokens.ts';
 
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const misconfigured = settingProblem(c.env, 'ADMIN_TOKEN');
+  if (misconfigured) {
+    console.error(
+      JSON.stringify({
+        event: 'auth.admin_misconfigured',
+        setting: misconfigured.setting,
+        problem: misconfigured.problem,
+      }),
+    );
+    return problem(503, `admin routes unavailable: ${describeProblem(misconfigured)}`);
+  }
   const principal = await authenticate(c.env, c.req.header('authorization'));
   if (!principal) return problem(401, 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
   if (principal.role !== 'admin') return problem(403, 'this needs the admin token');

@@ -4,6 +4,7 @@
  * SHA-256 (made by `npm run token -- create <handle>`).
  */
 import { withRetry } from '../lib/d1-retry.ts';
+import { SettledCache } from '../lib/settled-cache.ts';
 import { text, type Row } from '../lib/rows.ts';
 
 export type Principal = { role: 'admin' } | { role: 'influencer'; handle: string };
@@ -31,23 +32,17 @@ export function bearerToken(header: string | null | undefined): string | null {
  * random per-isolate key once, then let crypto.subtle.verify (constant-time)
  * check the given token against that MAC.
  */
-const adminMacs = new Map<string, Promise<{ key: CryptoKey; mac: ArrayBuffer }>>();
+const adminMacs = new SettledCache<{ key: CryptoKey; mac: ArrayBuffer }>(1);
 
 function adminMac(adminToken: string) {
-  let entry = adminMacs.get(adminToken);
-  if (!entry) {
-    entry = (async () => {
-      const random = crypto.getRandomValues(new Uint8Array(32));
-      const key = await crypto.subtle.importKey('raw', random, { name: 'HMAC', hash: 'SHA-256' }, false, [
-        'sign',
-        'verify',
-      ]);
-      return { key, mac: await crypto.subtle.sign('HMAC', key, encoder.encode(adminToken)) };
-    })();
-    adminMacs.clear();
-    adminMacs.set(adminToken, entry);
-  }
-  return entry;
+  return adminMacs.get(adminToken, async () => {
+    const random = crypto.getRandomValues(new Uint8Array(32));
+    const key = await crypto.subtle.importKey('raw', random, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
+    return { key, mac: await crypto.subtle.sign('HMAC', key, encoder.encode(adminToken)) };
+  });
 }
 
 async function isAdminToken(token: string, adminToken: string | undefined): Promise<boolean> {

@@ -1,74 +1,86 @@
 /**
- * The one write path of the click log. A redirect hands its click here and moves
- * on: clicks of concurrent requests are gathered for a few milliseconds and sent
- * as one queue message (one send per flush, not per click); if the queue refuses,
- * they are inserted into D1 directly. Nothing here ever throws into a redirect.
+ * The one write path of the click log. A redirect hands its click here inside its own
+ * waitUntil and moves on. Each request does its own work: it sends its click as one
+ * queue message; if the queue refuses, it inserts it into D1 directly; if both fail,
+ * it keeps trying both with backoff for as long as waitUntil allows, and as the last
+ * resort writes the click as one structured log line (`clicks.unsaved`) that
+ * `npm run clicks:recover` re-inserts. Nothing is shared between requests, so a
+ * request that is cancelled can never delay or fail another (CONTRACT.md section 10).
+ * Nothing here ever throws into a redirect.
  */
-import { withRetry } from '../lib/d1-retry.ts';
 import type { ClickMessage, ClickRecord } from './message.ts';
 import { insertClicks } from './store.ts';
 
-const FLUSH_AFTER_MS = 15;
-const MAX_CLICKS_PER_MESSAGE = 100;
+/**
+ * Pauses between rounds of (queue send, D1 insert) when both fail: about 16 s in all, inside
+ * the 30 s a Worker may keep running after its response.
+ */
+export const BACKOFF_MS = [250, 750, 2_000, 5_000, 8_000] as const;
 
-/** Per-isolate counters, reported by /healthz. */
-export const clickCounters = { logged: 0, queued: 0, direct: 0, failed: 0 };
+/** Per-isolate counters, reported by /healthz (D1's click_write_counts holds the lasting totals). */
+export const clickCounters = {
+  /** Clicks handed to logClick. */
+  logged: 0,
+  /** Sent to the queue. */
+  queued: 0,
+  /** Inserted into D1 directly because the queue refused them. */
+  direct: 0,
+  /** Rounds in which both the queue and D1 failed and the click was tried again. */
+  retried: 0,
+  /** Given up on and written to the log as `clicks.unsaved`, waiting for `npm run clicks:recover`. */
+  failed: 0,
+  /** Consumer batches whose D1 write failed and that the queue will deliver again. */
+  consumer_retries: 0,
+  /** Clicks that arrived through the dead-letter queue (stored or not yet). */
+  dead_lettered: 0,
+};
 
-interface Buffer {
-  clicks: ClickRecord[];
-  flush: Promise<void> | null;
+export interface LogOptions {
+  /** The pauses between attempts (tests shorten them). */
+  backoffMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
 }
 
-// Keyed by env so that a test (or a second binding set) never mixes destinations.
-const buffers = new WeakMap<Env, Buffer>();
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Stores one click, or logs it for recovery. Never rejects. */
+export async function logClick(env: Env, click: ClickRecord, options: LogOptions = {}): Promise<void> {
+  clickCounters.logged++;
+  const { backoffMs = BACKOFF_MS, sleep = sleepFor } = options;
+  const message: ClickMessage = { v: 1, clicks: [click] };
+  for (let round = 0; ; round++) {
+    try {
+      await env.CLICKS.send(message, { contentType: 'json' });
+      clickCounters.queued++;
+      return;
+    } catch (error) {
+      logEvent('clicks.queue_send_failed', { click_id: click.click_id, round, error: String(error) });
+    }
+    try {
+      await insertClicks(env.DB, [click], 'direct');
+      clickCounters.direct++;
+      return;
+    } catch (error) {
+      logEvent('clicks.write_failed', { click_id: click.click_id, round, error: String(error) });
+    }
+    const pause = backoffMs[round];
+    if (pause === undefined) break;
+    clickCounters.retried++;
+    await sleep(pause);
+  }
+  logUnsaved([click], 'queue and D1 failed through every retry');
+}
 
 /**
- * Queues a click for logging. The request that opens a batch gets the batch's flush (it keeps the
- * isolate alive through its waitUntil until the batch is written or given up); requests that join
- * an open batch get a settled promise, because waiting on another request's promise makes workerd
- * cancel the wait. Never rejects.
+ * The last resort: one log line per click, complete enough to re-insert. Workers Logs keeps
+ * them; `npm run clicks:recover -- <log file>` finds these lines in an export and stores them.
  */
-export function logClick(env: Env, click: ClickRecord): Promise<void> {
-  clickCounters.logged++;
-  let buffer = buffers.get(env);
-  if (!buffer) {
-    buffer = { clicks: [], flush: null };
-    buffers.set(env, buffer);
-  }
-  const current = buffer;
-  current.clicks.push(click);
-  if (current.clicks.length >= MAX_CLICKS_PER_MESSAGE) return flushNow(env, current);
-  if (current.flush) return Promise.resolve();
-  current.flush = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() =>
-    flushNow(env, current),
-  );
-  return current.flush;
+export function logUnsaved(clicks: readonly ClickRecord[], reason: string): void {
+  clickCounters.failed += clicks.length;
+  for (const click of clicks) logEvent(UNSAVED_EVENT, { v: 1, reason, click });
 }
 
-function flushNow(env: Env, buffer: Buffer): Promise<void> {
-  const clicks = buffer.clicks;
-  buffer.clicks = [];
-  buffer.flush = null;
-  return clicks.length === 0 ? Promise.resolve() : write(env, clicks);
-}
-
-async function write(env: Env, clicks: ClickRecord[]): Promise<void> {
-  try {
-    const message: ClickMessage = { v: 1, clicks };
-    await env.CLICKS.send(message, { contentType: 'json' });
-    clickCounters.queued += clicks.length;
-    return;
-  } catch (error) {
-    logEvent('clicks.queue_send_failed', { clicks: clicks.length, error: String(error) });
-  }
-  try {
-    await withRetry(() => insertClicks(env.DB, clicks));
-    clickCounters.direct += clicks.length;
-  } catch (error) {
-    clickCounters.failed += clicks.length;
-    logEvent('clicks.write_failed', { clicks: clicks.length, error: String(error) });
-  }
-}
+export const UNSAVED_EVENT = 'clicks.unsaved';
 
 export function logEvent(event: string, fields: Record<string, unknown>): void {
   console.error(JSON.stringify({ event, ...fields }));

@@ -1,23 +1,45 @@
 /**
- * D1 writes of the click log. A whole batch is one statement whatever its size:
- * the rows travel as one JSON parameter (D1 allows 100 bound parameters per
- * statement), and INSERT OR IGNORE on the click id makes a retried batch a no-op.
+ * D1 writes of the click log, the only module that writes clicks. Rows travel as one
+ * JSON parameter per statement, cut into chunks so that every statement stays inside
+ * D1's limits whatever the batch size (CONTRACT.md section 10): at most 100 bound
+ * parameters (these statements bind 1 to 4), 100 KB of SQL (the text is fixed), and
+ * 2 MB per value (each JSON value is kept under MAX_VALUE_BYTES). INSERT OR IGNORE on
+ * the click id makes a retried or redelivered batch a no-op.
  */
 import { HOUR_MS } from '../../domain/time.ts';
+import { integer, text, type Row as D1Row } from '../lib/rows.ts';
 import type { ClickRecord } from './message.ts';
 
 /** A click is a duplicate when the same visitor clicked the same product (as a human) within this window before. */
 export const DUPLICATE_WINDOW_MS = HOUR_MS;
 
+/** D1's limits per statement. */
+export const D1_LIMITS = { boundParameters: 100, sqlBytes: 100_000, valueBytes: 2_000_000 } as const;
+
+/** Half of D1's value limit, so a chunk's JSON is far from the edge however it is encoded. */
+export const MAX_VALUE_BYTES = 1_000_000;
+/** Rows per chunk, so that no single statement runs long. */
+export const MAX_ROWS_PER_CHUNK = 2_000;
+
+/** How a click reached D1, counted in click_write_counts (migration 0006). */
+export type WritePath = 'queue' | 'direct' | 'dead_letter' | 'recovered';
+
 const INSERT = `
 INSERT OR IGNORE INTO clicks
-  (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, method)
+  (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, method,
+   incomplete)
 SELECT
   json_extract(value, '$.click_id'), json_extract(value, '$.at'), json_extract(value, '$.handle'),
   json_extract(value, '$.product_id'), json_extract(value, '$.src'), json_extract(value, '$.referrer_host'),
   json_extract(value, '$.country'), json_extract(value, '$.device'), json_extract(value, '$.visitor_hash'),
-  json_extract(value, '$.is_bot'), json_extract(value, '$.bot_reason'), json_extract(value, '$.method')
+  json_extract(value, '$.is_bot'), json_extract(value, '$.bot_reason'), json_extract(value, '$.method'),
+  json_extract(value, '$.incomplete')
 FROM json_each(?1)`;
+
+/** Runs right after INSERT in the same batch: changes() is the number of rows that INSERT really added. */
+const COUNT = `
+INSERT INTO click_write_counts (path, clicks) VALUES (?1, changes())
+ON CONFLICT (path) DO UPDATE SET clicks = clicks + excluded.clicks`;
 
 /**
  * Flags duplicates among the rows a batch may affect. Recomputing from the table
@@ -38,26 +60,92 @@ WHERE is_duplicate = 0
       AND (earlier.at < clicks.at OR (earlier.at = clicks.at AND earlier.click_id < clicks.click_id))
   )`;
 
-export function insertClicksStatements(
+const encoder = new TextEncoder();
+
+interface Row {
+  json: string;
+  click: ClickRecord;
+}
+
+function row(click: ClickRecord): Row {
+  const incomplete = click.incomplete && click.incomplete.length > 0 ? click.incomplete.join(' ') : null;
+  // A click without a visitor hash is stored with '' (the column predates migration 0006 and stays
+  // NOT NULL); `incomplete` says why, and '' never takes part in duplicate flags.
+  return {
+    click,
+    json: JSON.stringify({
+      ...click,
+      visitor_hash: click.visitor_hash ?? '',
+      is_bot: click.is_bot ? 1 : 0,
+      incomplete,
+    }),
+  };
+}
+
+/** Cuts rows into chunks whose JSON array stays under MAX_VALUE_BYTES and MAX_ROWS_PER_CHUNK. */
+export function chunkClicks(clicks: readonly ClickRecord[]): ClickRecord[][] {
+  const chunks: ClickRecord[][] = [];
+  let current: ClickRecord[] = [];
+  let bytes = 2;
+  for (const click of clicks) {
+    const size = encoder.encode(row(click).json).length + 1;
+    if (current.length > 0 && (bytes + size > MAX_VALUE_BYTES || current.length >= MAX_ROWS_PER_CHUNK)) {
+      chunks.push(current);
+      current = [];
+      bytes = 2;
+    }
+    current.push(click);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** The statements that store one chunk (from chunkClicks) and count it under `path`. */
+export function insertChunkStatements(
   db: D1Database,
-  clicks: readonly ClickRecord[],
+  chunk: readonly ClickRecord[],
+  path: WritePath,
 ): D1PreparedStatement[] {
-  if (clicks.length === 0) return [];
-  const rows = clicks.map((c) => ({ ...c, is_bot: c.is_bot ? 1 : 0 }));
-  const times = clicks.map((c) => c.at);
+  const rows = chunk.map(row);
+  const times = chunk.map((c) => c.at);
   const from = Math.min(...times);
   const to = Math.max(...times) + DUPLICATE_WINDOW_MS;
-  const visitors = [...new Set(clicks.map((c) => c.visitor_hash))];
+  const visitors = [...new Set(chunk.flatMap((c) => (c.visitor_hash === null ? [] : [c.visitor_hash])))];
   return [
-    db.prepare(INSERT).bind(JSON.stringify(rows)),
+    db.prepare(INSERT).bind(`[${rows.map((r) => r.json).join(',')}]`),
+    db.prepare(COUNT).bind(path),
     db.prepare(FLAG_DUPLICATES).bind(from, to, JSON.stringify(visitors), DUPLICATE_WINDOW_MS),
   ];
 }
 
-/** Inserts a batch of clicks and flags duplicates in one transaction; returns rows inserted. */
-export async function insertClicks(db: D1Database, clicks: readonly ClickRecord[]): Promise<number> {
-  const statements = insertClicksStatements(db, clicks);
-  if (statements.length === 0) return 0;
-  const [inserted] = await db.batch(statements);
-  return inserted?.meta.changes ?? 0;
+/**
+ * Inserts clicks, flags duplicates and counts them, one transaction per chunk; returns rows
+ * inserted. Chunks that landed before a failure stay (they are complete and idempotent): a retry
+ * of the whole call inserts only what is missing.
+ */
+export async function insertClicks(
+  db: D1Database,
+  clicks: readonly ClickRecord[],
+  path: WritePath,
+): Promise<number> {
+  let inserted = 0;
+  for (const chunk of chunkClicks(clicks)) {
+    const [result] = await db.batch(insertChunkStatements(db, chunk, path));
+    inserted += result?.meta.changes ?? 0;
+  }
+  return inserted;
+}
+
+/** Clicks stored per write path, since migration 0006 (for /healthz). */
+export async function writeCounts(db: D1Database): Promise<Record<WritePath, number>> {
+  const { results } = await db.prepare('SELECT path, clicks FROM click_write_counts').all<D1Row>();
+  const byPath = new Map(results.map((r) => [text(r, 'path'), integer(r, 'clicks')]));
+  const count = (path: WritePath) => byPath.get(path) ?? 0;
+  return {
+    queue: count('queue'),
+    direct: count('direct'),
+    dead_letter: count('dead_letter'),
+    recovered: count('recovered'),
+  };
 }

@@ -1,15 +1,39 @@
+/**
+ * `GET /healthz`: 200 only when D1 answers and the configuration is complete; otherwise
+ * 503, naming every missing or malformed setting (worker/config/check.ts) and whether D1
+ * is unreachable. Always with the click log's counters: this isolate's (how its clicks
+ * went: queued, direct, retried, failed = logged for `npm run clicks:recover`,
+ * dead_lettered) and D1's lasting totals of clicks stored per path.
+ */
 import { Hono } from 'hono';
 import { clickCounters } from '../clicks/click-log.ts';
+import { writeCounts, type WritePath } from '../clicks/store.ts';
+import { configProblems, describeProblem } from '../config/check.ts';
 import type { AppEnv } from '../env.ts';
 
-/** `GET /healthz`: 200 when D1 answers, 503 otherwise; with this isolate's click-log counters. */
 export const health = new Hono<AppEnv>().get('/', async (c) => {
   const headers = { 'Cache-Control': 'no-store' };
+  const config = configProblems(c.env);
+  let stored: Record<WritePath, number> | null = null;
+  let d1: 'ok' | 'unreachable' = 'ok';
   try {
     await c.env.DB.prepare('SELECT 1').first();
-    return c.json({ status: 'ok', d1: 'ok', clicks: clickCounters }, 200, headers);
+    stored = await writeCounts(c.env.DB);
   } catch (error) {
+    d1 = 'unreachable';
     console.error(JSON.stringify({ event: 'healthz.d1_unreachable', error: String(error) }));
-    return c.json({ status: 'degraded', d1: 'unreachable', clicks: clickCounters }, 503, headers);
   }
+  if (config.length > 0)
+    console.error(JSON.stringify({ event: 'healthz.misconfigured', problems: config.map(describeProblem) }));
+  const ok = d1 === 'ok' && config.length === 0;
+  return c.json(
+    {
+      status: ok ? 'ok' : config.length > 0 ? 'misconfigured' : 'degraded',
+      d1,
+      config: config.map((p) => ({ ...p, message: describeProblem(p) })),
+      clicks: { ...clickCounters, stored },
+    },
+    ok ? 200 : 503,
+    headers,
+  );
 });

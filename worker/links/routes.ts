@@ -7,7 +7,8 @@ import { Hono, type Context } from 'hono';
 import linkConfig from '../generated/route-table.ts';
 import type { AppEnv } from '../env.ts';
 import { logClick, logEvent } from '../clicks/click-log.ts';
-import type { ClickRecord } from '../clicks/message.ts';
+import type { ClickRecord, IncompleteReason } from '../clicks/message.ts';
+import { settingProblem } from '../config/check.ts';
 import { detectBot } from './bot-detection.ts';
 import { destination, resolveHandle } from './destination.ts';
 import { deviceClass } from './device.ts';
@@ -26,7 +27,7 @@ export const links = new Hono<AppEnv>()
     const location = who && destination(routeTable, c.req.param('product'), who.trackingId, clickId);
     if (!who || !location) return notFound(c);
     const click = describeClick(c, clickId, who.handle, c.req.param('product'));
-    c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)).catch(swallow));
+    c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
     return new Response(null, { status: 302, headers: { Location: location, ...NO_STORE } });
   })
   .on(['GET', 'HEAD'], '/:handle', async (c) => {
@@ -36,7 +37,7 @@ export const links = new Hono<AppEnv>()
     if (!who) return notFound(c);
     // A bio link: logged like a product click, without a product.
     const click = describeClick(c, newClickId(), who.handle, null);
-    c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)).catch(swallow));
+    c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
     return new Response(null, { status: 302, headers: { Location: `/shop/${who.handle}/`, ...NO_STORE } });
   });
 
@@ -57,11 +58,11 @@ async function lookup(c: Context<AppEnv>, handle: string, product: string | null
   }
 }
 
-function swallow(error: unknown): void {
-  logEvent('clicks.describe_failed', { error: String(error) });
-}
-
-/** Everything stored about a request: no IP, no user agent, only derived, coarse fields. */
+/**
+ * Everything stored about a request: no IP, no user agent, only derived, coarse fields. Never
+ * rejects: a field that cannot be derived (no VISITOR_HASH_SECRET, a malformed header) is left
+ * out and named in `incomplete`, and the click is stored all the same (CONTRACT.md section 10).
+ */
 async function describeClick(
   c: Context<AppEnv>,
   clickId: string,
@@ -70,24 +71,77 @@ async function describeClick(
 ): Promise<ClickRecord> {
   const request = c.req.raw;
   const now = new Date();
-  const userAgent = request.headers.get('user-agent');
-  const verdict = detectBot({ method: request.method, userAgent, headers: request.headers });
-  const src = c.req.query('src');
-  const ip = request.headers.get('cf-connecting-ip') ?? '';
-  return {
-    click_id: clickId,
-    at: now.getTime(),
-    handle,
-    product_id: productId,
-    src: src !== undefined && SRC.test(src) ? src : null,
-    referrer_host: referrerHost(request.headers.get('referer')),
-    country: countryOf(request),
-    device: deviceClass(userAgent, verdict.isBot),
-    visitor_hash: await visitorHash(c.env.VISITOR_HASH_SECRET, now, ip, userAgent ?? ''),
-    is_bot: verdict.isBot,
-    bot_reason: verdict.reason,
-    method: request.method === 'HEAD' ? 'HEAD' : 'GET',
-  };
+  const method = request.method === 'HEAD' ? 'HEAD' : 'GET';
+  const incomplete: IncompleteReason[] = [];
+  try {
+    const userAgent = request.headers.get('user-agent');
+    const verdict = detectBot({ method: request.method, userAgent, headers: request.headers });
+    const src = c.req.query('src');
+    if (src !== undefined && !SRC.test(src)) incomplete.push('src:invalid');
+    const referer = request.headers.get('referer');
+    const referrer = referrerHost(referer);
+    if (referer && referrer === null) incomplete.push('referrer_host:malformed');
+    const country = countryOf(request);
+    if (request.cf?.country !== undefined && country === null) incomplete.push('country:malformed');
+    return {
+      click_id: clickId,
+      at: now.getTime(),
+      handle,
+      product_id: productId,
+      src: src !== undefined && SRC.test(src) ? src : null,
+      referrer_host: referrer,
+      country,
+      device: deviceClass(userAgent, verdict.isBot),
+      visitor_hash: await hashVisitor(c.env, now, request, userAgent ?? '', incomplete),
+      is_bot: verdict.isBot,
+      bot_reason: verdict.reason,
+      method,
+      ...(incomplete.length > 0 ? { incomplete } : {}),
+    };
+  } catch (error) {
+    // Should never happen; if it does, the click is still stored with what is certain.
+    logEvent('clicks.describe_failed', { click_id: clickId, error: String(error) });
+    return {
+      click_id: clickId,
+      at: now.getTime(),
+      handle,
+      product_id: productId,
+      src: null,
+      referrer_host: null,
+      country: null,
+      device: 'unknown',
+      visitor_hash: null,
+      is_bot: method === 'HEAD',
+      bot_reason: method === 'HEAD' ? 'head' : null,
+      method,
+      incomplete: ['describe:failed'],
+    };
+  }
+}
+
+async function hashVisitor(
+  env: Env,
+  now: Date,
+  request: Request,
+  userAgent: string,
+  incomplete: IncompleteReason[],
+): Promise<string | null> {
+  if (settingProblem(env, 'VISITOR_HASH_SECRET')) {
+    incomplete.push('visitor_hash:no-secret');
+    return null;
+  }
+  try {
+    return await visitorHash(
+      env.VISITOR_HASH_SECRET,
+      now,
+      request.headers.get('cf-connecting-ip') ?? '',
+      userAgent,
+    );
+  } catch (error) {
+    logEvent('clicks.visitor_hash_failed', { error: String(error) });
+    incomplete.push('visitor_hash:failed');
+    return null;
+  }
 }
 
 function referrerHost(referer: string | null): string | null {

@@ -4,9 +4,11 @@
  * and user agent. Neither input is stored, and hashes of two days cannot be joined.
  */
 import { utcDay } from '../../domain/time.ts';
+import { SettledCache } from '../lib/settled-cache.ts';
 
 const encoder = new TextEncoder();
-const dayKeys = new Map<string, Promise<CryptoKey>>();
+// Only today's (and at a day boundary, yesterday's) keys are ever needed.
+const dayKeys = new SettledCache<CryptoKey>(4);
 
 function hmacKey(raw: BufferSource): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
@@ -19,15 +21,7 @@ async function deriveDayKey(secret: string, day: string): Promise<CryptoKey> {
 }
 
 function dayKey(secret: string, day: string): Promise<CryptoKey> {
-  const cacheKey = `${day}:${secret}`;
-  let key = dayKeys.get(cacheKey);
-  if (!key) {
-    // Only today's (and at a day boundary, yesterday's) keys are ever needed.
-    if (dayKeys.size > 4) dayKeys.clear();
-    key = deriveDayKey(secret, day);
-    dayKeys.set(cacheKey, key);
-  }
-  return key;
+  return dayKeys.get(`${day}:${secret}`, () => deriveDayKey(secret, day));
 }
 
 export async function visitorHash(secret: string, at: Date, ip: string, userAgent: string): Promise<string> {

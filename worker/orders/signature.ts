@@ -5,6 +5,8 @@
  * space-separated `v1,<base64>` signatures (secret rotation); one match is enough.
  * Comparison is crypto.subtle.verify, which is constant-time.
  */
+import { SettledCache } from '../lib/settled-cache.ts';
+
 export const TOLERANCE_SECONDS = 5 * 60;
 
 export type Verification =
@@ -22,27 +24,28 @@ export type Verification =
 export class WebhookSecretError extends Error {}
 
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
+const keys = new SettledCache<CryptoKey>(8);
 
 function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', secretBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+  return keys.get(secret, async () =>
+    crypto.subtle.importKey('raw', secretBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
       'sign',
       'verify',
-    ]);
-    if (keys.size > 8) keys.clear();
-    keys.set(secret, key);
-  }
-  return key;
+    ]),
+  );
 }
 
 function secretBytes(secret: string): Uint8Array<ArrayBuffer> {
+  const bytes = decodeWebhookSecret(secret);
+  if (!bytes) throw new WebhookSecretError('ORDER_WEBHOOK_SECRET must be "whsec_" followed by base64');
+  return bytes;
+}
+
+/** The key bytes of a `whsec_<base64>` secret (the prefix is optional here), or null when unusable. */
+export function decodeWebhookSecret(secret: string): Uint8Array<ArrayBuffer> | null {
   const encoded = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
   const bytes = base64Decode(encoded);
-  if (!bytes || bytes.length === 0)
-    throw new WebhookSecretError('ORDER_WEBHOOK_SECRET must be "whsec_" followed by base64');
-  return bytes;
+  return bytes && bytes.length > 0 ? bytes : null;
 }
 
 function base64Decode(text: string): Uint8Array<ArrayBuffer> | null {

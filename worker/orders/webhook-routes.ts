@@ -2,11 +2,15 @@
  * `POST /webhooks/orders` (CONTRACT.md section 4). Order of checks: size (413),
  * signature and timestamp (401), body (400), then the store: 200 processed,
  * 200 duplicate, 202 unattributed, or 503 with Retry-After when D1 is down
- * (Standard Webhooks senders retry; the event id makes the retry safe).
+ * (Standard Webhooks senders retry; the event id makes the retry safe). Before
+ * all of that, a missing or malformed ORDER_WEBHOOK_SECRET is our fault, not the
+ * sender's: 503 with Retry-After, so the event is sent again once it is set.
  */
 import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { admissionIssues } from '../../domain/orders/apply.ts';
 import { parseOrderEvent } from '../../domain/orders/event.ts';
+import { describeProblem, settingProblem } from '../config/check.ts';
 import type { AppEnv } from '../env.ts';
 import { problem } from '../lib/problem.ts';
 import { decodeUtf8, limitBody } from '../lib/body.ts';
@@ -19,7 +23,17 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 const RETRY_AFTER_SECONDS = '30';
 const sizeLimit = limitBody(MAX_WEBHOOK_BYTES, 'body exceeds 1 MiB');
 
-export const orderWebhook = new Hono<AppEnv>().post('/', sizeLimit, async (c) => {
+/** Checked before anything else: without a usable secret no event can be verified (503, the sender retries). */
+const secretConfigured = createMiddleware<AppEnv>(async (c, next) => {
+  const misconfigured = settingProblem(c.env, 'ORDER_WEBHOOK_SECRET');
+  if (misconfigured) {
+    log('orders.webhook_misconfigured', { setting: misconfigured.setting, problem: misconfigured.problem });
+    return secretUnusable(describeProblem(misconfigured));
+  }
+  await next();
+});
+
+export const orderWebhook = new Hono<AppEnv>().post('/', secretConfigured, sizeLimit, async (c) => {
   const bytes = new Uint8Array(await c.req.arrayBuffer());
 
   let verified;
@@ -33,7 +47,7 @@ export const orderWebhook = new Hono<AppEnv>().post('/', sizeLimit, async (c) =>
   } catch (error) {
     if (!(error instanceof WebhookSecretError)) throw error;
     log('orders.webhook_secret_invalid', { error: error.message });
-    return problem(500, 'the webhook secret is not configured correctly');
+    return secretUnusable(error.message);
   }
   if (!verified.ok) return problem(401, `signature check failed: ${verified.reason}`);
   if (verified.id.length > 256 || !/^[\x21-\x7e]+$/.test(verified.id))
@@ -75,6 +89,13 @@ export const orderWebhook = new Hono<AppEnv>().post('/', sizeLimit, async (c) =>
     });
   }
 });
+
+/** The receiver cannot check signatures; the sender keeps the event and retries. */
+function secretUnusable(reason: string): Response {
+  return problem(503, `webhook receiver misconfigured (${reason}), retry later`, undefined, {
+    'Retry-After': RETRY_AFTER_SECONDS,
+  });
+}
 
 function log(event: string, fields: Record<string, unknown>): void {
   console.error(JSON.stringify({ event, ...fields }));

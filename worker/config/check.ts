@@ -1,0 +1,63 @@
+/**
+ * The one place that says whether the Worker's configuration is complete. Pure: it reads
+ * settings and returns what is wrong, so /healthz, the routes that need a setting and the
+ * tests all judge the same way. A new rule is one line in RULES.
+ */
+import { decodeWebhookSecret } from '../orders/signature.ts';
+
+/** Settings that must be set as secrets (`wrangler secret put NAME`; locally in .dev.vars). */
+export const REQUIRED_SECRETS = ['VISITOR_HASH_SECRET', 'ORDER_WEBHOOK_SECRET', 'ADMIN_TOKEN'] as const;
+export type Setting = (typeof REQUIRED_SECRETS)[number];
+
+export interface ConfigProblem {
+  setting: Setting;
+  problem: string;
+}
+
+/** A rule answers why a setting's value is unusable, or null when it is fine. */
+interface Rule {
+  setting: Setting;
+  check: (value: string) => string | null;
+}
+
+const RULES: readonly Rule[] = [
+  { setting: 'VISITOR_HASH_SECRET', check: present },
+  { setting: 'ORDER_WEBHOOK_SECRET', check: present },
+  { setting: 'ORDER_WEBHOOK_SECRET', check: webhookSecretForm },
+  { setting: 'ADMIN_TOKEN', check: present },
+];
+
+function present(value: string): string | null {
+  return value.trim() === '' ? 'missing (not set or empty)' : null;
+}
+
+function webhookSecretForm(value: string): string | null {
+  return value.startsWith('whsec_') && decodeWebhookSecret(value) !== null
+    ? null
+    : 'malformed: must be "whsec_" followed by base64 (as the order sender shows it)';
+}
+
+/** Every problem with the configuration, at most one per setting (the first rule it fails). */
+export function configProblems(env: Partial<Record<Setting, unknown>>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const rule of RULES) {
+    if (problems.some((p) => p.setting === rule.setting)) continue;
+    const raw = env[rule.setting];
+    const problem = rule.check(typeof raw === 'string' ? raw : '');
+    if (problem !== null) problems.push({ setting: rule.setting, problem });
+  }
+  return problems;
+}
+
+/** The problem with one setting, or null when it is usable. */
+export function settingProblem(
+  env: Partial<Record<Setting, unknown>>,
+  setting: Setting,
+): ConfigProblem | null {
+  return configProblems(env).find((p) => p.setting === setting) ?? null;
+}
+
+/** "ADMIN_TOKEN is missing (not set or empty)", for logs and error answers. */
+export function describeProblem(problem: ConfigProblem): string {
+  return `${problem.setting} is ${problem.problem}`;
+}
