@@ -34,7 +34,8 @@ SELECT
   json_extract(value, '$.country'), json_extract(value, '$.device'), json_extract(value, '$.visitor_hash'),
   json_extract(value, '$.is_bot'), json_extract(value, '$.bot_reason'), json_extract(value, '$.method'),
   json_extract(value, '$.incomplete')
-FROM json_each(?1)`;
+FROM json_each(?1)
+RETURNING 1`;
 
 /** Runs right after INSERT in the same batch: changes() is the number of rows that INSERT really added. */
 const COUNT = `
@@ -132,7 +133,8 @@ export async function insertClicks(
   let inserted = 0;
   for (const chunk of chunkClicks(clicks)) {
     const [result] = await db.batch(insertChunkStatements(db, chunk, path));
-    inserted += result?.meta.changes ?? 0;
+    // Counted by the rows RETURNING gives back: meta.changes would also count the roll-up triggers' rows.
+    inserted += result?.results.length ?? 0;
   }
   return inserted;
 }
