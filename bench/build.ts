@@ -24,6 +24,7 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { rssKiB, treePids } from './lib/cpu.ts';
+import { progress } from '../scripts/lib/progress.ts';
 import { ROOT, runBench, runCommand } from './lib/proc.ts';
 import {
   fmt,
@@ -284,6 +285,7 @@ async function main(): Promise<void> {
   makeStatic(plain);
   const variants: Variant[] = options.only === 'both' ? ['cloudflare', 'static'] : [options.only as Variant];
   const runs: BuildRun[] = [];
+  const bar = progress('bench:build', options.sizes.length * variants.length, 'builds');
   for (const storefronts of options.sizes) {
     const content = join(root, `content-${storefronts}`);
     const catalog = Math.max(options.catalog, 120);
@@ -295,14 +297,17 @@ async function main(): Promise<void> {
     for (const variant of variants) {
       const project = variant === 'cloudflare' ? cloudflare : plain;
       rmSync(join(project, 'dist'), { recursive: true, force: true });
+      bar.tick(0, `${variant}, ${fmt(storefronts)} storefronts`);
       const run = await build(project, variant, content, storefronts);
       runs.push(run);
+      bar.tick();
       log(`  ${describe(run)}`);
       // The output of a 10,000-storefront build is large; nothing reads it afterwards.
       rmSync(join(project, 'dist'), { recursive: true, force: true });
     }
     rmSync(content, { recursive: true, force: true });
   }
+  log(`bench:build: ${runs.length} builds in ${bar.stop()} s, ${runs.filter((r) => r.ok).length} ok`);
   const figures: Figure[] = [];
   for (const storefronts of options.sizes) {
     const cf = runs.find((r) => r.storefronts === storefronts && r.variant === 'cloudflare');

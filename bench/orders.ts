@@ -39,6 +39,7 @@ import { loadContent } from '../scripts/lib/load-content.ts';
 import { readDevVars } from '../scripts/lib/dev-vars.ts';
 import { writeRouteTable } from '../scripts/lib/write-route-table.ts';
 import { BENCH_SECRETS, tempDir, writeBenchEnv } from './lib/built-site.ts';
+import { progress } from '../scripts/lib/progress.ts';
 import { mustRun, onCleanup, ROOT, runBench } from './lib/proc.ts';
 import { fmt, load1, log, numberArg, parseArgs, printResult, round, type Figure } from './lib/report.ts';
 import { applyMigrations, d1File, startWranglerDev } from './lib/wrangler-dev.ts';
@@ -144,6 +145,7 @@ async function measure(
   let next = 0;
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
+  const bar = progress(`bench:orders ${server.name}`, requests.length, 'events');
   const started = performance.now();
   await Promise.all(
     Array.from({ length: options.connections }, async () => {
@@ -158,10 +160,12 @@ async function measure(
         await res.arrayBuffer();
         latencies.push(performance.now() - t0);
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        bar.tick(1, `${res.status}`);
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  bar.stop();
   latencies.sort((a, b) => a - b);
 
   // The ledger the worker built, against the pure ledger code on the same events.

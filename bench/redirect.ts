@@ -18,6 +18,7 @@ import { builtConfig, ensureBuilt, snapshotBuild, tempDir, type Snapshot } from 
 import { cpuMs, groupPids } from './lib/cpu.ts';
 import { count, median, runLoad, type LoadRun } from './lib/load.ts';
 import { startBareWorker, startBuiltWorker } from './lib/miniflare-site.ts';
+import { progress } from '../scripts/lib/progress.ts';
 import { ROOT, runBench, sleep } from './lib/proc.ts';
 import {
   fmt,
@@ -133,18 +134,23 @@ async function measure(level: Level, servers: Servers, traffic: TrafficRequest[]
   const rate = {} as Record<TargetKey, number>;
   const runs: Record<TargetKey, Run[]> = { bare: [], bareRouter: [], shopfront: [] };
   const shopfrontWarmups: Run[] = [];
+  const bar = progress(`bench:redirect ${level}`, KEYS.length * (options.rounds + 1), 'loads');
   for (const key of KEYS) {
+    bar.tick(0, `warm-up ${TARGET_NAME[key]}`);
     const warm = await loadOnce(servers.targets[key], traffic, options.connections * 25);
     rate[key] = warm.rps;
     if (key === 'shopfront') shopfrontWarmups.push(warm);
+    bar.tick();
     log(`  warm-up ${TARGET_NAME[key]}: ${fmt(warm.rps)} req/s`);
   }
   for (let round = 1; round <= options.rounds; round++) {
     for (const key of KEYS) {
+      bar.tick(0, `round ${round} ${TARGET_NAME[key]}`);
       const amount = Math.max(options.connections * 10, Math.round(rate[key] * options.seconds));
       const run = await loadOnce(servers.targets[key], traffic, amount);
       rate[key] = run.rps;
       runs[key].push(run);
+      bar.tick();
       log(
         `  round ${round} ${TARGET_NAME[key].padEnd(20)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50, 1)} ms` +
           `  p99 ${fmt(run.p99, 1)} ms  server CPU ${fmt(run.serverCpuUs)} µs/req` +
@@ -152,6 +158,7 @@ async function measure(level: Level, servers: Servers, traffic: TrafficRequest[]
       );
     }
   }
+  log(`bench:redirect ${level}: ${KEYS.length * (options.rounds + 1)} load runs in ${bar.stop()} s`);
   const clicks = await checkClicks([...shopfrontWarmups, ...runs.shopfront], servers.clickCounts);
   const workerErrors = servers.workerErrors?.();
   const summary = {

@@ -8,6 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { post, resolveTarget } from './lib/orders/target.ts';
+import { progress } from './lib/progress.ts';
 
 const USAGE = 'usage: npm run import:amazon -- <report.csv> [--remote] [--url <origin>]';
 
@@ -36,15 +37,28 @@ async function main(): Promise<number> {
     return 1;
   }
   const target = resolveTarget({ remote: parsed.values.remote, url: parsed.values.url });
-  const res = await post(`${target.url}/api/admin/import/amazon`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      authorization: `Bearer ${target.secret('ADMIN_TOKEN')}`,
-    },
-    body,
-  });
-  const text = await res.text();
+  const bar = progress(`import:amazon ${file}`, body.byteLength, 'bytes');
+  let res: Response;
+  let text: string;
+  let seconds = 0;
+  try {
+    // Node's fetch sends a stream body only with duplex 'half' (not in the Workers RequestInit type).
+    const init: RequestInit & { duplex: 'half' } = {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        authorization: `Bearer ${target.secret('ADMIN_TOKEN')}`,
+      },
+      body: uploadCounted(body, (bytes) =>
+        bar.tick(bytes, bytes === 0 ? 'the worker is checking the report' : 'sending'),
+      ),
+      duplex: 'half',
+    };
+    res = await post(`${target.url}/api/admin/import/amazon`, init);
+    text = await res.text();
+  } finally {
+    seconds = bar.stop();
+  }
   let answer: unknown;
   try {
     answer = JSON.parse(text);
@@ -54,7 +68,7 @@ async function main(): Promise<number> {
   if (res.ok && isRecord(answer)) {
     console.log(
       `${file}: ${String(answer.rows)} rows: ${String(answer.processed)} new, ${String(answer.duplicate)} already imported, ` +
-        `${String(answer.unattributed)} with an unknown tracking id`,
+        `${String(answer.unattributed)} with an unknown tracking id (${seconds} s)`,
     );
     if (Array.isArray(answer.unattributed_tracking_ids) && answer.unattributed_tracking_ids.length > 0)
       console.log(`unknown tracking ids (kept for admins): ${answer.unattributed_tracking_ids.join(', ')}`);
@@ -67,6 +81,27 @@ async function main(): Promise<number> {
     for (const issue of answer.issues)
       if (isRecord(issue)) console.error(`  ${file}: ${String(issue.path)}: ${String(issue.message)}`);
   return 1;
+}
+
+/** The file as a stream in 64 KiB chunks, reporting each chunk sent (and 0 once all is sent). */
+function uploadCounted(
+  bytes: Uint8Array<ArrayBuffer>,
+  sent: (bytes: number) => void,
+): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.byteLength) {
+        sent(0);
+        controller.close();
+        return;
+      }
+      const chunk = bytes.subarray(offset, offset + 64 * 1024);
+      offset += chunk.byteLength;
+      controller.enqueue(chunk);
+      sent(chunk.byteLength);
+    },
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -13,8 +13,9 @@ import { contentDir } from './lib/content-gate.ts';
 import { loadContent } from './lib/load-content.ts';
 import { d1Execute } from './lib/orders/d1.ts';
 import { seedHistory } from './lib/orders/seed-history.ts';
-import { insertRows } from './lib/orders/sql.ts';
+import { insertRows, type SqlValue } from './lib/orders/sql.ts';
 import { insertTokenSql, newInfluencerToken, revokeTokensSql } from './lib/orders/tokens.ts';
+import { progress } from './lib/progress.ts';
 
 const CLICK_COLUMNS = [
   'click_id',
@@ -32,6 +33,19 @@ const CLICK_COLUMNS = [
   'method',
 ] as const;
 
+/** INSERTs of `records`, each written as the values of `columns` in order. */
+function insertRecords<K extends string>(
+  table: string,
+  columns: readonly K[],
+  records: readonly { [key in K]: SqlValue }[],
+): string[] {
+  return insertRows(
+    table,
+    columns,
+    records.map((r) => columns.map((k) => r[k])),
+  );
+}
+
 function main(): number {
   // --persist-to: a local D1 state directory other than wrangler's default (as `wrangler dev --persist-to`).
   const { values } = parseArgs({ options: { 'persist-to': { type: 'string' } } });
@@ -42,56 +56,52 @@ function main(): number {
     return 1;
   }
   const statements: string[] = [];
-  const [counts] = d1Execute("SELECT COUNT(*) AS n FROM order_events WHERE source = 'seed'", target);
-  const seeded = Number(counts?.[0]?.n ?? 0);
-  if (seeded > 0) {
-    console.log(
-      `seed: sample history already in the local D1 (${seeded} seeded order events); not adding more.`,
-    );
-  } else {
-    const history = seedHistory(content, Date.now());
-    statements.push(
-      ...insertRows(
-        'clicks',
-        CLICK_COLUMNS,
-        history.clicks.map((c) => CLICK_COLUMNS.map((k) => c[k])),
-      ),
-      ...insertRows(
-        'order_events',
-        EVENT_COLUMNS,
-        history.events.map((e) => EVENT_COLUMNS.map((k) => e[k])),
-      ),
-      ...insertRows(
-        'order_terms',
-        ORDER_TERMS_COLUMNS,
-        history.orderTerms.map((t) => ORDER_TERMS_COLUMNS.map((k) => t[k])),
-      ),
-      ...insertRows(
-        'order_line_terms',
-        LINE_TERMS_COLUMNS,
-        history.lineTerms.map((t) => LINE_TERMS_COLUMNS.map((k) => t[k])),
-      ),
-      ...insertRows(
-        'ledger_entries',
-        LEDGER_COLUMNS,
-        history.entries.map((e) => LEDGER_COLUMNS.map((k) => e[k])),
-      ),
-    );
-    const bots = history.clicks.filter((c) => c.is_bot).length;
-    const duplicates = history.clicks.filter((c) => c.is_duplicate).length;
-    const orders = new Set(history.events.map((e) => e.order_id)).size;
-    console.log(
-      `seed: ${history.clicks.length} clicks (${bots} bots, ${duplicates} duplicates), ` +
-        `${orders} orders in ${history.events.length} events, ${history.entries.length} ledger entries`,
-    );
-  }
-
+  // Three steps, each a while: ask the local D1, generate the history, write it (one wrangler call).
+  const bar = progress('seed', 3, 'steps');
   const approved = content.influencers.filter((i) => i.status === 'approved');
   const who = approved.find((i) => i.handle === 'mila-cooks') ?? approved[0];
   const token = newInfluencerToken();
-  statements.push(revokeTokensSql({ label: 'seed' }));
-  if (who) statements.push(insertTokenSql(token, who.handle, 'seed'));
-  d1Execute(statements.join('\n'), target);
+  let written = 0;
+  // Said once the bar is gone, so the two do not share a line.
+  const said: string[] = [];
+  try {
+    bar.tick(0, 'reading the local D1');
+    const [counts] = d1Execute("SELECT COUNT(*) AS n FROM order_events WHERE source = 'seed'", target);
+    const seeded = Number(counts?.[0]?.n ?? 0);
+    bar.tick(1, 'generating eight weeks of history');
+    if (seeded > 0) {
+      said.push(
+        `seed: sample history already in the local D1 (${seeded} seeded order events); not adding more.`,
+      );
+    } else {
+      const history = seedHistory(content, Date.now());
+      written = history.clicks.length + history.events.length + history.entries.length;
+      statements.push(
+        ...insertRecords('clicks', CLICK_COLUMNS, history.clicks),
+        ...insertRecords('order_events', EVENT_COLUMNS, history.events),
+        ...insertRecords('order_terms', ORDER_TERMS_COLUMNS, history.orderTerms),
+        ...insertRecords('order_line_terms', LINE_TERMS_COLUMNS, history.lineTerms),
+        ...insertRecords('ledger_entries', LEDGER_COLUMNS, history.entries),
+      );
+      const bots = history.clicks.filter((c) => c.is_bot).length;
+      const duplicates = history.clicks.filter((c) => c.is_duplicate).length;
+      const orders = new Set(history.events.map((e) => e.order_id)).size;
+      said.push(
+        `seed: ${history.clicks.length} clicks (${bots} bots, ${duplicates} duplicates), ` +
+          `${orders} orders in ${history.events.length} events, ${history.entries.length} ledger entries`,
+      );
+    }
+
+    statements.push(revokeTokensSql({ label: 'seed' }));
+    if (who) statements.push(insertTokenSql(token, who.handle, 'seed'));
+    bar.tick(1, `writing ${statements.length} statements to the local D1`);
+    d1Execute(statements.join('\n'), target);
+    bar.tick(1, 'done');
+  } finally {
+    bar.stop();
+  }
+  for (const line of said) console.log(line);
+  console.log(`seed: done in ${bar.stop()} s (${written} rows written).`);
 
   console.log(
     '\nSign-in tokens for this local run (made by scripts/seed.ts; the previous seed token is revoked):',

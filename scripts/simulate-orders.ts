@@ -15,6 +15,7 @@ import { contentDir } from './lib/content-gate.ts';
 import { loadContent } from './lib/load-content.ts';
 import { d1Execute } from './lib/orders/d1.ts';
 import { post, resolveTarget } from './lib/orders/target.ts';
+import { progress } from './lib/progress.ts';
 
 const LATEST_CLICK = `
 SELECT click_id, handle, product_id, at FROM clicks
@@ -67,7 +68,11 @@ async function main(): Promise<number> {
     { type: 'order.shipped', items: item(2) },
     { type: 'order.returned', items: item(1) },
   ];
+  const bar = progress('simulate:orders', steps.length, 'events');
+  const answers: string[] = [];
+  let failed = false;
   for (const [n, step] of steps.entries()) {
+    bar.tick(0, `sending ${step.type}`);
     const body = JSON.stringify({
       type: step.type,
       order_id: orderId,
@@ -90,9 +95,20 @@ async function main(): Promise<number> {
       },
       body,
     });
-    console.log(`${step.type.padEnd(15)} ${orderId} -> ${res.status} ${await res.text()}`);
-    if (!res.ok) return 1;
+    answers.push(`${step.type.padEnd(15)} ${orderId} -> ${res.status} ${await res.text()}`);
+    bar.tick(1, `${step.type} -> ${res.status}`);
+    if (!res.ok) {
+      failed = true;
+      break;
+    }
   }
+  const seconds = bar.stop();
+  for (const line of answers) console.log(line);
+  console.log(
+    `simulate:orders: ${answers.length} of ${steps.length} events sent in ${seconds} s` +
+      (failed ? ', stopped at the first refusal.' : ', all accepted.'),
+  );
+  if (failed) return 1;
   console.log(
     `\nSee it in the stats: GET ${target.url}/api/stats/${influencer.handle} (token from the seed output).`,
   );

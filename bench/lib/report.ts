@@ -4,6 +4,7 @@
  * its figures; everything else (progress, tables) goes before it or to stderr.
  */
 import { cpus, freemem, loadavg, totalmem, release } from 'node:os';
+import { say } from '../../scripts/lib/progress.ts';
 
 export interface Figure {
   /** What was measured, e.g. "wrangler dev: shopfront / bare". */
@@ -101,9 +102,9 @@ export function numberArg(args: Map<string, string>, name: string, fallback: num
   return value;
 }
 
-/** Progress and human-readable output: stderr, so stdout stays machine-readable. */
+/** Progress and human-readable output: stderr, so stdout stays machine-readable (above a progress bar, if drawn). */
 export function log(message: string): void {
-  process.stderr.write(`${message}\n`);
+  say(message);
 }
 
 export function fmt(value: number | null | undefined, digits = 0): string {
