@@ -2,12 +2,15 @@ import { createApp, type Fallback } from './app.ts';
 import { consumeClicks } from './clicks/consumer.ts';
 import { runRetention } from './clicks/retention.ts';
 import { program } from './orders/program.ts';
+import { withSecurityHeaders } from './security/headers.ts';
 
 /** The Worker's handlers, around whatever serves the routes the Hono app does not own. */
 export function createWorker(fallback: Fallback) {
   const app = createApp(fallback);
   return {
-    fetch: app.fetch,
+    // Every response, whichever sub-app or fallback made it, leaves with its security headers.
+    fetch: async (request: Request, env: Env, ctx: ExecutionContext) =>
+      withSecurityHeaders(request, await app.fetch(request, env, ctx)),
     queue: consumeClicks,
     // The cron trigger in wrangler.toml: delete raw clicks past the retention.
     scheduled: (controller, env, ctx) => {

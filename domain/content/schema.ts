@@ -204,6 +204,12 @@ export const retailer = z.strictObject({
   name: z.string().min(1),
   /** Hosts product URLs may point at (exact host names). */
   hosts: z.array(z.string().regex(/^[a-z0-9.-]+$/, 'must be a lowercase host name')).min(1),
+  /**
+   * Hosts that product images of this retailer may be loaded from over https (exact host
+   * names, e.g. "m.media-amazon.com"). Every shopper's browser contacts them, so keep the
+   * list to the retailer's own image servers; empty means self-hosted images only.
+   */
+  image_hosts: z.array(z.string().regex(/^[a-z0-9.-]+$/, 'must be a lowercase host name')).default([]),
   /** Query parameter that carries the influencer's tracking id (Amazon: "tag"). */
   tag_param: z.string().regex(/^[A-Za-z0-9_]+$/),
   /** Query parameter that carries the click id (Amazon: "ascsubtag"). */

@@ -44,6 +44,50 @@ export interface ContentSources {
   rates: SourceFile;
   influencers: SourceFile[];
   products: SourceFile[];
+  /**
+   * Every file under the site's public images folder, as URL paths ("/images/avatars/x.png").
+   * When given, a self-hosted image reference must name one of them.
+   */
+  publicImages?: ReadonlySet<string>;
+}
+
+/** The public folder's images, as served: an image path must start with this. */
+export const PUBLIC_IMAGES = '/images/';
+
+/** Paths the worker serves. An image there would be a request to the worker: a tracked "click", an API call. */
+export const WORKER_ROUTES = ['/go/', '/api/', '/webhooks/', '/dashboard', '/healthz'];
+
+/**
+ * Why an image reference is not allowed, or null (CONTRACT.md section 9): a path
+ * under the public images folder that exists and is not a worker route, or an
+ * https URL on one of `hosts` (the retailer's image hosts). Anything else would
+ * make every shopper's browser contact a third party, or fire a tracked link.
+ */
+export function imageRefProblem(
+  ref: string,
+  hosts: readonly string[],
+  whose: string,
+  publicImages: ReadonlySet<string> | undefined,
+): string | null {
+  if (/^https:/i.test(ref)) {
+    const host = URL.canParse(ref) ? new URL(ref).hostname : '';
+    if (hosts.includes(host)) return null;
+    return (
+      `host "${host}" is not an image host of ${whose} (${hosts.length > 0 ? `listed: ${hosts.join(', ')}` : 'none listed'}); ` +
+      `every shopper's browser would contact it. Host the image under ${PUBLIC_IMAGES} or ask an admin to list the host under image_hosts in content/retailers.yaml`
+    );
+  }
+  const lower = ref.toLowerCase();
+  const route = WORKER_ROUTES.find((r) => {
+    const bare = r.replace(/\/$/, '');
+    return lower === bare || lower.startsWith(`${bare}/`);
+  });
+  if (route) return `"${ref}" is a route the worker serves (${route}), not an image: every page view would request it`;
+  if (!ref.startsWith(PUBLIC_IMAGES)) return `must be a path under ${PUBLIC_IMAGES} (site/public${PUBLIC_IMAGES}) or an https URL`;
+  if (ref.split('/').some((part, i) => i > 0 && (part === '' || part === '.' || part === '..')))
+    return 'must not contain empty, "." or ".." path segments';
+  if (publicImages && !publicImages.has(ref)) return `no file site/public${ref}`;
+  return null;
 }
 
 export interface Content {
@@ -151,6 +195,8 @@ export function validateContent(sources: ContentSources): { content: Content | n
     // The shopper gets this URL byte for byte (only the tags are set), so it must be sendable as written.
     if (!/^[\x21-\x7e]+$/.test(value.url))
       push(path, 'url', 'must be written percent-encoded: no spaces, control or non-ASCII characters');
+    const imageProblem = imageRefProblem(value.image, retailer.image_hosts, `retailer "${retailer.id}"`, sources.publicImages);
+    if (imageProblem) push(path, 'image', imageProblem);
     const host = new URL(value.url).hostname;
     if (!retailer.hosts.includes(host))
       push(path, 'url', `host "${host}" is not allowed for retailer "${retailer.id}" (allowed: ${retailer.hosts.join(', ')})`);
@@ -163,8 +209,11 @@ export function validateContent(sources: ContentSources): { content: Content | n
   const byTracking = new Map<string, string>();
   const currentHandles = new Set(influencers.flatMap((i) => (i.value ? [i.value.handle] : [])));
   const previousOwner = new Map<string, string>();
+  const anyImageHost = [...new Set(retailers?.flatMap((r) => r.image_hosts) ?? [])];
   for (const { path, value } of influencers) {
     if (!value) continue;
+    const avatarProblem = imageRefProblem(value.avatar, anyImageHost, 'any retailer', sources.publicImages);
+    if (avatarProblem) push(path, 'avatar', avatarProblem);
     if (value.handle !== baseName(path)) push(path, 'handle', `must equal the file name "${baseName(path)}"`);
     if (reserved.has(value.handle)) push(path, 'handle', `"${value.handle}" is reserved`);
     const trackingKey = value.tracking_id.toLowerCase();

@@ -1,11 +1,15 @@
 /**
  * Astro integration: the build refuses content exactly as `npm run check:content`
  * does, then writes the worker's route table from the same validated content, and,
- * once the static assets are built, the redirect's link shards beside them.
+ * once the static assets are built, the redirect's link shards beside them and the
+ * static assets' security headers (`_headers`).
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { formatError, type Content } from '../../domain/content/validate.ts';
+import { buildSecurityTable, headersFile } from '../../domain/security/headers.ts';
 import { loadContent } from './load-content.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
 
@@ -36,6 +40,11 @@ export function contentGate(): AstroIntegration {
         if (!content) return;
         const { files, written } = writeLinkData(content, assetsDir);
         logger.info(`link data: ${files} shard files, ${written} (re)written in ${assetsDir}`);
+        // Our rules first; the adapter may add its own (Cache-Control of /_astro/*) before or after us.
+        const headers = join(assetsDir, '_headers');
+        const others = existsSync(headers) ? readFileSync(headers, 'utf8') : '';
+        writeFileSync(headers, `${headersFile(buildSecurityTable(content))}\n\n${others}`);
+        logger.info('security headers written to _headers');
       },
     },
   };

@@ -1,6 +1,6 @@
 /** Reads the content folder from disk for the CLI scripts and the build. */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { validateContent, type ContentSources, type SourceFile } from '../../domain/content/validate.ts';
 
@@ -30,6 +30,20 @@ function readFolder(root: string, folder: string): SourceFile[] {
     .map((name) => readSource(root, join(folder, name)));
 }
 
+/** The site's public folder (Astro's publicDir). */
+export const PUBLIC_DIR = 'site/public';
+
+/** Every file under the public images folder, as the URL paths the site serves them at. */
+export function listPublicImages(publicDir = PUBLIC_DIR): Set<string> {
+  const dir = join(publicDir, 'images');
+  if (!existsSync(dir)) return new Set();
+  return new Set(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => `/${relative(publicDir, join(entry.parentPath, entry.name)).split(sep).join('/')}`),
+  );
+}
+
 /** Everything under a content root, ready for `validateContent`. */
 export function readContentSources(root: string): ContentSources {
   return {
@@ -38,6 +52,7 @@ export function readContentSources(root: string): ContentSources {
     rates: readSource(root, 'commission-rates.yaml'),
     influencers: readFolder(root, 'influencers'),
     products: readFolder(root, 'products'),
+    publicImages: listPublicImages(),
   };
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildRouteTable, splitRouteTable } from '../../domain/links/route-table.ts';
 import { buildProgramTable } from '../../domain/orders/program-table.ts';
+import { buildSecurityTable } from '../../domain/security/headers.ts';
 import type { Content } from '../../domain/content/validate.ts';
 import { writeLinkShards } from './write-link-shards.ts';
 
@@ -11,8 +12,8 @@ export const ROUTE_TABLE_PATH = 'worker/generated/route-table.ts';
  * Writes the worker's build-time data as typed modules (so the worker imports them with no
  * cast and tsc checks their shape): the link config for /go (retailer parameters and shard
  * counts; the handles and products go to shard files, see writeLinkData), and next to it the
- * program table (rates, payout settings, tracking ids) for orders and reports, always from the
- * same content. ROUTE_TABLE_OUT redirects both, so a test build of fixture content never
+ * program table (rates, payout settings, tracking ids) for orders and reports, and the
+ * security table (image hosts for the pages' Content-Security-Policy), always from the same content. ROUTE_TABLE_OUT redirects both, so a test build of fixture content never
  * replaces the real ones.
  */
 export function writeRouteTable(
@@ -31,6 +32,12 @@ export function writeRouteTable(
     'ProgramTable',
     '../../domain/orders/program-table.ts',
     buildProgramTable(content),
+  );
+  writeTypedModule(
+    join(dirname(path), 'security.ts'),
+    'SecurityTable',
+    '../../domain/security/headers.ts',
+    buildSecurityTable(content),
   );
   return path;
 }

@@ -21,6 +21,7 @@ const amazon: Retailer = {
   id: 'amazon-us',
   name: 'Amazon.com',
   hosts: ['www.amazon.com'],
+  image_hosts: [],
   tag_param: 'tag',
   subtag_param: 'ascsubtag',
   currency: 'USD',

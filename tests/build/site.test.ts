@@ -14,7 +14,7 @@ const ORIGIN = 'http://localhost:8787';
 const RENAMED = `handle: dee-renamed
 name: Dee Renamed
 bio: Used to be dee-old.
-avatar: /images/avatars/fixture.svg
+avatar: /images/avatars/mila-cooks.png
 status: approved
 applied_on: 2026-05-01
 tracking_id: deerenamed-20
@@ -114,6 +114,31 @@ describe('every page', () => {
       expect(html, file).toContain('<a class="skip" href="#main">');
       if (file !== '404.html') expect(canonical(html), file).toMatch(new RegExp(`^${ORIGIN}/`));
     }
+  });
+});
+
+describe('security headers of static assets', () => {
+  it("writes _headers: no script on any page, images sandboxed, the retailers' image hosts allowed", () => {
+    const text = readFileSync(join(site.client, '_headers'), 'utf8');
+    const blocks = text.split(/\n\s*\n/).map((b) =>
+      b
+        .trim()
+        .split('\n')
+        .map((l) => l.trim()),
+    );
+    const rule = (pattern: string) => blocks.find((b) => b[0] === pattern) ?? [];
+    const all = rule('/*');
+    expect(all).toContain('X-Content-Type-Options: nosniff');
+    expect(all.find((l) => l.startsWith('Content-Security-Policy:'))).toMatch(
+      /default-src 'none'; script-src 'none'; img-src 'self' https:\/\/images\.example\.com;.*frame-ancestors 'none'/,
+    );
+    const images = rule('/images/*');
+    expect(images).toContain('! Content-Security-Policy');
+    expect(images.find((l) => l.startsWith('Content-Security-Policy:'))).toMatch(
+      /default-src 'none';.*sandbox$/,
+    );
+    // The adapter's own rules (if any) are kept after ours.
+    expect(text.startsWith('# Security headers')).toBe(true);
   });
 });
 
@@ -217,7 +242,7 @@ describe('storefront', () => {
     expect(meta(html, 'og:title')).toBe('Ana Cooks');
     expect(meta(html, 'og:description')).toBe('Weeknight dinners in a tiny kitchen.');
     expect(meta(html, 'og:url')).toBe(`${ORIGIN}/shop/ana-cooks/`);
-    expect(meta(html, 'og:image')).toBe(`${ORIGIN}/images/avatars/fixture.svg`);
+    expect(meta(html, 'og:image')).toBe(`${ORIGIN}/images/avatars/mila-cooks.png`);
     expect(meta(html, 'og:type')).toBe('profile');
     expect(meta(html, 'twitter:card')).toBe('summary');
   });
@@ -233,7 +258,7 @@ describe('list page', () => {
     expect(html).toContain('href="/shop/ana-cooks/"');
     expect(canonical(html)).toBe(`${ORIGIN}/shop/ana-cooks/pan-basics/`);
     expect(meta(html, 'og:url')).toBe(`${ORIGIN}/shop/ana-cooks/pan-basics/`);
-    expect(meta(html, 'og:image')).toBe(`${ORIGIN}/images/products/fixture.svg`);
+    expect(meta(html, 'og:image')).toBe(`${ORIGIN}/images/products/0062316095.svg`);
     expect(meta(html, 'og:title')).toBe('Pan basics, by Ana Cooks');
   });
 });

@@ -125,6 +125,42 @@ describe('validateContent', () => {
     ]);
   });
 
+  it('refuses an image that is a worker route, a missing file or on a host the retailer does not list', () => {
+    const product = (image: string) => errorsAfter((s) => (dataOf(s, PAN).image = image));
+    expect(product('/go/ana-cooks/B000TEST01')).toEqual([
+      `${PAN}: image: "/go/ana-cooks/B000TEST01" is a route the worker serves (/go/), not an image: every page view would request it`,
+    ]);
+    for (const route of [
+      '/api/stats/ana-cooks',
+      '/webhooks/orders',
+      '/dashboard',
+      '/dashboard/admin/',
+      '/healthz',
+      '/GO/x/y',
+    ])
+      expect(product(route)[0], route).toMatch(/is a route the worker serves/);
+    expect(product('/images/avatars/nobody.png')).toEqual([
+      `${PAN}: image: no file site/public/images/avatars/nobody.png`,
+    ]);
+    expect(product('/favicon.svg')).toEqual([
+      `${PAN}: image: must be a path under /images/ (site/public/images/) or an https URL`,
+    ]);
+    expect(product('/images/../go/ana-cooks/B000TEST01')).toEqual([
+      `${PAN}: image: must not contain empty, "." or ".." path segments`,
+    ]);
+    expect(product('https://tracker.example/pixel.png')).toEqual([
+      `${PAN}: image: host "tracker.example" is not an image host of retailer "amazon-us" (listed: images.example.com); every shopper's browser would contact it. Host the image under /images/ or ask an admin to list the host under image_hosts in content/retailers.yaml`,
+    ]);
+    expect(product('https://images.example.com/ok.jpg')).toEqual([]);
+    expect(product('/images/avatars/mila-cooks.png')).toEqual([]);
+    expect(errorsAfter((s) => (dataOf(s, ANA).avatar = '/go/ana-cooks'))).toEqual([
+      `${ANA}: avatar: "/go/ana-cooks" is a route the worker serves (/go/), not an image: every page view would request it`,
+    ]);
+    expect(errorsAfter((s) => (dataOf(s, ANA).avatar = 'https://evil.example/me.png'))[0]).toMatch(
+      /avatar: host "evil.example" is not an image host of any retailer/,
+    );
+  });
+
   it('refuses a product URL that could not reach the shopper byte for byte', () => {
     expect(
       errorsAfter((s) => (dataOf(s, PAN).url = 'https://www.amazon.com/dp/B000TEST01?k=cast iron')),
