@@ -1,18 +1,20 @@
 /**
  * `npm run apply -- <handle>`: writes content/influencers/<handle>.yaml, a
  * storefront application that already passes `npm run check:content`, with TODOs
- * to fill in. Refuses a handle that is malformed, reserved, taken or a look-alike.
+ * to fill in, and a placeholder PNG at the applicant's avatar path. Refuses a handle that is malformed, reserved, taken or a look-alike.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { platform } from '../domain/content/schema.ts';
 import { utcDay } from '../domain/time.ts';
 import { baseName } from '../domain/content/validate.ts';
 import { CONTENT_DIR, INFLUENCER_DIR } from '../domain/vet/changes.ts';
 import { newHandleProblem, reservedHandles } from '../domain/vet/handles.ts';
+import { placeholderAvatar } from '../domain/vet/png.ts';
 import { avatarPath, scaffoldInfluencer } from '../domain/vet/scaffold.ts';
 import { snapshotOf } from '../domain/vet/snapshot.ts';
-import { readContentSources } from './lib/load-content.ts';
+import { PUBLIC_DIR, readContentSources } from './lib/load-content.ts';
 
 function refuse(message: string, code = 1): never {
   console.error(`apply: ${message}`);
@@ -57,9 +59,16 @@ writeFileSync(
     exampleProduct,
   }),
 );
-console.log(`Created ${path}. Next:
+// A placeholder at the applicant's own avatar path, so the file validates from the start.
+const avatar = `${PUBLIC_DIR}${avatarPath(handle)}`;
+if (!existsSync(avatar)) {
+  mkdirSync(dirname(avatar), { recursive: true });
+  writeFileSync(avatar, placeholderAvatar());
+}
+console.log(`Created ${path} and a placeholder avatar ${avatar}. Next:
   1. Replace every TODO in it (name, bio, tracking_id, socials, categories) and add your lists.
-  2. Add your avatar as site/public${avatarPath(handle)} (or use an https URL).
+  2. Replace ${avatar} with your photo: PNG, JPEG, WebP or AVIF, at most 2 MB and 4096 px a side
+     (SVG is refused). Other images of yours go under ${PUBLIC_DIR}/images/members/${handle}/.
   3. npm run check:content   (schema and cross-file rules)
   4. npm run vet             (the scorecard reviewers will see)
   5. Commit, push to your fork and open a pull request (see CONTRIBUTING.md).`);

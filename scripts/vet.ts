@@ -3,8 +3,9 @@
  *
  * Compares the content of a base revision (default: the merge-base with
  * upstream/main or origin/main, else HEAD~1) with the working tree, validates
- * all content, and writes one Markdown vetting report for every influencer file
- * added or changed. Exits 1 on content or policy errors, never on a low score;
+ * all content, checks every changed path (a non-admin may change only their own
+ * member file and raster images at their own image paths), and writes one
+ * Markdown vetting report for every influencer file added or changed. Exits 1 on content or policy errors, never on a low score;
  * 2 when it cannot run (bad arguments, unknown base).
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -16,8 +17,14 @@ import { CONTENT_DIR } from '../domain/vet/changes.ts';
 import { renderRefusal, renderReport } from '../domain/vet/report.ts';
 import { errorsOf, vet } from '../domain/vet/vet.ts';
 import { readContentSources } from './lib/load-content.ts';
-import { publicFileExists, readContentFromDisk, sourcesFrom, symlinkedContent } from './lib/vet/files.ts';
-import { GitError, readContentAt, repoRoot, resolveBase } from './lib/vet/git.ts';
+import {
+  publicFileExists,
+  readChangedPaths,
+  readContentFromDisk,
+  sourcesFrom,
+  symlinkedContent,
+} from './lib/vet/files.ts';
+import { changedPathsSince, GitError, readContentAt, repoRoot, resolveBase } from './lib/vet/git.ts';
 
 const USAGE = `usage: npm run vet -- [--base <git-ref>] [--author <github-login>] [--out <report.md>] [--repo <dir>]
   --base    revision to compare with (default: merge-base with upstream/main or origin/main, else HEAD~1)
@@ -82,6 +89,7 @@ try {
     author: options.author ?? null,
     publicFileExists,
     today: utcDay(Date.now()),
+    paths: readChangedPaths(changedPathsSince(base.sha)),
   });
   const errors = errorsOf(result);
   emit(renderReport(result), errors);

@@ -33,7 +33,9 @@ name: TODO Your Name
 bio: >-
   TODO Who you are, what you recommend and why your audience trusts your picks.
 # Avatar image: https URL or a path under the site's public folder.
-# Add the image as site/public${avatarPath(o.handle)} in your pull request, or use an https URL.
+# TODO: replace the placeholder at site/public${avatarPath(o.handle)} with your photo: a PNG, JPEG,
+# WebP or AVIF (checked by its content; SVG is refused), at most 2 MB and 4096 pixels a side,
+# named for its type (e.g. ${o.handle}.jpg, then change this line to match).
 avatar: ${avatarPath(o.handle)}
 # applied | approved | suspended | rejected; applicants always write "applied".
 # Only an admin changes it; the vetting check fails a pull request that does.
@@ -86,8 +88,9 @@ lists: []
 `;
 }
 
+/** Where the scaffold puts the applicant's avatar (a placeholder PNG until they replace it). */
 export function avatarPath(handle: string): string {
-  return `/images/avatars/${handle}.svg`;
+  return `/images/avatars/${handle}.png`;
 }
 
 function wrap(items: readonly string[], prefix: string): string {

@@ -13,6 +13,7 @@ import {
   type StorefrontChange,
 } from './changes.ts';
 import { reservedHandles } from './handles.ts';
+import { changedPathsPolicy, type ChangedPath } from './paths.ts';
 import { pullRequestPolicy, storefrontPolicy, type Finding } from './policy.ts';
 import { rateTableFindings } from './rate-tables.ts';
 import { scorecardOf, type Scorecard } from './scorecard.ts';
@@ -30,10 +31,12 @@ export interface VetInput {
   head: Revision;
   /** GitHub login of the pull request's author, or null when unknown (checked as a non-admin). */
   author: string | null;
-  /** Whether a path under the site's public folder exists (for avatars like "/images/avatars/x.svg"). */
+  /** Whether a path under the site's public folder exists (for avatars like "/images/avatars/x.png"). */
   publicFileExists: (path: string) => boolean;
   /** Today, "YYYY-MM-DD" UTC: rate tables starting on or before it may no longer change. */
   today: string;
+  /** Every path the pull request adds, changes or removes, content or not. */
+  paths: readonly ChangedPath[];
 }
 
 export interface Application {
@@ -102,6 +105,18 @@ export function vet(input: VetInput): VetResult {
       ...pullRequestPolicy(files, storefronts.removed, isAdmin),
       // Only when the base's rates are readable: a broken base must not make every table look new.
       ...(Object.keys(base.rates).length > 0 ? rateTableFindings(base.rates, head.rates, input.today) : []),
+      ...changedPathsPolicy(input.paths, {
+        isAdmin,
+        author,
+        changedHandles: new Set(
+          storefronts.changed.flatMap((c) => (c.kind === 'renamed' ? [c.handle, c.fromHandle] : [c.handle])),
+        ),
+        owners: new Map(
+          [...base.influencers.values()].flatMap((i) =>
+            i.github === undefined ? [] : [[i.handle, i.github]],
+          ),
+        ),
+      }),
     ],
     site: siteChanges(base, head),
   };

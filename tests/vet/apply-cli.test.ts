@@ -12,6 +12,11 @@ describe('npm run apply', () => {
     expect(apply.stderr).toBe('');
     expect(apply.status).toBe(0);
     expect(apply.stdout).toContain('Created content/influencers/jane-cooks.yaml');
+    // A raster placeholder at the applicant's own avatar path, which vet accepts as a PNG.
+    expect(repo.read('content/influencers/jane-cooks.yaml')).toContain(
+      '\navatar: /images/avatars/jane-cooks.png\n',
+    );
+    expect(apply.stdout).toContain('placeholder avatar site/public/images/avatars/jane-cooks.png');
     expect(repo.read('content/influencers/jane-cooks.yaml')).toContain(
       `applied_on: ${new Date().toISOString().slice(0, 10)}`,
     );
@@ -23,6 +28,9 @@ describe('npm run apply', () => {
     const vet = repo.vet('--base', 'main', '--author', 'jane');
     expect(vet.status).toBe(0);
     expect(vet.report).toContain('### `jane-cooks` · new application');
+    expect(vet.report).toContain(
+      '**Member images** `site/public/images/avatars/jane-cooks.png`: PNG, 192×192',
+    );
     expect(vet.report).toContain(
       '- ⚠️ Placeholders still to fill in: `name`, `bio`, `tracking_id`, `socials[0].url`',
     );

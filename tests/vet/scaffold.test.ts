@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { platform } from '../../domain/content/schema.ts';
 import { formatError, validateContent } from '../../domain/content/validate.ts';
-import { scaffoldInfluencer } from '../../domain/vet/scaffold.ts';
+import { avatarPath, scaffoldInfluencer } from '../../domain/vet/scaffold.ts';
 import { snapshotOf } from '../../domain/vet/snapshot.ts';
 import { parseYaml, readContentSources } from '../../scripts/lib/load-content.ts';
 
 const FIXTURE = 'tests/fixtures/content';
-const sources = readContentSources(FIXTURE);
+// `npm run apply` writes a placeholder at the avatar path next to the file.
+const read = readContentSources(FIXTURE);
+const sources = { ...read, publicImages: new Set([...(read.publicImages ?? []), avatarPath('jane-cooks')]) };
 const { program } = snapshotOf(sources);
 
 const text = scaffoldInfluencer({

@@ -9,6 +9,10 @@ import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURE = join(ROOT, 'tests/fixtures/content');
+const FIXTURE_IMAGES = [
+  'site/public/images/avatars/mila-cooks.png',
+  'site/public/images/products/0062316095.svg',
+];
 /** The pinned Node (type stripping), whatever runs the tests. */
 const NODE = join(ROOT, 'node_modules/.bin/node');
 
@@ -36,6 +40,11 @@ export class TempRepo {
   static withFixtures(git = true): TempRepo {
     const repo = new TempRepo();
     cpSync(FIXTURE, join(repo.dir, 'content'), { recursive: true });
+    // The images the fixture content references, where the site serves them from.
+    for (const image of FIXTURE_IMAGES) {
+      mkdirSync(dirname(join(repo.dir, image)), { recursive: true });
+      cpSync(join(ROOT, image), join(repo.dir, image));
+    }
     if (git) {
       repo.git('init', '-q', '-b', 'main');
       repo.commit('base content');
@@ -53,7 +62,7 @@ export class TempRepo {
     this.git('commit', '-q', '--allow-empty', '-m', message);
   }
 
-  write(path: string, text: string): void {
+  write(path: string, text: string | Uint8Array): void {
     mkdirSync(dirname(join(this.dir, path)), { recursive: true });
     writeFileSync(join(this.dir, path), text);
   }

@@ -3,6 +3,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { ContentSources } from '../../../domain/content/validate.ts';
 import { ADMIN_FILES, CONTENT_DIR, isContentFile } from '../../../domain/vet/changes.ts';
+import { memberImagePath, type ChangedPath } from '../../../domain/vet/paths.ts';
 import { parseYaml } from '../load-content.ts';
 
 /** The working tree's content files (the same set `loadContent` reads), keyed like git paths. */
@@ -72,4 +73,19 @@ export function publicFileExists(path: string): boolean {
   const root = resolve('site/public');
   const full = resolve(root, `.${path}`);
   return full.startsWith(root + sep) && existsSync(full);
+}
+
+/**
+ * The head side of each changed path: member images are read (a symbolic link is
+ * reported, never followed); other files are not read, only their path matters.
+ */
+export function readChangedPaths(
+  paths: readonly { path: string; status: ChangedPath['status'] }[],
+): ChangedPath[] {
+  return paths.map(({ path, status }) => {
+    if (status === 'removed' || (!existsSync(path) && !isSymlink(path))) return { path, status, head: null };
+    if (isSymlink(path)) return { path, status, head: { symlink: true } };
+    const bytes = memberImagePath(path) ? new Uint8Array(readFileSync(path)) : new Uint8Array(0);
+    return { path, status, head: { symlink: false, bytes } };
+  });
 }

@@ -103,3 +103,21 @@ export function readContentAt(sha: string, dir = 'content'): Map<string, string>
   }
   return files;
 }
+
+/**
+ * Every path that differs between a revision and the working tree: tracked
+ * changes (committed or not) and new untracked files, whatever folder they are in.
+ */
+export function changedPathsSince(sha: string): { path: string; status: 'added' | 'modified' | 'removed' }[] {
+  const out = new Map<string, 'added' | 'modified' | 'removed'>();
+  const diff = git(['diff', '--name-status', '-z', '--no-renames', sha, '--']).toString('utf8').split('\0');
+  for (let i = 0; i + 1 < diff.length; i += 2) {
+    const letter = diff[i] ?? '';
+    const path = diff[i + 1] ?? '';
+    if (!path) continue;
+    out.set(path, letter.startsWith('D') ? 'removed' : letter.startsWith('A') ? 'added' : 'modified');
+  }
+  for (const path of git(['ls-files', '--others', '--exclude-standard', '-z']).toString('utf8').split('\0'))
+    if (path) out.set(path, 'added');
+  return [...out].sort(([a], [b]) => a.localeCompare(b)).map(([path, status]) => ({ path, status }));
+}
