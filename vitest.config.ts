@@ -39,7 +39,7 @@ export default defineConfig(async () => ({
                 TEST_MIGRATIONS: await readD1Migrations('./migrations'),
                 VISITOR_HASH_SECRET: 'test-visitor-secret',
                 ORDER_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-                ADMIN_TOKEN: 'test-admin-token',
+                ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghij',
               },
             },
           }),

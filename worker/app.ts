@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { limitBearerFailures } from './auth/bearer-limit.ts';
 import type { AppEnv } from './env.ts';
 import { clickRecovery } from './clicks/recover-routes.ts';
 import { health } from './health/routes.ts';
@@ -22,6 +23,8 @@ export function createApp(fallback: Fallback) {
   // Build-time lookups served to the worker through the assets binding, not to the public.
   app.all('/_data/*', (c) => c.text('Not found', 404, { 'Cache-Control': 'no-store' }));
   app.route('/healthz', health);
+  // Before the API sub-apps: a visitor with too many failed tokens is refused before any is checked.
+  app.use('/api/*', limitBearerFailures);
   app.route('/go', links);
   app.route('/webhooks/orders', orderWebhook);
   app.route('/api/stats', stats);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { adminTokenProblem } from '../../worker/auth/admin-token.ts';
 
 /** Local secrets for `wrangler dev`; values are random per machine. */
 export function freshDevVars(): Record<string, string> {
@@ -14,7 +15,13 @@ export function freshDevVars(): Record<string, string> {
 export function ensureDevVars(path: string): boolean {
   const existing = existsSync(path) ? readDevVars(path) : {};
   const wanted = freshDevVars();
-  const missing = Object.keys(wanted).filter((key) => !existing[key] || existing[key] === 'change-me');
+  // An admin token shorter than 32 characters is a misconfiguration (/healthz says so): replace it too.
+  const missing = Object.keys(wanted).filter(
+    (key) =>
+      !existing[key] ||
+      existing[key] === 'change-me' ||
+      (key === 'ADMIN_TOKEN' && adminTokenProblem(existing[key]) !== null),
+  );
   if (missing.length === 0) return false;
   const merged = { ...existing, ...Object.fromEntries(missing.map((key) => [key, wanted[key] ?? ''])) };
   const body = Object.entries(merged)

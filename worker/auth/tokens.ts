@@ -67,3 +67,28 @@ export async function authenticate(
 }
 
 export const UNAUTHORIZED_HEADERS = { 'WWW-Authenticate': 'Bearer realm="shopfront"' };
+
+/**
+ * What a dashboard session keeps of the token that opened it: its SHA-256 (for a
+ * creator token, the same hash D1 holds), never the token itself.
+ */
+export type SessionPrincipal = Principal & { token: string };
+
+export async function sessionPrincipal(principal: Principal, token: string): Promise<SessionPrincipal> {
+  return { ...principal, token: await sha256Hex(token) };
+}
+
+/**
+ * Whether the token that opened a session still opens it: the admin token is still
+ * ADMIN_TOKEN (a changed one ends every admin session), a creator token is still in
+ * D1, not revoked, and still that creator's. Dashboards ask on every request, so
+ * revoking access takes effect at the next page (CONTRACT.md section 9: within 60 s).
+ */
+export async function sessionStillValid(env: Env, session: SessionPrincipal): Promise<boolean> {
+  if (session.role === 'admin') {
+    if (!env.ADMIN_TOKEN) return false;
+    return (await sha256Hex(env.ADMIN_TOKEN)) === session.token;
+  }
+  const row = await withRetry(() => env.DB.prepare(SELECT_TOKEN).bind(session.token).first<Row>());
+  return row !== null && text(row, 'handle') === session.handle;
+}

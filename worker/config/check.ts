@@ -3,6 +3,7 @@
  * settings and returns what is wrong, so /healthz, the routes that need a setting and the
  * tests all judge the same way. A new rule is one line in RULES.
  */
+import { adminTokenProblem } from '../auth/admin-token.ts';
 import { decodeWebhookSecret } from '../orders/signature.ts';
 
 /** Settings that must be set as secrets (`wrangler secret put NAME`; locally in .dev.vars). */
@@ -25,6 +26,7 @@ const RULES: readonly Rule[] = [
   { setting: 'ORDER_WEBHOOK_SECRET', check: present },
   { setting: 'ORDER_WEBHOOK_SECRET', check: webhookSecretForm },
   { setting: 'ADMIN_TOKEN', check: present },
+  { setting: 'ADMIN_TOKEN', check: (value) => adminTokenProblem(value) },
 ];
 
 function present(value: string): string | null {

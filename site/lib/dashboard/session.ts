@@ -1,24 +1,36 @@
 /**
  * Who is signed in. The session lives server-side in KV (Astro sessions on the
  * adapter's SESSION binding); the cookie holds only its random id. What comes
- * back is validated, never trusted as-is.
+ * back is validated, never trusted as-is, and the token that opened the session
+ * is checked again on every request: a revoked creator token or a changed
+ * ADMIN_TOKEN ends the session at once (CONTRACT.md section 9).
  */
+import { env } from 'cloudflare:workers';
 import { z } from 'zod';
 import type { AstroGlobal } from 'astro';
+import { sessionStillValid } from '../../../worker/auth/tokens.ts';
+
+/** SHA-256 (hex) of the token that opened the session. */
+const tokenHash = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const principal = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('admin') }),
-  z.object({ role: z.literal('influencer'), handle: z.string().min(1) }),
+  z.object({ role: z.literal('admin'), token: tokenHash }),
+  z.object({ role: z.literal('influencer'), handle: z.string().min(1), token: tokenHash }),
 ]);
 export type Principal = z.infer<typeof principal>;
 
-/** Sessions end after 12 hours. */
+/** Sessions end after 12 hours, or as soon as their token stops being valid. */
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
 
 export async function currentPrincipal(astro: Pick<AstroGlobal, 'session'>): Promise<Principal | null> {
   const stored: unknown = await astro.session?.get('principal');
   const parsed = principal.safeParse(stored);
-  return parsed.success ? parsed.data : null;
+  if (!parsed.success) return null;
+  if (!(await sessionStillValid(env, parsed.data))) {
+    astro.session?.destroy();
+    return null;
+  }
+  return parsed.data;
 }
 
 export function homeOf(who: Principal): string {
