@@ -4,6 +4,7 @@
  * dashboards from the worker middleware, and the browser enforces them.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { interceptRetailer, launch } from './browser.ts';
@@ -114,20 +115,26 @@ describe('what the browser enforces', () => {
   );
 
   it('a storefront cannot be framed by another page', async () => {
+    // The framing page on another local origin (a public one would be stopped by Chromium's
+    // local-network protection before the policy is even read).
+    const evil = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<iframe src="${base}/shop/${HANDLE}/"></iframe>`);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    const address = evil.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
     const page = await browser.newPage();
     const blocked: string[] = [];
     page.on('console', (m) => {
       if (/frame-ancestors/i.test(m.text())) blocked.push(m.text());
     });
-    await page.route('https://evil.test/', (route) =>
-      route.fulfill({
-        contentType: 'text/html',
-        body: `<iframe src="${base}/shop/${HANDLE}/"></iframe>`,
-      }),
-    );
-    await page.goto('https://evil.test/');
+    await page.goto(`http://localhost:${port}/`);
     await expect.poll(() => blocked.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const frame = page.frames().find((f) => f !== page.mainFrame());
+    expect(frame?.url()).not.toContain(`/shop/${HANDLE}/`);
     await page.close();
+    evil.close();
   });
 });
 

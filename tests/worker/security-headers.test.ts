@@ -113,8 +113,16 @@ describe('security headers through the worker', () => {
     expectCommon(missing);
     expectNoScript(directives(missing.headers.get('content-security-policy')));
 
-    for (const path of ['/healthz', '/api/stats/nobody', '/webhooks/orders']) {
-      const res = await exports.default.fetch(`https://shop.test${path}`);
+    for (const [method, path] of [
+      ['GET', '/healthz'],
+      ['GET', '/api/stats/nobody'],
+      ['POST', '/webhooks/orders'],
+    ] as const) {
+      const res = await exports.default.fetch(`https://shop.test${path}`, {
+        method,
+        body: method === 'POST' ? '{}' : null,
+      });
+      expect(res.headers.get('content-type'), path).toContain('application/json');
       expectCommon(res);
       expect(directives(res.headers.get('content-security-policy')).has('sandbox'), path).toBe(true);
     }

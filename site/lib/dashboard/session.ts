@@ -8,7 +8,7 @@
 import { env } from 'cloudflare:workers';
 import { z } from 'zod';
 import type { AstroGlobal } from 'astro';
-import { sessionStillValid } from '../../../worker/auth/tokens.ts';
+import { sessionStillValid, type Principal as Who } from '../../../worker/auth/tokens.ts';
 
 /** SHA-256 (hex) of the token that opened the session. */
 const tokenHash = z.string().regex(/^[0-9a-f]{64}$/);
@@ -33,10 +33,10 @@ export async function currentPrincipal(astro: Pick<AstroGlobal, 'session'>): Pro
   return parsed.data;
 }
 
-export function homeOf(who: Principal): string {
+export function homeOf(who: Who): string {
   return who.role === 'admin' ? '/dashboard/admin/' : `/dashboard/${who.handle}/`;
 }
 
-export function mayView(who: Principal, handle: string): boolean {
+export function mayView(who: Who, handle: string): boolean {
   return who.role === 'admin' || who.handle === handle;
 }
