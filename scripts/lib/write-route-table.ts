@@ -13,8 +13,9 @@ export const ROUTE_TABLE_PATH = 'worker/generated/route-table.ts';
  * cast and tsc checks their shape): the link config for /go (retailer parameters and shard
  * counts; the handles and products go to shard files, see writeLinkData), and next to it the
  * program table (rates, payout settings, tracking ids) for orders and reports, and the
- * security table (image hosts for the pages' Content-Security-Policy), always from the same content. ROUTE_TABLE_OUT redirects both, so a test build of fixture content never
- * replaces the real ones.
+ * security table (image hosts for the pages' Content-Security-Policy), always from the same
+ * content. ROUTE_TABLE_OUT redirects them, so a test build of fixture content never replaces
+ * the real ones.
  */
 export function writeRouteTable(
   content: Content,
