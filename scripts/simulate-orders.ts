@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
+import { linkedProducts } from '../domain/content/members.ts';
 import { formatError } from '../domain/content/validate.ts';
 import { contentDir } from './lib/content-gate.ts';
 import { loadContent } from './lib/load-content.ts';
@@ -41,8 +42,8 @@ async function main(): Promise<number> {
     console.error('no approved influencer in content');
     return 1;
   }
-  const listed = influencer.lists.flatMap((l) => l.items.map((i) => i.product));
-  const productId = typeof click?.product_id === 'string' ? click.product_id : listed[0];
+  const listed = linkedProducts(influencer, content.products);
+  const productId = typeof click?.product_id === 'string' ? click.product_id : listed[0]?.id;
   const product = content.products.find((p) => p.id === productId);
   if (!product) {
     console.error(`product "${productId}" is not in content/products`);

@@ -6,13 +6,14 @@ import { defineCollection } from 'astro:content';
 import { glob, file } from 'astro/loaders';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { influencer, product, retailer, category, programFile } from '../domain/content/schema.ts';
+import { member, product, retailer, category, programFile } from '../domain/content/schema.ts';
 
 const root = process.env.CONTENT_DIR ?? 'content';
 
 const influencers = defineCollection({
   loader: glob({ pattern: '*.{yaml,yml}', base: `${root}/influencers` }),
-  schema: influencer,
+  // Influencers and associates: one schema for both (associates get no page).
+  schema: member,
 });
 
 const products = defineCollection({

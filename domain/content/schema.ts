@@ -116,12 +116,19 @@ export const list = z.strictObject({
   items: z.array(listItem).min(1, 'must have at least one item'),
 });
 
+/** The two programmes of CONTRACT.md section 8: vetted influencers with a storefront, website associates without. */
+export const PROGRAMS = ['influencer', 'associate'] as const;
+export const memberProgram = z.enum(PROGRAMS, { error: 'must be influencer or associate' });
+export type MemberProgram = z.infer<typeof memberProgram>;
+
 export const influencer = z.strictObject({
-  /** Your handle: the file name and the /shop/<handle>/ URL. */
+  /** influencer (the default: a storefront page) or associate (a website publisher, no page). */
+  program: z.literal('influencer').default('influencer'),
+  /** Your handle: the file name, your /go/<handle>/ links and (influencers) the /shop/<handle>/ URL. */
   handle,
   /** Display name. */
   name: z.string().min(1).max(80),
-  /** GitHub login of the creator who owns this storefront; only they (or an admin) may change it. */
+  /** GitHub login of the member who owns this file; only they (or an admin) may change it. */
   github: z
     .string()
     .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/, 'must be a GitHub login')
@@ -150,6 +157,42 @@ export const influencer = z.strictObject({
   lists: z.array(list).default([]),
 });
 export type Influencer = z.output<typeof influencer>;
+
+// ---------------------------------------------------------------- associate
+
+/**
+ * A website publisher (as in Amazon Associates): every field an influencer has
+ * except the storefront ones (socials, featured, lists), plus what vetting can
+ * check from the file about the site.
+ */
+export const associate = influencer
+  .omit({ program: true, socials: true, featured: true, lists: true })
+  .extend({
+    /** associate: a website publisher; no storefront page, tracked links only. */
+    program: z.literal('associate'),
+    /** Your website (https), where your tracked links appear. */
+    website: httpsUrl,
+    /** Who reads your site, in a sentence or two. */
+    audience: z.string().trim().min(1, 'must describe who reads your site').max(280, 'must be at most 280 characters'),
+    /** What your site is about, in a few words (reviewers compare it with your categories). */
+    niche: z.string().trim().min(1, 'must say what your site is about').max(120, 'must be at most 120 characters'),
+    /** The page of your site that discloses its affiliate links (https). */
+    disclosure_url: httpsUrl,
+    /** Visitors a month, as you state it (not verified). */
+    monthly_visitors: z.int().min(0).optional(),
+  });
+export type Associate = z.output<typeof associate>;
+
+/** A member file under content/influencers/: `program` picks the kind; without it, an influencer. */
+export const member = z.discriminatedUnion('program', [influencer, associate], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'must be influencer or associate' : undefined),
+});
+export type Member = z.output<typeof member>;
+
+/** Whether a member gets a storefront page (only influencers do). */
+export function isInfluencer(value: Member): value is Influencer {
+  return value.program === 'influencer';
+}
 
 // ---------------------------------------------------------------- product
 
@@ -231,6 +274,8 @@ export const retailersFile = z.strictObject({
 export const rateTable = z.strictObject({
   /** First day (UTC) this table applies to orders placed on or after it. */
   effective_from: isoDay,
+  /** influencer or associate: the programme this table is for; without it, both. */
+  program: memberProgram.optional(),
   /** Rate for categories not listed below. */
   default_bps: bps,
   /** Category id -> rate in basis points. */

@@ -5,12 +5,14 @@
  */
 import type { z } from 'zod';
 import {
+  associate,
   commissionRatesFile,
   influencer,
+  member,
   product,
   programFile,
   retailersFile,
-  type Influencer,
+  type Member,
   type Product,
   type Program,
   type RateTable,
@@ -94,7 +96,8 @@ export interface Content {
   program: Program;
   retailers: Retailer[];
   rates: Record<string, RateTable[]>;
-  influencers: Influencer[];
+  /** Every member file under content/influencers/, influencers and associates alike. */
+  influencers: Member[];
   products: Product[];
 }
 
@@ -126,7 +129,8 @@ export function validateContent(sources: ContentSources): { content: Content | n
     if (result.success) return result.data;
     for (const issue of result.error.issues) {
       if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) push(source.path, fieldPath([...issue.path, key]), 'unknown key');
+        for (const key of issue.keys)
+          push(source.path, fieldPath([...issue.path, key]), `unknown key${issue.path.length === 0 ? programHint(schema, source.data, key) : ''}`);
       } else {
         push(source.path, fieldPath(issue.path), describe(issue));
       }
@@ -137,7 +141,7 @@ export function validateContent(sources: ContentSources): { content: Content | n
   const program = parse(programFile, sources.program);
   const retailers = parse(retailersFile, sources.retailers)?.retailers ?? null;
   const rates = parse(commissionRatesFile, sources.rates)?.retailers ?? null;
-  const influencers = sources.influencers.map((s) => ({ path: s.path, value: parse(influencer, s) }));
+  const influencers = sources.influencers.map((s) => ({ path: s.path, value: parse(member, s) }));
   const products = sources.products.map((s) => ({ path: s.path, value: parse(product, s) }));
 
   // Orders are attributed to stored clicks: raw clicks must outlive the attribution window.
@@ -167,11 +171,17 @@ export function validateContent(sources: ContentSources): { content: Content | n
     for (const [retailerId, tables] of Object.entries(rates)) {
       if (!retailerById.has(retailerId))
         push(sources.rates.path, `retailers.${retailerId}`, `unknown retailer "${retailerId}"`);
+      // One table per day and programme: a shared table and a programme's own may share a day.
       const seen = new Set<string>();
       tables.forEach((table, t) => {
-        if (seen.has(table.effective_from))
-          push(sources.rates.path, `retailers.${retailerId}[${t}].effective_from`, `two tables start on ${table.effective_from}`);
-        seen.add(table.effective_from);
+        const key = `${table.effective_from} ${table.program ?? ''}`;
+        if (seen.has(key))
+          push(
+            sources.rates.path,
+            `retailers.${retailerId}[${t}].effective_from`,
+            `two ${table.program ? `${table.program} ` : 'shared '}tables start on ${table.effective_from}`,
+          );
+        seen.add(key);
         for (const cat of Object.keys(table.rates))
           if (program && !categoryIds.has(cat))
             push(sources.rates.path, `retailers.${retailerId}[${t}].rates.${cat}`, `unknown category "${cat}"`);
@@ -231,6 +241,7 @@ export function validateContent(sources: ContentSources): { content: Content | n
     value.categories.forEach((cat, i) => {
       if (program && !categoryIds.has(cat)) push(path, `categories[${i}]`, `unknown category "${cat}"`);
     });
+    if (value.program === 'associate') continue;
     value.featured.forEach((id, i) => {
       if (isMissing(id)) push(path, `featured[${i}]`, `unknown product "${id}"`);
     });
@@ -259,6 +270,17 @@ export function validateContent(sources: ContentSources): { content: Content | n
     },
     errors,
   };
+}
+
+/** Why a key is unknown when it belongs to the other programme's files. */
+function programHint(schema: z.ZodType, data: unknown, key: string): string {
+  if (schema !== member) return '';
+  const program = data && typeof data === 'object' && 'program' in data ? data.program : 'influencer';
+  if (program === 'associate' && Object.hasOwn(influencer.shape, key))
+    return ' (associates have a website instead of socials, featured and lists)';
+  if (program !== 'associate' && Object.hasOwn(associate.shape, key))
+    return ' (only associates have it: add "program: associate")';
+  return '';
 }
 
 function describe(issue: z.core.$ZodIssue): string {

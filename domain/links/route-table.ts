@@ -10,8 +10,10 @@ import { SHARDS, shardOf } from './shards.ts';
 export interface RouteTable {
   /** Retailer link parameters, indexed by position. */
   retailers: { id: string; tag: string; subtag: string }[];
-  /** Approved handle -> tracking id. */
+  /** Approved handle -> tracking id, influencers and associates alike (both have /go/ links). */
   influencers: Record<string, string>;
+  /** Approved associates: no storefront page, so `/go/<handle>` has nowhere to go (404). */
+  associates: Record<string, 1>;
   /** Previous handle of an approved influencer -> current handle (renames keep old links working). */
   aliases: Record<string, string>;
   /** Available product id -> [retailer index, product URL]. */
@@ -35,9 +37,11 @@ export function buildRouteTable(content: Content): RouteTable {
   const index = new Map(retailers.map((r, i) => [r.id, i]));
   const influencers: RouteTable['influencers'] = {};
   const aliases: RouteTable['aliases'] = {};
+  const associates: RouteTable['associates'] = {};
   for (const i of content.influencers) {
     if (i.status !== 'approved') continue;
     influencers[i.handle] = i.tracking_id;
+    if (i.program === 'associate') associates[i.handle] = 1;
     for (const old of i.previous_handles) aliases[old] = i.handle;
   }
   const products: RouteTable['products'] = {};
@@ -45,7 +49,7 @@ export function buildRouteTable(content: Content): RouteTable {
     const r = index.get(p.retailer);
     if (p.available && r !== undefined) products[p.id] = [r, p.url];
   }
-  return { retailers, influencers, aliases, products };
+  return { retailers, influencers, associates, aliases, products };
 }
 
 /** The table split into the bundled config and the shard files' contents, by index. */

@@ -17,6 +17,7 @@ import {
 } from './ledger.ts';
 import { MAX_LINE_QUANTITY } from './commission.ts';
 import type { Program } from './program-table.ts';
+import { PROGRAMS } from '../content/schema.ts';
 import { utcDay } from '../time.ts';
 import { rateFor } from './rates.ts';
 import { extendTerms, type LineTermsRow, type OrderTermsRow, type RecordedTerms } from './terms.ts';
@@ -158,12 +159,22 @@ export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
       message: `unknown retailer "${retailerId}" (known: ${Object.keys(table.retailers).join(', ')})`,
     });
   } else if (retailer.tables.length > 0) {
-    const first = retailer.tables[0]?.effective_from;
-    if (rateFor(retailer.tables, event.ordered_at, '') === null)
+    // The member's programme decides which tables apply; an unattributed event needs any table in force.
+    const handle = program.handleOf(event.tracking_id);
+    const member = handle === null ? null : program.programOf(handle);
+    const programs = member === null ? PROGRAMS : [member];
+    if (programs.every((p) => rateFor(retailer.tables, event.ordered_at, '', p) === null)) {
+      const first = retailer.tables
+        .filter((t) => t.program === undefined || programs.includes(t.program))
+        .map((t) => t.effective_from)
+        .sort()[0];
       issues.push({
         path: 'ordered_at',
-        message: `no commission rates of ${retailerId} are in force on ${utcDay(event.ordered_at)} (the first table starts ${first})`,
+        message:
+          `no commission rates of ${retailerId}${member ? ` for ${member}s` : ''} are in force on ${utcDay(event.ordered_at)}` +
+          (first ? ` (the first table starts ${first})` : ''),
       });
+    }
   }
   return issues;
 }

@@ -5,7 +5,7 @@
  * that commission earned before a suspension is still credited to its owner.
  */
 import type { Content } from '../content/validate.ts';
-import type { RateTable, Status } from '../content/schema.ts';
+import type { MemberProgram, RateTable, Status } from '../content/schema.ts';
 import type { Currency } from '../currency.ts';
 
 export interface ProgramTable {
@@ -20,8 +20,8 @@ export interface ProgramTable {
   default_retailer: string;
   /** Retailer id -> its rate tables, oldest first. */
   retailers: Record<string, { currency: Currency; tables: RateTable[] }>;
-  /** Handle -> tracking id and status, for every influencer in content. */
-  influencers: Record<string, { tracking_id: string; status: Status }>;
+  /** Handle -> tracking id, status and programme, for every member in content (influencers and associates). */
+  influencers: Record<string, { tracking_id: string; status: Status; program: MemberProgram }>;
 }
 
 export function buildProgramTable(content: Content): ProgramTable {
@@ -36,7 +36,7 @@ export function buildProgramTable(content: Content): ProgramTable {
   }
   const influencers: ProgramTable['influencers'] = {};
   for (const i of [...content.influencers].sort((a, b) => a.handle.localeCompare(b.handle)))
-    influencers[i.handle] = { tracking_id: i.tracking_id, status: i.status };
+    influencers[i.handle] = { tracking_id: i.tracking_id, status: i.status, program: i.program };
   return {
     currency: content.program.payout.currency,
     attribution_window_hours: content.program.attribution_window_hours,
@@ -62,6 +62,8 @@ export interface Program {
    * `approved`, else null (applied, rejected and suspended creators earn nothing new).
    */
   creditedHandle(trackingId: string): string | null;
+  /** The programme of a member; null for a handle not in content. */
+  programOf(handle: string): MemberProgram | null;
 }
 
 export function programOf(table: ProgramTable): Program {
@@ -76,5 +78,7 @@ export function programOf(table: ProgramTable): Program {
       const handle = handleOf(trackingId);
       return handle !== null && table.influencers[handle]?.status === 'approved' ? handle : null;
     },
+    programOf: (handle) =>
+      Object.hasOwn(table.influencers, handle) ? (table.influencers[handle]?.program ?? null) : null,
   };
 }

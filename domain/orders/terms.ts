@@ -35,7 +35,7 @@ export interface LineTermsRow {
   rate_retailer: string | null;
   /** Null only for lines backfilled from an old ledger. */
   rate_effective_from: string | null;
-  /** The programme whose tables were read; null while there is one set of tables per retailer. */
+  /** The programme the rate table names (influencer or associate); null for a table shared by both. */
   rate_program: string | null;
   event_id: string;
   recorded_at: number;
@@ -105,7 +105,9 @@ export function extendTerms(
   for (const [product_id, item] of lineHeads(sorted)) {
     if (lines.has(product_id)) continue;
     const retailer = terms.order.retailer ?? program.table.default_retailer;
-    const rate = chooseRate(program.table, retailer, terms.order.ordered_at, item.category);
+    // The credited member's programme picks its tables (a member no longer in content: the default one).
+    const memberProgram = program.programOf(terms.order.handle) ?? 'influencer';
+    const rate = chooseRate(program.table, retailer, terms.order.ordered_at, item.category, memberProgram);
     const line: LineTermsRow = {
       order_id: terms.order.order_id,
       product_id,

@@ -2,7 +2,13 @@
  * Page data as small pure functions over validated content: which storefronts
  * exist, what each page shows, and where renamed handles point.
  */
-import type { Influencer, Product, Retailer } from '../../domain/content/schema.ts';
+import {
+  isInfluencer,
+  type Influencer,
+  type Member,
+  type Product,
+  type Retailer,
+} from '../../domain/content/schema.ts';
 
 export interface Category {
   id: string;
@@ -10,7 +16,8 @@ export interface Category {
 }
 
 export interface Catalog {
-  influencers: readonly Influencer[];
+  /** Every member file: influencers and associates (who get no page). */
+  influencers: readonly Member[];
   products: ReadonlyMap<string, Product>;
   retailers: ReadonlyMap<string, Retailer>;
   /** In program.yaml order. */
@@ -26,9 +33,13 @@ export interface Card {
 
 export type List = Influencer['lists'][number];
 
-/** Only approved influencers get pages, sorted by name for a neutral directory order. */
-export function approvedInfluencers(influencers: readonly Influencer[]): Influencer[] {
-  return influencers
+/**
+ * Only approved influencers get pages (associates never do: CONTRACT.md section 8),
+ * sorted by name for a neutral directory order.
+ */
+export function approvedInfluencers(members: readonly Member[]): Influencer[] {
+  return members
+    .filter(isInfluencer)
     .filter((i) => i.status === 'approved')
     .sort((a, b) => a.name.localeCompare(b.name, 'en') || a.handle.localeCompare(b.handle));
 }
@@ -109,7 +120,7 @@ export interface HandleRedirect {
  * Old handles of approved storefronts. A handle that is some storefront's current
  * handle, or an old handle claimed twice, would give two pages one URL: refuse it.
  */
-export function handleRedirects(influencers: readonly Influencer[]): HandleRedirect[] {
+export function handleRedirects(influencers: readonly Member[]): HandleRedirect[] {
   const current = new Set(influencers.map((i) => i.handle));
   const owner = new Map<string, string>();
   const redirects: HandleRedirect[] = [];

@@ -1,6 +1,6 @@
 /** The page helpers on their own: plain data in, plain data out. */
 import { describe, expect, it } from 'vitest';
-import type { Influencer, Product, Retailer } from '../../domain/content/schema.ts';
+import type { Associate, Influencer, Member, Product, Retailer } from '../../domain/content/schema.ts';
 import {
   approvedInfluencers,
   categoriesInUse,
@@ -55,6 +55,7 @@ function product(id: string, extra: Partial<Product> = {}): Product {
 
 function influencer(handle: string, extra: Partial<Influencer> = {}): Influencer {
   return {
+    program: 'influencer',
     handle,
     name: handle,
     bio: '',
@@ -71,7 +72,7 @@ function influencer(handle: string, extra: Partial<Influencer> = {}): Influencer
   };
 }
 
-function catalog(influencers: Influencer[], products: Product[]): Catalog {
+function catalog(influencers: Member[], products: Product[]): Catalog {
   return {
     influencers,
     products: new Map(products.map((p) => [p.id, p])),
@@ -83,6 +84,39 @@ function catalog(influencers: Influencer[], products: Product[]): Catalog {
     ],
   };
 }
+
+function associate(handle: string, extra: Partial<Associate> = {}): Associate {
+  return {
+    program: 'associate',
+    handle,
+    name: handle,
+    bio: '',
+    avatar: '/a.svg',
+    status: 'approved',
+    applied_on: '2026-01-01',
+    tracking_id: `${handle}-20`,
+    website: `https://${handle}.example/`,
+    audience: 'Readers',
+    niche: 'Kitchen',
+    disclosure_url: `https://${handle}.example/disclosure`,
+    categories: ['books'],
+    previous_handles: ['old-site'],
+    ...extra,
+  };
+}
+
+describe('associates', () => {
+  const data = catalog([influencer('ana'), associate('site-reviews')], [product('A')]);
+
+  it('are never storefronts: not listed, no category, no sitemap entry, no redirect', () => {
+    expect(approvedInfluencers(data.influencers).map((i) => i.handle)).toEqual(['ana']);
+    expect(categoriesInUse(data.categories, approvedInfluencers(data.influencers)).map((c) => c.id)).toEqual([
+      'kitchen',
+    ]);
+    expect(sitemapPaths(data).join(' ')).not.toContain('site-reviews');
+    expect(handleRedirects(data.influencers)).toEqual([]);
+  });
+});
 
 describe('storefront contents', () => {
   const products = [product('A'), product('B', { available: false }), product('C', { retailer: 'shop-jp' })];

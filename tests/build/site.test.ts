@@ -82,6 +82,16 @@ describe('which pages exist', () => {
     expect(exists('/shop/cy-paused/screens/')).toBe(false);
   });
 
+  it('builds no page for an approved associate, and leaves it out of the directory and the sitemap', () => {
+    // dee-reviews is an approved associate (program: associate): tracked links, no storefront.
+    expect(exists('/shop/dee-reviews/')).toBe(false);
+    expect(htmlFiles().filter((f) => f.includes('dee-reviews'))).toEqual([]);
+    for (const path of ['/', '/category/kitchen/', '/category/grocery/'])
+      expect(page(path), path).not.toContain('dee-reviews');
+    expect(page('/')).not.toContain('Dee Reviews');
+    expect(page('/sitemap.xml')).not.toContain('dee-reviews');
+  });
+
   it('builds a filter page for each category an approved storefront covers', () => {
     expect(exists('/category/kitchen/')).toBe(true);
     expect(exists('/category/grocery/')).toBe(true);

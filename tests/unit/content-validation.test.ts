@@ -71,7 +71,10 @@ describe('validateContent', () => {
         dataOf(s, ANA).website = 'https://ana.example';
         (dataOf(s, ANA).socials as Record<string, unknown>[])[0]!.handle = 'ana';
       }),
-    ).toEqual([`${ANA}: socials[0].handle: unknown key`, `${ANA}: website: unknown key`]);
+    ).toEqual([
+      `${ANA}: socials[0].handle: unknown key`,
+      `${ANA}: website: unknown key (only associates have it: add "program: associate")`,
+    ]);
   });
 
   it('refuses a bad handle and a reserved one', () => {
@@ -213,6 +216,113 @@ describe('validateContent', () => {
     );
     expect(validateContent(sources).errors.map(formatError)).toContain(
       `${FIXTURE}/retailers.yaml: retailers[0].disclosure: must be a real disclosure sentence (at least 20 characters)`,
+    );
+  });
+});
+
+const DEE = `${FIXTURE}/influencers/dee-reviews.yaml`;
+
+describe('associates', () => {
+  it('reads a member without `program` as an influencer and one with `program: associate` as an associate', () => {
+    const { content } = validateContent(fresh());
+    const ana = content?.influencers.find((i) => i.handle === 'ana-cooks');
+    const dee = content?.influencers.find((i) => i.handle === 'dee-reviews');
+    expect(ana?.program).toBe('influencer');
+    expect(dee).toMatchObject({
+      program: 'associate',
+      website: 'https://deereviews.example/',
+      disclosure_url: 'https://deereviews.example/affiliate-disclosure',
+      previous_handles: [],
+    });
+    expect(dee && 'lists' in dee).toBe(false);
+  });
+
+  it('requires a website, an audience, a niche and a disclosure page, each by name', () => {
+    expect(
+      errorsAfter((s) => {
+        const dee = dataOf(s, DEE);
+        delete dee.website;
+        delete dee.audience;
+        delete dee.niche;
+        delete dee.disclosure_url;
+      }),
+    ).toEqual([
+      `${DEE}: website: is required`,
+      `${DEE}: audience: is required`,
+      `${DEE}: niche: is required`,
+      `${DEE}: disclosure_url: is required`,
+    ]);
+  });
+
+  it('wants https for the website and the disclosure page', () => {
+    expect(
+      errorsAfter((s) => {
+        dataOf(s, DEE).website = 'http://deereviews.example/';
+        dataOf(s, DEE).disclosure_url = 'deereviews.example/disclosure';
+      }),
+    ).toEqual([
+      `${DEE}: website: must be an https:// URL`,
+      `${DEE}: disclosure_url: must be an https:// URL`,
+    ]);
+  });
+
+  it('refuses storefront fields on an associate, saying why', () => {
+    expect(
+      errorsAfter((s) => {
+        dataOf(s, DEE).socials = [];
+        dataOf(s, DEE).lists = [];
+      }),
+    ).toEqual([
+      `${DEE}: socials: unknown key (associates have a website instead of socials, featured and lists)`,
+      `${DEE}: lists: unknown key (associates have a website instead of socials, featured and lists)`,
+    ]);
+  });
+
+  it('refuses an unknown programme', () => {
+    expect(errorsAfter((s) => (dataOf(s, DEE).program = 'partner'))).toEqual([
+      `${DEE}: program: must be influencer or associate`,
+    ]);
+  });
+
+  it('shares the handle and tracking id rules with influencers', () => {
+    expect(
+      errorsAfter((s) => {
+        dataOf(s, DEE).tracking_id = 'anacooks-20';
+        dataOf(s, DEE).handle = 'dee-writes';
+      }),
+    ).toEqual([
+      `${DEE}: handle: must equal the file name "dee-reviews"`,
+      `${DEE}: tracking_id: "anacooks-20" is already used by ${ANA}`,
+    ]);
+  });
+});
+
+describe('rate tables per programme', () => {
+  const RATES = `${FIXTURE}/commission-rates.yaml`;
+  const withTables = (tables: string) =>
+    errorsAfter((s) => {
+      s.rates = parseYaml(RATES, `retailers:\n  amazon-us:\n${tables}`);
+    });
+
+  it('allows a shared table and a programme table on the same day, not two of one kind', () => {
+    expect(
+      withTables(
+        '    - { effective_from: 2026-01-01, default_bps: 400 }\n' +
+          '    - { effective_from: 2026-01-01, program: associate, default_bps: 300 }\n' +
+          '    - { effective_from: 2026-01-01, program: influencer, default_bps: 500 }\n',
+      ),
+    ).toEqual([]);
+    expect(
+      withTables(
+        '    - { effective_from: 2026-01-01, program: associate, default_bps: 400 }\n' +
+          '    - { effective_from: 2026-01-01, program: associate, default_bps: 300 }\n',
+      ),
+    ).toEqual([`${RATES}: retailers.amazon-us[1].effective_from: two associate tables start on 2026-01-01`]);
+  });
+
+  it('names a bad programme', () => {
+    expect(withTables('    - { effective_from: 2026-01-01, program: partners, default_bps: 400 }\n')).toEqual(
+      [`${RATES}: retailers.amazon-us[0].program: must be influencer or associate`],
     );
   });
 });

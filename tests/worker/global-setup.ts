@@ -5,6 +5,7 @@
  * independently of the worker's own lookup.
  */
 import type { TestProject } from 'vitest/node';
+import { linkedProducts } from '../../domain/content/members.ts';
 import { formatError } from '../../domain/content/validate.ts';
 import { loadContent } from '../../scripts/lib/load-content.ts';
 import { writeLinkData, writeRouteTable } from '../../scripts/lib/write-route-table.ts';
@@ -19,11 +20,8 @@ export default function setup(project: TestProject) {
   const retailers = new Map(content.retailers.map((r) => [r.id, r]));
   const expectedLinks: ExpectedLink[] = [];
   for (const influencer of content.influencers.filter((i) => i.status === 'approved')) {
-    const ids = new Set([
-      ...influencer.featured,
-      ...influencer.lists.flatMap((l) => l.items.map((i) => i.product)),
-    ]);
-    for (const product of content.products.filter((p) => ids.has(p.id) && p.available)) {
+    // Influencers: what their storefront lists; associates: the catalog of their categories.
+    for (const product of linkedProducts(influencer, content.products)) {
       const retailer = retailers.get(product.retailer);
       if (!retailer) continue;
       expectedLinks.push({
@@ -37,6 +35,12 @@ export default function setup(project: TestProject) {
     }
   }
   project.provide('expectedLinks', expectedLinks);
+  project.provide(
+    'associateHandles',
+    content.influencers
+      .filter((i) => i.status === 'approved' && i.program === 'associate')
+      .map((i) => i.handle),
+  );
   project.provide(
     'notApprovedHandles',
     content.influencers.filter((i) => i.status !== 'approved').map((i) => i.handle),

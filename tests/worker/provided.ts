@@ -12,6 +12,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     expectedLinks: ExpectedLink[];
     notApprovedHandles: string[];
+    /** Approved members of the associate programme. */
+    associateHandles: string[];
     unavailableProducts: string[];
   }
 }

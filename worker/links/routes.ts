@@ -34,7 +34,8 @@ export const links = new Hono<AppEnv>()
     const routeTable = await lookup(c, c.req.param('handle'), null);
     if (routeTable instanceof Response) return routeTable;
     const who = resolveHandle(routeTable, c.req.param('handle'));
-    if (!who) return notFound(c);
+    // An associate has no storefront page to send the visitor to.
+    if (!who || Object.hasOwn(routeTable.associates, who.handle)) return notFound(c);
     // A bio link: logged like a product click, without a product.
     const click = describeClick(c, newClickId(), who.handle, null);
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));

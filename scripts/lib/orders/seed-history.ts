@@ -7,6 +7,7 @@
  * (createMemoryLedger -> planOrder), so seeded balances are exactly what the
  * worker would have derived from the same events.
  */
+import { linkedProducts } from '../../../domain/content/members.ts';
 import type { Content } from '../../../domain/content/validate.ts';
 import type { EventRow, IncomingEvent, LedgerRow } from '../../../domain/orders/apply.ts';
 import type { KnownClick } from '../../../domain/orders/attribution.ts';
@@ -41,6 +42,8 @@ export interface SeedHistory {
 }
 
 const DAYS = 56;
+/** Share of human clicks that lead to an order: review sites catch shoppers closer to buying. */
+const CONVERSION = { influencer: 0.035, associate: 0.045 } as const;
 
 const SRC_OF_PLATFORM: Record<string, { src: string; referrer: string | null }> = {
   instagram: { src: 'ig', referrer: 'l.instagram.com' },
@@ -89,22 +92,10 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
   const start = Math.floor(now / HOUR_MS) * HOUR_MS - DAYS * DAY_MS;
 
   for (const influencer of content.influencers.filter((i) => i.status === 'approved')) {
-    const catalog = [
-      ...new Set([...influencer.featured, ...influencer.lists.flatMap((l) => l.items.map((i) => i.product))]),
-    ].flatMap((id) => {
-      const p = products.get(id);
-      return p?.available ? [p] : [];
-    });
+    const catalog = linkedProducts(influencer, content.products);
     if (catalog.length === 0) continue;
-    const sources = [
-      ...influencer.socials.flatMap((s) =>
-        SRC_OF_PLATFORM[s.platform] ? [SRC_OF_PLATFORM[s.platform]!] : [],
-      ),
-      { src: 'storefront', referrer: null },
-      { src: null, referrer: null },
-    ];
-    const reach = influencer.socials.reduce((s, x) => s + x.followers, 0);
-    const daily = Math.max(6, Math.min(90, Math.round(Math.sqrt(reach) / 12)));
+    const sources = sourcesOf(influencer);
+    const daily = dailyClicks(influencer);
     const recent: SeedClick[] = [];
     const ordersBefore = orders.length;
 
@@ -145,7 +136,7 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
         clicks.push(click);
         recent.push(click);
         if (recent.length > 50) recent.shift();
-        if (!bot && !duplicate && product && random.chance(0.035)) {
+        if (!bot && !duplicate && product && random.chance(CONVERSION[influencer.program])) {
           const orderedAt = at + random.int(2 * 60_000, 20 * HOUR_MS);
           if (orderedAt <= now)
             orders.push(lifecycle(random, influencer.tracking_id, click, product, catalog, orderedAt, now));
@@ -186,6 +177,34 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
 }
 
 type Product = Content['products'][number];
+type Member = Content['influencers'][number];
+
+/** Where a member's clicks come from: its social platforms and storefront, or its website's pages. */
+function sourcesOf(member: Member): { src: string | null; referrer: string | null }[] {
+  if (member.program === 'associate') {
+    const host = new URL(member.website).hostname;
+    return [
+      { src: 'review', referrer: host },
+      { src: 'guide', referrer: host },
+      { src: 'sidebar', referrer: host },
+      { src: 'newsletter', referrer: null },
+      { src: null, referrer: host },
+    ];
+  }
+  return [
+    ...member.socials.flatMap((s) => (SRC_OF_PLATFORM[s.platform] ? [SRC_OF_PLATFORM[s.platform]!] : [])),
+    { src: 'storefront', referrer: null },
+    { src: null, referrer: null },
+  ];
+}
+
+/** Typical human clicks a day: from the audience an influencer states, or the visitors an associate states. */
+function dailyClicks(member: Member): number {
+  if (member.program === 'associate')
+    return Math.max(6, Math.min(90, Math.round((member.monthly_visitors ?? 20_000) / 1_500)));
+  const reach = member.socials.reduce((s, x) => s + x.followers, 0);
+  return Math.max(6, Math.min(90, Math.round(Math.sqrt(reach) / 12)));
+}
 
 function lifecycle(
   random: ReturnType<typeof rng>,

@@ -57,6 +57,20 @@ function replay(events: readonly IncomingEvent[]) {
 }
 
 describe('ledger derivation', () => {
+  it("values an associate's order at the associate table, the same order of an influencer at the shared one", () => {
+    const placed = (tracking_id: string) =>
+      replay([event(`p-${tracking_id}`, 'order.placed', T0, [{ ...KITCHEN, quantity: 2 }], { tracking_id })]);
+    const associate = placed('deereviews-20');
+    const influencer = placed('anacooks-20');
+    // 2 x 15.50 on 2026-10-05: associates 300 bps (their own 2026-10-01 table) -> 93; influencers 450 -> 139.5 -> 140.
+    expect(associate.entries.map((e) => [e.handle, e.rate_bps, e.amount_minor])).toEqual([
+      ['dee-reviews', 300, 93],
+    ]);
+    expect(influencer.entries.map((e) => [e.handle, e.rate_bps, e.amount_minor])).toEqual([
+      ['ana-cooks', 450, 140],
+    ]);
+  });
+
   it('gives the contract figures for a placed, partly cancelled, shipped, partly returned order', () => {
     const ledger = replay(FOUR);
     const figures = commissionFigures(sumEntries(ledger.entries));
