@@ -1,18 +1,20 @@
 /**
- * `npm run apply -- <handle>`: writes content/influencers/<handle>.yaml, a
- * storefront application that already passes `npm run check:content`, with TODOs
- * to fill in, and a placeholder PNG at the applicant's avatar path. Refuses a handle that is malformed, reserved, taken or a look-alike.
+ * `npm run apply -- <handle> [--program influencer|associate]`: writes
+ * content/influencers/<handle>.yaml, an application (a storefront by default, a
+ * website associate with `--program associate`) that already passes
+ * `npm run check:content`, with TODOs to fill in, and a placeholder PNG at the
+ * applicant's avatar path. Refuses a handle that is malformed, reserved, taken or a look-alike.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { platform } from '../domain/content/schema.ts';
+import { memberProgram, platform } from '../domain/content/schema.ts';
 import { utcDay } from '../domain/time.ts';
 import { baseName } from '../domain/content/validate.ts';
 import { CONTENT_DIR, INFLUENCER_DIR } from '../domain/vet/changes.ts';
 import { newHandleProblem, reservedHandles } from '../domain/vet/handles.ts';
 import { placeholderAvatar } from '../domain/vet/png.ts';
-import { avatarPath, scaffoldInfluencer } from '../domain/vet/scaffold.ts';
+import { avatarPath, scaffoldAssociate, scaffoldInfluencer } from '../domain/vet/scaffold.ts';
 import { snapshotOf } from '../domain/vet/snapshot.ts';
 import { PUBLIC_DIR, readContentSources } from './lib/load-content.ts';
 
@@ -21,15 +23,23 @@ function refuse(message: string, code = 1): never {
   process.exit(code);
 }
 
+const USAGE =
+  'usage: npm run apply -- <handle> [--program influencer|associate]   (e.g. npm run apply -- jane-cooks, npm run apply -- jane-reviews --program associate)';
+
 let positionals: string[] = [];
+let programArg: string | undefined;
 try {
-  positionals = parseArgs({ allowPositionals: true, options: {} }).positionals;
+  const parsed = parseArgs({ allowPositionals: true, options: { program: { type: 'string' } } });
+  positionals = parsed.positionals;
+  programArg = parsed.values.program;
 } catch (error) {
-  refuse(error instanceof Error ? error.message : String(error), 2);
+  refuse(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, 2);
 }
 const [handle, ...extra] = positionals;
-if (handle === undefined || extra.length > 0)
-  refuse('usage: npm run apply -- <handle>   (e.g. npm run apply -- jane-cooks)', 2);
+if (handle === undefined || extra.length > 0) refuse(USAGE, 2);
+const chosen = memberProgram.safeParse(programArg ?? 'influencer');
+if (!chosen.success) refuse(`--program ${programArg} must be influencer or associate\n${USAGE}`, 2);
+const program = chosen.data;
 
 if (!existsSync(`${CONTENT_DIR}/program.yaml`))
   refuse(`no ${CONTENT_DIR}/program.yaml here: run this from the repository root`, 2);
@@ -48,16 +58,19 @@ const taken = [
 const problem = newHandleProblem(handle, reservedHandles(content.program.reserved_handles), taken);
 if (problem) refuse(`cannot use this handle: ${problem}. Pick another one.`);
 
+const today = utcDay(Date.now());
 const exampleProduct = [...content.products.values()].find((p) => p.available)?.id;
 writeFileSync(
   path,
-  scaffoldInfluencer({
-    handle,
-    today: utcDay(Date.now()),
-    categories: content.program.categories,
-    platforms: platform.options,
-    exampleProduct,
-  }),
+  program === 'associate'
+    ? scaffoldAssociate({ handle, today, categories: content.program.categories })
+    : scaffoldInfluencer({
+        handle,
+        today,
+        categories: content.program.categories,
+        platforms: platform.options,
+        exampleProduct,
+      }),
 );
 // A placeholder at the applicant's own avatar path, so the file validates from the start.
 const avatar = `${PUBLIC_DIR}${avatarPath(handle)}`;
@@ -65,10 +78,19 @@ if (!existsSync(avatar)) {
   mkdirSync(dirname(avatar), { recursive: true });
   writeFileSync(avatar, placeholderAvatar());
 }
-console.log(`Created ${path} and a placeholder avatar ${avatar}. Next:
+console.log(
+  program === 'associate'
+    ? `Created ${path} (associate programme: a website publisher, no storefront page) and a placeholder avatar ${avatar}. Next:
+  1. Replace every TODO in it (name, bio, tracking_id, website, audience, niche, disclosure_url, categories).
+  2. Replace ${avatar} with your logo: PNG, JPEG, WebP or AVIF (SVG is refused).
+  3. npm run check:content   (schema and cross-file rules)
+  4. npm run vet             (the scorecard reviewers will see)
+  5. Commit, push to your fork and open a pull request (see CONTRIBUTING.md).`
+    : `Created ${path} and a placeholder avatar ${avatar}. Next:
   1. Replace every TODO in it (name, bio, tracking_id, socials, categories) and add your lists.
   2. Replace ${avatar} with your photo: PNG, JPEG, WebP or AVIF, at most 2 MB and 4096 px a side
      (SVG is refused). Other images of yours go under ${PUBLIC_DIR}/images/members/${handle}/.
   3. npm run check:content   (schema and cross-file rules)
   4. npm run vet             (the scorecard reviewers will see)
-  5. Commit, push to your fork and open a pull request (see CONTRIBUTING.md).`);
+  5. Commit, push to your fork and open a pull request (see CONTRIBUTING.md).`,
+);

@@ -1,5 +1,5 @@
 /** Links an applicant wrote: where they point and whether that is allowed. */
-import type { Influencer } from '../content/schema.ts';
+import type { Member } from '../content/schema.ts';
 
 const LINK = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
 
@@ -14,12 +14,16 @@ export function linkHosts(value: string): string[] {
   return hosts;
 }
 
-/** Every free-text field of a storefront with its field path. */
-export function freeText(value: Influencer): { field: string; text: string }[] {
+/** Every free-text field of a member file with its field path. */
+export function freeText(value: Member): { field: string; text: string }[] {
   const out = [
     { field: 'name', text: value.name },
     { field: 'bio', text: value.bio },
   ];
+  if (value.program === 'associate') {
+    out.push({ field: 'audience', text: value.audience }, { field: 'niche', text: value.niche });
+    return out;
+  }
   value.lists.forEach((list, i) => {
     out.push({ field: `lists[${i}].title`, text: list.title });
     if (list.description) out.push({ field: `lists[${i}].description`, text: list.description });
@@ -31,7 +35,7 @@ export function freeText(value: Influencer): { field: string; text: string }[] {
 }
 
 /** Domains each platform's profile pages live on (subdomains included). */
-const PLATFORM_DOMAINS: Record<string, string[]> = {
+export const PLATFORM_DOMAINS: Record<string, string[]> = {
   instagram: ['instagram.com'],
   tiktok: ['tiktok.com'],
   youtube: ['youtube.com', 'youtu.be'],

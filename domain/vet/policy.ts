@@ -2,13 +2,15 @@
  * Policy checks: rules a pull request must not break whatever its score. An
  * `error` fails `npm run vet`; a `warn` is for the reviewer's eye only.
  */
-import type { Influencer, Status } from '../content/schema.ts';
+import { storefrontProductIds } from '../content/members.ts';
+import type { Member, Status } from '../content/schema.ts';
 import { baseName } from '../content/validate.ts';
 import type { FileChanges, StorefrontChange } from './changes.ts';
 import { ADMIN_FILES } from './changes.ts';
 import { clashOf, describeClash, reservedParts } from './handles.ts';
 import { freeText, linkHosts, onDomain, socialHostMatches } from './links.ts';
 import type { Snapshot } from './snapshot.ts';
+import { sameSite, socialPlatformOf } from './website.ts';
 
 export type Level = 'pass' | 'warn' | 'error';
 
@@ -65,12 +67,12 @@ export function statusFinding(before: Status | null, after: Status, isAdmin: boo
 }
 
 /** The storefront's version at the base revision (its rename source for a rename). */
-export function baseVersion(change: StorefrontChange, base: Snapshot): Influencer | null {
+export function baseVersion(change: StorefrontChange, base: Snapshot): Member | null {
   if (change.kind === 'added') return null;
   return base.influencers.get(change.kind === 'renamed' ? change.fromPath : change.path) ?? null;
 }
 
-export function storefrontPolicy(change: StorefrontChange, value: Influencer, ctx: PolicyContext): Finding[] {
+export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: PolicyContext): Finding[] {
   const own = new Set([change.path, change.kind === 'renamed' ? change.fromPath : change.path]);
   const before = baseVersion(change, ctx.base);
   const findings: Finding[] = [];
@@ -146,13 +148,19 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
   const status = statusFinding(before?.status ?? null, value.status, ctx.isAdmin);
   findings.push(status);
 
+  // Programme: it decides the rate tables, so moving an existing member is an admin's call.
+  findings.push(programFinding(before?.program ?? null, value.program, ctx.isAdmin));
+
   if (ownership) findings.push(ownership);
 
   // Links: free text may only link to retailer hosts, and even those bypass tracking.
   const retailerHosts = ctx.head.retailers.flatMap((r) => r.hosts);
+  const ownSite = value.program === 'associate' ? new URL(value.website).hostname : null;
   let links = 0;
   for (const { field, text } of freeText(value)) {
     for (const host of linkHosts(text)) {
+      // An associate may name its own website.
+      if (ownSite !== null && sameSite(host, ownSite)) continue;
       links++;
       if (retailerHosts.some((h) => onDomain(host, h)))
         add('warn', 'Links', field, `raw link to ${host} bypasses tracked links; list the product instead`);
@@ -165,10 +173,7 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
         );
     }
   }
-  const used = [
-    ...new Set([...value.featured, ...value.lists.flatMap((l) => l.items.map((i) => i.product))]),
-  ];
-  const usedProducts = used.flatMap((id) => {
+  const usedProducts = storefrontProductIds(value).flatMap((id) => {
     const p = ctx.head.products.get(id);
     return p ? [p] : [];
   });
@@ -179,6 +184,11 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
       '(file)',
       `no links in text; ${usedProducts.length} product link(s), each on its retailer's allowed hosts`,
     );
+
+  if (value.program === 'associate') {
+    findings.push(...associatePolicy(value, ctx));
+    return findings;
+  }
 
   // Disclosure: every retailer linked from the storefront has its disclosure text.
   const retailerIds = [...new Set(usedProducts.map((p) => p.retailer))];
@@ -200,6 +210,63 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
   return findings;
 }
 
+/** A new member picks a programme; moving an existing one changes its rates, so only an admin may. */
+export function programFinding(
+  before: Member['program'] | null,
+  after: Member['program'],
+  isAdmin: boolean,
+): Finding {
+  const check = 'Programme';
+  const field = 'program';
+  if (before === null) return { level: 'pass', check, field, message: `applies to the ${after} programme` };
+  if (before === after) return { level: 'pass', check, field, message: `unchanged (${after})` };
+  if (isAdmin) return { level: 'pass', check, field, message: `${before} → ${after}, set by an admin` };
+  return {
+    level: 'error',
+    check,
+    field,
+    message: `changed from ${before} to ${after}; ${ADMIN_ONLY} may move a member between programmes (it changes the rates)`,
+  };
+}
+
+/**
+ * An associate links from its own website to any product, so every retailer
+ * needs its disclosure text, and the site must be a site of its own with its own
+ * disclosure page.
+ */
+function associatePolicy(value: Extract<Member, { program: 'associate' }>, ctx: PolicyContext): Finding[] {
+  const findings: Finding[] = [];
+  const add = (level: Level, check: string, field: string, message: string) =>
+    findings.push({ level, check, field, message });
+  const host = new URL(value.website).hostname;
+  const retailer = ctx.head.retailers.find((r) => r.hosts.some((h) => sameSite(host, h)));
+  const platform = socialPlatformOf(host);
+  if (retailer)
+    add('error', 'Website', 'website', `${host} is ${retailer.name}'s site, not a publisher's own`);
+  else if (platform)
+    add(
+      'warn',
+      'Website',
+      'website',
+      `${host} is ${platform}: a social profile; apply as an influencer (socials) instead?`,
+    );
+  else add('pass', 'Website', 'website', `${host}, its own site`);
+
+  const missing = ctx.head.retailers.filter((r) => r.disclosure.trim() === '').map((r) => r.id);
+  if (missing.length > 0)
+    add('error', 'Disclosure', '(file)', `no disclosure text for retailer(s) ${missing.join(', ')}`);
+  const page = new URL(value.disclosure_url).hostname;
+  if (!sameSite(page, host))
+    add(
+      'warn',
+      'Disclosure',
+      'disclosure_url',
+      `${page} is not on ${host}: the disclosure should be on the site itself`,
+    );
+  else add('pass', 'Disclosure', 'disclosure_url', `disclosure page on the site: ${value.disclosure_url}`);
+  return findings;
+}
+
 /**
  * Who may touch a storefront: its owner (`github` at the base revision) or an
  * admin. Without a recorded owner, or without `--author`, only a reviewer can
@@ -208,8 +275,8 @@ export function storefrontPolicy(change: StorefrontChange, value: Influencer, ct
  */
 function ownershipFinding(
   change: StorefrontChange,
-  before: Influencer | null,
-  value: Influencer,
+  before: Member | null,
+  value: Member,
   ctx: PolicyContext,
 ): Finding | null {
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

@@ -87,7 +87,7 @@ export function qualityOf(
   return { checks, placeholders, unavailable, score: checks.filter((c) => c.ok).length };
 }
 
-function placeholderFields(value: unknown, path: PropertyKey[] = []): string[] {
+export function placeholderFields(value: unknown, path: PropertyKey[] = []): string[] {
   if (typeof value === 'string') return PLACEHOLDER.test(value) ? [fieldPath(path)] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => placeholderFields(v, [...path, i]));
   if (value && typeof value === 'object')

@@ -20,12 +20,14 @@ export function rateTableFindings(
   const error = (field: string, message: string) =>
     out.push({ file: RATES_FILE, level: 'error', check: 'Rate tables', field, message });
   for (const retailer of [...new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
-    const before = new Map((base[retailer] ?? []).map((t) => [t.effective_from, t]));
-    const after = new Map((head[retailer] ?? []).map((t) => [t.effective_from, t]));
-    for (const [from, table] of before) {
+    // A table is known by its day and programme: a shared and a programme's own table may share a day.
+    const before = new Map((base[retailer] ?? []).map((t) => [keyOf(t), t]));
+    const after = new Map((head[retailer] ?? []).map((t) => [keyOf(t), t]));
+    for (const [key, table] of before) {
+      const from = table.effective_from;
       if (from > today) continue;
-      const now = after.get(from);
-      const field = `retailers.${retailer}[effective_from ${from}]`;
+      const now = after.get(key);
+      const field = `retailers.${retailer}[${labelOf(table)}]`;
       if (!now)
         error(
           field,
@@ -37,18 +39,27 @@ export function rateTableFindings(
           `edits a rate table in force since ${from}; tables are append-only: add a corrected table dated after ${today}`,
         );
     }
-    for (const from of after.keys())
-      if (!before.has(from) && from <= today)
+    for (const [key, table] of after)
+      if (!before.has(key) && table.effective_from <= today)
         error(
-          `retailers.${retailer}[effective_from ${from}]`,
-          `adds a rate table starting ${from}, not in the future; new tables must start after ${today}`,
+          `retailers.${retailer}[${labelOf(table)}]`,
+          `adds a rate table starting ${table.effective_from}, not in the future; new tables must start after ${today}`,
         );
   }
   return out;
 }
 
+function keyOf(table: RateTable): string {
+  return `${table.effective_from} ${table.program ?? ''}`;
+}
+
+/** How a report names a table: its day, and its programme when it has one. */
+function labelOf(table: RateTable): string {
+  return `effective_from ${table.effective_from}${table.program ? `, program ${table.program}` : ''}`;
+}
+
 /** A table's meaning as text: the order of categories in the YAML does not matter. */
 function normal(table: RateTable): string {
   const rates = Object.entries(table.rates).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([table.effective_from, table.default_bps, rates]);
+  return JSON.stringify([table.effective_from, table.program ?? null, table.default_bps, rates]);
 }

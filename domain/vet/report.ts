@@ -1,11 +1,12 @@
 /** Words the vetting result as the Markdown report posted on the pull request. */
-import type { Influencer } from '../content/schema.ts';
+import type { Associate, Influencer } from '../content/schema.ts';
 import { formatError, type ContentError } from '../content/validate.ts';
 import { code, count, percent, plural, text } from './markdown.ts';
 import type { Finding, Level } from './policy.ts';
 import { MIN_LIST_ITEMS } from './quality.ts';
 import { MAX_SCORE, type Scorecard } from './scorecard.ts';
 import type { SiteChanges, StorefrontEdit } from './site-diff.ts';
+import type { AssociateScorecard, Dimension } from './website.ts';
 import { errorsOf, type Application, type VetResult } from './vet.ts';
 
 /** First line of every report: the workflow finds its own PR comment by it. */
@@ -80,7 +81,8 @@ function heading(app: Application): string {
       : change.kind === 'renamed'
         ? `renamed from ${code(change.fromHandle)}`
         : 'edited';
-  return `### ${code(change.handle)} · ${what}`;
+  const program = app.influencer ? ` · ${app.influencer.program} programme` : '';
+  return `### ${code(change.handle)} · ${what}${program}`;
 }
 
 function renderApplication(app: Application): string[] {
@@ -95,11 +97,14 @@ function renderApplication(app: Application): string[] {
   const i = app.influencer;
   const s = app.scorecard;
   out.push(
-    `${code(app.change.path)} · ${text(i.name)} · status ${code(i.status)} · applied on ${i.applied_on} · score **${s.total}/${MAX_SCORE}**`,
+    `${code(app.change.path)} · ${text(i.name)} · ${i.program} · status ${code(i.status)} · applied on ${i.applied_on} · score **${s.total}/${MAX_SCORE}**`,
     '',
   );
-  out.push(...scoreTable(i, s));
-  out.push(...reachSection(s), ...engagementSection(s), ...qualitySection(s), ...relevancySection(i, s));
+  if (i.program === 'associate' && s.program === 'associate') out.push(...associateSections(i, s));
+  else if (i.program === 'influencer' && s.program === 'influencer') {
+    out.push(...scoreTable(i, s));
+    out.push(...reachSection(s), ...engagementSection(s), ...qualitySection(s), ...relevancySection(i, s));
+  }
   out.push('#### Policy', '');
   for (const f of app.findings) out.push(findingLine(f));
   out.push('');
@@ -192,6 +197,47 @@ function relevancySection(i: Influencer, s: Scorecard): string[] {
       out.push(`- Outside them: ${r.outside.map((o) => `${code(o.id)} (${text(o.category)})`).join(', ')}`);
   }
   out.push('');
+  return out;
+}
+
+/** An associate's scorecard: the website instead of social reach (nothing is fetched). */
+function associateSections(i: Associate, s: AssociateScorecard): string[] {
+  const passed = (d: Dimension) =>
+    d.checks
+      .filter((c) => c.ok)
+      .map((c) => c.label.toLowerCase())
+      .join(', ') || 'nothing yet';
+  const r = s.relevancy;
+  const out = [
+    `Associate programme: a website publisher, scored on what the file says about the site (nothing is fetched). No storefront page; tracked links only.`,
+    '',
+    '| Dimension | Score | Summary |',
+    '| --- | --- | --- |',
+    `| Website | ${s.website.score}/5 | ${text(passed(s.website))} |`,
+    `| Audience | ${s.audience.score}/5 | ${text(passed(s.audience))} |`,
+    `| Relevancy | ${r.score}/5 | ${r.share === null ? 'no categories' : `${percent(r.share)} of ${text(i.categories.join(', '))} named by the niche or audience`} |`,
+    `| Disclosure | ${s.disclosure.score}/5 | ${text(passed(s.disclosure))} |`,
+    '',
+  ];
+  const section = (title: string, d: Dimension) => {
+    out.push(`#### ${title}`, '');
+    for (const c of d.checks) out.push(`- ${c.ok ? '✅' : '⚠️'} ${c.label}: ${text(c.detail)}`);
+    out.push('');
+  };
+  section('Website', s.website);
+  out.push(`- Site: ${code(i.website)}`, `- Niche: ${text(i.niche)}`, `- Audience: ${text(i.audience)}`, '');
+  section('Audience', s.audience);
+  out.push('#### Relevancy', '');
+  for (const c of r.categories)
+    out.push(
+      c.matched.length > 0
+        ? `- ✅ ${code(c.id)} (${text(c.name)}): named as ${c.matched.map(code).join(', ')}`
+        : `- ⚠️ ${code(c.id)} (${text(c.name)}): not named by the niche or audience`,
+    );
+  out.push('');
+  section('Disclosure', s.disclosure);
+  if (s.placeholders.length > 0)
+    out.push(`- ⚠️ Placeholders still to fill in: ${s.placeholders.map(code).join(', ')}`, '');
   return out;
 }
 

@@ -22,11 +22,13 @@ export function scaffoldInfluencer(o: ScaffoldOptions): string {
 #   npm run check:content && npm run vet
 # and open a pull request (see CONTRIBUTING.md). Lines starting with # are notes.
 
-# Your handle: the file name and the /shop/<handle>/ URL.
+# influencer (the default: a storefront page) or associate (a website publisher, no page).
+program: influencer
+# Your handle: the file name, your /go/<handle>/ links and (influencers) the /shop/<handle>/ URL.
 handle: ${o.handle}
 # Display name.
 name: TODO Your Name
-# GitHub login of the creator who owns this storefront; only they (or an admin) may change it.
+# GitHub login of the member who owns this file; only they (or an admin) may change it.
 # Uncomment with your own login (the one that opens the pull request) to claim it.
 # github: TODO-your-login
 # A short bio, at most 280 characters.
@@ -88,7 +90,62 @@ lists: []
 `;
 }
 
-/** Where the scaffold puts the applicant's avatar (a placeholder PNG until they replace it). */
+/**
+ * The file `npm run apply -- <handle> --program associate` writes: a website
+ * publisher's application, valid as written, with TODOs for the reviewer-facing
+ * facts (website, audience, niche, disclosure page).
+ */
+export function scaffoldAssociate(o: Omit<ScaffoldOptions, 'platforms' | 'exampleProduct'>): string {
+  const first = o.categories[0]?.id ?? 'TODO';
+  const categories = o.categories.map((c) => `${c.id} (${c.name})`);
+  return `# Associate application for "${o.handle}" (a website publisher: tracked links, no storefront page).
+# Replace every TODO, then run
+#   npm run check:content && npm run vet
+# and open a pull request (see CONTRIBUTING.md). Lines starting with # are notes.
+
+# associate: a website publisher; no storefront page, tracked links only.
+program: associate
+# Your handle: the file name, your /go/<handle>/ links and (influencers) the /shop/<handle>/ URL.
+handle: ${o.handle}
+# Display name.
+name: TODO Your Site's Name
+# GitHub login of the member who owns this file; only they (or an admin) may change it.
+# Uncomment with your own login (the one that opens the pull request) to claim it.
+# github: TODO-your-login
+# A short bio, at most 280 characters.
+bio: >-
+  TODO What your site publishes and why readers trust its recommendations.
+# Avatar image: https URL or a path under the site's public folder.
+# Add your logo as site/public${avatarPath(o.handle)} in your pull request, or use an https URL.
+avatar: ${avatarPath(o.handle)}
+# applied | approved | suspended | rejected; applicants always write "applied".
+# Only an admin changes it; the vetting check fails a pull request that does.
+status: applied
+# Day you applied, YYYY-MM-DD.
+applied_on: ${o.today}
+# Your affiliate tracking id at the retailer (e.g. an Amazon Associates tag "jane-20").
+tracking_id: TODO-${o.handle}
+# Your website (https), where your tracked links appear.
+website: https://TODO.example/
+# Who reads your site, in a sentence or two.
+audience: TODO Who your readers are and what they come to your site for.
+# What your site is about, in a few words (reviewers compare it with your categories).
+niche: TODO kitchen gear reviews
+# The page of your site that discloses its affiliate links (https).
+disclosure_url: https://TODO.example/affiliate-disclosure
+# Visitors a month, as you state it (not verified).
+# TODO: uncomment and fill in (reviewers look at it).
+# monthly_visitors: 25000
+# Category ids you cover (see content/program.yaml).
+# TODO: pick yours from:
+${wrap(categories, '#   ')}
+categories: [${first}]
+# Handles this storefront used before a rename; their old links keep working by redirect.
+# Leave empty when applying.
+previous_handles: []
+`;
+}
+
 export function avatarPath(handle: string): string {
   return `/images/avatars/${handle}.png`;
 }

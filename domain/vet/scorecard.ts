@@ -7,10 +7,15 @@ import { engagementOf, type Engagement } from './engagement.ts';
 import { qualityOf, type Quality } from './quality.ts';
 import { reachOf, type Reach } from './reach.ts';
 import { relevancyOf, type Relevancy } from './relevancy.ts';
+import type { AssociateScorecard } from './website.ts';
+
+/** Either programme's scorecard; both are four dimensions of 0-5 (MAX_SCORE in all). */
+export type MemberScorecard = Scorecard | AssociateScorecard;
 
 export const MAX_SCORE = 20;
 
 export interface Scorecard {
+  program: 'influencer';
   reach: Reach;
   engagement: Engagement;
   quality: Quality;
@@ -28,6 +33,7 @@ export function scorecardOf(
   const quality = qualityOf(value, products, avatarFound);
   const relevancy = relevancyOf(value, products);
   return {
+    program: 'influencer',
     reach,
     engagement,
     quality,

@@ -1,9 +1,9 @@
 /**
- * What a merge changes on the live site: only approved storefronts have pages,
+ * What a merge changes on the live site: only approved influencers have pages,
  * so this compares the approved storefronts (and the catalog they link to) of the
  * base revision with those of the head.
  */
-import type { Influencer, Product } from '../content/schema.ts';
+import { isInfluencer, type Influencer, type Product } from '../content/schema.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export interface SiteChanges {
@@ -41,9 +41,11 @@ export function shopPath(handle: string, slug?: string): string {
   return slug ? `/shop/${handle}/${slug}/` : `/shop/${handle}/`;
 }
 
+/** Approved influencers: the members with pages (associates have none). */
 function approved(snapshot: Snapshot): Map<string, Influencer> {
   const out = new Map<string, Influencer>();
-  for (const i of snapshot.influencers.values()) if (i.status === 'approved') out.set(i.handle, i);
+  for (const i of snapshot.influencers.values())
+    if (isInfluencer(i) && i.status === 'approved') out.set(i.handle, i);
   return out;
 }
 

@@ -5,11 +5,11 @@
  */
 import {
   commissionRatesFile,
-  influencer,
+  member,
   product,
   programFile,
   retailersFile,
-  type Influencer,
+  type Member,
   type Product,
   type Program,
   type RateTable,
@@ -22,8 +22,8 @@ export interface Snapshot {
   retailers: Retailer[];
   /** Retailer id -> its rate tables (empty when the rates file does not pass its schema). */
   rates: Record<string, RateTable[]>;
-  /** File path -> storefront, for each influencer file that passes its schema. */
-  influencers: Map<string, Influencer>;
+  /** File path -> member (influencer or associate), for each member file that passes its schema. */
+  influencers: Map<string, Member>;
   /** Product id -> product, for each product file that passes its schema. */
   products: Map<string, Product>;
 }
@@ -36,9 +36,9 @@ export function snapshotOf(sources: ContentSources): Snapshot {
   const program = programFile.safeParse(dataOf(sources.program));
   const retailers = retailersFile.safeParse(dataOf(sources.retailers));
   const rates = commissionRatesFile.safeParse(dataOf(sources.rates));
-  const influencers = new Map<string, Influencer>();
+  const influencers = new Map<string, Member>();
   for (const source of sources.influencers) {
-    const parsed = influencer.safeParse(dataOf(source));
+    const parsed = member.safeParse(dataOf(source));
     if (parsed.success) influencers.set(source.path, parsed.data);
   }
   const products = new Map<string, Product>();

@@ -3,7 +3,7 @@
  * out (errors, a scorecard and policy findings per touched storefront, and what
  * the live site would gain or lose). scripts/vet.ts does the git and file work.
  */
-import type { Influencer } from '../content/schema.ts';
+import type { Member } from '../content/schema.ts';
 import { validateContent, type ContentError, type ContentSources } from '../content/validate.ts';
 import {
   diffFiles,
@@ -16,7 +16,8 @@ import { reservedHandles } from './handles.ts';
 import { changedPathsPolicy, type ChangedPath } from './paths.ts';
 import { pullRequestPolicy, storefrontPolicy, type Finding } from './policy.ts';
 import { rateTableFindings } from './rate-tables.ts';
-import { scorecardOf, type Scorecard } from './scorecard.ts';
+import { scorecardOf, type MemberScorecard } from './scorecard.ts';
+import { associateScorecardOf } from './website.ts';
 import { siteChanges, type SiteChanges } from './site-diff.ts';
 import { snapshotOf } from './snapshot.ts';
 
@@ -42,8 +43,9 @@ export interface VetInput {
 export interface Application {
   change: StorefrontChange;
   /** Null when the file does not pass its schema (its errors are in contentErrors). */
-  influencer: Influencer | null;
-  scorecard: Scorecard | null;
+  influencer: Member | null;
+  /** The influencer scorecard (reach, engagement...) or, for an associate, the website scorecard. */
+  scorecard: MemberScorecard | null;
   findings: Finding[];
 }
 
@@ -85,10 +87,18 @@ export function vet(input: VetInput): VetResult {
     const value = head.influencers.get(change.path) ?? null;
     if (!value) return { change, influencer: null, scorecard: null, findings: [] };
     const avatarFound = value.avatar.startsWith('/') ? input.publicFileExists(value.avatar) : null;
+    const scorecard =
+      value.program === 'associate'
+        ? associateScorecardOf(
+            value,
+            head.program?.categories ?? [],
+            head.retailers.flatMap((r) => r.hosts),
+          )
+        : scorecardOf(value, head.products, avatarFound);
     return {
       change,
       influencer: value,
-      scorecard: scorecardOf(value, head.products, avatarFound),
+      scorecard,
       findings: storefrontPolicy(change, value, ctx),
     };
   });

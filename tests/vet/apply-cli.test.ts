@@ -52,6 +52,38 @@ describe('npm run apply', () => {
     expect(apply.stderr).toContain(`apply: ${message}`);
   });
 
+  it('scaffolds an associate application with --program associate that passes and is scored on its website', () => {
+    repo = TempRepo.withFixtures();
+    const apply = repo.run('scripts/apply.ts', ['fern-reviews', '--program', 'associate']);
+    expect(apply.stderr).toBe('');
+    expect(apply.status).toBe(0);
+    expect(apply.stdout).toContain('Created content/influencers/fern-reviews.yaml (associate programme');
+    const text = repo.read('content/influencers/fern-reviews.yaml');
+    expect(text).toContain('\nprogram: associate\n');
+    expect(text).toContain('\nwebsite: https://TODO.example/\n');
+    expect(text).not.toContain('socials');
+
+    const check = repo.run('scripts/check-content.ts', []);
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+
+    const vet = repo.vet('--base', 'main', '--author', 'fern');
+    expect(vet.status).toBe(0);
+    expect(vet.report).toContain('### `fern-reviews` · new application · associate programme');
+    expect(vet.report).toContain('| Website |');
+    expect(vet.report).not.toContain('#### Reach');
+    expect(vet.report).toContain(
+      '- ⚠️ Placeholders still to fill in: `name`, `bio`, `tracking_id`, `website`, `audience`, `niche`, `disclosure_url`',
+    );
+  });
+
+  it('refuses an unknown programme', () => {
+    repo = TempRepo.withFixtures(false);
+    const apply = repo.run('scripts/apply.ts', ['fern-reviews', '--program', 'partner']);
+    expect(apply.status).toBe(2);
+    expect(apply.stderr).toContain('apply: --program partner must be influencer or associate');
+  });
+
   it('explains its usage', () => {
     repo = TempRepo.withFixtures(false);
     const apply = repo.run('scripts/apply.ts', []);

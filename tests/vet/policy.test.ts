@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { influencer, type Influencer } from '../../domain/content/schema.ts';
+import {
+  associate,
+  influencer,
+  type Associate,
+  type Influencer,
+  type Member,
+} from '../../domain/content/schema.ts';
 import type { StorefrontChange } from '../../domain/vet/changes.ts';
 import { reservedHandles } from '../../domain/vet/handles.ts';
 import {
+  programFinding,
   pullRequestPolicy,
   statusFinding,
   storefrontPolicy,
@@ -38,14 +45,14 @@ function context(head: Snapshot, isAdmin = false): PolicyContext {
 }
 
 /** The head revision with one storefront file added or replaced. */
-function headWith(path: string, value: Influencer, without?: string): Snapshot {
+function headWith(path: string, value: Member, without?: string): Snapshot {
   const head = fixture();
   if (without) head.influencers.delete(without);
   head.influencers.set(path, value);
   return head;
 }
 
-const errors = (change: StorefrontChange, value: Influencer, ctx: PolicyContext) =>
+const errors = (change: StorefrontChange, value: Member, ctx: PolicyContext) =>
   storefrontPolicy(change, value, ctx)
     .filter((f) => f.level === 'error')
     .map((f) => `${f.field}: ${f.message}`);
@@ -81,7 +88,14 @@ describe('storefrontPolicy', () => {
       context(headWith(path, value)),
     );
     expect(findings.filter((f) => f.level !== 'pass')).toEqual([]);
-    expect(findings.map((f) => f.check)).toEqual(['Handle', 'Tracking id', 'Status', 'Links', 'Disclosure']);
+    expect(findings.map((f) => f.check)).toEqual([
+      'Handle',
+      'Tracking id',
+      'Status',
+      'Programme',
+      'Links',
+      'Disclosure',
+    ]);
   });
 
   it('refuses a previous handle that is another storefront or never was this one', () => {
@@ -174,5 +188,99 @@ describe('pullRequestPolicy', () => {
       'error content/influencers/ana-cooks.yaml',
     ]);
     expect(pullRequestPolicy(files, removed, true).every((f) => f.level === 'pass')).toBe(true);
+  });
+});
+
+const DEE = `${DIR}/dee-reviews.yaml`;
+
+function dee(overrides: Partial<Record<keyof Associate, unknown>> = {}): Associate {
+  const base = fixture().influencers.get(DEE);
+  if (!base) throw new Error('fixture missing');
+  return associate.parse({ ...base, ...overrides });
+}
+
+describe('programFinding', () => {
+  it.each([
+    [null, 'associate', false, 'pass'],
+    ['associate', 'associate', false, 'pass'],
+    ['influencer', 'associate', false, 'error'],
+    ['associate', 'influencer', false, 'error'],
+    ['influencer', 'associate', true, 'pass'],
+  ] as const)('%s -> %s by admin=%s: %s', (before, after, isAdmin, level) => {
+    expect(programFinding(before, after, isAdmin).level).toBe(level);
+  });
+});
+
+describe('storefrontPolicy for associates', () => {
+  const path = `${DIR}/eve-reviews.yaml`;
+  const change = { kind: 'added', path, handle: 'eve-reviews' } as const;
+  const eve = (overrides: Partial<Record<keyof Associate, unknown>> = {}) =>
+    dee({ handle: 'eve-reviews', tracking_id: 'evereviews-20', status: 'applied', ...overrides });
+
+  it('passes an honest application with the same checks, the website and its disclosure page', () => {
+    const value = eve({ bio: 'Reviews at https://deereviews.example/reviews, tested for weeks.' });
+    const findings = storefrontPolicy(change, value, context(headWith(path, value)));
+    expect(findings.filter((f) => f.level !== 'pass')).toEqual([]);
+    expect(findings.map((f) => f.check)).toEqual([
+      'Handle',
+      'Tracking id',
+      'Status',
+      'Programme',
+      'Links',
+      'Website',
+      'Disclosure',
+    ]);
+    expect(findings.find((f) => f.check === 'Programme')?.message).toBe('applies to the associate programme');
+  });
+
+  it('applies the shared rules: self-approval, a taken tracking id, foreign links', () => {
+    const value = eve({
+      status: 'approved',
+      tracking_id: 'anacooks-20',
+      audience: 'Readers of www.evil.example daily.',
+    });
+    expect(errors(change, value, context(headWith(path, value)))).toEqual([
+      'tracking_id: "anacooks-20" is already used by tests/fixtures/content/influencers/ana-cooks.yaml',
+      'status: self-approval: a new storefront must start as "applied"; only an admin (listed under admins in content/program.yaml at the base revision) may set "approved"',
+      'audience: links to www.evil.example, which is not an allowed retailer host (allowed: www.amazon.com, amazon.com)',
+    ]);
+  });
+
+  it("refuses a retailer's site as the website and flags a social profile or an off-site disclosure", () => {
+    const retailer = eve({ website: 'https://www.amazon.com/shop/eve' });
+    expect(errors(change, retailer, context(headWith(path, retailer)))).toEqual([
+      "website: www.amazon.com is Amazon.com's site, not a publisher's own",
+    ]);
+    const social = eve({
+      website: 'https://www.instagram.com/eve',
+      disclosure_url: 'https://eve.example/disclosure',
+    });
+    const warnings = storefrontPolicy(change, social, context(headWith(path, social)))
+      .filter((f) => f.level === 'warn')
+      .map((f) => `${f.field}: ${f.message}`);
+    expect(warnings).toEqual([
+      'website: www.instagram.com is instagram: a social profile; apply as an influencer (socials) instead?',
+      'disclosure_url: eve.example is not on www.instagram.com: the disclosure should be on the site itself',
+    ]);
+  });
+
+  it('lets only an admin move an existing member to the other programme', () => {
+    const base = fixture().influencers.get(ANA);
+    if (!base) throw new Error('fixture missing');
+    const moved = associate.parse({
+      ...Object.fromEntries(
+        Object.entries(base).filter(([k]) => !['socials', 'featured', 'lists'].includes(k)),
+      ),
+      program: 'associate',
+      website: 'https://anacooks.example/',
+      audience: 'Weeknight cooks in small kitchens who want fast dinners.',
+      niche: 'Kitchen gear',
+      disclosure_url: 'https://anacooks.example/disclosure',
+    });
+    const edit = { kind: 'modified', path: ANA, handle: 'ana-cooks' } as const;
+    expect(errors(edit, moved, context(headWith(ANA, moved)))).toContain(
+      'program: changed from influencer to associate; only an admin (listed under admins in content/program.yaml at the base revision) may move a member between programmes (it changes the rates)',
+    );
+    expect(errors(edit, moved, context(headWith(ANA, moved), true))).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { platform } from '../../domain/content/schema.ts';
 import { formatError, validateContent } from '../../domain/content/validate.ts';
-import { avatarPath, scaffoldInfluencer } from '../../domain/vet/scaffold.ts';
+import { avatarPath, scaffoldAssociate, scaffoldInfluencer } from '../../domain/vet/scaffold.ts';
 import { snapshotOf } from '../../domain/vet/snapshot.ts';
 import { parseYaml, readContentSources } from '../../scripts/lib/load-content.ts';
 
@@ -23,7 +23,7 @@ const text = scaffoldInfluencer({
 /** The one-line doc comments of an object schema in schema.ts, by field. */
 function docComments(schemaName: string): [string, string][] {
   const source = readFileSync('domain/content/schema.ts', 'utf8');
-  const start = source.indexOf(`export const ${schemaName} = z.strictObject({`);
+  const start = source.indexOf(`export const ${schemaName} = `);
   const block = source.slice(start, source.indexOf('\n});', start));
   return [...block.matchAll(/\/\*\* (.+?) \*\/\n\s+(\w+)/g)].map((m) => [m[2] ?? '', m[1] ?? '']);
 }
@@ -70,4 +70,39 @@ describe('scaffoldInfluencer', () => {
       for (const [field, comment] of comments) expect(text, `${name}.${field}`).toContain(`# ${comment}\n`);
     },
   );
+});
+
+describe('scaffoldAssociate', () => {
+  const associateText = scaffoldAssociate({
+    handle: 'fern-reviews',
+    today: '2026-11-25',
+    categories: program?.categories ?? [],
+  });
+
+  it('passes validation next to the existing content as it is written', () => {
+    const file = `${FIXTURE}/influencers/fern-reviews.yaml`;
+    const { content, errors } = validateContent({
+      ...sources,
+      influencers: [...sources.influencers, parseYaml(file, associateText)],
+    });
+    expect(errors.map(formatError)).toEqual([]);
+    expect(content?.influencers.find((i) => i.handle === 'fern-reviews')?.program).toBe('associate');
+  });
+
+  it('carries the doc comment of every field the associate schema adds, and the shared ones', () => {
+    const comments = docComments('associate');
+    expect(comments.map(([field]) => field)).toEqual([
+      'program',
+      'website',
+      'audience',
+      'niche',
+      'disclosure_url',
+      'monthly_visitors',
+    ]);
+    const shared = docComments('influencer').filter(
+      ([field]) => !['program', 'socials', 'featured', 'lists'].includes(field),
+    );
+    for (const [field, comment] of [...comments, ...shared])
+      expect(associateText, field).toContain(`# ${comment}\n`);
+  });
 });

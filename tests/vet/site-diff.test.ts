@@ -84,7 +84,7 @@ describe('siteChanges', () => {
 describe('storefrontEdits', () => {
   it('words list, featured and tracking id changes', () => {
     const before = fixture().influencers.get(ANA);
-    if (!before) throw new Error('fixture missing');
+    if (before?.program !== 'influencer') throw new Error('fixture missing');
     const after = influencer.parse({
       ...before,
       tracking_id: 'anacooks-21',

@@ -146,3 +146,29 @@ lists:
         note: Retired, sadly.
 `;
 }
+
+/** A complete, valid associate application: a kitchen review site, using the fixture categories. */
+export function associateApplication(handle: string, overrides: Record<string, string> = {}): string {
+  const fields: Record<string, string> = {
+    status: 'applied',
+    tracking_id: `${handle.replace(/-/g, '')}-20`,
+    website: `https://${handle}.example/`,
+    disclosure_url: `https://${handle}.example/disclosure`,
+    ...overrides,
+  };
+  return `program: associate
+handle: ${handle}
+name: Fern Tests Kitchens
+bio: Kitchen gear tested for a month in a real kitchen before we say a word about it.
+avatar: https://images.example.com/fern.png
+status: ${fields.status}
+applied_on: 2026-11-22
+tracking_id: ${fields.tracking_id}
+website: ${fields.website}
+audience: Home cooks comparing skillets, knives and small appliances before they buy one.
+niche: Kitchen gear reviews
+disclosure_url: ${fields.disclosure_url}
+monthly_visitors: 30000
+categories: [kitchen, books]
+`;
+}

@@ -5,7 +5,7 @@
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { application, TempRepo } from './temp-repo.ts';
+import { application, associateApplication, TempRepo } from './temp-repo.ts';
 
 const ANA = 'content/influencers/ana-cooks.yaml';
 const BEN = 'content/influencers/ben-applies.yaml';
@@ -281,5 +281,63 @@ describe('npm run vet', () => {
     const run = repo.vet('--base', 'main', '--author', 'maria-ops');
     expect(run.stderr).not.toContain('Rate tables');
     expect(run.status).toBe(0);
+  });
+});
+
+describe('npm run vet: associate applications', () => {
+  const FERN = 'content/influencers/fern-reviews.yaml';
+
+  it('scores the website instead of social reach, with the same policy checks, and names the programme', () => {
+    const { status, report, stderr } = applicant(FERN, associateApplication('fern-reviews')).vet(
+      '--base',
+      'main',
+      '--author',
+      'fern',
+    );
+    expect(stderr).toContain('0 error(s)');
+    expect(status).toBe(0);
+    expect(report).toContain('### `fern-reviews` · new application · associate programme');
+    expect(report).toContain('· associate · status `applied`');
+    expect(report).toContain('| Website | 5/5 |');
+    expect(report).toContain('| Disclosure | 5/5 |');
+    // kitchen is named by the niche; books is not.
+    expect(report).toContain('| Relevancy | 3/5 | 50% of kitchen, books named by the niche or audience |');
+    expect(report).toContain('- ✅ `kitchen` (Kitchen): named as `kitchen`');
+    expect(report).toContain('- ⚠️ `books` (Books): not named by the niche or audience');
+    expect(report).not.toContain('#### Reach');
+    expect(report).toContain('- ✅ **Programme** (`program`): applies to the associate programme');
+    expect(report).toContain('- ✅ **Status** (`status`): new storefront starts as "applied"');
+    // No storefront: approving it would add no page.
+    expect(report).toContain('- New pages: none');
+  });
+
+  it('fails self-approval and a retailer site as the website, and flags an off-site disclosure page', () => {
+    const text = associateApplication('fern-reviews', {
+      status: 'approved',
+      website: 'https://www.amazon.com/shop/fern',
+      disclosure_url: 'https://elsewhere.example/disclosure',
+    });
+    const { status, stderr, report } = applicant(FERN, text).vet('--base', 'main', '--author', 'fern');
+    expect(status).toBe(1);
+    expect(stderr).toContain(`${FERN}: status: self-approval`);
+    expect(stderr).toContain(`${FERN}: website: www.amazon.com is Amazon.com's site, not a publisher's own`);
+    expect(report).toContain(
+      '- ⚠️ **Disclosure** (`disclosure_url`): elsewhere.example is not on www.amazon.com: the disclosure should be on the site itself',
+    );
+  });
+
+  it('approving an associate adds no page', () => {
+    repo = TempRepo.withFixtures();
+    repo.write(FERN, associateApplication('fern-reviews'));
+    repo.commit('fern applies');
+    repo.git('checkout', '-q', '-B', 'main');
+    repo.git('checkout', '-q', '-b', 'approve');
+    repo.edit(FERN, (t) => t.replace('status: applied', 'status: approved'));
+    repo.commit('approve fern');
+    const { status, report } = repo.vet('--base', 'main', '--author', 'maria-ops');
+    expect(status).toBe(0);
+    expect(report).toContain('### `fern-reviews` · edited · associate programme');
+    expect(report).toContain('- ✅ **Status** (`status`): applied → approved, set by an admin');
+    expect(report).toContain('- New pages: none');
   });
 });
