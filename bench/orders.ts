@@ -43,6 +43,7 @@ import { progress } from '../scripts/lib/progress.ts';
 import { mustRun, onCleanup, ROOT, runBench } from './lib/proc.ts';
 import { fmt, load1, log, numberArg, parseArgs, printResult, round, type Figure } from './lib/report.ts';
 import { applyMigrations, d1File, startWranglerDev } from './lib/wrangler-dev.ts';
+import { linkedProducts } from '../domain/content/members.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const options = {
@@ -312,17 +313,11 @@ async function startRuntime(setup: Setup): Promise<Server> {
   return { name: 'runtime (Miniflare)', url, secret: BENCH_SECRETS.ORDER_WEBHOOK_SECRET, persistTo, stop };
 }
 
-/** Orders of the approved influencers' products: placed, shipped, one item returned; in time order by phase. */
+/** Orders of the products approved members link (influencers and associates): placed, shipped, one item returned; in time order by phase. */
 function makeEvents(run: string, content: Content): IncomingEvent[] {
-  const products = new Map(content.products.map((p) => [p.id, p]));
   const shops = content.influencers
     .filter((i) => i.status === 'approved')
-    .map((i) => ({
-      trackingId: i.tracking_id,
-      products: i.lists
-        .flatMap((l) => l.items.map((x) => products.get(x.product)))
-        .filter((p) => p !== undefined),
-    }))
+    .map((i) => ({ trackingId: i.tracking_id, products: linkedProducts(i, content.products) }))
     .filter((s) => s.products.length > 0);
   const now = Date.now();
   const phases: IncomingEvent[][] = [[], [], []];

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadContent } from '../../scripts/lib/load-content.ts';
 import { formatError } from '../../domain/content/validate.ts';
 import { ROOT } from './proc.ts';
+import { linkedProducts } from '../../domain/content/members.ts';
 
 export type Kind = 'human' | 'head' | 'bot';
 
@@ -60,20 +61,16 @@ function random(seed: number): () => number {
   };
 }
 
-/** Every valid tracked link of the content: approved handles × their available products. */
+/** Every valid tracked link of the content: approved members × the available products they link. */
 export function trackedLinks(contentRoot = join(ROOT, 'content')): { handle: string; product: string }[] {
   const { content, errors } = loadContent(contentRoot);
   if (!content) throw new Error(`content is invalid:\n${errors.map(formatError).join('\n')}`);
-  const available = new Set(content.products.filter((p) => p.available).map((p) => p.id));
   const links: { handle: string; product: string }[] = [];
-  for (const influencer of content.influencers) {
-    if (influencer.status !== 'approved') continue;
-    const products = new Set([
-      ...influencer.featured,
-      ...influencer.lists.flatMap((l) => l.items.map((i) => i.product)),
-    ]);
-    for (const product of products)
-      if (available.has(product)) links.push({ handle: influencer.handle, product });
+  for (const member of content.influencers) {
+    if (member.status !== 'approved') continue;
+    // Influencers: their storefront's products; associates: the catalog of their categories.
+    for (const product of linkedProducts(member, content.products))
+      links.push({ handle: member.handle, product: product.id });
   }
   if (links.length === 0)
     throw new Error(`no tracked links in ${contentRoot} (no approved storefront with products)`);
