@@ -271,7 +271,9 @@ describe('npm run vet', () => {
     const RATES = 'content/commission-rates.yaml';
     repo = TempRepo.withFixtures();
     const text = repo.read(RATES);
-    const latest = text.slice(text.indexOf('    - effective_from: 2026-10-01'));
+    // The shared 2026-10-01 table alone (the fixture's associate table follows it).
+    const start = text.indexOf('    - effective_from: 2026-10-01');
+    const latest = text.slice(start, text.indexOf('    - effective_from', start + 1));
     repo.edit(
       RATES,
       (t) =>
@@ -281,6 +283,21 @@ describe('npm run vet', () => {
     const run = repo.vet('--base', 'main', '--author', 'maria-ops');
     expect(run.stderr).not.toContain('Rate tables');
     expect(run.status).toBe(0);
+  });
+
+  it('tells a new programme table from a shared one of the same day', () => {
+    const RATES = 'content/commission-rates.yaml';
+    repo = TempRepo.withFixtures();
+    repo.edit(
+      RATES,
+      (t) => t.trimEnd() + '\n    - { effective_from: 2026-10-01, program: influencer, default_bps: 500 }\n',
+    );
+    repo.commit('an influencer table in the past');
+    const run = repo.vet('--base', 'main', '--author', 'maria-ops');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      `${RATES}: retailers.amazon-us[effective_from 2026-10-01, program influencer]: adds a rate table starting 2026-10-01, not in the future`,
+    );
   });
 });
 

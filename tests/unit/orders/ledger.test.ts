@@ -69,6 +69,10 @@ describe('ledger derivation', () => {
     expect(influencer.entries.map((e) => [e.handle, e.rate_bps, e.amount_minor])).toEqual([
       ['ana-cooks', 450, 140],
     ]);
+    // The frozen line terms name the table used, with its programme (null: a shared table).
+    const table = (l: (typeof associate.lineTerms)[number]) => [l.rate_effective_from, l.rate_program];
+    expect(associate.lineTerms.map(table)).toEqual([['2026-10-01', 'associate']]);
+    expect(influencer.lineTerms.map(table)).toEqual([['2026-10-01', null]]);
   });
 
   it('gives the contract figures for a placed, partly cancelled, shipped, partly returned order', () => {
