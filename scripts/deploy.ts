@@ -2,7 +2,8 @@
  * `npm run deploy`: refuses to deploy a Worker that would start misconfigured. First it asks
  * Cloudflare (`wrangler secret list`) whether every required secret is set; if one is
  * missing it names it, says how to set it and stops, before anything is built or migrated.
- * Then: astro build, remote D1 migrations, wrangler deploy, stopping at the first failure.
+ * Then: astro build, remote D1 migrations, the catalog copy in D1 (scripts/sync-catalog.ts),
+ * wrangler deploy, stopping at the first failure.
  * `--check-only` runs the secret check alone.
  */
 import { spawnSync } from 'node:child_process';
@@ -69,6 +70,8 @@ function main(): number {
   const steps: [string, string[]][] = [
     ['astro', ['build']],
     ['wrangler', ['d1', 'migrations', 'apply', 'DB', '--remote']],
+    // The link builder's catalog copy (migration 0009), from the content just built.
+    ['node', ['scripts/sync-catalog.ts', '--remote']],
     ['wrangler', ['deploy']],
   ];
   for (const [command, args] of steps) {

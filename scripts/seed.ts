@@ -59,8 +59,13 @@ function main(): number {
   // Three steps, each a while: ask the local D1, generate the history, write it (one wrangler call).
   const bar = progress('seed', 3, 'steps');
   const approved = content.influencers.filter((i) => i.status === 'approved');
-  const who = approved.find((i) => i.handle === 'mila-cooks') ?? approved[0];
+  const who =
+    approved.find((i) => i.handle === 'mila-cooks') ?? approved.find((i) => i.program === 'influencer');
+  // An associate too, to try the link builder as a website publisher.
+  const associate =
+    approved.find((i) => i.handle === 'gearlab-reviews') ?? approved.find((i) => i.program === 'associate');
   const token = newInfluencerToken();
+  const associateToken = newInfluencerToken();
   let written = 0;
   // Said once the bar is gone, so the two do not share a line.
   const said: string[] = [];
@@ -94,6 +99,7 @@ function main(): number {
 
     statements.push(revokeTokensSql({ label: 'seed' }));
     if (who) statements.push(insertTokenSql(token, who.handle, 'seed'));
+    if (associate) statements.push(insertTokenSql(associateToken, associate.handle, 'seed'));
     bar.tick(1, `writing ${statements.length} statements to the local D1`);
     d1Execute(statements.join('\n'), target);
     bar.tick(1, 'done');
@@ -107,6 +113,7 @@ function main(): number {
     '\nSign-in tokens for this local run (made by scripts/seed.ts; the previous seed token is revoked):',
   );
   if (who) console.log(`  influencer ${who.handle}: ${token}`);
+  if (associate) console.log(`  associate ${associate.handle}: ${associateToken}`);
   console.log('  admin: the ADMIN_TOKEN value in .dev.vars');
   console.log(
     `  e.g. curl -H "Authorization: Bearer <token>" http://localhost:${process.env.PORT ?? '8787'}/api/stats/${who?.handle ?? '<handle>'}\n`,

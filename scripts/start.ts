@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole system on one machine. Makes local secrets on first run,
- * builds the site and worker, applies D1 migrations locally, seeds sample history,
+ * builds the site and worker, applies D1 migrations locally, copies the catalog into
+ * D1 (the link builder searches it), seeds sample history,
  * then serves everything with `wrangler dev`.
  */
 import { spawnSync, spawn } from 'node:child_process';
@@ -23,6 +24,7 @@ if (created) console.log('Created .dev.vars with fresh local secrets (never comm
 
 run('astro', ['build']);
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local']);
+run('node', ['scripts/sync-catalog.ts']);
 if (existsSync('scripts/seed.ts')) run('node', ['scripts/seed.ts']);
 
 console.log(`\nshopfront is starting on http://localhost:${port}/  (Ctrl+C to stop)\n`);

@@ -29,6 +29,8 @@ export type PayoutReason = 'payable' | 'on_hold' | 'below_threshold';
 
 export interface PayoutRow {
   handle: string;
+  /** influencer or associate (CONTRACT.md section 8); 'unknown' for a handle no longer in content. */
+  program: string;
   tracking_id: string | null;
   status: string;
   carried_in_minor: number;
@@ -92,6 +94,7 @@ export function computePayouts(input: {
         const influencer = program.influencers[handle];
         payouts.push({
           handle,
+          program: influencer?.program ?? 'unknown',
           tracking_id: influencer?.tracking_id ?? null,
           status: influencer?.status ?? 'unknown',
           carried_in_minor: carried,
@@ -122,6 +125,7 @@ export function computePayouts(input: {
 export const PAYOUT_CSV_COLUMNS = [
   'period',
   'handle',
+  'program',
   'tracking_id',
   'status',
   'currency',
@@ -143,6 +147,7 @@ export function payoutsCsv(report: PayoutReport): string {
     report.payouts.map((p) => [
       report.period,
       p.handle,
+      p.program,
       p.tracking_id,
       p.status,
       report.currency,

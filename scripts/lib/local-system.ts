@@ -58,6 +58,7 @@ export async function startLocalSystem(
   // which a concurrent test build may have changed.
   const config = ['--config', 'dist/server/wrangler.json'];
   run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo, ...config]);
+  run('node', ['scripts/sync-catalog.ts', '--persist-to', persistTo]);
 
   const port = await freePort();
   const child: ChildProcess = spawn(

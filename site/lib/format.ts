@@ -35,6 +35,11 @@ export function formatPrice(minor: number, currency: Currency): string {
   return formatMoney(minor, currency, LOCALE);
 }
 
+/** Basis points as a percentage: 450 -> "4.5%", 1000 -> "10%", 0 -> "0%". */
+export function formatRate(bps: number): string {
+  return `${Number((bps / 100).toFixed(2))}%`;
+}
+
 /** 4.7 -> "4.7"; 4 -> "4.0". */
 export function formatRating(rating: number): string {
   return rating.toFixed(1);

@@ -249,7 +249,9 @@ describe('admin console', () => {
     expect(new URL(page.url()).pathname).toBe('/dashboard/admin/');
     await screenshot(page, 'dashboard-admin');
     const row = page.locator('tr', { has: page.getByRole('link', { name: HANDLE }) });
-    expect(await row.locator('td').nth(3).textContent()).toBe('$15.00');
+    // Creator, programme, clicks, orders, earned...
+    expect(await row.locator('td').nth(1).textContent()).toBe('influencer');
+    expect(await row.locator('td').nth(4).textContent()).toBe('$15.00');
     const results = await new AxeBuilder({ page }).analyze();
     expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
 
@@ -264,7 +266,7 @@ describe('admin console', () => {
       })
     ).text();
     expect(fromPage).toBe(fromApi);
-    expect(fromApi).toContain(`${period},${HANDLE},jesshomelab-20,`);
+    expect(fromApi).toContain(`${period},${HANDLE},influencer,jesshomelab-20,`);
     await context.close();
   });
 });

@@ -10,6 +10,7 @@ import { formatError } from '../../domain/content/validate.ts';
 import { loadContent } from '../../scripts/lib/load-content.ts';
 import { writeLinkData, writeRouteTable } from '../../scripts/lib/write-route-table.ts';
 import { TEST_ASSETS } from '../../vitest.config.ts';
+import { catalogSyncSql } from '../../scripts/lib/catalog-sql.ts';
 import type { ExpectedLink } from './provided.ts';
 
 export default function setup(project: TestProject) {
@@ -35,6 +36,8 @@ export default function setup(project: TestProject) {
     }
   }
   project.provide('expectedLinks', expectedLinks);
+  // The catalog copy in D1 the dashboards read, written by the same SQL `npm start` runs.
+  project.provide('catalogSql', catalogSyncSql(content.products, 'test'));
   project.provide(
     'associateHandles',
     content.influencers

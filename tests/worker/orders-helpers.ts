@@ -8,7 +8,11 @@ export const ORIGIN = 'https://shop.test';
 
 /** Approved influencers of the sample content, by handle. */
 export const influencers = Object.entries(programTable.influencers)
-  .filter(([, i]) => i.status === 'approved')
+  .filter(([, i]) => i.status === 'approved' && i.program === 'influencer')
+  .map(([handle, i]) => ({ handle, trackingId: i.tracking_id }));
+/** Approved associates of the sample content (website publishers), by handle. */
+export const associates = Object.entries(programTable.influencers)
+  .filter(([, i]) => i.status === 'approved' && i.program === 'associate')
   .map(([handle, i]) => ({ handle, trackingId: i.tracking_id }));
 const [first, second, third, fourth] = influencers;
 if (!first || !second || !third || !fourth)

@@ -12,6 +12,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     expectedLinks: ExpectedLink[];
     notApprovedHandles: string[];
+    /** Statements that fill D1's catalog copy (migration 0009) from the sample content. */
+    catalogSql: string[];
     /** Approved members of the associate programme. */
     associateHandles: string[];
     unavailableProducts: string[];

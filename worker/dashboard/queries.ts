@@ -54,9 +54,10 @@ export async function readLedgerLines(
 }
 
 /** Why a ledger line exists, in words an influencer can check. */
-export function ledgerReason(line: LedgerLine): string {
+export function ledgerReason(line: LedgerLine, title?: string | null): string {
   const rate = `${(line.rate_bps / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
-  const what = `${Math.abs(line.quantity)} × ${line.product_id} in ${line.category} at ${rate}`;
+  const product = title ? `${title} (${line.product_id})` : line.product_id;
+  const what = `${Math.abs(line.quantity)} × ${product} in ${line.category} at ${rate}`;
   const event = line.event_type.replace('order.', '');
   // A negative pending entry is the other half of a status change: the figure moves on.
   if (line.bucket === 'pending' && line.amount_minor < 0) return `${event}: ${what} leaves pending`;

@@ -186,6 +186,8 @@ export interface CreatorRow {
   handle: string;
   clicks: number;
   orders: number;
+  /** Sales value of items shipped minus that of items returned in the range (the stats' revenue). */
+  revenue_minor: number;
   earned_minor: number;
   reversed_minor: number;
   /** The pending balance now, whatever the range. */
@@ -211,7 +213,15 @@ export async function readCreatorRows(
   const row = (handle: string): CreatorRow => {
     let r = rows.get(handle);
     if (!r) {
-      r = { handle, clicks: 0, orders: 0, earned_minor: 0, reversed_minor: 0, pending_minor: 0 };
+      r = {
+        handle,
+        clicks: 0,
+        orders: 0,
+        revenue_minor: 0,
+        earned_minor: 0,
+        reversed_minor: 0,
+        pending_minor: 0,
+      };
       rows.set(handle, r);
     }
     return r;
@@ -222,6 +232,8 @@ export async function readCreatorRows(
   }
   for (const r of buckets?.results ?? []) {
     const bucket = text(r, 'bucket');
+    if (bucket === 'earned' || bucket === 'reversed')
+      row(text(r, 'handle')).revenue_minor += integerOrZero(r, 'revenue_minor');
     if (bucket === 'earned') row(text(r, 'handle')).earned_minor = integerOrZero(r, 'amount_minor');
     if (bucket === 'reversed') row(text(r, 'handle')).reversed_minor = 0 - integerOrZero(r, 'amount_minor');
   }

@@ -13,6 +13,7 @@ import { queryValidator } from '../lib/validation.ts';
 import { program } from '../orders/program.ts';
 import { statsQuery } from './query.ts';
 import { readStats } from './stats-query.ts';
+import { withTitles } from '../catalog/queries.ts';
 
 type StatsEnv = AppEnv & { Variables: { principal: Principal } };
 
@@ -36,7 +37,15 @@ export const stats = new Hono<StatsEnv>().get(
       return problem(403, 'this token may only read its own stats');
     if (!Object.hasOwn(program.table.influencers, handle)) return problem(404, `unknown handle "${handle}"`);
     const { from, to } = c.req.valid('query');
-    const body = await readStats(c.env.DB, handle, from, to, program.table.currency);
+    const stats = await readStats(c.env.DB, handle, from, to, program.table.currency);
+    // The member's programme (CONTRACT.md section 8) and each product's title beside its id.
+    const { handle: _handle, ...figures } = stats;
+    const body = {
+      handle,
+      program: program.programOf(handle),
+      ...figures,
+      by_product: await withTitles(c.env.DB, stats.by_product),
+    };
     return c.json(body, 200, { 'Cache-Control': 'private, no-store' });
   },
 );

@@ -5,6 +5,7 @@ import { csv } from '../../../../domain/csv.ts';
 import { resolvePeriod } from '../../../lib/dashboard/period.ts';
 import { currentPrincipal, mayView } from '../../../lib/dashboard/session.ts';
 import { ledgerReason, readLedgerLines } from '../../../../worker/dashboard/queries.ts';
+import { readProductTitles } from '../../../../worker/catalog/queries.ts';
 
 export const prerender = false;
 
@@ -16,6 +17,10 @@ export const GET: APIRoute = async ({ params, session, url, redirect }) => {
     return new Response('This ledger belongs to another creator.\n', { status: 403 });
   const period = resolvePeriod(url.searchParams.get('period'), new Date());
   const lines = await readLedgerLines(env.DB, handle, period.start, period.end);
+  const titles = await readProductTitles(
+    env.DB,
+    lines.map((l) => l.product_id),
+  );
   const body = csv(
     [
       'entry_id',
@@ -32,6 +37,7 @@ export const GET: APIRoute = async ({ params, session, url, redirect }) => {
       'revenue_minor',
       'currency',
       'reason',
+      'product_title',
     ],
     lines.map((l) => [
       l.entry_id,
@@ -47,7 +53,8 @@ export const GET: APIRoute = async ({ params, session, url, redirect }) => {
       l.amount_minor,
       l.revenue_minor,
       l.currency,
-      ledgerReason(l),
+      ledgerReason(l, titles.get(l.product_id)),
+      titles.get(l.product_id) ?? '',
     ]),
   );
   return new Response(body, {

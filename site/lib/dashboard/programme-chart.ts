@@ -1,0 +1,61 @@
+/**
+ * The programme comparison as plain SVG data: one row per measure, a bar per
+ * programme, each measure scaled to its own largest value (the measures have
+ * different units, so each row compares the programmes, not the measures).
+ * Server-rendered, no JavaScript; the page pairs it with a table.
+ */
+export interface Measure {
+  label: string;
+  /** One value per programme, in the order of `series`; null when undefined (no revenue, no clicks). */
+  values: (number | null)[];
+  /** How a value is written on its bar. */
+  format: (value: number) => string;
+}
+
+export interface ProgrammeChartGeometry {
+  width: number;
+  height: number;
+  rows: {
+    label: string;
+    y: number;
+    bars: { series: number; x: number; y: number; width: number; height: number; text: string }[];
+  }[];
+  legend: { series: number; x: number; y: number; label: string }[];
+}
+
+const LABEL_W = 190;
+const BAR_H = 16;
+const GAP = 4;
+const ROW_PAD = 14;
+const LEGEND_H = 24;
+
+export function programmeChartGeometry(
+  series: readonly string[],
+  measures: readonly Measure[],
+  width = 720,
+): ProgrammeChartGeometry {
+  const barArea = width - LABEL_W - 90;
+  const rowH = series.length * (BAR_H + GAP) + ROW_PAD;
+  const rows = measures.map((m, i) => {
+    const y = LEGEND_H + i * rowH;
+    const max = Math.max(0, ...m.values.map((v) => v ?? 0));
+    return {
+      label: m.label,
+      y: round(y + (series.length * (BAR_H + GAP)) / 2 + 4),
+      bars: m.values.map((v, s) => ({
+        series: s,
+        x: LABEL_W,
+        y: round(y + s * (BAR_H + GAP)),
+        width: round(v === null || max <= 0 ? 0 : Math.max(1, (Math.max(0, v) / max) * barArea)),
+        height: BAR_H,
+        text: v === null ? '—' : m.format(v),
+      })),
+    };
+  });
+  const legend = series.map((label, s) => ({ series: s, x: LABEL_W + s * 160, y: 14, label }));
+  return { width, height: LEGEND_H + measures.length * rowH, rows, legend };
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
