@@ -111,6 +111,19 @@ describe('payouts', () => {
     );
   });
 
+  it("names each row's programme", () => {
+    const report = computePayouts({
+      period: '2026-05',
+      activity: [activity('2026-05', 6000), activity('2026-05', 4000, 0, 'dee-reviews')],
+      program,
+      now: LATER,
+    });
+    expect(report.payouts.map((p) => [p.handle, p.program])).toEqual([
+      ['ana-cooks', 'influencer'],
+      ['dee-reviews', 'associate'],
+    ]);
+  });
+
   it('writes RFC 4180 CSV with a header row', () => {
     const report = computePayouts({
       period: '2026-05',
@@ -119,8 +132,8 @@ describe('payouts', () => {
       now: LATER,
     });
     expect(payoutsCsv(report)).toBe(
-      'period,handle,tracking_id,status,currency,carried_in_minor,earned_minor,reversed_minor,balance_minor,payable,payout_minor,carried_forward_minor,reason,payable_from\r\n' +
-        '2026-05,ana-cooks,anacooks-20,approved,USD,0,6000,0,6000,true,6000,0,payable,2026-07-31\r\n',
+      'period,handle,program,tracking_id,status,currency,carried_in_minor,earned_minor,reversed_minor,balance_minor,payable,payout_minor,carried_forward_minor,reason,payable_from\r\n' +
+        '2026-05,ana-cooks,influencer,anacooks-20,approved,USD,0,6000,0,6000,true,6000,0,payable,2026-07-31\r\n',
     );
   });
 
@@ -133,7 +146,7 @@ describe('payouts', () => {
     });
     const [, line] = payoutsCsv({ ...report, currency: '=HYPERLINK("x")' }).split('\r\n');
     expect(line).toBe(
-      `2026-05,ghost,,unknown,"'=HYPERLINK(""x"")",0,0,700,-700,false,0,-700,below_threshold,2026-07-31`,
+      `2026-05,ghost,unknown,,unknown,"'=HYPERLINK(""x"")",0,0,700,-700,false,0,-700,below_threshold,2026-07-31`,
     );
   });
 });
