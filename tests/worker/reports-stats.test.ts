@@ -119,8 +119,20 @@ describe('GET /api/stats/<handle>', () => {
     ]);
     // P1: earned 140 (a) + 70 (d), reversed 70; P2: earned 90. Items: ordered in orders placed in the range.
     expect(stats.by_product).toEqual([
-      { product_id: 'B00006JSUA', clicks: 2, items: 3, commission: 140 },
-      { product_id: 'B07XJ8C8F5', clicks: 2, items: 2, commission: 90 },
+      {
+        product_id: 'B00006JSUA',
+        title: 'Lodge 10.25 Inch Cast Iron Skillet, Pre-Seasoned',
+        clicks: 2,
+        items: 3,
+        commission: 140,
+      },
+      {
+        product_id: 'B07XJ8C8F5',
+        title: 'OXO Good Grips 3-Piece Stainless-Steel Mixing Bowl Set',
+        clicks: 2,
+        items: 2,
+        commission: 90,
+      },
     ]);
     expect(stats.by_src).toEqual([
       { src: 'ig', clicks: 3 },
