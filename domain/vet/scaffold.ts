@@ -16,8 +16,6 @@ export interface ScaffoldOptions {
 }
 
 export function scaffoldInfluencer(o: ScaffoldOptions): string {
-  const first = o.categories[0]?.id ?? 'TODO';
-  const categories = o.categories.map((c) => `${c.id} (${c.name})`);
   return `# Storefront application for "${o.handle}". Replace every TODO, then run
 #   npm run check:content && npm run vet
 # and open a pull request (see CONTRIBUTING.md). Lines starting with # are notes.
@@ -39,13 +37,7 @@ bio: >-
 # WebP or AVIF (checked by its content; SVG is refused), at most 2 MB and 4096 pixels a side,
 # named for its type (e.g. ${o.handle}.jpg, then change this line to match).
 avatar: ${avatarPath(o.handle)}
-# applied | approved | suspended | rejected; applicants always write "applied".
-# Only an admin changes it; the vetting check fails a pull request that does.
-status: applied
-# Day you applied, YYYY-MM-DD.
-applied_on: ${o.today}
-# Your affiliate tracking id at the retailer (e.g. an Amazon Associates tag "jane-20").
-tracking_id: TODO-${o.handle}
+${applicationFields(o)}
 # Your social profiles.
 socials:
   # Where the audience is.
@@ -60,13 +52,7 @@ socials:
     # engagement_rate: 0.035
     # Posts published in the last 90 days.
     # posts_last_90_days: 30
-# Category ids you cover (see content/program.yaml).
-# TODO: pick yours from:
-${wrap(categories, '#   ')}
-categories: [${first}]
-# Handles this storefront used before a rename; their old links keep working by redirect.
-# Leave empty when applying.
-previous_handles: []
+${categoryFields(o)}
 # Product ids shown at the top of your storefront.
 featured: []
 # Your product lists.
@@ -96,8 +82,6 @@ lists: []
  * facts (website, audience, niche, disclosure page).
  */
 export function scaffoldAssociate(o: Omit<ScaffoldOptions, 'platforms' | 'exampleProduct'>): string {
-  const first = o.categories[0]?.id ?? 'TODO';
-  const categories = o.categories.map((c) => `${c.id} (${c.name})`);
   return `# Associate application for "${o.handle}" (a website publisher: tracked links, no storefront page).
 # Replace every TODO, then run
 #   npm run check:content && npm run vet
@@ -118,13 +102,7 @@ bio: >-
 # Avatar image: https URL or a path under the site's public folder.
 # Add your logo as site/public${avatarPath(o.handle)} in your pull request, or use an https URL.
 avatar: ${avatarPath(o.handle)}
-# applied | approved | suspended | rejected; applicants always write "applied".
-# Only an admin changes it; the vetting check fails a pull request that does.
-status: applied
-# Day you applied, YYYY-MM-DD.
-applied_on: ${o.today}
-# Your affiliate tracking id at the retailer (e.g. an Amazon Associates tag "jane-20").
-tracking_id: TODO-${o.handle}
+${applicationFields(o)}
 # Your website (https), where your tracked links appear.
 website: https://TODO.example/
 # Who reads your site, in a sentence or two.
@@ -136,14 +114,33 @@ disclosure_url: https://TODO.example/affiliate-disclosure
 # Visitors a month, as you state it (not verified).
 # TODO: uncomment and fill in (reviewers look at it).
 # monthly_visitors: 25000
-# Category ids you cover (see content/program.yaml).
+${categoryFields(o)}
+`;
+}
+
+/** Status, day and tracking id: the same for both programmes. */
+function applicationFields(o: Pick<ScaffoldOptions, 'handle' | 'today'>): string {
+  return `# applied | approved | suspended | rejected; applicants always write "applied".
+# Only an admin changes it; the vetting check fails a pull request that does.
+status: applied
+# Day you applied, YYYY-MM-DD.
+applied_on: ${o.today}
+# Your affiliate tracking id at the retailer (e.g. an Amazon Associates tag "jane-20").
+tracking_id: TODO-${o.handle}`;
+}
+
+/** Categories and previous handles: the same for both programmes. */
+function categoryFields(o: Pick<ScaffoldOptions, 'categories'>): string {
+  return `# Category ids you cover (see content/program.yaml).
 # TODO: pick yours from:
-${wrap(categories, '#   ')}
-categories: [${first}]
+${wrap(
+  o.categories.map((c) => `${c.id} (${c.name})`),
+  '#   ',
+)}
+categories: [${o.categories[0]?.id ?? 'TODO'}]
 # Handles this storefront used before a rename; their old links keep working by redirect.
 # Leave empty when applying.
-previous_handles: []
-`;
+previous_handles: []`;
 }
 
 export function avatarPath(handle: string): string {

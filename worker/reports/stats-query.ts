@@ -18,6 +18,7 @@
  * every creator at once, with the same SQL grouped by handle, so its clicks,
  * orders, earned and reversed are the figures each creator's stats show.
  */
+import type { CreatorFigures } from '../../domain/reports/programmes.ts';
 import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { clickRanges, clicksView, rangeParams } from './click-counts.ts';
@@ -182,14 +183,8 @@ export async function readStats(
   };
 }
 
-export interface CreatorRow {
-  handle: string;
-  clicks: number;
-  orders: number;
-  /** Sales value of items shipped minus that of items returned in the range (the stats' revenue). */
-  revenue_minor: number;
-  earned_minor: number;
-  reversed_minor: number;
+/** A creator's figures over the range (what the programme comparison sums), plus the pending balance now. */
+export interface CreatorRow extends CreatorFigures {
   /** The pending balance now, whatever the range. */
   pending_minor: number;
 }
