@@ -28,6 +28,7 @@ export interface LinkConfig {
 
 export interface HandleShard {
   influencers: RouteTable['influencers'];
+  associates: RouteTable['associates'];
   aliases: RouteTable['aliases'];
 }
 export type ProductShard = RouteTable['products'];
@@ -59,6 +60,7 @@ export function splitRouteTable(
 ): { config: LinkConfig; handles: HandleShard[]; products: ProductShard[] } {
   const handles: HandleShard[] = Array.from({ length: shards.handles }, () => ({
     influencers: {},
+    associates: {},
     aliases: {},
   }));
   const products: ProductShard[] = Array.from({ length: shards.products }, () => ({}));
@@ -69,6 +71,7 @@ export function splitRouteTable(
   };
   for (const [handle, trackingId] of Object.entries(table.influencers))
     at(handles, handle).influencers[handle] = trackingId;
+  for (const handle of Object.keys(table.associates)) at(handles, handle).associates[handle] = 1;
   for (const [old, current] of Object.entries(table.aliases)) at(handles, old).aliases[old] = current;
   for (const [id, entry] of Object.entries(table.products)) at(products, id)[id] = entry;
   return {

@@ -116,6 +116,7 @@ describe('link store', () => {
     const table: RouteTable = {
       retailers: [{ id: 'amazon-us', tag: 'tag', subtag: 'ascsubtag' }],
       influencers: {},
+      associates: {},
       aliases: {},
       products: { P1: [0, 'https://www.amazon.com/dp/P1?th=1'] },
     };
@@ -143,7 +144,7 @@ describe('link store', () => {
 
 describe('link shards', () => {
   it('put every handle, alias and product in the shard shardOf names, and the bundled part stays small', () => {
-    const table: RouteTable = { retailers: [], influencers: {}, aliases: {}, products: {} };
+    const table: RouteTable = { retailers: [], influencers: {}, associates: {}, aliases: {}, products: {} };
     for (let i = 0; i < 2000; i++) {
       table.influencers[`creator-${i}`] = `c${i}-20`;
       table.products[`SYN${i}`] = [0, `https://www.amazon.com/dp/SYN${i}`];

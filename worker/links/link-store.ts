@@ -17,6 +17,7 @@ export class LinkStoreUnavailable extends Error {}
 
 const handleShard = z.object({
   influencers: z.record(z.string(), z.string()),
+  associates: z.record(z.string(), z.literal(1)),
   aliases: z.record(z.string(), z.string()),
 });
 const productShard = z.record(z.string(), z.tuple([z.int().min(0), z.string()]));
@@ -76,7 +77,13 @@ export async function routeTableFor(
   handle: string,
   productId: string | null,
 ): Promise<RouteTable> {
-  const table: RouteTable = { retailers: config.retailers, influencers: {}, aliases: {}, products: {} };
+  const table: RouteTable = {
+    retailers: config.retailers,
+    influencers: {},
+    associates: {},
+    aliases: {},
+    products: {},
+  };
   const [own, products] = await Promise.all([
     handleShardOf(config, assets, handle),
     productId === null
@@ -91,6 +98,7 @@ export async function routeTableFor(
   const shard = current === handle ? own : await handleShardOf(config, assets, current);
   const trackingId = Object.hasOwn(shard.influencers, current) ? shard.influencers[current] : undefined;
   if (trackingId !== undefined) table.influencers[current] = trackingId;
+  if (Object.hasOwn(shard.associates, current)) table.associates[current] = 1;
   if (productId !== null && products && Object.hasOwn(products, productId)) {
     const entry = products[productId];
     if (entry) table.products[productId] = entry;
