@@ -77,15 +77,17 @@ describe('npm run deploy', () => {
     expect(run.calls).toHaveLength(1);
   });
 
-  it('builds, migrates and deploys, in that order, once every secret is set', () => {
+  it('builds, migrates, copies the catalog and deploys, in that order, once every secret is set', () => {
     const listing = JSON.stringify(REQUIRED_SECRETS.map((name) => ({ name, type: 'secret_text' })));
     expect(deploy(listing, ['--check-only']).calls).toEqual(['wrangler secret list --format json']);
     const run = deploy(listing);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.calls).toEqual([
+    expect(run.calls.map((call) => call.replace(/--file \S+/, '--file <catalog.sql>'))).toEqual([
       'wrangler secret list --format json',
       'astro build',
       'wrangler d1 migrations apply DB --remote',
+      // scripts/sync-catalog.ts --remote: the link builder's catalog copy (migration 0009).
+      'wrangler d1 execute DB --remote --json --file <catalog.sql> --yes',
       'wrangler deploy',
     ]);
   });
