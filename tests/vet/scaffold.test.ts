@@ -9,7 +9,10 @@ import { parseYaml, readContentSources } from '../../scripts/lib/load-content.ts
 const FIXTURE = 'tests/fixtures/content';
 // `npm run apply` writes a placeholder at the avatar path next to the file.
 const read = readContentSources(FIXTURE);
-const sources = { ...read, publicImages: new Set([...(read.publicImages ?? []), avatarPath('jane-cooks')]) };
+const sources = {
+  ...read,
+  publicImages: new Set([...(read.publicImages ?? []), avatarPath('jane-cooks'), avatarPath('fern-reviews')]),
+};
 const { program } = snapshotOf(sources);
 
 const text = scaffoldInfluencer({
