@@ -1,18 +1,28 @@
 /**
- * Monthly payouts from ledger activity. A month's activity is the earned
- * commission of items shipped in it minus the reversals of items returned in it
- * (by the ledger entries' effective time, UTC). Each influencer's balance for a
- * month is what was carried into it plus that activity. A balance at or above
- * the threshold is paid (once the month has ended and the hold has passed) and
- * nothing is carried on; a smaller or negative balance is carried into the next
- * month. Whether an earlier month was paid depends on the threshold alone, never
- * on today's date, so a month's figures do not change as time passes.
+ * Monthly payouts as recorded facts (CONTRACT.md sections 5 and 7).
+ *
+ * A month's activity is the earned commission of items shipped in it minus the
+ * reversals of items returned in it (by the ledger entries' effective time, UTC).
+ * Months close in order; a closed month's rows are stored and never recomputed.
+ * Open months are folded from the last closed month's stored rows:
+ *
+ *   balance = carried in + adjustment + earned - reversed
+ *
+ * where `carried in` is the previous month's carried forward, and `adjustment`
+ * (first open month only) is late money: ledger entries dated inside an already
+ * closed month that were recorded after it closed (a late shipment, a return after
+ * payout, a report import). A balance at or above the threshold is paid (once the
+ * month has ended and the hold has passed) and nothing is carried on; a smaller or
+ * negative balance is carried into the next month and never paid. A suspended
+ * creator's balance is held: not paid, carried forward whole. Whether an open
+ * month pays depends on the threshold alone, never on today's date, so a month's
+ * figures do not change as time passes.
  */
 import { csv } from '../csv.ts';
 import { DAY_MS, monthBounds, utcDay, utcMonth } from '../time.ts';
 import type { ProgramTable } from './program-table.ts';
 
-function nextPeriod(period: string): string {
+export function nextPeriod(period: string): string {
   return utcMonth(monthBounds(period).end);
 }
 
@@ -25,7 +35,13 @@ export interface MonthlyActivity {
   reversed_minor: number;
 }
 
-export type PayoutReason = 'payable' | 'on_hold' | 'below_threshold';
+/** Late money of one creator: earned minus reversed of entries dated in closed months, recorded after. */
+export interface Adjustment {
+  handle: string;
+  amount_minor: number;
+}
+
+export type PayoutReason = 'payable' | 'on_hold' | 'below_threshold' | 'suspended';
 
 export interface PayoutRow {
   handle: string;
@@ -34,19 +50,22 @@ export interface PayoutRow {
   tracking_id: string | null;
   status: string;
   carried_in_minor: number;
+  /** Late money counted in this month (first open month after a close only); negative for a clawback. */
+  adjustment_minor: number;
   earned_minor: number;
   reversed_minor: number;
   balance_minor: number;
   payable: boolean;
-  /** What to pay now: the balance when payable, else 0. */
+  /** What to pay: the balance when payable, else 0. */
   payout_minor: number;
-  /** What moves into next month's carried_in: the balance when under the threshold, else 0. */
+  /** What moves into next month's carried_in: the balance when under the threshold or held, else 0. */
   carried_forward_minor: number;
   reason: PayoutReason;
 }
 
 export interface PayoutReport {
   period: string;
+  status: 'open' | 'closed';
   currency: string;
   threshold_minor: number;
   hold_days: number;
@@ -55,70 +74,166 @@ export interface PayoutReport {
   payouts: PayoutRow[];
 }
 
-export function computePayouts(input: {
+export interface ClosedReport extends PayoutReport {
+  status: 'closed';
+  /** ISO-8601. */
+  closed_at: string;
+}
+
+export interface ClosedMonth {
   period: string;
-  /** Activity of every month up to and including the period (later months are ignored). */
+  rows: readonly PayoutRow[];
+}
+
+export interface FoldInput {
+  /** The first open month: the month after `lastClosed`, else the first month with activity. */
+  from: string;
+  /** The last month to compute (inclusive). */
+  to: string;
+  /** Stored rows of the last closed month before `from`, if any. */
+  lastClosed: ClosedMonth | null;
+  /** Late money, counted in `from`. */
+  adjustments: readonly Adjustment[];
+  /** Activity of the months `from` to `to` (others are ignored). */
   activity: readonly MonthlyActivity[];
   program: ProgramTable;
   now: number;
-}): PayoutReport {
-  const { period, program, now } = input;
+}
+
+export function payableFrom(period: string, program: ProgramTable): number {
+  return monthBounds(period).end + program.payout.hold_days * DAY_MS;
+}
+
+/** Every month from `from` to `to`, each computed as open, carried forward one into the next. */
+export function foldMonths(input: FoldInput): PayoutReport[] {
+  const { from, to, program, now } = input;
   const { threshold_minor, hold_days } = program.payout;
-  const dueAt = monthBounds(period).end + hold_days * DAY_MS;
-  const byHandle = new Map<string, Map<string, MonthlyActivity>>();
+  const activity = new Map<string, { earned: number; reversed: number }>();
   for (const a of input.activity) {
-    if (a.month > period) continue;
-    let months = byHandle.get(a.handle);
-    if (!months) byHandle.set(a.handle, (months = new Map()));
-    const seen = months.get(a.month);
-    months.set(a.month, {
-      ...a,
-      earned_minor: (seen?.earned_minor ?? 0) + a.earned_minor,
-      reversed_minor: (seen?.reversed_minor ?? 0) + a.reversed_minor,
+    if (a.month < from || a.month > to) continue;
+    const key = `${a.month}\u0000${a.handle}`;
+    const seen = activity.get(key) ?? { earned: 0, reversed: 0 };
+    activity.set(key, { earned: seen.earned + a.earned_minor, reversed: seen.reversed + a.reversed_minor });
+  }
+  const adjustments = new Map<string, number>();
+  for (const a of input.adjustments)
+    adjustments.set(a.handle, (adjustments.get(a.handle) ?? 0) + a.amount_minor);
+
+  const carried = new Map<string, number>();
+  for (const row of input.lastClosed?.rows ?? []) carried.set(row.handle, row.carried_forward_minor);
+  for (const handle of adjustments.keys()) if (!carried.has(handle)) carried.set(handle, 0);
+
+  const reports: PayoutReport[] = [];
+  for (let month = from; month <= to; month = nextPeriod(month)) {
+    for (const a of input.activity) if (a.month === month && !carried.has(a.handle)) carried.set(a.handle, 0);
+    const due = now >= payableFrom(month, program);
+    const payouts: PayoutRow[] = [];
+    for (const handle of [...carried.keys()].sort()) {
+      const figures = activity.get(`${month}\u0000${handle}`) ?? { earned: 0, reversed: 0 };
+      const carriedIn = carried.get(handle) ?? 0;
+      const adjustment = month === from ? (adjustments.get(handle) ?? 0) : 0;
+      const balance = carriedIn + adjustment + figures.earned - figures.reversed;
+      const influencer = program.influencers[handle];
+      const status = influencer?.status ?? 'unknown';
+      const row: PayoutRow = {
+        handle,
+        program: influencer?.program ?? 'unknown',
+        tracking_id: influencer?.tracking_id ?? null,
+        status,
+        carried_in_minor: carriedIn,
+        adjustment_minor: adjustment,
+        earned_minor: figures.earned,
+        reversed_minor: figures.reversed,
+        balance_minor: balance,
+        payable: false,
+        payout_minor: 0,
+        carried_forward_minor: balance,
+        reason: 'below_threshold',
+      };
+      if (status === 'suspended') row.reason = 'suspended';
+      else if (balance > 0 && balance >= threshold_minor) {
+        // Paid with this month (now, or when its hold has passed): nothing carried on.
+        row.carried_forward_minor = 0;
+        row.payable = due;
+        row.payout_minor = due ? balance : 0;
+        row.reason = due ? 'payable' : 'on_hold';
+      }
+      payouts.push(row);
+      carried.set(handle, row.carried_forward_minor);
+    }
+    reports.push({
+      period: month,
+      status: 'open',
+      currency: program.currency,
+      threshold_minor,
+      hold_days,
+      payable_from: utcDay(payableFrom(month, program)),
+      payouts,
     });
   }
+  return reports;
+}
 
-  const payouts: PayoutRow[] = [];
-  for (const handle of [...byHandle.keys()].sort()) {
-    const months = byHandle.get(handle) ?? new Map<string, MonthlyActivity>();
-    let month = [...months.keys()].sort()[0] ?? period;
-    let carried = 0;
-    for (;;) {
-      const activity = months.get(month);
-      const earned = activity?.earned_minor ?? 0;
-      const reversed = activity?.reversed_minor ?? 0;
-      const balance = carried + earned - reversed;
-      const reachesThreshold = balance > 0 && balance >= threshold_minor;
-      if (month === period) {
-        const payable = reachesThreshold && now >= dueAt;
-        const influencer = program.influencers[handle];
-        payouts.push({
-          handle,
-          program: influencer?.program ?? 'unknown',
-          tracking_id: influencer?.tracking_id ?? null,
-          status: influencer?.status ?? 'unknown',
-          carried_in_minor: carried,
-          earned_minor: earned,
-          reversed_minor: reversed,
-          balance_minor: balance,
-          payable,
-          payout_minor: payable ? balance : 0,
-          carried_forward_minor: reachesThreshold ? 0 : balance,
-          reason: payable ? 'payable' : reachesThreshold ? 'on_hold' : 'below_threshold',
-        });
-        break;
-      }
-      carried = reachesThreshold ? 0 : balance;
-      month = nextPeriod(month);
-    }
-  }
+/** The report of one open month. */
+export function computePayouts(input: Omit<FoldInput, 'to'> & { period: string }): PayoutReport {
+  const { period, ...rest } = input;
+  const from = input.from <= period ? input.from : period;
+  const last = foldMonths({ ...rest, from, to: period }).at(-1);
+  if (!last) throw new Error('unreachable: a fold covers at least its own month');
+  return last;
+}
+
+/** Whether skipping an open month would lose or pay anything: then it must be closed first. */
+export function hasActivity(report: PayoutReport): boolean {
+  return report.payouts.some(
+    (p) =>
+      p.earned_minor !== 0 ||
+      p.reversed_minor !== 0 ||
+      p.adjustment_minor !== 0 ||
+      p.carried_forward_minor !== p.balance_minor,
+  );
+}
+
+export type CloseDecision =
+  { ok: true; report: ClosedReport } | { ok: false; status: 409 | 422; message: string };
+
+/**
+ * Whether `period` may close now, and its rows if so. Months close in order: every
+ * earlier month with activity must be closed, and the period's hold must have
+ * passed. `closedPeriods` are all closed months.
+ */
+export function planClose(
+  input: Omit<FoldInput, 'to'> & { period: string; closedPeriods: readonly string[]; closedAt: number },
+): CloseDecision {
+  const { period, closedPeriods, program, now } = input;
+  if (closedPeriods.includes(period))
+    return { ok: false, status: 409, message: `${period} is already closed` };
+  const latest = [...closedPeriods].sort().at(-1);
+  if (latest !== undefined && latest > period)
+    return {
+      ok: false,
+      status: 409,
+      message: `months close in order and ${latest} is already closed; ${period} had no activity when it closed`,
+    };
+  const reports = foldMonths({ ...input, from: input.from <= period ? input.from : period, to: period });
+  const open = reports.slice(0, -1).filter(hasActivity);
+  if (open.length > 0)
+    return {
+      ok: false,
+      status: 409,
+      message: `earlier months with activity are still open: ${open.map((r) => r.period).join(', ')}; close them first`,
+    };
+  if (now < payableFrom(period, program))
+    return {
+      ok: false,
+      status: 422,
+      message: `the hold of ${period} has not passed: it may close from ${utcDay(payableFrom(period, program))}`,
+    };
+  const report = reports.at(-1);
+  if (!report) throw new Error('unreachable: a fold covers at least its own month');
   return {
-    period,
-    currency: program.currency,
-    threshold_minor,
-    hold_days,
-    payable_from: utcDay(dueAt),
-    payouts,
+    ok: true,
+    report: { ...report, status: 'closed', closed_at: new Date(input.closedAt).toISOString() },
   };
 }
 
@@ -130,6 +245,7 @@ export const PAYOUT_CSV_COLUMNS = [
   'status',
   'currency',
   'carried_in_minor',
+  'adjustment_minor',
   'earned_minor',
   'reversed_minor',
   'balance_minor',
@@ -152,6 +268,7 @@ export function payoutsCsv(report: PayoutReport): string {
       p.status,
       report.currency,
       p.carried_in_minor,
+      p.adjustment_minor,
       p.earned_minor,
       p.reversed_minor,
       p.balance_minor,
@@ -162,4 +279,19 @@ export function payoutsCsv(report: PayoutReport): string {
       report.payable_from,
     ]),
   );
+}
+
+/** The JSON of a closed month, written once at closing and answered byte for byte ever after. */
+export function closedJson(report: ClosedReport): string {
+  const { period, status, closed_at, currency, threshold_minor, hold_days, payable_from, payouts } = report;
+  return JSON.stringify({
+    period,
+    status,
+    closed_at,
+    currency,
+    threshold_minor,
+    hold_days,
+    payable_from,
+    payouts,
+  });
 }

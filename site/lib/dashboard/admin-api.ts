@@ -19,6 +19,22 @@ export async function payoutsJson(period: string): Promise<Response> {
   return payouts.request(`/?period=${encodeURIComponent(period)}`, adminInit(), env);
 }
 
+export async function closePayoutMonth(period: string): Promise<Response> {
+  return payouts.request(`/close?period=${encodeURIComponent(period)}`, adminInit({ method: 'POST' }), env);
+}
+
+export async function markPayoutPaid(body: { period: string; handle: string; reference: string }): Promise<Response> {
+  return payouts.request(
+    '/paid',
+    adminInit({ method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    env,
+  );
+}
+
+export async function payoutRuns(): Promise<Response> {
+  return payouts.request('/runs', adminInit(), env);
+}
+
 export async function importAmazonReport(csvText: string): Promise<Response> {
   return reportImport.request(
     '/amazon',

@@ -1,0 +1,144 @@
+/**
+ * Month end in a real browser with JavaScript off, against the real system
+ * (wrangler dev, local D1): the admin closes a month and marks a payout paid
+ * with plain forms, the creator sees it paid, and `npm run payouts` talks to the
+ * same worker.
+ */
+import { spawnSync } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch, screenshot } from './browser.ts';
+
+const base = inject('baseUrl');
+const persistTo = inject('persistTo');
+const adminToken = inject('adminToken');
+const webhookSecret = inject('webhookSecret');
+const HANDLE = 'trailmix-tom';
+const MONTH = '2025-02';
+const orderId = `e2e-payout-${Date.now()}`;
+/** pc is 250 bps: 2 x $999.99 -> 4999.95 -> $50.00, above the $25 threshold. */
+const ITEM = { product_id: 'E2E-PAYOUT', category: 'pc', unit_price: 99_999 };
+
+let browser: Browser;
+
+async function sendEvent(type: string, occurredAt: string): Promise<Response> {
+  const body = JSON.stringify({
+    type,
+    order_id: orderId,
+    ordered_at: '2025-02-03T10:00:00Z',
+    occurred_at: occurredAt,
+    tracking_id: 'trailmixtom-20',
+    currency: 'USD',
+    items: [{ ...ITEM, quantity: 2 }],
+  });
+  const id = `msg_${type}_${orderId}`;
+  const now = new Date();
+  return fetch(`${base}/webhooks/orders`, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': new Webhook(webhookSecret).sign(id, now, body),
+    },
+  });
+}
+
+async function signIn(page: Page, token: string): Promise<void> {
+  await page.goto(`${base}/dashboard/`);
+  await page.getByLabel('Access token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/dashboard\/[a-z0-9-]+\/$/);
+}
+
+function cli(...args: string[]) {
+  return spawnSync('node', ['scripts/payouts.ts', ...args, '--url', base], {
+    encoding: 'utf8',
+    env: { ...process.env, ADMIN_TOKEN: adminToken },
+  });
+}
+
+beforeAll(async () => {
+  expect((await sendEvent('order.placed', '2025-02-03T10:00:00Z')).status).toBe(200);
+  expect((await sendEvent('order.shipped', '2025-02-05T10:00:00Z')).status).toBe(200);
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('month end without JavaScript', () => {
+  it('closes a month and marks its payout paid with plain forms; the creator sees it paid', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signIn(page, adminToken);
+    await page.goto(`${base}/dashboard/admin/?payouts=${MONTH}#payouts`);
+    await expect.poll(() => page.getByText('Open: computed now').count()).toBe(1);
+    await page.getByRole('button', { name: `Close ${MONTH}` }).click();
+    await page.waitForLoadState();
+    expect(await page.getByRole('status').textContent()).toContain(`${MONTH} closed`);
+
+    const closed = await (
+      await fetch(`${base}/api/admin/payouts?period=${MONTH}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      })
+    ).text();
+    expect(JSON.parse(closed)).toMatchObject({ period: MONTH, status: 'closed' });
+
+    await page.goto(`${base}/dashboard/admin/#owed`);
+    expect(await page.locator(`[data-owed="${MONTH}"]`).textContent()).toBe('$50.00');
+    await page.getByLabel(`Payment reference for ${HANDLE}, ${MONTH}`).fill('E2E-BANK-1');
+    await page.locator('tr', { hasText: HANDLE }).getByRole('button', { name: 'Mark paid' }).click();
+    await page.waitForLoadState();
+    expect(await page.getByRole('status').textContent()).toContain(
+      `Marked ${HANDLE}'s payout for ${MONTH} paid`,
+    );
+    expect(await page.locator(`[data-owed="${MONTH}"]`).textContent()).toBe('$0.00');
+    await screenshot(page, 'dashboard-admin-month-end');
+
+    // The stored month did not change by being paid.
+    const again = await (
+      await fetch(`${base}/api/admin/payouts?period=${MONTH}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      })
+    ).text();
+    expect(again).toBe(closed);
+
+    const made = spawnSync('node', ['scripts/token.ts', 'create', HANDLE, '--persist-to', persistTo], {
+      encoding: 'utf8',
+    });
+    const token = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
+    const creator = await browser.newContext({ javaScriptEnabled: false });
+    const mine = await creator.newPage();
+    await signIn(mine, token);
+    expect(await mine.locator('[data-fig="paid"]').textContent()).toBe('$50.00');
+    expect(await mine.locator(`[data-payout="${MONTH}"]`).textContent()).toContain('ref. E2E-BANK-1');
+    await creator.close();
+    await context.close();
+  });
+
+  it('npm run payouts shows, refuses a second close and another reference, and lists what is owed', () => {
+    const show = cli('show', MONTH);
+    expect(show.status, show.stderr).toBe(0);
+    expect(show.stdout).toContain(`${MONTH}: closed`);
+    expect(show.stdout).toMatch(/summary: \d+ creators, 1 to pay, \$50\.00 in all/);
+
+    const close = cli('close', MONTH);
+    expect(close.status).toBe(1);
+    expect(close.stderr).toContain(`close ${MONTH} refused (409): ${MONTH} is already closed`);
+
+    const other = cli('paid', MONTH, HANDLE, 'OTHER-REF');
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain('(409)');
+    expect(cli('paid', MONTH, HANDLE, 'E2E-BANK-1').status).toBe(0);
+
+    const owed = cli('owed');
+    expect(owed.status, owed.stderr).toBe(0);
+    expect(owed.stdout).toMatch(new RegExp(`${MONTH} .* 5000 +5000 +0`));
+
+    expect(cli('close', '2025-13').status).toBe(2);
+  });
+});
