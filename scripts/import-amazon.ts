@@ -1,6 +1,6 @@
 /**
  * `npm run import:amazon -- <report.csv> [--remote] [--url <origin>]`: sends an
- * Amazon Associates order report to the worker's import endpoint, which does all
+ * Amazon Associates report (Fee-Earnings, Fee-Orders or shopfront's order export) to the worker's import endpoint, which does all
  * the work (one implementation, the same checks as in production). Locally it
  * posts to http://localhost:8787 with ADMIN_TOKEN from .dev.vars; with --remote
  * to SHOPFRONT_URL with ADMIN_TOKEN from the environment. See docs/orders.md.
@@ -67,11 +67,29 @@ async function main(): Promise<number> {
   }
   if (res.ok && isRecord(answer)) {
     console.log(
-      `${file}: ${String(answer.rows)} rows: ${String(answer.processed)} new, ${String(answer.duplicate)} already imported, ` +
-        `${String(answer.unattributed)} with an unknown tracking id (${seconds} s)`,
+      `${file}: ${String(answer.layout)} report, ${String(answer.rows)} rows, ${String(answer.events)} events: ` +
+        `${String(answer.processed)} new, ${String(answer.duplicate)} already imported, ` +
+        `${String(answer.unattributed)} with a tracking id of nobody approved (${seconds} s)`,
     );
     if (Array.isArray(answer.unattributed_tracking_ids) && answer.unattributed_tracking_ids.length > 0)
       console.log(`unknown tracking ids (kept for admins): ${answer.unattributed_tracking_ids.join(', ')}`);
+    if (Array.isArray(answer.rejected))
+      for (const issue of answer.rejected)
+        if (isRecord(issue))
+          console.error(`  ${file}: ${String(issue.path)}: refused: ${String(issue.message)}`);
+    const rec = answer.reconciliation;
+    if (isRecord(rec) && isRecord(rec.total) && Array.isArray(rec.rows)) {
+      console.log(
+        `reconciliation (Amazon's Ad Fees vs the rate tables, minor units): Amazon ${String(rec.total.reported_minor)}, ` +
+          `tables ${String(rec.total.expected_minor)}, difference ${String(rec.total.difference_minor)}; the ledger records Amazon's figures`,
+      );
+      for (const row of rec.rows)
+        if (isRecord(row))
+          console.log(
+            `  row ${String(row.row)}: ${String(row.asin)} ${String(row.tracking_id)}: Amazon ${String(row.reported_minor)}, ` +
+              `table ${String(row.expected_minor)}, difference ${String(row.difference_minor)}`,
+          );
+    }
     return 0;
   }
   console.error(

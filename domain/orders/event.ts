@@ -44,6 +44,12 @@ export const orderItem = z.object({
   quantity: z.int().min(1).max(MAX_QUANTITY),
   /** Minor units of the event's currency. */
   unit_price: z.int().min(0).max(MAX_UNIT_PRICE_MINOR),
+  /**
+   * Extension: the retailer's own commission for this item's quantity in this event
+   * (minor units; for a return, the amount taken back, positive). When given, the
+   * ledger records it instead of the rate table's figure (Amazon's Ad Fees).
+   */
+  reported_commission_minor: z.int().min(0).max(MAX_UNIT_PRICE_MINOR * MAX_QUANTITY).optional(),
 });
 export type OrderItem = z.output<typeof orderItem>;
 

@@ -110,21 +110,21 @@ export function deriveTargets(
       rate_bps: line?.rate_bps ?? 0,
     });
   }
-  const byType = new Map<string, Map<OrderEventType, { at: number; quantity: number }[]>>();
+  const byType = new Map<string, Map<OrderEventType, Part[]>>();
   for (const { event } of sorted)
     for (const item of event.items) {
       let types = byType.get(item.product_id);
       if (!types) byType.set(item.product_id, (types = new Map()));
       let list = types.get(event.type);
       if (!list) types.set(event.type, (list = []));
-      list.push({ at: event.occurred_at, quantity: item.quantity });
+      list.push({ at: event.occurred_at, quantity: item.quantity, reported: item.reported_commission_minor });
     }
 
   const targets: LedgerSum[] = [];
   if (recorded !== null) {
     const handle = recorded.order.handle;
     for (const [product_id, line] of terms) {
-      const types = byType.get(product_id) ?? new Map<OrderEventType, { at: number; quantity: number }[]>();
+      const types = byType.get(product_id) ?? new Map<OrderEventType, Part[]>();
       const total = (type: OrderEventType) => (types.get(type) ?? []).reduce((s, x) => s + x.quantity, 0);
       const base = { handle, ordered_at: order.ordered_at, product_id };
       // `0 - x`, not `-x`: no negative zeros in figures.
@@ -168,7 +168,11 @@ export function deriveTargets(
           if (after === before) continue;
           const slot = byTime.get(part.at) ?? { quantity: 0, amount: 0 };
           slot.quantity += after - before;
-          slot.amount += commission(after) - commission(before);
+          // The retailer's own figure when it gave one (a share of it when only part of the part counts).
+          slot.amount +=
+            part.reported === undefined
+              ? commission(after) - commission(before)
+              : share(part.reported, after - before, part.quantity);
           byTime.set(part.at, slot);
         }
         for (const [at, slot] of byTime)
@@ -177,6 +181,19 @@ export function deriveTargets(
     }
   }
   return { order_id: order.order_id, currency: order.currency, terms, targets };
+}
+
+interface Part {
+  at: number;
+  quantity: number;
+  /** The retailer's own commission for this part, when it reported one. */
+  reported: number | undefined;
+}
+
+/** amount x counted / of, rounded half up, in exact integer arithmetic. */
+function share(amount: number, counted: number, of: number): number {
+  if (counted === of) return amount;
+  return Number((BigInt(amount) * BigInt(counted) * 2n + BigInt(of)) / (2n * BigInt(of)));
 }
 
 /** Entries that move the ledger from `current` (sums per key) to `targets`. */

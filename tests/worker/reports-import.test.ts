@@ -1,6 +1,8 @@
 /** `POST /api/admin/import/amazon` with the sample report of content/reports/. */
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import earnings from '../../content/reports/amazon-fee-earnings-2026-11.csv?raw';
+import feeOrders from '../../content/reports/amazon-fee-orders-2026-11.csv?raw';
 import sample from '../../content/reports/amazon-sample-2026-11.csv?raw';
 import { createToken, ORIGIN, influencers, uid } from './orders-helpers.ts';
 
@@ -121,5 +123,83 @@ describe('POST /api/admin/import/amazon', () => {
     expect((await importReport(sample, await createToken(influencers[0]!.handle))).status).toBe(403);
     const huge = `${HEADER}\n${'x'.repeat(5 * 1024 * 1024)}`;
     expect((await importReport(huge)).status).toBe(413);
+  });
+});
+
+describe("POST /api/admin/import/amazon with Amazon's own reports", () => {
+  async function line(orderId: string) {
+    const row = await env.DB.prepare(
+      `SELECT COALESCE(SUM(CASE WHEN bucket = 'pending' THEN amount_minor END), 0) AS pending,
+              COALESCE(SUM(CASE WHEN bucket = 'earned' THEN amount_minor END), 0) AS earned,
+              COALESCE(-SUM(CASE WHEN bucket = 'reversed' THEN amount_minor END), 0) AS reversed
+       FROM ledger_entries WHERE order_id = ?1`,
+    )
+      .bind(orderId)
+      .first<{ pending: number; earned: number; reversed: number }>();
+    return row;
+  }
+
+  it('imports Fee-Orders then Fee-Earnings; records Ad Fees; a second import of either changes nothing', async () => {
+    const orders = await importReport(feeOrders);
+    expect(orders.status).toBe(200);
+    expect(await orders.json()).toMatchObject({
+      layout: 'fee-orders',
+      rows: 8,
+      events: 8,
+      processed: 7,
+      unattributed: 1,
+      unattributed_tracking_ids: ['oldkitchenblog-20'],
+      reconciliation: null,
+    });
+    const paid = await importReport(earnings);
+    expect(paid.status).toBe(200);
+    const result = await paid.json<{ reconciliation: unknown }>();
+    expect(result).toMatchObject({ layout: 'fee-earnings', rows: 8, events: 8, processed: 7, duplicate: 0 });
+    expect(result.reconciliation).toEqual({
+      rows: [
+        {
+          row: 7,
+          asin: 'B09TZK3R7W',
+          tracking_id: 'glowpriya-20',
+          reported_minor: 792,
+          expected_minor: 720,
+          difference_minor: 72,
+        },
+      ],
+      total: { reported_minor: 9910, expected_minor: 9838, difference_minor: 72 },
+    });
+
+    // Amazon's figure, not the table's 7.20.
+    expect(await line('amzn:glowpriya-20:B09TZK3R7W:7200')).toEqual({ pending: 0, earned: 792, reversed: 0 });
+    // 3 ordered, 2 shipped (2.24), 1 returned (1.12): one still pending at the table rate (1.12).
+    expect(await line('amzn:milacooks-20:B00006JSUA:2490')).toEqual({
+      pending: 112,
+      earned: 224,
+      reversed: 112,
+    });
+    // Two identical rows in one file both count.
+    expect(await line('amzn:jesshomelab-20:B0BLS3Y632:104999')).toEqual({
+      pending: 0,
+      earned: 8400,
+      reversed: 0,
+    });
+
+    const before = await counts();
+    for (const file of [feeOrders, earnings]) {
+      const again = await importReport(file);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toMatchObject({ processed: 0, duplicate: 8 });
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('422 naming the columns of an unknown header set; nothing stored', async () => {
+    const before = await counts();
+    const res = await importReport('Summary report\nDate,Clicks,Ordered Items\n2026-11-01,3,1\n');
+    expect(res.status).toBe(422);
+    const body = await res.json<{ error: string; issues: { path: string; message: string }[] }>();
+    expect(body.error).toContain('unknown report layout');
+    expect(body.issues[0]?.message).toContain('the columns are Date, Clicks, Ordered Items');
+    expect(await counts()).toEqual(before);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * `POST /api/admin/import/amazon` (admin token, CSV body up to 5 MiB): an Amazon
- * Associates order report becomes the same events a webhook delivers. The whole
- * file is checked first; one bad row and nothing is stored (400 listing every
- * bad row and column). Row ids come from the rows' content, so importing the
- * same file again stores nothing new.
+ * Associates report (Fee-Earnings, Fee-Orders, or shopfront's order export)
+ * becomes the same events a webhook delivers. The whole file is checked first; one
+ * bad row and nothing is stored (400 listing every bad row and column); an unknown
+ * header set is a 422 naming its columns. Event ids come from the rows' content,
+ * so importing the same file again stores nothing new. A Fee-Earnings answer
+ * carries the reconciliation of Amazon's Ad Fees against the rate tables.
  */
 import { Hono } from 'hono';
 import { parseAmazonReport, reportEventId, type RowIssue } from '../../domain/orders/amazon-report.ts';
@@ -32,13 +34,18 @@ export const reportImport = new Hono<AppEnv>().post('/amazon', requireAdmin, siz
     return problem(400, 'report is not UTF-8', [{ path: '(body)', message: 'save the CSV as UTF-8' }]);
 
   const parsed = parseAmazonReport(text, program.table);
-  if (!parsed.ok) return invalid(parsed.issues);
+  if (!parsed.ok) return invalid(parsed.issues, parsed.status);
   if (parsed.rows.length > MAX_REPORT_ROWS)
     return problem(413, `report has ${parsed.rows.length} rows; import at most ${MAX_REPORT_ROWS} per file`);
+  const dateColumn = {
+    'fee-earnings': 'Date Shipped',
+    'fee-orders': 'Date',
+    'shopfront-orders': 'Order Date',
+  }[parsed.layout];
   const issues: RowIssue[] = parsed.rows.flatMap((r) =>
     admissionIssues(r.event, program).map((i) => ({
       row: r.row,
-      field: ADMISSION_COLUMNS[i.path] ?? i.path,
+      field: i.path === 'ordered_at' ? dateColumn : (ADMISSION_COLUMNS[i.path] ?? i.path),
       message: i.message,
     })),
   );
@@ -60,13 +67,28 @@ export const reportImport = new Hono<AppEnv>().post('/amazon', requireAdmin, siz
     const unattributed = new Set(
       events.filter((e) => outcomes.get(e.event_id) === 'unattributed').map((e) => e.event.tracking_id),
     );
+    // Events refused for what their line already holds (past 10,000 of a kind): listed, the rest applied.
+    const rejected = parsed.rows.flatMap((r, i) => {
+      const outcome = outcomes.get(events[i]?.event_id ?? '');
+      return typeof outcome === 'object'
+        ? outcome.issues.map((issue) => ({
+            path: `row ${r.row}, ${issue.path}`,
+            message: issue.message,
+            row: r.row,
+          }))
+        : [];
+    });
     return c.json({
       status: 'imported',
-      rows: parsed.rows.length,
+      layout: parsed.layout,
+      rows: parsed.lines,
+      events: events.length,
       processed: count('processed'),
       duplicate: count('duplicate'),
       unattributed: count('unattributed'),
+      rejected,
       unattributed_tracking_ids: [...unattributed].sort(),
+      reconciliation: parsed.reconciliation,
     });
   } catch (error) {
     if (!(error instanceof StoreUnavailableError)) throw error;
@@ -78,10 +100,10 @@ export const reportImport = new Hono<AppEnv>().post('/amazon', requireAdmin, siz
   }
 });
 
-function invalid(issues: readonly RowIssue[]): Response {
+function invalid(issues: readonly RowIssue[], status: 400 | 422 = 400): Response {
   return problem(
-    400,
-    'invalid report: nothing was imported',
+    status,
+    status === 422 ? 'unknown report layout: nothing was imported' : 'invalid report: nothing was imported',
     issues.map((i) => ({
       path: i.row ? `row ${i.row}, ${i.field}` : i.field,
       message: i.message,
