@@ -6,23 +6,14 @@
  * to SHOPFRONT_URL with ADMIN_TOKEN from the environment. See docs/orders.md.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { post, resolveTarget } from './lib/orders/target.ts';
+import { parseTargetArgs, post, resolveTarget } from './lib/orders/target.ts';
 import { progress } from './lib/progress.ts';
 
 const USAGE = 'usage: npm run import:amazon -- <report.csv> [--remote] [--url <origin>]';
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: { remote: { type: 'boolean', default: false }, url: { type: 'string' } },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseTargetArgs(USAGE);
+  if (!parsed) return 2;
   const [file, ...rest] = parsed.positionals;
   if (!file || rest.length > 0) {
     console.error(USAGE);
@@ -36,7 +27,7 @@ async function main(): Promise<number> {
     console.error(`${file}: cannot read (${error instanceof Error ? error.message : String(error)})`);
     return 1;
   }
-  const target = resolveTarget({ remote: parsed.values.remote, url: parsed.values.url });
+  const target = resolveTarget(parsed);
   const bar = progress(`import:amazon ${file}`, body.byteLength, 'bytes');
   let res: Response;
   let text: string;

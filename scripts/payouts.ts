@@ -11,10 +11,9 @@
  *
  * See docs/orders.md, "Month end".
  */
-import { parseArgs } from 'node:util';
 import { formatMoney } from '../domain/money.ts';
 import type { Currency } from '../domain/currency.ts';
-import { post, resolveTarget, type Target } from './lib/orders/target.ts';
+import { parseTargetArgs, post, resolveTarget, type Target } from './lib/orders/target.ts';
 
 const USAGE = `usage: npm run payouts -- close YYYY-MM [--remote] [--url <origin>]
        npm run payouts -- show YYYY-MM [--remote]
@@ -43,16 +42,8 @@ interface Report {
 }
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: { remote: { type: 'boolean', default: false }, url: { type: 'string' } },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseTargetArgs(USAGE);
+  if (!parsed) return 2;
   const [command, ...args] = parsed.positionals;
   const month = args[0];
   const shape: Record<string, number> = { close: 1, show: 1, paid: 3, owed: 0 };
@@ -64,7 +55,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const target = resolveTarget({ remote: parsed.values.remote, url: parsed.values.url });
+  const target = resolveTarget(parsed);
   const where = `${target.url}${target.remote ? ' (remote)' : ''}`;
 
   if (command === 'close') {

@@ -237,6 +237,22 @@ export function planClose(
   };
 }
 
+/** The stored columns of a row, in order (payout_rows). */
+export const PAYOUT_ROW_COLUMNS = [
+  'handle',
+  'tracking_id',
+  'status',
+  'carried_in_minor',
+  'adjustment_minor',
+  'earned_minor',
+  'reversed_minor',
+  'balance_minor',
+  'payable',
+  'payout_minor',
+  'carried_forward_minor',
+  'reason',
+] as const satisfies readonly (keyof PayoutRow)[];
+
 export const PAYOUT_CSV_COLUMNS = [
   'period',
   'handle',

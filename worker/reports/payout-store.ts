@@ -13,6 +13,7 @@ import {
   closedJson,
   computePayouts,
   nextPeriod,
+  PAYOUT_ROW_COLUMNS,
   payoutsCsv,
   planClose,
   type Adjustment,
@@ -164,20 +165,7 @@ SELECT ?1, ?2, ?3, ?4, ?5, ?6
 WHERE NOT EXISTS (SELECT 1 FROM payout_runs WHERE period >= ?1)
   AND (SELECT MAX(period) FROM payout_runs) IS ?7`;
 
-const ROW_COLUMNS = [
-  'handle',
-  'tracking_id',
-  'status',
-  'carried_in_minor',
-  'adjustment_minor',
-  'earned_minor',
-  'reversed_minor',
-  'balance_minor',
-  'payable',
-  'payout_minor',
-  'carried_forward_minor',
-  'reason',
-] as const;
+const ROW_COLUMNS = PAYOUT_ROW_COLUMNS;
 
 const INSERT_ROWS = `
 INSERT INTO payout_rows (period, currency, ${ROW_COLUMNS.join(', ')})

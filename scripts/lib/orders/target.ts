@@ -4,6 +4,7 @@
  * one (SHOPFRONT_URL, secrets from the environment).
  */
 import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { readDevVars } from '../dev-vars.ts';
 
 export interface Target {
@@ -46,5 +47,21 @@ export async function post(url: string, init: RequestInit): Promise<Response> {
     const cause =
       error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
     throw new Error(`cannot reach ${new URL(url).origin} (${cause}); is the worker running (\`npm start\`)?`);
+  }
+}
+
+/** The order scripts' common arguments: positionals plus --remote and --url. Null (usage printed) when they do not parse. */
+export function parseTargetArgs(
+  usage: string,
+): { positionals: string[]; remote: boolean; url?: string } | null {
+  try {
+    const { positionals, values } = parseArgs({
+      allowPositionals: true,
+      options: { remote: { type: 'boolean', default: false }, url: { type: 'string' } },
+    });
+    return { positionals, remote: values.remote, url: values.url };
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+    return null;
   }
 }
