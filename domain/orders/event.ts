@@ -49,7 +49,11 @@ export const orderItem = z.object({
    * (minor units; for a return, the amount taken back, positive). When given, the
    * ledger records it instead of the rate table's figure (Amazon's Ad Fees).
    */
-  reported_commission_minor: z.int().min(0).max(MAX_UNIT_PRICE_MINOR * MAX_QUANTITY).optional(),
+  reported_commission_minor: z
+    .int()
+    .min(0)
+    .max(MAX_UNIT_PRICE_MINOR * MAX_QUANTITY)
+    .optional(),
 });
 export type OrderItem = z.output<typeof orderItem>;
 

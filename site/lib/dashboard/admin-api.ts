@@ -23,10 +23,18 @@ export async function closePayoutMonth(period: string): Promise<Response> {
   return payouts.request(`/close?period=${encodeURIComponent(period)}`, adminInit({ method: 'POST' }), env);
 }
 
-export async function markPayoutPaid(body: { period: string; handle: string; reference: string }): Promise<Response> {
+export async function markPayoutPaid(body: {
+  period: string;
+  handle: string;
+  reference: string;
+}): Promise<Response> {
   return payouts.request(
     '/paid',
-    adminInit({ method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    adminInit({
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    }),
     env,
   );
 }
