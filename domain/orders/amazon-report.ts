@@ -373,7 +373,17 @@ function parseAmazonLayout(
         at !== undefined &&
         category !== undefined
       ) {
-        const rate = chooseRate(program, program.default_retailer, Date.parse(at), category);
+        // The rate table of the member's programme, as the ledger would choose it (CONTRACT.md section 8).
+        const member = Object.values(program.influencers).find(
+          (m) => m.tracking_id.toLowerCase() === tag?.toLowerCase(),
+        );
+        const rate = chooseRate(
+          program,
+          program.default_retailer,
+          Date.parse(at),
+          category,
+          member?.program ?? 'influencer',
+        );
         const table = (q: number) => (rate ? lineCommission(price, q, rate.bps) : 0);
         const net = shipped - returned;
         const expected = net >= 0 ? table(net) : 0 - table(0 - net);

@@ -240,6 +240,7 @@ export function planClose(
 /** The stored columns of a row, in order (payout_rows). */
 export const PAYOUT_ROW_COLUMNS = [
   'handle',
+  'program',
   'tracking_id',
   'status',
   'carried_in_minor',

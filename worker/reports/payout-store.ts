@@ -46,7 +46,7 @@ GROUP BY handle`;
 const WATERMARK = 'SELECT COALESCE(MAX(entry_id), 0) AS watermark FROM ledger_entries';
 const RUNS = 'SELECT period, ledger_watermark FROM payout_runs ORDER BY period';
 const ROWS_OF = `
-SELECT handle, tracking_id, status, carried_in_minor, adjustment_minor, earned_minor, reversed_minor,
+SELECT handle, program, tracking_id, status, carried_in_minor, adjustment_minor, earned_minor, reversed_minor,
        balance_minor, payable, payout_minor, carried_forward_minor, reason
 FROM payout_rows WHERE period = ?1 ORDER BY handle`;
 
@@ -120,6 +120,7 @@ function payoutRow(row: Row): PayoutRow {
   if (!REASONS.includes(reason as PayoutReason)) throw new TypeError(`column reason: unexpected ${reason}`);
   return {
     handle: text(row, 'handle'),
+    program: text(row, 'program'),
     tracking_id: textOrNull(row, 'tracking_id'),
     status: text(row, 'status'),
     carried_in_minor: integer(row, 'carried_in_minor'),
