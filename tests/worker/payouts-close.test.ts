@@ -127,7 +127,7 @@ describe('closing months', () => {
     ).text();
     expect(csv2).toBe(csv1);
     expect(csv1).toContain(
-      `2025-01,${ALICE.handle},${ALICE.trackingId},approved,USD,0,0,4500,0,4500,true,4500,0,payable,`,
+      `2025-01,${ALICE.handle},influencer,${ALICE.trackingId},approved,USD,0,0,4500,0,4500,true,4500,0,payable,`,
     );
   });
 
