@@ -42,13 +42,25 @@ export function systemChromium(): string | null {
 export async function launch(): Promise<Browser> {
   const system = systemChromium();
   if (system) return chromium.launch({ executablePath: system, headless: true, args: COMMON_ARGS });
-  // The packaged Chromium unpacks itself into the temp dir once and brings the flags it needs.
+  // The packaged Chromium unpacks itself into the temp dir once. Its flag set is made for one page
+  // per Lambda call: `--single-process` kills the browser when a second context closes, and the
+  // web-security and site-isolation switches would weaken the very policies the tests check.
   return chromium.launch({
     executablePath: await sparticuz.executablePath(),
     headless: true,
-    args: [...new Set([...sparticuz.args, ...COMMON_ARGS])],
+    args: [...new Set([...sparticuz.args.filter((arg) => !UNSAFE_PACKAGED_ARGS.has(arg)), ...COMMON_ARGS])],
   });
 }
+
+/** Flags of @sparticuz/chromium that a multi-page test browser must not take (see `launch`). */
+const UNSAFE_PACKAGED_ARGS = new Set([
+  '--single-process',
+  '--disable-web-security',
+  '--allow-running-insecure-content',
+  '--disable-site-isolation-trials',
+  '--disable-features=AudioServiceOutOfProcess,IsolateOrigins,site-per-process',
+  "--headless='shell'",
+]);
 
 /** The machine is offline: answer the retailer ourselves and remember where the browser went. */
 export async function interceptRetailer(page: Page | BrowserContext): Promise<string[]> {

@@ -6,6 +6,7 @@
  */
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PayoutReport } from '../../domain/orders/payouts.ts';
 import programTable from '../../worker/generated/program.ts';
 import { ALICE, BOB, get, ORIGIN, placed, send, uid, type EventBody } from './orders-helpers.ts';
 
@@ -13,24 +14,8 @@ import { ALICE, BOB, get, ORIGIN, placed, send, uid, type EventBody } from './or
 const ITEM = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 50_000 };
 const PER_UNIT = 2250;
 
-interface Row {
-  handle: string;
-  carried_in_minor: number;
-  adjustment_minor: number;
-  earned_minor: number;
-  reversed_minor: number;
-  balance_minor: number;
-  payable: boolean;
-  payout_minor: number;
-  carried_forward_minor: number;
-  reason: string;
-}
-interface Report {
-  period: string;
-  status: 'open' | 'closed';
-  closed_at?: string;
-  payouts: Row[];
-}
+/** The JSON of a month, as the domain module writes it (closed_at only on a closed month). */
+type Report = PayoutReport & { closed_at?: string };
 
 function order(trackingId: string, orderedAt: string) {
   const base = placed({ order_id: uid('pay'), tracking_id: trackingId, ordered_at: orderedAt });

@@ -5,6 +5,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PayoutReport, PayoutRow } from '../../domain/orders/payouts.ts';
 import { monthFrom } from '../../domain/time.ts';
 import { createToken, DAVE, get, placed, send, uid, type EventBody } from './orders-helpers.ts';
 
@@ -12,25 +13,7 @@ import { createToken, DAVE, get, placed, send, uid, type EventBody } from './ord
 const ITEM = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 50_000 };
 const PER_UNIT = 2250;
 
-interface Payout {
-  handle: string;
-  carried_in_minor: number;
-  earned_minor: number;
-  reversed_minor: number;
-  balance_minor: number;
-  payable: boolean;
-  payout_minor: number;
-  carried_forward_minor: number;
-  reason: string;
-}
-interface Report {
-  period: string;
-  currency: string;
-  threshold_minor: number;
-  hold_days: number;
-  payable_from: string;
-  payouts: Payout[];
-}
+type Report = PayoutReport;
 
 function order(orderedAt: string) {
   const base = placed({ order_id: uid('pay'), tracking_id: DAVE.trackingId, ordered_at: orderedAt });
@@ -46,7 +29,7 @@ function lastMonth(): string {
   return monthFrom(Date.now(), -1);
 }
 
-async function payout(period: string): Promise<{ report: Report; row: Payout | undefined }> {
+async function payout(period: string): Promise<{ report: Report; row: PayoutRow | undefined }> {
   const res = await get(`/api/admin/payouts?period=${period}`, env.ADMIN_TOKEN);
   expect(res.status).toBe(200);
   const report = await res.json<Report>();
