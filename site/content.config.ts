@@ -1,54 +1,77 @@
 /**
- * Content collections read the YAML in content/ with the same schemas the CLI
- * scripts use; cross-file rules run in the content gate before the build starts.
+ * The collections the pages read are filled from the content exactly as
+ * `npm run check:content`, `npm run vet` and the content gate see it: the same
+ * YAML parser (the `yaml` package, YAML 1.2: `no` stays a string, `0123` stays
+ * `0123`, an unquoted date stays text), the same schema module, the same
+ * cross-file rules (scripts/lib/load-content.ts, domain/content/). Astro's own
+ * glob loader would parse the files a second time with its YAML 1.1 parser, so
+ * what was validated would not be exactly what was built. The collection schemas
+ * below only carry the validated types; the data was checked once, here.
  */
 import { defineCollection } from 'astro:content';
-import { glob, file } from 'astro/loaders';
-import { parse } from 'yaml';
+import { resolve } from 'node:path';
+import type { Loader } from 'astro/loaders';
 import { z } from 'zod';
-import { member, product, retailer, category, programFile } from '../domain/content/schema.ts';
+import { formatError, type Content } from '../domain/content/validate.ts';
+import { contentDir } from '../scripts/lib/content-gate.ts';
+import { loadContent } from '../scripts/lib/load-content.ts';
 
-const root = process.env.CONTENT_DIR ?? 'content';
+let loaded: Content | undefined;
 
-const influencers = defineCollection({
-  loader: glob({ pattern: '*.{yaml,yml}', base: `${root}/influencers` }),
-  // Influencers and associates: one schema for both (associates get no page).
-  schema: member,
-});
-
-const products = defineCollection({
-  loader: glob({ pattern: '*.{yaml,yml}', base: `${root}/products` }),
-  schema: product,
-});
-
-const retailers = defineCollection({
-  loader: file(`${root}/retailers.yaml`, { parser: (text) => parseList(text, 'retailers') }),
-  schema: retailer,
-});
-
-const categories = defineCollection({
-  loader: file(`${root}/program.yaml`, { parser: (text) => parseList(text, 'categories') }),
-  schema: category,
-});
-
-/** program.yaml's `site` block (public name and URL) as a one-entry collection. */
-const site = defineCollection({
-  loader: file(`${root}/program.yaml`, { parser: (text) => [{ ...parseMap(text, 'site'), id: 'site' }] }),
-  schema: programFile.shape.site.extend({ id: z.literal('site') }),
-});
-
-function parseDoc(text: string): Record<string, unknown> {
-  return z.record(z.string(), z.unknown()).parse(parse(text));
+/** The validated content, read once per build (or per change in dev). */
+function content(): Content {
+  if (loaded) return loaded;
+  const root = contentDir();
+  const result = loadContent(root);
+  if (!result.content)
+    throw new Error(`content errors in ${root}/:\n${result.errors.map(formatError).join('\n')}`);
+  loaded = result.content;
+  return loaded;
 }
 
-/** The array under `key` of a validated YAML file (the content gate checked its shape). */
-function parseList(text: string, key: string): Record<string, unknown>[] {
-  return z.array(z.record(z.string(), z.unknown())).parse(parseDoc(text)[key]);
+/**
+ * A collection holding one entry per item of the validated content, keyed by `key`;
+ * its schema only carries the type. In dev, a change under the content folder loads
+ * the content again; content that no longer validates is reported and the entries
+ * already stored stay.
+ */
+function collection<K extends string, T extends Record<string, unknown> & Record<K, string>>(
+  name: string,
+  items: (content: Content) => readonly T[],
+  key: K,
+) {
+  const loader: Loader = {
+    name: `shopfront:${name}`,
+    load: async ({ store, generateDigest, watcher, logger }) => {
+      const fill = () => {
+        const entries = items(content());
+        store.clear();
+        for (const item of entries) {
+          const data: Record<string, unknown> = { ...item };
+          store.set({ id: item[key], data, digest: generateDigest(data) });
+        }
+      };
+      fill();
+      const folder = resolve(contentDir());
+      watcher?.on('all', (_event, path) => {
+        if (!resolve(path).startsWith(`${folder}/`)) return;
+        loaded = undefined;
+        try {
+          fill();
+        } catch (error) {
+          logger.error(error instanceof Error ? error.message : String(error));
+        }
+      });
+    },
+  };
+  return defineCollection({ loader, schema: z.custom<T>() });
 }
 
-/** The mapping under `key` of a validated YAML file. */
-function parseMap(text: string, key: string): Record<string, unknown> {
-  return z.record(z.string(), z.unknown()).parse(parseDoc(text)[key]);
-}
-
-export const collections = { influencers, products, retailers, categories, site };
+export const collections = {
+  influencers: collection('influencers', (c) => c.influencers, 'handle'),
+  products: collection('products', (c) => c.products, 'id'),
+  retailers: collection('retailers', (c) => c.retailers, 'id'),
+  categories: collection('categories', (c) => c.program.categories, 'id'),
+  /** program.yaml's `site` block (public name and URL) as a one-entry collection. */
+  site: collection('site', (c) => [{ ...c.program.site, id: 'site' as const }], 'id'),
+};

@@ -33,6 +33,45 @@ lists:
         note: Sold out everywhere.
 `;
 
+/**
+ * Values two YAML parsers read differently, unquoted on purpose. Astro's glob
+ * loader (js-yaml) reads `0b1011` as the number 11 and `2026-12-24` in a note as
+ * a Date; the `yaml` package the checks use (YAML 1.2 core) keeps both as text.
+ * The build must show what the checks validated.
+ */
+const YAML_EDGE = `handle: yaml-edge
+name: Yaml Edge
+bio: Values that parsers disagree on.
+avatar: /images/avatars/fixture.svg
+status: approved
+applied_on: 2026-05-01
+tracking_id: yamledge-20
+socials:
+  - platform: youtube
+    url: https://www.youtube.com/@yamledge
+    followers: 2000
+categories: [kitchen]
+featured: [B000TEST04]
+lists:
+  - slug: answers
+    title: no
+    items:
+      - product: B000TEST04
+        note: 2026-12-24
+`;
+const YAML_EDGE_PRODUCT = `id: B000TEST04
+retailer: amazon-us
+title: 0b1011
+brand: on
+category: kitchen
+url: https://www.amazon.com/dp/B000TEST04
+image: /images/products/fixture.svg
+price: 12
+currency: USD
+price_checked_at: 2026-11-20
+prime: false
+`;
+
 let site: SiteBuild;
 
 /** The file a static host serves for a URL path. */
@@ -64,6 +103,8 @@ function count(html: string, needle: string | RegExp): number {
 beforeAll(async () => {
   const { dir, content } = copyContent(FIXTURE);
   writeFileSync(join(content, 'influencers', 'dee-renamed.yaml'), RENAMED);
+  writeFileSync(join(content, 'influencers', 'yaml-edge.yaml'), YAML_EDGE);
+  writeFileSync(join(content, 'products', 'B000TEST04.yaml'), YAML_EDGE_PRODUCT);
   site = await buildSite(content, dir);
   if (site.code !== 0) throw new Error(`fixture build failed:\n${site.output}`);
 });
@@ -273,6 +314,18 @@ describe('list page', () => {
   });
 });
 
+describe('one YAML parser for checks and build', () => {
+  it('shows the values exactly as the content checks read them', () => {
+    const store = page('/shop/yaml-edge/');
+    expect(store).toContain('0b1011');
+    expect(store).toContain('2026-12-24');
+    expect(store).not.toContain('>11<');
+    const list = page('/shop/yaml-edge/answers/');
+    expect(list).toContain('<h1>no</h1>');
+    expect(list).toContain('2026-12-24');
+  });
+});
+
 describe('renamed handles', () => {
   it('leaves a redirect page at the old storefront and list URLs', () => {
     const store = page('/shop/dee-old/');
@@ -307,6 +360,8 @@ describe('404, sitemap, robots.txt', () => {
         '/shop/ana-cooks/pan-basics/',
         '/shop/dee-renamed/',
         '/shop/dee-renamed/gone/',
+        '/shop/yaml-edge/',
+        '/shop/yaml-edge/answers/',
       ]
         .map((p) => `${ORIGIN}${p}`)
         .sort(),
