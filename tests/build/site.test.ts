@@ -42,7 +42,7 @@ lists:
 const YAML_EDGE = `handle: yaml-edge
 name: Yaml Edge
 bio: Values that parsers disagree on.
-avatar: /images/avatars/fixture.svg
+avatar: /images/avatars/mila-cooks.png
 status: approved
 applied_on: 2026-05-01
 tracking_id: yamledge-20
@@ -65,7 +65,7 @@ title: 0b1011
 brand: on
 category: kitchen
 url: https://www.amazon.com/dp/B000TEST04
-image: /images/products/fixture.svg
+image: /images/products/0062316095.svg
 price: 12
 currency: USD
 price_checked_at: 2026-11-20
