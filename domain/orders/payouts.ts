@@ -254,22 +254,14 @@ export const PAYOUT_ROW_COLUMNS = [
   'reason',
 ] as const satisfies readonly (keyof PayoutRow)[];
 
+/** The stored row's identity columns come before the report's currency, its figures after. */
+const IDENTITY = 4;
+
 export const PAYOUT_CSV_COLUMNS = [
   'period',
-  'handle',
-  'program',
-  'tracking_id',
-  'status',
+  ...PAYOUT_ROW_COLUMNS.slice(0, IDENTITY),
   'currency',
-  'carried_in_minor',
-  'adjustment_minor',
-  'earned_minor',
-  'reversed_minor',
-  'balance_minor',
-  'payable',
-  'payout_minor',
-  'carried_forward_minor',
-  'reason',
+  ...PAYOUT_ROW_COLUMNS.slice(IDENTITY),
   'payable_from',
 ] as const;
 
@@ -277,24 +269,16 @@ export const PAYOUT_CSV_COLUMNS = [
 export function payoutsCsv(report: PayoutReport): string {
   return csv(
     PAYOUT_CSV_COLUMNS,
-    report.payouts.map((p) => [
-      report.period,
-      p.handle,
-      p.program,
-      p.tracking_id,
-      p.status,
-      report.currency,
-      p.carried_in_minor,
-      p.adjustment_minor,
-      p.earned_minor,
-      p.reversed_minor,
-      p.balance_minor,
-      p.payable,
-      p.payout_minor,
-      p.carried_forward_minor,
-      p.reason,
-      report.payable_from,
-    ]),
+    report.payouts.map((p) => {
+      const row = PAYOUT_ROW_COLUMNS.map((column) => p[column]);
+      return [
+        report.period,
+        ...row.slice(0, IDENTITY),
+        report.currency,
+        ...row.slice(IDENTITY),
+        report.payable_from,
+      ];
+    }),
   );
 }
 
