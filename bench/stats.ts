@@ -76,7 +76,9 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;');
   // The triggers would add every raw row to the roll-ups one by one; the GROUP BY below does it at once.
   const triggers = db
-    .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'clicks'")
+    .prepare(
+      "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('clicks_rollup_insert', 'clicks_rollup_update')",
+    )
     .all()
     .map((r) => String((r as { sql: string }).sql));
   for (const name of ['clicks_rollup_insert', 'clicks_rollup_update'])
