@@ -8,10 +8,10 @@
  * target, and none of this runs in `npm test`.
  *
  * Flags: --quick (short runs, for development), --only a,b / --skip a,b (bench
- * names: redirect, orders, build, weight, lighthouse; the others keep their
+ * names: redirect, orders, build, stats, weight, lighthouse; the others keep their
  * figures and date from the last results.json of the same kind), --build (astro
  * build first), --wait-idle (before each bench, wait at most 10 min for a 1-minute
- * load average below 1.0).
+ * load average below 1.0), --sizes a,b (storefront counts for the build bench).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +33,21 @@ interface BenchSpec {
 const BENCHES: BenchSpec[] = [
   { name: 'redirect', title: 'Tracked-link redirects', args: [], quickArgs: ['--quick'], timeoutMinutes: 25 },
   { name: 'orders', title: 'Order events', args: [], quickArgs: ['--events', '600'], timeoutMinutes: 20 },
-  { name: 'build', title: 'Build', args: [], quickArgs: ['--quick'], timeoutMinutes: 60 },
+  {
+    name: 'build',
+    title: 'Build',
+    // --sizes 10000,100000 is handed on to bench/build.ts.
+    args: args.get('sizes') ? ['--sizes', args.get('sizes') ?? ''] : [],
+    quickArgs: ['--quick'],
+    timeoutMinutes: 60,
+  },
+  {
+    name: 'stats',
+    title: 'Stats over a year of clicks',
+    args: [],
+    quickArgs: ['--clicks', '1000000'],
+    timeoutMinutes: 30,
+  },
   { name: 'weight', title: 'Page weight', args: [], quickArgs: [], timeoutMinutes: 5 },
   { name: 'lighthouse', title: 'Lighthouse', args: [], quickArgs: [], timeoutMinutes: 15 },
 ];
@@ -208,7 +222,7 @@ await runBench(async () => {
   const started = new Date();
   const info = machine();
   // Build once here, so the benches that serve the built site do not race to build it.
-  if (selected.some((b) => ['redirect', 'weight', 'lighthouse'].includes(b.name)))
+  if (selected.some((b) => ['redirect', 'stats', 'weight', 'lighthouse'].includes(b.name)))
     await ensureBuilt(args.has('build'));
   const kept = previousOutcomes();
   const fresh = new Map<string, Outcome>();
