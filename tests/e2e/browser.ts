@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import sparticuz from '@sparticuz/chromium';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const SCREENSHOTS = 'test-results/screenshots';
 
@@ -24,6 +24,8 @@ const COMMON_ARGS = [
 /** The system browser, if there is one: CHROMIUM_PATH, else `chromium` or `chromium-browser` on PATH. */
 export function systemChromium(): string | null {
   const named = process.env.CHROMIUM_PATH;
+  // `CHROMIUM_PATH=packaged` tries the fresh-machine path on a machine that has a system browser.
+  if (named === 'packaged') return null;
   if (named) {
     if (!existsSync(named)) throw new Error(`CHROMIUM_PATH=${named} does not exist`);
     return named;
@@ -62,11 +64,21 @@ const UNSAFE_PACKAGED_ARGS = new Set([
   "--headless='shell'",
 ]);
 
-/** The machine is offline: answer the retailer ourselves and remember where the browser went. */
-export async function interceptRetailer(page: Page | BrowserContext): Promise<string[]> {
+const RETAILER = /^https:\/\/(www\.)?amazon\.com\//;
+
+/**
+ * The machine is offline: answer the retailer ourselves and remember where the browser went.
+ * Where it went is read from the browser's own request events, not from the route handler: the
+ * packaged Chromium lets the navigation that follows a cross-origin 302 escape interception (it
+ * then fails offline, ERR_NAME_NOT_RESOLVED), but it still reports the request it made, with the
+ * URL the redirect pointed it to, which is what the tests check.
+ */
+export async function interceptRetailer(page: Page): Promise<string[]> {
   const visited: string[] = [];
-  await page.route(/^https:\/\/(www\.)?amazon\.com\//, (route) => {
-    visited.push(route.request().url());
+  page.on('request', (request) => {
+    if (RETAILER.test(request.url()) && !visited.includes(request.url())) visited.push(request.url());
+  });
+  await page.route(RETAILER, (route) => {
     return route.fulfill({
       status: 200,
       contentType: 'text/html',
@@ -75,7 +87,7 @@ export async function interceptRetailer(page: Page | BrowserContext): Promise<st
   });
   // Anything else off this machine (e.g. hotlinked images) fails fast instead of hanging.
   await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) =>
-    route.request().url().includes('amazon.com') ? route.fallback() : route.abort(),
+    RETAILER.test(route.request().url()) ? route.fallback() : route.abort(),
   );
   return visited;
 }
