@@ -5,7 +5,7 @@
  */
 
 /** Shard counts. Fixed, so the deployed file count is the same for 10 creators or 100,000. */
-export const SHARDS = { handles: 256, products: 1024 } as const;
+export const SHARDS = { handles: 256, products: 1024, pages: 4096 } as const;
 
 /** FNV-1a (32 bit) over the UTF-16 code units of `key`, mod `count`. */
 export function shardOf(key: string, count: number): number {

@@ -1,7 +1,7 @@
 /**
  * Astro integration: the build refuses content exactly as `npm run check:content`
  * does, then writes the worker's route table from the same validated content, and,
- * once the static assets are built, the redirect's link shards beside them and the
+ * once the static assets are built, the redirect's link shards and the page store beside them and the
  * static assets' security headers (`_headers`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { formatError, type Content } from '../../domain/content/validate.ts';
 import { buildSecurityTable, headersFile } from '../../domain/security/headers.ts';
 import { loadContent } from './load-content.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
+import { writePageStore } from './write-page-store.ts';
 
 export function contentGate(): AstroIntegration {
   let content: Content | null = null;
@@ -40,6 +41,8 @@ export function contentGate(): AstroIntegration {
         if (!content) return;
         const { files, written } = writeLinkData(content, assetsDir);
         logger.info(`link data: ${files} shard files, ${written} (re)written in ${assetsDir}`);
+        const pages = writePageStore(content, assetsDir);
+        logger.info(`page store: ${pages.files} shard files, ${pages.written} (re)written`);
         // Our rules first; the adapter may add its own (Cache-Control of /_astro/*) before or after us.
         const headers = join(assetsDir, '_headers');
         const others = existsSync(headers) ? readFileSync(headers, 'utf8') : '';
