@@ -179,7 +179,7 @@ describe('which pages exist', () => {
     for (const path of ['/', '/category/kitchen/', '/category/grocery/'])
       expect(page(path), path).not.toContain('dee-reviews');
     expect(page('/')).not.toContain('Dee Reviews');
-    expect(page('/sitemap.xml')).not.toContain('dee-reviews');
+    expect(page('/sitemaps/1.xml')).not.toContain('dee-reviews');
   });
 
   it('builds a filter page for each category an approved storefront covers', () => {
@@ -414,7 +414,11 @@ describe('404, sitemap, robots.txt', () => {
   });
 
   it('lists every public page in the sitemap with absolute URLs, and nothing else', () => {
-    const xml = page('/sitemap.xml');
+    const index = page('/sitemap.xml');
+    expect(index).toContain('<sitemapindex');
+    const parts = [...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1] ?? '');
+    expect(parts).toEqual([`${ORIGIN}/sitemaps/1.xml`]);
+    const xml = page('/sitemaps/1.xml');
     const urls = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
     expect(urls.sort()).toEqual(
       [
