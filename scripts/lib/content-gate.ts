@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { formatError, type Content } from '../../domain/content/validate.ts';
 import { buildSecurityTable, headersFile } from '../../domain/security/headers.ts';
-import { loadContent } from './load-content.ts';
+import { loadBuildContent } from './load-content.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
 import { writePageStore } from './write-page-store.ts';
 
@@ -22,7 +22,7 @@ export function contentGate(): AstroIntegration {
     hooks: {
       'astro:config:setup': ({ updateConfig, config, logger }) => {
         const root = contentDir();
-        const loaded = loadContent(root);
+        const loaded = loadBuildContent(root);
         if (loaded.errors.length > 0 || !loaded.content) {
           const lines = loaded.errors.map(formatError).join('\n');
           throw new Error(`${loaded.errors.length} content error(s) in ${root}/:\n${lines}`);
