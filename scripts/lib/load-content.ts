@@ -143,6 +143,15 @@ function saveParseCache(file: string, cache: ParseCache): void {
 
 const LOADED = Symbol.for('shopfront.content.loaded');
 
+function buildContentMemo(): Map<string, ReturnType<typeof loadContent>> {
+  return ((globalThis as { [LOADED]?: Map<string, ReturnType<typeof loadContent>> })[LOADED] ??= new Map());
+}
+
+/** Lets the build's content go once everything derived from it is written (the content gate). */
+export function forgetBuildContent(root: string): void {
+  buildContentMemo().delete(resolve(root));
+}
+
 /**
  * The build's content: validated once per process, whichever module graph asks (the
  * content gate in the Astro config and the collections' loader in Vite's runner each

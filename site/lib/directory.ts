@@ -6,7 +6,7 @@
  * their listing; `/page/<n>/` and `/category/<id>/page/<n>/` are the rest.
  */
 import type { Influencer } from '../../domain/content/schema.ts';
-import { approvedInfluencers, inCategory, type Catalog, type Category } from './catalog.ts';
+import { approvedInfluencers, categoriesInUse, inCategory, type Catalog, type Category } from './catalog.ts';
 
 /** Storefronts a page: divides evenly into grids of 2, 3, 4, 5 and 6 columns. */
 export const DIRECTORY_PAGE_SIZE = 60;
@@ -43,6 +43,15 @@ export function directoryOf(catalog: Pick<Catalog, 'influencers' | 'categories'>
     entries: approvedInfluencers(catalog.influencers).map(directoryEntry),
     categories: catalog.categories,
   };
+}
+
+const inUse = new WeakMap<Directory, Category[]>();
+
+/** Categories with at least one storefront, in program order; once per build, not once per page. */
+export function categoriesOf(directory: Directory): Category[] {
+  let found = inUse.get(directory);
+  if (!found) inUse.set(directory, (found = categoriesInUse(directory.categories, directory.entries)));
+  return found;
 }
 
 const listings = new WeakMap<Directory, Map<string, readonly DirectoryEntry[]>>();
