@@ -22,7 +22,6 @@
  * (default 300), --static PATH (the static page to compare with, default /).
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
-import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
 import { runBench, sleep } from './lib/proc.ts';
@@ -37,7 +36,7 @@ import {
   round,
   type Figure,
 } from './lib/report.ts';
-import { applyMigrations, startWranglerDev } from './lib/wrangler-dev.ts';
+import { serveSnapshot } from './lib/wrangler-dev.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const options = {
@@ -152,16 +151,7 @@ await runBench(main, printFailure('weight', options, loadStart));
 async function main(): Promise<void> {
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('weight'));
-  const state = join(snapshot.dir, 'state');
-  await applyMigrations(snapshot.config, state);
-  const server = await startWranglerDev({
-    config: snapshot.config,
-    persistTo: state,
-    envFile: snapshot.envFile,
-    logFile: join(snapshot.dir, 'wrangler-dev.log'),
-    readyPath: '/',
-    logLevel: 'warn',
-  });
+  const server = await serveSnapshot(snapshot);
   try {
     await measure(server.url);
   } finally {
