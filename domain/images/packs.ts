@@ -85,7 +85,9 @@ const indexSchema = z.array(
 
 /**
  * Splits images into `count` packs by `imagePackOf(path)` and encodes each. Every pack is
- * returned, empty ones too, so the number of files never depends on the images.
+ * returned, empty ones too, so the number of files never depends on the images. A pack over
+ * the 25 MiB a static asset may hold fails the build, naming its largest images (a deploy
+ * would fail anyway, later and less clearly).
  */
 export function packImages(
   images: readonly ImageFile[],
@@ -93,8 +95,26 @@ export function packImages(
 ): Uint8Array<ArrayBuffer>[] {
   const groups: ImageFile[][] = Array.from({ length: count }, () => []);
   for (const image of images) groups[imagePackOf(image.path, count)]?.push(image);
-  return groups.map(encodePack);
+  return groups.map((group, i) => {
+    const pack = encodePack(group);
+    if (pack.length > MAX_PACK_BYTES) {
+      const largest = [...group]
+        .sort((a, b) => b.bytes.length - a.bytes.length)
+        .slice(0, 5)
+        .map((image) => `${image.path} (${mib(image.bytes.length)})`);
+      throw new Error(
+        `${imagePackPath(i)}: ${group.length} images make ${mib(pack.length)}, over the ${mib(MAX_PACK_BYTES)} ` +
+          `a static asset may hold; largest: ${largest.join(', ')}. Shrink those images or raise SHARDS.images.`,
+      );
+    }
+    return pack;
+  });
 }
+
+/** Cloudflare's limit on one static asset file. */
+export const MAX_PACK_BYTES = 25 * 1024 * 1024;
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** One pack's bytes. Throws, naming the path, on a duplicate path or a file that is not an image. */
 export function encodePack(images: readonly ImageFile[]): Uint8Array<ArrayBuffer> {

@@ -1,16 +1,19 @@
 /**
  * Astro integration: the build refuses content exactly as `npm run check:content`
  * does, then writes the worker's route table from the same validated content, and,
- * once the static assets are built, the redirect's link shards beside them and the
- * static assets' security headers (`_headers`).
+ * once the static assets are built, the redirect's link shards beside them, the image
+ * packs in place of the avatar and product image files, and the static assets' security
+ * headers (`_headers`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { formatError, type Content } from '../../domain/content/validate.ts';
+import { isPackedImagePath } from '../../domain/images/packs.ts';
 import { buildSecurityTable, headersFile } from '../../domain/security/headers.ts';
 import { loadContent } from './load-content.ts';
+import { writeImagePacks } from './write-image-packs.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
 
 export function contentGate(): AstroIntegration {
@@ -36,10 +39,15 @@ export function contentGate(): AstroIntegration {
         // The static assets folder (dist/client with the Cloudflare adapter).
         assetsDir = fileURLToPath(config.build.client);
       },
+      // Packed images are not deployed as files, so the Worker's asset manifest need not list them.
+      'astro:build:ssr': ({ manifest }) => {
+        manifest.assets = manifest.assets.filter((path) => !isPackedImagePath(path));
+      },
       'astro:build:done': ({ logger }) => {
         if (!content) return;
         const { files, written } = writeLinkData(content, assetsDir);
         logger.info(`link data: ${files} shard files, ${written} (re)written in ${assetsDir}`);
+        logger.info(`image packs: ${JSON.stringify(writeImagePacks(assetsDir))}`);
         // Our rules first; the adapter may add its own (Cache-Control of /_astro/*) before or after us.
         const headers = join(assetsDir, '_headers');
         const others = existsSync(headers) ? readFileSync(headers, 'utf8') : '';

@@ -26,6 +26,7 @@ import {
   imagePackPath,
   imageTypeOf,
   isPackedImagePath,
+  MAX_PACK_BYTES,
   packImages,
   type ImageFile,
 } from '../../domain/images/packs.ts';
@@ -87,6 +88,17 @@ describe('image packs', () => {
     );
     const one = image('/images/avatars/a.png', new Uint8Array([1]));
     expect(() => encodePack([one, one])).toThrow('/images/avatars/a.png: packed twice');
+  });
+
+  it('refuse a pack over the 25 MiB a static asset may hold, naming its largest images', () => {
+    const big = image('/images/avatars/huge.png', new Uint8Array(MAX_PACK_BYTES));
+    const small = image('/images/avatars/small.png', new Uint8Array(10));
+    expect(() => packImages([big, small], 1)).toThrow(
+      /^\/_data\/images\/0\.bin: 2 images make 25\.0 MiB, over the 25\.0 MiB .*largest: \/images\/avatars\/huge\.png \(25\.0 MiB\), \/images\/avatars\/small\.png/,
+    );
+    expect(
+      packImages([image('/images/avatars/a.png', new Uint8Array(MAX_PACK_BYTES - 200))], 1),
+    ).toHaveLength(1);
   });
 
   it('refuse to read bytes that are not a whole pack', () => {
