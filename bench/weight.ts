@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { readPackedImage } from '../scripts/lib/write-image-packs.ts';
 import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
 import { runBench } from './lib/proc.ts';
 import { fmt, load1, log, parseArgs, printFailure, printResult, round, type Figure } from './lib/report.ts';
@@ -92,7 +93,10 @@ async function main(): Promise<void> {
       if (/^https?:\/\//.test(url) || url.startsWith('//')) external.add(url);
       else {
         const path = local(url);
+        // Avatars and product images are served from the image packs (docs/scale.md).
+        const packed = path ? null : readPackedImage(client, decodeURIComponent(url.split(/[?#]/)[0] ?? ''));
         if (path) out.set(url, readFileSync(path));
+        else if (packed) out.set(url, Buffer.from(packed));
         else missing.add(url);
       }
     }
