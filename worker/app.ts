@@ -13,6 +13,7 @@ import { links } from './links/routes.ts';
 import { adminOrders } from './orders/admin-routes.ts';
 import { reportImport } from './orders/import-routes.ts';
 import { orderWebhook } from './orders/webhook-routes.ts';
+import { pages } from './pages/routes.ts';
 import { payouts } from './reports/payouts-routes.ts';
 import { stats } from './reports/stats-routes.ts';
 
@@ -34,6 +35,7 @@ export function createApp(fallback: Fallback) {
   app.route('/api/admin/import', reportImport);
   app.route('/api/admin/orders', adminOrders);
   app.route('/api/admin/clicks', clickRecovery);
+  app.route('/shop', pages(fallback));
 
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {

@@ -1,9 +1,9 @@
 /**
  * Astro integration: the build refuses content exactly as `npm run check:content`
  * does, then writes the worker's route table from the same validated content, and,
- * once the static assets are built, the redirect's link shards beside them, the image
- * packs in place of the avatar and product image files, and the static assets' security
- * headers (`_headers`).
+ * once the static assets are built, the redirect's link shards and the page store beside
+ * them, the image packs in place of the avatar and product image files, and the static
+ * assets' security headers (`_headers`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { buildSecurityTable, headersFile } from '../../domain/security/headers.t
 import { loadContent } from './load-content.ts';
 import { writeImagePacks } from './write-image-packs.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
+import { writePageStore } from './write-page-store.ts';
 
 export function contentGate(): AstroIntegration {
   let content: Content | null = null;
@@ -47,6 +48,8 @@ export function contentGate(): AstroIntegration {
         if (!content) return;
         const { files, written } = writeLinkData(content, assetsDir);
         logger.info(`link data: ${files} shard files, ${written} (re)written in ${assetsDir}`);
+        const pages = writePageStore(content, assetsDir);
+        logger.info(`page store: ${pages.files} shard files, ${pages.written} (re)written`);
         logger.info(`image packs: ${JSON.stringify(writeImagePacks(assetsDir))}`);
         // Our rules first; the adapter may add its own (Cache-Control of /_astro/*) before or after us.
         const headers = join(assetsDir, '_headers');

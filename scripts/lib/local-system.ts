@@ -42,7 +42,14 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 export async function startLocalSystem(
-  options: { build?: boolean; log?: (line: string) => void } = {},
+  options: {
+    build?: boolean;
+    log?: (line: string) => void;
+    /** The built Worker's config (default: dist/server/wrangler.json, what `astro build` writes). */
+    config?: string;
+    /** Copy the catalog into D1 for the link builder (default true). */
+    syncCatalog?: boolean;
+  } = {},
 ): Promise<LocalSystem> {
   if (options.build ?? true) run('astro', ['build']);
   const persistTo = mkdtempSync(join(tmpdir(), 'shopfront-state-'));
@@ -56,9 +63,9 @@ export async function startLocalSystem(
   );
   // The built config, named explicitly: .wrangler/deploy/config.json points at whatever was built last,
   // which a concurrent test build may have changed.
-  const config = ['--config', 'dist/server/wrangler.json'];
+  const config = ['--config', options.config ?? 'dist/server/wrangler.json'];
   run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo, ...config]);
-  run('node', ['scripts/sync-catalog.ts', '--persist-to', persistTo]);
+  if (options.syncCatalog ?? true) run('node', ['scripts/sync-catalog.ts', '--persist-to', persistTo]);
 
   const port = await freePort();
   const child: ChildProcess = spawn(

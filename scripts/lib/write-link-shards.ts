@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { linkShardPath } from '../../domain/links/shards.ts';
 import type { HandleShard, ProductShard } from '../../domain/links/route-table.ts';
+import { writeIfChanged } from './write-if-changed.ts';
 
 /**
  * Writes the redirect's shard files under `root` (the static assets folder) and
@@ -14,12 +13,7 @@ export function writeLinkShards(
 ): { files: number; written: number } {
   let written = 0;
   const write = (path: string, value: unknown) => {
-    const file = join(root, path);
-    const text = JSON.stringify(value);
-    if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-    written++;
+    if (writeIfChanged(root, path, JSON.stringify(value))) written++;
   };
   shards.handles.forEach((shard, i) => write(linkShardPath('h', i), shard));
   shards.products.forEach((shard, i) => write(linkShardPath('p', i), shard));

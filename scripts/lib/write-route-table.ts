@@ -4,6 +4,8 @@ import { buildRouteTable, splitRouteTable } from '../../domain/links/route-table
 import { buildProgramTable } from '../../domain/orders/program-table.ts';
 import { buildSecurityTable } from '../../domain/security/headers.ts';
 import type { Content } from '../../domain/content/validate.ts';
+import { SHARDS } from '../../domain/links/shards.ts';
+import type { PagesConfig } from '../../site/lib/page-store.ts';
 import { writeLinkShards } from './write-link-shards.ts';
 
 export const ROUTE_TABLE_PATH = 'worker/generated/route-table.ts';
@@ -13,7 +15,8 @@ export const ROUTE_TABLE_PATH = 'worker/generated/route-table.ts';
  * cast and tsc checks their shape): the link config for /go (retailer parameters and shard
  * counts; the handles and products go to shard files, see writeLinkData), and next to it the
  * program table (rates, payout settings, tracking ids) for orders and reports, and the
- * security table (image hosts for the pages' Content-Security-Policy), always from the same
+ * security table (image hosts for the pages' Content-Security-Policy) and the page store's
+ * config (shard count, build id), always from the same
  * content. ROUTE_TABLE_OUT redirects them, so a test build of fixture content never replaces
  * the real ones.
  */
@@ -34,6 +37,12 @@ export function writeRouteTable(
     '../../domain/orders/program-table.ts',
     buildProgramTable(content),
   );
+  writeTypedModule(join(dirname(path), 'pages.ts'), 'PagesConfig', '../../site/lib/page-store.ts', {
+    shards: SHARDS.pages,
+    // A new build id per build: the Workers cache keys rendered pages by it, so a deploy
+    // (new content or new templates) never serves a page rendered by the one before.
+    build: process.env.SHOPFRONT_BUILD_ID ?? new Date().toISOString(),
+  } satisfies PagesConfig);
   writeTypedModule(
     join(dirname(path), 'security.ts'),
     'SecurityTable',

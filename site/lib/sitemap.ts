@@ -2,7 +2,10 @@
 import { approvedInfluencers, categoriesInUse, type Catalog } from './catalog.ts';
 import { absoluteUrl, paths } from './urls.ts';
 
-/** Every indexable page: home, category filters, storefronts and their lists (not redirects). */
+/**
+ * Every indexable page: home, category filters, storefronts and their lists (not redirects,
+ * not directory pages past the first: they only repeat storefronts listed here).
+ */
 export function sitemapPaths(catalog: Catalog): string[] {
   const approved = approvedInfluencers(catalog.influencers);
   return [
@@ -19,9 +22,32 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function sitemapXml(catalog: Catalog, site: URL | undefined): string {
-  const urls = sitemapPaths(catalog).map((p) => `<url><loc>${escapeXml(absoluteUrl(p, site))}</loc></url>`);
+/** The sitemaps protocol's limit of URLs per file (and 50 MB, which 50,000 of ours never reach). */
+export const SITEMAP_MAX_URLS = 50_000;
+
+/** How many sitemap files the public pages need: one per 50,000 URLs. */
+export function sitemapParts(catalog: Catalog): number {
+  return Math.max(1, Math.ceil(sitemapPaths(catalog).length / SITEMAP_MAX_URLS));
+}
+
+export function sitemapPartPath(part: number): string {
+  return `/sitemaps/${part}.xml`;
+}
+
+/** Sitemap file `part` (from 1): the next 50,000 public pages. */
+export function sitemapXml(catalog: Catalog, site: URL | undefined, part = 1): string {
+  const urls = sitemapPaths(catalog)
+    .slice((part - 1) * SITEMAP_MAX_URLS, part * SITEMAP_MAX_URLS)
+    .map((p) => `<url><loc>${escapeXml(absoluteUrl(p, site))}</loc></url>`);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
+}
+
+/** `/sitemap.xml`: the index of the sitemap files, so any program size stays within the protocol. */
+export function sitemapIndexXml(catalog: Catalog, site: URL | undefined): string {
+  const parts = Array.from({ length: sitemapParts(catalog) }, (_, i) => sitemapPartPath(i + 1)).map(
+    (p) => `<sitemap><loc>${escapeXml(absoluteUrl(p, site))}</loc></sitemap>`,
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${parts.join('\n')}\n</sitemapindex>\n`;
 }
 
 /** Crawlers may read the pages but not follow tracked links or reach the worker's private routes. */

@@ -3,6 +3,11 @@
 export const paths = {
   home: () => '/',
   category: (id: string) => `/category/${id}/`,
+  /** Page `n` of the directory (all storefronts, or one category); page 1 is the plain URL. */
+  directory: (n: number, category?: string) => {
+    const first = category === undefined ? '/' : `/category/${category}/`;
+    return n <= 1 ? first : `${first}page/${n}/`;
+  },
   storefront: (handle: string) => `/shop/${handle}/`,
   list: (handle: string, slug: string) => `/shop/${handle}/${slug}/`,
   /** The worker's tracked redirect (CONTRACT section 3); `src` says where the click came from. */

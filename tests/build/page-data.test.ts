@@ -14,7 +14,15 @@ import {
   type Catalog,
 } from '../../site/lib/catalog.ts';
 import { formatCount, formatDay, formatPrice } from '../../site/lib/format.ts';
-import { robotsTxt, sitemapPaths, sitemapXml } from '../../site/lib/sitemap.ts';
+import {
+  robotsTxt,
+  sitemapIndexXml,
+  sitemapPaths,
+  sitemapXml,
+  SITEMAP_MAX_URLS,
+} from '../../site/lib/sitemap.ts';
+import { DIRECTORY_PAGE_SIZE, directoryPage, laterPages } from '../../site/lib/directory.ts';
+import { paths as sitePaths } from '../../site/lib/urls.ts';
 import { absoluteUrl, paths } from '../../site/lib/urls.ts';
 
 const amazon: Retailer = {
@@ -232,6 +240,22 @@ describe('formatting', () => {
   });
 });
 
+describe('directory pages', () => {
+  it('splits a listing into pages of a fixed size, page 1 at the plain URL', () => {
+    const items = Array.from({ length: DIRECTORY_PAGE_SIZE * 2 + 1 }, (_, i) => i);
+    expect(directoryPage(items, 1)).toMatchObject({ n: 1, last: 3 });
+    expect(directoryPage(items, 1).items).toHaveLength(DIRECTORY_PAGE_SIZE);
+    expect(directoryPage(items, 3).items).toEqual([DIRECTORY_PAGE_SIZE * 2]);
+    expect(laterPages(items.length)).toEqual([2, 3]);
+    expect(laterPages(0)).toEqual([]);
+    expect(laterPages(DIRECTORY_PAGE_SIZE)).toEqual([]);
+    expect(sitePaths.directory(1)).toBe('/');
+    expect(sitePaths.directory(2)).toBe('/page/2/');
+    expect(sitePaths.directory(1, 'kitchen')).toBe('/category/kitchen/');
+    expect(sitePaths.directory(3, 'kitchen')).toBe('/category/kitchen/page/3/');
+  });
+});
+
 describe('urls, sitemap and robots', () => {
   const site = new URL('https://shop.example/');
 
@@ -258,6 +282,31 @@ describe('urls, sitemap and robots', () => {
     );
     expect(sitemapPaths(data)).toEqual(['/', '/category/kitchen/', '/shop/ana/', '/shop/ana/pans/']);
     expect(sitemapXml(data, site)).toContain('<loc>https://shop.example/shop/ana/pans/</loc>');
+    expect(sitemapIndexXml(data, site)).toContain(
+      '<sitemap><loc>https://shop.example/sitemaps/1.xml</loc></sitemap>',
+    );
+  });
+
+  it('splits a large program into sitemap files of at most 50,000 URLs, all named by the index', () => {
+    // 20,000 storefronts of two lists: 60,000 storefront and list URLs, plus home and a category.
+    const many = catalog(
+      Array.from({ length: 20_000 }, (_, i) =>
+        influencer(`shop-${i}`, {
+          lists: [
+            { slug: 'a', title: 'A', items: [{ product: 'A' }] },
+            { slug: 'b', title: 'B', items: [{ product: 'A' }] },
+          ],
+        }),
+      ),
+      [product('A')],
+    );
+    const index = sitemapIndexXml(many, site);
+    expect(index.match(/<sitemap>/g)).toHaveLength(2);
+    const first = sitemapXml(many, site, 1).match(/<url>/g) ?? [];
+    const second = sitemapXml(many, site, 2).match(/<url>/g) ?? [];
+    expect(first).toHaveLength(SITEMAP_MAX_URLS);
+    expect(first.length + second.length).toBe(sitemapPaths(many).length);
+    expect(sitemapPaths(many)).toHaveLength(60_002);
   });
 
   it('disallows private routes and names the sitemap', () => {

@@ -6,8 +6,9 @@ import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePack, imageFromPack, imagePackOf, imagePackPath } from '../../domain/images/packs.ts';
-import { SHARDS } from '../../domain/links/shards.ts';
 import { buildSite, cleanup, copyContent, type SiteBuild } from './build-site.ts';
+import { startLocalSystem } from '../../scripts/lib/local-system.ts';
+import { SHARDS } from '../../domain/links/shards.ts';
 
 const FIXTURE = 'tests/fixtures/content';
 const ORIGIN = 'http://localhost:8787';
@@ -76,18 +77,52 @@ prime: false
 
 let site: SiteBuild;
 
-/** The file a static host serves for a URL path. */
+/**
+ * Storefront and list pages are rendered on demand from the page store, so they are
+ * read from the built Worker on `wrangler dev` (fetched once, after the build), and
+ * every other page from the static files.
+ */
+const served = new Map<string, { status: number; location: string | null; html: string }>();
+const ON_DEMAND = [
+  '/shop/ana-cooks/',
+  '/shop/ana-cooks/pan-basics/',
+  '/shop/ana-cooks/no-such-list/',
+  '/shop/dee-renamed/',
+  '/shop/dee-renamed/gone/',
+  '/shop/yaml-edge/',
+  '/shop/yaml-edge/answers/',
+  '/shop/dee-old/',
+  '/shop/dee-old/gone/',
+  '/shop/ben-applies/',
+  '/shop/cy-paused/',
+  '/shop/cy-paused/screens/',
+  '/shop/dee-reviews/',
+];
+
+/** What a shopper gets for a URL path: the on-demand page, or the file a static host serves. */
 function page(path: string): string {
+  const rendered = served.get(path);
+  if (rendered) return rendered.html;
   const file = path.endsWith('/') ? join(site.client, path, 'index.html') : join(site.client, path);
   return readFileSync(file, 'utf8');
 }
 
 function exists(path: string): boolean {
+  const rendered = served.get(path);
+  if (rendered) return rendered.status === 200;
   return existsSync(join(site.client, path, path.endsWith('/') ? 'index.html' : ''));
 }
 
 function htmlFiles(): string[] {
   return readdirSync(site.client, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html'));
+}
+
+/** Every HTML page a shopper can get: the static files and the on-demand pages that answer 200. */
+function htmlPages(): { name: string; html: string }[] {
+  return [
+    ...htmlFiles().map((name) => ({ name, html: readFileSync(join(site.client, name), 'utf8') })),
+    ...[...served].filter(([, r]) => r.status === 200).map(([name, r]) => ({ name, html: r.html })),
+  ];
 }
 
 function meta(html: string, key: string): string | undefined {
@@ -109,6 +144,19 @@ beforeAll(async () => {
   writeFileSync(join(content, 'products', 'B000TEST04.yaml'), YAML_EDGE_PRODUCT);
   site = await buildSite(content, dir);
   if (site.code !== 0) throw new Error(`fixture build failed:\n${site.output}`);
+  const system = await startLocalSystem({
+    build: false,
+    config: join(site.dir, 'out', 'server', 'wrangler.json'),
+    syncCatalog: false,
+  });
+  try {
+    for (const path of ON_DEMAND) {
+      const res = await fetch(`${system.url}${path}`, { redirect: 'manual' });
+      served.set(path, { status: res.status, location: res.headers.get('location'), html: await res.text() });
+    }
+  } finally {
+    await system.stop();
+  }
 });
 
 afterAll(() => {
@@ -132,7 +180,7 @@ describe('which pages exist', () => {
     for (const path of ['/', '/category/kitchen/', '/category/grocery/'])
       expect(page(path), path).not.toContain('dee-reviews');
     expect(page('/')).not.toContain('Dee Reviews');
-    expect(page('/sitemap.xml')).not.toContain('dee-reviews');
+    expect(page('/sitemaps/1.xml')).not.toContain('dee-reviews');
   });
 
   it('builds a filter page for each category an approved storefront covers', () => {
@@ -152,15 +200,13 @@ describe('which pages exist', () => {
 
 describe('every page', () => {
   it('has no script, one stylesheet and the basic head tags', () => {
-    const files = htmlFiles();
-    expect(files.length).toBeGreaterThan(8);
-    for (const file of files) {
-      const html = readFileSync(join(site.client, file), 'utf8');
+    const pages = htmlPages();
+    expect(pages.length).toBeGreaterThan(8);
+    for (const { name: file, html } of pages) {
       expect(html, file).not.toMatch(/<script/i);
       expect(html, file).not.toMatch(/ style="/);
       expect(html, file).toContain('<html lang="en">');
       expect(html, file).toContain('<meta name="viewport" content="width=device-width,initial-scale=1">');
-      if (html.includes('http-equiv="refresh"')) continue;
       expect(count(html, '<style>'), file).toBe(1);
       expect(count(html, /<h1[ >]/g), file).toBe(1);
       expect(meta(html, 'description'), file).toBeTruthy();
@@ -361,15 +407,34 @@ describe('one YAML parser for checks and build', () => {
 });
 
 describe('renamed handles', () => {
-  it('leaves a redirect page at the old storefront and list URLs', () => {
-    const store = page('/shop/dee-old/');
-    expect(store).toContain('<meta http-equiv="refresh" content="0;url=/shop/dee-renamed/">');
-    expect(canonical(store)).toBe(`${ORIGIN}/shop/dee-renamed/`);
-    expect(store).toContain('href="/shop/dee-renamed/"');
-    expect(store).toContain('<meta name="robots" content="noindex">');
-    const list = page('/shop/dee-old/gone/');
-    expect(list).toContain('<meta http-equiv="refresh" content="0;url=/shop/dee-renamed/gone/">');
-    expect(canonical(list)).toBe(`${ORIGIN}/shop/dee-renamed/gone/`);
+  it('answers 301 from the old storefront and list URLs to the new ones', () => {
+    expect(served.get('/shop/dee-old/')).toMatchObject({ status: 301, location: '/shop/dee-renamed/' });
+    expect(served.get('/shop/dee-old/gone/')).toMatchObject({
+      status: 301,
+      location: '/shop/dee-renamed/gone/',
+    });
+  });
+});
+
+describe('pages on demand (the page store)', () => {
+  it('deploys no file per storefront: a fixed number of page store shards instead', () => {
+    expect(htmlFiles().filter((f) => f.startsWith('shop/'))).toEqual([]);
+    const shards = readdirSync(join(site.client, '_data', 'pages'));
+    expect(shards).toHaveLength(SHARDS.pages);
+    const stored = shards.flatMap((f) =>
+      Object.keys(
+        (JSON.parse(readFileSync(join(site.client, '_data', 'pages', f), 'utf8')) as { pages: object }).pages,
+      ),
+    );
+    // Approved storefronts and the renamed one's old handle; no applicant, suspended member or associate.
+    expect(stored.sort()).toEqual(['ana-cooks', 'dee-old', 'dee-renamed', 'yaml-edge']);
+  });
+
+  it('answers the 404 page for an unknown handle or list', () => {
+    for (const path of ['/shop/ben-applies/', '/shop/ana-cooks/no-such-list/']) {
+      expect(served.get(path)?.status, path).toBe(404);
+      expect(page(path), path).toContain('<h1>Page not found</h1>');
+    }
   });
 });
 
@@ -382,7 +447,11 @@ describe('404, sitemap, robots.txt', () => {
   });
 
   it('lists every public page in the sitemap with absolute URLs, and nothing else', () => {
-    const xml = page('/sitemap.xml');
+    const index = page('/sitemap.xml');
+    expect(index).toContain('<sitemapindex');
+    const parts = [...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1] ?? '');
+    expect(parts).toEqual([`${ORIGIN}/sitemaps/1.xml`]);
+    const xml = page('/sitemaps/1.xml');
     const urls = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
     expect(urls.sort()).toEqual(
       [

@@ -4,16 +4,16 @@
  * to) and a product's shard (retailer and URL). Nothing here reads D1, so a D1 outage
  * never stops a redirect, and nothing grows the Worker bundle with the catalog.
  *
- * Parsed shards stay in this isolate (least recently used first out), so hot links
- * are answered from memory. Only settled values are cached: no request ever awaits a
- * fetch another request started.
+ * Parsed shards stay in this isolate (worker/lib/shard-cache.ts), so hot links are
+ * answered from memory.
  */
 import { z } from 'zod';
 import { linkShardPath, shardOf } from '../../domain/links/shards.ts';
 import type { LinkConfig, RouteTable } from '../../domain/links/route-table.ts';
+import { ShardCache, ShardUnavailable } from '../lib/shard-cache.ts';
 
-/** The assets binding could not give a shard: the redirect answers 503, never a wrong 404. */
-export class LinkStoreUnavailable extends Error {}
+/** The link data could not be read: the redirect answers 503, never a wrong 404. */
+export { ShardUnavailable as LinkStoreUnavailable };
 
 const handleShard = z.object({
   influencers: z.record(z.string(), z.string()),
@@ -26,41 +26,13 @@ type HandleShard = z.infer<typeof handleShard>;
 type ProductShard = z.infer<typeof productShard>;
 
 /** Shards kept per isolate: about 20 KB each at 100,000 creators, so at most ~10 MB. */
-const MAX_SHARDS = 512;
-const shards = new Map<string, HandleShard | ProductShard>();
+const shards = new ShardCache(512);
 
 /** Hit and miss counts of this isolate, for tests and /healthz. */
-export const linkStoreCounters = { hits: 0, misses: 0, failures: 0 };
+export const linkStoreCounters = shards.counters;
 
-async function readShard<T extends HandleShard | ProductShard>(
-  assets: Fetcher,
-  path: string,
-  schema: z.ZodType<T>,
-): Promise<T> {
-  const cached = shards.get(path);
-  if (cached !== undefined) {
-    linkStoreCounters.hits++;
-    // Most recently used last.
-    shards.delete(path);
-    shards.set(path, cached);
-    return cached as T;
-  }
-  linkStoreCounters.misses++;
-  let value: T;
-  try {
-    const res = await assets.fetch(new Request(`https://assets.invalid${path}`));
-    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-    value = schema.parse(await res.json());
-  } catch (error) {
-    linkStoreCounters.failures++;
-    throw new LinkStoreUnavailable(`link data unavailable: ${String(error)}`);
-  }
-  shards.set(path, value);
-  if (shards.size > MAX_SHARDS) {
-    const oldest = shards.keys().next().value;
-    if (oldest !== undefined) shards.delete(oldest);
-  }
-  return value;
+function readShard<T>(assets: Fetcher, path: string, schema: z.ZodType<T>): Promise<T> {
+  return shards.read(assets, path, (json) => schema.parse(json));
 }
 
 function handleShardOf(config: LinkConfig, assets: Fetcher, handle: string): Promise<HandleShard> {

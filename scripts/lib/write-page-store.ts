@@ -1,0 +1,27 @@
+/**
+ * Writes the page store (site/lib/page-store.ts) under the static assets folder from
+ * validated content: one file per shard, rewritten only when its bytes change, so a
+ * change to one creator's file rewrites (and a deploy re-uploads) one shard.
+ */
+import type { Content } from '../../domain/content/validate.ts';
+import { buildPageShards, pageShardPath } from '../../site/lib/page-store.ts';
+import type { Catalog } from '../../site/lib/catalog.ts';
+import { writeIfChanged } from './write-if-changed.ts';
+
+export function catalogFromContent(content: Content): Catalog {
+  return {
+    influencers: content.influencers,
+    products: new Map(content.products.map((p) => [p.id, p])),
+    retailers: new Map(content.retailers.map((r) => [r.id, r])),
+    categories: content.program.categories,
+  };
+}
+
+export function writePageStore(content: Content, assetsDir: string): { files: number; written: number } {
+  const shards = buildPageShards(catalogFromContent(content), content.program.site.name);
+  let written = 0;
+  shards.forEach((shard, i) => {
+    if (writeIfChanged(assetsDir, pageShardPath(i), JSON.stringify(shard))) written++;
+  });
+  return { files: shards.length, written };
+}

@@ -1,0 +1,59 @@
+/**
+ * Storefront and list pages (`/shop/<handle>/`, `/shop/<handle>/<list>/`), rendered on
+ * demand by the Astro pages from the page store and kept in the Workers cache
+ * (a named cache of `caches`), keyed by URL path and build id: a page is one round trip, and a
+ * cached page costs no render. A new deploy has a new build id, so it never serves
+ * a page rendered by the one before (docs/scale.md).
+ */
+import { Hono } from 'hono';
+import type { Fallback } from '../app.ts';
+import type { AppEnv } from '../env.ts';
+import pagesConfig from '../generated/pages.ts';
+
+const PAGE_PATH = /^\/shop\/[a-z0-9-]{1,64}\/(?:[a-z0-9-]{1,64}\/)?$/;
+
+/** How long a rendered page stays in the Workers cache within one build. */
+const EDGE_TTL_SECONDS = 86_400;
+/**
+ * What browsers are told: revalidate after 5 minutes (a suspended creator's page goes
+ * away within that after the deploy), as static pages' ETags let them do.
+ */
+const BROWSER_CACHE = 'public, max-age=300';
+
+export function pages(render: Fallback) {
+  const app = new Hono<AppEnv>({ strict: true });
+  app.on(['GET', 'HEAD'], '*', async (c) => {
+    const url = new URL(c.req.url);
+    const ctx = c.executionCtx as ExecutionContext;
+    if (!PAGE_PATH.test(url.pathname)) return render(c.req.raw, c.env, ctx);
+    // The query string never changes a page (?utm_... links share one cached copy).
+    const key = new Request(`${url.origin}${url.pathname}?build=${encodeURIComponent(pagesConfig.build)}`);
+    const cache = await caches.open('shopfront-pages');
+    const hit = await cache.match(key);
+    if (hit) return served(hit, 'HIT', c.req.method);
+    // Rendered as a GET even for HEAD, so what is cached always has its body.
+    const rendered = await render(new Request(url, { headers: c.req.raw.headers }), c.env, ctx);
+    if (rendered.status !== 200) return rendered;
+    const stored = new Response(rendered.body, rendered);
+    stored.headers.set('Cache-Control', `public, max-age=${EDGE_TTL_SECONDS}`);
+    const [forCache, forClient] = [stored.clone(), stored];
+    ctx.waitUntil(
+      cache
+        .put(key, forCache)
+        .catch((error: unknown) =>
+          console.error(
+            JSON.stringify({ event: 'pages.cache_put_failed', path: url.pathname, error: String(error) }),
+          ),
+        ),
+    );
+    return served(forClient, 'MISS', c.req.method);
+  });
+  return app;
+}
+
+function served(response: Response, cache: 'HIT' | 'MISS', method: string): Response {
+  const out = new Response(method === 'HEAD' ? null : response.body, response);
+  out.headers.set('Cache-Control', BROWSER_CACHE);
+  out.headers.set('X-Shopfront-Cache', cache);
+  return out;
+}
