@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import {
   decodePack,
@@ -12,6 +12,7 @@ import {
   type ImageFile,
 } from '../../domain/images/packs.ts';
 import { SHARDS } from '../../domain/links/shards.ts';
+import { writeIfChanged } from './write-if-changed.ts';
 
 export interface ImagePackReport {
   /** Images packed. */
@@ -37,11 +38,7 @@ export function packImageFiles(from: string, to: string, count: number = SHARDS.
   const packs = packImages(images, count);
   let written = 0;
   packs.forEach((bytes, i) => {
-    const file = join(to, imagePackPath(i));
-    if (existsSync(file) && readFileSync(file).equals(bytes)) return;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, bytes);
-    written++;
+    if (writeIfChanged(to, imagePackPath(i), bytes)) written++;
   });
   const folder = dirname(join(to, imagePackPath(0)));
   const expected = new Set(packs.map((_, i) => join(to, imagePackPath(i))));

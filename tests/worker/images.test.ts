@@ -8,6 +8,7 @@ import { env, exports } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { imagePackOf, imagePackPath } from '../../domain/images/packs.ts';
 import { clearImageStore } from '../../worker/images/image-store.ts';
+import { ShardCache } from '../../worker/lib/shard-cache.ts';
 import { createWorker } from '../../worker/worker.ts';
 
 const [avatar, product] = inject('sampleImages');
@@ -147,5 +148,35 @@ describe('images from packs', () => {
     const res = await fetch('/images/members/someone/shelf.png');
     expect(await res.text()).toBe('fallback');
     expect(state.fetches).toBe(0);
+  });
+});
+
+describe('the pack cache', () => {
+  it('keeps packs up to its byte budget, dropping the least recently used first', async () => {
+    const fetched: string[] = [];
+    const assets = {
+      fetch: (input: RequestInfo | URL) => {
+        const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+        fetched.push(path);
+        return Promise.resolve(new Response(new Uint8Array(60)));
+      },
+    } as Fetcher;
+    const cache = new ShardCache(Infinity, 150);
+    const read = (path: string) => cache.readBytes(assets, path, (bytes) => bytes.length);
+    await read('/a');
+    await read('/b');
+    await read('/a'); // from memory; now /b is the least recently used
+    await read('/c'); // 180 bytes: /b goes
+    expect(fetched).toEqual(['/a', '/b', '/c']);
+    await read('/a');
+    await read('/c');
+    expect(fetched).toEqual(['/a', '/b', '/c']);
+    await read('/b');
+    expect(fetched).toEqual(['/a', '/b', '/c', '/b']);
+    // One pack larger than the whole budget is still served, and kept alone.
+    const huge = new ShardCache(Infinity, 10);
+    expect(await huge.readBytes(assets, '/x', (bytes) => bytes.length)).toBe(60);
+    expect(await huge.readBytes(assets, '/x', (bytes) => bytes.length)).toBe(60);
+    expect(fetched.filter((p) => p === '/x')).toHaveLength(1);
   });
 });

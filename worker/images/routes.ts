@@ -8,7 +8,12 @@
  * The security middleware gives every response here the inert policy (not HTML).
  */
 import { Hono, type Context } from 'hono';
-import { PACKED_IMAGE_DIRS, type PackedImage } from '../../domain/images/packs.ts';
+import {
+  imagePackOf,
+  imagePackPath,
+  PACKED_IMAGE_DIRS,
+  type PackedImage,
+} from '../../domain/images/packs.ts';
 import { logEvent } from '../clicks/click-log.ts';
 import type { AppEnv } from '../env.ts';
 import { ImagePackUnavailable, readImage } from './image-store.ts';
@@ -35,7 +40,8 @@ async function serve(c: Context<AppEnv>): Promise<Response> {
     image = await readImage(c.env.ASSETS, path);
   } catch (error) {
     if (!(error instanceof ImagePackUnavailable)) throw error;
-    logEvent('images.pack_unavailable', { path, pack: error.pack, error: error.message });
+    const pack = imagePackPath(imagePackOf(path));
+    logEvent('images.pack_unavailable', { path, pack, error: error.message });
     return new Response('Images are briefly unavailable. Please try again.', {
       status: 503,
       headers: { ...NO_STORE, 'Retry-After': '5' },
