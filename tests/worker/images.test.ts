@@ -114,7 +114,11 @@ describe('images from packs', () => {
     const { fetch, state } = workerWithAssets();
     expect((await fetch(avatar.path)).status).toBe(200);
     expect(state.fetches).toBe(1);
-    for (let i = 0; i < 5; i++) expect((await fetch(avatar.path)).status).toBe(200);
+    // Each response carries the image's own bytes, served again and again from the one pack in memory.
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(avatar.path);
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(fromDisk(avatar.base64));
+    }
     expect(state.fetches).toBe(1);
   });
 
