@@ -22,13 +22,23 @@ import {
 } from '../domain/images/packs.ts';
 import { SHARDS } from '../domain/links/shards.ts';
 import { ROOT, runBench } from './lib/proc.ts';
-import { fmt, load1, log, parseArgs, printFailure, printResult, round, type Figure } from './lib/report.ts';
+import {
+  fmt,
+  load1,
+  log,
+  numberArg,
+  parseArgs,
+  printFailure,
+  printResult,
+  round,
+  type Figure,
+} from './lib/report.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const options = {
-  creators: Number(args.get('creators') ?? 100_000),
-  products: Number(args.get('products') ?? 0),
-  avatarBytes: args.has('avatar-bytes') ? Number(args.get('avatar-bytes')) : null,
+  creators: numberArg(args, 'creators', 100_000),
+  products: args.has('products') ? numberArg(args, 'products', 0) : 0,
+  avatarBytes: args.has('avatar-bytes') ? numberArg(args, 'avatar-bytes', 0) : null,
 };
 
 function samples(folder: string): { bytes: Buffer; sha256: string }[] {
