@@ -17,6 +17,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { formatError } from '../domain/content/validate.ts';
+import { isInfluencer } from '../domain/content/schema.ts';
 import { loadContent } from '../scripts/lib/load-content.ts';
 import { BENCH_SECRETS, ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
 import { runBench } from './lib/proc.ts';
@@ -60,6 +61,7 @@ function creator(): { handle: string; products: string[]; retention: number } {
   const { content, errors } = loadContent('content');
   if (!content) throw new Error(errors.map(formatError).join('\n'));
   const best = content.influencers
+    .filter(isInfluencer)
     .filter((i) => i.status === 'approved')
     .map((i) => ({
       handle: i.handle,

@@ -6,7 +6,7 @@
  * cross-file rules (scripts/lib/load-content.ts, domain/content/). Astro's own
  * glob loader would parse the files a second time with its YAML 1.1 parser, so
  * what was validated would not be exactly what was built. The collection schemas
- * below only carry the validated types; the data was checked once, here.
+ * below only carry the validated types; the data was checked once, by the content gate.
  */
 import { defineCollection } from 'astro:content';
 import { resolve } from 'node:path';
@@ -14,19 +14,22 @@ import type { Loader } from 'astro/loaders';
 import { z } from 'zod';
 import { formatError, type Content } from '../domain/content/validate.ts';
 import { contentDir } from '../scripts/lib/content-gate.ts';
-import { loadContent } from '../scripts/lib/load-content.ts';
+import { loadBuildContent } from '../scripts/lib/load-content.ts';
+import { directoryOf } from './lib/directory.ts';
 
-let loaded: Content | undefined;
+let fresh = false;
 
-/** The validated content, read once per build (or per change in dev). */
+/**
+ * The validated content: the one load the content gate already made in this build
+ * (loadBuildContent), or a new one after a change in dev.
+ */
 function content(): Content {
-  if (loaded) return loaded;
   const root = contentDir();
-  const result = loadContent(root);
+  const result = loadBuildContent(root, { fresh });
+  fresh = false;
   if (!result.content)
     throw new Error(`content errors in ${root}/:\n${result.errors.map(formatError).join('\n')}`);
-  loaded = result.content;
-  return loaded;
+  return result.content;
 }
 
 /**
@@ -55,7 +58,7 @@ function collection<K extends string, T extends Record<string, unknown> & Record
       const folder = resolve(contentDir());
       watcher?.on('all', (_event, path) => {
         if (!resolve(path).startsWith(`${folder}/`)) return;
-        loaded = undefined;
+        fresh = true;
         try {
           fill();
         } catch (error) {
@@ -67,10 +70,22 @@ function collection<K extends string, T extends Record<string, unknown> & Record
   return defineCollection({ loader, schema: z.custom<T>() });
 }
 
+/**
+ * Only what prerendered pages read: the directory's entries of approved storefronts,
+ * the categories and the site block. Storefront and list pages are rendered on demand
+ * from the page store (site/lib/page-store.ts), so the build does not copy every
+ * member's lists and every product into Astro's data store (docs/scale.md).
+ */
 export const collections = {
-  influencers: collection('influencers', (c) => c.influencers, 'handle'),
-  products: collection('products', (c) => c.products, 'id'),
-  retailers: collection('retailers', (c) => c.retailers, 'id'),
+  storefronts: collection(
+    'storefronts',
+    (c) =>
+      directoryOf({ influencers: c.influencers, categories: [] }).entries.map((e, order) => ({
+        ...e,
+        order,
+      })),
+    'handle',
+  ),
   categories: collection('categories', (c) => c.program.categories, 'id'),
   /** program.yaml's `site` block (public name and URL) as a one-entry collection. */
   site: collection('site', (c) => [{ ...c.program.site, id: 'site' as const }], 'id'),

@@ -44,8 +44,9 @@ export interface ContentSources {
   program: SourceFile;
   retailers: SourceFile;
   rates: SourceFile;
-  influencers: SourceFile[];
-  products: SourceFile[];
+  /** Read once, in order; a generator keeps only one file's parse tree alive at a time (the build). */
+  influencers: Iterable<SourceFile>;
+  products: Iterable<SourceFile>;
   /**
    * Every file under the site's public images folder, as URL paths ("/images/avatars/x.png").
    * When given, a self-hosted image reference must name one of them.
@@ -141,8 +142,8 @@ export function validateContent(sources: ContentSources): { content: Content | n
   const program = parse(programFile, sources.program);
   const retailers = parse(retailersFile, sources.retailers)?.retailers ?? null;
   const rates = parse(commissionRatesFile, sources.rates)?.retailers ?? null;
-  const influencers = sources.influencers.map((s) => ({ path: s.path, value: parse(member, s) }));
-  const products = sources.products.map((s) => ({ path: s.path, value: parse(product, s) }));
+  const influencers = Array.from(sources.influencers, (s) => ({ path: s.path, value: parse(member, s) }));
+  const products = Array.from(sources.products, (s) => ({ path: s.path, value: parse(product, s) }));
 
   // Orders are attributed to stored clicks: raw clicks must outlive the attribution window.
   if (program && program.click_retention_days * 24 < program.attribution_window_hours)

@@ -83,25 +83,28 @@ export function retailersOf(cards: readonly Card[]): Retailer[] {
 /** Categories that at least one of the given storefronts covers, in program order. */
 export function categoriesInUse(
   categories: readonly Category[],
-  influencers: readonly Influencer[],
+  influencers: readonly Pick<Influencer, 'categories'>[],
 ): Category[] {
   const used = new Set(influencers.flatMap((i) => i.categories));
   return categories.filter((c) => used.has(c.id));
 }
 
-export function inCategory(influencers: readonly Influencer[], categoryId: string): Influencer[] {
+export function inCategory<T extends Pick<Influencer, 'categories'>>(
+  influencers: readonly T[],
+  categoryId: string,
+): T[] {
   return influencers.filter((i) => i.categories.includes(categoryId));
 }
 
 /** Followers summed over every listed profile. */
-export function totalFollowers(influencer: Influencer): number {
+export function totalFollowers(influencer: Pick<Influencer, 'socials'>): number {
   return influencer.socials.reduce((sum, s) => sum + s.followers, 0);
 }
 
 export type Tier = 'Nano' | 'Micro' | 'Mid-tier' | 'Macro' | 'Mega';
 
 /** The usual creator tiers, by the biggest single audience (reach on the main platform). */
-export function followerTier(influencer: Influencer): Tier {
+export function followerTier(influencer: Pick<Influencer, 'socials'>): Tier {
   const top = Math.max(0, ...influencer.socials.map((s) => s.followers));
   if (top >= 1_000_000) return 'Mega';
   if (top >= 500_000) return 'Macro';

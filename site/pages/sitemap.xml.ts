@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { loadCatalog } from '../lib/load-catalog.ts';
+import { loadDirectory } from '../lib/load-directory.ts';
 import { sitemapIndexXml } from '../lib/sitemap.ts';
 
 export const GET: APIRoute = async ({ site }) =>
-  new Response(sitemapIndexXml(await loadCatalog(), site), {
+  new Response(sitemapIndexXml(await loadDirectory(), site), {
     headers: { 'Content-Type': 'application/xml; charset=utf-8' },
   });

@@ -21,7 +21,7 @@ import {
   sitemapXml,
   SITEMAP_MAX_URLS,
 } from '../../site/lib/sitemap.ts';
-import { DIRECTORY_PAGE_SIZE, directoryPage, laterPages } from '../../site/lib/directory.ts';
+import { DIRECTORY_PAGE_SIZE, directoryOf, directoryPage, laterPages } from '../../site/lib/directory.ts';
 import { paths as sitePaths } from '../../site/lib/urls.ts';
 import { absoluteUrl, paths } from '../../site/lib/urls.ts';
 
@@ -121,7 +121,7 @@ describe('associates', () => {
     expect(categoriesInUse(data.categories, approvedInfluencers(data.influencers)).map((c) => c.id)).toEqual([
       'kitchen',
     ]);
-    expect(sitemapPaths(data).join(' ')).not.toContain('site-reviews');
+    expect(sitemapPaths(directoryOf(data)).join(' ')).not.toContain('site-reviews');
     expect(handleRedirects(data.influencers)).toEqual([]);
   });
 });
@@ -280,9 +280,14 @@ describe('urls, sitemap and robots', () => {
       ],
       [product('A')],
     );
-    expect(sitemapPaths(data)).toEqual(['/', '/category/kitchen/', '/shop/ana/', '/shop/ana/pans/']);
-    expect(sitemapXml(data, site)).toContain('<loc>https://shop.example/shop/ana/pans/</loc>');
-    expect(sitemapIndexXml(data, site)).toContain(
+    expect(sitemapPaths(directoryOf(data))).toEqual([
+      '/',
+      '/category/kitchen/',
+      '/shop/ana/',
+      '/shop/ana/pans/',
+    ]);
+    expect(sitemapXml(directoryOf(data), site)).toContain('<loc>https://shop.example/shop/ana/pans/</loc>');
+    expect(sitemapIndexXml(directoryOf(data), site)).toContain(
       '<sitemap><loc>https://shop.example/sitemaps/1.xml</loc></sitemap>',
     );
   });
@@ -300,13 +305,13 @@ describe('urls, sitemap and robots', () => {
       ),
       [product('A')],
     );
-    const index = sitemapIndexXml(many, site);
+    const index = sitemapIndexXml(directoryOf(many), site);
     expect(index.match(/<sitemap>/g)).toHaveLength(2);
-    const first = sitemapXml(many, site, 1).match(/<url>/g) ?? [];
-    const second = sitemapXml(many, site, 2).match(/<url>/g) ?? [];
+    const first = sitemapXml(directoryOf(many), site, 1).match(/<url>/g) ?? [];
+    const second = sitemapXml(directoryOf(many), site, 2).match(/<url>/g) ?? [];
     expect(first).toHaveLength(SITEMAP_MAX_URLS);
-    expect(first.length + second.length).toBe(sitemapPaths(many).length);
-    expect(sitemapPaths(many)).toHaveLength(60_002);
+    expect(first.length + second.length).toBe(sitemapPaths(directoryOf(many)).length);
+    expect(sitemapPaths(directoryOf(many))).toHaveLength(60_002);
   });
 
   it('disallows private routes and names the sitemap', () => {

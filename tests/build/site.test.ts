@@ -83,6 +83,13 @@ let site: SiteBuild;
  * every other page from the static files.
  */
 const served = new Map<string, { status: number; location: string | null; html: string }>();
+const repeated: {
+  method: string;
+  cache: string | null;
+  cacheControl: string | null;
+  csp: string | null;
+  html: string;
+}[] = [];
 const ON_DEMAND = [
   '/shop/ana-cooks/',
   '/shop/ana-cooks/pan-basics/',
@@ -153,6 +160,20 @@ beforeAll(async () => {
     for (const path of ON_DEMAND) {
       const res = await fetch(`${system.url}${path}`, { redirect: 'manual' });
       served.set(path, { status: res.status, location: res.headers.get('location'), html: await res.text() });
+    }
+    // The same storefront again (another query string), and as HEAD: from the Workers cache.
+    for (const [path, method] of [
+      ['/shop/ana-cooks/?utm_source=newsletter', 'GET'],
+      ['/shop/ana-cooks/', 'HEAD'],
+    ] as const) {
+      const res = await fetch(`${system.url}${path}`, { method });
+      repeated.push({
+        method,
+        cache: res.headers.get('x-shopfront-cache'),
+        cacheControl: res.headers.get('cache-control'),
+        csp: res.headers.get('content-security-policy'),
+        html: await res.text(),
+      });
     }
   } finally {
     await system.stop();
@@ -428,6 +449,14 @@ describe('pages on demand (the page store)', () => {
     );
     // Approved storefronts and the renamed one's old handle; no applicant, suspended member or associate.
     expect(stored.sort()).toEqual(['ana-cooks', 'dee-old', 'dee-renamed', 'yaml-edge']);
+  });
+
+  it('keeps a rendered page in the Workers cache: the same bytes again, whatever the query string', () => {
+    const [again, head] = repeated;
+    expect(again).toMatchObject({ method: 'GET', cache: 'HIT', cacheControl: 'public, max-age=300' });
+    expect(again?.html).toBe(page('/shop/ana-cooks/'));
+    expect(again?.csp).toContain("script-src 'none'");
+    expect(head).toMatchObject({ method: 'HEAD', cache: 'HIT', html: '' });
   });
 
   it('answers the 404 page for an unknown handle or list', () => {

@@ -10,7 +10,7 @@ const FIXTURE = 'tests/fixtures/content';
 const ANA = `${FIXTURE}/influencers/ana-cooks.yaml`;
 const PAN = `${FIXTURE}/products/B000TEST01.yaml`;
 
-function fresh(): ContentSources {
+function fresh(): ReturnType<typeof readContentSources> {
   return readContentSources(FIXTURE);
 }
 
@@ -20,7 +20,7 @@ function dataOf(sources: ContentSources, path: string): Record<string, unknown> 
   return file.data as Record<string, unknown>;
 }
 
-function errorsAfter(change: (sources: ContentSources) => void): string[] {
+function errorsAfter(change: (sources: ReturnType<typeof readContentSources>) => void): string[] {
   const sources = fresh();
   change(sources);
   return validateContent(sources).errors.map(formatError);
