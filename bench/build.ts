@@ -365,7 +365,9 @@ async function main(): Promise<void> {
   log(`bench:build: ${runs.length} builds in ${bar.stop()} s, ${runs.filter((r) => r.ok).length} ok`);
   const figures: Figure[] = [];
   for (const storefronts of options.sizes) {
-    const cf = runs.find((r) => r.storefronts === storefronts && r.variant === 'cloudflare' && !r.incremental);
+    const cf = runs.find(
+      (r) => r.storefronts === storefronts && r.variant === 'cloudflare' && !r.incremental,
+    );
     const inc = runs.find((r) => r.storefronts === storefronts && r.incremental);
     const st = runs.find((r) => r.storefronts === storefronts && r.variant === 'static');
     const label = `${fmt(storefronts)} storefronts`;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
 import { runBench, runCommand, toolEnv } from './lib/proc.ts';
 import { load1, log, parseArgs, printFailure, printResult, type Figure } from './lib/report.ts';
-import { applyMigrations, startWranglerDev } from './lib/wrangler-dev.ts';
+import { serveSnapshot } from './lib/wrangler-dev.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const options = {
@@ -122,16 +122,7 @@ async function main(): Promise<void> {
     );
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('lighthouse'));
-  const state = join(snapshot.dir, 'state');
-  await applyMigrations(snapshot.config, state);
-  const server = await startWranglerDev({
-    config: snapshot.config,
-    persistTo: state,
-    envFile: snapshot.envFile,
-    logFile: join(snapshot.dir, 'wrangler-dev.log'),
-    readyPath: '/',
-    logLevel: 'warn',
-  });
+  const server = await serveSnapshot(snapshot);
   // "localhost", not 127.0.0.1: the built pages' canonical URLs name localhost, and
   // Lighthouse's SEO audit fails a canonical link to another host.
   const origin = server.url.replace('127.0.0.1', 'localhost');

@@ -1,22 +1,56 @@
 /**
- * `npm run bench:weight`: page weight of the largest sample storefront
- * (jess-home-lab, 30 products) as built: HTML, CSS, JS and images, raw, gzip and
- * brotli. Targets: <= 14 KB compressed HTML (one TCP initial window) and no JS.
+ * `npm run bench:weight`: the largest sample storefront (jess-home-lab, 30 products) as a
+ * shopper gets it, and how fast it is served. Storefront and list pages are rendered on demand by
+ * the worker and kept in the Workers cache, and images may come from packs the worker serves, so
+ * nothing is read from dist/: the bench snapshots the build, applies the migrations, starts
+ * `wrangler dev` on it (as bench:lighthouse does) and fetches the page, then its stylesheets,
+ * scripts and images, over HTTP from that server.
  *
- * Flags: --handle NAME (default jess-home-lab), --build (astro build first).
+ * Weight: HTML, CSS, JS and images, raw, gzip and brotli (compressed here, so the figures do not
+ * depend on what wrangler dev compresses). Targets: <= 14 KB compressed HTML (one TCP initial
+ * window) for the storefront and its first list page, and no JS.
+ *
+ * Serving (issue 13): storefront p50 within 1.5x of a static asset's. On the same server and with
+ * the same client (Node's fetch, one keep-alive pool), each request timed until its body is read:
+ * - a cache miss: the storefront's first request on the fresh server (the isolate warmed by
+ *   /healthz), and the first request of every other storefront linked from `/`;
+ * - after warm-up, --requests GETs each of the storefront (X-Shopfront-Cache: HIT is checked on
+ *   every answer) and of `/`, the directory page, a prerendered static asset, interleaved so the
+ *   shared machine's load falls on both alike: p50, p99 and the ratio of the p50s.
+ *
+ * Flags: --handle NAME (default jess-home-lab), --build (astro build first), --requests N
+ * (default 300), --static PATH (the static page to compare with, default /).
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, normalize } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { readPackedImage } from '../scripts/lib/write-image-packs.ts';
 import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { runBench } from './lib/proc.ts';
-import { fmt, load1, log, parseArgs, printFailure, printResult, round, type Figure } from './lib/report.ts';
+import { runBench, sleep } from './lib/proc.ts';
+import {
+  fmt,
+  load1,
+  log,
+  numberArg,
+  parseArgs,
+  printFailure,
+  printResult,
+  round,
+  type Figure,
+} from './lib/report.ts';
+import { serveSnapshot } from './lib/wrangler-dev.ts';
 
 const args = parseArgs(process.argv.slice(2));
-const options = { handle: args.get('handle') ?? 'jess-home-lab', build: args.has('build') };
+const options = {
+  handle: args.get('handle') ?? 'jess-home-lab',
+  build: args.has('build'),
+  requests: Math.round(numberArg(args, 'requests', 300)),
+  static: args.get('static') ?? '/',
+};
 const HTML_TARGET_BYTES = 14 * 1024;
+/** Storefront p50 / static p50 (issue 13). */
+const SERVING_TARGET_RATIO = 1.5;
+/** Untimed request pairs before the timed ones (the first of them a cache hit already). */
+const WARMUP_PAIRS = 5;
+const CACHE_HEADER = 'X-Shopfront-Cache';
 
 interface Size {
   raw: number;
@@ -69,44 +103,122 @@ function scriptBody(html: string, openTag: string): string {
   return html.slice(start, end < 0 ? start : end);
 }
 
+interface Fetched {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+  /** From sending the request to having read the whole body. */
+  ms: number;
+}
+
+/** One GET through Node's fetch: every request of the bench shares its keep-alive connection pool. */
+async function get(origin: string, path: string): Promise<Fetched> {
+  const started = performance.now();
+  const response = await fetch(new URL(path, origin), {
+    redirect: 'manual',
+    signal: AbortSignal.timeout(30_000),
+  });
+  const body = Buffer.from(await response.arrayBuffer());
+  return { status: response.status, headers: response.headers, body, ms: performance.now() - started };
+}
+
+/** A 200 answer for `path`, or an error naming the path and status. */
+async function getOk(origin: string, path: string): Promise<Fetched> {
+  const answer = await get(origin, path);
+  if (answer.status !== 200)
+    throw new Error(`GET ${path} answered ${answer.status}: ${answer.body.toString('utf8').slice(0, 200)}`);
+  return answer;
+}
+
+interface Latency {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** Nearest-rank quantiles of request times in ms. */
+function latency(times: readonly number[]): Latency {
+  const sorted = [...times].sort((a, b) => a - b);
+  const q = (p: number) =>
+    round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN, 2);
+  return { n: sorted.length, p50: q(0.5), p99: q(0.99), max: q(1) };
+}
+
 const loadStart = load1();
 await runBench(main, printFailure('weight', options, loadStart));
 
 async function main(): Promise<void> {
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('weight'));
-  const client = join(snapshot.dir, 'dist', 'client');
-  const pagePath = join(client, 'shop', options.handle, 'index.html');
-  if (!existsSync(pagePath)) throw new Error(`no built storefront at shop/${options.handle}/index.html`);
-  const html = readFileSync(pagePath, 'utf8');
-  /** A local file of the build for a root-relative URL, or null for external/missing ones. */
-  const local = (url: string): string | null => {
-    if (!url.startsWith('/') || url.startsWith('//')) return null;
-    const path = normalize(join(client, decodeURIComponent(url.split(/[?#]/)[0] ?? '')));
-    return path.startsWith(client) && existsSync(path) ? path : null;
-  };
+  const server = await serveSnapshot(snapshot);
+  try {
+    await measure(server.url);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measure(origin: string): Promise<void> {
+  const storefront = `/shop/${options.handle}/`;
+
+  // Cache miss: the storefront's first request on this fresh server, in a warm isolate.
+  await get(origin, '/healthz');
+  const miss = await getOk(origin, storefront);
+  const missHeader = miss.headers.get(CACHE_HEADER);
+  if (missHeader === null)
+    throw new Error(
+      `GET ${storefront} has no ${CACHE_HEADER} header, so the worker did not render it: is dist/ an older build with prerendered storefronts? Run with --build`,
+    );
+  if (missHeader !== 'MISS')
+    throw new Error(`the first GET ${storefront} on a fresh server was ${missHeader}, not MISS`);
+  // The worker stores the page after answering (waitUntil): ask until it comes from the cache.
+  let cached = await getOk(origin, storefront);
+  for (let tries = 1; cached.headers.get(CACHE_HEADER) !== 'HIT'; tries++) {
+    if (tries >= 50)
+      throw new Error(
+        `GET ${storefront} still answered ${cached.headers.get(CACHE_HEADER)} after ${tries} requests`,
+      );
+    await sleep(100);
+    cached = await getOk(origin, storefront);
+  }
+  const html = cached.body.toString('utf8');
+  const pageUrl = new URL(storefront, origin).href;
+
   const external = new Set<string>();
-  const missing = new Set<string>();
-  const files = (urls: string[]): Map<string, Buffer> => {
+  /** Referenced URLs this server did not answer 200 for, with what it answered. */
+  const missing = new Map<string, string>();
+  /** The path of a same-origin URL (resolved against `base`); others are noted as external. */
+  const sameOrigin = (raw: string, base: string): string | null => {
+    if (!raw || raw.startsWith('data:')) return null;
+    let url: URL;
+    try {
+      url = new URL(raw, base);
+    } catch {
+      missing.set(raw, 'not a URL');
+      return null;
+    }
+    if (url.origin !== origin) {
+      external.add(raw);
+      return null;
+    }
+    return url.pathname + url.search;
+  };
+  const fetchAll = async (paths: Iterable<string | null>): Promise<Map<string, Buffer>> => {
     const out = new Map<string, Buffer>();
-    for (const url of urls) {
-      if (/^https?:\/\//.test(url) || url.startsWith('//')) external.add(url);
-      else {
-        const path = local(url);
-        // Avatars and product images are served from the image packs (docs/scale.md).
-        const packed = path ? null : readPackedImage(client, decodeURIComponent(url.split(/[?#]/)[0] ?? ''));
-        if (path) out.set(url, readFileSync(path));
-        else if (packed) out.set(url, Buffer.from(packed));
-        else missing.add(url);
-      }
+    for (const path of new Set(paths)) {
+      if (path === null || out.has(path)) continue;
+      const answer = await get(origin, path);
+      if (answer.status === 200) out.set(path, answer.body);
+      else missing.set(path, `HTTP ${answer.status}`);
     }
     return out;
   };
 
   const stylesheetUrls = tags(html, 'link')
     .filter((t) => /\brel\s*=\s*["']?[^"'>]*stylesheet/i.test(t))
-    .map((t) => attr(t, 'href') ?? '');
-  const css = files(stylesheetUrls);
+    .map((t) => sameOrigin(attr(t, 'href') ?? '', pageUrl));
+  const css = await fetchAll(stylesheetUrls);
   const inlineCss = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => m[1] ?? '');
 
   const scriptTags = tags(html, 'script');
@@ -119,27 +231,85 @@ async function main(): Promise<void> {
         (/modulepreload/i.test(t) || /\bas\s*=\s*["']?script/i.test(t)),
     )
     .map((t) => attr(t, 'href') ?? '');
-  const js = files([...externalScripts, ...preloadScripts]);
+  const js = await fetchAll([...externalScripts, ...preloadScripts].map((u) => sameOrigin(u, pageUrl)));
   const inlineJs = scriptTags
     .filter((t) => attr(t, 'src') === null && !isData(t))
     .map((t) => scriptBody(html, t));
   const eventHandlers = (html.match(/\son[a-z]+\s*=\s*["']/gi) ?? []).length;
 
   const imageUrls = [
-    ...tags(html, 'img').flatMap((t) => [attr(t, 'src') ?? '', ...srcsetUrls(attr(t, 'srcset'))]),
-    ...tags(html, 'source').flatMap((t) => srcsetUrls(attr(t, 'srcset'))),
-    ...tags(html, 'link')
-      .filter((t) => /\brel\s*=\s*["']?[^"'>]*icon/i.test(t))
-      .map((t) => attr(t, 'href') ?? ''),
-    ...inlineCss.flatMap(cssUrls),
-    ...[...css.values()].flatMap((b) => cssUrls(b.toString('utf8'))),
-  ].filter(Boolean);
-  const images = files([...new Set(imageUrls)]);
+    ...[
+      ...tags(html, 'img').flatMap((t) => [attr(t, 'src') ?? '', ...srcsetUrls(attr(t, 'srcset'))]),
+      ...tags(html, 'source').flatMap((t) => srcsetUrls(attr(t, 'srcset'))),
+      ...tags(html, 'link')
+        .filter((t) => /\brel\s*=\s*["']?[^"'>]*icon/i.test(t))
+        .map((t) => attr(t, 'href') ?? ''),
+      ...inlineCss.flatMap(cssUrls),
+    ].map((u) => sameOrigin(u, pageUrl)),
+    // A stylesheet's url()s are relative to the stylesheet.
+    ...[...css].flatMap(([path, b]) =>
+      cssUrls(b.toString('utf8')).map((u) => sameOrigin(u, new URL(path, origin).href)),
+    ),
+  ];
+  const images = await fetchAll(imageUrls);
   const lazyImages = tags(html, 'img').filter((t) => /\bloading\s*=\s*["']?lazy/i.test(t)).length;
 
   const products = new Set(
     [...html.matchAll(new RegExp(`href="/go/${options.handle}/([^/"?]+)`, 'g'))].map((m) => m[1]),
   );
+
+  // The first list page: its own first request is a cache miss too.
+  const listSlug = new RegExp(`href="/shop/${options.handle}/([a-z0-9-]+)/"`).exec(html)?.[1];
+  if (!listSlug) throw new Error(`GET ${storefront} links to no list page (/shop/${options.handle}/<list>/)`);
+  const listPath = `/shop/${options.handle}/${listSlug}/`;
+  const list = await getOk(origin, listPath);
+  const listHtml = sizes(list.body);
+
+  // Cache misses of the other storefronts the directory links to (each page's first request).
+  const directory = await getOk(origin, '/');
+  const others = [
+    ...new Set(
+      [...directory.body.toString('utf8').matchAll(/href="(\/shop\/[a-z0-9-]+\/)"/g)].map((m) => m[1] ?? ''),
+    ),
+  ].filter((path) => path !== storefront);
+  const otherMisses: number[] = [];
+  for (const path of others) {
+    const answer = await getOk(origin, path);
+    if (answer.headers.get(CACHE_HEADER) !== 'MISS')
+      throw new Error(
+        `the first GET ${path} was ${answer.headers.get(CACHE_HEADER) ?? 'not from the worker'}, not MISS`,
+      );
+    otherMisses.push(answer.ms);
+  }
+
+  // Cache hits against the static page, interleaved, on the same connection pool.
+  const timed = { storefront: [] as number[], static: [] as number[] };
+  const cacheStates = new Map<string, number>();
+  let staticHeader: string | null = null;
+  let staticBytes = 0;
+  for (let i = 0; i < WARMUP_PAIRS + options.requests; i++) {
+    const pair =
+      i % 2 === 0 ? ([storefront, options.static] as const) : ([options.static, storefront] as const);
+    for (const path of pair) {
+      const answer = await getOk(origin, path);
+      if (i < WARMUP_PAIRS) continue;
+      if (path === storefront) {
+        timed.storefront.push(answer.ms);
+        const state = answer.headers.get(CACHE_HEADER) ?? 'none';
+        cacheStates.set(state, (cacheStates.get(state) ?? 0) + 1);
+      } else {
+        timed.static.push(answer.ms);
+        staticHeader = answer.headers.get(CACHE_HEADER);
+        staticBytes = answer.body.length;
+      }
+    }
+  }
+  const hitLatency = latency(timed.storefront);
+  const staticLatency = latency(timed.static);
+  const missLatency = latency(otherMisses);
+  const ratio = hitLatency.p50 / staticLatency.p50;
+  const hits = cacheStates.get('HIT') ?? 0;
+  const cacheNote = [...cacheStates].map(([state, n]) => `${state} ${n}`).join(', ');
 
   const sum = (buffers: Iterable<Buffer>) => [...buffers].reduce((total, b) => add(total, sizes(b)), ZERO);
   const weights = {
@@ -156,8 +326,9 @@ async function main(): Promise<void> {
   const jsCount = js.size + inlineJs.length;
   const kb = (n: number) => `${fmt(n / 1024, 1)} KB`;
   const row = (s: Size) => `${kb(s.raw)} raw, ${kb(s.gzip)} gzip, ${kb(s.brotli)} brotli`;
+  const ms = (n: number) => `${fmt(n, 1)} ms`;
 
-  log(`\nPage weight of /shop/${options.handle}/ (${products.size} products linked)`);
+  log(`\nPage weight of ${storefront} served by wrangler dev (${products.size} products linked)`);
   log(`  HTML     ${row(weights.html)}  (inline CSS in it: ${row(weights.inlineCss)})`);
   log(`  CSS      ${row(weights.css)}  (${css.size} stylesheet file(s))`);
   log(
@@ -165,11 +336,24 @@ async function main(): Promise<void> {
   );
   log(`  images   ${row(weights.images)}  (${images.size} file(s), ${lazyImages} lazy <img>)`);
   log(`  total    ${row(total)}`);
+  log(`  list     ${listPath}: ${row(listHtml)}`);
   if (external.size > 0) log(`  external (not counted): ${[...external].join(', ')}`);
-  if (missing.size > 0) log(`  referenced but not in the build: ${[...missing].join(', ')}`);
+  if (missing.size > 0)
+    log(`  referenced but not served: ${[...missing].map(([u, why]) => `${u} (${why})`).join(', ')}`);
+  log(`\nServing (${options.requests} interleaved GETs each after ${WARMUP_PAIRS} warm-up pairs)`);
+  log(
+    `  ${storefront} cache miss: first request ${ms(miss.ms)}; first requests of ${missLatency.n} other storefronts p50 ${ms(missLatency.p50)}, max ${ms(missLatency.max)}; ${listPath} ${ms(list.ms)}`,
+  );
+  log(
+    `  ${storefront} cached: p50 ${ms(hitLatency.p50)}, p99 ${ms(hitLatency.p99)}  (${CACHE_HEADER}: ${cacheNote})`,
+  );
+  log(
+    `  ${options.static} static: p50 ${ms(staticLatency.p50)}, p99 ${ms(staticLatency.p99)}  (${kb(staticBytes)})`,
+  );
+  log(`  storefront p50 / static p50: ${fmt(ratio, 2)} x (target <= ${SERVING_TARGET_RATIO} x)`);
 
   const figures: Figure[] = [
-    { name: `/shop/${options.handle}/ products linked`, value: products.size },
+    { name: `${storefront} products linked`, value: products.size },
     {
       name: 'HTML (gzip)',
       value: round(weights.html.gzip / 1024, 1),
@@ -202,7 +386,7 @@ async function main(): Promise<void> {
     {
       name: 'images (raw / gzip)',
       value: `${kb(weights.images.raw)} / ${kb(weights.images.gzip)}`,
-      note: `${images.size} file(s), ${lazyImages} of ${tags(html, 'img').length} <img> lazy`,
+      note: `${images.size} file(s), ${lazyImages} of ${tags(html, 'img').length} <img> lazy${missing.size > 0 ? `; ${missing.size} referenced URL(s) not served` : ''}`,
     },
     {
       name: 'total (gzip)',
@@ -210,22 +394,73 @@ async function main(): Promise<void> {
       unit: 'KB',
       note: `raw ${kb(total.raw)}, brotli ${kb(total.brotli)}`,
     },
+    {
+      name: `list page ${listPath} HTML (gzip)`,
+      value: round(listHtml.gzip / 1024, 1),
+      unit: 'KB',
+      target: '<= 14 KB',
+      met: listHtml.gzip <= HTML_TARGET_BYTES,
+      note: `raw ${kb(listHtml.raw)}, brotli ${kb(listHtml.brotli)}`,
+    },
+    {
+      name: `wrangler dev: ${storefront} cache miss (first request)`,
+      value: round(miss.ms, 1),
+      unit: 'ms',
+      note: `${CACHE_HEADER}: MISS; first requests of ${missLatency.n} other storefronts: p50 ${ms(missLatency.p50)}, max ${ms(missLatency.max)}; ${listPath} ${ms(list.ms)}`,
+    },
+    {
+      name: `wrangler dev: ${storefront} from the Workers cache: p50`,
+      value: round(hitLatency.p50, 1),
+      unit: 'ms',
+      note: `p99 ${ms(hitLatency.p99)} over ${hitLatency.n} GETs; ${CACHE_HEADER}: ${cacheNote}`,
+    },
+    {
+      name: `wrangler dev: ${options.static} (static asset, ${kb(staticBytes)}): p50`,
+      value: round(staticLatency.p50, 1),
+      unit: 'ms',
+      note: `p99 ${ms(staticLatency.p99)} over ${staticLatency.n} GETs, interleaved with the storefront's`,
+    },
+    {
+      name: 'wrangler dev: storefront p50 / static p50',
+      value: round(ratio, 2),
+      unit: 'x',
+      target: `<= ${SERVING_TARGET_RATIO} x`,
+      met: ratio <= SERVING_TARGET_RATIO && hits === hitLatency.n,
+      note: `storefront ${kb(weights.html.raw)} from the Workers cache, static ${kb(staticBytes)}; Node fetch, one keep-alive pool`,
+    },
   ];
   printResult({
     bench: 'weight',
     ok: true,
     load: { start: loadStart, end: load1() },
-    options: { ...options, compression: 'gzip level 6, brotli quality 11 (node:zlib)' },
+    options: {
+      ...options,
+      compression: 'gzip level 6, brotli quality 11 (node:zlib)',
+      served: 'wrangler dev on a snapshot of the build, fetched with Node fetch',
+    },
     figures,
     details: {
       weights,
       total,
+      list: { path: listPath, sizes: listHtml },
       files: {
         css: [...css.keys()],
         js: [...js.keys()],
         images: [...images.keys()],
         external: [...external],
-        missing: [...missing],
+        missing: Object.fromEntries(missing),
+      },
+      serving: {
+        miss: {
+          firstRequestMs: round(miss.ms, 2),
+          cachedBodyEqualsRendered: cached.body.equals(miss.body),
+          contentEncoding: miss.headers.get('content-encoding'),
+          listFirstRequestMs: round(list.ms, 2),
+          otherStorefronts: missLatency,
+        },
+        storefront: { ...hitLatency, cache: Object.fromEntries(cacheStates) },
+        static: { path: options.static, bytes: staticBytes, cacheHeader: staticHeader, ...staticLatency },
+        ratio: round(ratio, 3),
       },
     },
   });

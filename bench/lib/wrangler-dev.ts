@@ -127,3 +127,24 @@ export function toCounts(row: Record<string, unknown>): ClickCounts {
     humans: Number(row.humans),
   };
 }
+
+/**
+ * A snapshot of the build (bench/lib/built-site.ts) served as a shopper gets it: fresh local
+ * state with the migrations applied, `wrangler dev` quiet, ready when `/` answers.
+ */
+export async function serveSnapshot(snapshot: {
+  dir: string;
+  config: string;
+  envFile: string;
+}): Promise<DevServer> {
+  const state = join(snapshot.dir, 'state');
+  await applyMigrations(snapshot.config, state);
+  return startWranglerDev({
+    config: snapshot.config,
+    persistTo: state,
+    envFile: snapshot.envFile,
+    logFile: join(snapshot.dir, 'wrangler-dev.log'),
+    readyPath: '/',
+    logLevel: 'warn',
+  });
+}

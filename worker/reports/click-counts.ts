@@ -54,12 +54,13 @@ const ROLLUP_COLUMNS = {
 /**
  * The WITH clause defining `c` over the roll-ups and clicks. `handleParam` (e.g. '?7')
  * limits it to one creator, read from click_daily_product (keyed by creator); null
- * reads every creator from click_daily (keyed by day).
+ * reads every creator from click_daily (keyed by day). `materialized`: the view is read
+ * once into a temporary table, for a statement that groups it several ways.
  */
-export function clicksView(handleParam: string | null): string {
+export function clicksView(handleParam: string | null, materialized = false): string {
   const one = handleParam ? `handle = ${handleParam} AND ` : '';
   const rollups = handleParam ? 'click_daily_product' : 'click_daily';
-  return `WITH c AS (
+  return `WITH c AS ${materialized ? 'MATERIALIZED ' : ''}(
   SELECT ${ROLLUP_COLUMNS[rollups]} FROM ${rollups}
   WHERE ${one}day >= ?1 AND day < ?2
   UNION ALL
