@@ -1,16 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import {
-  decodePack,
-  imageFromPack,
-  imagePackOf,
-  imagePackPath,
-  isPackedImagePath,
-  PACKED_IMAGE_DIRS,
-  packImages,
-  type ImageFile,
-} from '../../domain/images/packs.ts';
+import { imagePackPath, PACKED_IMAGE_DIRS, packImages, type ImageFile } from '../../domain/images/packs.ts';
 import { SHARDS } from '../../domain/links/shards.ts';
 import { writeIfChanged } from './write-if-changed.ts';
 
@@ -61,17 +52,6 @@ export function writeImagePacks(assetsDir: string): ImagePackReport {
   const report = packImageFiles(assetsDir, assetsDir);
   for (const dir of PACKED_IMAGE_DIRS) rmSync(join(assetsDir, dir), { recursive: true, force: true });
   return report;
-}
-
-/**
- * The bytes a built site serves at a packed image's URL path (read from its pack), or null when
- * the path is not a packed one or no pack holds it: for tools that measure the built site.
- */
-export function readPackedImage(assetsDir: string, path: string): Uint8Array | null {
-  if (!isPackedImagePath(path)) return null;
-  const file = join(assetsDir, imagePackPath(imagePackOf(path)));
-  if (!existsSync(file)) return null;
-  return imageFromPack(decodePack(new Uint8Array(readFileSync(file))), path)?.body ?? null;
 }
 
 /** The URL paths of the files under the packed image folders of `root`, e.g. `/images/avatars/ana.png`. */
