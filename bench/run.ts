@@ -8,7 +8,7 @@
  * target, and none of this runs in `npm test`.
  *
  * Flags: --quick (short runs, for development), --only a,b / --skip a,b (bench
- * names: redirect, orders, build, stats, weight, lighthouse; the others keep their
+ * names: redirect, orders, build, stats, weight, images, lighthouse; the others keep their
  * figures and date from the last results.json of the same kind), --build (astro
  * build first), --wait-idle (before each bench, wait at most 10 min for a 1-minute
  * load average below 1.0), --sizes a,b (storefront counts for the build bench).
@@ -49,6 +49,13 @@ const BENCHES: BenchSpec[] = [
     timeoutMinutes: 30,
   },
   { name: 'weight', title: 'Page weight', args: [], quickArgs: [], timeoutMinutes: 5 },
+  {
+    name: 'images',
+    title: 'Image packs',
+    args: [],
+    quickArgs: ['--creators', '10000'],
+    timeoutMinutes: 5,
+  },
   { name: 'lighthouse', title: 'Lighthouse', args: [], quickArgs: [], timeoutMinutes: 15 },
 ];
 

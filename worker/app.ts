@@ -8,6 +8,7 @@ import { limitBearerFailures } from './auth/bearer-limit.ts';
 import type { AppEnv } from './env.ts';
 import { clickRecovery } from './clicks/recover-routes.ts';
 import { health } from './health/routes.ts';
+import { images } from './images/routes.ts';
 import { links } from './links/routes.ts';
 import { adminOrders } from './orders/admin-routes.ts';
 import { reportImport } from './orders/import-routes.ts';
@@ -24,6 +25,7 @@ export function createApp(fallback: Fallback) {
   // Build-time lookups served to the worker through the assets binding, not to the public.
   app.all('/_data/*', (c) => c.text('Not found', 404, { 'Cache-Control': 'no-store' }));
   app.route('/healthz', health);
+  app.route('/images', images);
   // Before the API sub-apps: a visitor with too many failed tokens is refused before any is checked.
   app.use('/api/*', limitBearerFailures);
   app.route('/go', links);

@@ -1,17 +1,20 @@
 /**
  * Astro integration: the build refuses content exactly as `npm run check:content`
  * does, then writes the worker's route table from the same validated content, and,
- * once the static assets are built, the redirect's link shards and the page store beside them and the
- * static assets' security headers (`_headers`).
+ * once the static assets are built, the redirect's link shards and the page store beside
+ * them, the image packs in place of the avatar and product image files, and the static
+ * assets' security headers (`_headers`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { formatError } from '../../domain/content/validate.ts';
+import { isPackedImagePath } from '../../domain/images/packs.ts';
 import { DATA_PREFIX } from '../../domain/links/shards.ts';
 import { buildSecurityTable, headersFile, type SecurityTable } from '../../domain/security/headers.ts';
 import { forgetBuildContent, loadBuildContent } from './load-content.ts';
+import { writeImagePacks } from './write-image-packs.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
 import { writePageStore } from './write-page-store.ts';
 
@@ -52,6 +55,10 @@ export function contentGate(): AstroIntegration {
         // The content collections have been filled: nothing needs the validated content any more.
         forgetBuildContent(contentDir());
       },
+      // Packed images are not deployed as files, so the Worker's asset manifest need not list them.
+      'astro:build:ssr': ({ manifest }) => {
+        manifest.assets = manifest.assets.filter((path) => !isPackedImagePath(path));
+      },
       'astro:build:done': ({ logger }) => {
         if (!security) return;
         const data = join(staging, DATA_PREFIX);
@@ -59,6 +66,7 @@ export function contentGate(): AstroIntegration {
         for (const name of readdirSync(data))
           renameSync(join(data, name), join(assetsDir, DATA_PREFIX, name));
         logger.info(`link data and page store moved into ${join(assetsDir, DATA_PREFIX)}`);
+        logger.info(`image packs: ${JSON.stringify(writeImagePacks(assetsDir))}`);
         // Our rules first; the adapter may add its own (Cache-Control of /_astro/*) before or after us.
         const headers = join(assetsDir, '_headers');
         const others = existsSync(headers) ? readFileSync(headers, 'utf8') : '';

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodePack, imageFromPack, imagePackOf, imagePackPath } from '../../domain/images/packs.ts';
 import { buildSite, cleanup, copyContent, type SiteBuild } from './build-site.ts';
 import { startLocalSystem } from '../../scripts/lib/local-system.ts';
 import { SHARDS } from '../../domain/links/shards.ts';
@@ -258,6 +259,38 @@ describe('security headers of static assets', () => {
     );
     // The adapter's own rules (if any) are kept after ours.
     expect(text.startsWith('# Security headers')).toBe(true);
+  });
+});
+
+describe('image packs', () => {
+  it('replace the avatar and product image files with a fixed number of packs holding the same bytes', () => {
+    expect(existsSync(join(site.client, 'images', 'avatars'))).toBe(false);
+    expect(existsSync(join(site.client, 'images', 'products'))).toBe(false);
+    const packs = readdirSync(join(site.client, '_data', 'images'));
+    expect(packs).toHaveLength(SHARDS.images);
+    for (const path of ['/images/avatars/mila-cooks.png', '/images/products/0062316095.svg']) {
+      const pack = decodePack(
+        new Uint8Array(readFileSync(join(site.client, imagePackPath(imagePackOf(path))))),
+      );
+      const image = imageFromPack(pack, path);
+      expect(image, path).not.toBeNull();
+      expect(Buffer.from(image?.body ?? []).equals(readFileSync(join('site/public', path))), path).toBe(true);
+    }
+    // Other static files stay files.
+    expect(existsSync(join(site.client, 'favicon.svg'))).toBe(true);
+  });
+
+  it("leave the packed images out of the Worker's asset manifest", () => {
+    const chunks = join(site.dir, 'out', 'server', 'chunks');
+    const entry = readdirSync(chunks).find((f) => /^entrypoints_.*\.mjs$/.test(f));
+    if (!entry) throw new Error(`no entrypoints chunk in ${chunks}`);
+    const assets = /"assets":(\[[^\]]*\])/.exec(readFileSync(join(chunks, entry), 'utf8'))?.[1];
+    if (!assets) throw new Error(`no asset list in ${entry}`);
+    const listed = JSON.parse(assets) as string[];
+    expect(listed).toContain('/favicon.svg');
+    expect(
+      listed.filter((a) => a.startsWith('/images/avatars/') || a.startsWith('/images/products/')),
+    ).toEqual([]);
   });
 });
 

@@ -1,23 +1,27 @@
 /**
- * Builds the route table and the link data (into the tests' static assets) from the
- * sample content before the worker is bundled,
+ * Builds the route table, the link data and the image packs (into the tests' static assets)
+ * from the sample content and site/public/images before the worker is bundled,
  * and hands the tests the links they should expect, computed here from the YAML
  * independently of the worker's own lookup.
  */
+import { readFileSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { linkedProducts } from '../../domain/content/members.ts';
 import { formatError } from '../../domain/content/validate.ts';
 import { loadContent } from '../../scripts/lib/load-content.ts';
 import { writeLinkData, writeRouteTable } from '../../scripts/lib/write-route-table.ts';
+import { packImageFiles } from '../../scripts/lib/write-image-packs.ts';
 import { TEST_ASSETS } from '../../vitest.config.ts';
 import { catalogSyncSql } from '../../scripts/lib/catalog-sql.ts';
-import type { ExpectedLink } from './provided.ts';
+import type { ExpectedLink, SampleImage } from './provided.ts';
 
 export default function setup(project: TestProject) {
   const { content, errors } = loadContent('content');
   if (!content) throw new Error(errors.map(formatError).join('\n'));
   writeRouteTable(content);
   writeLinkData(content, TEST_ASSETS);
+  // The same writer as the build's, from the images the build would copy into dist/client.
+  packImageFiles('site/public', TEST_ASSETS);
   const retailers = new Map(content.retailers.map((r) => [r.id, r]));
   const expectedLinks: ExpectedLink[] = [];
   for (const influencer of content.influencers.filter((i) => i.status === 'approved')) {
@@ -36,6 +40,16 @@ export default function setup(project: TestProject) {
     }
   }
   project.provide('expectedLinks', expectedLinks);
+  const avatar = content.influencers.find((i) => i.avatar.startsWith('/images/avatars/'))?.avatar;
+  const product = content.products.find((p) => p.image.startsWith('/images/products/'))?.image;
+  if (!avatar || !product) throw new Error('the sample content has no local avatar or product image');
+  project.provide(
+    'sampleImages',
+    [avatar, product].map((path): SampleImage => ({
+      path,
+      base64: readFileSync(`site/public${path}`).toString('base64'),
+    })),
+  );
   // The catalog copy in D1 the dashboards read, written by the same SQL `npm start` runs.
   project.provide('catalogSql', catalogSyncSql(content.products, 'test'));
   project.provide(

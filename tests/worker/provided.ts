@@ -8,6 +8,13 @@ export interface ExpectedLink {
   trackingId: string;
 }
 
+export interface SampleImage {
+  /** The URL path, e.g. /images/avatars/mila-cooks.png. */
+  path: string;
+  /** The file's bytes, base64. */
+  base64: string;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     expectedLinks: ExpectedLink[];
@@ -17,5 +24,7 @@ declare module 'vitest' {
     /** Approved members of the associate programme. */
     associateHandles: string[];
     unavailableProducts: string[];
+    /** A sample avatar and a local product image, read from site/public/ (not from a pack). */
+    sampleImages: SampleImage[];
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Build-time shard files (link data, the page store) read through the static-assets
- * binding and kept parsed in this isolate, least recently used first out, so hot
- * keys are answered from memory. Only settled values are cached: a request never
+ * Build-time shard files (link data, the page store, the image packs) read through the
+ * static-assets binding and kept parsed in this isolate, least recently used first out, so
+ * hot keys are answered from memory. Only settled values are cached: a request never
  * awaits a fetch that another request started.
  */
 
@@ -9,45 +9,73 @@
 export class ShardUnavailable extends Error {}
 
 export class ShardCache {
-  readonly #entries = new Map<string, unknown>();
+  readonly #entries = new Map<string, { value: unknown; bytes: number }>();
+  #bytes = 0;
   /** Hit, miss and failure counts of this isolate, for tests and logs. */
   readonly counters = { hits: 0, misses: 0, failures: 0 };
 
   readonly max: number;
+  readonly maxBytes: number;
 
-  constructor(max: number) {
+  /** At most `max` shards, and at most `maxBytes` of shard files (the newest one is always kept). */
+  constructor(max: number, maxBytes = Infinity) {
     this.max = max;
+    this.maxBytes = maxBytes;
   }
 
-  /** The shard at `path`, parsed (and checked) by `parse`, from memory when it was read before. */
-  async read<T>(assets: Fetcher, path: string, parse: (json: unknown) => T): Promise<T> {
-    if (this.#entries.has(path)) {
+  /** The JSON shard at `path`, parsed (and checked) by `parse`, from memory when it was read before. */
+  read<T>(assets: Fetcher, path: string, parse: (json: unknown) => T): Promise<T> {
+    return this.#read(assets, path, (bytes) => parse(JSON.parse(new TextDecoder().decode(bytes))));
+  }
+
+  /** The binary shard at `path`, decoded (and checked) by `decode`, from memory when it was read before. */
+  readBytes<T>(assets: Fetcher, path: string, decode: (bytes: Uint8Array<ArrayBuffer>) => T): Promise<T> {
+    return this.#read(assets, path, decode);
+  }
+
+  async #read<T>(assets: Fetcher, path: string, decode: (bytes: Uint8Array<ArrayBuffer>) => T): Promise<T> {
+    const cached = this.#entries.get(path);
+    if (cached !== undefined) {
       this.counters.hits++;
-      const cached = this.#entries.get(path) as T;
       // Most recently used last.
       this.#entries.delete(path);
       this.#entries.set(path, cached);
-      return cached;
+      return cached.value as T;
     }
     this.counters.misses++;
     let value: T;
+    let bytes: number;
     try {
       const res = await assets.fetch(new Request(`https://assets.invalid${path}`));
       if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-      value = parse(await res.json());
+      const body = new Uint8Array(await res.arrayBuffer());
+      bytes = body.length;
+      value = decode(body);
     } catch (error) {
       this.counters.failures++;
       throw new ShardUnavailable(`${path} unavailable: ${String(error)}`);
     }
-    this.#entries.set(path, value);
-    if (this.#entries.size > this.max) {
+    // Another request may have read the same shard meanwhile: keep one copy.
+    this.#forget(path);
+    this.#entries.set(path, { value, bytes });
+    this.#bytes += bytes;
+    while (this.#entries.size > 1 && (this.#entries.size > this.max || this.#bytes > this.maxBytes)) {
       const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
+      if (oldest === undefined) break;
+      this.#forget(oldest);
     }
     return value;
   }
 
+  #forget(path: string): void {
+    const entry = this.#entries.get(path);
+    if (entry === undefined) return;
+    this.#bytes -= entry.bytes;
+    this.#entries.delete(path);
+  }
+
   clear(): void {
     this.#entries.clear();
+    this.#bytes = 0;
   }
 }
