@@ -97,14 +97,14 @@ export function inCategory<T extends Pick<Influencer, 'categories'>>(
 }
 
 /** Followers summed over every listed profile. */
-export function totalFollowers(influencer: Pick<Influencer, 'socials'>): number {
+export function totalFollowers(influencer: { socials: readonly { followers: number }[] }): number {
   return influencer.socials.reduce((sum, s) => sum + s.followers, 0);
 }
 
 export type Tier = 'Nano' | 'Micro' | 'Mid-tier' | 'Macro' | 'Mega';
 
 /** The usual creator tiers, by the biggest single audience (reach on the main platform). */
-export function followerTier(influencer: Pick<Influencer, 'socials'>): Tier {
+export function followerTier(influencer: { socials: readonly { followers: number }[] }): Tier {
   const top = Math.max(0, ...influencer.socials.map((s) => s.followers));
   if (top >= 1_000_000) return 'Mega';
   if (top >= 500_000) return 'Macro';
