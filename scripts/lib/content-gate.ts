@@ -62,6 +62,8 @@ export function contentGate(): AstroIntegration {
       'astro:build:done': ({ logger }) => {
         if (!security) return;
         const data = join(staging, DATA_PREFIX);
+        // Only the build's own data is deployed under /_data/ (a stray site/public/_data/ is not).
+        rmSync(join(assetsDir, DATA_PREFIX), { recursive: true, force: true });
         mkdirSync(join(assetsDir, DATA_PREFIX), { recursive: true });
         for (const name of readdirSync(data))
           renameSync(join(data, name), join(assetsDir, DATA_PREFIX, name));

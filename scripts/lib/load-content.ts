@@ -1,5 +1,6 @@
 /** Reads the content folder from disk for the CLI scripts and the build. */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -15,7 +16,8 @@ import { validateContent, type ContentSources, type SourceFile } from '../../dom
 /** Entries are kept serialized (v8), so a cold build does not hold every file's parse tree at once. */
 type ParseCache = { entries: Map<string, Uint8Array>; used: Set<string>; added: number };
 
-const PARSE_CACHE_VERSION = 'v1';
+/** The cache format and the parser's exact version: a `yaml` upgrade starts a cold cache. */
+const PARSE_CACHE_VERSION = `v1 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version}`;
 
 export function readSource(root: string, file: string, cache?: ParseCache): SourceFile {
   const path = relative(process.cwd(), join(root, file)) || file;

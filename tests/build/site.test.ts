@@ -100,6 +100,8 @@ const ON_DEMAND = [
   '/shop/yaml-edge/answers/',
   '/shop/dee-old/',
   '/shop/dee-old/gone/',
+  // A slug with CR LF in it, after a renamed handle: it must not reach the 301's Location.
+  '/shop/dee-old/a%0D%0Ab/',
   '/shop/ben-applies/',
   '/shop/cy-paused/',
   '/shop/cy-paused/screens/',
@@ -460,7 +462,7 @@ describe('pages on demand (the page store)', () => {
   });
 
   it('answers the 404 page for an unknown handle or list', () => {
-    for (const path of ['/shop/ben-applies/', '/shop/ana-cooks/no-such-list/']) {
+    for (const path of ['/shop/ben-applies/', '/shop/ana-cooks/no-such-list/', '/shop/dee-old/a%0D%0Ab/']) {
       expect(served.get(path)?.status, path).toBe(404);
       expect(page(path), path).toContain('<h1>Page not found</h1>');
     }

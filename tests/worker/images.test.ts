@@ -94,6 +94,18 @@ describe('images from packs', () => {
     }
   });
 
+  it('answers 404 to a name no pack can hold without reading any pack', async () => {
+    const { fetch, state } = workerWithAssets();
+    for (const path of [
+      '/images/avatars/no-extension',
+      '/images/products/readme.txt',
+      '/images/avatars/x.html',
+    ]) {
+      expect((await fetch(path)).status, path).toBe(404);
+    }
+    expect(state.fetches).toBe(0);
+  });
+
   it('gives a served image the inert, sandboxed policy, so it runs nothing opened directly', async () => {
     for (const path of [avatar.path, product.path]) {
       const res = await get(path);

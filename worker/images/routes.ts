@@ -11,6 +11,8 @@ import { Hono, type Context } from 'hono';
 import {
   imagePackOf,
   imagePackPath,
+  imageTypeOf,
+  isPackedImagePath,
   PACKED_IMAGE_DIRS,
   type PackedImage,
 } from '../../domain/images/packs.ts';
@@ -35,6 +37,9 @@ async function serve(c: Context<AppEnv>): Promise<Response> {
   } catch {
     return new Response('Not found', { status: 404, headers: NO_STORE });
   }
+  // Only names a pack can hold are looked up: a scan of made-up paths reads no pack.
+  if (!isPackedImagePath(path) || imageTypeOf(path) === null)
+    return new Response('Not found', { status: 404, headers: NO_STORE });
   let image: PackedImage | null;
   try {
     image = await readImage(c.env.ASSETS, path);

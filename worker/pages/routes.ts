@@ -28,8 +28,9 @@ export function pages(render: Fallback) {
     if (!PAGE_PATH.test(url.pathname)) return render(c.req.raw, c.env, ctx);
     // The query string never changes a page (?utm_... links share one cached copy).
     const key = new Request(`${url.origin}${url.pathname}?build=${encodeURIComponent(pagesConfig.build)}`);
-    const cache = await caches.open('shopfront-pages');
-    const hit = await cache.match(key);
+    // The cache is a speed-up: if it fails, the page is rendered, never a 500.
+    const cache = await caches.open('shopfront-pages').catch(() => null);
+    const hit = await cache?.match(key).catch(() => undefined);
     if (hit) return served(hit, 'HIT', c.req.method);
     // Rendered as a GET even for HEAD, so what is cached always has its body.
     const rendered = await render(new Request(url, { headers: c.req.raw.headers }), c.env, ctx);
@@ -38,13 +39,11 @@ export function pages(render: Fallback) {
     stored.headers.set('Cache-Control', `public, max-age=${EDGE_TTL_SECONDS}`);
     const [forCache, forClient] = [stored.clone(), stored];
     ctx.waitUntil(
-      cache
-        .put(key, forCache)
-        .catch((error: unknown) =>
-          console.error(
-            JSON.stringify({ event: 'pages.cache_put_failed', path: url.pathname, error: String(error) }),
-          ),
+      (cache ? cache.put(key, forCache) : Promise.resolve()).catch((error: unknown) =>
+        console.error(
+          JSON.stringify({ event: 'pages.cache_put_failed', path: url.pathname, error: String(error) }),
         ),
+      ),
     );
     return served(forClient, 'MISS', c.req.method);
   });
