@@ -59,12 +59,8 @@ function yamlFiles(root: string, folder: string): string[] {
     .map((name) => join(folder, name));
 }
 
-function readFolder(root: string, folder: string): SourceFile[] {
-  return yamlFiles(root, folder).map((file) => readSource(root, file));
-}
-
-/** A folder's files parsed one at a time as validation asks for them. */
-function* streamFolder(root: string, folder: string, cache: ParseCache): Generator<SourceFile> {
+/** A folder's files, each parsed (or taken from `cache`) when the iteration reaches it. */
+function* streamFolder(root: string, folder: string, cache?: ParseCache): Generator<SourceFile> {
   for (const file of yamlFiles(root, folder)) yield readSource(root, file, cache);
 }
 
@@ -83,21 +79,16 @@ export function listPublicImages(publicDir = PUBLIC_DIR): Set<string> {
 }
 
 /** Everything under a content root, ready for `validateContent`. */
+/** Everything under a content root, ready for `validateContent` (and for tests to change). */
 export function readContentSources(
   root: string,
 ): ContentSources & { influencers: SourceFile[]; products: SourceFile[] } {
-  return {
-    program: readSource(root, 'program.yaml'),
-    retailers: readSource(root, 'retailers.yaml'),
-    rates: readSource(root, 'commission-rates.yaml'),
-    influencers: readFolder(root, 'influencers'),
-    products: readFolder(root, 'products'),
-    publicImages: listPublicImages(),
-  };
+  const sources = streamContentSources(root);
+  return { ...sources, influencers: [...sources.influencers], products: [...sources.products] };
 }
 
-/** The same sources for one pass of validation, each file parsed (or taken from `cache`) when reached. */
-function streamContentSources(root: string, cache: ParseCache): ContentSources {
+/** The same sources for one pass of validation: files are parsed as validation reaches them. */
+function streamContentSources(root: string, cache?: ParseCache): ContentSources {
   return {
     program: readSource(root, 'program.yaml', cache),
     retailers: readSource(root, 'retailers.yaml', cache),
