@@ -96,9 +96,13 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
     `INSERT INTO click_daily (day, handle, product_id, src, country, device, bot_reason, human, bot, duplicate)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const insertSource = db.prepare(
+    `INSERT INTO click_daily_source (handle, day, src, human, bot, duplicate, not_navigation)
+     VALUES (?, ?, ?, ?, ?, ?, 0)`,
+  );
   const insertProduct = db.prepare(
-    `INSERT INTO click_daily_product (handle, day, product_id, src, human, bot, duplicate, not_navigation)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 0)`,
+    `INSERT INTO click_daily_product (handle, day, product_id, human, bot, duplicate, not_navigation)
+     VALUES (?, ?, ?, ?, ?, ?, 0)`,
   );
   let raw = 0;
   let rollups = 0;
@@ -131,7 +135,8 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
     } else {
       // The same spread, already rolled up: one row per (product, source, country, device).
       const keys = products * SOURCES.length * COUNTRIES.length * DEVICES.length;
-      const narrow = new Map<string, [number, number, number]>();
+      const bySource = new Map<string, [number, number, number]>();
+      const byProduct = new Map<string, [number, number, number]>();
       for (let key = 0; key < keys; key++) {
         const count = Math.floor(perDay / keys) + (key < perDay % keys ? 1 : 0);
         if (count === 0) continue;
@@ -146,15 +151,19 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
         if (bot > 0)
           insertDaily.run(day, who.handle, product, src ?? '', country, 'bot', 'crawler', 0, bot, 0);
         rollups += bot > 0 ? 2 : 1;
-        const k = `${product}\n${src ?? ''}`;
-        const sums = narrow.get(k) ?? [0, 0, 0];
-        narrow.set(k, [sums[0] + human, sums[1] + bot, sums[2] + duplicate]);
+        for (const [map, k] of [
+          [bySource, src ?? ''],
+          [byProduct, product],
+        ] as const) {
+          const sums = map.get(k) ?? [0, 0, 0];
+          map.set(k, [sums[0] + human, sums[1] + bot, sums[2] + duplicate]);
+        }
       }
-      for (const [k, [human, bot, duplicate]] of narrow) {
-        const [product, src] = k.split('\n');
-        insertProduct.run(who.handle, day, product ?? '', src ?? '', human, bot, duplicate);
-        rollups++;
-      }
+      for (const [src, [human, bot, duplicate]] of bySource)
+        insertSource.run(who.handle, day, src, human, bot, duplicate);
+      for (const [product, [human, bot, duplicate]] of byProduct)
+        insertProduct.run(who.handle, day, product, human, bot, duplicate);
+      rollups += bySource.size + byProduct.size;
     }
     db.exec('COMMIT');
   }
@@ -166,15 +175,30 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
             device, coalesce(bot_reason, ''), SUM(is_bot = 0), SUM(is_bot <> 0), SUM(is_bot = 0 AND is_duplicate <> 0)
      FROM clicks WHERE at >= ?1 GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   ).run(Date.parse(`${rawFrom}T00:00:00Z`));
-  db.prepare(
-    `INSERT INTO click_daily_product (handle, day, product_id, src, human, bot, duplicate, not_navigation)
-     SELECT handle, day, product_id, src, SUM(human), SUM(bot), SUM(duplicate), 0
-     FROM click_daily WHERE day >= ?1 GROUP BY handle, day, product_id, src`,
-  ).run(rawFrom);
+  for (const [table, column] of [
+    ['click_daily_source', 'src'],
+    ['click_daily_product', 'product_id'],
+  ])
+    db.prepare(
+      `INSERT INTO ${table} (handle, day, ${column}, human, bot, duplicate, not_navigation)
+       SELECT handle, day, ${column}, SUM(human), SUM(bot), SUM(duplicate), 0
+       FROM click_daily WHERE day >= ?1 GROUP BY handle, day, ${column}`,
+    ).run(rawFrom);
   for (const sql of triggers) db.exec(sql);
   const count = (table: string) =>
     Number((db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n);
-  const counts = { raw, clickDaily: count('click_daily'), clickDailyProduct: count('click_daily_product') };
+  // click_daily holds every click (wide roll-ups of every day): what stats must report.
+  const expectedHuman = Number(
+    (db.prepare('SELECT SUM(human) AS n FROM click_daily WHERE handle = ?1').get(who.handle) as { n: number })
+      .n,
+  );
+  const counts = {
+    expectedHuman,
+    raw,
+    clickDaily: count('click_daily'),
+    clickDailySource: count('click_daily_source'),
+    clickDailyProduct: count('click_daily_product'),
+  };
   db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   db.close();
   return { ...counts, rollupsWritten: rollups, rawDays };
@@ -196,7 +220,7 @@ async function main(): Promise<void> {
   const writeSeconds = round((Date.now() - started) / 1000, 1);
   const dbMiB = round(statSync(file).size / 2 ** 20);
   log(
-    `  ${fmt(written.raw)} raw rows (${written.rawDays} days), ${fmt(written.clickDaily)} click_daily and ${fmt(written.clickDailyProduct)} click_daily_product rows; ${dbMiB} MiB in ${writeSeconds} s`,
+    `  ${fmt(written.raw)} raw rows (${written.rawDays} days), ${fmt(written.clickDaily)} click_daily, ${fmt(written.clickDailySource)} click_daily_source and ${fmt(written.clickDailyProduct)} click_daily_product rows; ${dbMiB} MiB in ${writeSeconds} s`,
   );
 
   const server = await startWranglerDev({
@@ -221,6 +245,8 @@ async function main(): Promise<void> {
       const ms = performance.now() - t0;
       if (res.status !== 200) throw new Error(`stats answered ${res.status}: ${JSON.stringify(body)}`);
       human = body.clicks?.human ?? 0;
+      if (human !== written.expectedHuman)
+        throw new Error(`stats reported ${human} human clicks, the log holds ${written.expectedHuman}`);
       if (i >= 3) times.push(ms); // the first requests warm the isolate and SQLite's cache
     }
   } finally {
@@ -240,8 +266,8 @@ async function main(): Promise<void> {
     },
     {
       name: 'click log rows',
-      value: `${fmt(written.raw)} raw + ${fmt(written.clickDaily + written.clickDailyProduct)} roll-up`,
-      note: `raw: today and the ${written.rawDays - 1} days before (click_retention_days); click_daily ${fmt(written.clickDaily)}, click_daily_product ${fmt(written.clickDailyProduct)}`,
+      value: `${fmt(written.raw)} raw + ${fmt(written.clickDaily + written.clickDailySource + written.clickDailyProduct)} roll-up`,
+      note: `raw: today and the ${written.rawDays - 1} days before (click_retention_days); click_daily ${fmt(written.clickDaily)}, click_daily_source ${fmt(written.clickDailySource)}, click_daily_product ${fmt(written.clickDailyProduct)}`,
     },
     { name: 'local D1 file', value: dbMiB, unit: 'MiB', note: `written directly in ${writeSeconds} s` },
   ];

@@ -1,5 +1,6 @@
 /**
- * Daily click roll-ups (migrations/0008_click_daily.sql) and the retention job.
+ * Daily click roll-ups (migrations/0008_click_daily.sql, 0011_click_daily_narrow.sql) and the
+ * retention job.
  * Roll-ups must always equal the aggregate of the raw clicks, whatever was written
  * and flagged; stats must not change when raw clicks move from the raw table into
  * roll-ups or are deleted. Uses its own handles and the years 2018-2019 only.
@@ -42,14 +43,18 @@ const ROLLUP = `
 SELECT day, handle, product_id, src, country, device, bot_reason, human, bot, duplicate
 FROM click_daily WHERE handle LIKE ?1 AND (human <> 0 OR bot <> 0 OR duplicate <> 0)
 ORDER BY 1, 2, 3, 4, 5, 6, 7`;
-const RAW_NARROW = `
-SELECT handle, date(at / 1000, 'unixepoch') AS day, coalesce(product_id, '') AS product_id, coalesce(src, '') AS src,
+/** The narrow roll-ups (0011): one dimension each, and the same four counts. */
+const narrow = (dimension: 'src' | 'product_id') => ({
+  raw: `
+SELECT handle, date(at / 1000, 'unixepoch') AS day, coalesce(${dimension}, '') AS ${dimension},
        SUM(is_bot = 0) AS human, SUM(is_bot <> 0) AS bot, SUM(is_bot = 0 AND is_duplicate <> 0) AS duplicate,
        SUM(is_bot <> 0 AND (bot_reason = 'prefetch' OR bot_reason LIKE 'subresource:%')) AS not_navigation
-FROM clicks WHERE handle LIKE ?1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
-const NARROW = `
-SELECT handle, day, product_id, src, human, bot, duplicate, not_navigation FROM click_daily_product
-WHERE handle LIKE ?1 AND (human <> 0 OR bot <> 0 OR duplicate <> 0) ORDER BY 1, 2, 3, 4`;
+FROM clicks WHERE handle LIKE ?1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  rollup: `
+SELECT handle, day, ${dimension}, human, bot, duplicate, not_navigation
+FROM ${dimension === 'src' ? 'click_daily_source' : 'click_daily_product'}
+WHERE handle LIKE ?1 AND (human <> 0 OR bot <> 0 OR duplicate <> 0) ORDER BY 1, 2, 3`,
+});
 
 async function all<T>(sql: string, ...params: unknown[]): Promise<T[]> {
   return (
@@ -112,7 +117,8 @@ describe('daily click roll-ups', () => {
           }
           const like = `${prefix}%`;
           expect(await all<RollupRow>(ROLLUP, like)).toEqual(await all<RollupRow>(RAW_AGGREGATE, like));
-          expect(await all(NARROW, like)).toEqual(await all(RAW_NARROW, like));
+          for (const { raw, rollup } of [narrow('src'), narrow('product_id')])
+            expect(await all(rollup, like)).toEqual(await all(raw, like));
         },
       ),
       { numRuns: 25 },

@@ -1,14 +1,14 @@
 /**
- * Where click counts of a time range come from (migrations/0008_click_daily.sql):
+ * Where click counts of a time range come from (migrations/0008_click_daily.sql,
+ * 0011_click_daily_narrow.sql):
  * whole UTC days before today from the daily roll-ups, and today (or any part of a
  * day at the edge of the range) from raw clicks. Raw clicks are deleted after the
  * retention period; the roll-ups stay, so a year of stats never reads a year of clicks.
  *
- * Queries read the named view `c` this module prepends as a WITH clause:
- * c(handle, day, product_id, src, human, bot, duplicate, not_navigation), one row per
- * roll-up row or raw click, '' for a missing product or source (as in the roll-ups);
- * not_navigation is the part of bot that browsers requested without a click. Parameters ?1..?6 are
- * the ranges below; a query adds its own from ?7 on.
+ * Queries read named views this module prepends as a WITH clause (every creator's `c`,
+ * one creator's `s` and `p`, the bot reasons' `b`), '' for a missing product or source (as
+ * in the roll-ups); not_navigation is the part of bot that browsers requested without a
+ * click. Parameters ?1..?6 are the ranges below; a query adds its own from ?7 on.
  */
 
 import { DAY_MS, startOfUtcDay, utcDay } from '../../domain/time.ts';
@@ -45,30 +45,46 @@ const RAW_COLUMNS = `handle, date(at / 1000, 'unixepoch') AS day, coalesce(produ
   coalesce(src, '') AS src, is_bot = 0 AS human, is_bot <> 0 AS bot, is_bot = 0 AND is_duplicate <> 0 AS duplicate,
   coalesce(is_bot <> 0 AND ${NOT_NAVIGATION_SQL}, 0) AS not_navigation`;
 
-const ROLLUP_COLUMNS = {
-  click_daily_product: 'handle, day, product_id, src, human, bot, duplicate, not_navigation',
-  click_daily: `handle, day, product_id, src, human, bot, duplicate,
-  CASE WHEN ${NOT_NAVIGATION_SQL} THEN bot ELSE 0 END AS not_navigation`,
-};
+const CLICK_DAILY_COLUMNS = `handle, day, product_id, src, human, bot, duplicate,
+  CASE WHEN ${NOT_NAVIGATION_SQL} THEN bot ELSE 0 END AS not_navigation`;
+
+/** The WITH clause defining `c` over every creator's roll-ups (click_daily, keyed by day) and clicks. */
+export const EVERY_CREATOR_VIEW = `WITH c AS (
+  SELECT ${CLICK_DAILY_COLUMNS} FROM click_daily WHERE day >= ?1 AND day < ?2
+  UNION ALL
+  SELECT ${RAW_COLUMNS} FROM clicks WHERE at >= ?3 AND at < ?4
+  UNION ALL
+  SELECT ${RAW_COLUMNS} FROM clicks WHERE at >= ?5 AND at < ?6
+)`;
 
 /**
- * The WITH clause defining `c` over the roll-ups and clicks. `handleParam` (e.g. '?7')
- * limits it to one creator, read from click_daily_product (keyed by creator); null
- * reads every creator from click_daily (keyed by day). `materialized`: the view is read
- * once into a temporary table, for a statement that groups it several ways.
+ * The WITH clause of one creator's clicks (the creator is ?7), from the narrow roll-ups of
+ * migrations/0011_click_daily_narrow.sql, as two views:
+ * - `s(day, src, human, bot, duplicate, not_navigation)`: by day and source; totals, days, sources;
+ * - `p(product_id, human)`: by product.
+ * The creator's raw clicks (today's, and partial days at the edges) are read once and grouped
+ * by (day, product, source) into `raw`, a few hundred rows both views share: reading them
+ * twice, or grouping the union of everything three ways, costs more than the roll-ups (bench:stats).
  */
-export function clicksView(handleParam: string | null, materialized = false): string {
-  const one = handleParam ? `handle = ${handleParam} AND ` : '';
-  const rollups = handleParam ? 'click_daily_product' : 'click_daily';
-  return `WITH c AS ${materialized ? 'MATERIALIZED ' : ''}(
-  SELECT ${ROLLUP_COLUMNS[rollups]} FROM ${rollups}
-  WHERE ${one}day >= ?1 AND day < ?2
+export const ONE_CREATOR_VIEWS = `WITH raw AS MATERIALIZED (
+  SELECT day, product_id, src, SUM(human) AS human, SUM(bot) AS bot, SUM(duplicate) AS duplicate,
+         SUM(not_navigation) AS not_navigation
+  FROM (
+    SELECT ${RAW_COLUMNS} FROM clicks WHERE handle = ?7 AND at >= ?3 AND at < ?4
+    UNION ALL
+    SELECT ${RAW_COLUMNS} FROM clicks WHERE handle = ?7 AND at >= ?5 AND at < ?6
+  )
+  GROUP BY day, product_id, src
+), s AS (
+  SELECT day, src, human, bot, duplicate, not_navigation FROM click_daily_source
+  WHERE handle = ?7 AND day >= ?1 AND day < ?2
   UNION ALL
-  SELECT ${RAW_COLUMNS} FROM clicks WHERE ${one}at >= ?3 AND at < ?4
+  SELECT day, src, human, bot, duplicate, not_navigation FROM raw
+), p AS (
+  SELECT product_id, human FROM click_daily_product WHERE handle = ?7 AND day >= ?1 AND day < ?2
   UNION ALL
-  SELECT ${RAW_COLUMNS} FROM clicks WHERE ${one}at >= ?5 AND at < ?6
+  SELECT product_id, human FROM raw
 )`;
-}
 
 /**
  * The same split over click_daily (with bot reasons): `b(bot_reason, human, bot)`,
