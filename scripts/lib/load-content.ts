@@ -1,42 +1,23 @@
 /** Reads the content folder from disk for the CLI scripts and the build. */
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
+import { ParseCache, parseCacheFile } from './parse-cache.ts';
 import { validateContent, type ContentSources, type SourceFile } from '../../domain/content/validate.ts';
-
-/**
- * Parsed files by the SHA-256 of their text, kept between builds (docs/scale.md): YAML
- * parsing is most of a large build's content time (about 22 s for 10,000 creators'
- * 50 MB), so a build parses only the files whose bytes changed. A hit is exactly what
- * parsing the same text gives; the key includes the parser's options version.
- */
-/** Entries are kept serialized (v8), so a cold build does not hold every file's parse tree at once. */
-type ParseCache = { entries: Map<string, Uint8Array>; used: Set<string>; added: number };
-
-/** The cache format and the parser's exact version: a `yaml` upgrade starts a cold cache. */
-const PARSE_CACHE_VERSION = `v1 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version}`;
 
 export function readSource(root: string, file: string, cache?: ParseCache): SourceFile {
   const path = relative(process.cwd(), join(root, file)) || file;
   if (!existsSync(join(root, file))) return { path, data: undefined };
   const text = readFileSync(join(root, file), 'utf8');
   if (!cache) return parseYaml(path, text);
-  const key = createHash('sha256').update(PARSE_CACHE_VERSION).update(text).digest('base64');
-  cache.used.add(key);
-  const hit = cache.entries.get(key);
-  if (hit) {
-    const stored: unknown = deserialize(hit);
-    if (stored !== null && typeof stored === 'object' && ('data' in stored || 'syntaxError' in stored))
-      return { ...(stored as Omit<SourceFile, 'path'>), path } as SourceFile;
-  }
-  const parsed = parseYaml(path, text);
-  const { path: _path, ...rest } = parsed;
-  cache.entries.set(key, serialize(rest));
-  cache.added++;
-  return parsed;
+  // Stored without the path: the same text under another name is the same parse.
+  const stored: unknown = cache.get(text, () => {
+    const { path: _path, ...rest } = parseYaml(path, text);
+    return rest;
+  });
+  if (stored !== null && typeof stored === 'object' && ('data' in stored || 'syntaxError' in stored))
+    return { ...(stored as Omit<SourceFile, 'path'>), path } as SourceFile;
+  return parseYaml(path, text);
 }
 
 export function parseYaml(path: string, text: string): SourceFile {
@@ -104,36 +85,6 @@ export function loadContent(root: string) {
   return validateContent(readContentSources(root));
 }
 
-/** Where the build keeps its parse cache (CI caches this folder, .github/workflows/deploy.yml). */
-export function parseCacheFile(): string {
-  return (
-    process.env.SHOPFRONT_PARSE_CACHE ?? join('node_modules', '.cache', 'shopfront', 'content-parse.bin')
-  );
-}
-
-function openParseCache(file: string): ParseCache {
-  const cache: ParseCache = { entries: new Map(), used: new Set(), added: 0 };
-  try {
-    if (existsSync(file)) {
-      const stored: unknown = deserialize(readFileSync(file));
-      if (stored instanceof Map) cache.entries = stored as ParseCache['entries'];
-    }
-  } catch {
-    // An unreadable cache is a cold cache.
-  }
-  return cache;
-}
-
-function saveParseCache(file: string, cache: ParseCache): void {
-  const unused = cache.entries.size - cache.used.size;
-  if (cache.added === 0 && unused === 0) return;
-  // Only what this content used: a cache never grows past one program.
-  const kept = new Map([...cache.entries].filter(([key]) => cache.used.has(key)));
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, serialize(kept));
-  renameSync(`${file}.tmp`, file);
-}
-
 const LOADED = Symbol.for('shopfront.content.loaded');
 
 function buildContentMemo(): Map<string, ReturnType<typeof loadContent>> {
@@ -160,10 +111,9 @@ export function loadBuildContent(
   const key = resolve(root);
   const known = memo.get(key);
   if (known && !options.fresh) return known;
-  const file = parseCacheFile();
-  const cache = openParseCache(file);
+  const cache = new ParseCache(parseCacheFile());
   const result = validateContent(streamContentSources(root, cache));
-  saveParseCache(file, cache);
+  cache.save();
   memo.set(key, result);
   return result;
 }
