@@ -28,6 +28,7 @@ import {
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { rssKiB, treePids } from './lib/cpu.ts';
+import { astroBuildArgs } from '../scripts/lib/astro-build.ts';
 import { progress } from '../scripts/lib/progress.ts';
 import { ROOT, runBench, runCommand } from './lib/proc.ts';
 import {
@@ -221,12 +222,8 @@ async function build(
   storefronts: number,
 ): Promise<BuildRun> {
   const timeFile = join(project, `time-${variant}.txt`);
-  const astro = join(ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
-  const astroArgs = [
-    astro,
-    'build',
-    ...(variant === 'static' ? ['--config', 'astro.static.config.mjs'] : []),
-  ];
+  // As `npm run build` runs it (the build's heap budget), for both variants.
+  const astroArgs = astroBuildArgs(ROOT, variant === 'static' ? ['--config', 'astro.static.config.mjs'] : []);
   const useTime = existsSync('/usr/bin/time');
   const [command, commandArgs] = useTime
     ? ['/usr/bin/time', ['-v', '-o', timeFile, process.execPath, ...astroArgs]]

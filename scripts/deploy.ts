@@ -68,7 +68,7 @@ function main(): number {
   if (!checkSecrets()) return 1;
   if (values['check-only']) return 0;
   const steps: [string, string[]][] = [
-    ['astro', ['build']],
+    ['node', ['scripts/build.ts']],
     ['wrangler', ['d1', 'migrations', 'apply', 'DB', '--remote']],
     // The link builder's catalog copy (migration 0009), from the content just built.
     ['node', ['scripts/sync-catalog.ts', '--remote']],

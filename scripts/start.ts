@@ -22,7 +22,7 @@ function run(command: string, args: string[]): void {
 const created = ensureDevVars('.dev.vars');
 if (created) console.log('Created .dev.vars with fresh local secrets (never commit it).');
 
-run('astro', ['build']);
+run('node', ['scripts/build.ts']);
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local']);
 run('node', ['scripts/sync-catalog.ts']);
 if (existsSync('scripts/seed.ts')) run('node', ['scripts/seed.ts']);

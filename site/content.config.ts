@@ -12,24 +12,28 @@ import { defineCollection } from 'astro:content';
 import { resolve } from 'node:path';
 import type { Loader } from 'astro/loaders';
 import { z } from 'zod';
-import { formatError, type Content } from '../domain/content/validate.ts';
+import { formatError } from '../domain/content/validate.ts';
 import { contentDir } from '../scripts/lib/content-gate.ts';
-import { loadBuildContent } from '../scripts/lib/load-content.ts';
-import { directoryOf } from './lib/directory.ts';
+import { keptFromBuildContent, loadBuildContent } from '../scripts/lib/load-content.ts';
+import { collectionData, type CollectionData } from './lib/collection-data.ts';
 
 let fresh = false;
 
 /**
- * The validated content: the one load the content gate already made in this build
- * (loadBuildContent), or a new one after a change in dev.
+ * The collections' data: what the content gate kept of this build's content (the rest is
+ * let go before Astro renders), or, in dev after a change, a new load of the content.
  */
-function content(): Content {
+function data(): CollectionData {
   const root = contentDir();
+  const kept = fresh ? undefined : keptFromBuildContent<CollectionData>(root);
+  if (kept) return kept;
   const result = loadBuildContent(root, { fresh });
   fresh = false;
   if (!result.content)
     throw new Error(`content errors in ${root}/:\n${result.errors.map(formatError).join('\n')}`);
-  return result.content;
+  const computed = collectionData(result.content);
+  keptFromBuildContent(root, computed);
+  return computed;
 }
 
 /**
@@ -40,14 +44,14 @@ function content(): Content {
  */
 function collection<K extends string, T extends Record<string, unknown> & Record<K, string>>(
   name: string,
-  items: (content: Content) => readonly T[],
+  items: (data: CollectionData) => readonly T[],
   key: K,
 ) {
   const loader: Loader = {
     name: `shopfront:${name}`,
     load: async ({ store, generateDigest, watcher, logger }) => {
       const fill = () => {
-        const entries = items(content());
+        const entries = items(data());
         store.clear();
         for (const item of entries) {
           const data: Record<string, unknown> = { ...item };
@@ -77,16 +81,8 @@ function collection<K extends string, T extends Record<string, unknown> & Record
  * member's lists and every product into Astro's data store (docs/scale.md).
  */
 export const collections = {
-  storefronts: collection(
-    'storefronts',
-    (c) =>
-      directoryOf({ influencers: c.influencers, categories: [] }).entries.map((e, order) => ({
-        ...e,
-        order,
-      })),
-    'handle',
-  ),
-  categories: collection('categories', (c) => c.program.categories, 'id'),
+  storefronts: collection('storefronts', (d) => d.storefronts, 'handle'),
+  categories: collection('categories', (d) => d.categories, 'id'),
   /** program.yaml's `site` block (public name and URL) as a one-entry collection. */
-  site: collection('site', (c) => [{ ...c.program.site, id: 'site' as const }], 'id'),
+  site: collection('site', (d) => d.site, 'id'),
 };

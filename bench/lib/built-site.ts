@@ -7,6 +7,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { astroBuildArgs } from '../../scripts/lib/astro-build.ts';
 import { mustRun, onCleanup, ROOT } from './proc.ts';
 import { log } from './report.ts';
 
@@ -38,7 +39,7 @@ export async function ensureBuilt(force: boolean): Promise<void> {
   )
     return;
   log(force ? '> astro build (--build)' : '> astro build (no dist/server yet)');
-  await mustRun('astro', ['build'], { cwd: ROOT, timeoutMs: 15 * 60_000, echo: true });
+  await mustRun(process.execPath, astroBuildArgs(ROOT), { cwd: ROOT, timeoutMs: 15 * 60_000, echo: true });
 }
 
 export interface Snapshot {

@@ -13,7 +13,8 @@ import { formatError } from '../../domain/content/validate.ts';
 import { isPackedImagePath } from '../../domain/images/packs.ts';
 import { DATA_PREFIX } from '../../domain/links/shards.ts';
 import { buildSecurityTable, headersFile, type SecurityTable } from '../../domain/security/headers.ts';
-import { forgetBuildContent, loadBuildContent } from './load-content.ts';
+import { collectionData } from '../../site/lib/collection-data.ts';
+import { forgetBuildContent, keptFromBuildContent, loadBuildContent } from './load-content.ts';
 import { writeImagePacks } from './write-image-packs.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
 import { writePageStore } from './write-page-store.ts';
@@ -46,14 +47,18 @@ export function contentGate(): AstroIntegration {
         const pages = writePageStore(content, staging);
         logger.info(`link data: ${links.files} shard files; page store: ${pages.files} shard files`);
         security = buildSecurityTable(content);
+        // The collections' data is all Astro still needs; the validated program goes now.
+        keptFromBuildContent(root, collectionData(content));
+        forgetBuildContent(root);
       },
       'astro:config:done': ({ config }) => {
         // The static assets folder (dist/client with the Cloudflare adapter).
         assetsDir = fileURLToPath(config.build.client);
       },
       'astro:build:start': () => {
-        // The content collections have been filled: nothing needs the validated content any more.
+        // The content collections have been filled: nothing needs their data any more.
         forgetBuildContent(contentDir());
+        keptFromBuildContent(contentDir(), null);
       },
       // Packed images are not deployed as files, so the Worker's asset manifest need not list them.
       'astro:build:ssr': ({ manifest }) => {

@@ -96,6 +96,22 @@ export function forgetBuildContent(root: string): void {
   buildContentMemo().delete(resolve(root));
 }
 
+const KEPT = Symbol.for('shopfront.content.kept');
+
+/**
+ * What the build keeps of its content after letting the rest go (the content gate keeps the
+ * collections' data for the loaders in Vite's runner, which has its own copy of this module):
+ * `value` stored under `root`, or, with no value, what is stored (undefined when nothing is).
+ * `null` forgets it.
+ */
+export function keptFromBuildContent<T>(root: string, value?: T | null): T | undefined {
+  const kept = ((globalThis as { [KEPT]?: Map<string, unknown> })[KEPT] ??= new Map());
+  const key = resolve(root);
+  if (value === null) kept.delete(key);
+  else if (value !== undefined) kept.set(key, value);
+  return kept.get(key) as T | undefined;
+}
+
 /**
  * The build's content: validated once per process, whichever module graph asks (the
  * content gate in the Astro config and the collections' loader in Vite's runner each

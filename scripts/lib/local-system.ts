@@ -51,7 +51,7 @@ export async function startLocalSystem(
     syncCatalog?: boolean;
   } = {},
 ): Promise<LocalSystem> {
-  if (options.build ?? true) run('astro', ['build']);
+  if (options.build ?? true) run('node', ['scripts/build.ts']);
   const persistTo = mkdtempSync(join(tmpdir(), 'shopfront-state-'));
   const secrets = freshDevVars();
   const envFile = join(persistTo, '.dev.vars');
