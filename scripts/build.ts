@@ -1,6 +1,14 @@
-/** `npm run build`: `astro build` with the build's heap budget (scripts/lib/astro-build.ts). */
+/**
+ * `npm run build`: `astro build` (the one on PATH, as npm puts node_modules/.bin there) with the
+ * build's heap budget (scripts/lib/astro-build.ts). start, deploy and the tests' local system run
+ * this, so every build has the same budget.
+ */
 import { spawnSync } from 'node:child_process';
-import { astroBuildArgs } from './lib/astro-build.ts';
+import { buildNodeOptions } from './lib/astro-build.ts';
 
-const result = spawnSync(process.execPath, astroBuildArgs('.', process.argv.slice(2)), { stdio: 'inherit' });
+const result = spawnSync('astro', ['build', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS: buildNodeOptions() },
+});
+if (result.error) console.error(`astro build could not start: ${result.error.message}`);
 process.exit(result.status ?? 1);

@@ -11,7 +11,12 @@ import { join } from 'node:path';
 /** Old-space heap of the build, MiB. */
 export const BUILD_HEAP_MIB = 2048;
 
-/** Node's arguments for `astro build` in `root` (the project folder), extra args appended. */
+/** NODE_OPTIONS for `astro build` from PATH: the caller's own, plus the heap budget. */
+export function buildNodeOptions(env: NodeJS.ProcessEnv = process.env): string {
+  return [env['NODE_OPTIONS'], `--max-old-space-size=${BUILD_HEAP_MIB}`].filter(Boolean).join(' ');
+}
+
+/** Node's arguments for `astro build` in `root` (the project folder), extra args appended (the benches). */
 export function astroBuildArgs(root = '.', extra: string[] = []): string[] {
   return [
     `--max-old-space-size=${BUILD_HEAP_MIB}`,
