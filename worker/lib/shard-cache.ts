@@ -8,11 +8,21 @@
 /** The assets binding could not give a shard: callers answer 503, never a wrong 404. */
 export class ShardUnavailable extends Error {}
 
+/** This isolate's reads of one store, reported by /healthz. */
+export interface ShardCounters {
+  hits: number;
+  misses: number;
+  /** Reads that failed (the request answered 503). */
+  failures: number;
+  /** The latest failure, so an operator sees what failed without searching the logs first. */
+  last_failure: { at: string; path: string; error: string } | null;
+}
+
 export class ShardCache {
   readonly #entries = new Map<string, { value: unknown; bytes: number }>();
   #bytes = 0;
-  /** Hit, miss and failure counts of this isolate, for tests and logs. */
-  readonly counters = { hits: 0, misses: 0, failures: 0 };
+  /** Hit, miss and failure counts of this isolate, for tests, logs and /healthz. */
+  readonly counters: ShardCounters = { hits: 0, misses: 0, failures: 0, last_failure: null };
 
   readonly max: number;
   readonly maxBytes: number;
@@ -52,8 +62,7 @@ export class ShardCache {
       bytes = body.length;
       value = decode(body);
     } catch (error) {
-      this.counters.failures++;
-      throw new ShardUnavailable(`${path} unavailable: ${String(error)}`);
+      throw this.failed(path, `${path} unavailable: ${String(error)}`);
     }
     // Another request may have read the same shard meanwhile: keep one copy.
     this.#forget(path);
@@ -65,6 +74,16 @@ export class ShardCache {
       this.#forget(oldest);
     }
     return value;
+  }
+
+  /**
+   * Counts a failed read of `path` (also one found wrong after the shard was read, such as a
+   * malformed record) and returns the error to throw.
+   */
+  failed(path: string, message: string): ShardUnavailable {
+    this.counters.failures++;
+    this.counters.last_failure = { at: new Date().toISOString(), path, error: message.slice(0, 300) };
+    return new ShardUnavailable(message);
   }
 
   #forget(path: string): void {

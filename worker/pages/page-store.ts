@@ -16,6 +16,9 @@ export { ShardUnavailable as PageStoreUnavailable };
 /** About 330 KB of JSON a shard at 100,000 creators: 32 parsed shards stay well inside an isolate's memory. */
 const shards = new ShardCache(32);
 
+/** Hit, miss and failure counts of this isolate, for /healthz. */
+export const pageStoreCounters = shards.counters;
+
 export type Storefront =
   | { kind: 'page'; site: string; influencer: Influencer; catalog: Catalog }
   | { kind: 'redirect'; to: string }
@@ -29,7 +32,7 @@ export async function readStorefront(assets: Fetcher, handle: string): Promise<S
   if (!Object.hasOwn(shard.pages, handle)) return { kind: 'missing' };
   const parsed = pageRecord.safeParse(shard.pages[handle]);
   if (!parsed.success)
-    throw new ShardUnavailable(`${path}: record "${handle}" is malformed: ${parsed.error.message}`);
+    throw shards.failed(path, `${path}: record "${handle}" is malformed: ${parsed.error.message}`);
   const record = parsed.data;
   if (record.kind === 'redirect') return record;
   return { kind: 'page', site: shard.site, influencer: record.influencer, catalog: catalogOf(record) };
