@@ -9,6 +9,7 @@
  * Facts that come from the events themselves (when the order was placed, unit
  * prices, quantities) are still derived from the set of the order's events.
  */
+import type { MemberProgram } from '../content/schema.ts';
 import { compareEvents, type IdentifiedEvent } from './ledger.ts';
 import type { Program } from './program-table.ts';
 import { chooseRate } from './rates.ts';
@@ -21,6 +22,12 @@ export interface OrderTermsRow {
   /** Resolved retailer id (null only for orders backfilled from an old ledger). */
   retailer: string | null;
   ordered_at: number;
+  /**
+   * The credited member's programme when the order was first credited: it picks the rate
+   * tables of every line, also lines first seen later. Null only for orders recorded before
+   * migration 0012 (see orderProgramme).
+   */
+  program: MemberProgram | null;
   event_id: string;
   recorded_at: number;
 }
@@ -53,6 +60,7 @@ export const ORDER_TERMS_COLUMNS = [
   'tracking_id',
   'retailer',
   'ordered_at',
+  'program',
   'event_id',
   'recorded_at',
 ] as const satisfies readonly (keyof OrderTermsRow)[];
@@ -96,17 +104,18 @@ export function extendTerms(
       tracking_id: head.event.tracking_id,
       retailer: head.event.retailer ?? program.table.default_retailer,
       ordered_at: head.event.ordered_at,
+      program: program.programOf(handle) ?? 'influencer',
       event_id: cause.event_id,
       recorded_at: cause.at,
     };
     terms = { order: added.order, lines: new Map() };
   }
   const lines = new Map(terms.lines);
+  // The programme the order was credited under picks the tables of every line, also of lines first seen now.
+  const memberProgram = orderProgramme(terms, program);
   for (const [product_id, item] of lineHeads(sorted)) {
     if (lines.has(product_id)) continue;
     const retailer = terms.order.retailer ?? program.table.default_retailer;
-    // The credited member's programme picks its tables (a member no longer in content: the default one).
-    const memberProgram = program.programOf(terms.order.handle) ?? 'influencer';
     const rate = chooseRate(program.table, retailer, terms.order.ordered_at, item.category, memberProgram);
     const line: LineTermsRow = {
       order_id: terms.order.order_id,
@@ -125,6 +134,21 @@ export function extendTerms(
     added.lines.push(line);
   }
   return { terms: { order: terms.order, lines }, added };
+}
+
+/**
+ * The programme an order was credited under: recorded with its terms since migration 0012.
+ * For an order recorded before, the programme named by the rate table of its earliest line
+ * that names one (such a table applied only to the member's programme then); else, as before
+ * 0012, the member's programme in content today (a member no longer in content: influencer).
+ */
+export function orderProgramme(terms: RecordedTerms, program: Program): MemberProgram {
+  if (terms.order.program !== null) return terms.order.program;
+  const named = [...terms.lines.values()]
+    .filter((line) => line.rate_program === 'influencer' || line.rate_program === 'associate')
+    .sort((a, b) => a.recorded_at - b.recorded_at || a.product_id.localeCompare(b.product_id))[0];
+  if (named?.rate_program === 'influencer' || named?.rate_program === 'associate') return named.rate_program;
+  return program.programOf(terms.order.handle) ?? 'influencer';
 }
 
 /** Per product, the item that sets its price and category: the first placed one, else the first. */

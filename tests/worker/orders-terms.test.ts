@@ -101,6 +101,74 @@ describe('recorded order terms', () => {
     expect(handles.results).toEqual([{ handle: BOB.handle }]);
   });
 
+  it('rates a line first seen later with the programme the order was credited under, not the one in content today', async () => {
+    // ALICE is an influencer today (kitchen: 450 bps); the associate table gives kitchen 300 bps.
+    const placedAt = Date.parse('2026-11-03T14:22:10Z');
+    /** An order recorded earlier for ALICE with one line from the associate table, `program` as given. */
+    const recordedAsAssociate = async (program: 'associate' | null) => {
+      const orderId = uid('ord');
+      const eventId = uid('msg');
+      await env.DB.batch([
+        env.DB.prepare(
+          `INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id,
+             currency, items_json, status, handle, attribution, attribution_note, body, received_at)
+           VALUES (?1, 'webhook', ?2, 1, 'order.placed', ?3, ?3, ?4, 'USD', ?5, 'processed', ?6, 'tracking_id', 'no click id', '{}', ?3)`,
+        ).bind(
+          eventId,
+          orderId,
+          placedAt,
+          ALICE.trackingId,
+          JSON.stringify([{ ...KITCHEN, quantity: 1 }]),
+          ALICE.handle,
+        ),
+        env.DB.prepare(
+          `INSERT INTO order_terms (order_id, handle, tracking_id, retailer, ordered_at, program, event_id, recorded_at)
+           VALUES (?1, ?2, ?3, 'amazon-us', ?4, ?5, ?6, ?4)`,
+        ).bind(orderId, ALICE.handle, ALICE.trackingId, placedAt, program, eventId),
+        env.DB.prepare(
+          `INSERT INTO order_line_terms (order_id, product_id, category, rate_bps, rate_source, rate_retailer,
+             rate_effective_from, rate_program, event_id, recorded_at)
+           VALUES (?1, 'B00006JSUA', 'kitchen', 300, 'category', 'amazon-us', '2026-10-01', 'associate', ?2, ?3)`,
+        ).bind(orderId, eventId, placedAt),
+        env.DB.prepare(
+          `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity,
+             amount_minor, revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
+           VALUES (?1, 'B00006JSUA', ?2, 'pending', ?3, ?3, 1, 300, 10000, 'USD', 'kitchen', 10000, 300, ?4, ?3)`,
+        ).bind(orderId, ALICE.handle, placedAt, eventId),
+      ]);
+      return orderId;
+    };
+    // Recorded since migration 0012 (program on the order), and before it (read from the line's table).
+    for (const program of ['associate', null] as const) {
+      const orderId = await recordedAsAssociate(program);
+      const shipped = placed({
+        type: 'order.shipped',
+        order_id: orderId,
+        occurred_at: '2026-11-05T09:00:00Z',
+        items: [
+          { ...KITCHEN, quantity: 1 },
+          { product_id: 'B0NEWLINE1', category: 'kitchen', quantity: 1, unit_price: 10_000 },
+        ],
+      });
+      const res = await send(shipped);
+      expect(res.status, String(program)).toBe(200);
+      const line = await env.DB.prepare(
+        "SELECT rate_bps, rate_program FROM order_line_terms WHERE order_id = ?1 AND product_id = 'B0NEWLINE1'",
+      )
+        .bind(orderId)
+        .first();
+      expect(line, String(program)).toEqual({ rate_bps: 300, rate_program: 'associate' });
+      expect((await orderFigures(orderId)).earned, String(program)).toBe(600);
+    }
+    // A new order records the programme it is credited under.
+    const fresh = placed();
+    expect((await send(fresh)).status).toBe(200);
+    const terms = await env.DB.prepare('SELECT program FROM order_terms WHERE order_id = ?1')
+      .bind(fresh.order_id)
+      .first();
+    expect(terms).toEqual({ program: 'influencer' });
+  });
+
   it('refuses to edit or delete recorded terms', async () => {
     const body = placed();
     expect((await send(body)).status).toBe(200);

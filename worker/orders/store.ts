@@ -11,7 +11,7 @@
  * events stored: nothing is ever applied twice.
  */
 import { z } from 'zod';
-import { currency } from '../../domain/content/schema.ts';
+import { currency, memberProgram } from '../../domain/content/schema.ts';
 import {
   EVENT_COLUMNS,
   LEDGER_COLUMNS,
@@ -225,10 +225,14 @@ function orderTermsRow(row: Row): OrderTermsRow {
     tracking_id: text(row, 'tracking_id'),
     retailer: textOrNull(row, 'retailer'),
     ordered_at: integer(row, 'ordered_at'),
+    program: recordedProgram.parse(row.program),
     event_id: text(row, 'event_id'),
     recorded_at: integer(row, 'recorded_at'),
   };
 }
+
+/** order_terms.program: null for orders recorded before migration 0012. */
+const recordedProgram = memberProgram.nullable();
 
 function lineTermsRow(row: Row): LineTermsRow {
   return {

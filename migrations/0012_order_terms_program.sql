@@ -1,0 +1,13 @@
+-- The programme an order was credited under (CONTRACT.md sections 7 and 8). The member's
+-- programme picks the rate tables of the order's lines; a line first seen in a later event
+-- (a product shipped that the placed event did not list) was rated with the programme named
+-- in content on the day the event arrived, so moving a member between programmes changed the
+-- rate of such lines of orders recorded before the move. From now on the programme is recorded
+-- with the order's terms and every later line uses it.
+--
+-- Orders recorded before this migration keep NULL: order_terms is append-only (0005), so
+-- nothing is back-filled by UPDATE. For them the code reads the programme from the first of
+-- their lines whose rate table names one (rate_program: that table applied only to the
+-- member's programme then), and only when no line names one, from content as before
+-- (domain/orders/terms.ts, orderProgramme).
+ALTER TABLE order_terms ADD COLUMN program TEXT CHECK (program IS NULL OR program IN ('influencer', 'associate'));
