@@ -1,6 +1,6 @@
 import { formatError } from '../../../domain/content/validate.ts';
 import type { IncomingEvent } from '../../../domain/orders/apply.ts';
-import type { Status } from '../../../domain/content/schema.ts';
+import type { MemberProgram, Status } from '../../../domain/content/schema.ts';
 import type { OrderEvent, OrderItem } from '../../../domain/orders/event.ts';
 import { buildProgramTable, programOf, type Program } from '../../../domain/orders/program-table.ts';
 import { loadContent } from '../../../scripts/lib/load-content.ts';
@@ -60,6 +60,15 @@ export function withStatus(program: Program, handle: string, status: Status): Pr
   const influencer = table.influencers[handle];
   if (!influencer) throw new Error(`no ${handle}`);
   influencer.status = status;
+  return programOf(table);
+}
+
+/** The program after a content edit that moves a member to another programme (an admin's change). */
+export function withProgramme(program: Program, handle: string, programme: MemberProgram): Program {
+  const table = structuredClone(program.table);
+  const member = table.influencers[handle];
+  if (!member) throw new Error(`no ${handle}`);
+  member.program = programme;
   return programOf(table);
 }
 

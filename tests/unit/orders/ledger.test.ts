@@ -17,6 +17,7 @@ import {
   permutations,
   T0,
   withAllRates,
+  withProgramme,
   withStatus,
   withTrackingId,
 } from './helpers.ts';
@@ -366,6 +367,33 @@ describe('recorded terms (property)', () => {
           expect(changed.events.map((e) => [e.event_id, e.status, e.handle])).toEqual(
             unchanged.events.map((e) => [e.event_id, e.status, e.handle]),
           );
+          expect(changed.lineTerms).toEqual(unchanged.lineTerms);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('moving the member to another programme after the order is credited never revalues it, even lines first seen after the move', () => {
+    // ana-cooks is an influencer (kitchen 450 bps); as an associate the fixture's own table gives 300.
+    const moved = withProgramme(program, 'ana-cooks', 'associate');
+    fc.assert(
+      fc.property(
+        arbitraryOrder.chain((events) =>
+          fc.tuple(
+            fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+            fc.integer({ min: 1, max: events.length }),
+          ),
+        ),
+        ([arrival, split]) => {
+          const unchanged = createMemoryLedger(program);
+          for (const e of arrival) unchanged.apply([e]);
+          const changed = createMemoryLedger(program);
+          for (const e of arrival.slice(0, split)) changed.apply([e]);
+          for (const e of arrival.slice(split)) changed.apply([e], moved);
+
+          expect(changed.orderTerms.map((t) => t.program)).toEqual(['influencer']);
+          expect(sorted(sumEntries(changed.entries))).toEqual(sorted(sumEntries(unchanged.entries)));
           expect(changed.lineTerms).toEqual(unchanged.lineTerms);
         },
       ),
