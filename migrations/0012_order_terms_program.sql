@@ -6,8 +6,8 @@
 -- with the order's terms and every later line uses it.
 --
 -- Orders recorded before this migration keep NULL: order_terms is append-only (0005), so
--- nothing is back-filled by UPDATE. For them the code reads the programme from the first of
--- their lines whose rate table names one (rate_program: that table applied only to the
--- member's programme then), and only when no line names one, from content as before
--- (domain/orders/terms.ts, orderProgramme).
+-- nothing is back-filled by UPDATE. For them the code reads the programme back from the rate
+-- tables their lines recorded (rate_retailer, rate_effective_from, rate_program): tables are
+-- append-only, so the programme whose choice of table fits every line is the one they were
+-- rated under (domain/orders/terms.ts, orderProgramme).
 ALTER TABLE order_terms ADD COLUMN program TEXT CHECK (program IS NULL OR program IN ('influencer', 'associate'));

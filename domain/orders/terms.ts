@@ -9,10 +9,11 @@
  * Facts that come from the events themselves (when the order was placed, unit
  * prices, quantities) are still derived from the set of the order's events.
  */
-import type { MemberProgram } from '../content/schema.ts';
+import { PROGRAMS, type MemberProgram } from '../content/schema.ts';
+import { utcDay } from '../time.ts';
 import { compareEvents, type IdentifiedEvent } from './ledger.ts';
 import type { Program } from './program-table.ts';
-import { chooseRate } from './rates.ts';
+import { chooseRate, tableFor } from './rates.ts';
 
 /** One row of order_terms. */
 export interface OrderTermsRow {
@@ -138,17 +139,38 @@ export function extendTerms(
 
 /**
  * The programme an order was credited under: recorded with its terms since migration 0012.
- * For an order recorded before, the programme named by the rate table of its earliest line
- * that names one (such a table applied only to the member's programme then); else, as before
- * 0012, the member's programme in content today (a member no longer in content: influencer).
+ * For an order recorded before, it is read back from the tables its lines were rated with.
+ * Rate tables are append-only (vet refuses to edit, remove or back-date one in force), so the
+ * programme whose choice of table on the order's day gives every recorded line its recorded
+ * table is the one the order was rated under. When both programmes fit, they choose the same
+ * table for any line of the order, so the choice changes no rate; then, as when no line names a
+ * table (backfilled lines) or none fits (a table edited outside vet), the member's programme in
+ * content today is used (a member no longer in content: influencer).
  */
 export function orderProgramme(terms: RecordedTerms, program: Program): MemberProgram {
   if (terms.order.program !== null) return terms.order.program;
-  const named = [...terms.lines.values()]
-    .filter((line) => line.rate_program === 'influencer' || line.rate_program === 'associate')
-    .sort((a, b) => a.recorded_at - b.recorded_at || a.product_id.localeCompare(b.product_id))[0];
-  if (named?.rate_program === 'influencer' || named?.rate_program === 'associate') return named.rate_program;
-  return program.programOf(terms.order.handle) ?? 'influencer';
+  const today = program.programOf(terms.order.handle) ?? 'influencer';
+  const day = utcDay(terms.order.ordered_at);
+  const evidence = [...terms.lines.values()].filter(
+    (line) =>
+      line.rate_source !== 'backfill' && line.rate_retailer !== null && line.rate_effective_from !== null,
+  );
+  if (evidence.length === 0) return today;
+  const fits = PROGRAMS.filter((member) =>
+    evidence.every((line) => {
+      const retailer = line.rate_retailer ?? '';
+      const tables = Object.hasOwn(program.table.retailers, retailer)
+        ? (program.table.retailers[retailer]?.tables ?? [])
+        : [];
+      const table = tableFor(tables, day, member);
+      // A line rated when no table was in force records 'none' (and rate 0).
+      if (table === undefined) return line.rate_effective_from === 'none';
+      return (
+        table.effective_from === line.rate_effective_from && (table.program ?? null) === line.rate_program
+      );
+    }),
+  );
+  return fits.length === 1 && fits[0] !== undefined ? fits[0] : today;
 }
 
 /** Per product, the item that sets its price and category: the first placed one, else the first. */

@@ -5,7 +5,7 @@
  * and bad quantities are a 400 that leaves other events alone.
  */
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import programTable from '../../worker/generated/program.ts';
 import { ALICE, BOB, orderFigures, placed, send, uid } from './orders-helpers.ts';
 
@@ -102,10 +102,19 @@ describe('recorded order terms', () => {
   });
 
   it('rates a line first seen later with the programme the order was credited under, not the one in content today', async () => {
-    // ALICE is an influencer today (kitchen: 450 bps); the associate table gives kitchen 300 bps.
+    // Kitchen: 450 bps from the shared table (influencers), 300 from the associates' own table.
     const placedAt = Date.parse('2026-11-03T14:22:10Z');
-    /** An order recorded earlier for ALICE with one line from the associate table, `program` as given. */
-    const recordedAsAssociate = async (program: 'associate' | null) => {
+    const associate = inject('associateHandles')[0];
+    const associateTracking = associate && programTable.influencers[associate]?.tracking_id;
+    if (!associate || !associateTracking) throw new Error('the sample content needs an approved associate');
+    const shared = { bps: 450, program: null };
+    const associates = { bps: 300, program: 'associate' };
+    /** An order recorded earlier with one line rated from `table`, its programme recorded as `program`. */
+    const recorded = async (
+      member: { handle: string; trackingId: string },
+      program: 'associate' | 'influencer' | null,
+      table: { bps: number; program: string | null },
+    ) => {
       const orderId = uid('ord');
       const eventId = uid('msg');
       await env.DB.batch([
@@ -117,33 +126,46 @@ describe('recorded order terms', () => {
           eventId,
           orderId,
           placedAt,
-          ALICE.trackingId,
+          member.trackingId,
           JSON.stringify([{ ...KITCHEN, quantity: 1 }]),
-          ALICE.handle,
+          member.handle,
         ),
         env.DB.prepare(
           `INSERT INTO order_terms (order_id, handle, tracking_id, retailer, ordered_at, program, event_id, recorded_at)
            VALUES (?1, ?2, ?3, 'amazon-us', ?4, ?5, ?6, ?4)`,
-        ).bind(orderId, ALICE.handle, ALICE.trackingId, placedAt, program, eventId),
+        ).bind(orderId, member.handle, member.trackingId, placedAt, program, eventId),
         env.DB.prepare(
           `INSERT INTO order_line_terms (order_id, product_id, category, rate_bps, rate_source, rate_retailer,
              rate_effective_from, rate_program, event_id, recorded_at)
-           VALUES (?1, 'B00006JSUA', 'kitchen', 300, 'category', 'amazon-us', '2026-10-01', 'associate', ?2, ?3)`,
-        ).bind(orderId, eventId, placedAt),
+           VALUES (?1, 'B00006JSUA', 'kitchen', ?2, 'category', 'amazon-us', '2026-10-01', ?3, ?4, ?5)`,
+        ).bind(orderId, table.bps, table.program, eventId, placedAt),
         env.DB.prepare(
           `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity,
              amount_minor, revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
-           VALUES (?1, 'B00006JSUA', ?2, 'pending', ?3, ?3, 1, 300, 10000, 'USD', 'kitchen', 10000, 300, ?4, ?3)`,
-        ).bind(orderId, ALICE.handle, placedAt, eventId),
+           VALUES (?1, 'B00006JSUA', ?2, 'pending', ?3, ?3, 1, ?4, 10000, 'USD', 'kitchen', 10000, ?4, ?5, ?3)`,
+        ).bind(orderId, member.handle, placedAt, table.bps, eventId),
       ]);
       return orderId;
     };
-    // Recorded since migration 0012 (program on the order), and before it (read from the line's table).
-    for (const program of ['associate', null] as const) {
-      const orderId = await recordedAsAssociate(program);
+    const cases = [
+      // ALICE is an influencer today; her order was credited while she was an associate.
+      { name: 'recorded associate', member: ALICE, program: 'associate', table: associates },
+      // Recorded before migration 0012: the programme is read back from the line's table.
+      { name: 'before 0012, associate table', member: ALICE, program: null, table: associates },
+      // An associate today, whose order was credited while an influencer (the shared table names no programme).
+      {
+        name: 'before 0012, shared table',
+        member: { handle: associate, trackingId: associateTracking },
+        program: null,
+        table: shared,
+      },
+    ] as const;
+    for (const c of cases) {
+      const orderId = await recorded(c.member, c.program, c.table);
       const shipped = placed({
         type: 'order.shipped',
         order_id: orderId,
+        tracking_id: c.member.trackingId,
         occurred_at: '2026-11-05T09:00:00Z',
         items: [
           { ...KITCHEN, quantity: 1 },
@@ -151,14 +173,14 @@ describe('recorded order terms', () => {
         ],
       });
       const res = await send(shipped);
-      expect(res.status, String(program)).toBe(200);
+      expect(res.status, c.name).toBe(200);
       const line = await env.DB.prepare(
         "SELECT rate_bps, rate_program FROM order_line_terms WHERE order_id = ?1 AND product_id = 'B0NEWLINE1'",
       )
         .bind(orderId)
         .first();
-      expect(line, String(program)).toEqual({ rate_bps: 300, rate_program: 'associate' });
-      expect((await orderFigures(orderId)).earned, String(program)).toBe(600);
+      expect(line, c.name).toEqual({ rate_bps: c.table.bps, rate_program: c.table.program });
+      expect((await orderFigures(orderId)).earned, c.name).toBe(2 * c.table.bps);
     }
     // A new order records the programme it is credited under.
     const fresh = placed();

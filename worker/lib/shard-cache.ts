@@ -14,8 +14,11 @@ export interface ShardCounters {
   misses: number;
   /** Reads that failed (the request answered 503). */
   failures: number;
-  /** The latest failure, so an operator sees what failed without searching the logs first. */
-  last_failure: { at: string; path: string; error: string } | null;
+  /**
+   * When the latest failure happened and which file it was, so an operator knows what to look
+   * for; the error itself is only in the log line (/healthz is public).
+   */
+  last_failure: { at: string; path: string } | null;
 }
 
 export class ShardCache {
@@ -82,7 +85,7 @@ export class ShardCache {
    */
   failed(path: string, message: string): ShardUnavailable {
     this.counters.failures++;
-    this.counters.last_failure = { at: new Date().toISOString(), path, error: message.slice(0, 300) };
+    this.counters.last_failure = { at: new Date().toISOString(), path };
     return new ShardUnavailable(message);
   }
 
