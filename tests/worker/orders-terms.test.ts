@@ -24,6 +24,56 @@ async function entryCount(orderId: string): Promise<number> {
   return row?.n ?? -1;
 }
 
+const RECORDED_AT = Date.parse('2026-11-03T14:22:10Z');
+
+/**
+ * An order recorded under earlier content, written as the worker would have: its placed event
+ * (one KITCHEN item at 100.00), its terms and its line's terms, and the pending ledger entry.
+ */
+async function recordedOrder(recorded: {
+  /** Who it was credited to. */
+  handle: string;
+  trackingId: string;
+  /** order_terms.program (null: recorded before migration 0012). */
+  program: 'associate' | 'influencer' | null;
+  /** The line's rate and the programme its table named (null: a shared table). */
+  bps: number;
+  tableProgram: string | null;
+}): Promise<string> {
+  const orderId = uid('ord');
+  const eventId = uid('msg');
+  const at = RECORDED_AT;
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id,
+         currency, items_json, status, handle, attribution, attribution_note, body, received_at)
+       VALUES (?1, 'webhook', ?2, 1, 'order.placed', ?3, ?3, ?4, 'USD', ?5, 'processed', ?6, 'tracking_id', 'no click id', '{}', ?3)`,
+    ).bind(
+      eventId,
+      orderId,
+      at,
+      recorded.trackingId,
+      JSON.stringify([{ ...KITCHEN, quantity: 1 }]),
+      recorded.handle,
+    ),
+    env.DB.prepare(
+      `INSERT INTO order_terms (order_id, handle, tracking_id, retailer, ordered_at, program, event_id, recorded_at)
+       VALUES (?1, ?2, ?3, 'amazon-us', ?4, ?5, ?6, ?4)`,
+    ).bind(orderId, recorded.handle, recorded.trackingId, at, recorded.program, eventId),
+    env.DB.prepare(
+      `INSERT INTO order_line_terms (order_id, product_id, category, rate_bps, rate_source, rate_retailer,
+         rate_effective_from, rate_program, event_id, recorded_at)
+       VALUES (?1, 'B00006JSUA', 'kitchen', ?2, 'category', 'amazon-us', '2026-10-01', ?3, ?4, ?5)`,
+    ).bind(orderId, recorded.bps, recorded.tableProgram, eventId, at),
+    env.DB.prepare(
+      `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity,
+         amount_minor, revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
+       VALUES (?1, 'B00006JSUA', ?2, 'pending', ?3, ?3, 1, ?4, 10000, 'USD', 'kitchen', 10000, ?4, ?5, ?3)`,
+    ).bind(orderId, recorded.handle, at, recorded.bps, eventId),
+  ]);
+  return orderId;
+}
+
 describe('recorded order terms', () => {
   it('records the credited creator and each line with its rate and rate table when the order is first recorded', async () => {
     const body = placed({ items: [{ ...KITCHEN, quantity: 2 }] });
@@ -54,37 +104,13 @@ describe('recorded order terms', () => {
 
   it('values later events with the stored terms, not with what content says today', async () => {
     // An order recorded under earlier content: credited to BOB at 1234 bps, although its tracking id is ALICE's today.
-    const orderId = uid('ord');
-    const eventId = uid('msg');
-    const at = Date.parse('2026-11-03T14:22:10Z');
-    await env.DB.batch([
-      env.DB.prepare(
-        `INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id,
-           currency, items_json, status, handle, attribution, attribution_note, body, received_at)
-         VALUES (?1, 'webhook', ?2, 1, 'order.placed', ?3, ?3, ?4, 'USD', ?5, 'processed', ?6, 'tracking_id', 'no click id', '{}', ?3)`,
-      ).bind(
-        eventId,
-        orderId,
-        at,
-        ALICE.trackingId,
-        JSON.stringify([{ ...KITCHEN, quantity: 1 }]),
-        BOB.handle,
-      ),
-      env.DB.prepare(
-        `INSERT INTO order_terms (order_id, handle, tracking_id, retailer, ordered_at, event_id, recorded_at)
-         VALUES (?1, ?2, ?3, 'amazon-us', ?4, ?5, ?4)`,
-      ).bind(orderId, BOB.handle, ALICE.trackingId, at, eventId),
-      env.DB.prepare(
-        `INSERT INTO order_line_terms (order_id, product_id, category, rate_bps, rate_source, rate_retailer,
-           rate_effective_from, event_id, recorded_at)
-         VALUES (?1, 'B00006JSUA', 'kitchen', 1234, 'category', 'amazon-us', '2026-10-01', ?2, ?3)`,
-      ).bind(orderId, eventId, at),
-      env.DB.prepare(
-        `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity,
-           amount_minor, revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
-         VALUES (?1, 'B00006JSUA', ?2, 'pending', ?3, ?3, 1, 1234, 10000, 'USD', 'kitchen', 10000, 1234, ?4, ?3)`,
-      ).bind(orderId, BOB.handle, at, eventId),
-    ]);
+    const orderId = await recordedOrder({
+      handle: BOB.handle,
+      trackingId: ALICE.trackingId,
+      program: null,
+      bps: 1234,
+      tableProgram: null,
+    });
     const shipped = placed({
       type: 'order.shipped',
       order_id: orderId,
@@ -103,50 +129,11 @@ describe('recorded order terms', () => {
 
   it('rates a line first seen later with the programme the order was credited under, not the one in content today', async () => {
     // Kitchen: 450 bps from the shared table (influencers), 300 from the associates' own table.
-    const placedAt = Date.parse('2026-11-03T14:22:10Z');
     const associate = inject('associateHandles')[0];
     const associateTracking = associate && programTable.influencers[associate]?.tracking_id;
     if (!associate || !associateTracking) throw new Error('the sample content needs an approved associate');
     const shared = { bps: 450, program: null };
     const associates = { bps: 300, program: 'associate' };
-    /** An order recorded earlier with one line rated from `table`, its programme recorded as `program`. */
-    const recorded = async (
-      member: { handle: string; trackingId: string },
-      program: 'associate' | 'influencer' | null,
-      table: { bps: number; program: string | null },
-    ) => {
-      const orderId = uid('ord');
-      const eventId = uid('msg');
-      await env.DB.batch([
-        env.DB.prepare(
-          `INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id,
-             currency, items_json, status, handle, attribution, attribution_note, body, received_at)
-           VALUES (?1, 'webhook', ?2, 1, 'order.placed', ?3, ?3, ?4, 'USD', ?5, 'processed', ?6, 'tracking_id', 'no click id', '{}', ?3)`,
-        ).bind(
-          eventId,
-          orderId,
-          placedAt,
-          member.trackingId,
-          JSON.stringify([{ ...KITCHEN, quantity: 1 }]),
-          member.handle,
-        ),
-        env.DB.prepare(
-          `INSERT INTO order_terms (order_id, handle, tracking_id, retailer, ordered_at, program, event_id, recorded_at)
-           VALUES (?1, ?2, ?3, 'amazon-us', ?4, ?5, ?6, ?4)`,
-        ).bind(orderId, member.handle, member.trackingId, placedAt, program, eventId),
-        env.DB.prepare(
-          `INSERT INTO order_line_terms (order_id, product_id, category, rate_bps, rate_source, rate_retailer,
-             rate_effective_from, rate_program, event_id, recorded_at)
-           VALUES (?1, 'B00006JSUA', 'kitchen', ?2, 'category', 'amazon-us', '2026-10-01', ?3, ?4, ?5)`,
-        ).bind(orderId, table.bps, table.program, eventId, placedAt),
-        env.DB.prepare(
-          `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity,
-             amount_minor, revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
-           VALUES (?1, 'B00006JSUA', ?2, 'pending', ?3, ?3, 1, ?4, 10000, 'USD', 'kitchen', 10000, ?4, ?5, ?3)`,
-        ).bind(orderId, member.handle, placedAt, table.bps, eventId),
-      ]);
-      return orderId;
-    };
     const cases = [
       // ALICE is an influencer today; her order was credited while she was an associate.
       { name: 'recorded associate', member: ALICE, program: 'associate', table: associates },
@@ -161,7 +148,12 @@ describe('recorded order terms', () => {
       },
     ] as const;
     for (const c of cases) {
-      const orderId = await recorded(c.member, c.program, c.table);
+      const orderId = await recordedOrder({
+        ...c.member,
+        program: c.program,
+        bps: c.table.bps,
+        tableProgram: c.table.program,
+      });
       const shipped = placed({
         type: 'order.shipped',
         order_id: orderId,
