@@ -2,7 +2,7 @@
  * Storefront and list pages (`/shop/<handle>/`, `/shop/<handle>/<list>/`), rendered on
  * demand by the Astro pages from the page store and kept in the Workers cache
  * (a named cache of `caches`), keyed by URL path and build id: a page is one round trip, and a
- * cached page costs no render. A renamed handle's 301 and an unknown handle's 404 are kept too. A new deploy has a new build id, so it never serves
+ * cached page costs no render. A new deploy has a new build id, so it never serves
  * a page rendered by the one before (docs/scale.md).
  */
 import { Hono } from 'hono';
@@ -11,12 +11,6 @@ import type { AppEnv } from '../env.ts';
 import pagesConfig from '../generated/pages.ts';
 
 const PAGE_PATH = /^\/shop\/[a-z0-9-]{1,64}\/(?:[a-z0-9-]{1,64}\/)?$/;
-
-/**
- * Answers kept in the Workers cache. The key carries the build id, and only a deploy changes
- * what a handle answers, so a cached 301 or 404 is as right as a cached page until then.
- */
-const CACHED_STATUSES = new Set([200, 301, 404]);
 
 /** How long a rendered page stays in the Workers cache within one build. */
 const EDGE_TTL_SECONDS = 86_400;
@@ -40,9 +34,7 @@ export function pages(render: Fallback) {
     if (hit) return served(hit, 'HIT', c.req.method);
     // Rendered as a GET even for HEAD, so what is cached always has its body.
     const rendered = await render(new Request(url, { headers: c.req.raw.headers }), c.env, ctx);
-    // Only the answers a build fixes: a page, a renamed handle's 301, an unknown or suspended
-    // handle's 404 (a dead link that stays popular). Never a 503 (the store briefly unreadable).
-    if (!CACHED_STATUSES.has(rendered.status)) return rendered;
+    if (rendered.status !== 200) return rendered;
     const stored = new Response(rendered.body, rendered);
     stored.headers.set('Cache-Control', `public, max-age=${EDGE_TTL_SECONDS}`);
     const [forCache, forClient] = [stored.clone(), stored];
