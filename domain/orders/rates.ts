@@ -81,8 +81,13 @@ export function chooseRate(
   category: string,
   program: MemberProgram,
 ): ChosenRate | null {
-  const retailer = Object.hasOwn(table.retailers, retailerId) ? table.retailers[retailerId] : undefined;
-  if (!retailer) return null;
-  const rate = rateFor(retailer.tables, orderedAtMs, category, program);
+  const tables = retailerTables(table, retailerId);
+  if (!tables) return null;
+  const rate = rateFor(tables, orderedAtMs, category, program);
   return rate && { ...rate, retailer: retailerId };
+}
+
+/** A retailer's rate tables, or null for a retailer the program does not know. */
+export function retailerTables(table: ProgramTable, retailerId: string): readonly RateTable[] | null {
+  return Object.hasOwn(table.retailers, retailerId) ? (table.retailers[retailerId]?.tables ?? null) : null;
 }

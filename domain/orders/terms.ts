@@ -13,7 +13,7 @@ import { PROGRAMS, type MemberProgram } from '../content/schema.ts';
 import { utcDay } from '../time.ts';
 import { compareEvents, type IdentifiedEvent } from './ledger.ts';
 import type { Program } from './program-table.ts';
-import { chooseRate, tableFor } from './rates.ts';
+import { chooseRate, retailerTables, tableFor } from './rates.ts';
 
 /** One row of order_terms. */
 export interface OrderTermsRow {
@@ -151,18 +151,15 @@ export function orderProgramme(terms: RecordedTerms, program: Program): MemberPr
   if (terms.order.program !== null) return terms.order.program;
   const today = program.programOf(terms.order.handle) ?? 'influencer';
   const day = utcDay(terms.order.ordered_at);
+  // Lines that name the table they were rated with (backfilled ones do not).
   const evidence = [...terms.lines.values()].filter(
-    (line) =>
+    (line): line is LineTermsRow & { rate_retailer: string; rate_effective_from: string } =>
       line.rate_source !== 'backfill' && line.rate_retailer !== null && line.rate_effective_from !== null,
   );
   if (evidence.length === 0) return today;
   const fits = PROGRAMS.filter((member) =>
     evidence.every((line) => {
-      const retailer = line.rate_retailer ?? '';
-      const tables = Object.hasOwn(program.table.retailers, retailer)
-        ? (program.table.retailers[retailer]?.tables ?? [])
-        : [];
-      const table = tableFor(tables, day, member);
+      const table = tableFor(retailerTables(program.table, line.rate_retailer) ?? [], day, member);
       // A line rated when no table was in force records 'none' (and rate 0).
       if (table === undefined) return line.rate_effective_from === 'none';
       return (
@@ -170,7 +167,8 @@ export function orderProgramme(terms: RecordedTerms, program: Program): MemberPr
       );
     }),
   );
-  return fits.length === 1 && fits[0] !== undefined ? fits[0] : today;
+  const [only, another] = fits;
+  return only !== undefined && another === undefined ? only : today;
 }
 
 /** Per product, the item that sets its price and category: the first placed one, else the first. */
