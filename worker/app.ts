@@ -14,7 +14,7 @@ import { adminOrders } from './orders/admin-routes.ts';
 import { reportImport } from './orders/import-routes.ts';
 import { orderWebhook } from './orders/webhook-routes.ts';
 import { pages } from './pages/routes.ts';
-import { payouts } from './reports/payouts-routes.ts';
+import { payouts } from './payouts/routes.ts';
 import { stats } from './reports/stats-routes.ts';
 
 export type Fallback = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;

@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { reportImport } from '../../../worker/orders/import-routes.ts';
-import { payouts } from '../../../worker/reports/payouts-routes.ts';
+import { payouts } from '../../../worker/payouts/routes.ts';
 
 function adminInit(init: RequestInit = {}): RequestInit {
   return { ...init, headers: { ...init.headers, authorization: `Bearer ${env.ADMIN_TOKEN}` } };

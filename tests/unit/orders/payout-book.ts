@@ -1,5 +1,5 @@
 /**
- * Closing months over an in-memory ledger, exactly as worker/reports/payout-store.ts
+ * Closing months over an in-memory ledger, exactly as worker/payouts/store.ts
  * does over D1: the same pure fold and close decision, fed by the same selection
  * (activity since the last closed month, late money = entries dated before the
  * first open month with an id above the last close's watermark). Entry ids are

@@ -20,8 +20,8 @@ import type { AppEnv } from '../env.ts';
 import { problem } from '../lib/problem.ts';
 import { queryValidator } from '../lib/validation.ts';
 import { program } from '../orders/program.ts';
-import { closeMonth, markPaid, readMonth, readRuns } from './payout-store.ts';
-import { payoutsQuery } from './query.ts';
+import { closeMonth, markPaid, readMonth, readRuns } from './store.ts';
+import { payoutsQuery } from '../reports/query.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
