@@ -194,8 +194,11 @@ export function hasActivity(report: PayoutReport): boolean {
   );
 }
 
+/** Why a month may not close (the worker maps each to its HTTP status in one table). */
+export type CloseRefusal = 'already_closed' | 'closed_later' | 'earlier_open' | 'hold_not_passed';
+
 export type CloseDecision =
-  { ok: true; report: ClosedReport } | { ok: false; status: 409 | 422; message: string };
+  { ok: true; report: ClosedReport } | { ok: false; reason: CloseRefusal; message: string };
 
 /**
  * Whether `period` may close now, and its rows if so. Months close in order: every
@@ -207,12 +210,12 @@ export function planClose(
 ): CloseDecision {
   const { period, closedPeriods, program, now } = input;
   if (closedPeriods.includes(period))
-    return { ok: false, status: 409, message: `${period} is already closed` };
+    return { ok: false, reason: 'already_closed', message: `${period} is already closed` };
   const latest = [...closedPeriods].sort().at(-1);
   if (latest !== undefined && latest > period)
     return {
       ok: false,
-      status: 409,
+      reason: 'closed_later',
       message: `months close in order and ${latest} is already closed; ${period} had no activity when it closed`,
     };
   const reports = foldMonths({ ...input, from: input.from <= period ? input.from : period, to: period });
@@ -220,13 +223,13 @@ export function planClose(
   if (open.length > 0)
     return {
       ok: false,
-      status: 409,
+      reason: 'earlier_open',
       message: `earlier months with activity are still open: ${open.map((r) => r.period).join(', ')}; close them first`,
     };
   if (now < payableFrom(period, program))
     return {
       ok: false,
-      status: 422,
+      reason: 'hold_not_passed',
       message: `the hold of ${period} has not passed: it may close from ${utcDay(payableFrom(period, program))}`,
     };
   const report = reports.at(-1);

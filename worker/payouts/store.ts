@@ -17,6 +17,7 @@ import {
   payoutsCsv,
   planClose,
   type Adjustment,
+  type CloseRefusal,
   type ClosedMonth,
   type MonthlyActivity,
   type PayoutReason,
@@ -158,7 +159,9 @@ export async function readMonth(
   return { kind: 'open', report };
 }
 
-export type CloseResult = { ok: true; json: string } | { ok: false; status: 409 | 422; message: string };
+export type CloseResult =
+  | { ok: true; json: string; created: boolean }
+  | { ok: false; reason: CloseRefusal | 'changed_meanwhile'; message: string };
 
 const INSERT_RUN = `
 INSERT INTO payout_runs (period, run_id, closed_at, ledger_watermark, body_json, body_csv)
@@ -168,13 +171,21 @@ WHERE NOT EXISTS (SELECT 1 FROM payout_runs WHERE period >= ?1)
 
 const ROW_COLUMNS = PAYOUT_ROW_COLUMNS;
 
+// Only into our own run, and only once: a retried batch whose first attempt landed inserts nothing.
 const INSERT_ROWS = `
 INSERT INTO payout_rows (period, currency, ${ROW_COLUMNS.join(', ')})
 SELECT ?1, ?2, ${ROW_COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(', ')}
 FROM json_each(?3)
-WHERE EXISTS (SELECT 1 FROM payout_runs WHERE period = ?1 AND run_id = ?4)`;
+WHERE EXISTS (SELECT 1 FROM payout_runs WHERE period = ?1 AND run_id = ?4)
+  AND NOT EXISTS (SELECT 1 FROM payout_rows WHERE period = ?1)`;
 
-/** Closes `period`: 201 with the stored JSON, or why not (409, 422). */
+const STORED_RUN = 'SELECT run_id, body_json FROM payout_runs WHERE period = ?1';
+
+/**
+ * Closes `period`: its stored JSON, `created` when this call closed it. A month
+ * already closed answers its stored JSON again (a close whose answer was lost is
+ * safe to repeat); otherwise why not.
+ */
 export async function closeMonth(
   db: D1Database,
   period: string,
@@ -183,6 +194,10 @@ export async function closeMonth(
 ): Promise<CloseResult> {
   for (let attempt = 1; ; attempt++) {
     const state = await readPayoutState(db, period, program.currency);
+    if (state.closedPeriods.includes(period)) {
+      const stored = await withRetry(() => db.prepare(STORED_RUN).bind(period).first<Row>());
+      if (stored) return { ok: true, json: text(stored, 'body_json'), created: false };
+    }
     const decision = planClose({ ...state, period, program, now, closedAt: now });
     if (!decision.ok) return decision;
     const json = closedJson(decision.report);
@@ -198,19 +213,24 @@ export async function closeMonth(
           .bind(period, decision.report.currency, JSON.stringify(decision.report.payouts), runId),
       ]),
     );
-    if ((run?.meta.changes ?? 0) > 0) return { ok: true, json };
+    if ((run?.meta.changes ?? 0) > 0) return { ok: true, json, created: true };
     // Another close landed first (or a retried write had landed): decide again from what is stored now.
-    const stored = await db
-      .prepare('SELECT run_id, body_json FROM payout_runs WHERE period = ?1')
-      .bind(period)
-      .first<Row>();
-    if (stored && stored.run_id === runId) return { ok: true, json: text(stored, 'body_json') };
+    const stored = await withRetry(() => db.prepare(STORED_RUN).bind(period).first<Row>());
+    if (stored && stored.run_id === runId)
+      return { ok: true, json: text(stored, 'body_json'), created: true };
     if (attempt >= 3)
-      return { ok: false, status: 409, message: `${period} could not be closed: months changed meanwhile` };
+      return {
+        ok: false,
+        reason: 'changed_meanwhile',
+        message: `${period} could not be closed: months changed meanwhile`,
+      };
   }
 }
 
-export type PaidResult = { ok: true; payment: Payment } | { ok: false; status: 404 | 409; message: string };
+/** Why a payment is not recorded. */
+export type PaidRefusal = 'not_closed' | 'no_row' | 'not_payable' | 'other_reference';
+
+export type PaidResult = { ok: true; payment: Payment } | { ok: false; reason: PaidRefusal; message: string };
 
 export interface Payment {
   period: string;
@@ -250,22 +270,22 @@ export async function markPaid(
   if ((run?.results.length ?? 0) === 0)
     return {
       ok: false,
-      status: 409,
+      reason: 'not_closed',
       message: `${period} is not closed: close it before marking payouts paid`,
     };
   const found = row?.results[0];
-  if (!found) return { ok: false, status: 404, message: `${handle} has no payout row in ${period}` };
+  if (!found) return { ok: false, reason: 'no_row', message: `${handle} has no payout row in ${period}` };
   const paid = payment?.results[0];
   if (!paid)
     return {
       ok: false,
-      status: 409,
+      reason: 'not_payable',
       message: `${handle}'s row in ${period} is not payable (${text(found, 'reason').replace(/_/g, ' ')})`,
     };
   if (paid.reference !== reference)
     return {
       ok: false,
-      status: 409,
+      reason: 'other_reference',
       message: `${handle}'s payout for ${period} is already marked paid with another reference (${text(paid, 'reference')})`,
     };
   return {

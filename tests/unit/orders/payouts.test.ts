@@ -279,15 +279,15 @@ describe('closed months (property)', () => {
     book.entries.push(
       toEntry({ handle: 'ana-cooks', bucket: 'earned', month: '2025-02', day: 3, amount: 5000 }),
     );
-    expect(book.close('2025-02')).toMatchObject({ ok: false, status: 409 });
+    expect(book.close('2025-02')).toMatchObject({ ok: false, reason: 'earlier_open' });
     // 2025-01 ends 1 February; plus 60 days: 2 April.
-    expect(book.close('2025-01')).toMatchObject({ ok: false, status: 422 });
+    expect(book.close('2025-01')).toMatchObject({ ok: false, reason: 'hold_not_passed' });
     const later = new PayoutBook(program, Date.parse('2025-04-02T00:00:00Z'));
     later.entries.push(...book.entries);
     expect(later.close('2025-01')).toMatchObject({ ok: true });
     expect(later.close('2025-01')).toMatchObject({
       ok: false,
-      status: 409,
+      reason: 'already_closed',
       message: '2025-01 is already closed',
     });
   });
