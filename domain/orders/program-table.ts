@@ -14,14 +14,29 @@ export interface ProgramTable {
   attribution_window_hours: number;
   /** Days raw clicks are kept before the scheduled job deletes them (roll-ups stay). */
   click_retention_days: number;
-  payout: { threshold_minor: number; hold_days: number };
+  /** `thresholds_minor`: per currency; a currency not listed uses `threshold_minor`. */
+  payout: { threshold_minor: number; thresholds_minor: Record<string, number>; hold_days: number };
   categories: { id: string; name: string }[];
   /** Retailer of events that name none: the first one in retailers.yaml. */
   default_retailer: string;
   /** Retailer id -> its rate tables, oldest first. */
   retailers: Record<string, { currency: Currency; tables: RateTable[] }>;
-  /** Handle -> tracking id, status and programme, for every member in content (influencers and associates). */
-  influencers: Record<string, { tracking_id: string; status: Status; program: MemberProgram }>;
+  /**
+   * Handle -> tracking id, status and programme, for every member in content (influencers and
+   * associates), with its stable id (docs/decisions.md), the handles it had before (oldest
+   * first) and whether an admin holds its commission for review.
+   */
+  influencers: Record<
+    string,
+    {
+      tracking_id: string;
+      status: Status;
+      program: MemberProgram;
+      member_id: string;
+      previous_handles: string[];
+      review: boolean;
+    }
+  >;
 }
 
 export function buildProgramTable(content: Content): ProgramTable {
@@ -36,13 +51,21 @@ export function buildProgramTable(content: Content): ProgramTable {
   }
   const influencers: ProgramTable['influencers'] = {};
   for (const i of [...content.influencers].sort((a, b) => a.handle.localeCompare(b.handle)))
-    influencers[i.handle] = { tracking_id: i.tracking_id, status: i.status, program: i.program };
+    influencers[i.handle] = {
+      tracking_id: i.tracking_id,
+      status: i.status,
+      program: i.program,
+      member_id: memberIdOf(i),
+      previous_handles: [...i.previous_handles],
+      review: false,
+    };
   return {
     currency: content.program.payout.currency,
     attribution_window_hours: content.program.attribution_window_hours,
     click_retention_days: content.program.click_retention_days,
     payout: {
       threshold_minor: content.program.payout.threshold_minor,
+      thresholds_minor: {},
       hold_days: content.program.payout.hold_days,
     },
     categories: content.program.categories.map((c) => ({ id: c.id, name: c.name })),
@@ -50,6 +73,11 @@ export function buildProgramTable(content: Content): ProgramTable {
     retailers,
     influencers,
   };
+}
+
+/** A member's stable id: its first handle (previous_handles oldest first, else handle). */
+function memberIdOf(m: { handle: string; previous_handles: readonly string[] }): string {
+  return m.previous_handles[0] ?? m.handle;
 }
 
 /** Lookups over a program table, built once per table. */

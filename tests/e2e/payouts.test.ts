@@ -94,7 +94,7 @@ describe('month end without JavaScript', () => {
     await page.locator('tr', { hasText: HANDLE }).getByRole('button', { name: 'Mark paid' }).click();
     await page.waitForLoadState();
     expect(await page.getByRole('status').textContent()).toContain(
-      `Marked ${HANDLE}'s payout for ${MONTH} paid`,
+      `Marked ${HANDLE}'s USD payout for ${MONTH} paid`,
     );
     expect(await page.locator(`[data-owed="${MONTH}"]`).textContent()).toBe('$0.00');
     await screenshot(page, 'dashboard-admin-month-end');

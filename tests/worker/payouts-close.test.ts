@@ -112,7 +112,7 @@ describe('closing months', () => {
     ).text();
     expect(csv2).toBe(csv1);
     expect(csv1).toContain(
-      `2025-01,${ALICE.handle},influencer,${ALICE.trackingId},approved,USD,0,0,4500,0,4500,true,4500,0,payable,`,
+      `2025-01,${ALICE.handle},influencer,${ALICE.trackingId},approved,USD,0,0,4500,0,4500,true,4500,0,payable,2025-04-02,${ALICE.handle}\r\n`,
     );
   });
 
@@ -271,8 +271,16 @@ describe('marking payouts paid', () => {
       paid_minor: 4500,
       owed_minor: 0,
     });
-    expect(owed).toContainEqual({ period: '2025-03', handle: ALICE.handle, payout_minor: 4500 });
-    expect(owed).toContainEqual({ period: '2025-04', handle: BOB.handle, payout_minor: 4500 });
+    expect(owed).toContainEqual({
+      period: '2025-03',
+      member_id: ALICE.handle,
+      handle: ALICE.handle,
+      currency: 'USD',
+      payout_minor: 4500,
+    });
+    expect(owed).toContainEqual(
+      expect.objectContaining({ period: '2025-04', handle: BOB.handle, payout_minor: 4500 }),
+    );
     expect(owed.some((o) => o.period === '2025-01')).toBe(false);
   });
 });

@@ -5,10 +5,12 @@
  * - `POST /api/admin/payouts/close?period=YYYY-MM`: 201 with the stored month;
  *   200 with the same stored bytes when it was already closed (a retry is safe);
  *   409 an earlier month with activity open or a later one closed; 422 hold not passed.
- * - `POST /api/admin/payouts/paid` `{period, handle, reference}`: 200, the same
- *   again 200 with no change, another reference or a row not payable 409.
- * - `GET /api/admin/payouts/runs`: closed months with payable, paid and owed totals,
- *   and every payable row not yet paid.
+ * - `POST /api/admin/payouts/paid` `{period, handle, currency?, reference}`: 200, the
+ *   same again 200 with no change; another reference, a row not payable or a member
+ *   under review 409; `currency` missing while the member has rows in two: 400.
+ * - `GET /api/admin/payouts/runs[?after=<next>&limit=N]`: every closed month with
+ *   payable, paid and owed totals per currency, and a page of the payable rows not
+ *   yet paid (`owed_rows` in all, `owed_more` after this page, `next` cursor).
  * Refusals: `{ error, issues? }` with the status of service.ts's STATUS_OF.
  */
 import { Hono } from 'hono';
@@ -60,4 +62,8 @@ export const payouts = new Hono<AppEnv>()
     if (!result.ok) return refused(result);
     return c.json({ status: 'paid', ...result.payment }, 200, NO_STORE);
   })
-  .get('/runs', requireAdmin, async (c) => c.json(await payoutRuns(c.env.DB), 200, NO_STORE));
+  .get('/runs', requireAdmin, async (c) => {
+    const page = await payoutRuns(c.env.DB, c.req.query());
+    if ('reason' in page) return refused(page);
+    return c.json(page, 200, NO_STORE);
+  });

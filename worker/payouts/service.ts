@@ -12,17 +12,11 @@
 import { z } from 'zod';
 import { issuesOf, type Issue } from '../../domain/orders/event.ts';
 import { payoutsCsv, type PayoutReport } from '../../domain/orders/payouts.ts';
+import { isCurrency } from '../../domain/currency.ts';
+import { MoneyRangeError } from '../../domain/money.ts';
 import { isIsoMonth } from '../../domain/time.ts';
 import { program } from '../orders/program.ts';
-import {
-  closeMonth,
-  markPaid,
-  readMonth,
-  readRuns,
-  type Payment,
-  type RunSummary,
-  type OwedRow,
-} from './store.ts';
+import { closeMonth, markPaid, readMonth, readRuns, type Payment, type RunsPage } from './store.ts';
 
 export const period = z
   .string({ error: 'is required, written YYYY-MM' })
@@ -33,6 +27,8 @@ const monthQuery = z.object({ period });
 export const paidInput = z.strictObject({
   period,
   handle: z.string({ error: 'is required' }).min(1).max(64),
+  /** Needed only when the member has rows in more than one currency that month. */
+  currency: z.string().refine(isCurrency, 'must be a currency code the program knows, e.g. USD').optional(),
   reference: z
     .string({ error: 'is required: the bank or payment reference' })
     .trim()
@@ -47,6 +43,7 @@ export const STATUS_OF = {
   invalid: 400,
   skipped: 404,
   no_row: 404,
+  currency_needed: 400,
   already_closed: 409,
   closed_later: 409,
   earlier_open: 409,
@@ -54,7 +51,9 @@ export const STATUS_OF = {
   not_closed: 409,
   not_payable: 409,
   other_reference: 409,
+  under_review: 409,
   hold_not_passed: 422,
+  out_of_range: 422,
 } as const;
 export type PayoutRefusalReason = keyof typeof STATUS_OF;
 
@@ -82,7 +81,8 @@ export async function payoutMonth(
   const parsed = monthQuery.safeParse({ period: month });
   if (!parsed.success) return invalid('query', parsed.error);
   const { period: p } = parsed.data;
-  const answer = await readMonth(db, p, program.table, now);
+  const answer = await inRange(() => readMonth(db, p, program.table, now));
+  if ('reason' in answer) return answer;
   if (answer.kind === 'skipped')
     return {
       ok: false,
@@ -103,7 +103,7 @@ export async function closePayoutMonth(
   const parsed = monthQuery.safeParse({ period: month });
   if (!parsed.success) return invalid('query', parsed.error);
   const { period: p } = parsed.data;
-  const result = await closeMonth(db, p, program.table, now);
+  const result = await inRange(() => closeMonth(db, p, program.table, now));
   if (result.ok && result.created) console.log(JSON.stringify({ event: 'payouts.closed', period: p }));
   return result;
 }
@@ -116,10 +116,33 @@ export async function markPayoutPaid(
 ): Promise<{ ok: true; payment: Payment } | Refusal> {
   const parsed = paidInput.safeParse(input, { reportInput: true });
   if (!parsed.success) return invalid('payment', parsed.error);
-  return markPaid(db, parsed.data, now);
+  return markPaid(db, parsed.data, program.table, now);
 }
 
-/** Closed months with payable, paid and owed, and the rows still owed. */
-export async function payoutRuns(db: D1Database): Promise<{ runs: RunSummary[]; owed: OwedRow[] }> {
-  return readRuns(db);
+export const runsQuery = z.object({
+  /** The `next` of the previous page. */
+  after: z
+    .string()
+    .regex(/^\d{4}-\d{2}~[a-z0-9-]{1,64}~[A-Z]{3}$/, 'must be the `next` of a previous page')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
+/** Closed months with payable, paid and owed per currency, and a page of the rows still owed ("N more" and a cursor). */
+export async function payoutRuns(db: D1Database, query: unknown = {}): Promise<RunsPage | Refusal> {
+  const parsed = runsQuery.safeParse(query);
+  if (!parsed.success) return invalid('query', parsed.error);
+  const [period = '', member_key = '', currency = ''] = parsed.data.after?.split('~') ?? [];
+  const after = parsed.data.after === undefined ? undefined : { period, member_key, currency };
+  return inRange(() => readRuns(db, program.table, { after, limit: parsed.data.limit }));
+}
+
+/** A sum that would leave the safe-integer range is refused (422), never answered rounded or as a 500. */
+async function inRange<T>(read: () => Promise<T>): Promise<T | Refusal> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof MoneyRangeError)) throw error;
+    return { ok: false, reason: 'out_of_range', message: error.message };
+  }
 }
