@@ -4,6 +4,7 @@
  * payout settings and every influencer's tracking id, whatever their status, so
  * that commission earned before a suspension is still credited to its owner.
  */
+import { memberId } from '../content/members.ts';
 import type { Content } from '../content/validate.ts';
 import type { MemberProgram, RateTable, Status } from '../content/schema.ts';
 import type { Currency } from '../currency.ts';
@@ -55,9 +56,9 @@ export function buildProgramTable(content: Content): ProgramTable {
       tracking_id: i.tracking_id,
       status: i.status,
       program: i.program,
-      member_id: memberIdOf(i),
+      member_id: memberId(i),
       previous_handles: [...i.previous_handles],
-      review: false,
+      review: i.review === true,
     };
   return {
     currency: content.program.payout.currency,
@@ -65,7 +66,11 @@ export function buildProgramTable(content: Content): ProgramTable {
     click_retention_days: content.program.click_retention_days,
     payout: {
       threshold_minor: content.program.payout.threshold_minor,
-      thresholds_minor: {},
+      thresholds_minor: Object.fromEntries(
+        Object.entries(content.program.payout.thresholds_minor ?? {}).flatMap(([c, t]) =>
+          t === undefined ? [] : [[c, t]],
+        ),
+      ),
       hold_days: content.program.payout.hold_days,
     },
     categories: content.program.categories.map((c) => ({ id: c.id, name: c.name })),
@@ -73,11 +78,6 @@ export function buildProgramTable(content: Content): ProgramTable {
     retailers,
     influencers,
   };
-}
-
-/** A member's stable id: its first handle (previous_handles oldest first, else handle). */
-function memberIdOf(m: { handle: string; previous_handles: readonly string[] }): string {
-  return m.previous_handles[0] ?? m.handle;
 }
 
 /** Lookups over a program table, built once per table. */
