@@ -153,6 +153,8 @@ interface Member {
 export function memberIndex(program: ProgramTable): {
   idOf(handle: string): string;
   member(id: string, lastHandle: string): Member;
+  /** Every name of a member's ledger lines and rows: its id, previous handles and current handle. */
+  handles(id: string): string[];
 } {
   const ids = new Map<string, string>();
   const byId = new Map<string, Member>();
@@ -164,6 +166,7 @@ export function memberIndex(program: ProgramTable): {
   }
   return {
     idOf: (handle) => ids.get(handle) ?? handle,
+    handles: (id) => [...new Set([id, ...[...ids].flatMap(([h, of]) => (of === id ? [h] : []))])],
     member: (id, lastHandle) =>
       byId.get(id) ?? {
         handle: lastHandle,

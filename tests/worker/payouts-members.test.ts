@@ -10,7 +10,8 @@
  */
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PayoutReport } from '../../domain/orders/payouts.ts';
+import { memberIndex, type PayoutReport } from '../../domain/orders/payouts.ts';
+import { readStats } from '../../worker/reports/stats-query.ts';
 import type { ProgramTable } from '../../domain/orders/program-table.ts';
 import programTable from '../../worker/generated/program.ts';
 import { closeMonth, markPaid, readCreatorPayouts } from '../../worker/payouts/store.ts';
@@ -138,6 +139,12 @@ describe('a renamed member', () => {
       LATER,
     );
     expect(again).toEqual(payment);
+    // Its stats are one member's too: both handles' lines, netted.
+    const members = memberIndex(content);
+    const handles = members.handles(members.idOf(NEW_HANDLE));
+    expect(handles.sort()).toEqual([ALICE.handle, NEW_HANDLE].sort());
+    const stats = await readStats(env.DB, NEW_HANDLE, '2025-02-01', '2025-02-28', 'USD', LATER, handles);
+    expect(stats.commission).toMatchObject({ earned: 8100, reversed: 4500, net: 3600 });
     const mine = await readCreatorPayouts(env.DB, NEW_HANDLE, content);
     expect(mine.map((p) => [p.period, p.payout_minor, p.reference])).toEqual([
       ['2025-02', 3600, 'FEB-1'],

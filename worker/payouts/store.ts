@@ -272,14 +272,6 @@ SELECT w.period, w.member_id, w.handle, w.currency, ?5, w.payout_minor, ?6 FROM 
 WHERE w.period = ?1 AND ${OF_MEMBER} AND w.currency = ?4 AND w.payable = 1
 ON CONFLICT DO NOTHING`;
 
-/** Every handle that names this member's rows: its id, current and previous handles. */
-function handlesOf(program: ProgramTable, memberId: string): string[] {
-  const out = new Set([memberId]);
-  for (const [handle, m] of Object.entries(program.influencers))
-    if (m.member_id === memberId) for (const h of [handle, ...m.previous_handles]) out.add(h);
-  return [...out];
-}
-
 /**
  * Records that a closed month's payable row was paid: the same reference again
  * changes nothing. `handle` is any handle the member had (or its id); `currency`
@@ -295,7 +287,7 @@ export async function markPaid(
   const { period, handle, reference } = input;
   const members = memberIndex(program);
   const memberId = members.idOf(handle);
-  const names = JSON.stringify(handlesOf(program, memberId));
+  const names = JSON.stringify(members.handles(memberId));
   const member = members.member(memberId, handle);
   if (member.review)
     return {
@@ -501,7 +493,8 @@ export async function readCreatorPayouts(
   program: ProgramTable,
   limit = 24,
 ): Promise<CreatorPayout[]> {
-  const memberId = memberIndex(program).idOf(handle);
+  const members = memberIndex(program);
+  const memberId = members.idOf(handle);
   const { results } = await withRetry(() =>
     db
       .prepare(
@@ -511,7 +504,7 @@ export async function readCreatorPayouts(
          WHERE (w.member_id = ?1 OR (w.member_id IS NULL AND w.handle IN (SELECT value FROM json_each(?2))))
          ORDER BY w.period DESC, w.currency LIMIT ?3`,
       )
-      .bind(memberId, JSON.stringify(handlesOf(program, memberId)), limit)
+      .bind(memberId, JSON.stringify(members.handles(memberId)), limit)
       .all<Row>(),
   );
   return results.map((r) => ({
