@@ -8,7 +8,7 @@ import { baseName } from '../content/validate.ts';
 import type { FileChanges, StorefrontChange } from './changes.ts';
 import { ADMIN_FILES } from './changes.ts';
 import { clashOf, describeClash, reservedParts } from './handles.ts';
-import { freeText, linkHosts, onDomain, socialHostMatches } from './links.ts';
+import { freeText, linkHosts, onDomain, PLATFORM_DOMAINS, socialHostMatches } from './links.ts';
 import type { Snapshot } from './snapshot.ts';
 import { sameSite, socialPlatformOf } from './website.ts';
 
@@ -201,13 +201,24 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
     add('pass', 'Disclosure', '(file)', "no retailer links yet; each page shows its retailers' disclosure");
   else add('pass', 'Disclosure', '(file)', `shown on every page: ${retailerIds.join(', ')}`);
 
-  // Profiles on the platform they claim.
+  // Profiles on the platform they claim: a profile link is shown on the storefront, so a link to
+  // any other host would be a link the platform vouches for (blogs, newsletters and podcasts may
+  // live on any https host).
   value.socials.forEach((s, i) => {
     if (!socialHostMatches(s.platform, s.url))
-      add('warn', 'Profiles', `socials[${i}].url`, `${s.url} is not on ${s.platform}'s site`);
+      add(
+        'error',
+        'Profiles',
+        `socials[${i}].url`,
+        `${new URL(s.url).hostname} is not on ${s.platform}'s site (${platformDomains(s.platform)}); link the ${s.platform} profile itself`,
+      );
   });
 
   return findings;
+}
+
+function platformDomains(platform: string): string {
+  return (PLATFORM_DOMAINS[platform] ?? []).join(' or ');
 }
 
 /** A new member picks a programme; moving an existing one changes its rates, so only an admin may. */

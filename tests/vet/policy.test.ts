@@ -165,16 +165,35 @@ describe('storefrontPolicy', () => {
     expect(warnings.map((w) => w.check)).toEqual(['Tracking id', 'Ownership']);
   });
 
-  it('flags a profile url that is not on its platform', () => {
+  // Security review (issue 24): at 53ca318 this was only a warning.
+  it('refuses a profile url that is not on its platform', () => {
     const value = ana({
-      socials: [{ platform: 'instagram', url: 'https://instagram.com.evil.example/ana', followers: 10 }],
+      socials: [
+        { platform: 'instagram', url: 'https://instagram.com.evil.example/ana', followers: 10 },
+        { platform: 'youtube', url: 'https://m.youtube.com/@ana', followers: 10 },
+        { platform: 'blog', url: 'https://ana-cooks.example/', followers: 10 },
+      ],
     });
-    const warn = storefrontPolicy(
-      { kind: 'modified', path: ANA, handle: 'ana-cooks' },
-      value,
-      context(headWith(ANA, value)),
-    ).find((f) => f.check === 'Profiles');
-    expect(warn?.field).toBe('socials[0].url');
+    expect(
+      errors({ kind: 'modified', path: ANA, handle: 'ana-cooks' }, value, context(headWith(ANA, value))),
+    ).toEqual([
+      "socials[0].url: instagram.com.evil.example is not on instagram's site (instagram.com); link the instagram profile itself",
+    ]);
+  });
+
+  it('refuses it from an admin too', () => {
+    const value = ana({
+      socials: [{ platform: 'tiktok', url: 'https://tiktok.evil.example/@ana', followers: 10 }],
+    });
+    expect(
+      errors(
+        { kind: 'modified', path: ANA, handle: 'ana-cooks' },
+        value,
+        context(headWith(ANA, value), true),
+      ),
+    ).toEqual([
+      "socials[0].url: tiktok.evil.example is not on tiktok's site (tiktok.com); link the tiktok profile itself",
+    ]);
   });
 });
 
