@@ -24,6 +24,7 @@
  *   history                          before.history is a prefix of after's; each added entry has on >= today (UTC)
  *   member files                     never deleted (a member leaves by status: suspended)   (vet.ts)
  */
+import { memberId } from '../content/members.ts';
 import type { Member } from '../content/schema.ts';
 import type { StorefrontChange } from './changes.ts';
 import type { Finding, Level } from './policy.ts';
@@ -54,24 +55,12 @@ export const ADMIN_FIELDS = [
 
 const ADMIN_ONLY = 'only an admin (listed under admins in content/program.yaml on the target branch)';
 
-/** A member file read as plain fields: round-3 fields are read whether or not the schema knows them yet. */
-function fields(member: Member): Record<string, unknown> {
-  return member as unknown as Record<string, unknown>;
-}
-
 export type Owner = { kind: 'github'; login: string } | { kind: 'self' } | null;
 
 export function ownerOf(member: Member): Owner {
-  const { github, owner } = fields(member);
-  if (typeof github === 'string' && github !== '') return { kind: 'github', login: github };
-  if (owner === 'self') return { kind: 'self' };
+  if (member.github !== undefined) return { kind: 'github', login: member.github };
+  if (member.owner === 'self') return { kind: 'self' };
   return null;
-}
-
-/** docs/decisions.md: the `id` field, else the first handle (oldest previous handle, else the handle). */
-export function derivedId(member: Member): string {
-  const { id } = fields(member);
-  return typeof id === 'string' && id !== '' ? id : (member.previous_handles[0] ?? member.handle);
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -161,10 +150,12 @@ export function ownershipFinding(
 /** Admin-only fields changed by anyone else. */
 export function adminFieldFindings(before: Member | null, value: Member, isAdmin: boolean): Finding[] {
   if (before === null || isAdmin) return [];
-  const was = fields(before);
-  const now = fields(value);
-  return ADMIN_FIELDS.filter((f) => JSON.stringify(was[f]) !== JSON.stringify(now[f])).map((f) =>
-    finding('error', f, `changed from ${show(was[f])} to ${show(now[f])}; ${ADMIN_ONLY} may change ${f}`),
+  return ADMIN_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(value[f])).map((f) =>
+    finding(
+      'error',
+      f,
+      `changed from ${show(before[f])} to ${show(value[f])}; ${ADMIN_ONLY} may change ${f}`,
+    ),
   );
 }
 
@@ -172,12 +163,12 @@ export function adminFieldFindings(before: Member | null, value: Member, isAdmin
 export function identityFindings(before: Member | null, value: Member, today: string): Finding[] {
   if (before === null) return [];
   const out: Finding[] = [];
-  if (derivedId(before) !== derivedId(value))
+  if (memberId(before) !== memberId(value))
     out.push(
       finding(
         'error',
         'id',
-        `the member id changes from "${derivedId(before)}" to "${derivedId(value)}"; a member's id never changes`,
+        `the member id changes from "${memberId(before)}" to "${memberId(value)}"; a member's id never changes`,
       ),
     );
   const prefix = <T>(a: readonly T[], b: readonly T[]) =>
@@ -190,8 +181,8 @@ export function identityFindings(before: Member | null, value: Member, today: st
         `was ${show(before.previous_handles)}: previous handles are never removed or reordered, only added at the end`,
       ),
     );
-  const was = historyOf(before);
-  const now = historyOf(value);
+  const was = before.history ?? [];
+  const now = value.history ?? [];
   if (!prefix(was, now))
     out.push(
       finding(
@@ -202,26 +193,14 @@ export function identityFindings(before: Member | null, value: Member, today: st
     );
   else
     now.slice(was.length).forEach((entry, i) => {
-      const on = dayOf(entry);
-      if (on === null || on < today)
+      if (entry.on < today)
         out.push(
           finding(
             'error',
             `history[${was.length + i}].on`,
-            `${on ?? '(none)'} is before today (${today}, UTC): history only gains entries dated today or later`,
+            `${entry.on} is before today (${today}, UTC): history only gains entries dated today or later`,
           ),
         );
     });
   return out;
-}
-
-function historyOf(member: Member): unknown[] {
-  const { history } = fields(member);
-  return Array.isArray(history) ? history : [];
-}
-
-function dayOf(entry: unknown): string | null {
-  const on = typeof entry === 'object' && entry !== null ? (entry as { on?: unknown }).on : undefined;
-  if (on instanceof Date) return on.toISOString().slice(0, 10);
-  return typeof on === 'string' ? on : null;
 }
