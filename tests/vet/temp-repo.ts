@@ -38,8 +38,11 @@ export interface Run {
 export class TempRepo {
   readonly dir = mkdtempSync(join(tmpdir(), 'shopfront-vet-'));
 
-  /** A folder holding the fixture content as content/, optionally as a git repo with it committed on main. */
-  static withFixtures(git = true): TempRepo {
+  /**
+   * A folder holding the fixture content as content/, optionally as a git repo with it committed
+   * on main (after `prepare`, which may change the base content) and a branch "application" on top.
+   */
+  static withFixtures(git = true, prepare?: (repo: TempRepo) => void): TempRepo {
     const repo = new TempRepo();
     cpSync(FIXTURE, join(repo.dir, 'content'), { recursive: true });
     // The images the fixture content references, where the site serves them from.
@@ -48,6 +51,7 @@ export class TempRepo {
       cpSync(join(ROOT, image), join(repo.dir, image));
     }
     repo.giveOwners();
+    prepare?.(repo);
     if (git) {
       repo.git('init', '-q', '-b', 'main');
       repo.commit('base content');
