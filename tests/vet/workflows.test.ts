@@ -6,6 +6,8 @@
  *   so `npm ci`'s install scripts never see it);
  * - the parse cache is restored by its exact key only, keyed by the content's hash;
  * - only the head of the main branch deploys: never a run on a tag named "main".
+ * And the owner rules' part (CONTRACT.md section 13): vet judges a pull request against its
+ * target branch's current head, merged in, and runs again when that head moves.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,5 +94,34 @@ describe('workflows', () => {
     const ci = read('ci.yml').on.push as { branches?: string[]; tags?: string[] } | null;
     expect(ci?.branches).toEqual(['**']);
     expect(ci?.tags).toBeUndefined();
+  });
+
+  it('vet a pull request against its target branch head, merged in, and again when it moves', () => {
+    const vet = read('vet.yml');
+    expect(Object.keys(vet.on)).toEqual(['pull_request_target']);
+    const all = steps(vet);
+    const merge = all.findIndex(
+      (s) => s.run?.includes('merge --no-edit') && s.run.includes('refs/remotes/origin/$BASE_REF'),
+    );
+    const run = all.findIndex((s) => s.run?.includes('npm run vet'));
+    expect(merge).toBeGreaterThan(0);
+    expect(run).toBeGreaterThan(merge);
+    const command = all[run]?.run ?? '';
+    expect(command).toContain('--base "refs/remotes/origin/$BASE_REF"');
+    expect(command).toContain('--head-commit "$HEAD_SHA"');
+    expect(command).toContain('--branch "$HEAD_BRANCH"');
+    // A fork's branch is never taken for a request branch.
+    expect(all[run]?.env?.HEAD_BRANCH).toContain(
+      'github.event.pull_request.head.repo.full_name == github.repository',
+    );
+    // The pull request's checkout has the target branch fetched (full history, at run time).
+    const checkout = all.find((s) => s.with?.path === 'pr');
+    expect(String(checkout?.with?.['fetch-depth'])).toBe('0');
+
+    const revet = read('revet.yml');
+    expect(revet.on.push).toEqual({ branches: ['main'] });
+    const rerun = steps(revet).find((s) => s.run?.includes('gh run rerun'));
+    expect(rerun?.run).toContain('--workflow vet.yml');
+    expect(rerun?.run).toContain('gh pr list');
   });
 });
