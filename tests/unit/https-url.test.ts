@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { httpsUrl } from '../../domain/content/schema.ts';
 import { formatError, validateContent } from '../../domain/content/validate.ts';
-import { readContentSources } from '../../scripts/lib/load-content.ts';
+import { readContentSources } from '../../build/load-content.ts';
 
 const FIXTURE = 'tests/fixtures/content';
 const PAN = `${FIXTURE}/products/B000TEST01.yaml`;
