@@ -486,12 +486,15 @@ export interface CreatorPayout {
   paid_at: string | null;
 }
 
-/** One member's closed months (whatever handle each row was written under), newest first, with what was paid. */
+/**
+ * One member's closed months (whatever handle each row was written under), newest first, with
+ * what was paid: all of them (a few per month at most), so the totals the dashboard shows from
+ * them are never those of a cut-off list.
+ */
 export async function readCreatorPayouts(
   db: D1Database,
   handle: string,
   program: ProgramTable,
-  limit = 24,
 ): Promise<CreatorPayout[]> {
   const members = memberIndex(program);
   const memberId = members.idOf(handle);
@@ -502,9 +505,9 @@ export async function readCreatorPayouts(
          FROM payout_rows AS w
          LEFT JOIN payout_payments AS p ON p.period = w.period AND ${SAME_ROW}
          WHERE (w.member_id = ?1 OR (w.member_id IS NULL AND w.handle IN (SELECT value FROM json_each(?2))))
-         ORDER BY w.period DESC, w.currency LIMIT ?3`,
+         ORDER BY w.period DESC, w.currency`,
       )
-      .bind(memberId, JSON.stringify(members.handles(memberId)), limit)
+      .bind(memberId, JSON.stringify(members.handles(memberId)))
       .all<Row>(),
   );
   return results.map((r) => ({

@@ -22,6 +22,7 @@ import type { CreatorFigures } from '../../domain/reports/programmes.ts';
 import { addMinor } from '../../domain/money.ts';
 import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
+import { memberIndex } from '../../domain/orders/payouts.ts';
 import { program } from '../orders/program.ts';
 import { clickRanges, EVERY_CREATOR_VIEW, ONE_CREATOR_VIEWS, rangeParams } from './click-counts.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
@@ -304,8 +305,11 @@ export async function readCreatorRows(
     ]),
   );
   const inCurrency = (r: Row) => r['currency'] === currency;
+  // One row per member, under its current handle, whatever handle each figure was recorded under.
+  const members = memberIndex(program.table);
   const rows = new Map<string, CreatorRow>();
-  const row = (handle: string): CreatorRow => {
+  const row = (recorded: string): CreatorRow => {
+    const handle = members.member(members.idOf(recorded), recorded).handle;
     let r = rows.get(handle);
     if (!r) {
       r = {
@@ -323,7 +327,7 @@ export async function readCreatorRows(
   };
   for (const r of clicks?.results ?? []) {
     const human = integerOrZero(r, 'human');
-    if (human > 0) row(text(r, 'handle')).clicks = human;
+    if (human > 0) row(text(r, 'handle')).clicks += human;
   }
   for (const r of (buckets?.results ?? []).filter(inCurrency)) {
     const bucket = text(r, 'bucket');
