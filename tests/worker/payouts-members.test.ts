@@ -276,3 +276,19 @@ describe('listings', () => {
     expect((await admin('/api/admin/payouts/runs?after=nonsense')).status).toBe(400);
   });
 });
+
+describe('exact sums', () => {
+  it('a month whose sums would leave the safe-integer range is refused with 422 before anything is stored', async () => {
+    // Two lines of 5 x 10^15 (far past any bound the ledger admits, as a damaged database could hold).
+    await credit(DAVE.handle, '2025-07-02T12:00:00Z', 5_000_000_000_000_000);
+    await credit(DAVE.handle, '2025-07-03T12:00:00Z', 5_000_000_000_000_000);
+    const shown = await get('/api/admin/payouts?period=2025-07', env.ADMIN_TOKEN);
+    expect(shown.status).toBe(422);
+    expect((await shown.json<{ error: string }>()).error).toContain('safe-integer range');
+    const closed = await admin('/api/admin/payouts/close?period=2025-07', { method: 'POST' });
+    expect(closed.status).toBe(422);
+    expect(
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM payout_runs WHERE period >= '2025-06'").first('n'),
+    ).toBe(0);
+  });
+});
