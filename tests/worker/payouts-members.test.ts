@@ -277,6 +277,25 @@ describe('listings', () => {
   });
 });
 
+describe('a member gone from content', () => {
+  it('is never marked paid, not even for a row that was payable when its month closed', async () => {
+    const content = structuredClone(programTable);
+    delete content.influencers[DAVE.handle];
+    const refused = await markPaid(
+      env.DB,
+      { period: '2025-05', handle: DAVE.handle, reference: 'X' },
+      content,
+      LATER,
+    );
+    expect(refused).toMatchObject({ ok: false, reason: 'member_missing' });
+    expect(
+      await env.DB.prepare('SELECT COUNT(*) AS n FROM payout_payments WHERE handle = ?1')
+        .bind(DAVE.handle)
+        .first('n'),
+    ).toBe(0);
+  });
+});
+
 describe('exact sums', () => {
   it('a month whose sums would leave the safe-integer range is refused with 422 before anything is stored', async () => {
     // Two lines of 5 x 10^15 (far past any bound the ledger admits, as a damaged database could hold).

@@ -52,6 +52,7 @@ export const STATUS_OF = {
   not_payable: 409,
   other_reference: 409,
   under_review: 409,
+  member_missing: 409,
   hold_not_passed: 422,
   out_of_range: 422,
 } as const;

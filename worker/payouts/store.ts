@@ -243,7 +243,13 @@ export async function closeMonth(
 
 /** Why a payment is not recorded. */
 export type PaidRefusal =
-  'not_closed' | 'no_row' | 'not_payable' | 'other_reference' | 'under_review' | 'currency_needed';
+  | 'not_closed'
+  | 'no_row'
+  | 'not_payable'
+  | 'other_reference'
+  | 'under_review'
+  | 'member_missing'
+  | 'currency_needed';
 
 export type PaidResult = { ok: true; payment: Payment } | { ok: false; reason: PaidRefusal; message: string };
 
@@ -276,7 +282,7 @@ ON CONFLICT DO NOTHING`;
  * Records that a closed month's payable row was paid: the same reference again
  * changes nothing. `handle` is any handle the member had (or its id); `currency`
  * is needed only when the member has rows in more than one. Refused while the
- * member is under review.
+ * member is under review, and for a member no longer in content.
  */
 export async function markPaid(
   db: D1Database,
@@ -324,6 +330,13 @@ export async function markPaid(
       ok: false,
       reason: 'no_row',
       message: `${handle} has no payout row${input.currency ? ` in ${input.currency}` : ''} in ${period}`,
+    };
+  // A row of a member no longer in content (payable when its month closed) is held, never paid.
+  if (member.missing)
+    return {
+      ok: false,
+      reason: 'member_missing',
+      message: `${handle} is not a member in content (any more): its money is held and never paid`,
     };
   await withRetry(() =>
     db.prepare(INSERT_PAYMENT).bind(period, memberId, names, currency, reference, now).run(),
