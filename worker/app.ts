@@ -16,6 +16,7 @@ import { orderWebhook } from './orders/webhook-routes.ts';
 import { pages } from './pages/routes.ts';
 import { payouts } from './reports/payouts-routes.ts';
 import { stats } from './reports/stats-routes.ts';
+import { apply } from './requests/apply-routes.ts';
 
 export type Fallback = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
 
@@ -36,6 +37,7 @@ export function createApp(fallback: Fallback) {
   app.route('/api/admin/orders', adminOrders);
   app.route('/api/admin/clicks', clickRecovery);
   app.route('/shop', pages(fallback));
+  app.route('/apply', apply);
 
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {

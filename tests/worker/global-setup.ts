@@ -11,6 +11,7 @@ import { formatError } from '../../domain/content/validate.ts';
 import { loadContent } from '../../scripts/lib/load-content.ts';
 import { writeLinkData, writeRouteTable } from '../../scripts/lib/write-route-table.ts';
 import { packImageFiles } from '../../scripts/lib/write-image-packs.ts';
+import { writeRequestBase } from '../../scripts/lib/write-request-base.ts';
 import { TEST_ASSETS } from '../../vitest.config.ts';
 import { catalogSyncSql } from '../../scripts/lib/catalog-sql.ts';
 import type { ExpectedLink, SampleImage } from './provided.ts';
@@ -20,6 +21,7 @@ export default function setup(project: TestProject) {
   if (!content) throw new Error(errors.map(formatError).join('\n'));
   writeRouteTable(content);
   writeLinkData(content, TEST_ASSETS);
+  writeRequestBase(content, TEST_ASSETS);
   // The same writer as the build's, from the images the build would copy into dist/client.
   packImageFiles('site/public', TEST_ASSETS);
   const retailers = new Map(content.retailers.map((r) => [r.id, r]));

@@ -34,6 +34,7 @@ describe('configuration check (pure)', () => {
     VISITOR_HASH_SECRET: 'x'.repeat(32),
     ORDER_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     ADMIN_TOKEN: 'y'.repeat(40),
+    REQUEST_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIMTgzQYGOqoXLiw7dJBiOH1ijOAjZKcgVdjDCXvpIQnY',
   };
 
   it('finds nothing wrong with a complete configuration', () => {
@@ -51,6 +52,14 @@ describe('configuration check (pure)', () => {
     for (const bad of ['MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_', 'whsec_not base64!', 'whsec_a'])
       expect(configProblems({ ...complete, ORDER_WEBHOOK_SECRET: bad }), bad).toEqual([
         { setting: 'ORDER_WEBHOOK_SECRET', problem: expect.stringContaining('malformed') as string },
+      ]);
+  });
+
+  it('wants the request signing key as a base64 PKCS#8 Ed25519 private key', () => {
+    // A raw 32-byte key (the public key's form), an HMAC-like secret, not base64.
+    for (const bad of ['lrZPNdx1lr3UD6EcY5NyiaYaucCf3OG7vDFBCcgoTWA=', 'x'.repeat(40), 'not base64!'])
+      expect(configProblems({ ...complete, REQUEST_SIGNING_KEY: bad }), bad).toEqual([
+        { setting: 'REQUEST_SIGNING_KEY', problem: expect.stringContaining('malformed') as string },
       ]);
   });
 });

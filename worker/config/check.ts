@@ -5,9 +5,15 @@
  */
 import { adminTokenProblem } from '../auth/admin-token.ts';
 import { decodeWebhookSecret } from '../orders/signature.ts';
+import { signingKeyProblem } from '../requests/signing.ts';
 
 /** Settings that must be set as secrets (`wrangler secret put NAME`; locally in .dev.vars). */
-export const REQUIRED_SECRETS = ['VISITOR_HASH_SECRET', 'ORDER_WEBHOOK_SECRET', 'ADMIN_TOKEN'] as const;
+export const REQUIRED_SECRETS = [
+  'VISITOR_HASH_SECRET',
+  'ORDER_WEBHOOK_SECRET',
+  'ADMIN_TOKEN',
+  'REQUEST_SIGNING_KEY',
+] as const;
 export type Setting = (typeof REQUIRED_SECRETS)[number];
 
 export interface ConfigProblem {
@@ -18,7 +24,7 @@ export interface ConfigProblem {
 /** A rule answers why a setting's value is unusable, or null when it is fine. */
 interface Rule {
   setting: Setting;
-  check: (value: string) => string | null;
+  check: (value: string, environment: unknown) => string | null;
 }
 
 const RULES: readonly Rule[] = [
@@ -27,6 +33,8 @@ const RULES: readonly Rule[] = [
   { setting: 'ORDER_WEBHOOK_SECRET', check: webhookSecretForm },
   { setting: 'ADMIN_TOKEN', check: present },
   { setting: 'ADMIN_TOKEN', check: (value) => adminTokenProblem(value) },
+  { setting: 'REQUEST_SIGNING_KEY', check: present },
+  { setting: 'REQUEST_SIGNING_KEY', check: signingKeyProblem },
 ];
 
 function present(value: string): string | null {
@@ -40,12 +48,12 @@ function webhookSecretForm(value: string): string | null {
 }
 
 /** Every problem with the configuration, at most one per setting (the first rule it fails). */
-export function configProblems(env: Partial<Record<Setting, unknown>>): ConfigProblem[] {
+export function configProblems(env: Partial<Record<Setting | 'ENVIRONMENT', unknown>>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const rule of RULES) {
     if (problems.some((p) => p.setting === rule.setting)) continue;
     const raw = env[rule.setting];
-    const problem = rule.check(typeof raw === 'string' ? raw : '');
+    const problem = rule.check(typeof raw === 'string' ? raw : '', env.ENVIRONMENT);
     if (problem !== null) problems.push({ setting: rule.setting, problem });
   }
   return problems;
@@ -53,7 +61,7 @@ export function configProblems(env: Partial<Record<Setting, unknown>>): ConfigPr
 
 /** The problem with one setting, or null when it is usable. */
 export function settingProblem(
-  env: Partial<Record<Setting, unknown>>,
+  env: Partial<Record<Setting | 'ENVIRONMENT', unknown>>,
   setting: Setting,
 ): ConfigProblem | null {
   return configProblems(env).find((p) => p.setting === setting) ?? null;

@@ -1,0 +1,173 @@
+/**
+ * Change requests in D1 (migrations/0020_change_requests.sql): small query functions with
+ * bound parameters. A request and everything it holds (its images, an application's contact
+ * email and claim hash) land in one `db.batch()`, so none is ever stored half.
+ */
+import { withRetry } from '../lib/d1-retry.ts';
+import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
+
+export const REQUEST_KINDS = ['application', 'edit', 'product'] as const;
+export const REQUEST_STATES = ['pending', 'changes_needed', 'merged', 'live', 'declined'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+export interface NewRequest {
+  id: string;
+  kind: RequestKind;
+  handle: string;
+  handleSkeleton: string;
+  filePath: string;
+  fileText: string;
+  fileSha256: string;
+  signature: string;
+  images: readonly { path: string; bytes: Uint8Array }[];
+  /** Set for an application only. */
+  application: { contactEmail: string; claimHash: string; claimExpiresAt: number } | null;
+  now: Date;
+}
+
+/** What the listings show: never the contact email, the claim hash or the image bytes. */
+export interface RequestSummary {
+  id: string;
+  kind: RequestKind;
+  handle: string;
+  state: RequestState;
+  file_path: string;
+  file_sha256: string;
+  images: string[];
+  vet_errors: unknown;
+  pull_request_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A new request id: 64 random bits as 16 lowercase hex characters (the branch is request/<id>). */
+export function newRequestId(): string {
+  return [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function insertRequest(db: D1Database, r: NewRequest): Promise<void> {
+  const at = r.now.toISOString();
+  const statements = [
+    db
+      .prepare(
+        `INSERT INTO change_requests (id, kind, handle, handle_skeleton, file_path, file_text, file_sha256,
+           signature, state, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9)`,
+      )
+      .bind(r.id, r.kind, r.handle, r.handleSkeleton, r.filePath, r.fileText, r.fileSha256, r.signature, at),
+    ...r.images.map((image) =>
+      db
+        .prepare('INSERT INTO change_request_images (request_id, path, bytes) VALUES (?1, ?2, ?3)')
+        .bind(r.id, image.path, image.bytes),
+    ),
+  ];
+  if (r.application)
+    statements.push(
+      db
+        .prepare(
+          'INSERT INTO applications (request_id, contact_email, claim_hash, claim_expires_at) VALUES (?1, ?2, ?3, ?4)',
+        )
+        .bind(r.id, r.application.contactEmail, r.application.claimHash, r.application.claimExpiresAt),
+    );
+  await withRetry(() => db.batch(statements));
+}
+
+/** Handles of applications not declined whose skeleton is `skeleton`: nobody may apply for a look-alike. */
+export async function applicationHandlesLike(db: D1Database, skeleton: string): Promise<string[]> {
+  const { results } = await withRetry(() =>
+    db
+      .prepare(
+        `SELECT DISTINCT handle FROM change_requests
+         WHERE kind = 'application' AND handle_skeleton = ?1 AND state <> 'declined'`,
+      )
+      .bind(skeleton)
+      .all<Row>(),
+  );
+  return results.map((row) => text(row, 'handle'));
+}
+
+const SUMMARY = `SELECT r.id, r.kind, r.handle, r.state, r.file_path, r.file_sha256, r.vet_errors,
+    r.pull_request_url, r.created_at, r.updated_at,
+    (SELECT json_group_array(path) FROM change_request_images i WHERE i.request_id = r.id) AS images
+  FROM change_requests r`;
+
+function summaryOf(row: Row): RequestSummary {
+  const errors = textOrNull(row, 'vet_errors');
+  return {
+    id: text(row, 'id'),
+    kind: text(row, 'kind') as RequestKind,
+    handle: text(row, 'handle'),
+    state: text(row, 'state') as RequestState,
+    file_path: text(row, 'file_path'),
+    file_sha256: text(row, 'file_sha256'),
+    images: JSON.parse(text(row, 'images')) as string[],
+    vet_errors: errors === null ? null : (JSON.parse(errors) as unknown),
+    pull_request_url: textOrNull(row, 'pull_request_url'),
+    created_at: text(row, 'created_at'),
+    updated_at: text(row, 'updated_at'),
+  };
+}
+
+/** Requests in a state (all states when null), oldest first, `limit` from `offset`, and the total. */
+export async function listRequests(
+  db: D1Database,
+  state: RequestState | null,
+  limit: number,
+  offset: number,
+): Promise<{ total: number; requests: RequestSummary[] }> {
+  const [count, page] = await withRetry(() =>
+    db.batch([
+      db
+        .prepare('SELECT COUNT(*) AS n FROM change_requests r WHERE (?1 IS NULL OR r.state = ?1)')
+        .bind(state),
+      db
+        .prepare(
+          `${SUMMARY} WHERE (?3 IS NULL OR r.state = ?3) ORDER BY r.created_at, r.id LIMIT ?1 OFFSET ?2`,
+        )
+        .bind(limit, offset, state),
+    ]),
+  );
+  const total = integerOrZero((count?.results[0] ?? {}) as Row, 'n');
+  return { total, requests: ((page?.results ?? []) as Row[]).map(summaryOf) };
+}
+
+/** Every request for one handle, newest first (a member has few). */
+export async function requestsOf(db: D1Database, handle: string): Promise<RequestSummary[]> {
+  const { results } = await withRetry(() =>
+    db.prepare(`${SUMMARY} WHERE r.handle = ?1 ORDER BY r.created_at DESC, r.id`).bind(handle).all<Row>(),
+  );
+  return results.map(summaryOf);
+}
+
+// ---------------------------------------------------------------- the form's rate limit
+
+/** At most MAX_APPLY_POSTS posts of the application form per visitor per hour. */
+export const APPLY_WINDOW_MS = 60 * 60 * 1000;
+export const MAX_APPLY_POSTS = 10;
+
+function windowStart(now: number): number {
+  return now - (now % APPLY_WINDOW_MS);
+}
+
+/**
+ * Counts this post and answers whether the visitor is now over the limit, in one statement,
+ * so two posts at once cannot both slip under it.
+ */
+export async function countApplyPost(db: D1Database, visitor: string, now: number): Promise<boolean> {
+  const [counted] = await withRetry(() =>
+    db.batch([
+      db
+        .prepare(
+          `INSERT INTO apply_attempts (visitor_hash, window_start, attempts) VALUES (?1, ?2, 1)
+           ON CONFLICT (visitor_hash, window_start) DO UPDATE SET attempts = attempts + 1
+           RETURNING attempts`,
+        )
+        .bind(visitor, windowStart(now)),
+      db
+        .prepare('DELETE FROM apply_attempts WHERE window_start < ?1')
+        .bind(windowStart(now) - APPLY_WINDOW_MS),
+    ]),
+  );
+  return integer((counted?.results[0] ?? {}) as Row, 'attempts') > MAX_APPLY_POSTS;
+}
