@@ -17,6 +17,7 @@ import { pages } from './pages/routes.ts';
 import { payouts } from './reports/payouts-routes.ts';
 import { stats } from './reports/stats-routes.ts';
 import { apply } from './requests/apply-routes.ts';
+import { adminRequests, memberRequests } from './requests/api-routes.ts';
 
 export type Fallback = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
 
@@ -36,6 +37,8 @@ export function createApp(fallback: Fallback) {
   app.route('/api/admin/import', reportImport);
   app.route('/api/admin/orders', adminOrders);
   app.route('/api/admin/clicks', clickRecovery);
+  app.route('/api/admin/requests', adminRequests);
+  app.route('/api/requests', memberRequests);
   app.route('/shop', pages(fallback));
   app.route('/apply', apply);
 

@@ -171,3 +171,64 @@ export async function countApplyPost(db: D1Database, visitor: string, now: numbe
   );
   return integer((counted?.results[0] ?? {}) as Row, 'attempts') > MAX_APPLY_POSTS;
 }
+
+/** One request whole, for `npm run requests -- sync`: the file, its signature and its images. */
+export interface FullRequest extends RequestSummary {
+  file_text: string;
+  signature: string;
+  image_bytes: { path: string; bytes: Uint8Array }[];
+}
+
+export async function readRequest(db: D1Database, id: string): Promise<FullRequest | null> {
+  const [head, images] = await withRetry(() =>
+    db.batch([
+      db
+        .prepare(
+          `${SUMMARY.replace('SELECT r.id,', 'SELECT r.file_text, r.signature, r.id,')} WHERE r.id = ?1`,
+        )
+        .bind(id),
+      db
+        .prepare('SELECT path, bytes FROM change_request_images WHERE request_id = ?1 ORDER BY path')
+        .bind(id),
+    ]),
+  );
+  const row = head?.results[0] as Row | undefined;
+  if (!row) return null;
+  return {
+    ...summaryOf(row),
+    file_text: text(row, 'file_text'),
+    signature: text(row, 'signature'),
+    image_bytes: ((images?.results ?? []) as Row[]).map((r) => ({
+      path: text(r, 'path'),
+      bytes: new Uint8Array(r.bytes as ArrayBuffer),
+    })),
+  };
+}
+
+/**
+ * Records what became of a request (the sync and the deploy report it): its state, the pull
+ * request, the vet errors. Returns false for an unknown id.
+ */
+export async function updateRequest(
+  db: D1Database,
+  id: string,
+  change: { state: RequestState; pull_request_url?: string | undefined; vet_errors?: unknown },
+  now: Date,
+): Promise<boolean> {
+  const updated = await withRetry(() =>
+    db
+      .prepare(
+        `UPDATE change_requests SET state = ?2, pull_request_url = COALESCE(?3, pull_request_url),
+           vet_errors = ?4, updated_at = ?5 WHERE id = ?1`,
+      )
+      .bind(
+        id,
+        change.state,
+        change.pull_request_url ?? null,
+        change.vet_errors === undefined ? null : JSON.stringify(change.vet_errors),
+        now.toISOString(),
+      )
+      .run(),
+  );
+  return (updated?.meta.changes ?? 0) > 0;
+}
