@@ -6,8 +6,9 @@
  * The file an applicant without git gets:
  *   id          = handle                      (docs/decisions.md: the handle it was created with)
  *   owner       = github: <login>  when the form names a GitHub user, else  owner: self
- *   status      = applied,  applied_on = today,  history = [{ on: today, status: applied }]
+ *   status      = applied,  applied_on = today
  *   tracking_id = "pending-" + handle         (an admin sets the real one on approval: an admin's act)
+ *   history     = [{ on: today, status: applied }, { on: today, tracking_id: pending-<handle> }]
  *   avatar      = /images/avatars/<handle>.<type of the uploaded bytes>   (placeholder PNG when none)
  *
  * Form fields carry the member file's field paths ("socials[1].url"), so every error vet
@@ -145,8 +146,11 @@ export function memberOf(form: ApplicationForm, avatarRef: string, today: string
     avatar: avatarRef,
     status: 'applied',
     applied_on: today,
-    history: [{ on: today, status: 'applied' }],
     tracking_id: `pending-${form.handle}`,
+    history: [
+      { on: today, status: 'applied' },
+      { on: today, tracking_id: `pending-${form.handle}` },
+    ],
   };
   const categories = [...new Set(form.categories.filter((c) => c !== ''))];
   if (form.program === 'associate') {

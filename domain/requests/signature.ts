@@ -29,13 +29,13 @@ export interface SignedRequest {
   /** The member's handle: the file is content/influencers/<handle>.yaml. */
   handle: string;
   /** The member file's bytes exactly as committed. */
-  file: Uint8Array<ArrayBuffer>;
+  file: Uint8Array;
 }
 
 const encoder = new TextEncoder();
 
-export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)));
   return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 

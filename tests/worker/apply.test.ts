@@ -134,7 +134,9 @@ describe('POST /apply/: a valid application', () => {
       'followers: 12400',
     ])
       expect(text).toContain(line);
-    expect(text).toMatch(/history:\n  - on: \d{4}-\d{2}-\d{2}\n    status: applied/);
+    expect(text).toMatch(
+      /history:\n  - on: \d{4}-\d{2}-\d{2}\n    status: applied\n  - on: \d{4}-\d{2}-\d{2}\n    tracking_id: pending-rosa-bakes\n/,
+    );
     expect(text).not.toContain('rosa@example.com');
     const bytes = new TextEncoder().encode(text);
     expect(row?.file_sha256).toBe(await sha256Hex(bytes));

@@ -35,6 +35,7 @@ describe('configuration check (pure)', () => {
     ORDER_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     ADMIN_TOKEN: 'y'.repeat(40),
     REQUEST_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIMTgzQYGOqoXLiw7dJBiOH1ijOAjZKcgVdjDCXvpIQnY',
+    ENVIRONMENT: 'development',
   };
 
   it('finds nothing wrong with a complete configuration', () => {
@@ -61,6 +62,13 @@ describe('configuration check (pure)', () => {
       expect(configProblems({ ...complete, REQUEST_SIGNING_KEY: bad }), bad).toEqual([
         { setting: 'REQUEST_SIGNING_KEY', problem: expect.stringContaining('malformed') as string },
       ]);
+    // The published development key signs nothing anywhere else.
+    expect(configProblems({ ...complete, ENVIRONMENT: 'production' })).toEqual([
+      {
+        setting: 'REQUEST_SIGNING_KEY',
+        problem: expect.stringContaining('published development key') as string,
+      },
+    ]);
   });
 });
 
