@@ -46,7 +46,9 @@ CREATE TABLE applications (
   claim_hash TEXT NOT NULL UNIQUE CHECK (length(claim_hash) = 64),
   -- Unix ms: the claim link signs in only before this.
   claim_expires_at INTEGER NOT NULL,
-  claimed_at INTEGER
+  -- Set once, together: when the link was used and the SHA-256 of the dashboard token it minted.
+  claimed_at INTEGER,
+  claimed_token_hash TEXT CHECK (claimed_token_hash IS NULL OR length(claimed_token_hash) = 64)
 ) STRICT;
 
 -- Applications per visitor (keyed daily hash of the IP; no raw IP), to limit form spam.

@@ -18,6 +18,7 @@ import { payouts } from './reports/payouts-routes.ts';
 import { stats } from './reports/stats-routes.ts';
 import { apply } from './requests/apply-routes.ts';
 import { adminRequests, memberRequests } from './requests/api-routes.ts';
+import { claims } from './requests/claim-routes.ts';
 
 export type Fallback = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
 
@@ -41,6 +42,7 @@ export function createApp(fallback: Fallback) {
   app.route('/api/requests', memberRequests);
   app.route('/shop', pages(fallback));
   app.route('/apply', apply);
+  app.route('/claim', claims);
 
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {

@@ -232,3 +232,59 @@ export async function updateRequest(
   );
   return (updated?.meta.changes ?? 0) > 0;
 }
+
+// ---------------------------------------------------------------- claim links
+
+export type ClaimLookup =
+  | { kind: 'unknown' }
+  | { kind: 'used' }
+  | { kind: 'expired' }
+  | { kind: 'open'; handle: string; requestId: string };
+
+/** What a claim link (by the SHA-256 of its token) can still do at `now`. */
+export async function lookUpClaim(db: D1Database, claimHash: string, now: number): Promise<ClaimLookup> {
+  const row = await withRetry(() =>
+    db
+      .prepare(
+        `SELECT a.request_id, a.claim_expires_at, a.claimed_at, r.handle
+         FROM applications a JOIN change_requests r ON r.id = a.request_id WHERE a.claim_hash = ?1`,
+      )
+      .bind(claimHash)
+      .first<Row>(),
+  );
+  if (!row) return { kind: 'unknown' };
+  if (row.claimed_at !== null) return { kind: 'used' };
+  if (integer(row, 'claim_expires_at') <= now) return { kind: 'expired' };
+  return { kind: 'open', handle: text(row, 'handle'), requestId: text(row, 'request_id') };
+}
+
+/**
+ * Uses a claim link once: marks it claimed with the new token's hash and stores that token for
+ * `handle`, in one batch. The token row is inserted only where this very claim set its hash, so
+ * two claims at once mint one token. Returns whether this call claimed it.
+ */
+export async function claim(
+  db: D1Database,
+  claimHash: string,
+  handle: string,
+  tokenHash: string,
+  now: number,
+): Promise<boolean> {
+  const [marked] = await withRetry(() =>
+    db.batch([
+      db
+        .prepare(
+          `UPDATE applications SET claimed_at = ?2, claimed_token_hash = ?3
+           WHERE claim_hash = ?1 AND claimed_at IS NULL AND claim_expires_at > ?2`,
+        )
+        .bind(claimHash, now, tokenHash),
+      db
+        .prepare(
+          `INSERT INTO api_tokens (token_hash, handle, label, created_at)
+           SELECT ?1, ?2, 'claim link', ?3 FROM applications WHERE claimed_token_hash = ?1`,
+        )
+        .bind(tokenHash, handle, now),
+    ]),
+  );
+  return (marked?.meta.changes ?? 0) === 1;
+}
