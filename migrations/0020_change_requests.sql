@@ -16,9 +16,11 @@ CREATE TABLE change_requests (
   -- "ed25519:<base64>" over the request id, handle and file digest.
   signature TEXT NOT NULL,
   -- pending: waiting for sync or review; changes_needed: vet failed (vet_errors); merged; live
-  -- (the deployed build contains it); declined (the pull request was closed unmerged).
+  -- (the deployed build contains it); declined (the pull request was closed unmerged);
+  -- superseded (a later save of the same member, holding this one's changes, replaced it
+  -- before it became a pull request).
   state TEXT NOT NULL DEFAULT 'pending'
-    CHECK (state IN ('pending', 'changes_needed', 'merged', 'live', 'declined')),
+    CHECK (state IN ('pending', 'changes_needed', 'merged', 'live', 'declined', 'superseded')),
   vet_errors TEXT,
   pull_request_url TEXT,
   created_at TEXT NOT NULL,

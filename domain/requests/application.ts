@@ -232,5 +232,5 @@ const FORM_FIELDS = new Set([
 
 /** The member file's text, as committed: YAML 1.2, one key a line, dates unquoted. */
 export function memberYaml(member: Record<string, unknown>): string {
-  return `# Applied on the web (CONTRACT.md section 15); edited through the dashboard.\n${stringify(member, { lineWidth: 0 })}`;
+  return `# Written by the shopfront worker from a change request (CONTRACT.md section 15).\n${stringify(member, { lineWidth: 0 })}`;
 }

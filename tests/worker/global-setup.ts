@@ -12,6 +12,7 @@ import { loadContent } from '../../scripts/lib/load-content.ts';
 import { writeLinkData, writeRouteTable } from '../../scripts/lib/write-route-table.ts';
 import { packImageFiles } from '../../scripts/lib/write-image-packs.ts';
 import { writeRequestBase } from '../../scripts/lib/write-request-base.ts';
+import { writePageStore } from '../../scripts/lib/write-page-store.ts';
 import { TEST_ASSETS } from '../../vitest.config.ts';
 import { catalogSyncSql } from '../../scripts/lib/catalog-sql.ts';
 import type { ExpectedLink, SampleImage } from './provided.ts';
@@ -22,6 +23,8 @@ export default function setup(project: TestProject) {
   writeRouteTable(content);
   writeLinkData(content, TEST_ASSETS);
   writeRequestBase(content, TEST_ASSETS);
+  // The page store: storefront edits start from the member's file as the build has it.
+  writePageStore(content, TEST_ASSETS);
   // The same writer as the build's, from the images the build would copy into dist/client.
   packImageFiles('site/public', TEST_ASSETS);
   const retailers = new Map(content.retailers.map((r) => [r.id, r]));

@@ -11,6 +11,7 @@ import {
   handlesLike,
   REQUEST_BASE_PATH,
 } from '../../domain/requests/handle-index.ts';
+import { productIndexPath, productIndexShardOf } from '../../domain/requests/product-index.ts';
 import type { RequestBase } from '../../domain/requests/vet-request.ts';
 import { ShardCache } from '../lib/shard-cache.ts';
 
@@ -34,4 +35,18 @@ export async function builtHandlesLike(assets: Fetcher, candidate: string): Prom
     handleShard.parse(json),
   );
   return handlesLike(shard, candidate);
+}
+
+const productShard = z.record(z.string(), z.unknown());
+
+/** The file data of each of `ids` the build's catalog has (the others are left out: vet names them unknown). */
+export async function builtProducts(assets: Fetcher, ids: readonly string[]): Promise<Map<string, unknown>> {
+  const found = new Map<string, unknown>();
+  for (const id of new Set(ids)) {
+    const shard = await stores.read(assets, productIndexPath(productIndexShardOf(id)), (json) =>
+      productShard.parse(json),
+    );
+    if (Object.hasOwn(shard, id)) found.set(id, shard[id]);
+  }
+  return found;
 }

@@ -7,7 +7,14 @@ import { withRetry } from '../lib/d1-retry.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 
 export const REQUEST_KINDS = ['application', 'edit', 'product'] as const;
-export const REQUEST_STATES = ['pending', 'changes_needed', 'merged', 'live', 'declined'] as const;
+export const REQUEST_STATES = [
+  'pending',
+  'changes_needed',
+  'merged',
+  'live',
+  'declined',
+  'superseded',
+] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 export type RequestState = (typeof REQUEST_STATES)[number];
 
@@ -46,7 +53,15 @@ export function newRequestId(): string {
   return [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export async function insertRequest(db: D1Database, r: NewRequest): Promise<void> {
+/**
+ * Stores a request; `supersedes` names earlier requests of the same member that it holds the
+ * changes of and that have no pull request yet: they become `superseded` in the same batch.
+ */
+export async function insertRequest(
+  db: D1Database,
+  r: NewRequest,
+  supersedes: readonly string[] = [],
+): Promise<void> {
   const at = r.now.toISOString();
   const statements = [
     db
@@ -62,6 +77,15 @@ export async function insertRequest(db: D1Database, r: NewRequest): Promise<void
         .bind(r.id, image.path, image.bytes),
     ),
   ];
+  for (const old of supersedes)
+    statements.push(
+      db
+        .prepare(
+          `UPDATE change_requests SET state = 'superseded', updated_at = ?3
+           WHERE id = ?1 AND handle = ?2 AND state = 'pending' AND pull_request_url IS NULL`,
+        )
+        .bind(old, r.handle, at),
+    );
   if (r.application)
     statements.push(
       db
@@ -287,4 +311,24 @@ export async function claim(
     ]),
   );
   return (marked?.meta.changes ?? 0) === 1;
+}
+
+/** The member's latest request still open for more changes (pending, no pull request yet), or null. */
+export async function openRequestOf(
+  db: D1Database,
+  handle: string,
+): Promise<{ id: string; kind: RequestKind; file_text: string } | null> {
+  const row = await withRetry(() =>
+    db
+      .prepare(
+        `SELECT id, kind, file_text FROM change_requests
+         WHERE handle = ?1 AND kind = 'edit' AND state = 'pending' AND pull_request_url IS NULL
+         ORDER BY created_at DESC, id DESC LIMIT 1`,
+      )
+      .bind(handle)
+      .first<Row>(),
+  );
+  return row
+    ? { id: text(row, 'id'), kind: text(row, 'kind') as RequestKind, file_text: text(row, 'file_text') }
+    : null;
 }
