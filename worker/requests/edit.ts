@@ -103,3 +103,13 @@ export async function proposeEdit(
   console.log(JSON.stringify({ event: 'edit.saved', request: id, handle, action: action.action }));
   return { ok: true, id, file: text };
 }
+
+/** What the editor shows: the member's file with its unsynced edits, or the build's; null without a storefront. */
+export async function editableMember(env: Env, handle: string): Promise<Record<string, unknown> | null> {
+  const built = await readStorefront(env.ASSETS, handle);
+  if (built.kind !== 'page') return null;
+  const open = await openRequestOf(env.DB, handle);
+  return open
+    ? (parse(open.file_text) as Record<string, unknown>)
+    : (built.influencer as unknown as Record<string, unknown>);
+}
