@@ -14,12 +14,12 @@
  * here (a tracking id used by a member outside that part) vet checks again on the pull request.
  */
 import { parse } from 'yaml';
-import type { ContentError, SourceFile } from '../content/validate.ts';
+import { baseName, type ContentError, type SourceFile } from '../content/validate.ts';
 import { ADMIN_FILES, INFLUENCER_DIR } from '../vet/changes.ts';
 import type { ChangedPath } from '../vet/paths.ts';
 import { errorsOf, vet } from '../vet/vet.ts';
 
-/** What the build publishes for the worker to vet requests against (scripts/lib/write-request-base.ts). */
+/** What the build publishes for the worker to vet requests against (build/write-request-base.ts). */
 export interface RequestBase {
   /** content/program.yaml, content/retailers.yaml and content/commission-rates.yaml, as data. */
   program: unknown;
@@ -111,6 +111,9 @@ export function vetRequest(request: RequestToVet): ContentError[] {
     publicFileExists: (path) => imagePaths.has(path),
     today: request.today,
     paths,
+    // The worker signs exactly this file for this handle once it passes, so vet judges it as the
+    // signed request branch it becomes (domain/vet/owners.ts): the member's own change.
+    request: { id: 'to-be-signed', verified: true, handle: baseName(request.file.path) },
   });
   // Image references are checked against the images the request adds (and, for an edit, the
   // deployed site's): vet's publicImages is left open here and the avatar path is checked by

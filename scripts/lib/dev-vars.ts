@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { adminTokenProblem } from '../../worker/auth/admin-token.ts';
-import { DEV_REQUEST_SIGNING_KEY } from '../../worker/requests/signing.ts';
+import { adminTokenProblem } from '../../domain/security/admin-token.ts';
+import { DEV_REQUEST_SIGNING_KEY } from '../../domain/requests/dev-key.ts';
 
 /** Local secrets for `wrangler dev`; values are random per machine. */
 export function freshDevVars(): Record<string, string> {

@@ -3,18 +3,10 @@
  * settings and returns what is wrong, so /healthz, the routes that need a setting and the
  * tests all judge the same way. A new rule is one line in RULES.
  */
-import { adminTokenProblem } from '../auth/admin-token.ts';
+import { adminTokenProblem } from '../../domain/security/admin-token.ts';
 import { decodeWebhookSecret } from '../orders/signature.ts';
+import type { Setting } from '../../domain/config/secrets.ts';
 import { signingKeyProblem } from '../requests/signing.ts';
-
-/** Settings that must be set as secrets (`wrangler secret put NAME`; locally in .dev.vars). */
-export const REQUIRED_SECRETS = [
-  'VISITOR_HASH_SECRET',
-  'ORDER_WEBHOOK_SECRET',
-  'ADMIN_TOKEN',
-  'REQUEST_SIGNING_KEY',
-] as const;
-export type Setting = (typeof REQUIRED_SECRETS)[number];
 
 export interface ConfigProblem {
   setting: Setting;

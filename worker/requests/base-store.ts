@@ -1,6 +1,6 @@
 /**
  * What the worker vets requests against, read from the files the build writes beside the
- * static assets (scripts/lib/write-request-base.ts): the program files as data, and the
+ * static assets (build/write-request-base.ts): the program files as data, and the
  * handle index shard of a candidate's skeleton. Kept parsed in this isolate like the other
  * build-time stores; an unreadable file throws ShardUnavailable (the route answers 503).
  */

@@ -3,15 +3,10 @@
  * only from the secret REQUEST_SIGNING_KEY. Its form is checked without importing it, so
  * /healthz (worker/config/check.ts) can name a malformed key the way it names the others.
  */
+import { DEV_REQUEST_SIGNING_KEY } from '../../domain/requests/dev-key.ts';
 import { signRequest, type SignedRequest } from '../../domain/requests/signature.ts';
 
-/**
- * The development key pair, published on purpose: `npm start` writes the private key into
- * .dev.vars (scripts/lib/dev-vars.ts) and the sample content/program.yaml carries its public
- * key, so request branches made locally verify. Anywhere but development it is refused.
- */
-export const DEV_REQUEST_SIGNING_KEY = 'MC4CAQAwBQYDK2VwBCIEIMTgzQYGOqoXLiw7dJBiOH1ijOAjZKcgVdjDCXvpIQnY';
-export const DEV_REQUEST_PUBLIC_KEY = 'lrZPNdx1lr3UD6EcY5NyiaYaucCf3OG7vDFBCcgoTWA=';
+export { DEV_REQUEST_PUBLIC_KEY, DEV_REQUEST_SIGNING_KEY } from '../../domain/requests/dev-key.ts';
 
 /** An Ed25519 private key in PKCS#8 DER is these 16 bytes and the 32-byte seed. */
 const PKCS8_ED25519_PREFIX = '302e020100300506032b657004220420';

@@ -4,15 +4,15 @@
  * (domain/requests/handle-index.ts) and the products' file data by id
  * (domain/requests/product-index.ts), under the static assets folder.
  */
-import type { Content } from '../../domain/content/validate.ts';
+import type { Content } from '../domain/content/validate.ts';
 import {
   buildHandleIndex,
   handleIndexPath,
   REQUEST_BASE_PATH,
   type HandleIndexShard,
-} from '../../domain/requests/handle-index.ts';
-import type { RequestBase } from '../../domain/requests/vet-request.ts';
-import { buildProductIndex, productIndexPath } from '../../domain/requests/product-index.ts';
+} from '../domain/requests/handle-index.ts';
+import type { RequestBase } from '../domain/requests/vet-request.ts';
+import { buildProductIndex, productIndexPath } from '../domain/requests/product-index.ts';
 import { writeIfChanged } from './write-if-changed.ts';
 
 export function writeRequestBase(content: Content, root: string): { files: number; written: number } {
