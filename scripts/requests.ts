@@ -35,12 +35,12 @@ async function api<T>(target: Target, path: string, init: RequestInit = {}): Pro
   return JSON.parse(text) as T;
 }
 
-async function pending(target: Target): Promise<Listed[]> {
+async function listed(target: Target, state: string): Promise<Listed[]> {
   const out: Listed[] = [];
   for (let offset: number | null = 0; offset !== null;) {
     const page: { requests: Listed[]; next_offset: number | null } = await api(
       target,
-      `/api/admin/requests?state=pending&limit=500&offset=${offset}`,
+      `/api/admin/requests?state=${state}&limit=500&offset=${offset}`,
     );
     out.push(...page.requests);
     offset = page.next_offset;
@@ -97,9 +97,11 @@ async function main(): Promise<number> {
     `requests: syncing pending requests of ${where} onto ${base}${remote ? `, pushing to ${remote.name} (${remote.url})` : ', local branches only'} ...`,
   );
 
-  const listed = (await pending(target)).filter((r) => r.kind === 'application' || r.kind === 'edit');
+  const pending = (await listed(target, 'pending')).filter(
+    (r) => r.kind === 'application' || r.kind === 'edit',
+  );
   let made = 0;
-  for (const r of listed) {
+  for (const r of pending) {
     const full = await api<RequestToSync & { pull_request_url: string | null }>(
       target,
       `/api/admin/requests/${r.id}`,
@@ -118,7 +120,25 @@ async function main(): Promise<number> {
       `  ${r.id} ${r.kind} ${r.handle}: ${synced.branch} ${synced.created ? 'made' : 'already there'}${synced.pushed ? ', pushed' : ''}${url ? `, ${url}` : ''}`,
     );
   }
-  console.log(`requests: ${listed.length} pending request(s) on ${where}; ${made} new branch(es).`);
+  // Each request's state follows its pull request: vet failed, merged, closed.
+  let followed = 0;
+  if (github) {
+    const open = [...pending, ...(await listed(target, 'changes_needed'))];
+    for (const r of open) {
+      const url = r.pull_request_url ?? github.find(`request/${r.id}`);
+      const state = url ? github.follow(url) : null;
+      if (state === null || (state === 'pending' && r.pull_request_url !== null)) continue;
+      await api(target, `/api/admin/requests/${r.id}/state`, {
+        method: 'POST',
+        body: JSON.stringify({ state, ...(url ? { pull_request_url: url } : {}) }),
+      });
+      followed++;
+      console.log(`  ${r.id} ${r.handle}: ${state} (${url})`);
+    }
+  }
+  console.log(
+    `requests: ${pending.length} pending request(s) on ${where}; ${made} new branch(es); ${followed} state(s) updated from pull requests.`,
+  );
   return 0;
 }
 

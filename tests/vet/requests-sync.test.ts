@@ -17,6 +17,8 @@ import {
   createPullRequestArgs,
   findPullRequestArgs,
   isGitHubRemote,
+  stateOfPullRequest,
+  viewPullRequestArgs,
 } from '../../scripts/lib/requests/github.ts';
 
 const ENV = {
@@ -186,5 +188,32 @@ describe('the gh adapter', () => {
     expect(isGitHubRemote('https://github.com/o/r.git')).toBe(true);
     expect(isGitHubRemote('git@github.com:o/r.git')).toBe(true);
     expect(isGitHubRemote('/tmp/bare')).toBe(false);
+  });
+
+  it('follows a pull request: merged, closed, vet failed, open', () => {
+    expect(viewPullRequestArgs('https://github.com/o/r/pull/7')).toEqual([
+      'pr',
+      'view',
+      'https://github.com/o/r/pull/7',
+      '--json',
+      'state,statusCheckRollup',
+    ]);
+    const view = (state: string, checks: object[] = []) =>
+      JSON.stringify({ state, statusCheckRollup: checks });
+    expect(stateOfPullRequest(view('MERGED'))).toBe('merged');
+    expect(stateOfPullRequest(view('CLOSED'))).toBe('declined');
+    expect(stateOfPullRequest(view('OPEN', [{ name: 'Vet content', conclusion: 'FAILURE' }]))).toBe(
+      'changes_needed',
+    );
+    expect(
+      stateOfPullRequest(
+        view('OPEN', [
+          { name: 'CI', conclusion: 'FAILURE' },
+          { name: 'Vet content', conclusion: 'SUCCESS' },
+        ]),
+      ),
+    ).toBe('pending');
+    expect(stateOfPullRequest('not json')).toBeNull();
+    expect(stateOfPullRequest(view('DRAFTY'))).toBeNull();
   });
 });

@@ -7,6 +7,10 @@
  *
  *   find:   gh pr list --head <branch> --state all --json url --jq '.[0].url // ""'
  *   create: gh pr create --base <base> --head <branch> --title <title> --body <body>
+ *   follow: gh pr view <url> --json state,statusCheckRollup
+ *
+ * A request's state follows its pull request (stateOfPullRequest):
+ *   MERGED -> merged;  CLOSED -> declined;  OPEN with a failed vet check -> changes_needed;  else pending
  */
 import { execFileSync } from 'node:child_process';
 import type { RequestToSync } from './git-sync.ts';
@@ -45,11 +49,41 @@ export function createPullRequestArgs(base: string, branch: string, request: Req
   ];
 }
 
+export function viewPullRequestArgs(url: string): string[] {
+  return ['pr', 'view', url, '--json', 'state,statusCheckRollup'];
+}
+
+export type FollowedState = 'pending' | 'changes_needed' | 'merged' | 'declined';
+
+/** The request's state from `gh pr view --json state,statusCheckRollup` output; null when unreadable. */
+export function stateOfPullRequest(json: string): FollowedState | null {
+  let view: unknown;
+  try {
+    view = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (view === null || typeof view !== 'object') return null;
+  const { state, statusCheckRollup } = view as { state?: unknown; statusCheckRollup?: unknown };
+  if (state === 'MERGED') return 'merged';
+  if (state === 'CLOSED') return 'declined';
+  if (state !== 'OPEN') return null;
+  const checks = Array.isArray(statusCheckRollup) ? (statusCheckRollup as Record<string, unknown>[]) : [];
+  const vetFailed = checks.some(
+    (c) =>
+      /vet/i.test(String(c.name ?? c.context ?? '')) &&
+      ['FAILURE', 'ERROR'].includes(String(c.conclusion ?? c.state ?? '')),
+  );
+  return vetFailed ? 'changes_needed' : 'pending';
+}
+
 export interface GitHub {
   /** The pull request of `branch` (any state), or null. */
   find(branch: string): string | null;
   /** Opens a pull request and returns its URL. */
   create(base: string, branch: string, request: RequestToSync): string;
+  /** What became of a pull request, or null when gh's answer is unreadable. */
+  follow(url: string): FollowedState | null;
 }
 
 /** `gh` in `repo`'s folder. */
@@ -64,5 +98,6 @@ export function ghCli(repo: string): GitHub {
       if (!url) throw new Error(`gh pr create printed no pull request URL: ${out}`);
       return url;
     },
+    follow: (url) => stateOfPullRequest(gh(viewPullRequestArgs(url))),
   };
 }
