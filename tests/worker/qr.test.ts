@@ -71,6 +71,20 @@ describe('GET /qr/<handle>.svg|.png and /qr/<handle>/<list>.svg|.png', () => {
     }
   });
 
+  it('draws a code once and then answers from the Workers cache, byte for byte', async () => {
+    const path = `/qr/${withList.handle}/${slug}.png`;
+    const first = await get(path);
+    const firstBytes = new Uint8Array(await first.arrayBuffer());
+    let again = await get(path);
+    for (let i = 0; i < 20 && again.headers.get('x-shopfront-cache') !== 'HIT'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      again = await get(path);
+    }
+    expect(again.headers.get('x-shopfront-cache')).toBe('HIT');
+    expect(again.headers.get('content-security-policy')).toContain('sandbox');
+    expect(new Uint8Array(await again.arrayBuffer())).toEqual(firstBytes);
+  });
+
   it('answers HEAD without a body', async () => {
     const res = await get(`/qr/${withList.handle}.png`, { method: 'HEAD' });
     expect(res.status).toBe(200);

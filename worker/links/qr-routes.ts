@@ -7,7 +7,9 @@
  * URL. Order of checks: path shape (404) -> the page store has the handle (404 unknown, not
  * approved or an associate; 301 from a renamed handle; 503 when the store cannot be read) ->
  * the list is one of the storefront's (404) -> drawn. Not HTML, so the worker's middleware
- * gives it the inert policy (default-src 'none'; sandbox).
+ * gives it the inert policy (default-src 'none'; sandbox). A drawn code is kept in the Workers
+ * cache keyed by URL and build id (a PNG costs a few ms of CPU; a deploy may change the lists),
+ * so it is drawn once per build and place: `X-Shopfront-Cache: HIT|MISS`.
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -15,6 +17,7 @@ import type { AppEnv } from '../env.ts';
 import { HANDLE_PATTERN, SLUG_PATTERN } from '../../domain/content/schema.ts';
 import { qrPng, qrSvg, qrTargetUrl } from '../../domain/links/qr.ts';
 import { storefrontOrAnswer } from '../pages/page-store.ts';
+import pagesConfig from '../generated/pages.ts';
 
 /** A day in browsers and shared caches: a code changes only with the site's origin. */
 const CACHE = 'public, max-age=86400';
@@ -26,6 +29,32 @@ export const qr = new Hono<AppEnv>()
   .on(['GET', 'HEAD'], '/:file', (c) => answer(c, null, c.req.param('file'), false));
 
 async function answer(c: Context<AppEnv>, handleParam: string | null, fileParam: string, isList: boolean) {
+  const url = new URL(c.req.url);
+  const key = new Request(`${url.origin}${url.pathname}?build=${encodeURIComponent(pagesConfig.build)}`);
+  // The cache is a speed-up: if it fails, the code is drawn, never a 500.
+  const cache = await caches.open('shopfront-qr').catch(() => null);
+  const hit = await cache?.match(key).catch(() => undefined);
+  if (hit) return served(hit, 'HIT', c.req.method);
+  const drawn = await draw(c, handleParam, fileParam, isList);
+  if (drawn.status !== 200) return drawn;
+  c.executionCtx.waitUntil(
+    (cache ? cache.put(key, drawn.clone()) : Promise.resolve()).catch((error: unknown) =>
+      console.error(
+        JSON.stringify({ event: 'qr.cache_put_failed', path: url.pathname, error: String(error) }),
+      ),
+    ),
+  );
+  return served(drawn, 'MISS', c.req.method);
+}
+
+function served(response: Response, cache: 'HIT' | 'MISS', method: string): Response {
+  const out = new Response(method === 'HEAD' ? null : response.body, response);
+  out.headers.set('X-Shopfront-Cache', cache);
+  return out;
+}
+
+/** The code's response (always with its body: `served` answers HEAD from it), or a 404/301/503. */
+async function draw(c: Context<AppEnv>, handleParam: string | null, fileParam: string, isList: boolean) {
   const parsed = file.safeParse(fileParam);
   if (!parsed.success) return notFound();
   const [, name = '', format] = /^(.+)\.(svg|png)$/.exec(parsed.data) ?? [];
@@ -43,13 +72,10 @@ async function answer(c: Context<AppEnv>, handleParam: string | null, fileParam:
     'X-Shopfront-Qr': text,
   };
   if (format === 'svg')
-    return new Response(c.req.method === 'HEAD' ? null : qrSvg(text), {
+    return new Response(qrSvg(text), {
       headers: { 'Content-Type': 'image/svg+xml; charset=utf-8', ...headers },
     });
-  const png = await qrPng(text);
-  return new Response(c.req.method === 'HEAD' ? null : png, {
-    headers: { 'Content-Type': 'image/png', ...headers },
-  });
+  return new Response(await qrPng(text), { headers: { 'Content-Type': 'image/png', ...headers } });
 }
 
 function notFound(): Response {
