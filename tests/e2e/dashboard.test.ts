@@ -266,15 +266,20 @@ async function overflows(page: Page): Promise<Record<string, number>> {
   });
 }
 
-/** The smallest rendered text of the page's charts, in CSS pixels (SVG text scales with its chart). */
+/** The smallest font size the page's charts show, in CSS pixels (SVG text scales with its drawing). */
 async function smallestChartText(page: Page): Promise<number> {
-  return page.evaluate(() =>
-    Math.min(
-      ...[...document.querySelectorAll('svg.chart text, .ticks li')].map(
-        (el) => el.getBoundingClientRect().height,
-      ),
-    ),
-  );
+  return page.evaluate(() => {
+    const sizes = [...document.querySelectorAll('svg.chart text, .ticks li')].map((el) => {
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      const svg = el.closest('svg');
+      if (!svg) return px;
+      // An SVG drawn with preserveAspectRatio none stretches text unevenly: take the smaller axis.
+      const box = svg.viewBox.baseVal;
+      const rect = svg.getBoundingClientRect();
+      return px * Math.min(rect.width / box.width, rect.height / box.height);
+    });
+    return Math.min(...sizes);
+  });
 }
 
 describe('at phone size', () => {
