@@ -23,7 +23,7 @@ export default function setup(project: TestProject) {
   writeRouteTable(content);
   writeLinkData(content, TEST_ASSETS);
   writeRequestBase(content, TEST_ASSETS);
-  // The page store: storefront edits start from the member's file as the build has it.
+  // The storefronts' page store (the QR codes' route reads which storefronts and lists exist; storefront edits start from the member's file as the build has it).
   writePageStore(content, TEST_ASSETS);
   // The same writer as the build's, from the images the build would copy into dist/client.
   packImageFiles('site/public', TEST_ASSETS);
@@ -66,6 +66,12 @@ export default function setup(project: TestProject) {
   project.provide(
     'notApprovedHandles',
     content.influencers.filter((i) => i.status !== 'approved').map((i) => i.handle),
+  );
+  project.provide(
+    'storefronts',
+    content.influencers
+      .filter((i) => i.status === 'approved' && i.program === 'influencer')
+      .map((i) => ({ handle: i.handle, lists: 'lists' in i ? i.lists.map((l) => l.slug) : [] })),
   );
   project.provide(
     'unavailableProducts',
