@@ -10,12 +10,16 @@ import { clickRecovery } from './clicks/recover-routes.ts';
 import { health } from './health/routes.ts';
 import { images } from './images/routes.ts';
 import { links } from './links/routes.ts';
+import { qr } from './links/qr-routes.ts';
 import { adminOrders } from './orders/admin-routes.ts';
 import { reportImport } from './orders/import-routes.ts';
 import { orderWebhook } from './orders/webhook-routes.ts';
 import { pages } from './pages/routes.ts';
 import { payouts } from './payouts/routes.ts';
 import { stats } from './reports/stats-routes.ts';
+import { apply } from './requests/apply-routes.ts';
+import { adminRequests, memberRequests } from './requests/api-routes.ts';
+import { claims } from './requests/claim-routes.ts';
 
 export function createApp(fallback: Fallback) {
   // strict: false so "/go/h/p/" and "/go/h/p" are the same link.
@@ -27,13 +31,18 @@ export function createApp(fallback: Fallback) {
   // Before the API sub-apps: a visitor with too many failed tokens is refused before any is checked.
   app.use('/api/*', limitBearerFailures);
   app.route('/go', links);
+  app.route('/qr', qr);
   app.route('/webhooks/orders', orderWebhook);
   app.route('/api/stats', stats);
   app.route('/api/admin/payouts', payouts);
   app.route('/api/admin/import', reportImport);
   app.route('/api/admin/orders', adminOrders);
   app.route('/api/admin/clicks', clickRecovery);
+  app.route('/api/admin/requests', adminRequests);
+  app.route('/api/requests', memberRequests);
   app.route('/shop', pages(fallback));
+  app.route('/apply', apply);
+  app.route('/claim', claims);
 
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {
