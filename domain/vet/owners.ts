@@ -23,6 +23,13 @@
  *   previous_handles                 before.previous_handles is a prefix of after's (no removal, no reordering)
  *   history                          before.history is a prefix of after's; each added entry has on >= today (UTC)
  *   member files                     never deleted (a member leaves by status: suspended)   (vet.ts)
+ *
+ * What a new file may claim (error for anyone but an admin; an admin writing the file of a member
+ * who joined before the file existed may backdate it):
+ *   history                          every entry has on >= today (UTC): an application cannot say it
+ *                                    was approved, or held a tracking id, on a day before it existed
+ * Tracking ids (tracking_id, tracking_ids, history) held by another member, now or on any day, are
+ * an error in any changed file (a warning for an admin): statements credit by tracking id and day.
  */
 import { memberId } from '../content/members.ts';
 import type { Member } from '../content/schema.ts';
@@ -157,6 +164,59 @@ export function adminFieldFindings(before: Member | null, value: Member, isAdmin
       `changed from ${show(before[f])} to ${show(value[f])}; ${ADMIN_ONLY} may change ${f}`,
     ),
   );
+}
+
+/** A new file's history, for anyone but an admin: nothing dated before the file exists. */
+export function newFileHistoryFindings(value: Member, today: string): Finding[] {
+  return (value.history ?? []).flatMap((entry, i) =>
+    entry.on < today
+      ? [
+          finding(
+            'error',
+            `history[${i}].on`,
+            `${entry.on} is before today (${today}, UTC): a new member file's history starts today; ${ADMIN_ONLY} may date it earlier`,
+          ),
+        ]
+      : [],
+  );
+}
+
+/** Every tracking id a member file names: the home one, each marketplace's, and every history entry's. */
+export function trackingIdsOf(member: Member): string[] {
+  const ids = [
+    member.tracking_id,
+    ...Object.values(member.tracking_ids ?? {}),
+    ...(member.history ?? []).flatMap((e) => (e.tracking_id === undefined ? [] : [e.tracking_id])),
+  ];
+  return [...new Set(ids.map((id) => id.toLowerCase()))];
+}
+
+/** Tracking ids of `value` that `others` (path -> member, every other member file) hold or held. */
+export function sharedTrackingIdFindings(
+  value: Member,
+  others: Iterable<readonly [string, Member]>,
+  isAdmin: boolean,
+): Finding[] {
+  const holder = new Map<string, string>();
+  const current = new Set<string>();
+  for (const [path, other] of others) {
+    for (const id of trackingIdsOf(other)) holder.set(id, path);
+    current.add(other.tracking_id.toLowerCase());
+  }
+  const home = value.tracking_id.toLowerCase();
+  return trackingIdsOf(value).flatMap((id) => {
+    const path = holder.get(id);
+    // Another member's current home id as this one's home id: the Tracking id check reports it.
+    if (path === undefined || (id === home && current.has(id))) return [];
+    return [
+      {
+        level: isAdmin ? 'warn' : 'error',
+        check: 'Tracking id',
+        field: 'tracking_ids',
+        message: `"${id}" is (or was) ${path}'s tracking id: a tracking id credits one member, now and on every past day`,
+      } satisfies Finding,
+    ];
+  });
 }
 
 /** Rules nobody may break, admins included: the member id, previous handles and history only grow. */

@@ -9,7 +9,14 @@ import type { FileChanges, StorefrontChange } from './changes.ts';
 import { ADMIN_FILES } from './changes.ts';
 import { clashOf, describeClash, reservedParts } from './handles.ts';
 import { freeText, linkHosts, onDomain, PLATFORM_DOMAINS, socialHostMatches } from './links.ts';
-import { adminFieldFindings, identityFindings, ownershipFinding, type RequestCheck } from './owners.ts';
+import {
+  adminFieldFindings,
+  identityFindings,
+  newFileHistoryFindings,
+  ownershipFinding,
+  sharedTrackingIdFindings,
+  type RequestCheck,
+} from './owners.ts';
 import type { Snapshot } from './snapshot.ts';
 import { sameSite, socialPlatformOf } from './website.ts';
 
@@ -137,6 +144,12 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
   const owners = [
     ...adminFieldFindings(before, value, ctx.isAdmin),
     ...identityFindings(before, value, ctx.today),
+    ...(before === null && !ctx.isAdmin ? newFileHistoryFindings(value, ctx.today) : []),
+    ...sharedTrackingIdFindings(
+      value,
+      [...ctx.base.influencers, ...ctx.head.influencers].filter(([p]) => !own.has(p)),
+      ctx.isAdmin,
+    ),
   ];
 
   // Status.

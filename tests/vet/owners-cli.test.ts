@@ -156,6 +156,59 @@ describe('owner rules', () => {
   });
 });
 
+describe('a new application cannot claim the past (security review)', () => {
+  const EVE = 'content/influencers/eve-bakes.yaml';
+  /** A new file by GitHub user eve, status applied, with `history` (and `extra` lines). */
+  function apply(history: string, extra = ''): TempRepo {
+    repo = TempRepo.withFixtures();
+    repo.write(
+      EVE,
+      repo
+        .read(BEN)
+        .replace(/ben-applies/g, 'eve-bakes')
+        .replace(/benapplies/g, 'evebakes')
+        .replace(/^(?:github|owner): .*\n/m, 'github: eve\n')
+        .replace('categories:', `${extra}${history}categories:`),
+    );
+    repo.commit('apply');
+    return repo;
+  }
+
+  it('refuses a history dated before today: approved, with Ana’s tracking id, last autumn', () => {
+    const { status, stderr } = apply(`history:
+  - { on: 2026-09-01, status: approved }
+  - { on: 2026-09-01, tracking_id: anacooks-20 }
+  - { on: ${TODAY}, status: applied }
+  - { on: ${TODAY}, tracking_id: evebakes-20 }
+`).vet('--base', 'main', '--author', 'eve');
+    expect(status).toBe(1);
+    expect(stderr).toContain(
+      `${EVE}: history[0].on: 2026-09-01 is before today (${TODAY}, UTC): a new member file's history starts today`,
+    );
+    expect(stderr).toContain(`${EVE}: tracking_ids: "anacooks-20" is (or was) ${ANA}'s tracking id`);
+  });
+
+  it('refuses another member’s tracking id at another marketplace', () => {
+    const { status, stderr } = apply('', 'tracking_ids: { amazon-uk: anacooks-20 }\n').vet(
+      '--base',
+      'main',
+      '--author',
+      'eve',
+    );
+    expect(status).toBe(1);
+    expect(stderr).toContain(`${EVE}: tracking_ids: "anacooks-20" is (or was) ${ANA}'s tracking id`);
+  });
+
+  it('accepts a history that starts today (positive control)', () => {
+    const { status, stderr } = apply(`history:
+  - { on: ${TODAY}, status: applied }
+  - { on: ${TODAY}, tracking_id: evebakes-20 }
+`).vet('--base', 'main', '--author', 'eve');
+    expect(stderr).toContain('0 error(s)');
+    expect(status).toBe(0);
+  });
+});
+
 describe('a pull request based on an old commit', () => {
   /**
    * Mallory owned ana-cooks when her branch started; an admin has since handed the file to Ana-GH
