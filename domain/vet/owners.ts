@@ -17,6 +17,8 @@
  *
  * What only an admin changes (error for anyone else):
  *   tracking_id, tracking_ids, status, history, review, github, owner, id   (status: statusFinding)
+ *   applied_on   (a file without history is read as holding its status and tracking ids since
+ *                 applied_on, history.ts: moving it back would backdate them; security review)
  *
  * What nobody changes (error for admins too):
  *   the derived member id            memberId(before) == memberId(after)
@@ -58,6 +60,7 @@ export const ADMIN_FIELDS = [
   'github',
   'owner',
   'id',
+  'applied_on',
 ] as const;
 
 const ADMIN_ONLY = 'only an admin (listed under admins in content/program.yaml on the target branch)';

@@ -55,6 +55,8 @@ describe('owner rules', () => {
     ['github', (t: string) => t.replace('github: Ana-GH', 'github: Ana-Other')],
     ['owner', (t: string) => t.replace('github: Ana-GH', 'owner: self')],
     ['id', (t: string) => t.replace('name: Ana Cooks', 'id: ana-kitchen\nname: Ana Cooks')],
+    // Security review: a file without history holds its status and tracking ids since applied_on.
+    ['applied_on', (t: string) => t.replace(/^applied_on: .*$/m, 'applied_on: 2001-01-01')],
   ])('refuses the owner changing %s (an admin’s act)', (field, change) => {
     const { status, stderr } = edit(change).vet('--base', 'main', '--author', 'ana-gh');
     expect(status).toBe(1);
