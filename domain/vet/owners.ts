@@ -30,8 +30,9 @@
  * who joined before the file existed may backdate it):
  *   history                          every entry has on >= today (UTC): an application cannot say it
  *                                    was approved, or held a tracking id, on a day before it existed
- * Tracking ids (tracking_id, tracking_ids, history) held by another member, now or on any day, are
- * an error in any changed file (a warning for an admin): statements credit by tracking id and day.
+ * A tracking id (tracking_id, tracking_ids, history) that a change adds and that another member
+ * holds, now or on any day, is an error (a warning for an admin): statements credit by tracking id
+ * and day.
  */
 import { memberId } from '../content/members.ts';
 import type { Member } from '../content/schema.ts';
@@ -194,12 +195,17 @@ export function trackingIdsOf(member: Member): string[] {
   return [...new Set(ids.map((id) => id.toLowerCase()))];
 }
 
-/** Tracking ids of `value` that `others` (path -> member, every other member file) hold or held. */
+/**
+ * Tracking ids that `value` adds (not in `before`: a file that already named one is not blocked
+ * from other edits) and that `others` (path -> member, every other member file) hold or held.
+ */
 export function sharedTrackingIdFindings(
+  before: Member | null,
   value: Member,
   others: Iterable<readonly [string, Member]>,
   isAdmin: boolean,
 ): Finding[] {
+  const had = new Set(before === null ? [] : trackingIdsOf(before));
   const holder = new Map<string, string>();
   const current = new Set<string>();
   for (const [path, other] of others) {
@@ -210,7 +216,7 @@ export function sharedTrackingIdFindings(
   return trackingIdsOf(value).flatMap((id) => {
     const path = holder.get(id);
     // Another member's current home id as this one's home id: the Tracking id check reports it.
-    if (path === undefined || (id === home && current.has(id))) return [];
+    if (path === undefined || had.has(id) || (id === home && current.has(id))) return [];
     return [
       {
         level: isAdmin ? 'warn' : 'error',

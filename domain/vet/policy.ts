@@ -146,6 +146,7 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
     ...identityFindings(before, value, ctx.today),
     ...(before === null && !ctx.isAdmin ? newFileHistoryFindings(value, ctx.today) : []),
     ...sharedTrackingIdFindings(
+      before,
       value,
       [...ctx.base.influencers, ...ctx.head.influencers].filter(([p]) => !own.has(p)),
       ctx.isAdmin,
