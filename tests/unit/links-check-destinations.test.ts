@@ -9,6 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mayRequest } from '../../domain/catalog/link-health.ts';
 import { checkHttp, type HttpCheckOptions } from '../../scripts/lib/links-check/http-check.ts';
 
 let shop: Server;
@@ -92,5 +93,16 @@ describe('links:check destinations', () => {
       options(shopOrigin),
     );
     expect(verdict?.state).toBe('ok');
+  });
+
+  it('never requests Amazon’s short-link hosts written as fully qualified names (a trailing dot)', () => {
+    for (const url of [
+      'https://a.co./d/x',
+      'https://amzn.to./x',
+      'https://AMZN.eu../x',
+      'https://www.amazon.com./dp/x',
+    ])
+      expect(mayRequest(new URL(url).hostname), url).toBe(false);
+    expect(mayRequest('shop.example.')).toBe(true);
   });
 });
