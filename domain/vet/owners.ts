@@ -26,7 +26,8 @@
  *   history                          before.history is a prefix of after's; each added entry has on >= today (UTC)
  *   member files                     never deleted (a member leaves by status: suspended)   (vet.ts)
  *
- * What a new file may claim (error for anyone but an admin; an admin writing the file of a member
+ * What a new file may claim (error for anyone but an admin or a signed request, whose file the
+ * worker wrote and dated on the day of the application; an admin writing the file of a member
  * who joined before the file existed may backdate it):
  *   history                          every entry has on >= today (UTC): an application cannot say it
  *                                    was approved, or held a tracking id, on a day before it existed

@@ -70,6 +70,10 @@ export function statusFinding(before: Status | null, after: Status, isAdmin: boo
   };
 }
 
+function signedRequestFor(ctx: PolicyContext, handle: string): boolean {
+  return ctx.request?.verified === true && ctx.request.handle === handle;
+}
+
 /** The storefront's version at the base revision (its rename source for a rename). */
 export function baseVersion(change: StorefrontChange, base: Snapshot): Member | null {
   if (change.kind === 'added') return null;
@@ -144,7 +148,11 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
   const owners = [
     ...adminFieldFindings(before, value, ctx.isAdmin),
     ...identityFindings(before, value, ctx.today),
-    ...(before === null && !ctx.isAdmin ? newFileHistoryFindings(value, ctx.today) : []),
+    // A signed request's file was written (and dated) by the worker on the day of the application,
+    // which may be days before its pull request is vetted.
+    ...(before === null && !ctx.isAdmin && !signedRequestFor(ctx, change.handle)
+      ? newFileHistoryFindings(value, ctx.today)
+      : []),
     ...sharedTrackingIdFindings(
       before,
       value,

@@ -321,6 +321,33 @@ describe('a request branch (request/<id>)', () => {
     expect(run.stderr).toContain('the signature does not verify');
   });
 
+  it('accepts a signed web application dated the day it was made, before the pull request', async () => {
+    const keys = await newSigningKeyPair();
+    await requestRepo(keys.publicKey);
+    const path = 'content/influencers/eve-bakes.yaml';
+    repo.write(
+      path,
+      repo
+        .read(BEN)
+        .replace(/ben-applies/g, 'eve-bakes')
+        .replace(/benapplies/g, 'evebakes')
+        .replace(/^(?:github|owner): .*\n/m, 'owner: self\n')
+        .replace(/^applied_on: .*$/m, `applied_on: ${YESTERDAY}`)
+        .replace(
+          'categories:',
+          `history:\n  - { on: ${YESTERDAY}, status: applied }\n  - { on: ${YESTERDAY}, tracking_id: evebakes-20 }\ncategories:`,
+        ),
+    );
+    const file = new TextEncoder().encode(repo.read(path));
+    const signature = await signRequest(keys.privateKey, { id: 'r-42', handle: 'eve-bakes', file });
+    repo.commit(
+      `Request r-42: eve-bakes applies\n\nShopfront-Request: r-42\nShopfront-Signature: ${signature}`,
+    );
+    const { status, stderr } = repo.vet('--base', 'main', '--author', 'shopfront-requests[bot]');
+    expect(stderr).toContain('0 error(s)');
+    expect(status).toBe(0);
+  });
+
   it('still refuses admin-only fields in a signed request', async () => {
     const keys = await newSigningKeyPair();
     await requestRepo(keys.publicKey);
