@@ -69,6 +69,18 @@ describe('workflows', () => {
     expect(mentions(all[install], 'secrets.')).toBe(false);
   });
 
+  it('leave no push token on disk for npm ci in the requests workflow (security review, round 3)', () => {
+    const all = steps(read('requests.yml'));
+    const install = all.findIndex((s) => s.run?.includes('npm ci'));
+    expect(install).toBeGreaterThan(0);
+    for (const step of all.slice(0, install))
+      if (step.uses?.startsWith('actions/checkout'))
+        expect(String(step.with?.['persist-credentials'])).toBe('false');
+    expect(mentions(all[install], 'TOKEN')).toBe(false);
+    const sync = all.find((s) => s.run?.includes('npm run requests -- sync'));
+    expect(sync?.run).toContain('extraheader');
+  });
+
   it('restore the parse cache by its exact key only, keyed by the content hash', () => {
     const caches = steps(deploy).filter((s) => s.uses?.startsWith('actions/cache'));
     expect(caches.length).toBeGreaterThan(0);
