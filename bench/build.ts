@@ -30,7 +30,7 @@ import { gzipSync } from 'node:zlib';
 import { rssKiB, treePids } from './lib/cpu.ts';
 import { astroBuildArgs } from '../build/astro-build.ts';
 import { progress } from '../scripts/lib/progress.ts';
-import { ROOT, runBench, runCommand } from './lib/proc.ts';
+import { ROOT, runMain, runCommand } from '../scripts/lib/harness/process.ts';
 import {
   fmt,
   load1,
@@ -313,7 +313,7 @@ function phaseText(run: BuildRun): string {
 }
 
 const loadStart = load1();
-await runBench(main, printFailure('build', options, loadStart));
+await runMain(main, printFailure('build', options, loadStart));
 
 async function main(): Promise<void> {
   const root = tempDir('build');

@@ -21,7 +21,7 @@ import {
   type ImageFile,
 } from '../domain/images/packs.ts';
 import { SHARDS } from '../domain/links/shards.ts';
-import { ROOT, runBench } from './lib/proc.ts';
+import { ROOT, runMain } from '../scripts/lib/harness/process.ts';
 import {
   fmt,
   load1,
@@ -52,7 +52,7 @@ function samples(folder: string): { bytes: Buffer; sha256: string }[] {
 const kib = (bytes: number) => `${fmt(bytes / 1024)} KiB`;
 
 const loadStart = load1();
-await runBench(main, printFailure('images', options, loadStart));
+await runMain(main, printFailure('images', options, loadStart));
 
 async function main(): Promise<void> {
   const fixed = options.avatarBytes === null ? null : Buffer.alloc(options.avatarBytes, 7);

@@ -10,10 +10,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { runBench, runCommand, toolEnv } from './lib/proc.ts';
+import { ensureBuilt, serveSnapshot, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { runMain, runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
 import { load1, log, parseArgs, printFailure, printResult, type Figure } from './lib/report.ts';
-import { serveSnapshot } from './lib/wrangler-dev.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const options = {
@@ -113,7 +112,7 @@ async function audit(url: string, path: string, outDir: string): Promise<PageSco
 }
 
 const loadStart = load1();
-await runBench(main, printFailure('lighthouse', options, loadStart));
+await runMain(main, printFailure('lighthouse', options, loadStart));
 
 async function main(): Promise<void> {
   if (!existsSync(options.chrome))

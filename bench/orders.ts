@@ -24,7 +24,6 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { Webhook } from 'standardwebhooks';
 import { formatError } from '../domain/content/validate.ts';
@@ -40,9 +39,10 @@ import { readDevVars } from '../scripts/lib/dev-vars.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
 import { BENCH_SECRETS, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { progress } from '../scripts/lib/progress.ts';
-import { mustRun, onCleanup, ROOT, runBench } from './lib/proc.ts';
+import { mustRun, onCleanup, ROOT, runMain } from '../scripts/lib/harness/process.ts';
 import { fmt, load1, log, numberArg, parseArgs, printResult, round, type Figure } from './lib/report.ts';
-import { applyMigrations, d1File, startWranglerDev } from './lib/wrangler-dev.ts';
+import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
+import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 import { linkedProducts } from '../domain/content/members.ts';
 
 const args = parseArgs(process.argv.slice(2));
@@ -365,32 +365,28 @@ function figuresByHandle(rows: Parameters<typeof sumEntries>[0]): Record<string,
 
 /** Reads the run's events and ledger sums from the local D1 file, read-only. */
 function readLedger(persistTo: string, run: string): { events: number; figures: Record<string, Figures> } {
-  const file = d1File(persistTo);
-  if (!file) throw new Error(`no local D1 database under ${persistTo}`);
-  const db = new DatabaseSync(file, { readOnly: true });
-  try {
-    db.exec('PRAGMA busy_timeout = 5000');
-    const like = `${run}_%`;
-    const counted = db.prepare('SELECT COUNT(*) AS n FROM order_events WHERE event_id LIKE ?').get(like);
-    const rows = db
-      .prepare(
-        'SELECT handle, bucket, SUM(amount_minor) AS amount FROM ledger_entries WHERE order_id LIKE ? GROUP BY handle, bucket',
-      )
-      .all(like);
-    const figures: Record<string, Figures> = {};
-    for (const handle of new Set(rows.map((r) => String(r.handle))))
-      figures[handle] = commissionFigures(
-        rows
-          .filter((r) => String(r.handle) === handle)
-          .flatMap((r) => {
-            const bucket = BUCKETS.find((b) => b === r.bucket);
-            return bucket ? [{ bucket, amount_minor: Number(r.amount), quantity: 0, revenue_minor: 0 }] : [];
-          }),
-      );
-    return { events: Number(counted?.n ?? 0), figures };
-  } finally {
-    db.close();
-  }
+  const like = `${run}_%`;
+  const [counted] = queryLocalD1(
+    persistTo,
+    'SELECT COUNT(*) AS n FROM order_events WHERE event_id LIKE ?',
+    like,
+  );
+  const rows = queryLocalD1(
+    persistTo,
+    'SELECT handle, bucket, SUM(amount_minor) AS amount FROM ledger_entries WHERE order_id LIKE ? GROUP BY handle, bucket',
+    like,
+  );
+  const figures: Record<string, Figures> = {};
+  for (const handle of new Set(rows.map((r) => String(r.handle))))
+    figures[handle] = commissionFigures(
+      rows
+        .filter((r) => String(r.handle) === handle)
+        .flatMap((r) => {
+          const bucket = BUCKETS.find((b) => b === r.bucket);
+          return bucket ? [{ bucket, amount_minor: Number(r.amount), quantity: 0, revenue_minor: 0 }] : [];
+        }),
+    );
+  return { events: Number(counted?.n ?? 0), figures };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -398,4 +394,4 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-void runBench(main);
+void runMain(main);

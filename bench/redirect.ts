@@ -22,7 +22,7 @@ import { cpuMs, groupPids } from './lib/cpu.ts';
 import { count, median, runLoad, type LoadRun } from './lib/load.ts';
 import { startBareWorker, startBuiltWorker, startReferenceWorker } from './lib/miniflare-site.ts';
 import { progress } from '../scripts/lib/progress.ts';
-import { ROOT, runBench, sleep } from './lib/proc.ts';
+import { ROOT, runMain, sleep } from '../scripts/lib/harness/process.ts';
 import {
   fmt,
   load1,
@@ -35,7 +35,8 @@ import {
   type Figure,
 } from './lib/report.ts';
 import { trafficMix, type Kind, type TrafficRequest } from './lib/traffic.ts';
-import { applyMigrations, readClickCounts, startWranglerDev, type ClickCounts } from './lib/wrangler-dev.ts';
+import { readClickCounts, type ClickCounts } from '../scripts/lib/harness/d1.ts';
+import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const quick = args.has('quick');
@@ -483,7 +484,7 @@ function printLevel(result: LevelResult): void {
 }
 
 const loadStart = load1();
-await runBench(main, printFailure('redirect', options, loadStart));
+await runMain(main, printFailure('redirect', options, loadStart));
 
 async function main(): Promise<void> {
   await ensureBuilt(options.build);

@@ -16,7 +16,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt } from './lib/built-site.ts';
-import { ROOT, runBench, runCommand, sleep } from './lib/proc.ts';
+import { ROOT, runMain, runCommand, sleep } from '../scripts/lib/harness/process.ts';
 import { load1, log, machine, parseArgs, parseLastLine, type Figure } from './lib/report.ts';
 
 const args = parseArgs(process.argv.slice(2));
@@ -225,7 +225,7 @@ function markdown(
   ].join('\n');
 }
 
-await runBench(async () => {
+await runMain(async () => {
   const started = new Date();
   const info = machine();
   // Build once here, so the benches that serve the built site do not race to build it.

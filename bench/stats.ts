@@ -20,7 +20,7 @@ import { formatError } from '../domain/content/validate.ts';
 import { isInfluencer } from '../domain/content/schema.ts';
 import { loadContent } from '../build/load-content.ts';
 import { BENCH_SECRETS, ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { runBench } from './lib/proc.ts';
+import { runMain } from '../scripts/lib/harness/process.ts';
 import {
   fmt,
   load1,
@@ -32,7 +32,8 @@ import {
   round,
   type Figure,
 } from './lib/report.ts';
-import { applyMigrations, d1File, startWranglerDev } from './lib/wrangler-dev.ts';
+import { d1File } from '../scripts/lib/harness/d1.ts';
+import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const options = {
@@ -48,7 +49,7 @@ const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'CA', 'AU', 'NL', 'ES', 'IT', 'SE'];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
 
 const loadStart = load1();
-await runBench(main, printFailure('stats', options, loadStart));
+await runMain(main, printFailure('stats', options, loadStart));
 
 function pick<T>(list: readonly T[], n: number): T {
   const value = list[n % list.length];

@@ -23,8 +23,8 @@
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { runBench, sleep } from './lib/proc.ts';
+import { ensureBuilt, serveSnapshot, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { runMain, sleep } from '../scripts/lib/harness/process.ts';
 import {
   fmt,
   load1,
@@ -36,7 +36,6 @@ import {
   round,
   type Figure,
 } from './lib/report.ts';
-import { serveSnapshot } from './lib/wrangler-dev.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const options = {
@@ -146,7 +145,7 @@ function latency(times: readonly number[]): Latency {
 }
 
 const loadStart = load1();
-await runBench(main, printFailure('weight', options, loadStart));
+await runMain(main, printFailure('weight', options, loadStart));
 
 async function main(): Promise<void> {
   await ensureBuilt(options.build);

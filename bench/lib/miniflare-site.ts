@@ -8,9 +8,9 @@ import { join, relative, resolve } from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { BENCH_SECRETS, builtConfig, type Snapshot } from './built-site.ts';
 import { childPids } from './cpu.ts';
-import { onCleanup } from './proc.ts';
+import { onCleanup } from '../../scripts/lib/harness/process.ts';
 import { log } from './report.ts';
-import { CLICK_COUNTS_SQL, toCounts, type ClickCounts } from './wrangler-dev.ts';
+import { CLICK_COUNTS_SQL, toCounts, type ClickCounts } from '../../scripts/lib/harness/d1.ts';
 
 export interface RuntimeServer {
   url: string;

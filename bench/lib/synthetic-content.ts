@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT } from './proc.ts';
+import { ROOT } from '../../scripts/lib/harness/process.ts';
 
 export interface SyntheticOptions {
   storefronts: number;

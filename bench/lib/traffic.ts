@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { loadContent } from '../../build/load-content.ts';
 import { formatError } from '../../domain/content/validate.ts';
-import { ROOT } from './proc.ts';
+import { ROOT } from '../../scripts/lib/harness/process.ts';
 import { linkedProducts } from '../../domain/content/members.ts';
 
 export type Kind = 'human' | 'head' | 'bot';
