@@ -19,26 +19,16 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtConfig, ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
 import { cpuMs, groupPids } from './lib/cpu.ts';
-import { count, median, runLoad, type LoadRun } from './lib/load.ts';
+import { count, runLoad, type LoadRun } from './lib/load.ts';
 import { startBareWorker, startBuiltWorker, startReferenceWorker } from './lib/miniflare-site.ts';
 import { progress } from '../scripts/lib/progress.ts';
-import { ROOT, runMain, sleep } from '../scripts/lib/harness/process.ts';
-import {
-  fmt,
-  load1,
-  log,
-  numberArg,
-  parseArgs,
-  printFailure,
-  printResult,
-  round,
-  type Figure,
-} from './lib/report.ts';
+import { ROOT, sleep } from '../scripts/lib/harness/process.ts';
+import { benchArgs, fmt, log, median, numberArg, round, runBenchmark, type Figure } from './lib/report.ts';
 import { trafficMix, type Kind, type TrafficRequest } from './lib/traffic.ts';
 import { readClickCounts, type ClickCounts } from '../scripts/lib/harness/d1.ts';
 import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 
-const args = parseArgs(process.argv.slice(2));
+const args = benchArgs();
 const quick = args.has('quick');
 const options = {
   rounds: numberArg(args, 'rounds', quick ? 2 : 4),
@@ -369,7 +359,7 @@ async function runtimeServers(snapshot: Snapshot): Promise<Servers> {
       r3: server(r3),
       shopfront: server(shopfront),
     },
-    clickCounts: async () => (shopfront.clickCounts ? shopfront.clickCounts() : null),
+    clickCounts: shopfront.clickCounts,
     stop: async () => {
       await Promise.all([shopfront.stop(), plain.stop(), router.stop(), r2.stop(), r3.stop()]);
     },
@@ -447,46 +437,14 @@ function figuresOf(result: LevelResult): Figure[] {
       note:
         `sent: ${c.sent.humans} browser GET, ${c.sent.heads} HEAD, ${c.sent.bots} bot GET; stored: ${c.stored?.humans ?? 'n/a'} human, ` +
         `${c.stored?.heads ?? 'n/a'} HEAD, ${c.stored?.bots ?? 'n/a'} flagged bot (HEAD included)` +
-        (Object.keys(c.other).length > 0 ? `; non-302 answers: ${JSON.stringify(c.other)}` : ''),
+        (Object.keys(c.other).length > 0 ? `; non-302 answers: ${JSON.stringify(c.other)}` : '') +
+        `; checked after ${c.drainSeconds} s`,
     },
     ...errorFigure,
   ];
 }
 
-function printLevel(result: LevelResult): void {
-  const c = result.clicks;
-  log(
-    `\n${LEVEL_NAME[result.level]} (median of ${options.rounds} rounds, ${options.connections} connections)`,
-  );
-  for (const key of KEYS) {
-    const s = result.summary[key];
-    log(
-      `  ${TARGET_NAME[key].padEnd(20)} ${fmt(s.rps).padStart(7)} req/s   p50 ${fmt(s.p50, 1)} ms   p99 ${fmt(s.p99, 1)} ms` +
-        `   server CPU ${fmt(s.serverCpuUs)} µs/req`,
-    );
-  }
-  const target = TARGET_RATIO[result.level];
-  log(`  shopfront / bare: ${result.ratio}x; / (bare + assets router): ${result.ratioVsRouter}x`);
-  log(
-    `  shopfront / R2: ${result.ratioVsR2}x; / R3: ${result.ratioVsR3}x (target >= ${target.ratio}x ${target.reference.toUpperCase()})`,
-  );
-  log(`  our own server CPU per click over R3: ${result.ownCpuUs} µs (target <= ${TARGET_OWN_CPU_US} µs)`);
-  log(
-    `  clicks: sent ${c.sent.total} (browser GET ${c.sent.humans}, HEAD ${c.sent.heads}, bot GET ${c.sent.bots}) / stored ` +
-      `${c.stored?.total ?? 'n/a'} (human ${c.stored?.humans ?? 'n/a'}, HEAD ${c.stored?.heads ?? 'n/a'}, flagged bot ` +
-      `${c.stored?.bots ?? 'n/a'}) / lost ${c.lost ?? 'n/a'}  (checked after ${c.drainSeconds} s)`,
-  );
-  if (Object.keys(c.other).length > 0) log(`  non-302 answers: ${JSON.stringify(c.other)}`);
-  if (result.workerErrors)
-    log(
-      `  uncaught Worker errors in the wrangler dev log: ${result.workerErrors.count} ${JSON.stringify(result.workerErrors.messages)}`,
-    );
-}
-
-const loadStart = load1();
-await runMain(main, printFailure('redirect', options, loadStart));
-
-async function main(): Promise<void> {
+await runBenchmark('redirect', options, async () => {
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('redirect'));
   const traffic = trafficMix(1000);
@@ -496,18 +454,13 @@ async function main(): Promise<void> {
     log(`\n== ${LEVEL_NAME[level]}`);
     const servers = level === 'dev' ? await devServers(snapshot) : await runtimeServers(snapshot);
     try {
-      const result = await measure(level, servers, traffic);
-      results.push(result);
-      printLevel(result);
+      results.push(await measure(level, servers, traffic));
     } finally {
       await servers.stop();
     }
   }
-  printResult({
-    bench: 'redirect',
-    ok: true,
-    load: { start: loadStart, end: load1() },
-    options: { ...options, traffic: '1000 requests: ~80% browser GET, ~8% HEAD, ~12% bot GET' },
+  return {
+    options: { traffic: '1000 requests: ~80% browser GET, ~8% HEAD, ~12% bot GET' },
     figures: results.flatMap(figuresOf),
     details: results.map(({ runs, ...rest }) => ({
       ...rest,
@@ -518,5 +471,5 @@ async function main(): Promise<void> {
         ]),
       ),
     })),
-  });
-}
+  };
+});

@@ -24,20 +24,19 @@
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { ensureBuilt, serveSnapshot, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { runMain, sleep } from '../scripts/lib/harness/process.ts';
+import { sleep } from '../scripts/lib/harness/process.ts';
 import {
+  benchArgs,
   fmt,
-  load1,
-  log,
   numberArg,
-  parseArgs,
-  printFailure,
-  printResult,
+  quantile,
   round,
+  runBenchmark,
   type Figure,
+  type Measured,
 } from './lib/report.ts';
 
-const args = parseArgs(process.argv.slice(2));
+const args = benchArgs();
 const options = {
   handle: args.get('handle') ?? 'jess-home-lab',
   build: args.has('build'),
@@ -138,27 +137,11 @@ interface Latency {
 
 /** Nearest-rank quantiles of request times in ms. */
 function latency(times: readonly number[]): Latency {
-  const sorted = [...times].sort((a, b) => a - b);
-  const q = (p: number) =>
-    round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN, 2);
-  return { n: sorted.length, p50: q(0.5), p99: q(0.99), max: q(1) };
+  const q = (p: number) => round(quantile(times, p), 2);
+  return { n: times.length, p50: q(0.5), p99: q(0.99), max: q(1) };
 }
 
-const loadStart = load1();
-await runMain(main, printFailure('weight', options, loadStart));
-
-async function main(): Promise<void> {
-  await ensureBuilt(options.build);
-  const snapshot = snapshotBuild(tempDir('weight'));
-  const server = await serveSnapshot(snapshot);
-  try {
-    await measure(server.url);
-  } finally {
-    await server.stop();
-  }
-}
-
-async function measure(origin: string): Promise<void> {
+async function measure(origin: string): Promise<Measured> {
   const storefront = `/shop/${options.handle}/`;
 
   // Cache miss: the storefront's first request on this fresh server, in a warm isolate.
@@ -324,32 +307,7 @@ async function measure(origin: string): Promise<void> {
   const total = add(add(add(weights.html, weights.css), weights.js), weights.images);
   const jsCount = js.size + inlineJs.length;
   const kb = (n: number) => `${fmt(n / 1024, 1)} KB`;
-  const row = (s: Size) => `${kb(s.raw)} raw, ${kb(s.gzip)} gzip, ${kb(s.brotli)} brotli`;
   const ms = (n: number) => `${fmt(n, 1)} ms`;
-
-  log(`\nPage weight of ${storefront} served by wrangler dev (${products.size} products linked)`);
-  log(`  HTML     ${row(weights.html)}  (inline CSS in it: ${row(weights.inlineCss)})`);
-  log(`  CSS      ${row(weights.css)}  (${css.size} stylesheet file(s))`);
-  log(
-    `  JS       ${row(weights.js)}  (${js.size} file(s), ${inlineJs.length} inline script(s), ${eventHandlers} inline handlers)`,
-  );
-  log(`  images   ${row(weights.images)}  (${images.size} file(s), ${lazyImages} lazy <img>)`);
-  log(`  total    ${row(total)}`);
-  log(`  list     ${listPath}: ${row(listHtml)}`);
-  if (external.size > 0) log(`  external (not counted): ${[...external].join(', ')}`);
-  if (missing.size > 0)
-    log(`  referenced but not served: ${[...missing].map(([u, why]) => `${u} (${why})`).join(', ')}`);
-  log(`\nServing (${options.requests} interleaved GETs each after ${WARMUP_PAIRS} warm-up pairs)`);
-  log(
-    `  ${storefront} cache miss: first request ${ms(miss.ms)}; first requests of ${missLatency.n} other storefronts p50 ${ms(missLatency.p50)}, max ${ms(missLatency.max)}; ${listPath} ${ms(list.ms)}`,
-  );
-  log(
-    `  ${storefront} cached: p50 ${ms(hitLatency.p50)}, p99 ${ms(hitLatency.p99)}  (${CACHE_HEADER}: ${cacheNote})`,
-  );
-  log(
-    `  ${options.static} static: p50 ${ms(staticLatency.p50)}, p99 ${ms(staticLatency.p99)}  (${kb(staticBytes)})`,
-  );
-  log(`  storefront p50 / static p50: ${fmt(ratio, 2)} x (target <= ${SERVING_TARGET_RATIO} x)`);
 
   const figures: Figure[] = [
     { name: `${storefront} products linked`, value: products.size },
@@ -428,12 +386,8 @@ async function measure(origin: string): Promise<void> {
       note: `storefront ${kb(weights.html.raw)} from the Workers cache, static ${kb(staticBytes)}; Node fetch, one keep-alive pool`,
     },
   ];
-  printResult({
-    bench: 'weight',
-    ok: true,
-    load: { start: loadStart, end: load1() },
+  return {
     options: {
-      ...options,
       compression: 'gzip level 6, brotli quality 11 (node:zlib)',
       served: 'wrangler dev on a snapshot of the build, fetched with Node fetch',
     },
@@ -462,5 +416,15 @@ async function measure(origin: string): Promise<void> {
         ratio: round(ratio, 3),
       },
     },
-  });
+  };
 }
+
+await runBenchmark('weight', options, async () => {
+  await ensureBuilt(options.build);
+  const server = await serveSnapshot(snapshotBuild(tempDir('weight')));
+  try {
+    return await measure(server.url);
+  } finally {
+    await server.stop();
+  }
+});
