@@ -23,7 +23,6 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Webhook } from 'standardwebhooks';
 import { formatError } from '../domain/content/validate.ts';
 import type { IncomingEvent } from '../domain/orders/apply.ts';
 import type { OrderEvent } from '../domain/orders/event.ts';
@@ -41,6 +40,7 @@ import { mustRun, ROOT } from '../scripts/lib/harness/process.ts';
 import { startBundledWorker } from './lib/miniflare-site.ts';
 import { benchArgs, fmt, log, numberArg, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
 import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
+import { signedEventHeaders } from '../scripts/lib/harness/webhook.ts';
 import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 import { linkedProducts } from '../domain/content/members.ts';
 
@@ -85,20 +85,11 @@ async function measure(
   log(`\n${server.name}: ${options.events} events, ${options.connections} in flight, against ${server.url}`);
   const run = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const events = makeEvents(run, content);
-  const webhook = new Webhook(server.secret);
   // Signed up front: the client's own work stays out of the timed loop.
-  const requests = events.map((event) => {
-    const now = new Date();
-    return {
-      body: event.body,
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': event.event_id,
-        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'webhook-signature': webhook.sign(event.event_id, now, event.body),
-      },
-    };
-  });
+  const requests = events.map((event) => ({
+    body: event.body,
+    headers: signedEventHeaders(server.secret, event.event_id, event.body),
+  }));
 
   let next = 0;
   const latencies: number[] = [];

@@ -103,10 +103,8 @@ interface LevelResult {
   level: Level;
   workerErrors?: WorkerErrors;
   summary: Record<TargetKey, Summary>;
-  ratio: number;
-  ratioVsRouter: number;
-  ratioVsR2: number;
-  ratioVsR3: number;
+  /** Shopfront requests/s over each other target's. */
+  ratios: Record<Exclude<TargetKey, 'shopfront'>, number>;
   /** Server CPU per click of the shopfront over R3's, in µs: what our own code costs. */
   ownCpuUs: number;
   clicks: ClickCheck;
@@ -174,10 +172,12 @@ async function measure(level: Level, servers: Servers, traffic: TrafficRequest[]
     level,
     ...(workerErrors ? { workerErrors } : {}),
     summary,
-    ratio: ratioTo('bare'),
-    ratioVsRouter: ratioTo('bareRouter'),
-    ratioVsR2: ratioTo('r2'),
-    ratioVsR3: ratioTo('r3'),
+    ratios: {
+      bare: ratioTo('bare'),
+      bareRouter: ratioTo('bareRouter'),
+      r2: ratioTo('r2'),
+      r3: ratioTo('r3'),
+    },
     ownCpuUs: round(summary.shopfront.serverCpuUs - summary.r3.serverCpuUs),
     clicks,
     runs,
@@ -282,25 +282,27 @@ async function devServers(snapshot: Snapshot): Promise<Servers> {
   const router = await dev('bare-assets', refs.router, { readyPath: '/go/x/y' });
   const r2 = await dev('r2', refs.r2, { readyPath: '/go/x/y' });
   const r3 = await dev('r3', refs.r3, { readyPath: '/go/x/y' });
-  const server = (s: typeof shopfront): Server => ({
-    url: s.url,
-    pids: () => groupPids(s.process.child.pid ?? -1),
-  });
-  log(
-    `  wrangler dev: shopfront ${shopfront.url}, bare ${plain.url}, bare + assets router ${router.url}, R2 ${r2.url}, R3 ${r3.url}`,
-  );
   return {
-    targets: {
-      bare: server(plain),
-      bareRouter: server(router),
-      r2: server(r2),
-      r3: server(r3),
-      shopfront: server(shopfront),
-    },
+    ...serversOf('wrangler dev', { bare: plain, bareRouter: router, r2, r3, shopfront }, (s) => ({
+      url: s.url,
+      pids: () => groupPids(s.process.child.pid ?? -1),
+    })),
     clickCounts: async () => readClickCounts(shopState),
     workerErrors: () => errorsInLog(shopfront.logFile),
+  };
+}
+
+/** The five targets of a level as load targets, and how to stop them all. */
+function serversOf<S extends { url: string; stop: () => Promise<void> }>(
+  level: string,
+  started: Record<TargetKey, S>,
+  server: (s: S) => Server,
+): Pick<Servers, 'targets' | 'stop'> {
+  log(`  ${level}: ${KEYS.map((key) => `${TARGET_NAME[key]} ${started[key].url}`).join(', ')}`);
+  return {
+    targets: Object.fromEntries(KEYS.map((key) => [key, server(started[key])])) as Record<TargetKey, Server>,
     stop: async () => {
-      await Promise.all([shopfront.stop(), plain.stop(), router.stop(), r2.stop(), r3.stop()]);
+      await Promise.all(KEYS.map((key) => started[key].stop()));
     },
   };
 }
@@ -347,24 +349,26 @@ async function runtimeServers(snapshot: Snapshot): Promise<Servers> {
     );
   const r2 = await reference(false);
   const r3 = await reference(true);
-  log(
-    `  miniflare: shopfront ${shopfront.url}, bare ${plain.url}, bare + assets router ${router.url}, R2 ${r2.url}, R3 ${r3.url}`,
-  );
-  const server = (s: { url: string; pids: number[] }): Server => ({ url: s.url, pids: () => s.pids });
   return {
-    targets: {
-      bare: server(plain),
-      bareRouter: server(router),
-      r2: server(r2),
-      r3: server(r3),
-      shopfront: server(shopfront),
-    },
+    ...serversOf('miniflare', { bare: plain, bareRouter: router, r2, r3, shopfront }, (s) => ({
+      url: s.url,
+      pids: () => s.pids,
+    })),
     clickCounts: shopfront.clickCounts,
-    stop: async () => {
-      await Promise.all([shopfront.stop(), plain.stop(), router.stop(), r2.stop(), r3.stop()]);
-    },
   };
 }
+
+/** The ratio figures: against which target, named how, with what note. */
+const RATIO_FIGURES: [Exclude<TargetKey, 'shopfront'>, string, string?][] = [
+  [
+    'bare',
+    'bare',
+    'a bare 302: no click logged, no router hop (information; the targets are against R2 and R3)',
+  ],
+  ['bareRouter', '(bare + assets router)', 'both pass the same static-assets router hop'],
+  ['r2', 'R2 (router + queue + D1)'],
+  ['r3', 'R3 (R2 + HMAC)'],
+];
 
 function figuresOf(result: LevelResult): Figure[] {
   const name = LEVEL_NAME[result.level];
@@ -393,34 +397,15 @@ function figuresOf(result: LevelResult): Figure[] {
     : [];
   return [
     ...perTarget,
-    {
-      name: `${name}: shopfront / bare`,
-      value: result.ratio,
+    ...RATIO_FIGURES.map(([key, against, note]): Figure => ({
+      name: `${name}: shopfront / ${against}`,
+      value: result.ratios[key],
       unit: 'x',
-      note: 'a bare 302: no click logged, no router hop (information; the targets are against R2 and R3)',
-    },
-    {
-      name: `${name}: shopfront / (bare + assets router)`,
-      value: result.ratioVsRouter,
-      unit: 'x',
-      note: 'both pass the same static-assets router hop',
-    },
-    {
-      name: `${name}: shopfront / R2 (router + queue + D1)`,
-      value: result.ratioVsR2,
-      unit: 'x',
-      ...(target.reference === 'r2'
-        ? { target: `>= ${target.ratio}`, met: result.ratioVsR2 >= target.ratio }
+      ...(note ? { note } : {}),
+      ...(target.reference === key
+        ? { target: `>= ${target.ratio}`, met: result.ratios[key] >= target.ratio }
         : {}),
-    },
-    {
-      name: `${name}: shopfront / R3 (R2 + HMAC)`,
-      value: result.ratioVsR3,
-      unit: 'x',
-      ...(target.reference === 'r3'
-        ? { target: `>= ${target.ratio}`, met: result.ratioVsR3 >= target.ratio }
-        : {}),
-    },
+    })),
     {
       name: `${name}: our own server CPU per click over R3`,
       value: result.ownCpuUs,

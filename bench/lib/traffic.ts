@@ -37,15 +37,8 @@ const BOTS = [
   'curl/8.5.0',
 ];
 
-const REFERRERS = [
-  'https://www.instagram.com/',
-  'https://www.tiktok.com/',
-  'https://www.youtube.com/',
-  'https://t.co/',
-  'https://l.facebook.com/',
-  null,
-  null,
-];
+// prettier-ignore
+const REFERRERS = ['https://www.instagram.com/', 'https://www.tiktok.com/', 'https://www.youtube.com/', 'https://t.co/', 'https://l.facebook.com/', null, null];
 
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', 'bio', 'pin', null, null, 'NOT VALID!'];
 

@@ -7,7 +7,7 @@
  * the lock is released, every click and every event must be in D1 exactly once.
  */
 import { DatabaseSync } from 'node:sqlite';
-import { Webhook } from 'standardwebhooks';
+import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1File as d1FileUnder } from '../../scripts/lib/harness/d1.ts';
 import { startLocalSystem, type LocalSystem } from '../../scripts/lib/harness/local-system.ts';
@@ -56,17 +56,7 @@ async function click(product: string): Promise<string> {
 async function deliver(id: string, body: string, statuses: number[]): Promise<void> {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const timestamp = new Date();
-    const res = await fetch(`${system.url}/webhooks/orders`, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-        'webhook-signature': new Webhook(system.secrets.ORDER_WEBHOOK_SECRET ?? '').sign(id, timestamp, body),
-      },
-    });
+    const res = await postOrderEvent(system.url, system.secrets.ORDER_WEBHOOK_SECRET ?? '', id, body);
     statuses.push(res.status);
     if (res.status === 200 || res.status === 202) return;
     expect(res.status, await res.text()).toBe(503);

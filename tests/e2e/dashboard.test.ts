@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { Webhook } from 'standardwebhooks';
+import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
 import { launch, screenshot } from './browser.ts';
@@ -44,19 +44,7 @@ async function sendEvent(
     currency: 'USD',
     items: [{ ...ITEM, quantity }],
   });
-  const id = `msg_${type}_${orderId}`;
-  const timestamp = new Date();
-  const signature = new Webhook(webhookSecret).sign(id, timestamp, body);
-  return fetch(`${base}/webhooks/orders`, {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'webhook-signature': signature,
-    },
-  });
+  return postOrderEvent(base, webhookSecret, `msg_${type}_${orderId}`, body);
 }
 
 async function stats(token: string): Promise<Response> {
