@@ -121,11 +121,9 @@ function latency(times: readonly number[]) {
   return { n: times.length, p50: q(0.5), p99: q(0.99), max: q(1) };
 }
 
-async function measure(origin: string): Promise<Measured> {
-  const storefront = `/shop/${options.handle}/`;
-
-  // Cache miss: the storefront's first request on this fresh server, in a warm isolate.
-  await get(origin, '/healthz');
+/** The storefront's first request on a fresh server (a cache miss), then asked until it comes from the cache. */
+async function missThenHit(origin: string, storefront: string): Promise<{ miss: Fetched; cached: Fetched }> {
+  await get(origin, '/healthz'); // the isolate warm, the page not yet rendered
   const miss = await getOk(origin, storefront);
   const missHeader = miss.headers.get(CACHE_HEADER);
   if (missHeader === null)
@@ -144,9 +142,11 @@ async function measure(origin: string): Promise<Measured> {
     await sleep(100);
     cached = await getOk(origin, storefront);
   }
-  const html = cached.body.toString('utf8');
-  const pageUrl = new URL(storefront, origin).href;
+  return { miss, cached };
+}
 
+/** What the page makes a browser fetch from this server (stylesheets, scripts, images), fetched. */
+async function resources(origin: string, html: string, pageUrl: string) {
   const external = new Set<string>();
   /** Referenced URLs this server did not answer 200 for, with what it answered. */
   const missing = new Map<string, string>();
@@ -216,35 +216,28 @@ async function measure(origin: string): Promise<Measured> {
   const imageFiles = await fetchAll(imageUrls);
   const lazyImages = tags(html, 'img').filter((t) => /\bloading\s*=\s*["']?lazy/i.test(t)).length;
 
-  const products = new Set(
-    [...html.matchAll(new RegExp(`href="/go/${options.handle}/([^/"?]+)`, 'g'))].map((m) => m[1]),
-  );
+  return { css, inlineCss, js, inlineJs, eventHandlers, imageFiles, lazyImages, external, missing };
+}
 
-  // The first list page: its own first request is a cache miss too.
-  const listSlug = new RegExp(`href="/shop/${options.handle}/([a-z0-9-]+)/"`).exec(html)?.[1];
-  if (!listSlug) throw new Error(`GET ${storefront} links to no list page (/shop/${options.handle}/<list>/)`);
-  const listPath = `/shop/${options.handle}/${listSlug}/`;
-  const list = await getOk(origin, listPath);
-  const listHtml = sizes(list.body);
-
-  // Cache misses of the other storefronts the directory links to (each page's first request).
+/** The first requests (cache misses) of the other storefronts the directory links to. */
+async function otherMisses(origin: string, storefront: string): Promise<number[]> {
   const directory = await getOk(origin, '/');
-  const others = [
-    ...new Set(
-      [...directory.body.toString('utf8').matchAll(/href="(\/shop\/[a-z0-9-]+\/)"/g)].map((m) => m[1] ?? ''),
-    ),
-  ].filter((path) => path !== storefront);
-  const otherMisses: number[] = [];
-  for (const path of others) {
+  const links = directory.body.toString('utf8').matchAll(/href="(\/shop\/[a-z0-9-]+\/)"/g);
+  const times: number[] = [];
+  for (const path of new Set([...links].map((m) => m[1] ?? ''))) {
+    if (path === storefront) continue;
     const answer = await getOk(origin, path);
     if (answer.headers.get(CACHE_HEADER) !== 'MISS')
       throw new Error(
         `the first GET ${path} was ${answer.headers.get(CACHE_HEADER) ?? 'not from the worker'}, not MISS`,
       );
-    otherMisses.push(answer.ms);
+    times.push(answer.ms);
   }
+  return times;
+}
 
-  // Cache hits against the static page, interleaved, on the same connection pool.
+/** Cache hits of the storefront against the static page, interleaved, on the same connection pool. */
+async function interleaved(origin: string, storefront: string) {
   const timed = { storefront: [] as number[], static: [] as number[] };
   const cacheStates = new Map<string, number>();
   let staticHeader: string | null = null;
@@ -266,9 +259,30 @@ async function measure(origin: string): Promise<Measured> {
       }
     }
   }
+  return { timed, cacheStates, staticHeader, staticBytes };
+}
+
+async function measure(origin: string): Promise<Measured> {
+  const storefront = `/shop/${options.handle}/`;
+  const { miss, cached } = await missThenHit(origin, storefront);
+  const html = cached.body.toString('utf8');
+  const { css, inlineCss, js, inlineJs, eventHandlers, imageFiles, lazyImages, external, missing } =
+    await resources(origin, html, new URL(storefront, origin).href);
+  const products = new Set(
+    [...html.matchAll(new RegExp(`href="/go/${options.handle}/([^/"?]+)`, 'g'))].map((m) => m[1]),
+  );
+
+  // The first list page: its own first request is a cache miss too.
+  const listSlug = new RegExp(`href="/shop/${options.handle}/([a-z0-9-]+)/"`).exec(html)?.[1];
+  if (!listSlug) throw new Error(`GET ${storefront} links to no list page (/shop/${options.handle}/<list>/)`);
+  const listPath = `/shop/${options.handle}/${listSlug}/`;
+  const list = await getOk(origin, listPath);
+  const listHtml = sizes(list.body);
+
+  const missLatency = latency(await otherMisses(origin, storefront));
+  const { timed, cacheStates, staticHeader, staticBytes } = await interleaved(origin, storefront);
   const hitLatency = latency(timed.storefront);
   const staticLatency = latency(timed.static);
-  const missLatency = latency(otherMisses);
   const ratio = hitLatency.p50 / staticLatency.p50;
   const hits = cacheStates.get('HIT') ?? 0;
   const cacheNote = [...cacheStates].map(([state, n]) => `${state} ${n}`).join(', ');
