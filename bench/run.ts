@@ -21,7 +21,16 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt } from './lib/built-site.ts';
 import { ROOT, runCommand, runMain, sleep } from '../scripts/lib/harness/process.ts';
-import { benchArgs, figureValue, load1, log, machine, parseLastLine, type Figure } from './lib/report.ts';
+import {
+  benchArgs,
+  figureValue,
+  load1,
+  log,
+  machine,
+  parseLastLine,
+  rowsByBench,
+  type Figure,
+} from './lib/report.ts';
 
 const args = benchArgs();
 const RESULTS_MD = join(ROOT, 'bench', 'results.md');
@@ -77,33 +86,9 @@ async function waitIdle(): Promise<void> {
   }
 }
 
-/** A bench's rows of a results.md table, keyed by its title (the first cell, without the run note). */
-type KeptRows = Map<string, string[]>;
-
-const RUN_NOTE = / \(run [^)]*\)$/;
-
-/**
- * The rows of the previous results.md, bench by bench: a row with a first cell starts a
- * bench, the rows after it without one belong to it. A bench whose first cell names no run
- * (a file written before run notes) gets the file's own date.
- */
-function previousRows(): KeptRows {
-  const kept: KeptRows = new Map();
-  if (!existsSync(RESULTS_MD)) return kept;
-  const text = readFileSync(RESULTS_MD, 'utf8');
-  const fileDate = /^(\d{4}-\d\d-\d\dT\d\d:\d\d)/m.exec(text)?.[1];
-  let rows: string[] | undefined;
-  for (const line of text.split('\n').filter((l) => /^\| /.test(l) && !/^\| (Benchmark|---) \|/.test(l))) {
-    const first = (line.split(' | ')[0] ?? '').slice(2).trim();
-    if (first) {
-      const title = first.replace(RUN_NOTE, '');
-      rows = [
-        RUN_NOTE.test(first) ? line : line.replace(`| ${first} |`, `| ${first} (run ${fileDate ?? '?'}Z) |`),
-      ];
-      kept.set(title, rows);
-    } else rows?.push(line);
-  }
-  return kept;
+/** The rows of the previous results.md, bench by bench (carried over for benches not run now). */
+function previousRows(): Map<string, string[]> {
+  return existsSync(RESULTS_MD) ? rowsByBench(readFileSync(RESULTS_MD, 'utf8')) : new Map();
 }
 
 async function runOne(spec: BenchSpec): Promise<Outcome> {

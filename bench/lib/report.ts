@@ -126,6 +126,32 @@ export function parseLastLine(stdout: string): Record<string, unknown> | null {
   }
 }
 
+const RUN_NOTE = / \(run [^)]*\)$/;
+
+/**
+ * The rows of a results.md table (bench/run.ts), bench by bench, keyed by the bench's title:
+ * a row with a first cell starts a bench, the rows after it without one belong to it. Every
+ * bench's first cell names the run its figures come from, "Title (run 2026-12-07T11:30Z)";
+ * in a file written before those notes, the run its load note names, else the file's date.
+ */
+export function rowsByBench(markdown: string): Map<string, string[]> {
+  const kept = new Map<string, string[]>();
+  const fileDate = /^(\d{4}-\d\d-\d\dT\d\d:\d\d)/m.exec(markdown)?.[1] ?? '?';
+  let rows: string[] | undefined;
+  for (const line of markdown.split('\n')) {
+    if (!line.startsWith('| ') || /^\| (Benchmark|---) \|/.test(line)) continue;
+    const first = (line.split(' | ')[0] ?? '').slice(2).trim();
+    if (!first) rows?.push(line);
+    else {
+      // Older files noted a bench's own run in its load note: "(load 1.3 → 1.3, run 2026-12-02T17:38Z)".
+      const ran = /, run (\d{4}-\d\d-\d\dT\d\d:\d\d)Z\)/.exec(line)?.[1] ?? fileDate;
+      rows = [RUN_NOTE.test(first) ? line : line.replace(`| ${first} |`, `| ${first} (run ${ran}Z) |`)];
+      kept.set(first.replace(RUN_NOTE, ''), rows);
+    }
+  }
+  return kept;
+}
+
 /** `--name value`, `--name=value` and bare `--flag` arguments. */
 export function parseArgs(argv: string[]): Map<string, string> {
   const args = new Map<string, string>();

@@ -22,7 +22,7 @@ process.on('exit', () => {
   for (const pgid of groups) killGroup(pgid, 'SIGKILL');
 });
 
-/** Registers work to undo when the bench ends; runs last-in first-out. */
+/** Registers work to undo when the program ends (`cleanupAll`, `runMain`); runs last-in first-out. */
 export function onCleanup(cleanup: Cleanup): void {
   cleanups.push(cleanup);
 }
