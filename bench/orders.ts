@@ -32,7 +32,7 @@ import { createMemoryLedger } from '../domain/orders/memory-ledger.ts';
 import { buildProgramTable, programOf } from '../domain/orders/program-table.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { loadContent } from '../build/load-content.ts';
-import { readDevVars } from '../scripts/lib/dev-vars.ts';
+import { resolveTarget } from '../scripts/lib/orders/target.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
 import { BENCH_SECRETS, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { progress } from '../scripts/lib/progress.ts';
@@ -140,17 +140,12 @@ async function measure(
   return result;
 }
 
+/** A worker already running (`npm start`): its URL, its secret as the order scripts find it. */
 function useRunning(url: string): Server {
-  const secret =
-    process.env.ORDER_WEBHOOK_SECRET ?? readDevVars(join(ROOT, '.dev.vars')).ORDER_WEBHOOK_SECRET;
-  if (!secret) throw new Error('ORDER_WEBHOOK_SECRET not found in the environment or .dev.vars');
-  return {
-    name: 'running worker',
-    url: url.replace(/\/+$/, ''),
-    secret,
-    persistTo: join(ROOT, '.wrangler', 'state'),
-    stop: async () => undefined,
-  };
+  const target = resolveTarget({ remote: false, url });
+  const secret = target.secret('ORDER_WEBHOOK_SECRET');
+  const persistTo = join(ROOT, '.wrangler', 'state');
+  return { name: 'running worker', url: target.url, secret, persistTo, stop: async () => undefined };
 }
 
 interface Setup {
