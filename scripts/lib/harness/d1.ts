@@ -12,7 +12,6 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
-import { toolEnv } from './process.ts';
 
 export interface D1Target {
   remote?: boolean;
@@ -32,9 +31,9 @@ export function d1Execute(sql: string, target: D1Target = {}): Record<string, un
     if (target.persistTo) args.push('--persist-to', target.persistTo);
     if (target.config) args.push('--config', target.config);
     if (target.remote) args.push('--yes');
+    // The caller's PATH as it is (npm puts the project's wrangler first; tests put a stand-in there).
     const run = spawnSync('wrangler', args, {
       encoding: 'utf8',
-      env: toolEnv(),
       maxBuffer: 256 * 1024 * 1024,
     });
     if (run.status !== 0)
