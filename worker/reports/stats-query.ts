@@ -23,8 +23,9 @@ import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { clickRanges, EVERY_CREATOR_VIEW, ONE_CREATOR_VIEWS, rangeParams } from './click-counts.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
+import { CLICKS_BY_MARKET, marketFigures, type MarketFigures } from './market-stats.ts';
 
-export interface Stats {
+export interface Stats extends MarketFigures {
   handle: string;
   from: string;
   to: string;
@@ -101,9 +102,10 @@ export async function readStats(
     db.batch<Row>([
       db.prepare(CLICKS_OF_ONE).bind(...clickParams),
       ...ledgerQueries.map((sql) => db.prepare(sql).bind(handle, start, end)),
+      db.prepare(CLICKS_BY_MARKET).bind(...clickParams),
     ]),
   );
-  const [clickRows, buckets, orderedLines, netRows] = results.map((r) => r.results);
+  const [clickRows, buckets, orderedLines, netRows, marketRows] = results.map((r) => r.results);
   const of = (kind: string) => (clickRows ?? []).filter((row) => row['k'] === kind);
   const clickTotals = of('total')[0] ?? {};
   const byDay = of('day').map((row) => ({ day: row['key'], clicks: row['human'] }));
@@ -197,6 +199,7 @@ export async function readStats(
           b.commission - a.commission || b.clicks - a.clicks || a.product_id.localeCompare(b.product_id),
       ),
     by_src: (bySrc ?? []).map((row) => ({ src: textOrNull(row, 'src'), clicks: integer(row, 'clicks') })),
+    ...marketFigures(marketRows ?? []),
   };
 }
 
