@@ -115,7 +115,9 @@ describe('link store', () => {
   it('follows a renamed handle to its current one, in another shard', async () => {
     const table: RouteTable = {
       retailers: [{ id: 'amazon-us', tag: 'tag', subtag: 'ascsubtag' }],
+      countries: {},
       influencers: {},
+      tracking_ids: {},
       associates: {},
       aliases: {},
       products: { P1: [0, 'https://www.amazon.com/dp/P1?th=1'] },
@@ -127,13 +129,25 @@ describe('link store', () => {
     table.aliases[old] = 'new-name';
     const { config, fetcher } = servedShards(table);
     const subset = await routeTableFor(config, fetcher, old, 'P1');
-    expect(resolveHandle(subset, old)).toEqual({ handle: 'new-name', trackingId: 'newname-20' });
-    expect(destination(subset, 'P1', 'newname-20', 'CLICK')).toBe(
-      'https://www.amazon.com/dp/P1?th=1&tag=newname-20&ascsubtag=CLICK',
-    );
+    const who = resolveHandle(subset, old);
+    expect(who).toEqual({ handle: 'new-name', trackingId: 'newname-20', trackingIds: undefined });
+    expect(who && destination(subset, 'P1', who, 'CLICK', null, undefined)).toEqual({
+      url: 'https://www.amazon.com/dp/P1?th=1&tag=newname-20&ascsubtag=CLICK',
+      marketplace: 'amazon-us',
+      kind: 'home',
+    });
     const unknown = await routeTableFor(config, fetcher, 'nobody', 'P2');
     expect(resolveHandle(unknown, 'nobody')).toBeNull();
-    expect(destination(unknown, 'P2', 'x', 'y')).toBeNull();
+    expect(
+      destination(
+        unknown,
+        'P2',
+        { handle: 'x', trackingId: 'x', trackingIds: undefined },
+        'y',
+        null,
+        undefined,
+      ),
+    ).toBeNull();
   });
 
   it('does not serve the link data to the public', async () => {
@@ -144,7 +158,15 @@ describe('link store', () => {
 
 describe('link shards', () => {
   it('put every handle, alias and product in the shard shardOf names, and the bundled part stays small', () => {
-    const table: RouteTable = { retailers: [], influencers: {}, associates: {}, aliases: {}, products: {} };
+    const table: RouteTable = {
+      retailers: [],
+      countries: {},
+      influencers: {},
+      tracking_ids: {},
+      associates: {},
+      aliases: {},
+      products: {},
+    };
     for (let i = 0; i < 2000; i++) {
       table.influencers[`creator-${i}`] = `c${i}-20`;
       table.products[`SYN${i}`] = [0, `https://www.amazon.com/dp/SYN${i}`];

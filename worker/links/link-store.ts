@@ -1,7 +1,7 @@
 /**
  * The redirect's lookup, read from shard files the build writes next to the static
- * assets (docs/scale.md): a handle's shard (tracking id, or the handle it was renamed
- * to) and a product's shard (retailer and URL). Nothing here reads D1, so a D1 outage
+ * assets (docs/scale.md): a handle's shard (tracking ids, or the handle it was renamed
+ * to) and a product's shard (retailer and URL, and its other marketplaces: market.ts). Nothing here reads D1, so a D1 outage
  * never stops a redirect, and nothing grows the Worker bundle with the catalog.
  *
  * Parsed shards stay in this isolate (worker/lib/shard-cache.ts), so hot links are
@@ -19,8 +19,16 @@ const handleShard = z.object({
   influencers: z.record(z.string(), z.string()),
   associates: z.record(z.string(), z.literal(1)),
   aliases: z.record(z.string(), z.string()),
+  tracking_ids: z.record(z.string(), z.record(z.string(), z.string())).default({}),
 });
-const productShard = z.record(z.string(), z.tuple([z.int().min(0), z.string()]));
+const productShard = z.record(
+  z.string(),
+  z.union([
+    z.tuple([z.int().min(0), z.string()]),
+    z.tuple([z.int().min(0), z.string(), z.string()]),
+    z.tuple([z.int().min(0), z.string(), z.string(), z.record(z.string(), z.string())]),
+  ]),
+);
 
 type HandleShard = z.infer<typeof handleShard>;
 type ProductShard = z.infer<typeof productShard>;
@@ -51,7 +59,9 @@ export async function routeTableFor(
 ): Promise<RouteTable> {
   const table: RouteTable = {
     retailers: config.retailers,
+    countries: config.countries,
     influencers: {},
+    tracking_ids: {},
     associates: {},
     aliases: {},
     products: {},
@@ -70,6 +80,8 @@ export async function routeTableFor(
   const shard = current === handle ? own : await handleShardOf(config, assets, current);
   const trackingId = Object.hasOwn(shard.influencers, current) ? shard.influencers[current] : undefined;
   if (trackingId !== undefined) table.influencers[current] = trackingId;
+  const trackingIds = Object.hasOwn(shard.tracking_ids, current) ? shard.tracking_ids[current] : undefined;
+  if (trackingIds !== undefined) table.tracking_ids[current] = trackingIds;
   if (Object.hasOwn(shard.associates, current)) table.associates[current] = 1;
   if (productId !== null && products && Object.hasOwn(products, productId)) {
     const entry = products[productId];

@@ -24,11 +24,13 @@ export const links = new Hono<AppEnv>()
     if (routeTable instanceof Response) return routeTable;
     const who = resolveHandle(routeTable, c.req.param('handle'));
     const clickId = newClickId();
-    const location = who && destination(routeTable, c.req.param('product'), who.trackingId, clickId);
-    if (!who || !location) return notFound(c);
-    const click = describeClick(c, clickId, who.handle, c.req.param('product'));
+    const product = c.req.param('product');
+    const sent =
+      who && destination(routeTable, product, who, clickId, countryOf(c.req.raw), c.req.query('market'));
+    if (!who || !sent) return notFound(c);
+    const click = describeClick(c, clickId, who.handle, product, sent.marketplace);
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
-    return new Response(null, { status: 302, headers: { Location: location, ...NO_STORE } });
+    return new Response(null, { status: 302, headers: { Location: sent.url, ...NO_STORE } });
   })
   .on(['GET', 'HEAD'], '/:handle', async (c) => {
     const routeTable = await lookup(c, c.req.param('handle'), null);
@@ -37,7 +39,7 @@ export const links = new Hono<AppEnv>()
     // An associate has no storefront page to send the visitor to.
     if (!who || Object.hasOwn(routeTable.associates, who.handle)) return notFound(c);
     // A bio link: logged like a product click, without a product.
-    const click = describeClick(c, newClickId(), who.handle, null);
+    const click = describeClick(c, newClickId(), who.handle, null, null);
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
     return new Response(null, { status: 302, headers: { Location: `/shop/${who.handle}/`, ...NO_STORE } });
   });
@@ -69,6 +71,7 @@ async function describeClick(
   clickId: string,
   handle: string,
   productId: string | null,
+  marketplace: string | null,
 ): Promise<ClickRecord> {
   const request = c.req.raw;
   const now = new Date();
@@ -92,6 +95,7 @@ async function describeClick(
       src: src !== undefined && SRC.test(src) ? src : null,
       referrer_host: referrer,
       country,
+      marketplace,
       device: deviceClass(userAgent, verdict.isBot),
       visitor_hash: await hashVisitor(c.env, now, request, userAgent ?? '', incomplete),
       is_bot: verdict.isBot,
@@ -110,6 +114,7 @@ async function describeClick(
       src: null,
       referrer_host: null,
       country: null,
+      marketplace,
       device: 'unknown',
       visitor_hash: null,
       is_bot: method === 'HEAD',
