@@ -10,6 +10,7 @@ import { ADMIN_FILES } from './changes.ts';
 import { clashOf, describeClash, reservedParts } from './handles.ts';
 import { freeText, linkHosts, onDomain, socialHostMatches } from './links.ts';
 import type { Snapshot } from './snapshot.ts';
+import { trackingIdsFindings } from './tracking-ids.ts';
 import { sameSite, socialPlatformOf } from './website.ts';
 
 export type Level = 'pass' | 'warn' | 'error';
@@ -143,6 +144,7 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
       'tracking_id',
       `changes from "${before.tracking_id}" to "${value.tracking_id}": commissions go to the new id; confirm with the storefront's owner`,
     );
+  findings.push(...trackingIdsFindings(own, before, value, ctx, ownership?.level === 'pass'));
 
   // Status.
   const status = statusFinding(before?.status ?? null, value.status, ctx.isAdmin);
