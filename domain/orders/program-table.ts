@@ -18,25 +18,42 @@ export interface ProgramTable {
   categories: { id: string; name: string }[];
   /** Retailer of events that name none: the first one in retailers.yaml. */
   default_retailer: string;
-  /** Retailer id -> its rate tables, oldest first. */
-  retailers: Record<string, { currency: Currency; tables: RateTable[] }>;
-  /** Handle -> tracking id, status and programme, for every member in content (influencers and associates). */
-  influencers: Record<string, { tracking_id: string; status: Status; program: MemberProgram }>;
+  /**
+   * Retailer id -> its currency and rate tables, oldest first; `home`: the home marketplace of
+   * its group (section 14) when that is another retailer.
+   */
+  retailers: Record<string, { currency: Currency; tables: RateTable[]; home?: string }>;
+  /**
+   * Handle -> tracking id, status and programme, for every member in content (influencers and
+   * associates); `tracking_ids`: its ids at other marketplaces (section 14), when it has some.
+   */
+  influencers: Record<
+    string,
+    { tracking_id: string; status: Status; program: MemberProgram; tracking_ids?: Record<string, string> }
+  >;
 }
 
 export function buildProgramTable(content: Content): ProgramTable {
   const first = content.retailers[0];
   if (!first) throw new Error('content has no retailer');
   const retailers: ProgramTable['retailers'] = {};
+  const homes = new Map<string, string>();
   for (const r of content.retailers) {
     const tables = [...(content.rates[r.id] ?? [])].sort((a, b) =>
       a.effective_from.localeCompare(b.effective_from),
     );
-    retailers[r.id] = { currency: r.currency, tables };
+    const home = r.group === undefined ? undefined : homes.get(r.group);
+    if (r.group !== undefined && home === undefined) homes.set(r.group, r.id);
+    retailers[r.id] = { currency: r.currency, tables, ...(home === undefined ? {} : { home }) };
   }
   const influencers: ProgramTable['influencers'] = {};
   for (const i of [...content.influencers].sort((a, b) => a.handle.localeCompare(b.handle)))
-    influencers[i.handle] = { tracking_id: i.tracking_id, status: i.status, program: i.program };
+    influencers[i.handle] = {
+      tracking_id: i.tracking_id,
+      status: i.status,
+      program: i.program,
+      ...(Object.keys(i.tracking_ids ?? {}).length > 0 ? { tracking_ids: i.tracking_ids } : {}),
+    };
   return {
     currency: content.program.payout.currency,
     attribution_window_hours: content.program.attribution_window_hours,
@@ -70,6 +87,10 @@ export function programOf(table: ProgramTable): Program {
   const byTracking = new Map<string, string>();
   for (const [handle, i] of Object.entries(table.influencers))
     byTracking.set(i.tracking_id.toLowerCase(), handle);
+  // Ids at other marketplaces name their member too (content keeps every id one member's).
+  for (const [handle, i] of Object.entries(table.influencers))
+    for (const id of Object.values(i.tracking_ids ?? {}))
+      if (!byTracking.has(id.toLowerCase())) byTracking.set(id.toLowerCase(), handle);
   const handleOf = (trackingId: string) => byTracking.get(trackingId.toLowerCase()) ?? null;
   return {
     table,
