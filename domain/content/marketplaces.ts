@@ -55,8 +55,9 @@ export function marketplaceErrors(input: MarketplaceInput): ContentError[] {
     for (const [id, trackingId] of Object.entries(value.tracking_ids ?? {})) {
       const field = `tracking_ids.${id}`;
       const marketplace = byId.get(id);
-      if (!marketplace) push(path, field, `unknown marketplace "${id}" (see content/retailers.yaml)`);
-      else if (marketplace.group === undefined)
+      // An unknown id is reported by validate.ts (checkIdentity).
+      if (!marketplace) continue;
+      if (marketplace.group === undefined)
         push(path, field, `retailer "${id}" is no marketplace of a group: its tracking id is tracking_id`);
       else if (homeOf.get(marketplace.group) === id)
         push(path, field, `"${id}" is the home marketplace of group "${marketplace.group}": its tracking id is tracking_id`);
@@ -74,8 +75,9 @@ export function marketplaceErrors(input: MarketplaceInput): ContentError[] {
     for (const [id, url] of Object.entries(value.markets ?? {})) {
       const field = `markets.${id}`;
       const marketplace = byId.get(id);
-      if (!marketplace) push(path, field, `unknown marketplace "${id}" (see content/retailers.yaml)`);
-      else if (id === own.id) push(path, field, `is the product's own retailer: its URL there is url`);
+      // An unknown id is reported by validate.ts.
+      if (!marketplace) continue;
+      if (id === own.id) push(path, field, `is the product's own retailer: its URL there is url`);
       else if (groupOf(marketplace) !== groupOf(own))
         push(path, field, `"${id}" is not a marketplace of ${own.id}'s group (${groupMembers(retailers, own).join(', ')})`);
       else {
@@ -127,9 +129,8 @@ export function searchUrlProblem(template: string, retailer: Retailer): string |
       ? `must contain ${QUERY} once, where the product title goes`
       : `contains ${QUERY} ${count} times; exactly one`;
   const sample = template.replace(QUERY, 'q');
-  if (!URL.canParse(sample) || new URL(sample).protocol !== 'https:') return 'must be an https:// URL';
-  const problem = urlProblem(sample, retailer);
-  if (problem) return problem;
+  // Written as sent: exactly "https://" (a browser would rewrite "https:/" or "HTTPS://").
+  if (!template.startsWith('https://') || !URL.canParse(sample)) return 'must be an https:// URL';
   const scheme = 'https://'.length;
   const hostEnd = template.slice(scheme).search(/[/?#]/);
   const at = template.indexOf(QUERY) - scheme;
@@ -137,7 +138,7 @@ export function searchUrlProblem(template: string, retailer: Retailer): string |
     return `${QUERY} must come after the host (in the path or the query), so a title can never change where the link goes`;
   const hash = template.indexOf('#');
   if (hash !== -1 && hash < template.indexOf(QUERY)) return `${QUERY} must come before any "#" fragment, which the retailer never receives`;
-  return null;
+  return urlProblem(sample, retailer);
 }
 
 /** Why a URL may not be sent to shoppers of a marketplace, or null. */

@@ -4,6 +4,7 @@
  * of three marketplaces (in memory) and breaks one thing.
  */
 import { describe, expect, it } from 'vitest';
+import { searchUrlProblem } from '../../domain/content/marketplaces.ts';
 import { formatError, validateContent, type ContentSources } from '../../domain/content/validate.ts';
 import { readContentSources } from '../../scripts/lib/load-content.ts';
 
@@ -99,8 +100,9 @@ describe('marketplace content rules', () => {
 
   it('wants a search URL on its own hosts, https, with exactly one {query} after the host', () => {
     const cases: [string, string][] = [
-      ['https://www.amazon.co.uk/s?k=', 'must contain {query} once, where the product title goes'],
-      ['https://www.amazon.co.uk/s?k={query}&q={query}', 'contains {query} 2 times; exactly one'],
+      // The schema's own rule, before the cross-file ones.
+      ['https://www.amazon.co.uk/s?k=', 'must contain "{query}" exactly once'],
+      ['https://www.amazon.co.uk/s?k={query}&q={query}', 'must contain "{query}" exactly once'],
       ['http://www.amazon.co.uk/s?k={query}', 'must be an https:// URL'],
       [
         'https://www.amazon.co.uk.evil.example/s?k={query}',
@@ -128,6 +130,16 @@ describe('marketplace content rules', () => {
         errorsAfter((s) => (retailer(s, 1).search_url = template)),
         template,
       ).toEqual([`${RETAILERS}: retailers[1].search_url: ${message}`]);
+    // Its own count too, for callers without the schema.
+    const uk = validateContent(sourcesWithGroup()).content?.retailers[1];
+    if (!uk) throw new Error('no amazon-uk');
+    expect(searchUrlProblem('https://www.amazon.co.uk/s', uk)).toBe(
+      'must contain {query} once, where the product title goes',
+    );
+    expect(searchUrlProblem('https://www.amazon.co.uk/{query}?k={query}', uk)).toBe(
+      'contains {query} 2 times; exactly one',
+    );
+    expect(searchUrlProblem('https:/www.amazon.co.uk/s?k={query}', uk)).toBe('must be an https:// URL');
     // In the path is fine too.
     expect(
       errorsAfter((s) => (retailer(s, 1).search_url = 'https://www.amazon.co.uk/s/{query}/?ref=x')),
@@ -145,8 +157,8 @@ describe('marketplace content rules', () => {
         fileData(s, DEE).tracking_ids = { 'amazon-uk': 'AnaCooks-21', 'amazon-de': 'anacooks-21' };
       }),
     ).toEqual([
-      `${ANA}: tracking_ids.amazon-us: "amazon-us" is the home marketplace of group "amazon": its tracking id is tracking_id`,
       `${ANA}: tracking_ids.amazon-jp: unknown marketplace "amazon-jp" (see content/retailers.yaml)`,
+      `${ANA}: tracking_ids.amazon-us: "amazon-us" is the home marketplace of group "amazon": its tracking id is tracking_id`,
       // One member's at every marketplace, whatever the case: an event's tracking id names one member.
       `${DEE}: tracking_ids.amazon-uk: "AnaCooks-21" is already a tracking id of ${ANA}`,
       `${DEE}: tracking_ids.amazon-de: "anacooks-21" is already a tracking id of ${ANA}`,
@@ -178,10 +190,10 @@ describe('marketplace content rules', () => {
         };
       }),
     ).toEqual([
+      `${PAN}: markets.amazon-fr: unknown marketplace "amazon-fr" (see content/retailers.yaml)`,
       `${PAN}: markets.amazon-uk: host "www.amazon.com" is not allowed for marketplace "amazon-uk" (allowed: www.amazon.co.uk)`,
       `${PAN}: markets.amazon-de: must be written percent-encoded: no spaces, control or non-ASCII characters`,
       `${PAN}: markets.amazon-us: is the product's own retailer: its URL there is url`,
-      `${PAN}: markets.amazon-fr: unknown marketplace "amazon-fr" (see content/retailers.yaml)`,
     ]);
   });
 });

@@ -1,6 +1,6 @@
 /** Vetting of `tracking_ids` (CONTRACT.md section 14, domain/vet/tracking-ids.ts) through storefrontPolicy. */
 import { describe, expect, it } from 'vitest';
-import { influencer, type Influencer, type Member } from '../../domain/content/schema.ts';
+import { member as memberSchema, type Member } from '../../domain/content/schema.ts';
 import { reservedHandles } from '../../domain/vet/handles.ts';
 import { storefrontPolicy, type PolicyContext } from '../../domain/vet/policy.ts';
 import { snapshotOf, type Snapshot } from '../../domain/vet/snapshot.ts';
@@ -12,10 +12,10 @@ const DEE = `${DIR}/dee-reviews.yaml`;
 
 const fixture = (): Snapshot => snapshotOf(readContentSources('tests/fixtures/content'));
 
-function member(path: string, overrides: Record<string, unknown>): Influencer {
+function member(path: string, overrides: Record<string, unknown>): Member {
   const base = fixture().influencers.get(path);
   if (!base) throw new Error(`fixture ${path} missing`);
-  return influencer.parse({ ...base, ...overrides });
+  return memberSchema.parse({ ...base, ...overrides });
 }
 
 /** Base: the fixture with DEE holding a UK id; head: the same with ANA's file replaced. */
@@ -51,9 +51,12 @@ describe('tracking_ids in vetting', () => {
 
   it("refuses another storefront's id, at this marketplace or any other, in any case", () => {
     expect(
-      trackingFindings(member(ANA, { tracking_ids: { 'amazon-uk': 'DeeReviews-21', 'amazon-de': 'deereviews-20' } })),
+      trackingFindings(
+        member(ANA, { tracking_ids: { 'amazon-uk': 'DeeReviews-21', 'amazon-de': 'deereviews-20' } }),
+      ),
     ).toEqual([
       `error tracking_ids.amazon-uk: "DeeReviews-21" is already a tracking id of ${DEE}`,
+      `warn tracking_ids.amazon-uk: changes from "anacooks-21" to "DeeReviews-21": amazon-uk commissions go to the new id; confirm with the storefront's owner`,
       `error tracking_ids.amazon-de: "deereviews-20" is already a tracking id of ${DEE}`,
     ]);
   });
