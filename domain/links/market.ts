@@ -38,14 +38,13 @@ export interface RetailerLink {
 }
 
 /**
- * A product as the product shards carry it: retailer index, URL; for a product whose
- * retailer's group has other marketplaces, its title percent-encoded (for their search) and
- * its URLs there by retailer index (`markets`).
+ * A product as the product shards carry it: retailer index, URL, and its URLs at other
+ * marketplaces of its group by retailer index (`markets`), when it lists some. Its title,
+ * percent-encoded for a marketplace's search, is kept apart (the query shards): only a shopper
+ * routed to a search needs it, and titles would triple a product shard's size.
  */
 export type ProductEntry =
-  | [retailer: number, url: string]
-  | [retailer: number, url: string, query: string]
-  | [retailer: number, url: string, query: string, markets: Record<string, string>];
+  [retailer: number, url: string] | [retailer: number, url: string, markets: Record<string, string>];
 
 /** How the shopper was routed: the product's own URL, its URL at another marketplace, or a search there. */
 export type RouteKind = 'listed' | 'search' | 'home';
@@ -62,6 +61,11 @@ export interface RouteInput {
   /** Country (ISO alpha-2) -> indices of the marketplaces serving it, at most one per group. */
   countries: Readonly<Record<string, readonly number[]>>;
   product: ProductEntry;
+  /**
+   * The product's title percent-encoded, for a search; undefined when unknown (a search then
+   * is no target). See searchWanted for reading it only when a route would use it.
+   */
+  query: string | undefined;
   /** The member's `tracking_id`: its tag at the home marketplace. */
   trackingId: string;
   /** Retailer index -> the member's tracking id there (`tracking_ids`). */
@@ -129,7 +133,8 @@ function targetAt(
   m: number,
   retailer: RetailerLink,
 ): { url: string; kind: RouteKind } | null {
-  const [own, url, query, markets] = input.product;
+  const [own, url, markets] = input.product;
+  const { query } = input;
   if (m === own) return { url, kind: 'home' };
   if (markets && Object.hasOwn(markets, m)) {
     const listed = markets[m];
@@ -138,6 +143,16 @@ function targetAt(
   if (retailer.search && query !== undefined)
     return { url: `${retailer.search[0]}${query}${retailer.search[1]}`, kind: 'search' };
   return null;
+}
+
+/**
+ * Whether route() would send this request to a search if the title were known: the redirect
+ * reads the title (a query shard) only then. Routes with an empty stand-in title, which only a
+ * search would use.
+ */
+export function searchWanted(input: Omit<RouteInput, 'query'>): Route | 'search' | null {
+  const probe = route({ ...input, query: '' });
+  return probe?.kind === 'search' ? 'search' : probe;
 }
 
 /** The index of retailer `i`'s group home, or null for an index that names no retailer. */
@@ -156,12 +171,12 @@ export interface MarketReach {
 }
 
 /** The link builder's view of route(): each marketplace of the group, forced as `?market=` would. */
-export function reachOf(input: Omit<RouteInput, 'country' | 'market' | 'clickId'>): MarketReach[] {
+export function reachOf(input: Omit<RouteInput, 'country' | 'market' | 'clickId' | 'query'>): MarketReach[] {
   const { retailers, countries, product } = input;
   const group = homeOf(retailers, product[0]);
   return retailers.flatMap((retailer, m) => {
     if (group === null || homeOf(retailers, m) !== group) return [];
-    const sent = route({ ...input, country: null, market: retailer.id, clickId: '' });
+    const sent = route({ ...input, query: '', country: null, market: retailer.id, clickId: '' });
     return [
       {
         marketplace: retailer.id,

@@ -22,10 +22,15 @@ export interface RouteTable {
   /** Previous handle of an approved influencer -> current handle (renames keep old links working). */
   aliases: Record<string, string>;
   /**
-   * Available product id -> [retailer index, product URL] and, when its retailer's group has
-   * other marketplaces, [..., title percent-encoded, { retailer index: URL there }] (market.ts).
+   * Available product id -> [retailer index, product URL] and, when it lists URLs at other
+   * marketplaces of its group, [..., { retailer index: URL there }] (market.ts).
    */
   products: Record<string, ProductEntry>;
+  /**
+   * Available product id -> its title percent-encoded, for a marketplace's search: only products
+   * whose retailer's group has other marketplaces. Query shards, read only for a search.
+   */
+  queries: Record<string, string>;
 }
 
 /** What the worker bundles (worker/generated/route-table.ts). */
@@ -43,6 +48,7 @@ export interface HandleShard {
   tracking_ids: RouteTable['tracking_ids'];
 }
 export type ProductShard = RouteTable['products'];
+export type QueryShard = RouteTable['queries'];
 
 export function buildRouteTable(content: Content): RouteTable {
   const { retailers, countries, grouped } = retailerLinks(content);
@@ -68,19 +74,25 @@ export function buildRouteTable(content: Content): RouteTable {
     for (const old of i.previous_handles) aliases[old] = i.handle;
   }
   const products: RouteTable['products'] = {};
+  const queries: RouteTable['queries'] = {};
   for (const p of content.products) {
     const r = index.get(p.retailer);
     if (!p.available || r === undefined) continue;
-    if (!grouped.has(r)) {
-      products[p.id] = [r, p.url];
-      continue;
-    }
-    // Encoded once here, so the redirect only concatenates (a lone surrogate would make it throw).
-    const query = encodeURIComponent(p.title.toWellFormed());
     const markets = indexed(p.markets);
-    products[p.id] = Object.keys(markets).length > 0 ? [r, p.url, query, markets] : [r, p.url, query];
+    products[p.id] = Object.keys(markets).length > 0 ? [r, p.url, markets] : [r, p.url];
+    // Encoded once here, so the redirect only concatenates (a lone surrogate would make it throw).
+    if (grouped.has(r)) queries[p.id] = encodeURIComponent(p.title.toWellFormed());
   }
-  return { retailers, countries, influencers, tracking_ids: trackingIds, associates, aliases, products };
+  return {
+    retailers,
+    countries,
+    influencers,
+    tracking_ids: trackingIds,
+    associates,
+    aliases,
+    products,
+    queries,
+  };
 }
 
 /**
@@ -116,7 +128,7 @@ function retailerLinks(content: Content): {
 export function splitRouteTable(
   table: RouteTable,
   shards: { handles: number; products: number } = SHARDS,
-): { config: LinkConfig; handles: HandleShard[]; products: ProductShard[] } {
+): { config: LinkConfig; handles: HandleShard[]; products: ProductShard[]; queries: QueryShard[] } {
   const handles: HandleShard[] = Array.from({ length: shards.handles }, () => ({
     influencers: {},
     associates: {},
@@ -124,6 +136,8 @@ export function splitRouteTable(
     tracking_ids: {},
   }));
   const products: ProductShard[] = Array.from({ length: shards.products }, () => ({}));
+  // As many as product shards, by the same key: a product's query is in the query shard of its index.
+  const queries: QueryShard[] = Array.from({ length: shards.products }, () => ({}));
   const at = <T>(list: T[], key: string): T => {
     const shard = list[shardOf(key, list.length)];
     if (shard === undefined) throw new Error(`no shard for ${key}`);
@@ -136,6 +150,7 @@ export function splitRouteTable(
   for (const handle of Object.keys(table.associates)) at(handles, handle).associates[handle] = 1;
   for (const [old, current] of Object.entries(table.aliases)) at(handles, old).aliases[old] = current;
   for (const [id, entry] of Object.entries(table.products)) at(products, id)[id] = entry;
+  for (const [id, query] of Object.entries(table.queries)) at(queries, id)[id] = query;
   return {
     config: {
       retailers: table.retailers,
@@ -144,5 +159,6 @@ export function splitRouteTable(
     },
     handles,
     products,
+    queries,
   };
 }

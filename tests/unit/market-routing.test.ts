@@ -4,7 +4,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { route, type ProductEntry, type RetailerLink, type RouteInput } from '../../domain/links/market.ts';
+import {
+  route,
+  searchWanted,
+  type ProductEntry,
+  type RetailerLink,
+  type RouteInput,
+} from '../../domain/links/market.ts';
 
 const retailers: RetailerLink[] = [
   { id: 'amazon-us', tag: 'tag', subtag: 'ascsubtag', search: ['https://www.amazon.com/s?k=', ''] },
@@ -38,7 +44,6 @@ const TITLE = encodeURIComponent('Salt, Fat, Acid & Heat: 100% Good');
 const SKILLET: ProductEntry = [
   0,
   'https://www.amazon.com/dp/B00006JSUA?th=1&tag=old',
-  TITLE,
   { 1: 'https://www.amazon.co.uk/dp/B00006JSUA' },
 ];
 
@@ -46,6 +51,7 @@ const input = (over: Partial<RouteInput>): RouteInput => ({
   retailers,
   countries,
   product: SKILLET,
+  query: TITLE,
   trackingId: 'ana-20',
   trackingIds: { 1: 'ana-21', 2: 'ana0c-21', 3: 'anaca-20' },
   country: null,
@@ -103,13 +109,30 @@ describe('route (section 14)', () => {
       expect(route(input({ country: 'GB', market: unknown }))?.marketplace, unknown).toBe('amazon-uk');
   });
 
+  it('needs the title only for a search (searchWanted); an unknown title falls back home', () => {
+    const { query: _query, ...noTitle } = input({ country: 'AT' });
+    expect(searchWanted(noTitle)).toBe('search');
+    expect(searchWanted({ ...noTitle, country: 'GB' })).toMatchObject({
+      marketplace: 'amazon-uk',
+      kind: 'listed',
+    });
+    expect(searchWanted({ ...noTitle, country: 'JP' })).toMatchObject({
+      marketplace: 'amazon-us',
+      kind: 'home',
+    });
+    expect(route(input({ country: 'AT', query: undefined }))).toMatchObject({
+      marketplace: 'amazon-us',
+      kind: 'home',
+    });
+  });
+
   it('a product of a non-home marketplace: home is its own URL, tagged with the tag there', () => {
-    const uk: ProductEntry = [1, 'https://www.amazon.co.uk/dp/X1', 'X'];
-    expect(route(input({ product: uk, country: 'JP' }))?.url).toBe(
+    const uk: ProductEntry = [1, 'https://www.amazon.co.uk/dp/X1'];
+    expect(route(input({ product: uk, query: 'X', country: 'JP' }))?.url).toBe(
       'https://www.amazon.co.uk/dp/X1?tag=ana-21&ascsubtag=CLICK',
     );
     // The home marketplace's search when a US shopper follows it.
-    expect(route(input({ product: uk, country: 'US' }))?.url).toBe(
+    expect(route(input({ product: uk, query: 'X', country: 'US' }))?.url).toBe(
       'https://www.amazon.com/s?k=X&tag=ana-20&ascsubtag=CLICK',
     );
     // A member without a UK tag keeps the link working with their home tag, as before.
@@ -145,14 +168,16 @@ describe('route (section 14)', () => {
               `https://${HOSTS[retailers[Number(m)]!.id]![0]}${path}`,
             ]),
           );
-          const product: ProductEntry = [
-            own,
-            `https://${home}/p?${query.replace(/[#\s]/g, '')}`,
-            encodeURIComponent(title),
-            markets,
-          ];
+          const product: ProductEntry = [own, `https://${home}/p?${query.replace(/[#\s]/g, '')}`, markets];
           const result = route(
-            input({ product, country, market, trackingId: tag, trackingIds: { 1: tag, 2: tag } }),
+            input({
+              product,
+              query: encodeURIComponent(title),
+              country,
+              market,
+              trackingId: tag,
+              trackingIds: { 1: tag, 2: tag },
+            }),
           );
           expect(result).not.toBeNull();
           if (!result) return;

@@ -3,8 +3,10 @@
  * The request only chooses among them: its country (`cf.country`, nothing else) and its
  * `?market=` pick the marketplace (domain/links/market.ts, CONTRACT.md section 14).
  */
-import { route, type Route } from '../../domain/links/market.ts';
+import { route, searchWanted, type Route } from '../../domain/links/market.ts';
 import type { RouteTable } from '../../domain/links/route-table.ts';
+import { logEvent } from '../clicks/click-log.ts';
+import { LinkStoreUnavailable } from './link-store.ts';
 
 export interface Resolved {
   handle: string;
@@ -25,29 +27,48 @@ export function resolveHandle(table: RouteTable, handle: string): Resolved | nul
 /** A retailer id as `?market=` may name one; anything else is ignored like an unknown id. */
 const MARKET = /^[a-z0-9-]{1,64}$/;
 
+export interface Shopper {
+  /** `cf.country`, or null. */
+  country: string | null;
+  /** The `?market=` parameter as received. */
+  market: string | undefined;
+}
+
 /**
  * The marketplace URL with the tag and sub-tag set (the rest of the URL byte for byte), and
- * the marketplace it is on; null for a product not in the table.
+ * the marketplace it is on; null for a product not in the table. The product's title (a query
+ * shard) is read only when the route is a search; if it cannot be read, the shopper gets the
+ * next route (the product's own URL) rather than an error.
  */
-export function destination(
+export async function destination(
   table: RouteTable,
   productId: string,
   who: Resolved,
   clickId: string,
-  country: string | null,
-  market: string | undefined,
-): Route | null {
+  shopper: Shopper,
+  readQuery: (productId: string) => Promise<string | undefined>,
+): Promise<Route | null> {
   if (!Object.hasOwn(table.products, productId)) return null;
   const product = table.products[productId];
   if (!product) return null;
-  return route({
+  const input = {
     retailers: table.retailers,
     countries: table.countries,
     product,
     trackingId: who.trackingId,
     trackingIds: who.trackingIds,
-    country,
-    market: market !== undefined && MARKET.test(market) ? market : null,
+    country: shopper.country,
+    market: shopper.market !== undefined && MARKET.test(shopper.market) ? shopper.market : null,
     clickId,
-  });
+  };
+  const probe = searchWanted(input);
+  if (probe !== 'search') return probe;
+  let query: string | undefined;
+  try {
+    query = await readQuery(productId);
+  } catch (error) {
+    if (!(error instanceof LinkStoreUnavailable)) throw error;
+    logEvent('links.query_unavailable', { product_id: productId, error: error.message });
+  }
+  return route({ ...input, query });
 }

@@ -1,7 +1,8 @@
 /**
  * The redirect's lookup, read from shard files the build writes next to the static
  * assets (docs/scale.md): a handle's shard (tracking ids, or the handle it was renamed
- * to) and a product's shard (retailer and URL, and its other marketplaces: market.ts). Nothing here reads D1, so a D1 outage
+ * to) and a product's shard (retailer and URL, and its URLs at other marketplaces: market.ts);
+ * for a shopper sent to a search, the product's query shard (its title, encoded). Nothing here reads D1, so a D1 outage
  * never stops a redirect, and nothing grows the Worker bundle with the catalog.
  *
  * Parsed shards stay in this isolate (worker/lib/shard-cache.ts), so hot links are
@@ -25,10 +26,10 @@ const productShard = z.record(
   z.string(),
   z.union([
     z.tuple([z.int().min(0), z.string()]),
-    z.tuple([z.int().min(0), z.string(), z.string()]),
-    z.tuple([z.int().min(0), z.string(), z.string(), z.record(z.string(), z.string())]),
+    z.tuple([z.int().min(0), z.string(), z.record(z.string(), z.string())]),
   ]),
 );
+const queryShard = z.record(z.string(), z.string());
 
 type HandleShard = z.infer<typeof handleShard>;
 type ProductShard = z.infer<typeof productShard>;
@@ -65,6 +66,7 @@ export async function routeTableFor(
     associates: {},
     aliases: {},
     products: {},
+    queries: {},
   };
   const [own, products] = await Promise.all([
     handleShardOf(config, assets, handle),
@@ -88,6 +90,23 @@ export async function routeTableFor(
     if (entry) table.products[productId] = entry;
   }
   return table;
+}
+
+/**
+ * A product's title percent-encoded for a marketplace's search (section 14), from its query
+ * shard: read only when a shopper is routed to a search, so product shards stay small.
+ */
+export async function searchQueryFor(
+  config: LinkConfig,
+  assets: Fetcher,
+  productId: string,
+): Promise<string | undefined> {
+  const shard = await readShard(
+    assets,
+    linkShardPath('q', shardOf(productId, config.shards.products)),
+    queryShard,
+  );
+  return Object.hasOwn(shard, productId) ? shard[productId] : undefined;
 }
 
 /** Forgets every cached shard (tests). */

@@ -12,7 +12,7 @@ import { settingProblem } from '../config/check.ts';
 import { detectBot } from './bot-detection.ts';
 import { destination, resolveHandle } from './destination.ts';
 import { deviceClass } from './device.ts';
-import { LinkStoreUnavailable, routeTableFor } from './link-store.ts';
+import { LinkStoreUnavailable, routeTableFor, searchQueryFor } from './link-store.ts';
 import { newClickId, visitorHash } from './visitor-hash.ts';
 
 const SRC = /^[a-z0-9_-]{1,32}$/;
@@ -25,8 +25,8 @@ export const links = new Hono<AppEnv>()
     const who = resolveHandle(routeTable, c.req.param('handle'));
     const clickId = newClickId();
     const product = c.req.param('product');
-    const sent =
-      who && destination(routeTable, product, who, clickId, countryOf(c.req.raw), c.req.query('market'));
+    const shopper = { country: countryOf(c.req.raw), market: c.req.query('market') };
+    const sent = who && (await destination(routeTable, product, who, clickId, shopper, searchQuery(c)));
     if (!who || !sent) return notFound(c);
     const click = describeClick(c, clickId, who.handle, product, sent.marketplace);
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
@@ -43,6 +43,11 @@ export const links = new Hono<AppEnv>()
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
     return new Response(null, { status: 302, headers: { Location: `/shop/${who.handle}/`, ...NO_STORE } });
   });
+
+/** Reads a product's search query (its own shard, only for a shopper sent to a search). */
+function searchQuery(c: Context<AppEnv>) {
+  return (productId: string) => searchQueryFor(linkConfig, c.env.ASSETS, productId);
+}
 
 /**
  * The route table entries this request needs. If the link data cannot be read the
