@@ -16,7 +16,7 @@ import { newHandleProblem, reservedHandles } from '../domain/vet/handles.ts';
 import { placeholderAvatar } from '../domain/vet/png.ts';
 import { avatarPath, scaffoldAssociate, scaffoldInfluencer } from '../domain/vet/scaffold.ts';
 import { snapshotOf } from '../domain/vet/snapshot.ts';
-import { PUBLIC_DIR, readContentSources } from './lib/load-content.ts';
+import { PUBLIC_DIR, readContentSources } from '../build/load-content.ts';
 
 function refuse(message: string, code = 1): never {
   console.error(`apply: ${message}`);

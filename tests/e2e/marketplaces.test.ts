@@ -10,7 +10,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { linkedProducts } from '../../domain/content/members.ts';
-import { loadContent } from '../../scripts/lib/load-content.ts';
+import { loadContent } from '../../build/load-content.ts';
 import { interceptRetailer, launch, screenshot } from './browser.ts';
 
 const base = inject('baseUrl');

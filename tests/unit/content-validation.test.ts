@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatError, validateContent, type ContentSources } from '../../domain/content/validate.ts';
-import { parseYaml, readContentSources } from '../../scripts/lib/load-content.ts';
+import { parseYaml, readContentSources } from '../../build/load-content.ts';
 
 const FIXTURE = 'tests/fixtures/content';
 const ANA = `${FIXTURE}/influencers/ana-cooks.yaml`;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { searchUrlProblem } from '../../domain/content/marketplaces.ts';
 import { formatError, validateContent, type ContentSources } from '../../domain/content/validate.ts';
-import { readContentSources } from '../../scripts/lib/load-content.ts';
+import { readContentSources } from '../../build/load-content.ts';
 
 const FIXTURE = 'tests/fixtures/content';
 const RETAILERS = `${FIXTURE}/retailers.yaml`;

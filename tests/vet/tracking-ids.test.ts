@@ -4,7 +4,7 @@ import { member as memberSchema, type Member } from '../../domain/content/schema
 import { reservedHandles } from '../../domain/vet/handles.ts';
 import { storefrontPolicy, type PolicyContext } from '../../domain/vet/policy.ts';
 import { snapshotOf, type Snapshot } from '../../domain/vet/snapshot.ts';
-import { readContentSources } from '../../scripts/lib/load-content.ts';
+import { readContentSources } from '../../build/load-content.ts';
 
 const DIR = 'tests/fixtures/content/influencers';
 const ANA = `${DIR}/ana-cooks.yaml`;
