@@ -28,6 +28,8 @@ if (!uk || !shopper || !product)
   throw new Error('the sample content needs amazon-uk and a member with a UK tracking id');
 const ukTag = shopper.tracking_ids?.['amazon-uk'];
 
+const SHOPPER_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 let browser: Browser;
 
 beforeAll(async () => {
@@ -48,6 +50,8 @@ describe('a shopper in the UK', () => {
   it("lands on amazon.co.uk with the creator's UK tag, and the click counts under GB and amazon-uk", async () => {
     const context = await browser.newContext({
       extraHTTPHeaders: { 'MF-CF-Blob': JSON.stringify({ country: 'GB' }) },
+      // A headless browser says so in its user agent and its clicks count as a bot's; a shopper's does not.
+      userAgent: SHOPPER_UA,
     });
     const page = await context.newPage();
     const visited = await interceptRetailer(page);
