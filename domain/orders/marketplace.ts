@@ -5,7 +5,9 @@
  * program's default retailer) and H the home marketplace of R's group (R itself when R has
  * no group, or is the group's first retailer):
  *
- *   marketplace(event) = event.marketplace ?? H
+ *   marketplace(event) = event.marketplace ?? (event.retailer ?? H)
+ *                        (a retailer named by the event is the marketplace it names: an event of
+ *                        `retailer: amazon-uk` is never read as amazon.com's)
  *   event.marketplace must be a retailer of R's group        else 422, path "marketplace"
  *   event.currency must be marketplace(event)'s currency     else 422, path "currency"
  *
@@ -27,7 +29,7 @@ export function withMarketplace(event: OrderEvent, table: ProgramTable): Marketp
   const group = Object.entries(table.retailers)
     .filter(([id, r]) => (r.home ?? id) === home)
     .map(([id]) => id);
-  const marketplaceId = event.marketplace ?? home;
+  const marketplaceId = event.marketplace ?? event.retailer ?? home;
   const marketplace = group.includes(marketplaceId) ? table.retailers[marketplaceId] : undefined;
   if (!marketplace)
     return {
@@ -45,7 +47,7 @@ export function withMarketplace(event: OrderEvent, table: ProgramTable): Marketp
       issues: [
         {
           path: 'currency',
-          message: `must be ${marketplace.currency}, the currency of marketplace ${marketplaceId}${event.marketplace === undefined ? ` (the home marketplace of ${retailerId}; name another with "marketplace")` : ''}`,
+          message: `must be ${marketplace.currency}, the currency of marketplace ${marketplaceId}${event.marketplace === undefined && event.retailer === null ? ` (the home marketplace of ${retailerId}; name another with "marketplace")` : ''}`,
         },
       ],
     };
