@@ -17,7 +17,13 @@
  */
 import { COUNTRY_HINTS, ISO_COUNTRIES } from './countries.ts';
 import type { Member, Product, Retailer } from './schema.ts';
-import type { ContentError } from './validate.ts';
+
+/** A ContentError of validate.ts (which imports this module), as `file: field: message`. */
+interface ContentError {
+  file: string;
+  field: string;
+  message: string;
+}
 
 export const QUERY = '{query}';
 

@@ -67,7 +67,7 @@ export const orderEventBody = z
     click_id: token(64).nullish(),
     /** Extension: a retailer id from content; events without one are the program's default retailer's. */
     retailer: z.string().min(1).max(64).optional(),
-    /** Section 14: the marketplace (a retailer of the retailer's group); default its home one. */
+    /** Section 14: the marketplace (a retailer of the retailer's group); default the retailer named, else the home one (orders/marketplace.ts). */
     marketplace: z.string().min(1).max(64).optional(),
     currency,
     items: z.array(orderItem).min(1, 'must list at least one item').max(MAX_ITEMS),

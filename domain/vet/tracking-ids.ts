@@ -7,12 +7,12 @@
  */
 import type { Member } from '../content/schema.ts';
 import type { Finding } from './finding.ts';
-import type { PolicyContext } from './policy.ts';
+import type { Snapshot } from './snapshot.ts';
 
 export function trackingIdsFindings(
   own: ReadonlySet<string>,
   value: Member,
-  ctx: Pick<PolicyContext, 'base' | 'head'>,
+  ctx: { base: Snapshot; head: Snapshot },
 ): Finding[] {
   const others = [...ctx.head.influencers, ...ctx.base.influencers].filter(([p]) => !own.has(p));
   return Object.entries(value.tracking_ids ?? {}).map(([marketplace, trackingId]): Finding => {
