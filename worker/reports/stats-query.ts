@@ -23,7 +23,7 @@ import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { clickRanges, EVERY_CREATOR_VIEW, ONE_CREATOR_VIEWS, rangeParams } from './click-counts.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
-import { CLICKS_BY_MARKET, marketFigures, type MarketFigures } from './market-stats.ts';
+import { MARKET_BRANCH, marketFigures, type MarketFigures } from './market-stats.ts';
 
 export interface Stats extends MarketFigures {
   handle: string;
@@ -52,8 +52,9 @@ const CLICK_TOTALS_OF_EVERY = `${EVERY_CREATOR_VIEW}
 SELECT handle, SUM(human) AS human, SUM(bot) - SUM(not_navigation) AS bot, SUM(duplicate) AS duplicate,
        SUM(not_navigation) AS not_navigation FROM c GROUP BY handle`;
 /**
- * One creator's clicks in one statement, grouped four ways: totals, days and sources from the
- * (day, source) roll-up, products from the (day, product) one, today's raw clicks read once
+ * One creator's clicks in one statement, grouped five ways (D1's most terms in a compound SELECT): totals, days and sources from the
+ * (day, source) roll-up, products from the (day, product) one, countries and marketplaces from
+ * the (day, country, marketplace) one (market-stats.ts), today's raw clicks read once
  * (click-counts.ts). bench:stats measures it on a year of 10,000,000 clicks.
  */
 const CLICKS_OF_ONE = `${ONE_CREATOR_VIEWS}
@@ -64,7 +65,7 @@ SELECT 'day', day, SUM(human), 0, 0, 0 FROM s GROUP BY day HAVING SUM(human) > 0
 UNION ALL
 SELECT 'product', product_id, SUM(human), 0, 0, 0 FROM p WHERE product_id <> '' GROUP BY product_id HAVING SUM(human) > 0
 UNION ALL
-SELECT 'src', NULLIF(src, ''), SUM(human), 0, 0, 0 FROM s GROUP BY src HAVING SUM(human) > 0`;
+SELECT 'src', NULLIF(src, ''), SUM(human), 0, 0, 0 FROM s GROUP BY src HAVING SUM(human) > 0${MARKET_BRANCH}`;
 const ledgerByBucketSql = (scope: Scope) => `
 SELECT handle, bucket, SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
 FROM ledger_entries WHERE ${onlyHandle(scope)} effective_at >= ?2 AND effective_at < ?3 GROUP BY handle, bucket`;
@@ -102,10 +103,9 @@ export async function readStats(
     db.batch<Row>([
       db.prepare(CLICKS_OF_ONE).bind(...clickParams),
       ...ledgerQueries.map((sql) => db.prepare(sql).bind(handle, start, end)),
-      db.prepare(CLICKS_BY_MARKET).bind(...clickParams),
     ]),
   );
-  const [clickRows, buckets, orderedLines, netRows, marketRows] = results.map((r) => r.results);
+  const [clickRows, buckets, orderedLines, netRows] = results.map((r) => r.results);
   const of = (kind: string) => (clickRows ?? []).filter((row) => row['k'] === kind);
   const clickTotals = of('total')[0] ?? {};
   const byDay = of('day').map((row) => ({ day: row['key'], clicks: row['human'] }));
@@ -199,7 +199,7 @@ export async function readStats(
           b.commission - a.commission || b.clicks - a.clicks || a.product_id.localeCompare(b.product_id),
       ),
     by_src: (bySrc ?? []).map((row) => ({ src: textOrNull(row, 'src'), clicks: integer(row, 'clicks') })),
-    ...marketFigures(marketRows ?? []),
+    ...marketFigures(clickRows ?? []),
   };
 }
 
