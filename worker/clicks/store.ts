@@ -8,6 +8,7 @@
  */
 import { HOUR_MS } from '../../domain/time.ts';
 import { integer, text, type Row as D1Row } from '../lib/rows.ts';
+import { flagBits } from './flags.ts';
 import type { ClickRecord } from './message.ts';
 
 /** A click is a duplicate when the same visitor clicked the same product (as a human) within this window before. */
@@ -27,13 +28,13 @@ export type WritePath = 'queue' | 'direct' | 'dead_letter' | 'recovered';
 const INSERT = `
 INSERT OR IGNORE INTO clicks
   (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, method,
-   incomplete)
+   incomplete, flags)
 SELECT
   json_extract(value, '$.click_id'), json_extract(value, '$.at'), json_extract(value, '$.handle'),
   json_extract(value, '$.product_id'), json_extract(value, '$.src'), json_extract(value, '$.referrer_host'),
   json_extract(value, '$.country'), json_extract(value, '$.device'), json_extract(value, '$.visitor_hash'),
   json_extract(value, '$.is_bot'), json_extract(value, '$.bot_reason'), json_extract(value, '$.method'),
-  json_extract(value, '$.incomplete')
+  json_extract(value, '$.incomplete'), json_extract(value, '$.flags')
 FROM json_each(?1)
 RETURNING 1`;
 
@@ -79,6 +80,7 @@ function row(click: ClickRecord): Row {
       visitor_hash: click.visitor_hash ?? '',
       is_bot: click.is_bot ? 1 : 0,
       incomplete,
+      flags: flagBits(click.flags),
     }),
   };
 }

@@ -9,7 +9,13 @@ import type { AppEnv } from '../env.ts';
 import { logClick, logEvent } from '../clicks/click-log.ts';
 import type { ClickRecord, IncompleteReason } from '../clicks/message.ts';
 import { settingProblem } from '../config/check.ts';
-import { detectBot } from './bot-detection.ts';
+import {
+  detectBot,
+  linkAnswer,
+  withoutActivation,
+  type BotVerdict,
+  type LinkAnswer,
+} from './bot-detection.ts';
 import { destination, resolveHandle } from './destination.ts';
 import { deviceClass } from './device.ts';
 import { LinkStoreUnavailable, routeTableFor } from './link-store.ts';
@@ -26,9 +32,10 @@ export const links = new Hono<AppEnv>()
     const clickId = newClickId();
     const location = who && destination(routeTable, c.req.param('product'), who.trackingId, clickId);
     if (!who || !location) return notFound(c);
-    const click = describeClick(c, clickId, who.handle, c.req.param('product'));
+    const verdict = verdictOf(c.req.raw);
+    const click = describeClick(c, verdict, clickId, who.handle, c.req.param('product'));
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
-    return new Response(null, { status: 302, headers: { Location: location, ...NO_STORE } });
+    return answer(linkAnswer(verdict), location);
   })
   .on(['GET', 'HEAD'], '/:handle', async (c) => {
     const routeTable = await lookup(c, c.req.param('handle'), null);
@@ -37,10 +44,39 @@ export const links = new Hono<AppEnv>()
     // An associate has no storefront page to send the visitor to.
     if (!who || Object.hasOwn(routeTable.associates, who.handle)) return notFound(c);
     // A bio link: logged like a product click, without a product.
-    const click = describeClick(c, newClickId(), who.handle, null);
+    const click = describeClick(c, verdictOf(c.req.raw), newClickId(), who.handle, null);
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
     return new Response(null, { status: 302, headers: { Location: `/shop/${who.handle}/`, ...NO_STORE } });
   });
+
+/**
+ * Section 16: only a person's navigation (or HEAD) gets the tagged redirect; a prefetch gets
+ * 204 and a sub-resource 403, neither with a Location, so no page can set the retailer's
+ * cookie for a visitor who never clicked. Both are stored, flagged, all the same.
+ */
+function answer(kind: LinkAnswer, location: string): Response {
+  if (kind === 'redirect')
+    return new Response(null, { status: 302, headers: { Location: location, ...NO_STORE } });
+  if (kind === 'prefetch') return new Response(null, { status: 204, headers: NO_STORE });
+  return new Response('A tracked link only leads on when a person follows it.', {
+    status: 403,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', ...NO_STORE },
+  });
+}
+
+/** The bot verdict, which never throws into a redirect (a failure reads as HEAD or a plain click). */
+function verdictOf(request: Request): BotVerdict {
+  try {
+    return detectBot({
+      method: request.method,
+      userAgent: request.headers.get('user-agent'),
+      headers: request.headers,
+    });
+  } catch (error) {
+    logEvent('clicks.bot_detection_failed', { error: String(error) });
+    return request.method === 'HEAD' ? { isBot: true, reason: 'head' } : { isBot: false, reason: null };
+  }
+}
 
 /**
  * The route table entries this request needs. If the link data cannot be read the
@@ -66,6 +102,7 @@ async function lookup(c: Context<AppEnv>, handle: string, product: string | null
  */
 async function describeClick(
   c: Context<AppEnv>,
+  verdict: BotVerdict,
   clickId: string,
   handle: string,
   productId: string | null,
@@ -76,7 +113,6 @@ async function describeClick(
   const incomplete: IncompleteReason[] = [];
   try {
     const userAgent = request.headers.get('user-agent');
-    const verdict = detectBot({ method: request.method, userAgent, headers: request.headers });
     const src = c.req.query('src');
     if (src !== undefined && !SRC.test(src)) incomplete.push('src:invalid');
     const referer = request.headers.get('referer');
@@ -98,6 +134,7 @@ async function describeClick(
       bot_reason: verdict.reason,
       method,
       ...(incomplete.length > 0 ? { incomplete } : {}),
+      ...(isNavigation(verdict) && withoutActivation(request.headers) ? { flags: ['no_activation'] } : {}),
     };
   } catch (error) {
     // Should never happen; if it does, the click is still stored with what is certain.
@@ -112,8 +149,8 @@ async function describeClick(
       country: null,
       device: 'unknown',
       visitor_hash: null,
-      is_bot: method === 'HEAD',
-      bot_reason: method === 'HEAD' ? 'head' : null,
+      is_bot: verdict.isBot,
+      bot_reason: verdict.reason,
       method,
       incomplete: ['describe:failed'],
     };
@@ -143,6 +180,11 @@ async function hashVisitor(
     incomplete.push('visitor_hash:failed');
     return null;
   }
+}
+
+/** A GET the browser made as a navigation (not HEAD, not a prefetch or sub-resource). */
+function isNavigation(verdict: BotVerdict): boolean {
+  return verdict.reason !== 'head' && linkAnswer(verdict) === 'redirect';
 }
 
 function referrerHost(referer: string | null): string | null {

@@ -21,7 +21,13 @@
 import type { CreatorFigures } from '../../domain/reports/programmes.ts';
 import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
-import { clickRanges, EVERY_CREATOR_VIEW, ONE_CREATOR_VIEWS, rangeParams } from './click-counts.ts';
+import {
+  clickRanges,
+  EVERY_CREATOR_VIEW,
+  ONE_CREATOR_VIEWS,
+  rangeParams,
+  REASON_VIEW,
+} from './click-counts.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 
 export interface Stats {
@@ -29,7 +35,18 @@ export interface Stats {
   from: string;
   to: string;
   currency: string;
-  clicks: { human: number; bot: number; duplicate: number; not_navigation: number };
+  /**
+   * by_reason: every reason a click was not counted as an honest one (section 16): bot reasons
+   * (head, prefetch, subresource:<dest>, crawler...), duplicate, no_activation, self, burst;
+   * a click counts once under each reason it carries.
+   */
+  clicks: {
+    human: number;
+    bot: number;
+    duplicate: number;
+    not_navigation: number;
+    by_reason: Record<string, number>;
+  };
   orders: number;
   items: { ordered: number; shipped: number; returned: number; cancelled: number };
   revenue: number;
@@ -64,6 +81,8 @@ UNION ALL
 SELECT 'product', product_id, SUM(human), 0, 0, 0 FROM p WHERE product_id <> '' GROUP BY product_id HAVING SUM(human) > 0
 UNION ALL
 SELECT 'src', NULLIF(src, ''), SUM(human), 0, 0, 0 FROM s GROUP BY src HAVING SUM(human) > 0`;
+const CLICKS_BY_REASON = `${REASON_VIEW}
+SELECT reason, SUM(clicks) AS clicks FROM r GROUP BY reason HAVING SUM(clicks) > 0 ORDER BY reason`;
 const ledgerByBucketSql = (scope: Scope) => `
 SELECT handle, bucket, SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
 FROM ledger_entries WHERE ${onlyHandle(scope)} effective_at >= ?2 AND effective_at < ?3 GROUP BY handle, bucket`;
@@ -101,9 +120,10 @@ export async function readStats(
     db.batch<Row>([
       db.prepare(CLICKS_OF_ONE).bind(...clickParams),
       ...ledgerQueries.map((sql) => db.prepare(sql).bind(handle, start, end)),
+      db.prepare(CLICKS_BY_REASON).bind(...clickParams),
     ]),
   );
-  const [clickRows, buckets, orderedLines, netRows] = results.map((r) => r.results);
+  const [clickRows, buckets, orderedLines, netRows, reasonRows] = results.map((r) => r.results);
   const of = (kind: string) => (clickRows ?? []).filter((row) => row['k'] === kind);
   const clickTotals = of('total')[0] ?? {};
   const byDay = of('day').map((row) => ({ day: row['key'], clicks: row['human'] }));
@@ -173,6 +193,7 @@ export async function readStats(
       bot: integerOrZero(clickTotals, 'bot'),
       duplicate: integerOrZero(clickTotals, 'duplicate'),
       not_navigation: integerOrZero(clickTotals, 'not_navigation'),
+      by_reason: Object.fromEntries((reasonRows ?? []).map((r) => [text(r, 'reason'), integer(r, 'clicks')])),
     },
     orders: orderDays.size,
     items: {
