@@ -1,6 +1,11 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
+import { createExecutionContext } from 'cloudflare:test';
+import { linkShardPath, shardOf } from '../../domain/links/shards.ts';
 import { pieceName } from '../../domain/links/tagged-url.ts';
+import linkConfig from '../../worker/generated/route-table.ts';
+import { clearLinkStore } from '../../worker/links/link-store.ts';
+import { createWorker } from '../../worker/worker.ts';
 import { BROWSER_UA, clickIdOf, waitForClicks } from './helpers.ts';
 
 const links = inject('expectedLinks');
@@ -149,6 +154,37 @@ describe('tracked links that lead nowhere', () => {
     expect(res.status).toBe(404);
     expect(res.headers.get('location')).toBeNull();
     expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers 404, never a 500, when a product URL could not be sent as a Location (CR/LF)', async () => {
+    clearLinkStore();
+    const bad = 'B0CRLF0000';
+    const shard = linkShardPath('p', shardOf(bad, linkConfig.shards.products));
+    const retailer = linkConfig.retailers.findIndex((r) => r.subtag === first.subtag);
+    const assets = {
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const res = await env.ASSETS.fetch(input, init);
+        if (new URL(input instanceof Request ? input.url : String(input)).pathname !== shard) return res;
+        const products = await res.json<Record<string, [number, string]>>();
+        products[bad] = [retailer, 'https://www.amazon.com/dp/B0CRLF0000?x=1\r\nSet-Cookie: stuffed=1'];
+        return Response.json(products);
+      },
+    } as Fetcher;
+    const worker = createWorker(() => new Response(null, { status: 404 }));
+    for (const method of ['GET', 'HEAD']) {
+      const res = await worker.fetch(
+        new Request(`https://shop.test/go/${first.handle}/${bad}`, {
+          method,
+          headers: { 'user-agent': BROWSER_UA },
+        }),
+        { ...env, ASSETS: assets },
+        createExecutionContext(),
+      );
+      expect(res.status, method).toBe(404);
+      expect(res.headers.get('location')).toBeNull();
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
+    clearLinkStore();
   });
 
   it('never takes the destination from the request', async () => {

@@ -15,7 +15,10 @@ export function resolveHandle(table: RouteTable, handle: string): Resolved | nul
   return trackingId === undefined ? null : { handle: current, trackingId };
 }
 
-/** The retailer URL with the tag and sub-tag set; the rest of the product URL is kept byte for byte. */
+/**
+ * The retailer URL with the tag and sub-tag set; the rest of the product URL is kept byte for
+ * byte. Null when it could not be sent as a Location header.
+ */
 export function destination(
   table: RouteTable,
   productId: string,
@@ -26,8 +29,14 @@ export function destination(
   const entry = table.products[productId];
   const retailer = entry ? table.retailers[entry[0]] : undefined;
   if (!entry || !retailer) return null;
-  return taggedUrl(entry[1], [
+  const url = taggedUrl(entry[1], [
     [retailer.tag, trackingId],
     [retailer.subtag, clickId],
   ]);
+  // A Location header may hold only visible ASCII: a product URL with CR, LF or any other
+  // control or non-ASCII character (URL parsing drops tabs and newlines, so a content check by
+  // URL.canParse lets them through) leads nowhere rather than failing the response (section 16).
+  return SENDABLE.test(url) ? url : null;
 }
+
+const SENDABLE = /^[\x21-\x7e]+$/;

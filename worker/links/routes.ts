@@ -31,6 +31,8 @@ export const links = new Hono<AppEnv>()
     const who = resolveHandle(routeTable, c.req.param('handle'));
     const clickId = newClickId();
     const location = who && destination(routeTable, c.req.param('product'), who.trackingId, clickId);
+    if (who && !location && Object.hasOwn(routeTable.products, c.req.param('product')))
+      logEvent('links.unsendable_destination', { handle: who.handle, product: c.req.param('product') });
     if (!who || !location) return notFound(c);
     const verdict = verdictOf(c.req.raw);
     const click = describeClick(c, verdict, clickId, who.handle, c.req.param('product'));
