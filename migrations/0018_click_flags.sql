@@ -1,7 +1,7 @@
 -- Honest clicks (CONTRACT.md section 16).
 --
 -- 1. Suspicion flags of a click, on top of the bot flag (is_bot, bot_reason) and the duplicate
---    flag: a bit set, 0 when none (worker/clicks/flags.ts names the bits):
+--    flag: a bit set, 0 when none (domain/clicks/flags.ts names the bits):
 --      1 no_activation  a cross-site navigation without user activation (no Sec-Fetch-User):
 --                       redirected, but nobody is known to have clicked; set by the redirect.
 --      2 self           the visitor hash of the member's own dashboard session that day; set by

@@ -16,6 +16,7 @@ const ORIGIN = 'http://localhost:8787';
 /** An approved storefront that was renamed and whose only product is unavailable. */
 const RENAMED = `handle: dee-renamed
 name: Dee Renamed
+owner: self
 bio: Used to be dee-old.
 avatar: /images/avatars/mila-cooks.png
 status: approved
@@ -44,6 +45,7 @@ lists:
  */
 const YAML_EDGE = `handle: yaml-edge
 name: Yaml Edge
+owner: self
 bio: Values that parsers disagree on.
 avatar: /images/avatars/mila-cooks.png
 status: approved
@@ -386,6 +388,11 @@ describe('storefront', () => {
     expect(html).toContain('<h1>Ana Cooks</h1>');
     expect(html).toContain('Weeknight dinners in a tiny kitchen.');
     expect(html).toContain('href="https://www.instagram.com/anacooks"');
+    // Every link to another origin is creator-supplied (profiles) or a tracked /go/ link:
+    // creator links carry rel="nofollow ugc" (security review, issue 24; missing at 53ca318).
+    const external = [...html.matchAll(/<a [^>]*href="https?:\/\/[^"]*"[^>]*>/g)].map((m) => m[0]);
+    expect(external.length).toBeGreaterThan(0);
+    for (const link of external) expect(link).toMatch(/rel="[^"]*\bnofollow ugc\b[^"]*"/);
     expect(html).toContain('href="/shop/ana-cooks/pan-basics/"');
     expect(html).toContain('The three pans I use every day.');
   });

@@ -7,7 +7,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { utcDay } from '../../domain/time.ts';
-import { CLICK_FLAGS } from '../../worker/clicks/flags.ts';
+import { CLICK_FLAGS } from '../../domain/clicks/flags.ts';
 import { BROWSER_UA, clickIdOf, waitForClicks, type ClickRow } from './helpers.ts';
 
 const links = inject('expectedLinks');

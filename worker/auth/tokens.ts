@@ -4,7 +4,7 @@
  * SHA-256 (made by `npm run token -- create <handle>`).
  */
 import { withRetry } from '../lib/d1-retry.ts';
-import { usableAdminToken } from './admin-token.ts';
+import { usableAdminToken } from '../../domain/security/admin-token.ts';
 import { SettledCache } from '../lib/settled-cache.ts';
 import { text, type Row } from '../lib/rows.ts';
 

@@ -8,8 +8,8 @@
  */
 import { HOUR_MS } from '../../domain/time.ts';
 import { integer, text, type Row as D1Row } from '../lib/rows.ts';
-import { flagBits } from './flags.ts';
-import type { ClickRecord } from './message.ts';
+import { flagBits } from '../../domain/clicks/flags.ts';
+import type { ClickRecord } from '../../domain/clicks/message.ts';
 
 /** A click is a duplicate when the same visitor clicked the same product (as a human) within this window before. */
 export const DUPLICATE_WINDOW_MS = HOUR_MS;

@@ -12,7 +12,7 @@
  */
 
 import { DAY_MS, startOfUtcDay, utcDay } from '../../domain/time.ts';
-import { CLICK_FLAGS } from '../clicks/flags.ts';
+import { CLICK_FLAGS } from '../../domain/clicks/flags.ts';
 import { NOT_NAVIGATION_SQL } from '../links/bot-detection.ts';
 
 export interface ClickRanges {
@@ -103,7 +103,7 @@ export const BOT_VIEW = `WITH b AS (
  * One creator's clicks by reason (migrations/0018_click_flags.sql): `r(reason, clicks)`, the
  * roll-up click_daily_reason for whole days and the same expansion of raw clicks for the rest
  * (?1..?6 the ranges, ?7 the creator). A click counts under each reason it carries: its bot
- * reason (when a bot), duplicate (a human repeat), and each flag of worker/clicks/flags.ts.
+ * reason (when a bot), duplicate (a human repeat), and each flag of domain/clicks/flags.ts.
  * (D1 allows few terms in a compound SELECT, hence the flags as one join.)
  */
 export const REASON_VIEW = `WITH raw AS (
