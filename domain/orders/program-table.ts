@@ -14,6 +14,8 @@ export interface ProgramTable {
   attribution_window_hours: number;
   /** Days raw clicks are kept before the scheduled job deletes them (roll-ups stay). */
   click_retention_days: number;
+  /** More navigations than this from one visitor hash in a UTC day are flagged burst (section 16). */
+  burst_clicks_per_day: number;
   payout: { threshold_minor: number; hold_days: number };
   categories: { id: string; name: string }[];
   /** Retailer of events that name none: the first one in retailers.yaml. */
@@ -41,6 +43,7 @@ export function buildProgramTable(content: Content): ProgramTable {
     currency: content.program.payout.currency,
     attribution_window_hours: content.program.attribution_window_hours,
     click_retention_days: content.program.click_retention_days,
+    burst_clicks_per_day: content.program.burst_clicks_per_day,
     payout: {
       threshold_minor: content.program.payout.threshold_minor,
       hold_days: content.program.payout.hold_days,

@@ -8,6 +8,8 @@ import { env, exports } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { utcDay } from '../../domain/time.ts';
 import { CLICK_FLAGS } from '../../domain/clicks/flags.ts';
+import { recordDashboardVisitor } from '../../worker/dashboard/visitors.ts';
+import { program } from '../../worker/orders/program.ts';
 import { BROWSER_UA, clickIdOf, waitForClicks, type ClickRow } from './helpers.ts';
 
 const links = inject('expectedLinks');
@@ -136,6 +138,69 @@ describe('navigations and HEAD keep the 302', () => {
     const [row] = await waitForClicks([clickIdOf(res.headers.get('location'), first.subtag)]);
     // Still a human click (a person may be there), but not an honest one.
     expect(row).toMatchObject({ is_bot: 0, flags: CLICK_FLAGS.no_activation });
+  });
+});
+
+describe('signals: self and burst', () => {
+  const other = links.find((l) => l.handle !== first.handle);
+  if (!other) throw new Error('the sample content has one member only');
+  const click = async (link: typeof first, ip: string, headers: Record<string, string> = {}) => {
+    const res = await go(`/go/${link.handle}/${link.product}`, { 'cf-connecting-ip': ip, ...headers });
+    return res.headers.get('location') === null ? null : clickIdOf(res.headers.get('location'), link.subtag);
+  };
+  const flagsOf = async (ids: string[]) =>
+    new Map((await waitForClicks(ids)).map((r) => [r.click_id, (r as ClickRow & { flags: number }).flags]));
+  const dashboard = (ip: string) =>
+    new Request(`https://shop.test/dashboard/${first.handle}/`, {
+      headers: { 'cf-connecting-ip': ip, 'user-agent': BROWSER_UA },
+    });
+
+  it("flags self a click from the member's own dashboard browser that day, whichever comes first", async () => {
+    // Dashboard first: the consumer flags the click.
+    await recordDashboardVisitor(env, first.handle, dashboard('203.0.113.201'));
+    const after = (await click(first, '203.0.113.201'))!;
+    // Click first: recording the dashboard hash flags it.
+    const before = (await click(first, '203.0.113.202'))!;
+    await waitForClicks([before]);
+    await recordDashboardVisitor(env, first.handle, dashboard('203.0.113.202'));
+    // The same browser on another member's link, and another browser: not self.
+    const elsewhere = (await click(other, '203.0.113.201'))!;
+    const stranger = (await click(first, '203.0.113.203'))!;
+    const flags = await flagsOf([after, before, elsewhere, stranger]);
+    expect(flags.get(after)).toBe(CLICK_FLAGS.self);
+    expect(flags.get(before)).toBe(CLICK_FLAGS.self);
+    expect(flags.get(elsewhere)).toBe(0);
+    expect(flags.get(stranger)).toBe(0);
+  });
+
+  it('flags burst every click of a visitor over burst_clicks_per_day navigations that day', async () => {
+    const limit = program.table.burst_clicks_per_day;
+    expect(limit).toBeGreaterThan(1);
+    const navigations = (ip: string, n: number) =>
+      Promise.all(Array.from({ length: n }, (_, i) => click(i % 2 ? first : other, ip)));
+    const busy = (await navigations('203.0.113.211', limit + 1)) as string[];
+    // At the limit, and prefetches or image loads on top of it, is not a burst.
+    const calm = (await navigations('203.0.113.212', limit)) as string[];
+    const src = freshSrc();
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        go(`/go/${first.handle}/${first.product}?src=${src}`, {
+          'cf-connecting-ip': '203.0.113.212',
+          'sec-fetch-dest': 'image',
+        }),
+      ),
+    );
+    await rowsWithSrc(src, 5);
+    const busyFlags = await flagsOf(busy);
+    expect([...busyFlags.values()].every((f) => (f & CLICK_FLAGS.burst) !== 0)).toBe(true);
+    const calmFlags = await flagsOf(calm);
+    await waitForClicks(calm);
+    // One more stored batch of the calm visitor re-checks it: still no burst.
+    expect([...calmFlags.values()].every((f) => f === 0)).toBe(true);
+    const { results } = await env.DB.prepare('SELECT flags FROM clicks WHERE src = ?1')
+      .bind(src)
+      .all<{ flags: number }>();
+    expect(results.every((r) => r.flags === 0)).toBe(true);
   });
 });
 
