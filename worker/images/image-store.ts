@@ -6,8 +6,8 @@
  * is under 1 MB at 100,000 avatars, but may legally be up to 25 MiB), so a hot avatar is
  * served from memory.
  *
- * Before any pack, the name filter (domain/images/name-filter.ts, one small file read once per
- * isolate) says whether any pack holds the path: a made-up name is answered 404 without a pack
+ * Before any pack, the name filter (domain/images/name-filter.ts, one small file kept in the
+ * same cache and counters as the packs, read on every request so never the least recently used) says whether any pack holds the path: a made-up name is answered 404 without a pack
  * read, however many packs the byte budget has dropped (CONTRACT.md section 16).
  */
 import {
@@ -26,15 +26,12 @@ export { ShardUnavailable as ImagePackUnavailable };
 /** At most 24 MB of packs per isolate (of its 128 MB). */
 const packs = new ShardCache(Infinity, 24 * 1024 * 1024);
 
-/** The name filter: one entry, kept for the isolate's life. */
-const names = new ShardCache(1, Infinity);
-
 /** Hit, miss and failure counts of this isolate, for tests. */
 export const imageStoreCounters = packs.counters;
 
 /** The image at a URL path (e.g. `/images/avatars/ana.png`), or null when no pack holds it. */
 export async function readImage(assets: Fetcher, path: string): Promise<PackedImage | null> {
-  const filter = await names.readBytes(assets, IMAGE_NAMES_PATH, decodeNameFilter);
+  const filter = await packs.readBytes(assets, IMAGE_NAMES_PATH, decodeNameFilter);
   if (!mayHold(filter, path)) return null;
   const pack = await packs.readBytes(assets, imagePackPath(imagePackOf(path)), decodePack);
   return imageFromPack(pack, path);
@@ -43,5 +40,4 @@ export async function readImage(assets: Fetcher, path: string): Promise<PackedIm
 /** Forgets every cached pack (tests). */
 export function clearImageStore(): void {
   packs.clear();
-  names.clear();
 }
