@@ -123,8 +123,12 @@ describe('GET /healthz is public, so bounded and quiet (section 16)', () => {
   });
 
   it("never reveals a secret's length or any part of it", async () => {
-    // A short admin token and a malformed webhook secret: each is named, neither is shown.
-    const secrets = { ADMIN_TOKEN: 'Zq8xKw3vTn5pLm2R', ORDER_WEBHOOK_SECRET: 'Xy7!Qp9@Rt4#Wv' };
+    // A short admin token, a malformed webhook secret and signing key: each is named, none is shown.
+    const secrets = {
+      ADMIN_TOKEN: 'Zq8xKw3vTn5pLm2R',
+      ORDER_WEBHOOK_SECRET: 'Xy7!Qp9@Rt4#Wv',
+      REQUEST_SIGNING_KEY: 'Qw9!Zx7@Lm3#Rt5',
+    };
     const worker = createWorker(() => new Response(null, { status: 404 }));
     for (const [setting, value] of Object.entries(secrets)) {
       const paths =

@@ -24,6 +24,7 @@ import type { AppEnv } from '../env.ts';
 import { imageStoreCounters } from '../images/image-store.ts';
 import { linkStoreCounters } from '../links/link-store.ts';
 import { pageStoreCounters } from '../pages/page-store.ts';
+import { requestBaseCounters } from '../requests/base-store.ts';
 
 export const PROBE_TTL_MS = 5_000;
 
@@ -59,7 +60,12 @@ export const health = new Hono<AppEnv>().get('/', async (c) => {
   const details = (await isAdminBearer(c.env, c.req.header('authorization')))
     ? {
         clicks: { ...clickCounters, stored },
-        stores: { links: linkStoreCounters, pages: pageStoreCounters, images: imageStoreCounters },
+        stores: {
+          links: linkStoreCounters,
+          pages: pageStoreCounters,
+          images: imageStoreCounters,
+          requests: requestBaseCounters,
+        },
       }
     : {};
   return c.json(
