@@ -37,17 +37,23 @@ SELECT handle, currency, strftime('%Y-%m', effective_at / 1000, 'unixepoch') AS 
        0 - SUM(CASE WHEN bucket = 'reversed' THEN amount_minor ELSE 0 END) AS reversed_minor
 FROM ledger_entries
 WHERE bucket IN ('earned', 'reversed') AND effective_at >= ?1 AND effective_at < ?2
+  AND order_id NOT IN (SELECT order_id FROM held_orders)
 GROUP BY handle, currency, month`;
 
-// Late money: dated before the first open month, recorded after the last close.
+// Late money: dated before the first open month, recorded after the last close, or recorded
+// before it but held for review then and released since (?3: when the last month closed).
+// Orders held for review now (migrations/0019_holds.sql) count nowhere.
 const ADJUSTMENTS = `
 SELECT handle, currency, SUM(amount_minor) AS amount_minor
 FROM ledger_entries
-WHERE entry_id > ?1 AND bucket IN ('earned', 'reversed') AND effective_at < ?2
+WHERE bucket IN ('earned', 'reversed') AND effective_at < ?2
+  AND order_id NOT IN (SELECT order_id FROM held_orders)
+  AND (entry_id > ?1 OR order_id IN (
+    SELECT d.order_id FROM hold_decisions AS d WHERE d.action = 'release' AND d.decided_at > ?3))
 GROUP BY handle, currency`;
 
 const WATERMARK = 'SELECT COALESCE(MAX(entry_id), 0) AS watermark FROM ledger_entries';
-const RUNS = 'SELECT period, ledger_watermark FROM payout_runs ORDER BY period';
+const RUNS = 'SELECT period, ledger_watermark, closed_at FROM payout_runs ORDER BY period';
 const ROWS_OF = `
 SELECT member_id, handle, program, tracking_id, status, currency, carried_in_minor, adjustment_minor, earned_minor,
        reversed_minor, balance_minor, payable, payout_minor, carried_forward_minor, reason
@@ -82,6 +88,7 @@ export async function readPayoutState(
     const closed = runs.results.map((r) => ({
       period: text(r, 'period'),
       watermark: integer(r, 'ledger_watermark'),
+      closedAt: integer(r, 'closed_at'),
     }));
     const last = closed.at(-1) ?? null;
     const start = last ? monthBounds(nextPeriod(last.period)).start : 0;
@@ -91,7 +98,7 @@ export async function readPayoutState(
         db.prepare('SELECT MAX(period) AS period FROM payout_runs'),
         db.prepare(ROWS_OF).bind(last?.period ?? ''),
         db.prepare(ACTIVITY).bind(start, end),
-        db.prepare(ADJUSTMENTS).bind(last?.watermark ?? 0, start),
+        db.prepare(ADJUSTMENTS).bind(last?.watermark ?? 0, start, last?.closedAt ?? 0),
         db.prepare(WATERMARK),
       ]),
     );
@@ -102,7 +109,11 @@ export async function readPayoutState(
     const firstActive = monthly.map((a) => a.month).sort()[0];
     return {
       closedPeriods: closed.map((c) => c.period),
-      lastClosed: last && { ...last, rows: (rows?.results ?? []).map((r) => payoutRow(r, idOf)) },
+      lastClosed: last && {
+        period: last.period,
+        watermark: last.watermark,
+        rows: (rows?.results ?? []).map((r) => payoutRow(r, idOf)),
+      },
       from: last ? nextPeriod(last.period) : (firstActive ?? period),
       adjustments: last
         ? (adjustments?.results ?? []).map((r) => ({
