@@ -15,6 +15,7 @@ import { payoutsCsv, type PayoutReport } from '../../domain/orders/payouts.ts';
 import { isCurrency } from '../../domain/currency.ts';
 import { MoneyRangeError } from '../../domain/money.ts';
 import { isIsoMonth } from '../../domain/time.ts';
+import { readHolds } from '../holds/store.ts';
 import { program } from '../orders/program.ts';
 import { closeMonth, markPaid, readMonth, readRuns, type Payment, type RunsPage } from './store.ts';
 
@@ -91,7 +92,14 @@ export async function payoutMonth(
       message: `${p} was not closed: it had no activity when ${answer.closedAfter} closed, and its money is in later months`,
     };
   if (answer.kind === 'closed') return { ok: true, status: 'closed', json: answer.json, csv: answer.csv };
-  const json = JSON.stringify({ ...answer.report, generated_at: new Date(now).toISOString() });
+  // Commission held for review now (section 16) counts in no row until released: listed beside the rows.
+  const held = await inRange(() => readHolds(db, { status: 'held', limit: 1000 }));
+  if ('reason' in held) return held;
+  const json = JSON.stringify({
+    ...answer.report,
+    held_for_review: held,
+    generated_at: new Date(now).toISOString(),
+  });
   return { ok: true, status: 'open', report: answer.report, json, csv: payoutsCsv(answer.report) };
 }
 
