@@ -20,7 +20,7 @@ const shards = new ShardCache(32);
 export const pageStoreCounters = shards.counters;
 
 export type Storefront =
-  | { kind: 'page'; site: string; influencer: Influencer; catalog: Catalog }
+  | { kind: 'page'; site: string; priceMaxAgeHours: number; influencer: Influencer; catalog: Catalog }
   | { kind: 'redirect'; to: string }
   | { kind: 'missing' };
 
@@ -35,7 +35,13 @@ export async function readStorefront(assets: Fetcher, handle: string): Promise<S
     throw shards.failed(path, `${path}: record "${handle}" is malformed: ${parsed.error.message}`);
   const record = parsed.data;
   if (record.kind === 'redirect') return record;
-  return { kind: 'page', site: shard.site, influencer: record.influencer, catalog: catalogOf(record) };
+  return {
+    kind: 'page',
+    site: shard.site,
+    priceMaxAgeHours: shard.price_max_age_hours,
+    influencer: record.influencer,
+    catalog: catalogOf(record, shard.categories),
+  };
 }
 
 /** Forgets every cached shard (tests). */
