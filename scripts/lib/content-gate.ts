@@ -18,11 +18,15 @@ import { forgetBuildContent, keptFromBuildContent, loadBuildContent } from './lo
 import { writeImagePacks } from './write-image-packs.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
 import { writePageStore } from './write-page-store.ts';
+import { shareCardJobs, type CardJob } from '../../site/lib/share-card-jobs.ts';
+import { writeShareCards } from './share-cards.ts';
 
 export function contentGate(): AstroIntegration {
   let security: SecurityTable | null = null;
   let staging = '';
   let assetsDir = '';
+  /** The share cards to render once the static assets are built (small: text and paths). */
+  let cards: CardJob[] = [];
   return {
     name: 'shopfront:content-gate',
     hooks: {
@@ -47,6 +51,11 @@ export function contentGate(): AstroIntegration {
         const pages = writePageStore(content, staging);
         logger.info(`link data: ${links.files} shard files; page store: ${pages.files} shard files`);
         security = buildSecurityTable(content);
+        cards = shareCardJobs(
+          content.influencers,
+          content.program.site.name,
+          process.env.SITE_URL ?? content.program.site.url,
+        );
         // The collections' data is all Astro still needs; the validated program goes now.
         keptFromBuildContent(root, collectionData(content));
         forgetBuildContent(root);
@@ -64,7 +73,7 @@ export function contentGate(): AstroIntegration {
       'astro:build:ssr': ({ manifest }) => {
         manifest.assets = manifest.assets.filter((path) => !isPackedImagePath(path));
       },
-      'astro:build:done': ({ logger }) => {
+      'astro:build:done': async ({ logger }) => {
         if (!security) return;
         const data = join(staging, DATA_PREFIX);
         // Only the build's own data is deployed under /_data/ (a stray site/public/_data/ is not).
@@ -73,6 +82,9 @@ export function contentGate(): AstroIntegration {
         for (const name of readdirSync(data))
           renameSync(join(data, name), join(assetsDir, DATA_PREFIX, name));
         logger.info(`link data and page store moved into ${join(assetsDir, DATA_PREFIX)}`);
+        // Share cards first, so they are packed with the avatars (never a file per member deployed).
+        logger.info(`share cards: ${JSON.stringify(await writeShareCards(cards, assetsDir))}`);
+        cards = [];
         logger.info(`image packs: ${JSON.stringify(writeImagePacks(assetsDir))}`);
         // Our rules first; the adapter may add its own (Cache-Control of /_astro/*) before or after us.
         const headers = join(assetsDir, '_headers');
