@@ -1,6 +1,6 @@
 /**
  * `npm run bench:cards [-- --creators 10000 --lists 3 --sample 300]`: the share cards' cold
- * render (scripts/lib/share-cards.ts) for a synthetic programme of `creators` storefronts with
+ * render (build/share-cards.ts) for a synthetic programme of `creators` storefronts with
  * `lists` lists each (one card per storefront and per list, plus the site's): renders `sample`
  * cards into an empty cache, one by one, and extrapolates the cold render of the whole programme
  * from their mean; then runs the same cards again (all cache hits) for the warm cost. Avatars are
@@ -9,8 +9,8 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderShareCard, writeShareCards } from '../scripts/lib/share-cards.ts';
-import type { CardJob } from '../site/lib/share-card-jobs.ts';
+import { renderShareCard, writeShareCards } from '../build/share-cards.ts';
+import type { CardJob } from '../build/share-card-jobs.ts';
 
 function arg(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);

@@ -10,8 +10,8 @@
  */
 import { parseArgs } from 'node:util';
 import { formatError } from '../domain/content/validate.ts';
-import { contentDir } from './lib/content-gate.ts';
-import { loadContent } from './lib/load-content.ts';
+import { contentDir } from '../build/content-gate.ts';
+import { loadContent } from '../build/load-content.ts';
 import {
   creatorsApiConfigured,
   creatorsApiSource,
@@ -19,7 +19,7 @@ import {
 } from './lib/product-data/creators-api.ts';
 import { DEFAULT_FIXTURE, fixtureSource } from './lib/product-data/fixture.ts';
 import { refreshProductData } from './lib/product-data/refresh.ts';
-import { productDataPath, writeProductData } from './lib/product-data/store.ts';
+import { productDataPath, writeProductData } from '../build/product-data.ts';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

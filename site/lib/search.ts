@@ -17,7 +17,7 @@
  * At most MAX_QUERY_CHARS characters and MAX_QUERY_WORDS words are read: a longer query is
  * refused calmly (the page says so), never a 500.
  */
-import type { Card } from './catalog.ts';
+import type { Card } from '../../domain/pages/catalog.ts';
 
 export const MAX_QUERY_CHARS = 100;
 export const MAX_QUERY_WORDS = 8;

@@ -12,7 +12,7 @@
  *   - a list whose every product is shown above stays, as a title, a count and a link.
  */
 import type { Influencer } from '../../domain/content/schema.ts';
-import { featuredCards, listCards, type Card, type Catalog, type List } from './catalog.ts';
+import { featuredCards, listCards, type Card, type Catalog, type List } from '../../domain/pages/catalog.ts';
 
 export const POPULAR_CARDS = 4;
 export const LATEST_CARDS = 4;
@@ -32,17 +32,10 @@ export interface StorefrontSections {
   lists: ListSection[];
 }
 
-type Item = List['items'][number];
-
-/** A list item's `added_on` day, when it has one. */
-export function addedOn(item: Item): string | undefined {
-  return 'added_on' in item && typeof item.added_on === 'string' ? item.added_on : undefined;
-}
-
 function latestCards(catalog: Catalog, influencer: Influencer): Card[] {
   const dated = influencer.lists.flatMap((list) =>
     list.items.flatMap((item, order) => {
-      const day = addedOn(item);
+      const day = item.added_on;
       return day ? [{ day, order, cards: listCards(catalog, { ...list, items: [item] }) }] : [];
     }),
   );

@@ -1,4 +1,5 @@
 /** Site paths in one place, so pages, the sitemap and tests agree on every URL. */
+import { shareCardPath } from '../../domain/pages/share-card.ts';
 
 export const paths = {
   home: () => '/',
@@ -14,8 +15,7 @@ export const paths = {
   search: (handle: string, q?: string) =>
     `/shop/${handle}/search/${q === undefined ? '' : `?q=${encodeURIComponent(q)}`}`,
   /** The 1200x630 share card of a storefront, or of one of its lists (rendered at build, image packs). */
-  card: (handle: string, slug?: string) =>
-    slug === undefined ? `/images/cards/${handle}.png` : `/images/cards/${handle}/${slug}.png`,
+  card: shareCardPath,
   /** The web application form (another issue builds it). */
   apply: () => '/apply/',
   /** The worker's tracked redirect (CONTRACT section 3); `src` says where the click came from. */

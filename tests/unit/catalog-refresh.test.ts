@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateContent } from '../../domain/content/validate.ts';
 import { productDataFile } from '../../domain/catalog/offers.ts';
-import { readContentSources } from '../../scripts/lib/load-content.ts';
+import { readContentSources } from '../../build/load-content.ts';
 import { creatorsApiSource, offersFromGetItems } from '../../scripts/lib/product-data/creators-api.ts';
 import { DEFAULT_FIXTURE, fixtureSource } from '../../scripts/lib/product-data/fixture.ts';
 import { refreshProductData } from '../../scripts/lib/product-data/refresh.ts';

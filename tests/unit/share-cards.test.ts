@@ -1,5 +1,5 @@
 /**
- * Share cards (scripts/lib/share-cards.ts): a decodable 1200x630 PNG, two members' cards differ,
+ * Share cards (build/share-cards.ts): a decodable 1200x630 PNG, two members' cards differ,
  * and a second build renders nothing that did not change (the card cache).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateContent } from '../../domain/content/validate.ts';
-import { readContentSources } from '../../scripts/lib/load-content.ts';
-import { renderShareCard, writeShareCards } from '../../scripts/lib/share-cards.ts';
-import { shareCardJobs } from '../../site/lib/share-card-jobs.ts';
+import { readContentSources } from '../../build/load-content.ts';
+import { renderShareCard, writeShareCards } from '../../build/share-cards.ts';
+import { shareCardJobs } from '../../build/share-card-jobs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'share-cards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 /**
- * Amazon's display rules (domain/catalog/offers.ts, site/lib/catalog.ts PagePricing), storefront
+ * Amazon's display rules (domain/catalog/offers.ts, domain/pages/catalog.ts PagePricing), storefront
  * search (site/lib/search.ts) and the storefront's sections (site/lib/storefront.ts), on the
  * fixture content as the build validates it.
  */
@@ -8,12 +8,18 @@ import fc from 'fast-check';
 import { cacheSeconds, offerExpiresAt, shownOffer, type Offer } from '../../domain/catalog/offers.ts';
 import { validateContent } from '../../domain/content/validate.ts';
 import type { Influencer } from '../../domain/content/schema.ts';
-import { featuredCards, listCards, PagePricing, type Card, type Catalog } from '../../site/lib/catalog.ts';
-import { buildPageShards, catalogOf, pageRecord } from '../../site/lib/page-store.ts';
+import {
+  featuredCards,
+  listCards,
+  PagePricing,
+  type Card,
+  type Catalog,
+} from '../../domain/pages/catalog.ts';
+import { buildPageShards, catalogOf, pageRecord } from '../../domain/pages/page-store.ts';
 import { parseQuery, searchCards, stem, wordMatch } from '../../site/lib/search.ts';
 import { storefrontSections } from '../../site/lib/storefront.ts';
-import { catalogFromContent } from '../../scripts/lib/write-page-store.ts';
-import { readContentSources } from '../../scripts/lib/load-content.ts';
+import { catalogFromContent } from '../../build/write-page-store.ts';
+import { readContentSources } from '../../build/load-content.ts';
 import { HOUR_MS } from '../../domain/time.ts';
 
 const NOW = Date.parse('2026-12-07T10:00:00Z');
@@ -214,9 +220,8 @@ describe('storefront sections', () => {
         {
           ...influencer.lists[0]!,
           items: [
-            // Object.assign: `added_on` comes with the round 3 schema (the lead's commit).
-            Object.assign({}, influencer.lists[0]!.items[0]!, { added_on: '2026-11-01' }),
-            Object.assign({}, influencer.lists[0]!.items[1]!, { added_on: '2026-12-01' }),
+            { ...influencer.lists[0]!.items[0]!, added_on: '2026-11-01' },
+            { ...influencer.lists[0]!.items[1]!, added_on: '2026-12-01' },
           ],
         },
       ],

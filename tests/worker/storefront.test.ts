@@ -8,7 +8,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../domain/time.ts';
-import { PRICE_EXPIRES_HEADER } from '../../site/lib/page-store.ts';
+import { PRICE_EXPIRES_HEADER } from '../../domain/pages/page-store.ts';
 import { clearPopularity, popularProducts } from '../../worker/storefront/popularity-store.ts';
 import { popularityKey, popularityShardOf, POPULARITY_SHARDS } from '../../worker/storefront/popularity.ts';
 import { createWorker, POPULARITY_CRON } from '../../worker/worker.ts';

@@ -10,7 +10,7 @@ import type { Fallback } from '../app.ts';
 import type { AppEnv } from '../env.ts';
 import pagesConfig from '../generated/pages.ts';
 import { cacheSeconds } from '../../domain/catalog/offers.ts';
-import { PRICE_EXPIRES_HEADER } from '../../site/lib/page-store.ts';
+import { PRICE_EXPIRES_HEADER } from '../../domain/pages/page-store.ts';
 
 const PAGE_PATH = /^\/shop\/[a-z0-9-]{1,64}\/(?:[a-z0-9-]{1,64}\/)?$/;
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAmazonReport, reportEventId, reportTime } from '../../../domain/orders/amazon-report.ts';
 import { buildProgramTable } from '../../../domain/orders/program-table.ts';
-import { loadContent } from '../../../scripts/lib/load-content.ts';
+import { loadContent } from '../../../build/load-content.ts';
 import { fixtureProgram } from './helpers.ts';
 
 const { table } = fixtureProgram();

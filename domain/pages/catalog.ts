@@ -8,8 +8,8 @@ import {
   type Member,
   type Product,
   type Retailer,
-} from '../../domain/content/schema.ts';
-import { pageExpiresAt, shownOffer, type Offer } from '../../domain/catalog/offers.ts';
+} from '../content/schema.ts';
+import { pageExpiresAt, shownOffer, type Offer } from '../catalog/offers.ts';
 
 export interface Category {
   id: string;

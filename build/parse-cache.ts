@@ -76,7 +76,7 @@ export class ParseCache {
     return value;
   }
 
-  /** As `get`, for a value made asynchronously (the share cards' PNGs, scripts/lib/share-cards.ts). */
+  /** As `get`, for a value made asynchronously (the share cards' PNGs, build/share-cards.ts). */
   async getAsync<T>(text: string, make: () => Promise<T>): Promise<T> {
     const key = createHash('sha256').update(VERSION).update(text).digest('base64');
     const hit = this.read(key);

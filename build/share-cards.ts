@@ -8,7 +8,7 @@
  * storing them).
  *
  * Only cards whose inputs changed are rendered: a cache keyed by the SHA-256 of the renderer's
- * versions, the card's text and the avatar's bytes (scripts/lib/parse-cache.ts, its own file)
+ * versions, the card's text and the avatar's bytes (build/parse-cache.ts, its own file)
  * is kept between builds like the parse cache. The PNGs go under `images/cards/` in the static
  * assets folder, and from there into the image packs with the avatars (no file per member).
  */
@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import satori from 'satori';
-import type { CardJob } from '../../site/lib/share-card-jobs.ts';
+import type { CardJob } from './share-card-jobs.ts';
 import { ParseCache } from './parse-cache.ts';
 
 export const CARD_WIDTH = 1200;

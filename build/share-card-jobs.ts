@@ -1,12 +1,20 @@
 /**
- * Which share cards a build renders (scripts/lib/share-cards.ts) and what each shows: one per
+ * Which share cards a build renders (build/share-cards.ts) and what each shows: one per
  * approved storefront (name, avatar, list titles), one per list (its title, the creator, its
  * description), one for the site's home page. Pure, from validated content; the pages point
  * their `og:image` at the same paths (`paths.card`).
  */
-import type { Influencer, Member } from '../../domain/content/schema.ts';
-import { approvedInfluencers } from './catalog.ts';
-import { paths } from './urls.ts';
+import type { Influencer, Member } from '../domain/content/schema.ts';
+import { approvedInfluencers } from '../domain/pages/catalog.ts';
+import { shareCardPath, SITE_CARD } from '../domain/pages/share-card.ts';
+
+/** The pages' paths, as site/lib/urls.ts writes them (the build does not import the site). */
+const paths = {
+  home: () => '/',
+  storefront: (handle: string) => `/shop/${handle}/`,
+  list: (handle: string, slug: string) => `/shop/${handle}/${slug}/`,
+  card: shareCardPath,
+};
 
 /** What one card shows. `path` is its URL path ("/images/cards/ana-cooks.png"). */
 export interface CardJob {
@@ -26,9 +34,6 @@ export interface CardJob {
   /** Picks the background colour, so two creators' cards differ at a glance. */
   seed: string;
 }
-
-/** The card of the site's home and directory pages (`_` never starts a handle). */
-export const SITE_CARD = '_site';
 
 function address(siteUrl: string, path: string): string {
   return `${new URL(siteUrl).host}${path}`;
