@@ -49,8 +49,6 @@ export async function startLocalSystem(
     config?: string;
     /** Copy the catalog into D1 for the link builder (default true). */
     syncCatalog?: boolean;
-    /** Let tests run the cron triggers: GET /__scheduled?cron=<pattern> (wrangler dev --test-scheduled). */
-    testScheduled?: boolean;
   } = {},
 ): Promise<LocalSystem> {
   if (options.build ?? true) run('node', ['scripts/build.ts']);
@@ -86,7 +84,6 @@ export async function startLocalSystem(
       '--show-interactive-dev-session=false',
       '--inspector-port',
       String(await freePort()),
-      ...(options.testScheduled ? ['--test-scheduled'] : []),
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,7 +9,8 @@
  *   stem(w)        = w without a plural ending: "ies" -> "y", "es" after s/x/z/ch/sh, else "s"
  *                    (words of 4 letters or more, not ending "ss")
  *   q matches w    ⇔ w starts with q, or stem(w) starts with stem(q) (plurals both ways),
- *                    or |q| ≥ 5 and the edit distance of q and w's first |q| letters ≤ 1 (typos)
+ *                    or, for t in {q, stem(q)} with |t| ≥ 5, the edit distance of t and w's first
+ *                    |t| or |t| + 1 letters ≤ 1 (typos, also in a plural: "skilets")
  *   product found  ⇔ every word of the query matches some word of its fields
  *   score          = Σ over query words of the best field weight it matched in
  *                    (title 8, brand 4, category 2, note 1; a typo match counts half)
@@ -69,8 +70,12 @@ function withinOneEdit(a: string, b: string): boolean {
 /** 1: exact or prefix or plural; 0.5: a typo; 0: no match. */
 export function wordMatch(q: string, w: string): number {
   if (w.startsWith(q) || stem(w).startsWith(stem(q))) return 1;
-  if (q.length >= 5 && (withinOneEdit(q, w.slice(0, q.length)) || withinOneEdit(q, w.slice(0, q.length + 1))))
-    return 0.5;
+  for (const t of new Set([q, stem(q)]))
+    if (
+      t.length >= 5 &&
+      (withinOneEdit(t, w.slice(0, t.length)) || withinOneEdit(t, w.slice(0, t.length + 1)))
+    )
+      return 0.5;
   return 0;
 }
 

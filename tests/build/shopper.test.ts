@@ -26,6 +26,24 @@ const BROWSER = {
   'Sec-Fetch-User': '?1',
 };
 
+/** A renamed storefront (old handle dee-old) with no clicks. */
+const RENAMED = `handle: dee-renamed
+name: Dee Renamed
+owner: self
+bio: Used to be dee-old.
+avatar: /images/avatars/mila-cooks.png
+status: approved
+applied_on: 2026-05-01
+tracking_id: deerenamed-20
+previous_handles: [dee-old]
+socials:
+  - platform: youtube
+    url: https://www.youtube.com/@dee
+    followers: 1500000
+categories: [books]
+featured: [B000TEST02]
+`;
+
 let site: SiteBuild;
 let system: LocalSystem;
 /** What wrangler dev printed: the worker's structured log lines. */
@@ -51,6 +69,7 @@ function meta(html: string, key: string): string | undefined {
 
 beforeAll(async () => {
   const { dir, content } = copyContent(FIXTURE);
+  writeFileSync(join(content, 'influencers', 'dee-renamed.yaml'), RENAMED);
   const data: ProductData = {
     v: 1,
     source: 'fixture',
@@ -80,7 +99,6 @@ beforeAll(async () => {
     build: false,
     config: join(site.dir, 'out', 'server', 'wrangler.json'),
     syncCatalog: false,
-    testScheduled: true,
     log: (line) => (logs += line),
   });
 });
@@ -116,7 +134,10 @@ describe('most popular', () => {
       if (Date.now() > deadline) throw new Error('clicks were not stored');
       await new Promise((r) => setTimeout(r, 500));
     }
-    const cron = await fetch(`${system.url}/__scheduled?cron=${encodeURIComponent('41 4 * * *')}`);
+    // wrangler dev runs a cron trigger on request (Miniflare's trigger handler).
+    const cron = await fetch(
+      `${system.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('41 4 * * *')}`,
+    );
     expect(cron.status).toBe(200);
     const counted = system.query<{ n: number }>(
       "SELECT SUM(human - duplicate) AS n FROM click_daily_product WHERE handle = 'ana-cooks'",

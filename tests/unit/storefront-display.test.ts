@@ -159,6 +159,7 @@ describe('search', () => {
     expect(ids('knives')).toEqual(['D', 'C']);
     expect(ids('bottles')).toEqual(['E']);
     expect(ids('skilet')).toEqual(['A']);
+    expect(ids('skilets')).toEqual(['A']);
     expect(ids('serun')).toEqual(['C']);
     expect(ids('lodgx')).toEqual(['A']);
     expect(ids('zzzzzz')).toEqual([]);
