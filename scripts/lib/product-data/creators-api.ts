@@ -44,7 +44,9 @@ const RESOURCES = [
   'offersV2.listings.deliveryInfo.isPrimeEligible',
 ];
 
-export function creatorsApiConfigured(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+export function creatorsApiConfigured(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean {
   return Boolean(
     env.CREATORS_API_CREDENTIAL_ID && env.CREATORS_API_CREDENTIAL_SECRET && env.CREATORS_API_PARTNER_TAG,
   );
@@ -56,11 +58,11 @@ export function creatorsApiSource(
   env: Readonly<Record<string, string | undefined>> = process.env,
   timeoutMs = 15_000,
 ): ProductDataSource {
-  const version = env.CREATORS_API_CREDENTIAL_VERSION ?? '3.1';
-  const tokenUrl = env.CREATORS_API_TOKEN_URL ?? TOKEN_URLS[version];
+  const version = env.CREATORS_API_CREDENTIAL_VERSION || '3.1';
+  const tokenUrl = env.CREATORS_API_TOKEN_URL || TOKEN_URLS[version];
   if (!tokenUrl)
     throw new Error(`CREATORS_API_CREDENTIAL_VERSION: unknown version "${version}" (3.1, 3.2 or 3.3)`);
-  const base = (env.CREATORS_API_BASE ?? 'https://creatorsapi.amazon').replace(/\/+$/, '');
+  const base = (env.CREATORS_API_BASE || 'https://creatorsapi.amazon').replace(/\/+$/, '');
   let token: { value: string; until: number } | null = null;
   const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(url, {
