@@ -73,8 +73,8 @@ try {
     times.push(performance.now() - t);
   }
   const cache = join(dir, 'cards.bin');
-  const cold = await writeShareCards(jobs, join(dir, 'out'), 'site/public', cache);
-  const warm = await writeShareCards(jobs, join(dir, 'out'), 'site/public', cache);
+  const cold = await writeShareCards(jobs, join(dir, 'out'), { cacheFile: cache });
+  const warm = await writeShareCards(jobs, join(dir, 'out'), { cacheFile: cache });
   times.sort((a, b) => a - b);
   const mean = times.reduce((s, t) => s + t, 0) / times.length;
   const cards = creators * (1 + lists) + 1;

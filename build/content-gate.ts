@@ -19,18 +19,16 @@ import { writeImagePacks } from './write-image-packs.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
 import { writePageStore } from './write-page-store.ts';
 import { shareCardJobs, type CardJob } from './share-card-jobs.ts';
-import { writeShareCards } from './share-cards.ts';
+import { shareCardBudgetMs, writeShareCards } from './share-cards.ts';
 
 export function contentGate(): AstroIntegration {
   let security: SecurityTable | null = null;
   let staging = '';
   let assetsDir = '';
-  /** The share cards to render once the static assets are built (small: text and paths). */
-  let cards: CardJob[] = [];
   return {
     name: 'shopfront:content-gate',
     hooks: {
-      'astro:config:setup': ({ updateConfig, config, logger }) => {
+      'astro:config:setup': async ({ updateConfig, config, logger }) => {
         const root = contentDir();
         const loaded = loadBuildContent(root);
         if (loaded.errors.length > 0 || !loaded.content) {
@@ -48,14 +46,23 @@ export function contentGate(): AstroIntegration {
         staging = join(fileURLToPath(config.cacheDir), 'shopfront-data');
         rmSync(staging, { recursive: true, force: true });
         const links = writeLinkData(content, staging);
-        const pages = writePageStore(content, staging);
-        logger.info(`link data: ${links.files} shard files; page store: ${pages.files} shard files`);
-        security = buildSecurityTable(content);
-        cards = shareCardJobs(
+        // Share cards before the page store: a page points its og:image at its card only when the
+        // card exists (rendered now within the budget, or cached); the PNGs are packed at the end.
+        const jobs: CardJob[] = shareCardJobs(
           content.influencers,
           content.program.site.name,
           process.env.SITE_URL ?? content.program.site.url,
         );
+        const cards = await writeShareCards(jobs, join(staging, 'cards'), { budgetMs: shareCardBudgetMs() });
+        const { ready, ...cardReport } = cards;
+        logger.info(`share cards: ${JSON.stringify(cardReport)}`);
+        if (cards.skipped > 0)
+          logger.warn(
+            `share cards: ${cards.skipped} not rendered within SHARE_CARD_BUDGET_S; their pages use the avatar until a later build (or \`npm run cards:render\`) renders them`,
+          );
+        const pages = writePageStore(content, staging, undefined, ready);
+        logger.info(`link data: ${links.files} shard files; page store: ${pages.files} shard files`);
+        security = buildSecurityTable(content);
         // The collections' data is all Astro still needs; the validated program goes now.
         keptFromBuildContent(root, collectionData(content));
         forgetBuildContent(root);
@@ -73,7 +80,7 @@ export function contentGate(): AstroIntegration {
       'astro:build:ssr': ({ manifest }) => {
         manifest.assets = manifest.assets.filter((path) => !isPackedImagePath(path));
       },
-      'astro:build:done': async ({ logger }) => {
+      'astro:build:done': ({ logger }) => {
         if (!security) return;
         const data = join(staging, DATA_PREFIX);
         // Only the build's own data is deployed under /_data/ (a stray site/public/_data/ is not).
@@ -82,9 +89,13 @@ export function contentGate(): AstroIntegration {
         for (const name of readdirSync(data))
           renameSync(join(data, name), join(assetsDir, DATA_PREFIX, name));
         logger.info(`link data and page store moved into ${join(assetsDir, DATA_PREFIX)}`);
-        // Share cards first, so they are packed with the avatars (never a file per member deployed).
-        logger.info(`share cards: ${JSON.stringify(await writeShareCards(cards, assetsDir))}`);
-        cards = [];
+        // Share cards into the assets, so they are packed with the avatars (no file per member deployed).
+        const cardDir = join(staging, 'cards', 'images', 'cards');
+        if (existsSync(cardDir)) {
+          rmSync(join(assetsDir, 'images', 'cards'), { recursive: true, force: true });
+          mkdirSync(join(assetsDir, 'images'), { recursive: true });
+          renameSync(cardDir, join(assetsDir, 'images', 'cards'));
+        }
         logger.info(`image packs: ${JSON.stringify(writeImagePacks(assetsDir))}`);
         // Our rules first; the adapter may add its own (Cache-Control of /_astro/*) before or after us.
         const headers = join(assetsDir, '_headers');

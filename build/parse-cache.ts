@@ -87,6 +87,11 @@ export class ParseCache {
     return value;
   }
 
+  /** The stored value for `text`, if any (carried into the next cache), without making it. */
+  peek<T>(text: string): T | null {
+    return this.read(createHash('sha256').update(VERSION).update(text).digest('base64')) as T | null;
+  }
+
   /** The stored value of `key` (carried into the next cache), or null. */
   private read(key: string): unknown {
     const written = this.next.index.get(key);

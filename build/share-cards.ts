@@ -194,31 +194,52 @@ function cardKey(job: CardJob, publicDir: string): string {
 export interface ShareCardReport {
   cards: number;
   rendered: number;
+  /** Cards neither cached nor rendered this time (the budget ran out): their pages use the avatar. */
+  skipped: number;
   ms: number;
 }
 
-/** Writes every card under `assetsDir` (then packed), rendering only those not in the cache. */
+/** Seconds a build may spend rendering cards (SHARE_CARD_BUDGET_S, default 120); the rest wait for the next. */
+export function shareCardBudgetMs(): number {
+  const seconds = Number(process.env.SHARE_CARD_BUDGET_S ?? 120);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 120_000;
+}
+
+/**
+ * Writes every card that is cached or can be rendered within `budgetMs` under `outDir` (null:
+ * only fill the cache, `npm run cards:render`), rendering only those not in the cache; the
+ * first job (the site's card) is always rendered. Returns the paths of the cards written.
+ */
 export async function writeShareCards(
   jobs: readonly CardJob[],
-  assetsDir: string,
-  publicDir = 'site/public',
-  cacheFile = shareCardCacheFile(),
-): Promise<ShareCardReport> {
+  outDir: string | null,
+  options: { publicDir?: string; cacheFile?: string; budgetMs?: number } = {},
+): Promise<ShareCardReport & { ready: Set<string> }> {
+  const { publicDir = 'site/public', cacheFile = shareCardCacheFile(), budgetMs = Infinity } = options;
   const started = performance.now();
   const cache = new ParseCache(cacheFile);
+  const ready = new Set<string>();
   let rendered = 0;
   try {
-    for (const job of jobs) {
-      const png = await cache.getAsync(cardKey(job, publicDir), async () => {
-        rendered++;
-        return renderShareCard(job, publicDir);
-      });
-      const file = join(assetsDir, job.path);
+    for (const [i, job] of jobs.entries()) {
+      const key = cardKey(job, publicDir);
+      const outOfTime = i > 0 && performance.now() - started > budgetMs;
+      const png = outOfTime
+        ? cache.peek<Uint8Array>(key)
+        : await cache.getAsync(key, async () => {
+            rendered++;
+            return renderShareCard(job, publicDir);
+          });
+      if (png === null) continue;
+      ready.add(job.path);
+      if (outDir === null) continue;
+      const file = join(outDir, job.path);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, png);
     }
   } finally {
     cache.save();
   }
-  return { cards: jobs.length, rendered, ms: Math.round(performance.now() - started) };
+  const ms = Math.round(performance.now() - started);
+  return { cards: jobs.length, rendered, skipped: jobs.length - ready.size, ms, ready };
 }

@@ -25,11 +25,15 @@ export function writePageStore(
   content: Content,
   assetsDir: string,
   productData: ProductData | null = readProductData(),
+  /** The share cards this build has (build/share-cards.ts), by path. */
+  cards: ReadonlySet<string> = new Set(),
 ): { files: number; written: number } {
-  const shards = buildPageShards(catalogFromContent(content, productData), {
-    site: content.program.site.name,
-    price_max_age_hours: priceMaxAgeHours(content.program),
-  });
+  const shards = buildPageShards(
+    catalogFromContent(content, productData),
+    { site: content.program.site.name, price_max_age_hours: priceMaxAgeHours(content.program) },
+    undefined,
+    cards,
+  );
   let written = 0;
   shards.forEach((shard, i) => {
     if (writeIfChanged(assetsDir, pageShardPath(i), JSON.stringify(shard))) written++;

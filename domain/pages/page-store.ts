@@ -19,6 +19,7 @@ import {
 import { DATA_PREFIX, SHARDS, shardOf } from '../links/shards.ts';
 import { DEFAULT_PRICE_MAX_AGE_HOURS, offer, type Offer } from '../catalog/offers.ts';
 import { approvedInfluencers, handleRedirects, type Catalog } from './catalog.ts';
+import { shareCardPath } from './share-card.ts';
 
 /** A product as the build stored it (validated content: price already in minor units). */
 const pageProduct = product.in
@@ -38,6 +39,8 @@ export const pageRecord = z.discriminatedUnion('kind', [
      * have one: the only prices and Prime badges a page shows, while fresh when it is rendered.
      */
     offers: z.record(z.string(), offer).default({}),
+    /** The share cards the build has for this storefront and its lists (domain/pages/share-card.ts). */
+    cards: z.array(z.string()).default([]),
   }),
   z.strictObject({ kind: z.literal('redirect'), to: z.string() }),
 ]);
@@ -77,7 +80,7 @@ export function pageShardOf(handle: string, count: number = SHARDS.pages): numbe
   return shardOf(handle, count);
 }
 
-function storefrontRecord(catalog: Catalog, member: Influencer): PageRecord {
+function storefrontRecord(catalog: Catalog, member: Influencer, ready: ReadonlySet<string>): PageRecord {
   const ids = new Set([...member.featured, ...member.lists.flatMap((l) => l.items.map((i) => i.product))]);
   const products: Record<string, Product> = {};
   const retailers: Record<string, Retailer> = {};
@@ -91,7 +94,18 @@ function storefrontRecord(catalog: Catalog, member: Influencer): PageRecord {
     const o = catalog.offers?.get(id);
     if (o) offers[id] = o;
   }
-  return { kind: 'page', influencer: member, products, retailers, offers };
+  const cards = [
+    shareCardPath(member.handle),
+    ...member.lists.map((l) => shareCardPath(member.handle, l.slug)),
+  ];
+  return {
+    kind: 'page',
+    influencer: member,
+    products,
+    retailers,
+    offers,
+    cards: cards.filter((c) => ready.has(c)),
+  };
 }
 
 /** What every shard repeats about the program. */
@@ -105,6 +119,7 @@ export function buildPageShards(
   catalog: Catalog,
   program: PageStoreProgram,
   count: number = SHARDS.pages,
+  cards: ReadonlySet<string> = new Set(),
 ): PageShard[] {
   const categories = Object.fromEntries(catalog.categories.map((c) => [c.id, c.name]));
   const shards: PageShard[] = Array.from({ length: count }, () => ({
@@ -121,7 +136,7 @@ export function buildPageShards(
   const approved = [...approvedInfluencers(catalog.influencers)].sort((a, b) =>
     a.handle < b.handle ? -1 : 1,
   );
-  for (const member of approved) put(member.handle, storefrontRecord(catalog, member));
+  for (const member of approved) put(member.handle, storefrontRecord(catalog, member, cards));
   for (const { from, to } of handleRedirects(catalog.influencers))
     put(from, { kind: 'redirect', to: to.handle });
   return shards;

@@ -91,16 +91,27 @@ describe('share cards', () => {
     const cache = join(dir, 'cards.bin');
     const out = join(dir, 'client');
     const all = jobs();
-    expect(await writeShareCards(all, out, 'site/public', cache)).toMatchObject({ cards: 3, rendered: 3 });
+    const options = { cacheFile: cache };
+    expect(await writeShareCards(all, out, options)).toMatchObject({ cards: 3, rendered: 3, skipped: 0 });
     const first = readFileSync(join(out, 'images/cards/ana-cooks.png'));
-    expect(await writeShareCards(all, out, 'site/public', cache)).toMatchObject({ cards: 3, rendered: 0 });
+    expect(await writeShareCards(all, out, options)).toMatchObject({ cards: 3, rendered: 0 });
     const changed = all.map((j) =>
       j.path.endsWith('pan-basics.png') ? { ...j, title: 'Pans, basically' } : j,
     );
-    expect(await writeShareCards(changed, out, 'site/public', cache)).toMatchObject({
-      cards: 3,
-      rendered: 1,
-    });
+    expect(await writeShareCards(changed, out, options)).toMatchObject({ cards: 3, rendered: 1 });
     expect(readFileSync(join(out, 'images/cards/ana-cooks.png')).equals(first)).toBe(true);
+  });
+
+  it('render within a time budget: the site card always, cached cards always, the rest in later builds', async () => {
+    const cache = join(dir, 'budget.bin');
+    const all = jobs().map((j) => ({ ...j, seed: `${j.seed}-budget` }));
+    const none = await writeShareCards(all, null, { cacheFile: cache, budgetMs: 0 });
+    expect(none).toMatchObject({ rendered: 1, skipped: 2 });
+    expect([...none.ready]).toEqual(['/images/cards/_site.png']);
+    const rest = await writeShareCards(all, null, { cacheFile: cache });
+    expect(rest).toMatchObject({ rendered: 2, skipped: 0 });
+    const later = await writeShareCards(all, null, { cacheFile: cache, budgetMs: 0 });
+    expect(later).toMatchObject({ rendered: 0, skipped: 0 });
+    expect(later.ready.size).toBe(3);
   });
 });

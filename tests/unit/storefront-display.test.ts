@@ -91,6 +91,24 @@ describe('offers: a price only while fresh', () => {
     ]);
     expect(pricing.expiresAt()).toBe(NOW - HOUR_MS + 24 * HOUR_MS);
   });
+
+  it('names in a record only the share cards the build has, so a page never points at a missing one', () => {
+    const catalog = catalogFromContent(fixture());
+    const record = (ready: string[]) => {
+      const shards = buildPageShards(
+        catalog,
+        { site: 'x', price_max_age_hours: 24 },
+        undefined,
+        new Set(ready),
+      );
+      const r = pageRecord.parse(shards.find((s) => s.pages['ana-cooks'])?.pages['ana-cooks']);
+      return r.kind === 'page' ? r.cards : null;
+    };
+    expect(record([])).toEqual([]);
+    expect(record(['/images/cards/ana-cooks/pan-basics.png', '/images/cards/other.png'])).toEqual([
+      '/images/cards/ana-cooks/pan-basics.png',
+    ]);
+  });
 });
 
 function cardOf(id: string, title = id, brand = 'Brand', category = 'kitchen', note?: string): Card {

@@ -26,7 +26,15 @@ const shards = new ShardCache(32);
 export const pageStoreCounters = shards.counters;
 
 export type Storefront =
-  | { kind: 'page'; site: string; priceMaxAgeHours: number; influencer: Influencer; catalog: Catalog }
+  | {
+      kind: 'page';
+      site: string;
+      priceMaxAgeHours: number;
+      influencer: Influencer;
+      catalog: Catalog;
+      /** Paths of the share cards the build rendered for this storefront and its lists. */
+      cards: readonly string[];
+    }
   | { kind: 'redirect'; to: string }
   | { kind: 'missing' };
 
@@ -47,6 +55,7 @@ export async function readStorefront(assets: Fetcher, handle: string): Promise<S
     priceMaxAgeHours: shard.price_max_age_hours,
     influencer: record.influencer,
     catalog: catalogOf(record, shard.categories),
+    cards: record.cards,
   };
 }
 
