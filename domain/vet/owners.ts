@@ -27,7 +27,7 @@
 import { memberId } from '../content/members.ts';
 import type { Member } from '../content/schema.ts';
 import type { StorefrontChange } from './changes.ts';
-import type { Finding, Level } from './policy.ts';
+import type { Finding, Level } from './finding.ts';
 
 /** What the vetting run knows about the pull request's right to change member files. */
 export interface Authority {

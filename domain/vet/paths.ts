@@ -10,7 +10,7 @@
  * anything, but member images are checked whoever adds them.
  */
 import { ADMIN_FILES, isInfluencerFile } from './changes.ts';
-import type { Finding } from './policy.ts';
+import type { Finding } from './finding.ts';
 import { inspectImage, RASTER_EXTENSIONS, type RasterType } from './raster.ts';
 
 export const AVATAR_DIR = 'site/public/images/avatars/';

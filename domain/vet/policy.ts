@@ -13,15 +13,7 @@ import { adminFieldFindings, identityFindings, ownershipFinding, type RequestChe
 import type { Snapshot } from './snapshot.ts';
 import { sameSite, socialPlatformOf } from './website.ts';
 
-export type Level = 'pass' | 'warn' | 'error';
-
-export interface Finding {
-  level: Level;
-  check: string;
-  /** Field of the file the finding is about ("(file)" for the whole file). */
-  field: string;
-  message: string;
-}
+import type { Finding, Level } from './finding.ts';
 
 export interface PolicyContext {
   base: Snapshot;

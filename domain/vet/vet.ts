@@ -15,7 +15,8 @@ import {
 import { reservedHandles } from './handles.ts';
 import { changedPathsPolicy, type ChangedPath } from './paths.ts';
 import { ownerOf, type RequestCheck } from './owners.ts';
-import { pullRequestPolicy, storefrontPolicy, type Finding } from './policy.ts';
+import type { Finding } from './finding.ts';
+import { pullRequestPolicy, storefrontPolicy } from './policy.ts';
 import { rateTableFindings } from './rate-tables.ts';
 import { scorecardOf, type MemberScorecard } from './scorecard.ts';
 import { associateScorecardOf } from './website.ts';
