@@ -20,6 +20,7 @@ import { writeLinkData, writeRouteTable } from './write-route-table.ts';
 import { writePageStore } from './write-page-store.ts';
 import { shareCardJobs, type CardJob } from './share-card-jobs.ts';
 import { shareCardBudgetMs, writeShareCards } from './share-cards.ts';
+import { writeRequestBase } from './write-request-base.ts';
 
 export function contentGate(): AstroIntegration {
   let security: SecurityTable | null = null;
@@ -61,6 +62,8 @@ export function contentGate(): AstroIntegration {
             `share cards: ${cards.skipped} not rendered within SHARE_CARD_BUDGET_S; their pages use the avatar until a later build (or \`npm run cards:render\`) renders them`,
           );
         const pages = writePageStore(content, staging, undefined, ready);
+        // What the worker vets web applications and dashboard edits against (CONTRACT.md section 15).
+        writeRequestBase(content, staging);
         logger.info(`link data: ${links.files} shard files; page store: ${pages.files} shard files`);
         security = buildSecurityTable(content);
         // The collections' data is all Astro still needs; the validated program goes now.
