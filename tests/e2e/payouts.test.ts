@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
-import { Webhook } from 'standardwebhooks';
+import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch, screenshot } from './browser.ts';
 
@@ -32,18 +32,7 @@ async function sendEvent(type: string, occurredAt: string): Promise<Response> {
     currency: 'USD',
     items: [{ ...ITEM, quantity: 2 }],
   });
-  const id = `msg_${type}_${orderId}`;
-  const now = new Date();
-  return fetch(`${base}/webhooks/orders`, {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': new Webhook(webhookSecret).sign(id, now, body),
-    },
-  });
+  return postOrderEvent(base, webhookSecret, `msg_${type}_${orderId}`, body);
 }
 
 async function signIn(page: Page, token: string): Promise<void> {
