@@ -4,13 +4,13 @@
  * Amazon's display rules (prices only from a fresh product data refresh), search, "Most popular"
  * from real clicks and the daily cron, and share cards with their og tags.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS } from '../../domain/time.ts';
 import type { ProductData } from '../../domain/catalog/offers.ts';
-import { startLocalSystem, type LocalSystem } from '../../scripts/lib/local-system.ts';
+import { startLocalSystem, type LocalSystem } from '../../scripts/lib/harness/local-system.ts';
 import { buildSite, cleanup, copyContent, type SiteBuild } from './build-site.ts';
 
 const FIXTURE = 'tests/fixtures/content';
@@ -46,8 +46,11 @@ featured: [B000TEST02]
 
 let site: SiteBuild;
 let system: LocalSystem;
-/** What wrangler dev printed: the worker's structured log lines. */
-let logs = '';
+/** What wrangler dev printed (the harness keeps it in a file): the worker's structured log lines. */
+function logs(): string {
+  const file = join(system.persistTo, 'wrangler-dev.log');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
 /** When the product data was written: B000TEST01 checked 23 h before (fresh), B000TEST02 25 h (stale). */
 const written = Date.now();
 const freshCheck = new Date(written - 23 * HOUR_MS).toISOString();
@@ -99,7 +102,6 @@ beforeAll(async () => {
     build: false,
     config: join(site.dir, 'out', 'server', 'wrangler.json'),
     syncCatalog: false,
-    log: (line) => (logs += line),
   });
 });
 
@@ -146,8 +148,8 @@ describe('most popular', () => {
     // The cron's KV writes finish after its answer (waitUntil): wait for its log line, so the page
     // is rendered (and cached) only after the refresh.
     const until = Date.now() + 30_000;
-    while (!logs.includes('"event":"storefront.popularity"')) {
-      if (Date.now() > until) throw new Error(`no storefront.popularity log line:\n${logs.slice(-2000)}`);
+    while (!logs().includes('"event":"storefront.popularity"')) {
+      if (Date.now() > until) throw new Error(`no storefront.popularity log line:\n${logs().slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const { html } = await get('/shop/ana-cooks/');
@@ -266,7 +268,6 @@ describe('share cards', () => {
     expect(meta(store, 'twitter:card')).toBe('summary_large_image');
     expect(meta(store, 'og:title')).toBe('Pan basics, by Ana Cooks');
     expect(meta(store, 'og:description')).toBe('The three pans I use every day.');
-    const { readFileSync } = await import('node:fs');
     const home = readFileSync(join(site.client, 'index.html'), 'utf8');
     expect(meta(home, 'og:image')).toBe(`${ORIGIN}/images/cards/_site.png`);
     expect(meta(home, 'twitter:card')).toBe('summary_large_image');
