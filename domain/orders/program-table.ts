@@ -7,6 +7,7 @@
 import type { Content } from '../content/validate.ts';
 import type { MemberProgram, RateTable, Status } from '../content/schema.ts';
 import type { Currency } from '../currency.ts';
+import type { CreditMember } from './crediting.ts';
 
 export interface ProgramTable {
   /** The program's currency: payouts are in it and order events must use it. */
@@ -22,6 +23,8 @@ export interface ProgramTable {
   retailers: Record<string, { currency: Currency; tables: RateTable[] }>;
   /** Handle -> tracking id, status and programme, for every member in content (influencers and associates). */
   influencers: Record<string, { tracking_id: string; status: Status; program: MemberProgram }>;
+  /** Every member with its dated status and tracking ids: who an Amazon statement key is credited to (crediting.ts). */
+  credit: CreditMember[];
 }
 
 export function buildProgramTable(content: Content): ProgramTable {
@@ -37,6 +40,15 @@ export function buildProgramTable(content: Content): ProgramTable {
   const influencers: ProgramTable['influencers'] = {};
   for (const i of [...content.influencers].sort((a, b) => a.handle.localeCompare(b.handle)))
     influencers[i.handle] = { tracking_id: i.tracking_id, status: i.status, program: i.program };
+  const credit: CreditMember[] = content.influencers.map((i) => ({
+    // docs/decisions.md: the member id is the first handle until files carry `id`.
+    member_id: i.previous_handles[0] ?? i.handle,
+    handle: i.handle,
+    applied_on: i.applied_on,
+    status: i.status,
+    tracking_ids: { [first.id]: i.tracking_id },
+    history: null,
+  }));
   return {
     currency: content.program.payout.currency,
     attribution_window_hours: content.program.attribution_window_hours,
@@ -49,6 +61,7 @@ export function buildProgramTable(content: Content): ProgramTable {
     default_retailer: first.id,
     retailers,
     influencers,
+    credit,
   };
 }
 
