@@ -15,7 +15,7 @@ const HEADER = 'Category,Name,ASIN,Order ID,Order Date,Date,Status,Qty,Price($),
 const ADMIN = () => ({ authorization: `Bearer ${env.ADMIN_TOKEN}` });
 
 function importReport(
-  body: string | Uint8Array | ReadableStream,
+  body: string | Uint8Array<ArrayBuffer> | ReadableStream,
   query = '',
   token: string | null = env.ADMIN_TOKEN,
 ) {
@@ -64,7 +64,7 @@ interface StatementAnswer {
   changes: { kind: string; day: string; member_id: string | null }[];
 }
 
-async function imported(body: Uint8Array | string, query = ''): Promise<StatementAnswer> {
+async function imported(body: Uint8Array<ArrayBuffer> | string, query = ''): Promise<StatementAnswer> {
   const res = await importReport(body, query);
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${res.status}: ${text}`);
@@ -244,7 +244,7 @@ describe('import sessions: a file of any size in parts, committed once', () => {
     expect(res.status).toBe(201);
     return (await res.json<{ session_id: string }>()).session_id;
   }
-  const put = (id: string, n: number, part: Uint8Array) =>
+  const put = (id: string, n: number, part: Uint8Array<ArrayBuffer>) =>
     exports.default.fetch(`${ORIGIN}/api/admin/import/amazon/sessions/${id}/parts/${n}`, {
       method: 'PUT',
       headers: ADMIN(),

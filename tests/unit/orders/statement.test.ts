@@ -5,6 +5,7 @@ import { parseAmazonReport } from '../../../domain/orders/amazon-report.ts';
 import {
   creditBook,
   memberStateOn,
+  type Credit,
   type CreditMember,
   type HistoryEntry,
 } from '../../../domain/orders/crediting.ts';
@@ -19,7 +20,6 @@ import {
   planStatement,
   UnsafeSumError,
   ZERO,
-  type Credit,
   type HeldKey,
   type LineFigures,
   type LineKey,
