@@ -8,7 +8,7 @@
  * target, and none of this runs in `npm test`.
  *
  * Flags: --quick (short runs, for development), --only a,b / --skip a,b (bench
- * names: redirect, orders, build, stats, weight, images, lighthouse; the others keep their
+ * names: redirect, orders, import, build, stats, weight, images, lighthouse; the others keep their
  * figures and date from the last results.json of the same kind), --build (astro
  * build first), --wait-idle (before each bench, wait at most 10 min for a 1-minute
  * load average below 1.0), --sizes a,b (storefront counts for the build bench).
@@ -33,6 +33,13 @@ interface BenchSpec {
 const BENCHES: BenchSpec[] = [
   { name: 'redirect', title: 'Tracked-link redirects', args: [], quickArgs: ['--quick'], timeoutMinutes: 25 },
   { name: 'orders', title: 'Order events', args: [], quickArgs: ['--events', '600'], timeoutMinutes: 20 },
+  {
+    name: 'import',
+    title: 'Amazon report import',
+    args: [],
+    quickArgs: ['--rows', '10000'],
+    timeoutMinutes: 20,
+  },
   {
     name: 'build',
     title: 'Build',
