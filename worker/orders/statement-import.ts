@@ -20,6 +20,7 @@ import {
   type Statement,
   type StatementPlan,
 } from '../../domain/orders/statement.ts';
+import { isTransientD1Error } from '../lib/d1-retry.ts';
 import { problem } from '../lib/problem.ts';
 import { program } from './program.ts';
 import { commitStatement, previewStatement } from './statement-store.ts';
@@ -52,7 +53,7 @@ export async function runImport(db: D1Database, request: ImportRequest): Promise
   } catch (error) {
     if (error instanceof UnsafeSumError)
       return refused([{ row: 0, field: '(file)', message: error.message }], 'unsafe_sum');
-    if (error instanceof StoreUnavailableError || isTransient(error)) {
+    if (error instanceof StoreUnavailableError || isTransientD1Error(error)) {
       console.error(JSON.stringify({ event: 'orders.import_store_unavailable', error: String(error) }));
       return problem(
         STATUS.store_unavailable,
