@@ -33,10 +33,13 @@ const TO = '2026-10-31';
 /** Deterministic rows: approved members' and unknown tracking ids, 31 days, 2,000 ASINs, some repeated rows. */
 function makeRows(trackingIds: readonly string[]): EarningsRow[] {
   const rows: EarningsRow[] = [];
+  // mulberry32: small, deterministic, and its every bit is usable (an LCG's low bits are not).
   let seed = 42;
   const next = (n: number) => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed % n;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
   };
   for (let i = 0; i < ROWS; i++) {
     const previous = rows.at(-1);
