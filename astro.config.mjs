@@ -1,7 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import cloudflare from '@astrojs/cloudflare';
-import { contentGate } from './scripts/lib/content-gate.ts';
+import { contentGate } from './build/content-gate.ts';
 
 export default defineConfig({
   srcDir: './site',

@@ -28,7 +28,7 @@ import {
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { rssKiB, treePids } from './lib/cpu.ts';
-import { astroBuildArgs } from '../scripts/lib/astro-build.ts';
+import { astroBuildArgs } from '../build/astro-build.ts';
 import { progress } from '../scripts/lib/progress.ts';
 import { ROOT, runBench, runCommand } from './lib/proc.ts';
 import {

@@ -35,9 +35,9 @@ import { BUCKETS, commissionFigures, sumEntries } from '../domain/orders/ledger.
 import { createMemoryLedger } from '../domain/orders/memory-ledger.ts';
 import { buildProgramTable, programOf } from '../domain/orders/program-table.ts';
 import { DAY_MS } from '../domain/time.ts';
-import { loadContent } from '../scripts/lib/load-content.ts';
+import { loadContent } from '../build/load-content.ts';
 import { readDevVars } from '../scripts/lib/dev-vars.ts';
-import { writeRouteTable } from '../scripts/lib/write-route-table.ts';
+import { writeRouteTable } from '../build/write-route-table.ts';
 import { BENCH_SECRETS, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { progress } from '../scripts/lib/progress.ts';
 import { mustRun, onCleanup, ROOT, runBench } from './lib/proc.ts';

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { formatError } from '../domain/content/validate.ts';
 import { isInfluencer } from '../domain/content/schema.ts';
-import { loadContent } from '../scripts/lib/load-content.ts';
+import { loadContent } from '../build/load-content.ts';
 import { BENCH_SECRETS, ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
 import { runBench } from './lib/proc.ts';
 import {

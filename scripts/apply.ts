@@ -1,5 +1,5 @@
 /**
- * `npm run apply -- <handle> [--program influencer|associate]`: writes
+ * `npm run apply -- <handle> [--program influencer|associate] [--github <login>]`: writes
  * content/influencers/<handle>.yaml, an application (a storefront by default, a
  * website associate with `--program associate`) that already passes
  * `npm run check:content`, with TODOs to fill in, and a placeholder PNG at the
@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { memberProgram, platform } from '../domain/content/schema.ts';
+import { influencer, memberProgram, platform } from '../domain/content/schema.ts';
 import { utcDay } from '../domain/time.ts';
 import { baseName } from '../domain/content/validate.ts';
 import { CONTENT_DIR, INFLUENCER_DIR } from '../domain/vet/changes.ts';
@@ -16,7 +16,7 @@ import { newHandleProblem, reservedHandles } from '../domain/vet/handles.ts';
 import { placeholderAvatar } from '../domain/vet/png.ts';
 import { avatarPath, scaffoldAssociate, scaffoldInfluencer } from '../domain/vet/scaffold.ts';
 import { snapshotOf } from '../domain/vet/snapshot.ts';
-import { PUBLIC_DIR, readContentSources } from './lib/load-content.ts';
+import { PUBLIC_DIR, readContentSources } from '../build/load-content.ts';
 
 function refuse(message: string, code = 1): never {
   console.error(`apply: ${message}`);
@@ -24,14 +24,19 @@ function refuse(message: string, code = 1): never {
 }
 
 const USAGE =
-  'usage: npm run apply -- <handle> [--program influencer|associate]   (e.g. npm run apply -- jane-cooks, npm run apply -- jane-reviews --program associate)';
+  'usage: npm run apply -- <handle> [--program influencer|associate] [--github <your-login>]   (e.g. npm run apply -- jane-cooks --github jane, npm run apply -- jane-reviews --program associate)';
 
 let positionals: string[] = [];
 let programArg: string | undefined;
+let github: string | undefined;
 try {
-  const parsed = parseArgs({ allowPositionals: true, options: { program: { type: 'string' } } });
+  const parsed = parseArgs({
+    allowPositionals: true,
+    options: { program: { type: 'string' }, github: { type: 'string' } },
+  });
   positionals = parsed.positionals;
   programArg = parsed.values.program;
+  github = parsed.values.github;
 } catch (error) {
   refuse(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, 2);
 }
@@ -40,6 +45,8 @@ if (handle === undefined || extra.length > 0) refuse(USAGE, 2);
 const chosen = memberProgram.safeParse(programArg ?? 'influencer');
 if (!chosen.success) refuse(`--program ${programArg} must be influencer or associate\n${USAGE}`, 2);
 const program = chosen.data;
+if (github !== undefined && !influencer.shape.github.safeParse(github).success)
+  refuse(`--github ${github} must be a GitHub login\n${USAGE}`, 2);
 
 if (!existsSync(`${CONTENT_DIR}/program.yaml`))
   refuse(`no ${CONTENT_DIR}/program.yaml here: run this from the repository root`, 2);
@@ -63,13 +70,14 @@ const exampleProduct = [...content.products.values()].find((p) => p.available)?.
 writeFileSync(
   path,
   program === 'associate'
-    ? scaffoldAssociate({ handle, today, categories: content.program.categories })
+    ? scaffoldAssociate({ handle, today, categories: content.program.categories, github })
     : scaffoldInfluencer({
         handle,
         today,
         categories: content.program.categories,
         platforms: platform.options,
         exampleProduct,
+        github,
       }),
 );
 // A placeholder at the applicant's own avatar path, so the file validates from the start.

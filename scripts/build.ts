@@ -1,10 +1,10 @@
 /**
  * `npm run build`: `astro build` (the one on PATH, as npm puts node_modules/.bin there) with the
- * build's heap budget (scripts/lib/astro-build.ts). start, deploy and the tests' local system run
+ * build's heap budget (build/astro-build.ts). start, deploy and the tests' local system run
  * this, so every build has the same budget.
  */
 import { spawnSync } from 'node:child_process';
-import { buildNodeOptions } from './lib/astro-build.ts';
+import { buildNodeOptions } from '../build/astro-build.ts';
 
 const result = spawnSync('astro', ['build', ...process.argv.slice(2)], {
   stdio: 'inherit',

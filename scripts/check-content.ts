@@ -1,6 +1,6 @@
 /** `npm run check:content [-- <content-dir>]`: validates all content, prints every error. */
 import { formatError } from '../domain/content/validate.ts';
-import { loadContent } from './lib/load-content.ts';
+import { loadContent } from '../build/load-content.ts';
 
 const root = process.argv[2] ?? 'content';
 const { content, errors } = loadContent(root);

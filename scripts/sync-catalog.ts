@@ -7,8 +7,8 @@
 import { parseArgs } from 'node:util';
 import { formatError } from '../domain/content/validate.ts';
 import { catalogSyncSql } from './lib/catalog-sql.ts';
-import { contentDir } from './lib/content-gate.ts';
-import { loadContent } from './lib/load-content.ts';
+import { contentDir } from '../build/content-gate.ts';
+import { loadContent } from '../build/load-content.ts';
 import { d1Execute } from './lib/orders/d1.ts';
 
 function main(): number {

@@ -16,7 +16,7 @@ import { utcDay } from '../domain/time.ts';
 import { CONTENT_DIR } from '../domain/vet/changes.ts';
 import { renderRefusal, renderReport } from '../domain/vet/report.ts';
 import { errorsOf, vet } from '../domain/vet/vet.ts';
-import { readContentSources } from './lib/load-content.ts';
+import { readContentSources } from '../build/load-content.ts';
 import {
   publicFileExists,
   readChangedPaths,

@@ -3,7 +3,7 @@
  * `npm run check:content`, `npm run vet` and the content gate see it: the same
  * YAML parser (the `yaml` package, YAML 1.2: `no` stays a string, `0123` stays
  * `0123`, an unquoted date stays text), the same schema module, the same
- * cross-file rules (scripts/lib/load-content.ts, domain/content/). Astro's own
+ * cross-file rules (build/load-content.ts, domain/content/). Astro's own
  * glob loader would parse the files a second time with its YAML 1.1 parser, so
  * what was validated would not be exactly what was built. The collection schemas
  * below only carry the validated types; the data was checked once, by the content gate.
@@ -13,9 +13,9 @@ import { resolve } from 'node:path';
 import type { Loader } from 'astro/loaders';
 import { z } from 'zod';
 import { formatError } from '../domain/content/validate.ts';
-import { contentDir } from '../scripts/lib/content-gate.ts';
-import { keptFromBuildContent, loadBuildContent } from '../scripts/lib/load-content.ts';
-import { collectionData, type CollectionData } from './lib/collection-data.ts';
+import { contentDir } from '../build/content-gate.ts';
+import { keptFromBuildContent, loadBuildContent } from '../build/load-content.ts';
+import { collectionData, type CollectionData } from '../build/collection-data.ts';
 
 let fresh = false;
 
@@ -77,7 +77,7 @@ function collection<K extends string, T extends Record<string, unknown> & Record
 /**
  * Only what prerendered pages read: the directory's entries of approved storefronts,
  * the categories and the site block. Storefront and list pages are rendered on demand
- * from the page store (site/lib/page-store.ts), so the build does not copy every
+ * from the page store (domain/pages/page-store.ts), so the build does not copy every
  * member's lists and every product into Astro's data store (docs/scale.md).
  */
 export const collections = {

@@ -7,7 +7,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { astroBuildArgs } from '../../scripts/lib/astro-build.ts';
+import { astroBuildArgs } from '../../build/astro-build.ts';
 import { mustRun, onCleanup, ROOT } from './proc.ts';
 import { log } from './report.ts';
 

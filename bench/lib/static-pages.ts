@@ -69,9 +69,9 @@ const cards = listCards(await loadCatalog(), list);
 `;
 
 /** The whole catalog for the static reference's pages, read from the content folder in Node. */
-export const STATIC_CATALOG = `import { loadBuildContent } from '../../scripts/lib/load-content.ts';
-import { contentDir } from '../../scripts/lib/content-gate.ts';
-import { catalogFromContent } from '../../scripts/lib/write-page-store.ts';
+export const STATIC_CATALOG = `import { loadBuildContent } from '../../build/load-content.ts';
+import { contentDir } from '../../build/content-gate.ts';
+import { catalogFromContent } from '../../build/write-page-store.ts';
 import type { Catalog } from './catalog.ts';
 
 let cached: Catalog | undefined;

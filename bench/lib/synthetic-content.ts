@@ -118,6 +118,7 @@ function storefrontYaml(i: number, options: Required<SyntheticOptions>, avatars:
   return [
     `handle: ${handle}`,
     `name: ${q(`Creator ${i}`)}`,
+    'owner: self',
     `bio: ${q(`I test ${NOUNS[i % NOUNS.length]}s and everyday gear so you do not have to. Honest notes, no sponsored picks.`)}`,
     `avatar: ${avatars[i % avatars.length]}`,
     'status: approved',

@@ -4,7 +4,7 @@
  * and referrers, plus some HEAD requests and link-preview / crawler bots.
  */
 import { join } from 'node:path';
-import { loadContent } from '../../scripts/lib/load-content.ts';
+import { loadContent } from '../../build/load-content.ts';
 import { formatError } from '../../domain/content/validate.ts';
 import { ROOT } from './proc.ts';
 import { linkedProducts } from '../../domain/content/members.ts';

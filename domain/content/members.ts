@@ -22,3 +22,12 @@ export function linkedProducts(value: Member, products: readonly Product[]): Pro
     return p?.available ? [p] : [];
   });
 }
+
+/**
+ * A member's stable id (docs/decisions.md, CONTRACT.md section 13): `id` when written, else the
+ * first handle it had (previous_handles is oldest first). Balances, payouts and stats group by it,
+ * so a rename never splits a member's money.
+ */
+export function memberId(value: Pick<Member, 'id' | 'handle' | 'previous_handles'>): string {
+  return value.id ?? value.previous_handles[0] ?? value.handle;
+}

@@ -68,6 +68,38 @@ export const bps = z.int().min(0).max(10_000, 'must be between 0 and 10000 basis
 export const status = z.enum(['applied', 'approved', 'suspended', 'rejected']);
 export type Status = z.infer<typeof status>;
 
+/** An affiliate tracking id at a retailer (e.g. an Amazon Associates tag "jane-20"). */
+export const trackingId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, 'must be 3 to 64 letters, digits, "-" or "_"');
+
+/** A country as ISO 3166-1 alpha-2 ("GB", not "UK"). */
+export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code (e.g. "GB")');
+
+/**
+ * One dated change of a member (docs/decisions.md): a status, or the tracking id held at a
+ * marketplace (without `marketplace`, the home marketplace). Who is credited for an Amazon report
+ * row follows these dates (CONTRACT.md section 12).
+ */
+export const historyEntry = z
+  .strictObject({
+    /** The day (UTC) the change took effect, YYYY-MM-DD. */
+    on: isoDay,
+    /** The member's status from that day. */
+    status: status.optional(),
+    /** The tracking id held from that day at `marketplace`. */
+    tracking_id: trackingId.optional(),
+    /** Retailer id of the marketplace (default: the home marketplace, content/retailers.yaml's first). */
+    marketplace: slug.optional(),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.status === undefined) === (value.tracking_id === undefined))
+      ctx.addIssue({ code: 'custom', message: 'must name either a status or a tracking_id' });
+    if (value.marketplace !== undefined && value.tracking_id === undefined)
+      ctx.addIssue({ code: 'custom', path: ['marketplace'], message: 'goes with a tracking_id' });
+  });
+export type HistoryEntry = z.output<typeof historyEntry>;
+
 export const platform = z.enum([
   'instagram',
   'tiktok',
@@ -103,6 +135,8 @@ export const listItem = z.strictObject({
   product: productId,
   /** Why you recommend it, shown on the card (keep it honest and short). */
   note: z.string().max(500).optional(),
+  /** Day the item was added, YYYY-MM-DD ("Latest" on the storefront); vet requires it on new items. */
+  added_on: isoDay.optional(),
 });
 
 export const list = z.strictObject({
@@ -126,6 +160,11 @@ export const influencer = z.strictObject({
   program: z.literal('influencer').default('influencer'),
   /** Your handle: the file name, your /go/<handle>/ links and (influencers) the /shop/<handle>/ URL. */
   handle,
+  /**
+   * The member's stable id, never changed (docs/decisions.md): the handle the file was created
+   * with. Without it, the first handle (previous_handles[0], else handle). Money belongs to it.
+   */
+  id: handle.optional(),
   /** Display name. */
   name: z.string().min(1).max(80),
   /** GitHub login of the member who owns this file; only they (or an admin) may change it. */
@@ -133,6 +172,8 @@ export const influencer = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/, 'must be a GitHub login')
     .optional(),
+  /** "self": a member without a GitHub login owns the file through signed request branches (applied on the web). */
+  owner: z.literal('self', { error: 'must be "self" (or name a GitHub login under github instead)' }).optional(),
   /** A short bio, at most 280 characters. */
   bio: z.string().max(280, 'must be at most 280 characters'),
   /** Avatar image: https URL or a path under the site's public folder. */
@@ -141,10 +182,14 @@ export const influencer = z.strictObject({
   status,
   /** Day you applied, YYYY-MM-DD. */
   applied_on: isoDay,
-  /** Your affiliate tracking id at the retailer (e.g. an Amazon Associates tag "jane-20"). */
-  tracking_id: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, 'must be 3 to 64 letters, digits, "-" or "_"'),
+  /** Your affiliate tracking id at the home marketplace (e.g. an Amazon Associates tag "jane-20"). */
+  tracking_id: trackingId,
+  /** Your tracking ids at other marketplaces of the group: { amazon-uk: jane-21 }. Admins only. */
+  tracking_ids: z.record(slug, trackingId).optional(),
+  /** Dated changes of status and tracking ids, oldest first; only admins add entries. */
+  history: z.array(historyEntry).optional(),
+  /** true: an admin holds this approved member's commission for review (CONTRACT.md section 16). */
+  review: z.boolean().optional(),
   /** Your social profiles. */
   socials: z.array(social).min(1, 'must list at least one profile'),
   /** Category ids you cover (see content/program.yaml). */
@@ -226,6 +271,8 @@ export const product = z
     reviews: z.int().min(0).optional(),
     /** False hides the product from storefronts and tracked links. */
     available: z.boolean().default(true),
+    /** The same product at other marketplaces of its retailer's group: { amazon-uk: https://www.amazon.co.uk/dp/... }. */
+    markets: z.record(slug, httpsUrl).optional(),
   })
   .transform((value, ctx) => {
     const converted = toMinorUnits(value.price, value.currency);
@@ -259,6 +306,14 @@ export const retailer = z.strictObject({
   subtag_param: z.string().regex(/^[A-Za-z0-9_]+$/),
   /** Currency the retailer sells and pays in. */
   currency,
+  /** Marketplaces of one store (e.g. "amazon"): a member's tracking_ids and a product's markets name them. */
+  group: slug.optional(),
+  /** Countries this marketplace serves (ISO 3166-1 alpha-2): shoppers there are sent to it. */
+  countries: z.array(countryCode).optional(),
+  /** The marketplace's search page with one "{query}" placeholder, filled with the product title. */
+  search_url: httpsUrl
+    .refine((value) => value.split('{query}').length === 2, 'must contain "{query}" exactly once')
+    .optional(),
   /** Affiliate disclosure shown on every page with this retailer's links. */
   disclosure: z.string().trim().min(20, 'must be a real disclosure sentence (at least 20 characters)'),
 });
@@ -315,7 +370,18 @@ export const programFile = z.strictObject({
     hold_days: z.int().min(0).max(365),
     /** Currency of payouts. */
     currency,
+    /** Smallest balance paid per other currency (minor units); a currency not listed uses threshold_minor. */
+    thresholds_minor: z.partialRecord(currency, z.int().min(0)).optional(),
   }),
+  /** More clicks than this from one visitor in a day are flagged "burst" (CONTRACT.md section 16). */
+  burst_clicks_per_day: z.int().min(1).max(100_000).default(30),
+  /** A product price or Prime badge is shown only while its check is younger than this (Amazon: 24 h at most). */
+  price_max_age_hours: z.int().min(1).max(24, 'must be at most 24 (Amazon shows prices only when current)').default(24),
+  /** Public key (raw Ed25519, base64) that vet checks request branches' signatures with (docs/decisions.md). */
+  request_signing_public_key: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 Ed25519 public key (44 characters)')
+    .optional(),
   /** Handles nobody may take. */
   reserved_handles: z.array(z.string()).default([]),
   /** GitHub logins of program admins (may approve, suspend, reject). */

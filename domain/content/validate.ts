@@ -18,6 +18,8 @@ import {
   type RateTable,
   type Retailer,
 } from './schema.ts';
+import { historyProblem } from './history.ts';
+import { memberId } from './members.ts';
 
 /** Handles that would shadow a route of the site or worker. */
 export const ROUTE_HANDLES = [
@@ -213,6 +215,8 @@ export function validateContent(sources: ContentSources): { content: Content | n
       push(path, 'url', `host "${host}" is not allowed for retailer "${retailer.id}" (allowed: ${retailer.hosts.join(', ')})`);
     if (value.currency !== retailer.currency)
       push(path, 'currency', `must be ${retailer.currency}, the currency of retailer "${retailer.id}"`);
+    for (const market of Object.keys(value.markets ?? {}))
+      if (!retailerById.has(market)) push(path, `markets.${market}`, `unknown marketplace "${market}" (see content/retailers.yaml)`);
   }
 
   // Influencers.
@@ -221,8 +225,10 @@ export function validateContent(sources: ContentSources): { content: Content | n
   const currentHandles = new Set(influencers.flatMap((i) => (i.value ? [i.value.handle] : [])));
   const previousOwner = new Map<string, string>();
   const anyImageHost = [...new Set(retailers?.flatMap((r) => r.image_hosts) ?? [])];
+  const idOwner = new Map<string, string>();
   for (const { path, value } of influencers) {
     if (!value) continue;
+    checkIdentity(value, path, { retailers, retailerById, currentHandles, idOwner, push });
     const avatarProblem = imageRefProblem(value.avatar, anyImageHost, 'any retailer', sources.publicImages);
     if (avatarProblem) push(path, 'avatar', avatarProblem);
     if (value.handle !== baseName(path)) push(path, 'handle', `must equal the file name "${baseName(path)}"`);
@@ -271,6 +277,43 @@ export function validateContent(sources: ContentSources): { content: Content | n
     },
     errors,
   };
+}
+
+interface IdentityContext {
+  retailers: Retailer[] | null;
+  retailerById: Map<string, Retailer>;
+  currentHandles: Set<string>;
+  idOwner: Map<string, string>;
+  push: (file: string, field: string, message: string) => void;
+}
+
+/**
+ * The round-3 identity rules of one member file (docs/decisions.md): it names its owner, its id is
+ * its own, its history ends where the file stands, and the marketplaces it names exist.
+ */
+function checkIdentity(value: Member, path: string, ctx: IdentityContext): void {
+  const { push } = ctx;
+  if ((value.github === undefined) === (value.owner === undefined))
+    push(path, value.github === undefined ? 'github' : 'owner', value.github === undefined
+      ? 'every member names its owner: a GitHub login under github, or owner: self for a member who applied on the web'
+      : 'name the owner once: github or owner: self, not both');
+  const id = memberId(value);
+  const other = ctx.idOwner.get(id);
+  if (other) push(path, 'id', `"${id}" is already the member id of ${other}`);
+  else ctx.idOwner.set(id, path);
+  if (value.id !== undefined && value.id !== value.handle && !value.previous_handles.includes(value.id) && ctx.currentHandles.has(value.id))
+    push(path, 'id', `"${value.id}" is the handle of another member`);
+  if (value.review && value.status !== 'approved') push(path, 'review', 'applies to approved members only');
+  if (!ctx.retailers) return;
+  const known = (id: string) => ctx.retailerById.has(id);
+  for (const market of Object.keys(value.tracking_ids ?? {}))
+    if (!known(market)) push(path, `tracking_ids.${market}`, `unknown marketplace "${market}" (see content/retailers.yaml)`);
+  value.history?.forEach((entry, i) => {
+    if (entry.marketplace !== undefined && !known(entry.marketplace))
+      push(path, `history[${i}].marketplace`, `unknown marketplace "${entry.marketplace}"`);
+  });
+  const problem = historyProblem(value, ctx.retailers[0]!.id);
+  if (problem) push(path, problem.field, problem.message);
 }
 
 /** Why a key is unknown when it belongs to the other programme's files. */

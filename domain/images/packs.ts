@@ -2,7 +2,7 @@
  * Image packs: every avatar and local product image goes into one of a fixed number of
  * pack files beside the static assets, so the deployed file count does not grow with the
  * program (at most 20,000 static asset files per Worker version on the Free plan;
- * docs/scale.md). The build packs (scripts/lib/write-image-packs.ts), the worker unpacks
+ * docs/scale.md). The build packs (build/write-image-packs.ts), the worker unpacks
  * (worker/images/image-store.ts); both find an image's pack with `imagePackOf`.
  *
  * A pack is binary, so an image costs its own bytes (base64 in JSON would add a third):

@@ -35,18 +35,18 @@ export interface SignedRequest {
 const encoder = new TextEncoder();
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)));
   return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The exact bytes that are signed. */
-export async function signedMessage(request: SignedRequest): Promise<Uint8Array> {
+export async function signedMessage(request: SignedRequest): Promise<Uint8Array<ArrayBuffer>> {
   return encoder.encode(
     `shopfront-request/v1\n${request.id}\n${request.handle}\n${await sha256Hex(request.file)}`,
   );
 }
 
-function fromBase64(text: string): Uint8Array | null {
+function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return null;
   try {
     return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));

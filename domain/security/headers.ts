@@ -1,7 +1,7 @@
 /**
  * The security headers of every response (CONTRACT.md section 9), in one place for
  * both ways a response leaves the site: `_headers` for static assets (written at
- * build by scripts/lib/content-gate.ts) and the worker middleware
+ * build by build/content-gate.ts) and the worker middleware
  * (worker/security/headers.ts) for everything that passes through the worker,
  * including pages rendered on demand. Both call `securityHeaders`, so a static
  * page and the same page rendered by the worker carry the same policy.

@@ -13,6 +13,8 @@ export interface ScaffoldOptions {
   platforms: readonly string[];
   /** A product id from the catalog for the commented example list. */
   exampleProduct?: string;
+  /** The applicant's GitHub login (npm run apply -- --github <login>); a TODO without it. */
+  github?: string;
 }
 
 export function scaffoldInfluencer(o: ScaffoldOptions): string {
@@ -24,11 +26,10 @@ export function scaffoldInfluencer(o: ScaffoldOptions): string {
 program: influencer
 # Your handle: the file name, your /go/<handle>/ links and (influencers) the /shop/<handle>/ URL.
 handle: ${o.handle}
+${identityFields(o)}
 # Display name.
 name: TODO Your Name
-# GitHub login of the member who owns this file; only they (or an admin) may change it.
-# Uncomment with your own login (the one that opens the pull request) to claim it.
-# github: TODO-your-login
+${ownerFields(o)}
 # A short bio, at most 280 characters.
 bio: >-
   TODO Who you are, what you recommend and why your audience trusts your picks.
@@ -72,6 +73,8 @@ featured: []
 #         - product: ${JSON.stringify(o.exampleProduct ?? 'B00006JSUA')}
 #           # Why you recommend it, shown on the card (keep it honest and short).
 #           note: Used it daily for six years.
+#           # Day the item was added, YYYY-MM-DD ("Latest" on the storefront); vet requires it on new items.
+#           added_on: ${o.today}
 lists: []
 `;
 }
@@ -91,11 +94,10 @@ export function scaffoldAssociate(o: Omit<ScaffoldOptions, 'platforms' | 'exampl
 program: associate
 # Your handle: the file name, your /go/<handle>/ links and (influencers) the /shop/<handle>/ URL.
 handle: ${o.handle}
+${identityFields(o)}
 # Display name.
 name: TODO Your Site's Name
-# GitHub login of the member who owns this file; only they (or an admin) may change it.
-# Uncomment with your own login (the one that opens the pull request) to claim it.
-# github: TODO-your-login
+${ownerFields(o)}
 # A short bio, at most 280 characters.
 bio: >-
   TODO What your site publishes and why readers trust its recommendations.
@@ -125,8 +127,31 @@ function applicationFields(o: Pick<ScaffoldOptions, 'handle' | 'today'>): string
 status: applied
 # Day you applied, YYYY-MM-DD.
 applied_on: ${o.today}
-# Your affiliate tracking id at the retailer (e.g. an Amazon Associates tag "jane-20").
-tracking_id: TODO-${o.handle}`;
+# Your affiliate tracking id at the home marketplace (e.g. an Amazon Associates tag "jane-20").
+tracking_id: TODO-${o.handle}
+# Your tracking ids at other marketplaces of the group: { amazon-uk: jane-21 }. Admins only.
+# tracking_ids: { amazon-uk: TODO-${o.handle}-21 }
+# Dated changes of status and tracking ids, oldest first; only admins add entries.
+# (An admin approving you adds "- { on: <day>, status: approved }"; keep the tracking id below in step.)
+history:
+  - { on: ${o.today}, status: applied }
+  - { on: ${o.today}, tracking_id: TODO-${o.handle} }
+# true: an admin holds this approved member's commission for review (CONTRACT.md section 16).
+# review: true`;
+}
+
+/** The stable id (docs/decisions.md): the handle the file is created with, never changed. */
+function identityFields(o: Pick<ScaffoldOptions, 'handle'>): string {
+  return `# The member's stable id, never changed: the handle this file was created with.
+id: ${o.handle}`;
+}
+
+/** Every member names its owner (CONTRACT.md section 13). */
+function ownerFields(o: Pick<ScaffoldOptions, 'github'>): string {
+  return `# GitHub login of the member who owns this file; only they (or an admin) may change it.
+${o.github ? `github: ${o.github}` : '# TODO: your own login (the one that opens the pull request).\ngithub: TODO-your-login'}
+# "self": a member without a GitHub login owns the file through signed request branches (applied on the web).
+# (Applying on the site at /apply/ writes owner: self instead of github.)`;
 }
 
 /** Categories and previous handles: the same for both programmes. */

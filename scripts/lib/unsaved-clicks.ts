@@ -6,8 +6,7 @@
  * line, with the line parsed into fields). Each click is checked against the same schema
  * the queue consumer uses; a bad one is reported with its line number, never sent.
  */
-import { clickRecord, type ClickRecord } from '../../worker/clicks/message.ts';
-import { UNSAVED_EVENT } from '../../worker/clicks/click-log.ts';
+import { clickRecord, UNSAVED_EVENT, type ClickRecord } from '../../domain/clicks/message.ts';
 
 export interface UnsavedScan {
   clicks: ClickRecord[];

@@ -1,6 +1,6 @@
 /** Reads the content collections once per build into the `Directory` the prerendered pages take. */
 import { getCollection } from 'astro:content';
-import type { Directory } from './directory.ts';
+import type { Directory } from '../../domain/pages/directory.ts';
 
 let cached: Promise<Directory> | undefined;
 

@@ -1,6 +1,6 @@
 /** The sitemap and robots.txt as text, from the same path helpers the pages use. */
-import { categoriesInUse } from './catalog.ts';
-import type { Directory } from './directory.ts';
+import { categoriesInUse } from '../../domain/pages/catalog.ts';
+import type { Directory } from '../../domain/pages/directory.ts';
 import { absoluteUrl, paths } from './urls.ts';
 
 /**

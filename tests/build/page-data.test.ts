@@ -12,7 +12,7 @@ import {
   totalFollowers,
   visibleLists,
   type Catalog,
-} from '../../site/lib/catalog.ts';
+} from '../../domain/pages/catalog.ts';
 import { formatCount, formatDay, formatPrice } from '../../site/lib/format.ts';
 import {
   robotsTxt,
@@ -21,7 +21,7 @@ import {
   sitemapXml,
   SITEMAP_MAX_URLS,
 } from '../../site/lib/sitemap.ts';
-import { DIRECTORY_PAGE_SIZE, directoryOf, directoryPage, laterPages } from '../../site/lib/directory.ts';
+import { DIRECTORY_PAGE_SIZE, directoryOf, directoryPage, laterPages } from '../../domain/pages/directory.ts';
 import { paths as sitePaths } from '../../site/lib/urls.ts';
 import { absoluteUrl, paths } from '../../site/lib/urls.ts';
 

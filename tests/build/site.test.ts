@@ -16,6 +16,7 @@ const ORIGIN = 'http://localhost:8787';
 /** An approved storefront that was renamed and whose only product is unavailable. */
 const RENAMED = `handle: dee-renamed
 name: Dee Renamed
+owner: self
 bio: Used to be dee-old.
 avatar: /images/avatars/mila-cooks.png
 status: approved
@@ -44,6 +45,7 @@ lists:
  */
 const YAML_EDGE = `handle: yaml-edge
 name: Yaml Edge
+owner: self
 bio: Values that parsers disagree on.
 avatar: /images/avatars/mila-cooks.png
 status: approved

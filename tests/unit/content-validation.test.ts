@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatError, validateContent, type ContentSources } from '../../domain/content/validate.ts';
-import { parseYaml, readContentSources } from '../../scripts/lib/load-content.ts';
+import { parseYaml, readContentSources } from '../../build/load-content.ts';
 
 const FIXTURE = 'tests/fixtures/content';
 const ANA = `${FIXTURE}/influencers/ana-cooks.yaml`;
@@ -336,6 +336,8 @@ describe('renames', () => {
       }),
     ).toEqual([
       `${ANA}: previous_handles[0]: "ben-applies" is the current handle of another storefront`,
+      // ana-cooks's member id is its first handle, "ben-applies": taken by the member of that name.
+      `${FIXTURE}/influencers/ben-applies.yaml: id: "ben-applies" is already the member id of ${ANA}`,
       `${FIXTURE}/influencers/cy-paused.yaml: previous_handles[0]: "ana-old" is already a previous handle of ${ANA}`,
     ]);
   });

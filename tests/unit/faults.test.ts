@@ -12,7 +12,7 @@ import { experimental_readRawConfig } from 'wrangler';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logUnsaved } from '../../worker/clicks/click-log.ts';
 import { DEAD_LETTER_MAX_RETRIES, DEAD_LETTER_QUEUE, CLICKS_QUEUE } from '../../worker/clicks/consumer.ts';
-import type { ClickRecord } from '../../worker/clicks/message.ts';
+import type { ClickRecord } from '../../domain/clicks/message.ts';
 import { REQUIRED_SECRETS } from '../../worker/config/check.ts';
 import { findUnsavedClicks } from '../../scripts/lib/unsaved-clicks.ts';
 

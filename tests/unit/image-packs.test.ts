@@ -1,5 +1,5 @@
 /**
- * Image packs (domain/images/packs.ts, scripts/lib/write-image-packs.ts): every image comes
+ * Image packs (domain/images/packs.ts, build/write-image-packs.ts): every image comes
  * back from the pack `imagePackOf` names with its own bytes, type and ETag; the bytes of a pack
  * depend only on its images; a rebuild rewrites only the packs a change touched; and the
  * build deletes the packed files and nothing else.
@@ -31,7 +31,7 @@ import {
   type ImageFile,
 } from '../../domain/images/packs.ts';
 import { SHARDS } from '../../domain/links/shards.ts';
-import { packImageFiles, writeImagePacks } from '../../scripts/lib/write-image-packs.ts';
+import { packImageFiles, writeImagePacks } from '../../build/write-image-packs.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64url');
 const image = (path: string, bytes: Uint8Array): ImageFile => ({ path, bytes, sha256: sha256(bytes) });

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatError, type Content } from '../../domain/content/validate.ts';
 import { SHARDS } from '../../domain/links/shards.ts';
-import { loadContent } from '../../scripts/lib/load-content.ts';
-import { writeLinkData } from '../../scripts/lib/write-route-table.ts';
+import { loadContent } from '../../build/load-content.ts';
+import { writeLinkData } from '../../build/write-route-table.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

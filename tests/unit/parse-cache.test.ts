@@ -1,5 +1,5 @@
 /**
- * The build's parse cache (scripts/lib/parse-cache.ts): a hit is exactly the parse it
+ * The build's parse cache (build/parse-cache.ts): a hit is exactly the parse it
  * stands for, only changed texts are parsed again, the file holds what the last build
  * used, and a damaged or foreign file is a cold cache, never a wrong answer.
  */
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ParseCache } from '../../scripts/lib/parse-cache.ts';
+import { ParseCache } from '../../build/parse-cache.ts';
 
 let dir = '';
 let file = '';

@@ -8,7 +8,7 @@ afterEach(() => repo?.cleanup());
 describe('npm run apply', () => {
   it('scaffolds an application that passes check:content and shows its TODOs in the vetting report', () => {
     repo = TempRepo.withFixtures();
-    const apply = repo.run('scripts/apply.ts', ['jane-cooks']);
+    const apply = repo.run('scripts/apply.ts', ['jane-cooks', '--github', 'jane']);
     expect(apply.stderr).toBe('');
     expect(apply.status).toBe(0);
     expect(apply.stdout).toContain('Created content/influencers/jane-cooks.yaml');
@@ -32,7 +32,7 @@ describe('npm run apply', () => {
       '**Member images** `site/public/images/avatars/jane-cooks.png`: PNG, 192×192',
     );
     expect(vet.report).toContain(
-      '- ⚠️ Placeholders still to fill in: `name`, `bio`, `tracking_id`, `socials[0].url`',
+      '- ⚠️ Placeholders still to fill in: `name`, `bio`, `tracking_id`, `history[1].tracking_id`, `socials[0].url`',
     );
   });
 
@@ -54,7 +54,13 @@ describe('npm run apply', () => {
 
   it('scaffolds an associate application with --program associate that passes and is scored on its website', () => {
     repo = TempRepo.withFixtures();
-    const apply = repo.run('scripts/apply.ts', ['fern-reviews', '--program', 'associate']);
+    const apply = repo.run('scripts/apply.ts', [
+      'fern-reviews',
+      '--program',
+      'associate',
+      '--github',
+      'fern',
+    ]);
     expect(apply.stderr).toBe('');
     expect(apply.status).toBe(0);
     expect(apply.stdout).toContain('Created content/influencers/fern-reviews.yaml (associate programme');
@@ -73,7 +79,7 @@ describe('npm run apply', () => {
     expect(vet.report).toContain('| Website |');
     expect(vet.report).not.toContain('#### Reach');
     expect(vet.report).toContain(
-      '- ⚠️ Placeholders still to fill in: `name`, `bio`, `tracking_id`, `website`, `audience`, `niche`, `disclosure_url`',
+      '- ⚠️ Placeholders still to fill in: `name`, `bio`, `tracking_id`, `history[1].tracking_id`, `website`, `audience`, `niche`, `disclosure_url`',
     );
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { influencer } from '../../domain/content/schema.ts';
 import { diffFiles, isContentFile, storefrontChanges } from '../../domain/vet/changes.ts';
 import { snapshotOf } from '../../domain/vet/snapshot.ts';
-import { readContentSources } from '../../scripts/lib/load-content.ts';
+import { readContentSources } from '../../build/load-content.ts';
 
 describe('isContentFile', () => {
   it('knows the files loadContent reads', () => {

@@ -16,7 +16,7 @@ import {
   type PolicyContext,
 } from '../../domain/vet/policy.ts';
 import { snapshotOf, type Snapshot } from '../../domain/vet/snapshot.ts';
-import { readContentSources } from '../../scripts/lib/load-content.ts';
+import { readContentSources } from '../../build/load-content.ts';
 
 const DIR = 'tests/fixtures/content/influencers';
 const ANA = `${DIR}/ana-cooks.yaml`;

@@ -4,7 +4,7 @@ import { platform } from '../../domain/content/schema.ts';
 import { formatError, validateContent } from '../../domain/content/validate.ts';
 import { avatarPath, scaffoldAssociate, scaffoldInfluencer } from '../../domain/vet/scaffold.ts';
 import { snapshotOf } from '../../domain/vet/snapshot.ts';
-import { parseYaml, readContentSources } from '../../scripts/lib/load-content.ts';
+import { parseYaml, readContentSources } from '../../build/load-content.ts';
 
 const FIXTURE = 'tests/fixtures/content';
 // `npm run apply` writes a placeholder at the avatar path next to the file.

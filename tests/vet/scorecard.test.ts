@@ -4,7 +4,7 @@ import { qualityOf } from '../../domain/vet/quality.ts';
 import { relevancyOf } from '../../domain/vet/relevancy.ts';
 import { scorecardOf } from '../../domain/vet/scorecard.ts';
 import { snapshotOf } from '../../domain/vet/snapshot.ts';
-import { readContentSources } from '../../scripts/lib/load-content.ts';
+import { readContentSources } from '../../build/load-content.ts';
 
 const { products } = snapshotOf(readContentSources('tests/fixtures/content'));
 

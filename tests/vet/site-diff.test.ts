@@ -3,7 +3,7 @@ import { influencer, type Influencer } from '../../domain/content/schema.ts';
 import { editText } from '../../domain/vet/report.ts';
 import { siteChanges, storefrontEdits } from '../../domain/vet/site-diff.ts';
 import { snapshotOf, type Snapshot } from '../../domain/vet/snapshot.ts';
-import { readContentSources } from '../../scripts/lib/load-content.ts';
+import { readContentSources } from '../../build/load-content.ts';
 
 const DIR = 'tests/fixtures/content/influencers';
 const ANA = `${DIR}/ana-cooks.yaml`;

@@ -117,6 +117,7 @@ export function application(handle: string, overrides: Record<string, string> = 
   };
   return `handle: ${handle}
 name: Dee Bakes
+${fields.owner ?? 'owner: self'}
 bio: Sourdough every weekend, cast iron every weeknight. Tools I have used for at least a year.
 avatar: https://images.example.com/dee.jpg
 status: ${fields.status}
@@ -159,6 +160,7 @@ export function associateApplication(handle: string, overrides: Record<string, s
   return `program: associate
 handle: ${handle}
 name: Fern Tests Kitchens
+${fields.owner ?? 'owner: self'}
 bio: Kitchen gear tested for a month in a real kitchen before we say a word about it.
 avatar: https://images.example.com/fern.png
 status: ${fields.status}

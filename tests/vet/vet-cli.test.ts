@@ -75,14 +75,14 @@ describe('npm run vet', () => {
 
   it('names the file and line of broken YAML in the working tree', () => {
     repo = TempRepo.withFixtures();
-    // Line 10, the profile url, indented one space short of its list item.
+    // Line 11, the profile url, indented one space short of its list item.
     repo.write(
       DEE,
       application('dee-bakes').replace('    url: https://www.instagram', '   url: https://www.instagram'),
     );
     const { status, stderr, report } = repo.vet('--base', 'main', '--author', 'dee');
     expect(status).toBe(1);
-    expect(stderr).toMatch(/content\/influencers\/dee-bakes\.yaml: line 10, column \d+: YAML syntax error/);
+    expect(stderr).toMatch(/content\/influencers\/dee-bakes\.yaml: line 11, column \d+: YAML syntax error/);
     expect(report).toContain('does not pass the content schema');
   });
 
@@ -141,7 +141,7 @@ describe('npm run vet', () => {
     /** The fixtures with ana-cooks owned by Ana-GH on main, then an edit of its tracking id on top. */
     function editOwned(): TempRepo {
       repo = TempRepo.withFixtures(false);
-      repo.edit(ANA, (t) => t.replace('name: Ana Cooks\n', 'name: Ana Cooks\ngithub: Ana-GH\n'));
+      repo.edit(ANA, (t) => t.replace('owner: self\n', 'github: Ana-GH\n'));
       repo.git('init', '-q', '-b', 'main');
       repo.commit('base content');
       repo.git('checkout', '-q', '-b', 'application');
@@ -193,7 +193,7 @@ describe('npm run vet', () => {
   });
 
   it("accepts a new application claiming the author's own login", () => {
-    const text = application('dee-bakes').replace('name: Dee Bakes\n', 'name: Dee Bakes\ngithub: Dee\n');
+    const text = application('dee-bakes', { owner: 'github: Dee' });
     const { status, report } = applicant(DEE, text).vet('--base', 'main', '--author', 'dee');
     expect(status).toBe(0);
     expect(report).toContain('- ✅ **Ownership** (`github`): owned by Dee, the author');

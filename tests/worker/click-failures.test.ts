@@ -14,7 +14,8 @@ import {
 } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
-import { clickCounters, logClick, UNSAVED_EVENT } from '../../worker/clicks/click-log.ts';
+import { UNSAVED_EVENT } from '../../domain/clicks/message.ts';
+import { clickCounters, logClick } from '../../worker/clicks/click-log.ts';
 import {
   CLICKS_QUEUE,
   consumeClicks,
@@ -23,7 +24,7 @@ import {
   deadLetterRetryDelaySeconds,
   retryDelaySeconds,
 } from '../../worker/clicks/consumer.ts';
-import { MAX_CLICKS_PER_MESSAGE, type ClickMessage, type ClickRecord } from '../../worker/clicks/message.ts';
+import { MAX_CLICKS_PER_MESSAGE, type ClickMessage, type ClickRecord } from '../../domain/clicks/message.ts';
 import { D1_LIMITS, writeCounts } from '../../worker/clicks/store.ts';
 import { createWorker } from '../../worker/worker.ts';
 import { BROWSER_UA, clickIdOf, waitForClicks } from './helpers.ts';

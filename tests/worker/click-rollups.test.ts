@@ -10,7 +10,7 @@ import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { insertClicks } from '../../worker/clicks/store.ts';
-import type { ClickRecord } from '../../worker/clicks/message.ts';
+import type { ClickRecord } from '../../domain/clicks/message.ts';
 import { deleteOldClicks, retentionCutoff } from '../../worker/clicks/retention.ts';
 import { readBotShare } from '../../worker/dashboard/queries.ts';
 import { readCreatorRows, readStats } from '../../worker/reports/stats-query.ts';

@@ -8,7 +8,7 @@
  * request that is cancelled can never delay or fail another (CONTRACT.md section 10).
  * Nothing here ever throws into a redirect.
  */
-import type { ClickMessage, ClickRecord } from './message.ts';
+import { UNSAVED_EVENT, type ClickMessage, type ClickRecord } from '../../domain/clicks/message.ts';
 import { insertClicks } from './store.ts';
 
 /**
@@ -79,8 +79,6 @@ export function logUnsaved(clicks: readonly ClickRecord[], reason: string): void
   clickCounters.failed += clicks.length;
   for (const click of clicks) logEvent(UNSAVED_EVENT, { v: 1, reason, click });
 }
-
-export const UNSAVED_EVENT = 'clicks.unsaved';
 
 export function logEvent(event: string, fields: Record<string, unknown>): void {
   console.error(JSON.stringify({ event, ...fields }));

@@ -9,7 +9,7 @@
  */
 import { withRetry } from '../lib/d1-retry.ts';
 import { clickCounters, logEvent, logUnsaved } from './click-log.ts';
-import { clickMessage, type ClickRecord } from './message.ts';
+import { clickMessage, type ClickRecord } from '../../domain/clicks/message.ts';
 import { insertClicks } from './store.ts';
 
 export const CLICKS_QUEUE = 'shopfront-clicks';

@@ -13,7 +13,7 @@ import type { AppEnv } from '../env.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { problem } from '../lib/problem.ts';
 import { decodeUtf8, limitBody } from '../lib/body.ts';
-import { clickRecord } from './message.ts';
+import { clickRecord } from '../../domain/clicks/message.ts';
 import { insertClicks } from './store.ts';
 
 export const MAX_RECOVER_BYTES = 1024 * 1024;

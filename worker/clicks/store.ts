@@ -8,7 +8,7 @@
  */
 import { HOUR_MS } from '../../domain/time.ts';
 import { integer, text, type Row as D1Row } from '../lib/rows.ts';
-import type { ClickRecord } from './message.ts';
+import type { ClickRecord } from '../../domain/clicks/message.ts';
 
 /** A click is a duplicate when the same visitor clicked the same product (as a human) within this window before. */
 export const DUPLICATE_WINDOW_MS = HOUR_MS;

@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import linkConfig from '../generated/route-table.ts';
 import type { AppEnv } from '../env.ts';
 import { logClick, logEvent } from '../clicks/click-log.ts';
-import type { ClickRecord, IncompleteReason } from '../clicks/message.ts';
+import type { ClickRecord, IncompleteReason } from '../../domain/clicks/message.ts';
 import { settingProblem } from '../config/check.ts';
 import { detectBot } from './bot-detection.ts';
 import { destination, resolveHandle } from './destination.ts';

@@ -1,12 +1,18 @@
 /**
  * The storefront and list pages' data, read from the page store the build writes
- * beside the static assets (site/lib/page-store.ts, docs/scale.md): one shard file
+ * beside the static assets (domain/pages/page-store.ts, docs/scale.md): one shard file
  * per 1/4096 of the handles, fetched through the assets binding and kept parsed in
  * this isolate. A handle's record is checked against its schema when it is read.
  */
 import { HANDLE_PATTERN } from '../../domain/content/schema.ts';
-import { catalogOf, pageRecord, pageShard, pageShardOf, pageShardPath } from '../../site/lib/page-store.ts';
-import type { Catalog } from '../../site/lib/catalog.ts';
+import {
+  catalogOf,
+  pageRecord,
+  pageShard,
+  pageShardOf,
+  pageShardPath,
+} from '../../domain/pages/page-store.ts';
+import type { Catalog } from '../../domain/pages/catalog.ts';
 import type { Influencer } from '../../domain/content/schema.ts';
 import pagesConfig from '../generated/pages.ts';
 import { ShardCache, ShardUnavailable } from '../lib/shard-cache.ts';

@@ -4,7 +4,7 @@ import { resolve, sep } from 'node:path';
 import type { ContentSources } from '../../../domain/content/validate.ts';
 import { ADMIN_FILES, CONTENT_DIR, isContentFile } from '../../../domain/vet/changes.ts';
 import { memberImagePath, type ChangedPath } from '../../../domain/vet/paths.ts';
-import { parseYaml } from '../load-content.ts';
+import { parseYaml } from '../../../build/load-content.ts';
 
 /** The working tree's content files (the same set `loadContent` reads), keyed like git paths. */
 export function readContentFromDisk(): Map<string, string> {

@@ -4,7 +4,7 @@ import { parseAmazonReport, type ImportOptions } from '../../../domain/orders/am
 import type { ProgramTable } from '../../../domain/orders/program-table.ts';
 import { reportEventId, reportTime } from '../../../domain/orders/shopfront-report.ts';
 import { buildProgramTable } from '../../../domain/orders/program-table.ts';
-import { loadContent } from '../../../scripts/lib/load-content.ts';
+import { loadContent } from '../../../build/load-content.ts';
 import { fixtureProgram } from './helpers.ts';
 
 const { table } = fixtureProgram();

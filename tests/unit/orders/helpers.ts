@@ -3,7 +3,7 @@ import type { IncomingEvent } from '../../../domain/orders/apply.ts';
 import type { MemberProgram, Status } from '../../../domain/content/schema.ts';
 import type { OrderEvent, OrderItem } from '../../../domain/orders/event.ts';
 import { buildProgramTable, programOf, type Program } from '../../../domain/orders/program-table.ts';
-import { loadContent } from '../../../scripts/lib/load-content.ts';
+import { loadContent } from '../../../build/load-content.ts';
 
 /** The fixture program: ana-cooks (approved, anacooks-20), ben-applies (applied), cy-paused (suspended). */
 export function fixtureProgram(): Program {

@@ -3,7 +3,7 @@ import { insertRows, sqlLiteral } from '../../../scripts/lib/orders/sql.ts';
 import { insertTokenSql, newInfluencerToken, tokenHash } from '../../../scripts/lib/orders/tokens.ts';
 import { seedHistory } from '../../../scripts/lib/orders/seed-history.ts';
 import { commissionFigures, sumEntries } from '../../../domain/orders/ledger.ts';
-import { loadContent } from '../../../scripts/lib/load-content.ts';
+import { loadContent } from '../../../build/load-content.ts';
 
 describe('order scripts', () => {
   it('makes tokens in the format the worker accepts and stores only their SHA-256', () => {

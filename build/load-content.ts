@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ParseCache, parseCacheFile } from './parse-cache.ts';
-import { validateContent, type ContentSources, type SourceFile } from '../../domain/content/validate.ts';
+import { validateContent, type ContentSources, type SourceFile } from '../domain/content/validate.ts';
 
 export function readSource(root: string, file: string, cache?: ParseCache): SourceFile {
   const path = relative(process.cwd(), join(root, file)) || file;

@@ -5,8 +5,8 @@
  * from content, so the whole validated program (1.3 GB at 100,000 creators) can be let go
  * before Astro syncs, bundles and renders (docs/scale.md).
  */
-import type { Content } from '../../domain/content/validate.ts';
-import { directoryOf, type DirectoryEntry } from './directory.ts';
+import type { Content } from '../domain/content/validate.ts';
+import { directoryOf, type DirectoryEntry } from '../domain/pages/directory.ts';
 
 export interface CollectionData {
   storefronts: (DirectoryEntry & { order: number })[];

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { imagePackPath, PACKED_IMAGE_DIRS, packImages, type ImageFile } from '../../domain/images/packs.ts';
-import { SHARDS } from '../../domain/links/shards.ts';
+import { imagePackPath, PACKED_IMAGE_DIRS, packImages, type ImageFile } from '../domain/images/packs.ts';
+import { SHARDS } from '../domain/links/shards.ts';
 import { writeIfChanged } from './write-if-changed.ts';
 
 export interface ImagePackReport {

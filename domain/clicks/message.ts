@@ -44,3 +44,6 @@ export const clickMessage = z.object({
   clicks: z.array(clickRecord).min(1).max(MAX_CLICKS_PER_MESSAGE),
 });
 export type ClickMessage = z.infer<typeof clickMessage>;
+
+/** The log event of a click that could not be stored (worker/clicks/click-log.ts); `npm run clicks:recover` reads it back. */
+export const UNSAVED_EVENT = 'clicks.unsaved';

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { buildRouteTable, splitRouteTable } from '../../domain/links/route-table.ts';
-import { buildProgramTable } from '../../domain/orders/program-table.ts';
-import { buildSecurityTable } from '../../domain/security/headers.ts';
-import type { Content } from '../../domain/content/validate.ts';
-import { SHARDS } from '../../domain/links/shards.ts';
-import type { PagesConfig } from '../../site/lib/page-store.ts';
+import { buildRouteTable, splitRouteTable } from '../domain/links/route-table.ts';
+import { buildProgramTable } from '../domain/orders/program-table.ts';
+import { buildSecurityTable } from '../domain/security/headers.ts';
+import type { Content } from '../domain/content/validate.ts';
+import { SHARDS } from '../domain/links/shards.ts';
+import type { PagesConfig } from '../domain/pages/page-store.ts';
 import { writeLinkShards } from './write-link-shards.ts';
 
 export const ROUTE_TABLE_PATH = 'worker/generated/route-table.ts';
@@ -37,7 +37,7 @@ export function writeRouteTable(
     '../../domain/orders/program-table.ts',
     buildProgramTable(content),
   );
-  writeTypedModule(join(dirname(path), 'pages.ts'), 'PagesConfig', '../../site/lib/page-store.ts', {
+  writeTypedModule(join(dirname(path), 'pages.ts'), 'PagesConfig', '../../domain/pages/page-store.ts', {
     shards: SHARDS.pages,
     // A new build id per build: the Workers cache keys rendered pages by it, so a deploy
     // (new content or new templates) never serves a page rendered by the one before.
@@ -56,7 +56,7 @@ function writeTypedModule(path: string, type: string, typeModule: string, value:
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(
     path,
-    `// Generated from content/ by the build (scripts/lib/write-route-table.ts). Do not edit.\n` +
+    `// Generated from content/ by the build (build/write-route-table.ts). Do not edit.\n` +
       `import type { ${type} } from '${typeModule}';\n\n` +
       `const table: ${type} = ${JSON.stringify(value)};\nexport default table;\n`,
   );

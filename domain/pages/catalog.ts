@@ -8,7 +8,7 @@ import {
   type Member,
   type Product,
   type Retailer,
-} from '../../domain/content/schema.ts';
+} from '../content/schema.ts';
 
 export interface Category {
   id: string;

@@ -2,7 +2,7 @@
  * The page store: what the storefront and list pages of one handle need, split into
  * a fixed number of shard files beside the static assets, so pages are rendered on
  * demand (docs/scale.md) and neither the deployed file count nor the Worker bundle
- * grows with the program. The build writes it (scripts/lib/write-page-store.ts) and
+ * grows with the program. The build writes it (build/write-page-store.ts) and
  * the worker reads it (worker/pages/page-store.ts); both find a handle's shard with
  * the same function, and both build the page's `Catalog` the same way.
  */
@@ -15,8 +15,8 @@ import {
   type Member,
   type Product,
   type Retailer,
-} from '../../domain/content/schema.ts';
-import { DATA_PREFIX, SHARDS, shardOf } from '../../domain/links/shards.ts';
+} from '../content/schema.ts';
+import { DATA_PREFIX, SHARDS, shardOf } from '../links/shards.ts';
 import { approvedInfluencers, handleRedirects, type Catalog } from './catalog.ts';
 
 /** A product as the build stored it (validated content: price already in minor units). */

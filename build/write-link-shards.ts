@@ -1,5 +1,5 @@
-import { linkShardPath } from '../../domain/links/shards.ts';
-import type { HandleShard, ProductShard } from '../../domain/links/route-table.ts';
+import { linkShardPath } from '../domain/links/shards.ts';
+import type { HandleShard, ProductShard } from '../domain/links/route-table.ts';
 import { writeIfChanged } from './write-if-changed.ts';
 
 /**

@@ -1,11 +1,11 @@
 /**
- * Writes the page store (site/lib/page-store.ts) under the static assets folder from
+ * Writes the page store (domain/pages/page-store.ts) under the static assets folder from
  * validated content: one file per shard, rewritten only when its bytes change, so a
  * change to one creator's file rewrites (and a deploy re-uploads) one shard.
  */
-import type { Content } from '../../domain/content/validate.ts';
-import { buildPageShards, pageShardPath } from '../../site/lib/page-store.ts';
-import type { Catalog } from '../../site/lib/catalog.ts';
+import type { Content } from '../domain/content/validate.ts';
+import { buildPageShards, pageShardPath } from '../domain/pages/page-store.ts';
+import type { Catalog } from '../domain/pages/catalog.ts';
 import { writeIfChanged } from './write-if-changed.ts';
 
 export function catalogFromContent(content: Content): Catalog {

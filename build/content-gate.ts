@@ -9,11 +9,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { formatError } from '../../domain/content/validate.ts';
-import { isPackedImagePath } from '../../domain/images/packs.ts';
-import { DATA_PREFIX } from '../../domain/links/shards.ts';
-import { buildSecurityTable, headersFile, type SecurityTable } from '../../domain/security/headers.ts';
-import { collectionData } from '../../site/lib/collection-data.ts';
+import { formatError } from '../domain/content/validate.ts';
+import { isPackedImagePath } from '../domain/images/packs.ts';
+import { DATA_PREFIX } from '../domain/links/shards.ts';
+import { buildSecurityTable, headersFile, type SecurityTable } from '../domain/security/headers.ts';
+import { collectionData } from './collection-data.ts';
 import { forgetBuildContent, keptFromBuildContent, loadBuildContent } from './load-content.ts';
 import { writeImagePacks } from './write-image-packs.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';

@@ -5,7 +5,7 @@
  * program (CONTRACT section 11). The home page and each category filter are page 1 of
  * their listing; `/page/<n>/` and `/category/<id>/page/<n>/` are the rest.
  */
-import type { Influencer } from '../../domain/content/schema.ts';
+import type { Influencer } from '../content/schema.ts';
 import { approvedInfluencers, categoriesInUse, inCategory, type Catalog, type Category } from './catalog.ts';
 
 /** Storefronts a page: divides evenly into grids of 2, 3, 4, 5 and 6 columns. */
