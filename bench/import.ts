@@ -16,11 +16,11 @@ import { DatabaseSync } from 'node:sqlite';
 import { formatError } from '../domain/content/validate.ts';
 import { buildProgramTable } from '../domain/orders/program-table.ts';
 import { creditBook } from '../domain/orders/crediting.ts';
-import { loadContent } from '../scripts/lib/load-content.ts';
+import { loadContent } from '../build/load-content.ts';
 import { earningsFile, type EarningsRow } from '../tests/fixtures/amazon-report-writer.ts';
 import { BENCH_SECRETS, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { ROOT, runBench, runCommand, toolEnv } from './lib/proc.ts';
-import { writeRouteTable } from '../scripts/lib/write-route-table.ts';
+import { writeRouteTable } from '../build/write-route-table.ts';
 import { fmt, load1, log, numberArg, parseArgs, printResult, round } from './lib/report.ts';
 import { applyMigrations, d1File, startWranglerDev } from './lib/wrangler-dev.ts';
 
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   if (!content) throw new Error(errors.map(formatError).join('\n'));
   const table = buildProgramTable(content);
   const book = creditBook(table.credit, table.default_retailer);
-  const ids = [...table.credit.map((m) => m.tracking_ids[table.default_retailer] ?? ''), 'nobody-20'];
+  const ids = [...table.credit.map((m) => m.tracking_id), 'nobody-20'];
   const dir = tempDir('import');
   const rows = makeRows(ids);
   const file = join(dir, 'fee-earnings-100k.csv');

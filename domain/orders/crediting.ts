@@ -3,9 +3,9 @@
  * to (CONTRACT.md section 12), from the dated history members carry in content
  * (docs/decisions.md, "Dated status and tracking ids"):
  *
- *   state(m, d)  = fold of m's history entries with on <= d, oldest first; a
- *                  file without history held its current status and tracking
- *                  ids from applied_on on (nothing before)
+ *   state(m, d)  = stateOn(m, d) (domain/content/history.ts): the fold of m's
+ *                  history entries with on <= d; a file without history held
+ *                  its current status and tracking ids from applied_on on
  *   holds(m, k)  = state(m, k.day).tracking_ids[k.marketplace] = k.tracking_id
  *                  (tracking ids compared without case)
  *   credit(k)    = the member m with holds(m, k) and state(m, k.day).status =
@@ -16,58 +16,26 @@
  * and never asks again (a key's member never moves, section 7). Later renames,
  * suspensions or moved tracking ids change what new days credit, never old ones.
  */
-import type { Status } from '../content/schema.ts';
+import { memberHistory, stateOn } from '../content/history.ts';
+import type { Member } from '../content/schema.ts';
 
-export interface HistoryEntry {
-  /** YYYY-MM-DD. */
-  on: string;
-  status?: Status;
-  tracking_id?: string;
-  /** The marketplace of a tracking_id entry; default the home marketplace. */
-  marketplace?: string;
-}
-
-/** A member as crediting needs it (compiled into the program table). */
-export interface CreditMember {
-  member_id: string;
-  handle: string;
-  applied_on: string;
-  status: Status;
-  /** Marketplace -> tracking id today (the home marketplace's is the file's tracking_id). */
-  tracking_ids: Record<string, string>;
-  /** Oldest first; null for a file written before round 3 (read as holding today's state since applied_on). */
-  history: HistoryEntry[] | null;
-}
+/** A member as crediting needs it (compiled into the program table): its id, handle and dated fields. */
+export type CreditMember = { member_id: string; handle: string } & Pick<
+  Member,
+  'status' | 'applied_on' | 'tracking_id' | 'tracking_ids' | 'history'
+>;
 
 export interface Credit {
   member_id: string;
   handle: string;
 }
 
-export interface MemberState {
-  status: Status | null;
-  tracking_ids: Record<string, string>;
-}
-
-/** A member's status and tracking ids on `day` (YYYY-MM-DD). */
-export function memberStateOn(member: CreditMember, day: string, home: string): MemberState {
-  if (member.history === null)
-    return day >= member.applied_on
-      ? { status: member.status, tracking_ids: { ...member.tracking_ids } }
-      : { status: null, tracking_ids: {} };
-  const state: MemberState = { status: null, tracking_ids: {} };
-  for (const entry of member.history) {
-    if (entry.on > day) break;
-    if (entry.status !== undefined) state.status = entry.status;
-    if (entry.tracking_id !== undefined) state.tracking_ids[entry.marketplace ?? home] = entry.tracking_id;
-  }
-  return state;
-}
-
 /** Every tracking id a member ever held (any marketplace), lower case. */
 function everHeld(member: CreditMember): Set<string> {
-  const ids = new Set(Object.values(member.tracking_ids).map((t) => t.toLowerCase()));
-  for (const entry of member.history ?? []) if (entry.tracking_id) ids.add(entry.tracking_id.toLowerCase());
+  const ids = new Set(
+    [member.tracking_id, ...Object.values(member.tracking_ids ?? {})].map((t) => t.toLowerCase()),
+  );
+  for (const entry of memberHistory(member)) if (entry.tracking_id) ids.add(entry.tracking_id.toLowerCase());
   return ids;
 }
 
@@ -93,8 +61,8 @@ export function creditBook(members: readonly CreditMember[], home: string): Cred
       if (known !== undefined) return known;
       let credit: Credit | null = null;
       for (const member of byTracking.get(tag) ?? []) {
-        const state = memberStateOn(member, day, home);
-        if (state.status === 'approved' && state.tracking_ids[marketplace]?.toLowerCase() === tag) {
+        const state = stateOn(member, day, home);
+        if (state.status === 'approved' && state.trackingIds[marketplace]?.toLowerCase() === tag) {
           credit = { member_id: member.member_id, handle: member.handle };
           break;
         }

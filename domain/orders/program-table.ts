@@ -8,6 +8,7 @@ import type { Content } from '../content/validate.ts';
 import type { MemberProgram, RateTable, Status } from '../content/schema.ts';
 import type { Currency } from '../currency.ts';
 import type { CreditMember } from './crediting.ts';
+import { memberId } from '../content/members.ts';
 
 export interface ProgramTable {
   /** The program's currency: payouts are in it and order events must use it. */
@@ -41,13 +42,13 @@ export function buildProgramTable(content: Content): ProgramTable {
   for (const i of [...content.influencers].sort((a, b) => a.handle.localeCompare(b.handle)))
     influencers[i.handle] = { tracking_id: i.tracking_id, status: i.status, program: i.program };
   const credit: CreditMember[] = content.influencers.map((i) => ({
-    // docs/decisions.md: the member id is the first handle until files carry `id`.
-    member_id: i.previous_handles[0] ?? i.handle,
+    member_id: memberId(i),
     handle: i.handle,
-    applied_on: i.applied_on,
     status: i.status,
-    tracking_ids: { [first.id]: i.tracking_id },
-    history: null,
+    applied_on: i.applied_on,
+    tracking_id: i.tracking_id,
+    ...(i.tracking_ids ? { tracking_ids: i.tracking_ids } : {}),
+    ...(i.history ? { history: i.history } : {}),
   }));
   return {
     currency: content.program.payout.currency,

@@ -51,6 +51,8 @@ async function ledgerNet(trackingId: string, from: string, to: string): Promise<
 
 interface StatementAnswer {
   status: string;
+  marketplace: string;
+  currency: string;
   statement_id: number | null;
   layout: string;
   coverage: { from: string; to: string; tracking_ids: string[] | 'all' };
@@ -216,6 +218,26 @@ describe("Amazon's reports as statements (September 2026: this describe's own da
     const body = await res.json<{ error: string; issues: { message: string }[] }>();
     expect(body.issues[0]?.message).toMatch(/GBP .*amazon-us is a USD marketplace/);
     expect(await counts()).toEqual(before);
+  });
+
+  it('imports a £ file for the UK marketplace, credited by the UK tracking id its member held that day', async () => {
+    const uk = { ...skillet('2026-09-12', 1, 95), tracking_id: 'milacooks-21' };
+    const answer = await imported(
+      file([uk], '2026-09-12', '2026-09-12', { sign: '£' }),
+      '?marketplace=amazon-uk',
+    );
+    expect(answer).toMatchObject({
+      marketplace: 'amazon-uk',
+      currency: 'GBP',
+      added: { keys: 1, fee_minor: 95 },
+    });
+    expect(answer.changes.map((c) => c.member_id)).toEqual(['mila-cooks']);
+    const row = await env.DB.prepare(
+      "SELECT handle, currency, SUM(amount_minor) AS net FROM ledger_entries WHERE order_id LIKE 'amzs:amazon-uk:%' GROUP BY handle, currency",
+    ).first();
+    expect(row).toEqual({ handle: 'mila-cooks', currency: 'GBP', net: 95 });
+    // The US file's keys are another marketplace's: untouched.
+    expect(await ledgerNet(MILA, '2026-09-12', '2026-09-12')).toBe(224);
   });
 
   it('refuses the German Fee-Earnings layout with 422; nothing stored', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAmazonReport, type ImportOptions } from '../../../domain/orders/amazon-report.ts';
 import { buildProgramTable, type ProgramTable } from '../../../domain/orders/program-table.ts';
 import { decodeReport, readMoney } from '../../../domain/orders/report-file.ts';
-import { loadContent } from '../../../scripts/lib/load-content.ts';
+import { loadContent } from '../../../build/load-content.ts';
 import { earningsFile, type EarningsRow } from '../../fixtures/amazon-report-writer.ts';
 
 const content: ProgramTable = (() => {

@@ -2,13 +2,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAmazonReport } from '../../../domain/orders/amazon-report.ts';
-import {
-  creditBook,
-  memberStateOn,
-  type Credit,
-  type CreditMember,
-  type HistoryEntry,
-} from '../../../domain/orders/crediting.ts';
+import { stateOn } from '../../../domain/content/history.ts';
+import type { HistoryEntry } from '../../../domain/content/schema.ts';
+import { creditBook, type Credit, type CreditMember } from '../../../domain/orders/crediting.ts';
 import { buildProgramTable } from '../../../domain/orders/program-table.ts';
 import {
   addFigures,
@@ -26,7 +22,7 @@ import {
   type Statement,
   type StatementLine,
 } from '../../../domain/orders/statement.ts';
-import { loadContent } from '../../../scripts/lib/load-content.ts';
+import { loadContent } from '../../../build/load-content.ts';
 import { earningsFile, type EarningsRow, type FileStyle } from '../../fixtures/amazon-report-writer.ts';
 
 const TAGS = ['ana-20', 'ben-20', 'cy-20'];
@@ -248,19 +244,17 @@ describe('crediting by date, then frozen', () => {
       const history: HistoryEntry[] = entries
         .map((e) => ({ on: e.day, ...e.what }))
         .sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
-      const last = memberStateOn(
-        { member_id: '', handle: '', applied_on: '', status: 'applied', tracking_ids: {}, history },
-        '9999-12-31',
-        HOME,
-      );
-      return {
+      const first = history[0]?.on ?? DAYS[0] ?? '';
+      const dated = { status: 'applied' as const, applied_on: first, tracking_id: 'none-20', history };
+      const last = stateOn(dated, '9999-12-31', HOME);
+      const member: CreditMember = {
         member_id: `m${n}`,
         handle: `h${n}`,
-        applied_on: history[0]?.on ?? DAYS[0] ?? '',
+        ...dated,
         status: last.status ?? 'applied',
-        tracking_ids: last.tracking_ids,
-        history,
+        tracking_id: last.trackingIds[HOME] ?? 'none-20',
       };
+      return member;
     });
 
   it('credits whoever held the tracking id on the day and was approved then, else nobody', () => {
@@ -295,8 +289,7 @@ describe('crediting by date, then frozen', () => {
       handle: 'mila',
       applied_on: '2026-11-02',
       status: 'approved',
-      tracking_ids: { [HOME]: 'Mila-20' },
-      history: null,
+      tracking_id: 'Mila-20',
     };
     const book = creditBook([m], HOME);
     expect(book.creditOn(HOME, 'mila-20', '2026-11-01')).toBeNull();
