@@ -63,3 +63,36 @@ describe('a statement restating a closed month', () => {
     expect(july.payouts.find((p) => p.handle === 'mila-cooks')).toMatchObject({ adjustment_minor: 112 });
   });
 });
+
+describe('days the per-row importer (before migration 0013) already booked', () => {
+  it('are refused with 409 rather than counted twice; nothing stored', async () => {
+    const at = Date.parse('2026-05-10T00:00:00Z');
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id, currency,
+           items_json, status, handle, attribution, body, received_at)
+         VALUES ('amzr_legacy', 'amazon_report', 'amzn:milacooks-20:B00006JSUA:2490', 1, 'order.shipped', ?1, ?1, 'milacooks-20', 'USD',
+           '[]', 'processed', 'mila-cooks', 'tracking_id', '{}', ?1)`,
+      ).bind(at),
+      env.DB.prepare(
+        `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity, amount_minor,
+           revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
+         VALUES ('amzn:milacooks-20:B00006JSUA:2490', 'B00006JSUA', 'mila-cooks', 'earned', ?1, ?1, 1, 112, 2490, 'USD',
+           'kitchen', 2490, 450, 'amzr_legacy', ?1)`,
+      ).bind(at),
+    ]);
+    const count = () => env.DB.prepare('SELECT COUNT(*) AS n FROM amazon_statements').first<{ n: number }>();
+    const before = await count();
+    const res = await admin('/api/admin/import/amazon', {
+      method: 'POST',
+      body: earningsFile([{ ...row(1, 112), day: '2026-05-10' }], {
+        title: { from: '2026-05-01', to: '2026-05-31' },
+      }),
+    });
+    expect(res.status).toBe(409);
+    expect((await res.json<{ issues: { message: string }[] }>()).issues[0]?.message).toMatch(
+      /1 ledger entries of the per-row importer .* \(from 2026-05-10\)/,
+    );
+    expect(await count()).toEqual(before);
+  });
+});

@@ -23,11 +23,17 @@ import {
 import { isTransientD1Error } from '../lib/d1-retry.ts';
 import { problem } from '../lib/problem.ts';
 import { program } from './program.ts';
-import { commitStatement, previewStatement } from './statement-store.ts';
+import { commitStatement, legacyEntries, previewStatement } from './statement-store.ts';
 import { applyEvents, StoreUnavailableError } from './store.ts';
 
 /** Why an import was refused -> its status. */
-const STATUS = { invalid: 400, unreadable_layout: 422, unsafe_sum: 422, store_unavailable: 503 } as const;
+const STATUS = {
+  invalid: 400,
+  unreadable_layout: 422,
+  unsafe_sum: 422,
+  legacy_days: 409,
+  store_unavailable: 503,
+} as const;
 
 const book = creditBook(program.table.credit, program.table.default_retailer);
 const handles = new Map(program.table.credit.map((m) => [m.member_id, m.handle]));
@@ -81,6 +87,20 @@ async function importStatement(
   parsed: StatementParsed,
   request: ImportRequest,
 ): Promise<Response> {
+  const legacy = await legacyEntries(db, parsed.statement);
+  if (legacy.n > 0)
+    return refused(
+      [
+        {
+          row: 0,
+          field: '(coverage)',
+          message:
+            `${legacy.n} ledger entries of the per-row importer used before migration 0013 are dated in these days ` +
+            `(from ${legacy.first_day}); a statement over them would count them twice: import days after the last per-row import`,
+        },
+      ],
+      'legacy_days',
+    );
   const digest = await sha256Hex(request.bytes);
   const base = { parsed, digest };
   if (request.dry_run) {
@@ -227,9 +247,11 @@ function refused(
   const error =
     reason === 'unreadable_layout'
       ? `${issues[0]?.message.split(':')[0] ?? 'report not readable'}: nothing was imported`
-      : reason === 'unsafe_sum'
-        ? "report's sums leave the exact range: nothing was imported"
-        : 'invalid report: nothing was imported';
+      : reason === 'legacy_days'
+        ? 'days already imported row by row before migration 0013: nothing was imported'
+        : reason === 'unsafe_sum'
+          ? "report's sums leave the exact range: nothing was imported"
+          : 'invalid report: nothing was imported';
   return problem(
     status,
     error,

@@ -45,6 +45,24 @@ WHERE k.layout = ?1 AND k.marketplace = ?2 AND k.day >= ?3 AND k.day <= ?4
 GROUP BY k.key_id`;
 const STORED_RESULT = 'SELECT result_json FROM amazon_statements WHERE session_id = ?1';
 
+// Lines of the per-row importer before migration 0013 (order ids "amzn:<tag>:<ASIN>:<price>").
+const LEGACY = `
+SELECT COUNT(*) AS n, MIN(effective_at) AS first_at FROM ledger_entries
+WHERE order_id LIKE 'amzn:%' AND effective_at >= ?1 AND effective_at < ?2`;
+
+/** Ledger entries the per-row importer (before 0013) wrote for these days: a statement over them would count them twice. */
+export async function legacyEntries(
+  db: D1Database,
+  statement: Statement,
+): Promise<{ n: number; first_day: string | null }> {
+  const start = Date.parse(`${statement.coverage.from}T00:00:00Z`);
+  const end = Date.parse(`${statement.coverage.to}T00:00:00Z`) + 86_400_000;
+  const row = await withRetry(() => db.prepare(LEGACY).bind(start, end).first<Row>());
+  const n = row ? integer(row, 'n') : 0;
+  const first = row && n > 0 ? integer(row, 'first_at') : null;
+  return { n, first_day: first === null ? null : new Date(first).toISOString().slice(0, 10) };
+}
+
 export interface HeldState {
   lastStatement: number;
   held: HeldKey[];
