@@ -74,12 +74,6 @@ export async function runImport(db: D1Database, request: ImportRequest): Promise
   }
 }
 
-function isTransient(error: unknown): boolean {
-  return /D1_ERROR|network connection lost|overloaded|reset/i.test(
-    error instanceof Error ? error.message : '',
-  );
-}
-
 type StatementParsed = Extract<ParsedReport, { kind: 'statement' }>;
 
 async function importStatement(
