@@ -138,7 +138,10 @@ export async function commitStatement<T>(
     const record: StatementRecord = { ...file, statement_id: lastStatement + 1 };
     const result = answer(record.statement_id, plan);
     try {
-      await db.batch(writeStatements(db, statement, plan, record, handleNow, JSON.stringify(result)));
+      // A retry of a batch that had landed fails on the session id and finds its stored answer next round.
+      await withRetry(() =>
+        db.batch(writeStatements(db, statement, plan, record, handleNow, JSON.stringify(result))),
+      );
       return { kind: 'committed', statement_id: record.statement_id, plan, answer: result };
     } catch (error) {
       // Another import took this id (or this session's commit landed though its answer was lost).
