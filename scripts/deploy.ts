@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { REQUIRED_SECRETS } from '../worker/config/check.ts';
+import { REQUIRED_SECRETS } from '../domain/config/secrets.ts';
 
 const secretList = z.array(z.object({ name: z.string() }));
 

@@ -1,8 +1,10 @@
 /**
- * `npm run vet -- [--base <git-ref>] [--author <login>] [--out report.md] [--repo <dir>]`
+ * `npm run vet -- [--base <git-ref>] [--author <login>] [--branch <name>] [--head-commit <sha>] [--out report.md] [--repo <dir>]`
  *
- * Compares the content of a base revision (default: the merge-base with
- * upstream/main or origin/main, else HEAD~1) with the working tree, validates
+ * Compares the content of a base revision (CI: the target branch's current head, which
+ * HEAD must contain; default: the merge-base with upstream/main or origin/main, else
+ * HEAD~1) with the working tree, checks the owner rules (domain/vet/owners.ts; a
+ * request/<id> branch's signature is verified with the base's public key), validates
  * all content, checks every changed path (a non-admin may change only their own
  * member file and raster images at their own image paths), and writes one
  * Markdown vetting report for every influencer file added or changed. Exits 1 on content or policy errors, never on a low score;
@@ -20,15 +22,32 @@ import { readContentSources } from '../build/load-content.ts';
 import {
   publicFileExists,
   readChangedPaths,
+  memberFile,
   readContentFromDisk,
+  signingKeyOf,
   sourcesFrom,
   symlinkedContent,
+  touchedHandles,
 } from './lib/vet/files.ts';
-import { changedPathsSince, GitError, readContentAt, repoRoot, resolveBase } from './lib/vet/git.ts';
+import {
+  BehindBaseError,
+  changedPathsSince,
+  commitTrailers,
+  currentBranch,
+  GitError,
+  readContentAt,
+  repoRoot,
+  resolveBase,
+} from './lib/vet/git.ts';
+import { checkRequest } from './lib/vet/request.ts';
 
-const USAGE = `usage: npm run vet -- [--base <git-ref>] [--author <github-login>] [--out <report.md>] [--repo <dir>]
-  --base    revision to compare with (default: merge-base with upstream/main or origin/main, else HEAD~1)
-  --author  GitHub login of the pull request's author; admins are read from the base revision
+const USAGE = `usage: npm run vet -- [--base <git-ref>] [--author <github-login>] [--branch <name>] [--head-commit <sha>] [--out <report.md>] [--repo <dir>]
+  --base    the target branch's head to judge against; HEAD must contain it
+            (default, a local preview: merge-base with upstream/main or origin/main, else HEAD~1)
+  --author  GitHub login of the pull request's author; admins and owners are read from the base revision
+  --branch  the pull request's head branch (default: the checked-out branch); request/<id> branches
+            are checked for the worker's signature
+  --head-commit  the pull request's head commit, whose trailers carry the signature (default: HEAD)
   --out     write the Markdown report to this file instead of stdout
   --repo    repository to check (default: the current directory)`;
 
@@ -43,6 +62,8 @@ try {
     options: {
       base: { type: 'string' },
       author: { type: 'string' },
+      branch: { type: 'string' },
+      'head-commit': { type: 'string' },
       out: { type: 'string' },
       repo: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -81,15 +102,33 @@ try {
     process.exit(1);
   }
 
-  const base = resolveBase(options.base);
+  let base;
+  try {
+    base = resolveBase(options.base);
+  } catch (error) {
+    if (!(error instanceof BehindBaseError)) throw error;
+    const errors = [{ file: '(branch)', field: '(base)', message: error.message }];
+    emit(renderRefusal(errors), errors);
+    process.exit(1);
+  }
   const baseFiles = readContentAt(base.sha);
+  const baseSources = sourcesFrom(baseFiles);
+  const paths = changedPathsSince(base.sha);
+  const request = await checkRequest({
+    branch: options.branch ?? currentBranch(),
+    trailers: () => commitTrailers(options['head-commit'] ?? 'HEAD'),
+    publicKey: signingKeyOf(baseSources.program),
+    handles: touchedHandles(paths.map((p) => p.path)),
+    memberFile,
+  });
   const result = vet({
-    base: { ...base, files: baseFiles, sources: sourcesFrom(baseFiles) },
+    base: { ...base, files: baseFiles, sources: baseSources },
     head: { files: readContentFromDisk(), sources: readContentSources(CONTENT_DIR) },
     author: options.author ?? null,
     publicFileExists,
     today: utcDay(Date.now()),
-    paths: readChangedPaths(changedPathsSince(base.sha)),
+    paths: readChangedPaths(paths),
+    request,
   });
   const errors = errorsOf(result);
   emit(renderReport(result), errors);

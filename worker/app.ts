@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { limitBearerFailures } from './auth/bearer-limit.ts';
-import type { AppEnv } from './env.ts';
+import type { AppEnv, Fallback } from './env.ts';
 import { clickRecovery } from './clicks/recover-routes.ts';
 import { health } from './health/routes.ts';
 import { images } from './images/routes.ts';
@@ -16,8 +16,6 @@ import { orderWebhook } from './orders/webhook-routes.ts';
 import { pages } from './pages/routes.ts';
 import { payouts } from './reports/payouts-routes.ts';
 import { stats } from './reports/stats-routes.ts';
-
-export type Fallback = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
 
 export function createApp(fallback: Fallback) {
   // strict: false so "/go/h/p/" and "/go/h/p" are the same link.

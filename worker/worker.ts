@@ -1,4 +1,5 @@
-import { createApp, type Fallback } from './app.ts';
+import { createApp } from './app.ts';
+import type { Fallback } from './env.ts';
 import { consumeClicks } from './clicks/consumer.ts';
 import { runRetention } from './clicks/retention.ts';
 import { program } from './orders/program.ts';

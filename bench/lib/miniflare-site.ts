@@ -190,3 +190,47 @@ export async function startBareWorker(
   const url = (await mf.ready).toString().replace(/\/$/, '');
   return { url, pids: childPids().filter((pid) => !before.has(pid)), stop };
 }
+
+/**
+ * A reference Worker (bench/reference-worker.js) on the runtime alone: behind the same assets
+ * router as the shopfront, with a queue consumed into its own D1, and the HMAC on or off.
+ */
+export async function startReferenceWorker(
+  scriptPath: string,
+  compatibilityDate: string,
+  assetsDir: string,
+  runWorkerFirst: string[] | undefined,
+  options: { hmac: boolean; persistTo: string },
+): Promise<RuntimeServer> {
+  const before = new Set(childPids());
+  const queue = options.hmac ? 'reference-r3' : 'reference-r2';
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: '127.0.0.1',
+      port: 0,
+      logRequests: false,
+      handleStructuredLogs: structuredLogs(queue),
+      resourcePersistencePath: join(options.persistTo, 'v3'),
+      workers: [
+        {
+          name: queue,
+          compatibilityDate,
+          compatibilityFlags: ['nodejs_compat'],
+          modules: [{ type: 'ESModule', path: scriptPath }],
+          bindings: { REFERENCE_HMAC: options.hmac ? '1' : '0', ...BENCH_SECRETS },
+          d1Databases: { DB: `${queue}-db` },
+          queueProducers: { CLICKS: { queueName: queue } },
+          queueConsumers: { [queue]: { maxBatchSize: 100, maxBatchTimeout: 2 } },
+          assets: {
+            directory: assetsDir,
+            run_worker_first: runWorkerFirst ?? true,
+            routerConfig: { has_user_worker: true },
+          },
+        },
+      ],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+  const stop = stopper(mf);
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  return { url, pids: childPids().filter((pid) => !before.has(pid)), stop };
+}

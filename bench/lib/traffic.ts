@@ -83,6 +83,16 @@ export interface Mix {
   bot: number;
 }
 
+/** Distinct client addresses in a mix. */
+const CLIENTS = 4096;
+
+/** The n-th address of RFC 5737's documentation ranges (198.51.100.0/24, 203.0.113.0/24, ...), IPv6 past them. */
+function clientAddress(n: number): string {
+  if (n < 256) return `198.51.100.${n}`;
+  if (n < 512) return `203.0.113.${n - 256}`;
+  return `2001:db8::${n.toString(16)}`;
+}
+
 export function trafficMix(
   count: number,
   mix: Mix = { head: 0.08, bot: 0.12 },
@@ -106,6 +116,9 @@ export function trafficMix(
     };
     const referrer = kind === 'human' ? pick(REFERRERS) : null;
     if (referrer) headers.referer = referrer;
+    // Many visitors, not a few: the visitor hash, the duplicate flag and per-visitor limits see
+    // thousands of addresses (documentation ranges; a header value only, never a network target).
+    headers['cf-connecting-ip'] = clientAddress(Math.floor(rand() * CLIENTS));
     requests.push({ kind, method: kind === 'head' ? 'HEAD' : 'GET', path, headers });
   }
   return requests;

@@ -31,8 +31,14 @@ export const productId = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'must be letters, digits, "-" or "_" (e.g. an ASIN)');
 
+/**
+ * An https URL written percent-encoded: printable ASCII only, no whitespace or control character
+ * (the URL parser would drop a CR/LF or tab, but the raw text reaches a Location header, where
+ * CR/LF is header injection and anything outside Latin-1 a TypeError, so a 500).
+ */
 export const httpsUrl = z
   .string()
+  .regex(/^[\x21-\x7e]+$/, 'must be written percent-encoded: no spaces, control or non-ASCII characters')
   .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', 'must be an https:// URL');
 
 /** An https URL, or a path under the site's public folder (e.g. "/images/x.svg"). */

@@ -5,16 +5,8 @@
  * writes the result in one batch; the seed and the tests call it directly.
  */
 import { attribute, type KnownClick } from './attribution.ts';
-import type { Issue, OrderEvent } from './event.ts';
-import {
-  compareEvents,
-  deriveTargets,
-  ledgerDeltas,
-  sumEntries,
-  type IdentifiedEvent,
-  type LedgerEntry,
-  type LedgerSum,
-} from './ledger.ts';
+import { compareEvents, type IdentifiedEvent, type Issue, type OrderEvent } from './event.ts';
+import { deriveTargets, ledgerDeltas, sumEntries, type LedgerEntry, type LedgerSum } from './ledger.ts';
 import { MAX_LINE_QUANTITY } from './commission.ts';
 import type { Program } from './program-table.ts';
 import { PROGRAMS } from '../content/schema.ts';

@@ -137,3 +137,14 @@ export function eventJson(event: OrderEvent): Record<string, unknown> {
     ...(retailer === null ? {} : { retailer }),
   };
 }
+
+export interface IdentifiedEvent {
+  event_id: string;
+  event: OrderEvent;
+}
+
+/** A total order on events that does not depend on arrival: by time, then id. */
+export function compareEvents(a: IdentifiedEvent, b: IdentifiedEvent): number {
+  if (a.event.occurred_at !== b.event.occurred_at) return a.event.occurred_at - b.event.occurred_at;
+  return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
+}

@@ -23,7 +23,7 @@
  * quantity, however the quantities were split.
  */
 import { lineCommission } from './commission.ts';
-import type { OrderEvent, OrderEventType } from './event.ts';
+import { compareEvents, type IdentifiedEvent, type OrderEvent, type OrderEventType } from './event.ts';
 import { lineHeads, type RecordedTerms } from './terms.ts';
 
 export const BUCKETS = ['pending', 'earned', 'reversed', 'void'] as const;
@@ -60,17 +60,6 @@ export interface LineTerms {
 export interface LedgerEntry extends LedgerSum, LineTerms {
   order_id: string;
   currency: string;
-}
-
-export interface IdentifiedEvent {
-  event_id: string;
-  event: OrderEvent;
-}
-
-/** A total order on events that does not depend on arrival: by time, then id. */
-export function compareEvents(a: IdentifiedEvent, b: IdentifiedEvent): number {
-  if (a.event.occurred_at !== b.event.occurred_at) return a.event.occurred_at - b.event.occurred_at;
-  return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
 }
 
 /** The event whose order-level facts win when events disagree: the first placed, else the first. */

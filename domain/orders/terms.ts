@@ -11,7 +11,7 @@
  */
 import { PROGRAMS, type MemberProgram } from '../content/schema.ts';
 import { utcDay } from '../time.ts';
-import { compareEvents, type IdentifiedEvent } from './ledger.ts';
+import { compareEvents, type IdentifiedEvent } from './event.ts';
 import type { Program } from './program-table.ts';
 import { chooseRate, retailerTables, tableFor } from './rates.ts';
 

@@ -6,24 +6,31 @@
 import { handle as handleSchema } from '../content/schema.ts';
 import { ROUTE_HANDLES } from '../content/validate.ts';
 
-/** Character sequences that read alike in common UI fonts; longer ones first. */
+/** Characters that read alike in common UI fonts (digits for letters, i for l). */
+const CHARACTERS: Record<string, string> = { '0': 'o', '1': 'l', i: 'l', '|': 'l', '5': 's', '8': 'b' };
+/** Character pairs that read as one letter, applied after CHARACTERS (so "c1" reads as "cl", then "d"). */
 const SEQUENCES: [RegExp, string][] = [
   [/rn/g, 'm'],
   [/vv/g, 'w'],
+  [/cl/g, 'd'],
 ];
-const CHARACTERS: Record<string, string> = { '0': 'o', '1': 'l', i: 'l', '|': 'l' };
 
 /**
  * The form two handles share when a reader could mistake one for the other:
  * case folded, hyphens (and other separators) removed, confusables unified.
+ *   skeleton = SEQUENCES(CHARACTERS(drop separators(lowercase(NFKC(value)))))
  */
 export function skeleton(value: string): string {
-  let s = value
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[-_.\s]/g, '');
+  let s = [
+    ...value
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[-_.\s]/g, ''),
+  ]
+    .map((c) => CHARACTERS[c] ?? c)
+    .join('');
   for (const [pattern, to] of SEQUENCES) s = s.replace(pattern, to);
-  return [...s].map((c) => CHARACTERS[c] ?? c).join('');
+  return s;
 }
 
 /** Every handle nobody may take: the site's own routes plus the program's list. */
@@ -65,9 +72,9 @@ export function describeClash(candidate: string, clash: Clash): string {
     case 'taken':
       return `"${candidate}" is already taken`;
     case 'look-alike-reserved':
-      return `"${candidate}" looks like the reserved word "${clash.other}" (after case folding, removing hyphens and unifying look-alike characters such as 0/o, 1/l/i, rn/m, vv/w)`;
+      return `"${candidate}" looks like the reserved word "${clash.other}" (after case folding, removing hyphens and unifying look-alike characters such as 0/o, 1/l/i, 5/s, 8/b, rn/m, vv/w, cl/d)`;
     case 'look-alike':
-      return `"${candidate}" looks like the existing handle "${clash.other}" (after case folding, removing hyphens and unifying look-alike characters such as 0/o, 1/l/i, rn/m, vv/w)`;
+      return `"${candidate}" looks like the existing handle "${clash.other}" (after case folding, removing hyphens and unifying look-alike characters such as 0/o, 1/l/i, 5/s, 8/b, rn/m, vv/w, cl/d)`;
   }
 }
 

@@ -10,7 +10,7 @@
  * anything, but member images are checked whoever adds them.
  */
 import { ADMIN_FILES, isInfluencerFile } from './changes.ts';
-import type { Finding } from './policy.ts';
+import type { Finding } from './finding.ts';
 import { inspectImage, RASTER_EXTENSIONS, type RasterType } from './raster.ts';
 
 export const AVATAR_DIR = 'site/public/images/avatars/';
@@ -33,6 +33,8 @@ export interface PathContext {
   changedHandles: ReadonlySet<string>;
   /** Handle -> GitHub login of its owner at the base revision. */
   owners: ReadonlyMap<string, string>;
+  /** The handle a verified change request (request/<id> branch) speaks for, if any. */
+  signedHandle?: string | null;
 }
 
 const HANDLE = '([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)';
@@ -79,12 +81,13 @@ export function changedPathsPolicy(
       const owner = ctx.owners.get(member.handle);
       const same =
         owner !== undefined && ctx.author !== null && owner.toLowerCase() === ctx.author.toLowerCase();
-      if (!ctx.changedHandles.has(member.handle) && !same) {
+      const signed = ctx.signedHandle === member.handle;
+      if (!ctx.changedHandles.has(member.handle) && !same && !signed) {
         add(
           path,
           'error',
           'Member images',
-          `belongs to the member "${member.handle}": only they (their member file names them under github) or an admin may change it`,
+          `belongs to the member "${member.handle}": only its owner (github in its member file, or its own signed change request) or an admin may change it`,
         );
         continue;
       }

@@ -8,19 +8,12 @@ import { baseName } from '../content/validate.ts';
 import type { FileChanges, StorefrontChange } from './changes.ts';
 import { ADMIN_FILES } from './changes.ts';
 import { clashOf, describeClash, reservedParts } from './handles.ts';
-import { freeText, linkHosts, onDomain, socialHostMatches } from './links.ts';
+import { freeText, linkHosts, onDomain, PLATFORM_DOMAINS, socialHostMatches } from './links.ts';
+import { adminFieldFindings, identityFindings, ownershipFinding, type RequestCheck } from './owners.ts';
 import type { Snapshot } from './snapshot.ts';
 import { sameSite, socialPlatformOf } from './website.ts';
 
-export type Level = 'pass' | 'warn' | 'error';
-
-export interface Finding {
-  level: Level;
-  check: string;
-  /** Field of the file the finding is about ("(file)" for the whole file). */
-  field: string;
-  message: string;
-}
+import type { Finding, Level } from './finding.ts';
 
 export interface PolicyContext {
   base: Snapshot;
@@ -33,6 +26,10 @@ export interface PolicyContext {
   /** The author is an admin of the base revision's program.yaml. */
   isAdmin: boolean;
   reserved: readonly string[];
+  /** The request branch's signature check (null: not a request branch). */
+  request?: RequestCheck | null;
+  /** Today, "YYYY-MM-DD" UTC (history entries a change adds are dated today or later). */
+  today: string;
 }
 
 const ADMIN_ONLY = 'only an admin (listed under admins in content/program.yaml at the base revision)';
@@ -134,15 +131,13 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
   );
   if (dup) add('error', 'Tracking id', 'tracking_id', `"${value.tracking_id}" is already used by ${dup[0]}`);
   else add('pass', 'Tracking id', 'tracking_id', `"${value.tracking_id}" is unique`);
-  const ownership = ownershipFinding(change, before, value, ctx);
-  // The owner moving their own commissions needs no confirmation.
-  if (before && before.tracking_id !== value.tracking_id && ownership?.level !== 'pass')
-    add(
-      'warn',
-      'Tracking id',
-      'tracking_id',
-      `changes from "${before.tracking_id}" to "${value.tracking_id}": commissions go to the new id; confirm with the storefront's owner`,
-    );
+  // Who may change this file, what only an admin changes, what nobody changes (owners.ts).
+  const auth = { author: ctx.author, isAdmin: ctx.isAdmin, request: ctx.request ?? null };
+  const ownership = ownershipFinding(change, before, value, auth);
+  const owners = [
+    ...adminFieldFindings(before, value, ctx.isAdmin),
+    ...identityFindings(before, value, ctx.today),
+  ];
 
   // Status.
   const status = statusFinding(before?.status ?? null, value.status, ctx.isAdmin);
@@ -151,7 +146,7 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
   // Programme: it decides the rate tables, so moving an existing member is an admin's call.
   findings.push(programFinding(before?.program ?? null, value.program, ctx.isAdmin));
 
-  if (ownership) findings.push(ownership);
+  findings.push(ownership, ...owners);
 
   // Links: free text may only link to retailer hosts, and even those bypass tracking.
   const retailerHosts = ctx.head.retailers.flatMap((r) => r.hosts);
@@ -201,13 +196,24 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
     add('pass', 'Disclosure', '(file)', "no retailer links yet; each page shows its retailers' disclosure");
   else add('pass', 'Disclosure', '(file)', `shown on every page: ${retailerIds.join(', ')}`);
 
-  // Profiles on the platform they claim.
+  // Profiles on the platform they claim: a profile link is shown on the storefront, so a link to
+  // any other host would be a link the platform vouches for (blogs, newsletters and podcasts may
+  // live on any https host).
   value.socials.forEach((s, i) => {
     if (!socialHostMatches(s.platform, s.url))
-      add('warn', 'Profiles', `socials[${i}].url`, `${s.url} is not on ${s.platform}'s site`);
+      add(
+        'error',
+        'Profiles',
+        `socials[${i}].url`,
+        `${new URL(s.url).hostname} is not on ${s.platform}'s site (${platformDomains(s.platform)}); link the ${s.platform} profile itself`,
+      );
   });
 
   return findings;
+}
+
+function platformDomains(platform: string): string {
+  return (PLATFORM_DOMAINS[platform] ?? []).join(' or ');
 }
 
 /** A new member picks a programme; moving an existing one changes its rates, so only an admin may. */
@@ -267,49 +273,6 @@ function associatePolicy(value: Extract<Member, { program: 'associate' }>, ctx: 
   return findings;
 }
 
-/**
- * Who may touch a storefront: its owner (`github` at the base revision) or an
- * admin. Without a recorded owner, or without `--author`, only a reviewer can
- * tell, so it is a warning. Null when there is nothing to say (an admin, a new
- * storefront naming no owner).
- */
-function ownershipFinding(
-  change: StorefrontChange,
-  before: Member | null,
-  value: Member,
-  ctx: PolicyContext,
-): Finding | null {
-  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  const finding = (level: Level, field: string, message: string): Finding => ({
-    level,
-    check: 'Ownership',
-    field,
-    message,
-  });
-  if (ctx.isAdmin) return null;
-  if (change.kind === 'added') {
-    if (value.github === undefined) return null;
-    if (ctx.author === null)
-      return finding('warn', 'github', "no --author given: cannot check github is the author's own login");
-    if (!same(value.github, ctx.author))
-      return finding('error', 'github', `github must be your own login (${ctx.author})`);
-    return finding('pass', 'github', `owned by ${value.github}, the author`);
-  }
-  const verb = change.kind === 'renamed' ? 'renames' : 'edits';
-  const owner = before?.github;
-  if (owner === undefined)
-    return finding('warn', '(file)', `${verb} an existing storefront: confirm the author owns it`);
-  if (ctx.author === null)
-    return finding(
-      'warn',
-      '(file)',
-      `${verb} a storefront owned by ${owner}: pass --author to check ownership`,
-    );
-  if (!same(owner, ctx.author))
-    return finding('error', '(file)', `only ${owner} or an admin may change this storefront`);
-  return finding('pass', '(file)', `${verb} by its owner, ${owner}`);
-}
-
 /** Rules about the pull request as a whole: admin-only files and removals. */
 export function pullRequestPolicy(
   files: FileChanges,
@@ -328,15 +291,16 @@ export function pullRequestPolicy(
         ? 'changed by an admin'
         : `${ADMIN_ONLY} may change program settings, retailers or rates`,
     });
+  // Member files are never deleted, not even by an admin (section 13): balances, payouts and the
+  // history of a member outlive its membership.
   for (const { path } of removedStorefronts)
     out.push({
       file: path,
-      level: isAdmin ? 'pass' : 'error',
+      level: 'error',
       check: 'Removal',
       field: '(file)',
-      message: isAdmin
-        ? 'storefront removed by an admin'
-        : `${ADMIN_ONLY} may remove a storefront (to leave, ask for status "rejected"; to rename, set previous_handles)`,
+      message:
+        'member files are never deleted: a member leaves by status: suspended (set by an admin); to rename, move the file and list the old handle in previous_handles',
     });
   return out;
 }

@@ -6,7 +6,7 @@
  * correction is a new table dated in the future.
  */
 import type { RateTable } from '../content/schema.ts';
-import type { Finding } from './policy.ts';
+import type { Finding } from './finding.ts';
 
 export const RATES_FILE = 'content/commission-rates.yaml';
 

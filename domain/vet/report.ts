@@ -2,7 +2,7 @@
 import type { Associate, Influencer } from '../content/schema.ts';
 import { formatError, type ContentError } from '../content/validate.ts';
 import { code, count, percent, plural, text } from './markdown.ts';
-import type { Finding, Level } from './policy.ts';
+import type { Finding, Level } from './finding.ts';
 import { MIN_LIST_ITEMS } from './quality.ts';
 import { MAX_SCORE, type Scorecard } from './scorecard.ts';
 import type { SiteChanges, StorefrontEdit } from './site-diff.ts';

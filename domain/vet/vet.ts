@@ -14,7 +14,9 @@ import {
 } from './changes.ts';
 import { reservedHandles } from './handles.ts';
 import { changedPathsPolicy, type ChangedPath } from './paths.ts';
-import { pullRequestPolicy, storefrontPolicy, type Finding } from './policy.ts';
+import { ownerOf, type RequestCheck } from './owners.ts';
+import type { Finding } from './finding.ts';
+import { pullRequestPolicy, storefrontPolicy } from './policy.ts';
 import { rateTableFindings } from './rate-tables.ts';
 import { scorecardOf, type MemberScorecard } from './scorecard.ts';
 import { associateScorecardOf } from './website.ts';
@@ -38,6 +40,8 @@ export interface VetInput {
   today: string;
   /** Every path the pull request adds, changes or removes, content or not. */
   paths: readonly ChangedPath[];
+  /** The request branch's signature check (scripts/lib/vet/request.ts), or null when not a request branch. */
+  request: RequestCheck | null;
 }
 
 export interface Application {
@@ -81,6 +85,8 @@ export function vet(input: VetInput): VetResult {
     author,
     isAdmin,
     reserved,
+    request: input.request,
+    today: input.today,
   };
 
   const applications = storefronts.changed.map((change): Application => {
@@ -122,10 +128,12 @@ export function vet(input: VetInput): VetResult {
           storefronts.changed.flatMap((c) => (c.kind === 'renamed' ? [c.handle, c.fromHandle] : [c.handle])),
         ),
         owners: new Map(
-          [...base.influencers.values()].flatMap((i) =>
-            i.github === undefined ? [] : [[i.handle, i.github]],
-          ),
+          [...base.influencers.values()].flatMap((i) => {
+            const owner = ownerOf(i);
+            return owner?.kind === 'github' ? [[i.handle, owner.login]] : [];
+          }),
         ),
+        signedHandle: input.request?.verified ? input.request.handle : null,
       }),
     ],
     site: siteChanges(base, head),

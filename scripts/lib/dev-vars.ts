@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { adminTokenProblem } from '../../worker/auth/admin-token.ts';
+import { adminTokenProblem } from '../../domain/security/admin-token.ts';
 
 /** Local secrets for `wrangler dev`; values are random per machine. */
 export function freshDevVars(): Record<string, string> {

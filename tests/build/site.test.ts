@@ -388,6 +388,11 @@ describe('storefront', () => {
     expect(html).toContain('<h1>Ana Cooks</h1>');
     expect(html).toContain('Weeknight dinners in a tiny kitchen.');
     expect(html).toContain('href="https://www.instagram.com/anacooks"');
+    // Every link to another origin is creator-supplied (profiles) or a tracked /go/ link:
+    // creator links carry rel="nofollow ugc" (security review, issue 24; missing at 53ca318).
+    const external = [...html.matchAll(/<a [^>]*href="https?:\/\/[^"]*"[^>]*>/g)].map((m) => m[0]);
+    expect(external.length).toBeGreaterThan(0);
+    for (const link of external) expect(link).toMatch(/rel="[^"]*\bnofollow ugc\b[^"]*"/);
     expect(html).toContain('href="/shop/ana-cooks/pan-basics/"');
     expect(html).toContain('The three pans I use every day.');
   });

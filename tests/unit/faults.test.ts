@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { logUnsaved } from '../../worker/clicks/click-log.ts';
 import { DEAD_LETTER_MAX_RETRIES, DEAD_LETTER_QUEUE, CLICKS_QUEUE } from '../../worker/clicks/consumer.ts';
 import type { ClickRecord } from '../../domain/clicks/message.ts';
-import { REQUIRED_SECRETS } from '../../worker/config/check.ts';
+import { REQUIRED_SECRETS } from '../../domain/config/secrets.ts';
 import { findUnsavedClicks } from '../../scripts/lib/unsaved-clicks.ts';
 
 describe('wrangler.toml', () => {

@@ -19,6 +19,22 @@ describe('skeleton', () => {
     expect(skeleton('jess-home-1ab')).toBe(skeleton('jess-home-lab'));
     expect(skeleton('ana-bakes')).not.toBe(skeleton('ana-cooks'));
   });
+
+  // Security review (issue 24): pairs the checker at 53ca318 missed.
+  it.each([
+    ['5/s', 'ana-5ews', 'ana-sews'],
+    ['8/b', 'ana-8akes', 'ana-bakes'],
+    ['cl/d', 'clee-bakes', 'dee-bakes'],
+    ['c1/d', 'c1ee-bakes', 'dee-bakes'],
+  ])('unifies %s: %s reads as %s', (_pair, lookAlike, original) => {
+    expect(skeleton(lookAlike)).toBe(skeleton(original));
+    expect(clashOf(lookAlike, reserved, [original])).toEqual({ kind: 'look-alike', other: original });
+  });
+
+  it('still tells apart handles that only share letters', () => {
+    expect(skeleton('ana-sews')).not.toBe(skeleton('ana-bews'));
+    expect(skeleton('dee-bakes')).not.toBe(skeleton('lee-bakes'));
+  });
 });
 
 describe('clashOf', () => {

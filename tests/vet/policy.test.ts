@@ -21,8 +21,16 @@ import { readContentSources } from '../../build/load-content.ts';
 const DIR = 'tests/fixtures/content/influencers';
 const ANA = `${DIR}/ana-cooks.yaml`;
 
+/** The fixture content, each member owned by a GitHub login: ana-cooks by "ana-gh", dee-reviews by "dee-gh". */
+export const OWNERS: Record<string, string> = { 'ana-cooks': 'ana-gh', 'dee-reviews': 'dee-gh' };
+
 function fixture(): Snapshot {
-  return snapshotOf(readContentSources('tests/fixtures/content'));
+  const snapshot = snapshotOf(readContentSources('tests/fixtures/content'));
+  for (const [path, member] of snapshot.influencers) {
+    const github = OWNERS[member.handle];
+    if (github) snapshot.influencers.set(path, { ...member, github });
+  }
+  return snapshot;
 }
 
 function ana(overrides: Partial<Record<keyof Influencer, unknown>> = {}): Influencer {
@@ -31,16 +39,17 @@ function ana(overrides: Partial<Record<keyof Influencer, unknown>> = {}): Influe
   return influencer.parse({ ...base, ...overrides });
 }
 
-function context(head: Snapshot, isAdmin = false): PolicyContext {
+function context(head: Snapshot, isAdmin = false, author: string | null = 'ana-gh'): PolicyContext {
   const base = fixture();
   return {
     base,
     head,
     basePaths: [...base.influencers.keys()],
     headPaths: [...head.influencers.keys()],
-    author: null,
+    author: isAdmin ? 'maria-ops' : author,
     isAdmin,
     reserved: reservedHandles(base.program?.reserved_handles),
+    today: '2026-12-07',
   };
 }
 
@@ -93,6 +102,7 @@ describe('storefrontPolicy', () => {
       'Tracking id',
       'Status',
       'Programme',
+      'Ownership',
       'Links',
       'Disclosure',
     ]);
@@ -104,6 +114,8 @@ describe('storefrontPolicy', () => {
     expect(errors(change, value, context(headWith(ANA, value)))).toEqual([
       'previous_handles[0]: "ben-applies" belongs to another storefront',
       `previous_handles[1]: "free-name" was never this storefront's handle; previous_handles may only gain the handle a file is renamed from`,
+      // The first handle is the member id (docs/decisions.md): slipping one in front changes it.
+      `id: the member id changes from "ana-cooks" to "ben-applies"; a member's id never changes`,
     ]);
   });
 
@@ -119,6 +131,7 @@ describe('storefrontPolicy', () => {
     };
     expect(errors(change, value, context(headWith(path, value, ANA)))).toEqual([
       'previous_handles: must list "ana-cooks", the handle before the rename',
+      `id: the member id changes from "ana-cooks" to "ana-kitchen"; a member's id never changes`,
     ]);
   });
 
@@ -155,26 +168,44 @@ describe('storefrontPolicy', () => {
     ]);
   });
 
-  it('warns when an edit moves commissions to another tracking id', () => {
+  it('refuses an edit that moves commissions to another tracking id, even by the owner', () => {
     const value = ana({ tracking_id: 'someoneelse-20' });
-    const warnings = storefrontPolicy(
-      { kind: 'modified', path: ANA, handle: 'ana-cooks' },
-      value,
-      context(headWith(ANA, value)),
-    ).filter((f) => f.level === 'warn');
-    expect(warnings.map((w) => w.check)).toEqual(['Tracking id', 'Ownership']);
+    expect(
+      errors({ kind: 'modified', path: ANA, handle: 'ana-cooks' }, value, context(headWith(ANA, value))),
+    ).toEqual([
+      'tracking_id: changed from "anacooks-20" to "someoneelse-20"; only an admin (listed under admins in content/program.yaml on the target branch) may change tracking_id',
+    ]);
   });
 
-  it('flags a profile url that is not on its platform', () => {
+  // Security review (issue 24): at 53ca318 this was only a warning.
+  it('refuses a profile url that is not on its platform', () => {
     const value = ana({
-      socials: [{ platform: 'instagram', url: 'https://instagram.com.evil.example/ana', followers: 10 }],
+      socials: [
+        { platform: 'instagram', url: 'https://instagram.com.evil.example/ana', followers: 10 },
+        { platform: 'youtube', url: 'https://m.youtube.com/@ana', followers: 10 },
+        { platform: 'blog', url: 'https://ana-cooks.example/', followers: 10 },
+      ],
     });
-    const warn = storefrontPolicy(
-      { kind: 'modified', path: ANA, handle: 'ana-cooks' },
-      value,
-      context(headWith(ANA, value)),
-    ).find((f) => f.check === 'Profiles');
-    expect(warn?.field).toBe('socials[0].url');
+    expect(
+      errors({ kind: 'modified', path: ANA, handle: 'ana-cooks' }, value, context(headWith(ANA, value))),
+    ).toEqual([
+      "socials[0].url: instagram.com.evil.example is not on instagram's site (instagram.com); link the instagram profile itself",
+    ]);
+  });
+
+  it('refuses it from an admin too', () => {
+    const value = ana({
+      socials: [{ platform: 'tiktok', url: 'https://tiktok.evil.example/@ana', followers: 10 }],
+    });
+    expect(
+      errors(
+        { kind: 'modified', path: ANA, handle: 'ana-cooks' },
+        value,
+        context(headWith(ANA, value), true),
+      ),
+    ).toEqual([
+      "socials[0].url: tiktok.evil.example is not on tiktok's site (tiktok.com); link the tiktok profile itself",
+    ]);
   });
 });
 
@@ -182,12 +213,15 @@ describe('pullRequestPolicy', () => {
   const files = { added: [], modified: ['content/program.yaml', 'content/products/B1.yaml'], removed: [] };
   const removed = [{ path: 'content/influencers/ana-cooks.yaml', handle: 'ana-cooks' }];
 
-  it('keeps program files and removals to admins', () => {
+  it('keeps program files to admins and member files from being deleted by anyone', () => {
     expect(pullRequestPolicy(files, removed, false).map((f) => `${f.level} ${f.file}`)).toEqual([
       'error content/program.yaml',
       'error content/influencers/ana-cooks.yaml',
     ]);
-    expect(pullRequestPolicy(files, removed, true).every((f) => f.level === 'pass')).toBe(true);
+    expect(pullRequestPolicy(files, removed, true).map((f) => `${f.level} ${f.file}`)).toEqual([
+      'pass content/program.yaml',
+      'error content/influencers/ana-cooks.yaml',
+    ]);
   });
 });
 
@@ -215,7 +249,13 @@ describe('storefrontPolicy for associates', () => {
   const path = `${DIR}/eve-reviews.yaml`;
   const change = { kind: 'added', path, handle: 'eve-reviews' } as const;
   const eve = (overrides: Partial<Record<keyof Associate, unknown>> = {}) =>
-    dee({ handle: 'eve-reviews', tracking_id: 'evereviews-20', status: 'applied', ...overrides });
+    dee({
+      handle: 'eve-reviews',
+      tracking_id: 'evereviews-20',
+      status: 'applied',
+      github: 'ana-gh',
+      ...overrides,
+    });
 
   it('passes an honest application with the same checks, the website and its disclosure page', () => {
     const value = eve({ bio: 'Reviews at https://deereviews.example/reviews, tested for weeks.' });
@@ -226,6 +266,7 @@ describe('storefrontPolicy for associates', () => {
       'Tracking id',
       'Status',
       'Programme',
+      'Ownership',
       'Links',
       'Website',
       'Disclosure',

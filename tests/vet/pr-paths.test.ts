@@ -126,7 +126,7 @@ describe('npm run vet: what a pull request may contain', () => {
     }).vet('--base', 'main', '--author', 'dee');
     expect(status).toBe(1);
     expect(stderr).toContain(
-      'site/public/images/avatars/ana-cooks.png: (file): belongs to the member "ana-cooks": only they',
+      'site/public/images/avatars/ana-cooks.png: (file): belongs to the member "ana-cooks": only its owner',
     );
     expect(stderr).toContain(
       'site/public/images/members/ben-applies/x.png: (file): belongs to the member "ben-applies"',

@@ -3,11 +3,13 @@
  * committed on `main` as the base, then whatever a test changes on top.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
+/** Owners given to fixture members by `giveOwners` (the rest: "<handle>-gh"). */
+export const OWNERS: Record<string, string> = { 'ana-cooks': 'Ana-GH' };
 const FIXTURE = join(ROOT, 'tests/fixtures/content');
 const FIXTURE_IMAGES = [
   'site/public/images/avatars/mila-cooks.png',
@@ -36,8 +38,11 @@ export interface Run {
 export class TempRepo {
   readonly dir = mkdtempSync(join(tmpdir(), 'shopfront-vet-'));
 
-  /** A folder holding the fixture content as content/, optionally as a git repo with it committed on main. */
-  static withFixtures(git = true): TempRepo {
+  /**
+   * A folder holding the fixture content as content/, optionally as a git repo with it committed
+   * on main (after `prepare`, which may change the base content) and a branch "application" on top.
+   */
+  static withFixtures(git = true, prepare?: (repo: TempRepo) => void): TempRepo {
     const repo = new TempRepo();
     cpSync(FIXTURE, join(repo.dir, 'content'), { recursive: true });
     // The images the fixture content references, where the site serves them from.
@@ -45,12 +50,34 @@ export class TempRepo {
       mkdirSync(dirname(join(repo.dir, image)), { recursive: true });
       cpSync(join(ROOT, image), join(repo.dir, image));
     }
+    repo.giveOwners();
+    prepare?.(repo);
     if (git) {
       repo.git('init', '-q', '-b', 'main');
       repo.commit('base content');
       repo.git('checkout', '-q', '-b', 'application');
     }
     return repo;
+  }
+
+  /**
+   * Every member file names its owner (CONTRACT.md section 13): ana-cooks is GitHub user "Ana-GH",
+   * every other member "<handle>-gh" (replacing whatever owner the fixture names).
+   */
+  giveOwners(): void {
+    const dir = 'content/influencers';
+    for (const name of readdirSync(join(this.dir, dir))) {
+      const handle = name.replace(/\.ya?ml$/, '');
+      const login = OWNERS[handle] ?? `${handle}-gh`;
+      this.edit(`${dir}/${name}`, (t) =>
+        t.replace(/^(?:github|owner):.*\n/gm, '').replace(/^(name:.*\n)/m, `$1github: ${login}\n`),
+      );
+    }
+  }
+
+  /** Makes a member file's owner `line` ("github: x" or "owner: self"). */
+  setOwner(path: string, line: string): void {
+    this.edit(path, (t) => t.replace(/^(?:github|owner):.*$/m, line));
   }
 
   git(...args: string[]): string {
@@ -108,16 +135,17 @@ export class TempRepo {
   }
 }
 
-/** A complete, valid application from a micro creator, using the fixture catalog. */
+/** A complete, valid application from a micro creator (owned by GitHub user "dee"), using the fixture catalog. */
 export function application(handle: string, overrides: Record<string, string> = {}): string {
   const fields: Record<string, string> = {
     status: 'applied',
     tracking_id: `${handle.replace(/-/g, '')}-20`,
+    github: 'dee',
     ...overrides,
   };
   return `handle: ${handle}
 name: Dee Bakes
-${fields.owner ?? 'owner: self'}
+${fields.owner ?? `github: ${fields.github}`}
 bio: Sourdough every weekend, cast iron every weeknight. Tools I have used for at least a year.
 avatar: https://images.example.com/dee.jpg
 status: ${fields.status}
@@ -148,10 +176,11 @@ lists:
 `;
 }
 
-/** A complete, valid associate application: a kitchen review site, using the fixture categories. */
+/** A complete, valid associate application (owned by GitHub user "fern"): a kitchen review site, using the fixture categories. */
 export function associateApplication(handle: string, overrides: Record<string, string> = {}): string {
   const fields: Record<string, string> = {
     status: 'applied',
+    github: 'fern',
     tracking_id: `${handle.replace(/-/g, '')}-20`,
     website: `https://${handle}.example/`,
     disclosure_url: `https://${handle}.example/disclosure`,
@@ -160,7 +189,7 @@ export function associateApplication(handle: string, overrides: Record<string, s
   return `program: associate
 handle: ${handle}
 name: Fern Tests Kitchens
-${fields.owner ?? 'owner: self'}
+${fields.owner ?? `github: ${fields.github}`}
 bio: Kitchen gear tested for a month in a real kitchen before we say a word about it.
 avatar: https://images.example.com/fern.png
 status: ${fields.status}

@@ -116,7 +116,7 @@ describe('npm run vet', () => {
     repo.remove(ANA);
     repo.write('content/influencers/ana-kitchen.yaml', renamed);
     repo.commit('rename');
-    const { status, report } = repo.vet('--base', 'main', '--author', 'ana');
+    const { status, report } = repo.vet('--base', 'main', '--author', 'ana-gh');
     expect(status).toBe(0);
     expect(report).toContain('### `ana-kitchen` · renamed from `ana-cooks`');
     expect(report).toContain('- Redirects: `/shop/ana-cooks/` → `/shop/ana-kitchen/`');
@@ -129,7 +129,7 @@ describe('npm run vet', () => {
     repo = TempRepo.withFixtures();
     repo.edit(ANA, (t) => t.replace('slug: pan-basics', 'slug: pans'));
     repo.commit('rename a list');
-    const { status, report } = repo.vet('--base', 'main', '--author', 'ana');
+    const { status, report } = repo.vet('--base', 'main', '--author', 'ana-gh');
     expect(status).toBe(0);
     expect(report).toContain('- Removed pages: `/shop/ana-cooks/pan-basics/` (links to them will 404)');
     expect(report).toContain(
@@ -138,15 +138,11 @@ describe('npm run vet', () => {
   });
 
   describe('a storefront with an owner (github) at the base revision', () => {
-    /** The fixtures with ana-cooks owned by Ana-GH on main, then an edit of its tracking id on top. */
+    /** The fixtures (ana-cooks owned by Ana-GH on main), then an edit of its bio on top. */
     function editOwned(): TempRepo {
-      repo = TempRepo.withFixtures(false);
-      repo.edit(ANA, (t) => t.replace('owner: self\n', 'github: Ana-GH\n'));
-      repo.git('init', '-q', '-b', 'main');
-      repo.commit('base content');
-      repo.git('checkout', '-q', '-b', 'application');
-      repo.edit(ANA, (t) => t.replace('tracking_id: anacooks-20', 'tracking_id: anacooks-21'));
-      repo.commit('new tracking id');
+      repo = TempRepo.withFixtures();
+      repo.edit(ANA, (t) => t.replace(/^bio: .*$/m, 'bio: Weeknight dinners, now with more pans.'));
+      repo.commit('new bio');
       return repo;
     }
 
@@ -160,53 +156,72 @@ describe('npm run vet', () => {
     it('refuses an edit by another non-admin', () => {
       const { status, stderr } = editOwned().vet('--base', 'main', '--author', 'dee');
       expect(status).toBe(1);
-      expect(stderr).toContain(`${ANA}: (file): only Ana-GH or an admin may change this storefront`);
+      expect(stderr).toContain(
+        `${ANA}: (file): edits a member file owned by Ana-GH: only Ana-GH or an admin may change it`,
+      );
     });
 
     it('refuses a non-owner handing it to themselves', () => {
       const repo = editOwned();
-      repo.edit(ANA, (t) => t.replace('github: Ana-GH', 'github: dee'));
+      repo.setOwner(ANA, 'github: dee');
       repo.commit('take it');
       const { status, stderr } = repo.vet('--base', 'main', '--author', 'dee');
       expect(status).toBe(1);
-      expect(stderr).toContain(`${ANA}: (file): only Ana-GH or an admin may change this storefront`);
+      expect(stderr).toContain(
+        `${ANA}: (file): edits a member file owned by Ana-GH: only Ana-GH or an admin`,
+      );
+      expect(stderr).toContain(`${ANA}: github: changed from "Ana-GH" to "dee"; only an admin`);
     });
 
     it('lets an admin edit it', () => {
       const { status, report } = editOwned().vet('--base', 'main', '--author', 'maria-ops');
       expect(status).toBe(0);
-      expect(report).not.toContain('**Ownership**');
+      expect(report).toContain('- ✅ **Ownership**: changed by an admin (maria-ops)');
     });
 
-    it('only warns without --author, as before', () => {
-      const { status, report } = editOwned().vet('--base', 'main');
-      expect(status).toBe(0);
-      expect(report).toContain('- ⚠️ **Ownership**: edits a storefront owned by Ana-GH');
+    it('refuses an edit without --author (ownership cannot be checked)', () => {
+      const { status, stderr } = editOwned().vet('--base', 'main');
+      expect(status).toBe(1);
+      expect(stderr).toContain(
+        `${ANA}: (file): edits a member file owned by Ana-GH: pass --author to check ownership`,
+      );
     });
   });
 
   it("refuses a new application naming someone else's github login", () => {
-    const text = application('dee-bakes').replace('name: Dee Bakes\n', 'name: Dee Bakes\ngithub: ana-gh\n');
-    const { status, stderr } = applicant(DEE, text).vet('--base', 'main', '--author', 'dee');
+    const { status, stderr } = applicant(DEE, application('dee-bakes', { github: 'ana-gh' })).vet(
+      '--base',
+      'main',
+      '--author',
+      'dee',
+    );
     expect(status).toBe(1);
-    expect(stderr).toContain(`${DEE}: github: github must be your own login (dee)`);
+    expect(stderr).toContain(`${DEE}: github: must be your own login (dee), not ana-gh`);
   });
 
   it("accepts a new application claiming the author's own login", () => {
-    const text = application('dee-bakes', { owner: 'github: Dee' });
-    const { status, report } = applicant(DEE, text).vet('--base', 'main', '--author', 'dee');
+    const { status, report } = applicant(DEE, application('dee-bakes', { github: 'Dee' })).vet(
+      '--base',
+      'main',
+      '--author',
+      'dee',
+    );
     expect(status).toBe(0);
     expect(report).toContain('- ✅ **Ownership** (`github`): owned by Dee, the author');
   });
 
-  it('refuses a non-admin removing a storefront', () => {
+  it('refuses removing a member file, even by an admin', () => {
     repo = TempRepo.withFixtures();
     repo.remove(ANA);
     repo.commit('remove');
-    const { status, stderr, report } = repo.vet('--base', 'main', '--author', 'dee');
-    expect(status).toBe(1);
-    expect(stderr).toContain(`${ANA}: (file): only an admin`);
-    expect(report).toContain('- Removed pages: `/shop/ana-cooks/`, `/shop/ana-cooks/pan-basics/`');
+    for (const author of ['dee', 'maria-ops']) {
+      const { status, stderr, report } = repo.vet('--base', 'main', '--author', author);
+      expect(status).toBe(1);
+      expect(stderr).toContain(
+        `${ANA}: (file): member files are never deleted: a member leaves by status: suspended`,
+      );
+      expect(report).toContain('- Removed pages: `/shop/ana-cooks/`, `/shop/ana-cooks/pan-basics/`');
+    }
   });
 
   it('defaults to the merge-base with origin/main and counts uncommitted files', () => {
@@ -215,7 +230,7 @@ describe('npm run vet', () => {
     repo.write(DEE, application('dee-bakes'));
     const { status, report } = repo.vet('--author', 'dee');
     expect(status).toBe(0);
-    expect(report).toContain('(merge-base with origin/main)');
+    expect(report).toContain('(merge-base with origin/main (a preview: CI judges against origin/main');
     expect(report).toContain('### `dee-bakes` · new application');
   });
 

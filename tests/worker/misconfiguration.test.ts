@@ -7,7 +7,8 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, inject, it } from 'vitest';
-import { configProblems, REQUIRED_SECRETS } from '../../worker/config/check.ts';
+import { REQUIRED_SECRETS } from '../../domain/config/secrets.ts';
+import { configProblems } from '../../worker/config/check.ts';
 import { createWorker } from '../../worker/worker.ts';
 import { BROWSER_UA, clickIdOf, waitForClicks } from './helpers.ts';
 import { ORIGIN, placed, uid } from './orders-helpers.ts';

@@ -3,12 +3,9 @@
  * settings and returns what is wrong, so /healthz, the routes that need a setting and the
  * tests all judge the same way. A new rule is one line in RULES.
  */
-import { adminTokenProblem } from '../auth/admin-token.ts';
+import { adminTokenProblem } from '../../domain/security/admin-token.ts';
 import { decodeWebhookSecret } from '../orders/signature.ts';
-
-/** Settings that must be set as secrets (`wrangler secret put NAME`; locally in .dev.vars). */
-export const REQUIRED_SECRETS = ['VISITOR_HASH_SECRET', 'ORDER_WEBHOOK_SECRET', 'ADMIN_TOKEN'] as const;
-export type Setting = (typeof REQUIRED_SECRETS)[number];
+import type { Setting } from '../../domain/config/secrets.ts';
 
 export interface ConfigProblem {
   setting: Setting;

@@ -6,8 +6,7 @@
  * a page rendered by the one before (docs/scale.md).
  */
 import { Hono } from 'hono';
-import type { Fallback } from '../app.ts';
-import type { AppEnv } from '../env.ts';
+import type { AppEnv, Fallback } from '../env.ts';
 import pagesConfig from '../generated/pages.ts';
 
 const PAGE_PATH = /^\/shop\/[a-z0-9-]{1,64}\/(?:[a-z0-9-]{1,64}\/)?$/;

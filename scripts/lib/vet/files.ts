@@ -1,8 +1,14 @@
 /** Content files as path -> text, from the working tree or from git, and as parse-ready sources. */
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import type { ContentSources } from '../../../domain/content/validate.ts';
-import { ADMIN_FILES, CONTENT_DIR, isContentFile } from '../../../domain/vet/changes.ts';
+import { baseName, type ContentSources, type SourceFile } from '../../../domain/content/validate.ts';
+import {
+  ADMIN_FILES,
+  CONTENT_DIR,
+  INFLUENCER_DIR,
+  isContentFile,
+  isInfluencerFile,
+} from '../../../domain/vet/changes.ts';
 import { memberImagePath, type ChangedPath } from '../../../domain/vet/paths.ts';
 import { parseYaml } from '../../../build/load-content.ts';
 
@@ -88,4 +94,31 @@ export function readChangedPaths(
     const bytes = memberImagePath(path) ? new Uint8Array(readFileSync(path)) : new Uint8Array(0);
     return { path, status, head: { symlink: false, bytes } };
   });
+}
+
+/** `request_signing_public_key` of a program.yaml as parsed (read before the schema, which may not know it). */
+export function signingKeyOf(program: SourceFile): string | null {
+  const data = 'data' in program ? program.data : undefined;
+  if (typeof data !== 'object' || data === null) return null;
+  const key = (data as Record<string, unknown>).request_signing_public_key;
+  return typeof key === 'string' && key.trim() !== '' ? key.trim() : null;
+}
+
+/** Handles whose member file or member images a list of changed paths touches. */
+export function touchedHandles(paths: readonly string[]): string[] {
+  const handles = paths.flatMap((path) => {
+    if (isInfluencerFile(path)) return [baseName(path)];
+    const image = memberImagePath(path);
+    return image ? [image.handle] : [];
+  });
+  return [...new Set(handles)].sort();
+}
+
+/** A member file's bytes in the working tree (a symbolic link or a missing file: null). */
+export function memberFile(handle: string): Uint8Array | null {
+  for (const ext of ['yaml', 'yml']) {
+    const path = `${INFLUENCER_DIR}${handle}.${ext}`;
+    if (existsSync(path) && !isSymlink(path)) return new Uint8Array(readFileSync(path));
+  }
+  return null;
 }

@@ -52,11 +52,27 @@ export interface Base {
   label: string;
 }
 
+/** The checked-out revision is not based on the target branch's current head. */
+export class BehindBaseError extends GitError {}
+
+function isAncestor(ancestor: string, of: string): boolean {
+  try {
+    git(['merge-base', '--is-ancestor', ancestor, of]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The revision to compare the working tree with. An explicit ref is narrowed to
- * its merge-base with HEAD (what a pull request's "files changed" shows), so
- * newer commits on main do not appear as reverted by the branch. Without one:
- * the merge-base with upstream/main or origin/main, else HEAD~1.
+ * The revision to compare the working tree with (CONTRACT.md section 13: a pull request is judged
+ * against the current head of its target branch, not the merge base its author chose).
+ *
+ * An explicit ref is taken as it is: its commit must be HEAD or an ancestor of HEAD (the branch
+ * contains the target's head; the Vet workflow merges it in first), else BehindBaseError. Owners,
+ * admins, tracking ids and the signing key are then read from that head, and the diff is exactly
+ * what merging would change. Without one (a local preview): the merge-base with upstream/main or
+ * origin/main, else HEAD~1.
  */
 export function resolveBase(explicit: string | undefined): Base {
   if (!commitOf('HEAD'))
@@ -64,20 +80,46 @@ export function resolveBase(explicit: string | undefined): Base {
   if (explicit !== undefined) {
     const sha = commitOf(explicit);
     if (!sha) throw new GitError(`unknown --base "${explicit}" (${SHALLOW_HINT})`);
-    const base = mergeBase(sha, 'HEAD');
-    if (!base) throw new GitError(`"${explicit}" and HEAD share no history (${SHALLOW_HINT})`);
-    return { sha: base, label: base === sha ? explicit : `merge-base of ${explicit} and HEAD` };
+    if (!isAncestor(sha, 'HEAD'))
+      throw new BehindBaseError(
+        `HEAD does not contain the head of ${explicit} (${sha.slice(0, 12)}): a change is judged against the current head of its target branch; merge ${explicit} into the branch (git merge ${explicit}) and run again`,
+      );
+    return { sha, label: explicit };
   }
   for (const ref of ['upstream/main', 'origin/main']) {
     const sha = commitOf(ref);
     const base = sha && mergeBase(sha, 'HEAD');
-    if (base) return { sha: base, label: `merge-base with ${ref}` };
+    if (base)
+      return { sha: base, label: `merge-base with ${ref} (a preview: CI judges against ${ref}'s head)` };
   }
   const parent = commitOf('HEAD~1');
   if (parent) return { sha: parent, label: 'HEAD~1 (no upstream/main or origin/main)' };
   throw new GitError(
     'no base revision: no upstream/main or origin/main, and HEAD has no parent; pass --base <git-ref>',
   );
+}
+
+/** The checked-out branch's short name, or null when HEAD is detached. */
+export function currentBranch(): string | null {
+  try {
+    return git(['symbolic-ref', '--quiet', '--short', 'HEAD']).toString().trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** A commit's trailers (git's own parser), as key -> every value in order. */
+export function commitTrailers(commit: string): Map<string, string[]> {
+  const sha = commitOf(commit);
+  if (!sha) throw new GitError(`unknown commit "${commit}"`);
+  const message = git(['log', '-1', '--format=%B', sha]).toString('utf8');
+  const parsed = git(['interpret-trailers', '--parse', '--no-divider'], message).toString('utf8');
+  const out = new Map<string, string[]>();
+  for (const line of parsed.split('\n')) {
+    const match = /^([A-Za-z0-9-]+): ?(.*)$/.exec(line);
+    if (match?.[1]) out.set(match[1], [...(out.get(match[1]) ?? []), (match[2] ?? '').trim()]);
+  }
+  return out;
 }
 
 /** Repository path -> text of every content file at a revision. */

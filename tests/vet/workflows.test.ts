@@ -1,0 +1,127 @@
+/**
+ * The GitHub workflows' security rules, read from the YAML (security review, issue 24; each
+ * rule fails on the workflows of commit 53ca318):
+ * - every action is pinned by a full commit SHA;
+ * - the Cloudflare token is in the environment of the deploying step only (never the job's,
+ *   so `npm ci`'s install scripts never see it);
+ * - the parse cache is restored by its exact key only, keyed by the content's hash;
+ * - only the head of the main branch deploys: never a run on a tag named "main".
+ * And the owner rules' part (CONTRACT.md section 13): vet judges a pull request against its
+ * target branch's current head, merged in, and runs again when that head moves.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const DIR = '.github/workflows';
+
+interface Step {
+  uses?: string;
+  run?: string;
+  name?: string;
+  if?: string;
+  env?: Record<string, string>;
+  with?: Record<string, string>;
+}
+interface Job {
+  if?: string;
+  env?: Record<string, string>;
+  needs?: string | string[];
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const read = (name: string) => parse(readFileSync(join(DIR, name), 'utf8')) as Workflow;
+const workflows = readdirSync(DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((name) => ({ name, workflow: read(name) }));
+const deploy = read('deploy.yml');
+const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
+const mentions = (value: unknown, needle: string) => JSON.stringify(value ?? {}).includes(needle);
+
+describe('workflows', () => {
+  it('pin every action by a full commit SHA', () => {
+    const unpinned = workflows.flatMap(({ name, workflow }) =>
+      steps(workflow)
+        .filter((s) => s.uses !== undefined && !/^[^@\s]+@[0-9a-f]{40}$/.test(s.uses))
+        .map((s) => `${name}: ${s.uses}`),
+    );
+    expect(unpinned).toEqual([]);
+    expect(steps(deploy).some((s) => s.uses?.startsWith('actions/cache'))).toBe(true);
+  });
+
+  it('give the Cloudflare token to the deploying step only, after npm ci', () => {
+    expect(mentions(deploy.env, 'CLOUDFLARE_API_TOKEN')).toBe(false);
+    for (const job of Object.values(deploy.jobs))
+      expect(mentions(job.env, 'CLOUDFLARE_API_TOKEN')).toBe(false);
+    const all = steps(deploy);
+    const holders = all.filter((s) => mentions(s, 'CLOUDFLARE_API_TOKEN'));
+    expect(holders).toHaveLength(1);
+    expect(holders[0]?.run).toBe('npm run deploy');
+    const install = all.findIndex((s) => s.run?.startsWith('npm ci'));
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(all.indexOf(holders[0]!)).toBeGreaterThan(install);
+    expect(mentions(all[install], 'secrets.')).toBe(false);
+  });
+
+  it('restore the parse cache by its exact key only, keyed by the content hash', () => {
+    const caches = steps(deploy).filter((s) => s.uses?.startsWith('actions/cache'));
+    expect(caches.length).toBeGreaterThan(0);
+    for (const step of caches) expect(step.with?.['restore-keys']).toBeUndefined();
+    const restore = caches.find((s) => s.uses?.startsWith('actions/cache/restore@'));
+    expect(restore?.with?.key).toMatch(/hashFiles\('content\/\*\*'/);
+    // A combined restore-and-save action would also write entries under prefix keys; none is used.
+    expect(caches.filter((s) => /^actions\/cache@/.test(s.uses ?? ''))).toEqual([]);
+    const save = caches.find((s) => s.uses?.startsWith('actions/cache/save@'));
+    expect(save?.with?.key).toBe('${{ steps.parse-cache.outputs.cache-primary-key }}');
+  });
+
+  it('deploy only the head of refs/heads/main, never a tag named main', () => {
+    const jobs = Object.values(deploy.jobs);
+    const gates = jobs.filter((j) => j.needs === undefined);
+    // Every job either checks the ref itself or needs one that does.
+    for (const job of gates) expect(job.if).toContain("github.ref == 'refs/heads/main'");
+    for (const job of jobs.filter((j) => j.needs !== undefined))
+      expect(job.if).toMatch(/needs\.\w+\.outputs\.sha/);
+    const guard = gates.flatMap((j) => j.steps).find((s) => s.run?.includes('refs/heads/main'));
+    expect(guard?.run).toContain('git/ref/heads/main');
+    // CI (whose completion starts a deploy) runs for branch pushes only, never tags.
+    const ci = read('ci.yml').on.push as { branches?: string[]; tags?: string[] } | null;
+    expect(ci?.branches).toEqual(['**']);
+    expect(ci?.tags).toBeUndefined();
+  });
+
+  it('vet a pull request against its target branch head, merged in, and again when it moves', () => {
+    const vet = read('vet.yml');
+    expect(Object.keys(vet.on)).toEqual(['pull_request_target']);
+    const all = steps(vet);
+    const merge = all.findIndex(
+      (s) => s.run?.includes('merge --no-edit') && s.run.includes('refs/remotes/origin/$BASE_REF'),
+    );
+    const run = all.findIndex((s) => s.run?.includes('npm run vet'));
+    expect(merge).toBeGreaterThan(0);
+    expect(run).toBeGreaterThan(merge);
+    const command = all[run]?.run ?? '';
+    expect(command).toContain('--base "refs/remotes/origin/$BASE_REF"');
+    expect(command).toContain('--head-commit "$HEAD_SHA"');
+    expect(command).toContain('--branch "$HEAD_BRANCH"');
+    // A fork's branch is never taken for a request branch.
+    expect(all[run]?.env?.HEAD_BRANCH).toContain(
+      'github.event.pull_request.head.repo.full_name == github.repository',
+    );
+    // The pull request's checkout has the target branch fetched (full history, at run time).
+    const checkout = all.find((s) => s.with?.path === 'pr');
+    expect(String(checkout?.with?.['fetch-depth'])).toBe('0');
+
+    const revet = read('revet.yml');
+    expect(revet.on.push).toEqual({ branches: ['main'] });
+    const rerun = steps(revet).find((s) => s.run?.includes('gh run rerun'));
+    expect(rerun?.run).toContain('--workflow vet.yml');
+    expect(rerun?.run).toContain('gh pr list');
+  });
+});
