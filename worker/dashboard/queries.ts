@@ -58,6 +58,9 @@ export function ledgerReason(line: LedgerLine, title?: string | null): string {
   const rate = `${(line.rate_bps / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
   const product = title ? `${title} (${line.product_id})` : line.product_id;
   const what = `${Math.abs(line.quantity)} × ${product} in ${line.category} at ${rate}`;
+  // An Amazon statement's entry (statement.ts): Amazon's own Ad Fees, no rate table.
+  if (line.order_id.startsWith('amzs:'))
+    return `Amazon statement: ${Math.abs(line.quantity)} × ${product}, Amazon's Ad Fees → ${line.bucket}`;
   const event = line.event_type.replace('order.', '');
   // A negative pending entry is the other half of a status change: the figure moves on.
   if (line.bucket === 'pending' && line.amount_minor < 0) return `${event}: ${what} leaves pending`;
