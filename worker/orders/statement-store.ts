@@ -312,24 +312,34 @@ export async function readParts(
 ): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; missing: number }> {
   const { results } = await withRetry(() =>
     db
-      .prepare('SELECT part, bytes FROM amazon_import_parts WHERE session_id = ?1 ORDER BY part')
+      .prepare('SELECT part FROM amazon_import_parts WHERE session_id = ?1 ORDER BY part')
       .bind(sessionId)
       .all<Row>(),
   );
-  const parts: Uint8Array[] = [];
-  for (const [i, row] of results.entries()) {
-    if (integer(row, 'part') !== i) return { ok: false, missing: i };
-    const value = row.bytes;
-    if (!(value instanceof ArrayBuffer) && !Array.isArray(value))
-      throw new TypeError('column bytes: expected a blob');
-    parts.push(value instanceof ArrayBuffer ? new Uint8Array(value) : Uint8Array.from(value as number[]));
+  for (const [i, row] of results.entries()) if (integer(row, 'part') !== i) return { ok: false, missing: i };
+  // One part per read: no answer of D1 carries more than one part (1 MiB).
+  const chunks: Uint8Array[] = [];
+  for (let part = 0; part < results.length; part++) {
+    const row = await withRetry(() =>
+      db
+        .prepare('SELECT bytes FROM amazon_import_parts WHERE session_id = ?1 AND part = ?2')
+        .bind(sessionId, part)
+        .first<Row>(),
+    );
+    chunks.push(blob(row?.bytes));
   }
-  const total = parts.reduce((s, p) => s + p.byteLength, 0);
-  const bytes = new Uint8Array(total);
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
   let offset = 0;
-  for (const p of parts) {
-    bytes.set(p, offset);
-    offset += p.byteLength;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
   }
   return { ok: true, bytes };
+}
+
+/** A BLOB as D1 returns it (an ArrayBuffer, or an array of byte values). */
+function blob(value: unknown): Uint8Array {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (Array.isArray(value) && value.every((b) => typeof b === 'number')) return Uint8Array.from(value);
+  throw new TypeError('column bytes: expected a blob');
 }
