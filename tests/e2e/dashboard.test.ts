@@ -271,7 +271,7 @@ describe('admin console', () => {
     await context.close();
   });
 
-  it('previews an Amazon report from the bytes uploaded (a Windows-1252 export), storing nothing', async () => {
+  it('previews an Amazon report from the bytes uploaded (a Windows-1252 export), storing nothing; lists keys credited to nobody', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, adminToken);
@@ -308,6 +308,43 @@ describe('admin console', () => {
     });
     await page.getByRole('button', { name: 'Preview' }).click();
     expect(await page.locator('div[role=status]', { hasText: 'Preview' }).textContent()).toContain('1 added');
+
+    // A key whose tracking id nobody held: imported, in no ledger, listed for admins.
+    const nobody = earningsFile(
+      [
+        {
+          ...row,
+          tracking_id: 'nobody-20',
+          day: '2025-06-04',
+          price_minor: 999,
+          shipped: 2,
+          returned: 0,
+          fee_minor: 80,
+        },
+      ],
+      {
+        title: { from: '2025-06-04', to: '2025-06-04' },
+      },
+    );
+    await page.setInputFiles('#report', {
+      name: 'fee-earnings.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(nobody),
+    });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    expect(await page.locator('div[role=status]', { hasText: 'Imported' }).textContent()).toContain(
+      'Unattributed: nobody-20',
+    );
+    const listed = page.locator('tr', { hasText: 'nobody-20' });
+    expect(await listed.locator('td').allTextContents()).toEqual([
+      '2025-06-04',
+      'amazon-us',
+      'nobody-20',
+      'B0E2E00001',
+      '2',
+      '0',
+      '$0.80',
+    ]);
     await context.close();
   });
 });

@@ -23,9 +23,8 @@ import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody } from '../lib/body.ts';
 import { problem } from '../lib/problem.ts';
-import { withRetry } from '../lib/d1-retry.ts';
-import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 import { runImport } from './statement-import.ts';
+import { readUnattributedKeys } from './unattributed.ts';
 import { createSession, readParts, readSession, storedAnswer, storePart } from './statement-store.ts';
 
 /** One request's file; larger files go to a session in parts. */
@@ -140,33 +139,3 @@ export const reportImport = new Hono<AppEnv>()
       'Cache-Control': 'no-store',
     });
   });
-
-const UNATTRIBUTED_KEYS = `
-SELECT k.key_id, k.layout, k.marketplace, k.tracking_id, k.asin, k.price_minor, k.day,
-       SUM(c.shipped) AS shipped, SUM(c.returned) AS returned, SUM(c.ordered) AS ordered, SUM(c.fee_minor) AS fee_minor,
-       COUNT(*) OVER () AS total
-FROM amazon_keys AS k JOIN amazon_key_changes AS c ON c.key_id = k.key_id
-WHERE k.member_id IS NULL
-GROUP BY k.key_id ORDER BY k.day DESC, k.key_id LIMIT ?1 OFFSET ?2`;
-
-async function readUnattributedKeys(db: D1Database, limit: number, offset: number) {
-  const { results } = await withRetry(() => db.prepare(UNATTRIBUTED_KEYS).bind(limit, offset).all<Row>());
-  const total = results[0] ? integer(results[0], 'total') : 0;
-  return {
-    keys: results.map((r) => ({
-      key_id: text(r, 'key_id'),
-      layout: text(r, 'layout'),
-      marketplace: text(r, 'marketplace'),
-      tracking_id: text(r, 'tracking_id'),
-      asin: text(r, 'asin'),
-      price_minor: integer(r, 'price_minor'),
-      day: textOrNull(r, 'day'),
-      ordered: integerOrZero(r, 'ordered'),
-      shipped: integerOrZero(r, 'shipped'),
-      returned: integerOrZero(r, 'returned'),
-      fee_minor: integerOrZero(r, 'fee_minor'),
-    })),
-    offset,
-    more: Math.max(0, total - offset - results.length),
-  };
-}
