@@ -10,6 +10,7 @@ import { clickRecovery } from './clicks/recover-routes.ts';
 import { health } from './health/routes.ts';
 import { images } from './images/routes.ts';
 import { links } from './links/routes.ts';
+import { qr } from './links/qr-routes.ts';
 import { adminOrders } from './orders/admin-routes.ts';
 import { reportImport } from './orders/import-routes.ts';
 import { orderWebhook } from './orders/webhook-routes.ts';
@@ -27,6 +28,7 @@ export function createApp(fallback: Fallback) {
   // Before the API sub-apps: a visitor with too many failed tokens is refused before any is checked.
   app.use('/api/*', limitBearerFailures);
   app.route('/go', links);
+  app.route('/qr', qr);
   app.route('/webhooks/orders', orderWebhook);
   app.route('/api/stats', stats);
   app.route('/api/admin/payouts', payouts);

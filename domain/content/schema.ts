@@ -322,6 +322,12 @@ export const retailer = z.strictObject({
     .optional(),
   /** Affiliate disclosure shown on every page with this retailer's links. */
   disclosure: z.string().trim().min(20, 'must be a real disclosure sentence (at least 20 characters)'),
+  /**
+   * "http": `npm run links:check` may request this retailer's product pages (HEAD, then GET).
+   * Leave it out for a retailer that checks links through its product API, or forbids
+   * automated requests (Amazon: never, whatever this says).
+   */
+  link_check: z.literal('http').optional(),
 });
 export type Retailer = z.output<typeof retailer>;
 

@@ -4,6 +4,9 @@
  * validates and shows the raster format the vetting check asks for.
  */
 import { deflateSync } from 'node:zlib';
+import { concatBytes, PNG_SIGNATURE, pngChunk as chunk } from '../images/png.ts';
+
+export { concatBytes };
 
 export type Rgb = readonly [number, number, number];
 
@@ -25,7 +28,7 @@ export function encodePng(
     for (let x = 0; x < width; x++) raw.set(paint(x, y), row + 1 + x * 3);
   }
   return concatBytes(
-    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    PNG_SIGNATURE,
     chunk('IHDR', header),
     ...extra.map(([type, data]) => chunk(type, data)),
     chunk('IDAT', new Uint8Array(deflateSync(raw, { level: 9 }))),
@@ -39,36 +42,4 @@ export function placeholderAvatar(size = 192): Uint8Array {
   return encodePng(size, size, (x, y) =>
     (x - r) ** 2 + (y - r) ** 2 <= (r - 2) ** 2 ? [200, 204, 212] : [255, 255, 255],
   );
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of data) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }

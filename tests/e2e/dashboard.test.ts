@@ -154,10 +154,10 @@ describe('creator dashboard', () => {
     };
     const shown = await figures(page);
     expect(shown).toMatchObject({
-      clicks: String(api.clicks.human),
-      orders: String(api.orders),
-      shipped: String(api.items.shipped),
-      returned: String(api.items.returned),
+      clicks: api.clicks.human.toLocaleString('en-US'),
+      orders: api.orders.toLocaleString('en-US'),
+      shipped: api.items.shipped.toLocaleString('en-US'),
+      returned: api.items.returned.toLocaleString('en-US'),
       earned: '$15.00',
       reversed: '$5.00',
       net: '$10.00',
@@ -239,6 +239,132 @@ describe('creator dashboard', () => {
     });
     expect(crossSite.status).toBe(403);
     expect(crossSite.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+/** Every table container and the page itself, at the current size: how far each overflows (0 = fits). */
+async function overflows(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const out: Record<string, number> = {
+      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    };
+    // What sticks out past the page's right edge, outside the tables (named in a failure).
+    const edge = document.documentElement.clientWidth + 0.5;
+    [...document.querySelectorAll('main *')]
+      .filter((el) => !el.closest('.tbl') && el.getBoundingClientRect().right > edge)
+      .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > edge))
+      .slice(0, 5)
+      .forEach((el) => {
+        out[`outside: ${el.outerHTML.slice(0, 80)}`] = Math.round(el.getBoundingClientRect().right - edge);
+      });
+    document.querySelectorAll('.tbl').forEach((el, i) => {
+      // A closed <details> hides its table: open it so it is measured too.
+      el.closest('details')?.setAttribute('open', '');
+      const name = el.querySelector('table')?.getAttribute('data-table') ?? `table-${i}`;
+      out[name] = el.scrollWidth - el.clientWidth;
+    });
+    return out;
+  });
+}
+
+/** The smallest font size the page's charts show, in CSS pixels (SVG text scales with its drawing). */
+async function smallestChartText(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const sizes = [...document.querySelectorAll('svg.chart text, .ticks li')].map((el) => {
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      const svg = el.closest('svg');
+      if (!svg) return px;
+      // An SVG drawn with preserveAspectRatio none stretches text unevenly: take the smaller axis.
+      const box = svg.viewBox.baseVal;
+      const rect = svg.getBoundingClientRect();
+      return px * Math.min(rect.width / box.width, rect.height / box.height);
+    });
+    return Math.min(...sizes);
+  });
+}
+
+describe('at phone size', () => {
+  const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+
+  it('keeps every dashboard table inside its container and chart text readable', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await signIn(page, creatorToken);
+    expect(await page.locator('h1').textContent()).toBe(`Jess Okafor (${HANDLE})`);
+    expect(await page.locator('a[data-storefront]').getAttribute('href')).toBe(`/shop/${HANDLE}/`);
+    for (const period of ['7d', '30d', '90d']) {
+      await page.goto(`${base}/dashboard/${HANDLE}/?period=${period}`);
+      const over = await overflows(page);
+      expect(Object.keys(over)).toEqual(expect.arrayContaining(['page', 'top-products']));
+      expect(over, period).toEqual(Object.fromEntries(Object.keys(over).map((k) => [k, 0])));
+      expect(await smallestChartText(page)).toBeGreaterThanOrEqual(10);
+      // The top products table shows the commission, not cut off.
+      const cell = page.locator('table[data-table="top-products"] td[data-label="Commission"]').first();
+      if ((await cell.count()) > 0) expect(await cell.isVisible()).toBe(true);
+    }
+    await screenshot(page, 'dashboard-creator-phone');
+    await page.goto(`${base}/dashboard/${HANDLE}/links/`);
+    expect(await overflows(page)).toMatchObject({ page: 0 });
+    await context.close();
+
+    const admin = await browser.newContext(PHONE);
+    const adminPage = await admin.newPage();
+    await signIn(adminPage, adminToken);
+    const over = await overflows(adminPage);
+    expect(Object.keys(over)).toEqual(expect.arrayContaining(['page', 'creators', 'programmes', 'payouts']));
+    expect(over).toEqual(Object.fromEntries(Object.keys(over).map((k) => [k, 0])));
+    expect(await smallestChartText(adminPage)).toBeGreaterThanOrEqual(10);
+    await screenshot(adminPage, 'dashboard-admin-phone');
+    await admin.close();
+  });
+
+  it('shows the whole tracked link in a field to copy, and QR codes of the storefront and lists', async () => {
+    const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signIn(page, creatorToken);
+    await page.goto(`${base}/dashboard/${HANDLE}/links/`);
+    await page
+      .getByLabel('Product words, id or a pasted product link')
+      .fill('amazon.com/dp/B00006JSUA?tag=someone-20');
+    await page.getByLabel('Source (src), optional').fill('story');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page
+      .locator('tr[data-product="B00006JSUA"]')
+      .getByRole('link', { name: /Get link/ })
+      .click();
+    const field = page.getByLabel('Tracked link: select it all and copy');
+    const expected = `${base}/go/${HANDLE}/B00006JSUA?src=story`;
+    expect(await field.inputValue()).toBe(expected);
+    expect(await field.getAttribute('readonly')).not.toBeNull();
+    await screenshot(page, 'link-builder-phone');
+    const qrSources = await page
+      .locator('[data-qr] img')
+      .evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')));
+    expect(qrSources).toEqual(expect.arrayContaining([`/qr/${HANDLE}.svg`, `/qr/${HANDLE}/desk-setup.svg`]));
+    await context.close();
+
+    // With script (the measuring needs it; the page itself runs none): the link is whole in view and selectable.
+    const measured = await browser.newContext(PHONE);
+    const scripted = await measured.newPage();
+    await signIn(scripted, creatorToken);
+    await scripted.goto(`${base}/dashboard/${HANDLE}/links/?product=B00006JSUA&src=story#link`);
+    const copy = scripted.getByLabel('Tracked link: select it all and copy');
+    await copy.selectText();
+    const shown = await copy.evaluate((el) => {
+      const t = el as HTMLTextAreaElement;
+      return {
+        selected: t.value.slice(t.selectionStart, t.selectionEnd),
+        fits: t.scrollWidth <= t.clientWidth && t.scrollHeight <= t.clientHeight,
+      };
+    });
+    expect(shown).toEqual({ selected: expected, fits: true });
+    // The QR images load under the dashboard's policy (img-src 'self').
+    const loaded = await scripted
+      .locator('[data-qr] img')
+      .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+    expect(loaded.length).toBeGreaterThan(1);
+    expect(loaded.every((w) => w > 0)).toBe(true);
+    await measured.close();
   });
 });
 

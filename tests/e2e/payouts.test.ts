@@ -77,6 +77,16 @@ describe('month end without JavaScript', () => {
     await signIn(page, adminToken);
     await page.goto(`${base}/dashboard/admin/?payouts=${MONTH}#payouts`);
     await expect.poll(() => page.getByText('Open: computed now').count()).toBe(1);
+    // Closing is for good: the server refuses it unless the month is typed again.
+    const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const unconfirmed = await fetch(`${base}/dashboard/admin/?payouts=${MONTH}`, {
+      method: 'POST',
+      body: new URLSearchParams({ action: 'close', period: MONTH, confirm: 'yes' }),
+      headers: { cookie, origin: base },
+    });
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toContain(`type ${MONTH} in the confirmation field`);
+    await page.getByLabel(`Type ${MONTH} to confirm`).fill(MONTH);
     await page.getByRole('button', { name: `Close ${MONTH}` }).click();
     await page.waitForLoadState();
     expect(await page.getByRole('status').textContent()).toContain(`${MONTH} closed`);
@@ -97,6 +107,15 @@ describe('month end without JavaScript', () => {
       `Marked ${HANDLE}'s payout for ${MONTH} paid`,
     );
     expect(await page.locator(`[data-owed="${MONTH}"]`).textContent()).toBe('$0.00');
+    // The message is where the browser landed, and the month's table says paid.
+    const top = await page.evaluate(
+      () => document.getElementById('result')?.getBoundingClientRect().top ?? -1,
+    );
+    expect(top).toBeGreaterThanOrEqual(0);
+    expect(top).toBeLessThan(await page.evaluate(() => window.innerHeight));
+    expect(await page.locator(`[data-payout-row="${MONTH}/${HANDLE}"] [data-status]`).textContent()).toBe(
+      'paid',
+    );
     await screenshot(page, 'dashboard-admin-month-end');
 
     // The stored month did not change by being paid.

@@ -11,6 +11,7 @@ import { formatError } from '../../domain/content/validate.ts';
 import { loadContent } from '../../build/load-content.ts';
 import { writeLinkData, writeRouteTable } from '../../build/write-route-table.ts';
 import { packImageFiles } from '../../build/write-image-packs.ts';
+import { writePageStore } from '../../build/write-page-store.ts';
 import { TEST_ASSETS } from '../../vitest.config.ts';
 import { catalogSyncSql } from '../../scripts/lib/catalog-sql.ts';
 import type { ExpectedLink, SampleImage } from './provided.ts';
@@ -20,6 +21,8 @@ export default function setup(project: TestProject) {
   if (!content) throw new Error(errors.map(formatError).join('\n'));
   writeRouteTable(content);
   writeLinkData(content, TEST_ASSETS);
+  // The storefronts' page store (the QR codes' route reads which storefronts and lists exist).
+  writePageStore(content, TEST_ASSETS);
   // The same writer as the build's, from the images the build would copy into dist/client.
   packImageFiles('site/public', TEST_ASSETS);
   const retailers = new Map(content.retailers.map((r) => [r.id, r]));
@@ -61,6 +64,12 @@ export default function setup(project: TestProject) {
   project.provide(
     'notApprovedHandles',
     content.influencers.filter((i) => i.status !== 'approved').map((i) => i.handle),
+  );
+  project.provide(
+    'storefronts',
+    content.influencers
+      .filter((i) => i.status === 'approved' && i.program === 'influencer')
+      .map((i) => ({ handle: i.handle, lists: 'lists' in i ? i.lists.map((l) => l.slug) : [] })),
   );
   project.provide(
     'unavailableProducts',

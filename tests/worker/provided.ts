@@ -24,6 +24,8 @@ declare module 'vitest' {
     /** Approved members of the associate programme. */
     associateHandles: string[];
     unavailableProducts: string[];
+    /** Approved influencers (a storefront page each) and their lists' slugs. */
+    storefronts: { handle: string; lists: string[] }[];
     /** A sample avatar and a local product image, read from site/public/ (not from a pack). */
     sampleImages: SampleImage[];
   }

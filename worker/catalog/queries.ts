@@ -5,6 +5,7 @@
  */
 import { currency as currencySchema } from '../../domain/content/schema.ts';
 import type { Currency } from '../../domain/currency.ts';
+import { closeness, pastedLink, searchWords, stem, type PastedLink } from '../../domain/catalog/lookup.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { integer, text, type Row } from '../lib/rows.ts';
 
@@ -43,17 +44,19 @@ function productOf(row: Row): CatalogProduct {
 
 /**
  * The FTS5 query for what a member typed: each word (letters and digits only, so
- * nothing the user types is FTS syntax) as a prefix, all of them required.
- * Null when nothing searchable is left.
+ * nothing the user types is FTS syntax) as a prefix, all of them required; a
+ * plural also as the prefix of its stem ("batteries" finds "battery",
+ * domain/catalog/lookup.ts). Null when nothing searchable is left.
  */
 export function matchQuery(input: string): string | null {
-  const words = input
-    .normalize('NFKC')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 8);
-  return words.length === 0 ? null : words.map((w) => `"${w}"*`).join(' ');
+  const words = searchWords(input);
+  if (words.length === 0) return null;
+  return words
+    .map((w) => {
+      const s = stem(w);
+      return w.startsWith(s) ? `"${s}"*` : `("${w}"* OR "${s}"*)`;
+    })
+    .join(' ');
 }
 
 /**
@@ -90,6 +93,80 @@ export async function searchCatalog(db: D1Database, input: string, limit = 20): 
       if (!seen.has(product.product_id)) seen.set(product.product_id, product);
     }
   return [...seen.values()].slice(0, limit);
+}
+
+/** What the link builder found for a search, and how. */
+export interface Found {
+  products: CatalogProduct[];
+  /** id: a product id or a pasted link named it; words: every word matched; close: after plurals and typos; none. */
+  how: 'id' | 'words' | 'close' | 'none';
+  /** The product page, when a URL was pasted (found or not: then it can be proposed). */
+  pasted: PastedLink | null;
+}
+
+/** Candidates read for the typo fallback: enough for a member's search, bounded whatever the catalog's size. */
+const CLOSE_CANDIDATES = 400;
+
+/**
+ * The link builder's search: a pasted product page by its id (domain/catalog/lookup.ts), else
+ * words (searchCatalog), else close words: candidates sharing each word's first letters (two
+ * for short words, three otherwise), ranked by `closeness` in the isolate.
+ */
+export async function findProducts(db: D1Database, input: string, limit = 20): Promise<Found> {
+  const pasted = pastedLink(input);
+  if (pasted) {
+    const products = await readCatalogProducts(db, pasted.candidates);
+    return {
+      products: products.filter((p) => p.available),
+      how: products.length > 0 ? 'id' : 'none',
+      pasted,
+    };
+  }
+  const direct = await searchCatalog(db, input, limit);
+  if (direct.length > 0)
+    return {
+      products: direct,
+      how:
+        PRODUCT_ID.test(input.trim()) && direct[0]?.product_id.toLowerCase() === input.trim().toLowerCase()
+          ? 'id'
+          : 'words',
+      pasted: null,
+    };
+  const words = searchWords(input).filter((w) => w.length >= 4);
+  if (words.length === 0) return { products: [], how: 'none', pasted: null };
+  const prefixes = [...new Set(words.map((w) => w.slice(0, w.length <= 5 ? 2 : 3)))];
+  const { results } = await withRetry(() =>
+    db
+      .prepare(
+        `SELECT ${COLUMNS} FROM catalog_search AS s JOIN catalog_products AS p ON p.product_id = s.product_id
+         WHERE catalog_search MATCH ?1 AND p.available = 1 LIMIT ?2`,
+      )
+      .bind(prefixes.map((p) => `"${p}"*`).join(' OR '), CLOSE_CANDIDATES)
+      .all<Row>(),
+  );
+  const scored = results
+    .map(productOf)
+    .map((p) => ({ p, d: closeness(searchWords(input), `${p.title} ${p.brand} ${p.category}`) }))
+    .filter((x): x is { p: CatalogProduct; d: number } => x.d !== null)
+    .sort((a, b) => a.d - b.d || a.p.product_id.localeCompare(b.p.product_id));
+  const products = scored.slice(0, limit).map((x) => x.p);
+  return { products, how: products.length > 0 ? 'close' : 'none', pasted: null };
+}
+
+/** Products by id, in the order asked (available or not). */
+async function readCatalogProducts(db: D1Database, ids: readonly string[]): Promise<CatalogProduct[]> {
+  const valid = [...new Set(ids)].filter((id) => PRODUCT_ID.test(id)).slice(0, IDS_PER_QUERY);
+  if (valid.length === 0) return [];
+  const { results } = await withRetry(() =>
+    db
+      .prepare(
+        `SELECT ${COLUMNS} FROM catalog_products AS p WHERE p.product_id COLLATE NOCASE IN (${valid.map((_, n) => `?${n + 1}`).join(', ')})`,
+      )
+      .bind(...valid)
+      .all<Row>(),
+  );
+  const rank = (id: string) => valid.findIndex((v) => v.toLowerCase() === id.toLowerCase());
+  return results.map(productOf).sort((a, b) => rank(a.product_id) - rank(b.product_id));
 }
 
 /** One product by id (available or not), or null. */

@@ -28,14 +28,8 @@ FROM ledger_entries AS l JOIN order_events AS e ON e.event_id = l.event_id
 WHERE l.handle = ?1 AND l.effective_at >= ?2 AND l.effective_at < ?3
 ORDER BY l.effective_at, l.entry_id`;
 
-export async function readLedgerLines(
-  db: D1Database,
-  handle: string,
-  start: number,
-  end: number,
-): Promise<LedgerLine[]> {
-  const { results } = await withRetry(() => db.prepare(LEDGER_LINES).bind(handle, start, end).all<Row>());
-  return results.map((row) => ({
+function ledgerLineOf(row: Row): LedgerLine {
+  return {
     entry_id: integer(row, 'entry_id'),
     order_id: text(row, 'order_id'),
     product_id: text(row, 'product_id'),
@@ -50,21 +44,92 @@ export async function readLedgerLines(
     rate_bps: integer(row, 'rate_bps'),
     event_type: text(row, 'event_type'),
     attribution: textOrNull(row, 'attribution'),
-  }));
+  };
 }
 
-/** Why a ledger line exists, in words an influencer can check. */
+export async function readLedgerLines(
+  db: D1Database,
+  handle: string,
+  start: number,
+  end: number,
+): Promise<LedgerLine[]> {
+  const { results } = await withRetry(() => db.prepare(LEDGER_LINES).bind(handle, start, end).all<Row>());
+  return results.map(ledgerLineOf);
+}
+
+/** Ledger lines a dashboard page shows: the newest first. */
+export const LEDGER_PAGE_SIZE = 50;
+
+const LEDGER_PAGE = `
+SELECT l.entry_id, l.order_id, l.product_id, l.bucket, l.effective_at, l.quantity, l.amount_minor,
+       l.revenue_minor, l.currency, l.category, l.unit_price_minor, l.rate_bps, e.type AS event_type, e.attribution
+FROM ledger_entries AS l JOIN order_events AS e ON e.event_id = l.event_id
+WHERE l.handle = ?1 AND l.effective_at >= ?2 AND l.effective_at < ?3
+ORDER BY l.effective_at DESC, l.entry_id DESC LIMIT ?4 OFFSET ?5`;
+
+/**
+ * One page of a member's ledger in [start, end), newest first, and how many entries the
+ * period has:  pages = max(1, ceil(total / size)),  page clamped to [1, pages],
+ * rows = entries (page - 1) * size ... page * size - 1 (the ledger_entries_handle_effective index).
+ */
+export async function readLedgerPage(
+  db: D1Database,
+  handle: string,
+  start: number,
+  end: number,
+  page: number,
+  size = LEDGER_PAGE_SIZE,
+): Promise<{ lines: LedgerLine[]; total: number; page: number; pages: number }> {
+  const counted = await withRetry(() =>
+    db
+      .prepare(
+        'SELECT COUNT(*) AS n FROM ledger_entries WHERE handle = ?1 AND effective_at >= ?2 AND effective_at < ?3',
+      )
+      .bind(handle, start, end)
+      .first<Row>(),
+  );
+  const total = integerOrZero(counted ?? {}, 'n');
+  const pages = Math.max(1, Math.ceil(total / size));
+  const at = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
+  const { results } = await withRetry(() =>
+    db
+      .prepare(LEDGER_PAGE)
+      .bind(handle, start, end, size, (at - 1) * size)
+      .all<Row>(),
+  );
+  return { lines: results.map(ledgerLineOf), total, page: at, pages };
+}
+
+/**
+ * What happened, in words a member can check (never "leaves pending -$0.07", which reads
+ * like money taken back). A status change writes two entries: one bucket goes down, the
+ * other up; the sentence of each says where the money went.
+ */
 export function ledgerReason(line: LedgerLine, title?: string | null): string {
   const rate = `${(line.rate_bps / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
   const product = title ? `${title} (${line.product_id})` : line.product_id;
-  const what = `${Math.abs(line.quantity)} × ${product} in ${line.category} at ${rate}`;
-  // An Amazon statement's entry (statement.ts): Amazon's own Ad Fees, no rate table.
+  const what = `${Math.abs(line.quantity)} × ${product}`;
+  const down = line.amount_minor < 0;
+  // An Amazon statement's entry (domain/orders/statement.ts): Amazon's own Ad Fees, no rate table.
   if (line.order_id.startsWith('amzs:'))
-    return `Amazon statement: ${Math.abs(line.quantity)} × ${product}, Amazon's Ad Fees → ${line.bucket}`;
+    return `Amazon's report: ${what}. Amazon's own Ad Fees; ${line.bucket} commission ${down ? 'goes down' : 'goes up'}.`;
   const event = line.event_type.replace('order.', '');
-  // A negative pending entry is the other half of a status change: the figure moves on.
-  if (line.bucket === 'pending' && line.amount_minor < 0) return `${event}: ${what} leaves pending`;
-  return `${event}: ${what} → ${line.bucket}`;
+  switch (`${line.bucket}:${down ? 'down' : 'up'}:${event}`) {
+    case 'pending:up:placed':
+      return `Ordered: ${what}. Commission at ${rate} waits as pending until it ships.`;
+    case 'pending:down:shipped':
+      return `Shipped: ${what}. Its pending commission moves to earned (the earned line); nothing is taken from you.`;
+    case 'pending:down:cancelled':
+      return `Cancelled before shipping: ${what}. Its pending commission will not be paid (the void line).`;
+    case 'earned:up:shipped':
+      return `Shipped: ${what} at ${rate}. Commission earned.`;
+    case 'void:up:cancelled':
+      return `Cancelled before shipping: ${what}. This commission is void: it was never earned.`;
+    case 'reversed:down:returned':
+      return `Returned: ${what}. The commission it earned is taken back.`;
+  }
+  // Anything else is a correction after a late or out-of-order event: say which figure moved.
+  return `Correction after "${event}": ${what} at ${rate}; ${line.bucket} commission ${down ? 'goes down' : 'goes up'}.`;
 }
 
 export interface BotShare {

@@ -16,6 +16,7 @@ import { LinkStoreUnavailable, routeTableFor } from './link-store.ts';
 import { newClickId, visitorHash } from './visitor-hash.ts';
 
 const SRC = /^[a-z0-9_-]{1,32}$/;
+const LIST = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 export const links = new Hono<AppEnv>()
@@ -36,10 +37,12 @@ export const links = new Hono<AppEnv>()
     const who = resolveHandle(routeTable, c.req.param('handle'));
     // An associate has no storefront page to send the visitor to.
     if (!who || Object.hasOwn(routeTable.associates, who.handle)) return notFound(c);
-    // A bio link: logged like a product click, without a product.
+    // A bio link: logged like a product click, without a product. `list` (a QR code's) picks a list page.
     const click = describeClick(c, newClickId(), who.handle, null);
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
-    return new Response(null, { status: 302, headers: { Location: `/shop/${who.handle}/`, ...NO_STORE } });
+    const list = c.req.query('list');
+    const page = `/shop/${who.handle}/${list !== undefined && LIST.test(list) ? `${list}/` : ''}`;
+    return new Response(null, { status: 302, headers: { Location: page, ...NO_STORE } });
   });
 
 /**
@@ -77,7 +80,8 @@ async function describeClick(
   try {
     const userAgent = request.headers.get('user-agent');
     const verdict = detectBot({ method: request.method, userAgent, headers: request.headers });
-    const src = c.req.query('src');
+    // src wins; else utm_source (lowercased), as campaign tools write it (CONTRACT section 17).
+    const src = c.req.query('src') ?? c.req.query('utm_source')?.toLowerCase();
     if (src !== undefined && !SRC.test(src)) incomplete.push('src:invalid');
     const referer = request.headers.get('referer');
     const referrer = referrerHost(referer);

@@ -19,7 +19,7 @@ export interface ChartGeometry {
   ticks: { x: number; label: string }[];
 }
 
-const PAD = { top: 12, right: 12, bottom: 22, left: 12 };
+const PAD = { top: 12, right: 12, bottom: 6, left: 12 };
 
 export function chartGeometry(days: readonly DayPoint[], width = 720, height = 200): ChartGeometry {
   const innerW = width - PAD.left - PAD.right;

@@ -23,36 +23,43 @@ export interface ProgrammeChartGeometry {
   legend: { series: number; x: number; y: number; label: string }[];
 }
 
-const LABEL_W = 190;
+/**
+ * Narrow by design, so the one SVG stays readable from a phone to a laptop (the page caps its
+ * width): each measure's label sits on its own line above its bars, values right of them.
+ *   row height = LABEL_H + n x (BAR_H + GAP) + ROW_PAD;  bar width = value / row max x bar area
+ */
+const LABEL_H = 18;
 const BAR_H = 16;
 const GAP = 4;
-const ROW_PAD = 14;
-const LEGEND_H = 24;
+const ROW_PAD = 10;
+const LEGEND_H = 26;
+const VALUE_W = 96;
+const LEFT = 4;
 
 export function programmeChartGeometry(
   series: readonly string[],
   measures: readonly Measure[],
-  width = 720,
+  width = 400,
 ): ProgrammeChartGeometry {
-  const barArea = width - LABEL_W - 90;
-  const rowH = series.length * (BAR_H + GAP) + ROW_PAD;
+  const barArea = width - LEFT - VALUE_W;
+  const rowH = LABEL_H + series.length * (BAR_H + GAP) + ROW_PAD;
   const rows = measures.map((m, i) => {
     const y = LEGEND_H + i * rowH;
     const max = Math.max(0, ...m.values.map((v) => v ?? 0));
     return {
       label: m.label,
-      y: round(y + (series.length * (BAR_H + GAP)) / 2 + 4),
+      y: round(y + LABEL_H - 5),
       bars: m.values.map((v, s) => ({
         series: s,
-        x: LABEL_W,
-        y: round(y + s * (BAR_H + GAP)),
+        x: LEFT,
+        y: round(y + LABEL_H + s * (BAR_H + GAP)),
         width: round(v === null || max <= 0 ? 0 : Math.max(1, (Math.max(0, v) / max) * barArea)),
         height: BAR_H,
         text: v === null ? '—' : m.format(v),
       })),
     };
   });
-  const legend = series.map((label, s) => ({ series: s, x: LABEL_W + s * 160, y: 14, label }));
+  const legend = series.map((label, s) => ({ series: s, x: LEFT + s * 150, y: 16, label }));
   return { width, height: LEGEND_H + measures.length * rowH, rows, legend };
 }
 

@@ -86,7 +86,7 @@ describe('statement rows', () => {
       attribution: 'tracking_id',
     };
     expect(ledgerReason(line, 'Skillet')).toBe(
-      "Amazon statement: 2 × Skillet (B000000001), Amazon's Ad Fees → earned",
+      "Amazon's report: 2 × Skillet (B000000001). Amazon's own Ad Fees; earned commission goes up.",
     );
   });
 });
