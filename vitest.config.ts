@@ -40,6 +40,8 @@ export default defineConfig(async () => ({
                 VISITOR_HASH_SECRET: 'test-visitor-secret',
                 ORDER_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
                 ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghij',
+                // The published development key (domain/requests/dev-key.ts; public: lrZPNdx1lr3UD6EcY5NyiaYaucCf3OG7vDFBCcgoTWA=).
+                REQUEST_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIMTgzQYGOqoXLiw7dJBiOH1ijOAjZKcgVdjDCXvpIQnY',
               },
             },
           }),

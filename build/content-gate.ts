@@ -18,6 +18,7 @@ import { forgetBuildContent, keptFromBuildContent, loadBuildContent } from './lo
 import { writeImagePacks } from './write-image-packs.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
 import { writePageStore } from './write-page-store.ts';
+import { writeRequestBase } from './write-request-base.ts';
 
 export function contentGate(): AstroIntegration {
   let security: SecurityTable | null = null;
@@ -45,6 +46,8 @@ export function contentGate(): AstroIntegration {
         rmSync(staging, { recursive: true, force: true });
         const links = writeLinkData(content, staging);
         const pages = writePageStore(content, staging);
+        // What the worker vets web applications and dashboard edits against (CONTRACT.md section 15).
+        writeRequestBase(content, staging);
         logger.info(`link data: ${links.files} shard files; page store: ${pages.files} shard files`);
         security = buildSecurityTable(content);
         // The collections' data is all Astro still needs; the validated program goes now.

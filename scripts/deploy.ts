@@ -4,12 +4,17 @@
  * missing it names it, says how to set it and stops, before anything is built or migrated.
  * Then: astro build, remote D1 migrations, the catalog copy in D1 (scripts/sync-catalog.ts),
  * wrangler deploy, stopping at the first failure.
- * `--check-only` runs the secret check alone.
+ * It also refuses while content/program.yaml still carries the published development
+ * signing key (docs/requests.md): anyone could sign request branches that vet accepts.
+ * `--check-only` runs the checks alone; `--allow-dev-signing-key` is for a throwaway test deploy.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { REQUIRED_SECRETS } from '../domain/config/secrets.ts';
+import { DEV_REQUEST_PUBLIC_KEY } from '../domain/requests/dev-key.ts';
+import { loadContent } from '../build/load-content.ts';
+import { formatError } from '../domain/content/validate.ts';
 
 const secretList = z.array(z.object({ name: z.string() }));
 
@@ -63,8 +68,32 @@ function hint(name: string): string {
   return '   # any long random string, e.g. `openssl rand -base64 32`';
 }
 
+/** The content must validate and must not publish the development signing key's public half. */
+function checkContent(allowDevKey: boolean): boolean {
+  const { content, errors } = loadContent('content');
+  if (!content) {
+    console.error(`deploy: stopped. content/ does not validate:\n${errors.map(formatError).join('\n')}`);
+    return false;
+  }
+  if (content.program.request_signing_public_key === DEV_REQUEST_PUBLIC_KEY && !allowDevKey) {
+    console.error(
+      'deploy: stopped. content/program.yaml: request_signing_public_key is the published development key, so anyone ' +
+        'could sign request branches that vet accepts. Make your own pair (docs/requests.md, "Signing keys"), put its ' +
+        'public half there and its private half in `npx wrangler secret put REQUEST_SIGNING_KEY`.',
+    );
+    return false;
+  }
+  return true;
+}
+
 function main(): number {
-  const { values } = parseArgs({ options: { 'check-only': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      'check-only': { type: 'boolean', default: false },
+      'allow-dev-signing-key': { type: 'boolean', default: false },
+    },
+  });
+  if (!checkContent(values['allow-dev-signing-key'])) return 1;
   if (!checkSecrets()) return 1;
   if (values['check-only']) return 0;
   const steps: [string, string[]][] = [

@@ -17,6 +17,9 @@ import { orderWebhook } from './orders/webhook-routes.ts';
 import { pages } from './pages/routes.ts';
 import { payouts } from './reports/payouts-routes.ts';
 import { stats } from './reports/stats-routes.ts';
+import { apply } from './requests/apply-routes.ts';
+import { adminRequests, memberRequests } from './requests/api-routes.ts';
+import { claims } from './requests/claim-routes.ts';
 
 export function createApp(fallback: Fallback) {
   // strict: false so "/go/h/p/" and "/go/h/p" are the same link.
@@ -35,7 +38,11 @@ export function createApp(fallback: Fallback) {
   app.route('/api/admin/import', reportImport);
   app.route('/api/admin/orders', adminOrders);
   app.route('/api/admin/clicks', clickRecovery);
+  app.route('/api/admin/requests', adminRequests);
+  app.route('/api/requests', memberRequests);
   app.route('/shop', pages(fallback));
+  app.route('/apply', apply);
+  app.route('/claim', claims);
 
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {

@@ -10,6 +10,7 @@ interface __BaseEnv_Env {
 	VISITOR_HASH_SECRET: string;
 	ORDER_WEBHOOK_SECRET: string;
 	ADMIN_TOKEN: string;
+	REQUEST_SIGNING_KEY: string;
 }
 declare namespace Cloudflare {
 	interface Env extends __BaseEnv_Env {}
@@ -19,7 +20,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "VISITOR_HASH_SECRET" | "ORDER_WEBHOOK_SECRET" | "ADMIN_TOKEN">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "VISITOR_HASH_SECRET" | "ORDER_WEBHOOK_SECRET" | "ADMIN_TOKEN" | "REQUEST_SIGNING_KEY">> {}
 }
 declare module "*.txt" {
 	const value: string;

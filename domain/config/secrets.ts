@@ -5,5 +5,10 @@
  */
 
 /** Settings that must be set as secrets (`wrangler secret put NAME`; locally in .dev.vars). */
-export const REQUIRED_SECRETS = ['VISITOR_HASH_SECRET', 'ORDER_WEBHOOK_SECRET', 'ADMIN_TOKEN'] as const;
+export const REQUIRED_SECRETS = [
+  'VISITOR_HASH_SECRET',
+  'ORDER_WEBHOOK_SECRET',
+  'ADMIN_TOKEN',
+  'REQUEST_SIGNING_KEY',
+] as const;
 export type Setting = (typeof REQUIRED_SECRETS)[number];

@@ -9,7 +9,7 @@
  * Pages are chosen by route class, never by a list of files:
  * - `page`: storefronts, lists, the directory, 404 and any other HTML. No script
  *   at all; images from this site and the retailers' listed image hosts only.
- * - `dashboard`: /dashboard pages. No script either (they use none); forms post
+ * - `dashboard`: /dashboard pages and the other forms (/apply, /claim). No script either (they use none); forms post
  *   to this site only; never framed.
  * - `inert`: everything that is not HTML (images, avatars, JSON, CSV, redirects).
  *   Sandboxed with nothing allowed, so an image opened directly (an SVG with a
@@ -50,9 +50,12 @@ export function isHtml(contentType: string | null): boolean {
   return /^\s*(?:text\/html|application\/xhtml\+xml)\s*(?:;|$)/i.test(contentType ?? '');
 }
 
+/** Pages with forms that post to this site (the dashboard's policy: no script, form-action 'self'). */
+const FORM_ROUTES = ['/dashboard', '/apply', '/claim'];
+
 export function routeClassOf(pathname: string, contentType: string | null): RouteClass {
   if (!isHtml(contentType)) return 'inert';
-  return pathname === '/dashboard' || pathname.startsWith('/dashboard/') ? 'dashboard' : 'page';
+  return FORM_ROUTES.some((r) => pathname === r || pathname.startsWith(`${r}/`)) ? 'dashboard' : 'page';
 }
 
 export function contentSecurityPolicy(kind: RouteClass, table: SecurityTable): string {

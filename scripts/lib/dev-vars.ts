@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { adminTokenProblem } from '../../domain/security/admin-token.ts';
+import { DEV_REQUEST_SIGNING_KEY } from '../../domain/requests/dev-key.ts';
 
 /** Local secrets for `wrangler dev`; values are random per machine. */
 export function freshDevVars(): Record<string, string> {
@@ -8,6 +9,8 @@ export function freshDevVars(): Record<string, string> {
     VISITOR_HASH_SECRET: randomBytes(32).toString('base64url'),
     ORDER_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
     ADMIN_TOKEN: `adm_${randomBytes(24).toString('base64url')}`,
+    // Not random: its public half is in the sample content/program.yaml, so local request branches verify.
+    REQUEST_SIGNING_KEY: DEV_REQUEST_SIGNING_KEY,
   };
 }
 

@@ -62,8 +62,16 @@ describe('npm run deploy', () => {
     return { ...run, calls: readFileSync(calls, 'utf8').trim().split('\n').filter(Boolean) };
   }
 
+  it('stops before anything while program.yaml carries the published development signing key', () => {
+    const listing = JSON.stringify(REQUIRED_SECRETS.map((name) => ({ name, type: 'secret_text' })));
+    const run = deploy(listing);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('request_signing_public_key is the published development key');
+    expect(run.calls).toEqual([]);
+  });
+
   it('stops before building when a required secret is missing, naming it and how to set it', () => {
-    const run = deploy('[{"name":"ADMIN_TOKEN","type":"secret_text"}]');
+    const run = deploy('[{"name":"ADMIN_TOKEN","type":"secret_text"}]', ['--allow-dev-signing-key']);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('VISITOR_HASH_SECRET, ORDER_WEBHOOK_SECRET');
     expect(run.stderr).toContain('npx wrangler secret put ORDER_WEBHOOK_SECRET');
@@ -71,7 +79,7 @@ describe('npm run deploy', () => {
   });
 
   it('stops with a clear message when the secrets cannot be listed', () => {
-    const run = deploy('', [], 1);
+    const run = deploy('', ['--allow-dev-signing-key'], 1);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('`wrangler secret list` failed');
     expect(run.calls).toHaveLength(1);
@@ -79,8 +87,10 @@ describe('npm run deploy', () => {
 
   it('builds, migrates, copies the catalog and deploys, in that order, once every secret is set', () => {
     const listing = JSON.stringify(REQUIRED_SECRETS.map((name) => ({ name, type: 'secret_text' })));
-    expect(deploy(listing, ['--check-only']).calls).toEqual(['wrangler secret list --format json']);
-    const run = deploy(listing);
+    expect(deploy(listing, ['--check-only', '--allow-dev-signing-key']).calls).toEqual([
+      'wrangler secret list --format json',
+    ]);
+    const run = deploy(listing, ['--allow-dev-signing-key']);
     expect(run.status, run.stderr).toBe(0);
     expect(run.calls.map((call) => call.replace(/--file \S+/, '--file <catalog.sql>'))).toEqual([
       'wrangler secret list --format json',

@@ -11,6 +11,7 @@ import { formatError } from '../../domain/content/validate.ts';
 import { loadContent } from '../../build/load-content.ts';
 import { writeLinkData, writeRouteTable } from '../../build/write-route-table.ts';
 import { packImageFiles } from '../../build/write-image-packs.ts';
+import { writeRequestBase } from '../../build/write-request-base.ts';
 import { writePageStore } from '../../build/write-page-store.ts';
 import { TEST_ASSETS } from '../../vitest.config.ts';
 import { catalogSyncSql } from '../../scripts/lib/catalog-sql.ts';
@@ -21,7 +22,8 @@ export default function setup(project: TestProject) {
   if (!content) throw new Error(errors.map(formatError).join('\n'));
   writeRouteTable(content);
   writeLinkData(content, TEST_ASSETS);
-  // The storefronts' page store (the QR codes' route reads which storefronts and lists exist).
+  writeRequestBase(content, TEST_ASSETS);
+  // The storefronts' page store (the QR codes' route reads which storefronts and lists exist; storefront edits start from the member's file as the build has it).
   writePageStore(content, TEST_ASSETS);
   // The same writer as the build's, from the images the build would copy into dist/client.
   packImageFiles('site/public', TEST_ASSETS);

@@ -35,6 +35,8 @@ describe('configuration check (pure)', () => {
     VISITOR_HASH_SECRET: 'x'.repeat(32),
     ORDER_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     ADMIN_TOKEN: 'y'.repeat(40),
+    REQUEST_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIMTgzQYGOqoXLiw7dJBiOH1ijOAjZKcgVdjDCXvpIQnY',
+    ENVIRONMENT: 'development',
   };
 
   it('finds nothing wrong with a complete configuration', () => {
@@ -53,6 +55,21 @@ describe('configuration check (pure)', () => {
       expect(configProblems({ ...complete, ORDER_WEBHOOK_SECRET: bad }), bad).toEqual([
         { setting: 'ORDER_WEBHOOK_SECRET', problem: expect.stringContaining('malformed') as string },
       ]);
+  });
+
+  it('wants the request signing key as a base64 PKCS#8 Ed25519 private key', () => {
+    // A raw 32-byte key (the public key's form), an HMAC-like secret, not base64.
+    for (const bad of ['lrZPNdx1lr3UD6EcY5NyiaYaucCf3OG7vDFBCcgoTWA=', 'x'.repeat(40), 'not base64!'])
+      expect(configProblems({ ...complete, REQUEST_SIGNING_KEY: bad }), bad).toEqual([
+        { setting: 'REQUEST_SIGNING_KEY', problem: expect.stringContaining('malformed') as string },
+      ]);
+    // The published development key signs nothing anywhere else.
+    expect(configProblems({ ...complete, ENVIRONMENT: 'production' })).toEqual([
+      {
+        setting: 'REQUEST_SIGNING_KEY',
+        problem: expect.stringContaining('published development key') as string,
+      },
+    ]);
   });
 });
 

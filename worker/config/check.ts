@@ -6,6 +6,7 @@
 import { adminTokenProblem } from '../../domain/security/admin-token.ts';
 import { decodeWebhookSecret } from '../orders/signature.ts';
 import type { Setting } from '../../domain/config/secrets.ts';
+import { signingKeyProblem } from '../requests/signing.ts';
 
 export interface ConfigProblem {
   setting: Setting;
@@ -15,7 +16,7 @@ export interface ConfigProblem {
 /** A rule answers why a setting's value is unusable, or null when it is fine. */
 interface Rule {
   setting: Setting;
-  check: (value: string) => string | null;
+  check: (value: string, environment: unknown) => string | null;
 }
 
 const RULES: readonly Rule[] = [
@@ -24,6 +25,8 @@ const RULES: readonly Rule[] = [
   { setting: 'ORDER_WEBHOOK_SECRET', check: webhookSecretForm },
   { setting: 'ADMIN_TOKEN', check: present },
   { setting: 'ADMIN_TOKEN', check: (value) => adminTokenProblem(value) },
+  { setting: 'REQUEST_SIGNING_KEY', check: present },
+  { setting: 'REQUEST_SIGNING_KEY', check: signingKeyProblem },
 ];
 
 function present(value: string): string | null {
@@ -37,12 +40,12 @@ function webhookSecretForm(value: string): string | null {
 }
 
 /** Every problem with the configuration, at most one per setting (the first rule it fails). */
-export function configProblems(env: Partial<Record<Setting, unknown>>): ConfigProblem[] {
+export function configProblems(env: Partial<Record<Setting | 'ENVIRONMENT', unknown>>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const rule of RULES) {
     if (problems.some((p) => p.setting === rule.setting)) continue;
     const raw = env[rule.setting];
-    const problem = rule.check(typeof raw === 'string' ? raw : '');
+    const problem = rule.check(typeof raw === 'string' ? raw : '', env.ENVIRONMENT);
     if (problem !== null) problems.push({ setting: rule.setting, problem });
   }
   return problems;
@@ -50,7 +53,7 @@ export function configProblems(env: Partial<Record<Setting, unknown>>): ConfigPr
 
 /** The problem with one setting, or null when it is usable. */
 export function settingProblem(
-  env: Partial<Record<Setting, unknown>>,
+  env: Partial<Record<Setting | 'ENVIRONMENT', unknown>>,
   setting: Setting,
 ): ConfigProblem | null {
   return configProblems(env).find((p) => p.setting === setting) ?? null;

@@ -16,6 +16,7 @@ import type { AppEnv } from '../env.ts';
 import { imageStoreCounters } from '../images/image-store.ts';
 import { linkStoreCounters } from '../links/link-store.ts';
 import { pageStoreCounters } from '../pages/page-store.ts';
+import { requestBaseCounters } from '../requests/base-store.ts';
 
 export const health = new Hono<AppEnv>().get('/', async (c) => {
   const headers = { 'Cache-Control': 'no-store' };
@@ -38,7 +39,12 @@ export const health = new Hono<AppEnv>().get('/', async (c) => {
       d1,
       config: config.map((p) => ({ ...p, message: describeProblem(p) })),
       clicks: { ...clickCounters, stored },
-      stores: { links: linkStoreCounters, pages: pageStoreCounters, images: imageStoreCounters },
+      stores: {
+        links: linkStoreCounters,
+        pages: pageStoreCounters,
+        images: imageStoreCounters,
+        requests: requestBaseCounters,
+      },
     },
     ok ? 200 : 503,
     headers,

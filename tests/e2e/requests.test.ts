@@ -1,0 +1,141 @@
+/**
+ * Creators without git (CONTRACT.md section 15), in a real browser with JavaScript off, against
+ * the real system on `wrangler dev`: apply on the site and see the claim link; sign in as a member,
+ * add a catalog product to a list with a note and save; then `npm run requests -- sync` in a
+ * clone pushes each request as a branch to a bare repository standing in for the remote, and
+ * `npm run vet` passes on each branch.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { placeholderAvatar } from '../../domain/vet/png.ts';
+import { launch } from './browser.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const base = inject('baseUrl');
+const persistTo = inject('persistTo');
+const adminToken = inject('adminToken');
+const MEMBER = 'mila-cooks';
+const GIT_ENV = {
+  ...process.env,
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'T',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 'T',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
+
+let browser: Browser;
+const dirs: string[] = [];
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('creators without git, JavaScript off', () => {
+  const handle = `rosa-${Date.now().toString(36)}`;
+
+  it('applies on the site and sees the claim link once', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/apply/`);
+    await page.fill('#handle', handle);
+    await page.fill('#name', 'Rosa Bakes');
+    await page.fill('#email', 'rosa@example.com');
+    await page.fill('#bio', 'Sourdough, cakes and the tools that make them easy.');
+    await page.selectOption('select[name="socials[0].platform"]', 'instagram');
+    await page.fill('input[name="socials[0].url"]', 'https://www.instagram.com/rosa.bakes');
+    await page.fill('input[name="socials[0].followers"]', '12,400');
+    await page.check('input[name="categories"][value="kitchen"]');
+    await page.setInputFiles('#avatar', {
+      name: 'me.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(placeholderAvatar(64)),
+    });
+    const [response] = await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: 'Apply' }).click(),
+    ]);
+    expect(response?.status()).toBe(201);
+    await expect
+      .poll(() => page.locator('.claim a').textContent())
+      .toMatch(/\/claim\/sfc_[A-Za-z0-9_-]{43}$/);
+    await context.close();
+  });
+
+  it('a member adds a catalog product to a list with a note and sees the request pending', async () => {
+    const made = spawnSync('node', ['scripts/token.ts', 'create', MEMBER, '--persist-to', persistTo], {
+      encoding: 'utf8',
+    });
+    const token = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
+    expect(token, made.stderr).not.toBe('');
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/dashboard/`);
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/dashboard\/mila-cooks\/$/);
+    await page.getByRole('link', { name: 'Edit your storefront' }).click();
+    await page.getByLabel('Search the catalog by words or product id').fill('skillet');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const add = page.locator('form', { has: page.locator('input[name="action"][value="item-add"]') }).first();
+    await add.locator('input[name="note"]').fill('Seasoned once, used daily.');
+    await add.getByRole('button').click();
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toMatch(/Saved as request [0-9a-f]{16}: pending review/);
+    await expect.poll(() => page.getByText('pending review').count()).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it('requests sync pushes each request as a branch to the remote, once, and vet passes on each', () => {
+    const work = mkdtempSync(join(tmpdir(), 'shopfront-e2e-requests-'));
+    dirs.push(work);
+    const bare = join(work, 'remote.git');
+    const clone = join(work, 'clone');
+    git(work, 'clone', '-q', '--bare', ROOT, bare);
+    git(work, 'clone', '-q', bare, clone);
+    const target = git(clone, 'rev-parse', '--abbrev-ref', 'HEAD');
+    const sync = () =>
+      spawnSync('node', [join(ROOT, 'scripts/requests.ts'), 'sync', '--url', base, '--base', target], {
+        cwd: clone,
+        env: { ...GIT_ENV, ADMIN_TOKEN: adminToken },
+        encoding: 'utf8',
+      });
+    const first = sync();
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('2 new branch(es)');
+    const branches = git(bare, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/request/').split(
+      '\n',
+    );
+    expect(branches).toHaveLength(2);
+    const again = sync();
+    expect(again.stdout).toContain('0 new branch(es)');
+    expect(git(bare, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/request/').split('\n')).toEqual(
+      branches,
+    );
+
+    for (const branch of branches) {
+      git(clone, 'checkout', '-q', '-B', branch, `origin/${branch}`);
+      const vet = spawnSync(
+        'node',
+        ['scripts/vet.ts', '--repo', clone, '--base', `origin/${target}`, '--out', join(work, 'report.md')],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      );
+      expect(vet.status, `${branch}\n${vet.stdout}\n${vet.stderr}`).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * `GET/POST /apply/` (CONTRACT.md section 15): apply to either programme without git.
+ *
+ * Order of checks for a post, cheapest and most general first; nothing is stored before
+ * the last step:
+ *   1. cross-site:      Sec-Fetch-Site other than same-origin/none, or an Origin other than ours -> 403
+ *   2. size:            a body over 1.5 MB (the avatar may be 1 MB)                              -> 413
+ *   3. rate limit:      more than MAX_APPLY_POSTS posts this hour from this visitor hash        -> 429
+ *   4. configuration:   REQUEST_SIGNING_KEY missing or malformed (logged, named in /healthz)    -> 503
+ *   5. the form:        shape, contact email, numbers, the handle's format, the upload's bytes  -> 400
+ *   6. vet:             the whole proposed file and avatar through vet() (domain/requests/vet-request.ts):
+ *                       schema, reserved / taken / look-alike handles (build index + applications
+ *                       in D1), images by content, ownership and status rules                  -> 400
+ *   7. store:           one batch: the signed request, its avatar, the contact email and the
+ *                       claim link's hash                                                     -> 201, the claim link once
+ * Every 400 re-renders the form with what was typed and each error beside its field.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { handle as handleSchema, platform, programFile } from '../../domain/content/schema.ts';
+import {
+  applicationForm,
+  avatarOf,
+  formErrors,
+  formFieldOf,
+  formFields,
+  memberOf,
+  memberYaml,
+  type FieldError,
+} from '../../domain/requests/application.ts';
+import { sha256Hex as bytesSha256Hex } from '../../domain/requests/signature.ts';
+import { vetRequest } from '../../domain/requests/vet-request.ts';
+import { INFLUENCER_DIR } from '../../domain/vet/changes.ts';
+import { skeleton } from '../../domain/vet/handles.ts';
+import { utcDay } from '../../domain/time.ts';
+import { sha256Hex } from '../auth/tokens.ts';
+import { describeProblem, settingProblem } from '../config/check.ts';
+import type { AppEnv } from '../env.ts';
+import { base64url, visitorHash } from '../links/visitor-hash.ts';
+import { appliedPage, applyForm, messagePage, type FormView } from './apply-page.ts';
+import { builtHandlesLike, readRequestBase, RequestBaseUnavailable } from './base-store.ts';
+import { signChangeRequest } from './signing.ts';
+import { applicationHandlesLike, countApplyPost, insertRequest, newRequestId } from './store.ts';
+
+/** The avatar (1 MB) and the text fields, with room for multipart framing. */
+export const APPLY_MAX_BODY_BYTES = 1536 * 1024;
+/** How long a claim link signs in (an application may wait for review). */
+export const CLAIM_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+/** Whether a post comes from a page of this site (CONTRACT.md section 15: cross-site posts refused). */
+export function sameSitePost(request: Request): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site === 'same-origin' || site === 'none';
+  const origin = request.headers.get('origin');
+  return origin === null || origin === new URL(request.url).origin;
+}
+
+async function page(
+  c: Context<AppEnv>,
+  status: 200 | 201 | 400 | 403 | 413 | 429 | 503,
+  body: ReturnType<typeof applyForm>,
+  headers: Record<string, string> = {},
+) {
+  return c.html(await body, status, { ...NO_STORE, ...headers });
+}
+
+async function formView(
+  env: Env,
+  program: 'influencer' | 'associate',
+  values: Record<string, unknown>,
+  errors: FieldError[],
+): Promise<FormView> {
+  const parsed = programFile.safeParse((await readRequestBase(env.ASSETS)).program);
+  return {
+    program,
+    values,
+    errors,
+    categories: parsed.success ? parsed.data.categories : [],
+    platforms: platform.options,
+  };
+}
+
+function unavailable(c: Context<AppEnv>, error: unknown) {
+  if (!(error instanceof RequestBaseUnavailable)) throw error;
+  console.error(JSON.stringify({ event: 'apply.base_unavailable', error: error.message }));
+  return page(
+    c,
+    503,
+    messagePage('Briefly unavailable', 'The form cannot be checked right now. Please try again in a minute.'),
+    { 'Retry-After': '60' },
+  );
+}
+
+export const apply = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const program = c.req.query('program') === 'associate' ? 'associate' : 'influencer';
+    try {
+      return await page(c, 200, applyForm(await formView(c.env, program, {}, [])));
+    } catch (error) {
+      return unavailable(c, error);
+    }
+  })
+  .post(
+    '/',
+    async (c, next) => {
+      if (sameSitePost(c.req.raw)) return next();
+      return page(
+        c,
+        403,
+        messagePage('Refused', 'Applications are accepted only from this site’s own form.'),
+      );
+    },
+    bodyLimit({
+      maxSize: APPLY_MAX_BODY_BYTES,
+      onError: (c) =>
+        page(
+          c,
+          413,
+          messagePage('Too large', 'The form was larger than 1.5 MB: the photo may be at most 1 MB.'),
+        ),
+    }),
+    async (c) => {
+      const now = new Date();
+      const visitor = await visitorHash(
+        c.env.VISITOR_HASH_SECRET,
+        now,
+        c.req.header('cf-connecting-ip') ?? '',
+        'apply',
+      );
+      if (await countApplyPost(c.env.DB, visitor, now.getTime()))
+        return page(
+          c,
+          429,
+          messagePage('Too many tries', 'Too many applications from here this hour. Please try again later.'),
+          { 'Retry-After': '3600' },
+        );
+      const misconfigured = settingProblem(c.env, 'REQUEST_SIGNING_KEY');
+      if (misconfigured) {
+        console.error(
+          JSON.stringify({ event: 'apply.misconfigured', problem: describeProblem(misconfigured) }),
+        );
+        return page(
+          c,
+          503,
+          messagePage(
+            'Briefly unavailable',
+            'Applications cannot be taken right now; nothing was stored. Please try again later.',
+          ),
+          { 'Retry-After': '3600' },
+        );
+      }
+      try {
+        return await submit(c, now);
+      } catch (error) {
+        return unavailable(c, error);
+      }
+    },
+  );
+
+async function submit(c: Context<AppEnv>, now: Date) {
+  let form: FormData;
+  try {
+    form = await c.req.formData();
+  } catch {
+    return page(c, 400, messagePage('Not a form', 'The request was not a form post.'));
+  }
+  const values = formFields(form.entries());
+  const program = values.program === 'associate' ? 'associate' : 'influencer';
+  const invalid = (errors: FieldError[]) =>
+    formView(c.env, program, values, errors).then((v) => page(c, 400, applyForm(v)));
+  const parsed = applicationForm.safeParse(values);
+  if (!parsed.success) return invalid(formErrors(parsed.error));
+  const fields = parsed.data;
+  const handle = handleSchema.safeParse(fields.handle);
+  if (!handle.success)
+    return invalid([
+      { field: 'handle', message: handle.error.issues[0]?.message ?? 'is not a valid handle' },
+    ]);
+
+  const upload = form.get('avatar');
+  const bytes = upload instanceof File && upload.size > 0 ? new Uint8Array(await upload.arrayBuffer()) : null;
+  const avatar = avatarOf(fields.handle, bytes);
+  const today = utcDay(now);
+  const draft = memberOf(
+    fields,
+    'message' in avatar ? `/images/avatars/${fields.handle}.png` : avatar.ref,
+    today,
+  );
+  if ('message' in avatar || draft.errors.length > 0)
+    return invalid(['message' in avatar ? [avatar] : [], draft.errors].flat());
+
+  const file = { path: `${INFLUENCER_DIR}${fields.handle}.yaml`, text: memberYaml(draft.member) };
+  const shape = skeleton(fields.handle);
+  const taken = [
+    ...(await builtHandlesLike(c.env.ASSETS, fields.handle)),
+    ...(await applicationHandlesLike(c.env.DB, shape)),
+  ];
+  const errors = vetRequest({
+    base: await readRequestBase(c.env.ASSETS),
+    taken,
+    before: null,
+    products: new Map(),
+    file,
+    images: [{ path: avatar.path, bytes: avatar.bytes }],
+    author: null,
+    today,
+  });
+  if (errors.length > 0) {
+    const shown = errors.map((e) => ({
+      field:
+        e.file === file.path
+          ? formFieldOf(e.field, draft.socialRows)
+          : e.file === avatar.path
+            ? 'avatar'
+            : '(form)',
+      message:
+        e.field !== '(file)' && e.file === file.path && formFieldOf(e.field, draft.socialRows) === '(form)'
+          ? `${e.field}: ${e.message}`
+          : e.message,
+    }));
+    // The schema check and a policy may say the same thing (a reserved handle): once is enough.
+    return invalid(
+      shown.filter((e, i) => shown.findIndex((o) => o.field === e.field && o.message === e.message) === i),
+    );
+  }
+
+  const id = newRequestId();
+  const fileBytes = new TextEncoder().encode(file.text);
+  const token = `sfc_${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+  const expiresAt = now.getTime() + CLAIM_TTL_MS;
+  await insertRequest(c.env.DB, {
+    id,
+    kind: 'application',
+    handle: fields.handle,
+    handleSkeleton: shape,
+    filePath: file.path,
+    fileText: file.text,
+    fileSha256: await bytesSha256Hex(fileBytes),
+    signature: await signChangeRequest(c.env, { id, handle: fields.handle, file: fileBytes }),
+    images: [{ path: avatar.path, bytes: avatar.bytes }],
+    application: { contactEmail: fields.email, claimHash: await sha256Hex(token), claimExpiresAt: expiresAt },
+    now,
+  });
+  console.log(JSON.stringify({ event: 'apply.received', request: id, handle: fields.handle, program }));
+  const claimUrl = `${new URL(c.req.url).origin}/claim/${token}`;
+  return page(
+    c,
+    201,
+    appliedPage(fields.handle, id, claimUrl, new Date(expiresAt).toISOString().slice(0, 10)),
+  );
+}
