@@ -19,10 +19,11 @@ import { creditBook } from '../domain/orders/crediting.ts';
 import { loadContent } from '../build/load-content.ts';
 import { earningsFile, type EarningsRow } from '../tests/fixtures/amazon-report-writer.ts';
 import { BENCH_SECRETS, tempDir, writeBenchEnv } from './lib/built-site.ts';
-import { ROOT, runBench, runCommand, toolEnv } from './lib/proc.ts';
+import { ROOT, runCommand, runMain, toolEnv } from '../scripts/lib/harness/process.ts';
+import { d1File } from '../scripts/lib/harness/d1.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
 import { fmt, load1, log, numberArg, parseArgs, printResult, round } from './lib/report.ts';
-import { applyMigrations, d1File, startWranglerDev } from './lib/wrangler-dev.ts';
+import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const ROWS = numberArg(args, 'rows', 100_000);
@@ -211,4 +212,4 @@ function checkLedger(
   return { mismatches, keys: Number(changes?.keys), net: [...got.values()].reduce((s, v) => s + v, 0) };
 }
 
-void runBench(main);
+void runMain(main);

@@ -20,21 +20,11 @@ import { formatError } from '../domain/content/validate.ts';
 import { isInfluencer } from '../domain/content/schema.ts';
 import { loadContent } from '../build/load-content.ts';
 import { BENCH_SECRETS, ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { runBench } from './lib/proc.ts';
-import {
-  fmt,
-  load1,
-  log,
-  numberArg,
-  parseArgs,
-  printFailure,
-  printResult,
-  round,
-  type Figure,
-} from './lib/report.ts';
-import { applyMigrations, d1File, startWranglerDev } from './lib/wrangler-dev.ts';
+import { benchArgs, fmt, log, numberArg, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
+import { d1File } from '../scripts/lib/harness/d1.ts';
+import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 
-const args = parseArgs(process.argv.slice(2));
+const args = benchArgs();
 const options = {
   clicks: numberArg(args, 'clicks', 10_000_000),
   days: numberArg(args, 'days', 365),
@@ -46,9 +36,6 @@ const DAY_MS = 86_400_000;
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', null];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'CA', 'AU', 'NL', 'ES', 'IT', 'SE'];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
-
-const loadStart = load1();
-await runBench(main, printFailure('stats', options, loadStart));
 
 function pick<T>(list: readonly T[], n: number): T {
   const value = list[n % list.length];
@@ -204,7 +191,7 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
   return { ...counts, rollupsWritten: rollups, rawDays };
 }
 
-async function main(): Promise<void> {
+await runBenchmark('stats', options, async () => {
   await ensureBuilt(options.build);
   const dir = tempDir('stats');
   const snapshot = snapshotBuild(dir);
@@ -252,8 +239,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
-  times.sort((a, b) => a - b);
-  const q = (p: number) => round(times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0, 1);
+  const q = (p: number) => round(quantile(times, p), 1);
   const p50 = q(0.5);
   const figures: Figure[] = [
     {
@@ -271,12 +257,5 @@ async function main(): Promise<void> {
     },
     { name: 'local D1 file', value: dbMiB, unit: 'MiB', note: `written directly in ${writeSeconds} s` },
   ];
-  printResult({
-    bench: 'stats',
-    ok: true,
-    load: { start: loadStart, end: load1() },
-    options,
-    figures,
-    details: { times, written },
-  });
-}
+  return { figures, details: { times, written } };
+});

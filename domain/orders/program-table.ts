@@ -4,11 +4,11 @@
  * payout settings and every influencer's tracking id, whatever their status, so
  * that commission earned before a suspension is still credited to its owner.
  */
+import { memberId } from '../content/members.ts';
 import type { Content } from '../content/validate.ts';
 import type { MemberProgram, RateTable, Status } from '../content/schema.ts';
 import type { Currency } from '../currency.ts';
 import type { CreditMember } from './crediting.ts';
-import { memberId } from '../content/members.ts';
 
 export interface ProgramTable {
   /** The program's currency: payouts are in it and order events must use it. */
@@ -16,14 +16,29 @@ export interface ProgramTable {
   attribution_window_hours: number;
   /** Days raw clicks are kept before the scheduled job deletes them (roll-ups stay). */
   click_retention_days: number;
-  payout: { threshold_minor: number; hold_days: number };
+  /** `thresholds_minor`: per currency; a currency not listed uses `threshold_minor`. */
+  payout: { threshold_minor: number; thresholds_minor: Record<string, number>; hold_days: number };
   categories: { id: string; name: string }[];
   /** Retailer of events that name none: the first one in retailers.yaml. */
   default_retailer: string;
   /** Retailer id -> its rate tables, oldest first. */
   retailers: Record<string, { currency: Currency; tables: RateTable[] }>;
-  /** Handle -> tracking id, status and programme, for every member in content (influencers and associates). */
-  influencers: Record<string, { tracking_id: string; status: Status; program: MemberProgram }>;
+  /**
+   * Handle -> tracking id, status and programme, for every member in content (influencers and
+   * associates), with its stable id (docs/decisions.md), the handles it had before (oldest
+   * first) and whether an admin holds its commission for review.
+   */
+  influencers: Record<
+    string,
+    {
+      tracking_id: string;
+      status: Status;
+      program: MemberProgram;
+      member_id: string;
+      previous_handles: string[];
+      review: boolean;
+    }
+  >;
   /** Every member with its dated status and tracking ids: who an Amazon statement key is credited to (crediting.ts). */
   credit: CreditMember[];
 }
@@ -40,7 +55,14 @@ export function buildProgramTable(content: Content): ProgramTable {
   }
   const influencers: ProgramTable['influencers'] = {};
   for (const i of [...content.influencers].sort((a, b) => a.handle.localeCompare(b.handle)))
-    influencers[i.handle] = { tracking_id: i.tracking_id, status: i.status, program: i.program };
+    influencers[i.handle] = {
+      tracking_id: i.tracking_id,
+      status: i.status,
+      program: i.program,
+      member_id: memberId(i),
+      previous_handles: [...i.previous_handles],
+      review: i.review === true,
+    };
   const credit: CreditMember[] = content.influencers.map((i) => ({
     member_id: memberId(i),
     handle: i.handle,
@@ -56,6 +78,11 @@ export function buildProgramTable(content: Content): ProgramTable {
     click_retention_days: content.program.click_retention_days,
     payout: {
       threshold_minor: content.program.payout.threshold_minor,
+      thresholds_minor: Object.fromEntries(
+        Object.entries(content.program.payout.thresholds_minor ?? {}).flatMap(([c, t]) =>
+          t === undefined ? [] : [[c, t]],
+        ),
+      ),
       hold_days: content.program.payout.hold_days,
     },
     categories: content.program.categories.map((c) => ({ id: c.id, name: c.name })),

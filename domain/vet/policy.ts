@@ -9,7 +9,14 @@ import type { FileChanges, StorefrontChange } from './changes.ts';
 import { ADMIN_FILES } from './changes.ts';
 import { clashOf, describeClash, reservedParts } from './handles.ts';
 import { freeText, linkHosts, onDomain, PLATFORM_DOMAINS, socialHostMatches } from './links.ts';
-import { adminFieldFindings, identityFindings, ownershipFinding, type RequestCheck } from './owners.ts';
+import {
+  adminFieldFindings,
+  identityFindings,
+  newFileHistoryFindings,
+  ownershipFinding,
+  sharedTrackingIdFindings,
+  type RequestCheck,
+} from './owners.ts';
 import type { Snapshot } from './snapshot.ts';
 import { sameSite, socialPlatformOf } from './website.ts';
 
@@ -61,6 +68,10 @@ export function statusFinding(before: Status | null, after: Status, isAdmin: boo
       (after === 'approved' ? 'self-approval: ' : '') +
       `status changed from "${before}" to "${after}"; ${ADMIN_ONLY} may change a status`,
   };
+}
+
+function signedRequestFor(ctx: PolicyContext, handle: string): boolean {
+  return ctx.request?.verified === true && ctx.request.handle === handle;
 }
 
 /** The storefront's version at the base revision (its rename source for a rename). */
@@ -137,6 +148,17 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
   const owners = [
     ...adminFieldFindings(before, value, ctx.isAdmin),
     ...identityFindings(before, value, ctx.today),
+    // A signed request's file was written (and dated) by the worker on the day of the application,
+    // which may be days before its pull request is vetted.
+    ...(before === null && !ctx.isAdmin && !signedRequestFor(ctx, change.handle)
+      ? newFileHistoryFindings(value, ctx.today)
+      : []),
+    ...sharedTrackingIdFindings(
+      before,
+      value,
+      [...ctx.base.influencers, ...ctx.head.influencers].filter(([p]) => !own.has(p)),
+      ctx.isAdmin,
+    ),
   ];
 
   // Status.

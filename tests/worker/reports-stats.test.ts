@@ -79,6 +79,22 @@ beforeAll(async () => {
     d('order.shipped', '2025-06-01T00:00:00Z', [{ ...P1, quantity: 1 }]),
   ];
   for (const e of events) expect((await send(e)).status).toBe(200);
+  // An order in pounds (another marketplace), as the ledger records it: it must stay out of the
+  // top-level (dollar) figures and show under by_currency.GBP alone (CONTRACT.md section 14).
+  const gbpEvent = uid('msg');
+  const shippedAt = Date.parse('2025-06-03T09:00:00Z');
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id,
+         currency, items_json, status, handle, attribution, attribution_note, body, received_at)
+       VALUES (?1, 'webhook', 'gbp-order', 1, 'order.shipped', ?2, ?2, ?3, 'GBP', '[]', 'processed', ?4, 'tracking_id', 'no click id', '{}', ?2)`,
+    ).bind(gbpEvent, shippedAt, CAROL.trackingId, CAROL.handle),
+    env.DB.prepare(
+      `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity,
+         amount_minor, revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
+       VALUES ('gbp-order', 'B00006JSUA', ?1, 'earned', ?2, ?2, 2, 900, 20000, 'GBP', 'kitchen', 10000, 450, ?3, ?2)`,
+    ).bind(CAROL.handle, shippedAt, gbpEvent),
+  ]);
   carolToken = await createToken(CAROL.handle);
 });
 
@@ -104,6 +120,23 @@ describe('GET /api/stats/<handle>', () => {
     expect(stats.revenue).toBe(3100 + 2999 + 1550 - 1550);
     // pending: b 1 x P1 = 0.6975 -> 70; earned: a 140 + 90, d 70; reversed: 70; void: c 90
     expect(stats.commission).toEqual({ pending: 70, earned: 300, reversed: 70, void: 90, net: 230 });
+  });
+
+  it('gives each currency its own figures in by_currency; the top level stays the home currency (USD)', async () => {
+    const stats = await (await get(`/api/stats/${CAROL.handle}?${RANGE}`, carolToken)).json<Stats>();
+    expect(Object.keys(stats.by_currency).sort()).toEqual(['GBP', 'USD']);
+    expect(stats.by_currency['USD']).toEqual({
+      orders: stats.orders,
+      items: stats.items,
+      revenue: stats.revenue,
+      commission: stats.commission,
+    });
+    expect(stats.by_currency['GBP']).toEqual({
+      orders: 1,
+      items: { ordered: 2, shipped: 2, returned: 0, cancelled: 0 },
+      revenue: 20000,
+      commission: { pending: 0, earned: 900, reversed: 0, void: 0, net: 900 },
+    });
   });
 
   it('breaks clicks, orders and net commission down by day, product and source, summing to the totals', async () => {

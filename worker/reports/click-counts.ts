@@ -58,7 +58,7 @@ export const EVERY_CREATOR_VIEW = `WITH c AS (
 )`;
 
 /**
- * The WITH clause of one creator's clicks (the creator is ?7), from the narrow roll-ups of
+ * The WITH clause of one member's clicks (?7: a JSON array of every handle it had), from the narrow roll-ups of
  * migrations/0011_click_daily_narrow.sql, as two views:
  * - `s(day, src, human, bot, duplicate, not_navigation)`: by day and source; totals, days, sources;
  * - `p(product_id, human)`: by product.
@@ -70,18 +70,18 @@ export const ONE_CREATOR_VIEWS = `WITH raw AS MATERIALIZED (
   SELECT day, product_id, src, SUM(human) AS human, SUM(bot) AS bot, SUM(duplicate) AS duplicate,
          SUM(not_navigation) AS not_navigation
   FROM (
-    SELECT ${RAW_COLUMNS} FROM clicks WHERE handle = ?7 AND at >= ?3 AND at < ?4
+    SELECT ${RAW_COLUMNS} FROM clicks WHERE handle IN (SELECT value FROM json_each(?7)) AND at >= ?3 AND at < ?4
     UNION ALL
-    SELECT ${RAW_COLUMNS} FROM clicks WHERE handle = ?7 AND at >= ?5 AND at < ?6
+    SELECT ${RAW_COLUMNS} FROM clicks WHERE handle IN (SELECT value FROM json_each(?7)) AND at >= ?5 AND at < ?6
   )
   GROUP BY day, product_id, src
 ), s AS (
   SELECT day, src, human, bot, duplicate, not_navigation FROM click_daily_source
-  WHERE handle = ?7 AND day >= ?1 AND day < ?2
+  WHERE handle IN (SELECT value FROM json_each(?7)) AND day >= ?1 AND day < ?2
   UNION ALL
   SELECT day, src, human, bot, duplicate, not_navigation FROM raw
 ), p AS (
-  SELECT product_id, human FROM click_daily_product WHERE handle = ?7 AND day >= ?1 AND day < ?2
+  SELECT product_id, human FROM click_daily_product WHERE handle IN (SELECT value FROM json_each(?7)) AND day >= ?1 AND day < ?2
   UNION ALL
   SELECT product_id, human FROM raw
 )`;
