@@ -150,10 +150,11 @@ export function lineBoundIssues(stored: readonly IdentifiedEvent[], event: Order
 export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
   const issues: Issue[] = [];
   const { table } = program;
-  if (event.currency !== table.currency)
-    issues.push({ path: 'currency', message: `must be ${table.currency}, the program's currency` });
   const retailerId = event.retailer ?? table.default_retailer;
   const retailer = table.retailers[retailerId];
+  // Money never converts (section 14): each marketplace's events are in its own currency.
+  if (retailer && event.currency !== retailer.currency)
+    issues.push({ path: 'currency', message: `must be ${retailer.currency}, the currency of ${retailerId}` });
   if (!retailer) {
     issues.push({
       path: 'retailer',

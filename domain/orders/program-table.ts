@@ -21,12 +21,16 @@ export interface ProgramTable {
   categories: { id: string; name: string }[];
   /** Retailer of events that name none: the first one in retailers.yaml. */
   default_retailer: string;
-  /** Retailer id -> its rate tables, oldest first. */
-  retailers: Record<string, { currency: Currency; tables: RateTable[] }>;
+  /**
+   * Retailer id -> its currency and rate tables, oldest first; `home`: the home marketplace of
+   * its group (section 14) when that is another retailer.
+   */
+  retailers: Record<string, { currency: Currency; tables: RateTable[]; home?: string }>;
   /**
    * Handle -> tracking id, status and programme, for every member in content (influencers and
    * associates), with its stable id (docs/decisions.md), the handles it had before (oldest
-   * first) and whether an admin holds its commission for review.
+   * first), whether an admin holds its commission for review, and `tracking_ids`: its ids at
+   * other marketplaces (section 14), when it has some.
    */
   influencers: Record<
     string,
@@ -37,6 +41,7 @@ export interface ProgramTable {
       member_id: string;
       previous_handles: string[];
       review: boolean;
+      tracking_ids?: Record<string, string>;
     }
   >;
   /** Every member with its dated status and tracking ids: who an Amazon statement key is credited to (crediting.ts). */
@@ -47,11 +52,14 @@ export function buildProgramTable(content: Content): ProgramTable {
   const first = content.retailers[0];
   if (!first) throw new Error('content has no retailer');
   const retailers: ProgramTable['retailers'] = {};
+  const homes = new Map<string, string>();
   for (const r of content.retailers) {
     const tables = [...(content.rates[r.id] ?? [])].sort((a, b) =>
       a.effective_from.localeCompare(b.effective_from),
     );
-    retailers[r.id] = { currency: r.currency, tables };
+    const home = r.group === undefined ? undefined : homes.get(r.group);
+    if (r.group !== undefined && home === undefined) homes.set(r.group, r.id);
+    retailers[r.id] = { currency: r.currency, tables, ...(home === undefined ? {} : { home }) };
   }
   const influencers: ProgramTable['influencers'] = {};
   for (const i of [...content.influencers].sort((a, b) => a.handle.localeCompare(b.handle)))
@@ -62,6 +70,7 @@ export function buildProgramTable(content: Content): ProgramTable {
       member_id: memberId(i),
       previous_handles: [...i.previous_handles],
       review: i.review === true,
+      ...(Object.keys(i.tracking_ids ?? {}).length > 0 ? { tracking_ids: i.tracking_ids } : {}),
     };
   const credit: CreditMember[] = content.influencers.map((i) => ({
     member_id: memberId(i),
@@ -111,6 +120,10 @@ export function programOf(table: ProgramTable): Program {
   const byTracking = new Map<string, string>();
   for (const [handle, i] of Object.entries(table.influencers))
     byTracking.set(i.tracking_id.toLowerCase(), handle);
+  // Ids at other marketplaces name their member too (content keeps every id one member's).
+  for (const [handle, i] of Object.entries(table.influencers))
+    for (const id of Object.values(i.tracking_ids ?? {}))
+      if (!byTracking.has(id.toLowerCase())) byTracking.set(id.toLowerCase(), handle);
   const handleOf = (trackingId: string) => byTracking.get(trackingId.toLowerCase()) ?? null;
   return {
     table,

@@ -14,11 +14,12 @@ async function click(
   at: string,
   product: string | null,
   src: string | null,
-  flags: { bot?: boolean; duplicate?: boolean; reason?: string } = {},
+  flags: { bot?: boolean; duplicate?: boolean; reason?: string; country?: string; marketplace?: string } = {},
 ) {
   await env.DB.prepare(
-    `INSERT INTO clicks (click_id, at, handle, product_id, src, device, visitor_hash, is_bot, bot_reason, is_duplicate, method)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'v', ?7, ?8, ?9, 'GET')`,
+    `INSERT INTO clicks (click_id, at, handle, product_id, src, device, visitor_hash, is_bot, bot_reason, is_duplicate, method,
+                         country, marketplace)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'v', ?7, ?8, ?9, 'GET', ?10, ?11)`,
   )
     .bind(
       uid('clk'),
@@ -30,6 +31,8 @@ async function click(
       flags.bot ? 1 : 0,
       flags.bot ? (flags.reason ?? 'crawler') : null,
       flags.duplicate ? 1 : 0,
+      flags.country ?? null,
+      flags.marketplace ?? null,
     )
     .run();
 }
@@ -44,12 +47,17 @@ function order(
 let carolToken = '';
 
 beforeAll(async () => {
-  await click('2025-06-01T08:00:00Z', P1.product_id, 'ig');
-  await click('2025-06-01T08:10:00Z', P1.product_id, 'ig', { duplicate: true });
-  await click('2025-06-02T12:00:00Z', P2.product_id, 'tiktok');
-  await click('2025-06-03T12:00:00Z', P2.product_id, null, { duplicate: true });
-  await click('2025-06-07T23:59:59Z', null, 'ig'); // a bio link click, no product
-  await click('2025-06-02T12:00:01Z', P1.product_id, null, { bot: true });
+  const uk = { country: 'GB', marketplace: 'amazon-uk' };
+  await click('2025-06-01T08:00:00Z', P1.product_id, 'ig', uk);
+  await click('2025-06-01T08:10:00Z', P1.product_id, 'ig', { duplicate: true, ...uk });
+  await click('2025-06-02T12:00:00Z', P2.product_id, 'tiktok', { country: 'US', marketplace: 'amazon-us' });
+  await click('2025-06-03T12:00:00Z', P2.product_id, null, {
+    duplicate: true,
+    country: 'FR',
+    marketplace: 'amazon-us',
+  });
+  await click('2025-06-07T23:59:59Z', null, 'ig', { country: 'GB' }); // a bio link click, no product
+  await click('2025-06-02T12:00:01Z', P1.product_id, null, { bot: true, ...uk });
   await click('2025-06-03T00:00:00Z', P1.product_id, 'ig', { bot: true });
   await click('2025-06-05T00:00:00Z', null, null, { bot: true });
   // Loaded by a browser without a click: neither human nor bot.
@@ -179,6 +187,21 @@ describe('GET /api/stats/<handle>', () => {
     expect(sum(stats.by_product, (p) => p.commission)).toBe(stats.commission.net);
     expect(sum(stats.by_product, (p) => p.items)).toBe(stats.items.ordered);
     expect(sum(stats.by_src, (s) => s.clicks)).toBe(stats.clicks.human);
+  });
+
+  it('breaks human clicks down by country and by marketplace (section 14), each summing to the total', async () => {
+    const stats = await (await get(`/api/stats/${CAROL.handle}?${RANGE}`, carolToken)).json<Stats>();
+    // Bots (the GB one included) are not counted; the bio link went to no marketplace.
+    expect(stats.by_country).toEqual([
+      { country: 'GB', clicks: 3 },
+      { country: 'FR', clicks: 1 },
+      { country: 'US', clicks: 1 },
+    ]);
+    expect(stats.by_marketplace).toEqual([
+      { marketplace: 'amazon-uk', clicks: 2 },
+      { marketplace: 'amazon-us', clicks: 2 },
+      { marketplace: null, clicks: 1 },
+    ]);
   });
 
   it("gives the admin console's row of the creator the same figures", async () => {
