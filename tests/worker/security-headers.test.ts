@@ -29,6 +29,7 @@ function expectCommon(res: Response) {
   expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   expect(res.headers.get('referrer-policy')).toBeTruthy();
   expect(res.headers.get('permissions-policy')).toContain('camera=()');
+  expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000');
 }
 
 function expectNoScript(csp: Map<string, string>) {
@@ -148,6 +149,8 @@ describe('_headers for static assets', () => {
       expect(rule.lines).toContain('! Content-Security-Policy');
       expect(rule.lines.find((l) => l.startsWith('Content-Security-Policy:'))).toContain('sandbox');
       expect(rule.lines).toContain('X-Content-Type-Options: nosniff');
+      expect(rule.lines).toContain('Strict-Transport-Security: max-age=31536000');
     }
+    expect(rules[0]?.lines).toContain('Strict-Transport-Security: max-age=31536000');
   });
 });

@@ -4,6 +4,12 @@
  * (a named cache of `caches`), keyed by URL path and build id: a page is one round trip, and a
  * cached page costs no render. A new deploy has a new build id, so it never serves
  * a page rendered by the one before (docs/scale.md).
+ *
+ * One cache entry per page, however it is asked for (CONTRACT.md section 16): the path is
+ * normalised before the cache is asked (percent-encoded unreserved characters decoded,
+ * RFC 3986 6.2.2.2, so `/shop/%61na-cooks/` is `/shop/ana-cooks/`), the query string is
+ * ignored, HEAD is answered from the GET entry, and any other method on `/shop/*` is refused
+ * (405) without a render.
  */
 import { Hono } from 'hono';
 import type { AppEnv, Fallback } from '../env.ts';
@@ -21,12 +27,23 @@ const BROWSER_CACHE = 'public, max-age=300';
 
 export function pages(render: Fallback) {
   const app = new Hono<AppEnv>({ strict: true });
-  app.on(['GET', 'HEAD'], '*', async (c) => {
+  app.all('*', async (c) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
+      return new Response('Storefront pages are read with GET or HEAD.', {
+        status: 405,
+        headers: {
+          Allow: 'GET, HEAD',
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Cache-Control': 'no-store',
+        },
+      });
     const url = new URL(c.req.url);
     const ctx = c.executionCtx as ExecutionContext;
-    if (!PAGE_PATH.test(url.pathname)) return render(c.req.raw, c.env, ctx);
+    const path = normalPath(url.pathname);
+    if (!PAGE_PATH.test(path)) return render(c.req.raw, c.env, ctx);
+    url.pathname = path;
     // The query string never changes a page (?utm_... links share one cached copy).
-    const key = new Request(`${url.origin}${url.pathname}?build=${encodeURIComponent(pagesConfig.build)}`);
+    const key = new Request(`${url.origin}${path}?build=${encodeURIComponent(pagesConfig.build)}`);
     // The cache is a speed-up: if it fails, the page is rendered, never a 500.
     const cache = await caches.open('shopfront-pages').catch(() => null);
     const hit = await cache?.match(key).catch(() => undefined);
@@ -47,6 +64,14 @@ export function pages(render: Fallback) {
     return served(forClient, 'MISS', c.req.method);
   });
   return app;
+}
+
+/** The path with percent-encoded unreserved characters decoded: one spelling per page. */
+export function normalPath(pathname: string): string {
+  return pathname.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return /^[A-Za-z0-9._~-]$/.test(char) ? char : escape;
+  });
 }
 
 function served(response: Response, cache: 'HIT' | 'MISS', method: string): Response {
