@@ -27,26 +27,15 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { rssKiB, treePids } from './lib/cpu.ts';
+import { childPids, rssKiB, treePids } from './lib/cpu.ts';
 import { astroBuildArgs } from '../build/astro-build.ts';
 import { progress } from '../scripts/lib/progress.ts';
-import { ROOT, runBench, runCommand } from './lib/proc.ts';
-import {
-  fmt,
-  load1,
-  log,
-  numberArg,
-  parseArgs,
-  printFailure,
-  printResult,
-  round,
-  type Figure,
-} from './lib/report.ts';
+import { ROOT, runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
+import { benchArgs, fmt, log, numberArg, round, runBenchmark, type Figure } from './lib/report.ts';
 import { handleOf, writeSyntheticContent } from './lib/synthetic-content.ts';
 import { tempDir } from './lib/built-site.ts';
-import { STATIC_CATALOG, STATIC_LIST, STATIC_STOREFRONT } from './lib/static-pages.ts';
 
-const args = parseArgs(process.argv.slice(2));
+const args = benchArgs();
 const quick = args.has('quick');
 const options = {
   sizes: (args.get('sizes') ?? (quick ? '100' : '1000,10000')).split(',').map((s) => Number(s.trim())),
@@ -66,13 +55,17 @@ const TARGETS: Record<number, { seconds: number; rssMiB: number }> = {
 };
 const FREE_PLAN = { assetFiles: 20_000, workerKiB: 3 * 1024 };
 
+/** The plain static reference's pages and Astro config: real files that `astro check` covers. */
+const STATIC_SITE = 'bench/fixtures/static-site';
 /** What `astro build` needs from the project (see the brief: no tests, no content, no dist). */
 const PROJECT_FILES = [
   'astro.config.mjs',
   'site',
   'domain',
+  'build',
   'scripts/lib',
   'worker',
+  STATIC_SITE,
   'wrangler.toml',
   'tsconfig.json',
   'package.json',
@@ -145,74 +138,46 @@ function copyProject(dir: string): void {
   linkNodeModules(dir);
 }
 
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
 /**
- * The same project as a plain static Astro site: the project's config without the
- * adapter and integrations, and without the pages rendered on demand in the Worker.
+ * The same project as a plain static Astro site: without the pages rendered on demand in
+ * the Worker, storefronts and lists prerendered one file each (bench/fixtures/static-site/,
+ * copied over the on-demand pages), built with that folder's config (no adapter, no gate).
  */
 function makeStatic(dir: string): void {
   const pages = join(dir, 'site', 'pages');
-  const walk = (folder: string): string[] =>
-    readdirSync(folder).flatMap((name) => {
-      const path = join(folder, name);
-      return statSync(path).isDirectory() ? walk(path) : [path];
-    });
-  for (const file of walk(pages)) {
+  for (const file of filesUnder(pages)) {
     const text = readFileSync(file, 'utf8');
     if (/export\s+const\s+prerender\s*=\s*false/.test(text) || /from\s+['"]cloudflare:/.test(text))
       rmSync(file);
   }
-  // Storefronts and lists as a plain static site has them: one prerendered file each.
-  writeFileSync(join(pages, 'shop', '[handle]', 'index.astro'), STATIC_STOREFRONT);
-  writeFileSync(join(pages, 'shop', '[handle]', '[list].astro'), STATIC_LIST);
-  writeFileSync(join(dir, 'site', 'lib', 'static-catalog.ts'), STATIC_CATALOG);
-  writeFileSync(
-    join(dir, 'astro.static.config.mjs'),
-    `// Plain static build of the same pages (bench/build.ts): no adapter, no content gate.
-import { defineConfig, passthroughImageService } from 'astro/config';
-import base from './astro.config.mjs';
-
-const { adapter: _adapter, integrations: _integrations, ...rest } = base;
-export default defineConfig({
-  ...rest,
-  output: 'static',
-  site: 'http://localhost:8787',
-  image: { service: passthroughImageService() },
-});
-`,
-  );
+  for (const page of ['index.astro', '[list].astro'])
+    cpSync(join(ROOT, STATIC_SITE, '[handle]', page), join(pages, 'shop', '[handle]', page));
 }
 
 /** The deployed Worker's size as Cloudflare counts it: its modules (not source maps), gzipped. */
-function workerGzipKiB(serverDir: string): number | null {
-  if (!existsSync(serverDir)) return null;
-  const parts: Buffer[] = [];
-  const walk = (folder: string) => {
-    for (const name of readdirSync(folder).sort()) {
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.(m?js|wasm)$/.test(name)) parts.push(readFileSync(path));
-    }
-  };
-  walk(serverDir);
-  return round(gzipSync(Buffer.concat(parts), { level: 9 }).length / 1024);
+function workerGzipKiB(serverDir: string): number {
+  const modules = filesUnder(serverDir)
+    .filter((path) => /\.(m?js|wasm)$/.test(path))
+    .sort();
+  return round(
+    gzipSync(Buffer.concat(modules.map((path) => readFileSync(path))), { level: 9 }).length / 1024,
+  );
 }
 
 function countFiles(dir: string, pattern: RegExp): { files: number; bytes: number } {
-  let files = 0;
-  let bytes = 0;
-  const walk = (folder: string) => {
-    for (const name of readdirSync(folder)) {
-      const path = join(folder, name);
-      const stat = statSync(path);
-      if (stat.isDirectory()) walk(path);
-      else {
-        bytes += stat.size;
-        if (pattern.test(name)) files++;
-      }
-    }
+  const files = filesUnder(dir);
+  return {
+    files: files.filter((path) => pattern.test(path)).length,
+    bytes: files.reduce((sum, path) => sum + statSync(path).size, 0),
   };
-  if (existsSync(dir)) walk(dir);
-  return { files, bytes };
 }
 
 async function build(
@@ -223,7 +188,10 @@ async function build(
 ): Promise<BuildRun> {
   const timeFile = join(project, `time-${variant}.txt`);
   // As `npm run build` runs it (the build's heap budget), for both variants.
-  const astroArgs = astroBuildArgs(ROOT, variant === 'static' ? ['--config', 'astro.static.config.mjs'] : []);
+  const astroArgs = astroBuildArgs(
+    ROOT,
+    variant === 'static' ? ['--config', join(STATIC_SITE, 'astro.config.mjs')] : [],
+  );
   const useTime = existsSync('/usr/bin/time');
   const [command, commandArgs] = useTime
     ? ['/usr/bin/time', ['-v', '-o', timeFile, process.execPath, ...astroArgs]]
@@ -232,19 +200,11 @@ async function build(
   const pending = runCommand(command, commandArgs as string[], {
     cwd: project,
     timeoutMs: options.timeoutMinutes * 60_000,
-    env: {
-      ...process.env,
-      PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
-      CONTENT_DIR: contentDir,
-      ASTRO_TELEMETRY_DISABLED: '1',
-      WRANGLER_SEND_METRICS: 'false',
-      NO_COLOR: '1',
-    },
+    env: toolEnv({ CONTENT_DIR: contentDir }),
   });
-  // Peak memory of the whole tree (Node, esbuild, workerd if any), sampled.
+  // Peak memory of the whole tree (Node, esbuild, workerd if any; the build is our only child), sampled.
   const sampler = setInterval(() => {
-    const pid = findChild(command);
-    if (pid) peakTree = Math.max(peakTree, rssKiB(treePids(pid)));
+    peakTree = Math.max(peakTree, rssKiB(childPids().flatMap(treePids)));
   }, 200);
   const result = await pending.finally(() => clearInterval(sampler));
   const logText = `${result.stdout}\n${result.stderr}`;
@@ -281,41 +241,66 @@ async function build(
   return run;
 }
 
-/** The pid of the running build (our direct child running `command`). */
-function findChild(command: string): number | null {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if (cmdline.startsWith(command)) return Number(name);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return null;
-}
-
-function describe(run: BuildRun): string {
-  if (!run.ok) return `${run.variant}: FAILED (${run.error ?? 'unknown'})`;
-  return (
-    `${run.variant.padEnd(10)} ${fmt(run.seconds, 1).padStart(6)} s  ${fmt(run.pages).padStart(6)} pages  ` +
-    `${fmt(run.pagesPerSecond).padStart(5)} pages/s  peak RSS ${run.peakRssMiB ?? 'n/a'} MiB (tree ${run.peakTreeRssMiB} MiB)  ` +
-    `output ${run.outputMiB} MiB  [${phaseText(run)}]`
-  );
-}
+/** A run for the progress log: its time, or why it failed. */
+const describe = (run: BuildRun) =>
+  `${run.variant}: ${run.ok ? `${fmt(run.seconds, 1)} s, ${fmt(run.pages)} pages` : `FAILED (${run.error ?? 'unknown'})`}`;
 
 function phaseText(run: BuildRun): string {
   const p = run.phases;
   return `content sync ${p.syncSeconds ?? '?'} s, rendering ${p.renderSeconds ?? '?'} s, astro total ${p.astroSeconds ?? '?'} s`;
 }
 
-const loadStart = load1();
-await runBench(main, printFailure('build', options, loadStart));
+/** A build's time as a figure: pages, pages/s, peak memory and Astro's phases in the note. */
+function buildFigure(name: string, run: BuildRun, target?: { text?: string; met?: boolean }): Figure {
+  const rss = `peak RSS ${run.peakRssMiB ?? 'n/a'} MiB (tree ${run.peakTreeRssMiB} MiB)`;
+  return {
+    name,
+    value: run.ok ? run.seconds : null,
+    unit: 's',
+    ...(target ? { target: target.text, met: run.ok && target.met === true } : {}),
+    note: run.ok
+      ? `${run.incremental ? 'warm parse cache and content store' : `${fmt(run.pages)} pages, ${fmt(run.pagesPerSecond)} pages/s`}, ${rss}; ${phaseText(run)}`
+      : run.error,
+  };
+}
 
-async function main(): Promise<void> {
+function figuresOf(storefronts: number, runs: BuildRun[]): Figure[] {
+  const of = (variant: Variant, incremental = false) =>
+    runs.find(
+      (r) => r.storefronts === storefronts && r.variant === variant && !r.incremental === !incremental,
+    );
+  const [cf, inc, st] = [of('cloudflare'), of('cloudflare', true), of('static')];
+  const label = `${fmt(storefronts)} storefronts`;
+  const goal = TARGETS[storefronts];
+  const figures: Figure[] = [];
+  if (cf) {
+    const peak = Math.max(cf.peakRssMiB ?? 0, cf.peakTreeRssMiB);
+    const text = goal && `<= ${goal.seconds} s, peak RSS < ${goal.rssMiB} MiB`;
+    const met = goal && cf.seconds <= goal.seconds && peak < goal.rssMiB;
+    figures.push(buildFigure(`${label}: astro build (Cloudflare)`, cf, goal && { text, met }));
+  }
+  if (cf?.ok)
+    figures.push({
+      name: `${label}: deploy output`,
+      value: `${fmt(cf.assetFiles)} asset files, Worker ${fmt(cf.workerGzipKiB ?? 0)} KiB gzip`,
+      target: `<= ${fmt(FREE_PLAN.assetFiles)} files, <= 3 MiB`,
+      met: cf.assetFiles <= FREE_PLAN.assetFiles && (cf.workerGzipKiB ?? Infinity) <= FREE_PLAN.workerKiB,
+      note: `output ${cf.outputMiB} MiB`,
+    });
+  const fast =
+    storefronts === 10_000 ? { text: '<= 20 s', met: (inc?.seconds ?? Infinity) <= 20 } : undefined;
+  if (inc) figures.push(buildFigure(`${label}: one creator changed, rebuilt`, inc, fast));
+  if (st) figures.push(buildFigure(`${label}: plain static Astro build`, st));
+  if (cf?.ok && st?.ok)
+    figures.push({
+      name: `${label}: Cloudflare build / static build`,
+      value: round(cf.seconds / st.seconds, 2),
+      unit: 'x',
+    });
+  return figures;
+}
+
+await runBenchmark('build', options, async () => {
   const root = tempDir('build');
   const cloudflare = join(root, 'project');
   const plain = join(root, 'static');
@@ -360,72 +345,10 @@ async function main(): Promise<void> {
     rmSync(content, { recursive: true, force: true });
   }
   log(`bench:build: ${runs.length} builds in ${bar.stop()} s, ${runs.filter((r) => r.ok).length} ok`);
-  const figures: Figure[] = [];
-  for (const storefronts of options.sizes) {
-    const cf = runs.find(
-      (r) => r.storefronts === storefronts && r.variant === 'cloudflare' && !r.incremental,
-    );
-    const inc = runs.find((r) => r.storefronts === storefronts && r.incremental);
-    const st = runs.find((r) => r.storefronts === storefronts && r.variant === 'static');
-    const label = `${fmt(storefronts)} storefronts`;
-    const target = TARGETS[storefronts];
-    if (cf) {
-      const peak = Math.max(cf.peakRssMiB ?? 0, cf.peakTreeRssMiB);
-      figures.push({
-        name: `${label}: astro build (Cloudflare)`,
-        value: cf.ok ? cf.seconds : null,
-        unit: 's',
-        ...(target
-          ? {
-              target: `<= ${target.seconds} s, peak RSS < ${target.rssMiB} MiB`,
-              met: cf.ok && cf.seconds <= target.seconds && peak < target.rssMiB,
-            }
-          : {}),
-        note: cf.ok
-          ? `${fmt(cf.pages)} pages, ${fmt(cf.pagesPerSecond)} pages/s, peak RSS ${cf.peakRssMiB ?? 'n/a'} MiB (tree ${cf.peakTreeRssMiB} MiB); ${phaseText(cf)}`
-          : cf.error,
-      });
-      if (cf.ok)
-        figures.push({
-          name: `${label}: deploy output`,
-          value: `${fmt(cf.assetFiles)} asset files, Worker ${fmt(cf.workerGzipKiB ?? 0)} KiB gzip`,
-          target: `<= ${fmt(FREE_PLAN.assetFiles)} files, <= 3 MiB`,
-          met: cf.assetFiles <= FREE_PLAN.assetFiles && (cf.workerGzipKiB ?? Infinity) <= FREE_PLAN.workerKiB,
-          note: `output ${cf.outputMiB} MiB`,
-        });
-    }
-    if (inc)
-      figures.push({
-        name: `${label}: one creator changed, rebuilt`,
-        value: inc.ok ? inc.seconds : null,
-        unit: 's',
-        ...(storefronts === 10_000 ? { target: '<= 20 s', met: inc.ok && inc.seconds <= 20 } : {}),
-        note: inc.ok
-          ? `warm parse cache and content store; peak RSS ${inc.peakRssMiB ?? 'n/a'} MiB; ${phaseText(inc)}`
-          : inc.error,
-      });
-    if (st)
-      figures.push({
-        name: `${label}: plain static Astro build`,
-        value: st.ok ? st.seconds : null,
-        unit: 's',
-        note: st.ok
-          ? `${fmt(st.pages)} pages, ${fmt(st.pagesPerSecond)} pages/s, peak RSS ${st.peakRssMiB ?? 'n/a'} MiB (tree ${st.peakTreeRssMiB} MiB); ${phaseText(st)}`
-          : st.error,
-      });
-    if (cf?.ok && st?.ok)
-      figures.push({
-        name: `${label}: Cloudflare build / static build`,
-        value: round(cf.seconds / st.seconds, 2),
-        unit: 'x',
-      });
-  }
-  printResult({
-    bench: 'build',
+  return {
     ok: runs.every((r) => r.ok),
-    load: { start: loadStart, end: load1() },
-    options: { ...options, productsPerStorefront: 30, listsPerStorefront: 3, featured: 5 },
-    figures,
+    options: { productsPerStorefront: 30, listsPerStorefront: 3, featured: 5 },
+    figures: options.sizes.flatMap((size) => figuresOf(size, runs)),
     details: runs,
-  });
-}
+  };
+});

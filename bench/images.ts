@@ -21,20 +21,10 @@ import {
   type ImageFile,
 } from '../domain/images/packs.ts';
 import { SHARDS } from '../domain/links/shards.ts';
-import { ROOT, runBench } from './lib/proc.ts';
-import {
-  fmt,
-  load1,
-  log,
-  numberArg,
-  parseArgs,
-  printFailure,
-  printResult,
-  round,
-  type Figure,
-} from './lib/report.ts';
+import { ROOT } from '../scripts/lib/harness/process.ts';
+import { benchArgs, fmt, log, numberArg, round, runBenchmark } from './lib/report.ts';
 
-const args = parseArgs(process.argv.slice(2));
+const args = benchArgs();
 const options = {
   creators: numberArg(args, 'creators', 100_000),
   products: args.has('products') ? numberArg(args, 'products', 0) : 0,
@@ -49,12 +39,7 @@ function samples(folder: string): { bytes: Buffer; sha256: string }[] {
     .map((bytes) => ({ bytes, sha256: createHash('sha256').update(bytes).digest('base64url') }));
 }
 
-const kib = (bytes: number) => `${fmt(bytes / 1024)} KiB`;
-
-const loadStart = load1();
-await runBench(main, printFailure('images', options, loadStart));
-
-async function main(): Promise<void> {
+await runBenchmark('images', options, async () => {
   const fixed = options.avatarBytes === null ? null : Buffer.alloc(options.avatarBytes, 7);
   const avatars = fixed
     ? [{ bytes: fixed, sha256: createHash('sha256').update(fixed).digest('base64url') }]
@@ -95,33 +80,30 @@ async function main(): Promise<void> {
   for (let r = 0; r < reps; r++) imageFromPack(decodePack(pack), first);
   const decodeMs = (performance.now() - started) / reps;
 
-  log(
-    `${fmt(images)} images in ${fmt(SHARDS.images)} packs: median ${kib(median)}, largest ${kib(largest)}, ` +
-      `${fmt(counts[counts.length >> 1])} / ${fmt(counts[counts.length - 1])} images a pack (median / max)`,
-  );
-  const figures: Figure[] = [
-    { name: 'pack files', value: SHARDS.images, note: 'for any program size' },
-    {
-      name: 'images a pack (median / max)',
-      value: `${fmt(counts[counts.length >> 1])} / ${fmt(counts[counts.length - 1])}`,
-    },
-    { name: 'bytes a pack (median)', value: round(median / 1024), unit: 'KiB' },
-    {
-      name: 'bytes a pack (largest)',
-      value: round(largest / 1024),
-      unit: 'KiB',
-      target: `<= ${fmt(MAX_PACK_BYTES / 1024)} KiB`,
-      met: largest <= MAX_PACK_BYTES,
-    },
-    { name: 'index bytes an image', value: round(overhead), unit: 'B' },
-    { name: "decoding the fullest pack's index", value: round(decodeMs, 3), unit: 'ms', note: 'warm, Node' },
-  ];
-  printResult({
-    bench: 'images',
-    ok: true,
-    load: { start: loadStart, end: load1() },
-    options: { ...options, samples: { avatars: avatars.length, products: products.length } },
-    figures,
+  return {
+    figures: [
+      { name: 'pack files', value: SHARDS.images, note: `${fmt(images)} images; for any program size` },
+      {
+        name: 'images a pack (median / max)',
+        value: `${fmt(counts[counts.length >> 1])} / ${fmt(counts[counts.length - 1])}`,
+      },
+      { name: 'bytes a pack (median)', value: round(median / 1024), unit: 'KiB' },
+      {
+        name: 'bytes a pack (largest)',
+        value: round(largest / 1024),
+        unit: 'KiB',
+        target: `<= ${fmt(MAX_PACK_BYTES / 1024)} KiB`,
+        met: largest <= MAX_PACK_BYTES,
+      },
+      { name: 'index bytes an image', value: round(overhead), unit: 'B' },
+      {
+        name: "decoding the fullest pack's index",
+        value: round(decodeMs, 3),
+        unit: 'ms',
+        note: 'warm, Node',
+      },
+    ],
+    options: { samples: { avatars: avatars.length, products: products.length } },
     details: { totalBytes: total, imageBytes },
-  });
-}
+  };
+});

@@ -10,12 +10,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { runBench, runCommand, toolEnv } from './lib/proc.ts';
-import { load1, log, parseArgs, printFailure, printResult, type Figure } from './lib/report.ts';
-import { serveSnapshot } from './lib/wrangler-dev.ts';
+import { ensureBuilt, serveSnapshot, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
+import { benchArgs, log, runBenchmark, type Figure } from './lib/report.ts';
 
-const args = parseArgs(process.argv.slice(2));
+const args = benchArgs();
 const options = {
   handle: args.get('handle') ?? 'jess-home-lab',
   build: args.has('build'),
@@ -112,10 +111,7 @@ async function audit(url: string, path: string, outDir: string): Promise<PageSco
   };
 }
 
-const loadStart = load1();
-await runBench(main, printFailure('lighthouse', options, loadStart));
-
-async function main(): Promise<void> {
+await runBenchmark('lighthouse', options, async () => {
   if (!existsSync(options.chrome))
     throw new Error(
       `no Chromium at ${options.chrome} (install it with "apt-get install -y chromium", or pass --chrome PATH)`,
@@ -130,45 +126,29 @@ async function main(): Promise<void> {
   try {
     for (const path of ['/', `/shop/${options.handle}/`]) {
       log(`lighthouse ${origin}${path}`);
-      const scores = await audit(`${origin}${path}`, path, snapshot.dir);
-      pages.push(scores);
-      log(
-        `  ${CATEGORIES.map((c) => `${c} ${scores.scores[c] ?? 'n/a'}`).join(', ')}` +
-          `  (FCP ${scores.metrics.FCP}, LCP ${scores.metrics.LCP}, TBT ${scores.metrics.TBT}, CLS ${scores.metrics.CLS};` +
-          ` CPU benchmark index ${scores.benchmarkIndex ?? 'n/a'})`,
-      );
-      if (scores.failing.length > 0) log(`  audits below 100: ${scores.failing.join(', ')}`);
-      if (scores.error) log(`  error: ${scores.error}`);
+      pages.push(await audit(`${origin}${path}`, path, snapshot.dir));
     }
   } finally {
     await server.stop();
   }
-  const figures: Figure[] = pages.map((p) => {
+  const figures = pages.map((p): Figure => {
     const values = CATEGORIES.map((c) => p.scores[c]);
     const complete = values.every((v) => typeof v === 'number');
+    const metrics = `FCP ${p.metrics.FCP}, LCP ${p.metrics.LCP}, TBT ${p.metrics.TBT}, CLS ${p.metrics.CLS}`;
     return {
       name: `Lighthouse ${p.path} (perf / a11y / best practices / SEO)`,
       value: complete ? values.join(' / ') : null,
       target: '100 / 100 / 100 / 100',
       met: complete && values.every((v) => v === 100),
       note:
-        (p.error ??
-          (p.failing.length > 0
-            ? `below 100: ${p.failing.join(', ')}`
-            : `LCP ${p.metrics.LCP}, CLS ${p.metrics.CLS}`)) +
+        (p.error ?? (p.failing.length > 0 ? `below 100: ${p.failing.join(', ')}; ${metrics}` : metrics)) +
         (p.benchmarkIndex ? `; Lighthouse CPU benchmark index ${p.benchmarkIndex}` : ''),
     };
   });
-  printResult({
-    bench: 'lighthouse',
+  return {
     ok: pages.every((p) => !p.error),
-    load: { start: loadStart, end: load1() },
-    options: {
-      ...options,
-      settings: 'Lighthouse defaults (mobile, simulated throttling)',
-      chromeFlags: CHROME_FLAGS,
-    },
+    options: { settings: 'Lighthouse defaults (mobile, simulated throttling)', chromeFlags: CHROME_FLAGS },
     figures,
     details: pages,
-  });
-}
+  };
+});

@@ -21,12 +21,8 @@
  * Last stdout line: the figures as JSON (bench/lib/report.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { Webhook } from 'standardwebhooks';
 import { formatError } from '../domain/content/validate.ts';
 import type { IncomingEvent } from '../domain/orders/apply.ts';
 import type { OrderEvent } from '../domain/orders/event.ts';
@@ -36,16 +32,19 @@ import { createMemoryLedger } from '../domain/orders/memory-ledger.ts';
 import { buildProgramTable, programOf } from '../domain/orders/program-table.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { loadContent } from '../build/load-content.ts';
-import { readDevVars } from '../scripts/lib/dev-vars.ts';
+import { resolveTarget } from '../scripts/lib/orders/target.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
 import { BENCH_SECRETS, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { progress } from '../scripts/lib/progress.ts';
-import { mustRun, onCleanup, ROOT, runBench } from './lib/proc.ts';
-import { fmt, load1, log, numberArg, parseArgs, printResult, round, type Figure } from './lib/report.ts';
-import { applyMigrations, d1File, startWranglerDev } from './lib/wrangler-dev.ts';
+import { mustRun, ROOT } from '../scripts/lib/harness/process.ts';
+import { startBundledWorker } from './lib/miniflare-site.ts';
+import { benchArgs, fmt, log, numberArg, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
+import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
+import { signedEventHeaders } from '../scripts/lib/harness/webhook.ts';
+import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 import { linkedProducts } from '../domain/content/members.ts';
 
-const args = parseArgs(process.argv.slice(2));
+const args = benchArgs();
 const options = {
   events: Math.max(3, Math.round(numberArg(args, 'events', 3000) / 3) * 3),
   connections: numberArg(args, 'connections', 32),
@@ -78,48 +77,6 @@ interface LevelResult {
   mismatches: string[];
 }
 
-async function main(): Promise<void> {
-  const loadStart = load1();
-  const { content, errors } = loadContent(join(ROOT, 'content'));
-  if (!content) throw new Error(errors.map(formatError).join('\n'));
-  const program = programOf(buildProgramTable(content));
-
-  const results: LevelResult[] = [];
-  if (options.url) results.push(await measure(useRunning(options.url), content, program));
-  else {
-    writeRouteTable(content); // the generated tables the worker imports, from the same content
-    const setup = await prepare();
-    if (options.level !== 'runtime') results.push(await measure(await startDev(setup), content, program));
-    if (options.level !== 'dev') results.push(await measure(await startRuntime(setup), content, program));
-  }
-
-  const figures: Figure[] = results.flatMap((r) => [
-    {
-      name: `${r.name}: events/s`,
-      value: round(r.rate),
-      unit: 'events/s',
-      target: `>= ${TARGET_EVENTS_PER_SECOND}`,
-      met: r.rate >= TARGET_EVENTS_PER_SECOND,
-    },
-    { name: `${r.name}: latency p50`, value: round(r.p50, 1), unit: 'ms' },
-    { name: `${r.name}: latency p99`, value: round(r.p99, 1), unit: 'ms' },
-    { name: `${r.name}: events stored`, value: r.stored, note: `of ${r.sent} sent` },
-    {
-      name: `${r.name}: ledger matches pure derivation`,
-      value: r.mismatches.length === 0 ? 'yes' : `no: ${r.mismatches.join(', ')}`,
-    },
-  ]);
-  log(`\nload (1 min): ${loadStart} -> ${load1()} on this machine (${cpus().length} cores, shared)`);
-  printResult({
-    bench: 'orders',
-    ok: true,
-    load: { start: loadStart, end: load1() },
-    options,
-    figures,
-    details: results.map(({ name, statuses }) => ({ name, statuses })),
-  });
-}
-
 async function measure(
   server: Server,
   content: Content,
@@ -128,20 +85,11 @@ async function measure(
   log(`\n${server.name}: ${options.events} events, ${options.connections} in flight, against ${server.url}`);
   const run = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const events = makeEvents(run, content);
-  const webhook = new Webhook(server.secret);
   // Signed up front: the client's own work stays out of the timed loop.
-  const requests = events.map((event) => {
-    const now = new Date();
-    return {
-      body: event.body,
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': event.event_id,
-        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'webhook-signature': webhook.sign(event.event_id, now, event.body),
-      },
-    };
-  });
+  const requests = events.map((event) => ({
+    body: event.body,
+    headers: signedEventHeaders(server.secret, event.event_id, event.body),
+  }));
 
   let next = 0;
   const latencies: number[] = [];
@@ -167,7 +115,6 @@ async function measure(
   );
   const seconds = (performance.now() - started) / 1000;
   bar.stop();
-  latencies.sort((a, b) => a - b);
 
   // The ledger the worker built, against the pure ledger code on the same events.
   const expected = createMemoryLedger(program);
@@ -182,39 +129,23 @@ async function measure(
   const result = {
     name: server.name,
     rate: events.length / seconds,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
     statuses,
     stored: stored.events,
     sent: events.length,
     mismatches,
   };
-  log(`  events sent         ${fmt(events.length)} in ${fmt(seconds, 2)} s`);
-  log(`  events/s            ${fmt(result.rate)}   (target >= ${TARGET_EVENTS_PER_SECOND})`);
-  log(`  latency p50 / p99   ${fmt(result.p50, 1)} / ${fmt(result.p99, 1)} ms`);
-  log(
-    `  answers             ${Object.entries(statuses)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(', ')}`,
-  );
-  log(`  events stored       ${fmt(stored.events)} of ${fmt(events.length)}`);
-  log(
-    `  ledger vs pure code ${mismatches.length === 0 ? 'identical for every influencer and bucket' : `differs for ${mismatches.join(', ')}`}`,
-  );
+  log(`  ${fmt(events.length)} events in ${fmt(seconds, 2)} s`);
   return result;
 }
 
+/** A worker already running (`npm start`): its URL, its secret as the order scripts find it. */
 function useRunning(url: string): Server {
-  const secret =
-    process.env.ORDER_WEBHOOK_SECRET ?? readDevVars(join(ROOT, '.dev.vars')).ORDER_WEBHOOK_SECRET;
-  if (!secret) throw new Error('ORDER_WEBHOOK_SECRET not found in the environment or .dev.vars');
-  return {
-    name: 'running worker',
-    url: url.replace(/\/+$/, ''),
-    secret,
-    persistTo: join(ROOT, '.wrangler', 'state'),
-    stop: async () => undefined,
-  };
+  const target = resolveTarget({ remote: false, url });
+  const secret = target.secret('ORDER_WEBHOOK_SECRET');
+  const persistTo = join(ROOT, '.wrangler', 'state');
+  return { name: 'running worker', url: target.url, secret, persistTo, stop: async () => undefined };
 }
 
 interface Setup {
@@ -286,30 +217,11 @@ async function startRuntime(setup: Setup): Promise<Server> {
     cwd: setup.dir,
     timeoutMs: 120_000,
   });
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      host: '127.0.0.1',
-      port: 0,
-      logRequests: false,
-      // The same layout as `wrangler dev --persist-to`, so the migrations applied by wrangler are found.
-      resourcePersistencePath: join(persistTo, 'v3'),
-      workers: [
-        {
-          name: 'shopfront-bench-orders',
-          compatibilityDate: '2026-10-01',
-          compatibilityFlags: ['nodejs_compat'],
-          modules: [{ type: 'ESModule', path: join(outdir, 'orders-worker.js') }],
-          modulesRoot: outdir,
-          bindings: { ...BENCH_SECRETS },
-          d1Databases: { DB: DATABASE_ID },
-        },
-      ],
-    }),
-  );
-  let stopped: Promise<void> | undefined;
-  const stop = () => (stopped ??= mf.dispose());
-  onCleanup(stop);
-  const url = (await mf.ready).toString().replace(/\/$/, '');
+  const server = await startBundledWorker('shopfront-bench-orders', outdir, 'orders-worker.js', {
+    databaseId: DATABASE_ID,
+    persistTo,
+  });
+  const { url, stop } = server;
   return { name: 'runtime (Miniflare)', url, secret: BENCH_SECRETS.ORDER_WEBHOOK_SECRET, persistTo, stop };
 }
 
@@ -365,37 +277,62 @@ function figuresByHandle(rows: Parameters<typeof sumEntries>[0]): Record<string,
 
 /** Reads the run's events and ledger sums from the local D1 file, read-only. */
 function readLedger(persistTo: string, run: string): { events: number; figures: Record<string, Figures> } {
-  const file = d1File(persistTo);
-  if (!file) throw new Error(`no local D1 database under ${persistTo}`);
-  const db = new DatabaseSync(file, { readOnly: true });
-  try {
-    db.exec('PRAGMA busy_timeout = 5000');
-    const like = `${run}_%`;
-    const counted = db.prepare('SELECT COUNT(*) AS n FROM order_events WHERE event_id LIKE ?').get(like);
-    const rows = db
-      .prepare(
-        'SELECT handle, bucket, SUM(amount_minor) AS amount FROM ledger_entries WHERE order_id LIKE ? GROUP BY handle, bucket',
-      )
-      .all(like);
-    const figures: Record<string, Figures> = {};
-    for (const handle of new Set(rows.map((r) => String(r.handle))))
-      figures[handle] = commissionFigures(
-        rows
-          .filter((r) => String(r.handle) === handle)
-          .flatMap((r) => {
-            const bucket = BUCKETS.find((b) => b === r.bucket);
-            return bucket ? [{ bucket, amount_minor: Number(r.amount), quantity: 0, revenue_minor: 0 }] : [];
-          }),
-      );
-    return { events: Number(counted?.n ?? 0), figures };
-  } finally {
-    db.close();
+  const like = `${run}_%`;
+  const [counted] = queryLocalD1(
+    persistTo,
+    'SELECT COUNT(*) AS n FROM order_events WHERE event_id LIKE ?',
+    like,
+  );
+  const rows = queryLocalD1(
+    persistTo,
+    'SELECT handle, bucket, SUM(amount_minor) AS amount FROM ledger_entries WHERE order_id LIKE ? GROUP BY handle, bucket',
+    like,
+  );
+  const figures: Record<string, Figures> = {};
+  for (const handle of new Set(rows.map((r) => String(r.handle))))
+    figures[handle] = commissionFigures(
+      rows
+        .filter((r) => String(r.handle) === handle)
+        .flatMap((r) => {
+          const bucket = BUCKETS.find((b) => b === r.bucket);
+          return bucket ? [{ bucket, amount_minor: Number(r.amount), quantity: 0, revenue_minor: 0 }] : [];
+        }),
+    );
+  return { events: Number(counted?.n ?? 0), figures };
+}
+
+await runBenchmark('orders', options, async () => {
+  const { content, errors } = loadContent(join(ROOT, 'content'));
+  if (!content) throw new Error(errors.map(formatError).join('\n'));
+  const program = programOf(buildProgramTable(content));
+
+  const results: LevelResult[] = [];
+  if (options.url) results.push(await measure(useRunning(options.url), content, program));
+  else {
+    writeRouteTable(content); // the generated tables the worker imports, from the same content
+    const setup = await prepare();
+    if (options.level !== 'runtime') results.push(await measure(await startDev(setup), content, program));
+    if (options.level !== 'dev') results.push(await measure(await startRuntime(setup), content, program));
   }
-}
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-void runBench(main);
+  const figures: Figure[] = results.flatMap((r) => [
+    {
+      name: `${r.name}: events/s`,
+      value: round(r.rate),
+      unit: 'events/s',
+      target: `>= ${TARGET_EVENTS_PER_SECOND}`,
+      met: r.rate >= TARGET_EVENTS_PER_SECOND,
+      note: `answers ${Object.entries(r.statuses)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}`,
+    },
+    { name: `${r.name}: latency p50`, value: round(r.p50, 1), unit: 'ms' },
+    { name: `${r.name}: latency p99`, value: round(r.p99, 1), unit: 'ms' },
+    { name: `${r.name}: events stored`, value: r.stored, note: `of ${r.sent} sent` },
+    {
+      name: `${r.name}: ledger matches pure derivation`,
+      value: r.mismatches.length === 0 ? 'yes' : `no: ${r.mismatches.join(', ')}`,
+    },
+  ]);
+  return { figures, details: results.map(({ name, statuses }) => ({ name, statuses })) };
+});

@@ -19,25 +19,16 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtConfig, ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
 import { cpuMs, groupPids } from './lib/cpu.ts';
-import { count, median, runLoad, type LoadRun } from './lib/load.ts';
+import { count, runLoad, type LoadRun } from './lib/load.ts';
 import { startBareWorker, startBuiltWorker, startReferenceWorker } from './lib/miniflare-site.ts';
 import { progress } from '../scripts/lib/progress.ts';
-import { ROOT, runBench, sleep } from './lib/proc.ts';
-import {
-  fmt,
-  load1,
-  log,
-  numberArg,
-  parseArgs,
-  printFailure,
-  printResult,
-  round,
-  type Figure,
-} from './lib/report.ts';
+import { ROOT, sleep } from '../scripts/lib/harness/process.ts';
+import { benchArgs, fmt, log, median, numberArg, round, runBenchmark, type Figure } from './lib/report.ts';
 import { trafficMix, type Kind, type TrafficRequest } from './lib/traffic.ts';
-import { applyMigrations, readClickCounts, startWranglerDev, type ClickCounts } from './lib/wrangler-dev.ts';
+import { readClickCounts, type ClickCounts } from '../scripts/lib/harness/d1.ts';
+import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 
-const args = parseArgs(process.argv.slice(2));
+const args = benchArgs();
 const quick = args.has('quick');
 const options = {
   rounds: numberArg(args, 'rounds', quick ? 2 : 4),
@@ -112,10 +103,8 @@ interface LevelResult {
   level: Level;
   workerErrors?: WorkerErrors;
   summary: Record<TargetKey, Summary>;
-  ratio: number;
-  ratioVsRouter: number;
-  ratioVsR2: number;
-  ratioVsR3: number;
+  /** Shopfront requests/s over each other target's. */
+  ratios: Record<Exclude<TargetKey, 'shopfront'>, number>;
   /** Server CPU per click of the shopfront over R3's, in µs: what our own code costs. */
   ownCpuUs: number;
   clicks: ClickCheck;
@@ -183,10 +172,12 @@ async function measure(level: Level, servers: Servers, traffic: TrafficRequest[]
     level,
     ...(workerErrors ? { workerErrors } : {}),
     summary,
-    ratio: ratioTo('bare'),
-    ratioVsRouter: ratioTo('bareRouter'),
-    ratioVsR2: ratioTo('r2'),
-    ratioVsR3: ratioTo('r3'),
+    ratios: {
+      bare: ratioTo('bare'),
+      bareRouter: ratioTo('bareRouter'),
+      r2: ratioTo('r2'),
+      r3: ratioTo('r3'),
+    },
     ownCpuUs: round(summary.shopfront.serverCpuUs - summary.r3.serverCpuUs),
     clicks,
     runs,
@@ -291,25 +282,27 @@ async function devServers(snapshot: Snapshot): Promise<Servers> {
   const router = await dev('bare-assets', refs.router, { readyPath: '/go/x/y' });
   const r2 = await dev('r2', refs.r2, { readyPath: '/go/x/y' });
   const r3 = await dev('r3', refs.r3, { readyPath: '/go/x/y' });
-  const server = (s: typeof shopfront): Server => ({
-    url: s.url,
-    pids: () => groupPids(s.process.child.pid ?? -1),
-  });
-  log(
-    `  wrangler dev: shopfront ${shopfront.url}, bare ${plain.url}, bare + assets router ${router.url}, R2 ${r2.url}, R3 ${r3.url}`,
-  );
   return {
-    targets: {
-      bare: server(plain),
-      bareRouter: server(router),
-      r2: server(r2),
-      r3: server(r3),
-      shopfront: server(shopfront),
-    },
+    ...serversOf('wrangler dev', { bare: plain, bareRouter: router, r2, r3, shopfront }, (s) => ({
+      url: s.url,
+      pids: () => groupPids(s.process.child.pid ?? -1),
+    })),
     clickCounts: async () => readClickCounts(shopState),
     workerErrors: () => errorsInLog(shopfront.logFile),
+  };
+}
+
+/** The five targets of a level as load targets, and how to stop them all. */
+function serversOf<S extends { url: string; stop: () => Promise<void> }>(
+  level: string,
+  started: Record<TargetKey, S>,
+  server: (s: S) => Server,
+): Pick<Servers, 'targets' | 'stop'> {
+  log(`  ${level}: ${KEYS.map((key) => `${TARGET_NAME[key]} ${started[key].url}`).join(', ')}`);
+  return {
+    targets: Object.fromEntries(KEYS.map((key) => [key, server(started[key])])) as Record<TargetKey, Server>,
     stop: async () => {
-      await Promise.all([shopfront.stop(), plain.stop(), router.stop(), r2.stop(), r3.stop()]);
+      await Promise.all(KEYS.map((key) => started[key].stop()));
     },
   };
 }
@@ -356,24 +349,26 @@ async function runtimeServers(snapshot: Snapshot): Promise<Servers> {
     );
   const r2 = await reference(false);
   const r3 = await reference(true);
-  log(
-    `  miniflare: shopfront ${shopfront.url}, bare ${plain.url}, bare + assets router ${router.url}, R2 ${r2.url}, R3 ${r3.url}`,
-  );
-  const server = (s: { url: string; pids: number[] }): Server => ({ url: s.url, pids: () => s.pids });
   return {
-    targets: {
-      bare: server(plain),
-      bareRouter: server(router),
-      r2: server(r2),
-      r3: server(r3),
-      shopfront: server(shopfront),
-    },
-    clickCounts: async () => (shopfront.clickCounts ? shopfront.clickCounts() : null),
-    stop: async () => {
-      await Promise.all([shopfront.stop(), plain.stop(), router.stop(), r2.stop(), r3.stop()]);
-    },
+    ...serversOf('miniflare', { bare: plain, bareRouter: router, r2, r3, shopfront }, (s) => ({
+      url: s.url,
+      pids: () => s.pids,
+    })),
+    clickCounts: shopfront.clickCounts,
   };
 }
+
+/** The ratio figures: against which target, named how, with what note. */
+const RATIO_FIGURES: [Exclude<TargetKey, 'shopfront'>, string, string?][] = [
+  [
+    'bare',
+    'bare',
+    'a bare 302: no click logged, no router hop (information; the targets are against R2 and R3)',
+  ],
+  ['bareRouter', '(bare + assets router)', 'both pass the same static-assets router hop'],
+  ['r2', 'R2 (router + queue + D1)'],
+  ['r3', 'R3 (R2 + HMAC)'],
+];
 
 function figuresOf(result: LevelResult): Figure[] {
   const name = LEVEL_NAME[result.level];
@@ -402,34 +397,15 @@ function figuresOf(result: LevelResult): Figure[] {
     : [];
   return [
     ...perTarget,
-    {
-      name: `${name}: shopfront / bare`,
-      value: result.ratio,
+    ...RATIO_FIGURES.map(([key, against, note]): Figure => ({
+      name: `${name}: shopfront / ${against}`,
+      value: result.ratios[key],
       unit: 'x',
-      note: 'a bare 302: no click logged, no router hop (information; the targets are against R2 and R3)',
-    },
-    {
-      name: `${name}: shopfront / (bare + assets router)`,
-      value: result.ratioVsRouter,
-      unit: 'x',
-      note: 'both pass the same static-assets router hop',
-    },
-    {
-      name: `${name}: shopfront / R2 (router + queue + D1)`,
-      value: result.ratioVsR2,
-      unit: 'x',
-      ...(target.reference === 'r2'
-        ? { target: `>= ${target.ratio}`, met: result.ratioVsR2 >= target.ratio }
+      ...(note ? { note } : {}),
+      ...(target.reference === key
+        ? { target: `>= ${target.ratio}`, met: result.ratios[key] >= target.ratio }
         : {}),
-    },
-    {
-      name: `${name}: shopfront / R3 (R2 + HMAC)`,
-      value: result.ratioVsR3,
-      unit: 'x',
-      ...(target.reference === 'r3'
-        ? { target: `>= ${target.ratio}`, met: result.ratioVsR3 >= target.ratio }
-        : {}),
-    },
+    })),
     {
       name: `${name}: our own server CPU per click over R3`,
       value: result.ownCpuUs,
@@ -446,46 +422,14 @@ function figuresOf(result: LevelResult): Figure[] {
       note:
         `sent: ${c.sent.humans} browser GET, ${c.sent.heads} HEAD, ${c.sent.bots} bot GET; stored: ${c.stored?.humans ?? 'n/a'} human, ` +
         `${c.stored?.heads ?? 'n/a'} HEAD, ${c.stored?.bots ?? 'n/a'} flagged bot (HEAD included)` +
-        (Object.keys(c.other).length > 0 ? `; non-302 answers: ${JSON.stringify(c.other)}` : ''),
+        (Object.keys(c.other).length > 0 ? `; non-302 answers: ${JSON.stringify(c.other)}` : '') +
+        `; checked after ${c.drainSeconds} s`,
     },
     ...errorFigure,
   ];
 }
 
-function printLevel(result: LevelResult): void {
-  const c = result.clicks;
-  log(
-    `\n${LEVEL_NAME[result.level]} (median of ${options.rounds} rounds, ${options.connections} connections)`,
-  );
-  for (const key of KEYS) {
-    const s = result.summary[key];
-    log(
-      `  ${TARGET_NAME[key].padEnd(20)} ${fmt(s.rps).padStart(7)} req/s   p50 ${fmt(s.p50, 1)} ms   p99 ${fmt(s.p99, 1)} ms` +
-        `   server CPU ${fmt(s.serverCpuUs)} µs/req`,
-    );
-  }
-  const target = TARGET_RATIO[result.level];
-  log(`  shopfront / bare: ${result.ratio}x; / (bare + assets router): ${result.ratioVsRouter}x`);
-  log(
-    `  shopfront / R2: ${result.ratioVsR2}x; / R3: ${result.ratioVsR3}x (target >= ${target.ratio}x ${target.reference.toUpperCase()})`,
-  );
-  log(`  our own server CPU per click over R3: ${result.ownCpuUs} µs (target <= ${TARGET_OWN_CPU_US} µs)`);
-  log(
-    `  clicks: sent ${c.sent.total} (browser GET ${c.sent.humans}, HEAD ${c.sent.heads}, bot GET ${c.sent.bots}) / stored ` +
-      `${c.stored?.total ?? 'n/a'} (human ${c.stored?.humans ?? 'n/a'}, HEAD ${c.stored?.heads ?? 'n/a'}, flagged bot ` +
-      `${c.stored?.bots ?? 'n/a'}) / lost ${c.lost ?? 'n/a'}  (checked after ${c.drainSeconds} s)`,
-  );
-  if (Object.keys(c.other).length > 0) log(`  non-302 answers: ${JSON.stringify(c.other)}`);
-  if (result.workerErrors)
-    log(
-      `  uncaught Worker errors in the wrangler dev log: ${result.workerErrors.count} ${JSON.stringify(result.workerErrors.messages)}`,
-    );
-}
-
-const loadStart = load1();
-await runBench(main, printFailure('redirect', options, loadStart));
-
-async function main(): Promise<void> {
+await runBenchmark('redirect', options, async () => {
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('redirect'));
   const traffic = trafficMix(1000);
@@ -495,18 +439,13 @@ async function main(): Promise<void> {
     log(`\n== ${LEVEL_NAME[level]}`);
     const servers = level === 'dev' ? await devServers(snapshot) : await runtimeServers(snapshot);
     try {
-      const result = await measure(level, servers, traffic);
-      results.push(result);
-      printLevel(result);
+      results.push(await measure(level, servers, traffic));
     } finally {
       await servers.stop();
     }
   }
-  printResult({
-    bench: 'redirect',
-    ok: true,
-    load: { start: loadStart, end: load1() },
-    options: { ...options, traffic: '1000 requests: ~80% browser GET, ~8% HEAD, ~12% bot GET' },
+  return {
+    options: { traffic: '1000 requests: ~80% browser GET, ~8% HEAD, ~12% bot GET' },
     figures: results.flatMap(figuresOf),
     details: results.map(({ runs, ...rest }) => ({
       ...rest,
@@ -517,5 +456,5 @@ async function main(): Promise<void> {
         ]),
       ),
     })),
-  });
-}
+  };
+});

@@ -1,25 +1,39 @@
 /**
  * `npm run bench`: runs every benchmark, one after the other, each as its own
  * process (node bench/<name>.ts), and writes ONE Markdown table to
- * bench/results.md plus bench/results.json with the machine, the date and the
- * figures. A bench script's figures are the JSON object on the LAST line of its
- * stdout (bench/lib/report.ts); a script that is missing or fails is recorded as
- * such and the others still run. Benchmarks print figures; nothing here fails on a
- * target, and none of this runs in `npm test`.
+ * bench/results.md (tracked) plus bench/results.json (not tracked: this run's
+ * figures and details). A bench script's figures are the JSON object on the LAST
+ * line of its stdout (bench/lib/report.ts); a script that is missing or fails is
+ * recorded as such and the others still run. Benchmarks print figures; nothing
+ * here fails on a target, and none of this runs in `npm test`.
+ *
+ * Every bench's first row in results.md names the run its figures come from
+ * (date, and "quick" for a quick run). Benches not run now (--only / --skip) keep
+ * their rows from the previous results.md as they are, run date included; so do
+ * rows of benches this script does not know (added by hand).
  *
  * Flags: --quick (short runs, for development), --only a,b / --skip a,b (bench
- * names: redirect, orders, build, stats, weight, images, lighthouse; the others keep their
- * figures and date from the last results.json of the same kind), --build (astro
+ * names: redirect, orders, build, stats, weight, images, lighthouse), --build (astro
  * build first), --wait-idle (before each bench, wait at most 10 min for a 1-minute
  * load average below 1.0), --sizes a,b (storefront counts for the build bench).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt } from './lib/built-site.ts';
-import { ROOT, runBench, runCommand, sleep } from './lib/proc.ts';
-import { load1, log, machine, parseArgs, parseLastLine, type Figure } from './lib/report.ts';
+import { ROOT, runCommand, runMain, sleep } from '../scripts/lib/harness/process.ts';
+import {
+  benchArgs,
+  figureValue,
+  load1,
+  log,
+  machine,
+  parseLastLine,
+  rowsByBench,
+  type Figure,
+} from './lib/report.ts';
 
-const args = parseArgs(process.argv.slice(2));
+const args = benchArgs();
+const RESULTS_MD = join(ROOT, 'bench', 'results.md');
 const quick = args.has('quick');
 
 interface BenchSpec {
@@ -30,33 +44,23 @@ interface BenchSpec {
   timeoutMinutes: number;
 }
 
+const spec = (
+  name: string,
+  title: string,
+  timeoutMinutes: number,
+  quickArgs: string[],
+  full: string[] = [],
+) => ({ name, title, timeoutMinutes, quickArgs, args: full }) satisfies BenchSpec;
+// prettier-ignore
 const BENCHES: BenchSpec[] = [
-  { name: 'redirect', title: 'Tracked-link redirects', args: [], quickArgs: ['--quick'], timeoutMinutes: 25 },
-  { name: 'orders', title: 'Order events', args: [], quickArgs: ['--events', '600'], timeoutMinutes: 20 },
-  {
-    name: 'build',
-    title: 'Build',
-    // --sizes 10000,100000 is handed on to bench/build.ts.
-    args: args.get('sizes') ? ['--sizes', args.get('sizes') ?? ''] : [],
-    quickArgs: ['--quick'],
-    timeoutMinutes: 60,
-  },
-  {
-    name: 'stats',
-    title: 'Stats over a year of clicks',
-    args: [],
-    quickArgs: ['--clicks', '1000000'],
-    timeoutMinutes: 30,
-  },
-  { name: 'weight', title: 'Page weight', args: [], quickArgs: [], timeoutMinutes: 5 },
-  {
-    name: 'images',
-    title: 'Image packs',
-    args: [],
-    quickArgs: ['--creators', '10000'],
-    timeoutMinutes: 5,
-  },
-  { name: 'lighthouse', title: 'Lighthouse', args: [], quickArgs: [], timeoutMinutes: 15 },
+  spec('redirect', 'Tracked-link redirects', 25, ['--quick']),
+  spec('orders', 'Order events', 20, ['--events', '600']),
+  // --sizes 10000,100000 is handed on to bench/build.ts.
+  spec('build', 'Build', 60, ['--quick'], args.get('sizes') ? ['--sizes', args.get('sizes') ?? ''] : []),
+  spec('stats', 'Stats over a year of clicks', 30, ['--clicks', '1000000']),
+  spec('weight', 'Page weight', 5, []),
+  spec('images', 'Image packs', 5, ['--creators', '10000']),
+  spec('lighthouse', 'Lighthouse', 15, []),
 ];
 
 const only = args.get('only')?.split(',');
@@ -82,83 +86,36 @@ async function waitIdle(): Promise<void> {
   }
 }
 
-/**
- * With --only / --skip, the benches not run now keep their figures from the last
- * results.json (if it is of the same kind, quick or full), each with its own date.
- */
-function previousOutcomes(): Map<string, Outcome> {
-  const path = join(ROOT, 'bench', 'results.json');
-  const kept = new Map<string, Outcome>();
-  if ((!only && skip.length === 0) || !existsSync(path)) return kept;
-  try {
-    const previous = JSON.parse(readFileSync(path, 'utf8')) as {
-      date?: string;
-      quick?: boolean;
-      benches?: Record<string, Omit<Outcome, 'name' | 'title'>>;
-    };
-    if (Boolean(previous.quick) !== quick) return kept;
-    for (const spec of BENCHES) {
-      const entry = previous.benches?.[spec.name];
-      if (entry)
-        kept.set(spec.name, {
-          ...entry,
-          date: entry.date ?? previous.date,
-          name: spec.name,
-          title: spec.title,
-        });
-    }
-  } catch {
-    log('bench/results.json is unreadable: writing a fresh one');
-  }
-  return kept;
+/** The rows of the previous results.md, bench by bench (carried over for benches not run now). */
+function previousRows(): Map<string, string[]> {
+  return existsSync(RESULTS_MD) ? rowsByBench(readFileSync(RESULTS_MD, 'utf8')) : new Map();
 }
 
 async function runOne(spec: BenchSpec): Promise<Outcome> {
   const script = join(ROOT, 'bench', `${spec.name}.ts`);
-  if (!existsSync(script))
-    return { name: spec.name, title: spec.title, status: 'not available', error: `no bench/${spec.name}.ts` };
+  const outcome = { name: spec.name, title: spec.title, date: new Date().toISOString() };
+  if (!existsSync(script)) return { ...outcome, status: 'not available', error: `no bench/${spec.name}.ts` };
   if (args.has('wait-idle')) await waitIdle();
-  const benchArgs = [script, ...(quick ? spec.quickArgs : spec.args)];
-  const date = new Date().toISOString();
-  log(
-    `\n######## ${spec.title}: node ${benchArgs.map((a) => a.replace(`${ROOT}/`, '')).join(' ')}  (load ${load1()})`,
-  );
-  const result = await runCommand(process.execPath, benchArgs, {
-    cwd: ROOT,
-    timeoutMs: spec.timeoutMinutes * 60_000,
-    echo: 'stderr',
-  });
+  const argv = [script, ...(quick ? spec.quickArgs : spec.args)];
+  log(`\n######## ${spec.title}: node ${argv.join(' ').replaceAll(`${ROOT}/`, '')}  (load ${load1()})`);
+  const timeoutMs = spec.timeoutMinutes * 60_000;
+  const result = await runCommand(process.execPath, argv, { cwd: ROOT, timeoutMs, echo: 'stderr' });
   const parsed = parseLastLine(result.stdout);
   const seconds = Math.round(result.ms / 1000);
-  if (result.timedOut)
-    return {
-      date,
-      name: spec.name,
-      title: spec.title,
-      status: 'failed',
-      seconds,
-      error: `timed out after ${spec.timeoutMinutes} min`,
-    };
-  if (!parsed) {
-    const tail = result.stderr.trim().split('\n').slice(-3).join(' ');
-    return {
-      date,
-      name: spec.name,
-      title: spec.title,
-      status: 'failed',
-      seconds,
-      error: `exit ${result.code}, no JSON result line: ${tail}`,
-    };
-  }
-  const ok = result.code === 0 && parsed.ok !== false;
+  const ok = !result.timedOut && result.code === 0 && parsed?.ok !== false;
+  const error = result.timedOut
+    ? `timed out after ${spec.timeoutMinutes} min`
+    : !parsed
+      ? `exit ${result.code}, no JSON result line: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`
+      : typeof parsed.error === 'string'
+        ? parsed.error
+        : `exit ${result.code}`;
   return {
-    date,
-    name: spec.name,
-    title: spec.title,
-    status: ok ? 'ok' : 'failed',
+    ...outcome,
+    status: parsed && ok ? 'ok' : 'failed',
     seconds,
-    result: parsed,
-    ...(ok ? {} : { error: typeof parsed.error === 'string' ? parsed.error : `exit ${result.code}` }),
+    ...(parsed && !result.timedOut ? { result: parsed } : {}),
+    ...(parsed && ok ? {} : { error }),
   };
 }
 
@@ -180,43 +137,32 @@ const cell = (text: unknown) =>
     .replace(/\|/g, '\\|')
     .replace(/\n/g, ' ');
 
-function markdown(
-  outcomes: Outcome[],
-  meta: { date: string; machine: ReturnType<typeof machine>; quick: boolean },
-): string {
+/** This run's rows of a bench: its title cell names the run (date, quick), the first figure its load. */
+function rowsOf(o: Outcome): string[] {
+  const title = cell(`${o.title} (run ${(o.date ?? '?').slice(0, 16)}Z${quick ? ', quick' : ''})`);
+  const load = o.result?.load as { start?: number; end?: number } | undefined;
+  const loadNote = load ? ` (load ${load.start ?? '?'} → ${load.end ?? '?'})` : '';
+  if (o.status === 'not available' || !o.result)
+    return [`| ${title} | — | ${o.status} | | | ${cell(o.error)} |`];
+  const figures = figuresOf(o.result);
+  const rows = figures.map((f, i) => {
+    const met = f.met === undefined ? '' : f.met ? 'yes' : '**no**';
+    const note = `${f.note ?? ''}${i === 0 ? loadNote : ''}`;
+    return `| ${i === 0 ? title : ''} | ${cell(f.name)} | ${cell(figureValue(f))} | ${cell(f.target ?? '')} | ${met} | ${cell(note)} |`;
+  });
+  if (figures.length === 0) rows.push(`| ${title} | — | failed | | | ${cell(o.error ?? 'no figures')} |`);
+  else if (o.status === 'failed') rows.push(`| | (incomplete) | failed | | | ${cell(o.error)} |`);
+  return rows;
+}
+
+function markdown(rows: string[], meta: { date: string; machine: ReturnType<typeof machine> }): string {
   const m = meta.machine;
-  const rows: string[] = [];
-  for (const o of outcomes) {
-    const load = o.result?.load as { start?: number; end?: number } | undefined;
-    const ranAt =
-      o.date && o.date.slice(0, 16) !== meta.date.slice(0, 16) ? `, run ${o.date.slice(0, 16)}Z` : '';
-    const loadNote = load ? ` (load ${load.start ?? '?'} → ${load.end ?? '?'}${ranAt})` : '';
-    if (o.status === 'not available' || !o.result) {
-      rows.push(
-        `| ${cell(o.title)} | — | ${o.status === 'not available' ? 'not available' : 'failed'} | | | ${cell(o.error)} |`,
-      );
-      continue;
-    }
-    const figures = figuresOf(o.result);
-    if (figures.length === 0)
-      rows.push(`| ${cell(o.title)} | — | failed | | | ${cell(o.error ?? 'no figures')} |`);
-    figures.forEach((f, i) => {
-      const value =
-        f.value === null || f.value === undefined ? 'n/a' : `${f.value}${f.unit ? ` ${f.unit}` : ''}`;
-      const met = f.met === undefined ? '' : f.met ? 'yes' : '**no**';
-      const note = `${f.note ?? ''}${i === 0 ? loadNote : ''}`;
-      rows.push(
-        `| ${i === 0 ? cell(o.title) : ''} | ${cell(f.name)} | ${cell(value)} | ${cell(f.target ?? '')} | ${met} | ${cell(note)} |`,
-      );
-    });
-    if (o.status === 'failed') rows.push(`| | (incomplete) | failed | | | ${cell(o.error)} |`);
-  }
   return [
     '# shopfront benchmarks',
     '',
-    `${meta.date}${meta.quick ? ' — **quick run** (short durations, small synthetic builds; not comparable to a full run)' : ''}. ` +
-      `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}; load average at start ${m.load.join(' / ')}. ` +
-      "Figures, not pass/fail: the machine may be shared, see each bench's load. Made by `npm run bench`; details in results.json.",
+    `${meta.date}: last \`npm run bench\`. Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}; load average at start ${m.load.join(' / ')}. ` +
+      "Each bench's first row names the run its figures come from (benches not re-run keep theirs; a quick run has short durations and small synthetic builds, not comparable to a full one). " +
+      "Figures, not pass/fail: the machine may be shared, see each bench's load. Details of the last run in bench/results.json (not tracked).",
     '',
     '| Benchmark | Measure | Value | Target | Met | Notes |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -225,13 +171,13 @@ function markdown(
   ].join('\n');
 }
 
-await runBench(async () => {
+await runMain(async () => {
   const started = new Date();
   const info = machine();
   // Build once here, so the benches that serve the built site do not race to build it.
   if (selected.some((b) => ['redirect', 'stats', 'weight', 'lighthouse'].includes(b.name)))
     await ensureBuilt(args.has('build'));
-  const kept = previousOutcomes();
+  const kept = previousRows();
   const fresh = new Map<string, Outcome>();
   for (const spec of selected) {
     const outcome = await runOne(spec);
@@ -240,26 +186,21 @@ await runBench(async () => {
       `######## ${spec.title}: ${outcome.status}${outcome.seconds !== undefined ? ` in ${outcome.seconds} s` : ''}${outcome.error ? ` (${outcome.error})` : ''}`,
     );
   }
-  const outcomes = BENCHES.flatMap((b) => fresh.get(b.name) ?? kept.get(b.name) ?? []);
-  const meta = { date: started.toISOString(), machine: info, quick };
-  const json = {
-    ...meta,
-    finished: new Date().toISOString(),
-    benches: Object.fromEntries(
-      outcomes.map((o) => [
-        o.name,
-        {
-          date: o.date,
-          status: o.status,
-          seconds: o.seconds,
-          error: o.error,
-          ...(o.result ? { result: o.result } : {}),
-        },
-      ]),
-    ),
-  };
+  const titles = new Set(BENCHES.map((b) => b.title));
+  const rows = [
+    ...BENCHES.flatMap((b) => {
+      const outcome = fresh.get(b.name);
+      return outcome ? rowsOf(outcome) : (kept.get(b.title) ?? []);
+    }),
+    ...[...kept].filter(([title]) => !titles.has(title)).flatMap(([, lines]) => lines),
+  ];
+  const meta = { date: started.toISOString(), machine: info };
+  const benches = Object.fromEntries(
+    [...fresh.values()].map(({ name, title: _title, ...outcome }) => [name, outcome]),
+  );
+  const json = { ...meta, quick, finished: new Date().toISOString(), benches };
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(join(ROOT, 'bench', 'results.md'), markdown(outcomes, meta));
+  writeFileSync(RESULTS_MD, markdown(rows, meta));
   log(`\nwrote bench/results.md and bench/results.json`);
   process.stdout.write(
     `${JSON.stringify({ bench: 'all', ok: [...fresh.values()].every((o) => o.status !== 'failed'), statuses: Object.fromEntries([...fresh.values()].map((o) => [o.name, o.status])) })}\n`,

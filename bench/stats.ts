@@ -20,21 +20,11 @@ import { formatError } from '../domain/content/validate.ts';
 import { isInfluencer } from '../domain/content/schema.ts';
 import { loadContent } from '../build/load-content.ts';
 import { BENCH_SECRETS, ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { runBench } from './lib/proc.ts';
-import {
-  fmt,
-  load1,
-  log,
-  numberArg,
-  parseArgs,
-  printFailure,
-  printResult,
-  round,
-  type Figure,
-} from './lib/report.ts';
-import { applyMigrations, d1File, startWranglerDev } from './lib/wrangler-dev.ts';
+import { benchArgs, fmt, log, numberArg, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
+import { d1File } from '../scripts/lib/harness/d1.ts';
+import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 
-const args = parseArgs(process.argv.slice(2));
+const args = benchArgs();
 const options = {
   clicks: numberArg(args, 'clicks', 10_000_000),
   days: numberArg(args, 'days', 365),
@@ -45,10 +35,17 @@ const TARGET_MS = 100;
 const DAY_MS = 86_400_000;
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', null];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'CA', 'AU', 'NL', 'ES', 'IT', 'SE'];
+/** Where the sample's marketplaces send a shopper of each country (section 14), as SQL over `country`. */
+const MARKETPLACE_OF_COUNTRY =
+  "CASE country WHEN 'GB' THEN 'amazon-uk' WHEN 'DE' THEN 'amazon-de' WHEN 'CA' THEN 'amazon-ca' ELSE 'amazon-us' END";
+/** Roll-up triggers dropped while the clicks are written in bulk, then restored. */
+const ROLLUP_TRIGGERS = [
+  'clicks_rollup_insert',
+  'clicks_rollup_update',
+  'clicks_rollup_market_insert',
+  'clicks_rollup_market_update',
+];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
-
-const loadStart = load1();
-await runBench(main, printFailure('stats', options, loadStart));
 
 function pick<T>(list: readonly T[], n: number): T {
   const value = list[n % list.length];
@@ -79,18 +76,17 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
   // The triggers would add every raw row to the roll-ups one by one; the GROUP BY below does it at once.
   const triggers = db
     .prepare(
-      "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('clicks_rollup_insert', 'clicks_rollup_update')",
+      `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${ROLLUP_TRIGGERS.map((t) => `'${t}'`).join(', ')})`,
     )
     .all()
     .map((r) => String((r as { sql: string }).sql));
-  for (const name of ['clicks_rollup_insert', 'clicks_rollup_update'])
-    db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+  for (const name of ROLLUP_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
   const perDay = Math.floor(options.clicks / options.days);
   const rawDays = Math.min(options.days, who.retention + 1);
   const first = today - (options.days - 1) * DAY_MS;
   const insertRaw = db.prepare(
-    `INSERT INTO clicks (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, is_duplicate, method)
-     VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'GET')`,
+    `INSERT INTO clicks (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, is_duplicate, method, marketplace)
+     VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'GET', ${MARKETPLACE_OF_COUNTRY.replaceAll('country', '?6')})`,
   );
   const insertDaily = db.prepare(
     `INSERT INTO click_daily (day, handle, product_id, src, country, device, bot_reason, human, bot, duplicate)
@@ -184,6 +180,12 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
        SELECT handle, day, ${column}, SUM(human), SUM(bot), SUM(duplicate), 0
        FROM click_daily WHERE day >= ?1 GROUP BY handle, day, ${column}`,
     ).run(rawFrom);
+  // Clicks by (country, marketplace) of every day (migration 0016), from the wide roll-ups.
+  db.exec(
+    `INSERT INTO click_daily_market (handle, day, country, marketplace, human, bot, duplicate)
+     SELECT handle, day, country, ${MARKETPLACE_OF_COUNTRY}, SUM(human), SUM(bot), SUM(duplicate)
+     FROM click_daily GROUP BY handle, day, country`,
+  );
   for (const sql of triggers) db.exec(sql);
   const count = (table: string) =>
     Number((db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n);
@@ -204,7 +206,7 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
   return { ...counts, rollupsWritten: rollups, rawDays };
 }
 
-async function main(): Promise<void> {
+await runBenchmark('stats', options, async () => {
   await ensureBuilt(options.build);
   const dir = tempDir('stats');
   const snapshot = snapshotBuild(dir);
@@ -252,8 +254,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
-  times.sort((a, b) => a - b);
-  const q = (p: number) => round(times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0, 1);
+  const q = (p: number) => round(quantile(times, p), 1);
   const p50 = q(0.5);
   const figures: Figure[] = [
     {
@@ -271,12 +272,5 @@ async function main(): Promise<void> {
     },
     { name: 'local D1 file', value: dbMiB, unit: 'MiB', note: `written directly in ${writeSeconds} s` },
   ];
-  printResult({
-    bench: 'stats',
-    ok: true,
-    load: { start: loadStart, end: load1() },
-    options,
-    figures,
-    details: { times, written },
-  });
-}
+  return { figures, details: { times, written } };
+});

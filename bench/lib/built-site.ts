@@ -8,7 +8,13 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { astroBuildArgs } from '../../build/astro-build.ts';
-import { mustRun, onCleanup, ROOT } from './proc.ts';
+import { mustRun, onCleanup, ROOT } from '../../scripts/lib/harness/process.ts';
+import {
+  applyMigrations,
+  startWranglerDev,
+  writeEnvFile,
+  type DevServer,
+} from '../../scripts/lib/harness/wrangler.ts';
 import { log } from './report.ts';
 
 export const DIST = join(ROOT, 'dist');
@@ -76,14 +82,23 @@ export function snapshotBuild(dir: string): Snapshot {
 
 /** The benches' secrets as a `wrangler dev --env-file` file in `dir`; returns its path. */
 export function writeBenchEnv(dir: string): string {
-  const envFile = join(dir, 'bench.env');
-  writeFileSync(
-    envFile,
-    Object.entries(BENCH_SECRETS)
-      .map(([k, v]) => `${k}=${v}\n`)
-      .join(''),
-  );
-  return envFile;
+  return writeEnvFile(join(dir, 'bench.env'), BENCH_SECRETS);
+}
+
+/**
+ * A snapshot of the build served as a shopper gets it: fresh local state with the
+ * migrations applied, `wrangler dev` quiet, ready when `/` answers.
+ */
+export async function serveSnapshot(snapshot: Snapshot): Promise<DevServer> {
+  const state = join(snapshot.dir, 'state');
+  await applyMigrations(snapshot.config, state);
+  return startWranglerDev({
+    config: snapshot.config,
+    persistTo: state,
+    envFile: snapshot.envFile,
+    logFile: join(snapshot.dir, 'wrangler-dev.log'),
+    logLevel: 'warn',
+  });
 }
 
 export function builtConfig(snapshot: Snapshot): Record<string, unknown> {

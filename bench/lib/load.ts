@@ -105,12 +105,3 @@ function skipHeadResponseBodies(client: AutocannonClient): void {
 export function count(statuses: LoadRun['statuses'], kind: Kind, status: string): number {
   return statuses[kind][status] ?? 0;
 }
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}

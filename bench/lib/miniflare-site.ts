@@ -8,15 +8,16 @@ import { join, relative, resolve } from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { BENCH_SECRETS, builtConfig, type Snapshot } from './built-site.ts';
 import { childPids } from './cpu.ts';
-import { onCleanup } from './proc.ts';
+import { onCleanup } from '../../scripts/lib/harness/process.ts';
 import { log } from './report.ts';
-import { CLICK_COUNTS_SQL, toCounts, type ClickCounts } from './wrangler-dev.ts';
+import { CLICK_COUNTS_SQL, toCounts, type ClickCounts } from '../../scripts/lib/harness/d1.ts';
 
 export interface RuntimeServer {
   url: string;
   /** The workerd process(es) serving it, for CPU accounting. */
   pids: number[];
-  clickCounts?: () => Promise<ClickCounts>;
+  /** Click rows in the Worker's D1 binding `DB`. */
+  clickCounts: () => Promise<ClickCounts>;
   stop: () => Promise<void>;
 }
 
@@ -66,171 +67,161 @@ function modulesOf(root: string, main: string): { type: ModuleType; path: string
   return [entry, ...rest].map((path) => ({ type: typeOf(path) ?? 'ESModule', path }));
 }
 
-function stopper(mf: Miniflare): () => Promise<void> {
-  let disposed: Promise<void> | undefined;
-  const stop = () =>
-    (disposed ??= mf.dispose().catch((error: unknown) => log(`miniflare dispose: ${String(error)}`)));
-  onCleanup(stop);
-  return stop;
-}
+type MiniflareOptions = Parameters<typeof convertV4MiniflareOptions>[0];
+type WorkerOptions = Record<string, unknown>;
 
-function structuredLogs(name: string) {
-  let shown = 0;
-  return (entry: { level: string; message: string }) => {
-    if (entry.level !== 'error' && entry.level !== 'warn') return;
-    if (shown++ < 20) log(`[${name}] ${entry.message}`);
-  };
-}
-
-export async function startBuiltWorker(
-  snapshot: Snapshot,
-  persistTo: string,
-  options: { assets?: boolean } = {},
+/**
+ * One Worker in its own Miniflare (workerd) on a free loopback port, stopped with the
+ * bench; with `persistTo`, its D1/queue state in the layout of `wrangler dev --persist-to`,
+ * so migrations applied by wrangler are found. Started one at a time by the callers, so the
+ * new workerd is known (CPU accounting).
+ */
+async function startMiniflare(
+  name: string,
+  worker: WorkerOptions,
+  persistTo?: string,
 ): Promise<RuntimeServer> {
-  const config = builtConfig(snapshot) as unknown as BuiltConfig;
-  const serverDir = join(snapshot.dir, 'dist', 'server');
-  const assets = options.assets === false ? undefined : config.assets;
   const before = new Set(childPids());
+  let shown = 0;
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: '127.0.0.1',
       port: 0,
       logRequests: false,
-      handleStructuredLogs: structuredLogs('shopfront'),
-      // The same layout as `wrangler dev --persist-to`, so migrations applied by wrangler are found.
-      resourcePersistencePath: join(persistTo, 'v3'),
-      workers: [
-        {
-          name: 'shopfront',
-          compatibilityDate: config.compatibility_date,
-          compatibilityFlags: config.compatibility_flags ?? [],
-          modules: modulesOf(serverDir, config.main),
-          modulesRoot: serverDir,
-          bindings: { ...config.vars, ...BENCH_SECRETS },
-          d1Databases: Object.fromEntries((config.d1_databases ?? []).map((d) => [d.binding, d.database_id])),
-          kvNamespaces: Object.fromEntries((config.kv_namespaces ?? []).map((k) => [k.binding, k.id])),
-          queueProducers: Object.fromEntries(
-            (config.queues?.producers ?? []).map((p) => [p.binding, { queueName: p.queue }]),
-          ),
-          queueConsumers: Object.fromEntries(
-            (config.queues?.consumers ?? []).map((c) => [
-              c.queue,
-              {
-                maxBatchSize: c.max_batch_size,
-                maxBatchTimeout: c.max_batch_timeout,
-                maxRetries: c.max_retries,
-                deadLetterQueue: c.dead_letter_queue,
-              },
-            ]),
-          ),
-          ...(assets
-            ? {
-                assets: {
-                  directory: resolve(serverDir, assets.directory),
-                  binding: assets.binding,
-                  run_worker_first: assets.run_worker_first,
-                  routerConfig: { has_user_worker: true },
-                  assetConfig: {
-                    ...(assets.not_found_handling ? { not_found_handling: assets.not_found_handling } : {}),
-                    ...(assets.html_handling ? { html_handling: assets.html_handling } : {}),
-                  },
-                },
-              }
-            : {}),
-        },
-      ],
-    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+      handleStructuredLogs: (entry: { level: string; message: string }) => {
+        if ((entry.level === 'error' || entry.level === 'warn') && shown++ < 20)
+          log(`[${name}] ${entry.message}`);
+      },
+      ...(persistTo ? { resourcePersistencePath: join(persistTo, 'v3') } : {}),
+      workers: [{ name, compatibilityFlags: ['nodejs_compat'], ...worker }],
+    } as unknown as MiniflareOptions),
   );
-  const stop = stopper(mf);
+  let disposed: Promise<void> | undefined;
+  const stop = () =>
+    (disposed ??= mf.dispose().catch((error: unknown) => log(`miniflare dispose: ${String(error)}`)));
+  onCleanup(stop);
   const url = (await mf.ready).toString().replace(/\/$/, '');
-  const dbBinding = config.d1_databases?.[0]?.binding ?? 'DB';
   const clickCounts = async () => {
-    const db = await mf.getD1Database(dbBinding);
-    const row = await db.prepare(CLICK_COUNTS_SQL).first<Record<string, unknown>>();
-    return toCounts(row ?? {});
+    const db = await mf.getD1Database('DB');
+    return toCounts((await db.prepare(CLICK_COUNTS_SQL).first<Record<string, unknown>>()) ?? {});
   };
-  log(`miniflare shopfront on ${url} (modules from ${relative(snapshot.dir, serverDir)})`);
   return { url, pids: childPids().filter((pid) => !before.has(pid)), clickCounts, stop };
 }
 
-/** The bare Worker; with `assetsDir`, behind the same assets router as the shopfront (for profiling). */
-export async function startBareWorker(
+/** Behind the static-assets router, as the shopfront's Worker runs. */
+function assetsRouter(directory: string, runWorkerFirst: string[] | boolean | undefined, extra = {}) {
+  return {
+    assets: {
+      directory,
+      run_worker_first: runWorkerFirst ?? true,
+      routerConfig: { has_user_worker: true },
+      ...extra,
+    },
+  };
+}
+
+/** The built shopfront Worker, configured from the build's own wrangler.json. */
+export async function startBuiltWorker(snapshot: Snapshot, persistTo: string): Promise<RuntimeServer> {
+  const config = builtConfig(snapshot) as unknown as BuiltConfig;
+  const serverDir = join(snapshot.dir, 'dist', 'server');
+  const assets = config.assets;
+  const server = await startMiniflare(
+    'shopfront',
+    {
+      compatibilityDate: config.compatibility_date,
+      compatibilityFlags: config.compatibility_flags ?? [],
+      modules: modulesOf(serverDir, config.main),
+      modulesRoot: serverDir,
+      bindings: { ...config.vars, ...BENCH_SECRETS },
+      d1Databases: Object.fromEntries((config.d1_databases ?? []).map((d) => [d.binding, d.database_id])),
+      kvNamespaces: Object.fromEntries((config.kv_namespaces ?? []).map((k) => [k.binding, k.id])),
+      queueProducers: Object.fromEntries(
+        (config.queues?.producers ?? []).map((p) => [p.binding, { queueName: p.queue }]),
+      ),
+      queueConsumers: Object.fromEntries(
+        (config.queues?.consumers ?? []).map((c) => [
+          c.queue,
+          {
+            maxBatchSize: c.max_batch_size,
+            maxBatchTimeout: c.max_batch_timeout,
+            maxRetries: c.max_retries,
+            deadLetterQueue: c.dead_letter_queue,
+          },
+        ]),
+      ),
+      ...(assets
+        ? assetsRouter(resolve(serverDir, assets.directory), assets.run_worker_first, {
+            binding: assets.binding,
+            assetConfig: {
+              ...(assets.not_found_handling ? { not_found_handling: assets.not_found_handling } : {}),
+              ...(assets.html_handling ? { html_handling: assets.html_handling } : {}),
+            },
+          })
+        : {}),
+    },
+    persistTo,
+  );
+  log(`miniflare shopfront on ${server.url} (modules from ${relative(snapshot.dir, serverDir)})`);
+  return server;
+}
+
+/** The bare Worker; with `assetsDir`, behind the same assets router as the shopfront. */
+export function startBareWorker(
   scriptPath: string,
   compatibilityDate: string,
   assetsDir?: string,
   runWorkerFirst?: string[],
 ): Promise<RuntimeServer> {
-  const before = new Set(childPids());
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      host: '127.0.0.1',
-      port: 0,
-      logRequests: false,
-      handleStructuredLogs: structuredLogs('bare'),
-      workers: [
-        {
-          name: 'bare',
-          compatibilityDate,
-          compatibilityFlags: ['nodejs_compat'],
-          modules: [{ type: 'ESModule', path: scriptPath }],
-          ...(assetsDir
-            ? {
-                assets: {
-                  directory: assetsDir,
-                  run_worker_first: runWorkerFirst ?? true,
-                  routerConfig: { has_user_worker: true },
-                },
-              }
-            : {}),
-        },
-      ],
-    }),
-  );
-  const stop = stopper(mf);
-  const url = (await mf.ready).toString().replace(/\/$/, '');
-  return { url, pids: childPids().filter((pid) => !before.has(pid)), stop };
+  return startMiniflare('bare', {
+    compatibilityDate,
+    modules: [{ type: 'ESModule', path: scriptPath }],
+    ...(assetsDir ? assetsRouter(assetsDir, runWorkerFirst) : {}),
+  });
 }
 
 /**
  * A reference Worker (bench/reference-worker.js) on the runtime alone: behind the same assets
  * router as the shopfront, with a queue consumed into its own D1, and the HMAC on or off.
  */
-export async function startReferenceWorker(
+export function startReferenceWorker(
   scriptPath: string,
   compatibilityDate: string,
   assetsDir: string,
   runWorkerFirst: string[] | undefined,
   options: { hmac: boolean; persistTo: string },
 ): Promise<RuntimeServer> {
-  const before = new Set(childPids());
   const queue = options.hmac ? 'reference-r3' : 'reference-r2';
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      host: '127.0.0.1',
-      port: 0,
-      logRequests: false,
-      handleStructuredLogs: structuredLogs(queue),
-      resourcePersistencePath: join(options.persistTo, 'v3'),
-      workers: [
-        {
-          name: queue,
-          compatibilityDate,
-          compatibilityFlags: ['nodejs_compat'],
-          modules: [{ type: 'ESModule', path: scriptPath }],
-          bindings: { REFERENCE_HMAC: options.hmac ? '1' : '0', ...BENCH_SECRETS },
-          d1Databases: { DB: `${queue}-db` },
-          queueProducers: { CLICKS: { queueName: queue } },
-          queueConsumers: { [queue]: { maxBatchSize: 100, maxBatchTimeout: 2 } },
-          assets: {
-            directory: assetsDir,
-            run_worker_first: runWorkerFirst ?? true,
-            routerConfig: { has_user_worker: true },
-          },
-        },
-      ],
-    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  return startMiniflare(
+    queue,
+    {
+      compatibilityDate,
+      modules: [{ type: 'ESModule', path: scriptPath }],
+      bindings: { REFERENCE_HMAC: options.hmac ? '1' : '0', ...BENCH_SECRETS },
+      d1Databases: { DB: `${queue}-db` },
+      queueProducers: { CLICKS: { queueName: queue } },
+      queueConsumers: { [queue]: { maxBatchSize: 100, maxBatchTimeout: 2 } },
+      ...assetsRouter(assetsDir, runWorkerFirst),
+    },
+    options.persistTo,
   );
-  const stop = stopper(mf);
-  const url = (await mf.ready).toString().replace(/\/$/, '');
-  return { url, pids: childPids().filter((pid) => !before.has(pid)), stop };
+}
+
+/** A Worker bundled into `dir` (`wrangler deploy --dry-run --outdir`), with one D1 database. */
+export function startBundledWorker(
+  name: string,
+  dir: string,
+  main: string,
+  options: { databaseId: string; persistTo: string },
+): Promise<RuntimeServer> {
+  return startMiniflare(
+    name,
+    {
+      compatibilityDate: '2026-10-01',
+      modules: [{ type: 'ESModule', path: join(dir, main) }],
+      modulesRoot: dir,
+      bindings: { ...BENCH_SECRETS },
+      d1Databases: { DB: options.databaseId },
+    },
+    options.persistTo,
+  );
 }

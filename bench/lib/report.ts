@@ -4,6 +4,7 @@
  * its figures; everything else (progress, tables) goes before it or to stderr.
  */
 import { cpus, freemem, loadavg, totalmem, release } from 'node:os';
+import { runMain } from '../../scripts/lib/harness/process.ts';
 import { say } from '../../scripts/lib/progress.ts';
 
 export interface Figure {
@@ -52,15 +53,62 @@ export function round(value: number, digits = 0): number {
   return Math.round(value * f) / f;
 }
 
+/** What a bench's measurement returns: its figures, and what else its JSON line carries. */
+export interface Measured {
+  figures: Figure[];
+  details?: unknown;
+  /** False when the measurement is incomplete (default true). */
+  ok?: boolean;
+  /** Added to the options the bench ran with. */
+  options?: Record<string, unknown>;
+}
+
+/**
+ * The run / measure / report loop every bench shares: `measure` runs with the harness's
+ * cleanups guaranteed (every process it started is stopped, even on Ctrl+C); its figures
+ * are logged as a list on stderr and printed as the last stdout line with the load since
+ * the start. A failure prints no figures, the error and the load, and exits 1.
+ */
+export async function runBenchmark(
+  bench: string,
+  options: Record<string, unknown>,
+  measure: () => Promise<Measured>,
+): Promise<void> {
+  const start = load1();
+  const print = (m: Measured & { error?: string }) =>
+    printResult({
+      bench,
+      ok: m.ok ?? m.error === undefined,
+      load: { start, end: load1() },
+      options: { ...options, ...m.options },
+      figures: m.figures,
+      details: m.details,
+      error: m.error,
+    });
+  await runMain(
+    async () => {
+      const measured = await measure();
+      log(`\n${bench}:`);
+      for (const f of measured.figures) log(`  ${describeFigure(f)}`);
+      print(measured);
+    },
+    (error) => print({ figures: [], error }),
+  );
+}
+
 /** Prints the result as the last stdout line (see the contract above). */
 export function printResult(result: BenchResult): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-/** What a bench prints when it fails: no figures, the error, and the load since it started. */
-export function printFailure(bench: string, options: Record<string, unknown>, loadStart: number) {
-  return (error: string): void =>
-    printResult({ bench, ok: false, load: { start: loadStart, end: load1() }, options, figures: [], error });
+/** A figure's value with its unit, or n/a. */
+export function figureValue(f: Figure): string {
+  return f.value === null || f.value === undefined ? 'n/a' : `${f.value}${f.unit ? ` ${f.unit}` : ''}`;
+}
+
+function describeFigure(f: Figure): string {
+  const target = f.target ? ` (target ${f.target}: ${f.met ? 'met' : 'NOT met'})` : '';
+  return `${f.name}: ${figureValue(f)}${target}${f.note ? `; ${f.note}` : ''}`;
 }
 
 /** The JSON object on the last non-empty line of a bench script's stdout, or null. */
@@ -78,6 +126,32 @@ export function parseLastLine(stdout: string): Record<string, unknown> | null {
   }
 }
 
+const RUN_NOTE = / \(run [^)]*\)$/;
+
+/**
+ * The rows of a results.md table (bench/run.ts), bench by bench, keyed by the bench's title:
+ * a row with a first cell starts a bench, the rows after it without one belong to it. Every
+ * bench's first cell names the run its figures come from, "Title (run 2026-12-07T11:30Z)";
+ * in a file written before those notes, the run its load note names, else the file's date.
+ */
+export function rowsByBench(markdown: string): Map<string, string[]> {
+  const kept = new Map<string, string[]>();
+  const fileDate = /^(\d{4}-\d\d-\d\dT\d\d:\d\d)/m.exec(markdown)?.[1] ?? '?';
+  let rows: string[] | undefined;
+  for (const line of markdown.split('\n')) {
+    if (!line.startsWith('| ') || /^\| (Benchmark|---) \|/.test(line)) continue;
+    const first = (line.split(' | ')[0] ?? '').slice(2).trim();
+    if (!first) rows?.push(line);
+    else {
+      // Older files noted a bench's own run in its load note: "(load 1.3 → 1.3, run 2026-12-02T17:38Z)".
+      const ran = /, run (\d{4}-\d\d-\d\dT\d\d:\d\d)Z\)/.exec(line)?.[1] ?? fileDate;
+      rows = [RUN_NOTE.test(first) ? line : line.replace(`| ${first} |`, `| ${first} (run ${ran}Z) |`)];
+      kept.set(first.replace(RUN_NOTE, ''), rows);
+    }
+  }
+  return kept;
+}
+
 /** `--name value`, `--name=value` and bare `--flag` arguments. */
 export function parseArgs(argv: string[]): Map<string, string> {
   const args = new Map<string, string>();
@@ -93,6 +167,9 @@ export function parseArgs(argv: string[]): Map<string, string> {
   return args;
 }
 
+/** The command line's arguments (see parseArgs). */
+export const benchArgs = (): Map<string, string> => parseArgs(process.argv.slice(2));
+
 export function numberArg(args: Map<string, string>, name: string, fallback: number): number {
   const raw = args.get(name);
   if (raw === undefined) return fallback;
@@ -105,6 +182,19 @@ export function numberArg(args: Map<string, string>, name: string, fallback: num
 /** Progress and human-readable output: stderr, so stdout stays machine-readable (above a progress bar, if drawn). */
 export function log(message: string): void {
   say(message);
+}
+
+/** Nearest-rank quantile `p` (0..1) of `values`; NaN when empty. */
+export function quantile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 }
 
 export function fmt(value: number | null | undefined, digits = 0): string {

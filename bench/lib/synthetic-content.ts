@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT } from './proc.ts';
+import { ROOT } from '../../scripts/lib/harness/process.ts';
 
 export interface SyntheticOptions {
   storefronts: number;
@@ -16,45 +16,13 @@ export interface SyntheticOptions {
   productsPerStorefront?: number;
 }
 
-const CATEGORIES = [
-  'home',
-  'kitchen',
-  'pc',
-  'devices',
-  'beauty',
-  'books',
-  'toys',
-  'sports',
-  'fashion',
-  'baby',
-  'pets',
-  'tv',
-];
+// prettier-ignore
+const CATEGORIES = ['home', 'kitchen', 'pc', 'devices', 'beauty', 'books', 'toys', 'sports', 'fashion', 'baby', 'pets', 'tv'];
 const PLATFORMS = ['instagram', 'tiktok', 'youtube', 'newsletter', 'pinterest'] as const;
-const WORDS = [
-  'compact',
-  'quiet',
-  'wireless',
-  'stainless',
-  'foldable',
-  'rechargeable',
-  'organic',
-  'ergonomic',
-  'classic',
-  'portable',
-];
-const NOUNS = [
-  'kettle',
-  'desk lamp',
-  'backpack',
-  'blender',
-  'headphones',
-  'yoga mat',
-  'storage bin',
-  'cast iron pan',
-  'monitor arm',
-  'water bottle',
-];
+// prettier-ignore
+const WORDS = ['compact', 'quiet', 'wireless', 'stainless', 'foldable', 'rechargeable', 'organic', 'ergonomic', 'classic', 'portable'];
+// prettier-ignore
+const NOUNS = ['kettle', 'desk lamp', 'backpack', 'blender', 'headphones', 'yoga mat', 'storage bin', 'cast iron pan', 'monitor arm', 'water bottle'];
 
 const q = (value: string) => JSON.stringify(value);
 

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { loadContent } from '../../build/load-content.ts';
 import { formatError } from '../../domain/content/validate.ts';
-import { ROOT } from './proc.ts';
+import { ROOT } from '../../scripts/lib/harness/process.ts';
 import { linkedProducts } from '../../domain/content/members.ts';
 
 export type Kind = 'human' | 'head' | 'bot';
@@ -37,15 +37,8 @@ const BOTS = [
   'curl/8.5.0',
 ];
 
-const REFERRERS = [
-  'https://www.instagram.com/',
-  'https://www.tiktok.com/',
-  'https://www.youtube.com/',
-  'https://t.co/',
-  'https://l.facebook.com/',
-  null,
-  null,
-];
+// prettier-ignore
+const REFERRERS = ['https://www.instagram.com/', 'https://www.tiktok.com/', 'https://www.youtube.com/', 'https://t.co/', 'https://l.facebook.com/', null, null];
 
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', 'bio', 'pin', null, null, 'NOT VALID!'];
 

@@ -76,9 +76,13 @@ export function verdictFromStatus(
   return { ...base, state: 'error', detail };
 }
 
-/** Whether HTTP may be used on this host at all: never on Amazon's, whatever the content says. */
+/**
+ * Whether HTTP may be used on this host at all: never on Amazon's, whatever the content says. A
+ * fully qualified name's trailing dots (`a.co.`, which resolves like `a.co`) are ignored.
+ */
 export function mayRequest(host: string): boolean {
-  return !/(?:^|\.)amazon\.[a-z.]+$|(?:^|\.)amzn\.[a-z]+$|(?:^|\.)a\.co$/i.test(host);
+  const name = host.replace(/\.+$/, '');
+  return !/(?:^|\.)amazon\.[a-z.]+$|(?:^|\.)amzn\.[a-z]+$|(?:^|\.)a\.co$/i.test(name);
 }
 
 /** Counts by state, in a fixed order, for the report's summary line. */

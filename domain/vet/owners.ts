@@ -17,12 +17,23 @@
  *
  * What only an admin changes (error for anyone else):
  *   tracking_id, tracking_ids, status, history, review, github, owner, id   (status: statusFinding)
+ *   applied_on   (a file without history is read as holding its status and tracking ids since
+ *                 applied_on, history.ts: moving it back would backdate them; security review)
  *
  * What nobody changes (error for admins too):
  *   the derived member id            memberId(before) == memberId(after)
  *   previous_handles                 before.previous_handles is a prefix of after's (no removal, no reordering)
  *   history                          before.history is a prefix of after's; each added entry has on >= today (UTC)
  *   member files                     never deleted (a member leaves by status: suspended)   (vet.ts)
+ *
+ * What a new file may claim (error for anyone but an admin or a signed request, whose file the
+ * worker wrote and dated on the day of the application; an admin writing the file of a member
+ * who joined before the file existed may backdate it):
+ *   history                          every entry has on >= today (UTC): an application cannot say it
+ *                                    was approved, or held a tracking id, on a day before it existed
+ * A tracking id (tracking_id, tracking_ids, history) that a change adds and that another member
+ * holds, now or on any day, is an error (a warning for an admin): statements credit by tracking id
+ * and day.
  */
 import { memberId } from '../content/members.ts';
 import type { Member } from '../content/schema.ts';
@@ -51,6 +62,7 @@ export const ADMIN_FIELDS = [
   'github',
   'owner',
   'id',
+  'applied_on',
 ] as const;
 
 const ADMIN_ONLY = 'only an admin (listed under admins in content/program.yaml on the target branch)';
@@ -157,6 +169,67 @@ export function adminFieldFindings(before: Member | null, value: Member, isAdmin
       `changed from ${show(before[f])} to ${show(value[f])}; ${ADMIN_ONLY} may change ${f}`,
     ),
   );
+}
+
+/** A new file's history, for anyone but an admin: nothing dated before the file exists. */
+export function newFileHistoryFindings(value: Member, today: string): Finding[] {
+  return (value.history ?? []).flatMap((entry, i) =>
+    entry.on < today
+      ? [
+          finding(
+            'error',
+            `history[${i}].on`,
+            `${entry.on} is before today (${today}, UTC): a new member file's history starts today; ${ADMIN_ONLY} may date it earlier`,
+          ),
+        ]
+      : [],
+  );
+}
+
+/** Every tracking id a member file names: the home one, each marketplace's, and every history entry's. */
+export function trackingIdsOf(member: Member): string[] {
+  const ids = [
+    member.tracking_id,
+    ...Object.values(member.tracking_ids ?? {}),
+    ...(member.history ?? []).flatMap((e) => (e.tracking_id === undefined ? [] : [e.tracking_id])),
+  ];
+  return [...new Set(ids.map((id) => id.toLowerCase()))];
+}
+
+/**
+ * Tracking ids that `value` adds (not in `before`: a file that already named one is not blocked
+ * from other edits) and that `others` (path -> member, every other member file) hold or held.
+ */
+export function sharedTrackingIdFindings(
+  before: Member | null,
+  value: Member,
+  others: Iterable<readonly [string, Member]>,
+  isAdmin: boolean,
+): Finding[] {
+  const had = new Set(before === null ? [] : trackingIdsOf(before));
+  const holder = new Map<string, string>();
+  const current = new Set<string>();
+  for (const [path, other] of others) {
+    for (const id of trackingIdsOf(other)) holder.set(id, path);
+    current.add(other.tracking_id.toLowerCase());
+    for (const id of Object.values(other.tracking_ids ?? {})) current.add(id.toLowerCase());
+  }
+  const home = value.tracking_id.toLowerCase();
+  const markets = new Set(Object.values(value.tracking_ids ?? {}).map((id) => id.toLowerCase()));
+  return trackingIdsOf(value).flatMap((id) => {
+    const path = holder.get(id);
+    // Another member's current id as this one's home id or marketplace id: the Tracking id
+    // checks (policy.ts, tracking-ids.ts) report it already; this rule adds past and history ids.
+    if (path === undefined || had.has(id) || ((id === home || markets.has(id)) && current.has(id))) return [];
+    return [
+      {
+        level: isAdmin ? 'warn' : 'error',
+        check: 'Tracking id',
+        field: 'tracking_ids',
+        message: `"${id}" is (or was) ${path}'s tracking id: a tracking id credits one member, now and on every past day`,
+      } satisfies Finding,
+    ];
+  });
 }
 
 /** Rules nobody may break, admins included: the member id, previous handles and history only grow. */

@@ -9,8 +9,16 @@ import type { FileChanges, StorefrontChange } from './changes.ts';
 import { ADMIN_FILES } from './changes.ts';
 import { clashOf, describeClash, reservedParts } from './handles.ts';
 import { freeText, linkHosts, onDomain, PLATFORM_DOMAINS, socialHostMatches } from './links.ts';
-import { adminFieldFindings, identityFindings, ownershipFinding, type RequestCheck } from './owners.ts';
+import {
+  adminFieldFindings,
+  identityFindings,
+  newFileHistoryFindings,
+  ownershipFinding,
+  sharedTrackingIdFindings,
+  type RequestCheck,
+} from './owners.ts';
 import type { Snapshot } from './snapshot.ts';
+import { trackingIdsFindings } from './tracking-ids.ts';
 import { sameSite, socialPlatformOf } from './website.ts';
 
 import type { Finding, Level } from './finding.ts';
@@ -61,6 +69,10 @@ export function statusFinding(before: Status | null, after: Status, isAdmin: boo
       (after === 'approved' ? 'self-approval: ' : '') +
       `status changed from "${before}" to "${after}"; ${ADMIN_ONLY} may change a status`,
   };
+}
+
+function signedRequestFor(ctx: PolicyContext, handle: string): boolean {
+  return ctx.request?.verified === true && ctx.request.handle === handle;
 }
 
 /** The storefront's version at the base revision (its rename source for a rename). */
@@ -137,7 +149,20 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
   const owners = [
     ...adminFieldFindings(before, value, ctx.isAdmin),
     ...identityFindings(before, value, ctx.today),
+    // A signed request's file was written (and dated) by the worker on the day of the application,
+    // which may be days before its pull request is vetted.
+    ...(before === null && !ctx.isAdmin && !signedRequestFor(ctx, change.handle)
+      ? newFileHistoryFindings(value, ctx.today)
+      : []),
+    ...sharedTrackingIdFindings(
+      before,
+      value,
+      [...ctx.base.influencers, ...ctx.head.influencers].filter(([p]) => !own.has(p)),
+      ctx.isAdmin,
+    ),
   ];
+  // Tracking ids at other marketplaces: each no other storefront's (tracking-ids.ts).
+  findings.push(...trackingIdsFindings(own, value, ctx));
 
   // Status.
   const status = statusFinding(before?.status ?? null, value.status, ctx.isAdmin);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePack, imageFromPack, imagePackOf, imagePackPath } from '../../domain/images/packs.ts';
 import { buildSite, cleanup, copyContent, type SiteBuild } from './build-site.ts';
-import { startLocalSystem } from '../../scripts/lib/local-system.ts';
+import { startLocalSystem } from '../../scripts/lib/harness/local-system.ts';
 import { SHARDS } from '../../domain/links/shards.ts';
 
 const FIXTURE = 'tests/fixtures/content';

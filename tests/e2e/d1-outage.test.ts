@@ -6,12 +6,11 @@
  * events are answered 503 + Retry-After and sent again, as a Standard Webhooks sender does. When
  * the lock is released, every click and every event must be in D1 exactly once.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { Webhook } from 'standardwebhooks';
+import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalSystem, type LocalSystem } from '../../scripts/lib/local-system.ts';
+import { d1File as d1FileUnder } from '../../scripts/lib/harness/d1.ts';
+import { startLocalSystem, type LocalSystem } from '../../scripts/lib/harness/local-system.ts';
 
 const LOCK_MS = 45_000;
 const HANDLE = 'jess-home-lab';
@@ -31,10 +30,9 @@ afterAll(async () => {
 
 /** The local D1's SQLite file under this system's state directory. */
 function d1File(): string {
-  const dir = join(system.persistTo, 'v3', 'd1', 'miniflare-D1DatabaseObject');
-  const file = readdirSync(dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
-  if (!file) throw new Error(`no D1 database file in ${dir}`);
-  return join(dir, file);
+  const file = d1FileUnder(system.persistTo);
+  if (!file) throw new Error(`no D1 database file under ${system.persistTo}`);
+  return file;
 }
 
 async function productIds(): Promise<string[]> {
@@ -58,17 +56,7 @@ async function click(product: string): Promise<string> {
 async function deliver(id: string, body: string, statuses: number[]): Promise<void> {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const timestamp = new Date();
-    const res = await fetch(`${system.url}/webhooks/orders`, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-        'webhook-signature': new Webhook(system.secrets.ORDER_WEBHOOK_SECRET ?? '').sign(id, timestamp, body),
-      },
-    });
+    const res = await postOrderEvent(system.url, system.secrets.ORDER_WEBHOOK_SECRET ?? '', id, body);
     statuses.push(res.status);
     if (res.status === 200 || res.status === 202) return;
     expect(res.status, await res.text()).toBe(503);

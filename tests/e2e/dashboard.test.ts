@@ -7,8 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { Webhook } from 'standardwebhooks';
+import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
 import { launch, screenshot } from './browser.ts';
 
 const base = inject('baseUrl');
@@ -43,19 +44,7 @@ async function sendEvent(
     currency: 'USD',
     items: [{ ...ITEM, quantity }],
   });
-  const id = `msg_${type}_${orderId}`;
-  const timestamp = new Date();
-  const signature = new Webhook(webhookSecret).sign(id, timestamp, body);
-  return fetch(`${base}/webhooks/orders`, {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'webhook-signature': signature,
-    },
-  });
+  return postOrderEvent(base, webhookSecret, `msg_${type}_${orderId}`, body);
 }
 
 async function stats(token: string): Promise<Response> {
@@ -177,24 +166,11 @@ describe('creator dashboard', () => {
     const rows = lines.slice(1).filter((l) => l.includes(orderId));
     const amounts = rows.map((l) => Number(l.split(',')[10]));
     expect(amounts.reduce((a, b) => a + b, 0)).toBe(1000);
-    const ledger = spawnSync(
-      'wrangler',
-      [
-        'd1',
-        'execute',
-        'DB',
-        '--local',
-        '--persist-to',
-        persistTo,
-        '--config',
-        'dist/server/wrangler.json',
-        '--json',
-        '--command',
-        `SELECT COUNT(*) AS n, SUM(amount_minor) AS total FROM ledger_entries WHERE order_id = '${orderId}'`,
-      ],
-      { encoding: 'utf8' },
+    const results = queryLocalD1<{ n: number; total: number }>(
+      persistTo,
+      'SELECT COUNT(*) AS n, SUM(amount_minor) AS total FROM ledger_entries WHERE order_id = ?',
+      orderId,
     );
-    const [{ results }] = JSON.parse(ledger.stdout) as [{ results: { n: number; total: number }[] }];
     expect(rows).toHaveLength(results[0]?.n ?? -1);
     expect(results[0]?.total).toBe(1000);
 

@@ -1,6 +1,6 @@
 /** Starts the real system (astro build + wrangler dev on a throwaway local D1) for the browser tests. */
 import type { TestProject } from 'vitest/node';
-import { startLocalSystem, type LocalSystem } from '../../scripts/lib/local-system.ts';
+import { startLocalSystem, type LocalSystem } from '../../scripts/lib/harness/local-system.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { Webhook } from 'standardwebhooks';
+import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch, screenshot } from './browser.ts';
 
@@ -34,18 +34,7 @@ async function signIn(page: Page, secret: string, landing: RegExp): Promise<void
 
 async function sendEvent(type: string, body: Record<string, unknown>): Promise<Response> {
   const text = JSON.stringify({ type, ...body });
-  const id = `msg_${type}_${String(body.order_id)}`;
-  const timestamp = new Date();
-  return fetch(`${base}/webhooks/orders`, {
-    method: 'POST',
-    body: text,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'webhook-signature': new Webhook(webhookSecret).sign(id, timestamp, text),
-    },
-  });
+  return postOrderEvent(base, webhookSecret, `msg_${type}_${String(body.order_id)}`, text);
 }
 
 beforeAll(async () => {

@@ -55,6 +55,8 @@ describe('owner rules', () => {
     ['github', (t: string) => t.replace('github: Ana-GH', 'github: Ana-Other')],
     ['owner', (t: string) => t.replace('github: Ana-GH', 'owner: self')],
     ['id', (t: string) => t.replace('name: Ana Cooks', 'id: ana-kitchen\nname: Ana Cooks')],
+    // Security review: a file without history holds its status and tracking ids since applied_on.
+    ['applied_on', (t: string) => t.replace(/^applied_on: .*$/m, 'applied_on: 2001-01-01')],
   ])('refuses the owner changing %s (an admin’s act)', (field, change) => {
     const { status, stderr } = edit(change).vet('--base', 'main', '--author', 'ana-gh');
     expect(status).toBe(1);
@@ -153,6 +155,67 @@ describe('owner rules', () => {
     expect(stderr).toContain(
       "content/influencers/dee-bakes.yaml: owner: owner: self is written by a web application's signed request branch",
     );
+  });
+});
+
+describe('a new application cannot claim the past (security review)', () => {
+  const EVE = 'content/influencers/eve-bakes.yaml';
+  /** A new file by GitHub user eve, status applied, with `history` (and `extra` lines). */
+  function apply(history: string, extra = ''): TempRepo {
+    repo = TempRepo.withFixtures();
+    repo.write(
+      EVE,
+      repo
+        .read(BEN)
+        .replace(/ben-applies/g, 'eve-bakes')
+        .replace(/benapplies/g, 'evebakes')
+        .replace(/^(?:github|owner): .*\n/m, 'github: eve\n')
+        .replace('categories:', `${extra}${history}categories:`),
+    );
+    repo.commit('apply');
+    return repo;
+  }
+
+  it('refuses a history dated before today: approved, with Ana’s tracking id, last autumn', () => {
+    const { status, stderr } = apply(`history:
+  - { on: 2026-09-01, status: approved }
+  - { on: 2026-09-01, tracking_id: anacooks-20 }
+  - { on: ${TODAY}, status: applied }
+  - { on: ${TODAY}, tracking_id: evebakes-20 }
+`).vet('--base', 'main', '--author', 'eve');
+    expect(status).toBe(1);
+    expect(stderr).toContain(
+      `${EVE}: history[0].on: 2026-09-01 is before today (${TODAY}, UTC): a new member file's history starts today`,
+    );
+    // Reported once, by the marketplace ids' own check (domain/vet/tracking-ids.ts).
+    expect(stderr).toContain(
+      `${EVE}: tracking_ids.amazon-uk: "anacooks-20" is already a tracking id of ${ANA}`,
+    );
+    expect(stderr).not.toContain('is (or was)');
+  });
+
+  it('refuses another member’s tracking id at another marketplace', () => {
+    const { status, stderr } = apply('', 'tracking_ids: { amazon-uk: anacooks-20 }\n').vet(
+      '--base',
+      'main',
+      '--author',
+      'eve',
+    );
+    expect(status).toBe(1);
+    // Reported once, by the marketplace ids' own check (domain/vet/tracking-ids.ts).
+    expect(stderr).toContain(
+      `${EVE}: tracking_ids.amazon-uk: "anacooks-20" is already a tracking id of ${ANA}`,
+    );
+    expect(stderr).not.toContain('is (or was)');
+  });
+
+  it('accepts a history that starts today (positive control)', () => {
+    const { status, stderr } = apply(`history:
+  - { on: ${TODAY}, status: applied }
+  - { on: ${TODAY}, tracking_id: evebakes-20 }
+`).vet('--base', 'main', '--author', 'eve');
+    expect(stderr).toContain('0 error(s)');
+    expect(status).toBe(0);
   });
 });
 
@@ -264,6 +327,33 @@ describe('a request branch (request/<id>)', () => {
     const run = repo.vet('--base', 'main', '--author', 'mallory');
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('the signature does not verify');
+  });
+
+  it('accepts a signed web application dated the day it was made, before the pull request', async () => {
+    const keys = await newSigningKeyPair();
+    await requestRepo(keys.publicKey);
+    const path = 'content/influencers/eve-bakes.yaml';
+    repo.write(
+      path,
+      repo
+        .read(BEN)
+        .replace(/ben-applies/g, 'eve-bakes')
+        .replace(/benapplies/g, 'evebakes')
+        .replace(/^(?:github|owner): .*\n/m, 'owner: self\n')
+        .replace(/^applied_on: .*$/m, `applied_on: ${YESTERDAY}`)
+        .replace(
+          'categories:',
+          `history:\n  - { on: ${YESTERDAY}, status: applied }\n  - { on: ${YESTERDAY}, tracking_id: evebakes-20 }\ncategories:`,
+        ),
+    );
+    const file = new TextEncoder().encode(repo.read(path));
+    const signature = await signRequest(keys.privateKey, { id: 'r-42', handle: 'eve-bakes', file });
+    repo.commit(
+      `Request r-42: eve-bakes applies\n\nShopfront-Request: r-42\nShopfront-Signature: ${signature}`,
+    );
+    const { status, stderr } = repo.vet('--base', 'main', '--author', 'shopfront-requests[bot]');
+    expect(stderr).toContain('0 error(s)');
+    expect(status).toBe(0);
   });
 
   it('still refuses admin-only fields in a signed request', async () => {

@@ -69,6 +69,18 @@ describe('workflows', () => {
     expect(mentions(all[install], 'secrets.')).toBe(false);
   });
 
+  it('leave no push token on disk for npm ci in the requests workflow (security review, round 3)', () => {
+    const all = steps(read('requests.yml'));
+    const install = all.findIndex((s) => s.run?.includes('npm ci'));
+    expect(install).toBeGreaterThan(0);
+    for (const step of all.slice(0, install))
+      if (step.uses?.startsWith('actions/checkout'))
+        expect(String(step.with?.['persist-credentials'])).toBe('false');
+    expect(mentions(all[install], 'TOKEN')).toBe(false);
+    const sync = all.find((s) => s.run?.includes('npm run requests -- sync'));
+    expect(sync?.run).toContain('extraheader');
+  });
+
   it('restore the parse cache by its exact key only, keyed by the content hash', () => {
     const caches = steps(deploy).filter((s) => s.uses?.startsWith('actions/cache'));
     expect(caches.length).toBeGreaterThan(0);
@@ -123,5 +135,31 @@ describe('workflows', () => {
     const rerun = steps(revet).find((s) => s.run?.includes('gh run rerun'));
     expect(rerun?.run).toContain('--workflow vet.yml');
     expect(rerun?.run).toContain('gh pr list');
+  });
+
+  /**
+   * Security review (round 3): a pull request opened against another branch and then retargeted at
+   * main was judged against the old branch: `edited` did not start the check, and a re-run replays
+   * the event, whose base_ref is the old branch. And revet.yml looked runs up by the pull request's
+   * head commit, which is not a pull_request_target run's commit (the target branch's is).
+   */
+  it('judge against the target branch GitHub reports when the job runs, and find runs by name', () => {
+    const vet = read('vet.yml') as Workflow & { 'run-name'?: string };
+    const trigger = vet.on.pull_request_target as { types: string[] };
+    expect(trigger.types).toContain('edited');
+    const all = steps(vet);
+    // No step takes the target branch from the event.
+    expect(all.filter((s) => mentions(s, 'github.base_ref')).map((s) => s.name)).toEqual([]);
+    const target = all.findIndex((s) => s.run?.includes('gh api') && s.run.includes('.base.ref'));
+    const merge = all.findIndex((s) => s.run?.includes('merge --no-edit'));
+    const run = all.findIndex((s) => s.run?.includes('npm run vet'));
+    expect(target).toBeGreaterThan(0);
+    expect(target).toBeLessThan(merge);
+    for (const i of [merge, run]) expect(all[i]?.env?.BASE_REF).toBe('${{ steps.target.outputs.base }}');
+
+    expect(vet['run-name']).toBe('Vet #${{ github.event.pull_request.number }}');
+    const rerun = steps(read('revet.yml')).find((s) => s.run?.includes('gh run rerun'));
+    expect(rerun?.run).not.toContain('--commit');
+    expect(rerun?.run).toContain('"Vet #$number"');
   });
 });

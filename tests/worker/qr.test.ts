@@ -85,6 +85,29 @@ describe('GET /qr/<handle>.svg|.png and /qr/<handle>/<list>.svg|.png', () => {
     expect(new Uint8Array(await again.arrayBuffer())).toEqual(firstBytes);
   });
 
+  it('answers every spelling of a code’s path from one cache entry (security review: percent-encoding drew it again)', async () => {
+    const { handle } = withList;
+    const path = `/qr/${handle}.png`;
+    let first = await get(path);
+    for (let i = 0; i < 20 && first.headers.get('x-shopfront-cache') !== 'HIT'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      first = await get(path);
+    }
+    expect(first.headers.get('x-shopfront-cache')).toBe('HIT');
+    const hex = (ch: string) => `%${ch.charCodeAt(0).toString(16)}`;
+    for (const spelling of [
+      `/qr/${hex(handle[0]!)}${handle.slice(1)}.png`,
+      `/qr/${handle}.${hex('p').toUpperCase()}ng`,
+      `/qr/${handle}/${hex(slug[0]!)}${slug.slice(1)}.png`,
+    ]) {
+      const res = await get(spelling);
+      expect(res.status, spelling).toBe(200);
+      if (!spelling.includes(`/${handle}/`))
+        expect(res.headers.get('x-shopfront-cache'), spelling).toBe('HIT');
+      await res.arrayBuffer();
+    }
+  });
+
   it('answers HEAD without a body', async () => {
     const res = await get(`/qr/${withList.handle}.png`, { method: 'HEAD' });
     expect(res.status).toBe(200);

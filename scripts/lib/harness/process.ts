@@ -1,20 +1,28 @@
 /**
- * Child processes and cleanups of a benchmark. Every process a bench starts is
- * registered here and killed (its whole process group) when the bench ends, even
- * on an error, a timeout or Ctrl+C, so no wrangler or workerd is left running.
+ * Child processes and cleanups, for scripts, end-to-end tests and benches. Every
+ * long-running process is started in its own process group, registered here, and
+ * killed (the whole group, so workerd dies with wrangler) by its `stop()`, by
+ * `cleanupAll()`, or at the latest when this Node process exits: on an error, a
+ * timeout or Ctrl+C no wrangler or workerd is left running.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
-export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+/** The project folder. */
+export const ROOT = new URL('../../..', import.meta.url).pathname.replace(/\/$/, '');
 const BIN = join(ROOT, 'node_modules', '.bin');
 
 type Cleanup = () => Promise<void> | void;
 const cleanups: Cleanup[] = [];
 const groups = new Set<number>();
+// Last resort if something exits without cleaning up: no process group may outlive us.
+process.on('exit', () => {
+  for (const pgid of groups) killGroup(pgid, 'SIGKILL');
+});
 
-/** Registers work to undo when the bench ends; runs last-in first-out. */
+/** Registers work to undo when the program ends (`cleanupAll`, `runMain`); runs last-in first-out. */
 export function onCleanup(cleanup: Cleanup): void {
   cleanups.push(cleanup);
 }
@@ -45,23 +53,16 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Runs `main` with cleanups guaranteed: on return, on a thrown error and on
- * SIGINT/SIGTERM. The process exits with 0 on success, 1 on error.
+ * Runs a command-line program's `main` with cleanups guaranteed: on return, on a
+ * thrown error and on SIGINT/SIGTERM. The process exits with 0 on success, 1 on error.
  */
-export async function runBench(
-  main: () => Promise<void>,
-  onError?: (message: string) => void,
-): Promise<void> {
+export async function runMain(main: () => Promise<void>, onError?: (message: string) => void): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       console.error(`\n${signal}: stopping`);
       void cleanupAll().then(() => process.exit(130));
     });
   }
-  // Last resort if something exits synchronously: no process group may outlive us.
-  process.on('exit', () => {
-    for (const pgid of groups) killGroup(pgid, 'SIGKILL');
-  });
   let code = 0;
   try {
     await main();
@@ -207,19 +208,34 @@ export async function mustRun(
   return result;
 }
 
-/** A free TCP port on the loopback interface (the same helper the test harness uses). */
-export { freePort } from '../../scripts/lib/local-system.ts';
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
-/** Polls `url` until it answers (any status), or throws after `timeoutMs`. */
-export async function waitForHttp(url: string, timeoutMs: number, alive?: () => boolean): Promise<void> {
+/** Polls `url` until it answers (any status; with `ok`, a 2xx), or throws after `timeoutMs`. */
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  options: { alive?: () => boolean; ok?: boolean } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
-    if (alive && !alive()) throw new Error(`the server for ${url} exited before answering`);
+    if (options.alive && !options.alive()) throw new Error(`the server for ${url} exited before answering`);
     try {
       const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });
       await response.arrayBuffer();
-      return;
+      if (!options.ok || response.ok) return;
+      last = `HTTP ${response.status}`;
     } catch (error) {
       last = error;
     }
@@ -242,8 +258,4 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
   } finally {
     clearTimeout(timer);
   }
-}
-
-export function which(path: string): string | null {
-  return existsSync(path) ? path : null;
 }
