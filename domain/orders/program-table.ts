@@ -15,6 +15,8 @@ export interface ProgramTable {
   attribution_window_hours: number;
   /** Days raw clicks are kept before the scheduled job deletes them (roll-ups stay). */
   click_retention_days: number;
+  /** More navigations than this from one visitor hash in a UTC day are flagged burst (section 16). */
+  burst_clicks_per_day: number;
   /** `thresholds_minor`: per currency; a currency not listed uses `threshold_minor`. */
   payout: { threshold_minor: number; thresholds_minor: Record<string, number>; hold_days: number };
   categories: { id: string; name: string }[];
@@ -73,6 +75,7 @@ export function buildProgramTable(content: Content): ProgramTable {
     currency: content.program.payout.currency,
     attribution_window_hours: content.program.attribution_window_hours,
     click_retention_days: content.program.click_retention_days,
+    burst_clicks_per_day: content.program.burst_clicks_per_day,
     payout: {
       threshold_minor: content.program.payout.threshold_minor,
       thresholds_minor: Object.fromEntries(
