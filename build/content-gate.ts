@@ -21,6 +21,7 @@ import { writePageStore } from './write-page-store.ts';
 import { shareCardJobs, type CardJob } from './share-card-jobs.ts';
 import { shareCardBudgetMs, writeShareCards } from './share-cards.ts';
 import { writeRequestBase } from './write-request-base.ts';
+import { writeLiveIndex } from './write-live-index.ts';
 
 export function contentGate(): AstroIntegration {
   let security: SecurityTable | null = null;
@@ -64,6 +65,8 @@ export function contentGate(): AstroIntegration {
         const pages = writePageStore(content, staging, undefined, ready);
         // What the worker vets web applications and dashboard edits against (CONTRACT.md section 15).
         writeRequestBase(content, staging);
+        // The digests of the member and product files built, so the worker marks requests live.
+        writeLiveIndex(root, staging);
         logger.info(`link data: ${links.files} shard files; page store: ${pages.files} shard files`);
         security = buildSecurityTable(content);
         // The collections' data is all Astro still needs; the validated program goes now.
