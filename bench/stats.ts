@@ -35,6 +35,16 @@ const TARGET_MS = 100;
 const DAY_MS = 86_400_000;
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', null];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'CA', 'AU', 'NL', 'ES', 'IT', 'SE'];
+/** Where the sample's marketplaces send a shopper of each country (section 14), as SQL over `country`. */
+const MARKETPLACE_OF_COUNTRY =
+  "CASE country WHEN 'GB' THEN 'amazon-uk' WHEN 'DE' THEN 'amazon-de' WHEN 'CA' THEN 'amazon-ca' ELSE 'amazon-us' END";
+/** Roll-up triggers dropped while the clicks are written in bulk, then restored. */
+const ROLLUP_TRIGGERS = [
+  'clicks_rollup_insert',
+  'clicks_rollup_update',
+  'clicks_rollup_market_insert',
+  'clicks_rollup_market_update',
+];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
 
 function pick<T>(list: readonly T[], n: number): T {
@@ -66,18 +76,17 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
   // The triggers would add every raw row to the roll-ups one by one; the GROUP BY below does it at once.
   const triggers = db
     .prepare(
-      "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('clicks_rollup_insert', 'clicks_rollup_update')",
+      `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${ROLLUP_TRIGGERS.map((t) => `'${t}'`).join(', ')})`,
     )
     .all()
     .map((r) => String((r as { sql: string }).sql));
-  for (const name of ['clicks_rollup_insert', 'clicks_rollup_update'])
-    db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+  for (const name of ROLLUP_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
   const perDay = Math.floor(options.clicks / options.days);
   const rawDays = Math.min(options.days, who.retention + 1);
   const first = today - (options.days - 1) * DAY_MS;
   const insertRaw = db.prepare(
-    `INSERT INTO clicks (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, is_duplicate, method)
-     VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'GET')`,
+    `INSERT INTO clicks (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, is_duplicate, method, marketplace)
+     VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'GET', ${MARKETPLACE_OF_COUNTRY.replaceAll('country', '?6')})`,
   );
   const insertDaily = db.prepare(
     `INSERT INTO click_daily (day, handle, product_id, src, country, device, bot_reason, human, bot, duplicate)
@@ -171,6 +180,12 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
        SELECT handle, day, ${column}, SUM(human), SUM(bot), SUM(duplicate), 0
        FROM click_daily WHERE day >= ?1 GROUP BY handle, day, ${column}`,
     ).run(rawFrom);
+  // Clicks by (country, marketplace) of every day (migration 0016), from the wide roll-ups.
+  db.exec(
+    `INSERT INTO click_daily_market (handle, day, country, marketplace, human, bot, duplicate)
+     SELECT handle, day, country, ${MARKETPLACE_OF_COUNTRY}, SUM(human), SUM(bot), SUM(duplicate)
+     FROM click_daily GROUP BY handle, day, country`,
+  );
   for (const sql of triggers) db.exec(sql);
   const count = (table: string) =>
     Number((db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n);

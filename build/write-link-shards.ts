@@ -1,5 +1,5 @@
 import { linkShardPath } from '../domain/links/shards.ts';
-import type { HandleShard, ProductShard } from '../domain/links/route-table.ts';
+import type { HandleShard, ProductShard, QueryShard } from '../domain/links/route-table.ts';
 import { writeIfChanged } from './write-if-changed.ts';
 
 /**
@@ -9,7 +9,7 @@ import { writeIfChanged } from './write-if-changed.ts';
  */
 export function writeLinkShards(
   root: string,
-  shards: { handles: HandleShard[]; products: ProductShard[] },
+  shards: { handles: HandleShard[]; products: ProductShard[]; queries: QueryShard[] },
 ): { files: number; written: number } {
   let written = 0;
   const write = (path: string, value: unknown) => {
@@ -17,5 +17,6 @@ export function writeLinkShards(
   };
   shards.handles.forEach((shard, i) => write(linkShardPath('h', i), shard));
   shards.products.forEach((shard, i) => write(linkShardPath('p', i), shard));
-  return { files: shards.handles.length + shards.products.length, written };
+  shards.queries.forEach((shard, i) => write(linkShardPath('q', i), shard));
+  return { files: shards.handles.length + shards.products.length + shards.queries.length, written };
 }

@@ -64,3 +64,36 @@ export function formatMoney(minor: number, currency: Currency, locale = 'en-US')
     maximumFractionDigits: exponent,
   }).format(decimal as unknown as number);
 }
+
+/** A sum of money that would leave the safe-integer range: refused, never rounded. */
+export class MoneyRangeError extends RangeError {
+  constructor(what: string) {
+    super(`${what} would leave the safe-integer range of minor units`);
+    this.name = 'MoneyRangeError';
+  }
+}
+
+/**
+ * a + b for integer minor units, exactly: throws MoneyRangeError when either is
+ * not a safe integer or the sum is not. Every sum of money goes through this (or
+ * `sumMinor`), so a float never stands in for an amount.
+ */
+export function addMinor(a: number, b: number, what = 'a sum'): number {
+  const sum = a + b;
+  // Inputs and result safe means the float addition was exact (|a + b| < 2^53).
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || !Number.isSafeInteger(sum))
+    throw new MoneyRangeError(what);
+  return sum;
+}
+
+/** The exact sum of integer minor units (BigInt inside), or MoneyRangeError. */
+export function sumMinor(values: Iterable<number>, what = 'a sum'): number {
+  let total = 0n;
+  for (const v of values) {
+    if (!Number.isSafeInteger(v)) throw new MoneyRangeError(what);
+    total += BigInt(v);
+  }
+  if (total > BigInt(Number.MAX_SAFE_INTEGER) || total < -BigInt(Number.MAX_SAFE_INTEGER))
+    throw new MoneyRangeError(what);
+  return Number(total);
+}

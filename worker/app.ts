@@ -15,7 +15,7 @@ import { adminOrders } from './orders/admin-routes.ts';
 import { reportImport } from './orders/import-routes.ts';
 import { orderWebhook } from './orders/webhook-routes.ts';
 import { pages } from './pages/routes.ts';
-import { payouts } from './reports/payouts-routes.ts';
+import { payouts } from './payouts/routes.ts';
 import { stats } from './reports/stats-routes.ts';
 import { apply } from './requests/apply-routes.ts';
 import { adminRequests, memberRequests } from './requests/api-routes.ts';

@@ -21,6 +21,11 @@ export const clickRecord = z.object({
   src: z.string().max(32).nullable(),
   referrer_host: z.string().max(255).nullable(),
   country: z.string().max(8).nullable(),
+  /**
+   * The marketplace (a retailer id) the shopper was sent to (CONTRACT.md section 14); null for a
+   * bio link. Absent in messages queued before migration 0016; stored as NULL.
+   */
+  marketplace: z.string().max(64).nullable().optional(),
   device: z.enum(['mobile', 'tablet', 'desktop', 'bot', 'unknown']),
   /** Null when it could not be computed; `incomplete` then says why. */
   visitor_hash: z.string().min(1).max(64).nullable(),

@@ -4,6 +4,7 @@
  * typed content or every error as `file: field: message`.
  */
 import type { z } from 'zod';
+import { marketplaceErrors } from './marketplaces.ts';
 import {
   associate,
   commissionRatesFile,
@@ -262,6 +263,9 @@ export function validateContent(sources: ContentSources): { content: Content | n
       });
     });
   }
+
+  // Marketplaces (section 14): countries, search URLs, tracking ids and product URLs per marketplace.
+  errors.push(...marketplaceErrors({ retailersPath: sources.retailers.path, retailers, influencers, products }));
 
   if (errors.length > 0 || !program || !retailers || !rates) {
     // Grouped by file, in the order found within a file.

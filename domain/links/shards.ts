@@ -24,6 +24,7 @@ export function shardOf(key: string, count: number): number {
 /** Where the static-assets binding serves a shard. The worker answers 404 to the public for /_data/. */
 export const DATA_PREFIX = '/_data/';
 
-export function linkShardPath(kind: 'h' | 'p', index: number): string {
+/** h: handles, p: products, q: products' search queries (read only for a search, section 14). */
+export function linkShardPath(kind: 'h' | 'p' | 'q', index: number): string {
   return `${DATA_PREFIX}links/${kind}/${index}.json`;
 }

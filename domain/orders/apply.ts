@@ -7,7 +7,7 @@
 import { attribute, type KnownClick } from './attribution.ts';
 import { compareEvents, type IdentifiedEvent, type Issue, type OrderEvent } from './event.ts';
 import { deriveTargets, ledgerDeltas, sumEntries, type LedgerEntry, type LedgerSum } from './ledger.ts';
-import { MAX_LINE_QUANTITY } from './commission.ts';
+import { MAX_LINE_AMOUNT_MINOR, MAX_LINE_QUANTITY } from './commission.ts';
 import type { Program } from './program-table.ts';
 import { PROGRAMS } from '../content/schema.ts';
 import { utcDay } from '../time.ts';
@@ -116,9 +116,11 @@ export interface OrderPlan {
 
 /**
  * Per line, placed, shipped, cancelled and returned quantities each stay at most
- * MAX_LINE_QUANTITY over all events of the order: with the per-event bounds this
- * keeps every figure of a line far inside safe integers. An event that would
- * cross it is refused with the item named.
+ * MAX_LINE_QUANTITY over all events of the order, and the commission a retailer
+ * reports for them at most MAX_LINE_AMOUNT_MINOR (summed exactly, in BigInt): with
+ * the per-event bounds this keeps every figure of a line far inside safe integers.
+ * An event that would cross either is refused with the item named, before
+ * anything is stored.
  */
 export function lineBoundIssues(stored: readonly IdentifiedEvent[], event: OrderEvent): Issue[] {
   const issues: Issue[] = [];
@@ -126,12 +128,19 @@ export function lineBoundIssues(stored: readonly IdentifiedEvent[], event: Order
     const before = stored
       .filter((e) => e.event.type === event.type)
       .flatMap((e) => e.event.items)
-      .filter((x) => x.product_id === item.product_id)
-      .reduce((sum, x) => sum + x.quantity, 0);
-    if (before + item.quantity > MAX_LINE_QUANTITY)
+      .filter((x) => x.product_id === item.product_id);
+    const quantity = before.reduce((sum, x) => sum + x.quantity, 0);
+    if (quantity + item.quantity > MAX_LINE_QUANTITY)
       issues.push({
         path: `items[${i}].quantity`,
-        message: `order ${event.order_id} would have ${before + item.quantity} of ${item.product_id} ${event.type.slice(6)}; at most ${MAX_LINE_QUANTITY} per line over all its events`,
+        message: `order ${event.order_id} would have ${quantity + item.quantity} of ${item.product_id} ${event.type.slice(6)}; at most ${MAX_LINE_QUANTITY} per line over all its events`,
+      });
+    if (item.reported_commission_minor === undefined) return;
+    const reported = [...before, item].reduce((sum, x) => sum + BigInt(x.reported_commission_minor ?? 0), 0n);
+    if (reported > BigInt(MAX_LINE_AMOUNT_MINOR))
+      issues.push({
+        path: `items[${i}].reported_commission_minor`,
+        message: `order ${event.order_id} would report ${reported} minor units for ${item.product_id} ${event.type.slice(6)}; at most ${MAX_LINE_AMOUNT_MINOR} per line over all its events`,
       });
   });
   return issues;
@@ -141,10 +150,11 @@ export function lineBoundIssues(stored: readonly IdentifiedEvent[], event: Order
 export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
   const issues: Issue[] = [];
   const { table } = program;
-  if (event.currency !== table.currency)
-    issues.push({ path: 'currency', message: `must be ${table.currency}, the program's currency` });
   const retailerId = event.retailer ?? table.default_retailer;
   const retailer = table.retailers[retailerId];
+  // Money never converts (section 14): each marketplace's events are in its own currency.
+  if (retailer && event.currency !== retailer.currency)
+    issues.push({ path: 'currency', message: `must be ${retailer.currency}, the currency of ${retailerId}` });
   if (!retailer) {
     issues.push({
       path: 'retailer',

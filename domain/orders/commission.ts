@@ -1,7 +1,10 @@
 /**
  * Commission of a line: unit_price x quantity x rate_bps / 10000, rounded half
  * up to an integer number of minor units. Exact integer arithmetic (BigInt): no
- * float ever touches money.
+ * float ever touches money. Since rate_bps <= 10000 and rounding half up never
+ * passes the integer the exact value is at most:
+ *   commission <= unit_price x quantity   (the line's revenue)
+ * which is checked, not assumed.
  */
 import { MAX_MINOR } from '../money.ts';
 
@@ -22,6 +25,13 @@ export const MAX_UNIT_PRICE_MINOR = 100_000_000_000;
 export const MAX_ITEMS = 100;
 /** Largest total quantity of one line per event type, over all events of the order. */
 export const MAX_LINE_QUANTITY = 10_000;
+/**
+ * Largest total commission a retailer may report for one line per event type, over
+ * all events of the order: the largest revenue a line can have. With it, no figure
+ * of a line exceeds 10^15 however many events report it (100 events of a $0.01
+ * item reporting 10^14 each are refused, not summed past 2^53).
+ */
+export const MAX_LINE_AMOUNT_MINOR = MAX_UNIT_PRICE_MINOR * MAX_LINE_QUANTITY;
 
 export function lineCommission(unitPriceMinor: number, quantity: number, rateBps: number): number {
   if (!isCount(unitPriceMinor, MAX_MINOR))
@@ -32,6 +42,8 @@ export function lineCommission(unitPriceMinor: number, quantity: number, rateBps
   const scaled = BigInt(unitPriceMinor) * BigInt(quantity) * BigInt(rateBps);
   // Half up for a non-negative value: floor((n + 5000) / 10000).
   const rounded = (scaled + 5_000n) / 10_000n;
+  if (rounded > BigInt(unitPriceMinor) * BigInt(quantity))
+    throw new RangeError('commission would exceed the line revenue');
   if (rounded > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('commission is too large');
   return Number(rounded);
 }

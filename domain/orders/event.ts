@@ -67,6 +67,8 @@ export const orderEventBody = z
     click_id: token(64).nullish(),
     /** Extension: a retailer id from content; events without one are the program's default retailer's. */
     retailer: z.string().min(1).max(64).optional(),
+    /** Section 14: the marketplace (a retailer of the retailer's group); default the retailer named, else the home one (orders/marketplace.ts). */
+    marketplace: z.string().min(1).max(64).optional(),
     currency,
     items: z.array(orderItem).min(1, 'must list at least one item').max(MAX_ITEMS),
   })
@@ -96,6 +98,8 @@ export interface OrderEvent {
   tracking_id: string;
   click_id: string | null;
   retailer: string | null;
+  /** The marketplace named by the event, if any (domain/orders/marketplace.ts resolves it). */
+  marketplace?: string;
   currency: Currency;
   items: OrderItem[];
 }
@@ -122,8 +126,16 @@ export function parseOrderEvent(
 ): { ok: true; event: OrderEvent } | { ok: false; issues: Issue[] } {
   const result = orderEventBody.safeParse(data, { reportInput: true });
   if (!result.success) return { ok: false, issues: issuesOf(result.error) };
-  const { click_id, retailer, ...rest } = result.data;
-  return { ok: true, event: { ...rest, click_id: click_id ?? null, retailer: retailer ?? null } };
+  const { click_id, retailer, marketplace, ...rest } = result.data;
+  return {
+    ok: true,
+    event: {
+      ...rest,
+      click_id: click_id ?? null,
+      retailer: retailer ?? null,
+      ...(marketplace === undefined ? {} : { marketplace }),
+    },
+  };
 }
 
 /** The event in contract JSON form (ISO times), e.g. for a report row turned into an event. */

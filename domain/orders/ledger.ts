@@ -22,6 +22,7 @@
  * c(S1+..+Sk-1)) so that a bucket's total is always the commission of its total
  * quantity, however the quantities were split.
  */
+import { addMinor } from '../money.ts';
 import { lineCommission } from './commission.ts';
 import { compareEvents, type IdentifiedEvent, type OrderEvent, type OrderEventType } from './event.ts';
 import { lineHeads, type RecordedTerms } from './terms.ts';
@@ -158,10 +159,13 @@ export function deriveTargets(
           const slot = byTime.get(part.at) ?? { quantity: 0, amount: 0 };
           slot.quantity += after - before;
           // The retailer's own figure when it gave one (a share of it when only part of the part counts).
-          slot.amount +=
+          slot.amount = addMinor(
+            slot.amount,
             part.reported === undefined
               ? commission(after) - commission(before)
-              : share(part.reported, after - before, part.quantity);
+              : share(part.reported, after - before, part.quantity),
+            `the ${bucket} commission of ${product_id}`,
+          );
           byTime.set(part.at, slot);
         }
         for (const [at, slot] of byTime)

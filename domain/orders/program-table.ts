@@ -4,6 +4,7 @@
  * payout settings and every influencer's tracking id, whatever their status, so
  * that commission earned before a suspension is still credited to its owner.
  */
+import { memberId } from '../content/members.ts';
 import type { Content } from '../content/validate.ts';
 import type { MemberProgram, RateTable, Status } from '../content/schema.ts';
 import type { Currency } from '../currency.ts';
@@ -14,35 +15,71 @@ export interface ProgramTable {
   attribution_window_hours: number;
   /** Days raw clicks are kept before the scheduled job deletes them (roll-ups stay). */
   click_retention_days: number;
-  payout: { threshold_minor: number; hold_days: number };
+  /** `thresholds_minor`: per currency; a currency not listed uses `threshold_minor`. */
+  payout: { threshold_minor: number; thresholds_minor: Record<string, number>; hold_days: number };
   categories: { id: string; name: string }[];
   /** Retailer of events that name none: the first one in retailers.yaml. */
   default_retailer: string;
-  /** Retailer id -> its rate tables, oldest first. */
-  retailers: Record<string, { currency: Currency; tables: RateTable[] }>;
-  /** Handle -> tracking id, status and programme, for every member in content (influencers and associates). */
-  influencers: Record<string, { tracking_id: string; status: Status; program: MemberProgram }>;
+  /**
+   * Retailer id -> its currency and rate tables, oldest first; `home`: the home marketplace of
+   * its group (section 14) when that is another retailer.
+   */
+  retailers: Record<string, { currency: Currency; tables: RateTable[]; home?: string }>;
+  /**
+   * Handle -> tracking id, status and programme, for every member in content (influencers and
+   * associates), with its stable id (docs/decisions.md), the handles it had before (oldest
+   * first), whether an admin holds its commission for review, and `tracking_ids`: its ids at
+   * other marketplaces (section 14), when it has some.
+   */
+  influencers: Record<
+    string,
+    {
+      tracking_id: string;
+      status: Status;
+      program: MemberProgram;
+      member_id: string;
+      previous_handles: string[];
+      review: boolean;
+      tracking_ids?: Record<string, string>;
+    }
+  >;
 }
 
 export function buildProgramTable(content: Content): ProgramTable {
   const first = content.retailers[0];
   if (!first) throw new Error('content has no retailer');
   const retailers: ProgramTable['retailers'] = {};
+  const homes = new Map<string, string>();
   for (const r of content.retailers) {
     const tables = [...(content.rates[r.id] ?? [])].sort((a, b) =>
       a.effective_from.localeCompare(b.effective_from),
     );
-    retailers[r.id] = { currency: r.currency, tables };
+    const home = r.group === undefined ? undefined : homes.get(r.group);
+    if (r.group !== undefined && home === undefined) homes.set(r.group, r.id);
+    retailers[r.id] = { currency: r.currency, tables, ...(home === undefined ? {} : { home }) };
   }
   const influencers: ProgramTable['influencers'] = {};
   for (const i of [...content.influencers].sort((a, b) => a.handle.localeCompare(b.handle)))
-    influencers[i.handle] = { tracking_id: i.tracking_id, status: i.status, program: i.program };
+    influencers[i.handle] = {
+      tracking_id: i.tracking_id,
+      status: i.status,
+      program: i.program,
+      member_id: memberId(i),
+      previous_handles: [...i.previous_handles],
+      review: i.review === true,
+      ...(Object.keys(i.tracking_ids ?? {}).length > 0 ? { tracking_ids: i.tracking_ids } : {}),
+    };
   return {
     currency: content.program.payout.currency,
     attribution_window_hours: content.program.attribution_window_hours,
     click_retention_days: content.program.click_retention_days,
     payout: {
       threshold_minor: content.program.payout.threshold_minor,
+      thresholds_minor: Object.fromEntries(
+        Object.entries(content.program.payout.thresholds_minor ?? {}).flatMap(([c, t]) =>
+          t === undefined ? [] : [[c, t]],
+        ),
+      ),
       hold_days: content.program.payout.hold_days,
     },
     categories: content.program.categories.map((c) => ({ id: c.id, name: c.name })),
@@ -70,6 +107,10 @@ export function programOf(table: ProgramTable): Program {
   const byTracking = new Map<string, string>();
   for (const [handle, i] of Object.entries(table.influencers))
     byTracking.set(i.tracking_id.toLowerCase(), handle);
+  // Ids at other marketplaces name their member too (content keeps every id one member's).
+  for (const [handle, i] of Object.entries(table.influencers))
+    for (const id of Object.values(i.tracking_ids ?? {}))
+      if (!byTracking.has(id.toLowerCase())) byTracking.set(id.toLowerCase(), handle);
   const handleOf = (trackingId: string) => byTracking.get(trackingId.toLowerCase()) ?? null;
   return {
     table,

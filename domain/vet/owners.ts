@@ -212,12 +212,15 @@ export function sharedTrackingIdFindings(
   for (const [path, other] of others) {
     for (const id of trackingIdsOf(other)) holder.set(id, path);
     current.add(other.tracking_id.toLowerCase());
+    for (const id of Object.values(other.tracking_ids ?? {})) current.add(id.toLowerCase());
   }
   const home = value.tracking_id.toLowerCase();
+  const markets = new Set(Object.values(value.tracking_ids ?? {}).map((id) => id.toLowerCase()));
   return trackingIdsOf(value).flatMap((id) => {
     const path = holder.get(id);
-    // Another member's current home id as this one's home id: the Tracking id check reports it.
-    if (path === undefined || had.has(id) || (id === home && current.has(id))) return [];
+    // Another member's current id as this one's home id or marketplace id: the Tracking id
+    // checks (policy.ts, tracking-ids.ts) report it already; this rule adds past and history ids.
+    if (path === undefined || had.has(id) || ((id === home || markets.has(id)) && current.has(id))) return [];
     return [
       {
         level: isAdmin ? 'warn' : 'error',

@@ -18,6 +18,7 @@ import {
   type RequestCheck,
 } from './owners.ts';
 import type { Snapshot } from './snapshot.ts';
+import { trackingIdsFindings } from './tracking-ids.ts';
 import { sameSite, socialPlatformOf } from './website.ts';
 
 import type { Finding, Level } from './finding.ts';
@@ -160,6 +161,8 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
       ctx.isAdmin,
     ),
   ];
+  // Tracking ids at other marketplaces: each no other storefront's (tracking-ids.ts).
+  findings.push(...trackingIdsFindings(own, value, ctx));
 
   // Status.
   const status = statusFinding(before?.status ?? null, value.status, ctx.isAdmin);

@@ -64,7 +64,8 @@ const UNSAFE_PACKAGED_ARGS = new Set([
   "--headless='shell'",
 ]);
 
-const RETAILER = /^https:\/\/(www\.)?amazon\.com\//;
+/** Amazon stores the sample links to (section 14: amazon.com, .co.uk, .de, .ca). */
+const RETAILER = /^https:\/\/(www\.)?amazon\.(com|co\.uk|de|ca)\//;
 
 /**
  * The machine is offline: answer the retailer ourselves and remember where the browser went.

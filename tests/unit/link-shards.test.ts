@@ -51,18 +51,24 @@ describe('link data files', () => {
     const large = tempAssets();
     writeLinkData(sample(), small);
     writeLinkData(grown(5000), large);
-    expect(files(small)).toHaveLength(SHARDS.handles + SHARDS.products);
+    // Handles, products and the products' search queries (as many query shards as product shards).
+    expect(files(small)).toHaveLength(SHARDS.handles + 2 * SHARDS.products);
     expect(files(large).sort()).toEqual(files(small).sort());
   });
 
   it('are rewritten only where a change lands', () => {
     const dir = tempAssets();
     const content = grown(200);
-    expect(writeLinkData(content, dir).written).toBe(SHARDS.handles + SHARDS.products);
+    expect(writeLinkData(content, dir).written).toBe(SHARDS.handles + 2 * SHARDS.products);
     expect(writeLinkData(content, dir).written).toBe(0);
     const changed = content.influencers.find((i) => i.handle === 'grown-7');
     if (!changed) throw new Error('no grown-7');
     changed.tracking_id = 'changed7-20';
+    expect(writeLinkData(content, dir).written).toBe(1);
+    // A retitled product: only its query shard.
+    const product = content.products.find((p) => p.retailer === 'amazon-us');
+    if (!product) throw new Error('no amazon-us product');
+    product.title = `${product.title} (2nd edition)`;
     expect(writeLinkData(content, dir).written).toBe(1);
   });
 });

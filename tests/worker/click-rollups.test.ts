@@ -1,6 +1,6 @@
 /**
- * Daily click roll-ups (migrations/0008_click_daily.sql, 0011_click_daily_narrow.sql) and the
- * retention job.
+ * Daily click roll-ups (migrations/0008_click_daily.sql, 0011_click_daily_narrow.sql,
+ * 0016_click_marketplace.sql) and the retention job.
  * Roll-ups must always equal the aggregate of the raw clicks, whatever was written
  * and flagged; stats must not change when raw clicks move from the raw table into
  * roll-ups or are deleted. Uses its own handles and the years 2018-2019 only.
@@ -56,6 +56,16 @@ FROM ${dimension === 'src' ? 'click_daily_source' : 'click_daily_product'}
 WHERE handle LIKE ?1 AND (human <> 0 OR bot <> 0 OR duplicate <> 0) ORDER BY 1, 2, 3`,
 });
 
+/** The (country, marketplace) roll-up (0016). */
+const MARKET_RAW = `
+SELECT handle, date(at / 1000, 'unixepoch') AS day, coalesce(country, '') AS country,
+       coalesce(marketplace, '') AS marketplace,
+       SUM(is_bot = 0) AS human, SUM(is_bot <> 0) AS bot, SUM(is_bot = 0 AND is_duplicate <> 0) AS duplicate
+FROM clicks WHERE handle LIKE ?1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+const MARKET_ROLLUP = `
+SELECT handle, day, country, marketplace, human, bot, duplicate FROM click_daily_market
+WHERE handle LIKE ?1 AND (human <> 0 OR bot <> 0 OR duplicate <> 0) ORDER BY 1, 2, 3, 4`;
+
 async function all<T>(sql: string, ...params: unknown[]): Promise<T[]> {
   return (
     await env.DB.prepare(sql)
@@ -70,6 +80,7 @@ const arbitraryClick = fc.record({
   product: fc.constantFrom('P1', 'P2', 'P3', null),
   src: fc.constantFrom('ig', 'tiktok', null),
   country: fc.constantFrom('US', 'DE', null),
+  marketplace: fc.constantFrom('amazon-us', 'amazon-de', null, undefined),
   device: fc.constantFrom('mobile', 'desktop', 'tablet'),
   visitor: fc.constantFrom('v1', 'v2', 'v3'),
   bot: fc.constantFrom(null, 'crawler', 'head', 'prefetch', 'subresource:image'),
@@ -94,6 +105,7 @@ describe('daily click roll-ups', () => {
               src: c.src,
               referrer_host: null,
               country: c.country,
+              ...(c.marketplace === undefined ? {} : { marketplace: c.marketplace }),
               device: c.bot ? 'bot' : c.device,
               visitor_hash: c.visitor,
               is_bot: c.bot !== null,
@@ -119,6 +131,7 @@ describe('daily click roll-ups', () => {
           expect(await all<RollupRow>(ROLLUP, like)).toEqual(await all<RollupRow>(RAW_AGGREGATE, like));
           for (const { raw, rollup } of [narrow('src'), narrow('product_id')])
             expect(await all(rollup, like)).toEqual(await all(raw, like));
+          expect(await all(MARKET_ROLLUP, like)).toEqual(await all(MARKET_RAW, like));
         },
       ),
       { numRuns: 25 },
@@ -138,7 +151,8 @@ describe('daily click roll-ups', () => {
         product_id: pair % 7 === 0 ? null : `P${pair % 3}`,
         src: i % 4 === 0 ? null : ['ig', 'yt', 'tt'][i % 3]!,
         referrer_host: null,
-        country: 'US',
+        country: i % 3 === 0 ? null : ['US', 'GB', 'DE'][i % 3]!,
+        marketplace: pair % 7 === 0 ? null : i % 2 === 0 ? 'amazon-us' : 'amazon-uk',
         device: i % 5 === 0 ? 'bot' : 'mobile',
         visitor_hash: `v${pair % 4}`,
         is_bot: i % 5 === 0,
@@ -156,6 +170,8 @@ describe('daily click roll-ups', () => {
     expect(raw.clicks.human).toBeGreaterThan(0);
     expect(raw.clicks.duplicate).toBeGreaterThan(0);
     expect(raw.by_src.length).toBeGreaterThan(1);
+    expect(raw.by_country.length).toBeGreaterThan(1);
+    expect(raw.by_marketplace.length).toBeGreaterThan(1);
     expect(raw.clicks.not_navigation).toBeGreaterThan(0);
     expect(raw.clicks.bot).toBeGreaterThan(0);
     expect(mixed).toEqual(raw);

@@ -15,7 +15,7 @@ import { writeRequestBase } from '../../build/write-request-base.ts';
 import { writePageStore } from '../../build/write-page-store.ts';
 import { TEST_ASSETS } from '../../vitest.config.ts';
 import { catalogSyncSql } from '../../scripts/lib/catalog-sql.ts';
-import type { ExpectedLink, SampleImage } from './provided.ts';
+import type { ExpectedLink, MarketplaceFacts, SampleImage } from './provided.ts';
 
 export default function setup(project: TestProject) {
   const { content, errors } = loadContent('content');
@@ -67,6 +67,24 @@ export default function setup(project: TestProject) {
     'notApprovedHandles',
     content.influencers.filter((i) => i.status !== 'approved').map((i) => i.handle),
   );
+  project.provide('marketplaceFacts', {
+    retailers: content.retailers.map((r) => ({
+      id: r.id,
+      group: r.group ?? null,
+      hosts: r.hosts,
+      currency: r.currency,
+      countries: r.countries ?? [],
+      search_url: r.search_url ?? null,
+      tag: r.tag_param,
+      subtag: r.subtag_param,
+    })),
+    members: content.influencers
+      .filter((i) => i.status === 'approved')
+      .map((i) => ({ handle: i.handle, trackingId: i.tracking_id, trackingIds: i.tracking_ids ?? {} })),
+    products: content.products
+      .filter((p) => p.available)
+      .map((p) => ({ id: p.id, retailer: p.retailer, url: p.url, title: p.title, markets: p.markets ?? {} })),
+  } satisfies MarketplaceFacts);
   project.provide(
     'storefronts',
     content.influencers

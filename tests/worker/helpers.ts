@@ -11,6 +11,8 @@ export interface ClickRow {
   src: string | null;
   referrer_host: string | null;
   country: string | null;
+  /** The marketplace the click was sent to (migration 0016). */
+  marketplace: string | null;
   device: string;
   visitor_hash: string;
   is_bot: number;

@@ -8,7 +8,7 @@ import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { splitRouteTable, type RouteTable } from '../../domain/links/route-table.ts';
 import { linkShardPath, shardOf } from '../../domain/links/shards.ts';
-import { clearLinkStore, routeTableFor } from '../../worker/links/link-store.ts';
+import { clearLinkStore, routeTableFor, searchQueryFor } from '../../worker/links/link-store.ts';
 import { destination, resolveHandle } from '../../worker/links/destination.ts';
 import { createWorker } from '../../worker/worker.ts';
 import { BROWSER_UA } from './helpers.ts';
@@ -36,14 +36,17 @@ function servedShards(table: RouteTable, counts = { handles: 8, products: 8 }) {
   const files = new Map<string, string>();
   split.handles.forEach((s, i) => files.set(linkShardPath('h', i), JSON.stringify(s)));
   split.products.forEach((s, i) => files.set(linkShardPath('p', i), JSON.stringify(s)));
+  split.queries.forEach((s, i) => files.set(linkShardPath('q', i), JSON.stringify(s)));
+  const served: string[] = [];
   const fetcher = {
     fetch: (input: RequestInfo | URL) => {
       const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+      served.push(path);
       const body = files.get(path);
       return Promise.resolve(new Response(body ?? 'not found', { status: body ? 200 : 404 }));
     },
   } as Fetcher;
-  return { config: split.config, fetcher };
+  return { config: split.config, fetcher, served };
 }
 
 /** A D1 binding whose every call fails, as in an outage. */
@@ -115,10 +118,13 @@ describe('link store', () => {
   it('follows a renamed handle to its current one, in another shard', async () => {
     const table: RouteTable = {
       retailers: [{ id: 'amazon-us', tag: 'tag', subtag: 'ascsubtag' }],
+      countries: {},
       influencers: {},
+      tracking_ids: {},
       associates: {},
       aliases: {},
       products: { P1: [0, 'https://www.amazon.com/dp/P1?th=1'] },
+      queries: {},
     };
     // A current handle and an old one that land in different shards.
     let old = 'old-name-0';
@@ -127,13 +133,80 @@ describe('link store', () => {
     table.aliases[old] = 'new-name';
     const { config, fetcher } = servedShards(table);
     const subset = await routeTableFor(config, fetcher, old, 'P1');
-    expect(resolveHandle(subset, old)).toEqual({ handle: 'new-name', trackingId: 'newname-20' });
-    expect(destination(subset, 'P1', 'newname-20', 'CLICK')).toBe(
-      'https://www.amazon.com/dp/P1?th=1&tag=newname-20&ascsubtag=CLICK',
-    );
+    const who = resolveHandle(subset, old);
+    expect(who).toEqual({ handle: 'new-name', trackingId: 'newname-20', trackingIds: undefined });
+    const shopper = { country: null, market: undefined };
+    const noQuery = () => Promise.reject(new Error('no search here'));
+    expect(who && (await destination(subset, 'P1', who, 'CLICK', shopper, noQuery))).toEqual({
+      url: 'https://www.amazon.com/dp/P1?th=1&tag=newname-20&ascsubtag=CLICK',
+      marketplace: 'amazon-us',
+      kind: 'home',
+    });
     const unknown = await routeTableFor(config, fetcher, 'nobody', 'P2');
     expect(resolveHandle(unknown, 'nobody')).toBeNull();
-    expect(destination(unknown, 'P2', 'x', 'y')).toBeNull();
+    const nobody = { handle: 'x', trackingId: 'x', trackingIds: undefined };
+    expect(await destination(unknown, 'P2', nobody, 'y', shopper, noQuery)).toBeNull();
+  });
+
+  it("reads a product's search query only for a shopper sent to a search, and goes home when it cannot", async () => {
+    const table: RouteTable = {
+      retailers: [
+        { id: 'amazon-us', tag: 'tag', subtag: 'ascsubtag', search: ['https://www.amazon.com/s?k=', ''] },
+        {
+          id: 'amazon-uk',
+          tag: 'tag',
+          subtag: 'ascsubtag',
+          home: 0,
+          search: ['https://www.amazon.co.uk/s?k=', ''],
+        },
+      ],
+      countries: { US: [0], GB: [1] },
+      influencers: { ana: 'ana-20' },
+      tracking_ids: { ana: { 1: 'ana-21' } },
+      associates: {},
+      aliases: {},
+      products: {
+        P1: [0, 'https://www.amazon.com/dp/P1'],
+        P2: [0, 'https://www.amazon.com/dp/P2', { 1: 'https://www.amazon.co.uk/dp/P2' }],
+      },
+      queries: { P1: 'Pan%20%26%20Lid', P2: 'Pot' },
+    };
+    const { config, fetcher, served } = servedShards(table);
+    const readQuery = (id: string) => searchQueryFor(config, fetcher, id);
+    const go = async (product: string, country: string | null) => {
+      const subset = await routeTableFor(config, fetcher, 'ana', product);
+      const who = resolveHandle(subset, 'ana');
+      if (!who) throw new Error('no ana');
+      return destination(subset, product, who, 'C', { country, market: undefined }, readQuery);
+    };
+    const queries = () => served.filter((p) => p.startsWith('/_data/links/q/')).length;
+    expect((await go('P1', 'US'))?.url).toBe('https://www.amazon.com/dp/P1?tag=ana-20&ascsubtag=C');
+    expect((await go('P2', 'GB'))?.url).toBe('https://www.amazon.co.uk/dp/P2?tag=ana-21&ascsubtag=C');
+    expect(queries()).toBe(0);
+    expect((await go('P1', 'GB'))?.url).toBe(
+      'https://www.amazon.co.uk/s?k=Pan%20%26%20Lid&tag=ana-21&ascsubtag=C',
+    );
+    expect(queries()).toBe(1);
+    // The query shard unreadable: the product's own URL, never an error.
+    clearLinkStore();
+    const failing = {
+      fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+        String(input instanceof Request ? input.url : input).includes('/links/q/')
+          ? Promise.reject(new Error('down'))
+          : fetcher.fetch(input, init),
+    } as Fetcher;
+    const subset = await routeTableFor(config, failing, 'ana', 'P1');
+    const who = resolveHandle(subset, 'ana');
+    const home =
+      who &&
+      (await destination(subset, 'P1', who, 'C', { country: 'GB', market: undefined }, (id) =>
+        searchQueryFor(config, failing, id),
+      ));
+    expect(home).toEqual({
+      url: 'https://www.amazon.com/dp/P1?tag=ana-20&ascsubtag=C',
+      marketplace: 'amazon-us',
+      kind: 'home',
+    });
   });
 
   it('does not serve the link data to the public', async () => {
@@ -144,7 +217,16 @@ describe('link store', () => {
 
 describe('link shards', () => {
   it('put every handle, alias and product in the shard shardOf names, and the bundled part stays small', () => {
-    const table: RouteTable = { retailers: [], influencers: {}, associates: {}, aliases: {}, products: {} };
+    const table: RouteTable = {
+      retailers: [],
+      countries: {},
+      influencers: {},
+      tracking_ids: {},
+      associates: {},
+      aliases: {},
+      products: {},
+      queries: {},
+    };
     for (let i = 0; i < 2000; i++) {
       table.influencers[`creator-${i}`] = `c${i}-20`;
       table.products[`SYN${i}`] = [0, `https://www.amazon.com/dp/SYN${i}`];

@@ -112,14 +112,21 @@ describe('closing months', () => {
     ).text();
     expect(csv2).toBe(csv1);
     expect(csv1).toContain(
-      `2025-01,${ALICE.handle},influencer,${ALICE.trackingId},approved,USD,0,0,4500,0,4500,true,4500,0,payable,`,
+      `2025-01,${ALICE.handle},influencer,${ALICE.trackingId},approved,USD,0,0,4500,0,4500,true,4500,0,payable,2025-04-02,${ALICE.handle}\r\n`,
     );
   });
 
-  it('409 for a month already closed', async () => {
+  it('a repeated close answers the stored month again (200, the same bytes), never a 409 or 500', async () => {
+    const stored = await (await get('/api/admin/payouts?period=2025-01', env.ADMIN_TOKEN)).text();
     const res = await close('2025-01');
-    expect(res.status).toBe(409);
-    expect((await res.json<{ error: string }>()).error).toBe('2025-01 is already closed');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(stored);
+    const runs = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM payout_runs WHERE period = '2025-01'",
+    ).first<{
+      n: number;
+    }>();
+    expect(runs?.n).toBe(1);
   });
 
   it('skips months with no activity, carrying balances through from the stored rows', async () => {
@@ -180,8 +187,11 @@ describe('closing months', () => {
     expect(rowOf(may, ALICE.handle)).toMatchObject({ carried_in_minor: -4500, adjustment_minor: 0 });
     expect(rowOf(may, BOB.handle)).toMatchObject({ carried_in_minor: 0, balance_minor: 0 });
 
-    // Closing April stores the adjustments; they are never counted again.
-    expect((await close('2025-04')).status).toBe(201);
+    // Closing April stores the adjustments; they are never counted again. Two closes at once:
+    // one closes it (201), the other answers the same stored bytes (200).
+    const [a, b] = await Promise.all([close('2025-04'), close('2025-04')]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(await a.text()).toBe(await b.text());
     const jun = await report('2025-06');
     expect(rowOf(jun, BOB.handle)).toMatchObject({ adjustment_minor: 0, balance_minor: 0 });
     expect(rowOf(jun, ALICE.handle)).toMatchObject({ adjustment_minor: 0, balance_minor: -4500 });
@@ -261,8 +271,16 @@ describe('marking payouts paid', () => {
       paid_minor: 4500,
       owed_minor: 0,
     });
-    expect(owed).toContainEqual({ period: '2025-03', handle: ALICE.handle, payout_minor: 4500 });
-    expect(owed).toContainEqual({ period: '2025-04', handle: BOB.handle, payout_minor: 4500 });
+    expect(owed).toContainEqual({
+      period: '2025-03',
+      member_id: ALICE.handle,
+      handle: ALICE.handle,
+      currency: 'USD',
+      payout_minor: 4500,
+    });
+    expect(owed).toContainEqual(
+      expect.objectContaining({ period: '2025-04', handle: BOB.handle, payout_minor: 4500 }),
+    );
     expect(owed.some((o) => o.period === '2025-01')).toBe(false);
   });
 });

@@ -15,6 +15,24 @@ export interface SampleImage {
   base64: string;
 }
 
+/** Section 14's content, as written in the YAML, for the marketplace tests to expect from. */
+export interface MarketplaceFacts {
+  retailers: {
+    id: string;
+    group: string | null;
+    hosts: string[];
+    currency: string;
+    countries: string[];
+    search_url: string | null;
+    tag: string;
+    subtag: string;
+  }[];
+  /** Approved members: their home tracking id and their tracking ids elsewhere. */
+  members: { handle: string; trackingId: string; trackingIds: Record<string, string> }[];
+  /** Available products. */
+  products: { id: string; retailer: string; url: string; title: string; markets: Record<string, string> }[];
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     expectedLinks: ExpectedLink[];
@@ -28,5 +46,6 @@ declare module 'vitest' {
     storefronts: { handle: string; lists: string[] }[];
     /** A sample avatar and a local product image, read from site/public/ (not from a pack). */
     sampleImages: SampleImage[];
+    marketplaceFacts: MarketplaceFacts;
   }
 }

@@ -144,10 +144,10 @@ describe('GET /api/admin/payouts', () => {
       expect(res.headers.get('content-disposition')).toContain('payouts-2025-01.csv');
       const lines = (await res.text()).trimEnd().split('\r\n');
       expect(lines[0]).toBe(
-        'period,handle,program,tracking_id,status,currency,carried_in_minor,adjustment_minor,earned_minor,reversed_minor,balance_minor,payable,payout_minor,carried_forward_minor,reason,payable_from',
+        'period,handle,program,tracking_id,status,currency,carried_in_minor,adjustment_minor,earned_minor,reversed_minor,balance_minor,payable,payout_minor,carried_forward_minor,reason,payable_from,member_id',
       );
       expect(lines).toContain(
-        `2025-01,${DAVE.handle},influencer,${DAVE.trackingId},approved,USD,0,0,4500,0,4500,true,4500,0,payable,2025-04-02`,
+        `2025-01,${DAVE.handle},influencer,${DAVE.trackingId},approved,USD,0,0,4500,0,4500,true,4500,0,payable,2025-04-02,${DAVE.handle}`,
       );
     }
   });

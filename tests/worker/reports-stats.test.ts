@@ -14,11 +14,12 @@ async function click(
   at: string,
   product: string | null,
   src: string | null,
-  flags: { bot?: boolean; duplicate?: boolean; reason?: string } = {},
+  flags: { bot?: boolean; duplicate?: boolean; reason?: string; country?: string; marketplace?: string } = {},
 ) {
   await env.DB.prepare(
-    `INSERT INTO clicks (click_id, at, handle, product_id, src, device, visitor_hash, is_bot, bot_reason, is_duplicate, method)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'v', ?7, ?8, ?9, 'GET')`,
+    `INSERT INTO clicks (click_id, at, handle, product_id, src, device, visitor_hash, is_bot, bot_reason, is_duplicate, method,
+                         country, marketplace)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'v', ?7, ?8, ?9, 'GET', ?10, ?11)`,
   )
     .bind(
       uid('clk'),
@@ -30,6 +31,8 @@ async function click(
       flags.bot ? 1 : 0,
       flags.bot ? (flags.reason ?? 'crawler') : null,
       flags.duplicate ? 1 : 0,
+      flags.country ?? null,
+      flags.marketplace ?? null,
     )
     .run();
 }
@@ -44,12 +47,17 @@ function order(
 let carolToken = '';
 
 beforeAll(async () => {
-  await click('2025-06-01T08:00:00Z', P1.product_id, 'ig');
-  await click('2025-06-01T08:10:00Z', P1.product_id, 'ig', { duplicate: true });
-  await click('2025-06-02T12:00:00Z', P2.product_id, 'tiktok');
-  await click('2025-06-03T12:00:00Z', P2.product_id, null, { duplicate: true });
-  await click('2025-06-07T23:59:59Z', null, 'ig'); // a bio link click, no product
-  await click('2025-06-02T12:00:01Z', P1.product_id, null, { bot: true });
+  const uk = { country: 'GB', marketplace: 'amazon-uk' };
+  await click('2025-06-01T08:00:00Z', P1.product_id, 'ig', uk);
+  await click('2025-06-01T08:10:00Z', P1.product_id, 'ig', { duplicate: true, ...uk });
+  await click('2025-06-02T12:00:00Z', P2.product_id, 'tiktok', { country: 'US', marketplace: 'amazon-us' });
+  await click('2025-06-03T12:00:00Z', P2.product_id, null, {
+    duplicate: true,
+    country: 'FR',
+    marketplace: 'amazon-us',
+  });
+  await click('2025-06-07T23:59:59Z', null, 'ig', { country: 'GB' }); // a bio link click, no product
+  await click('2025-06-02T12:00:01Z', P1.product_id, null, { bot: true, ...uk });
   await click('2025-06-03T00:00:00Z', P1.product_id, 'ig', { bot: true });
   await click('2025-06-05T00:00:00Z', null, null, { bot: true });
   // Loaded by a browser without a click: neither human nor bot.
@@ -79,6 +87,22 @@ beforeAll(async () => {
     d('order.shipped', '2025-06-01T00:00:00Z', [{ ...P1, quantity: 1 }]),
   ];
   for (const e of events) expect((await send(e)).status).toBe(200);
+  // An order in pounds (another marketplace), as the ledger records it: it must stay out of the
+  // top-level (dollar) figures and show under by_currency.GBP alone (CONTRACT.md section 14).
+  const gbpEvent = uid('msg');
+  const shippedAt = Date.parse('2025-06-03T09:00:00Z');
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id,
+         currency, items_json, status, handle, attribution, attribution_note, body, received_at)
+       VALUES (?1, 'webhook', 'gbp-order', 1, 'order.shipped', ?2, ?2, ?3, 'GBP', '[]', 'processed', ?4, 'tracking_id', 'no click id', '{}', ?2)`,
+    ).bind(gbpEvent, shippedAt, CAROL.trackingId, CAROL.handle),
+    env.DB.prepare(
+      `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity,
+         amount_minor, revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
+       VALUES ('gbp-order', 'B00006JSUA', ?1, 'earned', ?2, ?2, 2, 900, 20000, 'GBP', 'kitchen', 10000, 450, ?3, ?2)`,
+    ).bind(CAROL.handle, shippedAt, gbpEvent),
+  ]);
   carolToken = await createToken(CAROL.handle);
 });
 
@@ -104,6 +128,23 @@ describe('GET /api/stats/<handle>', () => {
     expect(stats.revenue).toBe(3100 + 2999 + 1550 - 1550);
     // pending: b 1 x P1 = 0.6975 -> 70; earned: a 140 + 90, d 70; reversed: 70; void: c 90
     expect(stats.commission).toEqual({ pending: 70, earned: 300, reversed: 70, void: 90, net: 230 });
+  });
+
+  it('gives each currency its own figures in by_currency; the top level stays the home currency (USD)', async () => {
+    const stats = await (await get(`/api/stats/${CAROL.handle}?${RANGE}`, carolToken)).json<Stats>();
+    expect(Object.keys(stats.by_currency).sort()).toEqual(['GBP', 'USD']);
+    expect(stats.by_currency['USD']).toEqual({
+      orders: stats.orders,
+      items: stats.items,
+      revenue: stats.revenue,
+      commission: stats.commission,
+    });
+    expect(stats.by_currency['GBP']).toEqual({
+      orders: 1,
+      items: { ordered: 2, shipped: 2, returned: 0, cancelled: 0 },
+      revenue: 20000,
+      commission: { pending: 0, earned: 900, reversed: 0, void: 0, net: 900 },
+    });
   });
 
   it('breaks clicks, orders and net commission down by day, product and source, summing to the totals', async () => {
@@ -146,6 +187,21 @@ describe('GET /api/stats/<handle>', () => {
     expect(sum(stats.by_product, (p) => p.commission)).toBe(stats.commission.net);
     expect(sum(stats.by_product, (p) => p.items)).toBe(stats.items.ordered);
     expect(sum(stats.by_src, (s) => s.clicks)).toBe(stats.clicks.human);
+  });
+
+  it('breaks human clicks down by country and by marketplace (section 14), each summing to the total', async () => {
+    const stats = await (await get(`/api/stats/${CAROL.handle}?${RANGE}`, carolToken)).json<Stats>();
+    // Bots (the GB one included) are not counted; the bio link went to no marketplace.
+    expect(stats.by_country).toEqual([
+      { country: 'GB', clicks: 3 },
+      { country: 'FR', clicks: 1 },
+      { country: 'US', clicks: 1 },
+    ]);
+    expect(stats.by_marketplace).toEqual([
+      { marketplace: 'amazon-uk', clicks: 2 },
+      { marketplace: 'amazon-us', clicks: 2 },
+      { marketplace: null, clicks: 1 },
+    ]);
   });
 
   it("gives the admin console's row of the creator the same figures", async () => {

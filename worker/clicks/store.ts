@@ -27,13 +27,13 @@ export type WritePath = 'queue' | 'direct' | 'dead_letter' | 'recovered';
 const INSERT = `
 INSERT OR IGNORE INTO clicks
   (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, method,
-   incomplete)
+   incomplete, marketplace)
 SELECT
   json_extract(value, '$.click_id'), json_extract(value, '$.at'), json_extract(value, '$.handle'),
   json_extract(value, '$.product_id'), json_extract(value, '$.src'), json_extract(value, '$.referrer_host'),
   json_extract(value, '$.country'), json_extract(value, '$.device'), json_extract(value, '$.visitor_hash'),
   json_extract(value, '$.is_bot'), json_extract(value, '$.bot_reason'), json_extract(value, '$.method'),
-  json_extract(value, '$.incomplete')
+  json_extract(value, '$.incomplete'), json_extract(value, '$.marketplace')
 FROM json_each(?1)
 RETURNING 1`;
 

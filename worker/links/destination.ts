@@ -1,10 +1,18 @@
-/** Where a tracked link goes: only ever a URL from built content, never from the request. */
+/**
+ * Where a tracked link goes: only ever a URL from built content, never from the request.
+ * The request only chooses among them: its country (`cf.country`, nothing else) and its
+ * `?market=` pick the marketplace (domain/links/market.ts, CONTRACT.md section 14).
+ */
+import { route, searchWanted, type Route } from '../../domain/links/market.ts';
 import type { RouteTable } from '../../domain/links/route-table.ts';
-import { taggedUrl } from '../../domain/links/tagged-url.ts';
+import { logEvent } from '../clicks/click-log.ts';
+import { LinkStoreUnavailable } from './link-store.ts';
 
 export interface Resolved {
   handle: string;
   trackingId: string;
+  /** Retailer index -> the member's tracking id at that marketplace. */
+  trackingIds: Readonly<Record<string, string>> | undefined;
 }
 
 /** The approved influencer a handle (or a previous handle) names, or null. */
@@ -12,22 +20,55 @@ export function resolveHandle(table: RouteTable, handle: string): Resolved | nul
   const current = Object.hasOwn(table.influencers, handle) ? handle : table.aliases[handle];
   if (current === undefined || !Object.hasOwn(table.influencers, current)) return null;
   const trackingId = table.influencers[current];
-  return trackingId === undefined ? null : { handle: current, trackingId };
+  const trackingIds = Object.hasOwn(table.tracking_ids, current) ? table.tracking_ids[current] : undefined;
+  return trackingId === undefined ? null : { handle: current, trackingId, trackingIds };
 }
 
-/** The retailer URL with the tag and sub-tag set; the rest of the product URL is kept byte for byte. */
-export function destination(
+/** A retailer id as `?market=` may name one; anything else is ignored like an unknown id. */
+const MARKET = /^[a-z0-9-]{1,64}$/;
+
+export interface Shopper {
+  /** `cf.country`, or null. */
+  country: string | null;
+  /** The `?market=` parameter as received. */
+  market: string | undefined;
+}
+
+/**
+ * The marketplace URL with the tag and sub-tag set (the rest of the URL byte for byte), and
+ * the marketplace it is on; null for a product not in the table. The product's title (a query
+ * shard) is read only when the route is a search; if it cannot be read, the shopper gets the
+ * next route (the product's own URL) rather than an error.
+ */
+export async function destination(
   table: RouteTable,
   productId: string,
-  trackingId: string,
+  who: Resolved,
   clickId: string,
-): string | null {
+  shopper: Shopper,
+  readQuery: (productId: string) => Promise<string | undefined>,
+): Promise<Route | null> {
   if (!Object.hasOwn(table.products, productId)) return null;
-  const entry = table.products[productId];
-  const retailer = entry ? table.retailers[entry[0]] : undefined;
-  if (!entry || !retailer) return null;
-  return taggedUrl(entry[1], [
-    [retailer.tag, trackingId],
-    [retailer.subtag, clickId],
-  ]);
+  const product = table.products[productId];
+  if (!product) return null;
+  const input = {
+    retailers: table.retailers,
+    countries: table.countries,
+    product,
+    trackingId: who.trackingId,
+    trackingIds: who.trackingIds,
+    country: shopper.country,
+    market: shopper.market !== undefined && MARKET.test(shopper.market) ? shopper.market : null,
+    clickId,
+  };
+  const probe = searchWanted(input);
+  if (probe !== 'search') return probe;
+  let query: string | undefined;
+  try {
+    query = await readQuery(productId);
+  } catch (error) {
+    if (!(error instanceof LinkStoreUnavailable)) throw error;
+    logEvent('links.query_unavailable', { product_id: productId, error: error.message });
+  }
+  return route({ ...input, query });
 }

@@ -1,7 +1,8 @@
 /**
  * The redirect's lookup, read from shard files the build writes next to the static
- * assets (docs/scale.md): a handle's shard (tracking id, or the handle it was renamed
- * to) and a product's shard (retailer and URL). Nothing here reads D1, so a D1 outage
+ * assets (docs/scale.md): a handle's shard (tracking ids, or the handle it was renamed
+ * to) and a product's shard (retailer and URL, and its URLs at other marketplaces: market.ts);
+ * for a shopper sent to a search, the product's query shard (its title, encoded). Nothing here reads D1, so a D1 outage
  * never stops a redirect, and nothing grows the Worker bundle with the catalog.
  *
  * Parsed shards stay in this isolate (worker/lib/shard-cache.ts), so hot links are
@@ -19,8 +20,16 @@ const handleShard = z.object({
   influencers: z.record(z.string(), z.string()),
   associates: z.record(z.string(), z.literal(1)),
   aliases: z.record(z.string(), z.string()),
+  tracking_ids: z.record(z.string(), z.record(z.string(), z.string())).default({}),
 });
-const productShard = z.record(z.string(), z.tuple([z.int().min(0), z.string()]));
+const productShard = z.record(
+  z.string(),
+  z.union([
+    z.tuple([z.int().min(0), z.string()]),
+    z.tuple([z.int().min(0), z.string(), z.record(z.string(), z.string())]),
+  ]),
+);
+const queryShard = z.record(z.string(), z.string());
 
 type HandleShard = z.infer<typeof handleShard>;
 type ProductShard = z.infer<typeof productShard>;
@@ -51,10 +60,13 @@ export async function routeTableFor(
 ): Promise<RouteTable> {
   const table: RouteTable = {
     retailers: config.retailers,
+    countries: config.countries,
     influencers: {},
+    tracking_ids: {},
     associates: {},
     aliases: {},
     products: {},
+    queries: {},
   };
   const [own, products] = await Promise.all([
     handleShardOf(config, assets, handle),
@@ -70,12 +82,31 @@ export async function routeTableFor(
   const shard = current === handle ? own : await handleShardOf(config, assets, current);
   const trackingId = Object.hasOwn(shard.influencers, current) ? shard.influencers[current] : undefined;
   if (trackingId !== undefined) table.influencers[current] = trackingId;
+  const trackingIds = Object.hasOwn(shard.tracking_ids, current) ? shard.tracking_ids[current] : undefined;
+  if (trackingIds !== undefined) table.tracking_ids[current] = trackingIds;
   if (Object.hasOwn(shard.associates, current)) table.associates[current] = 1;
   if (productId !== null && products && Object.hasOwn(products, productId)) {
     const entry = products[productId];
     if (entry) table.products[productId] = entry;
   }
   return table;
+}
+
+/**
+ * A product's title percent-encoded for a marketplace's search (section 14), from its query
+ * shard: read only when a shopper is routed to a search, so product shards stay small.
+ */
+export async function searchQueryFor(
+  config: LinkConfig,
+  assets: Fetcher,
+  productId: string,
+): Promise<string | undefined> {
+  const shard = await readShard(
+    assets,
+    linkShardPath('q', shardOf(productId, config.shards.products)),
+    queryShard,
+  );
+  return Object.hasOwn(shard, productId) ? shard[productId] : undefined;
 }
 
 /** Forgets every cached shard (tests). */

@@ -12,7 +12,7 @@ import { settingProblem } from '../config/check.ts';
 import { detectBot } from './bot-detection.ts';
 import { destination, resolveHandle } from './destination.ts';
 import { deviceClass } from './device.ts';
-import { LinkStoreUnavailable, routeTableFor } from './link-store.ts';
+import { LinkStoreUnavailable, routeTableFor, searchQueryFor } from './link-store.ts';
 import { newClickId, visitorHash } from './visitor-hash.ts';
 
 const SRC = /^[a-z0-9_-]{1,32}$/;
@@ -25,11 +25,13 @@ export const links = new Hono<AppEnv>()
     if (routeTable instanceof Response) return routeTable;
     const who = resolveHandle(routeTable, c.req.param('handle'));
     const clickId = newClickId();
-    const location = who && destination(routeTable, c.req.param('product'), who.trackingId, clickId);
-    if (!who || !location) return notFound(c);
-    const click = describeClick(c, clickId, who.handle, c.req.param('product'));
+    const product = c.req.param('product');
+    const shopper = { country: countryOf(c.req.raw), market: c.req.query('market') };
+    const sent = who && (await destination(routeTable, product, who, clickId, shopper, searchQuery(c)));
+    if (!who || !sent) return notFound(c);
+    const click = describeClick(c, clickId, who.handle, product, sent.marketplace);
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
-    return new Response(null, { status: 302, headers: { Location: location, ...NO_STORE } });
+    return new Response(null, { status: 302, headers: { Location: sent.url, ...NO_STORE } });
   })
   .on(['GET', 'HEAD'], '/:handle', async (c) => {
     const routeTable = await lookup(c, c.req.param('handle'), null);
@@ -38,12 +40,17 @@ export const links = new Hono<AppEnv>()
     // An associate has no storefront page to send the visitor to.
     if (!who || Object.hasOwn(routeTable.associates, who.handle)) return notFound(c);
     // A bio link: logged like a product click, without a product. `list` (a QR code's) picks a list page.
-    const click = describeClick(c, newClickId(), who.handle, null);
+    const click = describeClick(c, newClickId(), who.handle, null, null);
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
     const list = c.req.query('list');
     const page = `/shop/${who.handle}/${list !== undefined && LIST.test(list) ? `${list}/` : ''}`;
     return new Response(null, { status: 302, headers: { Location: page, ...NO_STORE } });
   });
+
+/** Reads a product's search query (its own shard, only for a shopper sent to a search). */
+function searchQuery(c: Context<AppEnv>) {
+  return (productId: string) => searchQueryFor(linkConfig, c.env.ASSETS, productId);
+}
 
 /**
  * The route table entries this request needs. If the link data cannot be read the
@@ -72,6 +79,7 @@ async function describeClick(
   clickId: string,
   handle: string,
   productId: string | null,
+  marketplace: string | null,
 ): Promise<ClickRecord> {
   const request = c.req.raw;
   const now = new Date();
@@ -96,6 +104,7 @@ async function describeClick(
       src: src !== undefined && SRC.test(src) ? src : null,
       referrer_host: referrer,
       country,
+      marketplace,
       device: deviceClass(userAgent, verdict.isBot),
       visitor_hash: await hashVisitor(c.env, now, request, userAgent ?? '', incomplete),
       is_bot: verdict.isBot,
@@ -114,6 +123,7 @@ async function describeClick(
       src: null,
       referrer_host: null,
       country: null,
+      marketplace,
       device: 'unknown',
       visitor_hash: null,
       is_bot: method === 'HEAD',

@@ -1,6 +1,7 @@
 /**
  * `POST /webhooks/orders` (CONTRACT.md section 4). Order of checks: size (413),
- * signature and timestamp (401), body (400), then the store: 200 processed,
+ * signature and timestamp (401), body (400), marketplace and its currency (422,
+ * section 14: domain/orders/marketplace.ts), program rules (400), then the store: 200 processed,
  * 200 duplicate, 202 unattributed, or 503 with Retry-After when D1 is down
  * (Standard Webhooks senders retry; the event id makes the retry safe). Before
  * all of that, a missing or malformed ORDER_WEBHOOK_SECRET is our fault, not the
@@ -10,6 +11,7 @@ import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { admissionIssues } from '../../domain/orders/apply.ts';
 import { parseOrderEvent } from '../../domain/orders/event.ts';
+import { withMarketplace } from '../../domain/orders/marketplace.ts';
 import { describeProblem, settingProblem } from '../config/check.ts';
 import type { AppEnv } from '../env.ts';
 import { problem } from '../lib/problem.ts';
@@ -68,7 +70,10 @@ export const orderWebhook = new Hono<AppEnv>().post('/', secretConfigured, sizeL
   }
   const parsed = parseOrderEvent(data);
   if (!parsed.ok) return problem(400, 'invalid order event', parsed.issues);
-  const issues = admissionIssues(parsed.event, program);
+  const market = withMarketplace(parsed.event, program.table);
+  if (!market.ok) return problem(422, 'order event not in its marketplace', market.issues);
+  const event = market.event;
+  const issues = admissionIssues(event, program);
   if (issues.length > 0) return problem(400, 'invalid order event', issues);
 
   try {
@@ -77,7 +82,7 @@ export const orderWebhook = new Hono<AppEnv>().post('/', secretConfigured, sizeL
       source: 'webhook',
       body,
       received_at: Date.now(),
-      event: parsed.event,
+      event,
     });
     if (typeof status === 'object') return problem(400, 'invalid order event', status.issues);
     return c.json({ status }, status === 'unattributed' ? 202 : 200);

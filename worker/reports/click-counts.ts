@@ -45,6 +45,9 @@ const RAW_COLUMNS = `handle, date(at / 1000, 'unixepoch') AS day, coalesce(produ
   coalesce(src, '') AS src, is_bot = 0 AS human, is_bot <> 0 AS bot, is_bot = 0 AND is_duplicate <> 0 AS duplicate,
   coalesce(is_bot <> 0 AND ${NOT_NAVIGATION_SQL}, 0) AS not_navigation`;
 
+/** A raw click's country and marketplace, '' for none (as in click_daily_market). */
+const RAW_MARKET = "coalesce(country, '') AS country, coalesce(marketplace, '') AS marketplace";
+
 const CLICK_DAILY_COLUMNS = `handle, day, product_id, src, human, bot, duplicate,
   CASE WHEN ${NOT_NAVIGATION_SQL} THEN bot ELSE 0 END AS not_navigation`;
 
@@ -58,30 +61,36 @@ export const EVERY_CREATOR_VIEW = `WITH c AS (
 )`;
 
 /**
- * The WITH clause of one creator's clicks (the creator is ?7), from the narrow roll-ups of
- * migrations/0011_click_daily_narrow.sql, as two views:
+ * The WITH clause of one member's clicks (?7: a JSON array of every handle it had), from the narrow roll-ups of
+ * migrations/0011_click_daily_narrow.sql and 0016_click_marketplace.sql, as three views:
  * - `s(day, src, human, bot, duplicate, not_navigation)`: by day and source; totals, days, sources;
- * - `p(product_id, human)`: by product.
+ * - `p(product_id, human)`: by product;
+ * - `m(country, marketplace, human)`: by shopper country and marketplace (section 14).
  * The creator's raw clicks (today's, and partial days at the edges) are read once and grouped
- * by (day, product, source) into `raw`, a few hundred rows both views share: reading them
- * twice, or grouping the union of everything three ways, costs more than the roll-ups (bench:stats).
+ * by (day, product, source, country, marketplace) into `raw`, a few thousand rows the views
+ * share: reading them twice, or grouping the union of everything three ways, costs more than
+ * the roll-ups (bench:stats).
  */
 export const ONE_CREATOR_VIEWS = `WITH raw AS MATERIALIZED (
-  SELECT day, product_id, src, SUM(human) AS human, SUM(bot) AS bot, SUM(duplicate) AS duplicate,
-         SUM(not_navigation) AS not_navigation
+  SELECT day, product_id, src, country, marketplace, SUM(human) AS human, SUM(bot) AS bot,
+         SUM(duplicate) AS duplicate, SUM(not_navigation) AS not_navigation
   FROM (
-    SELECT ${RAW_COLUMNS} FROM clicks WHERE handle = ?7 AND at >= ?3 AND at < ?4
+    SELECT ${RAW_COLUMNS}, ${RAW_MARKET} FROM clicks WHERE handle IN (SELECT value FROM json_each(?7)) AND at >= ?3 AND at < ?4
     UNION ALL
-    SELECT ${RAW_COLUMNS} FROM clicks WHERE handle = ?7 AND at >= ?5 AND at < ?6
+    SELECT ${RAW_COLUMNS}, ${RAW_MARKET} FROM clicks WHERE handle IN (SELECT value FROM json_each(?7)) AND at >= ?5 AND at < ?6
   )
-  GROUP BY day, product_id, src
+  GROUP BY day, product_id, src, country, marketplace
+), m AS (
+  SELECT country, marketplace, human FROM click_daily_market WHERE handle IN (SELECT value FROM json_each(?7)) AND day >= ?1 AND day < ?2
+  UNION ALL
+  SELECT country, marketplace, human FROM raw
 ), s AS (
   SELECT day, src, human, bot, duplicate, not_navigation FROM click_daily_source
-  WHERE handle = ?7 AND day >= ?1 AND day < ?2
+  WHERE handle IN (SELECT value FROM json_each(?7)) AND day >= ?1 AND day < ?2
   UNION ALL
   SELECT day, src, human, bot, duplicate, not_navigation FROM raw
 ), p AS (
-  SELECT product_id, human FROM click_daily_product WHERE handle = ?7 AND day >= ?1 AND day < ?2
+  SELECT product_id, human FROM click_daily_product WHERE handle IN (SELECT value FROM json_each(?7)) AND day >= ?1 AND day < ?2
   UNION ALL
   SELECT product_id, human FROM raw
 )`;

@@ -19,12 +19,24 @@
  * orders, earned and reversed are the figures each creator's stats show.
  */
 import type { CreatorFigures } from '../../domain/reports/programmes.ts';
+import { addMinor } from '../../domain/money.ts';
 import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
+import { memberIndex } from '../../domain/orders/payouts.ts';
+import { program } from '../orders/program.ts';
 import { clickRanges, EVERY_CREATOR_VIEW, ONE_CREATOR_VIEWS, rangeParams } from './click-counts.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
+import { MARKET_BRANCH, marketFigures, type MarketFigures } from './market-stats.ts';
 
-export interface Stats {
+/** A currency's own figures (CONTRACT.md section 14): never converted, never added to another's. */
+export interface CurrencyFigures {
+  orders: number;
+  items: { ordered: number; shipped: number; returned: number; cancelled: number };
+  revenue: number;
+  commission: { pending: number; earned: number; reversed: number; void: number; net: number };
+}
+
+export interface Stats extends MarketFigures {
   handle: string;
   from: string;
   to: string;
@@ -37,22 +49,28 @@ export interface Stats {
   by_day: { date: string; clicks: number; orders: number; commission: number }[];
   by_product: { product_id: string; clicks: number; items: number; commission: number }[];
   by_src: { src: string | null; clicks: number }[];
+  /** Every currency with ledger lines in the range (and the home one); the top-level figures are the home currency's. */
+  by_currency: Record<string, CurrencyFigures>;
 }
 
 /**
- * Each ledger query below is written once for both scopes: one creator (`handle = ?1`) or
- * every creator, grouped by handle. Ledger queries read the range ?2..?3 (unix ms, end exclusive).
+ * Each ledger query below is written once for both scopes: one member (?1: a JSON array of every
+ * handle it had, so a renamed member's figures are one) or every creator, grouped by handle, and
+ * grouped by currency (money never adds across currencies). Ledger queries read the range ?2..?3
+ * (unix ms, end exclusive).
  */
 type Scope = 'one' | 'every';
-const onlyHandle = (scope: Scope) => (scope === 'one' ? 'handle = ?1 AND' : '');
+const onlyHandle = (scope: Scope) =>
+  scope === 'one' ? 'handle IN (SELECT value FROM json_each(?1)) AND' : '';
 
 // Every creator's clicks: roll-ups for whole days before today, raw rows for the rest (click-counts.ts).
 const CLICK_TOTALS_OF_EVERY = `${EVERY_CREATOR_VIEW}
 SELECT handle, SUM(human) AS human, SUM(bot) - SUM(not_navigation) AS bot, SUM(duplicate) AS duplicate,
        SUM(not_navigation) AS not_navigation FROM c GROUP BY handle`;
 /**
- * One creator's clicks in one statement, grouped four ways: totals, days and sources from the
- * (day, source) roll-up, products from the (day, product) one, today's raw clicks read once
+ * One creator's clicks in one statement, grouped five ways (D1's most terms in a compound SELECT): totals, days and sources from the
+ * (day, source) roll-up, products from the (day, product) one, countries and marketplaces from
+ * the (day, country, marketplace) one (market-stats.ts), today's raw clicks read once
  * (click-counts.ts). bench:stats measures it on a year of 10,000,000 clicks.
  */
 const CLICKS_OF_ONE = `${ONE_CREATOR_VIEWS}
@@ -63,27 +81,29 @@ SELECT 'day', day, SUM(human), 0, 0, 0 FROM s GROUP BY day HAVING SUM(human) > 0
 UNION ALL
 SELECT 'product', product_id, SUM(human), 0, 0, 0 FROM p WHERE product_id <> '' GROUP BY product_id HAVING SUM(human) > 0
 UNION ALL
-SELECT 'src', NULLIF(src, ''), SUM(human), 0, 0, 0 FROM s GROUP BY src HAVING SUM(human) > 0`;
+SELECT 'src', NULLIF(src, ''), SUM(human), 0, 0, 0 FROM s GROUP BY src HAVING SUM(human) > 0${MARKET_BRANCH}`;
 const ledgerByBucketSql = (scope: Scope) => `
-SELECT handle, bucket, SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
-FROM ledger_entries WHERE ${onlyHandle(scope)} effective_at >= ?2 AND effective_at < ?3 GROUP BY handle, bucket`;
+SELECT handle, currency, bucket, SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
+FROM ledger_entries WHERE ${onlyHandle(scope)} effective_at >= ?2 AND effective_at < ?3 GROUP BY handle, currency, bucket`;
 // Items ordered per line = pending + shipped + cancelled quantities = max(placed, shipped + cancelled).
 const orderedLinesSql = (scope: Scope) => `
-SELECT handle, order_id, product_id, ordered_at,
+SELECT handle, currency, order_id, product_id, ordered_at,
        SUM(CASE WHEN bucket IN ('pending', 'earned', 'void') THEN quantity ELSE 0 END) AS ordered
 FROM ledger_entries WHERE ${onlyHandle(scope)} ordered_at >= ?2 AND ordered_at < ?3
-GROUP BY handle, order_id, product_id, ordered_at`;
+GROUP BY handle, currency, order_id, product_id, ordered_at`;
 const NET_BY_DAY_PRODUCT = `
 SELECT date(effective_at / 1000, 'unixepoch') AS day, product_id, SUM(amount_minor) AS net
-FROM ledger_entries WHERE handle = ?1 AND bucket IN ('earned', 'reversed') AND effective_at >= ?2 AND effective_at < ?3
+FROM ledger_entries WHERE handle IN (SELECT value FROM json_each(?1)) AND bucket IN ('earned', 'reversed')
+  AND effective_at >= ?2 AND effective_at < ?3 AND currency = ?4
 GROUP BY day, product_id`;
 // An order counts once, when one of its lines has items ordered (as readStats counts them).
 const ORDERS_BY_CREATOR = `
-SELECT handle, COUNT(DISTINCT order_id) AS orders FROM (${orderedLinesSql('every')}) WHERE ordered <> 0 GROUP BY handle`;
+SELECT handle, currency, COUNT(DISTINCT order_id) AS orders FROM (${orderedLinesSql('every')}) WHERE ordered <> 0
+GROUP BY handle, currency`;
 // Every creator with a ledger gets a row, with its pending balance now.
 const PENDING_NOW = `
-SELECT handle, SUM(CASE WHEN bucket = 'pending' THEN amount_minor ELSE 0 END) AS pending_minor
-FROM ledger_entries GROUP BY handle`;
+SELECT handle, currency, SUM(CASE WHEN bucket = 'pending' THEN amount_minor ELSE 0 END) AS pending_minor
+FROM ledger_entries GROUP BY handle, currency`;
 
 export async function readStats(
   db: D1Database,
@@ -92,18 +112,25 @@ export async function readStats(
   to: string,
   currency: string,
   now = Date.now(),
+  /** Every handle the member had (a renamed member's figures are one); its current handle alone by default. */
+  handles: readonly string[] = [handle],
 ): Promise<Stats> {
   const start = dayStart(from);
   const end = dayStart(to) + DAY_MS;
-  const clickParams = [...rangeParams(clickRanges(start, end, now)), handle];
-  const ledgerQueries = [ledgerByBucketSql('one'), orderedLinesSql('one'), NET_BY_DAY_PRODUCT];
+  const names = JSON.stringify(handles);
+  const clickParams = [...rangeParams(clickRanges(start, end, now)), names];
   const results = await withRetry(() =>
     db.batch<Row>([
       db.prepare(CLICKS_OF_ONE).bind(...clickParams),
-      ...ledgerQueries.map((sql) => db.prepare(sql).bind(handle, start, end)),
+      db.prepare(ledgerByBucketSql('one')).bind(names, start, end),
+      db.prepare(orderedLinesSql('one')).bind(names, start, end),
+      db.prepare(NET_BY_DAY_PRODUCT).bind(names, start, end, currency),
     ]),
   );
-  const [clickRows, buckets, orderedLines, netRows] = results.map((r) => r.results);
+  const [clickRows, allBuckets, allOrderedLines, netRows] = results.map((r) => r.results);
+  // The top-level figures are the home currency's (existing clients keep working); by_currency has each.
+  const buckets = (allBuckets ?? []).filter((row) => row['currency'] === currency);
+  const orderedLines = (allOrderedLines ?? []).filter((row) => row['currency'] === currency);
   const of = (kind: string) => (clickRows ?? []).filter((row) => row['k'] === kind);
   const clickTotals = of('total')[0] ?? {};
   const byDay = of('day').map((row) => ({ day: row['key'], clicks: row['human'] }));
@@ -197,7 +224,64 @@ export async function readStats(
           b.commission - a.commission || b.clicks - a.clicks || a.product_id.localeCompare(b.product_id),
       ),
     by_src: (bySrc ?? []).map((row) => ({ src: textOrNull(row, 'src'), clicks: integer(row, 'clicks') })),
+    by_currency: byCurrency(allBuckets ?? [], allOrderedLines ?? [], currency),
+    ...marketFigures(clickRows ?? []),
   };
+}
+
+/** Each currency's figures from the ledger rows of every currency, summed exactly and only within a currency. */
+function byCurrency(
+  buckets: readonly Row[],
+  orderedLines: readonly Row[],
+  home: string,
+): Record<string, CurrencyFigures> {
+  const out: Record<string, CurrencyFigures> = {};
+  const of = (currency: string): CurrencyFigures =>
+    (out[currency] ??= {
+      orders: 0,
+      items: { ordered: 0, shipped: 0, returned: 0, cancelled: 0 },
+      revenue: 0,
+      commission: { pending: 0, earned: 0, reversed: 0, void: 0, net: 0 },
+    });
+  of(home);
+  for (const row of buckets) {
+    const f = of(text(row, 'currency'));
+    const amount = integerOrZero(row, 'amount_minor');
+    const quantity = integerOrZero(row, 'quantity');
+    const bucket = text(row, 'bucket');
+    if (bucket === 'earned' || bucket === 'reversed')
+      f.revenue = addMinor(f.revenue, integerOrZero(row, 'revenue_minor'));
+    if (bucket === 'pending') f.commission.pending = addMinor(f.commission.pending, amount);
+    if (bucket === 'earned')
+      [f.commission.earned, f.items.shipped] = [
+        addMinor(f.commission.earned, amount),
+        f.items.shipped + quantity,
+      ];
+    if (bucket === 'reversed')
+      [f.commission.reversed, f.items.returned] = [
+        addMinor(f.commission.reversed, 0 - amount),
+        f.items.returned - quantity,
+      ];
+    if (bucket === 'void')
+      [f.commission.void, f.items.cancelled] = [
+        addMinor(f.commission.void, amount),
+        f.items.cancelled + quantity,
+      ];
+  }
+  const orders = new Map<string, Set<string>>();
+  for (const row of orderedLines) {
+    const ordered = integer(row, 'ordered');
+    if (ordered === 0) continue;
+    const currency = text(row, 'currency');
+    of(currency).items.ordered += ordered;
+    const seen = orders.get(currency) ?? new Set<string>();
+    orders.set(currency, seen.add(text(row, 'order_id')));
+  }
+  for (const [currency, f] of Object.entries(out)) {
+    f.orders = orders.get(currency)?.size ?? 0;
+    f.commission.net = addMinor(f.commission.earned, 0 - f.commission.reversed);
+  }
+  return out;
 }
 
 /** A creator's figures over the range (what the programme comparison sums), plus the pending balance now. */
@@ -212,6 +296,8 @@ export async function readCreatorRows(
   start: number,
   end: number,
   now = Date.now(),
+  /** The money of this currency only: the home one unless told (never two currencies added). */
+  currency: string = program.table.currency,
 ): Promise<CreatorRow[]> {
   const ranges = rangeParams(clickRanges(start, end, now));
   const [clicks, buckets, orders, pending] = await withRetry(() =>
@@ -221,8 +307,12 @@ export async function readCreatorRows(
       db.prepare(PENDING_NOW),
     ]),
   );
+  const inCurrency = (r: Row) => r['currency'] === currency;
+  // One row per member, under its current handle, whatever handle each figure was recorded under.
+  const members = memberIndex(program.table);
   const rows = new Map<string, CreatorRow>();
-  const row = (handle: string): CreatorRow => {
+  const row = (recorded: string): CreatorRow => {
+    const handle = members.member(members.idOf(recorded), recorded).handle;
     let r = rows.get(handle);
     if (!r) {
       r = {
@@ -240,18 +330,19 @@ export async function readCreatorRows(
   };
   for (const r of clicks?.results ?? []) {
     const human = integerOrZero(r, 'human');
-    if (human > 0) row(text(r, 'handle')).clicks = human;
+    if (human > 0) row(text(r, 'handle')).clicks += human;
   }
-  for (const r of buckets?.results ?? []) {
+  for (const r of (buckets?.results ?? []).filter(inCurrency)) {
     const bucket = text(r, 'bucket');
     if (bucket === 'earned' || bucket === 'reversed')
       row(text(r, 'handle')).revenue_minor += integerOrZero(r, 'revenue_minor');
-    if (bucket === 'earned') row(text(r, 'handle')).earned_minor = integerOrZero(r, 'amount_minor');
-    if (bucket === 'reversed') row(text(r, 'handle')).reversed_minor = 0 - integerOrZero(r, 'amount_minor');
+    if (bucket === 'earned') row(text(r, 'handle')).earned_minor += integerOrZero(r, 'amount_minor');
+    if (bucket === 'reversed') row(text(r, 'handle')).reversed_minor -= integerOrZero(r, 'amount_minor');
   }
-  for (const r of orders?.results ?? []) row(text(r, 'handle')).orders = integer(r, 'orders');
-  for (const r of pending?.results ?? [])
-    row(text(r, 'handle')).pending_minor = integerOrZero(r, 'pending_minor');
+  for (const r of (orders?.results ?? []).filter(inCurrency))
+    row(text(r, 'handle')).orders += integer(r, 'orders');
+  for (const r of (pending?.results ?? []).filter(inCurrency))
+    row(text(r, 'handle')).pending_minor += integerOrZero(r, 'pending_minor');
   return [...rows.values()].sort(
     (a, b) => b.earned_minor - a.earned_minor || a.handle.localeCompare(b.handle),
   );

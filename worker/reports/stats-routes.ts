@@ -10,6 +10,7 @@ import { authenticate, UNAUTHORIZED_HEADERS, type Principal } from '../auth/toke
 import type { AppEnv } from '../env.ts';
 import { problem } from '../lib/problem.ts';
 import { queryValidator } from '../lib/validation.ts';
+import { memberIndex } from '../../domain/orders/payouts.ts';
 import { program } from '../orders/program.ts';
 import { statsQuery } from './query.ts';
 import { readStats } from './stats-query.ts';
@@ -37,7 +38,10 @@ export const stats = new Hono<StatsEnv>().get(
       return problem(403, 'this token may only read its own stats');
     if (!Object.hasOwn(program.table.influencers, handle)) return problem(404, `unknown handle "${handle}"`);
     const { from, to } = c.req.valid('query');
-    const stats = await readStats(c.env.DB, handle, from, to, program.table.currency);
+    // One member, whatever handle each figure was recorded under (CONTRACT.md section 13).
+    const members = memberIndex(program.table);
+    const handles = members.handles(members.idOf(handle));
+    const stats = await readStats(c.env.DB, handle, from, to, program.table.currency, Date.now(), handles);
     // The member's programme (CONTRACT.md section 8) and each product's title beside its id.
     const { handle: _handle, ...figures } = stats;
     const body = {

@@ -65,3 +65,32 @@ export function parseTargetArgs(
     return null;
   }
 }
+
+/**
+ * A target named on the command line, required (CONTRACT.md section 13): `--local`
+ * (the local worker), `--remote` (SHOPFRONT_URL, or `--url`) or `--url <base>`
+ * alone. Null with the reason when none or two of them are given, so a script
+ * never acts on a database the operator did not name.
+ */
+export function namedTarget(values: {
+  local: boolean;
+  remote: boolean;
+  url?: string;
+}): { ok: true; target: Target } | { ok: false; message: string } {
+  if (values.local && values.remote) return { ok: false, message: 'give --local or --remote, not both' };
+  if (!values.local && !values.remote && values.url === undefined)
+    return {
+      ok: false,
+      message:
+        'name where to act: --local (the worker of `npm start`), --remote (SHOPFRONT_URL) or --url <base>',
+    };
+  if (values.url !== undefined && !/^https?:\/\/[^\s/]+/.test(values.url))
+    return { ok: false, message: `--url must be an http(s) base URL, got "${values.url}"` };
+  return { ok: true, target: resolveTarget({ remote: values.remote, url: values.url }) };
+}
+
+/** How a target is named in what a script prints: its URL and whether it is local or remote. */
+export function describeTarget(target: Target): string {
+  const local = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(target.url);
+  return `${target.url} (${target.remote ? 'remote' : local ? 'local' : 'by --url'})`;
+}

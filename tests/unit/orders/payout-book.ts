@@ -1,5 +1,5 @@
 /**
- * Closing months over an in-memory ledger, exactly as worker/reports/payout-store.ts
+ * Closing months over an in-memory ledger, exactly as worker/payouts/store.ts
  * does over D1: the same pure fold and close decision, fed by the same selection
  * (activity since the last closed month, late money = entries dated before the
  * first open month with an id above the last close's watermark). Entry ids are
@@ -18,6 +18,8 @@ import { utcMonth } from '../../../domain/time.ts';
 
 export interface BookEntry {
   handle: string;
+  /** USD when not given. */
+  currency?: string;
   bucket: 'pending' | 'earned' | 'reversed' | 'void';
   effective_at: number;
   amount_minor: number;
@@ -41,18 +43,28 @@ export class PayoutBook {
     const last = lastPeriod === undefined ? null : { period: lastPeriod, ...this.runs.get(lastPeriod)! };
     const from = last ? nextPeriod(last.period) : null;
     const activity = new Map<string, MonthlyActivity>();
-    const adjustments = new Map<string, number>();
+    const adjustments = new Map<string, { handle: string; currency: string; amount_minor: number }>();
     this.entries.forEach((e, i) => {
       if (e.bucket !== 'earned' && e.bucket !== 'reversed') return;
       const month = utcMonth(e.effective_at);
+      const currency = e.currency ?? 'USD';
       if (from !== null && month < from) {
-        if (last && i + 1 > last.watermark)
-          adjustments.set(e.handle, (adjustments.get(e.handle) ?? 0) + e.amount_minor);
+        if (last && i + 1 > last.watermark) {
+          const key = `${e.handle} ${currency}`;
+          const seen = adjustments.get(key) ?? { handle: e.handle, currency, amount_minor: 0 };
+          adjustments.set(key, { ...seen, amount_minor: seen.amount_minor + e.amount_minor });
+        }
         return;
       }
       if (month > period) return;
-      const key = `${month} ${e.handle}`;
-      const a = activity.get(key) ?? { handle: e.handle, month, earned_minor: 0, reversed_minor: 0 };
+      const key = `${month} ${e.handle} ${currency}`;
+      const a = activity.get(key) ?? {
+        handle: e.handle,
+        currency,
+        month,
+        earned_minor: 0,
+        reversed_minor: 0,
+      };
       if (e.bucket === 'earned') a.earned_minor += e.amount_minor;
       else a.reversed_minor -= e.amount_minor;
       activity.set(key, a);
@@ -62,7 +74,7 @@ export class PayoutBook {
       closedPeriods,
       lastClosed: last && { period: last.period, rows: last.report.payouts },
       from: from ?? monthly.map((a) => a.month).sort()[0] ?? period,
-      adjustments: [...adjustments].map(([handle, amount_minor]) => ({ handle, amount_minor })),
+      adjustments: [...adjustments.values()],
       activity: monthly,
       watermark: this.entries.length,
     };

@@ -14,8 +14,15 @@ import { PayoutBook, type BookEntry } from './payout-book.ts';
 
 const program = fixtureProgram().table; // threshold 2500, hold 60 days
 const LATER = Date.parse('2030-01-01T00:00:00Z');
-const activity = (month: string, earned: number, reversed = 0, handle = 'ana-cooks'): MonthlyActivity => ({
+const activity = (
+  month: string,
+  earned: number,
+  reversed = 0,
+  handle = 'ana-cooks',
+  currency = 'USD',
+): MonthlyActivity => ({
   handle,
+  currency,
   month,
   earned_minor: earned,
   reversed_minor: reversed,
@@ -144,8 +151,8 @@ describe('payouts', () => {
       now: LATER,
     });
     expect(payoutsCsv(report)).toBe(
-      'period,handle,program,tracking_id,status,currency,carried_in_minor,adjustment_minor,earned_minor,reversed_minor,balance_minor,payable,payout_minor,carried_forward_minor,reason,payable_from\r\n' +
-        '2026-05,ana-cooks,influencer,anacooks-20,approved,USD,0,0,6000,0,6000,true,6000,0,payable,2026-07-31\r\n',
+      'period,handle,program,tracking_id,status,currency,carried_in_minor,adjustment_minor,earned_minor,reversed_minor,balance_minor,payable,payout_minor,carried_forward_minor,reason,payable_from,member_id\r\n' +
+        '2026-05,ana-cooks,influencer,anacooks-20,approved,USD,0,0,6000,0,6000,true,6000,0,payable,2026-07-31,ana-cooks\r\n',
     );
   });
 
@@ -156,9 +163,10 @@ describe('payouts', () => {
       program,
       now: LATER,
     });
-    const [, line] = payoutsCsv({ ...report, currency: '=HYPERLINK("x")' }).split('\r\n');
+    const payouts = report.payouts.map((p) => ({ ...p, currency: '=HYPERLINK("x")' }));
+    const [, line] = payoutsCsv({ ...report, payouts }).split('\r\n');
     expect(line).toBe(
-      `2026-05,ghost,unknown,,unknown,"'=HYPERLINK(""x"")",0,0,0,700,-700,false,0,-700,below_threshold,2026-07-31`,
+      `2026-05,ghost,unknown,,unknown,"'=HYPERLINK(""x"")",0,0,0,700,-700,false,0,-700,member_missing,2026-07-31,ghost`,
     );
   });
 });
@@ -279,15 +287,15 @@ describe('closed months (property)', () => {
     book.entries.push(
       toEntry({ handle: 'ana-cooks', bucket: 'earned', month: '2025-02', day: 3, amount: 5000 }),
     );
-    expect(book.close('2025-02')).toMatchObject({ ok: false, status: 409 });
+    expect(book.close('2025-02')).toMatchObject({ ok: false, reason: 'earlier_open' });
     // 2025-01 ends 1 February; plus 60 days: 2 April.
-    expect(book.close('2025-01')).toMatchObject({ ok: false, status: 422 });
+    expect(book.close('2025-01')).toMatchObject({ ok: false, reason: 'hold_not_passed' });
     const later = new PayoutBook(program, Date.parse('2025-04-02T00:00:00Z'));
     later.entries.push(...book.entries);
     expect(later.close('2025-01')).toMatchObject({ ok: true });
     expect(later.close('2025-01')).toMatchObject({
       ok: false,
-      status: 409,
+      reason: 'already_closed',
       message: '2025-01 is already closed',
     });
   });

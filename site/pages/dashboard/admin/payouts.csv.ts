@@ -1,6 +1,7 @@
-/** Payouts of a month as CSV, from the same handler as `GET /api/admin/payouts?format=csv`. */
+/** Payouts of a month as CSV, from the same service as `GET /api/admin/payouts?format=csv`. */
 import type { APIRoute } from 'astro';
-import { payoutsCsv } from '../../../lib/dashboard/admin-api.ts';
+import { env } from 'cloudflare:workers';
+import { payoutMonth, STATUS_OF } from '../../../../worker/payouts/service.ts';
 import { currentPrincipal } from '../../../lib/dashboard/session.ts';
 
 export const prerender = false;
@@ -9,5 +10,18 @@ export const GET: APIRoute = async ({ session, url, redirect }) => {
   const who = await currentPrincipal({ session });
   if (!who) return redirect('/dashboard/', 303);
   if (who.role !== 'admin') return new Response('Admins only.\n', { status: 403 });
-  return payoutsCsv(url.searchParams.get('period') ?? '');
+  const period = url.searchParams.get('period') ?? '';
+  const month = await payoutMonth(env.DB, period);
+  if (!month.ok)
+    return new Response(`${month.message}\n`, {
+      status: STATUS_OF[month.reason],
+      headers: { 'Cache-Control': 'no-store' },
+    });
+  return new Response(month.csv, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="payouts-${period}.csv"`,
+      'Cache-Control': 'no-store',
+    },
+  });
 };

@@ -1,0 +1,55 @@
+/**
+ * The marketplace of an order event (CONTRACT.md section 14). Marketplaces are retailers of
+ * one group, so an event's marketplace is the retailer its money is in: its rate table, its
+ * currency, its ledger lines. Rules, with R the event's retailer (`retailer`, else the
+ * program's default retailer) and H the home marketplace of R's group (R itself when R has
+ * no group, or is the group's first retailer):
+ *
+ *   marketplace(event) = event.marketplace ?? (event.retailer ?? H)
+ *                        (a retailer named by the event is the marketplace it names: an event of
+ *                        `retailer: amazon-uk` is never read as amazon.com's)
+ *   event.marketplace must be a retailer of R's group        else 422, path "marketplace"
+ *   event.currency must be marketplace(event)'s currency     else 422, path "currency"
+ *
+ * The event then continues with `retailer = marketplace(event)`: rates, recorded terms and
+ * the stored event row all name the marketplace, so nothing downstream reads a second field.
+ * Money never converts: an event in another currency is refused, not translated.
+ * An unknown R is left to admissionIssues (apply.ts), which names it.
+ */
+import type { Issue, OrderEvent } from './event.ts';
+import type { ProgramTable } from './program-table.ts';
+
+export type MarketplaceCheck = { ok: true; event: OrderEvent } | { ok: false; issues: Issue[] };
+
+export function withMarketplace(event: OrderEvent, table: ProgramTable): MarketplaceCheck {
+  const retailerId = event.retailer ?? table.default_retailer;
+  const retailer = Object.hasOwn(table.retailers, retailerId) ? table.retailers[retailerId] : undefined;
+  if (!retailer) return { ok: true, event };
+  const home = retailer.home ?? retailerId;
+  const group = Object.entries(table.retailers)
+    .filter(([id, r]) => (r.home ?? id) === home)
+    .map(([id]) => id);
+  const marketplaceId = event.marketplace ?? event.retailer ?? home;
+  const marketplace = group.includes(marketplaceId) ? table.retailers[marketplaceId] : undefined;
+  if (!marketplace)
+    return {
+      ok: false,
+      issues: [
+        {
+          path: 'marketplace',
+          message: `"${marketplaceId}" is not a marketplace of ${retailerId} (known: ${group.join(', ')})`,
+        },
+      ],
+    };
+  if (event.currency !== marketplace.currency)
+    return {
+      ok: false,
+      issues: [
+        {
+          path: 'currency',
+          message: `must be ${marketplace.currency}, the currency of marketplace ${marketplaceId}${event.marketplace === undefined && event.retailer === null ? ` (the home marketplace of ${retailerId}; name another with "marketplace")` : ''}`,
+        },
+      ],
+    };
+  return { ok: true, event: { ...event, retailer: marketplaceId, marketplace: marketplaceId } };
+}

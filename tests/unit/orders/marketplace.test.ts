@@ -1,0 +1,97 @@
+/** An order event's marketplace (CONTRACT.md section 14, domain/orders/marketplace.ts) on the sample program. */
+import { describe, expect, it } from 'vitest';
+import { formatError } from '../../../domain/content/validate.ts';
+import { parseOrderEvent, type OrderEvent } from '../../../domain/orders/event.ts';
+import { withMarketplace } from '../../../domain/orders/marketplace.ts';
+import { buildProgramTable, programOf } from '../../../domain/orders/program-table.ts';
+import { loadContent } from '../../../build/load-content.ts';
+
+const { content, errors } = loadContent('content');
+if (!content) throw new Error(errors.map(formatError).join('\n'));
+const program = programOf(buildProgramTable(content));
+
+function parsed(extra: Record<string, unknown>): OrderEvent {
+  const result = parseOrderEvent({
+    type: 'order.placed',
+    order_id: 'o-1',
+    ordered_at: '2026-11-03T14:22:10Z',
+    occurred_at: '2026-11-03T14:22:10Z',
+    tracking_id: 'milacooks-21',
+    currency: 'GBP',
+    items: [{ product_id: 'B00006JSUA', category: 'kitchen', quantity: 1, unit_price: 1999 }],
+    ...extra,
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.event;
+}
+
+describe('withMarketplace', () => {
+  it("continues with the marketplace as the event's retailer when its currency is the marketplace's", () => {
+    const checked = withMarketplace(parsed({ marketplace: 'amazon-uk' }), program.table);
+    expect(checked).toMatchObject({
+      ok: true,
+      event: { retailer: 'amazon-uk', marketplace: 'amazon-uk', currency: 'GBP' },
+    });
+    // Named with its retailer, the same.
+    expect(
+      withMarketplace(parsed({ retailer: 'amazon-us', marketplace: 'amazon-uk' }), program.table),
+    ).toMatchObject({
+      ok: true,
+      event: { retailer: 'amazon-uk' },
+    });
+    // A marketplace named as the retailer is that marketplace, never re-read as the home one.
+    expect(withMarketplace(parsed({ retailer: 'amazon-uk' }), program.table)).toMatchObject({
+      ok: true,
+      event: { retailer: 'amazon-uk', marketplace: 'amazon-uk' },
+    });
+    expect(withMarketplace(parsed({ retailer: 'amazon-uk', currency: 'USD' }), program.table)).toEqual({
+      ok: false,
+      issues: [{ path: 'currency', message: 'must be GBP, the currency of marketplace amazon-uk' }],
+    });
+  });
+
+  it('defaults to the home marketplace, whose currency the event must then be in', () => {
+    expect(withMarketplace(parsed({ currency: 'USD' }), program.table)).toMatchObject({
+      ok: true,
+      event: { retailer: 'amazon-us', marketplace: 'amazon-us' },
+    });
+    expect(withMarketplace(parsed({}), program.table)).toEqual({
+      ok: false,
+      issues: [
+        {
+          path: 'currency',
+          message:
+            'must be USD, the currency of marketplace amazon-us (the home marketplace of amazon-us; name another with "marketplace")',
+        },
+      ],
+    });
+  });
+
+  it('refuses a currency not the named marketplace’s, and a marketplace outside the group, converting nothing', () => {
+    expect(withMarketplace(parsed({ marketplace: 'amazon-de' }), program.table)).toEqual({
+      ok: false,
+      issues: [{ path: 'currency', message: 'must be EUR, the currency of marketplace amazon-de' }],
+    });
+    expect(withMarketplace(parsed({ marketplace: 'amazon-jp' }), program.table)).toEqual({
+      ok: false,
+      issues: [
+        {
+          path: 'marketplace',
+          message:
+            '"amazon-jp" is not a marketplace of amazon-us (known: amazon-us, amazon-uk, amazon-de, amazon-ca)',
+        },
+      ],
+    });
+  });
+
+  it('leaves an unknown retailer to admissionIssues', () => {
+    const event = parsed({ retailer: 'nowhere', marketplace: 'amazon-uk' });
+    expect(withMarketplace(event, program.table)).toEqual({ ok: true, event });
+  });
+
+  it("attributes a marketplace's tracking id to its member", () => {
+    expect(program.handleOf('milacooks-21')).toBe('mila-cooks');
+    expect(program.handleOf('MilaCooks0C-20')).toBe('mila-cooks');
+    expect(program.handleOf('milacooks-20')).toBe('mila-cooks');
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Webhook order events carry their marketplace (CONTRACT.md section 14): optional `marketplace`,
+ * default the home marketplace of the event's retailer; the currency must be the marketplace's
+ * (422 otherwise, nothing stored); the event is rated and stored as the marketplace's.
+ */
+import { env } from 'cloudflare:workers';
+import { describe, expect, inject, it } from 'vitest';
+import { placed, send, uid, type EventBody } from './orders-helpers.ts';
+
+const facts = inject('marketplaceFacts');
+const member = facts.members.find((m) => m.trackingIds['amazon-uk']);
+const home = facts.retailers.find((r) => r.group === 'amazon');
+if (!member || !home)
+  throw new Error('the sample content needs an amazon group and a member with a UK tracking id');
+const ukTrackingId = member.trackingIds['amazon-uk']!;
+
+type Problem = { error: string; issues: { path: string; message: string }[] };
+
+/** The event row stored for an order, or null. */
+async function stored(orderId: string) {
+  return env.DB.prepare('SELECT retailer, currency, status, handle FROM order_events WHERE order_id = ?1')
+    .bind(orderId)
+    .first<{ retailer: string; currency: string; status: string; handle: string | null }>();
+}
+
+const ukEvent = (overrides: Partial<EventBody> & { marketplace?: string } = {}) =>
+  placed({ order_id: uid('uk'), tracking_id: ukTrackingId, currency: 'GBP', ...overrides });
+
+describe('POST /webhooks/orders with a marketplace', () => {
+  it("stores an amazon-uk event in GBP as the marketplace's, credited to the member of its UK tracking id", async () => {
+    const event = { ...ukEvent(), marketplace: 'amazon-uk' };
+    const res = await send(event);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'processed' });
+    expect(await stored(event.order_id)).toEqual({
+      retailer: 'amazon-uk',
+      currency: 'GBP',
+      status: 'processed',
+      handle: member.handle,
+    });
+    const { results } = await env.DB.prepare(
+      'SELECT DISTINCT currency FROM ledger_entries WHERE order_id = ?1',
+    )
+      .bind(event.order_id)
+      .all<{ currency: string }>();
+    expect(results).toEqual([{ currency: 'GBP' }]);
+  });
+
+  it("422 for a currency that is not the marketplace's, named; nothing stored", async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [
+        { ...ukEvent({ currency: 'USD' }), marketplace: 'amazon-uk' },
+        'must be GBP, the currency of marketplace amazon-uk',
+      ],
+      // No marketplace: the home one, and its currency.
+      [
+        { ...ukEvent({ currency: 'EUR' }) },
+        `must be ${home.currency}, the currency of marketplace ${home.id} (the home marketplace of ${home.id}; name another with "marketplace")`,
+      ],
+    ];
+    for (const [event, message] of cases) {
+      const res = await send(event as unknown as EventBody);
+      expect(res.status).toBe(422);
+      const body = await res.json<Problem>();
+      expect(body).toEqual({
+        error: 'order event not in its marketplace',
+        issues: [{ path: 'currency', message }],
+      });
+      expect(await stored(String(event['order_id']))).toBeNull();
+    }
+  });
+
+  it('422 for a marketplace that is not one of the retailer group, named', async () => {
+    const event = { ...ukEvent(), marketplace: 'amazon-jp' };
+    const res = await send(event as unknown as EventBody);
+    expect(res.status).toBe(422);
+    const body = await res.json<Problem>();
+    expect(body.issues).toEqual([
+      {
+        path: 'marketplace',
+        message: expect.stringMatching(
+          new RegExp(`^"amazon-jp" is not a marketplace of ${home.id} \\(known: ${home.id}, amazon-uk`),
+        ),
+      },
+    ]);
+    expect(await stored(event.order_id)).toBeNull();
+  });
+
+  it('keeps a home-marketplace event as before: USD, no marketplace named', async () => {
+    const event = placed({ order_id: uid('us'), tracking_id: member.trackingId });
+    expect((await send(event)).status).toBe(200);
+    expect(await stored(event.order_id)).toMatchObject({ retailer: home.id, currency: 'USD' });
+  });
+});
