@@ -1,23 +1,31 @@
 /**
- * `npm run bench:orders`: signed order events through the webhook, end to end.
- *
- * Self-contained by default, at two levels (as bench/redirect.ts measures links):
- *   dev      `wrangler dev` on a free port with a fresh local state folder
+ * `npm run bench:orders`: signed order events through the webhook, end to end, beside two
+ * references that do an event's mandatory platform work with none of our code
+ * (bench/orders-reference-worker.js, issue 26):
+ *   O1  verifies the same Standard Webhooks signature (same secret, same HMAC over the same
+ *       bytes) and inserts one row per event into D1;
+ *   O2  verifies the same way and issues the D1 statements the webhook path issued per event
+ *       before the statement lever (one read batch of six SELECTs, one write batch of the
+ *       event, terms and entries: placed 10, shipped and returned 8), against the same schema.
+ * At two levels (as bench/redirect.ts measures links):
+ *   dev      `wrangler dev` on a free port with a fresh local state folder per target
  *            (migrations applied), what a user runs locally;
- *   runtime  the same worker bundle in Miniflare alone, without wrangler's dev
- *            proxy in the path (closer to what production does per request).
- * Both run the worker from source (bench/orders-worker.ts: the same app, with a
- * plain 404 instead of Astro's pages), so no site build is needed. With
- * `--url http://localhost:8787` it uses a worker already running (`npm start`)
- * and its default local state instead.
+ *   runtime  the same bundles in Miniflare alone, without wrangler's dev proxy in the path.
+ * The shopfront runs from source (bench/orders-worker.ts: the same app, with a plain 404
+ * instead of Astro's pages, and a D1 binding that counts the statements each request issues),
+ * so no site build is needed. With `--url http://localhost:8787` it measures a worker already
+ * running (`npm start`) alone, against its default local state.
  *
- * It sends --events N events (default 3000: N/3 orders, each placed, shipped,
- * then one item returned; all placed first, then shipments, then returns, as
- * time would order them) with --connections C requests in flight (default 32),
- * prints events/s and latency p50/p99, then checks the ledger: every event
- * stored once, and per influencer and bucket the same sums as the pure ledger
- * code gives for the same events. Figures only; nothing fails on a target.
- * Flags: --events N, --connections C, --level dev|runtime|both, --url U.
+ * It sends --events N events (default 3000: N/3 orders, each placed, shipped, then one item
+ * returned; all placed first, then shipments, then returns, as time would order them) with
+ * --connections C requests in flight (default 32). The targets get the same signed events
+ * alternating: after a warm-up of other orders, the events in --rounds slices (default 6),
+ * each slice to every target in turn. It prints events/s and latency per target, the
+ * shopfront's rate over O1's and O2's (targets, through wrangler dev: >= 0.75x O1, >= 0.95x
+ * O2), D1 statements and round trips per event type as each worker reported them, events
+ * sent / stored per target, and the ledger check: per influencer and bucket the same sums as
+ * the pure ledger code gives for the same events. Figures only; nothing fails on a target.
+ * Flags: --events N, --connections C, --rounds R, --level dev|runtime|both, --url U.
  * Last stdout line: the figures as JSON (bench/lib/report.ts).
  */
 import { randomBytes } from 'node:crypto';
