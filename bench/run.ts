@@ -13,7 +13,7 @@
  * rows of benches this script does not know (added by hand).
  *
  * Flags: --quick (short runs, for development), --only a,b / --skip a,b (bench
- * names: redirect, orders, build, stats, weight, images, lighthouse), --build (astro
+ * names: redirect, orders, import, build, stats, weight, images, lighthouse), --build (astro
  * build first), --wait-idle (before each bench, wait at most 10 min for a 1-minute
  * load average below 1.0), --sizes a,b (storefront counts for the build bench).
  */
@@ -55,6 +55,7 @@ const spec = (
 const BENCHES: BenchSpec[] = [
   spec('redirect', 'Tracked-link redirects', 25, ['--quick']),
   spec('orders', 'Order events', 20, ['--events', '600']),
+  spec('import', 'Amazon report import', 20, ['--rows', '10000']),
   // --sizes 10000,100000 is handed on to bench/build.ts.
   spec('build', 'Build', 60, ['--quick'], args.get('sizes') ? ['--sizes', args.get('sizes') ?? ''] : []),
   spec('stats', 'Stats over a year of clicks', 30, ['--clicks', '1000000']),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { imagePackPath, PACKED_IMAGE_DIRS, packImages, type ImageFile } from '../domain/images/packs.ts';
+import { encodeNameFilter, IMAGE_NAMES_PATH } from '../domain/images/name-filter.ts';
 import { SHARDS } from '../domain/links/shards.ts';
 import { writeIfChanged } from './write-if-changed.ts';
 
@@ -20,6 +21,7 @@ export interface ImagePackReport {
  * Packs the images under `from` (a folder laid out like the site: `images/avatars/...`,
  * `images/products/...`) into `count` pack files under `to` (the static assets folder). A
  * pack whose bytes did not change is left alone, and pack files of another count are removed.
+ * Beside them, the filter of the names they hold (domain/images/name-filter.ts).
  */
 export function packImageFiles(from: string, to: string, count: number = SHARDS.images): ImagePackReport {
   const images: ImageFile[] = imageFiles(from).map((path) => {
@@ -31,6 +33,8 @@ export function packImageFiles(from: string, to: string, count: number = SHARDS.
   packs.forEach((bytes, i) => {
     if (writeIfChanged(to, imagePackPath(i), bytes)) written++;
   });
+  // The names the packs hold, so the worker answers a made-up name without reading a pack.
+  writeIfChanged(to, IMAGE_NAMES_PATH, encodeNameFilter(images.map((image) => image.path)));
   const folder = dirname(join(to, imagePackPath(0)));
   const expected = new Set(packs.map((_, i) => join(to, imagePackPath(i))));
   for (const name of readdirSync(folder)) {

@@ -98,7 +98,7 @@ async function main(): Promise<number> {
   );
 
   const pending = (await listed(target, 'pending')).filter(
-    (r) => r.kind === 'application' || r.kind === 'edit',
+    (r) => r.kind === 'application' || r.kind === 'edit' || r.kind === 'product',
   );
   let made = 0;
   for (const r of pending) {

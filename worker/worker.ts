@@ -4,6 +4,10 @@ import { consumeClicks } from './clicks/consumer.ts';
 import { runRetention } from './clicks/retention.ts';
 import { program } from './orders/program.ts';
 import { withSecurityHeaders } from './security/headers.ts';
+import { refreshPopularity } from './storefront/popularity.ts';
+
+/** wrangler.toml [triggers]: hourly retention; daily "Most popular" refresh (docs/storefronts.md). */
+export const POPULARITY_CRON = '41 4 * * *';
 
 /** The Worker's handlers, around whatever serves the routes the Hono app does not own. */
 export function createWorker(fallback: Fallback) {
@@ -13,9 +17,12 @@ export function createWorker(fallback: Fallback) {
     fetch: async (request: Request, env: Env, ctx: ExecutionContext) =>
       withSecurityHeaders(request, await app.fetch(request, env, ctx)),
     queue: consumeClicks,
-    // The cron trigger in wrangler.toml: delete raw clicks past the retention.
+    // The cron triggers in wrangler.toml: delete raw clicks past the retention (hourly), refresh
+    // every storefront's "Most popular" (daily).
     scheduled: (controller, env, ctx) => {
-      ctx.waitUntil(runRetention(env.DB, program.table.click_retention_days, controller.scheduledTime));
+      if (controller.cron === POPULARITY_CRON)
+        ctx.waitUntil(refreshPopularity(env.DB, env.SESSION, controller.scheduledTime));
+      else ctx.waitUntil(runRetention(env.DB, program.table.click_retention_days, controller.scheduledTime));
     },
   } satisfies ExportedHandler<Env>;
 }

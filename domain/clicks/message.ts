@@ -1,5 +1,6 @@
 /** One logged request to a tracked link, as queued and as stored. */
 import { z } from 'zod';
+import { clickFlag } from './flags.ts';
 
 /** Why a derived field of a click is missing; the click is stored all the same. */
 export const incompleteReason = z.enum([
@@ -34,6 +35,8 @@ export const clickRecord = z.object({
   method: z.enum(['GET', 'HEAD']),
   /** Absent in messages queued before migration 0006; treated as complete. */
   incomplete: z.array(incompleteReason).max(8).optional(),
+  /** Suspicion flags known when the click was made (flags.ts); absent in older messages. */
+  flags: z.array(clickFlag).max(3).optional(),
 });
 export type ClickRecord = z.infer<typeof clickRecord>;
 

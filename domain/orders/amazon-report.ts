@@ -1,111 +1,109 @@
 /**
- * Amazon Associates report files (CSV) -> order events. Three layouts, told
- * apart by their header (columns found by name, a currency sign in a header
- * ignored, extra columns tolerated; see docs/orders.md):
- * - Fee-Earnings, as Associates Central exports it: shipped items and returns per
- *   row, with Amazon's own `Ad Fees` (what Amazon pays), reconciled against the
- *   rate tables per row and in total;
- * - Fee-Orders, as Associates Central exports it: items ordered per row;
- * - shopfront's order-level export (with order ids and statuses), kept readable.
- * Parsing is all or nothing: any bad row makes the whole file bad, reported row by
- * row. An unknown header set is refused naming its columns.
+ * An Associates Central report file -> a statement (statement.ts), or the
+ * shopfront order export -> events (shopfront-report.ts). Order of checks, each
+ * refusing the whole file before anything is stored:
  *
- * Amazon's files carry no order id. A row's events get an id derived from the
- * layout and the row's normalised content plus how many identical rows came
- * before it in the file: importing the same file twice stores nothing new, and
- * two identical rows in one file both count. Rows of one tracking id, ASIN and
- * price share one ledger line (order id `amzn:<tag>:<asin>:<price>`), so a later
- * return row reverses the shipments of earlier rows and an order row's items stay
- * pending until shipment rows arrive.
+ *   1. bytes read as UTF-8 or Windows-1252, BOM or not, comma or tab (report-file.ts)
+ *   2. layout by header names (any order, extra columns ignored, within the first
+ *      three lines): Fee-Earnings, Fee-Orders, shopfront's export; a localised
+ *      header (Kategorie, Catégorie, ...) -> 422; anything else -> 422 naming it
+ *   3. marketplace: the import's (default: the programme's default retailer), a
+ *      known retailer; the header's currency sign must allow its currency -> 422
+ *      naming both
+ *   4. every row read (400 listing each bad cell): key cells, counts 0..MAX_ROW_ITEMS,
+ *      money exact, |Ad Fees| <= feeBound, day inside the coverage
+ *   5. rows aggregated per key with safe sums (422 when a sum leaves the range)
+ *
+ * Coverage: the title line's range ("... from <day> to <day>"), else the import's
+ * from/to (both; a title that disagrees with them -> 422 naming both), else the
+ * first to the last row day; tracking ids: those in the file, or every one with
+ * whole_account.
  */
-import { parse } from 'csv-parse/sync';
-import { toMinorUnits } from '../money.ts';
-import { utcDay } from '../time.ts';
-import { lineCommission, MAX_QUANTITY } from './commission.ts';
-import { eventJson, parseOrderEvent, type OrderEvent, type OrderEventType } from './event.ts';
+import type { Currency } from '../currency.ts';
+import { isIsoDay } from '../time.ts';
+import { lineCommission } from './commission.ts';
 import type { ProgramTable } from './program-table.ts';
 import { chooseRate } from './rates.ts';
+import {
+  categoryId,
+  columnKey,
+  decodeReport,
+  headerSign,
+  readCount,
+  readDay,
+  readMoney,
+  readRecords,
+  signCurrencies,
+  titleRange,
+  type CsvRecord,
+  type RowIssue,
+} from './report-file.ts';
+import { parseShopfrontReport, shopfrontHeaderAt, type ShopfrontReport } from './shopfront-report.ts';
+import {
+  addFigures,
+  addSafe,
+  feeBound,
+  keyId,
+  MAX_ROW_ITEMS,
+  UnsafeSumError,
+  ZERO,
+  type Coverage,
+  type LineFigures,
+  type Statement,
+  type StatementLayout,
+  type StatementLine,
+} from './statement.ts';
 
-export const REPORT_COLUMNS = {
-  category: 'Category',
-  name: 'Name',
-  asin: 'ASIN',
-  orderId: 'Order ID',
-  orderDate: 'Order Date',
-  date: 'Date',
-  status: 'Status',
-  qty: 'Qty',
-  price: 'Price($)',
-  trackingId: 'Tracking ID',
-  subTag: 'Sub Tag',
-} as const;
-type Column = keyof typeof REPORT_COLUMNS;
-const OPTIONAL: ReadonlySet<Column> = new Set(['name', 'subTag']);
+export type { RowIssue } from './report-file.ts';
 
-const STATUS: Record<string, OrderEventType> = {
-  ordered: 'order.placed',
-  shipped: 'order.shipped',
-  cancelled: 'order.cancelled',
-  canceled: 'order.cancelled',
-  returned: 'order.returned',
-};
-
-export interface RowIssue {
-  /** Line number in the file (1-based). */
-  row: number;
-  /** Column name as in the header, or "(file)" / "(header)". */
-  field: string;
-  message: string;
+export interface ImportOptions {
+  /** A retailer id; default the programme's default retailer. */
+  marketplace?: string;
+  from?: string;
+  to?: string;
+  whole_account?: boolean;
 }
 
-export interface ReportRow {
-  row: number;
-  /** Layout, normalised content and its occurrence number (plus the event's part): the idempotency key. */
-  key: string;
-  /** The row as read, by column name: stored as the raw event. */
-  raw: Record<string, string>;
-  event: OrderEvent;
-}
-
-export type ReportLayout = 'fee-earnings' | 'fee-orders' | 'shopfront-orders';
-
-/** Where Amazon's own Ad Fees differ from what the rate tables give for the same items. */
+/** Where Amazon's Ad Fees differ from what the rate tables give for the same items: a report, never a ledger change. */
 export interface Reconciliation {
   rows: {
-    row: number;
+    key: string;
     asin: string;
     tracking_id: string;
-    /** Amazon's Ad Fees for the row (what the ledger records). */
+    day: string;
     reported_minor: number;
-    /** The rate table's commission for the row's net items (shipped minus returned). */
     expected_minor: number;
     difference_minor: number;
   }[];
+  /** Differing keys left out of `rows`. */
+  more: number;
   total: { reported_minor: number; expected_minor: number; difference_minor: number };
 }
 
 export type ParsedReport =
   | {
       ok: true;
-      layout: ReportLayout;
-      /** Data rows in the file (a Total row not counted). */
-      lines: number;
-      /** One per event: a Fee-Earnings row with shipments and returns gives two. */
-      rows: ReportRow[];
-      /** Fee-Earnings only. */
+      kind: 'statement';
+      statement: Statement;
+      encoding: string;
       reconciliation: Reconciliation | null;
     }
+  | (Extract<ShopfrontReport, { ok: true }> & { kind: 'events'; encoding: string })
   | { ok: false; status: 400 | 422; issues: RowIssue[] };
 
-/** Header names compared without case, spaces at the ends or a trailing currency sign: "Price($)" ~ "price(£)". */
-function columnKey(name: string): string {
-  return name
-    .trim()
-    .toLowerCase()
-    .replace(/\s*\([^)]*\)$/, '');
+type Refusal = Extract<ParsedReport, { ok: false }>;
+
+interface LayoutSpec {
+  title: string;
+  columns: readonly string[];
+  /** Column keys (columnKey) a header must have. */
+  required: readonly string[];
+  /** The key of the day column and the tracking id column. */
+  day: string;
+  tag: string;
 }
 
-const AMAZON_LAYOUTS = {
+export const LAYOUTS: Record<StatementLayout, LayoutSpec> = {
   'fee-earnings': {
     title: 'Fee-Earnings',
     columns: [
@@ -132,6 +130,8 @@ const AMAZON_LAYOUTS = {
       'returns',
       'ad fees',
     ],
+    day: 'date shipped',
+    tag: 'tracking id',
   },
   'fee-orders': {
     title: 'Fee-Orders',
@@ -148,483 +148,420 @@ const AMAZON_LAYOUTS = {
       'Device Type Group',
     ],
     required: ['category', 'asin', 'date', 'qty', 'price', 'tag'],
+    day: 'date',
+    tag: 'tag',
   },
-} as const;
+};
 
-export function parseAmazonReport(text: string, program: ProgramTable): ParsedReport {
-  let records: CsvRecord[];
-  try {
-    // With `info`, csv-parse yields { record, info } objects (its typings say string[][]).
-    const output: unknown[] = parse(text, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    });
-    records = output.map(csvRecord);
-  } catch (error) {
-    const line = typeof error === 'object' && error && 'lines' in error ? Number(error.lines) : 1;
-    const message = error instanceof Error ? error.message.replace(/^Invalid [^:]*: /, '') : String(error);
-    return {
-      ok: false,
-      status: 400,
-      issues: [{ row: line || 1, field: '(file)', message: `not readable as CSV: ${message}` }],
-    };
-  }
+/** First header cells of Amazon's localised layouts: refused, never read as US files. */
+const LOCALISED: Record<string, string> = {
+  kategorie: 'German',
+  catégorie: 'French',
+  categoria: 'Italian or Portuguese',
+  categoría: 'Spanish',
+  カテゴリー: 'Japanese',
+  categorie: 'Dutch',
+};
 
-  // A title line ("Fee-Earnings reports from ...") may sit above the header: look at the first three lines.
+export function parseAmazonReport(
+  bytes: Uint8Array,
+  table: ProgramTable,
+  options: ImportOptions = {},
+): ParsedReport {
+  const { text, encoding } = decodeReport(bytes);
+  const read = readRecords(text);
+  if (!read.ok) return { ok: false, status: 400, issues: [read.issue] };
+  const records = read.records;
   const head = records.slice(0, 3);
-  for (const [layout, spec] of Object.entries(AMAZON_LAYOUTS) as [
-    keyof typeof AMAZON_LAYOUTS,
-    (typeof AMAZON_LAYOUTS)[keyof typeof AMAZON_LAYOUTS],
-  ][]) {
+  for (const [layout, spec] of Object.entries(LAYOUTS) as [StatementLayout, LayoutSpec][]) {
     const at = head.findIndex((r) => {
       const keys = new Set(r.record.map(columnKey));
       return spec.required.every((c) => keys.has(c));
     });
-    if (at >= 0) return parseAmazonLayout(layout, records, at, program);
+    if (at < 0) continue;
+    const result = readStatement(layout, records, at, table, options);
+    return result.ok ? { ...result, kind: 'statement', encoding } : result;
   }
-  const headerIndex = head.findIndex(
-    (r) =>
-      r.record.some((cell) => same(cell, REPORT_COLUMNS.trackingId)) &&
-      r.record.some((cell) => same(cell, REPORT_COLUMNS.orderId)),
-  );
+  const shopfront = shopfrontHeaderAt(head);
+  if (shopfront >= 0) {
+    const events = parseShopfrontReport(records, shopfront, table);
+    return events.ok ? { ...events, kind: 'events', encoding } : events;
+  }
+  return unknownLayout(head);
+}
+
+function unknownLayout(head: readonly CsvRecord[]): Refusal {
+  const localised = head.find((r) => LOCALISED[r.record[0]?.trim().toLowerCase() ?? '']);
+  if (localised) {
+    const language = LOCALISED[localised.record[0]?.trim().toLowerCase() ?? ''];
+    const message =
+      `a ${language} report layout (${localised.record.slice(0, 4).join(', ')}, ...): its dates and decimals are ` +
+      'not read here; export the report again with Associates Central set to English (US column names, dates and decimals)';
+    return { ok: false, status: 422, issues: [{ row: localised.line, field: '(header)', message }] };
+  }
+  const seen = [...head].sort((a, b) => b.record.length - a.record.length)[0];
+  const found = seen ? seen.record.filter((c) => c.trim() !== '').join(', ') : '(none)';
+  const expected = Object.values(LAYOUTS)
+    .map((l) => `${l.title}: ${l.columns.join(', ')}`)
+    .concat(
+      'shopfront orders: Category, Name, ASIN, Order ID, Order Date, Date, Status, Qty, Price($), Tracking ID, Sub Tag',
+    )
+    .join('; or ');
+  return {
+    ok: false,
+    status: 422,
+    issues: [
+      {
+        row: seen?.line ?? 1,
+        field: '(header)',
+        message: `unknown report layout: the columns are ${found}; expected ${expected}`,
+      },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------- a statement
+
+interface Columns {
+  header: CsvRecord;
+  index: Map<string, number>;
+  names: Map<string, string>;
+}
+
+function readStatement(
+  layout: StatementLayout,
+  records: readonly CsvRecord[],
+  headerIndex: number,
+  table: ProgramTable,
+  options: ImportOptions,
+): Extract<ParsedReport, { kind: 'statement' }> | Refusal {
   const header = records[headerIndex];
-  if (headerIndex < 0 || !header) {
-    const seen = [...head].sort((a, b) => b.record.length - a.record.length)[0];
-    const found = seen ? seen.record.filter((c) => c.trim() !== '').join(', ') : '(none)';
-    const expected = [
-      ...Object.values(AMAZON_LAYOUTS).map((l) => `${l.title}: ${l.columns.join(', ')}`),
-      `shopfront orders: ${Object.values(REPORT_COLUMNS).join(', ')}`,
-    ].join('; or ');
+  if (!header)
+    return { ok: false, status: 422, issues: [{ row: 1, field: '(header)', message: 'no header' }] };
+  const columns: Columns = { header, index: new Map(), names: new Map() };
+  header.record.forEach((cell, i) => {
+    const key = columnKey(cell);
+    if (!columns.index.has(key)) columns.index.set(key, i);
+    if (!columns.names.has(key)) columns.names.set(key, cell.trim());
+  });
+  const market = marketOf(table, options, header, columns);
+  if (!market.ok) return market;
+  const rows = readRows(layout, records.slice(headerIndex + 1), columns, table, market);
+  if (!rows.ok) return rows;
+  const coverage = coverageOf(records.slice(0, headerIndex), rows.lines, options, header.line);
+  if (!coverage.ok) return coverage;
+  const outside = rows.lines.filter((l) => l.day < coverage.coverage.from || l.day > coverage.coverage.to);
+  if (outside.length > 0)
+    return {
+      ok: false,
+      status: 400,
+      issues: outside.map((l) => ({
+        row: l.row,
+        field: columns.names.get(LAYOUTS[layout].day) ?? LAYOUTS[layout].day,
+        message: `${l.day} is outside the report's coverage ${coverage.coverage.from} to ${coverage.coverage.to}`,
+      })),
+    };
+  if (rows.lines.length === 0 && coverage.coverage.tracking_ids !== null)
+    return {
+      ok: false,
+      status: 400,
+      issues: [{ row: header.line, field: '(file)', message: 'the report has no data rows' }],
+    };
+  const lines = aggregate(layout, rows.lines);
+  if (!lines.ok) return lines;
+  const statement: Statement = {
+    layout,
+    marketplace: market.marketplace,
+    currency: market.currency,
+    coverage: coverage.coverage,
+    rows: rows.lines.length,
+    lines: lines.lines,
+  };
+  return {
+    ok: true,
+    kind: 'statement',
+    statement,
+    encoding: '',
+    reconciliation: layout === 'fee-earnings' ? reconcile(statement, table) : null,
+  };
+}
+
+function marketOf(
+  table: ProgramTable,
+  options: ImportOptions,
+  header: CsvRecord,
+  columns: Columns,
+): { ok: true; marketplace: string; currency: Currency } | Refusal {
+  const marketplace = options.marketplace ?? table.default_retailer;
+  const retailer = table.retailers[marketplace];
+  if (!retailer)
     return {
       ok: false,
       status: 422,
       issues: [
         {
-          row: seen?.info.lines ?? 1,
-          field: '(header)',
-          message: `unknown report layout: the columns are ${found}; expected ${expected}`,
+          row: 0,
+          field: 'marketplace',
+          message: `unknown marketplace "${marketplace}" (known: ${Object.keys(table.retailers).join(', ')})`,
+        },
+      ],
+    };
+  for (const key of ['price', 'ad fees', 'revenue']) {
+    const name = columns.names.get(key);
+    const sign = name ? headerSign(name) : null;
+    if (!name || sign === null || sign === '') continue;
+    const allowed = signCurrencies(sign);
+    if (allowed?.includes(retailer.currency)) continue;
+    const stated = allowed ? allowed.join(' or ') : `an unknown currency "${sign}"`;
+    return {
+      ok: false,
+      status: 422,
+      issues: [
+        {
+          row: header.line,
+          field: name,
+          message: `the report's amounts are in ${stated} ("${name}"), but ${marketplace} is a ${retailer.currency} marketplace: import it for the marketplace it was exported from`,
         },
       ],
     };
   }
-  const issues: RowIssue[] = [];
-  const index = new Map<Column, number>();
-  for (const [column, name] of Object.entries(REPORT_COLUMNS) as [Column, string][]) {
-    const at = header.record.findIndex((cell) => same(cell, name));
-    if (at >= 0) index.set(column, at);
-    else if (!OPTIONAL.has(column))
-      issues.push({ row: header.info.lines, field: '(header)', message: `missing column "${name}"` });
-  }
-  if (issues.length > 0) return { ok: false, status: 400, issues };
-
-  const rows: ReportRow[] = [];
-  const occurrences = new Map<string, number>();
-  for (const { record, info } of records.slice(headerIndex + 1)) {
-    const cell = (column: Column) => {
-      const at = index.get(column);
-      return at === undefined ? '' : (record[at] ?? '');
-    };
-    const raw: Record<string, string> = {};
-    header.record.forEach((name, i) => {
-      if (name) raw[name] = record[i] ?? '';
-    });
-    const result = rowEvent(cell, program);
-    if (!result.ok) {
-      for (const issue of result.issues) issues.push({ row: info.lines, ...issue });
-      continue;
-    }
-    const normal = JSON.stringify(eventJson(result.event));
-    const n = (occurrences.get(normal) ?? 0) + 1;
-    occurrences.set(normal, n);
-    rows.push({ row: info.lines, key: `${normal}#${n}`, raw, event: result.event });
-  }
-  if (issues.length > 0) return { ok: false, status: 400, issues };
-  if (rows.length === 0)
-    return {
-      ok: false,
-      status: 400,
-      issues: [{ row: header.info.lines, field: '(file)', message: 'the report has no data rows' }],
-    };
-  return { ok: true, layout: 'shopfront-orders', lines: rows.length, rows, reconciliation: null };
+  return { ok: true, marketplace, currency: retailer.currency };
 }
 
-/** Fee-Earnings and Fee-Orders, as Associates Central exports them. */
-function parseAmazonLayout(
-  layout: keyof typeof AMAZON_LAYOUTS,
+// ---------------------------------------------------------------- rows
+
+interface RowLine extends StatementLine {
+  row: number;
+}
+
+function readRows(
+  layout: StatementLayout,
   records: readonly CsvRecord[],
-  headerIndex: number,
-  program: ProgramTable,
-): ParsedReport {
-  const header = records[headerIndex]!;
-  const index = new Map<string, number>();
-  header.record.forEach((cell, i) => {
-    const key = columnKey(cell);
-    if (!index.has(key)) index.set(key, i);
-  });
-  const names = new Map(header.record.map((cell) => [columnKey(cell), cell.trim()]));
+  columns: Columns,
+  table: ProgramTable,
+  { marketplace, currency }: { marketplace: string; currency: Currency },
+): { ok: true; lines: RowLine[] } | Refusal {
   const issues: RowIssue[] = [];
-  const rows: ReportRow[] = [];
-  const occurrences = new Map<string, number>();
-  const reconciliation: Reconciliation = {
-    rows: [],
-    total: { reported_minor: 0, expected_minor: 0, difference_minor: 0 },
-  };
-  let lines = 0;
-  for (const { record, info } of records.slice(headerIndex + 1)) {
+  const lines: RowLine[] = [];
+  for (const { record, line } of records) {
     const cell = (key: string) => {
-      const at = index.get(key);
+      const at = columns.index.get(key);
       return at === undefined ? '' : (record[at] ?? '').trim();
     };
-    // Amazon ends some exports with a Total row.
-    if (
-      /^totals?$/i.test(record[0]?.trim() ?? '') ||
-      (cell('asin') === '' && record.some((c) => /^totals?$/i.test(c.trim())))
-    )
-      continue;
-    lines++;
-    const fail = (key: string, message: string) => {
-      issues.push({ row: info.lines, field: names.get(key) ?? key, message });
-      return undefined;
+    if (isTotalRow(record, cell('asin'))) continue;
+    const fail: Fail = (key, message) => {
+      issues.push({ row: line, field: columns.names.get(key) ?? key, message });
+      return false;
     };
-    const raw: Record<string, string> = {};
-    header.record.forEach((name, i) => {
-      if (name) raw[name] = record[i] ?? '';
-    });
-    const required = (key: string) => cell(key) || fail(key, 'is empty');
-    const count = (key: string, min: number) => {
-      const text = required(key);
-      if (text === undefined) return undefined;
-      const n = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
-      if (!(n >= min && n <= MAX_QUANTITY))
-        return fail(key, `must be a whole number from ${min} to ${MAX_QUANTITY}, got "${text}"`);
-      return n;
-    };
-    const money = (key: string, signed: boolean) => {
-      const text = required(key);
-      if (text === undefined) return undefined;
-      const negative = signed && /^(-|\().*\)?$/.test(text) && text !== '-';
-      const plain = text
-        .replace(/^[-(]/, '')
-        .replace(/\)$/, '')
-        .replace(/^[$£€]/, '');
-      const grouped = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(plain) ? plain.replace(/,/g, '') : plain;
-      const converted = toMinorUnits(grouped, program.currency);
-      if (!converted.ok) return fail(key, converted.message);
-      return negative ? 0 - converted.minor : converted.minor;
-    };
-    const time = (key: string) => {
-      const text = required(key);
-      if (text === undefined) return undefined;
-      return (
-        amazonTime(text) ??
-        fail(key, `must be a date like 2026-11-03, 2026-11-03 14:22:10 or 11/03/2026 (UTC), got "${text}"`)
-      );
-    };
-    const categoryText = required('category');
-    const category = categoryText === undefined ? undefined : categoryId(categoryText, program);
-    const asin = required('asin');
-    const price = money('price', false);
-    const normal = JSON.stringify([layout, ...header.record.map((_, i) => (record[i] ?? '').trim())]);
-    const n = (occurrences.get(normal) ?? 0) + 1;
-    occurrences.set(normal, n);
-
-    const events: { part: string; event: unknown }[] = [];
-    let tag: string | undefined;
-    if (layout === 'fee-orders') {
-      tag = required('tag');
-      const qty = count('qty', 1);
-      const at = time('date');
-      if (
-        tag &&
-        asin &&
-        price !== undefined &&
-        qty !== undefined &&
-        at !== undefined &&
-        category !== undefined
-      )
-        events.push({
-          part: 'ordered',
-          event: {
-            type: 'order.placed',
-            order_id: lineOrderId(tag, asin, price),
-            ordered_at: at,
-            occurred_at: at,
-            tracking_id: tag,
-            currency: program.currency,
-            items: [{ product_id: asin, category, quantity: qty, unit_price: price }],
-          },
-        });
-    } else {
-      tag = required('tracking id');
-      const shipped = count('items shipped', 0);
-      const returned = count('returns', 0);
-      const fees = money('ad fees', true);
-      const at = time('date shipped');
-      if (
-        tag &&
-        asin &&
-        price !== undefined &&
-        shipped !== undefined &&
-        returned !== undefined &&
-        fees !== undefined &&
-        at !== undefined &&
-        category !== undefined
-      ) {
-        // The rate table of the member's programme, as the ledger would choose it (CONTRACT.md section 8).
-        const member = Object.values(program.influencers).find(
-          (m) => m.tracking_id.toLowerCase() === tag?.toLowerCase(),
-        );
-        const rate = chooseRate(
-          program,
-          program.default_retailer,
-          Date.parse(at),
-          category,
-          member?.program ?? 'influencer',
-        );
-        const table = (q: number) => (rate ? lineCommission(price, q, rate.bps) : 0);
-        const net = shipped - returned;
-        const expected = net >= 0 ? table(net) : 0 - table(0 - net);
-        reconciliation.total.reported_minor += fees;
-        reconciliation.total.expected_minor += expected;
-        if (fees !== expected)
-          reconciliation.rows.push({
-            row: info.lines,
-            asin,
-            tracking_id: tag,
-            reported_minor: fees,
-            expected_minor: expected,
-            difference_minor: fees - expected,
-          });
-        // Amazon's Ad Fees are for the row's net items: the shipments carry them plus what the returns take back.
-        const back = returned > 0 ? (shipped > 0 ? table(returned) : Math.max(0, 0 - fees)) : 0;
-        const forward = Math.max(0, fees + back);
-        const base = {
-          order_id: lineOrderId(tag, asin, price),
-          ordered_at: at,
-          occurred_at: at,
-          tracking_id: tag,
-          currency: program.currency,
-        };
-        const item = { product_id: asin, category, unit_price: price };
-        if (shipped > 0)
-          events.push({
-            part: 'shipped',
-            event: {
-              ...base,
-              type: 'order.shipped',
-              items: [{ ...item, quantity: shipped, reported_commission_minor: forward }],
-            },
-          });
-        if (returned > 0)
-          events.push({
-            part: 'returned',
-            event: {
-              ...base,
-              type: 'order.returned',
-              items: [
-                {
-                  ...item,
-                  quantity: returned,
-                  reported_commission_minor: shipped > 0 ? forward - fees : back,
-                },
-              ],
-            },
-          });
-      }
-    }
-    for (const { part, event } of events) {
-      const parsed = parseOrderEvent(event);
-      if (!parsed.ok) {
-        for (const i of parsed.issues) issues.push({ row: info.lines, field: i.path, message: i.message });
-        continue;
-      }
-      rows.push({ row: info.lines, key: `${normal}#${n}#${part}`, raw, event: parsed.event });
-    }
+    const read =
+      layout === 'fee-earnings' ? earningsRow(cell, fail, currency) : ordersRow(cell, fail, currency);
+    const key = keyCells(cell, fail, LAYOUTS[layout]);
+    if (read && key)
+      lines.push({
+        ...key,
+        ...read,
+        marketplace,
+        category: categoryId(cell('category') || 'unknown', table),
+        row: line,
+      });
   }
-  reconciliation.total.difference_minor =
-    reconciliation.total.reported_minor - reconciliation.total.expected_minor;
   if (issues.length > 0) return { ok: false, status: 400, issues };
-  if (lines === 0)
+  return { ok: true, lines };
+}
+
+/** Amazon ends some exports with a Total row. */
+function isTotalRow(record: readonly string[], asin: string): boolean {
+  return (
+    /^totals?$/i.test(record[0]?.trim() ?? '') ||
+    (asin === '' && record.some((c) => /^totals?$/i.test(c.trim())))
+  );
+}
+
+type Cell = (key: string) => string;
+/** Records an issue; returns false. */
+type Fail = (key: string, message: string) => false;
+
+function keyCells(
+  cell: Cell,
+  fail: Fail,
+  spec: LayoutSpec,
+): Omit<StatementLine, keyof LineFigures | 'marketplace' | 'category' | 'price_minor'> | null {
+  const tag = cell(spec.tag);
+  const asin = cell('asin').toUpperCase();
+  const dayText = cell(spec.day);
+  let ok = true;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(tag))
+    ok = fail(spec.tag, `must be a tracking id (letters, digits, "-", "_"), got "${tag}"`);
+  if (!/^[A-Z0-9]{1,20}$/.test(asin))
+    ok = fail('asin', `must be an ASIN (1 to 20 letters or digits), got "${cell('asin')}"`);
+  const day = readDay(dayText);
+  if (!day.ok) ok = fail(spec.day, dayText === '' ? 'is empty' : day.message);
+  return ok && day.ok ? { tracking_id: tag.toLowerCase(), asin, day: day.day } : null;
+}
+
+function earningsRow(
+  cell: Cell,
+  fail: Fail,
+  currency: Currency,
+): (LineFigures & { price_minor: number }) | null {
+  const price = readMoney(cell('price'), currency, false);
+  const shipped = readCount(cell('items shipped'), 0, MAX_ROW_ITEMS);
+  const returned = readCount(cell('returns'), 0, MAX_ROW_ITEMS);
+  const fee = readMoney(cell('ad fees'), currency, true);
+  for (const [key, r] of [
+    ['price', price],
+    ['items shipped', shipped],
+    ['returns', returned],
+    ['ad fees', fee],
+  ] as const)
+    if (!r.ok) fail(key, cell(key) === '' ? 'is empty' : r.message);
+  if (!price.ok || !shipped.ok || !returned.ok || !fee.ok) return null;
+  const bound = feeBound(price.value, shipped.value + returned.value, currency);
+  if (Math.abs(fee.value) > bound) {
+    fail(
+      'ad fees',
+      `${cell('ad fees')} is more than the row's bound of ${bound} minor units (price x items + ${currency} 100)`,
+    );
+    return null;
+  }
+  return {
+    ordered: 0,
+    shipped: shipped.value,
+    returned: returned.value,
+    fee_minor: fee.value,
+    price_minor: price.value,
+  };
+}
+
+function ordersRow(
+  cell: Cell,
+  fail: Fail,
+  currency: Currency,
+): (LineFigures & { price_minor: number }) | null {
+  const price = readMoney(cell('price'), currency, false);
+  const qty = readCount(cell('qty'), 0, MAX_ROW_ITEMS);
+  if (!price.ok) fail('price', cell('price') === '' ? 'is empty' : price.message);
+  if (!qty.ok) fail('qty', cell('qty') === '' ? 'is empty' : qty.message);
+  if (!price.ok || !qty.ok) return null;
+  return { ...ZERO, ordered: qty.value, price_minor: price.value };
+}
+
+// ---------------------------------------------------------------- coverage and keys
+
+function coverageOf(
+  above: readonly CsvRecord[],
+  lines: readonly RowLine[],
+  options: ImportOptions,
+  headerLine: number,
+): { ok: true; coverage: Coverage } | Refusal {
+  const refuse = (field: string, message: string): Refusal => ({
+    ok: false,
+    status: 422,
+    issues: [{ row: field === '(title)' ? 1 : 0, field, message }],
+  });
+  const title = above.map((r) => titleRange(r.record.join(','))).find((t) => t !== null) ?? null;
+  if ((options.from === undefined) !== (options.to === undefined))
+    return refuse(options.from ? 'to' : 'from', 'from and to are given together');
+  for (const field of ['from', 'to'] as const) {
+    const day = options[field];
+    if (day !== undefined && !isIsoDay(day))
+      return refuse(field, `must be a day like 2026-11-01, got "${day}"`);
+  }
+  const given = options.from && options.to ? { from: options.from, to: options.to } : null;
+  if (title && given && (title.from !== given.from || title.to !== given.to))
+    return refuse(
+      '(title)',
+      `the title line says ${title.from} to ${title.to}, the import says ${given.from} to ${given.to}`,
+    );
+  const days = lines.map((l) => l.day).sort();
+  const range = title ?? given ?? (days.length > 0 ? { from: days[0] ?? '', to: days.at(-1) ?? '' } : null);
+  if (!range)
     return {
       ok: false,
       status: 400,
-      issues: [{ row: header.info.lines, field: '(file)', message: 'the report has no data rows' }],
+      issues: [
+        { row: headerLine, field: '(file)', message: 'the report has no data rows and no date range' },
+      ],
     };
-  return { ok: true, layout, lines, rows, reconciliation: layout === 'fee-earnings' ? reconciliation : null };
+  if (range.from > range.to)
+    return refuse('(title)', `the range ${range.from} to ${range.to} ends before it starts`);
+  const tracking_ids = options.whole_account ? null : [...new Set(lines.map((l) => l.tracking_id))].sort();
+  return { ok: true, coverage: { ...range, tracking_ids } };
 }
 
-/** One ledger line per tracking id, ASIN and price: Amazon's rows name no order. */
-function lineOrderId(tag: string, asin: string, priceMinor: number): string {
-  return `amzn:${tag}:${asin}:${priceMinor}`.slice(0, 128);
-}
-
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
-
-/** Dates as Associates Central writes them (UTC): ISO with or without a time, MM/DD/YYYY, "November 3, 2026". */
-export function amazonTime(text: string): string | null {
-  const iso = reportTime(text);
-  if (iso) return iso;
-  const us = /^(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?: (\d{2}:\d{2}(?::\d{2})?))?$/.exec(text);
-  if (us)
-    return reportTime(
-      `${us[3]}-${us[1]!.padStart(2, '0')}-${us[2]!.padStart(2, '0')}${us[4] ? ` ${us[4]}` : ''}`,
-    );
-  const long = /^([A-Za-z]+) (\d{1,2}), (\d{4})$/.exec(text);
-  const month = long ? MONTHS.indexOf(long[1]!.toLowerCase()) : -1;
-  if (long && month >= 0)
-    return reportTime(`${long[3]}-${String(month + 1).padStart(2, '0')}-${long[2]!.padStart(2, '0')}`);
-  return null;
-}
-
-/** The idempotency key of a row as an event id: "amzr_" + hex SHA-256. */
-export async function reportEventId(row: ReportRow): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(row.key));
-  return `amzr_${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
-interface CsvRecord {
-  record: string[];
-  info: { lines: number };
-}
-
-function csvRecord(value: unknown): CsvRecord {
-  if (typeof value === 'object' && value !== null && 'record' in value && 'info' in value) {
-    const { record, info } = value;
-    if (
-      Array.isArray(record) &&
-      typeof info === 'object' &&
-      info !== null &&
-      'lines' in info &&
-      typeof info.lines === 'number'
-    )
-      return { record: record.map(String), info: { lines: info.lines } };
+/** Rows summed per key, with checked sums. */
+function aggregate(
+  layout: StatementLayout,
+  rows: readonly RowLine[],
+): { ok: true; lines: StatementLine[] } | Refusal {
+  const byKey = new Map<string, StatementLine>();
+  try {
+    // Every figure of the file summed too: any sum the ledger or a report may form stays exact.
+    let total: LineFigures = ZERO;
+    for (const { row: _row, ...line } of rows) {
+      total = addFigures(total, { ...line, fee_minor: Math.abs(line.fee_minor) });
+      const id = keyId(layout, line);
+      const seen = byKey.get(id);
+      if (seen) Object.assign(seen, addFigures(seen, line));
+      else byKey.set(id, line);
+    }
+  } catch (error) {
+    if (!(error instanceof UnsafeSumError)) throw error;
+    return {
+      ok: false,
+      status: 422,
+      issues: [
+        {
+          row: 0,
+          field: '(file)',
+          message: `the report's sums leave the exact integer range: ${error.message}`,
+        },
+      ],
+    };
   }
-  throw new Error('unexpected csv-parse output');
+  return { ok: true, lines: [...byKey.values()] };
 }
 
-type CellIssue = { field: string; message: string };
+// ---------------------------------------------------------------- reconciliation
 
-function rowEvent(
-  cell: (column: Column) => string,
-  program: ProgramTable,
-): { ok: true; event: OrderEvent } | { ok: false; issues: CellIssue[] } {
-  const issues: CellIssue[] = [];
-  const fail = (column: Column, message: string) => {
-    issues.push({ field: REPORT_COLUMNS[column], message });
-    return undefined;
+const RECONCILIATION_ROWS = 200;
+
+/** Amazon's Ad Fees per key against the rate table of the member's programme for the key's net items. */
+function reconcile(statement: Statement, table: ProgramTable): Reconciliation {
+  const programOf = new Map(
+    Object.values(table.influencers).map((m) => [m.tracking_id.toLowerCase(), m.program]),
+  );
+  const out: Reconciliation = {
+    rows: [],
+    more: 0,
+    total: { reported_minor: 0, expected_minor: 0, difference_minor: 0 },
   };
-  const required = (column: Column) => cell(column) || fail(column, 'is empty');
-
-  const statusText = required('status');
-  const type = statusText === undefined ? undefined : STATUS[statusText.toLowerCase()];
-  if (statusText !== undefined && !type)
-    fail('status', `must be Ordered, Shipped, Cancelled or Returned, got "${statusText}"`);
-
-  const time = (column: Column) => {
-    const text = required(column);
-    if (text === undefined) return undefined;
-    return (
-      reportTime(text) ??
-      fail(column, `must be a UTC date-time like 2026-11-03 14:22:10 (or a date), got "${text}"`)
+  for (const line of statement.lines) {
+    const rate = chooseRate(
+      table,
+      statement.marketplace,
+      Date.parse(`${line.day}T00:00:00Z`),
+      line.category,
+      programOf.get(line.tracking_id) ?? 'influencer',
     );
-  };
-  const orderedAt = time('orderDate');
-  const occurredAt = time('date');
-
-  const qtyText = required('qty');
-  const quantity = qtyText !== undefined && /^\d{1,6}$/.test(qtyText) ? Number(qtyText) : undefined;
-  if (qtyText !== undefined && (quantity === undefined || quantity < 1 || quantity > MAX_QUANTITY))
-    fail('qty', `must be a whole number from 1 to ${MAX_QUANTITY}, got "${qtyText}"`);
-
-  const priceText = required('price');
-  let unitPrice: number | undefined;
-  if (priceText !== undefined) {
-    const plain = priceText.replace(/^\$/, '');
-    const grouped = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(plain) ? plain.replace(/,/g, '') : plain;
-    const converted = toMinorUnits(grouped, program.currency);
-    if (converted.ok) unitPrice = converted.minor;
-    else fail('price', converted.message);
+    const commission = (q: number) => (rate ? lineCommission(line.price_minor, q, rate.bps) : 0);
+    const net = line.shipped - line.returned;
+    const expected = net >= 0 ? commission(net) : 0 - commission(0 - net);
+    out.total.reported_minor = addSafe(out.total.reported_minor, line.fee_minor);
+    out.total.expected_minor = addSafe(out.total.expected_minor, expected);
+    if (expected === line.fee_minor) continue;
+    if (out.rows.length >= RECONCILIATION_ROWS) out.more++;
+    else
+      out.rows.push({
+        key: keyId(statement.layout, line),
+        asin: line.asin,
+        tracking_id: line.tracking_id,
+        day: line.day,
+        reported_minor: line.fee_minor,
+        expected_minor: expected,
+        difference_minor: line.fee_minor - expected,
+      });
   }
-
-  const categoryText = required('category');
-  const category = categoryText === undefined ? undefined : categoryId(categoryText, program);
-
-  const asin = required('asin');
-  const orderId = required('orderId');
-  const trackingId = required('trackingId');
-  if (issues.length > 0 || !type || orderedAt === undefined || occurredAt === undefined)
-    return { ok: false, issues };
-
-  const subTag = cell('subTag');
-  const parsed = parseOrderEvent({
-    type,
-    order_id: orderId,
-    ordered_at: orderedAt,
-    occurred_at: occurredAt,
-    tracking_id: trackingId,
-    ...(subTag ? { click_id: subTag } : {}),
-    currency: program.currency,
-    items: [{ product_id: asin, category, quantity, unit_price: unitPrice }],
-  });
-  if (parsed.ok) return parsed;
-  return { ok: false, issues: parsed.issues.map((i) => ({ field: columnOf(i.path), message: i.message })) };
-}
-
-const PATH_COLUMNS: Record<string, Column> = {
-  type: 'status',
-  order_id: 'orderId',
-  ordered_at: 'orderDate',
-  occurred_at: 'date',
-  tracking_id: 'trackingId',
-  click_id: 'subTag',
-  'items[0].product_id': 'asin',
-  'items[0].category': 'category',
-  'items[0].quantity': 'qty',
-  'items[0].unit_price': 'price',
-};
-
-function columnOf(path: string): string {
-  const column = PATH_COLUMNS[path];
-  return column ? REPORT_COLUMNS[column] : path;
-}
-
-/** "2026-11-03 14:22:10", "2026-11-03T14:22:10Z", "2026-11-03T14:22:10-08:00" or "2026-11-03"; no zone means UTC. */
-export function reportTime(text: string): string | null {
-  const match =
-    /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?)?$/.exec(text);
-  if (!match) return null;
-  const [, day, time = '00:00:00', zone = 'Z'] = match;
-  const iso = `${day}T${time.length === 5 ? `${time}:00` : time}${zone}`;
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return null;
-  // Reject dates Date.parse rolls over (2026-02-30).
-  if (zone === 'Z' && utcDay(ms) !== day) return null;
-  return new Date(ms).toISOString();
-}
-
-/** A program category id from an id or a display name (any case); anything else as a slug, which gets the default rate. */
-function categoryId(text: string, program: ProgramTable): string {
-  const lower = text.toLowerCase();
-  const known = program.categories.find((c) => c.id === lower || c.name.toLowerCase() === lower);
-  return known?.id ?? (lower.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || lower);
-}
-
-function same(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.toLowerCase();
+  out.total.difference_minor = out.total.reported_minor - out.total.expected_minor;
+  return out;
 }

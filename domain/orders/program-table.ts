@@ -8,6 +8,7 @@ import { memberId } from '../content/members.ts';
 import type { Content } from '../content/validate.ts';
 import type { MemberProgram, RateTable, Status } from '../content/schema.ts';
 import type { Currency } from '../currency.ts';
+import type { CreditMember } from './crediting.ts';
 
 export interface ProgramTable {
   /** The program's currency: payouts are in it and order events must use it. */
@@ -15,6 +16,8 @@ export interface ProgramTable {
   attribution_window_hours: number;
   /** Days raw clicks are kept before the scheduled job deletes them (roll-ups stay). */
   click_retention_days: number;
+  /** More navigations than this from one visitor hash in a UTC day are flagged burst (section 16). */
+  burst_clicks_per_day: number;
   /** `thresholds_minor`: per currency; a currency not listed uses `threshold_minor`. */
   payout: { threshold_minor: number; thresholds_minor: Record<string, number>; hold_days: number };
   categories: { id: string; name: string }[];
@@ -43,6 +46,8 @@ export interface ProgramTable {
       tracking_ids?: Record<string, string>;
     }
   >;
+  /** Every member with its dated status and tracking ids: who an Amazon statement key is credited to (crediting.ts). */
+  credit: CreditMember[];
 }
 
 export function buildProgramTable(content: Content): ProgramTable {
@@ -69,10 +74,20 @@ export function buildProgramTable(content: Content): ProgramTable {
       review: i.review === true,
       ...(Object.keys(i.tracking_ids ?? {}).length > 0 ? { tracking_ids: i.tracking_ids } : {}),
     };
+  const credit: CreditMember[] = content.influencers.map((i) => ({
+    member_id: memberId(i),
+    handle: i.handle,
+    status: i.status,
+    applied_on: i.applied_on,
+    tracking_id: i.tracking_id,
+    ...(i.tracking_ids ? { tracking_ids: i.tracking_ids } : {}),
+    ...(i.history ? { history: i.history } : {}),
+  }));
   return {
     currency: content.program.payout.currency,
     attribution_window_hours: content.program.attribution_window_hours,
     click_retention_days: content.program.click_retention_days,
+    burst_clicks_per_day: content.program.burst_clicks_per_day,
     payout: {
       threshold_minor: content.program.payout.threshold_minor,
       thresholds_minor: Object.fromEntries(
@@ -86,6 +101,7 @@ export function buildProgramTable(content: Content): ProgramTable {
     default_retailer: first.id,
     retailers,
     influencers,
+    credit,
   };
 }
 

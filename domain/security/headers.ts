@@ -45,6 +45,8 @@ const PERMISSIONS_POLICY = [
   'browsing-topics=()',
 ].join(', ');
 
+export const HSTS = 'max-age=31536000';
+
 /** Whether a response is a document a browser would render as HTML. */
 export function isHtml(contentType: string | null): boolean {
   return /^\s*(?:text\/html|application\/xhtml\+xml)\s*(?:;|$)/i.test(contentType ?? '');
@@ -68,7 +70,8 @@ export function contentSecurityPolicy(kind: RouteClass, table: SecurityTable): s
         // Astro inlines the one stylesheet into each page.
         "style-src 'unsafe-inline'",
         "base-uri 'none'",
-        "form-action 'none'",
+        // A storefront's search box is a GET form to the site itself (CONTRACT section 17).
+        "form-action 'self'",
         "frame-ancestors 'none'",
       ].join('; ');
     case 'dashboard':
@@ -94,6 +97,9 @@ export function securityHeaders(kind: RouteClass, table: SecurityTable): Record<
     // dashboard URLs, which name creators, never leave the site.
     'Referrer-Policy': kind === 'dashboard' ? 'same-origin' : 'strict-origin-when-cross-origin',
     'Permissions-Policy': PERMISSIONS_POLICY,
+    // HTTPS only, for a year, on this host (section 16). Not includeSubDomains or preload:
+    // those bind every subdomain of the owner's domain, a choice for the owner to make.
+    'Strict-Transport-Security': HSTS,
     ...(kind === 'inert' ? {} : { 'Cross-Origin-Opener-Policy': 'same-origin' }),
     ...(kind === 'dashboard' ? { 'X-Frame-Options': 'DENY' } : {}),
   };

@@ -11,6 +11,7 @@ import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
 import { launch, screenshot } from './browser.ts';
+import { earningsFile } from '../fixtures/amazon-report-writer.ts';
 
 const base = inject('baseUrl');
 const persistTo = inject('persistTo');
@@ -369,6 +370,83 @@ describe('admin console', () => {
     ).text();
     expect(fromPage).toBe(fromApi);
     expect(fromApi).toContain(`${period},${HANDLE},influencer,jesshomelab-20,`);
+    await context.close();
+  });
+
+  it('previews an Amazon report from the bytes uploaded (a Windows-1252 export), storing nothing; lists keys credited to nobody', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, adminToken);
+    const row = {
+      category: 'Küche',
+      name: 'Crème brûlée set',
+      asin: 'B0E2E00001',
+      tracking_id: 'jesshomelab-20',
+    };
+    const bytes = earningsFile(
+      [{ ...row, day: '2025-06-03', price_minor: 2490, shipped: 1, returned: 0, fee_minor: 112 }],
+      {
+        title: { from: '2025-06-01', to: '2025-06-30' },
+        encoding: 'windows-1252',
+      },
+    );
+    await page.setInputFiles('#report', {
+      name: 'fee-earnings.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(bytes),
+    });
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const message = await page.locator('div[role=status]', { hasText: 'Preview' }).textContent();
+    expect(message).toContain(
+      'Preview (nothing stored): a fee-earnings statement for 2025-06-01 to 2025-06-30',
+    );
+    expect(message).toContain('read as windows-1252');
+    expect(message).toContain('Would post: 1 added ($1.12)');
+    // Nothing was stored: a second preview still would add the key.
+    await page.setInputFiles('#report', {
+      name: 'fee-earnings.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(bytes),
+    });
+    await page.getByRole('button', { name: 'Preview' }).click();
+    expect(await page.locator('div[role=status]', { hasText: 'Preview' }).textContent()).toContain('1 added');
+
+    // A key whose tracking id nobody held: imported, in no ledger, listed for admins.
+    const nobody = earningsFile(
+      [
+        {
+          ...row,
+          tracking_id: 'nobody-20',
+          day: '2025-06-04',
+          price_minor: 999,
+          shipped: 2,
+          returned: 0,
+          fee_minor: 80,
+        },
+      ],
+      {
+        title: { from: '2025-06-04', to: '2025-06-04' },
+      },
+    );
+    await page.setInputFiles('#report', {
+      name: 'fee-earnings.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(nobody),
+    });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    expect(await page.locator('div[role=status]', { hasText: 'Imported' }).textContent()).toContain(
+      'Unattributed: nobody-20',
+    );
+    const listed = page.locator('tr', { hasText: 'nobody-20' });
+    expect(await listed.locator('td').allTextContents()).toEqual([
+      '2025-06-04',
+      'amazon-us',
+      'nobody-20',
+      'B0E2E00001',
+      '2',
+      '0',
+      '$0.80',
+    ]);
     await context.close();
   });
 });

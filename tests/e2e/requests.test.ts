@@ -2,16 +2,20 @@
  * Creators without git (CONTRACT.md section 15), in a real browser with JavaScript off, against
  * the real system on `wrangler dev`: apply on the site and see the claim link; sign in as a member,
  * add a catalog product to a list with a note and save; then `npm run requests -- sync` in a
- * clone pushes each request as a branch to a bare repository standing in for the remote, and
- * `npm run vet` passes on each branch.
+ * clone pushes each request as a branch to a bare repository standing in for the remote,
+ * `npm run vet` passes on each branch; the edit merged, the clone rebuilt and served shows the
+ * note on the storefront, and the build's live index holds the request's file.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { liveIndexPath, liveIndexShardOf } from '../../domain/requests/live-index.ts';
 import { placeholderAvatar } from '../../domain/vet/png.ts';
+import { startLocalSystem } from '../../scripts/lib/harness/local-system.ts';
 import { launch } from './browser.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -98,7 +102,7 @@ describe('creators without git, JavaScript off', () => {
     await context.close();
   });
 
-  it('requests sync pushes each request as a branch to the remote, once, and vet passes on each', () => {
+  it('requests sync pushes each request as a branch to the remote, once, vet passes on each, and the merged edit rebuilds into the storefront', async () => {
     const work = mkdtempSync(join(tmpdir(), 'shopfront-e2e-requests-'));
     dirs.push(work);
     const bare = join(work, 'remote.git');
@@ -137,5 +141,43 @@ describe('creators without git, JavaScript off', () => {
       );
       expect(vet.status, `${branch}\n${vet.stdout}\n${vet.stderr}`).toBe(0);
     }
-  });
+
+    // An admin merges the edit; the clone is rebuilt (the whole build, ~6 s here) and served by
+    // a second wrangler dev: its storefront shows the note, and its live index holds the file.
+    const edit = branches.find((b) =>
+      git(clone, 'log', '-1', '--format=%s', `origin/${b}`).startsWith('Storefront edit'),
+    );
+    expect(edit).toBeDefined();
+    git(clone, 'checkout', '-q', target);
+    git(clone, 'merge', '-q', '--ff-only', `origin/${edit}`);
+    symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
+    const built = spawnSync(process.execPath, ['scripts/build.ts'], { cwd: clone, encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+    const rebuilt = await startLocalSystem({
+      build: false,
+      config: join(clone, 'dist', 'server', 'wrangler.json'),
+      syncCatalog: false,
+    });
+    try {
+      const context = await browser.newContext({ javaScriptEnabled: false });
+      const page = await context.newPage();
+      const shown = await page.goto(`${rebuilt.url}/shop/${MEMBER}/`);
+      expect(shown?.status()).toBe(200);
+      await expect.poll(() => page.locator('main').textContent()).toContain('Seasoned once, used daily.');
+      await context.close();
+    } finally {
+      await rebuilt.stop();
+    }
+    const file = readFileSync(join(clone, 'content/influencers', `${MEMBER}.yaml`));
+    const digest = createHash('sha256').update(file).digest('hex');
+    const live = JSON.parse(
+      readFileSync(join(clone, 'dist', 'client', liveIndexPath(liveIndexShardOf(digest))), 'utf8'),
+    ) as string[];
+    expect(live).toContain(digest);
+    const listed = await fetch(`${base}/api/requests/${MEMBER}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    const saved = ((await listed.json()) as { requests: { file_sha256: string; kind: string }[] }).requests;
+    expect(saved.filter((r) => r.kind === 'edit').map((r) => r.file_sha256)).toContain(digest);
+  }, 240_000);
 });

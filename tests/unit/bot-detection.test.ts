@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { detectBot, isNotNavigation, type BotReason } from '../../worker/links/bot-detection.ts';
+import {
+  detectBot,
+  isNotNavigation,
+  linkAnswer,
+  withoutActivation,
+  type BotReason,
+} from '../../worker/links/bot-detection.ts';
 import { deviceClass } from '../../worker/links/device.ts';
 
 const get = (ua: string | null, headers: Record<string, string> = {}) =>
@@ -148,5 +154,42 @@ describe('detectBot', () => {
   it('gives bots the bot device class', () => {
     expect(deviceClass('curl/8.5.0', true)).toBe('bot');
     expect(deviceClass(null, false)).toBe('unknown');
+  });
+});
+
+describe('how /go/ answers (section 16)', () => {
+  const verdict = (method: string, headers: Record<string, string>) =>
+    detectBot({
+      method,
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0 Safari/537.36',
+      headers: new Headers(headers),
+    });
+  it.each([
+    ['a navigation', 'GET', { 'sec-fetch-dest': 'document' }, 'redirect'],
+    ['no Fetch Metadata', 'GET', {}, 'redirect'],
+    ['HEAD with sub-resource headers', 'HEAD', { 'sec-fetch-dest': 'image' }, 'redirect'],
+    ['a prefetch', 'GET', { 'sec-purpose': 'prefetch' }, 'prefetch'],
+    [
+      'a prerender of a document',
+      'GET',
+      { 'sec-purpose': 'prefetch;prerender', 'sec-fetch-dest': 'document' },
+      'prefetch',
+    ],
+    ['an image', 'GET', { 'sec-fetch-dest': 'image' }, 'subresource'],
+    ['fetch()', 'GET', { 'sec-fetch-dest': 'empty' }, 'subresource'],
+    ['an unknown destination', 'GET', { 'sec-fetch-dest': 'hologram' }, 'subresource'],
+  ] as const)('%s: %s -> %s', (_name, method, headers, answer) => {
+    expect(linkAnswer(verdict(method, headers))).toBe(answer);
+  });
+
+  it('flags only a cross-site navigation without user activation', () => {
+    expect(withoutActivation(new Headers({ 'sec-fetch-site': 'cross-site' }))).toBe(true);
+    expect(withoutActivation(new Headers({ 'sec-fetch-site': 'Cross-Site ' }))).toBe(true);
+    expect(withoutActivation(new Headers({ 'sec-fetch-site': 'cross-site', 'sec-fetch-user': '?1' }))).toBe(
+      false,
+    );
+    for (const site of ['same-origin', 'same-site', 'none'])
+      expect(withoutActivation(new Headers({ 'sec-fetch-site': site }))).toBe(false);
+    expect(withoutActivation(new Headers())).toBe(false);
   });
 });

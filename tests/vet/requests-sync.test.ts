@@ -154,6 +154,50 @@ describe('requests sync (git)', () => {
   });
 });
 
+describe('requests sync (a product proposed by URL)', () => {
+  it('writes only the product file, titled for an admin; a product request cannot write a member file or images', async () => {
+    const { clone } = repos();
+    const keys = await newSigningKeyPair();
+    const file_text = 'id: B0009JKG9M\nretailer: amazon-us\navailable: false\n';
+    const product: RequestToSync = {
+      id: '2222222222222222',
+      kind: 'product',
+      handle: 'rosa-bakes',
+      file_path: 'content/products/B0009JKG9M.yaml',
+      file_text,
+      signature: await signRequest(keys.privateKey, {
+        id: '2222222222222222',
+        handle: 'rosa-bakes',
+        file: new TextEncoder().encode(file_text),
+      }),
+      image_files: [],
+    };
+    const place = { repo: clone, base: 'main', remote: null };
+    const made = syncRequest(place, product);
+    expect(made.created).toBe(true);
+    expect(git(clone, 'diff', '--name-only', 'main', made.commit)).toBe('content/products/B0009JKG9M.yaml');
+    expect(git(clone, 'log', '-1', '--format=%s', made.commit)).toBe(
+      'Product proposal for rosa-bakes (request 2222222222222222)',
+    );
+    const args = createPullRequestArgs('main', made.branch, product);
+    expect(args[args.indexOf('--title') + 1]).toBe('Product proposal: rosa-bakes (request 2222222222222222)');
+    expect(args[args.indexOf('--body') + 1]).toContain('only an admin merges product files');
+    for (const bad of [
+      { file_path: 'content/influencers/rosa-bakes.yaml' },
+      { file_path: 'content/products/../program.yaml' },
+      { image_files: [{ path: 'site/public/images/avatars/rosa-bakes.png', base64: '' }] },
+    ])
+      expect(() => syncRequest(place, { ...product, id: '3333333333333333', ...bad })).toThrow(
+        /refusing to write .*not a product file/,
+      );
+    // And an edit cannot write a product file.
+    const edit = await request('4444444444444444', keys.privateKey);
+    expect(() =>
+      syncRequest(place, { ...edit, kind: 'edit', file_path: 'content/products/B0009JKG9M.yaml' }),
+    ).toThrow(/refusing to write/);
+  });
+});
+
 describe('the gh adapter', () => {
   it('builds the exact gh arguments', async () => {
     const req = await request('0123456789abcdef', (await newSigningKeyPair()).privateKey);

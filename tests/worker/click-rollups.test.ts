@@ -1,6 +1,6 @@
 /**
  * Daily click roll-ups (migrations/0008_click_daily.sql, 0011_click_daily_narrow.sql,
- * 0016_click_marketplace.sql) and the retention job.
+ * 0016_click_marketplace.sql, the reasons of 0018_click_flags.sql) and the retention job.
  * Roll-ups must always equal the aggregate of the raw clicks, whatever was written
  * and flagged; stats must not change when raw clicks move from the raw table into
  * roll-ups or are deleted. Uses its own handles and the years 2018-2019 only.
@@ -65,6 +65,20 @@ FROM clicks WHERE handle LIKE ?1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
 const MARKET_ROLLUP = `
 SELECT handle, day, country, marketplace, human, bot, duplicate FROM click_daily_market
 WHERE handle LIKE ?1 AND (human <> 0 OR bot <> 0 OR duplicate <> 0) ORDER BY 1, 2, 3, 4`;
+/** Counts by reason (0018): each bot reason, human repeats, and each flag of a click. */
+const RAW_REASONS = `
+SELECT handle, day, reason, COUNT(*) AS clicks FROM (
+  SELECT handle, date(at / 1000, 'unixepoch') AS day, coalesce(bot_reason, 'unknown') AS reason
+  FROM clicks WHERE handle LIKE ?1 AND is_bot <> 0
+  UNION ALL
+  SELECT handle, date(at / 1000, 'unixepoch'), 'duplicate' FROM clicks WHERE handle LIKE ?1 AND is_bot = 0 AND is_duplicate <> 0
+  UNION ALL
+  SELECT handle, date(at / 1000, 'unixepoch'), flag.key
+  FROM clicks JOIN json_each('{"no_activation":1,"self":2,"burst":4}') AS flag ON clicks.flags & flag.value
+  WHERE handle LIKE ?1
+) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+const ROLLUP_REASONS = `
+SELECT handle, day, reason, clicks FROM click_daily_reason WHERE handle LIKE ?1 AND clicks <> 0 ORDER BY 1, 2, 3`;
 
 async function all<T>(sql: string, ...params: unknown[]): Promise<T[]> {
   return (
@@ -85,6 +99,7 @@ const arbitraryClick = fc.record({
   visitor: fc.constantFrom('v1', 'v2', 'v3'),
   bot: fc.constantFrom(null, 'crawler', 'head', 'prefetch', 'subresource:image'),
   method: fc.constantFrom('GET', 'HEAD'),
+  flags: fc.subarray(['no_activation', 'self', 'burst'] as const),
 });
 
 describe('daily click roll-ups', () => {
@@ -92,7 +107,9 @@ describe('daily click roll-ups', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(arbitraryClick, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }),
-        fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.boolean()), { maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 7 })), {
+          maxLength: 6,
+        }),
         async (batches, flips) => {
           const prefix = `rollup-${++runs}-`;
           let n = 0;
@@ -111,6 +128,7 @@ describe('daily click roll-ups', () => {
               is_bot: c.bot !== null,
               bot_reason: c.bot,
               method: c.method === 'HEAD' ? 'HEAD' : 'GET',
+              flags: [...c.flags],
             })),
           );
           // The consumer's own statements (insert + duplicate flags), and one batch twice.
@@ -118,13 +136,14 @@ describe('daily click roll-ups', () => {
           if (records[0]) await insertClicks(env.DB, records[0], 'queue');
           // Flags changed afterwards (a bot rule or a replay) move the counts too.
           const ids = records.flat().map((r) => r.click_id);
-          for (const [index, bot, duplicate] of flips) {
+          for (const [index, bot, duplicate, flags] of flips) {
             const id = ids[index % ids.length];
             await env.DB.prepare(
-              `UPDATE clicks SET is_bot = ?2, bot_reason = CASE WHEN ?2 THEN 'subresource:image' ELSE NULL END, is_duplicate = ?3
+              `UPDATE clicks SET is_bot = ?2, bot_reason = CASE WHEN ?2 THEN 'subresource:image' ELSE NULL END, is_duplicate = ?3,
+                 flags = ?4
                WHERE click_id = ?1`,
             )
-              .bind(id, bot ? 1 : 0, duplicate ? 1 : 0)
+              .bind(id, bot ? 1 : 0, duplicate ? 1 : 0, flags)
               .run();
           }
           const like = `${prefix}%`;
@@ -132,6 +151,7 @@ describe('daily click roll-ups', () => {
           for (const { raw, rollup } of [narrow('src'), narrow('product_id')])
             expect(await all(rollup, like)).toEqual(await all(raw, like));
           expect(await all(MARKET_ROLLUP, like)).toEqual(await all(MARKET_RAW, like));
+          expect(await all(ROLLUP_REASONS, like)).toEqual(await all(RAW_REASONS, like));
         },
       ),
       { numRuns: 25 },

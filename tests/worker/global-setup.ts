@@ -12,6 +12,7 @@ import { loadContent } from '../../build/load-content.ts';
 import { writeLinkData, writeRouteTable } from '../../build/write-route-table.ts';
 import { packImageFiles } from '../../build/write-image-packs.ts';
 import { writeRequestBase } from '../../build/write-request-base.ts';
+import { writeLiveIndex } from '../../build/write-live-index.ts';
 import { writePageStore } from '../../build/write-page-store.ts';
 import { TEST_ASSETS } from '../../vitest.config.ts';
 import { catalogSyncSql } from '../../scripts/lib/catalog-sql.ts';
@@ -23,6 +24,7 @@ export default function setup(project: TestProject) {
   writeRouteTable(content);
   writeLinkData(content, TEST_ASSETS);
   writeRequestBase(content, TEST_ASSETS);
+  writeLiveIndex('content', TEST_ASSETS);
   // The storefronts' page store (the QR codes' route reads which storefronts and lists exist; storefront edits start from the member's file as the build has it).
   writePageStore(content, TEST_ASSETS);
   // The same writer as the build's, from the images the build would copy into dist/client.

@@ -125,13 +125,26 @@ describe('images from packs', () => {
   it('reads a pack once, then serves its images from memory', async () => {
     const { fetch, state } = workerWithAssets();
     expect((await fetch(avatar.path)).status).toBe(200);
-    expect(state.fetches).toBe(1);
+    expect(state.fetches).toBe(2); // the name filter, then the pack
     // Each response carries the image's own bytes, served again and again from the one pack in memory.
     for (let i = 0; i < 5; i++) {
       const res = await fetch(avatar.path);
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(fromDisk(avatar.base64));
     }
-    expect(state.fetches).toBe(1);
+    expect(state.fetches).toBe(2);
+  });
+
+  it('answers made-up avatar names 404 without reading a pack each time (section 16)', async () => {
+    const { fetch, state } = workerWithAssets();
+    const names = Array.from({ length: 300 }, (_, i) => `/images/avatars/${crypto.randomUUID()}-${i}.png`);
+    const packs = new Set(names.map((name) => imagePackOf(name)));
+    expect(packs.size).toBeGreaterThan(200);
+    for (const name of names) expect((await fetch(name)).status, name).toBe(404);
+    // The name filter once, and a pack only for its rare false positives (~0.8%).
+    expect(state.fetches).toBeLessThanOrEqual(1 + 12);
+    // Real images are still found.
+    expect((await fetch(avatar.path)).status).toBe(200);
+    expect((await fetch(product.path)).status).toBe(200);
   });
 
   it('answers 503 with a log line, not 404, when a pack cannot be read or is not a pack', async () => {

@@ -5,7 +5,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { signWebhook } from '../../worker/orders/signature.ts';
+import { MAX_SIGNATURES, signWebhook } from '../../worker/orders/signature.ts';
 import { ALICE, ORIGIN, orderFigures, placed, send, uid } from './orders-helpers.ts';
 
 const OTHER_SECRET = 'whsec_' + btoa('another secret, e.g. the one being rotated out');
@@ -299,6 +299,25 @@ describe('POST /webhooks/orders: signatures', () => {
     expect((await send(body, { id, timestamp, signature: `${old} garbage v1,%%% ${current}` })).status).toBe(
       200,
     );
+  });
+
+  it(`refuses more than ${MAX_SIGNATURES} signatures before any HMAC, even with a valid one among them`, async () => {
+    const body = JSON.stringify(placed());
+    const id = uid('msg');
+    const timestamp = now();
+    const current = new Webhook(env.ORDER_WEBHOOK_SECRET).sign(id, new Date(timestamp * 1000), body);
+    const junk = Array.from({ length: MAX_SIGNATURES }, (_, i) => `v1,${btoa(String(i).padStart(32, 'x'))}`);
+    const res = await send(body, { id, timestamp, signature: [...junk, current].join(' ') });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: 'signature check failed: too many signatures' });
+    // A thousand candidates over a 1 MiB body: refused as cheaply.
+    const started = Date.now();
+    const big = await send('x'.repeat(1024 * 1024), { signature: Array(1000).fill(junk[0]).join(' ') });
+    expect(big.status).toBe(401);
+    console.log(JSON.stringify({ event: 'test.webhook_1000_signatures_ms', ms: Date.now() - started }));
+    // Within the limit (and extra spaces between candidates) the valid one is still found.
+    const fits = [...junk.slice(0, MAX_SIGNATURES - 1), current].join('  ');
+    expect((await send(body, { id, timestamp, signature: fits })).status).toBe(200);
   });
 
   it('signs exactly as the reference implementation, which verifies our signatures', async () => {

@@ -119,7 +119,13 @@ describe('GET /api/stats/<handle>', () => {
     });
     // human = not a bot (5); duplicate counts human clicks flagged as repeats (2), inside human;
     // an image load and a prefetch are shown apart from both.
-    expect(stats.clicks).toEqual({ human: 5, bot: 3, duplicate: 2, not_navigation: 2 });
+    expect(stats.clicks).toEqual({
+      human: 5,
+      bot: 3,
+      duplicate: 2,
+      not_navigation: 2,
+      by_reason: { crawler: 3, duplicate: 2, prefetch: 1, 'subresource:image': 1 },
+    });
     // Orders placed in the range: a, b, c (d was placed in May).
     expect(stats.orders).toBe(3);
     // ordered: a 3 + b 1 + c 1; shipped: a 3 + d 1 (shipped 1 June); returned: a 1; cancelled: c 1.

@@ -29,6 +29,7 @@ function expectCommon(res: Response) {
   expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   expect(res.headers.get('referrer-policy')).toBeTruthy();
   expect(res.headers.get('permissions-policy')).toContain('camera=()');
+  expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000');
 }
 
 function expectNoScript(csp: Map<string, string>) {
@@ -66,7 +67,8 @@ describe('security headers through the worker', () => {
     const csp = directives(res.headers.get('content-security-policy'));
     expectNoScript(csp);
     expect(csp.get('img-src')).toBe("'self'"); // the sample retailers list no image hosts
-    expect(csp.get('form-action')).toBe("'none'");
+    // The storefront search form submits to the site itself, and nowhere else.
+    expect(csp.get('form-action')).toBe("'self'");
     expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
   });
 
@@ -148,6 +150,8 @@ describe('_headers for static assets', () => {
       expect(rule.lines).toContain('! Content-Security-Policy');
       expect(rule.lines.find((l) => l.startsWith('Content-Security-Policy:'))).toContain('sandbox');
       expect(rule.lines).toContain('X-Content-Type-Options: nosniff');
+      expect(rule.lines).toContain('Strict-Transport-Security: max-age=31536000');
     }
+    expect(rules[0]?.lines).toContain('Strict-Transport-Security: max-age=31536000');
   });
 });

@@ -4,6 +4,7 @@
  * SHA-256 (made by `npm run token -- create <handle>`).
  */
 import { withRetry } from '../lib/d1-retry.ts';
+import { usableAdminToken } from '../../domain/security/admin-token.ts';
 import { SettledCache } from '../lib/settled-cache.ts';
 import { text, type Row } from '../lib/rows.ts';
 
@@ -45,10 +46,18 @@ function adminMac(adminToken: string) {
   });
 }
 
-async function isAdminToken(token: string, adminToken: string | undefined): Promise<boolean> {
-  if (!adminToken) return false;
+/** Whether `token` is ADMIN_TOKEN; never when ADMIN_TOKEN is missing or too short. */
+async function isAdminToken(token: string, configured: string | undefined): Promise<boolean> {
+  const adminToken = usableAdminToken(configured);
+  if (adminToken === null) return false;
   const { key, mac } = await adminMac(adminToken);
   return crypto.subtle.verify('HMAC', key, mac, encoder.encode(token));
+}
+
+/** Whether the Authorization header carries the (usable) admin token; reads no D1. */
+export async function isAdminBearer(env: Env, authorization: string | null | undefined): Promise<boolean> {
+  const token = bearerToken(authorization);
+  return token !== null && (await isAdminToken(token, env.ADMIN_TOKEN));
 }
 
 const SELECT_TOKEN = 'SELECT handle FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL';
@@ -86,8 +95,9 @@ export async function sessionPrincipal(principal: Principal, token: string): Pro
  */
 export async function sessionStillValid(env: Env, session: SessionPrincipal): Promise<boolean> {
   if (session.role === 'admin') {
-    if (!env.ADMIN_TOKEN) return false;
-    return (await sha256Hex(env.ADMIN_TOKEN)) === session.token;
+    const adminToken = usableAdminToken(env.ADMIN_TOKEN);
+    if (adminToken === null) return false;
+    return (await sha256Hex(adminToken)) === session.token;
   }
   const row = await withRetry(() => env.DB.prepare(SELECT_TOKEN).bind(session.token).first<Row>());
   return row !== null && text(row, 'handle') === session.handle;

@@ -4,10 +4,15 @@
  * D1's limits whatever the batch size (CONTRACT.md section 10): at most 100 bound
  * parameters (these statements bind 1 to 4), 100 KB of SQL (the text is fixed), and
  * 2 MB per value (each JSON value is kept under MAX_VALUE_BYTES). INSERT OR IGNORE on
- * the click id makes a retried or redelivered batch a no-op.
+ * the click id makes a retried or redelivered batch a no-op. The same transaction sets the
+ * duplicate flag and the section 16 flags self and burst (domain/clicks/flags.ts), recomputed
+ * from the table for the visitors a chunk touches, so batches may land in any order.
  */
-import { HOUR_MS } from '../../domain/time.ts';
+import { DAY_MS, HOUR_MS, startOfUtcDay } from '../../domain/time.ts';
+import { NOT_NAVIGATION_SQL } from '../links/bot-detection.ts';
+import { program } from '../orders/program.ts';
 import { integer, text, type Row as D1Row } from '../lib/rows.ts';
+import { CLICK_FLAGS, flagBits } from '../../domain/clicks/flags.ts';
 import type { ClickRecord } from '../../domain/clicks/message.ts';
 
 /** A click is a duplicate when the same visitor clicked the same product (as a human) within this window before. */
@@ -27,13 +32,13 @@ export type WritePath = 'queue' | 'direct' | 'dead_letter' | 'recovered';
 const INSERT = `
 INSERT OR IGNORE INTO clicks
   (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, method,
-   incomplete, marketplace)
+   incomplete, marketplace, flags)
 SELECT
   json_extract(value, '$.click_id'), json_extract(value, '$.at'), json_extract(value, '$.handle'),
   json_extract(value, '$.product_id'), json_extract(value, '$.src'), json_extract(value, '$.referrer_host'),
   json_extract(value, '$.country'), json_extract(value, '$.device'), json_extract(value, '$.visitor_hash'),
   json_extract(value, '$.is_bot'), json_extract(value, '$.bot_reason'), json_extract(value, '$.method'),
-  json_extract(value, '$.incomplete'), json_extract(value, '$.marketplace')
+  json_extract(value, '$.incomplete'), json_extract(value, '$.marketplace'), json_extract(value, '$.flags')
 FROM json_each(?1)
 RETURNING 1`;
 
@@ -61,6 +66,38 @@ WHERE is_duplicate = 0
       AND (earlier.at < clicks.at OR (earlier.at = clicks.at AND earlier.click_id < clicks.click_id))
   )`;
 
+/**
+ * The self flag (section 16, worker/dashboard/visitors.ts): a click whose visitor hash is the
+ * member's own dashboard hash that UTC day. ?1 the chunk's visitor hashes, ?2..?3 its times.
+ */
+const FLAG_SELF = `
+UPDATE clicks SET flags = flags | ${CLICK_FLAGS.self}
+WHERE (flags & ${CLICK_FLAGS.self}) = 0
+  AND visitor_hash IN (SELECT value FROM json_each(?1))
+  AND at BETWEEN ?2 AND ?3
+  AND EXISTS (
+    SELECT 1 FROM dashboard_visitors AS d
+    WHERE d.handle = clicks.handle AND d.visitor_hash = clicks.visitor_hash
+      AND d.day = date(clicks.at / 1000, 'unixepoch')
+  )`;
+
+/**
+ * The burst flag (section 16): when one visitor hash made more than ?4 navigations (requests
+ * that are not a prefetch or sub-resource) in a UTC day, every click of that visitor that day
+ * is flagged. Counted once per (visitor, day) the chunk touches, over ?2..?3 (whole UTC days).
+ */
+const FLAG_BURST = `
+WITH over AS (
+  SELECT visitor_hash, at / ${DAY_MS} AS day FROM clicks
+  WHERE visitor_hash IN (SELECT value FROM json_each(?1)) AND at >= ?2 AND at < ?3
+    AND NOT coalesce(is_bot <> 0 AND ${NOT_NAVIGATION_SQL}, 0)
+  GROUP BY visitor_hash, day HAVING COUNT(*) > ?4
+)
+UPDATE clicks SET flags = flags | ${CLICK_FLAGS.burst}
+WHERE (flags & ${CLICK_FLAGS.burst}) = 0
+  AND visitor_hash IN (SELECT visitor_hash FROM over) AND at >= ?2 AND at < ?3
+  AND (visitor_hash, at / ${DAY_MS}) IN (SELECT visitor_hash, day FROM over)`;
+
 const encoder = new TextEncoder();
 
 interface Row {
@@ -79,6 +116,7 @@ function row(click: ClickRecord): Row {
       visitor_hash: click.visitor_hash ?? '',
       is_bot: click.is_bot ? 1 : 0,
       incomplete,
+      flags: flagBits(click.flags),
     }),
   };
 }
@@ -107,16 +145,21 @@ export function insertChunkStatements(
   db: D1Database,
   chunk: readonly ClickRecord[],
   path: WritePath,
+  burstLimit: number = program.table.burst_clicks_per_day,
 ): D1PreparedStatement[] {
   const rows = chunk.map(row);
   const times = chunk.map((c) => c.at);
   const from = Math.min(...times);
   const to = Math.max(...times) + DUPLICATE_WINDOW_MS;
   const visitors = [...new Set(chunk.flatMap((c) => (c.visitor_hash === null ? [] : [c.visitor_hash])))];
+  const hashes = JSON.stringify(visitors);
+  const days = [startOfUtcDay(from), startOfUtcDay(Math.max(...times)) + DAY_MS];
   return [
     db.prepare(INSERT).bind(`[${rows.map((r) => r.json).join(',')}]`),
     db.prepare(COUNT).bind(path),
-    db.prepare(FLAG_DUPLICATES).bind(from, to, JSON.stringify(visitors), DUPLICATE_WINDOW_MS),
+    db.prepare(FLAG_DUPLICATES).bind(from, to, hashes, DUPLICATE_WINDOW_MS),
+    db.prepare(FLAG_SELF).bind(hashes, from, Math.max(...times)),
+    db.prepare(FLAG_BURST).bind(hashes, ...days, burstLimit),
   ];
 }
 

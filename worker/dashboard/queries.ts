@@ -109,8 +109,11 @@ export function ledgerReason(line: LedgerLine, title?: string | null): string {
   const rate = `${(line.rate_bps / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
   const product = title ? `${title} (${line.product_id})` : line.product_id;
   const what = `${Math.abs(line.quantity)} × ${product}`;
-  const event = line.event_type.replace('order.', '');
   const down = line.amount_minor < 0;
+  // An Amazon statement's entry (domain/orders/statement.ts): Amazon's own Ad Fees, no rate table.
+  if (line.order_id.startsWith('amzs:'))
+    return `Amazon's report: ${what}. Amazon's own Ad Fees; ${line.bucket} commission ${down ? 'goes down' : 'goes up'}.`;
+  const event = line.event_type.replace('order.', '');
   switch (`${line.bucket}:${down ? 'down' : 'up'}:${event}`) {
     case 'pending:up:placed':
       return `Ordered: ${what}. Commission at ${rate} waits as pending until it ships.`;

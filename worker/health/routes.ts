@@ -1,14 +1,22 @@
 /**
  * `GET /healthz`: 200 only when D1 answers and the configuration is complete; otherwise
- * 503, naming every missing or malformed setting (worker/config/check.ts) and whether D1
- * is unreachable. Always with the click log's counters: this isolate's (how its clicks
- * went: queued, direct, retried, failed = logged for `npm run clicks:recover`,
- * dead_lettered) and D1's lasting totals of clicks stored per path; and this isolate's reads
- * of the build-time stores the worker serves from (link shards, page store, image packs):
- * hits, misses, failures (each answered 503 and logged) and the latest failure. A past
- * failure does not change the status: the stores are read again on the next request.
+ * 503, naming every missing or malformed setting (worker/config/check.ts: a name and a
+ * problem, never a secret's length or any part of it) and whether D1 is unreachable.
+ *
+ * Public, so bounded and quiet (CONTRACT.md section 16):
+ * - D1 work: one query (the lasting click totals, which also proves D1 answers), its settled
+ *   result kept in the isolate for PROBE_TTL_MS, so any number of requests costs D1 at most
+ *   one query per isolate per PROBE_TTL_MS. A result is kept per D1 binding and only once
+ *   settled, so no request awaits another's I/O.
+ * - Details only with the admin token (Authorization: Bearer <ADMIN_TOKEN>, checked without
+ *   D1): the click log's counters, this isolate's (how its clicks went: queued, direct,
+ *   retried, failed = logged for `npm run clicks:recover`, dead_lettered) and D1's lasting
+ *   totals per path; and this isolate's reads of the build-time stores (link shards, page
+ *   store, image packs): hits, misses, failures and the latest failure. A past failure does not
+ *   change the status: the stores are read again on the next request.
  */
 import { Hono } from 'hono';
+import { isAdminBearer } from '../auth/tokens.ts';
 import { clickCounters } from '../clicks/click-log.ts';
 import { writeCounts, type WritePath } from '../clicks/store.ts';
 import { configProblems, describeProblem } from '../config/check.ts';
@@ -18,33 +26,54 @@ import { linkStoreCounters } from '../links/link-store.ts';
 import { pageStoreCounters } from '../pages/page-store.ts';
 import { requestBaseCounters } from '../requests/base-store.ts';
 
+export const PROBE_TTL_MS = 5_000;
+
+interface Probe {
+  at: number;
+  stored: Record<WritePath, number> | null;
+}
+const probes = new WeakMap<D1Database, Probe>();
+
+/** D1's answer, from the isolate's last probe when it is fresh enough. */
+async function probeD1(db: D1Database, now = Date.now()): Promise<Probe> {
+  const cached = probes.get(db);
+  if (cached && now - cached.at < PROBE_TTL_MS) return cached;
+  let stored: Probe['stored'] = null;
+  try {
+    stored = await writeCounts(db);
+  } catch (error) {
+    console.error(JSON.stringify({ event: 'healthz.d1_unreachable', error: String(error) }));
+  }
+  const probe = { at: now, stored };
+  probes.set(db, probe);
+  return probe;
+}
+
 export const health = new Hono<AppEnv>().get('/', async (c) => {
   const headers = { 'Cache-Control': 'no-store' };
   const config = configProblems(c.env);
-  let stored: Record<WritePath, number> | null = null;
-  let d1: 'ok' | 'unreachable' = 'ok';
-  try {
-    await c.env.DB.prepare('SELECT 1').first();
-    stored = await writeCounts(c.env.DB);
-  } catch (error) {
-    d1 = 'unreachable';
-    console.error(JSON.stringify({ event: 'healthz.d1_unreachable', error: String(error) }));
-  }
+  const { stored } = await probeD1(c.env.DB);
+  const d1 = stored === null ? 'unreachable' : 'ok';
   if (config.length > 0)
     console.error(JSON.stringify({ event: 'healthz.misconfigured', problems: config.map(describeProblem) }));
   const ok = d1 === 'ok' && config.length === 0;
+  const details = (await isAdminBearer(c.env, c.req.header('authorization')))
+    ? {
+        clicks: { ...clickCounters, stored },
+        stores: {
+          links: linkStoreCounters,
+          pages: pageStoreCounters,
+          images: imageStoreCounters,
+          requests: requestBaseCounters,
+        },
+      }
+    : {};
   return c.json(
     {
       status: ok ? 'ok' : config.length > 0 ? 'misconfigured' : 'degraded',
       d1,
       config: config.map((p) => ({ ...p, message: describeProblem(p) })),
-      clicks: { ...clickCounters, stored },
-      stores: {
-        links: linkStoreCounters,
-        pages: pageStoreCounters,
-        images: imageStoreCounters,
-        requests: requestBaseCounters,
-      },
+      ...details,
     },
     ok ? 200 : 503,
     headers,

@@ -7,7 +7,8 @@
  * (CONTRACT.md section 9): a prefetch or prerender, and a sub-resource load
  * (`Sec-Fetch-Dest` present and not `document`: an <img>, a frame, fetch()...).
  * Counting those would let any page that embeds a tracked link stuff cookies.
- * Stats show them apart from bots (see NOT_NAVIGATION_SQL).
+ * Stats show them apart from bots (see NOT_NAVIGATION_SQL). Since section 16 they get no
+ * tagged redirect at all (linkAnswer): a prefetch is answered 204 and a sub-resource 403.
  */
 import { isbotMatch } from 'isbot';
 
@@ -96,6 +97,31 @@ export function detectBot(input: { method: string; userAgent: string | null; hea
   if (HEADLESS.test(ua)) return bot('headless');
   if (isbotMatch(ua) !== null) return bot('crawler');
   return { isBot: false, reason: null };
+}
+
+/**
+ * How /go/<handle>/<product> answers (CONTRACT.md section 16), from the verdict above:
+ *   prefetch (Sec-Purpose/Purpose naming prefetch)           -> 204, no Location
+ *   sub-resource (Sec-Fetch-Dest present, not document)      -> 403, no Location
+ *   anything else (a navigation, HEAD, a bot navigating)     -> 302 to the tagged URL
+ * HEAD is decided first by detectBot, so it keeps its 302 whatever else it carries.
+ */
+export type LinkAnswer = 'redirect' | 'prefetch' | 'subresource';
+
+export function linkAnswer(verdict: BotVerdict): LinkAnswer {
+  if (verdict.reason === 'prefetch') return 'prefetch';
+  if (verdict.reason?.startsWith('subresource:')) return 'subresource';
+  return 'redirect';
+}
+
+/**
+ * A navigation that another site started without a person's activation (a script or a meta
+ * refresh sending the visitor on): `Sec-Fetch-Site: cross-site` and no `Sec-Fetch-User`.
+ * Browsers that send no Fetch Metadata at all are not flagged (nothing is known).
+ */
+export function withoutActivation(headers: Headers): boolean {
+  const site = headers.get('sec-fetch-site')?.trim().toLowerCase();
+  return site === 'cross-site' && headers.get('sec-fetch-user') === null;
 }
 
 function isPrefetch(headers: Headers): boolean {

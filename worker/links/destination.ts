@@ -38,7 +38,8 @@ export interface Shopper {
  * The marketplace URL with the tag and sub-tag set (the rest of the URL byte for byte), and
  * the marketplace it is on; null for a product not in the table. The product's title (a query
  * shard) is read only when the route is a search; if it cannot be read, the shopper gets the
- * next route (the product's own URL) rather than an error.
+ * next route (the product's own URL) rather than an error. Null as well when the URL could not
+ * be sent as a Location header.
  */
 export async function destination(
   table: RouteTable,
@@ -62,7 +63,7 @@ export async function destination(
     clickId,
   };
   const probe = searchWanted(input);
-  if (probe !== 'search') return probe;
+  if (probe !== 'search') return sendable(probe);
   let query: string | undefined;
   try {
     query = await readQuery(productId);
@@ -70,5 +71,16 @@ export async function destination(
     if (!(error instanceof LinkStoreUnavailable)) throw error;
     logEvent('links.query_unavailable', { product_id: productId, error: error.message });
   }
-  return route({ ...input, query });
+  return sendable(route({ ...input, query }));
+}
+
+/**
+ * A Location header may hold only visible ASCII: a product URL with CR, LF or any other control
+ * or non-ASCII character (URL parsing drops tabs and newlines, so a content check by
+ * URL.canParse lets them through) leads nowhere rather than failing the response (section 16).
+ */
+const SENDABLE = /^[\x21-\x7e]+$/;
+
+function sendable(result: Route | null): Route | null {
+  return result && SENDABLE.test(result.url) ? result : null;
 }

@@ -9,7 +9,13 @@ import type { AppEnv } from '../env.ts';
 import { logClick, logEvent } from '../clicks/click-log.ts';
 import type { ClickRecord, IncompleteReason } from '../../domain/clicks/message.ts';
 import { settingProblem } from '../config/check.ts';
-import { detectBot } from './bot-detection.ts';
+import {
+  detectBot,
+  linkAnswer,
+  withoutActivation,
+  type BotVerdict,
+  type LinkAnswer,
+} from './bot-detection.ts';
 import { destination, resolveHandle } from './destination.ts';
 import { deviceClass } from './device.ts';
 import { LinkStoreUnavailable, routeTableFor, searchQueryFor } from './link-store.ts';
@@ -28,10 +34,13 @@ export const links = new Hono<AppEnv>()
     const product = c.req.param('product');
     const shopper = { country: countryOf(c.req.raw), market: c.req.query('market') };
     const sent = who && (await destination(routeTable, product, who, clickId, shopper, searchQuery(c)));
+    if (who && !sent && Object.hasOwn(routeTable.products, product))
+      logEvent('links.unsendable_destination', { handle: who.handle, product });
     if (!who || !sent) return notFound(c);
-    const click = describeClick(c, clickId, who.handle, product, sent.marketplace);
+    const verdict = verdictOf(c.req.raw);
+    const click = describeClick(c, verdict, clickId, who.handle, product, sent.marketplace);
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
-    return new Response(null, { status: 302, headers: { Location: sent.url, ...NO_STORE } });
+    return answer(linkAnswer(verdict), sent.url);
   })
   .on(['GET', 'HEAD'], '/:handle', async (c) => {
     const routeTable = await lookup(c, c.req.param('handle'), null);
@@ -40,7 +49,7 @@ export const links = new Hono<AppEnv>()
     // An associate has no storefront page to send the visitor to.
     if (!who || Object.hasOwn(routeTable.associates, who.handle)) return notFound(c);
     // A bio link: logged like a product click, without a product. `list` (a QR code's) picks a list page.
-    const click = describeClick(c, newClickId(), who.handle, null, null);
+    const click = describeClick(c, verdictOf(c.req.raw), newClickId(), who.handle, null, null);
     c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
     const list = c.req.query('list');
     const page = `/shop/${who.handle}/${list !== undefined && LIST.test(list) ? `${list}/` : ''}`;
@@ -50,6 +59,35 @@ export const links = new Hono<AppEnv>()
 /** Reads a product's search query (its own shard, only for a shopper sent to a search). */
 function searchQuery(c: Context<AppEnv>) {
   return (productId: string) => searchQueryFor(linkConfig, c.env.ASSETS, productId);
+}
+
+/**
+ * Section 16: only a person's navigation (or HEAD) gets the tagged redirect; a prefetch gets
+ * 204 and a sub-resource 403, neither with a Location, so no page can set the retailer's
+ * cookie for a visitor who never clicked. Both are stored, flagged, all the same.
+ */
+function answer(kind: LinkAnswer, location: string): Response {
+  if (kind === 'redirect')
+    return new Response(null, { status: 302, headers: { Location: location, ...NO_STORE } });
+  if (kind === 'prefetch') return new Response(null, { status: 204, headers: NO_STORE });
+  return new Response('A tracked link only leads on when a person follows it.', {
+    status: 403,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', ...NO_STORE },
+  });
+}
+
+/** The bot verdict, which never throws into a redirect (a failure reads as HEAD or a plain click). */
+function verdictOf(request: Request): BotVerdict {
+  try {
+    return detectBot({
+      method: request.method,
+      userAgent: request.headers.get('user-agent'),
+      headers: request.headers,
+    });
+  } catch (error) {
+    logEvent('clicks.bot_detection_failed', { error: String(error) });
+    return request.method === 'HEAD' ? { isBot: true, reason: 'head' } : { isBot: false, reason: null };
+  }
 }
 
 /**
@@ -76,6 +114,7 @@ async function lookup(c: Context<AppEnv>, handle: string, product: string | null
  */
 async function describeClick(
   c: Context<AppEnv>,
+  verdict: BotVerdict,
   clickId: string,
   handle: string,
   productId: string | null,
@@ -87,7 +126,6 @@ async function describeClick(
   const incomplete: IncompleteReason[] = [];
   try {
     const userAgent = request.headers.get('user-agent');
-    const verdict = detectBot({ method: request.method, userAgent, headers: request.headers });
     // src wins; else utm_source (lowercased), as campaign tools write it (CONTRACT section 17).
     const src = c.req.query('src') ?? c.req.query('utm_source')?.toLowerCase();
     if (src !== undefined && !SRC.test(src)) incomplete.push('src:invalid');
@@ -111,6 +149,7 @@ async function describeClick(
       bot_reason: verdict.reason,
       method,
       ...(incomplete.length > 0 ? { incomplete } : {}),
+      ...(isNavigation(verdict) && withoutActivation(request.headers) ? { flags: ['no_activation'] } : {}),
     };
   } catch (error) {
     // Should never happen; if it does, the click is still stored with what is certain.
@@ -126,8 +165,8 @@ async function describeClick(
       marketplace,
       device: 'unknown',
       visitor_hash: null,
-      is_bot: method === 'HEAD',
-      bot_reason: method === 'HEAD' ? 'head' : null,
+      is_bot: verdict.isBot,
+      bot_reason: verdict.reason,
       method,
       incomplete: ['describe:failed'],
     };
@@ -157,6 +196,11 @@ async function hashVisitor(
     incomplete.push('visitor_hash:failed');
     return null;
   }
+}
+
+/** A GET the browser made as a navigation (not HEAD, not a prefetch or sub-resource). */
+function isNavigation(verdict: BotVerdict): boolean {
+  return verdict.reason !== 'head' && linkAnswer(verdict) === 'redirect';
 }
 
 function referrerHost(referer: string | null): string | null {

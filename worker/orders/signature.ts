@@ -4,10 +4,15 @@
  * "<webhook-id>.<webhook-timestamp>.<raw body>". The header may carry several
  * space-separated `v1,<base64>` signatures (secret rotation); one match is enough.
  * Comparison is crypto.subtle.verify, which is constant-time.
+ *
+ * Bounded work (CONTRACT.md section 16): each candidate costs an HMAC over up to 1 MiB, and the
+ * check runs before anyone is known, so a header with more than MAX_SIGNATURES candidates is
+ * refused before any HMAC (a rotation needs two; senders send one or two).
  */
 import { SettledCache } from '../lib/settled-cache.ts';
 
 export const TOLERANCE_SECONDS = 5 * 60;
+export const MAX_SIGNATURES = 4;
 
 export type Verification =
   | { ok: true; id: string; timestamp: number }
@@ -18,6 +23,7 @@ export type Verification =
         | 'invalid timestamp'
         | 'stale timestamp'
         | 'future timestamp'
+        | 'too many signatures'
         | 'no matching signature';
     };
 
@@ -82,8 +88,11 @@ export async function verifyWebhook(
   if (nowSeconds - seconds > TOLERANCE_SECONDS) return { ok: false, reason: 'stale timestamp' };
   if (seconds - nowSeconds > TOLERANCE_SECONDS) return { ok: false, reason: 'future timestamp' };
 
+  const candidates = signatures.split(' ').filter((candidate) => candidate !== '');
+  if (candidates.length > MAX_SIGNATURES) return { ok: false, reason: 'too many signatures' };
+
   const content = signedContent(id, timestamp, body);
-  for (const candidate of signatures.split(' ')) {
+  for (const candidate of candidates) {
     const comma = candidate.indexOf(',');
     if (comma < 0 || candidate.slice(0, comma) !== 'v1') continue;
     const signature = base64Decode(candidate.slice(comma + 1));

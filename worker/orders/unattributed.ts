@@ -5,7 +5,7 @@
  * only when asked for, so the console's list stays light.
  */
 import { withRetry } from '../lib/d1-retry.ts';
-import { integer, text, type Row } from '../lib/rows.ts';
+import { integer, integerOrZero, text, type Row } from '../lib/rows.ts';
 
 export interface UnattributedEvent {
   event_id: string;
@@ -41,4 +41,54 @@ export async function readUnattributed(
     received_at: integer(row, 'received_at'),
     body: withBody ? text(row, 'body') : null,
   }));
+}
+
+/** An Amazon statement key credited to nobody (its tracking id held by no approved member on its day). */
+export interface UnattributedKey {
+  key_id: string;
+  layout: string;
+  marketplace: string;
+  tracking_id: string;
+  asin: string;
+  price_minor: number;
+  day: string;
+  ordered: number;
+  shipped: number;
+  returned: number;
+  fee_minor: number;
+}
+
+const UNATTRIBUTED_KEYS = `
+SELECT k.key_id, k.layout, k.marketplace, k.tracking_id, k.asin, k.price_minor, k.day,
+       SUM(c.shipped) AS shipped, SUM(c.returned) AS returned, SUM(c.ordered) AS ordered, SUM(c.fee_minor) AS fee_minor,
+       COUNT(*) OVER () AS total
+FROM amazon_keys AS k JOIN amazon_key_changes AS c ON c.key_id = k.key_id
+WHERE k.member_id IS NULL
+GROUP BY k.key_id ORDER BY k.day DESC, k.key_id LIMIT ?1 OFFSET ?2`;
+
+/** Newest day first, a page at a time; `more` counts the keys after this page (never truncated silently). */
+export async function readUnattributedKeys(
+  db: D1Database,
+  limit: number,
+  offset: number,
+): Promise<{ keys: UnattributedKey[]; offset: number; more: number }> {
+  const { results } = await withRetry(() => db.prepare(UNATTRIBUTED_KEYS).bind(limit, offset).all<Row>());
+  const total = results[0] ? integer(results[0], 'total') : 0;
+  return {
+    keys: results.map((r) => ({
+      key_id: text(r, 'key_id'),
+      layout: text(r, 'layout'),
+      marketplace: text(r, 'marketplace'),
+      tracking_id: text(r, 'tracking_id'),
+      asin: text(r, 'asin'),
+      price_minor: integer(r, 'price_minor'),
+      day: text(r, 'day'),
+      ordered: integerOrZero(r, 'ordered'),
+      shipped: integerOrZero(r, 'shipped'),
+      returned: integerOrZero(r, 'returned'),
+      fee_minor: integerOrZero(r, 'fee_minor'),
+    })),
+    offset,
+    more: Math.max(0, total - offset - results.length),
+  };
 }

@@ -12,6 +12,7 @@
  */
 
 import { DAY_MS, startOfUtcDay, utcDay } from '../../domain/time.ts';
+import { CLICK_FLAGS } from '../../domain/clicks/flags.ts';
 import { NOT_NAVIGATION_SQL } from '../links/bot-detection.ts';
 
 export interface ClickRanges {
@@ -105,4 +106,21 @@ export const BOT_VIEW = `WITH b AS (
   SELECT coalesce(bot_reason, ''), is_bot = 0, is_bot <> 0 FROM clicks WHERE at >= ?3 AND at < ?4
   UNION ALL
   SELECT coalesce(bot_reason, ''), is_bot = 0, is_bot <> 0 FROM clicks WHERE at >= ?5 AND at < ?6
+)`;
+
+/**
+ * One creator's clicks by reason (migrations/0018_click_flags.sql): `r(reason, clicks)`, the
+ * roll-up click_daily_reason for whole days and the same expansion of raw clicks for the rest
+ * (?1..?6 the ranges, ?7 the creator). A click counts under each reason it carries: its bot
+ * reason (when a bot), duplicate (a human repeat), and each flag of domain/clicks/flags.ts.
+ * (D1 allows few terms in a compound SELECT, hence the flags as one join.)
+ */
+export const REASON_VIEW = `WITH raw AS (
+  SELECT * FROM clicks WHERE handle IN (SELECT value FROM json_each(?7)) AND ((at >= ?3 AND at < ?4) OR (at >= ?5 AND at < ?6))
+), r AS (
+  SELECT reason, clicks FROM click_daily_reason WHERE handle IN (SELECT value FROM json_each(?7)) AND day >= ?1 AND day < ?2
+  UNION ALL SELECT coalesce(bot_reason, 'unknown'), 1 FROM raw WHERE is_bot <> 0
+  UNION ALL SELECT 'duplicate', 1 FROM raw WHERE is_bot = 0 AND is_duplicate <> 0
+  UNION ALL SELECT flag.key, 1 FROM raw JOIN json_each('${JSON.stringify(CLICK_FLAGS)}') AS flag
+    ON raw.flags & flag.value
 )`;

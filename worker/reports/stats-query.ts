@@ -24,7 +24,13 @@ import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { memberIndex } from '../../domain/orders/payouts.ts';
 import { program } from '../orders/program.ts';
-import { clickRanges, EVERY_CREATOR_VIEW, ONE_CREATOR_VIEWS, rangeParams } from './click-counts.ts';
+import {
+  clickRanges,
+  EVERY_CREATOR_VIEW,
+  ONE_CREATOR_VIEWS,
+  rangeParams,
+  REASON_VIEW,
+} from './click-counts.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 import { MARKET_BRANCH, marketFigures, type MarketFigures } from './market-stats.ts';
 
@@ -41,7 +47,18 @@ export interface Stats extends MarketFigures {
   from: string;
   to: string;
   currency: string;
-  clicks: { human: number; bot: number; duplicate: number; not_navigation: number };
+  /**
+   * by_reason: every reason a click was not counted as an honest one (section 16): bot reasons
+   * (head, prefetch, subresource:<dest>, crawler...), duplicate, no_activation, self, burst;
+   * a click counts once under each reason it carries.
+   */
+  clicks: {
+    human: number;
+    bot: number;
+    duplicate: number;
+    not_navigation: number;
+    by_reason: Record<string, number>;
+  };
   orders: number;
   items: { ordered: number; shipped: number; returned: number; cancelled: number };
   revenue: number;
@@ -82,6 +99,8 @@ UNION ALL
 SELECT 'product', product_id, SUM(human), 0, 0, 0 FROM p WHERE product_id <> '' GROUP BY product_id HAVING SUM(human) > 0
 UNION ALL
 SELECT 'src', NULLIF(src, ''), SUM(human), 0, 0, 0 FROM s GROUP BY src HAVING SUM(human) > 0${MARKET_BRANCH}`;
+const CLICKS_BY_REASON = `${REASON_VIEW}
+SELECT reason, SUM(clicks) AS clicks FROM r GROUP BY reason HAVING SUM(clicks) > 0 ORDER BY reason`;
 const ledgerByBucketSql = (scope: Scope) => `
 SELECT handle, currency, bucket, SUM(quantity) AS quantity, SUM(amount_minor) AS amount_minor, SUM(revenue_minor) AS revenue_minor
 FROM ledger_entries WHERE ${onlyHandle(scope)} effective_at >= ?2 AND effective_at < ?3 GROUP BY handle, currency, bucket`;
@@ -125,9 +144,10 @@ export async function readStats(
       db.prepare(ledgerByBucketSql('one')).bind(names, start, end),
       db.prepare(orderedLinesSql('one')).bind(names, start, end),
       db.prepare(NET_BY_DAY_PRODUCT).bind(names, start, end, currency),
+      db.prepare(CLICKS_BY_REASON).bind(...clickParams),
     ]),
   );
-  const [clickRows, allBuckets, allOrderedLines, netRows] = results.map((r) => r.results);
+  const [clickRows, allBuckets, allOrderedLines, netRows, reasonRows] = results.map((r) => r.results);
   // The top-level figures are the home currency's (existing clients keep working); by_currency has each.
   const buckets = (allBuckets ?? []).filter((row) => row['currency'] === currency);
   const orderedLines = (allOrderedLines ?? []).filter((row) => row['currency'] === currency);
@@ -200,6 +220,7 @@ export async function readStats(
       bot: integerOrZero(clickTotals, 'bot'),
       duplicate: integerOrZero(clickTotals, 'duplicate'),
       not_navigation: integerOrZero(clickTotals, 'not_navigation'),
+      by_reason: Object.fromEntries((reasonRows ?? []).map((r) => [text(r, 'reason'), integer(r, 'clicks')])),
     },
     orders: orderDays.size,
     items: {

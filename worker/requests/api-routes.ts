@@ -6,7 +6,8 @@
  *   base64) for `npm run requests -- sync`. Never the contact email.
  * - `POST /api/admin/requests/<id>/state` (admin) `{ state, pull_request_url?, vet_errors? }`:
  *   what became of it (the sync records its pull request; vet's result; merged; declined).
- * - `GET /api/requests/<handle>`: a member's own requests (its token) or anyone's (admin).
+ * - `GET /api/requests/<handle>`: a member's own requests (its token) or anyone's (admin); those
+ *   the deployed build contains are marked `live` first (worker/requests/live.ts).
  * 401 without a valid token, 403 for another member's, 400 naming a bad parameter.
  */
 import { zValidator } from '@hono/zod-validator';
@@ -19,6 +20,7 @@ import type { AppEnv } from '../env.ts';
 import { problem } from '../lib/problem.ts';
 import { queryValidator } from '../lib/validation.ts';
 import { base64Of } from './base64.ts';
+import { withLiveStates } from './live.ts';
 import { listRequests, readRequest, REQUEST_STATES, requestsOf, updateRequest } from './store.ts';
 
 const NO_STORE = { 'Cache-Control': 'private, no-store' };
@@ -94,5 +96,6 @@ export const memberRequests = new Hono<AppEnv>().get('/:handle', async (c) => {
   const handle = c.req.param('handle');
   if (principal.role === 'influencer' && principal.handle !== handle)
     return problem(403, 'this token may only read its own requests');
-  return c.json({ handle, requests: await requestsOf(c.env.DB, handle) }, 200, NO_STORE);
+  const requests = await withLiveStates(c.env, await requestsOf(c.env.DB, handle), new Date());
+  return c.json({ handle, requests }, 200, NO_STORE);
 });

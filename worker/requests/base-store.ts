@@ -11,6 +11,7 @@ import {
   handlesLike,
   REQUEST_BASE_PATH,
 } from '../../domain/requests/handle-index.ts';
+import { liveIndexPath, liveIndexShardOf } from '../../domain/requests/live-index.ts';
 import { productIndexPath, productIndexShardOf } from '../../domain/requests/product-index.ts';
 import type { RequestBase } from '../../domain/requests/vet-request.ts';
 import { ShardCache } from '../lib/shard-cache.ts';
@@ -47,6 +48,20 @@ export async function builtProducts(assets: Fetcher, ids: readonly string[]): Pr
       productShard.parse(json),
     );
     if (Object.hasOwn(shard, id)) found.set(id, shard[id]);
+  }
+  return found;
+}
+
+const liveShard = z.array(z.string());
+
+/** Which of `digests` the deployed build was made from (domain/requests/live-index.ts). */
+export async function builtDigests(assets: Fetcher, digests: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const digest of new Set(digests)) {
+    const shard = await stores.read(assets, liveIndexPath(liveIndexShardOf(digest)), (json) =>
+      liveShard.parse(json),
+    );
+    if (shard.includes(digest)) found.add(digest);
   }
   return found;
 }

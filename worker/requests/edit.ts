@@ -5,16 +5,19 @@
  *              (saves build on each other; the new request holds them all and supersedes it)
  *   proposed = applyEdit(start, action)                 (domain/requests/storefront-edit.ts)
  *   errors   = vetRequest(before -> proposed)           (vet() itself, as on the pull request)
- * then, without errors, one batch stores the signed request and supersedes the earlier one.
+ *   images   = an avatar uploaded now (proposeAvatar), plus the earlier request's avatar
+ *              image while the file still names it
+ * then, without errors, one batch stores the signed request (and its images) and supersedes
+ * the earlier one.
  * Only a member's own handle reaches here (the page checks the session); only approved
  * influencers have a storefront to edit.
  */
 import { parse } from 'yaml';
 import type { FieldError } from '../../domain/requests/application.ts';
-import { memberYaml } from '../../domain/requests/application.ts';
+import { avatarOf, memberYaml } from '../../domain/requests/application.ts';
 import { sha256Hex } from '../../domain/requests/signature.ts';
 import { applyEdit, type EditAction } from '../../domain/requests/storefront-edit.ts';
-import { vetRequest } from '../../domain/requests/vet-request.ts';
+import { vetRequest, type RequestImage } from '../../domain/requests/vet-request.ts';
 import { INFLUENCER_DIR } from '../../domain/vet/changes.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
@@ -22,7 +25,7 @@ import { describeProblem, settingProblem } from '../config/check.ts';
 import { readStorefront } from '../pages/page-store.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
-import { insertRequest, newRequestId, openRequestOf } from './store.ts';
+import { insertRequest, newRequestId, openRequestOf, readRequest } from './store.ts';
 
 export type EditOutcome =
   { ok: true; id: string; file: string } | { ok: false; status: 400 | 404 | 503; errors: FieldError[] };
@@ -38,6 +41,67 @@ export async function proposeEdit(
   handle: string,
   action: EditAction,
   now: Date,
+): Promise<EditOutcome> {
+  const today = utcDay(now);
+  return saveEdit(env, handle, now, action.action, (start) => {
+    const edited = applyEdit(start, action, today);
+    return edited.ok
+      ? { ok: true, member: edited.member, image: null }
+      : { ok: false, errors: [{ field: edited.field, message: edited.message }] };
+  });
+}
+
+/**
+ * An avatar upload (CONTRACT.md section 15): at most 1 MB, a raster image by its bytes (vet's
+ * own check, domain/vet/raster.ts, through avatarOf), named for its real type and stored with
+ * the request; the member file's `avatar` names it. The sync writes it beside the member file.
+ */
+export async function proposeAvatar(
+  env: Env,
+  handle: string,
+  upload: Uint8Array,
+  now: Date,
+): Promise<EditOutcome> {
+  return saveEdit(env, handle, now, 'avatar', (start) => {
+    if (upload.length === 0)
+      return { ok: false, errors: [{ field: 'avatar', message: 'choose an image file' }] };
+    const avatar = avatarOf(handle, upload);
+    if ('message' in avatar) return { ok: false, errors: [avatar] };
+    return {
+      ok: true,
+      member: { ...start, avatar: avatar.ref },
+      image: { path: avatar.path, bytes: avatar.bytes },
+    };
+  });
+}
+
+type Change = (
+  start: Record<string, unknown>,
+) =>
+  | { ok: true; member: Record<string, unknown>; image: RequestImage | null }
+  | { ok: false; errors: FieldError[] };
+
+/**
+ * Images a superseded request carried that the new file still names (its avatar), so a later
+ * save does not drop an uploaded avatar; a new upload replaces them.
+ */
+function carriedImages(
+  earlier: readonly RequestImage[],
+  member: Record<string, unknown>,
+  added: RequestImage | null,
+): RequestImage[] {
+  const kept = earlier.filter(
+    (i) => i.path !== added?.path && i.path.replace(/^site\/public/, '') === member.avatar,
+  );
+  return added ? [...kept, added] : kept;
+}
+
+async function saveEdit(
+  env: Env,
+  handle: string,
+  now: Date,
+  what: string,
+  change: Change,
 ): Promise<EditOutcome> {
   const misconfigured = settingProblem(env, 'REQUEST_SIGNING_KEY');
   if (misconfigured) {
@@ -62,9 +126,10 @@ export async function proposeEdit(
     ? (parse(open.file_text) as Record<string, unknown>)
     : (parse(beforeText) as Record<string, unknown>);
   const today = utcDay(now);
-  const edited = applyEdit(start, action, today);
-  if (!edited.ok)
-    return { ok: false, status: 400, errors: [{ field: edited.field, message: edited.message }] };
+  const edited = change(start);
+  if (!edited.ok) return { ok: false, status: 400, errors: edited.errors };
+  const earlier = open ? ((await readRequest(env.DB, open.id))?.image_bytes ?? []) : [];
+  const images = carriedImages(earlier, edited.member, edited.image);
   const text = memberYaml(edited.member);
   const errors = vetRequest({
     base: await readRequestBase(env.ASSETS),
@@ -75,12 +140,19 @@ export async function proposeEdit(
       ...storefrontProducts(edited.member),
     ]),
     file: { path, text },
-    images: [],
+    images,
     author: null,
     today,
   });
   if (errors.length > 0)
-    return { ok: false, status: 400, errors: errors.map((e) => ({ field: e.field, message: e.message })) };
+    return {
+      ok: false,
+      status: 400,
+      errors: errors.map((e) => ({
+        field: images.some((i) => i.path === e.file) ? 'avatar' : e.field,
+        message: e.message,
+      })),
+    };
   const id = newRequestId();
   const bytes = new TextEncoder().encode(text);
   await insertRequest(
@@ -94,13 +166,13 @@ export async function proposeEdit(
       fileText: text,
       fileSha256: await sha256Hex(bytes),
       signature: await signChangeRequest(env, { id, handle, file: bytes }),
-      images: [],
+      images,
       application: null,
       now,
     },
     open ? [open.id] : [],
   );
-  console.log(JSON.stringify({ event: 'edit.saved', request: id, handle, action: action.action }));
+  console.log(JSON.stringify({ event: 'edit.saved', request: id, handle, action: what }));
   return { ok: true, id, file: text };
 }
 

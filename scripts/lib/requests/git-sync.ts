@@ -85,7 +85,7 @@ export function branchOf(id: string): string {
 }
 
 export function commitMessage(request: RequestToSync): string {
-  const what = request.kind === 'application' ? 'Application' : 'Storefront edit';
+  const what = titleOf(request.kind);
   return [
     `${what} for ${request.handle} (request ${request.id})`,
     '',
@@ -97,11 +97,28 @@ export function commitMessage(request: RequestToSync): string {
   ].join('\n');
 }
 
+/** A product proposed by URL writes only its product file (and no images). */
+const PRODUCT_FILE = /^content\/products\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.yaml$/;
+
+/** The first path the request may not write, or null (a product writes only its product file). */
+function refusedPath(request: RequestToSync): string | null {
+  const paths = [request.file_path, ...request.image_files.map((i) => i.path)];
+  if (request.kind === 'product') return paths.find((p, i) => i > 0 || !PRODUCT_FILE.test(p)) ?? null;
+  return paths.find((p) => !ALLOWED.test(p)) ?? null;
+}
+
+/** What the commit and the pull request are titled by (request kind). */
+export function titleOf(kind: string): string {
+  return kind === 'application' ? 'Application' : kind === 'product' ? 'Product proposal' : 'Storefront edit';
+}
+
 export function syncRequest(place: SyncPlace, request: RequestToSync): Synced {
   if (!/^[0-9a-f]{16}$/.test(request.id)) throw new Error(`request id "${request.id}" is malformed`);
-  for (const path of [request.file_path, ...request.image_files.map((i) => i.path)])
-    if (!ALLOWED.test(path))
-      throw new Error(`request ${request.id}: refusing to write ${path} (not a member file or image path)`);
+  const path = refusedPath(request);
+  if (path !== null)
+    throw new Error(
+      `request ${request.id}: refusing to write ${path} (not ${request.kind === 'product' ? 'a product file' : 'a member file or image path'})`,
+    );
   const branch = branchOf(request.id);
   const ref = `refs/heads/${branch}`;
   const local = tryGit(place, ['rev-parse', '--verify', '--quiet', ref]);

@@ -13,7 +13,7 @@
  *   MERGED -> merged;  CLOSED -> declined;  OPEN with a failed vet check -> changes_needed;  else pending
  */
 import { execFileSync } from 'node:child_process';
-import type { RequestToSync } from './git-sync.ts';
+import { titleOf, type RequestToSync } from './git-sync.ts';
 
 /** Whether a remote URL is on GitHub, where pull requests can be opened. */
 export function isGitHubRemote(url: string): boolean {
@@ -25,7 +25,7 @@ export function findPullRequestArgs(branch: string): string[] {
 }
 
 export function createPullRequestArgs(base: string, branch: string, request: RequestToSync): string[] {
-  const what = request.kind === 'application' ? 'Application' : 'Storefront edit';
+  const what = titleOf(request.kind);
   const body = [
     `Change request \`${request.id}\` from **${request.handle}**, saved on the web (CONTRACT.md section 15).`,
     '',
@@ -33,7 +33,9 @@ export function createPullRequestArgs(base: string, branch: string, request: Req
     "The commit carries the worker's signature over the request id and the file's digest; vet checks it.",
     request.kind === 'application'
       ? 'To approve: add `{ on: <today>, status: approved }` to `history`, set `status: approved` and the real `tracking_id` (with its history entry), then merge. To decline: close this pull request.'
-      : 'Review the vetting report, then merge or close.',
+      : request.kind === 'product'
+        ? 'A product proposed by its retailer URL: only an admin merges product files. Check it at the retailer, set `price`, `prime` and `image` as the retailer shows them (or let the catalog sync fill them in), set `available: true`, then merge; or close.'
+        : 'Review the vetting report, then merge or close.',
   ].join('\n');
   return [
     'pr',

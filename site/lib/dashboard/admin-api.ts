@@ -11,10 +11,14 @@ function adminInit(init: RequestInit = {}): RequestInit {
   return { ...init, headers: { ...init.headers, authorization: `Bearer ${env.ADMIN_TOKEN}` } };
 }
 
-export async function importAmazonReport(csvText: string): Promise<Response> {
+/** The file's bytes as uploaded (UTF-8 or Windows-1252: the importer decodes them), with the import's fields. */
+export async function importAmazonReport(
+  bytes: Uint8Array<ArrayBuffer>,
+  fields: URLSearchParams,
+): Promise<Response> {
   return reportImport.request(
-    '/amazon',
-    adminInit({ method: 'POST', body: csvText, headers: { 'content-type': 'text/csv' } }),
+    `/amazon?${fields.toString()}`,
+    adminInit({ method: 'POST', body: bytes, headers: { 'content-type': 'text/csv' } }),
     env,
   );
 }

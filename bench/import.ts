@@ -1,0 +1,215 @@
+/**
+ * `npm run bench:import`: an Amazon Fee-Earnings report of --rows N rows (default
+ * 100,000) imported end to end as an operator does it: `npm run import:amazon`
+ * (scripts/import-amazon.ts: the file in 1 MiB parts to one import session, one
+ * commit) against `wrangler dev` with a fresh local D1 (the real app from source,
+ * bench/orders-worker.ts). Then the ledger is checked against the file itself:
+ * per tracking id, the net Ad Fees of the ledger's statement entries equal the sum
+ * of the file's rows for every credited tracking id, unattributed tracking ids have
+ * no ledger entries, and the recorded key changes sum to the file's totals. A second
+ * import of the same file must post nothing. Target: under 60 s for 100,000 rows.
+ * Flags: --rows N. Last stdout line: the figures as JSON (bench/lib/report.ts).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { formatError } from '../domain/content/validate.ts';
+import { buildProgramTable } from '../domain/orders/program-table.ts';
+import { creditBook } from '../domain/orders/crediting.ts';
+import { loadContent } from '../build/load-content.ts';
+import { earningsFile, type EarningsRow } from '../tests/fixtures/amazon-report-writer.ts';
+import { BENCH_SECRETS, tempDir, writeBenchEnv } from './lib/built-site.ts';
+import { ROOT, runCommand, runMain, toolEnv } from '../scripts/lib/harness/process.ts';
+import { d1File } from '../scripts/lib/harness/d1.ts';
+import { writeRouteTable } from '../build/write-route-table.ts';
+import { fmt, load1, log, numberArg, parseArgs, printResult, round } from './lib/report.ts';
+import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
+
+const args = parseArgs(process.argv.slice(2));
+const ROWS = numberArg(args, 'rows', 100_000);
+const TARGET_SECONDS = 60;
+const FROM = '2026-10-01';
+const TO = '2026-10-31';
+
+/** Deterministic rows: approved members' and unknown tracking ids, 31 days, 2,000 ASINs, some repeated rows. */
+function makeRows(trackingIds: readonly string[]): EarningsRow[] {
+  const rows: EarningsRow[] = [];
+  // mulberry32: small, deterministic, and its every bit is usable (an LCG's low bits are not).
+  let seed = 42;
+  const next = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
+  };
+  for (let i = 0; i < ROWS; i++) {
+    const previous = rows.at(-1);
+    // One row in 20 repeats the previous row's key (two real orders of one line on one day).
+    if (previous && next(20) === 0) {
+      rows.push({ ...previous, name: `${previous.name} (again)` });
+      continue;
+    }
+    const price = 500 + next(20_000);
+    const shipped = next(8) === 0 ? 0 : 1 + next(3);
+    const returned = next(10) === 0 ? 1 : 0;
+    const bonus = next(50) === 0 ? 250 : 0;
+    rows.push({
+      category: ['Kitchen', 'Books', 'Beauty', 'Video Games'][next(4)] ?? 'Kitchen',
+      name: `Product ${i % 2000}, "quoted" – crème`,
+      asin: `B${String(next(2000)).padStart(9, '0')}`,
+      tracking_id: trackingIds[next(trackingIds.length)] ?? 'nobody-20',
+      day: `2026-10-${String(1 + next(31)).padStart(2, '0')}`,
+      price_minor: price,
+      shipped,
+      returned,
+      fee_minor: Math.round(((shipped - returned) * price * (100 + next(900))) / 10_000) + bonus,
+    });
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const loadStart = load1();
+  const { content, errors } = loadContent(join(ROOT, 'content'));
+  if (!content) throw new Error(errors.map(formatError).join('\n'));
+  const table = buildProgramTable(content);
+  const book = creditBook(table.credit, table.default_retailer);
+  const ids = [...table.credit.map((m) => m.tracking_id), 'nobody-20'];
+  const dir = tempDir('import');
+  const rows = makeRows(ids);
+  const file = join(dir, 'fee-earnings-100k.csv');
+  const bytes = earningsFile(rows, { title: { from: FROM, to: TO }, encoding: 'windows-1252' });
+  writeFileSync(file, bytes);
+  log(`> ${fmt(rows.length)} rows, ${fmt(bytes.byteLength / 2 ** 20, 1)} MiB (Windows-1252)`);
+
+  const config = join(dir, 'wrangler.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      name: 'shopfront-bench-import',
+      main: join(ROOT, 'bench', 'orders-worker.ts'),
+      compatibility_date: '2026-10-01',
+      compatibility_flags: ['nodejs_compat'],
+      send_metrics: false,
+      d1_databases: [
+        {
+          binding: 'DB',
+          database_name: 'shopfront',
+          database_id: '00000000-0000-0000-0000-000000000000',
+          migrations_dir: join(ROOT, 'migrations'),
+        },
+      ],
+    }),
+  );
+  writeRouteTable(content); // the generated tables the worker imports, from the same content
+  const persistTo = join(dir, 'state');
+  await applyMigrations(config, persistTo);
+  const dev = await startWranglerDev({
+    config,
+    persistTo,
+    logFile: join(dir, 'wrangler-dev.log'),
+    envFile: writeBenchEnv(dir),
+    readyPath: '/healthz',
+    logLevel: 'warn',
+  });
+  try {
+    const run = async () => {
+      const started = Date.now();
+      const result = await runCommand(
+        'node',
+        ['scripts/import-amazon.ts', file, '--url', dev.url, '--by', 'bench'],
+        {
+          cwd: ROOT,
+          timeoutMs: 600_000,
+          env: toolEnv({ ADMIN_TOKEN: BENCH_SECRETS.ADMIN_TOKEN }),
+        },
+      );
+      if (result.code !== 0) throw new Error(`import:amazon failed: ${result.stderr}${result.stdout}`);
+      log(result.stdout.trim());
+      return { seconds: (Date.now() - started) / 1000, stdout: result.stdout };
+    };
+    const first = await run();
+    const second = await run();
+    const check = checkLedger(persistTo, rows, book, table.default_retailer);
+    const reimportClean = /posted: 0 added .*, 0 changed .*, 0 reversed/.test(second.stdout);
+    log(`  first import  ${fmt(first.seconds, 1)} s (target < ${TARGET_SECONDS} s)`);
+    log(
+      `  second import ${fmt(second.seconds, 1)} s, ${reimportClean ? 'posted nothing' : 'POSTED CHANGES'}`,
+    );
+    log(
+      `  ledger vs file ${check.mismatches.length === 0 ? 'equal for every tracking id' : check.mismatches.join('; ')}`,
+    );
+    const ok = check.mismatches.length === 0 && reimportClean;
+    printResult({
+      bench: 'import',
+      ok,
+      load: { start: loadStart, end: load1() },
+      options: { rows: ROWS },
+      figures: [
+        {
+          name: `import:amazon, ${fmt(ROWS)}-row Fee-Earnings file`,
+          value: round(first.seconds, 1),
+          unit: 's',
+          target: `< ${TARGET_SECONDS}`,
+          met: first.seconds < TARGET_SECONDS,
+        },
+        {
+          name: 'same file again (posts nothing)',
+          value: round(second.seconds, 1),
+          unit: 's',
+          note: reimportClean ? 'no changes' : 'changes posted',
+        },
+        { name: 'statement keys', value: check.keys },
+        {
+          name: 'ledger net Ad Fees = file (credited tracking ids)',
+          value: check.mismatches.length === 0 ? 'equal' : 'differs',
+          note: `${fmt(check.net)} minor units`,
+        },
+      ],
+      ...(ok ? {} : { error: check.mismatches.join('; ') || 'the second import posted changes' }),
+    });
+  } finally {
+    await dev.stop();
+  }
+}
+
+/** The ledger and the recorded changes against the file's own sums. */
+function checkLedger(
+  persistTo: string,
+  rows: readonly EarningsRow[],
+  book: ReturnType<typeof creditBook>,
+  home: string,
+) {
+  const path = d1File(persistTo);
+  if (!path) throw new Error(`no local D1 database under ${persistTo}`);
+  const db = new DatabaseSync(path, { readOnly: true });
+  const want = new Map<string, number>();
+  let fileTotal = 0;
+  for (const r of rows) {
+    fileTotal += r.fee_minor;
+    if (book.creditOn(home, r.tracking_id, r.day))
+      want.set(r.tracking_id, (want.get(r.tracking_id) ?? 0) + r.fee_minor);
+  }
+  const got = new Map<string, number>();
+  for (const row of db
+    .prepare(
+      "SELECT order_id, SUM(amount_minor) AS net FROM ledger_entries WHERE order_id LIKE 'amzs:%' GROUP BY order_id",
+    )
+    .all()) {
+    const tag = String(row.order_id).split(':')[2] ?? '';
+    got.set(tag, (got.get(tag) ?? 0) + Number(row.net));
+  }
+  const mismatches: string[] = [];
+  for (const tag of new Set([...want.keys(), ...got.keys()]))
+    if ((want.get(tag) ?? 0) !== (got.get(tag) ?? 0))
+      mismatches.push(`${tag}: ledger ${got.get(tag) ?? 0}, file ${want.get(tag) ?? 0}`);
+  const changes = db
+    .prepare('SELECT SUM(fee_minor) AS fee, COUNT(DISTINCT key_id) AS keys FROM amazon_key_changes')
+    .get();
+  if (Number(changes?.fee) !== fileTotal)
+    mismatches.push(`recorded changes ${String(changes?.fee)}, file ${fileTotal}`);
+  db.close();
+  return { mismatches, keys: Number(changes?.keys), net: [...got.values()].reduce((s, v) => s + v, 0) };
+}
+
+void runMain(main);

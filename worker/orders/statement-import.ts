@@ -1,0 +1,259 @@
+/**
+ * One import of a whole file, from its bytes: parse (domain/orders/amazon-report.ts),
+ * then for Amazon's layouts a statement (preview, or commit through statement-store.ts),
+ * for shopfront's order export the per-order events of the webhook path (store.ts).
+ * Domain reasons become HTTP answers in one table (STATUS below); nothing is stored
+ * unless the whole file passed.
+ */
+import {
+  parseAmazonReport,
+  type ImportOptions,
+  type ParsedReport,
+} from '../../domain/orders/amazon-report.ts';
+import { admissionIssues, type IncomingEvent } from '../../domain/orders/apply.ts';
+import { creditBook } from '../../domain/orders/crediting.ts';
+import { reportEventId } from '../../domain/orders/shopfront-report.ts';
+import {
+  planSummary,
+  UnsafeSumError,
+  type Change,
+  type Statement,
+  type StatementPlan,
+} from '../../domain/orders/statement.ts';
+import { isTransientD1Error } from '../lib/d1-retry.ts';
+import { problem } from '../lib/problem.ts';
+import { program } from './program.ts';
+import { commitStatement, legacyEntries, previewStatement } from './statement-store.ts';
+import { applyEvents, StoreUnavailableError } from './store.ts';
+
+/** Why an import was refused -> its status. */
+const STATUS = {
+  invalid: 400,
+  unreadable_layout: 422,
+  unsafe_sum: 422,
+  legacy_days: 409,
+  store_unavailable: 503,
+} as const;
+
+const book = creditBook(program.table.credit, program.table.default_retailer);
+const handles = new Map(program.table.credit.map((m) => [m.member_id, m.handle]));
+const handleNow = (memberId: string) => handles.get(memberId) ?? null;
+
+/** Changes listed in an answer; the rest are counted in changes_more. */
+export const LISTED_CHANGES = 200;
+
+export interface ImportRequest {
+  bytes: Uint8Array;
+  options: ImportOptions & { file_name?: string };
+  session_id: string;
+  imported_by: string;
+  dry_run: boolean;
+}
+
+export async function runImport(db: D1Database, request: ImportRequest): Promise<Response> {
+  const parsed = parseAmazonReport(request.bytes, program.table, request.options);
+  if (!parsed.ok) return refused(parsed.issues, parsed.status === 422 ? 'unreadable_layout' : 'invalid');
+  try {
+    if (parsed.kind === 'events') return await importEvents(db, parsed, request.dry_run);
+    return await importStatement(db, parsed, request);
+  } catch (error) {
+    if (error instanceof UnsafeSumError)
+      return refused([{ row: 0, field: '(file)', message: error.message }], 'unsafe_sum');
+    if (error instanceof StoreUnavailableError || isTransientD1Error(error)) {
+      console.error(JSON.stringify({ event: 'orders.import_store_unavailable', error: String(error) }));
+      return problem(
+        STATUS.store_unavailable,
+        'order store unavailable; commit the same import again later',
+        undefined,
+        {
+          'Retry-After': '30',
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+type StatementParsed = Extract<ParsedReport, { kind: 'statement' }>;
+
+async function importStatement(
+  db: D1Database,
+  parsed: StatementParsed,
+  request: ImportRequest,
+): Promise<Response> {
+  const legacy = await legacyEntries(db, parsed.statement);
+  if (legacy.n > 0)
+    return refused(
+      [
+        {
+          row: 0,
+          field: '(coverage)',
+          message:
+            `${legacy.n} ledger entries of the per-row importer used before migration 0013 are dated in these days ` +
+            `(from ${legacy.first_day}); a statement over them would count them twice: import days after the last per-row import`,
+        },
+      ],
+      'legacy_days',
+    );
+  const digest = await sha256Hex(request.bytes);
+  const base = { parsed, digest };
+  if (request.dry_run) {
+    const { plan } = await previewStatement(db, parsed.statement, book);
+    return Response.json(answerOf(base, 'preview', null, plan), { headers: { 'Cache-Control': 'no-store' } });
+  }
+  const outcome = await commitStatement(
+    db,
+    parsed.statement,
+    book,
+    handleNow,
+    {
+      session_id: request.session_id,
+      file_sha256: digest,
+      file_bytes: request.bytes.byteLength,
+      file_name: request.options.file_name ?? null,
+      encoding: parsed.encoding,
+      imported_by: request.imported_by,
+      imported_at: Date.now(),
+    },
+    (statementId, plan) => answerOf(base, 'imported', statementId, plan),
+  );
+  return Response.json(outcome.answer, { headers: { 'Cache-Control': 'no-store' } });
+}
+
+function answerOf(
+  { parsed, digest }: { parsed: StatementParsed; digest: string },
+  status: 'preview' | 'imported',
+  statementId: number | null,
+  plan: StatementPlan,
+) {
+  const s: Statement = parsed.statement;
+  const unattributed = plan.changes.filter((c) => c.credit === null);
+  return {
+    status,
+    statement_id: statementId,
+    layout: s.layout,
+    marketplace: s.marketplace,
+    currency: s.currency,
+    encoding: parsed.encoding,
+    file_sha256: digest,
+    coverage: { from: s.coverage.from, to: s.coverage.to, tracking_ids: s.coverage.tracking_ids ?? 'all' },
+    rows: s.rows,
+    keys: s.lines.length,
+    ...planSummary(plan),
+    unattributed: {
+      keys: unattributed.length,
+      tracking_ids: [...new Set(unattributed.map((c) => c.key.tracking_id))].sort(),
+    },
+    changes: plan.changes.slice(0, LISTED_CHANGES).map(changeJson),
+    changes_more: Math.max(0, plan.changes.length - LISTED_CHANGES),
+    reconciliation: parsed.reconciliation,
+  };
+}
+
+function changeJson(c: Change) {
+  return {
+    kind: c.kind,
+    key_id: c.key_id,
+    ...c.key,
+    member_id: c.credit?.member_id ?? null,
+    before: c.before,
+    after: c.after,
+  };
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new Uint8Array(bytes));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// ---------------------------------------------------------------- shopfront's order export
+
+const ADMISSION_COLUMNS: Record<string, string> = {
+  currency: 'Price($)',
+  ordered_at: 'Order Date',
+  retailer: '(file)',
+};
+
+async function importEvents(
+  db: D1Database,
+  parsed: Extract<ParsedReport, { kind: 'events' }>,
+  dryRun: boolean,
+): Promise<Response> {
+  const issues = parsed.rows.flatMap((r) =>
+    admissionIssues(r.event, program).map((i) => ({
+      row: r.row,
+      field: ADMISSION_COLUMNS[i.path] ?? i.path,
+      message: i.message,
+    })),
+  );
+  if (issues.length > 0) return refused(issues, 'invalid');
+  if (dryRun)
+    return Response.json({
+      status: 'preview',
+      layout: parsed.layout,
+      rows: parsed.lines,
+      events: parsed.rows.length,
+    });
+  const now = Date.now();
+  const events: IncomingEvent[] = await Promise.all(
+    parsed.rows.map(async (r) => ({
+      event_id: await reportEventId(r),
+      source: 'amazon_report' as const,
+      body: JSON.stringify(r.raw),
+      received_at: now,
+      event: r.event,
+    })),
+  );
+  const outcomes = await applyEvents(db, program, events);
+  const count = (status: string) => [...outcomes.values()].filter((o) => o === status).length;
+  const unattributed = new Set(
+    events.filter((e) => outcomes.get(e.event_id) === 'unattributed').map((e) => e.event.tracking_id),
+  );
+  // Events refused for what their line already holds (past 10,000 of a kind): listed, the rest applied.
+  const rejected = parsed.rows.flatMap((r, i) => {
+    const outcome = outcomes.get(events[i]?.event_id ?? '');
+    return typeof outcome === 'object'
+      ? outcome.issues.map((issue) => ({
+          path: `row ${r.row}, ${issue.path}`,
+          message: issue.message,
+          row: r.row,
+        }))
+      : [];
+  });
+  return Response.json({
+    status: 'imported',
+    layout: parsed.layout,
+    rows: parsed.lines,
+    events: events.length,
+    processed: count('processed'),
+    duplicate: count('duplicate'),
+    unattributed: count('unattributed'),
+    rejected,
+    unattributed_tracking_ids: [...unattributed].sort(),
+  });
+}
+
+function refused(
+  issues: readonly { row: number; field: string; message: string }[],
+  reason: keyof typeof STATUS,
+): Response {
+  const status = STATUS[reason];
+  const error =
+    reason === 'unreadable_layout'
+      ? `${issues[0]?.message.split(':')[0] ?? 'report not readable'}: nothing was imported`
+      : reason === 'legacy_days'
+        ? 'days already imported row by row before migration 0013: nothing was imported'
+        : reason === 'unsafe_sum'
+          ? "report's sums leave the exact range: nothing was imported"
+          : 'invalid report: nothing was imported';
+  return problem(
+    status,
+    error,
+    issues.map((i) => ({
+      path: i.row ? `row ${i.row}, ${i.field}` : i.field,
+      message: i.message,
+      row: i.row,
+      field: i.field,
+    })),
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * A product proposed by its retailer URL from /dashboard/<handle>/edit/ (CONTRACT.md section 15).
+ * Order of checks:
+ *   1. REQUEST_SIGNING_KEY set                                 else 503, nothing stored
+ *   2. the proposer has a storefront in the deployed build     else 404
+ *   3. proposeProduct(): URL on a retailer's hosts, the id it names, the file checked as the
+ *      build checks product files (domain/requests/product-proposal.ts)          else 400
+ *   4. not in the build's catalog already, not proposed already (a request not declined)
+ *                                                              else 400 naming the product
+ *   5. one batch: the signed request, kind "product", handle = the proposer
+ * It is its own request (never merged into the member's edits): vet lets only an admin change
+ * product files, so its pull request is for an admin to review and merge.
+ */
+import type { FieldError } from '../../domain/requests/application.ts';
+import { proposeProduct, type ProductProposalForm } from '../../domain/requests/product-proposal.ts';
+import { sha256Hex } from '../../domain/requests/signature.ts';
+import { skeleton } from '../../domain/vet/handles.ts';
+import { utcDay } from '../../domain/time.ts';
+import { describeProblem, settingProblem } from '../config/check.ts';
+import { withRetry } from '../lib/d1-retry.ts';
+import { readStorefront } from '../pages/page-store.ts';
+import { builtProducts, readRequestBase } from './base-store.ts';
+import { signChangeRequest } from './signing.ts';
+import { insertRequest, newRequestId } from './store.ts';
+
+export type ProductOutcome =
+  { ok: true; id: string; product: string } | { ok: false; status: 400 | 404 | 503; errors: FieldError[] };
+
+function refused(status: 400 | 404 | 503, field: string, message: string): ProductOutcome {
+  return { ok: false, status, errors: [{ field, message }] };
+}
+
+/** Whether a product request for `path` is already waiting or merged (not declined or replaced). */
+async function alreadyProposed(db: D1Database, path: string): Promise<boolean> {
+  const row = await withRetry(() =>
+    db
+      .prepare(
+        `SELECT 1 AS n FROM change_requests
+         WHERE kind = 'product' AND file_path = ?1 AND state NOT IN ('declined', 'superseded') LIMIT 1`,
+      )
+      .bind(path)
+      .first(),
+  );
+  return row !== null;
+}
+
+export async function proposeProductRequest(
+  env: Env,
+  handle: string,
+  form: ProductProposalForm,
+  now: Date,
+): Promise<ProductOutcome> {
+  const misconfigured = settingProblem(env, 'REQUEST_SIGNING_KEY');
+  if (misconfigured) {
+    console.error(
+      JSON.stringify({ event: 'product.misconfigured', problem: describeProblem(misconfigured) }),
+    );
+    return refused(503, '(form)', 'Saving is unavailable right now; nothing was stored.');
+  }
+  const built = await readStorefront(env.ASSETS, handle);
+  if (built.kind !== 'page') return refused(404, '(form)', `no storefront "${handle}" in the deployed build`);
+  const proposed = proposeProduct(await readRequestBase(env.ASSETS), form, handle, utcDay(now));
+  if (!proposed.ok) return { ok: false, status: 400, errors: proposed.errors };
+  if ((await builtProducts(env.ASSETS, [proposed.id])).has(proposed.id))
+    return refused(400, 'url', `product ${proposed.id} is in the catalog already: find it with the search`);
+  if (await alreadyProposed(env.DB, proposed.path))
+    return refused(400, 'url', `product ${proposed.id} has been proposed already and waits for an admin`);
+  const id = newRequestId();
+  const bytes = new TextEncoder().encode(proposed.text);
+  await insertRequest(env.DB, {
+    id,
+    kind: 'product',
+    handle,
+    handleSkeleton: skeleton(handle),
+    filePath: proposed.path,
+    fileText: proposed.text,
+    fileSha256: await sha256Hex(bytes),
+    signature: await signChangeRequest(env, { id, handle, file: bytes }),
+    images: [],
+    application: null,
+    now,
+  });
+  console.log(JSON.stringify({ event: 'product.proposed', request: id, handle, product: proposed.id }));
+  return { ok: true, id, product: proposed.id };
+}
