@@ -211,7 +211,7 @@ export function startBundledWorker(
   name: string,
   dir: string,
   main: string,
-  options: { databaseId: string; persistTo: string },
+  options: { databaseId: string; persistTo: string; bindings?: Record<string, string> },
 ): Promise<RuntimeServer> {
   return startMiniflare(
     name,
@@ -219,7 +219,7 @@ export function startBundledWorker(
       compatibilityDate: '2026-10-01',
       modules: [{ type: 'ESModule', path: join(dir, main) }],
       modulesRoot: dir,
-      bindings: { ...BENCH_SECRETS },
+      bindings: { ...BENCH_SECRETS, ...options.bindings },
       d1Databases: { DB: options.databaseId },
     },
     options.persistTo,

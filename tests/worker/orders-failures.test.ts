@@ -31,9 +31,9 @@ function wrappedDb(hook: BatchHook): D1Database {
   });
 }
 
-/** Write batches are the ones that insert (the read batch only selects). */
+/** Write batches are the ones that insert: the read is a batch of one statement, a placed event's write several. */
 function isWrite(statements: D1PreparedStatement[]): boolean {
-  return statements.length > 0 && statements.length !== 4;
+  return statements.length > 1;
 }
 
 async function deliver(body: EventBody, db: D1Database, id = uid('msg')) {
