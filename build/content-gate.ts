@@ -18,6 +18,8 @@ import { forgetBuildContent, keptFromBuildContent, loadBuildContent } from './lo
 import { writeImagePacks } from './write-image-packs.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
 import { writePageStore } from './write-page-store.ts';
+import { shareCardJobs, type CardJob } from './share-card-jobs.ts';
+import { shareCardBudgetMs, writeShareCards } from './share-cards.ts';
 import { writeRequestBase } from './write-request-base.ts';
 
 export function contentGate(): AstroIntegration {
@@ -27,7 +29,7 @@ export function contentGate(): AstroIntegration {
   return {
     name: 'shopfront:content-gate',
     hooks: {
-      'astro:config:setup': ({ updateConfig, config, logger }) => {
+      'astro:config:setup': async ({ updateConfig, config, logger }) => {
         const root = contentDir();
         const loaded = loadBuildContent(root);
         if (loaded.errors.length > 0 || !loaded.content) {
@@ -45,7 +47,21 @@ export function contentGate(): AstroIntegration {
         staging = join(fileURLToPath(config.cacheDir), 'shopfront-data');
         rmSync(staging, { recursive: true, force: true });
         const links = writeLinkData(content, staging);
-        const pages = writePageStore(content, staging);
+        // Share cards before the page store: a page points its og:image at its card only when the
+        // card exists (rendered now within the budget, or cached); the PNGs are packed at the end.
+        const jobs: CardJob[] = shareCardJobs(
+          content.influencers,
+          content.program.site.name,
+          process.env.SITE_URL ?? content.program.site.url,
+        );
+        const cards = await writeShareCards(jobs, join(staging, 'cards'), { budgetMs: shareCardBudgetMs() });
+        const { ready, ...cardReport } = cards;
+        logger.info(`share cards: ${JSON.stringify(cardReport)}`);
+        if (cards.skipped > 0)
+          logger.warn(
+            `share cards: ${cards.skipped} not rendered within SHARE_CARD_BUDGET_S; their pages use the avatar until a later build (or \`npm run cards:render\`) renders them`,
+          );
+        const pages = writePageStore(content, staging, undefined, ready);
         // What the worker vets web applications and dashboard edits against (CONTRACT.md section 15).
         writeRequestBase(content, staging);
         logger.info(`link data: ${links.files} shard files; page store: ${pages.files} shard files`);
@@ -76,6 +92,13 @@ export function contentGate(): AstroIntegration {
         for (const name of readdirSync(data))
           renameSync(join(data, name), join(assetsDir, DATA_PREFIX, name));
         logger.info(`link data and page store moved into ${join(assetsDir, DATA_PREFIX)}`);
+        // Share cards into the assets, so they are packed with the avatars (no file per member deployed).
+        const cardDir = join(staging, 'cards', 'images', 'cards');
+        if (existsSync(cardDir)) {
+          rmSync(join(assetsDir, 'images', 'cards'), { recursive: true, force: true });
+          mkdirSync(join(assetsDir, 'images'), { recursive: true });
+          renameSync(cardDir, join(assetsDir, 'images', 'cards'));
+        }
         logger.info(`image packs: ${JSON.stringify(writeImagePacks(assetsDir))}`);
         // Our rules first; the adapter may add its own (Cache-Control of /_astro/*) before or after us.
         const headers = join(assetsDir, '_headers');

@@ -76,6 +76,33 @@ export class ParseCache {
     return value;
   }
 
+  /** As `get`, for a value made asynchronously (the share cards' PNGs, build/share-cards.ts). */
+  async getAsync<T>(text: string, make: () => Promise<T>): Promise<T> {
+    const key = createHash('sha256').update(VERSION).update(text).digest('base64');
+    const hit = this.read(key);
+    if (hit !== null) return hit as T;
+    const value = await make();
+    this.append(key, serialize(value));
+    this.added++;
+    return value;
+  }
+
+  /** The stored value for `text`, if any (carried into the next cache), without making it. */
+  peek<T>(text: string): T | null {
+    return this.read(createHash('sha256').update(VERSION).update(text).digest('base64')) as T | null;
+  }
+
+  /** The stored value of `key` (carried into the next cache), or null. */
+  private read(key: string): unknown {
+    const written = this.next.index.get(key);
+    const where = written ? { fd: this.next.fd, ...written } : this.old && lookup(this.old, key);
+    if (!where) return null;
+    const bytes = Buffer.allocUnsafe(where.length);
+    if (readSync(where.fd, bytes, 0, where.length, where.offset) !== where.length) return null;
+    if (!written) this.append(key, bytes);
+    return deserialize(bytes);
+  }
+
   /** Closes the files: the next cache replaces the old one if any entry was added or left unused. */
   save(): void {
     const changed = this.added > 0 || (this.old?.index.size ?? 0) !== this.next.index.size;

@@ -2,7 +2,8 @@
  * `npm run deploy`: refuses to deploy a Worker that would start misconfigured. First it asks
  * Cloudflare (`wrangler secret list`) whether every required secret is set; if one is
  * missing it names it, says how to set it and stops, before anything is built or migrated.
- * Then: astro build, remote D1 migrations, the catalog copy in D1 (scripts/sync-catalog.ts),
+ * Then: the product data refresh (scripts/catalog-refresh.ts: Amazon's Creators API when its
+ * credentials are set, else no prices; never the offline fixture), astro build, remote D1 migrations, the catalog copy in D1 (scripts/sync-catalog.ts),
  * wrangler deploy, stopping at the first failure.
  * It also refuses while content/program.yaml still carries the published development
  * signing key (docs/requests.md): anyone could sign request branches that vet accepts.
@@ -97,6 +98,8 @@ function main(): number {
   if (!checkSecrets()) return 1;
   if (values['check-only']) return 0;
   const steps: [string, string[]][] = [
+    // Prices shown by the pages come only from this refresh, and go stale price_max_age_hours later.
+    ['node', ['scripts/catalog-refresh.ts']],
     ['node', ['scripts/build.ts']],
     ['wrangler', ['d1', 'migrations', 'apply', 'DB', '--remote']],
     // The link builder's catalog copy (migration 0009), from the content just built.

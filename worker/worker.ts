@@ -5,6 +5,10 @@ import { runRetention } from './clicks/retention.ts';
 import { program } from './orders/program.ts';
 import { goAnswer, goPath, type GoPath } from './links/routes.ts';
 import { withSecurityHeaders } from './security/headers.ts';
+import { refreshPopularity } from './storefront/popularity.ts';
+
+/** wrangler.toml [triggers]: hourly retention; daily "Most popular" refresh (docs/storefronts.md). */
+export const POPULARITY_CRON = '41 4 * * *';
 
 /** A /go/ answer; an unexpected error is answered as the Hono app's onError would (logged, 500). */
 async function goFirst(request: Request, url: URL, env: Env, ctx: ExecutionContext, go: GoPath) {
@@ -37,9 +41,12 @@ export function createWorker(fallback: Fallback) {
       return withSecurityHeaders(request, await app.fetch(request, env, ctx));
     },
     queue: consumeClicks,
-    // The cron trigger in wrangler.toml: delete raw clicks past the retention.
+    // The cron triggers in wrangler.toml: delete raw clicks past the retention (hourly), refresh
+    // every storefront's "Most popular" (daily).
     scheduled: (controller, env, ctx) => {
-      ctx.waitUntil(runRetention(env.DB, program.table.click_retention_days, controller.scheduledTime));
+      if (controller.cron === POPULARITY_CRON)
+        ctx.waitUntil(refreshPopularity(env.DB, env.SESSION, controller.scheduledTime));
+      else ctx.waitUntil(runRetention(env.DB, program.table.click_retention_days, controller.scheduledTime));
     },
   } satisfies ExportedHandler<Env>;
 }

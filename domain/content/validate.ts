@@ -28,6 +28,9 @@ export const ROUTE_HANDLES = [
   'shop', 'sitemap', 'static', 'webhooks', 'www', '404', '_astro',
 ];
 
+/** List slugs a storefront's own pages use (CONTRACT section 17: `/shop/<handle>/search/`). */
+export const RESERVED_LIST_SLUGS: readonly string[] = ['search'];
+
 export interface ContentError {
   file: string;
   field: string;
@@ -256,6 +259,8 @@ export function validateContent(sources: ContentSources): { content: Content | n
     const slugs = new Set<string>();
     value.lists.forEach((l, i) => {
       if (slugs.has(l.slug)) push(path, `lists[${i}].slug`, `duplicate list slug "${l.slug}"`);
+      if (RESERVED_LIST_SLUGS.includes(l.slug))
+        push(path, `lists[${i}].slug`, `"${l.slug}" is reserved (the storefront's /shop/<handle>/${l.slug}/ page)`);
       slugs.add(l.slug);
       l.items.forEach((item, j) => {
         if (isMissing(item.product))

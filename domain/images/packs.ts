@@ -19,8 +19,11 @@
 import { z } from 'zod';
 import { DATA_PREFIX, SHARDS, shardOf } from '../links/shards.ts';
 
-/** The URL folders served from packs; anything else under /images/ stays a static asset. */
-export const PACKED_IMAGE_DIRS = ['/images/avatars/', '/images/products/'] as const;
+/**
+ * The URL folders served from packs; anything else under /images/ stays a static asset.
+ * `/images/cards/`: the share cards the build renders (build/share-cards.ts).
+ */
+export const PACKED_IMAGE_DIRS = ['/images/avatars/', '/images/products/', '/images/cards/'] as const;
 
 export function isPackedImagePath(path: string): boolean {
   return PACKED_IMAGE_DIRS.some((dir) => path.startsWith(dir) && path.length > dir.length);

@@ -9,6 +9,7 @@ import {
   type Product,
   type Retailer,
 } from '../content/schema.ts';
+import { pageExpiresAt, shownOffer, type Offer } from '../catalog/offers.ts';
 
 export interface Category {
   id: string;
@@ -22,6 +23,8 @@ export interface Catalog {
   retailers: ReadonlyMap<string, Retailer>;
   /** In program.yaml order. */
   categories: readonly Category[];
+  /** Offers of the product data refresh, by product id (the page store carries them). */
+  offers?: ReadonlyMap<string, Offer>;
 }
 
 /** One product as a creator presents it. */
@@ -29,6 +32,8 @@ export interface Card {
   product: Product;
   retailer: Retailer;
   note?: string | undefined;
+  /** The price and Prime badge to show: only a fresh offer of the product data refresh. */
+  offer?: Offer | null;
 }
 
 export type List = Influencer['lists'][number];
@@ -71,6 +76,42 @@ export function visibleLists(catalog: Catalog, influencer: Influencer): { list: 
   return influencer.lists
     .map((list) => ({ list, cards: listCards(catalog, list) }))
     .filter((entry) => entry.cards.length > 0);
+}
+
+/**
+ * Prices for the cards of one rendered page (Amazon's display rules, domain/catalog/offers.ts):
+ * a card gets its product's offer only while it is fresh at `nowMs`; `expiresAt()` is when the
+ * first shown price goes stale, which bounds how long any copy of the page is kept.
+ */
+export class PagePricing {
+  private readonly shown = new Map<string, Offer>();
+  private readonly offers: ReadonlyMap<string, Offer> | undefined;
+  private readonly maxAgeHours: number;
+  private readonly nowMs: number;
+
+  constructor(offers: ReadonlyMap<string, Offer> | undefined, maxAgeHours: number, nowMs: number) {
+    this.offers = offers;
+    this.maxAgeHours = maxAgeHours;
+    this.nowMs = nowMs;
+  }
+
+  cards(cards: readonly Card[]): Card[] {
+    return cards.map((c) => {
+      const offer = shownOffer(this.offers?.get(c.product.id), this.nowMs, this.maxAgeHours);
+      if (offer) this.shown.set(c.product.id, offer);
+      return { ...c, offer };
+    });
+  }
+
+  /** Whether any card of the page shows a price (the page then carries Amazon's price disclaimer). */
+  showsPrices(): boolean {
+    return this.shown.size > 0;
+  }
+
+  /** Unix ms when the first shown price goes stale, or null when the page shows none. */
+  expiresAt(): number | null {
+    return pageExpiresAt([...this.shown.values()], this.maxAgeHours);
+  }
 }
 
 /** Retailers whose links appear among the cards, each once, in order of first appearance. */

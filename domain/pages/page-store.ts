@@ -17,7 +17,9 @@ import {
   type Retailer,
 } from '../content/schema.ts';
 import { DATA_PREFIX, SHARDS, shardOf } from '../links/shards.ts';
+import { DEFAULT_PRICE_MAX_AGE_HOURS, offer, type Offer } from '../catalog/offers.ts';
 import { approvedInfluencers, handleRedirects, type Catalog } from './catalog.ts';
+import { shareCardPath } from './share-card.ts';
 
 /** A product as the build stored it (validated content: price already in minor units). */
 const pageProduct = product.in
@@ -32,6 +34,13 @@ export const pageRecord = z.discriminatedUnion('kind', [
     /** Every product the storefront's featured picks and lists name, by id (unavailable ones too). */
     products: z.record(z.string(), pageProduct),
     retailers: z.record(z.string(), retailer),
+    /**
+     * Offers from the product data refresh (domain/catalog/offers.ts) for the products above that
+     * have one: the only prices and Prime badges a page shows, while fresh when it is rendered.
+     */
+    offers: z.record(z.string(), offer).default({}),
+    /** The share cards the build has for this storefront and its lists (domain/pages/share-card.ts). */
+    cards: z.array(z.string()).default([]),
   }),
   z.strictObject({ kind: z.literal('redirect'), to: z.string() }),
 ]);
@@ -42,9 +51,19 @@ export const pageShard = z.strictObject({
   v: z.literal(1),
   /** The site's public name (program.yaml), which every page shows. */
   site: z.string(),
+  /** content/program.yaml `price_max_age_hours`: how long after its check a price may be shown. */
+  price_max_age_hours: z.number().positive().default(DEFAULT_PRICE_MAX_AGE_HOURS),
+  /** Category id -> display name (program.yaml), which search matches as well as the id. */
+  categories: z.record(z.string(), z.string()).default({}),
   pages: z.record(z.string(), z.unknown()),
 });
 export type PageShard = z.output<typeof pageShard>;
+
+/**
+ * Set by a rendered storefront or list page that shows prices: unix ms when its first price goes
+ * stale. worker/pages/routes.ts cuts the page's cache lifetime to it and never sends it on.
+ */
+export const PRICE_EXPIRES_HEADER = 'X-Shopfront-Price-Expires';
 
 /** What the worker bundles about the page store (worker/generated/pages.ts). */
 export interface PagesConfig {
@@ -61,23 +80,54 @@ export function pageShardOf(handle: string, count: number = SHARDS.pages): numbe
   return shardOf(handle, count);
 }
 
-function storefrontRecord(catalog: Catalog, member: Influencer): PageRecord {
+function storefrontRecord(catalog: Catalog, member: Influencer, ready: ReadonlySet<string>): PageRecord {
   const ids = new Set([...member.featured, ...member.lists.flatMap((l) => l.items.map((i) => i.product))]);
   const products: Record<string, Product> = {};
   const retailers: Record<string, Retailer> = {};
+  const offers: Record<string, Offer> = {};
   for (const id of [...ids].sort()) {
     const p = catalog.products.get(id);
     if (!p) continue;
     products[id] = p;
     const r = catalog.retailers.get(p.retailer);
     if (r) retailers[r.id] = r;
+    const o = catalog.offers?.get(id);
+    if (o) offers[id] = o;
   }
-  return { kind: 'page', influencer: member, products, retailers };
+  const cards = [
+    shareCardPath(member.handle),
+    ...member.lists.map((l) => shareCardPath(member.handle, l.slug)),
+  ];
+  return {
+    kind: 'page',
+    influencer: member,
+    products,
+    retailers,
+    offers,
+    cards: cards.filter((c) => ready.has(c)),
+  };
+}
+
+/** What every shard repeats about the program. */
+export interface PageStoreProgram {
+  site: string;
+  price_max_age_hours: number;
 }
 
 /** Every shard's contents, by index: approved storefronts and the old handles of renamed ones. */
-export function buildPageShards(catalog: Catalog, site: string, count: number = SHARDS.pages): PageShard[] {
-  const shards: PageShard[] = Array.from({ length: count }, () => ({ v: 1, site, pages: {} }));
+export function buildPageShards(
+  catalog: Catalog,
+  program: PageStoreProgram,
+  count: number = SHARDS.pages,
+  cards: ReadonlySet<string> = new Set(),
+): PageShard[] {
+  const categories = Object.fromEntries(catalog.categories.map((c) => [c.id, c.name]));
+  const shards: PageShard[] = Array.from({ length: count }, () => ({
+    v: 1,
+    ...program,
+    categories,
+    pages: {},
+  }));
   const put = (handle: string, record: PageRecord) => {
     const shard = shards[pageShardOf(handle, count)];
     if (shard) shard.pages[handle] = record;
@@ -86,18 +136,22 @@ export function buildPageShards(catalog: Catalog, site: string, count: number = 
   const approved = [...approvedInfluencers(catalog.influencers)].sort((a, b) =>
     a.handle < b.handle ? -1 : 1,
   );
-  for (const member of approved) put(member.handle, storefrontRecord(catalog, member));
+  for (const member of approved) put(member.handle, storefrontRecord(catalog, member, cards));
   for (const { from, to } of handleRedirects(catalog.influencers))
     put(from, { kind: 'redirect', to: to.handle });
   return shards;
 }
 
 /** The slice of the catalog one storefront's pages read, in the shape the page helpers take. */
-export function catalogOf(record: Extract<PageRecord, { kind: 'page' }>): Catalog {
+export function catalogOf(
+  record: Extract<PageRecord, { kind: 'page' }>,
+  categories: Readonly<Record<string, string>> = {},
+): Catalog {
   return {
     influencers: [record.influencer satisfies Member],
     products: new Map(Object.entries(record.products)),
     retailers: new Map(Object.entries(record.retailers)),
-    categories: [],
+    offers: new Map(Object.entries(record.offers)),
+    categories: Object.entries(categories).map(([id, name]) => ({ id, name })),
   };
 }

@@ -73,7 +73,8 @@ export function contentSecurityPolicy(kind: RouteClass, table: SecurityTable): s
         // Astro inlines the one stylesheet into each page.
         "style-src 'unsafe-inline'",
         "base-uri 'none'",
-        "form-action 'none'",
+        // A storefront's search box is a GET form to the site itself (CONTRACT section 17).
+        "form-action 'self'",
         "frame-ancestors 'none'",
       ].join('; ');
     case 'dashboard':

@@ -40,9 +40,23 @@ export function formatRate(bps: number): string {
   return `${Number((bps / 100).toFixed(2))}%`;
 }
 
-/** 4.7 -> "4.7"; 4 -> "4.0". */
-export function formatRating(rating: number): string {
-  return rating.toFixed(1);
+const checkFormat = new Intl.DateTimeFormat(LOCALE, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
+
+/** "2026-12-07T09:12:40Z" -> "Dec 7, 09:12 UTC": when the product API was asked for a price. */
+export function formatCheckTime(iso: string): string {
+  return `${checkFormat.format(new Date(iso))} UTC`;
+}
+
+/** A retailer's name without its web address ending: "Amazon.co.uk" -> "Amazon" ("See price on Amazon"). */
+export function retailerShortName(name: string): string {
+  return name.replace(/\.(?:com|co|org|net|de|fr|ca|uk|[a-z]{2})(?:\.[a-z]{2,3})*$/i, '') || name;
 }
 
 const PLATFORM_NAMES: Record<string, string> = {

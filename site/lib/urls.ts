@@ -1,4 +1,5 @@
 /** Site paths in one place, so pages, the sitemap and tests agree on every URL. */
+import { shareCardPath } from '../../domain/pages/share-card.ts';
 
 export const paths = {
   home: () => '/',
@@ -10,6 +11,13 @@ export const paths = {
   },
   storefront: (handle: string) => `/shop/${handle}/`,
   list: (handle: string, slug: string) => `/shop/${handle}/${slug}/`,
+  /** A storefront's search page (`?q=`); "search" is reserved as a list slug. */
+  search: (handle: string, q?: string) =>
+    `/shop/${handle}/search/${q === undefined ? '' : `?q=${encodeURIComponent(q)}`}`,
+  /** The 1200x630 share card of a storefront, or of one of its lists (rendered at build, image packs). */
+  card: shareCardPath,
+  /** The web application form (another issue builds it). */
+  apply: () => '/apply/',
   /** The worker's tracked redirect (CONTRACT section 3); `src` says where the click came from. */
   go: (handle: string, productId: string, src = 'storefront') =>
     `/go/${handle}/${encodeURIComponent(productId)}?src=${src}`,

@@ -62,6 +62,8 @@ function run(
     ...process.env,
     CONTENT_DIR: contentDir,
     ROUTE_TABLE_OUT: join(outDir, '..', 'route-table.ts'),
+    // A test build reads only the product data its test wrote (none: no prices), never the machine's.
+    PRODUCT_DATA: process.env.PRODUCT_DATA ?? join(outDir, '..', 'product-data.json'),
   };
   delete env['SITE_URL'];
   const child = spawn(process.execPath, ['tests/build/run-build.ts', resolve(outDir), resolve(cacheDir)], {

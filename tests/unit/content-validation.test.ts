@@ -119,6 +119,14 @@ describe('validateContent', () => {
     ]);
   });
 
+  it('refuses the list slug "search": the storefront\'s search page has that URL', () => {
+    expect(
+      errorsAfter((s) => {
+        (dataOf(s, ANA).lists as Record<string, unknown>[])[0]!.slug = 'search';
+      }),
+    ).toEqual([`${ANA}: lists[0].slug: "search" is reserved (the storefront's /shop/<handle>/search/ page)`]);
+  });
+
   it('refuses a product URL on a host its retailer does not allow', () => {
     expect(errorsAfter((s) => (dataOf(s, PAN).url = 'https://evil.example/dp/B000TEST01'))).toEqual([
       `${PAN}: url: host "evil.example" is not allowed for retailer "amazon-us" (allowed: www.amazon.com, amazon.com)`,

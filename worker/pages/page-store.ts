@@ -26,7 +26,15 @@ const shards = new ShardCache(32);
 export const pageStoreCounters = shards.counters;
 
 export type Storefront =
-  | { kind: 'page'; site: string; influencer: Influencer; catalog: Catalog }
+  | {
+      kind: 'page';
+      site: string;
+      priceMaxAgeHours: number;
+      influencer: Influencer;
+      catalog: Catalog;
+      /** Paths of the share cards the build rendered for this storefront and its lists. */
+      cards: readonly string[];
+    }
   | { kind: 'redirect'; to: string }
   | { kind: 'missing' };
 
@@ -41,7 +49,14 @@ export async function readStorefront(assets: Fetcher, handle: string): Promise<S
     throw shards.failed(path, `${path}: record "${handle}" is malformed: ${parsed.error.message}`);
   const record = parsed.data;
   if (record.kind === 'redirect') return record;
-  return { kind: 'page', site: shard.site, influencer: record.influencer, catalog: catalogOf(record) };
+  return {
+    kind: 'page',
+    site: shard.site,
+    priceMaxAgeHours: shard.price_max_age_hours,
+    influencer: record.influencer,
+    catalog: catalogOf(record, shard.categories),
+    cards: record.cards,
+  };
 }
 
 /** Forgets every cached shard (tests). */

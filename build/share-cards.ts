@@ -1,0 +1,245 @@
+/**
+ * Share cards (CONTRACT section 17): a 1200x630 PNG per storefront and per list, and one for the
+ * site's home page, shown by social apps when a link is pasted (`og:image`). Rendered at build
+ * (never in a shopper's request) with satori (layout to SVG) and resvg (SVG to PNG, WebAssembly),
+ * in a font shipped in an npm package (@fontsource/inter). A card shows the name, the avatar
+ * (a local PNG, JPEG or SVG; otherwise, and for https avatars, which the build does not fetch,
+ * the initials) and list titles: never a retailer's product photo (Amazon's licence forbids
+ * storing them).
+ *
+ * Only cards whose inputs changed are rendered: a cache keyed by the SHA-256 of the renderer's
+ * versions, the card's text and the avatar's bytes (build/parse-cache.ts, its own file)
+ * is kept between builds like the parse cache. The PNGs go under `images/cards/` in the static
+ * assets folder, and from there into the image packs with the avatars (no file per member).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { initWasm, Resvg } from '@resvg/resvg-wasm';
+import satori from 'satori';
+import type { CardJob } from './share-card-jobs.ts';
+import { ParseCache } from './parse-cache.ts';
+
+export const CARD_WIDTH = 1200;
+export const CARD_HEIGHT = 630;
+
+const require = createRequire(import.meta.url);
+/** A package's version, from its package.json next to its resolved entry (not every package exports it). */
+function versionOf(name: string): string {
+  let dir = dirname(require.resolve(name));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+const RENDERER = `share-card v1 satori@${versionOf('satori')} resvg@${versionOf('@resvg/resvg-wasm')} inter@${versionOf('@fontsource/inter')}`;
+
+export function shareCardCacheFile(): string {
+  return process.env.SHOPFRONT_CARD_CACHE ?? join('node_modules', '.cache', 'shopfront', 'share-cards.bin');
+}
+
+let ready: Promise<{ regular: Buffer; bold: Buffer }> | null = null;
+
+function init(): Promise<{ regular: Buffer; bold: Buffer }> {
+  ready ??= (async () => {
+    await initWasm(readFileSync(require.resolve('@resvg/resvg-wasm/index_bg.wasm')));
+    const font = (weight: number) =>
+      readFileSync(require.resolve(`@fontsource/inter/files/inter-latin-${weight}-normal.woff`));
+    return { regular: font(400), bold: font(700) };
+  })();
+  return ready;
+}
+
+const PALETTE = ['#0b6e80', '#7a3e9d', '#a4461b', '#2f6b2f', '#8a2846', '#3b4fa0', '#5d5a12', '#1f5f5b'];
+
+function colourOf(seed: string): string {
+  const hash = createHash('sha256').update(seed).digest();
+  return PALETTE[(hash[0] ?? 0) % PALETTE.length] ?? '#0b6e80';
+}
+
+function initials(name: string): string {
+  return (
+    name
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((w) => [...w][0]?.toUpperCase() ?? '')
+      .join('') || '?'
+  );
+}
+
+const AVATAR_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  svg: 'image/svg+xml',
+};
+
+/** The avatar as a data URI satori can draw, or null (initials). */
+function avatarData(avatar: string | undefined, publicDir: string): { uri: string; bytes: Buffer } | null {
+  if (!avatar?.startsWith('/')) return null;
+  const type = AVATAR_TYPES[/\.([a-z]+)$/i.exec(avatar)?.[1]?.toLowerCase() ?? ''];
+  const file = join(publicDir, avatar);
+  if (!type || !existsSync(file)) return null;
+  const bytes = readFileSync(file);
+  return { uri: `data:${type};base64,${bytes.toString('base64')}`, bytes };
+}
+
+type Node = { type: string; props: Record<string, unknown> };
+const el = (
+  type: string,
+  style: Record<string, unknown>,
+  children?: unknown,
+  extra: Record<string, unknown> = {},
+): Node => ({
+  type,
+  props: { style, children, ...extra },
+});
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+}
+
+const PAD = 64;
+
+function layout(job: CardJob, avatar: string | null): Node {
+  const colour = colourOf(job.seed);
+  const face = avatar
+    ? el('img', { width: 240, height: 240, borderRadius: 120, border: '8px solid #ffffff' }, undefined, {
+        src: avatar,
+        width: 240,
+        height: 240,
+      })
+    : el(
+        'div',
+        {
+          width: 240,
+          height: 240,
+          borderRadius: 120,
+          background: '#ffffff',
+          color: colour,
+          fontSize: 96,
+          fontWeight: 700,
+          display: 'flex',
+          alignItems: 'center',
+          justifyContent: 'center',
+        },
+        initials(job.name),
+      );
+  return el(
+    'div',
+    {
+      // satori sizes the content box: padding comes on top of width and height.
+      width: CARD_WIDTH - 2 * PAD,
+      height: CARD_HEIGHT - 2 * PAD,
+      display: 'flex',
+      flexDirection: 'column',
+      background: colour,
+      color: '#ffffff',
+      fontFamily: 'Inter',
+      padding: PAD,
+      justifyContent: 'space-between',
+    },
+    [
+      el('div', { display: 'flex', alignItems: 'center', gap: 56, height: 380 }, [
+        face,
+        el('div', { display: 'flex', flexDirection: 'column', flex: 1, minWidth: 0 }, [
+          el('div', { fontSize: 30, opacity: 0.85 }, clip(job.kicker, 60)),
+          el('div', { fontSize: 68, fontWeight: 700, lineHeight: 1.1, marginTop: 8 }, clip(job.title, 60)),
+          el(
+            'div',
+            { display: 'flex', flexDirection: 'column', marginTop: 24, gap: 6 },
+            job.lines
+              .slice(0, 4)
+              .map((line) => el('div', { fontSize: 32, opacity: 0.95 }, `· ${clip(line, 48)}`)),
+          ),
+        ]),
+      ]),
+      el(
+        'div',
+        {
+          display: 'flex',
+          fontSize: 28,
+          color: '#ffffffd9',
+          borderTop: '2px solid #ffffff80',
+          paddingTop: 20,
+        },
+        clip(job.footer, 80),
+      ),
+    ],
+  );
+}
+
+/** One card's PNG bytes. */
+export async function renderShareCard(job: CardJob, publicDir: string): Promise<Uint8Array> {
+  const fonts = await init();
+  const avatar = avatarData(job.avatar, publicDir);
+  const svg = await satori(layout(job, avatar?.uri ?? null) as Parameters<typeof satori>[0], {
+    width: CARD_WIDTH,
+    height: CARD_HEIGHT,
+    fonts: [
+      { name: 'Inter', data: fonts.regular, weight: 400, style: 'normal' },
+      { name: 'Inter', data: fonts.bold, weight: 700, style: 'normal' },
+    ],
+  });
+  return new Resvg(svg, { fitTo: { mode: 'original' } }).render().asPng();
+}
+
+/** The cache key text of a card: the renderer, the card's text and its avatar's bytes. */
+function cardKey(job: CardJob, publicDir: string): string {
+  const avatar = avatarData(job.avatar, publicDir);
+  const avatarHash = avatar ? createHash('sha256').update(avatar.bytes).digest('base64') : 'none';
+  return `${RENDERER}\n${JSON.stringify(job)}\n${avatarHash}`;
+}
+
+export interface ShareCardReport {
+  cards: number;
+  rendered: number;
+  /** Cards neither cached nor rendered this time (the budget ran out): their pages use the avatar. */
+  skipped: number;
+  ms: number;
+}
+
+/** Seconds a build may spend rendering cards (SHARE_CARD_BUDGET_S, default 120); the rest wait for the next. */
+export function shareCardBudgetMs(): number {
+  const seconds = Number(process.env.SHARE_CARD_BUDGET_S ?? 120);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 120_000;
+}
+
+/**
+ * Writes every card that is cached or can be rendered within `budgetMs` under `outDir` (null:
+ * only fill the cache, `npm run cards:render`), rendering only those not in the cache; the
+ * first job (the site's card) is always rendered. Returns the paths of the cards written.
+ */
+export async function writeShareCards(
+  jobs: readonly CardJob[],
+  outDir: string | null,
+  options: { publicDir?: string; cacheFile?: string; budgetMs?: number } = {},
+): Promise<ShareCardReport & { ready: Set<string> }> {
+  const { publicDir = 'site/public', cacheFile = shareCardCacheFile(), budgetMs = Infinity } = options;
+  const started = performance.now();
+  const cache = new ParseCache(cacheFile);
+  const ready = new Set<string>();
+  let rendered = 0;
+  try {
+    for (const [i, job] of jobs.entries()) {
+      const key = cardKey(job, publicDir);
+      const outOfTime = i > 0 && performance.now() - started > budgetMs;
+      const png = outOfTime
+        ? cache.peek<Uint8Array>(key)
+        : await cache.getAsync(key, async () => {
+            rendered++;
+            return renderShareCard(job, publicDir);
+          });
+      if (png === null) continue;
+      ready.add(job.path);
+      if (outDir === null) continue;
+      const file = join(outDir, job.path);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, png);
+    }
+  } finally {
+    cache.save();
+  }
+  const ms = Math.round(performance.now() - started);
+  return { cards: jobs.length, rendered, skipped: jobs.length - ready.size, ms, ready };
+}
