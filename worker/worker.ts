@@ -3,19 +3,43 @@ import type { Fallback } from './env.ts';
 import { consumeClicks } from './clicks/consumer.ts';
 import { runRetention } from './clicks/retention.ts';
 import { program } from './orders/program.ts';
+import { goAnswer, goPath, type GoPath } from './links/routes.ts';
 import { withSecurityHeaders } from './security/headers.ts';
 import { refreshPopularity } from './storefront/popularity.ts';
 
 /** wrangler.toml [triggers]: hourly retention; daily "Most popular" refresh (docs/storefronts.md). */
 export const POPULARITY_CRON = '41 4 * * *';
 
+/** A /go/ answer; an unexpected error is answered as the Hono app's onError would (logged, 500). */
+async function goFirst(request: Request, url: URL, env: Env, ctx: ExecutionContext, go: GoPath) {
+  try {
+    return await goAnswer(request, url, env, ctx, go);
+  } catch (error) {
+    console.error(
+      JSON.stringify({ event: 'worker.unhandled_error', path: url.pathname, error: String(error) }),
+    );
+    return Response.json({ error: 'internal error' }, { status: 500 });
+  }
+}
+
 /** The Worker's handlers, around whatever serves the routes the Hono app does not own. */
 export function createWorker(fallback: Fallback) {
   const app = createApp(fallback);
   return {
-    // Every response, whichever sub-app or fallback made it, leaves with its security headers.
-    fetch: async (request: Request, env: Env, ctx: ExecutionContext) =>
-      withSecurityHeaders(request, await app.fetch(request, env, ctx)),
+    fetch: async (request: Request, env: Env, ctx: ExecutionContext) => {
+      // /go/ before the general router (issue 26): a click is answered without Hono's dispatch,
+      // and its 302 already carries the headers a redirect needs (redirectTo), so it is sent
+      // without the security-headers copy. Every other answer, whichever sub-app or fallback
+      // made it, leaves with its security headers.
+      const url = new URL(request.url);
+      const go = goPath(request, url);
+      if (go !== null) {
+        const response = await goFirst(request, url, env, ctx, go);
+        if (response.status === 302) return response;
+        return withSecurityHeaders(request, response);
+      }
+      return withSecurityHeaders(request, await app.fetch(request, env, ctx));
+    },
     queue: consumeClicks,
     // The cron triggers in wrangler.toml: delete raw clicks past the retention (hourly), refresh
     // every storefront's "Most popular" (daily).

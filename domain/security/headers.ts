@@ -47,6 +47,9 @@ const PERMISSIONS_POLICY = [
 
 export const HSTS = 'max-age=31536000';
 
+/** Retailers see only our origin (Associates programmes check where traffic comes from). */
+export const REDIRECT_REFERRER_POLICY = 'strict-origin-when-cross-origin';
+
 /** Whether a response is a document a browser would render as HTML. */
 export function isHtml(contentType: string | null): boolean {
   return /^\s*(?:text\/html|application\/xhtml\+xml)\s*(?:;|$)/i.test(contentType ?? '');
@@ -95,7 +98,7 @@ export function securityHeaders(kind: RouteClass, table: SecurityTable): Record<
     'X-Content-Type-Options': 'nosniff',
     // Retailers see only our origin (Associates programmes check where traffic comes from);
     // dashboard URLs, which name creators, never leave the site.
-    'Referrer-Policy': kind === 'dashboard' ? 'same-origin' : 'strict-origin-when-cross-origin',
+    'Referrer-Policy': kind === 'dashboard' ? 'same-origin' : REDIRECT_REFERRER_POLICY,
     'Permissions-Policy': PERMISSIONS_POLICY,
     // HTTPS only, for a year, on this host (section 16). Not includeSubDomains or preload:
     // those bind every subdomain of the owner's domain, a choice for the owner to make.

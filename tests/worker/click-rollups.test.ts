@@ -9,7 +9,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { insertClicks } from '../../worker/clicks/store.ts';
+import { FLAG_DUPLICATES, insertClicks } from '../../worker/clicks/store.ts';
 import type { ClickRecord } from '../../domain/clicks/message.ts';
 import { deleteOldClicks, retentionCutoff } from '../../worker/clicks/retention.ts';
 import { readBotShare } from '../../worker/dashboard/queries.ts';
@@ -211,6 +211,27 @@ describe('daily click roll-ups', () => {
     const creators = await readCreatorRows(env.DB, start, end, later);
     expect(creators.find((c) => c.handle === handle)).toEqual(creatorsRaw.find((c) => c.handle === handle));
     expect(await readBotShare(env.DB, start, end, later)).toEqual(botsRaw);
+  });
+});
+
+describe('the duplicate flag', () => {
+  it("reads a visitor's clicks only by index, within the chunk's times and the window (issue 26)", async () => {
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${FLAG_DUPLICATES}`)
+      .bind(0, 1, '[]', 1)
+      .all<{ detail: string }>();
+    const plan = results.map((r) => r.detail);
+    expect(
+      plan.some((d) => d.startsWith('SCAN clicks')),
+      plan.join('\n'),
+    ).toBe(false);
+    expect(plan).toContainEqual(
+      expect.stringMatching(/^SEARCH clicks USING INDEX \w+ \(visitor_hash=\? AND at>\? AND at<\?\)/),
+    );
+    expect(plan).toContainEqual(
+      expect.stringMatching(
+        /^SEARCH earlier USING INDEX \w+ \(visitor_hash=\? AND product_id=\? AND at>\?\)/,
+      ),
+    );
   });
 });
 

@@ -105,9 +105,31 @@ describe('security headers through the worker', () => {
       headers: { 'user-agent': BROWSER_UA },
     });
     expect(redirect.status).toBe(302);
-    expectCommon(redirect);
-    // Retailers still learn the traffic came from this site (Associates programmes check it).
+    // A bodyless 302 carries only the headers a browser acts on when it follows one (docs/security.md,
+    // "Redirects"): retailers still learn the traffic came from this site (Associates programmes
+    // check it), never the page's path, and the browser keeps to HTTPS.
     expect(redirect.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(redirect.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    expect(redirect.headers.get('cache-control')).toBe('no-store');
+    expect(redirect.headers.get('location')).toMatch(/^https:\/\//);
+    expect(await redirect.text()).toBe('');
+    // Nothing is rendered from it, so a document policy would govern nothing.
+    expect(redirect.headers.get('content-security-policy')).toBeNull();
+    expect(redirect.headers.get('permissions-policy')).toBeNull();
+
+    // Every other /go/ answer (here a prefetch's 204 and a sub-resource's 403, which has a body) keeps them all.
+    for (const [headers, status] of [
+      [{ 'user-agent': BROWSER_UA, 'sec-purpose': 'prefetch' }, 204],
+      [{ 'user-agent': BROWSER_UA, 'sec-fetch-dest': 'image' }, 403],
+    ] as const) {
+      const res = await exports.default.fetch(`https://shop.test/go/${first.handle}/${first.product}`, {
+        redirect: 'manual',
+        headers,
+      });
+      expect(res.status).toBe(status);
+      expectCommon(res);
+      expect(directives(res.headers.get('content-security-policy')).has('sandbox')).toBe(true);
+    }
 
     const missing = await exports.default.fetch('https://shop.test/go/nobody-here/B0NOTREAL0');
     expect(missing.status).toBe(404);

@@ -49,9 +49,14 @@ ON CONFLICT (path) DO UPDATE SET clicks = clicks + excluded.clicks`;
 
 /**
  * Flags duplicates among the rows a batch may affect. Recomputing from the table
- * (not from arrival order) keeps the flag right when batches land out of order.
+ * (not from arrival order) keeps the flag right when batches land out of order. Bounded by
+ * time on both sides (issue 26): the rows to flag are found through clicks_visitor_at
+ * (visitor_hash, at; migration 0018) within the chunk's times, and each one's earlier clicks
+ * through clicks_visitor_product_at (visitor_hash, product_id, at; 0001) within the window, so
+ * a visitor's older history (a crawler, a shared address, 90 days of clicks) is never read.
+ * tests/worker/click-rollups.test.ts checks the plan.
  */
-const FLAG_DUPLICATES = `
+export const FLAG_DUPLICATES = `
 UPDATE clicks SET is_duplicate = 1
 WHERE is_duplicate = 0
   AND product_id IS NOT NULL

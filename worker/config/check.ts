@@ -39,24 +39,32 @@ function webhookSecretForm(value: string): string | null {
     : 'malformed: must be "whsec_" followed by base64 (as the order sender shows it)';
 }
 
-/** Every problem with the configuration, at most one per setting (the first rule it fails). */
-export function configProblems(env: Partial<Record<Setting | 'ENVIRONMENT', unknown>>): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
+type Settings = Partial<Record<Setting | 'ENVIRONMENT', unknown>>;
+
+/** The first rule of `setting` its value fails, or null. */
+function firstProblem(env: Settings, setting: Setting): ConfigProblem | null {
+  const raw = env[setting];
+  const value = typeof raw === 'string' ? raw : '';
   for (const rule of RULES) {
-    if (problems.some((p) => p.setting === rule.setting)) continue;
-    const raw = env[rule.setting];
-    const problem = rule.check(typeof raw === 'string' ? raw : '', env.ENVIRONMENT);
-    if (problem !== null) problems.push({ setting: rule.setting, problem });
+    if (rule.setting !== setting) continue;
+    const problem = rule.check(value, env.ENVIRONMENT);
+    if (problem !== null) return { setting, problem };
   }
-  return problems;
+  return null;
 }
 
-/** The problem with one setting, or null when it is usable. */
-export function settingProblem(
-  env: Partial<Record<Setting | 'ENVIRONMENT', unknown>>,
-  setting: Setting,
-): ConfigProblem | null {
-  return configProblems(env).find((p) => p.setting === setting) ?? null;
+/** Every problem with the configuration, at most one per setting (the first rule it fails). */
+export function configProblems(env: Settings): ConfigProblem[] {
+  const settings = [...new Set(RULES.map((rule) => rule.setting))];
+  return settings.flatMap((setting) => firstProblem(env, setting) ?? []);
+}
+
+/**
+ * The problem with one setting, or null when it is usable. Runs only that setting's rules: a
+ * click checks VISITOR_HASH_SECRET without base64-decoding the webhook secret (issue 26).
+ */
+export function settingProblem(env: Settings, setting: Setting): ConfigProblem | null {
+  return firstProblem(env, setting);
 }
 
 /** "ADMIN_TOKEN is missing (not set or empty)", for logs and error answers. */

@@ -3,7 +3,8 @@
  * data alone (the link store: shard files beside the static assets, cached in the
  * isolate); logging happens after, through waitUntil.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
+import { HSTS, REDIRECT_REFERRER_POLICY } from '../../domain/security/headers.ts';
 import linkConfig from '../generated/route-table.ts';
 import type { AppEnv } from '../env.ts';
 import { logClick, logEvent } from '../clicks/click-log.ts';
@@ -25,40 +26,117 @@ const SRC = /^[a-z0-9_-]{1,32}$/;
 const LIST = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
+/**
+ * A bodyless redirect's headers, built once (docs/security.md, "Redirects"): Location, no-store,
+ * and of the security headers only the two a browser acts on for a 302 it follows without
+ * rendering: Referrer-Policy (it sets the referrer policy of the followed request, so the
+ * retailer sees only our origin) and Strict-Transport-Security (honoured on any HTTPS answer).
+ * The worker sends these responses as they are, without the security-headers copy.
+ */
+const REDIRECT_HEADERS: readonly [string, string][] = [
+  ['Cache-Control', 'no-store'],
+  ['Referrer-Policy', REDIRECT_REFERRER_POLICY],
+  ['Strict-Transport-Security', HSTS],
+];
+
+/** A bodyless 302 with the headers above: complete as it is (worker.ts sends it without a copy). */
+export function redirectTo(location: string): Response {
+  const headers = new Headers(REDIRECT_HEADERS as [string, string][]);
+  headers.set('Location', location);
+  return new Response(null, { status: 302, headers });
+}
+
+/** What a /go/ request names: a product link, a bio link, or nothing this module serves. */
+export interface GoPath {
+  handle: string;
+  product: string | null;
+}
+
+/**
+ * Matches "/go/:handle" and "/go/:handle/:product" (a trailing slash allowed, as Hono's
+ * strict: false did) for GET and HEAD; anything else (null) goes to the general router.
+ */
+export function goPath(request: Request, url: URL): GoPath | null {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return null;
+  const path = url.pathname;
+  if (!path.startsWith('/go/')) return null;
+  const parts = path.slice(4).replace(/\/$/, '').split('/');
+  if (parts.length > 2 || parts.some((part) => part === '')) return null;
+  const [handle = '', product] = parts.map(decodePart);
+  if (handle === null || product === null) return null;
+  return { handle, product: product ?? null };
+}
+
+function decodePart(part: string): string | null {
+  try {
+    return part.includes('%') ? decodeURIComponent(part) : part;
+  } catch {
+    return null;
+  }
+}
+
+/** The /go/ answer for a matched path (worker.ts calls this before the general router). */
+export function goAnswer(request: Request, url: URL, env: Env, ctx: ExecutionContext, go: GoPath) {
+  return go.product === null
+    ? bioLink(request, url, env, ctx, go.handle)
+    : productLink(request, url, env, ctx, go.handle, go.product);
+}
+
+/** The same answers as a Hono sub-app, for anything that mounts `links` (tests, app.ts). */
 export const links = new Hono<AppEnv>()
-  .on(['GET', 'HEAD'], '/:handle/:product', async (c) => {
-    const routeTable = await lookup(c, c.req.param('handle'), c.req.param('product'));
-    if (routeTable instanceof Response) return routeTable;
-    const who = resolveHandle(routeTable, c.req.param('handle'));
-    const clickId = newClickId();
-    const product = c.req.param('product');
-    const shopper = { country: countryOf(c.req.raw), market: c.req.query('market') };
-    const sent = who && (await destination(routeTable, product, who, clickId, shopper, searchQuery(c)));
-    if (who && !sent && Object.hasOwn(routeTable.products, product))
-      logEvent('links.unsendable_destination', { handle: who.handle, product });
-    if (!who || !sent) return notFound(c);
-    const verdict = verdictOf(c.req.raw);
-    const click = describeClick(c, verdict, clickId, who.handle, product, sent.marketplace);
-    c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
-    return answer(linkAnswer(verdict), sent.url);
-  })
-  .on(['GET', 'HEAD'], '/:handle', async (c) => {
-    const routeTable = await lookup(c, c.req.param('handle'), null);
-    if (routeTable instanceof Response) return routeTable;
-    const who = resolveHandle(routeTable, c.req.param('handle'));
-    // An associate has no storefront page to send the visitor to.
-    if (!who || Object.hasOwn(routeTable.associates, who.handle)) return notFound(c);
-    // A bio link: logged like a product click, without a product. `list` (a QR code's) picks a list page.
-    const click = describeClick(c, verdictOf(c.req.raw), newClickId(), who.handle, null, null);
-    c.executionCtx.waitUntil(click.then((record) => logClick(c.env, record)));
-    const list = c.req.query('list');
-    const page = `/shop/${who.handle}/${list !== undefined && LIST.test(list) ? `${list}/` : ''}`;
-    return new Response(null, { status: 302, headers: { Location: page, ...NO_STORE } });
-  });
+  .on(['GET', 'HEAD'], '/:handle/:product', (c) =>
+    productLink(
+      c.req.raw,
+      new URL(c.req.url),
+      c.env,
+      c.executionCtx as ExecutionContext,
+      c.req.param('handle'),
+      c.req.param('product'),
+    ),
+  )
+  .on(['GET', 'HEAD'], '/:handle', (c) =>
+    bioLink(c.req.raw, new URL(c.req.url), c.env, c.executionCtx as ExecutionContext, c.req.param('handle')),
+  );
+
+async function productLink(
+  request: Request,
+  url: URL,
+  env: Env,
+  ctx: ExecutionContext,
+  handle: string,
+  product: string,
+): Promise<Response> {
+  const routeTable = await lookup(env, handle, product);
+  if (routeTable instanceof Response) return routeTable;
+  const who = resolveHandle(routeTable, handle);
+  const clickId = newClickId();
+  const shopper = { country: countryOf(request), market: url.searchParams.get('market') ?? undefined };
+  const sent = who && (await destination(routeTable, product, who, clickId, shopper, searchQuery(env)));
+  if (who && !sent && Object.hasOwn(routeTable.products, product))
+    logEvent('links.unsendable_destination', { handle: who.handle, product });
+  if (!who || !sent) return notFound(request, env);
+  const verdict = verdictOf(request);
+  const click = describeClick(request, url, env, verdict, clickId, who.handle, product, sent.marketplace);
+  ctx.waitUntil(click.then((record) => logClick(env, record)));
+  return answer(linkAnswer(verdict), sent.url);
+}
+
+async function bioLink(request: Request, url: URL, env: Env, ctx: ExecutionContext, handle: string) {
+  const routeTable = await lookup(env, handle, null);
+  if (routeTable instanceof Response) return routeTable;
+  const who = resolveHandle(routeTable, handle);
+  // An associate has no storefront page to send the visitor to.
+  if (!who || Object.hasOwn(routeTable.associates, who.handle)) return notFound(request, env);
+  // A bio link: logged like a product click, without a product. `list` (a QR code's) picks a list page.
+  const click = describeClick(request, url, env, verdictOf(request), newClickId(), who.handle, null, null);
+  ctx.waitUntil(click.then((record) => logClick(env, record)));
+  const list = url.searchParams.get('list');
+  return redirectTo(`/shop/${who.handle}/${list !== null && LIST.test(list) ? `${list}/` : ''}`);
+}
 
 /** Reads a product's search query (its own shard, only for a shopper sent to a search). */
-function searchQuery(c: Context<AppEnv>) {
-  return (productId: string) => searchQueryFor(linkConfig, c.env.ASSETS, productId);
+function searchQuery(env: Env) {
+  return (productId: string) => searchQueryFor(linkConfig, env.ASSETS, productId);
 }
 
 /**
@@ -67,8 +145,7 @@ function searchQuery(c: Context<AppEnv>) {
  * cookie for a visitor who never clicked. Both are stored, flagged, all the same.
  */
 function answer(kind: LinkAnswer, location: string): Response {
-  if (kind === 'redirect')
-    return new Response(null, { status: 302, headers: { Location: location, ...NO_STORE } });
+  if (kind === 'redirect') return redirectTo(location);
   if (kind === 'prefetch') return new Response(null, { status: 204, headers: NO_STORE });
   return new Response('A tracked link only leads on when a person follows it.', {
     status: 403,
@@ -94,9 +171,9 @@ function verdictOf(request: Request): BotVerdict {
  * The route table entries this request needs. If the link data cannot be read the
  * answer is 503 (try again), never a 404 that would tell a shopper the link is dead.
  */
-async function lookup(c: Context<AppEnv>, handle: string, product: string | null) {
+async function lookup(env: Env, handle: string, product: string | null) {
   try {
-    return await routeTableFor(linkConfig, c.env.ASSETS, handle, product);
+    return await routeTableFor(linkConfig, env.ASSETS, handle, product);
   } catch (error) {
     if (!(error instanceof LinkStoreUnavailable)) throw error;
     logEvent('links.store_unavailable', { error: error.message });
@@ -113,21 +190,22 @@ async function lookup(c: Context<AppEnv>, handle: string, product: string | null
  * out and named in `incomplete`, and the click is stored all the same (CONTRACT.md section 10).
  */
 async function describeClick(
-  c: Context<AppEnv>,
+  request: Request,
+  url: URL,
+  env: Env,
   verdict: BotVerdict,
   clickId: string,
   handle: string,
   productId: string | null,
   marketplace: string | null,
 ): Promise<ClickRecord> {
-  const request = c.req.raw;
   const now = new Date();
   const method = request.method === 'HEAD' ? 'HEAD' : 'GET';
   const incomplete: IncompleteReason[] = [];
   try {
     const userAgent = request.headers.get('user-agent');
     // src wins; else utm_source (lowercased), as campaign tools write it (CONTRACT section 17).
-    const src = c.req.query('src') ?? c.req.query('utm_source')?.toLowerCase();
+    const src = url.searchParams.get('src') ?? url.searchParams.get('utm_source')?.toLowerCase() ?? undefined;
     if (src !== undefined && !SRC.test(src)) incomplete.push('src:invalid');
     const referer = request.headers.get('referer');
     const referrer = referrerHost(referer);
@@ -144,7 +222,7 @@ async function describeClick(
       country,
       marketplace,
       device: deviceClass(userAgent, verdict.isBot),
-      visitor_hash: await hashVisitor(c.env, now, request, userAgent ?? '', incomplete),
+      visitor_hash: await hashVisitor(env, now, request, userAgent ?? '', incomplete),
       is_bot: verdict.isBot,
       bot_reason: verdict.reason,
       method,
@@ -215,17 +293,17 @@ function countryOf(request: Request): string | null {
 }
 
 /** The site's own 404 page, never a redirect. */
-async function notFound(c: Context<AppEnv>): Promise<Response> {
-  const body = c.req.method === 'HEAD' ? null : await notFoundPage(c);
+async function notFound(request: Request, env: Env): Promise<Response> {
+  const body = request.method === 'HEAD' ? null : await notFoundPage(request, env);
   return new Response(body, {
     status: 404,
     headers: { 'Content-Type': 'text/html; charset=utf-8', ...NO_STORE },
   });
 }
 
-async function notFoundPage(c: Context<AppEnv>): Promise<string> {
+async function notFoundPage(request: Request, env: Env): Promise<string> {
   try {
-    const page = await c.env.ASSETS.fetch(new URL('/404.html', c.req.url));
+    const page = await env.ASSETS.fetch(new URL('/404.html', request.url));
     if (page.ok) return await page.text();
   } catch {
     // Assets are missing only in tests of the bare worker; fall through to a plain page.
