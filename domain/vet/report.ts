@@ -107,8 +107,34 @@ function renderApplication(app: Application): string[] {
   }
   out.push('#### Policy', '');
   for (const f of app.findings) out.push(findingLine(f));
-  out.push('');
+  out.push('', ...associatesChannels(app));
   return out;
+}
+
+/**
+ * On approval, the channels the admin must add to the Associates account's list of websites and
+ * mobile apps before links go out there (Amazon's Operating Agreement requires every channel
+ * that carries its links to be listed): the member's profiles, or an associate's website.
+ */
+function associatesChannels(app: Application): string[] {
+  const i = app.influencer;
+  const approved = app.findings.some(
+    (f) =>
+      f.check === 'Status' &&
+      f.level === 'pass' &&
+      / → approved, set by an admin$/.test(f.message) &&
+      !f.message.startsWith('approved'),
+  );
+  if (!i || i.status !== 'approved' || !approved) return [];
+  const channels = i.program === 'associate' ? [i.website] : i.socials.map((p) => p.url);
+  return [
+    '#### Add to the Associates account',
+    '',
+    'Amazon requires every channel that carries the links to be listed in the Associates account (Account settings, websites and mobile apps) before the links go out there:',
+    '',
+    ...channels.map((url) => `- ${code(url)}`),
+    '',
+  ];
 }
 
 function findingLine(f: Finding): string {

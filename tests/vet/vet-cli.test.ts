@@ -95,6 +95,16 @@ describe('npm run vet', () => {
     expect(report).toContain('(an admin at the base revision)');
     expect(report).toContain('- ✅ **Status** (`status`): applied → approved, set by an admin');
     expect(report).toContain('- New pages: `/shop/ben-applies/`');
+    // Amazon requires every channel in the Associates account: the admin gets the list on approval.
+    expect(report).toContain('#### Add to the Associates account');
+    expect(report).toContain('- `https://www.tiktok.com/@benapplies`');
+  });
+
+  it('lists no channels to add when nothing is approved', () => {
+    repo = TempRepo.withFixtures();
+    repo.edit(BEN, (t) => t.replace('name: ', 'name: Ben '));
+    repo.commit('rename ben');
+    expect(repo.vet('--base', 'main', '--author', 'maria-ops').report).not.toContain('Associates account');
   });
 
   it('does not count admins added by the pull request itself', () => {
