@@ -109,7 +109,14 @@ describe('creators without git, JavaScript off', () => {
     const clone = join(work, 'clone');
     git(work, 'clone', '-q', '--bare', ROOT, bare);
     git(work, 'clone', '-q', bare, clone);
-    const target = git(clone, 'rev-parse', '--abbrev-ref', 'HEAD');
+    let target = git(clone, 'rev-parse', '--abbrev-ref', 'HEAD');
+    if (target === 'HEAD') {
+      // The repository under test is on a detached HEAD (a CI or worktree checkout may be): the
+      // requests need a target branch, so give the remote one.
+      target = 'e2e-target';
+      git(clone, 'checkout', '-q', '-B', target);
+      git(clone, 'push', '-q', 'origin', target);
+    }
     const sync = () =>
       spawnSync('node', [join(ROOT, 'scripts/requests.ts'), 'sync', '--url', base, '--base', target], {
         cwd: clone,
