@@ -6,21 +6,12 @@
  * database, so this runs the real files in order on SQLite (node:sqlite) with clicks in
  * between.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { migrate } from './migration-files.ts';
 
-const DIR = 'migrations';
-const files = readdirSync(DIR)
-  .filter((f) => f.endsWith('.sql'))
-  .sort();
 const NARROW = '0011_click_daily_narrow.sql';
-
-function migrate(db: DatabaseSync, which: (file: string) => boolean): void {
-  for (const file of files.filter(which)) db.exec(readFileSync(join(DIR, file), 'utf8'));
-}
 
 const click = fc.record({
   minute: fc.integer({ min: 0, max: 3 * 24 * 60 }),

@@ -6,20 +6,11 @@
  * only see migrations applied to an empty database, so this runs the real files in
  * order on SQLite (node:sqlite, foreign keys on, as D1) with closed months in between.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
+import { migrate } from './migration-files.ts';
 
-const DIR = 'migrations';
 const MINE = '0014_payout_rows_member.sql';
-const files = readdirSync(DIR)
-  .filter((f) => f.endsWith('.sql'))
-  .sort();
-
-function migrate(db: DatabaseSync, which: (file: string) => boolean): void {
-  for (const file of files.filter(which)) db.exec(readFileSync(join(DIR, file), 'utf8'));
-}
 
 const ROW = `INSERT INTO payout_rows (period, handle, program, tracking_id, status, currency, carried_in_minor,
   adjustment_minor, earned_minor, reversed_minor, balance_minor, payable, payout_minor, carried_forward_minor, reason)
