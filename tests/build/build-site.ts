@@ -78,3 +78,23 @@ function run(
     child.on('close', (code) => done({ code: code ?? 1, output }));
   });
 }
+
+/** An approved storefront renamed from dee-old, featuring `featured`; `rest` is appended (e.g. lists). */
+export function renamedStorefront(featured: string, rest = ''): string {
+  return `handle: dee-renamed
+name: Dee Renamed
+owner: self
+bio: Used to be dee-old.
+avatar: /images/avatars/mila-cooks.png
+status: approved
+applied_on: 2026-05-01
+tracking_id: deerenamed-20
+previous_handles: [dee-old]
+socials:
+  - platform: youtube
+    url: https://www.youtube.com/@dee
+    followers: 1500000
+categories: [books]
+featured: [${featured}]
+${rest}`;
+}

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS } from '../../domain/time.ts';
 import type { ProductData } from '../../domain/catalog/offers.ts';
 import { startLocalSystem, type LocalSystem } from '../../scripts/lib/harness/local-system.ts';
-import { buildSite, cleanup, copyContent, type SiteBuild } from './build-site.ts';
+import { buildSite, cleanup, copyContent, renamedStorefront, type SiteBuild } from './build-site.ts';
 
 const FIXTURE = 'tests/fixtures/content';
 const ORIGIN = 'http://localhost:8787';
@@ -27,22 +27,7 @@ const BROWSER = {
 };
 
 /** A renamed storefront (old handle dee-old) with no clicks. */
-const RENAMED = `handle: dee-renamed
-name: Dee Renamed
-owner: self
-bio: Used to be dee-old.
-avatar: /images/avatars/mila-cooks.png
-status: approved
-applied_on: 2026-05-01
-tracking_id: deerenamed-20
-previous_handles: [dee-old]
-socials:
-  - platform: youtube
-    url: https://www.youtube.com/@dee
-    followers: 1500000
-categories: [books]
-featured: [B000TEST02]
-`;
+const RENAMED = renamedStorefront('B000TEST02');
 
 let site: SiteBuild;
 let system: LocalSystem;

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePack, imageFromPack, imagePackOf, imagePackPath } from '../../domain/images/packs.ts';
-import { buildSite, cleanup, copyContent, type SiteBuild } from './build-site.ts';
+import { buildSite, cleanup, copyContent, renamedStorefront, type SiteBuild } from './build-site.ts';
 import { startLocalSystem } from '../../scripts/lib/harness/local-system.ts';
 import { SHARDS } from '../../domain/links/shards.ts';
 
@@ -14,28 +14,16 @@ const FIXTURE = 'tests/fixtures/content';
 const ORIGIN = 'http://localhost:8787';
 
 /** An approved storefront that was renamed and whose only product is unavailable. */
-const RENAMED = `handle: dee-renamed
-name: Dee Renamed
-owner: self
-bio: Used to be dee-old.
-avatar: /images/avatars/mila-cooks.png
-status: approved
-applied_on: 2026-05-01
-tracking_id: deerenamed-20
-previous_handles: [dee-old]
-socials:
-  - platform: youtube
-    url: https://www.youtube.com/@dee
-    followers: 1500000
-categories: [books]
-featured: [B000TEST03]
-lists:
+const RENAMED = renamedStorefront(
+  'B000TEST03',
+  `lists:
   - slug: gone
     title: Gone for now
     items:
       - product: B000TEST03
         note: Sold out everywhere.
-`;
+`,
+);
 
 /**
  * Values two YAML parsers read differently, unquoted on purpose. Astro's glob
