@@ -4,6 +4,7 @@
  * the admin console. Newest first; the raw body (up to 1 MiB an event) is read
  * only when asked for, so the console's list stays light.
  */
+import type { KeyRow } from '../../domain/orders/statement-rows.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { integer, integerOrZero, text, type Row } from '../lib/rows.ts';
 
@@ -44,14 +45,10 @@ export async function readUnattributed(
 }
 
 /** An Amazon statement key credited to nobody (its tracking id held by no approved member on its day). */
-export interface UnattributedKey {
-  key_id: string;
-  layout: string;
-  marketplace: string;
-  tracking_id: string;
-  asin: string;
-  price_minor: number;
-  day: string;
+export interface UnattributedKey extends Pick<
+  KeyRow,
+  'key_id' | 'layout' | 'marketplace' | 'tracking_id' | 'asin' | 'price_minor' | 'day'
+> {
   ordered: number;
   shipped: number;
   returned: number;
