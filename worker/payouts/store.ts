@@ -31,25 +31,36 @@ import { monthBounds } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 
+// A dispute credit (migrations/0021_disputes.sql) is earned commission dated when it was decided.
 const ACTIVITY = `
+SELECT handle, currency, month, SUM(earned_minor) AS earned_minor, SUM(reversed_minor) AS reversed_minor FROM (
 SELECT handle, currency, strftime('%Y-%m', effective_at / 1000, 'unixepoch') AS month,
        SUM(CASE WHEN bucket = 'earned' THEN amount_minor ELSE 0 END) AS earned_minor,
        0 - SUM(CASE WHEN bucket = 'reversed' THEN amount_minor ELSE 0 END) AS reversed_minor
 FROM ledger_entries
 WHERE bucket IN ('earned', 'reversed') AND effective_at >= ?1 AND effective_at < ?2
   AND order_id NOT IN (SELECT order_id FROM held_orders)
+GROUP BY handle, currency, month
+UNION ALL
+SELECT handle, currency, strftime('%Y-%m', decided_at / 1000, 'unixepoch') AS month, amount_minor, 0
+FROM dispute_credits WHERE decided_at >= ?1 AND decided_at < ?2)
 GROUP BY handle, currency, month`;
 
 // Late money: dated before the first open month, recorded after the last close, or recorded
 // before it but held for review then and released since (?3: when the last month closed).
-// Orders held for review now (migrations/0019_holds.sql) count nowhere.
+// Orders held for review now (migrations/0019_holds.sql) count nowhere. A dispute credit dated
+// inside a closed month and decided after the last close (only with a skewed clock: a month
+// closes after its hold has passed) is late money too; one decided before it was counted then.
 const ADJUSTMENTS = `
-SELECT handle, currency, SUM(amount_minor) AS amount_minor
+SELECT handle, currency, SUM(amount_minor) AS amount_minor FROM (
+SELECT handle, currency, amount_minor
 FROM ledger_entries
 WHERE bucket IN ('earned', 'reversed') AND effective_at < ?2
   AND order_id NOT IN (SELECT order_id FROM held_orders)
   AND (entry_id > ?1 OR order_id IN (
     SELECT d.order_id FROM hold_decisions AS d WHERE d.action = 'release' AND d.decided_at > ?3))
+UNION ALL
+SELECT handle, currency, amount_minor FROM dispute_credits WHERE decided_at < ?2 AND decided_at > ?3)
 GROUP BY handle, currency`;
 
 const WATERMARK = 'SELECT COALESCE(MAX(entry_id), 0) AS watermark FROM ledger_entries';
