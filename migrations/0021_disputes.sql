@@ -11,8 +11,9 @@
 -- A credit counts like earned commission dated when it was decided (decided_at): in the payout
 -- month that holds decided_at (worker/payouts/store.ts reads `dispute_credits`). That month is
 -- open when the credit is recorded (a month closes only after its hold has passed), so no closed
--- month ever changes; a credit dated inside an already closed month (a skewed clock) is late money,
--- counted once as an adjustment in the first open month.
+-- month ever changes. Exactly once whatever the clocks say: a close stores the highest decision
+-- it read (payout_runs.dispute_watermark); a credit recorded after that and dated inside a closed
+-- month is late money, counted once as an adjustment in the first open month (section 7).
 CREATE TABLE disputes (
   dispute_id INTEGER PRIMARY KEY,
   -- The member's stable id (docs/decisions.md) and its handle when it filed.
@@ -67,6 +68,12 @@ END;
 -- Every credit, as the ledger and payouts count it: earned commission of the handle that filed,
 -- dated decided_at.
 CREATE VIEW dispute_credits AS
-SELECT d.dispute_id, s.member_id, s.handle, s.order_id, d.amount_minor, d.currency, d.note, d.decided_at
+SELECT d.decision_id, d.dispute_id, s.member_id, s.handle, s.order_id, d.amount_minor, d.currency, d.note, d.decided_at
 FROM dispute_decisions AS d JOIN disputes AS s ON s.dispute_id = d.dispute_id
 WHERE d.action = 'credit';
+
+-- The highest dispute decision a close read (like ledger_watermark for ledger entries): a credit
+-- recorded after that read and dated inside the closed month is late money, an adjustment in
+-- the first open month; one recorded before was counted by that close. Months closed before
+-- this migration had no credits: 0.
+ALTER TABLE payout_runs ADD COLUMN dispute_watermark INTEGER NOT NULL DEFAULT 0 CHECK (dispute_watermark >= 0);

@@ -81,11 +81,16 @@ export function filingSchema(today: string) {
 export type Filing = z.infer<ReturnType<typeof filingSchema>>;
 
 export const creditSchema = z.strictObject({
-  amount_minor: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number of minor units')
-    .min(1, 'must be positive')
-    .max(MAX_CREDIT_MINOR, `must be at most ${MAX_CREDIT_MINOR} minor units`),
+  // A number, or digits (a form field); never a boolean or another type coerced into one.
+  // A number, or digits (a form field); never a boolean or another type coerced into one.
+  amount_minor: z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number of minor units')
+      .min(1, 'must be positive')
+      .max(MAX_CREDIT_MINOR, `must be at most ${MAX_CREDIT_MINOR} minor units`),
+  ),
   currency: z
     .string({ error: 'must be text' })
     .trim()
