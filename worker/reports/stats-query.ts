@@ -18,7 +18,7 @@
  * every creator at once, with the same SQL grouped by handle, so its clicks,
  * orders, earned and reversed are the figures each creator's stats show.
  */
-import type { CreatorFigures } from '../../domain/reports/programmes.ts';
+import type { CreatorFigures } from '../../domain/reports/programs.ts';
 import { addMinor } from '../../domain/money.ts';
 import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';

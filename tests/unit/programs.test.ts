@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareProgrammes, type CreatorFigures } from '../../domain/reports/programmes.ts';
-import { programmeChartGeometry } from '../../site/lib/dashboard/programme-chart.ts';
+import { compareProgrammes, type CreatorFigures } from '../../domain/reports/programs.ts';
+import { programmeChartGeometry } from '../../site/lib/dashboard/program-chart.ts';
 
 const row = (handle: string, f: Partial<CreatorFigures> = {}): CreatorFigures => ({
   handle,
