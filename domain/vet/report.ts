@@ -81,7 +81,7 @@ function heading(app: Application): string {
       : change.kind === 'renamed'
         ? `renamed from ${code(change.fromHandle)}`
         : 'edited';
-  const program = app.influencer ? ` · ${app.influencer.program} programme` : '';
+  const program = app.influencer ? ` · ${app.influencer.program} program` : '';
   return `### ${code(change.handle)} · ${what}${program}`;
 }
 
@@ -235,7 +235,7 @@ function associateSections(i: Associate, s: AssociateScorecard): string[] {
       .join(', ') || 'nothing yet';
   const r = s.relevancy;
   const out = [
-    `Associate programme: a website publisher, scored on what the file says about the site (nothing is fetched). No storefront page; tracked links only.`,
+    `Associate program: a website publisher, scored on what the file says about the site (nothing is fetched). No storefront page; tracked links only.`,
     '',
     '| Dimension | Score | Summary |',
     '| --- | --- | --- |',

@@ -103,7 +103,7 @@ describe('catalog refresh', () => {
       const source = creatorsApiSource({
         CREATORS_API_CREDENTIAL_ID: 'id',
         CREATORS_API_CREDENTIAL_SECRET: 'secret',
-        CREATORS_API_PARTNER_TAG: 'programme-20',
+        CREATORS_API_PARTNER_TAG: 'program-20',
         CREATORS_API_TOKEN_URL: `${base}/auth/o2/token`,
         CREATORS_API_BASE: base,
       });
@@ -126,7 +126,7 @@ describe('catalog refresh', () => {
         body: {
           itemIds: ['B000TEST01', 'B000TEST02'],
           itemIdType: 'ASIN',
-          partnerTag: 'programme-20',
+          partnerTag: 'program-20',
           partnerType: 'Associates',
         },
       });
@@ -134,7 +134,7 @@ describe('catalog refresh', () => {
       const bad = creatorsApiSource({
         CREATORS_API_CREDENTIAL_ID: 'id',
         CREATORS_API_CREDENTIAL_SECRET: 'secret',
-        CREATORS_API_PARTNER_TAG: 'programme-20',
+        CREATORS_API_PARTNER_TAG: 'program-20',
         CREATORS_API_TOKEN_URL: `${base}/nope`,
         CREATORS_API_BASE: base,
       });

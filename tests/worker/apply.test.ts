@@ -91,7 +91,7 @@ function errorBeside(page: string, field: string): string {
 }
 
 describe('GET /apply/', () => {
-  it('is a form without script, posting to this site only, for either programme', async () => {
+  it('is a form without script, posting to this site only, for either program', async () => {
     const res = await call('/apply/');
     expect(res.status).toBe(200);
     const page = await res.text();

@@ -305,7 +305,7 @@ function byCurrency(
   return out;
 }
 
-/** A creator's figures over the range (what the programme comparison sums), plus the pending balance now. */
+/** A creator's figures over the range (what the program comparison sums), plus the pending balance now. */
 export interface CreatorRow extends CreatorFigures {
   /** The pending balance now, whatever the range. */
   pending_minor: number;

@@ -1,5 +1,5 @@
 /**
- * `GET/POST /apply/` (CONTRACT.md section 15): apply to either programme without git.
+ * `GET/POST /apply/` (CONTRACT.md section 15): apply to either program without git.
  *
  * Order of checks for a post, cheapest and most general first; nothing is stored before
  * the last step:

@@ -15,7 +15,7 @@
  *
  * Credentials only from the environment: CREATORS_API_CREDENTIAL_ID, CREATORS_API_CREDENTIAL_SECRET,
  * CREATORS_API_CREDENTIAL_VERSION (3.1 North America, 3.2 Europe, 3.3 Far East; default 3.1),
- * CREATORS_API_PARTNER_TAG (the programme's own tag). CREATORS_API_BASE and
+ * CREATORS_API_PARTNER_TAG (the program's own tag). CREATORS_API_BASE and
  * CREATORS_API_TOKEN_URL override the hosts (tests point them at a local server).
  */
 import { z } from 'zod';

@@ -63,12 +63,12 @@ export function withStatus(program: Program, handle: string, status: Status): Pr
   return programOf(table);
 }
 
-/** The program after a content edit that moves a member to another programme (an admin's change). */
-export function withProgramme(program: Program, handle: string, programme: MemberProgram): Program {
+/** The program after a content edit that moves a member to another program (an admin's change). */
+export function withProgram(program: Program, handle: string, moveTo: MemberProgram): Program {
   const table = structuredClone(program.table);
   const member = table.influencers[handle];
   if (!member) throw new Error(`no ${handle}`);
-  member.program = programme;
+  member.program = moveTo;
   return programOf(table);
 }
 

@@ -1,16 +1,16 @@
 /**
- * The programme an order was credited under (migration 0012): recorded with new orders; for
+ * The program an order was credited under (migration 0012): recorded with new orders; for
  * orders recorded before, read back from the rate tables their lines were rated with, so that
- * moving a member between programmes never re-rates a line first seen later.
+ * moving a member between programs never re-rates a line first seen later.
  */
 import { describe, expect, it } from 'vitest';
 import type { MemberProgram } from '../../../domain/content/schema.ts';
-import { orderProgramme, type LineTermsRow, type RecordedTerms } from '../../../domain/orders/terms.ts';
-import { fixtureProgram, withProgramme } from './helpers.ts';
+import { orderProgram, type LineTermsRow, type RecordedTerms } from '../../../domain/orders/terms.ts';
+import { fixtureProgram, withProgram } from './helpers.ts';
 
 const program = fixtureProgram();
-const AFTER_PROGRAMME_TABLES = Date.parse('2026-10-05T10:00:00Z');
-const BEFORE_PROGRAMME_TABLES = Date.parse('2026-09-05T10:00:00Z');
+const AFTER_PROGRAM_TABLES = Date.parse('2026-10-05T10:00:00Z');
+const BEFORE_PROGRAM_TABLES = Date.parse('2026-09-05T10:00:00Z');
 
 function terms(
   handle: string,
@@ -53,43 +53,43 @@ function terms(
 const SHARED_2026 = { rate_effective_from: '2026-10-01', rate_program: null };
 const ASSOCIATE_2026 = { rate_effective_from: '2026-10-01', rate_program: 'associate', rate_bps: 300 };
 
-describe('orderProgramme', () => {
-  it('is the recorded programme whatever content says today', () => {
-    const movedAna = withProgramme(program, 'ana-cooks', 'associate');
-    expect(orderProgramme(terms('ana-cooks', AFTER_PROGRAMME_TABLES, 'influencer', []), movedAna)).toBe(
+describe('orderProgram', () => {
+  it('is the recorded program whatever content says today', () => {
+    const movedAna = withProgram(program, 'ana-cooks', 'associate');
+    expect(orderProgram(terms('ana-cooks', AFTER_PROGRAM_TABLES, 'influencer', []), movedAna)).toBe(
       'influencer',
     );
   });
 
   describe('for an order recorded before migration 0012', () => {
     it('is influencer when its lines came from the shared table, even after the member became an associate', () => {
-      const movedAna = withProgramme(program, 'ana-cooks', 'associate');
-      const old = terms('ana-cooks', AFTER_PROGRAMME_TABLES, null, [SHARED_2026, SHARED_2026]);
-      expect(orderProgramme(old, movedAna)).toBe('influencer');
+      const movedAna = withProgram(program, 'ana-cooks', 'associate');
+      const old = terms('ana-cooks', AFTER_PROGRAM_TABLES, null, [SHARED_2026, SHARED_2026]);
+      expect(orderProgram(old, movedAna)).toBe('influencer');
     });
 
     it("is associate when its lines came from the associates' own table, even after the member became an influencer", () => {
-      const movedDee = withProgramme(program, 'dee-reviews', 'influencer');
-      const old = terms('dee-reviews', AFTER_PROGRAMME_TABLES, null, [ASSOCIATE_2026]);
-      expect(orderProgramme(old, movedDee)).toBe('associate');
+      const movedDee = withProgram(program, 'dee-reviews', 'influencer');
+      const old = terms('dee-reviews', AFTER_PROGRAM_TABLES, null, [ASSOCIATE_2026]);
+      expect(orderProgram(old, movedDee)).toBe('associate');
     });
 
-    it("is today's programme when both programmes chose the same table (no rate can differ)", () => {
-      const old = terms('ana-cooks', BEFORE_PROGRAMME_TABLES, null, [
+    it("is today's program when both programs chose the same table (no rate can differ)", () => {
+      const old = terms('ana-cooks', BEFORE_PROGRAM_TABLES, null, [
         { rate_effective_from: '2020-04-21', rate_program: null },
       ]);
-      expect(orderProgramme(old, withProgramme(program, 'ana-cooks', 'associate'))).toBe('associate');
-      expect(orderProgramme(old, program)).toBe('influencer');
+      expect(orderProgram(old, withProgram(program, 'ana-cooks', 'associate'))).toBe('associate');
+      expect(orderProgram(old, program)).toBe('influencer');
     });
 
-    it("is today's programme when no line names a table, or the lines fit no programme", () => {
-      const movedAna = withProgramme(program, 'ana-cooks', 'associate');
-      const backfilled = terms('ana-cooks', AFTER_PROGRAMME_TABLES, null, [
+    it("is today's program when no line names a table, or the lines fit no program", () => {
+      const movedAna = withProgram(program, 'ana-cooks', 'associate');
+      const backfilled = terms('ana-cooks', AFTER_PROGRAM_TABLES, null, [
         { rate_source: 'backfill', rate_effective_from: null, rate_retailer: null },
       ]);
-      expect(orderProgramme(backfilled, movedAna)).toBe('associate');
-      const mixed = terms('ana-cooks', AFTER_PROGRAMME_TABLES, null, [SHARED_2026, ASSOCIATE_2026]);
-      expect(orderProgramme(mixed, movedAna)).toBe('associate');
+      expect(orderProgram(backfilled, movedAna)).toBe('associate');
+      const mixed = terms('ana-cooks', AFTER_PROGRAM_TABLES, null, [SHARED_2026, ASSOCIATE_2026]);
+      expect(orderProgram(mixed, movedAna)).toBe('associate');
     });
   });
 });
