@@ -401,4 +401,4 @@ export const programFile = z.strictObject({
   /** The product categories of the program. */
   categories: z.array(category).min(1),
 });
-export type Program = z.output<typeof programFile>;
+export type ProgramFile = z.output<typeof programFile>;

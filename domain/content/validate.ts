@@ -15,7 +15,7 @@ import {
   retailersFile,
   type Member,
   type Product,
-  type Program,
+  type ProgramFile,
   type RateTable,
   type Retailer,
 } from './schema.ts';
@@ -100,7 +100,7 @@ export function imageRefProblem(
 }
 
 export interface Content {
-  program: Program;
+  program: ProgramFile;
   retailers: Retailer[];
   rates: Record<string, RateTable[]>;
   /** Every member file under content/influencers/, influencers and associates alike. */

@@ -528,7 +528,7 @@ const RECONCILIATION_ROWS = 200;
 
 /** Amazon's Ad Fees per key against the rate table of the member's program for the key's net items. */
 function reconcile(statement: Statement, table: ProgramTable): Reconciliation {
-  const programOf = new Map(
+  const programFromTable = new Map(
     Object.values(table.influencers).map((m) => [m.tracking_id.toLowerCase(), m.program]),
   );
   const out: Reconciliation = {
@@ -542,7 +542,7 @@ function reconcile(statement: Statement, table: ProgramTable): Reconciliation {
       statement.marketplace,
       Date.parse(`${line.day}T00:00:00Z`),
       line.category,
-      programOf.get(line.tracking_id) ?? 'influencer',
+      programFromTable.get(line.tracking_id) ?? 'influencer',
     );
     const commission = (q: number) => (rate ? lineCommission(line.price_minor, q, rate.bps) : 0);
     const net = line.shipped - line.returned;

@@ -119,7 +119,7 @@ export interface Program {
   programOf(handle: string): MemberProgram | null;
 }
 
-export function programOf(table: ProgramTable): Program {
+export function programFromTable(table: ProgramTable): Program {
   const byTracking = new Map<string, string>();
   for (const [handle, i] of Object.entries(table.influencers))
     byTracking.set(i.tracking_id.toLowerCase(), handle);
