@@ -10,7 +10,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { verifyRequest, sha256Hex } from '../../domain/requests/signature.ts';
 import { placeholderAvatar } from '../../domain/vet/png.ts';
-import { sha256Hex as textSha256Hex } from '../../worker/auth/tokens.ts';
+import { sha256Hex as textSha256Hex } from '../../domain/requests/signature.ts';
 import { MAX_APPLY_POSTS } from '../../worker/requests/store.ts';
 import { createWorker } from '../../worker/worker.ts';
 
