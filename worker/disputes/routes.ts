@@ -27,15 +27,15 @@ import {
   fileDispute,
   listDisputes,
   memberDisputes,
-  STATUS_OF,
-  type Refusal,
+  DISPUTE_STATUS_OF,
+  type DisputeRefusal,
 } from './service.ts';
 
 const NO_STORE = { 'Cache-Control': 'private, no-store' };
 const BODY_LIMIT = limitBody(8192, 'a dispute or decision is at most 8 KiB of JSON');
 
-function refused(r: Refusal): Response {
-  return problem(STATUS_OF[r.reason], r.message, r.issues);
+function refused(r: DisputeRefusal): Response {
+  return problem(DISPUTE_STATUS_OF[r.reason], r.message, r.issues);
 }
 
 /** The JSON body, or a 400 naming it (an empty body is `{}`: the fields are then named as missing). */

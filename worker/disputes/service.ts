@@ -1,7 +1,7 @@
 /**
  * Disputes as one service, called by the API (routes.ts) and the dashboard pages alike: read,
  * pure plan (domain/disputes/rules.ts), one guarded write. Inputs are validated here with zod;
- * refusals are `{ reason, message, issues? }` and `STATUS_OF` is the one table mapping a reason
+ * refusals are `{ reason, message, issues? }` and `DISPUTE_STATUS_OF` is the one table mapping a reason
  * to its HTTP status (kept small so it can move into a shared table).
  *
  * Order of checks for a filing: member known (404), body (400 naming the field), the order
@@ -29,7 +29,7 @@ import type { ProgramTable } from '../../domain/orders/program-table.ts';
 import { utcDay } from '../../domain/time.ts';
 import { insertDecision, insertDispute, readDispute, readDisputeOfOrder, readDisputes } from './store.ts';
 
-export const STATUS_OF = {
+export const DISPUTE_STATUS_OF = {
   invalid: 400,
   unknown_member: 404,
   not_found: 404,
@@ -37,7 +37,7 @@ export const STATUS_OF = {
   already_decided: 409,
 } as const satisfies Record<DisputeReason, number>;
 
-export interface Refusal {
+export interface DisputeRefusal {
   ok: false;
   reason: DisputeReason;
   message: string;
@@ -58,7 +58,7 @@ const disputeId = z.coerce
   .min(1, 'must be a dispute number')
   .max(Number.MAX_SAFE_INTEGER, 'must be a dispute number');
 
-function invalid(what: string, error: { issues: readonly z.core.$ZodIssue[] }): Refusal {
+function invalid(what: string, error: { issues: readonly z.core.$ZodIssue[] }): DisputeRefusal {
   return { ok: false, reason: 'invalid', message: `invalid ${what}`, issues: issuesOf(error) };
 }
 
@@ -69,7 +69,7 @@ export async function fileDispute(
   handle: string,
   body: unknown,
   now = Date.now(),
-): Promise<Done | Refusal> {
+): Promise<Done | DisputeRefusal> {
   if (!Object.hasOwn(program.influencers, handle))
     return { ok: false, reason: 'unknown_member', message: `no member is named "${handle}"` };
   const parsed = filingSchema(utcDay(now)).safeParse(body ?? {});
@@ -99,7 +99,7 @@ export async function memberDisputes(
   db: D1Database,
   program: ProgramTable,
   handle: string,
-): Promise<Dispute[] | Refusal> {
+): Promise<Dispute[] | DisputeRefusal> {
   if (!Object.hasOwn(program.influencers, handle))
     return { ok: false, reason: 'unknown_member', message: `no member is named "${handle}"` };
   const memberId = memberIndex(program).idOf(handle);
@@ -110,7 +110,7 @@ export async function memberDisputes(
 export async function listDisputes(
   db: D1Database,
   query: unknown = {},
-): Promise<{ state: string; disputes: Dispute[]; csv: () => string } | Refusal> {
+): Promise<{ state: string; disputes: Dispute[]; csv: () => string } | DisputeRefusal> {
   const parsed = listQuery.safeParse(query);
   if (!parsed.success) return invalid('query', parsed.error);
   const { state, limit } = parsed.data;
@@ -118,7 +118,7 @@ export async function listDisputes(
   return { state, disputes, csv: () => disputesCsv(disputes) };
 }
 
-function decisionInput(action: DisputeAction, body: unknown, home: string): DecisionInput | Refusal {
+function decisionInput(action: DisputeAction, body: unknown, home: string): DecisionInput | DisputeRefusal {
   if (action === 'credit') {
     const parsed = creditSchema.safeParse(body ?? {});
     if (!parsed.success) return invalid('credit', parsed.error);
@@ -138,7 +138,7 @@ export async function decideDispute(
   body: unknown,
   homeCurrency: string,
   now = Date.now(),
-): Promise<Done | Refusal> {
+): Promise<Done | DisputeRefusal> {
   const parsedId = disputeId.safeParse(id);
   if (!parsedId.success) return invalid('dispute id', parsedId.error);
   const input = decisionInput(action, body, homeCurrency);
