@@ -41,7 +41,9 @@ CREATE TABLE dispute_decisions (
   currency TEXT,
   decided_at INTEGER NOT NULL,
   CHECK (
-    (action = 'credit' AND amount_minor BETWEEN 1 AND 10000000 AND length(currency) = 3)
+    -- IS NOT NULL: a CHECK that evaluates to NULL passes, so NULLs are refused by name.
+    (action = 'credit' AND amount_minor IS NOT NULL AND amount_minor BETWEEN 1 AND 10000000
+      AND currency IS NOT NULL AND length(currency) = 3)
     OR (action = 'decline' AND amount_minor IS NULL AND currency IS NULL)
   )
 ) STRICT;
