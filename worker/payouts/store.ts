@@ -114,7 +114,9 @@ export async function readPayoutState(
         db.prepare('SELECT MAX(period) AS period FROM payout_runs'),
         db.prepare(ROWS_OF).bind(last?.period ?? ''),
         db.prepare(ACTIVITY).bind(start, end),
-        db.prepare(ADJUSTMENTS).bind(last?.watermark ?? 0, start, last?.closedAt ?? 0, last?.disputeWatermark ?? 0),
+        db
+          .prepare(ADJUSTMENTS)
+          .bind(last?.watermark ?? 0, start, last?.closedAt ?? 0, last?.disputeWatermark ?? 0),
         db.prepare(WATERMARK),
       ]),
     );

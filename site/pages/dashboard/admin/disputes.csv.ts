@@ -12,10 +12,13 @@ export const GET: APIRoute = async ({ session, url, redirect }) => {
   if (who.role !== 'admin') return new Response('Admins only.\n', { status: 403 });
   const listed = await listDisputes(env.DB, { state: url.searchParams.get('state') ?? 'open' });
   if ('reason' in listed)
-    return new Response(`${listed.message}${(listed.issues ?? []).map((i) => ` (${i.path}: ${i.message})`).join('')}\n`, {
-      status: DISPUTE_STATUS_OF[listed.reason],
-      headers: { 'Cache-Control': 'no-store' },
-    });
+    return new Response(
+      `${listed.message}${(listed.issues ?? []).map((i) => ` (${i.path}: ${i.message})`).join('')}\n`,
+      {
+        status: DISPUTE_STATUS_OF[listed.reason],
+        headers: { 'Cache-Control': 'no-store' },
+      },
+    );
   return new Response(listed.csv(), {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
