@@ -10,7 +10,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, serveSnapshot, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { serveSnapshot } from './lib/targets.ts';
 import { runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
 import { benchArgs, log, runBenchmark, type Figure } from './lib/report.ts';
 

@@ -23,7 +23,8 @@
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { ensureBuilt, serveSnapshot, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { serveSnapshot } from './lib/targets.ts';
 import { sleep } from '../scripts/lib/harness/process.ts';
 import { benchArgs, fmt, numberArg, quantile, round, runBenchmark, type Measured } from './lib/report.ts';
 

@@ -61,6 +61,8 @@ export interface Measured {
   ok?: boolean;
   /** Added to the options the bench ran with. */
   options?: Record<string, unknown>;
+  /** Why the measurement is incomplete. */
+  error?: string;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function runBenchmark(
   measure: () => Promise<Measured>,
 ): Promise<void> {
   const start = load1();
-  const print = (m: Measured & { error?: string }) =>
+  const print = (m: Measured) =>
     printResult({
       bench,
       ok: m.ok ?? m.error === undefined,
