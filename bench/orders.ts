@@ -39,7 +39,7 @@ import { buildProgramTable, programOf } from '../domain/orders/program-table.ts'
 import { DAY_MS } from '../domain/time.ts';
 import { resolveTarget } from '../scripts/lib/orders/target.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
-import { BENCH_SECRETS, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
+import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { progress } from '../scripts/lib/progress.ts';
 import { ROOT } from '../scripts/lib/harness/process.ts';
 import { levelsOf, MIGRATED_D1, startTarget, writeConfig, type Level as TargetLevel } from './lib/targets.ts';
@@ -251,7 +251,7 @@ async function start(level: TargetLevel, dir: string, envFile: string): Promise<
     const readyPath = key === 'shopfront' ? '/healthz' : '/';
     targets[key] = await startTarget(level, config, { name: key, dir, envFile, readyPath, logLevel: 'warn' });
   }
-  return { name: LEVEL[level], secret: BENCH_SECRETS.ORDER_WEBHOOK_SECRET, targets };
+  return { name: LEVEL[level], secret: benchSecret('ORDER_WEBHOOK_SECRET'), targets };
 }
 
 /** Orders of the products approved members link (influencers and associates): placed, shipped, one item returned; in time order by phase. */

@@ -17,7 +17,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { isInfluencer } from '../domain/content/schema.ts';
-import { BENCH_SECRETS, ensureBuilt, sampleContent, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { benchSecret, ensureBuilt, sampleContent, snapshotBuild, tempDir } from './lib/built-site.ts';
 import { benchArgs, fmt, log, numberArg, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
 import { d1File } from '../scripts/lib/harness/d1.ts';
 import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
@@ -233,7 +233,7 @@ await runBenchmark('stats', options, async () => {
   const from = new Date(today - (options.days - 1) * DAY_MS).toISOString().slice(0, 10);
   const to = new Date(today).toISOString().slice(0, 10);
   const url = `${server.url}/api/stats/${who.handle}?from=${from}&to=${to}`;
-  const headers = { authorization: `Bearer ${BENCH_SECRETS.ADMIN_TOKEN}` };
+  const headers = { authorization: `Bearer ${benchSecret('ADMIN_TOKEN')}` };
   const times: number[] = [];
   let human = 0;
   try {

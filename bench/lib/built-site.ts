@@ -11,17 +11,20 @@ import { astroBuildArgs } from '../../build/astro-build.ts';
 import { loadContent } from '../../build/load-content.ts';
 import { formatError, type Content } from '../../domain/content/validate.ts';
 import { mustRun, onCleanup, ROOT } from '../../scripts/lib/harness/process.ts';
+import { freshDevVars } from '../../scripts/lib/dev-vars.ts';
 import { writeEnvFile } from '../../scripts/lib/harness/wrangler.ts';
 import { log } from './report.ts';
 
 export const DIST = join(ROOT, 'dist');
 
-/** Test values for the Worker's secrets (never real ones). */
-export const BENCH_SECRETS = {
-  VISITOR_HASH_SECRET: 'bench-visitor-hash-secret-not-for-production',
-  ORDER_WEBHOOK_SECRET: 'whsec_YmVuY2gtb3JkZXItd2ViaG9vay1zZWNyZXQ=',
-  ADMIN_TOKEN: 'adm_bench_token_not_for_production',
-};
+/** The Worker's secrets for this run: fresh test values, every secret `npm start` makes (never real ones). */
+export const BENCH_SECRETS = freshDevVars();
+
+export function benchSecret(name: string): string {
+  const value = BENCH_SECRETS[name];
+  if (value === undefined) throw new Error(`no secret ${name} in scripts/lib/dev-vars.ts`);
+  return value;
+}
 
 /** The project's content (content/), validated; throws with every error. */
 export function sampleContent(root = join(ROOT, 'content')): Content {
