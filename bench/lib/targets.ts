@@ -15,7 +15,7 @@ import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 import { mustRun, onCleanup, ROOT } from '../../scripts/lib/harness/process.ts';
 import { applyMigrations, startWranglerDev } from '../../scripts/lib/harness/wrangler.ts';
-import { BENCH_SECRETS, type Snapshot } from './built-site.ts';
+import { BENCH_SECRETS } from './built-site.ts';
 import { childPids, groupPids } from './cpu.ts';
 import { log } from './report.ts';
 
@@ -152,12 +152,3 @@ async function startMiniflare(config: string, persistTo: string, options: Target
   log(`miniflare ${options.name} on ${url}`);
   return { url, persistTo, pids: () => pids, stop };
 }
-
-/** A snapshot of the build served as a shopper gets it: `wrangler dev` (quiet) on fresh migrated state. */
-export const serveSnapshot = (snapshot: Snapshot) =>
-  startTarget('dev', snapshot.config, {
-    name: 'site',
-    dir: snapshot.dir,
-    envFile: snapshot.envFile,
-    logLevel: 'warn',
-  });
