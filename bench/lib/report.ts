@@ -20,7 +20,7 @@ export interface Figure {
   note?: string;
 }
 
-export interface BenchResult {
+interface BenchResult {
   bench: string;
   ok: boolean;
   /** Load average (1 min) at the start and end: figures on a busy machine are lower. */
@@ -77,8 +77,9 @@ export async function runBenchmark(
   measure: () => Promise<Measured>,
 ): Promise<void> {
   const start = load1();
-  const print = (m: Measured) =>
-    printResult({
+  // The result as the last stdout line (see the contract above).
+  const print = (m: Measured) => {
+    const result: BenchResult = {
       bench,
       ok: m.ok ?? m.error === undefined,
       load: { start, end: load1() },
@@ -86,21 +87,18 @@ export async function runBenchmark(
       figures: m.figures,
       details: m.details,
       error: m.error,
-    });
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  };
   await runMain(
     async () => {
       const measured = await measure();
-      log(`\n${bench}:`);
-      for (const f of measured.figures) log(`  ${describeFigure(f)}`);
+      say(`\n${bench}:`);
+      for (const f of measured.figures) say(`  ${describeFigure(f)}`);
       print(measured);
     },
     (error) => print({ figures: [], error }),
   );
-}
-
-/** Prints the result as the last stdout line (see the contract above). */
-export function printResult(result: BenchResult): void {
-  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 /** A figure's value with its unit, or n/a. */
@@ -182,9 +180,7 @@ export function numberArg(args: Map<string, string>, name: string, fallback: num
 }
 
 /** Progress and human-readable output: stderr, so stdout stays machine-readable (above a progress bar, if drawn). */
-export function log(message: string): void {
-  say(message);
-}
+export { say as log };
 
 /** Nearest-rank quantile `p` (0..1) of `values`; NaN when empty. */
 export function quantile(values: readonly number[], p: number): number {
