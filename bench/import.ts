@@ -21,6 +21,7 @@ import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
 import { benchArgs, fmt, log, numberArg, round, runBenchmark } from './lib/report.ts';
 import { MIGRATED_D1, startTarget, writeConfig } from './lib/targets.ts';
+import { random } from './lib/traffic.ts';
 
 const args = benchArgs();
 const ROWS = numberArg(args, 'rows', 100_000);
@@ -31,14 +32,8 @@ const TO = '2026-10-31';
 /** Deterministic rows: approved members' and unknown tracking ids, 31 days, 2,000 ASINs, some repeated rows. */
 function makeRows(trackingIds: readonly string[]): EarningsRow[] {
   const rows: EarningsRow[] = [];
-  // mulberry32: small, deterministic, and its every bit is usable (an LCG's low bits are not).
-  let seed = 42;
-  const next = (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
-  };
+  const rand = random(42);
+  const next = (n: number) => Math.floor(rand() * n);
   for (let i = 0; i < ROWS; i++) {
     const previous = rows.at(-1);
     // One row in 20 repeats the previous row's key (two real orders of one line on one day).

@@ -40,7 +40,7 @@ const REFERRERS = ['https://www.instagram.com/', 'https://www.tiktok.com/', 'htt
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', 'bio', 'pin', null, null, 'NOT VALID!'];
 
 /** Deterministic so that two runs send the same mix (mulberry32). */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
