@@ -42,7 +42,14 @@ import { writeRouteTable } from '../build/write-route-table.ts';
 import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { progress } from '../scripts/lib/progress.ts';
 import { ROOT } from '../scripts/lib/harness/process.ts';
-import { levelsOf, MIGRATED_D1, startTarget, writeConfig, type Level as TargetLevel } from './lib/targets.ts';
+import {
+  levelsOf,
+  MIGRATED_D1,
+  startTarget,
+  writeConfig,
+  type Level as TargetLevel,
+  type Target,
+} from './lib/targets.ts';
 import { benchArgs, fmt, log, numberArg, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
 import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
 import { signedEventHeaders } from '../scripts/lib/harness/webhook.ts';
@@ -77,11 +84,7 @@ const STORED_SQL: Record<TargetKey, string> = {
   o2: 'SELECT COUNT(*) AS n FROM order_events WHERE event_id LIKE ?',
 };
 
-interface Server {
-  url: string;
-  persistTo: string;
-  stop: () => Promise<void>;
-}
+type Server = Pick<Target, 'url' | 'persistTo' | 'stop'>;
 
 interface Level {
   name: string;
@@ -236,17 +239,12 @@ function useRunning(url: string): Level {
 async function start(level: TargetLevel, dir: string, envFile: string): Promise<Level> {
   const targets: Partial<Record<TargetKey, Server>> = {};
   for (const key of KEYS) {
-    const [main, vars] =
-      key === 'shopfront' ? ['orders-worker.ts'] : ['orders-reference-worker.js', { REFERENCE: key }];
-    const config = writeConfig(
-      join(dir, `${key}.wrangler.json`),
-      `orders-${key}`,
-      join(ROOT, 'bench', main),
-      {
-        ...MIGRATED_D1,
-        ...(vars ? { vars } : {}),
-      },
-    );
+    const reference = key === 'shopfront' ? {} : { vars: { REFERENCE: key } };
+    const main = join(ROOT, 'bench', key === 'shopfront' ? 'orders-worker.ts' : 'orders-reference-worker.js');
+    const config = writeConfig(join(dir, `${key}.wrangler.json`), `orders-${key}`, main, {
+      ...MIGRATED_D1,
+      ...reference,
+    });
     log(`> ${key}: ${LEVEL[level]}, fresh local state`);
     const readyPath = key === 'shopfront' ? '/healthz' : '/';
     targets[key] = await startTarget(level, config, { name: key, dir, envFile, readyPath, logLevel: 'warn' });
