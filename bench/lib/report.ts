@@ -3,6 +3,7 @@
  * bench/run.ts: the LAST line a script writes to stdout is one JSON object with
  * its figures; everything else (progress, tables) goes before it or to stderr.
  */
+import { readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem, release } from 'node:os';
 import { runMain } from '../../scripts/lib/harness/process.ts';
 import { say } from '../../scripts/lib/progress.ts';
@@ -167,8 +168,14 @@ export function parseArgs(argv: string[]): Map<string, string> {
   return args;
 }
 
-/** The command line's arguments (see parseArgs). */
-export const benchArgs = (): Map<string, string> => parseArgs(process.argv.slice(2));
+/** The command line's arguments (see parseArgs); with --help, the script's header comment and exit. */
+export function benchArgs(): Map<string, string> {
+  const args = parseArgs(process.argv.slice(2));
+  if (!args.has('help')) return args;
+  const header = /^\/\*\*([\s\S]*?)\*\//.exec(readFileSync(process.argv[1] ?? '', 'utf8'))?.[1] ?? '';
+  process.stdout.write(`${header.replace(/^ \* ?/gm, '').trim()}\n`);
+  process.exit(0);
+}
 
 export function numberArg(args: Map<string, string>, name: string, fallback: number): number {
   const raw = args.get(name);
