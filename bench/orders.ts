@@ -35,7 +35,7 @@ import type { IncomingEvent } from '../domain/orders/apply.ts';
 import type { OrderEvent } from '../domain/orders/event.ts';
 import { eventJson } from '../domain/orders/event.ts';
 import { createMemoryLedger } from '../domain/orders/memory-ledger.ts';
-import { buildProgramTable, programOf } from '../domain/orders/program-table.ts';
+import { buildProgramTable, programFromTable } from '../domain/orders/program-table.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { resolveTarget } from '../scripts/lib/orders/target.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
@@ -164,7 +164,7 @@ function signed(level: Level, events: readonly IncomingEvent[]): Sent[] {
  * events in --rounds slices (in time order), each slice to every target in turn, the
  * first target rotating per round so none always goes first.
  */
-async function measure(level: Level, content: Content, program: ReturnType<typeof programOf>) {
+async function measure(level: Level, content: Content, program: ReturnType<typeof programFromTable>) {
   const keys = KEYS.filter((k) => level.targets[k]);
   log(`\n${level.name}: ${options.events} events, ${options.connections} in flight, to ${keys.join(', ')}`);
   const warmup = signed(level, makeEvents(runId('warm'), content, Math.max(3, options.connections * 3)));
@@ -368,7 +368,7 @@ function figuresOf(r: LevelResult): Figure[] {
 
 await runBenchmark('orders', options, async () => {
   const content = sampleContent();
-  const program = programOf(buildProgramTable(content));
+  const program = programFromTable(buildProgramTable(content));
 
   const results: LevelResult[] = [];
   if (options.url) results.push(await measure(useRunning(options.url), content, program));
