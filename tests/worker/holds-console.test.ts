@@ -111,11 +111,12 @@ describe('the release and void forms', () => {
       status: 403,
       message: expect.stringContaining('Admins only'),
     });
-    for (const headers of [
+    const crossSite: Record<string, string>[] = [
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
       { origin: 'https://evil.test' },
-    ])
+    ];
+    for (const headers of crossSite)
       expect(
         await holdFormAnswer(env, form({ action: 'release', order: botOrder }, headers), true),
       ).toMatchObject({

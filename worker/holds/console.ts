@@ -21,7 +21,7 @@ import { decide, listHolds, STATUS_OF } from './service.ts';
 import type { Hold, HoldAction } from './store.ts';
 
 export const HOLDS_PAGE = '/dashboard/admin/holds/';
-/** The most holds the page lists (oldest first); the API pages through the rest. */
+/** The most undecided and decided holds the page lists (each oldest held first); the API has the rest. */
 export const HOLDS_PAGE_LIMIT = 500;
 
 export interface HoldRow extends Hold {
@@ -67,24 +67,28 @@ async function memberNames(assets: Fetcher, handles: Iterable<string>): Promise<
 export async function holdsView(
   env: Pick<Env, 'DB' | 'ASSETS'>,
 ): Promise<HoldsView | { ok: false; message: string }> {
-  const listed = await listHolds(env.DB, { limit: HOLDS_PAGE_LIMIT });
-  if ('reason' in listed) return { ok: false, message: listed.message };
+  // Two reads, so decided holds (which only grow) never crowd undecided ones off the page.
+  const held = await listHolds(env.DB, { status: 'held', limit: HOLDS_PAGE_LIMIT });
+  if ('reason' in held) return { ok: false, message: held.message };
+  const decided = await listHolds(env.DB, { status: 'decided', limit: HOLDS_PAGE_LIMIT });
+  if ('reason' in decided) return { ok: false, message: decided.message };
   const reviewed = Object.entries(program.table.influencers)
     .filter(([, m]) => m.review && m.status === 'approved')
     .map(([handle]) => handle);
-  const names = await memberNames(env.ASSETS, [...listed.holds.map((h) => h.handle), ...reviewed]);
-  const rows = listed.holds.map((h): HoldRow => ({
+  const all = [...held.holds, ...decided.holds];
+  const names = await memberNames(env.ASSETS, [...all.map((h) => h.handle), ...reviewed]);
+  const row = (h: Hold): HoldRow => ({
     ...h,
     member_name: names.get(h.handle) ?? h.handle,
     held: money(h.held_minor, h.currency),
     decided: h.decision ? money(h.decision.amount_minor, h.currency) : null,
-  }));
+  });
   return {
     ok: true,
-    held: rows.filter((h) => h.decision === null),
+    held: held.holds.map(row),
     // Newest decision first: the history an admin reads after deciding.
-    decided: rows
-      .filter((h) => h.decision !== null)
+    decided: decided.holds
+      .map(row)
       .sort((a, b) => (b.decision?.decided_at ?? '').localeCompare(a.decision?.decided_at ?? '')),
     underReview: reviewed.map((handle) => ({ handle, member_name: names.get(handle) ?? handle })),
   };
