@@ -71,7 +71,11 @@ beforeAll(async () => {
     expect((await postOrderEvent(base, webhookSecret, `msg_${type}_${orderId}`, body)).status).toBe(200);
   }
   // The click is written through the queue: wait until the order is held.
-  await expect.poll(heldOrders, { timeout: 20_000, interval: 250 }).toContain(orderId);
+  const deadline = Date.now() + 20_000;
+  while (!(await heldOrders()).includes(orderId)) {
+    if (Date.now() > deadline) throw new Error(`order ${orderId} was not held within 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   browser = await launch();
 });
 

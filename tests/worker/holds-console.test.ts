@@ -10,47 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { holdFormAnswer, holdsView, HOLDS_PAGE } from '../../worker/holds/console.ts';
 import { readStorefront } from '../../worker/pages/page-store.ts';
 import type { Hold } from '../../worker/holds/store.ts';
-import { CAROL, get, ORIGIN, placed, send, uid, type EventBody } from './orders-helpers.ts';
-
-// 500.00 at 450 bps (kitchen): 22.50 commission per unit.
-const ITEM = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 50_000 };
-
-async function flaggedClick(at: string, flagged: { is_bot?: number; bot_reason?: string; flags?: number }) {
-  const id = uid('clk');
-  await env.DB.prepare(
-    `INSERT INTO clicks (click_id, at, handle, product_id, device, visitor_hash, is_bot, bot_reason, method, flags)
-     VALUES (?1, ?2, ?3, ?4, 'desktop', 'v', ?5, ?6, 'GET', ?7)`,
-  )
-    .bind(
-      id,
-      Date.parse(at),
-      CAROL.handle,
-      ITEM.product_id,
-      flagged.is_bot ?? 0,
-      flagged.bot_reason ?? null,
-      flagged.flags ?? 0,
-    )
-    .run();
-  return id;
-}
-
-async function shippedOrder(at: string, quantity: number, clickId: string): Promise<string> {
-  const base = placed({
-    order_id: uid('hold'),
-    tracking_id: CAROL.trackingId,
-    ordered_at: at,
-    occurred_at: at,
-  });
-  const body = (type: EventBody['type']): EventBody => ({
-    ...base,
-    type,
-    click_id: clickId,
-    items: [{ ...ITEM, quantity }],
-  });
-  expect((await send(body('order.placed'))).status).toBe(200);
-  expect((await send(body('order.shipped'))).status).toBe(200);
-  return base.order_id;
-}
+import { flaggedClick, shippedOrder } from './holds-helpers.ts';
+import { CAROL, get, ORIGIN } from './orders-helpers.ts';
 
 /** The form as a browser posts it from the page (same origin). */
 function form(
