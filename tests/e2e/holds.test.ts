@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
 import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { launch, screenshot } from './browser.ts';
 
@@ -39,6 +40,14 @@ async function heldOrders(): Promise<string[]> {
   return ((await res.json()) as { holds: { order_id: string }[] }).holds.map((h) => h.order_id);
 }
 
+async function until(what: string, done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 beforeAll(async () => {
   const storefront = await (await fetch(`${base}/shop/${HANDLE}/`)).text();
   const product = new RegExp(`/go/${HANDLE}/([A-Za-z0-9_-]+)`).exec(storefront)?.[1];
@@ -56,7 +65,13 @@ beforeAll(async () => {
   expect(go.status).toBe(302);
   const clickId = new URL(go.headers.get('location') ?? '').searchParams.get('ascsubtag') ?? '';
   expect(clickId).not.toBe('');
-  const at = new Date(Date.now() - 30 * 60_000).toISOString();
+  // The click is written through the queue; the order must come after it to be attributed to it.
+  await until(`click ${clickId} stored`, async () =>
+    queryLocalD1<{ flags: number }>(persistTo, 'SELECT flags FROM clicks WHERE click_id = ?', clickId).some(
+      (c) => c.flags !== 0,
+    ),
+  );
+  const at = new Date().toISOString();
   for (const type of ['order.placed', 'order.shipped']) {
     const body = JSON.stringify({
       type,
@@ -70,12 +85,8 @@ beforeAll(async () => {
     });
     expect((await postOrderEvent(base, webhookSecret, `msg_${type}_${orderId}`, body)).status).toBe(200);
   }
-  // The click is written through the queue: wait until the order is held.
-  const deadline = Date.now() + 20_000;
-  while (!(await heldOrders()).includes(orderId)) {
-    if (Date.now() > deadline) throw new Error(`order ${orderId} was not held within 20 s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  // Held once processed (the hold is derived from the flagged click).
+  await until(`order ${orderId} held`, async () => (await heldOrders()).includes(orderId));
   browser = await launch();
 });
 
