@@ -17,7 +17,7 @@ import { isCurrency } from '../../domain/currency.ts';
 import { program } from '../orders/program.ts';
 import { PageStoreUnavailable, readStorefront } from '../pages/page-store.ts';
 import { sameSitePost } from '../requests/apply-routes.ts';
-import { decide, listHolds, STATUS_OF } from './service.ts';
+import { decide, HOLD_STATUS_OF, listHolds } from './service.ts';
 import type { Hold, HoldAction } from './store.ts';
 
 export const HOLDS_PAGE = '/dashboard/admin/holds/';
@@ -130,7 +130,7 @@ export async function holdFormAnswer(
     const detail = (result.issues ?? []).map((i) => ` (${i.path || 'form'}: ${i.message})`).join('');
     const hint = action === 'void' && result.reason === 'invalid' ? ' A void needs a reason.' : '';
     return back(
-      STATUS_OF[result.reason],
+      HOLD_STATUS_OF[result.reason],
       false,
       `Order ${order} not ${action === 'void' ? 'voided' : 'released'}: ${result.message}${detail}.${hint}`,
     );
