@@ -21,6 +21,7 @@ import { stats } from './reports/stats-routes.ts';
 import { apply } from './requests/apply-routes.ts';
 import { adminRequests, memberRequests } from './requests/api-routes.ts';
 import { claims } from './requests/claim-routes.ts';
+import { log } from './lib/log.ts';
 
 export function createApp(fallback: Fallback) {
   // strict: false so "/go/h/p/" and "/go/h/p" are the same link.
@@ -49,13 +50,7 @@ export function createApp(fallback: Fallback) {
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
-    console.error(
-      JSON.stringify({
-        event: 'worker.unhandled_error',
-        path: new URL(c.req.url).pathname,
-        error: String(error),
-      }),
-    );
+    log('error', 'worker.unhandled_error', { path: new URL(c.req.url).pathname, error: String(error) });
     return c.json({ error: 'internal error' }, 500);
   });
   return app;

@@ -5,7 +5,8 @@
  * writes the result in one batch; the seed and the tests call it directly.
  */
 import { attribute, type KnownClick } from './attribution.ts';
-import { compareEvents, type IdentifiedEvent, type Issue, type OrderEvent } from './event.ts';
+import type { Issue } from '../issues.ts';
+import { compareEvents, type IdentifiedEvent, type OrderEvent } from './event.ts';
 import { deriveTargets, ledgerDeltas, sumEntries, type LedgerEntry, type LedgerSum } from './ledger.ts';
 import { MAX_LINE_AMOUNT_MINOR, MAX_LINE_QUANTITY } from './commission.ts';
 import type { Program } from './program-table.ts';

@@ -16,9 +16,9 @@ import {
   PACKED_IMAGE_DIRS,
   type PackedImage,
 } from '../../domain/images/packs.ts';
-import { logEvent } from '../clicks/click-log.ts';
 import type { AppEnv } from '../env.ts';
 import { ImagePackUnavailable, readImage } from './image-store.ts';
+import { log } from '../lib/log.ts';
 
 const CACHE = 'public, max-age=86400';
 const NO_STORE = { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' };
@@ -46,7 +46,7 @@ async function serve(c: Context<AppEnv>): Promise<Response> {
   } catch (error) {
     if (!(error instanceof ImagePackUnavailable)) throw error;
     const pack = imagePackPath(imagePackOf(path));
-    logEvent('images.pack_unavailable', { path, pack, error: error.message });
+    log('error', 'images.pack_unavailable', { path, pack, error: error.message });
     return new Response('Images are briefly unavailable. Please try again.', {
       status: 503,
       headers: { ...NO_STORE, 'Retry-After': '5' },

@@ -16,6 +16,7 @@ import type { Catalog } from '../../domain/pages/catalog.ts';
 import type { Influencer } from '../../domain/content/schema.ts';
 import pagesConfig from '../generated/pages.ts';
 import { ShardCache, ShardUnavailable } from '../lib/shard-cache.ts';
+import { log } from '../lib/log.ts';
 
 export { ShardUnavailable as PageStoreUnavailable };
 
@@ -79,7 +80,7 @@ export async function storefrontOrAnswer(
     found = await readStorefront(assets, handle);
   } catch (error) {
     if (!(error instanceof ShardUnavailable)) throw error;
-    console.error(JSON.stringify({ event: 'pages.store_unavailable', handle, error: error.message }));
+    log('error', 'pages.store_unavailable', { handle, error: error.message });
     return new Response('This page is briefly unavailable. Please try again in a minute.', {
       status: 503,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '60' },

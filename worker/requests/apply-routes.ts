@@ -41,6 +41,7 @@ import { appliedPage, applyForm, messagePage, type FormView } from './apply-page
 import { builtHandlesLike, readRequestBase, RequestBaseUnavailable } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
 import { applicationHandlesLike, countApplyPost, insertRequest, newRequestId } from './store.ts';
+import { log } from '../lib/log.ts';
 
 /** The avatar (1 MB) and the text fields, with room for multipart framing. */
 export const APPLY_MAX_BODY_BYTES = 1536 * 1024;
@@ -84,7 +85,7 @@ async function formView(
 
 function unavailable(c: Context<AppEnv>, error: unknown) {
   if (!(error instanceof RequestBaseUnavailable)) throw error;
-  console.error(JSON.stringify({ event: 'apply.base_unavailable', error: error.message }));
+  log('error', 'apply.base_unavailable', { error: error.message });
   return page(
     c,
     503,
@@ -138,9 +139,7 @@ export const apply = new Hono<AppEnv>()
         );
       const misconfigured = settingProblem(c.env, 'REQUEST_SIGNING_KEY');
       if (misconfigured) {
-        console.error(
-          JSON.stringify({ event: 'apply.misconfigured', problem: describeProblem(misconfigured) }),
-        );
+        log('error', 'apply.misconfigured', { problem: describeProblem(misconfigured) });
         return page(
           c,
           503,
@@ -243,7 +242,7 @@ async function submit(c: Context<AppEnv>, now: Date) {
     application: { contactEmail: fields.email, claimHash: await sha256Hex(token), claimExpiresAt: expiresAt },
     now,
   });
-  console.log(JSON.stringify({ event: 'apply.received', request: id, handle: fields.handle, program }));
+  log('info', 'apply.received', { request: id, handle: fields.handle, program });
   const claimUrl = `${new URL(c.req.url).origin}/claim/${token}`;
   return page(
     c,

@@ -23,6 +23,7 @@ import { program } from '../orders/program.ts';
 import { layout, messagePage } from './apply-page.ts';
 import { sameSitePost } from './apply-routes.ts';
 import { claim, lookUpClaim, type ClaimLookup } from './store.ts';
+import { log } from '../lib/log.ts';
 
 const CLAIM_TOKEN = /^sfc_[A-Za-z0-9_-]{43}$/;
 const NO_STORE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
@@ -105,7 +106,7 @@ export const claims = new Hono<AppEnv>()
     const token = `sft_${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
     if (!(await claim(c.env.DB, linkHash, found.handle, await sha256Hex(token), now.getTime())))
       return answer(c, 410, messagePage('Already used', 'This claim link has just been used.'));
-    console.log(JSON.stringify({ event: 'claim.used', request: found.requestId, handle: found.handle }));
+    log('info', 'claim.used', { request: found.requestId, handle: found.handle });
     return answer(
       c,
       201,
