@@ -32,6 +32,8 @@ export type EdgeReason =
   | 'session_committed'
   | 'legacy_days'
   | 'already_used'
+  | 'expired'
+  | 'not_approved'
   | 'body_too_large'
   | 'too_many_attempts'
   | 'internal'
@@ -46,7 +48,10 @@ export type Reason =
   | PayoutRefusalReason
   | HoldRefusalReason;
 
-export const STATUS_OF: Readonly<Record<Reason, number>> = {
+/** The statuses an error answer may have (each a Hono ContentfulStatusCode). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 422 | 429 | 500 | 503;
+
+export const STATUS_OF: Readonly<Record<Reason, ErrorStatus>> = {
   // the edge
   invalid: 400,
   unauthenticated: 401,
@@ -57,6 +62,8 @@ export const STATUS_OF: Readonly<Record<Reason, number>> = {
   session_committed: 409,
   legacy_days: 409,
   already_used: 410,
+  expired: 410,
+  not_approved: 409,
   body_too_large: 413,
   too_many_attempts: 429,
   internal: 500,
@@ -97,6 +104,7 @@ export const STATUS_OF: Readonly<Record<Reason, number>> = {
   out_of_range: 422,
 };
 
-export function statusOf(reason: Reason): number {
-  return STATUS_OF[reason];
+/** The status of an answer: a success as is, a refusal through the table. */
+export function statusOf<S extends 200 | 201>(outcome: S | Reason): S | ErrorStatus {
+  return typeof outcome === 'number' ? outcome : STATUS_OF[outcome];
 }

@@ -17,6 +17,7 @@ import type { Influencer } from '../../domain/content/schema.ts';
 import pagesConfig from '../generated/pages.ts';
 import { ShardCache, ShardUnavailable } from '../lib/shard-cache.ts';
 import { log } from '../lib/log.ts';
+import { STATUS_OF } from '../lib/reasons.ts';
 
 export { ShardUnavailable as PageStoreUnavailable };
 
@@ -82,11 +83,11 @@ export async function storefrontOrAnswer(
     if (!(error instanceof ShardUnavailable)) throw error;
     log('error', 'pages.store_unavailable', { handle, error: error.message });
     return new Response('This page is briefly unavailable. Please try again in a minute.', {
-      status: 503,
+      status: STATUS_OF.store_unavailable,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '60' },
     });
   }
-  if (found.kind === 'missing') return new Response(null, { status: 404 });
+  if (found.kind === 'missing') return new Response(null, { status: STATUS_OF.not_found });
   if (found.kind === 'redirect')
     return new Response(null, { status: 301, headers: { Location: moved(found.to) } });
   return found;

@@ -17,6 +17,7 @@ import pagesConfig from '../generated/pages.ts';
 import { cacheSeconds } from '../../domain/catalog/offers.ts';
 import { PRICE_EXPIRES_HEADER } from '../../domain/pages/page-store.ts';
 import { log } from '../lib/log.ts';
+import { STATUS_OF } from '../lib/reasons.ts';
 
 const PAGE_PATH = /^\/shop\/[a-z0-9-]{1,64}\/(?:[a-z0-9-]{1,64}\/)?$/;
 /**
@@ -38,7 +39,7 @@ export function pages(render: Fallback) {
   app.all('*', async (c) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
       return new Response('Storefront pages are read with GET or HEAD.', {
-        status: 405,
+        status: STATUS_OF.method_not_allowed,
         headers: {
           Allow: 'GET, HEAD',
           'Content-Type': 'text/plain; charset=utf-8',
