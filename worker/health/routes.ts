@@ -26,6 +26,7 @@ import { linkStoreCounters } from '../links/link-store.ts';
 import { pageStoreCounters } from '../pages/page-store.ts';
 import { requestBaseCounters } from '../requests/base-store.ts';
 import { log } from '../lib/log.ts';
+import { STATUS_OF } from '../lib/reasons.ts';
 
 export const PROBE_TTL_MS = 5_000;
 
@@ -68,14 +69,15 @@ export const health = new Hono<AppEnv>().get('/', async (c) => {
         },
       }
     : {};
+  const reason = config.length > 0 ? 'misconfigured' : 'degraded';
   return c.json(
     {
-      status: ok ? 'ok' : config.length > 0 ? 'misconfigured' : 'degraded',
+      status: ok ? 'ok' : reason,
       d1,
       config: config.map((p) => ({ ...p, message: describeProblem(p) })),
       ...details,
     },
-    ok ? 200 : 503,
+    ok ? 200 : STATUS_OF[reason],
     headers,
   );
 });

@@ -38,6 +38,7 @@ export type EdgeReason =
   | 'too_many_attempts'
   | 'internal'
   | 'misconfigured'
+  | 'degraded'
   | 'store_unavailable';
 
 export type Reason =
@@ -68,6 +69,7 @@ export const STATUS_OF: Readonly<Record<Reason, ErrorStatus>> = {
   too_many_attempts: 429,
   internal: 500,
   misconfigured: 503,
+  degraded: 503,
   store_unavailable: 503,
   // a report file (domain/orders/report-file.ts)
   unreadable: 400,
