@@ -9,6 +9,7 @@
  *   FileIssue  = { file, field, message } a field of a content file (content validation, vet:
  *                                        printed `file: field: message`, section 1)
  *   FieldIssue = { field, message }      a field of a form ("(form)" for the whole form)
+ *   Issue<{ line }>                      a line of a saved log (scripts/lib/unsaved-clicks.ts)
  *
  * The address differs only because the inputs differ (and the wire shapes are fixed by the
  * contract and the tests); everything that reports what is wrong with an input uses one of these.
