@@ -11,12 +11,12 @@ import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody } from '../lib/body.ts';
 import { problem } from '../lib/problem.ts';
-import { decide, listHolds, type Refusal } from './service.ts';
+import { decide, listHolds, type HoldRefusal } from './service.ts';
 import type { HoldAction } from './store.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-function refused(r: Refusal): Response {
+function refused(r: HoldRefusal): Response {
   return problem(r.reason, r.message, r.issues);
 }
 

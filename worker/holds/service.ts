@@ -13,7 +13,7 @@ import { decideHold, readHolds, type Hold, type HoldAction } from './store.ts';
 
 /** Why a holds call is refused; worker/lib/reasons.ts gives each its HTTP status. */
 export type HoldRefusalReason = 'invalid' | 'not_held' | 'already_decided' | 'out_of_range';
-export interface Refusal {
+export interface HoldRefusal {
   ok: false;
   reason: HoldRefusalReason;
   message: string;
@@ -42,11 +42,11 @@ export const holdsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
-function invalid(what: string, error: { issues: readonly z.core.$ZodIssue[] }): Refusal {
+function invalid(what: string, error: { issues: readonly z.core.$ZodIssue[] }): HoldRefusal {
   return { ok: false, reason: 'invalid', message: `invalid ${what}`, issues: issuesOf(error) };
 }
 
-async function inRange<T>(read: () => Promise<T>): Promise<T | Refusal> {
+async function inRange<T>(read: () => Promise<T>): Promise<T | HoldRefusal> {
   try {
     return await read();
   } catch (error) {
@@ -56,7 +56,10 @@ async function inRange<T>(read: () => Promise<T>): Promise<T | Refusal> {
 }
 
 /** Every hold (or only undecided / decided ones), oldest first. */
-export async function listHolds(db: D1Database, query: unknown = {}): Promise<{ holds: Hold[] } | Refusal> {
+export async function listHolds(
+  db: D1Database,
+  query: unknown = {},
+): Promise<{ holds: Hold[] } | HoldRefusal> {
   const parsed = holdsQuery.safeParse(query);
   if (!parsed.success) return invalid('query', parsed.error);
   const { status, limit } = parsed.data;
@@ -71,7 +74,7 @@ export async function decide(
   id: unknown,
   body: unknown,
   now = Date.now(),
-): Promise<{ ok: true; hold: Hold; created: boolean } | Refusal> {
+): Promise<{ ok: true; hold: Hold; created: boolean } | HoldRefusal> {
   const parsedId = orderId.safeParse(id);
   if (!parsedId.success) return invalid('order id', parsedId.error);
   const parsed = decisionBody[action].safeParse(body ?? {});
