@@ -2,7 +2,7 @@
  * The one table from a reason to its HTTP status. The domain and the worker's services
  * answer *why* (a named reason, a string union next to the rule); only the edge knows
  * HTTP, and it knows it here. `problem()` (problem.ts) takes a reason, never a number, so
- * every route answers its errors through this table. `Record<Reason, number>` makes a
+ * every route answers its errors through this table. `Record<Reason, ErrorStatus>` makes a
  * reason without a status a type error; tests/unit/reasons.test.ts checks the same at
  * run time for the domain's reason lists.
  *
@@ -21,7 +21,7 @@ import type { ReportRefusalReason } from '../../domain/orders/report-file.ts';
 import type { HoldRefusalReason } from '../holds/service.ts';
 import type { PayoutRefusalReason } from '../payouts/service.ts';
 
-/** Why the edge itself refuses a request, before or beside any rule. */
+/** Why the worker itself refuses a request, before or beside any rule (imports, claims, health). */
 export type EdgeReason =
   | 'invalid'
   | 'unauthenticated'
