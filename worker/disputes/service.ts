@@ -1,8 +1,8 @@
 /**
  * Disputes as one service, called by the API (routes.ts) and the dashboard pages alike: read,
  * pure plan (domain/disputes/rules.ts), one guarded write. Inputs are validated here with zod;
- * refusals are `{ reason, message, issues? }` and `DISPUTE_STATUS_OF` is the one table mapping a reason
- * to its HTTP status (kept small so it can move into a shared table).
+ * refusals are `{ reason, message, issues? }`; worker/lib/reasons.ts (STATUS_OF) maps each reason
+ * to its HTTP status.
  *
  * Order of checks for a filing: member known (404), body (400 naming the field), the order
  * disputed before (same filing: the stored one; another: 409), then the one guarded insert.
@@ -23,19 +23,11 @@ import {
   type DisputeAction,
   type DisputeReason,
 } from '../../domain/disputes/rules.ts';
-import { issuesOf, type Issue } from '../../domain/orders/event.ts';
+import { issuesOf, type Issue } from '../../domain/issues.ts';
 import { memberIndex } from '../../domain/orders/payouts.ts';
 import type { ProgramTable } from '../../domain/orders/program-table.ts';
 import { utcDay } from '../../domain/time.ts';
 import { insertDecision, insertDispute, readDispute, readDisputeOfOrder, readDisputes } from './store.ts';
-
-export const DISPUTE_STATUS_OF = {
-  invalid: 400,
-  unknown_member: 404,
-  not_found: 404,
-  already_filed: 409,
-  already_decided: 409,
-} as const satisfies Record<DisputeReason, number>;
 
 export interface DisputeRefusal {
   ok: false;

@@ -15,6 +15,7 @@
  *   429  too many attempts              500  our bug (never for bad input)
  *   503  we cannot do it now (missing setting, store down): retry later
  */
+import type { DisputeReason } from '../../domain/disputes/rules.ts';
 import type { MarketplaceRefusal } from '../../domain/orders/marketplace.ts';
 import type { CloseRefusal } from '../../domain/orders/payouts.ts';
 import type { ReportRefusalReason } from '../../domain/orders/report-file.ts';
@@ -47,7 +48,8 @@ export type Reason =
   | MarketplaceRefusal
   | CloseRefusal
   | PayoutRefusalReason
-  | HoldRefusalReason;
+  | HoldRefusalReason
+  | DisputeReason;
 
 /** The statuses an error answer may have (each a Hono ContentfulStatusCode). */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 422 | 429 | 500 | 503;
@@ -102,6 +104,9 @@ export const STATUS_OF: Readonly<Record<Reason, ErrorStatus>> = {
   // holds for review (worker/holds)
   not_held: 404,
   already_decided: 409,
+  // disputes (domain/disputes/rules.ts)
+  unknown_member: 404,
+  already_filed: 409,
   // a sum outside the exact integer range (domain/money.ts)
   out_of_range: 422,
 };
