@@ -17,8 +17,20 @@
  * A credit: amount_minor an integer with 1 <= amount_minor <= MAX_CREDIT_MINOR (minor units of
  * `currency`, an ISO 4217 code the program knows); note and reason 1..500 characters, one line.
  *
+ * The ledger (what the order's own events recorded) is checked before any money moves:
+ *   filing   refused (order_of_other_member) when the order is credited in the ledger to another member
+ *   credit   refused (order_of_other_member) likewise; refused (order_held) while the order is held
+ *            for review (migrations/0019_holds.sql held_orders); refused (already_earned) while the
+ *            order has earned commission for this member (recorded_minor > 0) unless top_up = true
+ *            (the admin saw the recorded figure and credits what is missing on top of it)
+ *   a ledger entry recorded for a credited order after its credit (a late shipment) is counted as
+ *   the ledger says, never netted against the credit: the admin list marks the dispute
+ *   ledger_after_credit (with the recorded sum) so an admin sees both figures and corrects by a new
+ *   entry. Nothing is paid twice without being shown.
+ *
  * Reasons (never HTTP statuses; the worker maps them in one table):
- *   invalid, unknown_member, not_found, already_filed, already_decided.
+ *   invalid, unknown_member, not_found, already_filed, already_decided, order_of_other_member,
+ *   order_held, already_earned.
  */
 import { z } from 'zod';
 import { isCurrency } from '../currency.ts';
@@ -41,7 +53,15 @@ export type DisputeState = (typeof DISPUTE_STATES)[number];
 export const DISPUTE_ACTIONS = ['credit', 'decline'] as const;
 export type DisputeAction = (typeof DISPUTE_ACTIONS)[number];
 
-export type DisputeReason = 'invalid' | 'unknown_member' | 'not_found' | 'already_filed' | 'already_decided';
+export type DisputeReason =
+  | 'invalid'
+  | 'unknown_member'
+  | 'not_found'
+  | 'already_filed'
+  | 'already_decided'
+  | 'order_of_other_member'
+  | 'order_held'
+  | 'already_earned';
 
 const ONE_LINE = /^[^\u0000-\u001f\u007f]+$/;
 const NOTE_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]+$/;
@@ -82,7 +102,6 @@ export type Filing = z.infer<ReturnType<typeof filingSchema>>;
 
 export const creditSchema = z.strictObject({
   // A number, or digits (a form field); never a boolean or another type coerced into one.
-  // A number, or digits (a form field); never a boolean or another type coerced into one.
   amount_minor: z.preprocess(
     (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
     z
@@ -98,11 +117,15 @@ export const creditSchema = z.strictObject({
     .refine(isCurrency, 'must be a currency code the program knows (ISO 4217)')
     .optional(),
   note: line(DECISION_TEXT_MAX),
+  // A credit on top of commission the ledger already recorded for this member (a form checkbox: "on").
+  top_up: z
+    .preprocess((v) => (v === 'on' || v === 'true' ? true : v), z.boolean({ error: 'must be true or false' }))
+    .optional(),
 });
 export const declineSchema = z.strictObject({ reason: line(DECISION_TEXT_MAX) });
 
 export type DecisionInput =
-  | { action: 'credit'; amount_minor: number; currency: string; note: string }
+  | { action: 'credit'; amount_minor: number; currency: string; note: string; top_up?: boolean }
   | { action: 'decline'; note: string };
 
 export interface StoredDecision {
@@ -185,4 +208,49 @@ export interface Dispute {
   /** ISO time, UTC. */
   filed_at: string;
   decision: (StoredDecision & { decided_at: string }) | null;
+}
+
+/** What the ledger recorded for a dispute's order (admins only: it may name another member). */
+export interface OrderRecord {
+  /** The handle the order is credited to (order_terms), or null when the ledger has no such order. */
+  recorded_handle: string | null;
+  /** Earned minus reversed commission recorded for the order, in its currency (0 when none). */
+  recorded_minor: number;
+  recorded_currency: string | null;
+  /** Held for review now (not released): no credit until an admin decides the hold. */
+  held: boolean;
+  /** Credited, and a ledger entry for the order was recorded after the credit: both are counted. */
+  ledger_after_credit: boolean;
+}
+export type AdminDispute = Dispute & OrderRecord;
+
+export type LedgerPlan = { kind: 'ok' } | { kind: 'refuse'; reason: DisputeReason; message: string };
+
+/** The ledger checks of the header, given the order's record and the member's handles. */
+export function planAgainstLedger(
+  record: OrderRecord,
+  memberHandles: readonly string[],
+  action: 'file' | DecisionInput,
+  orderId: string,
+): LedgerPlan {
+  if (record.recorded_handle !== null && !memberHandles.includes(record.recorded_handle))
+    return {
+      kind: 'refuse',
+      reason: 'order_of_other_member',
+      message: `order ${orderId} is credited in the ledger to another member`,
+    };
+  if (action === 'file' || action.action === 'decline') return { kind: 'ok' };
+  if (record.held)
+    return {
+      kind: 'refuse',
+      reason: 'order_held',
+      message: `order ${orderId} is held for review: release or void the hold first`,
+    };
+  if (record.recorded_minor > 0 && action.top_up !== true)
+    return {
+      kind: 'refuse',
+      reason: 'already_earned',
+      message: `order ${orderId} already has ${record.recorded_minor} ${record.recorded_currency} earned for this member: send top_up: true to credit on top of it`,
+    };
+  return { kind: 'ok' };
 }

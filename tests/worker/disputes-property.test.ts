@@ -88,7 +88,7 @@ describe('dispute credits and payouts', () => {
             if (c.kind === 'credit' || c.kind === 'decline') {
               const body =
                 c.kind === 'credit' ? { amount_minor: amount, note: 'found' } : { reason: 'not ours' };
-              const r = await decideDispute(env.DB, c.kind, id, body, table.currency, start + c.day * DAY_MS);
+              const r = await decideDispute(env.DB, c.kind, id, body, table, start + c.day * DAY_MS);
               const wanted = c.kind === 'credit' ? 'credited' : 'declined';
               expect(r.ok).toBe(outcome === 'open' || outcome === wanted);
               if (r.ok) outcome = wanted;

@@ -301,7 +301,7 @@ describe('credits and closed months', () => {
       'credit',
       filed.dispute.dispute_id,
       { amount_minor: 3000, note: 'ok' },
-      'USD',
+      table,
       marchDay,
     );
     expect(credit.ok).toBe(true);
@@ -322,7 +322,7 @@ describe('credits and closed months', () => {
       'credit',
       late.dispute.dispute_id,
       { amount_minor: 700, note: 'late' },
-      'USD',
+      table,
       marchDay + 1000,
     );
     expect(skewed.ok).toBe(true);

@@ -22,13 +22,7 @@ import type { AppEnv } from '../env.ts';
 import { limitBody } from '../lib/body.ts';
 import { problem } from '../lib/problem.ts';
 import { program } from '../orders/program.ts';
-import {
-  decideDispute,
-  fileDispute,
-  listDisputes,
-  memberDisputes,
-  type DisputeRefusal,
-} from './service.ts';
+import { decideDispute, fileDispute, listDisputes, memberDisputes, type DisputeRefusal } from './service.ts';
 
 const NO_STORE = { 'Cache-Control': 'private, no-store' };
 const BODY_LIMIT = limitBody(8192, 'a dispute or decision is at most 8 KiB of JSON');
@@ -52,7 +46,8 @@ type MemberEnv = AppEnv & { Variables: { principal: Principal } };
 
 const member = createMiddleware<MemberEnv>(async (c, next) => {
   const principal = await authenticate(c.env, c.req.header('authorization'));
-  if (!principal) return problem('unauthenticated', 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
+  if (!principal)
+    return problem('unauthenticated', 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
   if (principal.role === 'influencer' && principal.handle !== c.req.param('handle'))
     return problem('forbidden', "this token may only read and file its own member's disputes");
   c.set('principal', principal);
@@ -83,13 +78,7 @@ function decision(action: DisputeAction) {
     async (c: Context<AppEnv>) => {
       const read = await jsonBody(c, action);
       if (read instanceof Response) return read;
-      const result = await decideDispute(
-        c.env.DB,
-        action,
-        c.req.param('id'),
-        read.body,
-        program.table.currency,
-      );
+      const result = await decideDispute(c.env.DB, action, c.req.param('id'), read.body, program.table);
       if (!result.ok) return refused(result);
       return c.json(result.dispute, result.created ? 201 : 200, NO_STORE);
     },
@@ -109,7 +98,7 @@ export const adminDisputes = new Hono<AppEnv>()
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="disputes-${result.state}.csv"`,
       });
-    return c.json({ state: result.state, disputes: result.disputes }, 200, NO_STORE);
+    return c.json({ state: result.state, disputes: result.disputes, next: result.next }, 200, NO_STORE);
   })
   .post('/:id/credit', ...decision('credit'))
   .post('/:id/decline', ...decision('decline'));

@@ -5,9 +5,12 @@
  * to its HTTP status.
  *
  * Order of checks for a filing: member known (404), body (400 naming the field), the order
- * disputed before (same filing: the stored one; another: 409), then the one guarded insert.
+ * disputed before (same filing: the stored one; another: 409), the order credited in the ledger
+ * to another member (409), then the one guarded insert.
  * Order of checks for a decision: dispute id (400), body (400), dispute exists (404), decided
- * before (the same decision: the stored one; another: 409), then the one guarded insert.
+ * before (the same decision: the stored one; another: 409), the ledger (domain/disputes/rules.ts
+ * planAgainstLedger: another member's order, held, already earned without top_up: 409), then the
+ * one guarded insert.
  */
 import { z } from 'zod';
 import { disputesCsv } from '../../domain/disputes/export.ts';
@@ -17,7 +20,9 @@ import {
   DISPUTE_STATES,
   filingSchema,
   planDecision,
+  planAgainstLedger,
   planFiling,
+  type AdminDispute,
   type DecisionInput,
   type Dispute,
   type DisputeAction,
@@ -27,7 +32,15 @@ import { issuesOf, type Issue } from '../../domain/issues.ts';
 import { memberIndex } from '../../domain/orders/payouts.ts';
 import type { ProgramTable } from '../../domain/orders/program-table.ts';
 import { utcDay } from '../../domain/time.ts';
-import { insertDecision, insertDispute, readDispute, readDisputeOfOrder, readDisputes } from './store.ts';
+import {
+  insertDecision,
+  insertDispute,
+  readAdminDisputes,
+  readDispute,
+  readDisputeOfOrder,
+  readDisputes,
+  readOrderRecord,
+} from './store.ts';
 
 export interface DisputeRefusal {
   ok: false;
@@ -37,10 +50,15 @@ export interface DisputeRefusal {
 }
 export type Done = { ok: true; dispute: Dispute; created: boolean };
 
-/** A listing is bounded: the oldest `limit` disputes of the filter. */
+/** A listing is bounded: `limit` disputes of the filter in id order, after `after` (keyset paging). */
 export const listQuery = z.object({
   state: z.enum([...DISPUTE_STATES, 'all']).default('open'),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  after: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,15})$/, 'must be a dispute number')
+    .default('0')
+    .transform(Number),
   format: z.enum(['json', 'csv']).optional(),
 });
 
@@ -73,6 +91,14 @@ export async function fileDispute(
   const plan = planFiling(asStored, filing);
   if (plan.kind === 'refuse') return { ok: false, reason: plan.reason, message: plan.message };
   if (plan.kind === 'repeat' && stored) return { ok: true, dispute: stored, created: false };
+  const members = memberIndex(program);
+  const ledger = planAgainstLedger(
+    await readOrderRecord(db, filing.order_id),
+    members.handles(memberId),
+    'file',
+    filing.order_id,
+  );
+  if (ledger.kind === 'refuse') return { ok: false, reason: ledger.reason, message: ledger.message };
   const result = await insertDispute(db, { memberId, handle }, filing, now);
   // Filed meanwhile by another request: judge this filing against what won.
   const again = result.created
@@ -98,24 +124,36 @@ export async function memberDisputes(
   return (await readDisputes(db, { memberId, limit: 5000 })).reverse();
 }
 
-/** Disputes for admins, oldest first: open ones unless `state` says otherwise (`all` for every one). */
+/**
+ * Disputes for admins, oldest first (by id): open ones unless `state` says otherwise (`all` for
+ * every one), each with what the ledger recorded for its order. One page of `limit` after `after`;
+ * `next` is the id to pass as `after` for the following page (null: this was the last).
+ */
 export async function listDisputes(
   db: D1Database,
   query: unknown = {},
-): Promise<{ state: string; disputes: Dispute[]; csv: () => string } | DisputeRefusal> {
+): Promise<
+  { state: string; disputes: AdminDispute[]; next: number | null; csv: () => string } | DisputeRefusal
+> {
   const parsed = listQuery.safeParse(query);
   if (!parsed.success) return invalid('query', parsed.error);
-  const { state, limit } = parsed.data;
-  const disputes = await readDisputes(db, { ...(state === 'all' ? {} : { state }), limit });
-  return { state, disputes, csv: () => disputesCsv(disputes) };
+  const { state, limit, after } = parsed.data;
+  const page = await readAdminDisputes(db, {
+    ...(state === 'all' ? {} : { state }),
+    afterId: after,
+    limit: limit + 1,
+  });
+  const disputes = page.slice(0, limit);
+  const next = page.length > limit ? (disputes.at(-1)?.dispute_id ?? null) : null;
+  return { state, disputes, next, csv: () => disputesCsv(disputes) };
 }
 
 function decisionInput(action: DisputeAction, body: unknown, home: string): DecisionInput | DisputeRefusal {
   if (action === 'credit') {
     const parsed = creditSchema.safeParse(body ?? {});
     if (!parsed.success) return invalid('credit', parsed.error);
-    const { amount_minor, currency, note } = parsed.data;
-    return { action, amount_minor, currency: currency ?? home, note };
+    const { amount_minor, currency, note, top_up } = parsed.data;
+    return { action, amount_minor, currency: currency ?? home, note, top_up: top_up === true };
   }
   const parsed = declineSchema.safeParse(body ?? {});
   if (!parsed.success) return invalid('decline', parsed.error);
@@ -128,9 +166,10 @@ export async function decideDispute(
   action: DisputeAction,
   id: unknown,
   body: unknown,
-  homeCurrency: string,
+  program: ProgramTable,
   now = Date.now(),
 ): Promise<Done | DisputeRefusal> {
+  const homeCurrency = program.currency;
   const parsedId = disputeId.safeParse(id);
   if (!parsedId.success) return invalid('dispute id', parsedId.error);
   const input = decisionInput(action, body, homeCurrency);
@@ -140,6 +179,13 @@ export async function decideDispute(
   const plan = planDecision(found.dispute_id, found.decision, input);
   if (plan.kind === 'refuse') return { ok: false, reason: plan.reason, message: plan.message };
   if (plan.kind === 'repeat') return { ok: true, dispute: found, created: false };
+  const ledger = planAgainstLedger(
+    await readOrderRecord(db, found.order_id),
+    memberIndex(program).handles(found.member_id),
+    input,
+    found.order_id,
+  );
+  if (ledger.kind === 'refuse') return { ok: false, reason: ledger.reason, message: ledger.message };
   const { created, dispute } = await insertDecision(db, found.dispute_id, input, now);
   if (!dispute) throw new Error(`unreachable: dispute ${found.dispute_id} read but gone`);
   if (!created) {

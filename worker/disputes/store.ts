@@ -14,9 +14,18 @@ import type {
   DisputeState,
   Filing,
 } from '../../domain/disputes/rules.ts';
-import { stateOf } from '../../domain/disputes/rules.ts';
+import { stateOf, type AdminDispute, type OrderRecord } from '../../domain/disputes/rules.ts';
 import { withRetry } from '../lib/d1-retry.ts';
-import { integer, text, textOrNull, type Row } from '../lib/rows.ts';
+import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
+
+// What the ledger recorded for an order (?1 the order id inside RECORD; s.order_id in the list).
+const RECORD_OF = (order: string) => `
+  (SELECT t.handle FROM order_terms AS t WHERE t.order_id = ${order}) AS recorded_handle,
+  (SELECT COALESCE(SUM(l.amount_minor), 0) FROM ledger_entries AS l
+    WHERE l.order_id = ${order} AND l.bucket IN ('earned', 'reversed')) AS recorded_minor,
+  (SELECT MIN(l.currency) FROM ledger_entries AS l WHERE l.order_id = ${order}) AS recorded_currency,
+  EXISTS (SELECT 1 FROM held_orders AS h WHERE h.order_id = ${order}) AS held`;
+const RECORD = `SELECT ${RECORD_OF('?1')}`;
 
 const STATE = `CASE WHEN d.action IS NULL THEN 'open' WHEN d.action = 'credit' THEN 'credited' ELSE 'declined' END`;
 
@@ -28,6 +37,14 @@ FROM disputes AS s LEFT JOIN dispute_decisions AS d ON d.dispute_id = s.dispute_
 const LIST = `${SELECT}
 WHERE (?1 IS NULL OR s.member_id = ?1) AND (?2 IS NULL OR ${STATE} = ?2)
 ORDER BY s.filed_at, s.dispute_id LIMIT ?3`;
+const ADMIN_LIST = `
+SELECT s.dispute_id, s.member_id, s.handle, s.order_id, s.order_day, s.products, s.note, s.filed_at,
+       d.action, d.note AS decision_note, d.amount_minor, d.currency, d.decided_at, ${RECORD_OF('s.order_id')},
+       COALESCE(d.action = 'credit' AND EXISTS (SELECT 1 FROM ledger_entries AS l
+         WHERE l.order_id = s.order_id AND l.created_at > d.decided_at), 0) AS ledger_after_credit
+FROM disputes AS s LEFT JOIN dispute_decisions AS d ON d.dispute_id = s.dispute_id
+WHERE (?1 IS NULL OR ${STATE} = ?1) AND s.dispute_id > ?2
+ORDER BY s.dispute_id LIMIT ?3`;
 const BY_ID = `${SELECT} WHERE s.dispute_id = ?1`;
 const BY_ORDER = `${SELECT} WHERE s.member_id = ?1 AND s.order_id = ?2`;
 
@@ -80,6 +97,37 @@ export async function readDisputes(
       .all<Row>(),
   );
   return results.map(disputeOf);
+}
+
+function recordOf(r: Row): OrderRecord {
+  return {
+    recorded_handle: textOrNull(r, 'recorded_handle'),
+    recorded_minor: integer(r, 'recorded_minor'),
+    recorded_currency: textOrNull(r, 'recorded_currency'),
+    held: integer(r, 'held') !== 0,
+    ledger_after_credit: integerOrZero(r, 'ledger_after_credit') !== 0,
+  };
+}
+
+/** What the ledger recorded for one order (its member, sum, currency, hold). */
+export async function readOrderRecord(db: D1Database, orderId: string): Promise<OrderRecord> {
+  const row = await withRetry(() => db.prepare(RECORD).bind(orderId).first<Row>());
+  if (!row) throw new Error(`unreachable: a SELECT without FROM gave no row for ${orderId}`);
+  return recordOf(row);
+}
+
+/** Disputes for admins in id order (keyset: after `afterId`), each with its order's ledger record. */
+export async function readAdminDisputes(
+  db: D1Database,
+  filter: { state?: DisputeState; afterId: number; limit: number },
+): Promise<AdminDispute[]> {
+  const { results } = await withRetry(() =>
+    db
+      .prepare(ADMIN_LIST)
+      .bind(filter.state ?? null, filter.afterId, filter.limit)
+      .all<Row>(),
+  );
+  return results.map((r) => ({ ...disputeOf(r), ...recordOf(r) }));
 }
 
 export async function readDispute(db: D1Database, disputeId: number): Promise<Dispute | null> {

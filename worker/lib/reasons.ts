@@ -107,6 +107,9 @@ export const STATUS_OF: Readonly<Record<Reason, ErrorStatus>> = {
   // disputes (domain/disputes/rules.ts)
   unknown_member: 404,
   already_filed: 409,
+  order_of_other_member: 409,
+  order_held: 409,
+  already_earned: 409,
   // a sum outside the exact integer range (domain/money.ts)
   out_of_range: 422,
 };

@@ -31,7 +31,8 @@ import { monthBounds } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 
-// A dispute credit (migrations/0021_disputes.sql) is earned commission dated when it was decided.
+// A dispute credit (migrations/0021_disputes.sql) is earned commission dated when it was decided;
+// like ledger rows, a credit whose order is held for review now (held_orders) counts nowhere.
 const ACTIVITY = `
 SELECT handle, currency, month, SUM(earned_minor) AS earned_minor, SUM(reversed_minor) AS reversed_minor FROM (
 SELECT handle, currency, strftime('%Y-%m', effective_at / 1000, 'unixepoch') AS month,
@@ -43,7 +44,8 @@ WHERE bucket IN ('earned', 'reversed') AND effective_at >= ?1 AND effective_at <
 GROUP BY handle, currency, month
 UNION ALL
 SELECT handle, currency, strftime('%Y-%m', decided_at / 1000, 'unixepoch') AS month, amount_minor, 0
-FROM dispute_credits WHERE decided_at >= ?1 AND decided_at < ?2)
+FROM dispute_credits WHERE decided_at >= ?1 AND decided_at < ?2
+  AND order_id NOT IN (SELECT order_id FROM held_orders))
 GROUP BY handle, currency, month`;
 
 // Late money: dated before the first open month, recorded after the last close, or recorded
@@ -61,7 +63,8 @@ WHERE bucket IN ('earned', 'reversed') AND effective_at < ?2
   AND (entry_id > ?1 OR order_id IN (
     SELECT d.order_id FROM hold_decisions AS d WHERE d.action = 'release' AND d.decided_at > ?3))
 UNION ALL
-SELECT handle, currency, amount_minor FROM dispute_credits WHERE decided_at < ?2 AND decision_id > ?4)
+SELECT handle, currency, amount_minor FROM dispute_credits WHERE decided_at < ?2 AND decision_id > ?4
+  AND order_id NOT IN (SELECT order_id FROM held_orders))
 GROUP BY handle, currency`;
 
 const WATERMARK = `SELECT COALESCE(MAX(entry_id), 0) AS watermark,
