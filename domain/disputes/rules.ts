@@ -2,10 +2,13 @@
  * Disputes about missing or wrong commission (CONTRACT.md section 16), as pure rules.
  *
  * A filing (what a member sends from the dashboard), with today = the UTC day it arrives:
- *   order_id    1..128 characters, one line (no control characters), trimmed
+ *   order_id    1..128 characters of [A-Za-z0-9._:/# -], trimmed
+ * No text holds control characters (C0 but line breaks in the note, DEL, C1), zero-width
+ * characters, U+2028/2029 or bidi overrides and isolates (U+202A-202E, U+2066-2069).
  *   order_date  a real day "YYYY-MM-DD" with  today - MAX_AGE_DAYS <= order_date <= today
  *   products    1..500 characters, one line: what was bought (titles, ASINs), as the member says
  *   note        1..2000 characters (line breaks allowed, no other control characters)
+ * At most MAX_OPEN_DISPUTES open disputes per member (too_many_open_disputes); decided ones do not count.
  * One dispute per member and order: filing the same order again answers the stored dispute
  * when it says the same (a resent form), and is refused (`already_filed`) when it differs.
  *
@@ -30,7 +33,7 @@
  *
  * Reasons (never HTTP statuses; the worker maps them in one table):
  *   invalid, unknown_member, not_found, already_filed, already_decided, order_of_other_member,
- *   order_held, already_earned.
+ *   order_held, already_earned, too_many_open_disputes.
  */
 import { z } from 'zod';
 import { isCurrency } from '../currency.ts';
@@ -44,6 +47,8 @@ export const MAX_CREDIT_MINOR = 10_000_000;
 export const NOTE_MAX = 2000;
 export const PRODUCTS_MAX = 500;
 export const DECISION_TEXT_MAX = 500;
+/** Open (undecided) disputes a member may have at once: more is flooding the admins' queue. */
+export const MAX_OPEN_DISPUTES = 20;
 
 // A bound that could ever reach the money range would be a mistake here, not at run time.
 if (MAX_CREDIT_MINOR > MAX_MINOR) throw new Error('MAX_CREDIT_MINOR exceeds MAX_MINOR');
@@ -61,10 +66,17 @@ export type DisputeReason =
   | 'already_decided'
   | 'order_of_other_member'
   | 'order_held'
-  | 'already_earned';
+  | 'already_earned'
+  | 'too_many_open_disputes';
 
-const ONE_LINE = /^[^\u0000-\u001f\u007f]+$/;
-const NOTE_TEXT = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]+$/;
+// Never in any text: C1 controls, zero-width characters and marks (U+200B-200F, U+FEFF), the line
+// and paragraph separators (U+2028/2029), bidi embeddings, overrides and isolates (U+202A-202E,
+// U+2066-2069): they hide or reorder what an admin reads.
+const HIDDEN = '\u0080-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff';
+const ONE_LINE = new RegExp(`^[^\u0000-\u001f\u007f${HIDDEN}]+$`);
+const NOTE_TEXT = new RegExp(`^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f${HIDDEN}]+$`);
+/** Order ids as retailers write them: letters, digits and . _ : / # - and space. */
+const ORDER_ID = /^[A-Za-z0-9._:/# -]+$/;
 
 function line(max: number) {
   return z
@@ -79,7 +91,7 @@ function line(max: number) {
 export function filingSchema(today: string) {
   const earliest = addDays(today, -MAX_AGE_DAYS);
   return z.strictObject({
-    order_id: line(128),
+    order_id: line(128).regex(ORDER_ID, 'must be letters, digits, spaces and . _ : / # - only'),
     order_date: z
       .string({ error: 'must be a date' })
       .trim()

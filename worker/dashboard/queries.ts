@@ -1,4 +1,6 @@
 /** D1 reads behind the dashboards that the public APIs do not already offer. */
+import { memberIndex } from '../../domain/orders/payouts.ts';
+import { program } from '../orders/program.ts';
 import { isNotNavigation } from '../links/bot-detection.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { BOT_VIEW, clickRanges, rangeParams } from '../reports/click-counts.ts';
@@ -25,6 +27,7 @@ export interface LedgerLine {
 
 // A member's lines in [?2, ?3): its ledger entries, and its dispute credits (migrations/0021_disputes.sql)
 // as earned lines dated when decided, entry_id = -dispute_id (so every line has its own key).
+// Credits are the member's by its stable id (?6; docs/decisions.md), whatever handle filed them.
 const LINES_OF = `
 SELECT l.entry_id, l.order_id, l.product_id, l.bucket, l.effective_at, l.quantity, l.amount_minor,
        l.revenue_minor, l.currency, l.category, l.unit_price_minor, l.rate_bps, e.type AS event_type, e.attribution,
@@ -34,9 +37,14 @@ WHERE l.handle = ?1 AND l.effective_at >= ?2 AND l.effective_at < ?3
 UNION ALL
 SELECT 0 - c.dispute_id, c.order_id, '', 'earned', c.decided_at, 0, c.amount_minor, 0, c.currency, '', 0, 0,
        'dispute.credit', NULL, c.dispute_id
-FROM dispute_credits AS c WHERE c.handle = ?1 AND c.decided_at >= ?2 AND c.decided_at < ?3`;
+FROM dispute_credits AS c WHERE c.member_id = ?6 AND c.decided_at >= ?2 AND c.decided_at < ?3`;
 
 const LEDGER_LINES = `SELECT * FROM (${LINES_OF}) ORDER BY effective_at, entry_id`;
+
+/** A handle's stable member id (docs/decisions.md): the key of its dispute credits. */
+function memberOf(handle: string): string {
+  return memberIndex(program.table).idOf(handle);
+}
 
 function ledgerLineOf(row: Row): LedgerLine {
   return {
@@ -64,7 +72,7 @@ export async function readLedgerLines(
   start: number,
   end: number,
 ): Promise<LedgerLine[]> {
-  const { results } = await withRetry(() => db.prepare(LEDGER_LINES).bind(handle, start, end).all<Row>());
+  const { results } = await withRetry(() => db.prepare(LEDGER_LINES).bind(handle, start, end, null, null, memberOf(handle)).all<Row>());
   return results.map(ledgerLineOf);
 }
 
@@ -74,7 +82,7 @@ export const LEDGER_PAGE_SIZE = 50;
 const LEDGER_PAGE = `SELECT * FROM (${LINES_OF}) ORDER BY effective_at DESC, entry_id DESC LIMIT ?4 OFFSET ?5`;
 const LEDGER_COUNT = `
 SELECT (SELECT COUNT(*) FROM ledger_entries WHERE handle = ?1 AND effective_at >= ?2 AND effective_at < ?3)
-     + (SELECT COUNT(*) FROM dispute_credits WHERE handle = ?1 AND decided_at >= ?2 AND decided_at < ?3) AS n`;
+     + (SELECT COUNT(*) FROM dispute_credits WHERE member_id = ?6 AND decided_at >= ?2 AND decided_at < ?3) AS n`;
 
 /**
  * One page of a member's ledger in [start, end), newest first, and how many entries the
@@ -89,14 +97,14 @@ export async function readLedgerPage(
   page: number,
   size = LEDGER_PAGE_SIZE,
 ): Promise<{ lines: LedgerLine[]; total: number; page: number; pages: number }> {
-  const counted = await withRetry(() => db.prepare(LEDGER_COUNT).bind(handle, start, end).first<Row>());
+  const counted = await withRetry(() => db.prepare(LEDGER_COUNT).bind(handle, start, end, null, null, memberOf(handle)).first<Row>());
   const total = integerOrZero(counted ?? {}, 'n');
   const pages = Math.max(1, Math.ceil(total / size));
   const at = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
   const { results } = await withRetry(() =>
     db
       .prepare(LEDGER_PAGE)
-      .bind(handle, start, end, size, (at - 1) * size)
+      .bind(handle, start, end, size, (at - 1) * size, memberOf(handle))
       .all<Row>(),
   );
   return { lines: results.map(ledgerLineOf), total, page: at, pages };

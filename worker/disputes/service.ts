@@ -19,6 +19,7 @@ import {
   declineSchema,
   DISPUTE_STATES,
   filingSchema,
+  MAX_OPEN_DISPUTES,
   planDecision,
   planAgainstLedger,
   planFiling,
@@ -62,11 +63,14 @@ export const listQuery = z.object({
   format: z.enum(['json', 'csv']).optional(),
 });
 
-const disputeId = z.coerce
-  .number({ error: 'must be a dispute number' })
-  .int('must be a dispute number')
-  .min(1, 'must be a dispute number')
-  .max(Number.MAX_SAFE_INTEGER, 'must be a dispute number');
+/** A dispute id: a number, or strictly decimal digits (a path or form field); never 0x…, 1e3, " 7". */
+const disputeId = z.union(
+  [
+    z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    z.string().regex(/^[1-9]\d{0,15}$/).transform(Number).pipe(z.number().max(Number.MAX_SAFE_INTEGER)),
+  ],
+  { error: 'must be a dispute number' },
+);
 
 function invalid(what: string, error: { issues: readonly z.core.$ZodIssue[] }): DisputeRefusal {
   return { ok: false, reason: 'invalid', message: `invalid ${what}`, issues: issuesOf(error) };
@@ -99,18 +103,23 @@ export async function fileDispute(
     filing.order_id,
   );
   if (ledger.kind === 'refuse') return { ok: false, reason: ledger.reason, message: ledger.message };
-  const result = await insertDispute(db, { memberId, handle }, filing, now);
+  const { created, dispute } = await insertDispute(db, { memberId, handle }, filing, now, MAX_OPEN_DISPUTES);
+  if (dispute === null)
+    return {
+      ok: false,
+      reason: 'too_many_open_disputes',
+      message: `${handle} has ${MAX_OPEN_DISPUTES} open disputes: file more once an admin has answered some`,
+    };
   // Filed meanwhile by another request: judge this filing against what won.
-  const again = result.created
-    ? plan
-    : planFiling({ ...result.dispute, order_day: result.dispute.order_date }, filing);
+  const again = created ? plan : planFiling({ ...dispute, order_day: dispute.order_date }, filing);
   if (again.kind === 'refuse') return { ok: false, reason: again.reason, message: again.message };
-  if (result.created)
-    console.log(
-      JSON.stringify({ event: 'disputes.filed', dispute_id: result.dispute.dispute_id, member_id: memberId }),
-    );
-  return { ok: true, ...result };
+  if (created)
+    console.log(JSON.stringify({ event: 'disputes.filed', dispute_id: dispute.dispute_id, member_id: memberId }));
+  return { ok: true, created, dispute };
 }
+
+/** A member's page lists its newest disputes, at most this many ("N or more" when full). */
+export const MEMBER_LIST_MAX = 200;
 
 /** One member's disputes (whatever handle each was filed under), newest first, with their decisions. */
 export async function memberDisputes(
@@ -121,7 +130,7 @@ export async function memberDisputes(
   if (!Object.hasOwn(program.influencers, handle))
     return { ok: false, reason: 'unknown_member', message: `no member is named "${handle}"` };
   const memberId = memberIndex(program).idOf(handle);
-  return (await readDisputes(db, { memberId, limit: 5000 })).reverse();
+  return readDisputes(db, { memberId, limit: MEMBER_LIST_MAX });
 }
 
 /**

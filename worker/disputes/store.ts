@@ -36,7 +36,7 @@ FROM disputes AS s LEFT JOIN dispute_decisions AS d ON d.dispute_id = s.dispute_
 
 const LIST = `${SELECT}
 WHERE (?1 IS NULL OR s.member_id = ?1) AND (?2 IS NULL OR ${STATE} = ?2)
-ORDER BY s.filed_at, s.dispute_id LIMIT ?3`;
+ORDER BY s.filed_at DESC, s.dispute_id DESC LIMIT ?3`;
 const ADMIN_LIST = `
 SELECT s.dispute_id, s.member_id, s.handle, s.order_id, s.order_day, s.products, s.note, s.filed_at,
        d.action, d.note AS decision_note, d.amount_minor, d.currency, d.decided_at, ${RECORD_OF('s.order_id')},
@@ -48,9 +48,12 @@ ORDER BY s.dispute_id LIMIT ?3`;
 const BY_ID = `${SELECT} WHERE s.dispute_id = ?1`;
 const BY_ORDER = `${SELECT} WHERE s.member_id = ?1 AND s.order_id = ?2`;
 
+// Guarded by the member's open disputes (?8 at most: domain/disputes/rules.ts MAX_OPEN_DISPUTES).
 const FILE = `
 INSERT INTO disputes (member_id, handle, order_id, order_day, products, note, filed_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+WHERE (SELECT COUNT(*) FROM disputes AS s LEFT JOIN dispute_decisions AS d ON d.dispute_id = s.dispute_id
+       WHERE s.member_id = ?1 AND d.dispute_id IS NULL) < ?8
 ON CONFLICT (member_id, order_id) DO NOTHING`;
 
 const DECIDE = `
@@ -85,7 +88,7 @@ function disputeOf(r: Row): Dispute {
   };
 }
 
-/** Disputes, oldest first: of one member or all, in one state or any. */
+/** Disputes, newest first: of one member or all, in one state or any. */
 export async function readDisputes(
   db: D1Database,
   filter: { memberId?: string; state?: DisputeState; limit: number },
@@ -144,23 +147,26 @@ export async function readDisputeOfOrder(
   return row ? disputeOf(row) : null;
 }
 
-/** Files a dispute (once per member and order): whether this call stored it, and what is stored. */
+/**
+ * Files a dispute (once per member and order, while the member has fewer than `maxOpen` open):
+ * whether this call stored it, and what is stored (null: not stored, the member is at the cap).
+ */
 export async function insertDispute(
   db: D1Database,
   who: { memberId: string; handle: string },
   filing: Filing,
   now: number,
-): Promise<{ created: boolean; dispute: Dispute }> {
+  maxOpen: number,
+): Promise<{ created: boolean; dispute: Dispute | null }> {
   const { order_id, order_date, products, note } = filing;
   const [insert, read] = await withRetry(() =>
     db.batch<Row>([
-      db.prepare(FILE).bind(who.memberId, who.handle, order_id, order_date, products, note, now),
+      db.prepare(FILE).bind(who.memberId, who.handle, order_id, order_date, products, note, now, maxOpen),
       db.prepare(BY_ORDER).bind(who.memberId, order_id),
     ]),
   );
   const row = read?.results[0];
-  if (!row) throw new Error(`unreachable: dispute of order ${order_id} neither stored nor found`);
-  return { created: (insert?.meta.changes ?? 0) > 0, dispute: disputeOf(row) };
+  return { created: (insert?.meta.changes ?? 0) > 0, dispute: row ? disputeOf(row) : null };
 }
 
 /** Records a dispute's one decision: whether this call stored it, and the dispute as stored (null: no such dispute). */

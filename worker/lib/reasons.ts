@@ -110,6 +110,7 @@ export const STATUS_OF: Readonly<Record<Reason, ErrorStatus>> = {
   order_of_other_member: 409,
   order_held: 409,
   already_earned: 409,
+  too_many_open_disputes: 429,
   // a sum outside the exact integer range (domain/money.ts)
   out_of_range: 422,
 };
