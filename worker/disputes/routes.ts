@@ -22,20 +22,13 @@ import type { AppEnv } from '../env.ts';
 import { limitBody } from '../lib/body.ts';
 import { problem } from '../lib/problem.ts';
 import { program } from '../orders/program.ts';
-import {
-  decideDispute,
-  fileDispute,
-  listDisputes,
-  memberDisputes,
-  DISPUTE_STATUS_OF,
-  type DisputeRefusal,
-} from './service.ts';
+import { decideDispute, fileDispute, listDisputes, memberDisputes, type DisputeRefusal } from './service.ts';
 
 const NO_STORE = { 'Cache-Control': 'private, no-store' };
 const BODY_LIMIT = limitBody(8192, 'a dispute or decision is at most 8 KiB of JSON');
 
 function refused(r: DisputeRefusal): Response {
-  return problem(DISPUTE_STATUS_OF[r.reason], r.message, r.issues);
+  return problem(r.reason, r.message, r.issues);
 }
 
 /** The JSON body, or a 400 naming it (an empty body is `{}`: the fields are then named as missing). */
@@ -45,7 +38,7 @@ async function jsonBody(c: Context, what: string): Promise<{ body: unknown } | R
   try {
     return { body: JSON.parse(raw) as unknown };
   } catch {
-    return problem(400, `invalid ${what}: the body must be JSON`);
+    return problem('invalid', `invalid ${what}: the body must be JSON`);
   }
 }
 
@@ -53,9 +46,10 @@ type MemberEnv = AppEnv & { Variables: { principal: Principal } };
 
 const member = createMiddleware<MemberEnv>(async (c, next) => {
   const principal = await authenticate(c.env, c.req.header('authorization'));
-  if (!principal) return problem(401, 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
+  if (!principal)
+    return problem('unauthenticated', 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
   if (principal.role === 'influencer' && principal.handle !== c.req.param('handle'))
-    return problem(403, "this token may only read and file its own member's disputes");
+    return problem('forbidden', "this token may only read and file its own member's disputes");
   c.set('principal', principal);
   await next();
 });
@@ -69,7 +63,7 @@ export const memberDisputeRoutes = new Hono<MemberEnv>()
   })
   .post('/:handle', member, BODY_LIMIT, async (c) => {
     if (c.get('principal').role === 'admin')
-      return problem(403, 'a member files its own disputes, with its own token');
+      return problem('forbidden', 'a member files its own disputes, with its own token');
     const read = await jsonBody(c, 'dispute');
     if (read instanceof Response) return read;
     const result = await fileDispute(c.env.DB, program.table, c.req.param('handle'), read.body);

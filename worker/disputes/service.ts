@@ -1,8 +1,8 @@
 /**
  * Disputes as one service, called by the API (routes.ts) and the dashboard pages alike: read,
  * pure plan (domain/disputes/rules.ts), one guarded write. Inputs are validated here with zod;
- * refusals are `{ reason, message, issues? }` and `DISPUTE_STATUS_OF` is the one table mapping a reason
- * to its HTTP status (kept small so it can move into a shared table).
+ * refusals are `{ reason, message, issues? }`; the edge maps a reason to its HTTP status through the
+ * one table (worker/lib/reasons.ts).
  *
  * Order of checks for a filing: member known (404), body (400 naming the field), the order
  * disputed before (same filing: the stored one; another: 409), then the one guarded insert.
@@ -23,19 +23,12 @@ import {
   type DisputeAction,
   type DisputeReason,
 } from '../../domain/disputes/rules.ts';
-import { issuesOf, type Issue } from '../../domain/orders/event.ts';
+import { issuesOf, type Issue } from '../../domain/issues.ts';
 import { memberIndex } from '../../domain/orders/payouts.ts';
 import type { ProgramTable } from '../../domain/orders/program-table.ts';
 import { utcDay } from '../../domain/time.ts';
+import { log } from '../lib/log.ts';
 import { insertDecision, insertDispute, readDispute, readDisputeOfOrder, readDisputes } from './store.ts';
-
-export const DISPUTE_STATUS_OF = {
-  invalid: 400,
-  unknown_member: 404,
-  not_found: 404,
-  already_filed: 409,
-  already_decided: 409,
-} as const satisfies Record<DisputeReason, number>;
 
 export interface DisputeRefusal {
   ok: false;
@@ -88,9 +81,7 @@ export async function fileDispute(
     : planFiling({ ...result.dispute, order_day: result.dispute.order_date }, filing);
   if (again.kind === 'refuse') return { ok: false, reason: again.reason, message: again.message };
   if (result.created)
-    console.log(
-      JSON.stringify({ event: 'disputes.filed', dispute_id: result.dispute.dispute_id, member_id: memberId }),
-    );
+    log('info', 'disputes.filed', { dispute_id: result.dispute.dispute_id, member_id: memberId });
   return { ok: true, ...result };
 }
 
@@ -155,14 +146,11 @@ export async function decideDispute(
     const again = planDecision(dispute.dispute_id, dispute.decision, input);
     if (again.kind === 'refuse') return { ok: false, reason: again.reason, message: again.message };
   } else
-    console.log(
-      JSON.stringify({
-        event: `disputes.${action}`,
-        dispute_id: dispute.dispute_id,
-        member_id: dispute.member_id,
-        amount_minor: dispute.decision?.amount_minor ?? null,
-        currency: dispute.decision?.currency ?? null,
-      }),
-    );
+    log('info', `disputes.${action}`, {
+      dispute_id: dispute.dispute_id,
+      member_id: dispute.member_id,
+      amount_minor: dispute.decision?.amount_minor ?? null,
+      currency: dispute.decision?.currency ?? null,
+    });
   return { ok: true, dispute, created };
 }

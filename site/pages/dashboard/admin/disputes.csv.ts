@@ -1,7 +1,8 @@
 /** Disputes as CSV for admins, from the same service as `GET /api/admin/disputes?format=csv`. */
 import type { APIRoute } from 'astro';
 import { env } from 'cloudflare:workers';
-import { DISPUTE_STATUS_OF, listDisputes } from '../../../../worker/disputes/service.ts';
+import { listDisputes } from '../../../../worker/disputes/service.ts';
+import { STATUS_OF } from '../../../../worker/lib/reasons.ts';
 import { currentPrincipal } from '../../../lib/dashboard/session.ts';
 
 export const prerender = false;
@@ -15,7 +16,7 @@ export const GET: APIRoute = async ({ session, url, redirect }) => {
     return new Response(
       `${listed.message}${(listed.issues ?? []).map((i) => ` (${i.path}: ${i.message})`).join('')}\n`,
       {
-        status: DISPUTE_STATUS_OF[listed.reason],
+        status: STATUS_OF[listed.reason],
         headers: { 'Cache-Control': 'no-store' },
       },
     );
