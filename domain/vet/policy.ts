@@ -48,27 +48,14 @@ export function statusFinding(before: Status | null, after: Status, isAdmin: boo
   const field = 'status';
   if (isAdmin)
     return { level: 'pass', check, field, message: `${before ?? 'new'} → ${after}, set by an admin` };
-  if (before === null) {
-    if (after === 'applied')
-      return { level: 'pass', check, field, message: 'new storefront starts as "applied"' };
-    return {
-      level: 'error',
-      check,
-      field,
-      message:
-        (after === 'approved' ? 'self-approval: ' : '') +
-        `a new storefront must start as "applied"; ${ADMIN_ONLY} may set "${after}"`,
-    };
-  }
+  if (before === null && after === 'applied')
+    return { level: 'pass', check, field, message: 'new storefront starts as "applied"' };
   if (before === after) return { level: 'pass', check, field, message: `unchanged ("${after}")` };
-  return {
-    level: 'error',
-    check,
-    field,
-    message:
-      (after === 'approved' ? 'self-approval: ' : '') +
-      `status changed from "${before}" to "${after}"; ${ADMIN_ONLY} may change a status`,
-  };
+  const refused =
+    before === null
+      ? `a new storefront must start as "applied"; ${ADMIN_ONLY} may set "${after}"`
+      : `status changed from "${before}" to "${after}"; ${ADMIN_ONLY} may change a status`;
+  return { level: 'error', check, field, message: (after === 'approved' ? 'self-approval: ' : '') + refused };
 }
 
 function signedRequestFor(ctx: PolicyContext, handle: string): boolean {

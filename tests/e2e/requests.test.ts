@@ -6,7 +6,7 @@
  * `npm run vet` passes on each branch; the edit merged, the clone rebuilt and served shows the
  * note on the storefront, and the build's live index holds the request's file.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { liveIndexPath, liveIndexShardOf } from '../../domain/requests/live-index.ts';
 import { placeholderAvatar } from '../../domain/vet/png.ts';
 import { startLocalSystem } from '../../scripts/lib/harness/local-system.ts';
+import { git, GIT_ENV } from '../lib/git.ts';
 import { launch } from './browser.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -23,20 +24,9 @@ const base = inject('baseUrl');
 const persistTo = inject('persistTo');
 const adminToken = inject('adminToken');
 const MEMBER = 'mila-cooks';
-const GIT_ENV = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'T',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 'T',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-};
 
 let browser: Browser;
 const dirs: string[] = [];
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
 
 beforeAll(async () => {
   browser = await launch();
