@@ -12,6 +12,15 @@ export function fixtureProgram(): Program {
   return programOf(buildProgramTable(content));
 }
 
+/** One statement key of ana's: a product at 24.90 USD on 2026-11-02 (Fee-Earnings). */
+export const ANA_KEY = {
+  marketplace: 'amazon-us',
+  tracking_id: 'ana-20',
+  asin: 'B000000001',
+  price_minor: 2490,
+  day: '2026-11-02',
+};
+
 export const T0 = Date.parse('2026-10-05T10:00:00Z');
 
 export function event(
