@@ -177,13 +177,25 @@ afterAll(() => {
 });
 
 describe('which pages exist', () => {
-  it('builds storefront and list pages for approved influencers only', () => {
-    expect(exists('/shop/ana-cooks/')).toBe(true);
-    expect(exists('/shop/ana-cooks/pan-basics/')).toBe(true);
-    expect(exists('/shop/dee-renamed/')).toBe(true);
-    expect(exists('/shop/ben-applies/')).toBe(false);
-    expect(exists('/shop/cy-paused/')).toBe(false);
-    expect(exists('/shop/cy-paused/screens/')).toBe(false);
+  it.each([
+    // Storefront and list pages for approved influencers only.
+    ['/shop/ana-cooks/', true],
+    ['/shop/ana-cooks/pan-basics/', true],
+    ['/shop/dee-renamed/', true],
+    ['/shop/ben-applies/', false],
+    ['/shop/cy-paused/', false],
+    ['/shop/cy-paused/screens/', false],
+    // A filter page for each category an approved storefront covers: only the suspended one covers tv.
+    ['/category/kitchen/', true],
+    ['/category/grocery/', true],
+    ['/category/books/', true],
+    ['/category/tv/', false],
+    // A 404 page, a sitemap and robots.txt.
+    ['/404.html', true],
+    ['/sitemap.xml', true],
+    ['/robots.txt', true],
+  ])('builds %s: %s', (path, built) => {
+    expect(exists(path)).toBe(built);
   });
 
   it('builds no page for an approved associate, and leaves it out of the directory and the sitemap', () => {
@@ -194,20 +206,6 @@ describe('which pages exist', () => {
       expect(page(path), path).not.toContain('dee-reviews');
     expect(page('/')).not.toContain('Dee Reviews');
     expect(page('/sitemaps/1.xml')).not.toContain('dee-reviews');
-  });
-
-  it('builds a filter page for each category an approved storefront covers', () => {
-    expect(exists('/category/kitchen/')).toBe(true);
-    expect(exists('/category/grocery/')).toBe(true);
-    expect(exists('/category/books/')).toBe(true);
-    // Only the suspended storefront covers tv.
-    expect(exists('/category/tv/')).toBe(false);
-  });
-
-  it('builds a 404 page, a sitemap and robots.txt', () => {
-    expect(exists('/404.html')).toBe(true);
-    expect(exists('/sitemap.xml')).toBe(true);
-    expect(exists('/robots.txt')).toBe(true);
   });
 });
 

@@ -112,12 +112,15 @@ describe('image packs', () => {
     expect(() => decodePack(tooLong)).toThrow('index runs past');
   });
 
-  it('cover avatars and product images only', () => {
-    expect(isPackedImagePath('/images/avatars/a.png')).toBe(true);
-    expect(isPackedImagePath('/images/products/B0001.svg')).toBe(true);
-    expect(isPackedImagePath('/images/avatars/')).toBe(false);
-    expect(isPackedImagePath('/images/members/a/b.png')).toBe(false);
-    expect(isPackedImagePath('/favicon.svg')).toBe(false);
+  // Avatars and product images only.
+  it.each([
+    ['/images/avatars/a.png', true],
+    ['/images/products/B0001.svg', true],
+    ['/images/avatars/', false],
+    ['/images/members/a/b.png', false],
+    ['/favicon.svg', false],
+  ])('cover %s: %s', (path, packed) => {
+    expect(isPackedImagePath(path)).toBe(packed);
   });
 });
 

@@ -5,13 +5,16 @@ import { snapshotOf } from '../../domain/vet/snapshot.ts';
 import { readContentSources } from '../../build/load-content.ts';
 
 describe('isContentFile', () => {
-  it('knows the files loadContent reads', () => {
-    expect(isContentFile('content/program.yaml')).toBe(true);
-    expect(isContentFile('content/influencers/a.yaml')).toBe(true);
-    expect(isContentFile('content/products/B1.yml')).toBe(true);
-    expect(isContentFile('content/influencers/README.md')).toBe(false);
-    expect(isContentFile('content/influencers/deep/a.yaml')).toBe(false);
-    expect(isContentFile('site/content/x.yaml')).toBe(false);
+  // The files loadContent reads, and no other.
+  it.each([
+    ['content/program.yaml', true],
+    ['content/influencers/a.yaml', true],
+    ['content/products/B1.yml', true],
+    ['content/influencers/README.md', false],
+    ['content/influencers/deep/a.yaml', false],
+    ['site/content/x.yaml', false],
+  ])('%s: %s', (path, read) => {
+    expect(isContentFile(path)).toBe(read);
   });
 });
 
