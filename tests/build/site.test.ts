@@ -177,25 +177,21 @@ afterAll(() => {
 });
 
 describe('which pages exist', () => {
-  it.each([
-    // Storefront and list pages for approved influencers only.
-    ['/shop/ana-cooks/', true],
-    ['/shop/ana-cooks/pan-basics/', true],
-    ['/shop/dee-renamed/', true],
-    ['/shop/ben-applies/', false],
-    ['/shop/cy-paused/', false],
-    ['/shop/cy-paused/screens/', false],
-    // A filter page for each category an approved storefront covers: only the suspended one covers tv.
-    ['/category/kitchen/', true],
-    ['/category/grocery/', true],
-    ['/category/books/', true],
-    ['/category/tv/', false],
-    // A 404 page, a sitemap and robots.txt.
-    ['/404.html', true],
-    ['/sitemap.xml', true],
-    ['/robots.txt', true],
-  ])('builds %s: %s', (path, built) => {
-    expect(exists(path)).toBe(built);
+  it('builds storefront and list pages for approved influencers only', () => {
+    const built = ['/shop/ana-cooks/', '/shop/ana-cooks/pan-basics/', '/shop/dee-renamed/'];
+    const others = ['/shop/ben-applies/', '/shop/cy-paused/', '/shop/cy-paused/screens/'];
+    expect([...built, ...others].filter(exists)).toEqual(built);
+  });
+
+  it('builds a filter page for each category an approved storefront covers', () => {
+    // Only the suspended storefront covers tv.
+    const built = ['/category/kitchen/', '/category/grocery/', '/category/books/'];
+    expect([...built, '/category/tv/'].filter(exists)).toEqual(built);
+  });
+
+  it('builds a 404 page, a sitemap and robots.txt', () => {
+    const built = ['/404.html', '/sitemap.xml', '/robots.txt'];
+    expect(built.filter(exists)).toEqual(built);
   });
 
   it('builds no page for an approved associate, and leaves it out of the directory and the sitemap', () => {

@@ -8,17 +8,14 @@
 import type { DatabaseSync } from 'node:sqlite';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkMigrationWithClicks } from './migration-files.ts';
+import { checkMigrationWithClicks, clicksWith } from './migration-files.ts';
 
 const MARKET = '0016_click_marketplace.sql';
 
-const click = fc.record({
-  minute: fc.integer({ min: 0, max: 3 * 24 * 60 }),
-  handle: fc.constantFrom('a', 'b'),
+const click = clicksWith({
   country: fc.constantFrom('US', 'GB', null),
   marketplace: fc.constantFrom('amazon-us', 'amazon-uk', null),
   bot: fc.boolean(),
-  duplicate: fc.boolean(),
 });
 type Click = typeof click extends fc.Arbitrary<infer T> ? T : never;
 

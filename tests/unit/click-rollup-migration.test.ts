@@ -9,17 +9,14 @@
 import type { DatabaseSync } from 'node:sqlite';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkMigrationWithClicks } from './migration-files.ts';
+import { checkMigrationWithClicks, clicksWith } from './migration-files.ts';
 
 const NARROW = '0011_click_daily_narrow.sql';
 
-const click = fc.record({
-  minute: fc.integer({ min: 0, max: 3 * 24 * 60 }),
-  handle: fc.constantFrom('a', 'b'),
+const click = clicksWith({
   product: fc.constantFrom('P1', 'P2', null),
   src: fc.constantFrom('ig', 'yt', null),
   bot: fc.constantFrom(null, 'crawler', 'prefetch', 'subresource:image'),
-  duplicate: fc.boolean(),
 });
 type Click = typeof click extends fc.Arbitrary<infer T> ? T : never;
 

@@ -112,15 +112,10 @@ describe('image packs', () => {
     expect(() => decodePack(tooLong)).toThrow('index runs past');
   });
 
-  // Avatars and product images only.
-  it.each([
-    ['/images/avatars/a.png', true],
-    ['/images/products/B0001.svg', true],
-    ['/images/avatars/', false],
-    ['/images/members/a/b.png', false],
-    ['/favicon.svg', false],
-  ])('cover %s: %s', (path, packed) => {
-    expect(isPackedImagePath(path)).toBe(packed);
+  it('cover avatars and product images only', () => {
+    const packed = ['/images/avatars/a.png', '/images/products/B0001.svg'];
+    const others = ['/images/avatars/', '/images/members/a/b.png', '/favicon.svg'];
+    expect([...packed, ...others].filter(isPackedImagePath)).toEqual(packed);
   });
 });
 

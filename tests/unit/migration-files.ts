@@ -14,6 +14,16 @@ export function migrate(db: DatabaseSync, which: (file: string) => boolean): voi
   for (const file of files.filter(which)) db.exec(readFileSync(join(DIR, file), 'utf8'));
 }
 
+/** Random clicks over three days by two creators, some flagged duplicate, with the fields a test adds. */
+export function clicksWith<F extends object>(fields: { [K in keyof F]: fc.Arbitrary<F[K]> }) {
+  const base = fc.record({
+    minute: fc.integer({ min: 0, max: 3 * 24 * 60 }),
+    handle: fc.constantFrom('a', 'b'),
+    duplicate: fc.boolean(),
+  });
+  return fc.tuple(base, fc.record(fields)).map(([click, more]) => ({ ...click, ...more }));
+}
+
 /**
  * A migration on a database that already holds clicks (property, fast-check): the files before
  * `migration` run on an empty database, `before` clicks are written, `migration` and the files after

@@ -5,16 +5,14 @@ import { snapshotOf } from '../../domain/vet/snapshot.ts';
 import { readContentSources } from '../../build/load-content.ts';
 
 describe('isContentFile', () => {
-  // The files loadContent reads, and no other.
-  it.each([
-    ['content/program.yaml', true],
-    ['content/influencers/a.yaml', true],
-    ['content/products/B1.yml', true],
-    ['content/influencers/README.md', false],
-    ['content/influencers/deep/a.yaml', false],
-    ['site/content/x.yaml', false],
-  ])('%s: %s', (path, read) => {
-    expect(isContentFile(path)).toBe(read);
+  it('knows the files loadContent reads, and no other', () => {
+    const read = ['content/program.yaml', 'content/influencers/a.yaml', 'content/products/B1.yml'];
+    const others = [
+      'content/influencers/README.md',
+      'content/influencers/deep/a.yaml',
+      'site/content/x.yaml',
+    ];
+    expect([...read, ...others].filter(isContentFile)).toEqual(read);
   });
 });
 

@@ -8,6 +8,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import programTable from '../../worker/generated/program.ts';
 import { ALICE, BOB, orderFigures, placed, send, uid } from './orders-helpers.ts';
+import { entryCount } from './stored-rows.ts';
 
 const KITCHEN = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 10_000 };
 
@@ -15,13 +16,6 @@ function trackingOf(status: string): string {
   const found = Object.values(programTable.influencers).find((i) => i.status === status);
   if (!found) throw new Error(`the sample content needs a ${status} creator`);
   return found.tracking_id;
-}
-
-async function entryCount(orderId: string): Promise<number> {
-  const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM ledger_entries WHERE order_id = ?1')
-    .bind(orderId)
-    .first<{ n: number }>();
-  return row?.n ?? -1;
 }
 
 const RECORDED_AT = Date.parse('2026-11-03T14:22:10Z');
