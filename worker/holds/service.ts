@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { issuesOf, type Issue } from '../../domain/orders/event.ts';
-import { MoneyRangeError } from '../../domain/money.ts';
+import { inRange } from '../lib/in-range.ts';
 import { decideHold, readHolds, type Hold, type HoldAction } from './store.ts';
 
 export const STATUS_OF = { invalid: 400, not_held: 404, already_decided: 409, out_of_range: 422 } as const;
@@ -43,15 +43,6 @@ export const holdsQuery = z.object({
 
 function invalid(what: string, error: { issues: readonly z.core.$ZodIssue[] }): Refusal {
   return { ok: false, reason: 'invalid', message: `invalid ${what}`, issues: issuesOf(error) };
-}
-
-async function inRange<T>(read: () => Promise<T>): Promise<T | Refusal> {
-  try {
-    return await read();
-  } catch (error) {
-    if (!(error instanceof MoneyRangeError)) throw error;
-    return { ok: false, reason: 'out_of_range', message: error.message };
-  }
 }
 
 /** Every hold (or only undecided / decided ones), oldest first. */

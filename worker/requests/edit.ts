@@ -21,10 +21,10 @@ import { vetRequest, type RequestImage } from '../../domain/requests/vet-request
 import { INFLUENCER_DIR } from '../../domain/vet/changes.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
-import { describeProblem, settingProblem } from '../config/check.ts';
 import { readStorefront } from '../pages/page-store.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
+import { savingUnavailable } from './unavailable.ts';
 import { insertRequest, newRequestId, openRequestOf, readRequest } from './store.ts';
 
 export type EditOutcome =
@@ -103,15 +103,8 @@ async function saveEdit(
   what: string,
   change: Change,
 ): Promise<EditOutcome> {
-  const misconfigured = settingProblem(env, 'REQUEST_SIGNING_KEY');
-  if (misconfigured) {
-    console.error(JSON.stringify({ event: 'edit.misconfigured', problem: describeProblem(misconfigured) }));
-    return {
-      ok: false,
-      status: 503,
-      errors: [{ field: '(form)', message: 'Saving is unavailable right now; nothing was stored.' }],
-    };
-  }
+  const unavailable = savingUnavailable(env, 'edit.misconfigured');
+  if (unavailable) return unavailable;
   const built = await readStorefront(env.ASSETS, handle);
   if (built.kind !== 'page')
     return {

@@ -16,11 +16,11 @@ import { proposeProduct, type ProductProposalForm } from '../../domain/requests/
 import { sha256Hex } from '../../domain/requests/signature.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
-import { describeProblem, settingProblem } from '../config/check.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { readStorefront } from '../pages/page-store.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
+import { savingUnavailable } from './unavailable.ts';
 import { insertRequest, newRequestId } from './store.ts';
 
 export type ProductOutcome =
@@ -50,13 +50,8 @@ export async function proposeProductRequest(
   form: ProductProposalForm,
   now: Date,
 ): Promise<ProductOutcome> {
-  const misconfigured = settingProblem(env, 'REQUEST_SIGNING_KEY');
-  if (misconfigured) {
-    console.error(
-      JSON.stringify({ event: 'product.misconfigured', problem: describeProblem(misconfigured) }),
-    );
-    return refused(503, '(form)', 'Saving is unavailable right now; nothing was stored.');
-  }
+  const unavailable = savingUnavailable(env, 'product.misconfigured');
+  if (unavailable) return unavailable;
   const built = await readStorefront(env.ASSETS, handle);
   if (built.kind !== 'page') return refused(404, '(form)', `no storefront "${handle}" in the deployed build`);
   const proposed = proposeProduct(await readRequestBase(env.ASSETS), form, handle, utcDay(now));
