@@ -24,7 +24,7 @@ import { utcDay } from '../../domain/time.ts';
 import { readStorefront } from '../pages/page-store.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
-import { savingUnavailable } from './unavailable.ts';
+import { storefrontToSave } from './save-target.ts';
 import { insertRequest, newRequestId, openRequestOf, readRequest } from './store.ts';
 
 export type EditOutcome =
@@ -103,15 +103,9 @@ async function saveEdit(
   what: string,
   change: Change,
 ): Promise<EditOutcome> {
-  const unavailable = savingUnavailable(env, 'edit.misconfigured');
-  if (unavailable) return unavailable;
-  const built = await readStorefront(env.ASSETS, handle);
-  if (built.kind !== 'page')
-    return {
-      ok: false,
-      status: 404,
-      errors: [{ field: '(form)', message: `no storefront "${handle}" in the deployed build` }],
-    };
+  const target = await storefrontToSave(env, handle, 'edit.misconfigured');
+  if (!target.ok) return target;
+  const { built } = target;
   const path = `${INFLUENCER_DIR}${handle}.yaml`;
   const beforeText = memberYaml(built.influencer as unknown as Record<string, unknown>);
   const open = await openRequestOf(env.DB, handle);

@@ -17,10 +17,9 @@ import { sha256Hex } from '../../domain/requests/signature.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
-import { readStorefront } from '../pages/page-store.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
-import { savingUnavailable } from './unavailable.ts';
+import { storefrontToSave } from './save-target.ts';
 import { insertRequest, newRequestId } from './store.ts';
 
 export type ProductOutcome =
@@ -50,10 +49,8 @@ export async function proposeProductRequest(
   form: ProductProposalForm,
   now: Date,
 ): Promise<ProductOutcome> {
-  const unavailable = savingUnavailable(env, 'product.misconfigured');
-  if (unavailable) return unavailable;
-  const built = await readStorefront(env.ASSETS, handle);
-  if (built.kind !== 'page') return refused(404, '(form)', `no storefront "${handle}" in the deployed build`);
+  const target = await storefrontToSave(env, handle, 'product.misconfigured');
+  if (!target.ok) return target;
   const proposed = proposeProduct(await readRequestBase(env.ASSETS), form, handle, utcDay(now));
   if (!proposed.ok) return { ok: false, status: 400, errors: proposed.errors };
   if ((await builtProducts(env.ASSETS, [proposed.id])).has(proposed.id))
