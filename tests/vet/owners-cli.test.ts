@@ -153,20 +153,21 @@ describe('owner rules', () => {
   });
 });
 
+/** Ben's application file made eve-bakes', its owner line `owner` (e.g. "github: eve"). */
+function eveFile(owner: string): string {
+  return repo
+    .read(BEN)
+    .replace(/ben-applies/g, 'eve-bakes')
+    .replace(/benapplies/g, 'evebakes')
+    .replace(/^(?:github|owner): .*\n/m, `${owner}\n`);
+}
+
 describe('a new application cannot claim the past (security review)', () => {
   const EVE = 'content/influencers/eve-bakes.yaml';
   /** A new file by GitHub user eve, status applied, with `history` (and `extra` lines). */
   function apply(history: string, extra = ''): TempRepo {
     repo = TempRepo.withFixtures();
-    repo.write(
-      EVE,
-      repo
-        .read(BEN)
-        .replace(/ben-applies/g, 'eve-bakes')
-        .replace(/benapplies/g, 'evebakes')
-        .replace(/^(?:github|owner): .*\n/m, 'github: eve\n')
-        .replace('categories:', `${extra}${history}categories:`),
-    );
+    repo.write(EVE, eveFile('github: eve').replace('categories:', `${extra}${history}categories:`));
     repo.commit('apply');
     return repo;
   }
@@ -326,11 +327,7 @@ describe('a request branch (request/<id>)', () => {
     const path = 'content/influencers/eve-bakes.yaml';
     repo.write(
       path,
-      repo
-        .read(BEN)
-        .replace(/ben-applies/g, 'eve-bakes')
-        .replace(/benapplies/g, 'evebakes')
-        .replace(/^(?:github|owner): .*\n/m, 'owner: self\n')
+      eveFile('owner: self')
         .replace(/^applied_on: .*$/m, `applied_on: ${YESTERDAY}`)
         .replace(
           'categories:',
