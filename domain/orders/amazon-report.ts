@@ -101,6 +101,8 @@ interface LayoutSpec {
   /** The key of the day column and the tracking id column. */
   day: string;
   tag: string;
+  /** The layout's own cells of a row: its figures, or null with each bad cell reported. */
+  row: (cell: Cell, fail: Fail, currency: Currency) => RowFigures | null;
 }
 
 export const LAYOUTS: Record<StatementLayout, LayoutSpec> = {
@@ -132,6 +134,7 @@ export const LAYOUTS: Record<StatementLayout, LayoutSpec> = {
     ],
     day: 'date shipped',
     tag: 'tracking id',
+    row: earningsRow,
   },
   'fee-orders': {
     title: 'Fee-Orders',
@@ -150,6 +153,7 @@ export const LAYOUTS: Record<StatementLayout, LayoutSpec> = {
     required: ['category', 'asin', 'date', 'qty', 'price', 'tag'],
     day: 'date',
     tag: 'tag',
+    row: ordersRow,
   },
 };
 
@@ -353,8 +357,7 @@ function readRows(
       issues.push({ row: line, field: columns.names.get(key) ?? key, message });
       return false;
     };
-    const read =
-      layout === 'fee-earnings' ? earningsRow(cell, fail, currency) : ordersRow(cell, fail, currency);
+    const read = LAYOUTS[layout].row(cell, fail, currency);
     const key = keyCells(cell, fail, LAYOUTS[layout]);
     if (read && key)
       lines.push({
@@ -399,11 +402,9 @@ function keyCells(
   return ok && day.ok ? { tracking_id: tag.toLowerCase(), asin, day: day.day } : null;
 }
 
-function earningsRow(
-  cell: Cell,
-  fail: Fail,
-  currency: Currency,
-): (LineFigures & { price_minor: number }) | null {
+type RowFigures = LineFigures & { price_minor: number };
+
+function earningsRow(cell: Cell, fail: Fail, currency: Currency): RowFigures | null {
   const price = readMoney(cell('price'), currency, false);
   const shipped = readCount(cell('items shipped'), 0, MAX_ROW_ITEMS);
   const returned = readCount(cell('returns'), 0, MAX_ROW_ITEMS);
@@ -433,11 +434,7 @@ function earningsRow(
   };
 }
 
-function ordersRow(
-  cell: Cell,
-  fail: Fail,
-  currency: Currency,
-): (LineFigures & { price_minor: number }) | null {
+function ordersRow(cell: Cell, fail: Fail, currency: Currency): RowFigures | null {
   const price = readMoney(cell('price'), currency, false);
   const qty = readCount(cell('qty'), 0, MAX_ROW_ITEMS);
   if (!price.ok) fail('price', cell('price') === '' ? 'is empty' : price.message);
