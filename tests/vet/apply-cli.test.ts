@@ -1,6 +1,6 @@
 /** `npm run apply` end to end, in a temp copy of the fixture content. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { TempRepo } from './temp-repo.ts';
+import { TempRepo, type Run } from './temp-repo.ts';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -13,14 +13,14 @@ function applied(args: string[]): string {
   return apply.stdout;
 }
 
-/** The scaffolded content passes check:content, and `npm run vet` by `author` passes: its report. */
-function checkedAndVetted(author: string): string {
+/** The scaffolded content passes check:content, and `npm run vet` by `author` passes. */
+function checkedAndVetted(author: string): Run & { report: string } {
   const check = repo.run('scripts/check-content.ts', []);
   expect(check.stderr).toBe('');
   expect(check.status).toBe(0);
   const vet = repo.vet('--base', 'main', '--author', author);
   expect(vet.status).toBe(0);
-  return vet.report;
+  return vet;
 }
 
 describe('npm run apply', () => {
@@ -37,10 +37,12 @@ describe('npm run apply', () => {
       `applied_on: ${new Date().toISOString().slice(0, 10)}`,
     );
 
-    const report = checkedAndVetted('jane');
-    expect(report).toContain('### `jane-cooks` · new application');
-    expect(report).toContain('**Member images** `site/public/images/avatars/jane-cooks.png`: PNG, 192×192');
-    expect(report).toContain(
+    const vet = checkedAndVetted('jane');
+    expect(vet.report).toContain('### `jane-cooks` · new application');
+    expect(vet.report).toContain(
+      '**Member images** `site/public/images/avatars/jane-cooks.png`: PNG, 192×192',
+    );
+    expect(vet.report).toContain(
       '- ⚠️ Placeholders still to fill in: `name`, `bio`, `tracking_id`, `history[1].tracking_id`, `socials[0].url`',
     );
   });
@@ -71,11 +73,11 @@ describe('npm run apply', () => {
     expect(text).toContain('\nwebsite: https://TODO.example/\n');
     expect(text).not.toContain('socials');
 
-    const report = checkedAndVetted('fern');
-    expect(report).toContain('### `fern-reviews` · new application · associate programme');
-    expect(report).toContain('| Website |');
-    expect(report).not.toContain('#### Reach');
-    expect(report).toContain(
+    const vet = checkedAndVetted('fern');
+    expect(vet.report).toContain('### `fern-reviews` · new application · associate programme');
+    expect(vet.report).toContain('| Website |');
+    expect(vet.report).not.toContain('#### Reach');
+    expect(vet.report).toContain(
       '- ⚠️ Placeholders still to fill in: `name`, `bio`, `tracking_id`, `history[1].tracking_id`, `website`, `audience`, `niche`, `disclosure_url`',
     );
   });
