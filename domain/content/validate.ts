@@ -16,7 +16,7 @@ import {
   type Influencer,
   type Member,
   type Product,
-  type Program,
+  type ProgramFile,
   type RateTable,
   type Retailer,
 } from './schema.ts';
@@ -101,7 +101,7 @@ export function imageRefProblem(
 }
 
 export interface Content {
-  program: Program;
+  program: ProgramFile;
   retailers: Retailer[];
   rates: Record<string, RateTable[]>;
   /** Every member file under content/influencers/, influencers and associates alike. */
@@ -153,7 +153,7 @@ interface Parsed<T> {
 /** What the cross-file rules read: the parsed files and the lookups built from them. */
 interface CrossContext {
   sources: ContentSources;
-  program: Program | null;
+  program: ProgramFile | null;
   retailers: Retailer[] | null;
   categoryIds: Set<string>;
   retailerById: Map<string, Retailer>;
@@ -221,7 +221,7 @@ function byFile(errors: ContentError[]): ContentError[] {
     .map(({ e }) => e);
 }
 
-/** Retailers: unique ids, and every one has a rate table (one per day and programme, known categories). */
+/** Retailers: unique ids, and every one has a rate table (one per day and program, known categories). */
 function checkRetailers(ctx: CrossContext, rates: Record<string, RateTable[]> | null): void {
   const { sources, retailers, push } = ctx;
   retailers?.forEach((r, i) => {
@@ -234,7 +234,7 @@ function checkRetailers(ctx: CrossContext, rates: Record<string, RateTable[]> | 
   for (const [retailerId, tables] of Object.entries(rates)) {
     if (!ctx.retailerById.has(retailerId))
       push(sources.rates.path, `retailers.${retailerId}`, `unknown retailer "${retailerId}"`);
-    // One table per day and programme: a shared table and a programme's own may share a day.
+    // One table per day and program: a shared table and a program's own may share a day.
     const seen = new Set<string>();
     tables.forEach((table, t) => {
       const key = `${table.effective_from} ${table.program ?? ''}`;
@@ -390,7 +390,7 @@ function checkIdentity(value: Member, path: string, ctx: IdentityContext): void 
   if (problem) push(path, problem.field, problem.message);
 }
 
-/** Why a key is unknown when it belongs to the other programme's files. */
+/** Why a key is unknown when it belongs to the other program's files. */
 function programHint(schema: z.ZodType, data: unknown, key: string): string {
   if (schema !== member) return '';
   const program = data && typeof data === 'object' && 'program' in data ? data.program : 'influencer';

@@ -31,7 +31,7 @@ export function testProduct(id: string, extra: Partial<Product> = {}): Product {
   };
 }
 
-/** What every approved member file has, whatever its programme. */
+/** What every approved member file has, whatever its program. */
 function memberBase(handle: string) {
   return {
     handle,

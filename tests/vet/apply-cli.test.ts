@@ -66,7 +66,7 @@ describe('npm run apply', () => {
   it('scaffolds an associate application with --program associate that passes and is scored on its website', () => {
     repo = TempRepo.withFixtures();
     expect(applied(['fern-reviews', '--program', 'associate', '--github', 'fern'])).toContain(
-      'Created content/influencers/fern-reviews.yaml (associate programme',
+      'Created content/influencers/fern-reviews.yaml (associate program',
     );
     const text = repo.read('content/influencers/fern-reviews.yaml');
     expect(text).toContain('\nprogram: associate\n');
@@ -74,7 +74,7 @@ describe('npm run apply', () => {
     expect(text).not.toContain('socials');
 
     const vet = checkedAndVetted('fern');
-    expect(vet.report).toContain('### `fern-reviews` · new application · associate programme');
+    expect(vet.report).toContain('### `fern-reviews` · new application · associate program');
     expect(vet.report).toContain('| Website |');
     expect(vet.report).not.toContain('#### Reach');
     expect(vet.report).toContain(
@@ -82,7 +82,7 @@ describe('npm run apply', () => {
     );
   });
 
-  it('refuses an unknown programme', () => {
+  it('refuses an unknown program', () => {
     repo = TempRepo.withFixtures(false);
     const apply = repo.run('scripts/apply.ts', ['fern-reviews', '--program', 'partner']);
     expect(apply.status).toBe(2);

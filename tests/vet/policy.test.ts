@@ -71,7 +71,7 @@ const editErrors = (value: Member, isAdmin = false) =>
   errors({ kind: 'modified', path: ANA, handle: 'ana-cooks' }, value, context(headWith(ANA, value), isAdmin));
 
 /** The checks every member file gets, in the order they are reported. */
-const EVERY_MEMBER_CHECKS = ['Handle', 'Tracking id', 'Status', 'Programme', 'Ownership', 'Links'];
+const EVERY_MEMBER_CHECKS = ['Handle', 'Tracking id', 'Status', 'Program', 'Ownership', 'Links'];
 
 describe('statusFinding', () => {
   it.each([
@@ -251,7 +251,7 @@ describe('storefrontPolicy for associates', () => {
     const findings = storefrontPolicy(change, value, context(headWith(path, value)));
     expect(findings.filter((f) => f.level !== 'pass')).toEqual([]);
     expect(findings.map((f) => f.check)).toEqual([...EVERY_MEMBER_CHECKS, 'Website', 'Disclosure']);
-    expect(findings.find((f) => f.check === 'Programme')?.message).toBe('applies to the associate programme');
+    expect(findings.find((f) => f.check === 'Program')?.message).toBe('applies to the associate program');
   });
 
   it('applies the shared rules: self-approval, a taken tracking id, foreign links', () => {
@@ -285,7 +285,7 @@ describe('storefrontPolicy for associates', () => {
     ]);
   });
 
-  it('lets only an admin move an existing member to the other programme', () => {
+  it('lets only an admin move an existing member to the other program', () => {
     const base = fixture().influencers.get(ANA);
     if (!base) throw new Error('fixture missing');
     const moved = associate.parse({
@@ -300,7 +300,7 @@ describe('storefrontPolicy for associates', () => {
     });
     const edit = { kind: 'modified', path: ANA, handle: 'ana-cooks' } as const;
     expect(errors(edit, moved, context(headWith(ANA, moved)))).toContain(
-      'program: changed from influencer to associate; only an admin (listed under admins in content/program.yaml at the base revision) may move a member between programmes (it changes the rates)',
+      'program: changed from influencer to associate; only an admin (listed under admins in content/program.yaml at the base revision) may move a member between programs (it changes the rates)',
     );
     expect(errors(edit, moved, context(headWith(ANA, moved), true))).toEqual([]);
   });

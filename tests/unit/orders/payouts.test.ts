@@ -133,7 +133,7 @@ describe('payouts', () => {
     );
   });
 
-  it("names each row's programme", () => {
+  it("names each row's program", () => {
     const report = openLater('2026-05', [
       activity('2026-05', 6000),
       activity('2026-05', 4000, 0, 'dee-reviews'),

@@ -8,7 +8,7 @@ const tables = fixtureProgram().table.retailers['amazon-us']!.tables;
 const at = (iso: string) => Date.parse(iso);
 
 describe('rateFor', () => {
-  // [when, category, programme, bps, effective_from, the table's programme, source]
+  // [when, category, program, bps, effective_from, the table's program, source]
   it.each([
     // The last table in force on the UTC day of the order, then the category or the default.
     ['2026-09-30T23:59:59Z', 'sports', 'influencer', 300, '2020-04-21', null, 'category'],
@@ -16,7 +16,7 @@ describe('rateFor', () => {
     ['2026-10-01T00:00:00Z', 'garden', 'influencer', 400, '2026-10-01', null, 'default'],
     // Associates: their own table from its first day, the shared one before it.
     ['2026-09-30T23:59:59Z', 'kitchen', 'associate', 450, '2020-04-21', null, 'category'],
-    // The shared table and the associate table both start 2026-10-01: the programme's own wins.
+    // The shared table and the associate table both start 2026-10-01: the program's own wins.
     ['2026-10-01T00:00:00Z', 'kitchen', 'associate', 300, '2026-10-01', 'associate', 'category'],
     ['2026-10-01T00:00:00Z', 'sports', 'associate', 300, '2026-10-01', 'associate', 'default'],
   ] as const)(
@@ -59,7 +59,7 @@ const table: fc.Arbitrary<RateTable> = fc
     if (kitchen !== undefined) rates.kitchen = kitchen;
     return { ...t, ...(p === undefined ? {} : { program: p }), rates };
   });
-/** Valid content: at most one table per day and programme (validateContent refuses more). */
+/** Valid content: at most one table per day and program (validateContent refuses more). */
 const tableSet = fc.uniqueArray(table, {
   selector: (t) => `${t.effective_from} ${t.program ?? ''}`,
   maxLength: 8,
@@ -68,7 +68,7 @@ const orderDay = fc.constantFrom('2025-12-31', ...DAYS, '2027-01-01');
 const applies = (t: RateTable, p: MemberProgram) => t.program === undefined || t.program === p;
 
 describe('rateFor (properties)', () => {
-  it('picks the latest applicable table on or before the day, the programme’s own on a tie', () => {
+  it('picks the latest applicable table on or before the day, the program’s own on a tie', () => {
     fc.assert(
       fc.property(tableSet, orderDay, program, (ts, d, p) => {
         const chosen = tableFor(ts, d, p);
@@ -98,7 +98,7 @@ describe('rateFor (properties)', () => {
     );
   });
 
-  it("is unchanged by the other programme's tables, and never quotes them", () => {
+  it("is unchanged by the other program's tables, and never quotes them", () => {
     fc.assert(
       fc.property(tableSet, tableSet, orderDay, program, (ts, extra, d, p) => {
         const other = PROGRAMS.find((q) => q !== p)!;
