@@ -9,6 +9,7 @@ import { describe, expect, inject, it } from 'vitest';
 import programTable from '../../worker/generated/program.ts';
 import { ALICE, BOB, orderFigures, placed, send, uid } from './orders-helpers.ts';
 import { entryCount } from './stored-rows.ts';
+import { KITCHEN_TERMS } from '../lib/order-terms.ts';
 
 const KITCHEN = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 10_000 };
 
@@ -83,17 +84,7 @@ describe('recorded order terms', () => {
     const lines = await env.DB.prepare('SELECT * FROM order_line_terms WHERE order_id = ?1')
       .bind(body.order_id)
       .all();
-    expect(lines.results).toEqual([
-      expect.objectContaining({
-        product_id: 'B00006JSUA',
-        category: 'kitchen',
-        rate_bps: 450,
-        rate_source: 'category',
-        rate_retailer: 'amazon-us',
-        rate_effective_from: '2026-10-01',
-        rate_program: null,
-      }),
-    ]);
+    expect(lines.results).toEqual([expect.objectContaining({ product_id: 'B00006JSUA', ...KITCHEN_TERMS })]);
   });
 
   it('values later events with the stored terms, not with what content says today', async () => {

@@ -18,7 +18,7 @@
  * every creator at once, with the same SQL grouped by handle, so its clicks,
  * orders, earned and reversed are the figures each creator's stats show.
  */
-import type { CreatorFigures } from '../../domain/reports/programs.ts';
+import { noFigures, type CreatorFigures } from '../../domain/reports/programs.ts';
 import { addMinor } from '../../domain/money.ts';
 import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
@@ -336,15 +336,7 @@ export async function readCreatorRows(
     const handle = members.member(members.idOf(recorded), recorded).handle;
     let r = rows.get(handle);
     if (!r) {
-      r = {
-        handle,
-        clicks: 0,
-        orders: 0,
-        revenue_minor: 0,
-        earned_minor: 0,
-        reversed_minor: 0,
-        pending_minor: 0,
-      };
+      r = { ...noFigures(handle), pending_minor: 0 };
       rows.set(handle, r);
     }
     return r;
