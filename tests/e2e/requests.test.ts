@@ -11,13 +11,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { liveIndexPath, liveIndexShardOf } from '../../domain/requests/live-index.ts';
 import { placeholderAvatar } from '../../domain/vet/png.ts';
 import { startLocalSystem } from '../../scripts/lib/harness/local-system.ts';
 import { git, GIT_ENV } from '../lib/git.ts';
-import { launch } from './browser.ts';
+import { useBrowser } from './browser.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const base = inject('baseUrl');
@@ -25,14 +24,10 @@ const persistTo = inject('persistTo');
 const adminToken = inject('adminToken');
 const MEMBER = 'mila-cooks';
 
-let browser: Browser;
+const browser = useBrowser();
 const dirs: string[] = [];
 
-beforeAll(async () => {
-  browser = await launch();
-});
 afterAll(async () => {
-  await browser?.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -40,7 +35,7 @@ describe('creators without git, JavaScript off', () => {
   const handle = `rosa-${Date.now().toString(36)}`;
 
   it('applies on the site and sees the claim link once', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await browser().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${base}/apply/`);
     await page.fill('#handle', handle);
@@ -73,7 +68,7 @@ describe('creators without git, JavaScript off', () => {
     });
     const token = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
     expect(token, made.stderr).not.toBe('');
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await browser().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${base}/dashboard/`);
     await page.getByLabel('Access token').fill(token);
@@ -156,7 +151,7 @@ describe('creators without git, JavaScript off', () => {
       syncCatalog: false,
     });
     try {
-      const context = await browser.newContext({ javaScriptEnabled: false });
+      const context = await browser().newContext({ javaScriptEnabled: false });
       const page = await context.newPage();
       const shown = await page.goto(`${rebuilt.url}/shop/${MEMBER}/`);
       expect(shown?.status()).toBe(200);
