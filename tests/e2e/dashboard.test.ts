@@ -4,13 +4,13 @@
  * creator's stats API, the creator's dashboard in a real browser, its CSV
  * export against the ledger, and the admin console.
  */
-import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
 import { screenshot, useBrowser } from './browser.ts';
+import { createMemberToken } from './member-token.ts';
 import { earningsFile } from '../fixtures/amazon-report-writer.ts';
 
 const base = inject('baseUrl');
@@ -71,11 +71,7 @@ async function figures(page: Page): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  const made = spawnSync('node', ['scripts/token.ts', 'create', HANDLE, '--persist-to', persistTo], {
-    encoding: 'utf8',
-  });
-  creatorToken = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
-  if (!creatorToken) throw new Error(`token script failed:\n${made.stdout}\n${made.stderr}`);
+  creatorToken = createMemberToken(HANDLE, persistTo);
 
   const go = await fetch(`${base}/go/${HANDLE}/B09TQ7ZCS2?src=e2e`, {
     redirect: 'manual',

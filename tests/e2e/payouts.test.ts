@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { screenshot, useBrowser } from './browser.ts';
+import { createMemberToken } from './member-token.ts';
 
 const base = inject('baseUrl');
 const persistTo = inject('persistTo');
@@ -110,10 +111,7 @@ describe('month end without JavaScript', () => {
     ).text();
     expect(again).toBe(closed);
 
-    const made = spawnSync('node', ['scripts/token.ts', 'create', HANDLE, '--persist-to', persistTo], {
-      encoding: 'utf8',
-    });
-    const token = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
+    const token = createMemberToken(HANDLE, persistTo);
     const creator = await browser().newContext({ javaScriptEnabled: false });
     const mine = await creator.newPage();
     await signIn(mine, token);

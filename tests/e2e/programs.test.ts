@@ -5,12 +5,12 @@
  * associate's tag, an order through it earns the associate rate, and the admin
  * console compares the two programs with that order in its figures.
  */
-import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { screenshot, useBrowser } from './browser.ts';
+import { createMemberToken } from './member-token.ts';
 
 const base = inject('baseUrl');
 const persistTo = inject('persistTo');
@@ -38,11 +38,7 @@ async function sendEvent(type: string, body: Record<string, unknown>): Promise<R
 }
 
 beforeAll(async () => {
-  const made = spawnSync('node', ['scripts/token.ts', 'create', HANDLE, '--persist-to', persistTo], {
-    encoding: 'utf8',
-  });
-  token = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
-  if (!token) throw new Error(`token script failed:\n${made.stdout}\n${made.stderr}`);
+  token = createMemberToken(HANDLE, persistTo);
 });
 
 describe('link builder', () => {

@@ -17,6 +17,7 @@ import { placeholderAvatar } from '../../domain/vet/png.ts';
 import { startLocalSystem } from '../../scripts/lib/harness/local-system.ts';
 import { git, GIT_ENV } from '../lib/git.ts';
 import { useBrowser } from './browser.ts';
+import { createMemberToken } from './member-token.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const base = inject('baseUrl');
@@ -63,11 +64,7 @@ describe('creators without git, JavaScript off', () => {
   });
 
   it('a member adds a catalog product to a list with a note and sees the request pending', async () => {
-    const made = spawnSync('node', ['scripts/token.ts', 'create', MEMBER, '--persist-to', persistTo], {
-      encoding: 'utf8',
-    });
-    const token = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
-    expect(token, made.stderr).not.toBe('');
+    const token = createMemberToken(MEMBER, persistTo);
     const context = await browser().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${base}/dashboard/`);
