@@ -6,16 +6,14 @@
  * cross-site post are refused. Uses noor-wears, whom no other browser test touches.
  */
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
 import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { screenshot, useBrowser } from './browser.ts';
 import { createMemberToken } from './member-token.ts';
+import { localSystem } from './system.ts';
 
-const base = inject('baseUrl');
-const persistTo = inject('persistTo');
-const adminToken = inject('adminToken');
-const webhookSecret = inject('webhookSecret');
+const { base, persistTo, adminToken, webhookSecret } = localSystem();
 const HANDLE = 'noor-wears';
 const NAME = 'Noor Haddad';
 const DESKTOP_UA =

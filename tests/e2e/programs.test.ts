@@ -8,14 +8,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, useBrowser } from './browser.ts';
 import { createMemberToken } from './member-token.ts';
+import { localSystem } from './system.ts';
 
-const base = inject('baseUrl');
-const persistTo = inject('persistTo');
-const adminToken = inject('adminToken');
-const webhookSecret = inject('webhookSecret');
+const { base, persistTo, adminToken, webhookSecret } = localSystem();
 const HANDLE = 'gearlab-reviews';
 const TRACKING_ID = 'gearlabreviews-20';
 const PRODUCT = 'B00006JSUA'; // Lodge cast iron skillet, kitchen: 300 bps for associates, 450 for influencers
