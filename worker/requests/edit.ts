@@ -21,14 +21,18 @@ import { vetRequest, type RequestImage } from '../../domain/requests/vet-request
 import { INFLUENCER_DIR } from '../../domain/vet/changes.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
+import { log } from '../lib/log.ts';
 import { readStorefront } from '../pages/page-store.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
 import { storefrontToSave } from './save-target.ts';
 import { insertRequest, newRequestId, openRequestOf, readRequest } from './store.ts';
 
+/** Why a creator's request is not stored; worker/lib/reasons.ts gives each its HTTP status. */
+export type RequestRefusal = 'invalid' | 'not_found' | 'misconfigured';
+
 export type EditOutcome =
-  { ok: true; id: string; file: string } | { ok: false; status: 400 | 404 | 503; errors: FieldError[] };
+  { ok: true; id: string; file: string } | { ok: false; reason: RequestRefusal; errors: FieldError[] };
 
 function storefrontProducts(member: Record<string, unknown>): string[] {
   const featured = (member.featured as string[] | undefined) ?? [];
@@ -114,7 +118,7 @@ async function saveEdit(
     : (parse(beforeText) as Record<string, unknown>);
   const today = utcDay(now);
   const edited = change(start);
-  if (!edited.ok) return { ok: false, status: 400, errors: edited.errors };
+  if (!edited.ok) return { ok: false, reason: 'invalid', errors: edited.errors };
   const earlier = open ? ((await readRequest(env.DB, open.id))?.image_bytes ?? []) : [];
   const images = carriedImages(earlier, edited.member, edited.image);
   const text = memberYaml(edited.member);
@@ -134,7 +138,7 @@ async function saveEdit(
   if (errors.length > 0)
     return {
       ok: false,
-      status: 400,
+      reason: 'invalid',
       errors: errors.map((e) => ({
         field: images.some((i) => i.path === e.file) ? 'avatar' : e.field,
         message: e.message,
@@ -159,7 +163,7 @@ async function saveEdit(
     },
     open ? [open.id] : [],
   );
-  console.log(JSON.stringify({ event: 'edit.saved', request: id, handle, action: what }));
+  log('info', 'edit.saved', { request: id, handle, action: what });
   return { ok: true, id, file: text };
 }
 

@@ -17,16 +17,18 @@ import { sha256Hex } from '../../domain/requests/signature.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
+import { log } from '../lib/log.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
+import type { RequestRefusal } from './edit.ts';
 import { storefrontToSave } from './save-target.ts';
 import { insertRequest, newRequestId } from './store.ts';
 
 export type ProductOutcome =
-  { ok: true; id: string; product: string } | { ok: false; status: 400 | 404 | 503; errors: FieldError[] };
+  { ok: true; id: string; product: string } | { ok: false; reason: RequestRefusal; errors: FieldError[] };
 
-function refused(status: 400 | 404 | 503, field: string, message: string): ProductOutcome {
-  return { ok: false, status, errors: [{ field, message }] };
+function refused(reason: RequestRefusal, field: string, message: string): ProductOutcome {
+  return { ok: false, reason, errors: [{ field, message }] };
 }
 
 /** Whether a product request for `path` is already waiting or merged (not declined or replaced). */
@@ -52,11 +54,19 @@ export async function proposeProductRequest(
   const target = await storefrontToSave(env, handle, 'product.misconfigured');
   if (!target.ok) return target;
   const proposed = proposeProduct(await readRequestBase(env.ASSETS), form, handle, utcDay(now));
-  if (!proposed.ok) return { ok: false, status: 400, errors: proposed.errors };
+  if (!proposed.ok) return { ok: false, reason: 'invalid', errors: proposed.errors };
   if ((await builtProducts(env.ASSETS, [proposed.id])).has(proposed.id))
-    return refused(400, 'url', `product ${proposed.id} is in the catalog already: find it with the search`);
+    return refused(
+      'invalid',
+      'url',
+      `product ${proposed.id} is in the catalog already: find it with the search`,
+    );
   if (await alreadyProposed(env.DB, proposed.path))
-    return refused(400, 'url', `product ${proposed.id} has been proposed already and waits for an admin`);
+    return refused(
+      'invalid',
+      'url',
+      `product ${proposed.id} has been proposed already and waits for an admin`,
+    );
   const id = newRequestId();
   const bytes = new TextEncoder().encode(proposed.text);
   await insertRequest(env.DB, {
@@ -72,6 +82,6 @@ export async function proposeProductRequest(
     application: null,
     now,
   });
-  console.log(JSON.stringify({ event: 'product.proposed', request: id, handle, product: proposed.id }));
+  log('info', 'product.proposed', { request: id, handle, product: proposed.id });
   return { ok: true, id, product: proposed.id };
 }
