@@ -4,8 +4,7 @@
  * the lines its body spans, braces included: lines = endLine(body) - startLine(body) + 1. A nested
  * function counts inside its parent as well as on its own.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 
 export interface LongFunction {
@@ -13,18 +12,6 @@ export interface LongFunction {
   line: number;
   name: string;
   lines: number;
-}
-
-const SOURCE = /\.(ts|mts|mjs|js)$/;
-
-/** Source files under `dir` (no declaration files, generated code or node_modules). */
-export function sourceFilesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (name === 'node_modules' || name === 'generated') return [];
-    if (statSync(path).isDirectory()) return sourceFilesUnder(path);
-    return SOURCE.test(name) && !name.endsWith('.d.ts') ? [path] : [];
-  });
 }
 
 function nameOf(node: ts.FunctionLikeDeclaration, source: ts.SourceFile): string {
