@@ -11,16 +11,16 @@
  *   3. form: a file or pasted text               -> 400 "choose a report"
  *   4. over MAX_SINGLE_BYTES                     -> 413 naming the CLI that sends parts
  *   5. the service's checks (fields, file, legacy days, currency) -> its message, issues
- *      and status (`STATUS`)
+ *      and status (each refusal a reason, its status from worker/lib/reasons.ts)
  * `action=preview` is the service's dry run: nothing stored.
  */
 import { formatMoney } from '../../domain/money.ts';
 import { isCurrency } from '../../domain/currency.ts';
+import { STATUS_OF, type Reason } from '../lib/reasons.ts';
 import { sameSitePost } from '../requests/apply-routes.ts';
 import {
   importFile,
   MAX_SINGLE_BYTES,
-  STATUS,
   type EventsAnswer,
   type ImportOutcome,
   type StatementAnswer,
@@ -37,15 +37,9 @@ export interface ImportView {
 
 /** Checks 1 and 2 of the header, before anything of the request is read; `null` when it may go on. */
 export function adminPostRefusal(request: Request, isAdmin: boolean): ImportView | null {
-  if (!isAdmin)
-    return { ok: false, status: 403, message: 'Admins only: sign in with the admin token.', details: [] };
+  if (!isAdmin) return refused('forbidden', 'Admins only: sign in with the admin token.');
   if (!sameSitePost(request))
-    return {
-      ok: false,
-      status: 403,
-      message: 'Refused: this form can only be sent from this site.',
-      details: [],
-    };
+    return refused('forbidden', 'Refused: this form can only be sent from this site.');
   return null;
 }
 
@@ -61,7 +55,7 @@ export async function importFormAnswer(
   try {
     form = await request.formData();
   } catch {
-    return refused(400, 'The form could not be read. Send it again from this page.');
+    return refused('invalid', 'The form could not be read. Send it again from this page.');
   }
   return importFromForm(env, form);
 }
@@ -76,10 +70,10 @@ export async function importFromForm(env: Pick<Env, 'DB'>, form: FormData): Prom
   const hasFile = file instanceof File && file.size > 0;
   const pasted = form.get('csv');
   const text = typeof pasted === 'string' ? pasted : '';
-  if (!hasFile && !text.trim()) return refused(400, 'Choose a report file or paste the report.');
+  if (!hasFile && !text.trim()) return refused('invalid', 'Choose a report file or paste the report.');
   if (hasFile && file.size > MAX_SINGLE_BYTES)
     return refused(
-      413,
+      'body_too_large',
       `The report exceeds ${MAX_SINGLE_BYTES / 1024 / 1024} MiB: send it in parts with npm run import:amazon.`,
     );
   const bytes = hasFile ? new Uint8Array(await file.arrayBuffer()) : new TextEncoder().encode(text);
@@ -94,15 +88,15 @@ export async function importFromForm(env: Pick<Env, 'DB'>, form: FormData): Prom
   return viewOf(await importFile(env.DB, bytes, fields));
 }
 
-function refused(status: number, message: string, details: string[] = []): ImportView {
-  return { ok: false, status, message, details };
+function refused(reason: Reason, message: string, details: string[] = []): ImportView {
+  return { ok: false, status: STATUS_OF[reason], message, details };
 }
 
 /** The service's typed outcome as the page shows it. */
 export function viewOf(outcome: ImportOutcome): ImportView {
   if (!outcome.ok)
     return refused(
-      STATUS[outcome.reason],
+      outcome.reason,
       outcome.message,
       (outcome.issues ?? []).map((i) => `${i.path}: ${i.message}`),
     );

@@ -7,19 +7,20 @@
  * One import of a whole file, from its bytes: parse (domain/orders/amazon-report.ts),
  * then for Amazon's layouts a statement (preview, or commit through statement-store.ts),
  * for shopfront's order export the per-order events of the webhook path (store.ts).
- * The answer is a typed result or a refusal `{ reason, message, issues }`; `STATUS`
- * below is the one table mapping a reason to its HTTP status. Nothing is stored
- * unless the whole file passed.
+ * The answer is a typed result or a refusal `{ reason, message, issues }`; the edge
+ * maps a reason to its HTTP status through the one table (worker/lib/reasons.ts).
+ * Nothing is stored unless the whole file passed.
  */
 import { z } from 'zod';
 import {
   parseAmazonReport,
   type ImportOptions,
   type ParsedReport,
+  type ReportRefusalReason,
 } from '../../domain/orders/amazon-report.ts';
 import { admissionIssues, type IncomingEvent } from '../../domain/orders/apply.ts';
 import { creditBook } from '../../domain/orders/crediting.ts';
-import { issuesOf, type Issue } from '../../domain/orders/event.ts';
+import { issuesOf, type Issue, type RowIssue } from '../../domain/issues.ts';
 import { reportEventId } from '../../domain/orders/shopfront-report.ts';
 import {
   planSummary,
@@ -29,19 +30,13 @@ import {
   type StatementPlan,
 } from '../../domain/orders/statement.ts';
 import { isTransientD1Error } from '../lib/d1-retry.ts';
+import { log } from '../lib/log.ts';
 import { program } from './program.ts';
 import { commitStatement, legacyEntries, previewStatement } from './statement-store.ts';
 import { applyEvents, StoreUnavailableError } from './store.ts';
 
-/** Why an import was refused -> its status. */
-export const STATUS = {
-  invalid: 400,
-  unreadable_layout: 422,
-  unsafe_sum: 422,
-  legacy_days: 409,
-  store_unavailable: 503,
-} as const;
-export type ImportRefusalReason = keyof typeof STATUS;
+/** Why an import was refused: a report file's reason, or one of the import's own. */
+export type ImportRefusalReason = ReportRefusalReason | 'invalid' | 'legacy_days' | 'store_unavailable';
 
 /** One file in one request (API body or console form); larger files go to a session in parts. */
 export const MAX_SINGLE_BYTES = 8 * 1024 * 1024;
@@ -86,11 +81,8 @@ export interface ImportRequest {
   dry_run: boolean;
 }
 
-/** A refused cell, column or request part: `path` for the API's problem shape, `row` and `field` for people. */
-export interface ImportIssue extends Issue {
-  row: number;
-  field: string;
-}
+/** A refused cell or column: `path` for the API's problem shape, `row` and `field` for people. */
+export type ImportIssue = Issue & RowIssue;
 export interface ImportRefusal {
   ok: false;
   reason: ImportRefusalReason;
@@ -141,7 +133,7 @@ export async function importFile(
 
 export async function runImport(db: D1Database, request: ImportRequest): Promise<ImportOutcome> {
   const parsed = parseAmazonReport(request.bytes, program.table, request.options);
-  if (!parsed.ok) return refused(parsed.issues, parsed.status === 422 ? 'unreadable_layout' : 'invalid');
+  if (!parsed.ok) return refused(parsed.issues, parsed.reason);
   try {
     if (parsed.kind === 'events') return await importEvents(db, parsed, request.dry_run);
     return await importStatement(db, parsed, request);
@@ -149,7 +141,7 @@ export async function runImport(db: D1Database, request: ImportRequest): Promise
     if (error instanceof UnsafeSumError)
       return refused([{ row: 0, field: '(file)', message: error.message }], 'unsafe_sum');
     if (error instanceof StoreUnavailableError || isTransientD1Error(error)) {
-      console.error(JSON.stringify({ event: 'orders.import_store_unavailable', error: String(error) }));
+      log('error', 'orders.import_store_unavailable', { error: String(error) });
       return {
         ok: false,
         reason: 'store_unavailable',
@@ -324,22 +316,11 @@ async function importEvents(
   };
 }
 
-function refused(
-  issues: readonly { row: number; field: string; message: string }[],
-  reason: ImportRefusalReason,
-): ImportRefusal {
-  const message =
-    reason === 'unreadable_layout'
-      ? `${issues[0]?.message.split(':')[0] ?? 'report not readable'}: nothing was imported`
-      : reason === 'legacy_days'
-        ? 'days already imported row by row before migration 0013: nothing was imported'
-        : reason === 'unsafe_sum'
-          ? "report's sums leave the exact range: nothing was imported"
-          : 'invalid report: nothing was imported';
+function refused(issues: readonly RowIssue[], reason: ImportRefusalReason): ImportRefusal {
   return {
     ok: false,
     reason,
-    message,
+    message: `${refusalText(reason, issues)}: nothing was imported`,
     issues: issues.map((i) => ({
       path: i.row ? `row ${i.row}, ${i.field}` : i.field,
       message: i.message,
@@ -347,4 +328,22 @@ function refused(
       field: i.field,
     })),
   };
+}
+
+/** The answer's `error`: what kind of refusal; the issues say where. */
+function refusalText(reason: ImportRefusalReason, issues: readonly RowIssue[]): string {
+  switch (reason) {
+    case 'legacy_days':
+      return 'days already imported row by row before migration 0013';
+    case 'unsafe_sum':
+      return "report's sums leave the exact range";
+    case 'invalid':
+    case 'unreadable':
+    case 'missing_columns':
+    case 'bad_rows':
+    case 'no_rows':
+      return 'invalid report';
+    default:
+      return issues[0]?.message.split(':')[0] ?? 'report not readable';
+  }
 }
