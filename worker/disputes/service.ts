@@ -1,8 +1,8 @@
 /**
  * Disputes as one service, called by the API (routes.ts) and the dashboard pages alike: read,
  * pure plan (domain/disputes/rules.ts), one guarded write. Inputs are validated here with zod;
- * refusals are `{ reason, message, issues? }`; worker/lib/reasons.ts (STATUS_OF) maps each reason
- * to its HTTP status.
+ * refusals are `{ reason, message, issues? }`; the edge maps a reason to its HTTP status through the
+ * one table (worker/lib/reasons.ts).
  *
  * Order of checks for a filing: member known (404), body (400 naming the field), the order
  * disputed before (same filing: the stored one; another: 409), the order credited in the ledger
@@ -33,6 +33,7 @@ import { issuesOf, type Issue } from '../../domain/issues.ts';
 import { memberIndex } from '../../domain/orders/payouts.ts';
 import type { ProgramTable } from '../../domain/orders/program-table.ts';
 import { utcDay } from '../../domain/time.ts';
+import { log } from '../lib/log.ts';
 import {
   insertDecision,
   insertDispute,
@@ -113,8 +114,7 @@ export async function fileDispute(
   // Filed meanwhile by another request: judge this filing against what won.
   const again = created ? plan : planFiling({ ...dispute, order_day: dispute.order_date }, filing);
   if (again.kind === 'refuse') return { ok: false, reason: again.reason, message: again.message };
-  if (created)
-    console.log(JSON.stringify({ event: 'disputes.filed', dispute_id: dispute.dispute_id, member_id: memberId }));
+  if (created) log('info', 'disputes.filed', { dispute_id: dispute.dispute_id, member_id: memberId });
   return { ok: true, created, dispute };
 }
 
@@ -202,14 +202,11 @@ export async function decideDispute(
     const again = planDecision(dispute.dispute_id, dispute.decision, input);
     if (again.kind === 'refuse') return { ok: false, reason: again.reason, message: again.message };
   } else
-    console.log(
-      JSON.stringify({
-        event: `disputes.${action}`,
-        dispute_id: dispute.dispute_id,
-        member_id: dispute.member_id,
-        amount_minor: dispute.decision?.amount_minor ?? null,
-        currency: dispute.decision?.currency ?? null,
-      }),
-    );
+    log('info', `disputes.${action}`, {
+      dispute_id: dispute.dispute_id,
+      member_id: dispute.member_id,
+      amount_minor: dispute.decision?.amount_minor ?? null,
+      currency: dispute.decision?.currency ?? null,
+    });
   return { ok: true, dispute, created };
 }

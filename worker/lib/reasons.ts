@@ -15,10 +15,10 @@
  *   429  too many attempts              500  our bug (never for bad input)
  *   503  we cannot do it now (missing setting, store down): retry later
  */
-import type { DisputeReason } from '../../domain/disputes/rules.ts';
 import type { MarketplaceRefusal } from '../../domain/orders/marketplace.ts';
 import type { CloseRefusal } from '../../domain/orders/payouts.ts';
 import type { ReportRefusalReason } from '../../domain/orders/report-file.ts';
+import type { DisputeReason } from '../../domain/disputes/rules.ts';
 import type { HoldRefusalReason } from '../holds/service.ts';
 import type { PayoutRefusalReason } from '../payouts/service.ts';
 
@@ -104,7 +104,7 @@ export const STATUS_OF: Readonly<Record<Reason, ErrorStatus>> = {
   // holds for review (worker/holds)
   not_held: 404,
   already_decided: 409,
-  // disputes (domain/disputes/rules.ts)
+  // disputes (domain/disputes/rules.ts; invalid, not_found and already_decided above)
   unknown_member: 404,
   already_filed: 409,
   order_of_other_member: 409,
