@@ -25,7 +25,11 @@ function call(path: string, token: string | null, init: RequestInit = {}): Promi
   });
 }
 const post = (path: string, token: string | null, body: unknown) =>
-  call(path, token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  call(path, token, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 const filing = (order_id: string, note = 'Missing commission.') => ({
   order_id,
   order_date: addDays(today, -2),
@@ -77,7 +81,9 @@ describe('flooding', () => {
       expect(body.next).toBe(body.disputes.at(-1)?.dispute_id);
       after = body.next;
     }
-    const all = await (await call('/api/admin/disputes?state=all&limit=5000', admin)).json<{
+    const all = await (
+      await call('/api/admin/disputes?state=all&limit=5000', admin)
+    ).json<{
       disputes: Dispute[];
       next: number | null;
     }>();
@@ -93,7 +99,15 @@ describe('strict input', () => {
   it('refuses a dispute id that is not plain decimal (0x…, 1e3, 007, +5), 400 before any lookup', async () => {
     const res = await post(`/api/disputes/${CAROL.handle}`, carol, filing('strict-id'));
     const id = (await res.json<Dispute>()).dispute_id;
-    for (const spelled of [`0x${id.toString(16)}`, `${id}.0`, `0${id}`, `+${id}`, '1e3', '0', '99999999999999999'])
+    for (const spelled of [
+      `0x${id.toString(16)}`,
+      `${id}.0`,
+      `0${id}`,
+      `+${id}`,
+      '1e3',
+      '0',
+      '99999999999999999',
+    ])
       expect(
         (await post(`/api/admin/disputes/${spelled}/decline`, admin, { reason: 'r' })).status,
         spelled,

@@ -70,7 +70,9 @@ export async function readLedgerLines(
   start: number,
   end: number,
 ): Promise<LedgerLine[]> {
-  const { results } = await withRetry(() => db.prepare(LEDGER_LINES).bind(handle, start, end, null, null, memberOf(handle)).all<Row>());
+  const { results } = await withRetry(() =>
+    db.prepare(LEDGER_LINES).bind(handle, start, end, null, null, memberOf(handle)).all<Row>(),
+  );
   return results.map(ledgerLineOf);
 }
 
@@ -95,7 +97,9 @@ export async function readLedgerPage(
   page: number,
   size = LEDGER_PAGE_SIZE,
 ): Promise<{ lines: LedgerLine[]; total: number; page: number; pages: number }> {
-  const counted = await withRetry(() => db.prepare(LEDGER_COUNT).bind(handle, start, end, null, null, memberOf(handle)).first<Row>());
+  const counted = await withRetry(() =>
+    db.prepare(LEDGER_COUNT).bind(handle, start, end, null, null, memberOf(handle)).first<Row>(),
+  );
   const total = integerOrZero(counted ?? {}, 'n');
   const pages = Math.max(1, Math.ceil(total / size));
   const at = Math.min(Math.max(1, Math.trunc(page) || 1), pages);

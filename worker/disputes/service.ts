@@ -68,7 +68,11 @@ export const listQuery = z.object({
 const disputeId = z.union(
   [
     z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-    z.string().regex(/^[1-9]\d{0,15}$/).transform(Number).pipe(z.number().max(Number.MAX_SAFE_INTEGER)),
+    z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/)
+      .transform(Number)
+      .pipe(z.number().max(Number.MAX_SAFE_INTEGER)),
   ],
   { error: 'must be a dispute number' },
 );

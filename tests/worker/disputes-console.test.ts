@@ -1,0 +1,108 @@
+/**
+ * The admin console's disputes forms (site/pages/dashboard/admin/disputes.astro) through their
+ * worker half (worker/disputes/console.ts) in workerd with real D1: a cross-site or non-admin
+ * post is refused before the form is read, an oversized form is refused unread, and every
+ * other answer is a redirect back to the page with one message (post/redirect/get).
+ */
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { addDays, utcDay } from '../../domain/time.ts';
+import { disputeFormAnswer, DISPUTES_PAGE, FORM_MAX_BYTES } from '../../worker/disputes/console.ts';
+import { fileDispute } from '../../worker/disputes/service.ts';
+import { program } from '../../worker/orders/program.ts';
+import { ALICE, ORIGIN } from './orders-helpers.ts';
+
+function form(
+  fields: Record<string, string>,
+  headers: Record<string, string> = { 'sec-fetch-site': 'same-origin' },
+) {
+  return new Request(`${ORIGIN}${DISPUTES_PAGE}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields),
+  });
+}
+
+async function decisions(): Promise<number> {
+  return (
+    (await env.DB.prepare('SELECT COUNT(*) AS n FROM dispute_decisions').first<{ n: number }>())?.n ?? -1
+  );
+}
+
+async function filed(orderId: string): Promise<string> {
+  const today = utcDay(Date.now());
+  const r = await fileDispute(env.DB, program.table, ALICE.handle, {
+    order_id: orderId,
+    order_date: addDays(today, -1),
+    products: 'Skillet',
+    note: 'Missing.',
+  });
+  if (!r.ok) throw new Error(r.message);
+  return String(r.dispute.dispute_id);
+}
+
+describe('the credit and decline forms', () => {
+  it('refuses a non-admin and a cross-site post before reading the form, deciding nothing', async () => {
+    const id = await filed('console-cross');
+    const before = await decisions();
+    const fields = { action: 'decline', dispute_id: id, reason: 'forged' };
+    expect(await disputeFormAnswer(env, form(fields), false, program.table)).toMatchObject({
+      kind: 'refused',
+      status: 403,
+    });
+    const crossSite: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://evil.test' },
+    ];
+    for (const headers of crossSite)
+      expect(await disputeFormAnswer(env, form(fields, headers), true, program.table)).toMatchObject({
+        kind: 'refused',
+        status: 403,
+        message: expect.stringContaining('only be sent from this site'),
+      });
+    expect(await decisions()).toBe(before);
+  });
+
+  it('refuses an oversized form unread, and redirects every other answer with one message', async () => {
+    const id = await filed('console-prg');
+    const before = await decisions();
+    const big = await disputeFormAnswer(
+      env,
+      form({ action: 'decline', dispute_id: id, reason: 'r'.repeat(FORM_MAX_BYTES) }),
+      true,
+      program.table,
+    );
+    expect(big).toMatchObject({ kind: 'redirect', status: 413, flash: { ok: false } });
+    const bad = await disputeFormAnswer(
+      env,
+      form({ action: 'credit', dispute_id: id, amount_minor: 'ten', note: 'x' }),
+      true,
+      program.table,
+    );
+    expect(bad).toMatchObject({
+      kind: 'redirect',
+      status: 400,
+      location: `${DISPUTES_PAGE}#result`,
+      flash: { ok: false },
+    });
+    expect(bad.kind === 'redirect' && bad.flash.message).toMatch(/amount_minor/);
+    expect(await decisions()).toBe(before);
+    const done = await disputeFormAnswer(
+      env,
+      form({ action: 'decline', dispute_id: id, reason: 'not ours' }),
+      true,
+      program.table,
+    );
+    expect(done).toMatchObject({ kind: 'redirect', status: 201, flash: { ok: true } });
+    expect(done.kind === 'redirect' && done.flash.message).toMatch(/declined/);
+    const again = await disputeFormAnswer(
+      env,
+      form({ action: 'decline', dispute_id: id, reason: 'not ours' }),
+      true,
+      program.table,
+    );
+    expect(again).toMatchObject({ kind: 'redirect', status: 200, flash: { ok: true } });
+    expect(await decisions()).toBe(before + 1);
+  });
+});
