@@ -24,6 +24,9 @@ CREATE TABLE disputes (
   order_day TEXT NOT NULL CHECK (order_day GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
   products TEXT NOT NULL CHECK (length(products) BETWEEN 1 AND 500),
   note TEXT NOT NULL CHECK (length(note) BETWEEN 1 AND 2000),
+  -- The marketplace (a retailer id, CONTRACT.md section 14) the order was placed at: a credit is
+  -- in its currency.
+  marketplace TEXT NOT NULL CHECK (length(marketplace) BETWEEN 1 AND 64),
   filed_at INTEGER NOT NULL,
   UNIQUE (member_id, order_id)
 ) STRICT;

@@ -8,6 +8,12 @@
  *   order_date  a real day "YYYY-MM-DD" with  today - MAX_AGE_DAYS <= order_date <= today
  *   products    1..500 characters, one line: what was bought (titles, ASINs), as the member says
  *   note        1..2000 characters (line breaks allowed, no other control characters)
+ *   marketplace optional: a marketplace (retailer id, CONTRACT.md section 14) where the member has
+ *               a tracking id: a home marketplace (its `tracking_id`) or one of its `tracking_ids`;
+ *               default the program's home marketplace; else not_a_marketplace (422, "marketplace")
+ * A credit's currency is its dispute's marketplace's: another is currency_mismatch (422,
+ * "currency"); its amount is at most creditCapMinor(currency) (100,000 major units, never over
+ * MAX_CREDIT_MINOR).
  * At most MAX_OPEN_DISPUTES open disputes per member (too_many_open_disputes); decided ones do not count.
  * One dispute per member and order: filing the same order again answers the stored dispute
  * when it says the same (a resent form), and is refused (`already_filed`) when it differs.
@@ -33,17 +39,26 @@
  *
  * Reasons (never HTTP statuses; the worker maps them in one table):
  *   invalid, unknown_member, not_found, already_filed, already_decided, order_of_other_member,
- *   order_held, already_earned, too_many_open_disputes.
+ *   order_held, already_earned, too_many_open_disputes, not_a_marketplace, currency_mismatch.
  */
 import { z } from 'zod';
-import { isCurrency } from '../currency.ts';
+import { CURRENCY_EXPONENTS, isCurrency, type Currency } from '../currency.ts';
+import type { Issue } from '../issues.ts';
+import type { ProgramTable } from '../orders/program-table.ts';
 import { MAX_MINOR } from '../money.ts';
 import { addDays, isIsoDay } from '../time.ts';
 
 /** How far back an order may be disputed: a year (networks answer inquiries within months). */
 export const MAX_AGE_DAYS = 365;
-/** The largest single credit: 100,000.00 in a two-decimal currency. */
+/** The largest single credit in any currency, in minor units (the CHECK of migrations/0021). */
 export const MAX_CREDIT_MINOR = 10_000_000;
+/** The largest single credit in major units: 100,000 of the credit's currency (bounded by MAX_CREDIT_MINOR). */
+export const MAX_CREDIT_MAJOR = 100_000;
+
+/** A credit's cap in `currency`:  min(MAX_CREDIT_MINOR, MAX_CREDIT_MAJOR * 10^decimals). */
+export function creditCapMinor(currency: Currency): number {
+  return Math.min(MAX_CREDIT_MINOR, MAX_CREDIT_MAJOR * 10 ** CURRENCY_EXPONENTS[currency]);
+}
 export const NOTE_MAX = 2000;
 export const PRODUCTS_MAX = 500;
 export const DECISION_TEXT_MAX = 500;
@@ -67,7 +82,9 @@ export type DisputeReason =
   | 'order_of_other_member'
   | 'order_held'
   | 'already_earned'
-  | 'too_many_open_disputes';
+  | 'too_many_open_disputes'
+  | 'not_a_marketplace'
+  | 'currency_mismatch';
 
 // Never in any text: C1 controls, zero-width characters and marks (U+200B-200F, U+FEFF), the line
 // and paragraph separators (U+2028/2029), bidi embeddings, overrides and isolates (U+202A-202E,
@@ -102,6 +119,7 @@ export function filingSchema(today: string) {
         `must be within the last ${MAX_AGE_DAYS} days (on or after ${earliest})`,
       ),
     products: line(PRODUCTS_MAX),
+    marketplace: z.string({ error: 'must be a marketplace id' }).trim().min(1).max(64).optional(),
     note: z
       .string({ error: 'must be text' })
       .trim()
@@ -178,9 +196,46 @@ export function planDecision(
   };
 }
 
+/** Where a member may say an order was placed: home marketplaces and those of its tracking_ids. */
+export function memberMarketplaces(table: ProgramTable, handle: string): string[] {
+  const member = Object.hasOwn(table.influencers, handle) ? table.influencers[handle] : undefined;
+  const homes = Object.entries(table.retailers)
+    .filter(([, r]) => r.home === undefined)
+    .map(([id]) => id);
+  const others = Object.keys(member?.tracking_ids ?? {}).filter((id) => Object.hasOwn(table.retailers, id));
+  return [...new Set([...homes, ...others])];
+}
+
+/** The filing's marketplace (default: the home marketplace of the program's default retailer), or why not. */
+export function filingMarketplace(
+  table: ProgramTable,
+  handle: string,
+  requested: string | undefined,
+):
+  | { ok: true; marketplace: string; currency: Currency }
+  | { ok: false; reason: 'not_a_marketplace'; issues: Issue[] } {
+  const fallback = table.retailers[table.default_retailer]?.home ?? table.default_retailer;
+  const id = requested ?? fallback;
+  const allowed = memberMarketplaces(table, handle);
+  const retailer = Object.hasOwn(table.retailers, id) ? table.retailers[id] : undefined;
+  if (!retailer || !allowed.includes(id))
+    return {
+      ok: false,
+      reason: 'not_a_marketplace',
+      issues: [
+        {
+          path: 'marketplace',
+          message: `"${id}" is not a marketplace where ${handle} has a tracking id (known: ${allowed.join(', ')})`,
+        },
+      ],
+    };
+  return { ok: true, marketplace: id, currency: retailer.currency };
+}
+
 export interface StoredFiling {
   order_id: string;
   order_day: string;
+  marketplace: string;
   products: string;
   note: string;
 }
@@ -191,11 +246,12 @@ export type FilingPlan =
 /** Filing an order again: the same filing answers the stored dispute; another is refused. */
 export function planFiling(
   stored: (StoredFiling & { dispute_id: number }) | null,
-  filing: Filing,
+  filing: Filing & { marketplace: string },
 ): FilingPlan {
   if (stored === null) return { kind: 'record' };
   const same =
     stored.order_day === filing.order_date &&
+    stored.marketplace === filing.marketplace &&
     stored.products === filing.products &&
     stored.note === filing.note;
   if (same) return { kind: 'repeat' };
@@ -214,6 +270,8 @@ export interface Dispute {
   handle: string;
   order_id: string;
   order_date: string;
+  /** The marketplace (retailer id) the order was placed at: a credit is in its currency. */
+  marketplace: string;
   products: string;
   note: string;
   state: DisputeState;

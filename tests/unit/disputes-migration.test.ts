@@ -22,8 +22,8 @@ function database(): DatabaseSync {
   return db;
 }
 
-const FILE = `INSERT INTO disputes (member_id, handle, order_id, order_day, products, note, filed_at)
-  VALUES ('ana', 'ana', ?, '2025-01-02', 'skillet', 'missing', 1)`;
+const FILE = `INSERT INTO disputes (member_id, handle, order_id, order_day, products, note, marketplace, filed_at)
+  VALUES ('ana', 'ana', ?, '2025-01-02', 'skillet', 'missing', 'amazon-us', 1)`;
 const DECIDE = `INSERT INTO dispute_decisions (dispute_id, action, note, amount_minor, currency, decided_at)
   VALUES (?, ?, 'n', ?, ?, 2)`;
 

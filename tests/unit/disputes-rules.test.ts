@@ -31,10 +31,11 @@ describe('a filing', () => {
   });
 
   it('is one per order: the same again repeats, another is refused', () => {
-    const stored = { ...filing, order_day: filing.order_date, dispute_id: 7 };
-    const parsed = filingSchema(TODAY).parse(filing);
+    const stored = { ...filing, order_day: filing.order_date, marketplace: 'amazon-us', dispute_id: 7 };
+    const parsed = { ...filingSchema(TODAY).parse(filing), marketplace: 'amazon-us' };
     expect(planFiling(null, parsed).kind).toBe('record');
     expect(planFiling(stored, parsed).kind).toBe('repeat');
+    expect(planFiling(stored, { ...parsed, marketplace: 'amazon-uk' }).kind).toBe('refuse');
     expect(planFiling(stored, { ...parsed, note: 'other' })).toMatchObject({
       kind: 'refuse',
       reason: 'already_filed',

@@ -8,7 +8,8 @@
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dispute } from '../../domain/disputes/rules.ts';
-import { MAX_OPEN_DISPUTES } from '../../domain/disputes/rules.ts';
+import type { Currency } from '../../domain/currency.ts';
+import { creditCapMinor, MAX_CREDIT_MINOR, MAX_OPEN_DISPUTES } from '../../domain/disputes/rules.ts';
 import { memberIndex } from '../../domain/orders/payouts.ts';
 import { addDays, monthBounds, utcDay } from '../../domain/time.ts';
 import { readLedgerLines, readLedgerPage } from '../../worker/dashboard/queries.ts';
@@ -146,8 +147,8 @@ describe('the dashboard ledger', () => {
     const memberId = memberIndex(program.table).idOf(DAVE.handle);
     const decidedAt = Date.now();
     const inserted = await env.DB.prepare(
-      `INSERT INTO disputes (member_id, handle, order_id, order_day, products, note, filed_at)
-       VALUES (?1, 'dave-old-name', 'renamed-1', ?2, 'Skillet', 'n', ?3) RETURNING dispute_id`,
+      `INSERT INTO disputes (member_id, handle, order_id, order_day, products, note, marketplace, filed_at)
+       VALUES (?1, 'dave-old-name', 'renamed-1', ?2, 'Skillet', 'n', 'amazon-us', ?3) RETURNING dispute_id`,
     )
       .bind(memberId, addDays(today, -1), decidedAt)
       .first<{ dispute_id: number }>();
@@ -164,5 +165,70 @@ describe('the dashboard ledger', () => {
     const page = await readLedgerPage(env.DB, DAVE.handle, start, end, 1);
     expect(page.lines.some((l) => l.dispute_id === disputeId)).toBe(true);
     expect(page.total).toBe(lines.length);
+  });
+});
+
+describe('a dispute names its marketplace; a credit is in its currency', () => {
+  const table = program.table;
+  // A member with a tracking id at a marketplace whose currency is not the program's.
+  const found = Object.entries(table.influencers).find(
+    ([h, m]) =>
+      h !== BOB.handle && // BOB is at the open-dispute cap above
+      Object.keys(m.tracking_ids ?? {}).some((id) => table.retailers[id]?.currency !== table.currency),
+  );
+  if (!found) throw new Error('the test content has no member with a tracking id abroad');
+  const [handle, member] = found;
+  const abroad =
+    Object.keys(member.tracking_ids ?? {}).find((id) => table.retailers[id]?.currency !== table.currency) ??
+    '';
+  const currency = table.retailers[abroad]?.currency ?? '';
+  // A marketplace where this member has no tracking id.
+  const elsewhere = Object.keys(table.retailers).find(
+    (id) => table.retailers[id]?.home !== undefined && !Object.hasOwn(member.tracking_ids ?? {}, id),
+  );
+
+  it('refuses a marketplace where the member has no tracking id (422 naming it), defaults to home', async () => {
+    const token = await createToken(handle);
+    for (const marketplace of ['no-such-market', ...(elsewhere ? [elsewhere] : [])]) {
+      const res = await post(`/api/disputes/${handle}`, token, { ...filing('mkt-bad'), marketplace });
+      expect(res.status, marketplace).toBe(422);
+      expect((await res.json<{ issues: { path: string }[] }>()).issues.map((i) => i.path)).toEqual([
+        'marketplace',
+      ]);
+    }
+    const home = await post(`/api/disputes/${handle}`, token, filing('mkt-home'));
+    expect(home.status).toBe(201);
+    expect((await home.json<Dispute>()).marketplace).toBe(
+      table.retailers[table.default_retailer]?.home ?? table.default_retailer,
+    );
+  });
+
+  it(`credits in the marketplace's currency (${currency}), refuses another (422 "currency") and caps by its decimals`, async () => {
+    const token = await createToken(handle);
+    const res = await post(`/api/disputes/${handle}`, token, {
+      ...filing('mkt-abroad'),
+      marketplace: abroad,
+    });
+    expect(res.status).toBe(201);
+    const d = await res.json<Dispute>();
+    expect(d.marketplace).toBe(abroad);
+    const path = `/api/admin/disputes/${d.dispute_id}/credit`;
+    const wrong = await post(path, admin, { amount_minor: 100, currency: table.currency, note: 'x' });
+    expect(wrong.status).toBe(422);
+    expect((await wrong.json<{ issues: { path: string }[] }>()).issues.map((i) => i.path)).toEqual([
+      'currency',
+    ]);
+    const cap = creditCapMinor(currency as Currency);
+    const over = await post(path, admin, { amount_minor: cap + 1, note: 'x' });
+    expect(over.status).toBe(400);
+    const ok = await post(path, admin, { amount_minor: 250, note: 'found it' });
+    expect(ok.status).toBe(201);
+    expect((await ok.json<Dispute>()).decision).toMatchObject({ amount_minor: 250, currency });
+  });
+
+  it('caps a credit by the currency’s decimals: 100,000 major units, never over MAX_CREDIT_MINOR', () => {
+    expect(creditCapMinor('USD')).toBe(10_000_000);
+    expect(creditCapMinor('JPY')).toBe(100_000);
+    expect(creditCapMinor('KWD')).toBe(MAX_CREDIT_MINOR);
   });
 });

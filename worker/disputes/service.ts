@@ -4,10 +4,12 @@
  * refusals are `{ reason, message, issues? }`; the edge maps a reason to its HTTP status through the
  * one table (worker/lib/reasons.ts).
  *
- * Order of checks for a filing: member known (404), body (400 naming the field), the order
+ * Order of checks for a filing: member known (404), body (400 naming the field), its marketplace
+ * one where the member has a tracking id (422), the order
  * disputed before (same filing: the stored one; another: 409), the order credited in the ledger
  * to another member (409), then the one guarded insert.
- * Order of checks for a decision: dispute id (400), body (400), dispute exists (404), decided
+ * Order of checks for a decision: dispute id (400), body (400), dispute exists (404), a credit's
+ * currency is its marketplace's (422) and within that currency's cap (400), decided
  * before (the same decision: the stored one; another: 409), the ledger (domain/disputes/rules.ts
  * planAgainstLedger: another member's order, held, already earned without top_up: 409), then the
  * one guarded insert.
@@ -18,6 +20,8 @@ import {
   creditSchema,
   declineSchema,
   DISPUTE_STATES,
+  creditCapMinor,
+  filingMarketplace,
   filingSchema,
   MAX_OPEN_DISPUTES,
   planDecision,
@@ -93,7 +97,10 @@ export async function fileDispute(
     return { ok: false, reason: 'unknown_member', message: `no member is named "${handle}"` };
   const parsed = filingSchema(utcDay(now)).safeParse(body ?? {});
   if (!parsed.success) return invalid('dispute', parsed.error);
-  const filing = parsed.data;
+  const where = filingMarketplace(program, handle, parsed.data.marketplace);
+  if (!where.ok)
+    return { ok: false, reason: where.reason, message: 'invalid dispute: marketplace', issues: where.issues };
+  const filing = { ...parsed.data, marketplace: where.marketplace };
   const memberId = memberIndex(program).idOf(handle);
   const stored = await readDisputeOfOrder(db, memberId, filing.order_id);
   const asStored = stored && { ...stored, order_day: stored.order_date };
@@ -161,16 +168,54 @@ export async function listDisputes(
   return { state, disputes, next, csv: () => disputesCsv(disputes) };
 }
 
-function decisionInput(action: DisputeAction, body: unknown, home: string): DecisionInput | DisputeRefusal {
+/** The decision as sent; a credit's currency is checked against its dispute's marketplace later (inMarketplace). */
+function decisionInput(action: DisputeAction, body: unknown): DecisionInput | DisputeRefusal {
   if (action === 'credit') {
     const parsed = creditSchema.safeParse(body ?? {});
     if (!parsed.success) return invalid('credit', parsed.error);
     const { amount_minor, currency, note, top_up } = parsed.data;
-    return { action, amount_minor, currency: currency ?? home, note, top_up: top_up === true };
+    return { action, amount_minor, currency: currency ?? '', note, top_up: top_up === true };
   }
   const parsed = declineSchema.safeParse(body ?? {});
   if (!parsed.success) return invalid('decline', parsed.error);
   return { action, note: parsed.data.reason };
+}
+
+/**
+ * A credit in its dispute's marketplace's currency (the program's when that marketplace left the
+ * content): another currency is currency_mismatch, an amount over creditCapMinor is invalid.
+ */
+function inMarketplace(
+  input: DecisionInput,
+  dispute: Dispute,
+  program: ProgramTable,
+): DecisionInput | DisputeRefusal {
+  if (input.action !== 'credit') return input;
+  const market = Object.hasOwn(program.retailers, dispute.marketplace)
+    ? program.retailers[dispute.marketplace]
+    : undefined;
+  const currency = market?.currency ?? program.currency;
+  if (input.currency !== '' && input.currency !== currency)
+    return {
+      ok: false,
+      reason: 'currency_mismatch',
+      message: 'invalid credit: currency',
+      issues: [
+        {
+          path: 'currency',
+          message: `must be ${currency}, the currency of marketplace ${dispute.marketplace}`,
+        },
+      ],
+    };
+  const cap = creditCapMinor(currency);
+  if (input.amount_minor > cap)
+    return {
+      ok: false,
+      reason: 'invalid',
+      message: 'invalid credit: amount_minor',
+      issues: [{ path: 'amount_minor', message: `must be at most ${cap} minor units of ${currency}` }],
+    };
+  return { ...input, currency };
 }
 
 /** Credits or declines one dispute (once); the same decision again answers the stored one. */
@@ -182,13 +227,14 @@ export async function decideDispute(
   program: ProgramTable,
   now = Date.now(),
 ): Promise<Done | DisputeRefusal> {
-  const homeCurrency = program.currency;
   const parsedId = disputeId.safeParse(id);
   if (!parsedId.success) return invalid('dispute id', parsedId.error);
-  const input = decisionInput(action, body, homeCurrency);
-  if ('ok' in input) return input;
+  const sent = decisionInput(action, body);
+  if ('ok' in sent) return sent;
   const found = await readDispute(db, parsedId.data);
   if (!found) return { ok: false, reason: 'not_found', message: `there is no dispute ${parsedId.data}` };
+  const input = inMarketplace(sent, found, program);
+  if ('ok' in input) return input;
   const plan = planDecision(found.dispute_id, found.decision, input);
   if (plan.kind === 'refuse') return { ok: false, reason: plan.reason, message: plan.message };
   if (plan.kind === 'repeat') return { ok: true, dispute: found, created: false };

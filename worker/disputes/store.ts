@@ -30,7 +30,7 @@ const RECORD = `SELECT ${RECORD_OF('?1')}`;
 const STATE = `CASE WHEN d.action IS NULL THEN 'open' WHEN d.action = 'credit' THEN 'credited' ELSE 'declined' END`;
 
 const SELECT = `
-SELECT s.dispute_id, s.member_id, s.handle, s.order_id, s.order_day, s.products, s.note, s.filed_at,
+SELECT s.dispute_id, s.member_id, s.handle, s.order_id, s.order_day, s.marketplace, s.products, s.note, s.filed_at,
        d.action, d.note AS decision_note, d.amount_minor, d.currency, d.decided_at
 FROM disputes AS s LEFT JOIN dispute_decisions AS d ON d.dispute_id = s.dispute_id`;
 
@@ -38,7 +38,7 @@ const LIST = `${SELECT}
 WHERE (?1 IS NULL OR s.member_id = ?1) AND (?2 IS NULL OR ${STATE} = ?2)
 ORDER BY s.filed_at DESC, s.dispute_id DESC LIMIT ?3`;
 const ADMIN_LIST = `
-SELECT s.dispute_id, s.member_id, s.handle, s.order_id, s.order_day, s.products, s.note, s.filed_at,
+SELECT s.dispute_id, s.member_id, s.handle, s.order_id, s.order_day, s.marketplace, s.products, s.note, s.filed_at,
        d.action, d.note AS decision_note, d.amount_minor, d.currency, d.decided_at, ${RECORD_OF('s.order_id')},
        COALESCE(d.action = 'credit' AND EXISTS (SELECT 1 FROM ledger_entries AS l
          WHERE l.order_id = s.order_id AND l.created_at > d.decided_at), 0) AS ledger_after_credit
@@ -50,8 +50,8 @@ const BY_ORDER = `${SELECT} WHERE s.member_id = ?1 AND s.order_id = ?2`;
 
 // Guarded by the member's open disputes (?8 at most: domain/disputes/rules.ts MAX_OPEN_DISPUTES).
 const FILE = `
-INSERT INTO disputes (member_id, handle, order_id, order_day, products, note, filed_at)
-SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+INSERT INTO disputes (member_id, handle, order_id, order_day, products, note, filed_at, marketplace)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9
 WHERE (SELECT COUNT(*) FROM disputes AS s LEFT JOIN dispute_decisions AS d ON d.dispute_id = s.dispute_id
        WHERE s.member_id = ?1 AND d.dispute_id IS NULL) < ?8
 ON CONFLICT (member_id, order_id) DO NOTHING`;
@@ -80,6 +80,7 @@ function disputeOf(r: Row): Dispute {
     handle: text(r, 'handle'),
     order_id: text(r, 'order_id'),
     order_date: text(r, 'order_day'),
+    marketplace: text(r, 'marketplace'),
     products: text(r, 'products'),
     note: text(r, 'note'),
     state: stateOf(decision),
@@ -154,14 +155,16 @@ export async function readDisputeOfOrder(
 export async function insertDispute(
   db: D1Database,
   who: { memberId: string; handle: string },
-  filing: Filing,
+  filing: Filing & { marketplace: string },
   now: number,
   maxOpen: number,
 ): Promise<{ created: boolean; dispute: Dispute | null }> {
-  const { order_id, order_date, products, note } = filing;
+  const { order_id, order_date, products, note, marketplace } = filing;
   const [insert, read] = await withRetry(() =>
     db.batch<Row>([
-      db.prepare(FILE).bind(who.memberId, who.handle, order_id, order_date, products, note, now, maxOpen),
+      db
+        .prepare(FILE)
+        .bind(who.memberId, who.handle, order_id, order_date, products, note, now, maxOpen, marketplace),
       db.prepare(BY_ORDER).bind(who.memberId, order_id),
     ]),
   );
