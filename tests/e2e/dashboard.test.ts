@@ -11,7 +11,7 @@ import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
 import { launch, screenshot } from './browser.ts';
-import { earningsFile } from '../fixtures/amazon-report-writer.ts';
+import { earningsFile } from '../../scripts/lib/fixtures/amazon-report-writer.ts';
 
 const base = inject('baseUrl');
 const persistTo = inject('persistTo');

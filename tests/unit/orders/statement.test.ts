@@ -23,7 +23,11 @@ import {
   type StatementLine,
 } from '../../../domain/orders/statement.ts';
 import { loadContent } from '../../../build/load-content.ts';
-import { earningsFile, type EarningsRow, type FileStyle } from '../../fixtures/amazon-report-writer.ts';
+import {
+  earningsFile,
+  type EarningsRow,
+  type FileStyle,
+} from '../../../scripts/lib/fixtures/amazon-report-writer.ts';
 
 const TAGS = ['ana-20', 'ben-20', 'cy-20'];
 const ASINS = ['B000000001', 'B000000002'];
