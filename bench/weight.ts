@@ -11,8 +11,7 @@
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { startLocalSystem } from '../scripts/lib/harness/local-system.ts';
+import { withServedBuild } from './lib/built-site.ts';
 import { sleep } from '../scripts/lib/harness/process.ts';
 import { benchArgs, fmt, numberArg, quantile, round, runBenchmark, type Measured } from './lib/report.ts';
 
@@ -319,13 +318,4 @@ async function measure(origin: string): Promise<Measured> {
   };
 }
 
-await runBenchmark('weight', options, async () => {
-  await ensureBuilt(options.build);
-  const { config } = snapshotBuild(tempDir('weight'));
-  const server = await startLocalSystem({ build: false, config, syncCatalog: false, logLevel: 'warn' });
-  try {
-    return await measure(server.url);
-  } finally {
-    await server.stop();
-  }
-});
+await runBenchmark('weight', options, () => withServedBuild('weight', options.build, measure));
