@@ -69,27 +69,7 @@ const PROJECT_FILES = [
 
 type Variant = 'cloudflare' | 'static';
 
-interface BuildRun {
-  variant: Variant;
-  storefronts: number;
-  ok: boolean;
-  seconds: number;
-  pages: number;
-  pagesPerSecond: number;
-  /** Peak RSS of the largest process (time -v) and of the whole tree (sampled). */
-  peakRssMiB: number | null;
-  peakTreeRssMiB: number;
-  outputMiB: number;
-  /** Files the deploy uploads as static assets (dist/client; the whole dist for the static build). */
-  assetFiles: number;
-  /** The Worker as deployed: every module of dist/server (no source maps) gzipped together. */
-  workerGzipKiB: number | null;
-  /** Astro's own phase timings from its log: content sync + types, page rendering, whole build. */
-  phases: { syncSeconds: number | null; renderSeconds: number | null; astroSeconds: number | null };
-  /** The rebuild after one creator's file changed, with the caches of the build before. */
-  incremental?: boolean;
-  error?: string;
-}
+type BuildRun = Awaited<ReturnType<typeof build>>;
 
 /** Astro's duration text: "850ms", "12.34s" or "1m 23s". */
 const DURATION = '(\\d+m \\d+s|[\\d.]+ms|[\\d.]+s)';
@@ -102,7 +82,8 @@ function seconds(match: RegExpExecArray | null): number | null {
   return round(text.endsWith('ms') ? Number(text.slice(0, -2)) / 1000 : Number(text.slice(0, -1)), 1);
 }
 
-function phases(logText: string): BuildRun['phases'] {
+/** Astro's own phase timings from its log: content sync + types, page rendering, whole build. */
+function phases(logText: string) {
   const find = (pattern: string) => seconds(new RegExp(`${pattern} ${DURATION}`).exec(logText));
   return {
     syncSeconds: find('\\[types\\] Generated'),
@@ -175,12 +156,7 @@ function countFiles(dir: string, pattern: RegExp): { files: number; bytes: numbe
   };
 }
 
-async function build(
-  project: string,
-  variant: Variant,
-  contentDir: string,
-  storefronts: number,
-): Promise<BuildRun> {
+async function build(project: string, variant: Variant, contentDir: string, storefronts: number) {
   const timeFile = join(project, `time-${variant}.txt`);
   // As `npm run build` runs it (the build's heap budget), for both variants.
   const astroArgs = astroBuildArgs(
@@ -213,23 +189,29 @@ async function build(
   const timeText = useTime && existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '';
   const maxRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(timeText)?.[1];
   const ok = result.code === 0;
-  const run: BuildRun = {
+  return {
     variant,
     storefronts,
     ok,
     seconds: round(wallSeconds, 1),
     pages: pages.files,
     pagesPerSecond: round(pages.files / wallSeconds),
+    /** Peak RSS of the largest process (time -v) and of the whole tree (sampled). */
     peakRssMiB: maxRss ? round(Number(maxRss) / 1024) : null,
     peakTreeRssMiB: round(peakTree / 1024),
     outputMiB: round(output.bytes / 2 ** 20),
+    /** Files the deploy uploads as static assets (dist/client; the whole dist for the static build). */
     assetFiles: assets.files,
     workerGzipKiB: variant === 'cloudflare' && ok ? workerGzipKiB(join(outDir, 'server')) : null,
     phases: phases(logText),
+    /** The rebuild after one creator's file changed, with the caches of the build before. */
+    incremental: false,
+    error: result.timedOut
+      ? `timed out after ${options.timeoutMinutes} min`
+      : ok
+        ? undefined
+        : `exit ${result.code}: ${logText.trim().split('\n').slice(-15).join('\n')}`,
   };
-  if (result.timedOut) run.error = `timed out after ${options.timeoutMinutes} min`;
-  else if (!ok) run.error = `exit ${result.code}: ${logText.trim().split('\n').slice(-15).join('\n')}`;
-  return run;
 }
 
 /** A run for the progress log: its time, or why it failed. */
