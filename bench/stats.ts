@@ -84,14 +84,6 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
     `INSERT INTO click_daily (day, handle, product_id, src, country, device, bot_reason, human, bot, duplicate)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertSource = db.prepare(
-    `INSERT INTO click_daily_source (handle, day, src, human, bot, duplicate, not_navigation)
-     VALUES (?, ?, ?, ?, ?, ?, 0)`,
-  );
-  const insertProduct = db.prepare(
-    `INSERT INTO click_daily_product (handle, day, product_id, human, bot, duplicate, not_navigation)
-     VALUES (?, ?, ?, ?, ?, ?, 0)`,
-  );
   let raw = 0;
   const products = who.products.length;
   for (let d = 0; d < options.days; d++) {
@@ -122,8 +114,6 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
     } else {
       // The same spread, already rolled up: one row per (product, source, country, device).
       const keys = products * SOURCES.length * COUNTRIES.length * DEVICES.length;
-      const bySource = new Map<string, [number, number, number]>();
-      const byProduct = new Map<string, [number, number, number]>();
       for (let key = 0; key < keys; key++) {
         const count = Math.floor(perDay / keys) + (key < perDay % keys ? 1 : 0);
         if (count === 0) continue;
@@ -137,18 +127,7 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
         insertDaily.run(day, who.handle, product, src ?? '', country, device, '', human, 0, duplicate);
         if (bot > 0)
           insertDaily.run(day, who.handle, product, src ?? '', country, 'bot', 'crawler', 0, bot, 0);
-        for (const [map, k] of [
-          [bySource, src ?? ''],
-          [byProduct, product],
-        ] as const) {
-          const sums = map.get(k) ?? [0, 0, 0];
-          map.set(k, [sums[0] + human, sums[1] + bot, sums[2] + duplicate]);
-        }
       }
-      for (const [src, [human, bot, duplicate]] of bySource)
-        insertSource.run(who.handle, day, src, human, bot, duplicate);
-      for (const [product, [human, bot, duplicate]] of byProduct)
-        insertProduct.run(who.handle, day, product, human, bot, duplicate);
     }
     db.exec('COMMIT');
   }
@@ -160,6 +139,7 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
             device, coalesce(bot_reason, ''), SUM(is_bot = 0), SUM(is_bot <> 0), SUM(is_bot = 0 AND is_duplicate <> 0)
      FROM clicks WHERE at >= ?1 GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   ).run(Date.parse(`${rawFrom}T00:00:00Z`));
+  // By source and by product, of every day: sums of the wide roll-ups.
   for (const [table, column] of [
     ['click_daily_source', 'src'],
     ['click_daily_product', 'product_id'],
@@ -167,8 +147,8 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
     db.prepare(
       `INSERT INTO ${table} (handle, day, ${column}, human, bot, duplicate, not_navigation)
        SELECT handle, day, ${column}, SUM(human), SUM(bot), SUM(duplicate), 0
-       FROM click_daily WHERE day >= ?1 GROUP BY handle, day, ${column}`,
-    ).run(rawFrom);
+       FROM click_daily GROUP BY handle, day, ${column}`,
+    ).run();
   // Clicks by (country, marketplace) of every day (migration 0016), from the wide roll-ups.
   db.exec(
     `INSERT INTO click_daily_market (handle, day, country, marketplace, human, bot, duplicate)
