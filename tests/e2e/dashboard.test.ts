@@ -390,10 +390,11 @@ describe('admin console', () => {
     await signIn(page, adminToken);
     expect(new URL(page.url()).pathname).toBe('/dashboard/admin/');
     await screenshot(page, 'dashboard-admin');
-    const row = page.locator('tr', { has: page.getByRole('link', { name: HANDLE }) });
-    // Creator, program, clicks, orders, earned...
+    // The creator's link is its display name, the handle beside it.
+    const row = page.locator('tr', { has: page.getByRole('link', { name: 'Jess Okafor' }) });
+    // Creator, program, clicks, orders, items ordered (Amazon), earned...
     expect(await row.locator('td').nth(1).textContent()).toBe('influencer');
-    expect(await row.locator('td').nth(4).textContent()).toBe('$15.00');
+    expect(await row.locator('td').nth(5).textContent()).toBe('$15.00');
     const results = await new AxeBuilder({ page }).analyze();
     expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
 
