@@ -16,6 +16,7 @@ import { withRetry } from '../lib/d1-retry.ts';
 import { text, type Row } from '../lib/rows.ts';
 import { builtDigests } from './base-store.ts';
 import type { RequestSummary } from './store.ts';
+import { log } from '../lib/log.ts';
 
 const FILE_TEXTS = `SELECT id, file_path, file_text FROM change_requests WHERE id IN (SELECT value FROM json_each(?1))`;
 
@@ -62,7 +63,7 @@ export async function withLiveStates(
     deployed = await builtDigests(env.ASSETS, [...entries.values()].flat());
   } catch (error) {
     // A build without the index (or an unreadable shard): the states stay as recorded.
-    console.error(JSON.stringify({ event: 'requests.live_unavailable', error: String(error) }));
+    log('error', 'requests.live_unavailable', { error: String(error) });
     return [...requests];
   }
   const live = new Set(
@@ -80,6 +81,6 @@ export async function withLiveStates(
       ),
     ),
   );
-  console.log(JSON.stringify({ event: 'requests.live', requests: [...live] }));
+  log('info', 'requests.live', { requests: [...live] });
   return requests.map((r) => (live.has(r.id) ? { ...r, state: 'live', updated_at: at } : r));
 }
