@@ -4,6 +4,7 @@
  * typed content or every error as `file: field: message`.
  */
 import type { z } from 'zod';
+import { fieldPath, type FileIssue } from '../issues.ts';
 import { marketplaceErrors } from './marketplaces.ts';
 import {
   associate,
@@ -15,7 +16,7 @@ import {
   retailersFile,
   type Member,
   type Product,
-  type Program,
+  type ProgramFile,
   type RateTable,
   type Retailer,
 } from './schema.ts';
@@ -31,11 +32,8 @@ export const ROUTE_HANDLES = [
 /** List slugs a storefront's own pages use (CONTRACT section 17: `/shop/<handle>/search/`). */
 export const RESERVED_LIST_SLUGS: readonly string[] = ['search'];
 
-export interface ContentError {
-  file: string;
-  field: string;
-  message: string;
-}
+/** What is wrong with a content file: the one Issue type addressed by file and field (domain/issues.ts). */
+export type ContentError = FileIssue;
 
 export function formatError(error: ContentError): string {
   return `${error.file}: ${error.field}: ${error.message}`;
@@ -100,21 +98,12 @@ export function imageRefProblem(
 }
 
 export interface Content {
-  program: Program;
+  program: ProgramFile;
   retailers: Retailer[];
   rates: Record<string, RateTable[]>;
   /** Every member file under content/influencers/, influencers and associates alike. */
   influencers: Member[];
   products: Product[];
-}
-
-export function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out || '(file)';
 }
 
 /** The file name without folder and ".yaml"/".yml". */
@@ -178,7 +167,7 @@ export function validateContent(sources: ContentSources): { content: Content | n
     for (const [retailerId, tables] of Object.entries(rates)) {
       if (!retailerById.has(retailerId))
         push(sources.rates.path, `retailers.${retailerId}`, `unknown retailer "${retailerId}"`);
-      // One table per day and programme: a shared table and a programme's own may share a day.
+      // One table per day and program: a shared table and a program's own may share a day.
       const seen = new Set<string>();
       tables.forEach((table, t) => {
         const key = `${table.effective_from} ${table.program ?? ''}`;
@@ -325,7 +314,7 @@ function checkIdentity(value: Member, path: string, ctx: IdentityContext): void 
   if (problem) push(path, problem.field, problem.message);
 }
 
-/** Why a key is unknown when it belongs to the other programme's files. */
+/** Why a key is unknown when it belongs to the other program's files. */
 function programHint(schema: z.ZodType, data: unknown, key: string): string {
   if (schema !== member) return '';
   const program = data && typeof data === 'object' && 'program' in data ? data.program : 'influencer';

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { formatError } from '../../../domain/content/validate.ts';
 import { parseOrderEvent, type OrderEvent } from '../../../domain/orders/event.ts';
 import { withMarketplace } from '../../../domain/orders/marketplace.ts';
-import { buildProgramTable, programOf } from '../../../domain/orders/program-table.ts';
+import { buildProgramTable, programFromTable } from '../../../domain/orders/program-table.ts';
 import { loadContent } from '../../../build/load-content.ts';
 
 const { content, errors } = loadContent('content');
 if (!content) throw new Error(errors.map(formatError).join('\n'));
-const program = programOf(buildProgramTable(content));
+const program = programFromTable(buildProgramTable(content));
 
 function parsed(extra: Record<string, unknown>): OrderEvent {
   const result = parseOrderEvent({
@@ -46,6 +46,7 @@ describe('withMarketplace', () => {
     });
     expect(withMarketplace(parsed({ retailer: 'amazon-uk', currency: 'USD' }), program.table)).toEqual({
       ok: false,
+      reason: 'currency_mismatch',
       issues: [{ path: 'currency', message: 'must be GBP, the currency of marketplace amazon-uk' }],
     });
   });
@@ -57,6 +58,7 @@ describe('withMarketplace', () => {
     });
     expect(withMarketplace(parsed({}), program.table)).toEqual({
       ok: false,
+      reason: 'currency_mismatch',
       issues: [
         {
           path: 'currency',
@@ -70,10 +72,12 @@ describe('withMarketplace', () => {
   it('refuses a currency not the named marketplace’s, and a marketplace outside the group, converting nothing', () => {
     expect(withMarketplace(parsed({ marketplace: 'amazon-de' }), program.table)).toEqual({
       ok: false,
+      reason: 'currency_mismatch',
       issues: [{ path: 'currency', message: 'must be EUR, the currency of marketplace amazon-de' }],
     });
     expect(withMarketplace(parsed({ marketplace: 'amazon-jp' }), program.table)).toEqual({
       ok: false,
+      reason: 'not_a_marketplace',
       issues: [
         {
           path: 'marketplace',
