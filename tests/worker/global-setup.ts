@@ -99,6 +99,20 @@ export default function setup(project: TestProject) {
     content.products.filter((p) => !p.available).map((p) => p.id),
   );
   project.provide('earlierMemberVersion', earlierMemberVersion('content/influencers/mila-cooks.yaml'));
+  project.provide('shallowHistory', shallowHistory());
+}
+
+/** True in a shallow clone (no history to hold earlier versions); false in a full one or outside git. */
+function shallowHistory(): boolean {
+  try {
+    const answer = execFileSync('git', ['rev-parse', '--is-shallow-repository'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return answer.trim() === 'true';
+  } catch {
+    return false;
+  }
 }
 
 /** The file as its last-but-one commit left it (what the live index holds as a version only). */

@@ -52,5 +52,7 @@ declare module 'vitest' {
      * index holds as a version but the build does not have as its file; null outside git.
      */
     earlierMemberVersion: { path: string; text: string } | null;
+    /** The checkout is a shallow clone: the live-index history case cannot be built here. */
+    shallowHistory: boolean;
   }
 }
