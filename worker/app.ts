@@ -16,6 +16,7 @@ import { reportImport } from './orders/import-routes.ts';
 import { orderWebhook } from './orders/webhook-routes.ts';
 import { pages } from './pages/routes.ts';
 import { adminHolds } from './holds/routes.ts';
+import { adminDisputes, memberDisputeRoutes } from './disputes/routes.ts';
 import { payouts } from './payouts/routes.ts';
 import { stats } from './reports/stats-routes.ts';
 import { apply } from './requests/apply-routes.ts';
@@ -39,6 +40,8 @@ export function createApp(fallback: Fallback) {
   app.route('/api/stats', stats);
   app.route('/api/admin/payouts', payouts);
   app.route('/api/admin/holds', adminHolds);
+  app.route('/api/admin/disputes', adminDisputes);
+  app.route('/api/disputes', memberDisputeRoutes);
   app.route('/api/admin/import', reportImport);
   app.route('/api/admin/orders', adminOrders);
   app.route('/api/admin/clicks', clickRecovery);

@@ -19,14 +19,24 @@ export interface LedgerLine {
   rate_bps: number;
   event_type: string;
   attribution: string | null;
+  /** A dispute credit's line (event_type `dispute.credit`): the dispute it names; else null or absent. */
+  dispute_id?: number | null;
 }
 
-const LEDGER_LINES = `
+// A member's lines in [?2, ?3): its ledger entries, and its dispute credits (migrations/0021_disputes.sql)
+// as earned lines dated when decided, entry_id = -dispute_id (so every line has its own key).
+const LINES_OF = `
 SELECT l.entry_id, l.order_id, l.product_id, l.bucket, l.effective_at, l.quantity, l.amount_minor,
-       l.revenue_minor, l.currency, l.category, l.unit_price_minor, l.rate_bps, e.type AS event_type, e.attribution
+       l.revenue_minor, l.currency, l.category, l.unit_price_minor, l.rate_bps, e.type AS event_type, e.attribution,
+       NULL AS dispute_id
 FROM ledger_entries AS l JOIN order_events AS e ON e.event_id = l.event_id
 WHERE l.handle = ?1 AND l.effective_at >= ?2 AND l.effective_at < ?3
-ORDER BY l.effective_at, l.entry_id`;
+UNION ALL
+SELECT 0 - c.dispute_id, c.order_id, '', 'earned', c.decided_at, 0, c.amount_minor, 0, c.currency, '', 0, 0,
+       'dispute.credit', NULL, c.dispute_id
+FROM dispute_credits AS c WHERE c.handle = ?1 AND c.decided_at >= ?2 AND c.decided_at < ?3`;
+
+const LEDGER_LINES = `SELECT * FROM (${LINES_OF}) ORDER BY effective_at, entry_id`;
 
 const ledgerLineOf: (row: Row) => LedgerLine = rowReader({
   entry_id: integer,
@@ -43,6 +53,7 @@ const ledgerLineOf: (row: Row) => LedgerLine = rowReader({
   rate_bps: integer,
   event_type: text,
   attribution: textOrNull,
+  dispute_id: (row: Row, key: string) => (row[key] === null ? null : integer(row, key)),
 });
 
 export async function readLedgerLines(
@@ -58,12 +69,10 @@ export async function readLedgerLines(
 /** Ledger lines a dashboard page shows: the newest first. */
 export const LEDGER_PAGE_SIZE = 50;
 
-const LEDGER_PAGE = `
-SELECT l.entry_id, l.order_id, l.product_id, l.bucket, l.effective_at, l.quantity, l.amount_minor,
-       l.revenue_minor, l.currency, l.category, l.unit_price_minor, l.rate_bps, e.type AS event_type, e.attribution
-FROM ledger_entries AS l JOIN order_events AS e ON e.event_id = l.event_id
-WHERE l.handle = ?1 AND l.effective_at >= ?2 AND l.effective_at < ?3
-ORDER BY l.effective_at DESC, l.entry_id DESC LIMIT ?4 OFFSET ?5`;
+const LEDGER_PAGE = `SELECT * FROM (${LINES_OF}) ORDER BY effective_at DESC, entry_id DESC LIMIT ?4 OFFSET ?5`;
+const LEDGER_COUNT = `
+SELECT (SELECT COUNT(*) FROM ledger_entries WHERE handle = ?1 AND effective_at >= ?2 AND effective_at < ?3)
+     + (SELECT COUNT(*) FROM dispute_credits WHERE handle = ?1 AND decided_at >= ?2 AND decided_at < ?3) AS n`;
 
 /**
  * One page of a member's ledger in [start, end), newest first, and how many entries the
@@ -78,14 +87,7 @@ export async function readLedgerPage(
   page: number,
   size = LEDGER_PAGE_SIZE,
 ): Promise<{ lines: LedgerLine[]; total: number; page: number; pages: number }> {
-  const counted = await withRetry(() =>
-    db
-      .prepare(
-        'SELECT COUNT(*) AS n FROM ledger_entries WHERE handle = ?1 AND effective_at >= ?2 AND effective_at < ?3',
-      )
-      .bind(handle, start, end)
-      .first<Row>(),
-  );
+  const counted = await withRetry(() => db.prepare(LEDGER_COUNT).bind(handle, start, end).first<Row>());
   const total = integerOrZero(counted ?? {}, 'n');
   const pages = Math.max(1, Math.ceil(total / size));
   const at = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
@@ -108,6 +110,9 @@ export function ledgerReason(line: LedgerLine, title?: string | null): string {
   const product = title ? `${title} (${line.product_id})` : line.product_id;
   const what = `${Math.abs(line.quantity)} × ${product}`;
   const down = line.amount_minor < 0;
+  // A dispute credit (migrations/0021_disputes.sql): a manual entry an admin made, naming the dispute.
+  if (typeof line.dispute_id === 'number')
+    return `Dispute ${line.dispute_id} credited by an admin (order ${line.order_id}): commission earned, paid with this month.`;
   // An Amazon statement's entry (domain/orders/statement.ts): Amazon's own Ad Fees, no rate table.
   if (line.order_id.startsWith('amzs:'))
     return `Amazon's report: ${what}. Amazon's own Ad Fees; ${line.bucket} commission ${down ? 'goes down' : 'goes up'}.`;

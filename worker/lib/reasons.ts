@@ -18,6 +18,7 @@
 import type { MarketplaceRefusal } from '../../domain/orders/marketplace.ts';
 import type { CloseRefusal } from '../../domain/orders/payouts.ts';
 import type { ReportRefusalReason } from '../../domain/orders/report-file.ts';
+import type { DisputeReason } from '../../domain/disputes/rules.ts';
 import type { HoldRefusalReason } from '../holds/service.ts';
 import type { PayoutRefusalReason } from '../payouts/service.ts';
 
@@ -47,7 +48,8 @@ export type Reason =
   | MarketplaceRefusal
   | CloseRefusal
   | PayoutRefusalReason
-  | HoldRefusalReason;
+  | HoldRefusalReason
+  | DisputeReason;
 
 /** The statuses an error answer may have (each a Hono ContentfulStatusCode). */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 422 | 429 | 500 | 503;
@@ -102,6 +104,9 @@ export const STATUS_OF: Readonly<Record<Reason, ErrorStatus>> = {
   // holds for review (worker/holds)
   not_held: 404,
   already_decided: 409,
+  // disputes (domain/disputes/rules.ts; invalid, not_found and already_decided above)
+  unknown_member: 404,
+  already_filed: 409,
   // a sum outside the exact integer range (domain/money.ts)
   out_of_range: 422,
 };

@@ -31,29 +31,42 @@ import { monthBounds } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { integer, integerOrZero, rowReader, text, textOrNull, type Row } from '../lib/rows.ts';
 
+// A dispute credit (migrations/0021_disputes.sql) is earned commission dated when it was decided.
 const ACTIVITY = `
+SELECT handle, currency, month, SUM(earned_minor) AS earned_minor, SUM(reversed_minor) AS reversed_minor FROM (
 SELECT handle, currency, strftime('%Y-%m', effective_at / 1000, 'unixepoch') AS month,
        SUM(CASE WHEN bucket = 'earned' THEN amount_minor ELSE 0 END) AS earned_minor,
        0 - SUM(CASE WHEN bucket = 'reversed' THEN amount_minor ELSE 0 END) AS reversed_minor
 FROM ledger_entries
 WHERE bucket IN ('earned', 'reversed') AND effective_at >= ?1 AND effective_at < ?2
   AND order_id NOT IN (SELECT order_id FROM held_orders)
+GROUP BY handle, currency, month
+UNION ALL
+SELECT handle, currency, strftime('%Y-%m', decided_at / 1000, 'unixepoch') AS month, amount_minor, 0
+FROM dispute_credits WHERE decided_at >= ?1 AND decided_at < ?2)
 GROUP BY handle, currency, month`;
 
 // Late money: dated before the first open month, recorded after the last close, or recorded
 // before it but held for review then and released since (?3: when the last month closed).
-// Orders held for review now (migrations/0019_holds.sql) count nowhere.
+// Orders held for review now (migrations/0019_holds.sql) count nowhere. A dispute credit dated
+// inside a closed month and recorded after the last close read (decision_id above that close's
+// dispute watermark, ?4; only with a skewed clock, as a month closes after its hold has passed)
+// is late money too; one recorded before was counted by a close then.
 const ADJUSTMENTS = `
-SELECT handle, currency, SUM(amount_minor) AS amount_minor
+SELECT handle, currency, SUM(amount_minor) AS amount_minor FROM (
+SELECT handle, currency, amount_minor
 FROM ledger_entries
 WHERE bucket IN ('earned', 'reversed') AND effective_at < ?2
   AND order_id NOT IN (SELECT order_id FROM held_orders)
   AND (entry_id > ?1 OR order_id IN (
     SELECT d.order_id FROM hold_decisions AS d WHERE d.action = 'release' AND d.decided_at > ?3))
+UNION ALL
+SELECT handle, currency, amount_minor FROM dispute_credits WHERE decided_at < ?2 AND decision_id > ?4)
 GROUP BY handle, currency`;
 
-const WATERMARK = 'SELECT COALESCE(MAX(entry_id), 0) AS watermark FROM ledger_entries';
-const RUNS = 'SELECT period, ledger_watermark, closed_at FROM payout_runs ORDER BY period';
+const WATERMARK = `SELECT COALESCE(MAX(entry_id), 0) AS watermark,
+  (SELECT COALESCE(MAX(decision_id), 0) FROM dispute_decisions) AS dispute_watermark FROM ledger_entries`;
+const RUNS = 'SELECT period, ledger_watermark, dispute_watermark, closed_at FROM payout_runs ORDER BY period';
 const ROWS_OF = `
 SELECT member_id, handle, program, tracking_id, status, currency, carried_in_minor, adjustment_minor, earned_minor,
        reversed_minor, balance_minor, payable, payout_minor, carried_forward_minor, reason
@@ -61,11 +74,13 @@ FROM payout_rows WHERE period = ?1 ORDER BY handle, currency`;
 
 export interface PayoutState {
   closedPeriods: string[];
-  lastClosed: (ClosedMonth & { watermark: number }) | null;
+  lastClosed: (ClosedMonth & { watermark: number; disputeWatermark: number }) | null;
   from: string;
   adjustments: Adjustment[];
   activity: MonthlyActivity[];
   watermark: number;
+  /** The highest dispute decision read (migrations/0021_disputes.sql): what a close counted. */
+  disputeWatermark: number;
 }
 
 /** A sum read from SQL: a safe integer, or MoneyRangeError (never a rounded float). */
@@ -88,6 +103,7 @@ export async function readPayoutState(
     const closed = runs.results.map((r) => ({
       period: text(r, 'period'),
       watermark: integer(r, 'ledger_watermark'),
+      disputeWatermark: integer(r, 'dispute_watermark'),
       closedAt: integer(r, 'closed_at'),
     }));
     const last = closed.at(-1) ?? null;
@@ -98,7 +114,9 @@ export async function readPayoutState(
         db.prepare('SELECT MAX(period) AS period FROM payout_runs'),
         db.prepare(ROWS_OF).bind(last?.period ?? ''),
         db.prepare(ACTIVITY).bind(start, end),
-        db.prepare(ADJUSTMENTS).bind(last?.watermark ?? 0, start, last?.closedAt ?? 0),
+        db
+          .prepare(ADJUSTMENTS)
+          .bind(last?.watermark ?? 0, start, last?.closedAt ?? 0, last?.disputeWatermark ?? 0),
         db.prepare(WATERMARK),
       ]),
     );
@@ -112,6 +130,7 @@ export async function readPayoutState(
       lastClosed: last && {
         period: last.period,
         watermark: last.watermark,
+        disputeWatermark: last.disputeWatermark,
         rows: (rows?.results ?? []).map((r) => payoutRow(r, idOf)),
       },
       from: last ? nextPeriod(last.period) : (firstActive ?? period),
@@ -124,6 +143,7 @@ export async function readPayoutState(
         : [],
       activity: monthly,
       watermark: integer(watermark?.results[0] ?? {}, 'watermark'),
+      disputeWatermark: integer(watermark?.results[0] ?? {}, 'dispute_watermark'),
     };
   }
 }
@@ -189,8 +209,8 @@ export type CloseResult =
   | { ok: false; reason: CloseRefusal | 'changed_meanwhile'; message: string };
 
 const INSERT_RUN = `
-INSERT INTO payout_runs (period, run_id, closed_at, ledger_watermark, body_json, body_csv)
-SELECT ?1, ?2, ?3, ?4, ?5, ?6
+INSERT INTO payout_runs (period, run_id, closed_at, ledger_watermark, body_json, body_csv, dispute_watermark)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?8
 WHERE NOT EXISTS (SELECT 1 FROM payout_runs WHERE period >= ?1)
   AND (SELECT MAX(period) FROM payout_runs) IS ?7`;
 
@@ -232,7 +252,16 @@ export async function closeMonth(
       db.batch([
         db
           .prepare(INSERT_RUN)
-          .bind(period, runId, now, state.watermark, json, csvText, state.lastClosed?.period ?? null),
+          .bind(
+            period,
+            runId,
+            now,
+            state.watermark,
+            json,
+            csvText,
+            state.lastClosed?.period ?? null,
+            state.disputeWatermark,
+          ),
         db.prepare(INSERT_ROWS).bind(period, JSON.stringify(decision.report.payouts), runId),
       ]),
     );

@@ -1,0 +1,73 @@
+/**
+ * migrations/0021_disputes.sql on a database that already has closed months: their stored
+ * answers are not touched (dispute_watermark 0: there were no credits), the new tables are
+ * append-only, one decision per dispute and one dispute per member and order hold in SQL, and a
+ * credit outside its bounds is refused by SQL whatever the caller. Real files on node:sqlite.
+ */
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import { MAX_CREDIT_MINOR } from '../../domain/disputes/rules.ts';
+import { migrate } from './migration-files.ts';
+
+const MINE = '0021_disputes.sql';
+
+function database(): DatabaseSync {
+  const db = new DatabaseSync(':memory:');
+  db.exec('PRAGMA foreign_keys = ON');
+  migrate(db, (f) => f < MINE);
+  db.prepare(
+    'INSERT INTO payout_runs (period, run_id, closed_at, ledger_watermark, body_json, body_csv) VALUES (?, ?, ?, 3, ?, ?)',
+  ).run('2025-01', 'run-1', 1, '{"period":"2025-01","payouts":[]}', 'period,handle\r\n');
+  migrate(db, (f) => f === MINE);
+  return db;
+}
+
+const FILE = `INSERT INTO disputes (member_id, handle, order_id, order_day, products, note, filed_at)
+  VALUES ('ana', 'ana', ?, '2025-01-02', 'skillet', 'missing', 1)`;
+const DECIDE = `INSERT INTO dispute_decisions (dispute_id, action, note, amount_minor, currency, decided_at)
+  VALUES (?, ?, 'n', ?, ?, 2)`;
+
+describe('0021 disputes', () => {
+  it('leaves closed months as they were, with dispute watermark 0', () => {
+    const db = database();
+    expect(db.prepare('SELECT * FROM payout_runs').all()).toEqual([
+      {
+        period: '2025-01',
+        run_id: 'run-1',
+        closed_at: 1,
+        ledger_watermark: 3,
+        body_json: '{"period":"2025-01","payouts":[]}',
+        body_csv: 'period,handle\r\n',
+        dispute_watermark: 0,
+      },
+    ]);
+  });
+
+  it('keeps one dispute per member and order, one decision per dispute, append-only', () => {
+    const db = database();
+    db.prepare(FILE).run('o-1');
+    expect(() => db.prepare(FILE).run('o-1')).toThrow(/UNIQUE/);
+    db.prepare(DECIDE).run(1, 'credit', 500, 'USD');
+    expect(() => db.prepare(DECIDE).run(1, 'credit', 500, 'USD')).toThrow(/UNIQUE/);
+    expect(() => db.prepare(DECIDE).run(1, 'decline', null, null)).toThrow(/UNIQUE/);
+    expect(() => db.exec('UPDATE dispute_decisions SET amount_minor = 1')).toThrow(/append-only/);
+    expect(() => db.exec('DELETE FROM dispute_decisions')).toThrow(/append-only/);
+    expect(() => db.exec("UPDATE disputes SET note = 'x'")).toThrow(/append-only/);
+    expect(() => db.exec('DELETE FROM disputes')).toThrow(/append-only/);
+    expect(() => db.prepare(DECIDE).run(99, 'decline', null, null)).toThrow(/FOREIGN KEY/);
+    expect(
+      db.prepare('SELECT dispute_id, handle, amount_minor, currency FROM dispute_credits').all(),
+    ).toEqual([{ dispute_id: 1, handle: 'ana', amount_minor: 500, currency: 'USD' }]);
+  });
+
+  it('refuses a credit outside its bounds and a decline carrying money', () => {
+    const db = database();
+    for (let i = 1; i <= 6; i++) db.prepare(FILE).run(`o-${i}`);
+    expect(() => db.prepare(DECIDE).run(1, 'credit', 0, 'USD')).toThrow(/CHECK/);
+    expect(() => db.prepare(DECIDE).run(2, 'credit', -5, 'USD')).toThrow(/CHECK/);
+    expect(() => db.prepare(DECIDE).run(3, 'credit', MAX_CREDIT_MINOR + 1, 'USD')).toThrow(/CHECK/);
+    expect(() => db.prepare(DECIDE).run(4, 'credit', 5, null)).toThrow(/CHECK/);
+    expect(() => db.prepare(DECIDE).run(5, 'decline', 5, 'USD')).toThrow(/CHECK/);
+    db.prepare(DECIDE).run(6, 'credit', MAX_CREDIT_MINOR, 'USD');
+  });
+});
