@@ -8,7 +8,7 @@ import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { dayStart, DAY_MS } from '../../domain/time.ts';
 import { readCreatorRows, type Stats } from '../../worker/reports/stats-query.ts';
-import { earningsFile } from '../fixtures/amazon-report-writer.ts';
+import { earningsFile } from '../../scripts/lib/fixtures/amazon-report-writer.ts';
 import { get, ORIGIN } from './orders-helpers.ts';
 
 const HEAD = 'Category,Name,ASIN,Date,Qty,Price(SIGN),Link Type,Tag,Indirect Sales,Device Type Group';
