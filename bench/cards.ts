@@ -1,8 +1,8 @@
 /**
  * `npm run bench:cards [-- --creators 10000 --lists 3 --sample 300]`: the share cards' cold
- * render (build/share-cards.ts) for a synthetic programme of `creators` storefronts with
+ * render (build/share-cards.ts) for a synthetic program of `creators` storefronts with
  * `lists` lists each (one card per storefront and per list, plus the site's): renders `sample`
- * cards into an empty cache, one by one, and extrapolates the cold render of the whole programme
+ * cards into an empty cache, one by one, and extrapolates the cold render of the whole program
  * from their mean; then runs the same cards again (all cache hits) for the warm cost. Avatars are
  * the sample avatars' bytes, cycled. Prints one JSON line.
  */

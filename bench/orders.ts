@@ -37,7 +37,7 @@ import type { OrderEvent } from '../domain/orders/event.ts';
 import { eventJson } from '../domain/orders/event.ts';
 import { BUCKETS, commissionFigures, sumEntries } from '../domain/orders/ledger.ts';
 import { createMemoryLedger } from '../domain/orders/memory-ledger.ts';
-import { buildProgramTable, programOf } from '../domain/orders/program-table.ts';
+import { buildProgramTable, programFromTable } from '../domain/orders/program-table.ts';
 import { DAY_MS } from '../domain/time.ts';
 import { loadContent } from '../build/load-content.ts';
 import { resolveTarget } from '../scripts/lib/orders/target.ts';
@@ -166,7 +166,7 @@ function signed(level: Level, events: readonly IncomingEvent[]): Sent[] {
  * events in --rounds slices (in time order), each slice to every target in turn, the
  * first target rotating per round so none always goes first.
  */
-async function measure(level: Level, content: Content, program: ReturnType<typeof programOf>) {
+async function measure(level: Level, content: Content, program: ReturnType<typeof programFromTable>) {
   const keys = KEYS.filter((k) => level.targets[k]);
   log(`\n${level.name}: ${options.events} events, ${options.connections} in flight, to ${keys.join(', ')}`);
   const warmup = signed(level, makeEvents(runId('warm'), content, Math.max(3, options.connections * 3)));
@@ -456,7 +456,7 @@ function figuresOf(r: LevelResult): Figure[] {
 await runBenchmark('orders', options, async () => {
   const { content, errors } = loadContent(join(ROOT, 'content'));
   if (!content) throw new Error(errors.map(formatError).join('\n'));
-  const program = programOf(buildProgramTable(content));
+  const program = programFromTable(buildProgramTable(content));
 
   const results: LevelResult[] = [];
   if (options.url) results.push(await measure(useRunning(options.url), content, program));

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:search [-- --creators 100000]`: the work of one storefront search
- * (`/shop/<handle>/search/?q=`) at a programme's size, without HTTP: the page store's shards
+ * (`/shop/<handle>/search/?q=`) at a program's size, without HTTP: the page store's shards
  * are built for `creators` storefronts of 30 products (the sample storefronts' members and
  * products, cycled under new handles), then for the fullest shard: reading it as a cold
  * isolate does (JSON.parse and the record's schema), and the search itself over the member's

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_PRICE_MAX_AGE_HOURS, productDataFile, type ProductData } from '../domain/catalog/offers.ts';
-import type { Program } from '../domain/content/schema.ts';
+import type { ProgramFile } from '../domain/content/schema.ts';
 
 export function productDataPath(): string {
   return process.env.PRODUCT_DATA ?? join('node_modules', '.cache', 'shopfront', 'product-data.json');
@@ -39,6 +39,6 @@ export function writeProductData(data: ProductData, path: string = productDataPa
 }
 
 /** content/program.yaml `price_max_age_hours` (default 24). */
-export function priceMaxAgeHours(program: Program): number {
+export function priceMaxAgeHours(program: ProgramFile): number {
   return program.price_max_age_hours ?? DEFAULT_PRICE_MAX_AGE_HOURS;
 }

@@ -88,7 +88,7 @@ if (!existsSync(avatar)) {
 }
 console.log(
   program === 'associate'
-    ? `Created ${path} (associate programme: a website publisher, no storefront page) and a placeholder avatar ${avatar}. Next:
+    ? `Created ${path} (associate program: a website publisher, no storefront page) and a placeholder avatar ${avatar}. Next:
   1. Replace every TODO in it (name, bio, tracking_id, website, audience, niche, disclosure_url, categories).
   2. Replace ${avatar} with your logo: PNG, JPEG, WebP or AVIF (SVG is refused).
   3. npm run check:content   (schema and cross-file rules)

@@ -1,6 +1,6 @@
 /**
  * `npm run cards:render [-- --budget-s N]`: renders the share cards not yet in the card cache
- * (build/share-cards.ts) without building, so a large programme's first build need not: run it
+ * (build/share-cards.ts) without building, so a large program's first build need not: run it
  * where the cache is kept (CI restores node_modules/.cache/shopfront), as long as it takes, or
  * `--budget-s` seconds at a time. The build then renders only what changed after.
  */

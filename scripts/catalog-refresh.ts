@@ -15,9 +15,9 @@ import { loadContent } from '../build/load-content.ts';
 import {
   creatorsApiConfigured,
   creatorsApiSource,
-  type ProductDataSource,
+  type ItemsSource,
 } from './lib/product-data/creators-api.ts';
-import { DEFAULT_FIXTURE, fixtureSource } from './lib/product-data/fixture.ts';
+import { DEFAULT_FIXTURE, fixtureItemsSource } from './lib/product-data/fixture.ts';
 import { refreshProductData } from './lib/product-data/refresh.ts';
 import { productDataPath, writeProductData } from '../build/product-data.ts';
 
@@ -32,8 +32,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const wanted = values.source ?? (creatorsApiConfigured() ? 'creators-api' : 'none');
-  let source: ProductDataSource | null;
-  if (wanted === 'fixture') source = fixtureSource(values.fixture ?? DEFAULT_FIXTURE);
+  let source: ItemsSource | null;
+  if (wanted === 'fixture') source = fixtureItemsSource(values.fixture ?? DEFAULT_FIXTURE);
   else if (wanted === 'creators-api') {
     if (!creatorsApiConfigured()) {
       console.error(

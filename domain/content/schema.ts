@@ -156,7 +156,7 @@ export const list = z.strictObject({
   items: z.array(listItem).min(1, 'must have at least one item'),
 });
 
-/** The two programmes of CONTRACT.md section 8: vetted influencers with a storefront, website associates without. */
+/** The two programs of CONTRACT.md section 8: vetted influencers with a storefront, website associates without. */
 export const PROGRAMS = ['influencer', 'associate'] as const;
 export const memberProgram = z.enum(PROGRAMS, { error: 'must be influencer or associate' });
 export type MemberProgram = z.infer<typeof memberProgram>;
@@ -341,7 +341,7 @@ export const retailersFile = z.strictObject({
 export const rateTable = z.strictObject({
   /** First day (UTC) this table applies to orders placed on or after it. */
   effective_from: isoDay,
-  /** influencer or associate: the programme this table is for; without it, both. */
+  /** influencer or associate: the program this table is for; without it, both. */
   program: memberProgram.optional(),
   /** Rate for categories not listed below. */
   default_bps: bps,
@@ -401,4 +401,4 @@ export const programFile = z.strictObject({
   /** The product categories of the program. */
   categories: z.array(category).min(1),
 });
-export type Program = z.output<typeof programFile>;
+export type ProgramFile = z.output<typeof programFile>;

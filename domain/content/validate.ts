@@ -15,7 +15,7 @@ import {
   retailersFile,
   type Member,
   type Product,
-  type Program,
+  type ProgramFile,
   type RateTable,
   type Retailer,
 } from './schema.ts';
@@ -100,7 +100,7 @@ export function imageRefProblem(
 }
 
 export interface Content {
-  program: Program;
+  program: ProgramFile;
   retailers: Retailer[];
   rates: Record<string, RateTable[]>;
   /** Every member file under content/influencers/, influencers and associates alike. */
@@ -178,7 +178,7 @@ export function validateContent(sources: ContentSources): { content: Content | n
     for (const [retailerId, tables] of Object.entries(rates)) {
       if (!retailerById.has(retailerId))
         push(sources.rates.path, `retailers.${retailerId}`, `unknown retailer "${retailerId}"`);
-      // One table per day and programme: a shared table and a programme's own may share a day.
+      // One table per day and program: a shared table and a program's own may share a day.
       const seen = new Set<string>();
       tables.forEach((table, t) => {
         const key = `${table.effective_from} ${table.program ?? ''}`;
@@ -325,7 +325,7 @@ function checkIdentity(value: Member, path: string, ctx: IdentityContext): void 
   if (problem) push(path, problem.field, problem.message);
 }
 
-/** Why a key is unknown when it belongs to the other programme's files. */
+/** Why a key is unknown when it belongs to the other program's files. */
 function programHint(schema: z.ZodType, data: unknown, key: string): string {
   if (schema !== member) return '';
   const program = data && typeof data === 'object' && 'program' in data ? data.program : 'influencer';

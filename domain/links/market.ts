@@ -171,7 +171,9 @@ export interface MarketReach {
 }
 
 /** The link builder's view of route(): each marketplace of the group, forced as `?market=` would. */
-export function reachOf(input: Omit<RouteInput, 'country' | 'market' | 'clickId' | 'query'>): MarketReach[] {
+export function marketReachOf(
+  input: Omit<RouteInput, 'country' | 'market' | 'clickId' | 'query'>,
+): MarketReach[] {
   const { retailers, countries, product } = input;
   const group = homeOf(retailers, product[0]);
   return retailers.flatMap((retailer, m) => {

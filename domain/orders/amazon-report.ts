@@ -7,7 +7,7 @@
  *   2. layout by header names (any order, extra columns ignored, within the first
  *      three lines): Fee-Earnings, Fee-Orders, shopfront's export; a localised
  *      header (Kategorie, Catégorie, ...) -> 422; anything else -> 422 naming it
- *   3. marketplace: the import's (default: the programme's default retailer), a
+ *   3. marketplace: the import's (default: the program's default retailer), a
  *      known retailer; the header's currency sign must allow its currency -> 422
  *      naming both
  *   4. every row read (400 listing each bad cell): key cells, counts 0..MAX_ROW_ITEMS,
@@ -57,7 +57,7 @@ import {
 export type { RowIssue } from './report-file.ts';
 
 export interface ImportOptions {
-  /** A retailer id; default the programme's default retailer. */
+  /** A retailer id; default the program's default retailer. */
   marketplace?: string;
   from?: string;
   to?: string;
@@ -526,9 +526,9 @@ function aggregate(
 
 const RECONCILIATION_ROWS = 200;
 
-/** Amazon's Ad Fees per key against the rate table of the member's programme for the key's net items. */
+/** Amazon's Ad Fees per key against the rate table of the member's program for the key's net items. */
 function reconcile(statement: Statement, table: ProgramTable): Reconciliation {
-  const programOf = new Map(
+  const programFromTable = new Map(
     Object.values(table.influencers).map((m) => [m.tracking_id.toLowerCase(), m.program]),
   );
   const out: Reconciliation = {
@@ -542,7 +542,7 @@ function reconcile(statement: Statement, table: ProgramTable): Reconciliation {
       statement.marketplace,
       Date.parse(`${line.day}T00:00:00Z`),
       line.category,
-      programOf.get(line.tracking_id) ?? 'influencer',
+      programFromTable.get(line.tracking_id) ?? 'influencer',
     );
     const commission = (q: number) => (rate ? lineCommission(line.price_minor, q, rate.bps) : 0);
     const net = line.shipped - line.returned;

@@ -161,7 +161,7 @@ export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
       message: `unknown retailer "${retailerId}" (known: ${Object.keys(table.retailers).join(', ')})`,
     });
   } else if (retailer.tables.length > 0) {
-    // The member's programme decides which tables apply; an unattributed event needs any table in force.
+    // The member's program decides which tables apply; an unattributed event needs any table in force.
     const handle = program.handleOf(event.tracking_id);
     const member = handle === null ? null : program.programOf(handle);
     const programs = member === null ? PROGRAMS : [member];

@@ -29,7 +29,7 @@ export interface ProgramTable {
    */
   retailers: Record<string, { currency: Currency; tables: RateTable[]; home?: string }>;
   /**
-   * Handle -> tracking id, status and programme, for every member in content (influencers and
+   * Handle -> tracking id, status and program, for every member in content (influencers and
    * associates), with its stable id (docs/decisions.md), the handles it had before (oldest
    * first), whether an admin holds its commission for review, and `tracking_ids`: its ids at
    * other marketplaces (section 14), when it has some.
@@ -115,11 +115,11 @@ export interface Program {
    * `approved`, else null (applied, rejected and suspended creators earn nothing new).
    */
   creditedHandle(trackingId: string): string | null;
-  /** The programme of a member; null for a handle not in content. */
+  /** The program of a member; null for a handle not in content. */
   programOf(handle: string): MemberProgram | null;
 }
 
-export function programOf(table: ProgramTable): Program {
+export function programFromTable(table: ProgramTable): Program {
   const byTracking = new Map<string, string>();
   for (const [handle, i] of Object.entries(table.influencers))
     byTracking.set(i.tracking_id.toLowerCase(), handle);

@@ -1,8 +1,8 @@
 /**
  * Which rate applies to a line (CONTRACT.md sections 4 and 8). Of the retailer's
- * tables that apply to the member's programme (its own, or shared ones naming no
- * programme) and start on or before the UTC day the order was placed, the latest
- * wins; on the same day the programme's own table wins over a shared one. Then
+ * tables that apply to the member's program (its own, or shared ones naming no
+ * program) and start on or before the UTC day the order was placed, the latest
+ * wins; on the same day the program's own table wins over a shared one. Then
  * the table's rate for the item's category, else its default.
  *
  * This is the one place a rate is chosen. The choice is recorded with the line
@@ -18,7 +18,7 @@ export interface AppliedRate {
   bps: number;
   /** The table's first day. */
   effective_from: string;
-  /** The programme the table names, or null for a table shared by both. */
+  /** The program the table names, or null for a table shared by both. */
   program: MemberProgram | null;
   /** Whether the category had its own rate or fell back to the table default. */
   source: 'category' | 'default';
@@ -45,7 +45,7 @@ export function tableFor(
     if (
       best === undefined ||
       t.effective_from > best.effective_from ||
-      // Same day: the programme's own table beats a shared one.
+      // Same day: the program's own table beats a shared one.
       (t.effective_from === best.effective_from && t.program !== undefined && best.program === undefined)
     )
       best = t;
@@ -53,7 +53,7 @@ export function tableFor(
   return best;
 }
 
-/** Null when the order predates every table that applies to the programme. */
+/** Null when the order predates every table that applies to the program. */
 export function rateFor(
   tables: readonly RateTable[],
   orderedAtMs: number,
@@ -72,7 +72,7 @@ export function rateFor(
 /**
  * The rate of a line of an order placed at `orderedAtMs` with `retailerId` for a
  * member of `program`, or null when the retailer is unknown or the order
- * predates its first table for that programme.
+ * predates its first table for that program.
  */
 export function chooseRate(
   table: ProgramTable,

@@ -196,7 +196,7 @@ export function planStatement(
     changes.push({
       kind,
       key_id: id,
-      key: keyOf(line),
+      key: lineKeyOf(line),
       category: h?.category ?? line.category,
       before,
       after,
@@ -210,7 +210,7 @@ export function planStatement(
     changes.push({
       kind: 'reversed',
       key_id: id,
-      key: keyOf(h),
+      key: lineKeyOf(h),
       category: h.category,
       before: h.held,
       after: ZERO,
@@ -222,7 +222,7 @@ export function planStatement(
   return { changes, unchanged };
 }
 
-export function keyOf(k: LineKey): LineKey {
+export function lineKeyOf(k: LineKey): LineKey {
   return {
     marketplace: k.marketplace,
     tracking_id: k.tracking_id,

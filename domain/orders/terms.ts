@@ -24,9 +24,9 @@ export interface OrderTermsRow {
   retailer: string | null;
   ordered_at: number;
   /**
-   * The credited member's programme when the order was first credited: it picks the rate
+   * The credited member's program when the order was first credited: it picks the rate
    * tables of every line, also lines first seen later. Null only for orders recorded before
-   * migration 0012 (see orderProgramme).
+   * migration 0012 (see orderProgram).
    */
   program: MemberProgram | null;
   event_id: string;
@@ -43,7 +43,7 @@ export interface LineTermsRow {
   rate_retailer: string | null;
   /** Null only for lines backfilled from an old ledger. */
   rate_effective_from: string | null;
-  /** The programme the rate table names (influencer or associate); null for a table shared by both. */
+  /** The program the rate table names (influencer or associate); null for a table shared by both. */
   rate_program: string | null;
   event_id: string;
   recorded_at: number;
@@ -112,8 +112,8 @@ export function extendTerms(
     terms = { order: added.order, lines: new Map() };
   }
   const lines = new Map(terms.lines);
-  // The programme the order was credited under picks the tables of every line, also of lines first seen now.
-  const memberProgram = orderProgramme(terms, program);
+  // The program the order was credited under picks the tables of every line, also of lines first seen now.
+  const memberProgram = orderProgram(terms, program);
   for (const [product_id, item] of lineHeads(sorted)) {
     if (lines.has(product_id)) continue;
     const retailer = terms.order.retailer ?? program.table.default_retailer;
@@ -138,16 +138,16 @@ export function extendTerms(
 }
 
 /**
- * The programme an order was credited under: recorded with its terms since migration 0012.
+ * The program an order was credited under: recorded with its terms since migration 0012.
  * For an order recorded before, it is read back from the tables its lines were rated with.
  * Rate tables are append-only (vet refuses to edit, remove or back-date one in force), so the
- * programme whose choice of table on the order's day gives every recorded line its recorded
- * table is the one the order was rated under. When both programmes fit, they choose the same
+ * program whose choice of table on the order's day gives every recorded line its recorded
+ * table is the one the order was rated under. When both programs fit, they choose the same
  * table for any line of the order, so the choice changes no rate; then, as when no line names a
- * table (backfilled lines) or none fits (a table edited outside vet), the member's programme in
+ * table (backfilled lines) or none fits (a table edited outside vet), the member's program in
  * content today is used (a member no longer in content: influencer).
  */
-export function orderProgramme(terms: RecordedTerms, program: Program): MemberProgram {
+export function orderProgram(terms: RecordedTerms, program: Program): MemberProgram {
   if (terms.order.program !== null) return terms.order.program;
   const today = program.programOf(terms.order.handle) ?? 'influencer';
   const day = utcDay(terms.order.ordered_at);

@@ -142,10 +142,10 @@ export function totalFollowers(influencer: { socials: readonly { followers: numb
   return influencer.socials.reduce((sum, s) => sum + s.followers, 0);
 }
 
-export type Tier = 'Nano' | 'Micro' | 'Mid-tier' | 'Macro' | 'Mega';
+export type FollowerTier = 'Nano' | 'Micro' | 'Mid-tier' | 'Macro' | 'Mega';
 
 /** The usual creator tiers, by the biggest single audience (reach on the main platform). */
-export function followerTier(influencer: { socials: readonly { followers: number }[] }): Tier {
+export function followerTier(influencer: { socials: readonly { followers: number }[] }): FollowerTier {
   const top = Math.max(0, ...influencer.socials.map((s) => s.followers));
   if (top >= 1_000_000) return 'Mega';
   if (top >= 500_000) return 'Macro';

@@ -34,8 +34,10 @@ export interface SignedRequest {
 
 const encoder = new TextEncoder();
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)));
+/** SHA-256 in hex of bytes, or of a string's UTF-8 bytes (token hashes). */
+export async function sha256Hex(input: Uint8Array | string): Promise<string> {
+  const bytes = typeof input === 'string' ? encoder.encode(input) : new Uint8Array(input);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 

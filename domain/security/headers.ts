@@ -47,7 +47,7 @@ const PERMISSIONS_POLICY = [
 
 export const HSTS = 'max-age=31536000';
 
-/** Retailers see only our origin (Associates programmes check where traffic comes from). */
+/** Retailers see only our origin (Associates programs check where traffic comes from). */
 export const REDIRECT_REFERRER_POLICY = 'strict-origin-when-cross-origin';
 
 /** Whether a response is a document a browser would render as HTML. */
@@ -96,7 +96,7 @@ export function securityHeaders(kind: RouteClass, table: SecurityTable): Record<
   return {
     'Content-Security-Policy': contentSecurityPolicy(kind, table),
     'X-Content-Type-Options': 'nosniff',
-    // Retailers see only our origin (Associates programmes check where traffic comes from);
+    // Retailers see only our origin (Associates programs check where traffic comes from);
     // dashboard URLs, which name creators, never leave the site.
     'Referrer-Policy': kind === 'dashboard' ? 'same-origin' : REDIRECT_REFERRER_POLICY,
     'Permissions-Policy': PERMISSIONS_POLICY,

@@ -8,7 +8,7 @@
 const SPECIAL = /[\\`*_[\]<>|~]/g;
 
 /** Plain inline text: markdown and HTML neutralised, mentions broken, one line. */
-export function text(value: string): string {
+export function inlineText(value: string): string {
   return value
     .replace(/\s+/g, ' ')
     .trim()

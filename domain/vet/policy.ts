@@ -168,7 +168,7 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
   const status = statusFinding(before?.status ?? null, value.status, ctx.isAdmin);
   findings.push(status);
 
-  // Programme: it decides the rate tables, so moving an existing member is an admin's call.
+  // Program: it decides the rate tables, so moving an existing member is an admin's call.
   findings.push(programFinding(before?.program ?? null, value.program, ctx.isAdmin));
 
   findings.push(ownership, ...owners);
@@ -241,22 +241,22 @@ function platformDomains(platform: string): string {
   return (PLATFORM_DOMAINS[platform] ?? []).join(' or ');
 }
 
-/** A new member picks a programme; moving an existing one changes its rates, so only an admin may. */
+/** A new member picks a program; moving an existing one changes its rates, so only an admin may. */
 export function programFinding(
   before: Member['program'] | null,
   after: Member['program'],
   isAdmin: boolean,
 ): Finding {
-  const check = 'Programme';
+  const check = 'Program';
   const field = 'program';
-  if (before === null) return { level: 'pass', check, field, message: `applies to the ${after} programme` };
+  if (before === null) return { level: 'pass', check, field, message: `applies to the ${after} program` };
   if (before === after) return { level: 'pass', check, field, message: `unchanged (${after})` };
   if (isAdmin) return { level: 'pass', check, field, message: `${before} → ${after}, set by an admin` };
   return {
     level: 'error',
     check,
     field,
-    message: `changed from ${before} to ${after}; ${ADMIN_ONLY} may move a member between programmes (it changes the rates)`,
+    message: `changed from ${before} to ${after}; ${ADMIN_ONLY} may move a member between programs (it changes the rates)`,
   };
 }
 

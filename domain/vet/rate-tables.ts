@@ -20,7 +20,7 @@ export function rateTableFindings(
   const error = (field: string, message: string) =>
     out.push({ file: RATES_FILE, level: 'error', check: 'Rate tables', field, message });
   for (const retailer of [...new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
-    // A table is known by its day and programme: a shared and a programme's own table may share a day.
+    // A table is known by its day and program: a shared and a program's own table may share a day.
     const before = new Map((base[retailer] ?? []).map((t) => [keyOf(t), t]));
     const after = new Map((head[retailer] ?? []).map((t) => [keyOf(t), t]));
     for (const [key, table] of before) {
@@ -53,7 +53,7 @@ function keyOf(table: RateTable): string {
   return `${table.effective_from} ${table.program ?? ''}`;
 }
 
-/** How a report names a table: its day, and its programme when it has one. */
+/** How a report names a table: its day, and its program when it has one. */
 function labelOf(table: RateTable): string {
   return `effective_from ${table.effective_from}${table.program ? `, program ${table.program}` : ''}`;
 }

@@ -1,7 +1,7 @@
 /** Words the vetting result as the Markdown report posted on the pull request. */
 import type { Associate, Influencer } from '../content/schema.ts';
 import { formatError, type ContentError } from '../content/validate.ts';
-import { code, count, percent, plural, text } from './markdown.ts';
+import { code, count, percent, plural, inlineText } from './markdown.ts';
 import type { Finding, Level } from './finding.ts';
 import { MIN_LIST_ITEMS } from './quality.ts';
 import { MAX_SCORE, type Scorecard } from './scorecard.ts';
@@ -18,10 +18,10 @@ export function renderReport(result: VetResult): string {
   const errors = errorsOf(result);
   const out: string[] = [REPORT_MARKER, '# Vetting report', ''];
   const who = result.author
-    ? `@\u200b${text(result.author)} (${result.isAdmin ? 'an admin' : 'not an admin'} at the base revision)`
+    ? `@\u200b${inlineText(result.author)} (${result.isAdmin ? 'an admin' : 'not an admin'} at the base revision)`
     : 'not given (checked as a non-admin; pass `--author <login>`)';
   out.push(
-    `Compared \`content/\` at ${code(result.base.sha.slice(0, 12))} (${text(result.base.label)}) with the working tree. Author: ${who}.`,
+    `Compared \`content/\` at ${code(result.base.sha.slice(0, 12))} (${inlineText(result.base.label)}) with the working tree. Author: ${who}.`,
     '',
   );
   out.push(
@@ -44,7 +44,7 @@ export function renderReport(result: VetResult): string {
   if (result.pullRequest.length > 0) {
     out.push('## Pull request', '');
     for (const f of result.pullRequest)
-      out.push(`- ${ICON[f.level]} **${f.check}** ${code(f.file)}: ${text(f.message)}`);
+      out.push(`- ${ICON[f.level]} **${f.check}** ${code(f.file)}: ${inlineText(f.message)}`);
     out.push('');
   }
 
@@ -81,7 +81,7 @@ function heading(app: Application): string {
       : change.kind === 'renamed'
         ? `renamed from ${code(change.fromHandle)}`
         : 'edited';
-  const program = app.influencer ? ` · ${app.influencer.program} programme` : '';
+  const program = app.influencer ? ` · ${app.influencer.program} program` : '';
   return `### ${code(change.handle)} · ${what}${program}`;
 }
 
@@ -97,7 +97,7 @@ function renderApplication(app: Application): string[] {
   const i = app.influencer;
   const s = app.scorecard;
   out.push(
-    `${code(app.change.path)} · ${text(i.name)} · ${i.program} · status ${code(i.status)} · applied on ${i.applied_on} · score **${s.total}/${MAX_SCORE}**`,
+    `${code(app.change.path)} · ${inlineText(i.name)} · ${i.program} · status ${code(i.status)} · applied on ${i.applied_on} · score **${s.total}/${MAX_SCORE}**`,
     '',
   );
   if (i.program === 'associate' && s.program === 'associate') out.push(...associateSections(i, s));
@@ -139,7 +139,7 @@ function associatesChannels(app: Application): string[] {
 
 function findingLine(f: Finding): string {
   const field = f.field === '(file)' ? '' : ` (${code(f.field)})`;
-  return `- ${ICON[f.level]} **${f.check}**${field}: ${text(f.message)}`;
+  return `- ${ICON[f.level]} **${f.check}**${field}: ${inlineText(f.message)}`;
 }
 
 function scoreTable(i: Influencer, s: Scorecard): string[] {
@@ -155,7 +155,7 @@ function scoreTable(i: Influencer, s: Scorecard): string[] {
         .map((c) => c.label.toLowerCase())
         .join(', ') || 'nothing yet'
     } |`,
-    `| Relevancy | ${relevancy.score}/5 | ${relevancy.share === null ? 'no products yet' : `${percent(relevancy.share)} in ${text(i.categories.join(', '))}`} |`,
+    `| Relevancy | ${relevancy.score}/5 | ${relevancy.share === null ? 'no products yet' : `${percent(relevancy.share)} in ${inlineText(i.categories.join(', '))}`} |`,
     '',
   ];
 }
@@ -200,7 +200,7 @@ function engagementSection(s: Scorecard): string[] {
 
 function qualitySection(s: Scorecard): string[] {
   const out = ['#### Content quality', ''];
-  for (const c of s.quality.checks) out.push(`- ${c.ok ? '✅' : '⚠️'} ${c.label}: ${text(c.detail)}`);
+  for (const c of s.quality.checks) out.push(`- ${c.ok ? '✅' : '⚠️'} ${c.label}: ${inlineText(c.detail)}`);
   if (s.quality.placeholders.length > 0)
     out.push(`- ⚠️ Placeholders still to fill in: ${s.quality.placeholders.map(code).join(', ')}`);
   if (s.quality.unavailable.length > 0)
@@ -217,10 +217,12 @@ function relevancySection(i: Influencer, s: Scorecard): string[] {
   if (r.share === null) out.push('- No products listed yet.');
   else {
     out.push(
-      `- ${r.inCategories} of ${plural(r.total, 'product')} (${percent(r.share)}) are in the declared categories (${text(i.categories.join(', '))})`,
+      `- ${r.inCategories} of ${plural(r.total, 'product')} (${percent(r.share)}) are in the declared categories (${inlineText(i.categories.join(', '))})`,
     );
     if (r.outside.length > 0)
-      out.push(`- Outside them: ${r.outside.map((o) => `${code(o.id)} (${text(o.category)})`).join(', ')}`);
+      out.push(
+        `- Outside them: ${r.outside.map((o) => `${code(o.id)} (${inlineText(o.category)})`).join(', ')}`,
+      );
   }
   out.push('');
   return out;
@@ -235,30 +237,35 @@ function associateSections(i: Associate, s: AssociateScorecard): string[] {
       .join(', ') || 'nothing yet';
   const r = s.relevancy;
   const out = [
-    `Associate programme: a website publisher, scored on what the file says about the site (nothing is fetched). No storefront page; tracked links only.`,
+    `Associate program: a website publisher, scored on what the file says about the site (nothing is fetched). No storefront page; tracked links only.`,
     '',
     '| Dimension | Score | Summary |',
     '| --- | --- | --- |',
-    `| Website | ${s.website.score}/5 | ${text(passed(s.website))} |`,
-    `| Audience | ${s.audience.score}/5 | ${text(passed(s.audience))} |`,
-    `| Relevancy | ${r.score}/5 | ${r.share === null ? 'no categories' : `${percent(r.share)} of ${text(i.categories.join(', '))} named by the niche or audience`} |`,
-    `| Disclosure | ${s.disclosure.score}/5 | ${text(passed(s.disclosure))} |`,
+    `| Website | ${s.website.score}/5 | ${inlineText(passed(s.website))} |`,
+    `| Audience | ${s.audience.score}/5 | ${inlineText(passed(s.audience))} |`,
+    `| Relevancy | ${r.score}/5 | ${r.share === null ? 'no categories' : `${percent(r.share)} of ${inlineText(i.categories.join(', '))} named by the niche or audience`} |`,
+    `| Disclosure | ${s.disclosure.score}/5 | ${inlineText(passed(s.disclosure))} |`,
     '',
   ];
   const section = (title: string, d: Dimension) => {
     out.push(`#### ${title}`, '');
-    for (const c of d.checks) out.push(`- ${c.ok ? '✅' : '⚠️'} ${c.label}: ${text(c.detail)}`);
+    for (const c of d.checks) out.push(`- ${c.ok ? '✅' : '⚠️'} ${c.label}: ${inlineText(c.detail)}`);
     out.push('');
   };
   section('Website', s.website);
-  out.push(`- Site: ${code(i.website)}`, `- Niche: ${text(i.niche)}`, `- Audience: ${text(i.audience)}`, '');
+  out.push(
+    `- Site: ${code(i.website)}`,
+    `- Niche: ${inlineText(i.niche)}`,
+    `- Audience: ${inlineText(i.audience)}`,
+    '',
+  );
   section('Audience', s.audience);
   out.push('#### Relevancy', '');
   for (const c of r.categories)
     out.push(
       c.matched.length > 0
-        ? `- ✅ ${code(c.id)} (${text(c.name)}): named as ${c.matched.map(code).join(', ')}`
-        : `- ⚠️ ${code(c.id)} (${text(c.name)}): not named by the niche or audience`,
+        ? `- ✅ ${code(c.id)} (${inlineText(c.name)}): named as ${c.matched.map(code).join(', ')}`
+        : `- ⚠️ ${code(c.id)} (${inlineText(c.name)}): not named by the niche or audience`,
     );
   out.push('');
   section('Disclosure', s.disclosure);

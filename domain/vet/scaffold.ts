@@ -120,7 +120,7 @@ ${categoryFields(o)}
 `;
 }
 
-/** Status, day and tracking id: the same for both programmes. */
+/** Status, day and tracking id: the same for both programs. */
 function applicationFields(o: Pick<ScaffoldOptions, 'handle' | 'today'>): string {
   return `# applied | approved | suspended | rejected; applicants always write "applied".
 # Only an admin changes it; the vetting check fails a pull request that does.
@@ -154,7 +154,7 @@ ${o.github ? `github: ${o.github}` : '# TODO: your own login (the one that opens
 # (Applying on the site at /apply/ writes owner: self instead of github.)`;
 }
 
-/** Categories and previous handles: the same for both programmes. */
+/** Categories and previous handles: the same for both programs. */
 function categoryFields(o: Pick<ScaffoldOptions, 'categories'>): string {
   return `# Category ids you cover (see content/program.yaml).
 # TODO: pick yours from:

@@ -9,7 +9,7 @@ import { reachOf, type Reach } from './reach.ts';
 import { relevancyOf, type Relevancy } from './relevancy.ts';
 import type { AssociateScorecard } from './website.ts';
 
-/** Either programme's scorecard; both are four dimensions of 0-5 (MAX_SCORE in all). */
+/** Either program's scorecard; both are four dimensions of 0-5 (MAX_SCORE in all). */
 export type MemberScorecard = Scorecard | AssociateScorecard;
 
 export const MAX_SCORE = 20;

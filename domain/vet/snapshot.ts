@@ -11,14 +11,14 @@ import {
   retailersFile,
   type Member,
   type Product,
-  type Program,
+  type ProgramFile,
   type RateTable,
   type Retailer,
 } from '../content/schema.ts';
 import type { ContentSources, SourceFile } from '../content/validate.ts';
 
 export interface Snapshot {
-  program: Program | null;
+  program: ProgramFile | null;
   retailers: Retailer[];
   /** Retailer id -> its rate tables (empty when the rates file does not pass its schema). */
   rates: Record<string, RateTable[]>;

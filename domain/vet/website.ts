@@ -84,7 +84,7 @@ export function websiteOf(value: Associate, retailerHosts: readonly string[]): D
             ? `${host} is a link shortener or link-in-bio page, not a site`
             : `${host} is the publisher's own domain`,
     },
-    // Two points for a site of its own: it is what the programme is for.
+    // Two points for a site of its own: it is what the program is for.
     {
       ok: ownDomain,
       label: 'Publishes on it',

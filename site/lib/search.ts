@@ -6,10 +6,10 @@
  *   fold(text)     = lowercase, accents removed (NFKD, combining marks dropped), every run of
  *                    characters other than letters and digits a word break
  *   words(text)    = the words of fold(text)
- *   stem(w)        = w without a plural ending: "ies" -> "y", "es" after s/x/z/ch/sh, else "s"
+ *   queryStem(w)   = w without a plural ending: "ies" -> "y", "es" after s/x/z/ch/sh, else "s"
  *                    (words of 4 letters or more, not ending "ss")
- *   q matches w    ⇔ w starts with q, or stem(w) starts with stem(q) (plurals both ways),
- *                    or, for t in {q, stem(q)} with |t| ≥ 5, the edit distance of t and w's first
+ *   q matches w    ⇔ w starts with q, or queryStem(w) starts with queryStem(q) (plurals both ways),
+ *                    or, for t in {q, queryStem(q)} with |t| ≥ 5, the edit distance of t and w's first
  *                    |t| or |t| + 1 letters ≤ 1 (typos, also in a plural: "skilets")
  *   product found  ⇔ every word of the query matches some word of its fields
  *   score          = Σ over query words of the best field weight it matched in
@@ -39,7 +39,7 @@ export function words(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-export function stem(word: string): string {
+export function queryStem(word: string): string {
   if (word.length < 4 || word.endsWith('ss')) return word;
   if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
   if (/(?:s|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
@@ -69,8 +69,8 @@ function withinOneEdit(a: string, b: string): boolean {
 
 /** 1: exact or prefix or plural; 0.5: a typo; 0: no match. */
 export function wordMatch(q: string, w: string): number {
-  if (w.startsWith(q) || stem(w).startsWith(stem(q))) return 1;
-  for (const t of new Set([q, stem(q)]))
+  if (w.startsWith(q) || queryStem(w).startsWith(queryStem(q))) return 1;
+  for (const t of new Set([q, queryStem(q)]))
     if (
       t.length >= 5 &&
       (withinOneEdit(t, w.slice(0, t.length)) || withinOneEdit(t, w.slice(0, t.length + 1)))

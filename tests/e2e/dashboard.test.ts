@@ -287,7 +287,7 @@ describe('at phone size', () => {
     const adminPage = await admin.newPage();
     await signIn(adminPage, adminToken);
     const over = await overflows(adminPage);
-    expect(Object.keys(over)).toEqual(expect.arrayContaining(['page', 'creators', 'programmes', 'payouts']));
+    expect(Object.keys(over)).toEqual(expect.arrayContaining(['page', 'creators', 'programs', 'payouts']));
     expect(over).toEqual(Object.fromEntries(Object.keys(over).map((k) => [k, 0])));
     expect(await smallestChartText(adminPage)).toBeGreaterThanOrEqual(10);
     await screenshot(adminPage, 'dashboard-admin-phone');
@@ -352,7 +352,7 @@ describe('admin console', () => {
     expect(new URL(page.url()).pathname).toBe('/dashboard/admin/');
     await screenshot(page, 'dashboard-admin');
     const row = page.locator('tr', { has: page.getByRole('link', { name: HANDLE }) });
-    // Creator, programme, clicks, orders, earned...
+    // Creator, program, clicks, orders, earned...
     expect(await row.locator('td').nth(1).textContent()).toBe('influencer');
     expect(await row.locator('td').nth(4).textContent()).toBe('$15.00');
     const results = await new AxeBuilder({ page }).analyze();

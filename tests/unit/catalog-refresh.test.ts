@@ -11,7 +11,7 @@ import { validateContent } from '../../domain/content/validate.ts';
 import { productDataFile } from '../../domain/catalog/offers.ts';
 import { readContentSources } from '../../build/load-content.ts';
 import { creatorsApiSource, offersFromGetItems } from '../../scripts/lib/product-data/creators-api.ts';
-import { DEFAULT_FIXTURE, fixtureSource } from '../../scripts/lib/product-data/fixture.ts';
+import { DEFAULT_FIXTURE, fixtureItemsSource } from '../../scripts/lib/product-data/fixture.ts';
 import { refreshProductData } from '../../scripts/lib/product-data/refresh.ts';
 
 const AT = new Date('2026-12-07T09:00:00.000Z');
@@ -31,7 +31,7 @@ async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
 describe('catalog refresh', () => {
   it('prices from the recorded fixture: the buy-box listing, Prime only when the answer says so', async () => {
     const warnings: string[] = [];
-    const report = await refreshProductData(content(), fixtureSource(), {
+    const report = await refreshProductData(content(), fixtureItemsSource(), {
       now: () => AT,
       warn: (m) => warnings.push(m),
     });
@@ -103,7 +103,7 @@ describe('catalog refresh', () => {
       const source = creatorsApiSource({
         CREATORS_API_CREDENTIAL_ID: 'id',
         CREATORS_API_CREDENTIAL_SECRET: 'secret',
-        CREATORS_API_PARTNER_TAG: 'programme-20',
+        CREATORS_API_PARTNER_TAG: 'program-20',
         CREATORS_API_TOKEN_URL: `${base}/auth/o2/token`,
         CREATORS_API_BASE: base,
       });
@@ -126,7 +126,7 @@ describe('catalog refresh', () => {
         body: {
           itemIds: ['B000TEST01', 'B000TEST02'],
           itemIdType: 'ASIN',
-          partnerTag: 'programme-20',
+          partnerTag: 'program-20',
           partnerType: 'Associates',
         },
       });
@@ -134,7 +134,7 @@ describe('catalog refresh', () => {
       const bad = creatorsApiSource({
         CREATORS_API_CREDENTIAL_ID: 'id',
         CREATORS_API_CREDENTIAL_SECRET: 'secret',
-        CREATORS_API_PARTNER_TAG: 'programme-20',
+        CREATORS_API_PARTNER_TAG: 'program-20',
         CREATORS_API_TOKEN_URL: `${base}/nope`,
         CREATORS_API_BASE: base,
       });

@@ -286,7 +286,7 @@ describe('associates', () => {
     ]);
   });
 
-  it('refuses an unknown programme', () => {
+  it('refuses an unknown program', () => {
     expect(errorsAfter((s) => (dataOf(s, DEE).program = 'partner'))).toEqual([
       `${DEE}: program: must be influencer or associate`,
     ]);
@@ -305,14 +305,14 @@ describe('associates', () => {
   });
 });
 
-describe('rate tables per programme', () => {
+describe('rate tables per program', () => {
   const RATES = `${FIXTURE}/commission-rates.yaml`;
   const withTables = (tables: string) =>
     errorsAfter((s) => {
       s.rates = parseYaml(RATES, `retailers:\n  amazon-us:\n${tables}`);
     });
 
-  it('allows a shared table and a programme table on the same day, not two of one kind', () => {
+  it('allows a shared table and a program table on the same day, not two of one kind', () => {
     expect(
       withTables(
         '    - { effective_from: 2026-01-01, default_bps: 400 }\n' +
@@ -328,7 +328,7 @@ describe('rate tables per programme', () => {
     ).toEqual([`${RATES}: retailers.amazon-us[1].effective_from: two associate tables start on 2026-01-01`]);
   });
 
-  it('names a bad programme', () => {
+  it('names a bad program', () => {
     expect(withTables('    - { effective_from: 2026-01-01, program: partners, default_bps: 400 }\n')).toEqual(
       [`${RATES}: retailers.amazon-us[0].program: must be influencer or associate`],
     );

@@ -16,7 +16,7 @@ import {
   type Catalog,
 } from '../../domain/pages/catalog.ts';
 import { buildPageShards, catalogOf, pageRecord } from '../../domain/pages/page-store.ts';
-import { parseQuery, searchCards, stem, wordMatch } from '../../site/lib/search.ts';
+import { parseQuery, searchCards, queryStem, wordMatch } from '../../site/lib/search.ts';
 import { storefrontSections } from '../../site/lib/storefront.ts';
 import { catalogFromContent } from '../../build/write-page-store.ts';
 import { readContentSources } from '../../build/load-content.ts';
@@ -181,8 +181,8 @@ describe('search', () => {
     expect(ids('serun')).toEqual(['C']);
     expect(ids('lodgx')).toEqual(['A']);
     expect(ids('zzzzzz')).toEqual([]);
-    expect(stem('glasses')).toBe('glass');
-    expect(stem('batteries')).toBe('battery');
+    expect(queryStem('glasses')).toBe('glass');
+    expect(queryStem('batteries')).toBe('battery');
     expect(wordMatch('pan', 'panini')).toBe(1);
   });
 

@@ -63,7 +63,7 @@ describe('npm run apply', () => {
     ]);
     expect(apply.stderr).toBe('');
     expect(apply.status).toBe(0);
-    expect(apply.stdout).toContain('Created content/influencers/fern-reviews.yaml (associate programme');
+    expect(apply.stdout).toContain('Created content/influencers/fern-reviews.yaml (associate program');
     const text = repo.read('content/influencers/fern-reviews.yaml');
     expect(text).toContain('\nprogram: associate\n');
     expect(text).toContain('\nwebsite: https://TODO.example/\n');
@@ -75,7 +75,7 @@ describe('npm run apply', () => {
 
     const vet = repo.vet('--base', 'main', '--author', 'fern');
     expect(vet.status).toBe(0);
-    expect(vet.report).toContain('### `fern-reviews` · new application · associate programme');
+    expect(vet.report).toContain('### `fern-reviews` · new application · associate program');
     expect(vet.report).toContain('| Website |');
     expect(vet.report).not.toContain('#### Reach');
     expect(vet.report).toContain(
@@ -83,7 +83,7 @@ describe('npm run apply', () => {
     );
   });
 
-  it('refuses an unknown programme', () => {
+  it('refuses an unknown program', () => {
     repo = TempRepo.withFixtures(false);
     const apply = repo.run('scripts/apply.ts', ['fern-reviews', '--program', 'partner']);
     expect(apply.status).toBe(2);

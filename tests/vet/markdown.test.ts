@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { code, percent, text } from '../../domain/vet/markdown.ts';
+import { code, percent, inlineText } from '../../domain/vet/markdown.ts';
 
-describe('text', () => {
+describe('inlineText', () => {
   it('cannot ping, embed, inject HTML or break a table', () => {
-    const out = text('hi @shopfront/admins ![x](https://t.example/p.gif) <img src=x> a|b\nnext *line*');
+    const out = inlineText('hi @shopfront/admins ![x](https://t.example/p.gif) <img src=x> a|b\nnext *line*');
     expect(out).toBe(
       'hi @\u200bshopfront/admins !\\[x\\](https://t.example/p.gif) \\<img src=x\\> a\\|b next \\*line\\*',
     );

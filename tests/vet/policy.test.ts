@@ -101,7 +101,7 @@ describe('storefrontPolicy', () => {
       'Handle',
       'Tracking id',
       'Status',
-      'Programme',
+      'Program',
       'Ownership',
       'Links',
       'Disclosure',
@@ -265,13 +265,13 @@ describe('storefrontPolicy for associates', () => {
       'Handle',
       'Tracking id',
       'Status',
-      'Programme',
+      'Program',
       'Ownership',
       'Links',
       'Website',
       'Disclosure',
     ]);
-    expect(findings.find((f) => f.check === 'Programme')?.message).toBe('applies to the associate programme');
+    expect(findings.find((f) => f.check === 'Program')?.message).toBe('applies to the associate program');
   });
 
   it('applies the shared rules: self-approval, a taken tracking id, foreign links', () => {
@@ -305,7 +305,7 @@ describe('storefrontPolicy for associates', () => {
     ]);
   });
 
-  it('lets only an admin move an existing member to the other programme', () => {
+  it('lets only an admin move an existing member to the other program', () => {
     const base = fixture().influencers.get(ANA);
     if (!base) throw new Error('fixture missing');
     const moved = associate.parse({
@@ -320,7 +320,7 @@ describe('storefrontPolicy for associates', () => {
     });
     const edit = { kind: 'modified', path: ANA, handle: 'ana-cooks' } as const;
     expect(errors(edit, moved, context(headWith(ANA, moved)))).toContain(
-      'program: changed from influencer to associate; only an admin (listed under admins in content/program.yaml at the base revision) may move a member between programmes (it changes the rates)',
+      'program: changed from influencer to associate; only an admin (listed under admins in content/program.yaml at the base revision) may move a member between programs (it changes the rates)',
     );
     expect(errors(edit, moved, context(headWith(ANA, moved), true))).toEqual([]);
   });

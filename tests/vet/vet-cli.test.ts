@@ -310,7 +310,7 @@ describe('npm run vet', () => {
     expect(run.status).toBe(0);
   });
 
-  it('tells a new programme table from a shared one of the same day', () => {
+  it('tells a new program table from a shared one of the same day', () => {
     const RATES = 'content/commission-rates.yaml';
     repo = TempRepo.withFixtures();
     repo.edit(
@@ -329,7 +329,7 @@ describe('npm run vet', () => {
 describe('npm run vet: associate applications', () => {
   const FERN = 'content/influencers/fern-reviews.yaml';
 
-  it('scores the website instead of social reach, with the same policy checks, and names the programme', () => {
+  it('scores the website instead of social reach, with the same policy checks, and names the program', () => {
     const { status, report, stderr } = applicant(FERN, associateApplication('fern-reviews')).vet(
       '--base',
       'main',
@@ -338,7 +338,7 @@ describe('npm run vet: associate applications', () => {
     );
     expect(stderr).toContain('0 error(s)');
     expect(status).toBe(0);
-    expect(report).toContain('### `fern-reviews` · new application · associate programme');
+    expect(report).toContain('### `fern-reviews` · new application · associate program');
     expect(report).toContain('· associate · status `applied`');
     expect(report).toContain('| Website | 5/5 |');
     expect(report).toContain('| Disclosure | 5/5 |');
@@ -347,7 +347,7 @@ describe('npm run vet: associate applications', () => {
     expect(report).toContain('- ✅ `kitchen` (Kitchen): named as `kitchen`');
     expect(report).toContain('- ⚠️ `books` (Books): not named by the niche or audience');
     expect(report).not.toContain('#### Reach');
-    expect(report).toContain('- ✅ **Programme** (`program`): applies to the associate programme');
+    expect(report).toContain('- ✅ **Program** (`program`): applies to the associate program');
     expect(report).toContain('- ✅ **Status** (`status`): new storefront starts as "applied"');
     // No storefront: approving it would add no page.
     expect(report).toContain('- New pages: none');
@@ -378,7 +378,7 @@ describe('npm run vet: associate applications', () => {
     repo.commit('approve fern');
     const { status, report } = repo.vet('--base', 'main', '--author', 'maria-ops');
     expect(status).toBe(0);
-    expect(report).toContain('### `fern-reviews` · edited · associate programme');
+    expect(report).toContain('### `fern-reviews` · edited · associate program');
     expect(report).toContain('- ✅ **Status** (`status`): applied → approved, set by an admin');
     expect(report).toContain('- New pages: none');
   });

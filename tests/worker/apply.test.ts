@@ -10,7 +10,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { verifyRequest, sha256Hex } from '../../domain/requests/signature.ts';
 import { placeholderAvatar } from '../../domain/vet/png.ts';
-import { sha256Hex as textSha256Hex } from '../../worker/auth/tokens.ts';
+import { sha256Hex as textSha256Hex } from '../../domain/requests/signature.ts';
 import { MAX_APPLY_POSTS } from '../../worker/requests/store.ts';
 import { createWorker } from '../../worker/worker.ts';
 
@@ -91,7 +91,7 @@ function errorBeside(page: string, field: string): string {
 }
 
 describe('GET /apply/', () => {
-  it('is a form without script, posting to this site only, for either programme', async () => {
+  it('is a form without script, posting to this site only, for either program', async () => {
     const res = await call('/apply/');
     expect(res.status).toBe(200);
     const page = await res.text();

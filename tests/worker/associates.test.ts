@@ -1,4 +1,4 @@
-/** The associate programme at the edge: tracked links like an influencer's, but no storefront behind /go/<handle>. */
+/** The associate program at the edge: tracked links like an influencer's, but no storefront behind /go/<handle>. */
 import { exports } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { BROWSER_UA, clickIdOf, waitForClicks } from './helpers.ts';

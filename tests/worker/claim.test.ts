@@ -7,7 +7,8 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { sha256Hex as bytesSha256Hex } from '../../domain/requests/signature.ts';
-import { authenticate, sha256Hex } from '../../worker/auth/tokens.ts';
+import { sha256Hex } from '../../domain/requests/signature.ts';
+import { authenticate } from '../../worker/auth/tokens.ts';
 import { base64url } from '../../worker/links/visitor-hash.ts';
 import { insertRequest, newRequestId } from '../../worker/requests/store.ts';
 import { createWorker } from '../../worker/worker.ts';

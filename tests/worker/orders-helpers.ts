@@ -1,7 +1,7 @@
 /** Sending signed order events to the worker under test, the way a retailer's system would. */
 import { env, exports } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
-import { sha256Hex } from '../../worker/auth/tokens.ts';
+import { sha256Hex } from '../../domain/requests/signature.ts';
 import programTable from '../../worker/generated/program.ts';
 
 export const ORIGIN = 'https://shop.test';

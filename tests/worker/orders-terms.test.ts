@@ -36,7 +36,7 @@ async function recordedOrder(recorded: {
   trackingId: string;
   /** order_terms.program (null: recorded before migration 0012). */
   program: 'associate' | 'influencer' | null;
-  /** The line's rate and the programme its table named (null: a shared table). */
+  /** The line's rate and the program its table named (null: a shared table). */
   bps: number;
   tableProgram: string | null;
 }): Promise<string> {
@@ -127,7 +127,7 @@ describe('recorded order terms', () => {
     expect(handles.results).toEqual([{ handle: BOB.handle }]);
   });
 
-  it('rates a line first seen later with the programme the order was credited under, not the one in content today', async () => {
+  it('rates a line first seen later with the program the order was credited under, not the one in content today', async () => {
     // Kitchen: 450 bps from the shared table (influencers), 300 from the associates' own table.
     const associate = inject('associateHandles')[0];
     const associateTracking = associate && programTable.influencers[associate]?.tracking_id;
@@ -137,9 +137,9 @@ describe('recorded order terms', () => {
     const cases = [
       // ALICE is an influencer today; her order was credited while she was an associate.
       { name: 'recorded associate', member: ALICE, program: 'associate', table: associates },
-      // Recorded before migration 0012: the programme is read back from the line's table.
+      // Recorded before migration 0012: the program is read back from the line's table.
       { name: 'before 0012, associate table', member: ALICE, program: null, table: associates },
-      // An associate today, whose order was credited while an influencer (the shared table names no programme).
+      // An associate today, whose order was credited while an influencer (the shared table names no program).
       {
         name: 'before 0012, shared table',
         member: { handle: associate, trackingId: associateTracking },
@@ -174,7 +174,7 @@ describe('recorded order terms', () => {
       expect(line, c.name).toEqual({ rate_bps: c.table.bps, rate_program: c.table.program });
       expect((await orderFigures(orderId)).earned, c.name).toBe(2 * c.table.bps);
     }
-    // A new order records the programme it is credited under.
+    // A new order records the program it is credited under.
     const fresh = placed();
     expect((await send(fresh)).status).toBe(200);
     const terms = await env.DB.prepare('SELECT program FROM order_terms WHERE order_id = ?1')

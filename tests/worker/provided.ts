@@ -39,7 +39,7 @@ declare module 'vitest' {
     notApprovedHandles: string[];
     /** Statements that fill D1's catalog copy (migration 0009) from the sample content. */
     catalogSql: string[];
-    /** Approved members of the associate programme. */
+    /** Approved members of the associate program. */
     associateHandles: string[];
     unavailableProducts: string[];
     /** Approved influencers (a storefront page each) and their lists' slugs. */

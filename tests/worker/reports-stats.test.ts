@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dayStart, utcDay } from '../../domain/time.ts';
-import { sha256Hex } from '../../worker/auth/tokens.ts';
+import { sha256Hex } from '../../domain/requests/signature.ts';
 import { readCreatorRows, type Stats } from '../../worker/reports/stats-query.ts';
 import { BOB, CAROL, createToken, get, placed, send, uid, type EventBody } from './orders-helpers.ts';
 

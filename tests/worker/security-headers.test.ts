@@ -106,7 +106,7 @@ describe('security headers through the worker', () => {
     });
     expect(redirect.status).toBe(302);
     // A bodyless 302 carries only the headers a browser acts on when it follows one (docs/security.md,
-    // "Redirects"): retailers still learn the traffic came from this site (Associates programmes
+    // "Redirects"): retailers still learn the traffic came from this site (Associates programs
     // check it), never the page's path, and the browser keeps to HTTPS.
     expect(redirect.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
     expect(redirect.headers.get('strict-transport-security')).toBe('max-age=31536000');

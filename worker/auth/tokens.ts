@@ -7,6 +7,7 @@ import { withRetry } from '../lib/d1-retry.ts';
 import { usableAdminToken } from '../../domain/security/admin-token.ts';
 import { SettledCache } from '../lib/settled-cache.ts';
 import { text, type Row } from '../lib/rows.ts';
+import { sha256Hex } from '../../domain/requests/signature.ts';
 
 export type Principal = { role: 'admin' } | { role: 'influencer'; handle: string };
 
@@ -17,10 +18,6 @@ const encoder = new TextEncoder();
 
 export async function sha256(value: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest('SHA-256', encoder.encode(value));
-}
-
-export async function sha256Hex(value: string): Promise<string> {
-  return [...new Uint8Array(await sha256(value))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export function bearerToken(header: string | null | undefined): string | null {

@@ -11,13 +11,13 @@ import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody } from '../lib/body.ts';
 import { problem } from '../lib/problem.ts';
-import { decide, listHolds, STATUS_OF, type Refusal } from './service.ts';
+import { decide, listHolds, HOLD_STATUS_OF, type HoldRefusal } from './service.ts';
 import type { HoldAction } from './store.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-function refused(r: Refusal): Response {
-  return problem(STATUS_OF[r.reason], r.message, r.issues);
+function refused(r: HoldRefusal): Response {
+  return problem(HOLD_STATUS_OF[r.reason], r.message, r.issues);
 }
 
 function decision(action: HoldAction) {

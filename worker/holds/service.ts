@@ -1,7 +1,7 @@
 /**
  * Holds for review as one service, called by the admin API (routes.ts) and the admin
  * console alike. Inputs are validated here with zod; refusals are `{ reason, message }`
- * and `STATUS_OF` is the one table mapping a reason to its HTTP status.
+ * and `HOLD_STATUS_OF` is the one table mapping a reason to its HTTP status.
  * Order of checks for a decision: order id (400), body (400), hold exists (404),
  * not decided otherwise before (409), then the one guarded insert.
  */
@@ -10,9 +10,14 @@ import { issuesOf, type Issue } from '../../domain/orders/event.ts';
 import { MoneyRangeError } from '../../domain/money.ts';
 import { decideHold, readHolds, type Hold, type HoldAction } from './store.ts';
 
-export const STATUS_OF = { invalid: 400, not_held: 404, already_decided: 409, out_of_range: 422 } as const;
-export type HoldRefusalReason = keyof typeof STATUS_OF;
-export interface Refusal {
+export const HOLD_STATUS_OF = {
+  invalid: 400,
+  not_held: 404,
+  already_decided: 409,
+  out_of_range: 422,
+} as const;
+export type HoldRefusalReason = keyof typeof HOLD_STATUS_OF;
+export interface HoldRefusal {
   ok: false;
   reason: HoldRefusalReason;
   message: string;
@@ -41,11 +46,11 @@ export const holdsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
-function invalid(what: string, error: { issues: readonly z.core.$ZodIssue[] }): Refusal {
+function invalid(what: string, error: { issues: readonly z.core.$ZodIssue[] }): HoldRefusal {
   return { ok: false, reason: 'invalid', message: `invalid ${what}`, issues: issuesOf(error) };
 }
 
-async function inRange<T>(read: () => Promise<T>): Promise<T | Refusal> {
+async function inRange<T>(read: () => Promise<T>): Promise<T | HoldRefusal> {
   try {
     return await read();
   } catch (error) {
@@ -55,7 +60,10 @@ async function inRange<T>(read: () => Promise<T>): Promise<T | Refusal> {
 }
 
 /** Every hold (or only undecided / decided ones), oldest first. */
-export async function listHolds(db: D1Database, query: unknown = {}): Promise<{ holds: Hold[] } | Refusal> {
+export async function listHolds(
+  db: D1Database,
+  query: unknown = {},
+): Promise<{ holds: Hold[] } | HoldRefusal> {
   const parsed = holdsQuery.safeParse(query);
   if (!parsed.success) return invalid('query', parsed.error);
   const { status, limit } = parsed.data;
@@ -70,7 +78,7 @@ export async function decide(
   id: unknown,
   body: unknown,
   now = Date.now(),
-): Promise<{ ok: true; hold: Hold; created: boolean } | Refusal> {
+): Promise<{ ok: true; hold: Hold; created: boolean } | HoldRefusal> {
   const parsedId = orderId.safeParse(id);
   if (!parsedId.success) return invalid('order id', parsedId.error);
   const parsed = decisionBody[action].safeParse(body ?? {});

@@ -5,7 +5,7 @@
  * link does not take. Empty for a member or product the redirect does not know.
  */
 import linkConfig from '../generated/route-table.ts';
-import { reachOf, type MarketReach } from '../../domain/links/market.ts';
+import { marketReachOf, type MarketReach } from '../../domain/links/market.ts';
 import { resolveHandle } from './destination.ts';
 import { routeTableFor } from './link-store.ts';
 
@@ -18,7 +18,7 @@ export async function productReach(
   const who = resolveHandle(table, handle);
   const product = Object.hasOwn(table.products, productId) ? table.products[productId] : undefined;
   if (!who || !product) return [];
-  return reachOf({
+  return marketReachOf({
     retailers: table.retailers,
     countries: table.countries,
     product,

@@ -18,7 +18,7 @@
  * every creator at once, with the same SQL grouped by handle, so its clicks,
  * orders, earned and reversed are the figures each creator's stats show.
  */
-import type { CreatorFigures } from '../../domain/reports/programmes.ts';
+import type { CreatorFigures } from '../../domain/reports/programs.ts';
 import { addMinor } from '../../domain/money.ts';
 import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
@@ -305,7 +305,7 @@ function byCurrency(
   return out;
 }
 
-/** A creator's figures over the range (what the programme comparison sums), plus the pending balance now. */
+/** A creator's figures over the range (what the program comparison sums), plus the pending balance now. */
 export interface CreatorRow extends CreatorFigures {
   /** The pending balance now, whatever the range. */
   pending_minor: number;

@@ -42,7 +42,7 @@ export const stats = new Hono<StatsEnv>().get(
     const members = memberIndex(program.table);
     const handles = members.handles(members.idOf(handle));
     const stats = await readStats(c.env.DB, handle, from, to, program.table.currency, Date.now(), handles);
-    // The member's programme (CONTRACT.md section 8) and each product's title beside its id.
+    // The member's program (CONTRACT.md section 8) and each product's title beside its id.
     const { handle: _handle, ...figures } = stats;
     const body = {
       handle,

@@ -1,6 +1,6 @@
 /**
  * The HTML of /apply/ (CONTRACT.md section 15): a form that works without script, one per
- * programme (?program=associate), each error beside its field, and the page that shows the
+ * program (?program=associate), each error beside its field, and the page that shows the
  * claim link once. Every value is escaped by hono/html.
  */
 import { html, raw } from 'hono/html';

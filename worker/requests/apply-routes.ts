@@ -1,5 +1,5 @@
 /**
- * `GET/POST /apply/` (CONTRACT.md section 15): apply to either programme without git.
+ * `GET/POST /apply/` (CONTRACT.md section 15): apply to either program without git.
  *
  * Order of checks for a post, cheapest and most general first; nothing is stored before
  * the last step:
@@ -33,7 +33,7 @@ import { vetRequest } from '../../domain/requests/vet-request.ts';
 import { INFLUENCER_DIR } from '../../domain/vet/changes.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
-import { sha256Hex } from '../auth/tokens.ts';
+import { sha256Hex } from '../../domain/requests/signature.ts';
 import { describeProblem, settingProblem } from '../config/check.ts';
 import type { AppEnv } from '../env.ts';
 import { base64url, visitorHash } from '../links/visitor-hash.ts';

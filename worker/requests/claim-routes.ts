@@ -15,7 +15,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
-import { sha256Hex } from '../auth/tokens.ts';
+import { sha256Hex } from '../../domain/requests/signature.ts';
 import { isLimited, recordFailure, signinVisitor } from '../dashboard/signin-limit.ts';
 import type { AppEnv } from '../env.ts';
 import { base64url } from '../links/visitor-hash.ts';

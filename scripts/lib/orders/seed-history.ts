@@ -14,7 +14,7 @@ import type { KnownClick } from '../../../domain/orders/attribution.ts';
 import { eventJson, type OrderEvent } from '../../../domain/orders/event.ts';
 import { createMemoryLedger } from '../../../domain/orders/memory-ledger.ts';
 import type { LineTermsRow, OrderTermsRow } from '../../../domain/orders/terms.ts';
-import { buildProgramTable, programOf } from '../../../domain/orders/program-table.ts';
+import { buildProgramTable, programFromTable } from '../../../domain/orders/program-table.ts';
 import { DAY_MS, HOUR_MS } from '../../../domain/time.ts';
 
 export interface SeedClick {
@@ -85,7 +85,7 @@ function rng(seed: number) {
 
 export function seedHistory(content: Content, now: number, seed = 20261101): SeedHistory {
   const random = rng(seed);
-  const program = programOf(buildProgramTable(content));
+  const program = programFromTable(buildProgramTable(content));
   const products = new Map(content.products.map((p) => [p.id, p]));
   const clicks: SeedClick[] = [];
   const orders: OrderEvent[][] = [];

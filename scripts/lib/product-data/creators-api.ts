@@ -15,7 +15,7 @@
  *
  * Credentials only from the environment: CREATORS_API_CREDENTIAL_ID, CREATORS_API_CREDENTIAL_SECRET,
  * CREATORS_API_CREDENTIAL_VERSION (3.1 North America, 3.2 Europe, 3.3 Far East; default 3.1),
- * CREATORS_API_PARTNER_TAG (the programme's own tag). CREATORS_API_BASE and
+ * CREATORS_API_PARTNER_TAG (the program's own tag). CREATORS_API_BASE and
  * CREATORS_API_TOKEN_URL override the hosts (tests point them at a local server).
  */
 import { z } from 'zod';
@@ -26,7 +26,7 @@ import type { Offer } from '../../../domain/catalog/offers.ts';
 /** One request names at most this many ASINs. */
 export const ITEMS_PER_REQUEST = 10;
 
-export interface ProductDataSource {
+export interface ItemsSource {
   name: 'creators-api' | 'fixture';
   /** The raw getItems answer for up to ITEMS_PER_REQUEST ASINs on one marketplace host. */
   getItems(asins: readonly string[], marketplace: string): Promise<unknown>;
@@ -57,7 +57,7 @@ const tokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.nu
 export function creatorsApiSource(
   env: Readonly<Record<string, string | undefined>> = process.env,
   timeoutMs = 15_000,
-): ProductDataSource {
+): ItemsSource {
   const version = env.CREATORS_API_CREDENTIAL_VERSION || '3.1';
   const tokenUrl = env.CREATORS_API_TOKEN_URL || TOKEN_URLS[version];
   if (!tokenUrl)

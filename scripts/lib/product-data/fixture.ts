@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { ProductDataSource } from './creators-api.ts';
+import type { ItemsSource } from './creators-api.ts';
 
 export const DEFAULT_FIXTURE = 'tests/fixtures/product-data/creators-api-getitems.json';
 
@@ -20,7 +20,7 @@ const recording = z.strictObject({
   ),
 });
 
-export function fixtureSource(file: string = DEFAULT_FIXTURE): ProductDataSource {
+export function fixtureItemsSource(file: string = DEFAULT_FIXTURE): ItemsSource {
   const parsed = recording.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success)
     throw new Error(

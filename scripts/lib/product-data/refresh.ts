@@ -7,7 +7,7 @@
 import type { Content } from '../../../domain/content/validate.ts';
 import type { ProductData } from '../../../domain/catalog/offers.ts';
 import type { Offer } from '../../../domain/catalog/offers.ts';
-import { ITEMS_PER_REQUEST, offersFromGetItems, type ProductDataSource } from './creators-api.ts';
+import { ITEMS_PER_REQUEST, offersFromGetItems, type ItemsSource } from './creators-api.ts';
 
 export interface RefreshOptions {
   /** Pause between requests (the Creators API allows about one a second to a new account). */
@@ -39,7 +39,7 @@ export function amazonProducts(content: Content): Map<string, string[]> {
 
 export async function refreshProductData(
   content: Content,
-  source: ProductDataSource,
+  source: ItemsSource,
   options: RefreshOptions = {},
 ): Promise<RefreshReport> {
   const { delayMs = 0, attempts = 3, warn = () => {}, now = () => new Date() } = options;

@@ -8,7 +8,11 @@
 import { env } from 'cloudflare:workers';
 import { z } from 'zod';
 import type { AstroGlobal } from 'astro';
-import { sessionStillValid, type Principal as Who } from '../../../worker/auth/tokens.ts';
+import {
+  sessionStillValid,
+  type Principal as Who,
+  type SessionPrincipal,
+} from '../../../worker/auth/tokens.ts';
 
 /** SHA-256 (hex) of the token that opened the session. */
 const tokenHash = z.string().regex(/^[0-9a-f]{64}$/);
@@ -17,12 +21,13 @@ export const principal = z.discriminatedUnion('role', [
   z.object({ role: z.literal('admin'), token: tokenHash }),
   z.object({ role: z.literal('influencer'), handle: z.string().min(1), token: tokenHash }),
 ]);
-export type Principal = z.infer<typeof principal>;
 
 /** Sessions end after 12 hours, or as soon as their token stops being valid. */
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
 
-export async function currentPrincipal(astro: Pick<AstroGlobal, 'session'>): Promise<Principal | null> {
+export async function currentPrincipal(
+  astro: Pick<AstroGlobal, 'session'>,
+): Promise<SessionPrincipal | null> {
   const stored: unknown = await astro.session?.get('principal');
   const parsed = principal.safeParse(stored);
   if (!parsed.success) return null;
@@ -33,7 +38,7 @@ export async function currentPrincipal(astro: Pick<AstroGlobal, 'session'>): Pro
   return parsed.data;
 }
 
-export function homeOf(who: Who): string {
+export function homePathOf(who: Who): string {
   return who.role === 'admin' ? '/dashboard/admin/' : `/dashboard/${who.handle}/`;
 }
 

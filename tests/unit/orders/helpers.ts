@@ -2,14 +2,14 @@ import { formatError } from '../../../domain/content/validate.ts';
 import type { IncomingEvent } from '../../../domain/orders/apply.ts';
 import type { MemberProgram, Status } from '../../../domain/content/schema.ts';
 import type { OrderEvent, OrderItem } from '../../../domain/orders/event.ts';
-import { buildProgramTable, programOf, type Program } from '../../../domain/orders/program-table.ts';
+import { buildProgramTable, programFromTable, type Program } from '../../../domain/orders/program-table.ts';
 import { loadContent } from '../../../build/load-content.ts';
 
 /** The fixture program: ana-cooks (approved, anacooks-20), ben-applies (applied), cy-paused (suspended). */
 export function fixtureProgram(): Program {
   const { content, errors } = loadContent('tests/fixtures/content');
   if (!content) throw new Error(errors.map(formatError).join('\n'));
-  return programOf(buildProgramTable(content));
+  return programFromTable(buildProgramTable(content));
 }
 
 export const T0 = Date.parse('2026-10-05T10:00:00Z');
@@ -60,16 +60,16 @@ export function withStatus(program: Program, handle: string, status: Status): Pr
   const influencer = table.influencers[handle];
   if (!influencer) throw new Error(`no ${handle}`);
   influencer.status = status;
-  return programOf(table);
+  return programFromTable(table);
 }
 
-/** The program after a content edit that moves a member to another programme (an admin's change). */
-export function withProgramme(program: Program, handle: string, programme: MemberProgram): Program {
+/** The program after a content edit that moves a member to another program (an admin's change). */
+export function withProgram(program: Program, handle: string, moveTo: MemberProgram): Program {
   const table = structuredClone(program.table);
   const member = table.influencers[handle];
   if (!member) throw new Error(`no ${handle}`);
-  member.program = programme;
-  return programOf(table);
+  member.program = moveTo;
+  return programFromTable(table);
 }
 
 /** The program after a content edit that rewrites every rate of every table (as an admin bypassing vet could). */
@@ -80,7 +80,7 @@ export function withAllRates(program: Program, bps: number): Program {
       t.default_bps = bps;
       for (const category of Object.keys(t.rates)) t.rates[category] = bps;
     }
-  return programOf(table);
+  return programFromTable(table);
 }
 
 /** The program after a content edit that gives one creator's tracking id to another. */
@@ -92,5 +92,5 @@ export function withTrackingId(program: Program, handle: string, trackingId: str
   if (!influencer) throw new Error(`no ${handle}`);
   influencer.tracking_id = trackingId;
   influencer.status = 'approved';
-  return programOf(table);
+  return programFromTable(table);
 }

@@ -17,7 +17,7 @@ import {
   permutations,
   T0,
   withAllRates,
-  withProgramme,
+  withProgram,
   withStatus,
   withTrackingId,
 } from './helpers.ts';
@@ -70,7 +70,7 @@ describe('ledger derivation', () => {
     expect(influencer.entries.map((e) => [e.handle, e.rate_bps, e.amount_minor])).toEqual([
       ['ana-cooks', 450, 140],
     ]);
-    // The frozen line terms name the table used, with its programme (null: a shared table).
+    // The frozen line terms name the table used, with its program (null: a shared table).
     const table = (l: (typeof associate.lineTerms)[number]) => [l.rate_effective_from, l.rate_program];
     expect(associate.lineTerms.map(table)).toEqual([['2026-10-01', 'associate']]);
     expect(influencer.lineTerms.map(table)).toEqual([['2026-10-01', null]]);
@@ -374,9 +374,9 @@ describe('recorded terms (property)', () => {
     );
   });
 
-  it('moving the member to another programme after the order is credited never revalues it, even lines first seen after the move', () => {
+  it('moving the member to another program after the order is credited never revalues it, even lines first seen after the move', () => {
     // ana-cooks is an influencer (kitchen 450 bps); as an associate the fixture's own table gives 300.
-    const moved = withProgramme(program, 'ana-cooks', 'associate');
+    const moved = withProgram(program, 'ana-cooks', 'associate');
     fc.assert(
       fc.property(
         arbitraryOrder.chain((events) =>

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { formatError } from '../../../domain/content/validate.ts';
 import { parseOrderEvent, type OrderEvent } from '../../../domain/orders/event.ts';
 import { withMarketplace } from '../../../domain/orders/marketplace.ts';
-import { buildProgramTable, programOf } from '../../../domain/orders/program-table.ts';
+import { buildProgramTable, programFromTable } from '../../../domain/orders/program-table.ts';
 import { loadContent } from '../../../build/load-content.ts';
 
 const { content, errors } = loadContent('content');
 if (!content) throw new Error(errors.map(formatError).join('\n'));
-const program = programOf(buildProgramTable(content));
+const program = programFromTable(buildProgramTable(content));
 
 function parsed(extra: Record<string, unknown>): OrderEvent {
   const result = parseOrderEvent({

@@ -130,7 +130,7 @@ describe('payouts', () => {
     );
   });
 
-  it("names each row's programme", () => {
+  it("names each row's program", () => {
     const report = open({
       period: '2026-05',
       activity: [activity('2026-05', 6000), activity('2026-05', 4000, 0, 'dee-reviews')],

@@ -37,7 +37,7 @@ describe('rateFor', () => {
       program: null,
       source: 'category',
     });
-    // The shared table and the associate table both start 2026-10-01: the programme's own wins.
+    // The shared table and the associate table both start 2026-10-01: the program's own wins.
     expect(rateFor(tables, at('2026-10-01T00:00:00Z'), 'kitchen', 'associate')).toEqual({
       bps: 300,
       effective_from: '2026-10-01',
@@ -77,7 +77,7 @@ const table: fc.Arbitrary<RateTable> = fc
     if (kitchen !== undefined) rates.kitchen = kitchen;
     return { ...t, ...(p === undefined ? {} : { program: p }), rates };
   });
-/** Valid content: at most one table per day and programme (validateContent refuses more). */
+/** Valid content: at most one table per day and program (validateContent refuses more). */
 const tableSet = fc.uniqueArray(table, {
   selector: (t) => `${t.effective_from} ${t.program ?? ''}`,
   maxLength: 8,
@@ -86,7 +86,7 @@ const orderDay = fc.constantFrom('2025-12-31', ...DAYS, '2027-01-01');
 const applies = (t: RateTable, p: MemberProgram) => t.program === undefined || t.program === p;
 
 describe('rateFor (properties)', () => {
-  it('picks the latest applicable table on or before the day, the programme’s own on a tie', () => {
+  it('picks the latest applicable table on or before the day, the program’s own on a tie', () => {
     fc.assert(
       fc.property(tableSet, orderDay, program, (ts, d, p) => {
         const chosen = tableFor(ts, d, p);
@@ -116,7 +116,7 @@ describe('rateFor (properties)', () => {
     );
   });
 
-  it("is unchanged by the other programme's tables, and never quotes them", () => {
+  it("is unchanged by the other program's tables, and never quotes them", () => {
     fc.assert(
       fc.property(tableSet, tableSet, orderDay, program, (ts, extra, d, p) => {
         const other = PROGRAMS.find((q) => q !== p)!;

@@ -1,7 +1,7 @@
 /**
- * The two programmes through the worker: stats and payouts name each member's
- * programme, an associate's order is valued at the associate table and its line
- * terms name that table's programme, and the catalog copy answers the link
+ * The two programs through the worker: stats and payouts name each member's
+ * program, an associate's order is valued at the associate table and its line
+ * terms name that table's program, and the catalog copy answers the link
  * builder's searches. Dates in March 2025 and 2026-10/11 only this file uses.
  */
 import { env } from 'cloudflare:workers';
@@ -36,7 +36,7 @@ function order(trackingId: string, orderedAt: string, type: EventBody['type'] = 
   });
 }
 
-describe('programmes', () => {
+describe('programs', () => {
   let associateOrder = '';
   beforeAll(async () => {
     const placedAssociate = order(GEAR.trackingId, '2026-11-02T10:00:00Z');
@@ -49,7 +49,7 @@ describe('programmes', () => {
       expect((await send(body)).status).toBe(200);
   });
 
-  it("values an associate's order at the associate table and records that table's programme", async () => {
+  it("values an associate's order at the associate table and records that table's program", async () => {
     const { results } = await env.DB.prepare(
       'SELECT rate_bps, rate_effective_from, rate_program FROM order_line_terms WHERE order_id = ?1',
     )
@@ -67,7 +67,7 @@ describe('programmes', () => {
     expect(entry).toEqual({ amount_minor: 93 });
   });
 
-  it('stats name the programme and each product by title beside its id', async () => {
+  it('stats name the program and each product by title beside its id', async () => {
     const token = await createToken(GEAR.handle);
     const res = await get(`/api/stats/${GEAR.handle}?from=2026-11-01&to=2026-11-07`, token);
     expect(res.status).toBe(200);
@@ -89,7 +89,7 @@ describe('programmes', () => {
     expect(((await admin.json()) as { program: string }).program).toBe('influencer');
   });
 
-  it('payouts name each row’s programme, in JSON and in the CSV', async () => {
+  it('payouts name each row’s program, in JSON and in the CSV', async () => {
     const json = await get('/api/admin/payouts?period=2026-11', env.ADMIN_TOKEN);
     expect(json.status).toBe(200);
     const report = (await json.json()) as { payouts: { handle: string; program: string }[] };

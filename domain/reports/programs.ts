@@ -1,10 +1,10 @@
 /**
- * The two programmes side by side (CONTRACT.md section 8): per programme, its
+ * The two programs side by side (CONTRACT.md section 8): per program, its
  * members, human clicks, orders, revenue and commission over a period, and the
  * ratios operators compare: effective commission rate (commission / revenue),
  * conversion (orders / human clicks) and commission per member. Pure: it groups
  * per-creator figures (read by worker/dashboard/queries.ts) by each member's
- * programme. Money stays integer minor units; only the ratios are fractions.
+ * program. Money stays integer minor units; only the ratios are fractions.
  */
 import { PROGRAMS, type MemberProgram, type Status } from '../content/schema.ts';
 
@@ -21,9 +21,9 @@ export interface CreatorFigures {
   reversed_minor: number;
 }
 
-export interface ProgrammeFigures {
+export interface ProgramFigures {
   program: MemberProgram;
-  /** Approved members of the programme today. */
+  /** Approved members of the program today. */
   members: number;
   /** Members with a click or an order in the period. */
   active: number;
@@ -40,12 +40,12 @@ export interface ProgrammeFigures {
   commission_per_member_minor: number | null;
 }
 
-export function compareProgrammes(
+export function comparePrograms(
   rows: readonly CreatorFigures[],
   members: Readonly<Record<string, { program: MemberProgram; status: Status }>>,
-): ProgrammeFigures[] {
+): ProgramFigures[] {
   return PROGRAMS.map((program) => {
-    // A creator no longer in content keeps counting, in the default programme.
+    // A creator no longer in content keeps counting, in the default program.
     const mine = rows.filter((r) => (members[r.handle]?.program ?? 'influencer') === program);
     const count = Object.values(members).filter(
       (m) => m.program === program && m.status === 'approved',

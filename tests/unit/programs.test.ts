@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareProgrammes, type CreatorFigures } from '../../domain/reports/programmes.ts';
-import { programmeChartGeometry } from '../../site/lib/dashboard/programme-chart.ts';
+import { comparePrograms, type CreatorFigures } from '../../domain/reports/programs.ts';
+import { programChartGeometry } from '../../site/lib/dashboard/program-chart.ts';
 
 const row = (handle: string, f: Partial<CreatorFigures> = {}): CreatorFigures => ({
   handle,
@@ -20,14 +20,14 @@ const members = {
   eve: { program: 'associate', status: 'applied' },
 } as const;
 
-describe('compareProgrammes', () => {
-  it('sums each programme and computes effective rate, conversion and commission per member', () => {
-    const [influencers, associates] = compareProgrammes(
+describe('comparePrograms', () => {
+  it('sums each program and computes effective rate, conversion and commission per member', () => {
+    const [influencers, associates] = comparePrograms(
       [
         row('ana', { clicks: 100, orders: 4, revenue_minor: 20_000, earned_minor: 900, reversed_minor: 100 }),
         row('cy', { clicks: 10, orders: 1, revenue_minor: 5_000, earned_minor: 200 }),
         row('dee', { clicks: 40, orders: 2, revenue_minor: 10_000, earned_minor: 300 }),
-        // No longer in content: counted in the default programme.
+        // No longer in content: counted in the default program.
         row('gone', { clicks: 50 }),
       ],
       members,
@@ -56,7 +56,7 @@ describe('compareProgrammes', () => {
   });
 
   it('has no ratio without revenue, clicks or members, rather than dividing by zero', () => {
-    const [, associates] = compareProgrammes([], { ana: { program: 'influencer', status: 'approved' } });
+    const [, associates] = comparePrograms([], { ana: { program: 'influencer', status: 'approved' } });
     expect(associates).toMatchObject({
       members: 0,
       effective_rate: null,
@@ -66,9 +66,9 @@ describe('compareProgrammes', () => {
   });
 });
 
-describe('programmeChartGeometry', () => {
+describe('programChartGeometry', () => {
   it('scales each measure to its own largest value and leaves undefined values empty', () => {
-    const g = programmeChartGeometry(
+    const g = programChartGeometry(
       ['Influencers', 'Associates'],
       [
         { label: 'Rate', values: [0.04, 0.02], format: String },

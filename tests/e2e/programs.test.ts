@@ -1,9 +1,9 @@
 /**
- * The associate programme as people see it, against the real system on
+ * The associate program as people see it, against the real system on
  * `wrangler dev`: an associate signs in and builds a tracked link with the link
  * builder in a browser with JavaScript off, the link redirects with the
  * associate's tag, an order through it earns the associate rate, and the admin
- * console compares the two programmes with that order in its figures.
+ * console compares the two programs with that order in its figures.
  */
 import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
@@ -55,7 +55,7 @@ describe('link builder', () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await signIn(page, token, /\/dashboard\/gearlab-reviews\/$/);
-    expect(await page.locator('[data-program]').textContent()).toBe('associate programme');
+    expect(await page.locator('[data-program]').textContent()).toBe('associate program');
     await page.getByRole('link', { name: 'Build a tracked link' }).click();
     await page.getByLabel('Product words, id or a pasted product link').fill('cast iron skillet');
     await page.getByLabel('Source (src), optional').fill('review');
@@ -97,7 +97,7 @@ describe('link builder', () => {
   });
 });
 
-describe('programme comparison', () => {
+describe('program comparison', () => {
   it('shows an associate order at associate rates beside the influencers, as a chart and a table', async () => {
     const go = await fetch(`${base}/go/${HANDLE}/${PRODUCT}?src=review`, {
       redirect: 'manual',
@@ -138,7 +138,7 @@ describe('programme comparison', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, adminToken, /\/dashboard\/admin\/$/);
-    const associates = page.locator('table[data-table="programmes"] tr[data-program="associate"]');
+    const associates = page.locator('table[data-table="programs"] tr[data-program="associate"]');
     const fig = (name: string) => associates.locator(`[data-fig="${name}"]`).textContent();
     expect(Number((await fig('clicks'))?.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(await fig('members')).toBe('3');
@@ -148,20 +148,20 @@ describe('programme comparison', () => {
     expect(await fig('effective-rate')).toBe('3.00%');
     expect(
       await page
-        .locator('table[data-table="programmes"] tr[data-program="influencer"] [data-fig="members"]')
+        .locator('table[data-table="programs"] tr[data-program="influencer"] [data-fig="members"]')
         .textContent(),
     ).toMatch(/^[1-9]\d*$/);
-    // The chart names both programmes and describes itself for screen readers.
+    // The chart names both programs and describes itself for screen readers.
     const chart = page.locator('svg.prog');
     expect(await chart.getAttribute('role')).toBe('img');
     expect(await chart.locator('desc').textContent()).toContain(
       'Associates: 3 members, $6.00 commission on $200.00 revenue',
     );
     expect(await chart.locator('rect.s1').count()).toBeGreaterThan(3);
-    // The creators and payouts tables name each row's programme.
+    // The creators and payouts tables name each row's program.
     const creator = page.locator('tr', { has: page.getByRole('link', { name: HANDLE, exact: true }) });
     expect(await creator.locator('td').nth(1).textContent()).toBe('associate');
-    await screenshot(page, 'admin-programmes');
+    await screenshot(page, 'admin-programs');
     const results = await new AxeBuilder({ page }).analyze();
     expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
     await context.close();

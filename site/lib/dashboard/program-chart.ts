@@ -1,18 +1,18 @@
 /**
- * The programme comparison as plain SVG data: one row per measure, a bar per
- * programme, each measure scaled to its own largest value (the measures have
- * different units, so each row compares the programmes, not the measures).
+ * The program comparison as plain SVG data: one row per measure, a bar per
+ * program, each measure scaled to its own largest value (the measures have
+ * different units, so each row compares the programs, not the measures).
  * Server-rendered, no JavaScript; the page pairs it with a table.
  */
 export interface Measure {
   label: string;
-  /** One value per programme, in the order of `series`; null when undefined (no revenue, no clicks). */
+  /** One value per program, in the order of `series`; null when undefined (no revenue, no clicks). */
   values: (number | null)[];
   /** How a value is written on its bar. */
   format: (value: number) => string;
 }
 
-export interface ProgrammeChartGeometry {
+export interface ProgramChartGeometry {
   width: number;
   height: number;
   rows: {
@@ -36,11 +36,11 @@ const LEGEND_H = 26;
 const VALUE_W = 96;
 const LEFT = 4;
 
-export function programmeChartGeometry(
+export function programChartGeometry(
   series: readonly string[],
   measures: readonly Measure[],
   width = 400,
-): ProgrammeChartGeometry {
+): ProgramChartGeometry {
   const barArea = width - LEFT - VALUE_W;
   const rowH = LABEL_H + series.length * (BAR_H + GAP) + ROW_PAD;
   const rows = measures.map((m, i) => {
