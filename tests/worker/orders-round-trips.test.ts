@@ -146,11 +146,14 @@ describe('order events in one round trip', () => {
     });
     const ship = { ...lifecycle(orderId)[1]! };
     const c = counted();
-    const outcome = await applyEvents(c.db, program, [incoming(ship)]);
+    const shipId = uid('msg');
+    const outcome = await applyEvents(c.db, program, [incoming(ship, shipId)]);
     expect([...outcome.values()]).toEqual(['processed']);
     // Guarded write refused (its previous event is not there), then read and plan on what is there.
     expect(c.batches).toEqual([2, 1, 4]);
-    expect((await eventSeqs(orderId)).map((e) => e.order_seq)).toEqual([1]);
+    expect(await eventSeqs(orderId)).toEqual([{ event_id: shipId, order_seq: 1 }]);
+    // What D1 holds replaces the wrong memory.
+    expect(recall(orderId)?.stored.map((e) => e.event_id)).toEqual([shipId]);
     // The ledger of a shipment alone, as an order never remembered books it: no pending never placed.
     const twin = uid('ord');
     await applyEvents(env.DB, program, [incoming({ ...lifecycle(twin)[1]! })]);

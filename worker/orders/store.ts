@@ -97,6 +97,8 @@ async function applyGroup(
       else for (const [orderId, next] of planned.next) remember(orderId, next);
       return planned.outcomes;
     } catch (error) {
+      // A guess that failed is not remembered any more: what the read finds replaces it.
+      if (round === 1 && guess) forget(group.keys());
       if (isConflict(error) && round < MAX_ROUNDS) continue;
       if (isConflict(error) || isTransientD1Error(error))
         throw new StoreUnavailableError(String(error), { cause: error });
