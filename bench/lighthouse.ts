@@ -10,7 +10,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, serveSnapshot, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { startLocalSystem } from '../scripts/lib/harness/local-system.ts';
 import { runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
 import { benchArgs, log, runBenchmark, type Figure } from './lib/report.ts';
 
@@ -118,7 +119,12 @@ await runBenchmark('lighthouse', options, async () => {
     );
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('lighthouse'));
-  const server = await serveSnapshot(snapshot);
+  const server = await startLocalSystem({
+    build: false,
+    config: snapshot.config,
+    syncCatalog: false,
+    logLevel: 'warn',
+  });
   // "localhost", not 127.0.0.1: the built pages' canonical URLs name localhost, and
   // Lighthouse's SEO audit fails a canonical link to another host.
   const origin = server.url.replace('127.0.0.1', 'localhost');

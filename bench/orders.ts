@@ -29,27 +29,30 @@
  * Last stdout line: the figures as JSON (bench/lib/report.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatError } from '../domain/content/validate.ts';
+import type { Content } from '../domain/content/validate.ts';
 import type { IncomingEvent } from '../domain/orders/apply.ts';
 import type { OrderEvent } from '../domain/orders/event.ts';
 import { eventJson } from '../domain/orders/event.ts';
-import { BUCKETS, commissionFigures, sumEntries } from '../domain/orders/ledger.ts';
 import { createMemoryLedger } from '../domain/orders/memory-ledger.ts';
 import { buildProgramTable, programFromTable } from '../domain/orders/program-table.ts';
 import { DAY_MS } from '../domain/time.ts';
-import { loadContent } from '../build/load-content.ts';
 import { resolveTarget } from '../scripts/lib/orders/target.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
-import { BENCH_SECRETS, tempDir, writeBenchEnv } from './lib/built-site.ts';
+import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { progress } from '../scripts/lib/progress.ts';
-import { mustRun, ROOT } from '../scripts/lib/harness/process.ts';
-import { startBundledWorker } from './lib/miniflare-site.ts';
+import { ROOT } from '../scripts/lib/harness/process.ts';
+import {
+  levelsOf,
+  MIGRATED_D1,
+  startTarget,
+  writeConfig,
+  type Level as TargetLevel,
+  type Target,
+} from './lib/targets.ts';
 import { benchArgs, fmt, log, numberArg, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
 import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
 import { signedEventHeaders } from '../scripts/lib/harness/webhook.ts';
-import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 import { linkedProducts } from '../domain/content/members.ts';
 
 const args = benchArgs();
@@ -60,14 +63,13 @@ const options = {
   level: args.get('level') ?? 'both',
   url: args.get('url'),
 };
-if (!['dev', 'runtime', 'both'].includes(options.level))
-  throw new Error('--level must be dev, runtime or both');
+levelsOf(options.level);
+/** The levels' names in the figures. */
+const LEVEL: Record<TargetLevel, string> = { dev: 'wrangler dev', runtime: 'runtime (Miniflare)' };
 const TARGET_EVENTS_PER_SECOND = 500;
 /** Targets from issue 26, through wrangler dev: shopfront / O2 and shopfront / O1. */
 const TARGET_RATIO = { o2: 0.95, o1: 0.75 } as const;
 
-type Content = NonNullable<ReturnType<typeof loadContent>['content']>;
-type Figures = ReturnType<typeof commissionFigures>;
 type TargetKey = 'shopfront' | 'o1' | 'o2';
 const KEYS: TargetKey[] = ['shopfront', 'o1', 'o2'];
 const TARGET_NAME: Record<TargetKey, string> = {
@@ -82,11 +84,7 @@ const STORED_SQL: Record<TargetKey, string> = {
   o2: 'SELECT COUNT(*) AS n FROM order_events WHERE event_id LIKE ?',
 };
 
-interface Server {
-  url: string;
-  persistTo: string;
-  stop: () => Promise<void>;
-}
+type Server = Pick<Target, 'url' | 'persistTo' | 'stop'>;
 
 interface Level {
   name: string;
@@ -205,11 +203,18 @@ async function measure(level: Level, content: Content, program: ReturnType<typeo
   if (level.targets.shopfront) {
     const expected = createMemoryLedger(program);
     for (const e of events) expected.apply([e]);
-    const stored = readLedger(level.targets.shopfront.persistTo, run);
-    const want = figuresByHandle(expected.entries);
-    mismatches = [...new Set([...Object.keys(want), ...Object.keys(stored)])].filter(
-      (handle) => JSON.stringify(want[handle]) !== JSON.stringify(stored[handle]),
+    const want = sums(expected.entries);
+    const stored = sums(
+      queryLocalD1(
+        level.targets.shopfront.persistTo,
+        'SELECT handle, bucket, amount_minor FROM ledger_entries WHERE order_id LIKE ?',
+        `${run}_%`,
+      ),
     );
+    const differs = [...new Set([...want.keys(), ...stored.keys()])].filter(
+      (k) => want.get(k) !== stored.get(k),
+    );
+    mismatches = [...new Set(differs.map((k) => k.split(' ')[0] ?? ''))];
   }
   await Promise.all(keys.map((k) => level.targets[k]!.stop()));
   return { name: level.name, sent: events.length, targets: results, mismatches } satisfies LevelResult;
@@ -230,97 +235,21 @@ function useRunning(url: string): Level {
   };
 }
 
-interface Setup {
-  dir: string;
-  envFile: string;
-  configs: Record<TargetKey, string>;
-}
-
-const DATABASE_ID = '00000000-0000-0000-0000-000000000000';
-
-/** A temp folder with one wrangler config per target (same D1 migrations) and the bench's secrets. */
-async function prepare(): Promise<Setup> {
-  const dir = tempDir('orders');
-  const config = (key: TargetKey, main: string, vars?: Record<string, string>) => {
-    const path = join(dir, `${key}.wrangler.json`);
-    writeFileSync(
-      path,
-      JSON.stringify({
-        name: `shopfront-bench-orders-${key}`,
-        main: join(ROOT, 'bench', main),
-        compatibility_date: '2026-10-01',
-        compatibility_flags: ['nodejs_compat'],
-        send_metrics: false,
-        ...(vars ? { vars } : {}),
-        d1_databases: [
-          {
-            binding: 'DB',
-            database_name: 'shopfront',
-            database_id: DATABASE_ID,
-            migrations_dir: join(ROOT, 'migrations'),
-          },
-        ],
-      }),
-    );
-    return path;
-  };
-  return {
-    dir,
-    envFile: writeBenchEnv(dir),
-    configs: {
-      shopfront: config('shopfront', 'orders-worker.ts'),
-      o1: config('o1', 'orders-reference-worker.js', { REFERENCE: 'o1' }),
-      o2: config('o2', 'orders-reference-worker.js', { REFERENCE: 'o2' }),
-    },
-  };
-}
-
-async function freshState(setup: Setup, key: TargetKey, level: string): Promise<string> {
-  const persistTo = join(setup.dir, `state-${level}-${key}`);
-  log(`> wrangler d1 migrations apply (fresh local state for ${key}, ${level})`);
-  await applyMigrations(setup.configs[key], persistTo);
-  return persistTo;
-}
-
-async function startDev(setup: Setup): Promise<Level> {
-  const targets: Partial<Record<TargetKey, Server>> = {};
-  // One at a time: three wrangler starts at once would only fight over two cores.
-  for (const key of KEYS) {
-    const persistTo = await freshState(setup, key, 'dev');
-    log(`> wrangler dev (${key})`);
-    const dev = await startWranglerDev({
-      config: setup.configs[key],
-      persistTo,
-      logFile: join(setup.dir, `wrangler-dev-${key}.log`),
-      envFile: setup.envFile,
-      readyPath: key === 'shopfront' ? '/healthz' : '/',
-      logLevel: 'warn',
-    });
-    targets[key] = { url: dev.url, persistTo, stop: dev.stop };
-  }
-  return { name: 'wrangler dev', secret: BENCH_SECRETS.ORDER_WEBHOOK_SECRET, targets };
-}
-
-/** Each worker bundled by wrangler (as `wrangler deploy` would), served by Miniflare alone. */
-async function startRuntime(setup: Setup): Promise<Level> {
+/** The three targets at one level, one at a time, each with fresh migrated state. */
+async function start(level: TargetLevel, dir: string, envFile: string): Promise<Level> {
   const targets: Partial<Record<TargetKey, Server>> = {};
   for (const key of KEYS) {
-    const persistTo = await freshState(setup, key, 'runtime');
-    const outdir = join(setup.dir, `bundle-${key}`);
-    log(`> wrangler deploy --dry-run (bundle ${key})`);
-    await mustRun('wrangler', ['deploy', '--dry-run', '--outdir', outdir, '-c', setup.configs[key]], {
-      cwd: setup.dir,
-      timeoutMs: 120_000,
+    const reference = key === 'shopfront' ? {} : { vars: { REFERENCE: key } };
+    const main = join(ROOT, 'bench', key === 'shopfront' ? 'orders-worker.ts' : 'orders-reference-worker.js');
+    const config = writeConfig(join(dir, `${key}.wrangler.json`), `orders-${key}`, main, {
+      ...MIGRATED_D1,
+      ...reference,
     });
-    const main = key === 'shopfront' ? 'orders-worker.js' : 'orders-reference-worker.js';
-    const server = await startBundledWorker(`bench-orders-${key}`, outdir, main, {
-      databaseId: DATABASE_ID,
-      persistTo,
-      ...(key === 'shopfront' ? {} : { bindings: { REFERENCE: key } }),
-    });
-    targets[key] = { url: server.url, persistTo, stop: server.stop };
+    log(`> ${key}: ${LEVEL[level]}, fresh local state`);
+    const readyPath = key === 'shopfront' ? '/healthz' : '/';
+    targets[key] = await startTarget(level, config, { name: key, dir, envFile, readyPath, logLevel: 'warn' });
   }
-  return { name: 'runtime (Miniflare)', secret: BENCH_SECRETS.ORDER_WEBHOOK_SECRET, targets };
+  return { name: LEVEL[level], secret: benchSecret('ORDER_WEBHOOK_SECRET'), targets };
 }
 
 /** Orders of the products approved members link (influencers and associates): placed, shipped, one item returned; in time order by phase. */
@@ -366,31 +295,15 @@ function makeEvents(run: string, content: Content, count: number): IncomingEvent
   return phases.flat();
 }
 
-function figuresByHandle(rows: Parameters<typeof sumEntries>[0]): Record<string, Figures> {
-  const byHandle: Record<string, Figures> = {};
-  for (const handle of new Set(rows.map((r) => r.handle)))
-    byHandle[handle] = commissionFigures(sumEntries(rows.filter((r) => r.handle === handle)));
-  return byHandle;
-}
-
-/** Reads the run's ledger sums per influencer from the local D1 file, read-only. */
-function readLedger(persistTo: string, run: string): Record<string, Figures> {
-  const rows = queryLocalD1(
-    persistTo,
-    'SELECT handle, bucket, SUM(amount_minor) AS amount FROM ledger_entries WHERE order_id LIKE ? GROUP BY handle, bucket',
-    `${run}_%`,
-  );
-  const figures: Record<string, Figures> = {};
-  for (const handle of new Set(rows.map((r) => String(r.handle))))
-    figures[handle] = commissionFigures(
-      rows
-        .filter((r) => String(r.handle) === handle)
-        .flatMap((r) => {
-          const bucket = BUCKETS.find((b) => b === r.bucket);
-          return bucket ? [{ bucket, amount_minor: Number(r.amount), quantity: 0, revenue_minor: 0 }] : [];
-        }),
+/** Ledger sums per influencer and bucket, "handle bucket" -> minor units. */
+function sums(rows: readonly { handle: unknown; bucket: unknown; amount_minor: unknown }[]) {
+  const out = new Map<string, number>();
+  for (const r of rows)
+    out.set(
+      `${String(r.handle)} ${String(r.bucket)}`,
+      (out.get(`${String(r.handle)} ${String(r.bucket)}`) ?? 0) + Number(r.amount_minor),
     );
-  return figures;
+  return out;
 }
 
 function figuresOf(r: LevelResult): Figure[] {
@@ -454,17 +367,17 @@ function figuresOf(r: LevelResult): Figure[] {
 }
 
 await runBenchmark('orders', options, async () => {
-  const { content, errors } = loadContent(join(ROOT, 'content'));
-  if (!content) throw new Error(errors.map(formatError).join('\n'));
+  const content = sampleContent();
   const program = programFromTable(buildProgramTable(content));
 
   const results: LevelResult[] = [];
   if (options.url) results.push(await measure(useRunning(options.url), content, program));
   else {
     writeRouteTable(content); // the generated tables the worker imports, from the same content
-    const setup = await prepare();
-    if (options.level !== 'runtime') results.push(await measure(await startDev(setup), content, program));
-    if (options.level !== 'dev') results.push(await measure(await startRuntime(setup), content, program));
+    const dir = tempDir('orders');
+    const envFile = writeBenchEnv(dir);
+    for (const level of levelsOf(options.level))
+      results.push(await measure(await start(level, dir, envFile), content, program));
   }
   return {
     figures: results.flatMap(figuresOf),

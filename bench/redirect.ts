@@ -15,18 +15,17 @@
  * --connections N, --level dev|runtime|both, --build (astro build first).
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtConfig, ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
-import { cpuMs, groupPids } from './lib/cpu.ts';
+import { cpuMs } from './lib/cpu.ts';
 import { count, runLoad, type LoadRun } from './lib/load.ts';
-import { startBareWorker, startBuiltWorker, startReferenceWorker } from './lib/miniflare-site.ts';
 import { progress } from '../scripts/lib/progress.ts';
 import { ROOT, sleep } from '../scripts/lib/harness/process.ts';
 import { benchArgs, fmt, log, median, numberArg, round, runBenchmark, type Figure } from './lib/report.ts';
+import { LEVEL_NAME, levelsOf, startTarget, writeConfig, type Level, type Target } from './lib/targets.ts';
 import { trafficMix, type Kind, type TrafficRequest } from './lib/traffic.ts';
 import { readClickCounts, type ClickCounts } from '../scripts/lib/harness/d1.ts';
-import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 
 const args = benchArgs();
 const quick = args.has('quick');
@@ -37,8 +36,7 @@ const options = {
   level: args.get('level') ?? 'both',
   build: args.has('build'),
 };
-if (!['dev', 'runtime', 'both'].includes(options.level))
-  throw new Error('--level must be dev, runtime or both');
+const levels = levelsOf(options.level);
 
 /** Targets from issue 26: shopfront / reference throughput, per level, and our own CPU per click over R3. */
 const TARGET_RATIO = {
@@ -46,8 +44,6 @@ const TARGET_RATIO = {
   runtime: { reference: 'r3', ratio: 0.95 },
 } as const;
 const TARGET_OWN_CPU_US = 60;
-type Level = keyof typeof TARGET_RATIO;
-const LEVEL_NAME: Record<Level, string> = { dev: 'wrangler dev', runtime: 'runtime alone (Miniflare)' };
 
 type TargetKey = 'bare' | 'bareRouter' | 'r2' | 'r3' | 'shopfront';
 const TARGET_NAME: Record<TargetKey, string> = {
@@ -57,33 +53,14 @@ const TARGET_NAME: Record<TargetKey, string> = {
   r3: 'R3 R2+HMAC',
   shopfront: 'shopfront',
 };
-
-interface Server {
-  url: string;
-  /** Server processes, for CPU time per request. */
-  pids: () => number[];
-}
-
-interface Servers {
-  targets: Record<TargetKey, Server>;
-  clickCounts: () => Promise<ClickCounts | null>;
-  /** Errors the shopfront Worker reported while under load, where the level can see them. */
-  workerErrors?: () => WorkerErrors;
-  stop: () => Promise<void>;
-}
+const KEYS = Object.keys(TARGET_NAME) as TargetKey[];
 
 interface Run extends LoadRun {
   /** Server CPU time (all its processes) per request, in microseconds. */
   serverCpuUs: number;
 }
 
-interface Summary {
-  rps: number;
-  p50: number;
-  p99: number;
-  serverCpuUs: number;
-  errors: number;
-}
+type Summary = Pick<Run, 'rps' | 'p50' | 'p99' | 'serverCpuUs' | 'errors'>;
 
 interface ClickCheck {
   sent: { total: number; humans: number; heads: number; bots: number };
@@ -93,15 +70,10 @@ interface ClickCheck {
   drainSeconds: number;
 }
 
-interface WorkerErrors {
-  count: number;
-  /** Distinct messages with their counts. */
-  messages: Record<string, number>;
-}
-
 interface LevelResult {
   level: Level;
-  workerErrors?: WorkerErrors;
+  /** Uncaught errors of the shopfront Worker in wrangler dev's log (dev level): count, distinct messages. */
+  workerErrors?: { count: number; messages: Record<string, number> };
   summary: Record<TargetKey, Summary>;
   /** Shopfront requests/s over each other target's. */
   ratios: Record<Exclude<TargetKey, 'shopfront'>, number>;
@@ -111,19 +83,18 @@ interface LevelResult {
   runs: Record<TargetKey, Run[]>;
 }
 
-const KEYS: TargetKey[] = ['bare', 'bareRouter', 'r2', 'r3', 'shopfront'];
-
 function summarize(runs: Run[]): Summary {
+  const mid = (pick: (r: Run) => number) => median(runs.map(pick));
   return {
-    rps: round(median(runs.map((r) => r.rps))),
-    p50: median(runs.map((r) => r.p50)),
-    p99: median(runs.map((r) => r.p99)),
-    serverCpuUs: round(median(runs.map((r) => r.serverCpuUs))),
+    rps: round(mid((r) => r.rps)),
+    p50: mid((r) => r.p50),
+    p99: mid((r) => r.p99),
+    serverCpuUs: round(mid((r) => r.serverCpuUs)),
     errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
   };
 }
 
-async function loadOnce(server: Server, traffic: TrafficRequest[], amount: number): Promise<Run> {
+async function loadOnce(server: Target, traffic: TrafficRequest[], amount: number): Promise<Run> {
   const limitMs = Math.max(60_000, options.seconds * 20_000);
   const pids = server.pids();
   const before = cpuMs(pids);
@@ -132,45 +103,46 @@ async function loadOnce(server: Server, traffic: TrafficRequest[], amount: numbe
   return { ...run, serverCpuUs };
 }
 
-async function measure(level: Level, servers: Servers, traffic: TrafficRequest[]): Promise<LevelResult> {
+/** A warm-up of every target, then --rounds rounds of every target in turn, each sized by its last rate. */
+async function measure(
+  level: Level,
+  targets: Record<TargetKey, Target>,
+  traffic: TrafficRequest[],
+): Promise<LevelResult> {
   const rate = {} as Record<TargetKey, number>;
   const runs = Object.fromEntries(KEYS.map((key) => [key, [] as Run[]])) as Record<TargetKey, Run[]>;
-  const shopfrontWarmups: Run[] = [];
+  const sent: Run[] = [];
   const bar = progress(`bench:redirect ${level}`, KEYS.length * (options.rounds + 1), 'loads');
-  for (const key of KEYS) {
-    bar.tick(0, `warm-up ${TARGET_NAME[key]}`);
-    const warm = await loadOnce(servers.targets[key], traffic, options.connections * 25);
-    rate[key] = warm.rps;
-    if (key === 'shopfront') shopfrontWarmups.push(warm);
-    bar.tick();
-    log(`  warm-up ${TARGET_NAME[key]}: ${fmt(warm.rps)} req/s`);
-  }
-  for (let round = 1; round <= options.rounds; round++) {
+  for (let round = 0; round <= options.rounds; round++) {
     for (const key of KEYS) {
-      bar.tick(0, `round ${round} ${TARGET_NAME[key]}`);
-      const amount = Math.max(options.connections * 10, Math.round(rate[key] * options.seconds));
-      const run = await loadOnce(servers.targets[key], traffic, amount);
+      const what = round === 0 ? `warm-up ${TARGET_NAME[key]}` : `round ${round} ${TARGET_NAME[key]}`;
+      bar.tick(0, what);
+      const amount =
+        round === 0
+          ? options.connections * 25
+          : Math.max(options.connections * 10, Math.round(rate[key] * options.seconds));
+      const run = await loadOnce(targets[key], traffic, amount);
       rate[key] = run.rps;
-      runs[key].push(run);
+      if (key === 'shopfront') sent.push(run);
+      if (round > 0) runs[key].push(run);
       bar.tick();
       log(
-        `  round ${round} ${TARGET_NAME[key].padEnd(20)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50, 1)} ms` +
+        `  ${what.padEnd(28)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50, 1)} ms` +
           `  p99 ${fmt(run.p99, 1)} ms  server CPU ${fmt(run.serverCpuUs)} µs/req` +
           (run.errors + run.timeouts > 0 ? `  errors ${run.errors} timeouts ${run.timeouts}` : ''),
       );
     }
   }
   log(`bench:redirect ${level}: ${KEYS.length * (options.rounds + 1)} load runs in ${bar.stop()} s`);
-  const clicks = await checkClicks([...shopfrontWarmups, ...runs.shopfront], servers.clickCounts);
-  const workerErrors = servers.workerErrors?.();
-  const summary = Object.fromEntries(KEYS.map((key) => [key, summarize(runs[key])])) as Record<
-    TargetKey,
-    Summary
-  >;
+  const clicks = await checkClicks(sent, targets.shopfront.persistTo);
+  const logFile = targets.shopfront.logFile;
+  const summary = Object.fromEntries(
+    KEYS.map((key) => [key, summarize(runs[key])]),
+  ) as LevelResult['summary'];
   const ratioTo = (key: TargetKey) => round(summary.shopfront.rps / summary[key].rps, 3);
   return {
     level,
-    ...(workerErrors ? { workerErrors } : {}),
+    ...(logFile ? { workerErrors: errorsInLog(logFile) } : {}),
     summary,
     ratios: {
       bare: ratioTo('bare'),
@@ -185,14 +157,10 @@ async function measure(level: Level, servers: Servers, traffic: TrafficRequest[]
 }
 
 /** Waits (bounded) until the queue has drained into D1, then compares rows with the 302s answered. */
-async function checkClicks(
-  runs: LoadRun[],
-  clickCounts: () => Promise<ClickCounts | null>,
-): Promise<ClickCheck> {
+async function checkClicks(runs: LoadRun[], persistTo: string): Promise<ClickCheck> {
   const kinds: Kind[] = ['human', 'head', 'bot'];
-  const sum = (kind: Kind, status: string) =>
-    runs.reduce((total, r) => total + count(r.statuses, kind, status), 0);
-  const sent = { humans: sum('human', '302'), heads: sum('head', '302'), bots: sum('bot', '302'), total: 0 };
+  const sum = (kind: Kind) => runs.reduce((total, r) => total + count(r.statuses, kind, '302'), 0);
+  const sent = { humans: sum('human'), heads: sum('head'), bots: sum('bot'), total: 0 };
   sent.total = sent.humans + sent.heads + sent.bots;
   const other: Record<string, number> = {};
   for (const run of runs)
@@ -204,7 +172,7 @@ async function checkClicks(
   let lastTotal = -1;
   let stableSince = Date.now();
   while (Date.now() - started < 90_000) {
-    stored = (await clickCounts().catch(() => null)) ?? stored;
+    stored = readClickCounts(persistTo) ?? stored;
     if (stored && stored.total >= sent.total) break;
     if (stored && stored.total !== lastTotal) {
       lastTotal = stored.total;
@@ -216,37 +184,35 @@ async function checkClicks(
   return { sent, stored, lost: stored ? sent.total - stored.total : null, other, drainSeconds };
 }
 
-/** The references' wrangler configs: bare plain and behind the shopfront's assets router; R2 and R3. */
-function referenceConfigs(snapshot: Snapshot): { plain: string; router: string; r2: string; r3: string } {
+/**
+ * Every target's wrangler config: the build's own for the shopfront; the references next to it,
+ * the bare one plain and the others behind the shopfront's static-assets router, R2 and R3 with a
+ * queue consumed into their own D1.
+ */
+function configs(snapshot: Snapshot): Record<TargetKey, string> {
   const dir = join(snapshot.dir, 'bare');
   mkdirSync(dir, { recursive: true });
-  for (const file of ['bare-worker.js', 'bare.wrangler.toml', 'reference-worker.js'])
+  for (const file of ['bare-worker.js', 'reference-worker.js'])
     copyFileSync(join(ROOT, 'bench', file), join(dir, file));
   const built = builtConfig(snapshot) as {
+    compatibility_date?: string;
     assets?: { run_worker_first?: unknown; not_found_handling?: string };
   };
-  const behindRouter = (name: string, main: string, extra: Record<string, unknown> = {}) => {
-    const path = join(dir, `${name}.wrangler.json`);
-    writeFileSync(
-      path,
-      JSON.stringify({
-        name: `shopfront-bench-${name}`,
-        main,
-        compatibility_date: String(builtConfig(snapshot).compatibility_date),
-        compatibility_flags: ['nodejs_compat'],
-        send_metrics: false,
-        assets: {
-          directory: join(snapshot.dir, 'dist', 'client'),
-          run_worker_first: built.assets?.run_worker_first ?? true,
-          not_found_handling: built.assets?.not_found_handling ?? 'none',
-        },
-        ...extra,
-      }),
-    );
-    return path;
+  const config = (name: string, main: string, extra: Record<string, unknown> = {}) =>
+    writeConfig(join(dir, `${name}.wrangler.json`), name, main, {
+      compatibility_date: built.compatibility_date,
+      ...extra,
+    });
+  const assets = {
+    assets: {
+      directory: join(snapshot.dir, 'dist', 'client'),
+      run_worker_first: built.assets?.run_worker_first ?? true,
+      not_found_handling: built.assets?.not_found_handling ?? 'none',
+    },
   };
   const reference = (name: 'r2' | 'r3') =>
-    behindRouter(name, 'reference-worker.js', {
+    config(name, 'reference-worker.js', {
+      ...assets,
       vars: { REFERENCE_HMAC: name === 'r3' ? '1' : '0', VISITOR_HASH_SECRET: 'bench-reference-secret' },
       d1_databases: [{ binding: 'DB', database_name: `reference-${name}`, database_id: `reference-${name}` }],
       queues: {
@@ -255,60 +221,33 @@ function referenceConfigs(snapshot: Snapshot): { plain: string; router: string; 
       },
     });
   return {
-    plain: join(dir, 'bare.wrangler.toml'),
-    router: behindRouter('bare-assets', 'bare-worker.js'),
+    bare: config('bare', 'bare-worker.js'),
+    bareRouter: config('bare-assets', 'bare-worker.js', assets),
     r2: reference('r2'),
     r3: reference('r3'),
+    shopfront: snapshot.config,
   };
 }
 
-async function devServers(snapshot: Snapshot): Promise<Servers> {
-  const refs = referenceConfigs(snapshot);
-  const shopState = join(snapshot.dir, 'state-dev-shopfront');
-  await applyMigrations(snapshot.config, shopState);
-  const dev = (name: string, config: string, extra: { envFile?: string; readyPath?: string } = {}) =>
-    startWranglerDev({
-      config,
-      persistTo: name === 'shopfront' ? shopState : join(snapshot.dir, `state-dev-${name}`),
-      logFile: join(snapshot.dir, `wrangler-dev-${name}.log`),
-      ...extra,
+/** The five targets at one level, one at a time. */
+async function startAll(level: Level, snapshot: Snapshot): Promise<Record<TargetKey, Target>> {
+  const started = {} as Record<TargetKey, Target>;
+  for (const [key, config] of Object.entries(configs(snapshot)) as [TargetKey, string][]) {
+    const shopfront = key === 'shopfront';
+    started[key] = await startTarget(level, config, {
+      name: key,
+      dir: snapshot.dir,
+      envFile: snapshot.envFile,
+      readyPath: shopfront ? '/healthz' : '/go/x/y',
+      migrated: !shopfront,
     });
-  // One at a time: three wrangler starts at once would only fight over two cores.
-  const shopfront = await dev('shopfront', snapshot.config, {
-    envFile: snapshot.envFile,
-    readyPath: '/healthz',
-  });
-  const plain = await dev('bare', refs.plain);
-  const router = await dev('bare-assets', refs.router, { readyPath: '/go/x/y' });
-  const r2 = await dev('r2', refs.r2, { readyPath: '/go/x/y' });
-  const r3 = await dev('r3', refs.r3, { readyPath: '/go/x/y' });
-  return {
-    ...serversOf('wrangler dev', { bare: plain, bareRouter: router, r2, r3, shopfront }, (s) => ({
-      url: s.url,
-      pids: () => groupPids(s.process.child.pid ?? -1),
-    })),
-    clickCounts: async () => readClickCounts(shopState),
-    workerErrors: () => errorsInLog(shopfront.logFile),
-  };
-}
-
-/** The five targets of a level as load targets, and how to stop them all. */
-function serversOf<S extends { url: string; stop: () => Promise<void> }>(
-  level: string,
-  started: Record<TargetKey, S>,
-  server: (s: S) => Server,
-): Pick<Servers, 'targets' | 'stop'> {
-  log(`  ${level}: ${KEYS.map((key) => `${TARGET_NAME[key]} ${started[key].url}`).join(', ')}`);
-  return {
-    targets: Object.fromEntries(KEYS.map((key) => [key, server(started[key])])) as Record<TargetKey, Server>,
-    stop: async () => {
-      await Promise.all(KEYS.map((key) => started[key].stop()));
-    },
-  };
+  }
+  log(`  ${LEVEL_NAME[level]}: ${KEYS.map((key) => `${TARGET_NAME[key]} ${started[key].url}`).join(', ')}`);
+  return started;
 }
 
 /** Uncaught errors wrangler dev printed for the Worker (it reports them from the runtime's inspector). */
-function errorsInLog(file: string): WorkerErrors {
+function errorsInLog(file: string): NonNullable<LevelResult['workerErrors']> {
   // eslint-disable-next-line no-control-regex
   const text = readFileSync(file, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
   const messages: Record<string, number> = {};
@@ -319,43 +258,6 @@ function errorsInLog(file: string): WorkerErrors {
     count++;
   }
   return { count, messages };
-}
-
-async function runtimeServers(snapshot: Snapshot): Promise<Servers> {
-  const state = join(snapshot.dir, 'state-runtime-shopfront');
-  await applyMigrations(snapshot.config, state);
-  const config = builtConfig(snapshot) as {
-    compatibility_date?: string;
-    assets?: { run_worker_first?: string[] };
-  };
-  const date = String(config.compatibility_date ?? '2026-10-01');
-  const bareScript = join(ROOT, 'bench', 'bare-worker.js');
-  // One at a time, so each server's workerd process is known (CPU accounting).
-  const shopfront = await startBuiltWorker(snapshot, state);
-  const plain = await startBareWorker(bareScript, date);
-  const router = await startBareWorker(
-    bareScript,
-    date,
-    join(snapshot.dir, 'dist', 'client'),
-    config.assets?.run_worker_first,
-  );
-  const reference = (hmac: boolean) =>
-    startReferenceWorker(
-      join(ROOT, 'bench', 'reference-worker.js'),
-      date,
-      join(snapshot.dir, 'dist', 'client'),
-      config.assets?.run_worker_first,
-      { hmac, persistTo: join(snapshot.dir, hmac ? 'state-runtime-r3' : 'state-runtime-r2') },
-    );
-  const r2 = await reference(false);
-  const r3 = await reference(true);
-  return {
-    ...serversOf('miniflare', { bare: plain, bareRouter: router, r2, r3, shopfront }, (s) => ({
-      url: s.url,
-      pids: () => s.pids,
-    })),
-    clickCounts: shopfront.clickCounts,
-  };
 }
 
 /** The ratio figures: against which target, named how, with what note. */
@@ -433,15 +335,14 @@ await runBenchmark('redirect', options, async () => {
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('redirect'));
   const traffic = trafficMix(1000);
-  const levels: Level[] = options.level === 'both' ? ['dev', 'runtime'] : [options.level as Level];
   const results: LevelResult[] = [];
   for (const level of levels) {
     log(`\n== ${LEVEL_NAME[level]}`);
-    const servers = level === 'dev' ? await devServers(snapshot) : await runtimeServers(snapshot);
+    const targets = await startAll(level, snapshot);
     try {
-      results.push(await measure(level, servers, traffic));
+      results.push(await measure(level, targets, traffic));
     } finally {
-      await servers.stop();
+      await Promise.all(Object.values(targets).map((t) => t.stop()));
     }
   }
   return {

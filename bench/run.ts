@@ -120,19 +120,6 @@ async function runOne(spec: BenchSpec): Promise<Outcome> {
   };
 }
 
-/** Figures of a result: its `figures` list, or (for a script that does not use one) its top-level values. */
-function figuresOf(result: Record<string, unknown>): Figure[] {
-  if (Array.isArray(result.figures)) return result.figures as Figure[];
-  return Object.entries(result)
-    .filter(
-      ([key, value]) =>
-        !['bench', 'ok', 'load', 'options', 'details'].includes(key) &&
-        value !== null &&
-        typeof value !== 'object',
-    )
-    .map(([key, value]) => ({ name: key, value: value as number | string }));
-}
-
 const cell = (text: unknown) =>
   String(text ?? '')
     .replace(/\|/g, '\\|')
@@ -145,7 +132,7 @@ function rowsOf(o: Outcome): string[] {
   const loadNote = load ? ` (load ${load.start ?? '?'} → ${load.end ?? '?'})` : '';
   if (o.status === 'not available' || !o.result)
     return [`| ${title} | — | ${o.status} | | | ${cell(o.error)} |`];
-  const figures = figuresOf(o.result);
+  const figures = (o.result.figures ?? []) as Figure[];
   const rows = figures.map((f, i) => {
     const met = f.met === undefined ? '' : f.met ? 'yes' : '**no**';
     const note = `${f.note ?? ''}${i === 0 ? loadNote : ''}`;

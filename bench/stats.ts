@@ -16,10 +16,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { formatError } from '../domain/content/validate.ts';
 import { isInfluencer } from '../domain/content/schema.ts';
-import { loadContent } from '../build/load-content.ts';
-import { BENCH_SECRETS, ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { benchSecret, ensureBuilt, sampleContent, snapshotBuild, tempDir } from './lib/built-site.ts';
 import { benchArgs, fmt, log, numberArg, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
 import { d1File } from '../scripts/lib/harness/d1.ts';
 import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
@@ -55,8 +53,7 @@ function pick<T>(list: readonly T[], n: number): T {
 
 /** The approved creator with the most products: the one whose stats are read. */
 function creator(): { handle: string; products: string[]; retention: number } {
-  const { content, errors } = loadContent('content');
-  if (!content) throw new Error(errors.map(formatError).join('\n'));
+  const content = sampleContent();
   const best = content.influencers
     .filter(isInfluencer)
     .filter((i) => i.status === 'approved')
@@ -236,7 +233,7 @@ await runBenchmark('stats', options, async () => {
   const from = new Date(today - (options.days - 1) * DAY_MS).toISOString().slice(0, 10);
   const to = new Date(today).toISOString().slice(0, 10);
   const url = `${server.url}/api/stats/${who.handle}?from=${from}&to=${to}`;
-  const headers = { authorization: `Bearer ${BENCH_SECRETS.ADMIN_TOKEN}` };
+  const headers = { authorization: `Bearer ${benchSecret('ADMIN_TOKEN')}` };
   const times: number[] = [];
   let human = 0;
   try {

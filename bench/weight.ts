@@ -2,8 +2,8 @@
  * `npm run bench:weight`: the largest sample storefront (jess-home-lab, 30 products) as a
  * shopper gets it, and how fast it is served. Storefront and list pages are rendered on demand by
  * the worker and kept in the Workers cache, and images may come from packs the worker serves, so
- * nothing is read from dist/: the bench snapshots the build, applies the migrations, starts
- * `wrangler dev` on it (as bench:lighthouse does) and fetches the page, then its stylesheets,
+ * nothing is read from dist/: the bench snapshots the build, serves it as the end-to-end tests'
+ * local system does (migrations, `wrangler dev`; as bench:lighthouse does) and fetches the page, then its stylesheets,
  * scripts and images, over HTTP from that server.
  *
  * Weight: HTML, CSS, JS and images, raw, gzip and brotli (compressed here, so the figures do not
@@ -23,7 +23,8 @@
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { ensureBuilt, serveSnapshot, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { startLocalSystem } from '../scripts/lib/harness/local-system.ts';
 import { sleep } from '../scripts/lib/harness/process.ts';
 import { benchArgs, fmt, numberArg, quantile, round, runBenchmark, type Measured } from './lib/report.ts';
 
@@ -396,7 +397,8 @@ async function measure(origin: string): Promise<Measured> {
 
 await runBenchmark('weight', options, async () => {
   await ensureBuilt(options.build);
-  const server = await serveSnapshot(snapshotBuild(tempDir('weight')));
+  const { config } = snapshotBuild(tempDir('weight'));
+  const server = await startLocalSystem({ build: false, config, syncCatalog: false, logLevel: 'warn' });
   try {
     return await measure(server.url);
   } finally {

@@ -11,7 +11,7 @@ import { EVENT_COLUMNS, LEDGER_COLUMNS } from '../domain/orders/apply.ts';
 import { LINE_TERMS_COLUMNS, ORDER_TERMS_COLUMNS } from '../domain/orders/terms.ts';
 import { contentDir } from '../build/content-gate.ts';
 import { loadContent } from '../build/load-content.ts';
-import { d1Execute } from './lib/orders/d1.ts';
+import { d1Execute } from './lib/harness/d1.ts';
 import { seedHistory } from './lib/orders/seed-history.ts';
 import { insertRows, type SqlValue } from './lib/orders/sql.ts';
 import { insertTokenSql, newInfluencerToken, revokeTokensSql } from './lib/orders/tokens.ts';

@@ -14,7 +14,7 @@ import { linkedProducts } from '../domain/content/members.ts';
 import { formatError } from '../domain/content/validate.ts';
 import { contentDir } from '../build/content-gate.ts';
 import { loadContent } from '../build/load-content.ts';
-import { d1Execute } from './lib/orders/d1.ts';
+import { d1Execute } from './lib/harness/d1.ts';
 import { post, resolveTarget } from './lib/orders/target.ts';
 import { progress } from './lib/progress.ts';
 

@@ -9,7 +9,7 @@ import { formatError } from '../domain/content/validate.ts';
 import { catalogSyncSql } from './lib/catalog-sql.ts';
 import { contentDir } from '../build/content-gate.ts';
 import { loadContent } from '../build/load-content.ts';
-import { d1Execute } from './lib/orders/d1.ts';
+import { d1Execute } from './lib/harness/d1.ts';
 
 function main(): number {
   const { values } = parseArgs({

@@ -8,23 +8,30 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { astroBuildArgs } from '../../build/astro-build.ts';
+import { loadContent } from '../../build/load-content.ts';
+import { formatError, type Content } from '../../domain/content/validate.ts';
 import { mustRun, onCleanup, ROOT } from '../../scripts/lib/harness/process.ts';
-import {
-  applyMigrations,
-  startWranglerDev,
-  writeEnvFile,
-  type DevServer,
-} from '../../scripts/lib/harness/wrangler.ts';
+import { freshDevVars } from '../../scripts/lib/dev-vars.ts';
+import { writeEnvFile } from '../../scripts/lib/harness/wrangler.ts';
 import { log } from './report.ts';
 
 export const DIST = join(ROOT, 'dist');
 
-/** Test values for the Worker's secrets (never real ones). */
-export const BENCH_SECRETS = {
-  VISITOR_HASH_SECRET: 'bench-visitor-hash-secret-not-for-production',
-  ORDER_WEBHOOK_SECRET: 'whsec_YmVuY2gtb3JkZXItd2ViaG9vay1zZWNyZXQ=',
-  ADMIN_TOKEN: 'adm_bench_token_not_for_production',
-};
+/** The Worker's secrets for this run: fresh test values, every secret `npm start` makes (never real ones). */
+export const BENCH_SECRETS = freshDevVars();
+
+export function benchSecret(name: string): string {
+  const value = BENCH_SECRETS[name];
+  if (value === undefined) throw new Error(`no secret ${name} in scripts/lib/dev-vars.ts`);
+  return value;
+}
+
+/** The project's content (content/), validated; throws with every error. */
+export function sampleContent(root = join(ROOT, 'content')): Content {
+  const { content, errors } = loadContent(root);
+  if (!content) throw new Error(`${root} is invalid:\n${errors.map(formatError).join('\n')}`);
+  return content;
+}
 
 /** A temp folder removed at the end of the bench (unless BENCH_KEEP_TMP is set). */
 export function tempDir(prefix: string): string {
@@ -83,22 +90,6 @@ export function snapshotBuild(dir: string): Snapshot {
 /** The benches' secrets as a `wrangler dev --env-file` file in `dir`; returns its path. */
 export function writeBenchEnv(dir: string): string {
   return writeEnvFile(join(dir, 'bench.env'), BENCH_SECRETS);
-}
-
-/**
- * A snapshot of the build served as a shopper gets it: fresh local state with the
- * migrations applied, `wrangler dev` quiet, ready when `/` answers.
- */
-export async function serveSnapshot(snapshot: Snapshot): Promise<DevServer> {
-  const state = join(snapshot.dir, 'state');
-  await applyMigrations(snapshot.config, state);
-  return startWranglerDev({
-    config: snapshot.config,
-    persistTo: state,
-    envFile: snapshot.envFile,
-    logFile: join(snapshot.dir, 'wrangler-dev.log'),
-    logLevel: 'warn',
-  });
 }
 
 export function builtConfig(snapshot: Snapshot): Record<string, unknown> {

@@ -1,7 +1,5 @@
-/** CPU time of server processes, from /proc (Linux), to tell where a request's time goes. */
+/** CPU time and memory of server processes, from /proc (Linux), to tell where a request's time goes. */
 import { readdirSync, readFileSync } from 'node:fs';
-
-const TICKS_PER_SECOND = 100;
 
 interface Stat {
   pid: number;
@@ -14,67 +12,42 @@ interface Stat {
 function readStat(pid: number): Stat | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may contain spaces; fields after it are fixed.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    const rssPages = Number(fields[21]);
-    return {
-      pid,
-      ppid: Number(fields[1]),
-      pgrp: Number(fields[2]),
-      cpuMs: ((utime + stime) * 1000) / TICKS_PER_SECOND,
-      rssKiB: rssPages * 4,
-    };
+    // The command name may contain spaces; the fields after it are fixed (utime, stime in 1/100 s).
+    const f = text
+      .slice(text.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    const [ppid = 0, pgrp = 0] = [f[1], f[2]];
+    return { pid, ppid, pgrp, cpuMs: ((f[11] ?? 0) + (f[12] ?? 0)) * 10, rssKiB: (f[21] ?? 0) * 4 };
   } catch {
     return null;
   }
 }
 
 function allStats(): Stat[] {
-  const stats: Stat[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = readStat(Number(name));
-    if (stat) stats.push(stat);
-  }
-  return stats;
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => readStat(Number(name)) ?? []);
 }
 
 /** Processes of a process group (e.g. wrangler dev and its workerd). */
-export function groupPids(pgid: number): number[] {
-  return allStats()
-    .filter((s) => s.pgrp === pgid)
-    .map((s) => s.pid);
-}
+export const groupPids = (pgid: number) => allStats().flatMap((s) => (s.pgrp === pgid ? [s.pid] : []));
 
 /** Direct children of a process (e.g. the workerd Miniflare starts). */
-export function childPids(ppid = process.pid): number[] {
-  return allStats()
-    .filter((s) => s.ppid === ppid)
-    .map((s) => s.pid);
-}
+export const childPids = (ppid = process.pid) => allStats().flatMap((s) => (s.ppid === ppid ? [s.pid] : []));
 
 /** A process and all its descendants. */
 export function treePids(root: number): number[] {
   const stats = allStats();
   const out = new Set([root]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const s of stats)
-      if (!out.has(s.pid) && out.has(s.ppid)) {
-        out.add(s.pid);
-        grew = true;
-      }
+  for (let size = 0; size !== out.size;) {
+    size = out.size;
+    for (const s of stats) if (out.has(s.ppid)) out.add(s.pid);
   }
   return [...out];
 }
 
-export function cpuMs(pids: readonly number[]): number {
-  return pids.reduce((sum, pid) => sum + (readStat(pid)?.cpuMs ?? 0), 0);
-}
-
-export function rssKiB(pids: readonly number[]): number {
-  return pids.reduce((sum, pid) => sum + (readStat(pid)?.rssKiB ?? 0), 0);
-}
+export const cpuMs = (pids: readonly number[]) =>
+  pids.reduce((sum, pid) => sum + (readStat(pid)?.cpuMs ?? 0), 0);
+export const rssKiB = (pids: readonly number[]) =>
+  pids.reduce((sum, pid) => sum + (readStat(pid)?.rssKiB ?? 0), 0);

@@ -3,6 +3,7 @@
  * bench/run.ts: the LAST line a script writes to stdout is one JSON object with
  * its figures; everything else (progress, tables) goes before it or to stderr.
  */
+import { readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem, release } from 'node:os';
 import { runMain } from '../../scripts/lib/harness/process.ts';
 import { say } from '../../scripts/lib/progress.ts';
@@ -20,7 +21,7 @@ export interface Figure {
   note?: string;
 }
 
-export interface BenchResult {
+interface BenchResult {
   bench: string;
   ok: boolean;
   /** Load average (1 min) at the start and end: figures on a busy machine are lower. */
@@ -61,6 +62,8 @@ export interface Measured {
   ok?: boolean;
   /** Added to the options the bench ran with. */
   options?: Record<string, unknown>;
+  /** Why the measurement is incomplete. */
+  error?: string;
 }
 
 /**
@@ -75,8 +78,9 @@ export async function runBenchmark(
   measure: () => Promise<Measured>,
 ): Promise<void> {
   const start = load1();
-  const print = (m: Measured & { error?: string }) =>
-    printResult({
+  // The result as the last stdout line (see the contract above).
+  const print = (m: Measured) => {
+    const result: BenchResult = {
       bench,
       ok: m.ok ?? m.error === undefined,
       load: { start, end: load1() },
@@ -84,21 +88,18 @@ export async function runBenchmark(
       figures: m.figures,
       details: m.details,
       error: m.error,
-    });
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  };
   await runMain(
     async () => {
       const measured = await measure();
-      log(`\n${bench}:`);
-      for (const f of measured.figures) log(`  ${describeFigure(f)}`);
+      say(`\n${bench}:`);
+      for (const f of measured.figures) say(`  ${describeFigure(f)}`);
       print(measured);
     },
     (error) => print({ figures: [], error }),
   );
-}
-
-/** Prints the result as the last stdout line (see the contract above). */
-export function printResult(result: BenchResult): void {
-  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 /** A figure's value with its unit, or n/a. */
@@ -167,8 +168,14 @@ export function parseArgs(argv: string[]): Map<string, string> {
   return args;
 }
 
-/** The command line's arguments (see parseArgs). */
-export const benchArgs = (): Map<string, string> => parseArgs(process.argv.slice(2));
+/** The command line's arguments (see parseArgs); with --help, the script's header comment and exit. */
+export function benchArgs(): Map<string, string> {
+  const args = parseArgs(process.argv.slice(2));
+  if (!args.has('help')) return args;
+  const header = /^\/\*\*([\s\S]*?)\*\//.exec(readFileSync(process.argv[1] ?? '', 'utf8'))?.[1] ?? '';
+  process.stdout.write(`${header.replace(/^ \* ?/gm, '').trim()}\n`);
+  process.exit(0);
+}
 
 export function numberArg(args: Map<string, string>, name: string, fallback: number): number {
   const raw = args.get(name);
@@ -180,9 +187,7 @@ export function numberArg(args: Map<string, string>, name: string, fallback: num
 }
 
 /** Progress and human-readable output: stderr, so stdout stays machine-readable (above a progress bar, if drawn). */
-export function log(message: string): void {
-  say(message);
-}
+export { say as log };
 
 /** Nearest-rank quantile `p` (0..1) of `values`; NaN when empty. */
 export function quantile(values: readonly number[], p: number): number {

@@ -3,10 +3,7 @@
  * browser GETs of approved storefronts' products with varied sources, devices
  * and referrers, plus some HEAD requests and link-preview / crawler bots.
  */
-import { join } from 'node:path';
-import { loadContent } from '../../build/load-content.ts';
-import { formatError } from '../../domain/content/validate.ts';
-import { ROOT } from '../../scripts/lib/harness/process.ts';
+import { sampleContent } from './built-site.ts';
 import { linkedProducts } from '../../domain/content/members.ts';
 
 export type Kind = 'human' | 'head' | 'bot';
@@ -43,7 +40,7 @@ const REFERRERS = ['https://www.instagram.com/', 'https://www.tiktok.com/', 'htt
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', 'bio', 'pin', null, null, 'NOT VALID!'];
 
 /** Deterministic so that two runs send the same mix (mulberry32). */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -55,9 +52,8 @@ function random(seed: number): () => number {
 }
 
 /** Every valid tracked link of the content: approved members × the available products they link. */
-export function trackedLinks(contentRoot = join(ROOT, 'content')): { handle: string; product: string }[] {
-  const { content, errors } = loadContent(contentRoot);
-  if (!content) throw new Error(`content is invalid:\n${errors.map(formatError).join('\n')}`);
+export function trackedLinks(contentRoot?: string): { handle: string; product: string }[] {
+  const content = sampleContent(contentRoot);
   const links: { handle: string; product: string }[] = [];
   for (const member of content.influencers) {
     if (member.status !== 'approved') continue;

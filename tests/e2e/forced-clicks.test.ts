@@ -5,12 +5,10 @@
  * requests is stored flagged; a real click on the same page does reach the retailer (the positive
  * control), and a script's redirect without a click reaches it flagged no_activation.
  */
-import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
 import { launch } from './browser.ts';
 
 const base = inject('baseUrl');
@@ -78,18 +76,13 @@ interface Row {
 
 /** The stored clicks of this run, read from the local D1's SQLite file. */
 async function storedClicks(sources: string[], timeoutMs = 20_000): Promise<Map<string, Row>> {
-  const dir = join(persistTo, 'v3', 'd1', 'miniflare-D1DatabaseObject');
-  const file = readdirSync(dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
-  if (!file) throw new Error('no local D1 file');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const db = new DatabaseSync(join(dir, file), { readOnly: true, timeout: 5_000 });
-    const rows = db
-      .prepare(
-        'SELECT src, is_bot, bot_reason, flags FROM clicks WHERE src IN (SELECT value FROM json_each(?))',
-      )
-      .all(JSON.stringify(sources)) as unknown as Row[];
-    db.close();
+    const rows = queryLocalD1<Row>(
+      persistTo,
+      'SELECT src, is_bot, bot_reason, flags FROM clicks WHERE src IN (SELECT value FROM json_each(?))',
+      JSON.stringify(sources),
+    );
     const found = new Map(rows.map((r) => [r.src, r]));
     if (sources.every((s) => found.has(s)) || Date.now() > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, 250));

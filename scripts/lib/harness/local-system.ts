@@ -1,7 +1,8 @@
 /**
  * Starts the whole system the way `npm start` does (build, migrations, catalog copy,
  * wrangler dev) but on a free loopback port with its own throwaway state and fresh
- * secrets, for end-to-end tests. `stop()` ends wrangler and removes the state.
+ * secrets, for end-to-end tests and the benches that serve the built site. `stop()` ends
+ * wrangler and removes the state.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,8 @@ export async function startLocalSystem(
     config?: string;
     /** Copy the catalog into D1 for the link builder (default true). */
     syncCatalog?: boolean;
+    /** wrangler dev's log level (default "info", every request logged; the benches use "warn"). */
+    logLevel?: string;
   } = {},
 ): Promise<LocalSystem> {
   const node = (args: string[]) => mustRun(process.execPath, args, { cwd: ROOT, timeoutMs: 15 * 60_000 });
@@ -47,6 +50,7 @@ export async function startLocalSystem(
       logFile: join(persistTo, 'wrangler-dev.log'),
       readyPath: '/healthz',
       readyOk: true,
+      logLevel: options.logLevel,
     });
     return {
       url: dev.url,

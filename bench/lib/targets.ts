@@ -1,0 +1,154 @@
+/**
+ * A bench target is a Worker described by a wrangler config, served at one of two levels:
+ *   dev      `wrangler dev` as users run it (the harness: scripts/lib/harness/wrangler.ts);
+ *   runtime  the same config in Miniflare alone, no dev proxy, request log or file watcher in the
+ *            path; its options come from wrangler's own reading of the config
+ *            (`unstable_getMiniflareWorkerOptions`: bindings, assets router, queues), its modules
+ *            from the build (`no_bundle`) or else bundled by `wrangler deploy --dry-run`.
+ * Each target has its own local state folder in the `--persist-to` layout, migrations applied, so
+ * both levels are read the same way (scripts/lib/harness/d1.ts). Start targets one at a time: the
+ * new workerd is then known for CPU accounting, and two starts would fight over the cores.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import { mustRun, onCleanup, ROOT } from '../../scripts/lib/harness/process.ts';
+import { applyMigrations, startWranglerDev } from '../../scripts/lib/harness/wrangler.ts';
+import { BENCH_SECRETS } from './built-site.ts';
+import { childPids, groupPids } from './cpu.ts';
+import { log } from './report.ts';
+
+export type Level = 'dev' | 'runtime';
+export const LEVEL_NAME: Record<Level, string> = {
+  dev: 'wrangler dev',
+  runtime: 'runtime alone (Miniflare)',
+};
+
+/** The levels a `--level dev|runtime|both` flag asks for. */
+export function levelsOf(flag = 'both'): Level[] {
+  if (!['dev', 'runtime', 'both'].includes(flag)) throw new Error('--level must be dev, runtime or both');
+  return flag === 'both' ? ['dev', 'runtime'] : [flag as Level];
+}
+
+export interface Target {
+  url: string;
+  persistTo: string;
+  /** Server processes (wrangler and workerd, or Miniflare's workerd), for CPU time per request. */
+  pids: () => number[];
+  /** wrangler dev's log (dev level only). */
+  logFile?: string;
+  stop: () => Promise<void>;
+}
+
+export interface TargetOptions {
+  name: string;
+  /** Folder for state, logs and bundles of this target. */
+  dir: string;
+  envFile: string;
+  /** Wait for this path before measuring (default `/`). */
+  readyPath?: string;
+  /** Skip `wrangler d1 migrations apply` (a config without D1, or state written already). */
+  migrated?: boolean;
+  /** wrangler dev's log level (default "info": every request logged, as for a user). */
+  logLevel?: string;
+}
+
+/** A wrangler config for a bench Worker, written to `path`; `main` relative to its folder or absolute. */
+export function writeConfig(path: string, name: string, main: string, extra: Record<string, unknown> = {}) {
+  const config = {
+    name: `shopfront-bench-${name}`,
+    main,
+    compatibility_date: '2026-10-01',
+    compatibility_flags: ['nodejs_compat'],
+    send_metrics: false,
+    ...extra,
+  };
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
+/** The D1 binding of a bench Worker that runs the project's migrations. */
+export const MIGRATED_D1 = {
+  d1_databases: [
+    {
+      binding: 'DB',
+      database_name: 'shopfront',
+      database_id: '00000000-0000-0000-0000-000000000000',
+      migrations_dir: join(ROOT, 'migrations'),
+    },
+  ],
+};
+
+export async function startTarget(level: Level, config: string, options: TargetOptions): Promise<Target> {
+  const persistTo = join(options.dir, `state-${level}-${options.name}`);
+  if (!options.migrated) await applyMigrations(config, persistTo);
+  if (level === 'runtime') return startMiniflare(config, persistTo, options);
+  const dev = await startWranglerDev({
+    config,
+    persistTo,
+    envFile: options.envFile,
+    logFile: join(options.dir, `wrangler-dev-${options.name}.log`),
+    readyPath: options.readyPath,
+    logLevel: options.logLevel,
+  });
+  const pid = dev.process.child.pid ?? -1;
+  return { url: dev.url, persistTo, logFile: dev.logFile, pids: () => groupPids(pid), stop: dev.stop };
+}
+
+/** Every module under `dir`, the entry first (what wrangler's module rules collect). */
+function modulesOf(dir: string, entry: string) {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile() && /\.(m?js|wasm)$/.test(f.name))
+    .map((f) => join(f.parentPath, f.name))
+    .filter((path) => path !== entry)
+    .sort();
+  return [entry, ...files].map((path) => ({
+    type: path.endsWith('.wasm') ? 'CompiledWasm' : 'ESModule',
+    path,
+  }));
+}
+
+async function startMiniflare(config: string, persistTo: string, options: TargetOptions): Promise<Target> {
+  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);
+  let entry = resolve(dirname(config), main ?? '');
+  // A built Worker (no_bundle) is served as built; any other is bundled as `wrangler deploy` would.
+  if (!(JSON.parse(readFileSync(config, 'utf8')) as { no_bundle?: boolean }).no_bundle) {
+    const outdir = join(options.dir, `bundle-${options.name}`);
+    await mustRun('wrangler', ['deploy', '--dry-run', '--outdir', outdir, '-c', config], {
+      cwd: options.dir,
+      timeoutMs: 120_000,
+    });
+    entry = join(outdir, readdirSync(outdir).find((f) => /\.m?js$/.test(f)) ?? 'index.js');
+  }
+  const before = new Set(childPids());
+  let shown = 0;
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: '127.0.0.1',
+      port: 0,
+      logRequests: false,
+      handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
+        if ((level === 'error' || level === 'warn') && shown++ < 20) log(`[${options.name}] ${message}`);
+      },
+      resourcePersistencePath: join(persistTo, 'v3'),
+      workers: [
+        {
+          ...workerOptions,
+          name: options.name,
+          modules: modulesOf(dirname(entry), entry),
+          modulesRoot: dirname(entry),
+          bindings: { ...(workerOptions.bindings as Record<string, unknown>), ...BENCH_SECRETS },
+        },
+      ],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+  let disposed: Promise<void> | undefined;
+  const stop = () =>
+    (disposed ??= mf.dispose().catch((error: unknown) => log(`miniflare dispose: ${String(error)}`)));
+  onCleanup(stop);
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  const pids = childPids().filter((pid) => !before.has(pid));
+  log(`miniflare ${options.name} on ${url}`);
+  return { url, persistTo, pids: () => pids, stop };
+}
