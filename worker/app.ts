@@ -21,12 +21,14 @@ import { stats } from './reports/stats-routes.ts';
 import { apply } from './requests/apply-routes.ts';
 import { adminRequests, memberRequests } from './requests/api-routes.ts';
 import { claims } from './requests/claim-routes.ts';
+import { log } from './lib/log.ts';
+import { STATUS_OF } from './lib/reasons.ts';
 
 export function createApp(fallback: Fallback) {
   // strict: false so "/go/h/p/" and "/go/h/p" are the same link.
   const app = new Hono<AppEnv>({ strict: false });
   // Build-time lookups served to the worker through the assets binding, not to the public.
-  app.all('/_data/*', (c) => c.text('Not found', 404, { 'Cache-Control': 'no-store' }));
+  app.all('/_data/*', (c) => c.text('Not found', STATUS_OF.not_found, { 'Cache-Control': 'no-store' }));
   app.route('/healthz', health);
   app.route('/images', images);
   // Before the API sub-apps: a visitor with too many failed tokens is refused before any is checked.
@@ -49,14 +51,8 @@ export function createApp(fallback: Fallback) {
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
-    console.error(
-      JSON.stringify({
-        event: 'worker.unhandled_error',
-        path: new URL(c.req.url).pathname,
-        error: String(error),
-      }),
-    );
-    return c.json({ error: 'internal error' }, 500);
+    log('error', 'worker.unhandled_error', { path: new URL(c.req.url).pathname, error: String(error) });
+    return c.json({ error: 'internal error' }, STATUS_OF.internal);
   });
   return app;
 }

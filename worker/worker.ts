@@ -6,6 +6,7 @@ import { program } from './orders/program.ts';
 import { goAnswer, goPath, type GoPath } from './links/routes.ts';
 import { withSecurityHeaders } from './security/headers.ts';
 import { refreshPopularity } from './storefront/popularity.ts';
+import { log } from './lib/log.ts';
 
 /** wrangler.toml [triggers]: hourly retention; daily "Most popular" refresh (docs/storefronts.md). */
 export const POPULARITY_CRON = '41 4 * * *';
@@ -15,9 +16,7 @@ async function goFirst(request: Request, url: URL, env: Env, ctx: ExecutionConte
   try {
     return await goAnswer(request, url, env, ctx, go);
   } catch (error) {
-    console.error(
-      JSON.stringify({ event: 'worker.unhandled_error', path: url.pathname, error: String(error) }),
-    );
+    log('error', 'worker.unhandled_error', { path: url.pathname, error: String(error) });
     return Response.json({ error: 'internal error' }, { status: 500 });
   }
 }

@@ -11,6 +11,7 @@
  *
  * Before its first entry a member holds nothing and has no status (null).
  */
+import type { FieldIssue } from '../issues.ts';
 import type { HistoryEntry, Member, Status } from './schema.ts';
 
 export interface MemberState {
@@ -52,7 +53,7 @@ export function currentState(member: Dated, home: string): MemberState {
 }
 
 /** Why the history disagrees with the file, or null: entries out of order, or a final state other than the file's. */
-export function historyProblem(member: Dated, home: string): { field: string; message: string } | null {
+export function historyProblem(member: Dated, home: string): FieldIssue | null {
   const entries = member.history;
   if (!entries) return null;
   for (let i = 1; i < entries.length; i++)

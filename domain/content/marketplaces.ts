@@ -15,15 +15,10 @@
  * - products: every `markets` key is another marketplace of the product's retailer's group,
  *   and its URL printable ASCII on that marketplace's hosts.
  */
+import type { FileIssue } from '../issues.ts';
 import { COUNTRY_HINTS, ISO_COUNTRIES } from './countries.ts';
 import type { Member, Product, Retailer } from './schema.ts';
 
-/** A ContentError of validate.ts (which imports this module), as `file: field: message`. */
-interface ContentError {
-  file: string;
-  field: string;
-  message: string;
-}
 
 export const QUERY = '{query}';
 
@@ -42,8 +37,8 @@ export interface MarketplaceInput {
 const groupOf = (r: Retailer) => r.group ?? r.id;
 const PRINTABLE = /^[\x21-\x7e]+$/;
 
-export function marketplaceErrors(input: MarketplaceInput): ContentError[] {
-  const errors: ContentError[] = [];
+export function marketplaceErrors(input: MarketplaceInput): FileIssue[] {
+  const errors: FileIssue[] = [];
   const push = (file: string, field: string, message: string) => errors.push({ file, field, message });
   const retailers = input.retailers ?? [];
   retailerErrors(input.retailersPath, retailers, push);

@@ -4,6 +4,7 @@
  * typed content or every error as `file: field: message`.
  */
 import type { z } from 'zod';
+import { fieldPath, type FileIssue } from '../issues.ts';
 import { marketplaceErrors } from './marketplaces.ts';
 import {
   associate,
@@ -31,11 +32,8 @@ export const ROUTE_HANDLES = [
 /** List slugs a storefront's own pages use (CONTRACT section 17: `/shop/<handle>/search/`). */
 export const RESERVED_LIST_SLUGS: readonly string[] = ['search'];
 
-export interface ContentError {
-  file: string;
-  field: string;
-  message: string;
-}
+/** What is wrong with a content file: the one Issue type addressed by file and field (domain/issues.ts). */
+export type ContentError = FileIssue;
 
 export function formatError(error: ContentError): string {
   return `${error.file}: ${error.field}: ${error.message}`;
@@ -106,15 +104,6 @@ export interface Content {
   /** Every member file under content/influencers/, influencers and associates alike. */
   influencers: Member[];
   products: Product[];
-}
-
-export function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out || '(file)';
 }
 
 /** The file name without folder and ".yaml"/".yml". */

@@ -6,20 +6,23 @@
  *   1. bytes read as UTF-8 or Windows-1252, BOM or not, comma or tab (report-file.ts)
  *   2. layout by header names (any order, extra columns ignored, within the first
  *      three lines): Fee-Earnings, Fee-Orders, shopfront's export; a localised
- *      header (Kategorie, Catégorie, ...) -> 422; anything else -> 422 naming it
+ *      header (Kategorie, Catégorie, ...) -> localised_layout; anything else ->
+ *      unknown_layout naming it
  *   3. marketplace: the import's (default: the program's default retailer), a
- *      known retailer; the header's currency sign must allow its currency -> 422
- *      naming both
- *   4. every row read (400 listing each bad cell): key cells, counts 0..MAX_ROW_ITEMS,
+ *      known retailer; the header's currency sign must allow its currency ->
+ *      currency_mismatch naming both
+ *   4. every row read (bad_rows listing each bad cell): key cells, counts 0..MAX_ROW_ITEMS,
  *      money exact, |Ad Fees| <= feeBound, day inside the coverage
- *   5. rows aggregated per key with safe sums (422 when a sum leaves the range)
+ *   5. rows aggregated per key with safe sums (unsafe_sum when a sum leaves the range)
  *
  * Coverage: the title line's range ("... from <day> to <day>"), else the import's
- * from/to (both; a title that disagrees with them -> 422 naming both), else the
+ * from/to (both; a title that disagrees with them -> bad_coverage naming both), else the
  * first to the last row day; tracking ids: those in the file, or every one with
- * whole_account.
+ * whole_account. Each refusal is a reason (ReportRefusalReason, report-file.ts);
+ * worker/lib/reasons.ts gives its HTTP status.
  */
 import type { Currency } from '../currency.ts';
+import type { RowIssue } from '../issues.ts';
 import { isIsoDay } from '../time.ts';
 import { lineCommission } from './commission.ts';
 import type { ProgramTable } from './program-table.ts';
@@ -36,7 +39,7 @@ import {
   signCurrencies,
   titleRange,
   type CsvRecord,
-  type RowIssue,
+  type ReportRefusal,
 } from './report-file.ts';
 import { parseShopfrontReport, shopfrontHeaderAt, type ShopfrontReport } from './shopfront-report.ts';
 import {
@@ -54,7 +57,7 @@ import {
   type StatementLine,
 } from './statement.ts';
 
-export type { RowIssue } from './report-file.ts';
+export type { ReportRefusal, ReportRefusalReason } from './report-file.ts';
 
 export interface ImportOptions {
   /** A retailer id; default the program's default retailer. */
@@ -89,9 +92,9 @@ export type ParsedReport =
       reconciliation: Reconciliation | null;
     }
   | (Extract<ShopfrontReport, { ok: true }> & { kind: 'events'; encoding: string })
-  | { ok: false; status: 400 | 422; issues: RowIssue[] };
+  | ReportRefusal;
 
-type Refusal = Extract<ParsedReport, { ok: false }>;
+type Refusal = ReportRefusal;
 
 interface LayoutSpec {
   title: string;
@@ -170,7 +173,7 @@ export function parseAmazonReport(
 ): ParsedReport {
   const { text, encoding } = decodeReport(bytes);
   const read = readRecords(text);
-  if (!read.ok) return { ok: false, status: 400, issues: [read.issue] };
+  if (!read.ok) return { ok: false, reason: 'unreadable', issues: [read.issue] };
   const records = read.records;
   const head = records.slice(0, 3);
   for (const [layout, spec] of Object.entries(LAYOUTS) as [StatementLayout, LayoutSpec][]) {
@@ -197,7 +200,11 @@ function unknownLayout(head: readonly CsvRecord[]): Refusal {
     const message =
       `a ${language} report layout (${localised.record.slice(0, 4).join(', ')}, ...): its dates and decimals are ` +
       'not read here; export the report again with Associates Central set to English (US column names, dates and decimals)';
-    return { ok: false, status: 422, issues: [{ row: localised.line, field: '(header)', message }] };
+    return {
+      ok: false,
+      reason: 'localised_layout',
+      issues: [{ row: localised.line, field: '(header)', message }],
+    };
   }
   const seen = [...head].sort((a, b) => b.record.length - a.record.length)[0];
   const found = seen ? seen.record.filter((c) => c.trim() !== '').join(', ') : '(none)';
@@ -209,7 +216,7 @@ function unknownLayout(head: readonly CsvRecord[]): Refusal {
     .join('; or ');
   return {
     ok: false,
-    status: 422,
+    reason: 'unknown_layout',
     issues: [
       {
         row: seen?.line ?? 1,
@@ -237,7 +244,7 @@ function readStatement(
 ): Extract<ParsedReport, { kind: 'statement' }> | Refusal {
   const header = records[headerIndex];
   if (!header)
-    return { ok: false, status: 422, issues: [{ row: 1, field: '(header)', message: 'no header' }] };
+    return { ok: false, reason: 'no_header', issues: [{ row: 1, field: '(header)', message: 'no header' }] };
   const columns: Columns = { header, index: new Map(), names: new Map() };
   header.record.forEach((cell, i) => {
     const key = columnKey(cell);
@@ -254,7 +261,7 @@ function readStatement(
   if (outside.length > 0)
     return {
       ok: false,
-      status: 400,
+      reason: 'bad_rows',
       issues: outside.map((l) => ({
         row: l.row,
         field: columns.names.get(LAYOUTS[layout].day) ?? LAYOUTS[layout].day,
@@ -264,7 +271,7 @@ function readStatement(
   if (rows.lines.length === 0 && coverage.coverage.tracking_ids !== null)
     return {
       ok: false,
-      status: 400,
+      reason: 'no_rows',
       issues: [{ row: header.line, field: '(file)', message: 'the report has no data rows' }],
     };
   const lines = aggregate(layout, rows.lines);
@@ -297,7 +304,7 @@ function marketOf(
   if (!retailer)
     return {
       ok: false,
-      status: 422,
+      reason: 'unknown_marketplace',
       issues: [
         {
           row: 0,
@@ -315,7 +322,7 @@ function marketOf(
     const stated = allowed ? allowed.join(' or ') : `an unknown currency "${sign}"`;
     return {
       ok: false,
-      status: 422,
+      reason: 'currency_mismatch',
       issues: [
         {
           row: header.line,
@@ -365,7 +372,7 @@ function readRows(
         row: line,
       });
   }
-  if (issues.length > 0) return { ok: false, status: 400, issues };
+  if (issues.length > 0) return { ok: false, reason: 'bad_rows', issues };
   return { ok: true, lines };
 }
 
@@ -456,7 +463,7 @@ function coverageOf(
 ): { ok: true; coverage: Coverage } | Refusal {
   const refuse = (field: string, message: string): Refusal => ({
     ok: false,
-    status: 422,
+    reason: 'bad_coverage',
     issues: [{ row: field === '(title)' ? 1 : 0, field, message }],
   });
   const title = above.map((r) => titleRange(r.record.join(','))).find((t) => t !== null) ?? null;
@@ -478,7 +485,7 @@ function coverageOf(
   if (!range)
     return {
       ok: false,
-      status: 400,
+      reason: 'no_rows',
       issues: [
         { row: headerLine, field: '(file)', message: 'the report has no data rows and no date range' },
       ],
@@ -509,7 +516,7 @@ function aggregate(
     if (!(error instanceof UnsafeSumError)) throw error;
     return {
       ok: false,
-      status: 422,
+      reason: 'unsafe_sum',
       issues: [
         {
           row: 0,

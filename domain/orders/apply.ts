@@ -5,7 +5,8 @@
  * writes the result in one batch; the seed and the tests call it directly.
  */
 import { attribute, type KnownClick } from './attribution.ts';
-import { compareEvents, type IdentifiedEvent, type Issue, type OrderEvent } from './event.ts';
+import type { Issue } from '../issues.ts';
+import { compareEvents, type IdentifiedEvent, type OrderEvent } from './event.ts';
 import { deriveTargets, ledgerDeltas, sumEntries, type LedgerEntry, type LedgerSum } from './ledger.ts';
 import { MAX_LINE_AMOUNT_MINOR, MAX_LINE_QUANTITY } from './commission.ts';
 import type { Program } from './program-table.ts';
@@ -15,7 +16,7 @@ import { rateFor } from './rates.ts';
 import { extendTerms, type LineTermsRow, type OrderTermsRow, type RecordedTerms } from './terms.ts';
 
 export type EventSource = 'webhook' | 'amazon_report' | 'seed';
-/** An event refused because of what is already stored for its order (answered 400, nothing stored). */
+/** An event refused because of what is already stored for its order (the reason `invalid`: nothing stored). */
 export interface Rejected {
   status: 'rejected';
   issues: Issue[];
@@ -146,7 +147,7 @@ export function lineBoundIssues(stored: readonly IdentifiedEvent[], event: Order
   return issues;
 }
 
-/** Checks an event against the program; these failures are the sender's, answered 400. */
+/** Checks an event against the program; these failures are the sender's (the reason `invalid`). */
 export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
   const issues: Issue[] = [];
   const { table } = program;

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { currency, productId } from '../content/schema.ts';
-import { fieldPath } from '../content/validate.ts';
 import type { Currency } from '../currency.ts';
+import { issuesOf, type Issue } from '../issues.ts';
 import { MAX_ITEMS, MAX_QUANTITY, MAX_UNIT_PRICE_MINOR } from './commission.ts';
 
 export const ORDER_EVENT_TYPES = [
@@ -102,23 +102,6 @@ export interface OrderEvent {
   marketplace?: string;
   currency: Currency;
   items: OrderItem[];
-}
-
-export interface Issue {
-  path: string;
-  message: string;
-}
-
-export function issuesOf(error: { issues: readonly z.core.$ZodIssue[] }): Issue[] {
-  return error.issues.map((issue) => ({
-    path: fieldPath(issue.path),
-    message:
-      issue.code === 'invalid_type' && issue.input === undefined
-        ? 'is required'
-        : issue.code === 'unrecognized_keys'
-          ? `unknown key(s): ${issue.keys.join(', ')}`
-          : issue.message,
-  }));
 }
 
 export function parseOrderEvent(

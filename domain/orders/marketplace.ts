@@ -8,18 +8,24 @@
  *   marketplace(event) = event.marketplace ?? (event.retailer ?? H)
  *                        (a retailer named by the event is the marketplace it names: an event of
  *                        `retailer: amazon-uk` is never read as amazon.com's)
- *   event.marketplace must be a retailer of R's group        else 422, path "marketplace"
- *   event.currency must be marketplace(event)'s currency     else 422, path "currency"
+ *   event.marketplace must be a retailer of R's group        else not_a_marketplace, path "marketplace"
+ *   event.currency must be marketplace(event)'s currency     else currency_mismatch, path "currency"
  *
  * The event then continues with `retailer = marketplace(event)`: rates, recorded terms and
  * the stored event row all name the marketplace, so nothing downstream reads a second field.
  * Money never converts: an event in another currency is refused, not translated.
  * An unknown R is left to admissionIssues (apply.ts), which names it.
  */
-import type { Issue, OrderEvent } from './event.ts';
+import type { Issue } from '../issues.ts';
+import type { OrderEvent } from './event.ts';
 import type { ProgramTable } from './program-table.ts';
 
-export type MarketplaceCheck = { ok: true; event: OrderEvent } | { ok: false; issues: Issue[] };
+/** Why an event is refused here (the worker maps each to its HTTP status in worker/lib/reasons.ts). */
+export const MARKETPLACE_REFUSALS = ['not_a_marketplace', 'currency_mismatch'] as const;
+export type MarketplaceRefusal = (typeof MARKETPLACE_REFUSALS)[number];
+
+export type MarketplaceCheck =
+  { ok: true; event: OrderEvent } | { ok: false; reason: MarketplaceRefusal; issues: Issue[] };
 
 export function withMarketplace(event: OrderEvent, table: ProgramTable): MarketplaceCheck {
   const retailerId = event.retailer ?? table.default_retailer;
@@ -34,6 +40,7 @@ export function withMarketplace(event: OrderEvent, table: ProgramTable): Marketp
   if (!marketplace)
     return {
       ok: false,
+      reason: 'not_a_marketplace',
       issues: [
         {
           path: 'marketplace',
@@ -44,6 +51,7 @@ export function withMarketplace(event: OrderEvent, table: ProgramTable): Marketp
   if (event.currency !== marketplace.currency)
     return {
       ok: false,
+      reason: 'currency_mismatch',
       issues: [
         {
           path: 'currency',

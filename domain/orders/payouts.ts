@@ -332,7 +332,8 @@ export function hasActivity(report: PayoutReport): boolean {
 }
 
 /** Why a month may not close (the worker maps each to its HTTP status in one table). */
-export type CloseRefusal = 'already_closed' | 'closed_later' | 'earlier_open' | 'hold_not_passed';
+export const CLOSE_REFUSALS = ['already_closed', 'closed_later', 'earlier_open', 'hold_not_passed'] as const;
+export type CloseRefusal = (typeof CLOSE_REFUSALS)[number];
 
 export type CloseDecision =
   { ok: true; report: ClosedReport } | { ok: false; reason: CloseRefusal; message: string };

@@ -14,16 +14,45 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Currency } from '../currency.ts';
+import type { RowIssue } from '../issues.ts';
 import { toMinorUnits } from '../money.ts';
 import { isIsoDay, utcDay } from '../time.ts';
 import type { ProgramTable } from './program-table.ts';
 
-export interface RowIssue {
-  /** Line number in the file (1-based). */
-  row: number;
-  /** Column name as in the header, or "(file)" / "(header)" / an import field. */
-  field: string;
-  message: string;
+/**
+ * Why a report file is refused as a whole (nothing stored); the worker maps each to its
+ * HTTP status in one table (worker/lib/reasons.ts). Cells listed by `issues`.
+ *   unreadable           not CSV (quotes, ragged rows)
+ *   no_header            no header line at all
+ *   missing_columns      a known layout without a column it needs
+ *   unknown_layout       a header of no layout we read, named
+ *   localised_layout     a German, French, ... header: its dates and decimals are not read
+ *   unknown_marketplace  the import names a marketplace the program does not know
+ *   currency_mismatch    the header's currency sign is not the marketplace's currency
+ *   bad_coverage         from/to given alone, unreadable, or disagreeing with the title
+ *   bad_rows             cells that do not read (each listed), or rows outside the coverage
+ *   no_rows              no data rows (and, for a statement, no date range either)
+ *   unsafe_sum           a sum leaves the exact integer range
+ */
+export const REPORT_REFUSAL_REASONS = [
+  'unreadable',
+  'no_header',
+  'missing_columns',
+  'unknown_layout',
+  'localised_layout',
+  'unknown_marketplace',
+  'currency_mismatch',
+  'bad_coverage',
+  'bad_rows',
+  'no_rows',
+  'unsafe_sum',
+] as const;
+export type ReportRefusalReason = (typeof REPORT_REFUSAL_REASONS)[number];
+
+export interface ReportRefusal {
+  ok: false;
+  reason: ReportRefusalReason;
+  issues: RowIssue[];
 }
 
 export interface CsvRecord {

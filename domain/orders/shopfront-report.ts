@@ -11,7 +11,8 @@ import { utcDay } from '../time.ts';
 import { MAX_QUANTITY } from './commission.ts';
 import { eventJson, parseOrderEvent, type OrderEvent, type OrderEventType } from './event.ts';
 import type { ProgramTable } from './program-table.ts';
-import { categoryId, readMoney, type CsvRecord, type RowIssue } from './report-file.ts';
+import type { FieldIssue, RowIssue } from '../issues.ts';
+import { categoryId, readMoney, type CsvRecord, type ReportRefusal } from './report-file.ts';
 
 export const REPORT_COLUMNS = {
   category: 'Category',
@@ -47,8 +48,7 @@ export interface ReportRow {
 }
 
 export type ShopfrontReport =
-  | { ok: true; layout: 'shopfront-orders'; lines: number; rows: ReportRow[] }
-  | { ok: false; status: 400 | 422; issues: RowIssue[] };
+  { ok: true; layout: 'shopfront-orders'; lines: number; rows: ReportRow[] } | ReportRefusal;
 
 /** The header of the shopfront layout among the first records, or -1. */
 export function shopfrontHeaderAt(head: readonly CsvRecord[]): number {
@@ -66,7 +66,7 @@ export function parseShopfrontReport(
 ): ShopfrontReport {
   const header = records[headerIndex];
   if (!header)
-    return { ok: false, status: 422, issues: [{ row: 1, field: '(header)', message: 'no header' }] };
+    return { ok: false, reason: 'no_header', issues: [{ row: 1, field: '(header)', message: 'no header' }] };
   const issues: RowIssue[] = [];
   const index = new Map<Column, number>();
   for (const [column, name] of Object.entries(REPORT_COLUMNS) as [Column, string][]) {
@@ -75,7 +75,7 @@ export function parseShopfrontReport(
     else if (!OPTIONAL.has(column))
       issues.push({ row: header.line, field: '(header)', message: `missing column "${name}"` });
   }
-  if (issues.length > 0) return { ok: false, status: 400, issues };
+  if (issues.length > 0) return { ok: false, reason: 'missing_columns', issues };
   const rows: ReportRow[] = [];
   const occurrences = new Map<string, number>();
   for (const { record, line } of records.slice(headerIndex + 1)) {
@@ -97,11 +97,11 @@ export function parseShopfrontReport(
     occurrences.set(normal, n);
     rows.push({ row: line, key: `${normal}#${n}`, raw, event: result.event });
   }
-  if (issues.length > 0) return { ok: false, status: 400, issues };
+  if (issues.length > 0) return { ok: false, reason: 'bad_rows', issues };
   if (rows.length === 0)
     return {
       ok: false,
-      status: 400,
+      reason: 'no_rows',
       issues: [{ row: header.line, field: '(file)', message: 'the report has no data rows' }],
     };
   return { ok: true, layout: 'shopfront-orders', lines: rows.length, rows };
@@ -113,13 +113,11 @@ export async function reportEventId(row: ReportRow): Promise<string> {
   return `amzr_${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-type CellIssue = { field: string; message: string };
-
 function rowEvent(
   cell: (column: Column) => string,
   program: ProgramTable,
-): { ok: true; event: OrderEvent } | { ok: false; issues: CellIssue[] } {
-  const issues: CellIssue[] = [];
+): { ok: true; event: OrderEvent } | { ok: false; issues: FieldIssue[] } {
+  const issues: FieldIssue[] = [];
   const fail = (column: Column, message: string) => {
     issues.push({ field: REPORT_COLUMNS[column], message });
     return undefined;

@@ -17,6 +17,7 @@
  */
 import { stringify } from 'yaml';
 import { z } from 'zod';
+import type { FieldIssue } from '../issues.ts';
 import { PROGRAMS } from '../content/schema.ts';
 import { AVATAR_DIR } from '../vet/paths.ts';
 import { inspectImage, IMAGE_LIMITS, RASTER_EXTENSIONS } from '../vet/raster.ts';
@@ -29,11 +30,8 @@ export const AVATAR_MAX_BYTES = 1024 * 1024;
 /** Longest text any one form field may carry (the schema's limits are lower; this bounds the work). */
 const FIELD_MAX = 2000;
 
-export interface FieldError {
-  /** Form field name, or "(form)" for an error about the whole application. */
-  field: string;
-  message: string;
-}
+/** What is wrong with a form field ("(form)" for the whole application): the one Issue type (domain/issues.ts). */
+export type FieldError = FieldIssue;
 
 const text = z
   .string()

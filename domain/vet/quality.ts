@@ -1,6 +1,6 @@
 /** Content quality: is this a storefront a shopper would find useful? */
 import type { Influencer, Product } from '../content/schema.ts';
-import { fieldPath } from '../content/validate.ts';
+import { fieldPath } from '../issues.ts';
 
 export const MIN_BIO_CHARS = 40;
 export const MIN_LIST_ITEMS = 3;

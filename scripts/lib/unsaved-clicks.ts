@@ -7,11 +7,12 @@
  * the queue consumer uses; a bad one is reported with its line number, never sent.
  */
 import { clickRecord, UNSAVED_EVENT, type ClickRecord } from '../../domain/clicks/message.ts';
+import type { Issue } from '../../domain/issues.ts';
 
 export interface UnsavedScan {
   clicks: ClickRecord[];
   /** Lines whose `clicks.unsaved` entry does not hold a valid click. */
-  problems: { line: number; message: string }[];
+  problems: Issue<{ line: number }>[];
 }
 
 export function findUnsavedClicks(text: string): UnsavedScan {

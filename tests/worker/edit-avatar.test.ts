@@ -55,7 +55,7 @@ describe('avatar upload in the editor', () => {
     ];
     for (const [bytes, message] of cases) {
       const refused = await proposeAvatar(env, HANDLE, bytes, now);
-      expect(refused).toMatchObject({ ok: false, status: 400 });
+      expect(refused).toMatchObject({ ok: false, reason: 'invalid' });
       if (!refused.ok) {
         expect(refused.errors[0]?.field).toBe('avatar');
         expect(refused.errors[0]?.message).toContain(message);
@@ -67,7 +67,7 @@ describe('avatar upload in the editor', () => {
   it('only a member with a storefront: 404 for another handle, nothing stored', async () => {
     expect(await proposeAvatar(env, 'no-such-member', placeholderAvatar(64), now)).toMatchObject({
       ok: false,
-      status: 404,
+      reason: 'not_found',
     });
   });
 });

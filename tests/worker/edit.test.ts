@@ -91,7 +91,7 @@ describe('storefront edits', () => {
 
   it('refuses what vet refuses: an unknown product, a bio over 280 characters, a duplicate list slug', async () => {
     const unknown = await save({ action: 'item-add', list: '0', product: 'NOPE000000', note: '' });
-    expect(unknown).toMatchObject({ ok: false, status: 400 });
+    expect(unknown).toMatchObject({ ok: false, reason: 'invalid' });
     expect(JSON.stringify(unknown)).toContain('unknown product');
     const long = await save({ action: 'bio', bio: 'x'.repeat(281) });
     expect(JSON.stringify(long)).toContain('at most 280');
@@ -108,7 +108,7 @@ describe('storefront edits', () => {
   it('answers 404 for a handle without a storefront in the build, 503 without the signing key', async () => {
     expect(
       await proposeEdit(env, 'no-such-member', editAction.parse({ action: 'bio', bio: 'x' }), now),
-    ).toMatchObject({ ok: false, status: 404 });
+    ).toMatchObject({ ok: false, reason: 'not_found' });
     expect(
       await proposeEdit(
         { ...env, REQUEST_SIGNING_KEY: '' },
@@ -116,6 +116,6 @@ describe('storefront edits', () => {
         editAction.parse({ action: 'bio', bio: 'x' }),
         now,
       ),
-    ).toMatchObject({ ok: false, status: 503 });
+    ).toMatchObject({ ok: false, reason: 'misconfigured' });
   });
 });

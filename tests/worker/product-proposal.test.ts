@@ -69,7 +69,7 @@ describe('a product proposed by its retailer URL', () => {
     expect((await requestsOf(env.DB, HANDLE)).find((r) => r.id === made.id)?.kind).toBe('product');
     // Proposed twice: refused while the first waits.
     const again = await propose({ url: 'https://amazon.com/gp/product/B0009JKG9M' });
-    expect(again).toMatchObject({ ok: false, status: 400 });
+    expect(again).toMatchObject({ ok: false, reason: 'invalid' });
     expect(JSON.stringify(again)).toContain('proposed already');
   });
 
@@ -91,7 +91,7 @@ describe('a product proposed by its retailer URL', () => {
     ];
     for (const [fields, field, message] of cases) {
       const refused = await propose(fields);
-      expect(refused, JSON.stringify(fields)).toMatchObject({ ok: false, status: 400 });
+      expect(refused, JSON.stringify(fields)).toMatchObject({ ok: false, reason: 'invalid' });
       if (!refused.ok) {
         expect(refused.errors[0]?.field).toBe(field);
         expect(refused.errors[0]?.message).toContain(message);
@@ -116,7 +116,7 @@ describe('a product proposed by its retailer URL', () => {
     ).toBe(false);
     expect(await propose({ url: 'https://www.amazon.com/dp/B0009JKG9Q' }, 'no-such-member')).toMatchObject({
       ok: false,
-      status: 404,
+      reason: 'not_found',
     });
     const noKey = await proposeProductRequest(
       { ...env, REQUEST_SIGNING_KEY: '' },
@@ -130,6 +130,6 @@ describe('a product proposed by its retailer URL', () => {
       }),
       now,
     );
-    expect(noKey).toMatchObject({ ok: false, status: 503 });
+    expect(noKey).toMatchObject({ ok: false, reason: 'misconfigured' });
   });
 });

@@ -8,21 +8,20 @@ import { describeProblem, settingProblem } from '../config/check.ts';
 import type { AppEnv } from '../env.ts';
 import { problem } from '../lib/problem.ts';
 import { authenticate, UNAUTHORIZED_HEADERS } from './tokens.ts';
+import { log } from '../lib/log.ts';
 
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const misconfigured = settingProblem(c.env, 'ADMIN_TOKEN');
   if (misconfigured) {
-    console.error(
-      JSON.stringify({
-        event: 'auth.admin_misconfigured',
-        setting: misconfigured.setting,
-        problem: misconfigured.problem,
-      }),
-    );
-    return problem(503, `admin routes unavailable: ${describeProblem(misconfigured)}`);
+    log('error', 'auth.admin_misconfigured', {
+      setting: misconfigured.setting,
+      problem: misconfigured.problem,
+    });
+    return problem('misconfigured', `admin routes unavailable: ${describeProblem(misconfigured)}`);
   }
   const principal = await authenticate(c.env, c.req.header('authorization'));
-  if (!principal) return problem(401, 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
-  if (principal.role !== 'admin') return problem(403, 'this needs the admin token');
+  if (!principal)
+    return problem('unauthenticated', 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
+  if (principal.role !== 'admin') return problem('forbidden', 'this needs the admin token');
   await next();
 });

@@ -9,13 +9,14 @@ import type { AppEnv } from '../env.ts';
 import { isLimited, recordFailure, signinVisitor, WINDOW_MS } from '../dashboard/signin-limit.ts';
 import { problem } from '../lib/problem.ts';
 import { bearerToken } from './tokens.ts';
+import { log } from '../lib/log.ts';
 
 export const limitBearerFailures = createMiddleware<AppEnv>(async (c, next) => {
   const now = new Date();
   const visitor = await visitorOf(c.env, c.req.raw, now);
   if (visitor !== null && (await isLimited(c.env.DB, visitor, now.getTime()))) {
     const retryAfter = Math.ceil((WINDOW_MS - (now.getTime() % WINDOW_MS)) / 1000);
-    return problem(429, 'too many failed bearer tokens; wait and try again', undefined, {
+    return problem('too_many_attempts', 'too many failed bearer tokens; wait and try again', undefined, {
       'Retry-After': String(retryAfter),
     });
   }
@@ -30,7 +31,7 @@ async function visitorOf(env: Env, request: Request, now: Date): Promise<string 
   try {
     return await signinVisitor(env, request, now);
   } catch (error) {
-    console.error(JSON.stringify({ event: 'auth.bearer_limit_unavailable', error: String(error) }));
+    log('error', 'auth.bearer_limit_unavailable', { error: String(error) });
     return null;
   }
 }

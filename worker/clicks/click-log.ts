@@ -10,6 +10,7 @@
  */
 import { UNSAVED_EVENT, type ClickMessage, type ClickRecord } from '../../domain/clicks/message.ts';
 import { insertClicks } from './store.ts';
+import { log } from '../lib/log.ts';
 
 /**
  * Pauses between rounds of (queue send, D1 insert) when both fail: about 16 s in all, inside
@@ -54,14 +55,14 @@ export async function logClick(env: Env, click: ClickRecord, options: LogOptions
       clickCounters.queued++;
       return;
     } catch (error) {
-      logEvent('clicks.queue_send_failed', { click_id: click.click_id, round, error: String(error) });
+      log('warn', 'clicks.queue_send_failed', { click_id: click.click_id, round, error: String(error) });
     }
     try {
       await insertClicks(env.DB, [click], 'direct');
       clickCounters.direct++;
       return;
     } catch (error) {
-      logEvent('clicks.write_failed', { click_id: click.click_id, round, error: String(error) });
+      log('error', 'clicks.write_failed', { click_id: click.click_id, round, error: String(error) });
     }
     const pause = backoffMs[round];
     if (pause === undefined) break;
@@ -77,9 +78,5 @@ export async function logClick(env: Env, click: ClickRecord, options: LogOptions
  */
 export function logUnsaved(clicks: readonly ClickRecord[], reason: string): void {
   clickCounters.failed += clicks.length;
-  for (const click of clicks) logEvent(UNSAVED_EVENT, { v: 1, reason, click });
-}
-
-export function logEvent(event: string, fields: Record<string, unknown>): void {
-  console.error(JSON.stringify({ event, ...fields }));
+  for (const click of clicks) log('error', UNSAVED_EVENT, { v: 1, reason, click });
 }

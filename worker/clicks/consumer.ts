@@ -8,9 +8,10 @@
  * every click as a `clicks.unsaved` log line for `npm run clicks:recover`.
  */
 import { withRetry } from '../lib/d1-retry.ts';
-import { clickCounters, logEvent, logUnsaved } from './click-log.ts';
+import { clickCounters, logUnsaved } from './click-log.ts';
 import { clickMessage, type ClickRecord } from '../../domain/clicks/message.ts';
 import { insertClicks } from './store.ts';
+import { log } from '../lib/log.ts';
 
 export const CLICKS_QUEUE = 'shopfront-clicks';
 export const DEAD_LETTER_QUEUE = 'shopfront-clicks-dlq';
@@ -41,7 +42,7 @@ export async function consumeClicks(batch: MessageBatch<unknown>, env: Env): Pro
       if (deadLetters && message.attempts === 1) clickCounters.dead_lettered += parsed.data.clicks.length;
     } else {
       // A malformed message can never succeed: log it whole (so nothing is lost silently) and acknowledge it.
-      logEvent('clicks.bad_message', {
+      log('error', 'clicks.bad_message', {
         queue: batch.queue,
         id: message.id,
         issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
@@ -59,11 +60,11 @@ export async function consumeClicks(batch: MessageBatch<unknown>, env: Env): Pro
       },
     );
     for (const { message } of valid) message.ack();
-    if (inserted < clicks.length) logEvent('clicks.already_stored', { skipped: clicks.length - inserted });
-    if (deadLetters) logEvent('clicks.dead_letters_stored', { clicks: clicks.length, inserted });
+    if (inserted < clicks.length) log('warn', 'clicks.already_stored', { skipped: clicks.length - inserted });
+    if (deadLetters) log('info', 'clicks.dead_letters_stored', { clicks: clicks.length, inserted });
   } catch (error) {
     clickCounters.consumer_retries++;
-    logEvent('clicks.consumer_write_failed', {
+    log('error', 'clicks.consumer_write_failed', {
       queue: batch.queue,
       clicks: clicks.length,
       error: String(error),

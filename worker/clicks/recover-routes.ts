@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { issuesOf } from '../../domain/orders/event.ts';
+import { issuesOf } from '../../domain/issues.ts';
 import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
 import { withRetry } from '../lib/d1-retry.ts';
@@ -15,6 +15,7 @@ import { problem } from '../lib/problem.ts';
 import { decodeUtf8, limitBody } from '../lib/body.ts';
 import { clickRecord } from '../../domain/clicks/message.ts';
 import { insertClicks } from './store.ts';
+import { log } from '../lib/log.ts';
 
 export const MAX_RECOVER_BYTES = 1024 * 1024;
 export const MAX_RECOVER_CLICKS = 1_000;
@@ -32,10 +33,10 @@ export const clickRecovery = new Hono<AppEnv>().post('/recover', requireAdmin, s
   try {
     data = JSON.parse(text ?? '');
   } catch {
-    return problem(400, 'malformed JSON', [{ path: '(body)', message: 'must be UTF-8 JSON' }]);
+    return problem('invalid', 'malformed JSON', [{ path: '(body)', message: 'must be UTF-8 JSON' }]);
   }
   const parsed = recoverBody.safeParse(data);
-  if (!parsed.success) return problem(400, 'invalid clicks', issuesOf(parsed.error));
+  if (!parsed.success) return problem('invalid', 'invalid clicks', issuesOf(parsed.error));
   try {
     const inserted = await withRetry(() => insertClicks(c.env.DB, parsed.data.clicks, 'recovered'));
     return c.json(
@@ -44,7 +45,9 @@ export const clickRecovery = new Hono<AppEnv>().post('/recover', requireAdmin, s
       { 'Cache-Control': 'no-store' },
     );
   } catch (error) {
-    console.error(JSON.stringify({ event: 'clicks.recover_failed', error: String(error) }));
-    return problem(503, 'click store unavailable, retry later', undefined, { 'Retry-After': '30' });
+    log('error', 'clicks.recover_failed', { error: String(error) });
+    return problem('store_unavailable', 'click store unavailable, retry later', undefined, {
+      'Retry-After': '30',
+    });
   }
 });

@@ -6,7 +6,7 @@
  */
 import { DAY_MS, startOfUtcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
-import { logEvent } from './click-log.ts';
+import { log } from '../lib/log.ts';
 
 export interface RetentionOptions {
   /** Rows per DELETE statement. */
@@ -55,9 +55,9 @@ export async function deleteOldClicks(
 export async function runRetention(db: D1Database, retentionDays: number, now = Date.now()): Promise<void> {
   try {
     const result = await deleteOldClicks(db, retentionDays, now);
-    logEvent('clicks.retention', { ...result, retention_days: retentionDays });
+    log('info', 'clicks.retention', { ...result, retention_days: retentionDays });
   } catch (error) {
-    logEvent('clicks.retention_failed', { retention_days: retentionDays, error: String(error) });
+    log('error', 'clicks.retention_failed', { retention_days: retentionDays, error: String(error) });
     throw error;
   }
 }

@@ -10,8 +10,8 @@
 import { dayStart, DAY_MS, utcDay } from '../../domain/time.ts';
 import { CLICK_FLAGS } from '../../domain/clicks/flags.ts';
 import { settingProblem } from '../config/check.ts';
-import { logEvent } from '../clicks/click-log.ts';
 import { visitorHash } from '../links/visitor-hash.ts';
+import { log } from '../lib/log.ts';
 
 const RECORD = 'INSERT OR IGNORE INTO dashboard_visitors (handle, day, visitor_hash) VALUES (?1, ?2, ?3)';
 const FLAG_EARLIER = `
@@ -46,6 +46,6 @@ export async function recordDashboardVisitor(
     if (recorded.size >= 10_000) recorded.clear();
     recorded.add(key);
   } catch (error) {
-    logEvent('dashboard.visitor_record_failed', { handle, error: String(error) });
+    log('error', 'dashboard.visitor_record_failed', { handle, error: String(error) });
   }
 }

@@ -25,6 +25,8 @@ import { imageStoreCounters } from '../images/image-store.ts';
 import { linkStoreCounters } from '../links/link-store.ts';
 import { pageStoreCounters } from '../pages/page-store.ts';
 import { requestBaseCounters } from '../requests/base-store.ts';
+import { log } from '../lib/log.ts';
+import { STATUS_OF } from '../lib/reasons.ts';
 
 export const PROBE_TTL_MS = 5_000;
 
@@ -42,7 +44,7 @@ async function probeD1(db: D1Database, now = Date.now()): Promise<Probe> {
   try {
     stored = await writeCounts(db);
   } catch (error) {
-    console.error(JSON.stringify({ event: 'healthz.d1_unreachable', error: String(error) }));
+    log('error', 'healthz.d1_unreachable', { error: String(error) });
   }
   const probe = { at: now, stored };
   probes.set(db, probe);
@@ -54,8 +56,7 @@ export const health = new Hono<AppEnv>().get('/', async (c) => {
   const config = configProblems(c.env);
   const { stored } = await probeD1(c.env.DB);
   const d1 = stored === null ? 'unreachable' : 'ok';
-  if (config.length > 0)
-    console.error(JSON.stringify({ event: 'healthz.misconfigured', problems: config.map(describeProblem) }));
+  if (config.length > 0) log('error', 'healthz.misconfigured', { problems: config.map(describeProblem) });
   const ok = d1 === 'ok' && config.length === 0;
   const details = (await isAdminBearer(c.env, c.req.header('authorization')))
     ? {
@@ -68,14 +69,15 @@ export const health = new Hono<AppEnv>().get('/', async (c) => {
         },
       }
     : {};
+  const reason = config.length > 0 ? 'misconfigured' : 'degraded';
   return c.json(
     {
-      status: ok ? 'ok' : config.length > 0 ? 'misconfigured' : 'degraded',
+      status: ok ? 'ok' : reason,
       d1,
       config: config.map((p) => ({ ...p, message: describeProblem(p) })),
       ...details,
     },
-    ok ? 200 : 503,
+    ok ? 200 : STATUS_OF[reason],
     headers,
   );
 });

@@ -17,7 +17,8 @@ import { isCurrency } from '../../domain/currency.ts';
 import { program } from '../orders/program.ts';
 import { PageStoreUnavailable, readStorefront } from '../pages/page-store.ts';
 import { sameSitePost } from '../requests/apply-routes.ts';
-import { decide, HOLD_STATUS_OF, listHolds } from './service.ts';
+import { STATUS_OF } from '../lib/reasons.ts';
+import { decide, listHolds } from './service.ts';
 import type { Hold, HoldAction } from './store.ts';
 
 export const HOLDS_PAGE = '/dashboard/admin/holds/';
@@ -116,12 +117,20 @@ export async function holdFormAnswer(
   try {
     form = await request.formData();
   } catch {
-    return back(400, false, 'Nothing decided: the form could not be read. Send it again from this page.');
+    return back(
+      STATUS_OF.invalid,
+      false,
+      'Nothing decided: the form could not be read. Send it again from this page.',
+    );
   }
   const action = form.get('action');
   const order = form.get('order');
   if ((action !== 'release' && action !== 'void') || typeof order !== 'string')
-    return back(400, false, 'Nothing decided: the form must name an order and release or void.');
+    return back(
+      STATUS_OF.invalid,
+      false,
+      'Nothing decided: the form must name an order and release or void.',
+    );
   const reason = form.get('reason');
   // An empty reason on a release means the default; a void's reason is required (the service says so).
   const body = typeof reason === 'string' && (action === 'void' || reason.trim() !== '') ? { reason } : {};
@@ -130,7 +139,7 @@ export async function holdFormAnswer(
     const detail = (result.issues ?? []).map((i) => ` (${i.path || 'form'}: ${i.message})`).join('');
     const hint = action === 'void' && result.reason === 'invalid' ? ' A void needs a reason.' : '';
     return back(
-      HOLD_STATUS_OF[result.reason],
+      STATUS_OF[result.reason],
       false,
       `Order ${order} not ${action === 'void' ? 'voided' : 'released'}: ${result.message}${detail}.${hint}`,
     );

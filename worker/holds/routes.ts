@@ -11,13 +11,13 @@ import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody } from '../lib/body.ts';
 import { problem } from '../lib/problem.ts';
-import { decide, listHolds, HOLD_STATUS_OF, type HoldRefusal } from './service.ts';
+import { decide, listHolds, type HoldRefusal } from './service.ts';
 import type { HoldAction } from './store.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 function refused(r: HoldRefusal): Response {
-  return problem(HOLD_STATUS_OF[r.reason], r.message, r.issues);
+  return problem(r.reason, r.message, r.issues);
 }
 
 function decision(action: HoldAction) {
@@ -31,7 +31,7 @@ function decision(action: HoldAction) {
         try {
           body = JSON.parse(raw);
         } catch {
-          return problem(400, `invalid ${action}: the body must be JSON`);
+          return problem('invalid', `invalid ${action}: the body must be JSON`);
         }
       }
       const result = await decide(c.env.DB, action, c.req.param('id'), body);

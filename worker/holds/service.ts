@@ -1,22 +1,18 @@
 /**
  * Holds for review as one service, called by the admin API (routes.ts) and the admin
  * console alike. Inputs are validated here with zod; refusals are `{ reason, message }`
- * and `HOLD_STATUS_OF` is the one table mapping a reason to its HTTP status.
+ * and worker/lib/reasons.ts is the one table mapping a reason to its HTTP status.
  * Order of checks for a decision: order id (400), body (400), hold exists (404),
  * not decided otherwise before (409), then the one guarded insert.
  */
 import { z } from 'zod';
-import { issuesOf, type Issue } from '../../domain/orders/event.ts';
+import { issuesOf, type Issue } from '../../domain/issues.ts';
 import { MoneyRangeError } from '../../domain/money.ts';
+import { log } from '../lib/log.ts';
 import { decideHold, readHolds, type Hold, type HoldAction } from './store.ts';
 
-export const HOLD_STATUS_OF = {
-  invalid: 400,
-  not_held: 404,
-  already_decided: 409,
-  out_of_range: 422,
-} as const;
-export type HoldRefusalReason = keyof typeof HOLD_STATUS_OF;
+/** Why a holds call is refused; worker/lib/reasons.ts gives each its HTTP status. */
+export type HoldRefusalReason = 'invalid' | 'not_held' | 'already_decided' | 'out_of_range';
 export interface HoldRefusal {
   ok: false;
   reason: HoldRefusalReason;
@@ -87,12 +83,9 @@ export async function decide(
     decideHold(db, { orderId: parsedId.data, action, reason: parsed.data.reason }, now),
   );
   if (result.ok && result.created)
-    console.log(
-      JSON.stringify({
-        event: `holds.${action}`,
-        order_id: parsedId.data,
-        amount_minor: result.hold.decision?.amount_minor,
-      }),
-    );
+    log('info', `holds.${action}`, {
+      order_id: parsedId.data,
+      amount_minor: result.hold.decision?.amount_minor,
+    });
   return result;
 }

@@ -16,9 +16,10 @@ import {
   PACKED_IMAGE_DIRS,
   type PackedImage,
 } from '../../domain/images/packs.ts';
-import { logEvent } from '../clicks/click-log.ts';
 import type { AppEnv } from '../env.ts';
 import { ImagePackUnavailable, readImage } from './image-store.ts';
+import { log } from '../lib/log.ts';
+import { STATUS_OF } from '../lib/reasons.ts';
 
 const CACHE = 'public, max-age=86400';
 const NO_STORE = { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' };
@@ -35,24 +36,24 @@ async function serve(c: Context<AppEnv>): Promise<Response> {
   try {
     path = decodeURIComponent(new URL(c.req.url).pathname);
   } catch {
-    return new Response('Not found', { status: 404, headers: NO_STORE });
+    return new Response('Not found', { status: STATUS_OF.not_found, headers: NO_STORE });
   }
   // Only names a pack can hold are looked up: a scan of made-up paths reads no pack.
   if (!isPackedImagePath(path) || imageTypeOf(path) === null)
-    return new Response('Not found', { status: 404, headers: NO_STORE });
+    return new Response('Not found', { status: STATUS_OF.not_found, headers: NO_STORE });
   let image: PackedImage | null;
   try {
     image = await readImage(c.env.ASSETS, path);
   } catch (error) {
     if (!(error instanceof ImagePackUnavailable)) throw error;
     const pack = imagePackPath(imagePackOf(path));
-    logEvent('images.pack_unavailable', { path, pack, error: error.message });
+    log('error', 'images.pack_unavailable', { path, pack, error: error.message });
     return new Response('Images are briefly unavailable. Please try again.', {
-      status: 503,
+      status: STATUS_OF.store_unavailable,
       headers: { ...NO_STORE, 'Retry-After': '5' },
     });
   }
-  if (image === null) return new Response('Not found', { status: 404, headers: NO_STORE });
+  if (image === null) return new Response('Not found', { status: STATUS_OF.not_found, headers: NO_STORE });
   const headers = { ETag: image.etag, 'Cache-Control': CACHE };
   if (etagMatches(c.req.header('if-none-match'), image.etag))
     return new Response(null, { status: 304, headers });

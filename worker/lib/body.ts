@@ -16,7 +16,7 @@ import { problem } from './problem.ts';
 
 /** Middleware: 413 with `message` when the body, declared or read, is over `maxBytes`. */
 export function limitBody(maxBytes: number, message: string): MiddlewareHandler {
-  const onError = () => problem(413, message);
+  const onError = () => problem('body_too_large', message);
   return every(
     bodyLimit({ maxSize: maxBytes, onError }),
     forgetLength,

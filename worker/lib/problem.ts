@@ -1,17 +1,20 @@
 /**
  * Error answers of the API, one shape everywhere: `{ error, issues? }` where each
- * issue names the request part (`path`) and says what is wrong. Never a stack trace.
+ * issue names the request part (`path`) and says what is wrong (domain/issues.ts).
+ * Never a stack trace. The status comes from the reason, through the one table
+ * (reasons.ts).
  */
-import type { Issue } from '../../domain/orders/event.ts';
+import type { Issue } from '../../domain/issues.ts';
+import { STATUS_OF, type Reason } from './reasons.ts';
 
 export function problem(
-  status: number,
+  reason: Reason,
   error: string,
   issues?: readonly Issue[],
   headers: Record<string, string> = {},
 ): Response {
   return Response.json(issues ? { error, issues } : { error }, {
-    status,
+    status: STATUS_OF[reason],
     headers: { 'Cache-Control': 'no-store', ...headers },
   });
 }

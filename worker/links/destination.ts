@@ -5,8 +5,8 @@
  */
 import { route, searchWanted, type Route } from '../../domain/links/market.ts';
 import type { RouteTable } from '../../domain/links/route-table.ts';
-import { logEvent } from '../clicks/click-log.ts';
 import { LinkStoreUnavailable } from './link-store.ts';
+import { log } from '../lib/log.ts';
 
 export interface Resolved {
   handle: string;
@@ -69,7 +69,7 @@ export async function destination(
     query = await readQuery(productId);
   } catch (error) {
     if (!(error instanceof LinkStoreUnavailable)) throw error;
-    logEvent('links.query_unavailable', { product_id: productId, error: error.message });
+    log('error', 'links.query_unavailable', { product_id: productId, error: error.message });
   }
   return sendable(route({ ...input, query }));
 }

@@ -21,6 +21,7 @@ import { HANDLE_PATTERN, SLUG_PATTERN } from '../../domain/content/schema.ts';
 import { qrPng, qrSvg, qrTargetUrl } from '../../domain/links/qr.ts';
 import { storefrontOrAnswer } from '../pages/page-store.ts';
 import pagesConfig from '../generated/pages.ts';
+import { log } from '../lib/log.ts';
 
 /** A day in browsers and shared caches: a code changes only with the site's origin. */
 const CACHE = 'public, max-age=86400';
@@ -64,7 +65,7 @@ async function answer(c: Context<AppEnv>, handleParam: string | null, fileParam:
   if (drawn.status !== 200) return drawn;
   c.executionCtx.waitUntil(
     (cache ? cache.put(key, drawn.clone()) : Promise.resolve()).catch((error: unknown) =>
-      console.error(JSON.stringify({ event: 'qr.cache_put_failed', path: canonical, error: String(error) })),
+      log('warn', 'qr.cache_put_failed', { path: canonical, error: String(error) }),
     ),
   );
   return served(drawn, 'MISS', c.req.method);

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { HSTS, REDIRECT_REFERRER_POLICY } from '../../domain/security/headers.ts';
 import linkConfig from '../generated/route-table.ts';
 import type { AppEnv } from '../env.ts';
-import { logClick, logEvent } from '../clicks/click-log.ts';
+import { logClick } from '../clicks/click-log.ts';
 import type { ClickRecord, IncompleteReason } from '../../domain/clicks/message.ts';
 import { settingProblem } from '../config/check.ts';
 import {
@@ -21,6 +21,7 @@ import { destination, resolveHandle } from './destination.ts';
 import { deviceClass } from './device.ts';
 import { LinkStoreUnavailable, routeTableFor, searchQueryFor } from './link-store.ts';
 import { newClickId, visitorHash } from './visitor-hash.ts';
+import { log } from '../lib/log.ts';
 
 const SRC = /^[a-z0-9_-]{1,32}$/;
 const LIST = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -113,7 +114,7 @@ async function productLink(
   const shopper = { country: countryOf(request), market: url.searchParams.get('market') ?? undefined };
   const sent = who && (await destination(routeTable, product, who, clickId, shopper, searchQuery(env)));
   if (who && !sent && Object.hasOwn(routeTable.products, product))
-    logEvent('links.unsendable_destination', { handle: who.handle, product });
+    log('warn', 'links.unsendable_destination', { handle: who.handle, product });
   if (!who || !sent) return notFound(request, env);
   const verdict = verdictOf(request);
   const click = describeClick(request, url, env, verdict, clickId, who.handle, product, sent.marketplace);
@@ -162,7 +163,7 @@ function verdictOf(request: Request): BotVerdict {
       headers: request.headers,
     });
   } catch (error) {
-    logEvent('clicks.bot_detection_failed', { error: String(error) });
+    log('warn', 'clicks.bot_detection_failed', { error: String(error) });
     return request.method === 'HEAD' ? { isBot: true, reason: 'head' } : { isBot: false, reason: null };
   }
 }
@@ -176,7 +177,7 @@ async function lookup(env: Env, handle: string, product: string | null) {
     return await routeTableFor(linkConfig, env.ASSETS, handle, product);
   } catch (error) {
     if (!(error instanceof LinkStoreUnavailable)) throw error;
-    logEvent('links.store_unavailable', { error: error.message });
+    log('error', 'links.store_unavailable', { error: error.message });
     return new Response('Tracked links are briefly unavailable. Please try again.', {
       status: 503,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', ...NO_STORE },
@@ -231,7 +232,7 @@ async function describeClick(
     };
   } catch (error) {
     // Should never happen; if it does, the click is still stored with what is certain.
-    logEvent('clicks.describe_failed', { click_id: clickId, error: String(error) });
+    log('warn', 'clicks.describe_failed', { click_id: clickId, error: String(error) });
     return {
       click_id: clickId,
       at: now.getTime(),
@@ -270,7 +271,7 @@ async function hashVisitor(
       userAgent,
     );
   } catch (error) {
-    logEvent('clicks.visitor_hash_failed', { error: String(error) });
+    log('warn', 'clicks.visitor_hash_failed', { error: String(error) });
     incomplete.push('visitor_hash:failed');
     return null;
   }

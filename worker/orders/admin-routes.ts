@@ -8,7 +8,7 @@ import { readUnattributed } from './unattributed.ts';
 export const adminOrders = new Hono<AppEnv>().get('/unattributed', requireAdmin, async (c) => {
   const limitText = c.req.query('limit') ?? '100';
   if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 1000)
-    return problem(400, 'invalid query', [
+    return problem('invalid', 'invalid query', [
       { path: 'limit', message: 'must be a whole number from 1 to 1000' },
     ]);
   const events = await readUnattributed(c.env.DB, { limit: Number(limitText), withBody: true });

@@ -18,7 +18,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { issuesOf } from '../../domain/orders/event.ts';
+import { issuesOf } from '../../domain/issues.ts';
 import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody } from '../lib/body.ts';
@@ -69,7 +69,7 @@ function newSessionId(): string {
 export const reportImport = new Hono<AppEnv>()
   .post('/amazon', requireAdmin, singleLimit, async (c) => {
     const q = query(c);
-    if (!q.success) return problem(400, 'invalid query', issuesOf(q.error));
+    if (!q.success) return problem('invalid', 'invalid query', issuesOf(q.error));
     const { dry_run = false, by = 'admin', ...options } = q.data;
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     return runImport(c.env.DB, { bytes, options, session_id: newSessionId(), imported_by: by, dry_run });
@@ -79,10 +79,10 @@ export const reportImport = new Hono<AppEnv>()
     try {
       body = await c.req.json();
     } catch {
-      return problem(400, 'invalid body', [{ path: '(body)', message: 'must be a JSON object' }]);
+      return problem('invalid', 'invalid body', [{ path: '(body)', message: 'must be a JSON object' }]);
     }
     const parsed = sessionFields.safeParse(body);
-    if (!parsed.success) return problem(400, 'invalid body', issuesOf(parsed.error));
+    if (!parsed.success) return problem('invalid', 'invalid body', issuesOf(parsed.error));
     const { by = 'admin', ...options } = parsed.data;
     const id = newSessionId();
     await createSession(c.env.DB, id, options, by, Date.now());
@@ -92,31 +92,33 @@ export const reportImport = new Hono<AppEnv>()
     const id = sessionId.safeParse(c.req.param('id'));
     const n = partNumber.safeParse(c.req.param('n'));
     if (!id.success || !n.success)
-      return problem(400, 'invalid path', [
+      return problem('invalid', 'invalid path', [
         ...(id.success ? [] : [{ path: 'id', message: 'must be a session id' }]),
         ...(n.success ? [] : [{ path: 'n', message: 'must be a part number from 0 to 9999' }]),
       ]);
     const session = await readSession(c.env.DB, id.data);
-    if (!session) return problem(404, `no import session ${id.data}`);
-    if (session.committed) return problem(409, `import session ${id.data} is committed; start a new one`);
+    if (!session) return problem('not_found', `no import session ${id.data}`);
+    if (session.committed)
+      return problem('session_committed', `import session ${id.data} is committed; start a new one`);
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     await storePart(c.env.DB, id.data, n.data, bytes, Date.now());
     return c.json({ part: n.data, bytes: bytes.byteLength }, 200, { 'Cache-Control': 'no-store' });
   })
   .post('/amazon/sessions/:id/commit', requireAdmin, async (c) => {
     const id = sessionId.safeParse(c.req.param('id'));
-    if (!id.success) return problem(400, 'invalid path', [{ path: 'id', message: 'must be a session id' }]);
+    if (!id.success)
+      return problem('invalid', 'invalid path', [{ path: 'id', message: 'must be a session id' }]);
     const q = z.strictObject({ dry_run: flag.optional() }).safeParse(c.req.query());
-    if (!q.success) return problem(400, 'invalid query', issuesOf(q.error));
+    if (!q.success) return problem('invalid', 'invalid query', issuesOf(q.error));
     const session = await readSession(c.env.DB, id.data);
-    if (!session) return problem(404, `no import session ${id.data}`);
+    if (!session) return problem('not_found', `no import session ${id.data}`);
     // Committed already (an answer lost on the way): the first commit's answer, unchanged.
     if (session.committed)
       return c.json(await storedAnswer(c.env.DB, id.data), 200, { 'Cache-Control': 'no-store' });
     const options = sessionFields.parse(session.options);
     const parts = await readParts(c.env.DB, id.data);
     if (!parts.ok)
-      return problem(400, `part ${parts.missing} of session ${id.data} is missing`, [
+      return problem('invalid', `part ${parts.missing} of session ${id.data} is missing`, [
         { path: `parts/${parts.missing}`, message: 'send every part, numbered from 0, before committing' },
       ]);
     return runImport(c.env.DB, {
@@ -134,7 +136,7 @@ export const reportImport = new Hono<AppEnv>()
         offset: z.coerce.number().int().min(0).default(0),
       })
       .safeParse(c.req.query());
-    if (!q.success) return problem(400, 'invalid query', issuesOf(q.error));
+    if (!q.success) return problem('invalid', 'invalid query', issuesOf(q.error));
     return c.json(await readUnattributedKeys(c.env.DB, q.data.limit, q.data.offset), 200, {
       'Cache-Control': 'no-store',
     });

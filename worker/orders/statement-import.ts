@@ -2,13 +2,14 @@
  * One import of a whole file, from its bytes: parse (domain/orders/amazon-report.ts),
  * then for Amazon's layouts a statement (preview, or commit through statement-store.ts),
  * for shopfront's order export the per-order events of the webhook path (store.ts).
- * Domain reasons become HTTP answers in one table (STATUS below); nothing is stored
+ * Domain reasons become HTTP answers through the one table (worker/lib/reasons.ts); nothing is stored
  * unless the whole file passed.
  */
 import {
   parseAmazonReport,
   type ImportOptions,
   type ParsedReport,
+  type ReportRefusalReason,
 } from '../../domain/orders/amazon-report.ts';
 import { admissionIssues, type IncomingEvent } from '../../domain/orders/apply.ts';
 import { creditBook } from '../../domain/orders/crediting.ts';
@@ -20,20 +21,16 @@ import {
   type Statement,
   type StatementPlan,
 } from '../../domain/orders/statement.ts';
+import type { RowIssue } from '../../domain/issues.ts';
 import { isTransientD1Error } from '../lib/d1-retry.ts';
+import { log } from '../lib/log.ts';
 import { problem } from '../lib/problem.ts';
 import { program } from './program.ts';
 import { commitStatement, legacyEntries, previewStatement } from './statement-store.ts';
 import { applyEvents, StoreUnavailableError } from './store.ts';
 
-/** Why an import was refused -> its status. */
-const STATUS = {
-  invalid: 400,
-  unreadable_layout: 422,
-  unsafe_sum: 422,
-  legacy_days: 409,
-  store_unavailable: 503,
-} as const;
+/** Why an import was refused: a report file's reason, or one of the import's own. */
+type ImportRefusal = ReportRefusalReason | 'invalid' | 'legacy_days';
 
 const book = creditBook(program.table.credit, program.table.default_retailer);
 const handles = new Map(program.table.credit.map((m) => [m.member_id, m.handle]));
@@ -52,7 +49,7 @@ export interface ImportRequest {
 
 export async function runImport(db: D1Database, request: ImportRequest): Promise<Response> {
   const parsed = parseAmazonReport(request.bytes, program.table, request.options);
-  if (!parsed.ok) return refused(parsed.issues, parsed.status === 422 ? 'unreadable_layout' : 'invalid');
+  if (!parsed.ok) return refused(parsed.issues, parsed.reason);
   try {
     if (parsed.kind === 'events') return await importEvents(db, parsed, request.dry_run);
     return await importStatement(db, parsed, request);
@@ -60,9 +57,9 @@ export async function runImport(db: D1Database, request: ImportRequest): Promise
     if (error instanceof UnsafeSumError)
       return refused([{ row: 0, field: '(file)', message: error.message }], 'unsafe_sum');
     if (error instanceof StoreUnavailableError || isTransientD1Error(error)) {
-      console.error(JSON.stringify({ event: 'orders.import_store_unavailable', error: String(error) }));
+      log('error', 'orders.import_store_unavailable', { error: String(error) });
       return problem(
-        STATUS.store_unavailable,
+        'store_unavailable',
         'order store unavailable; commit the same import again later',
         undefined,
         {
@@ -233,22 +230,10 @@ async function importEvents(
   });
 }
 
-function refused(
-  issues: readonly { row: number; field: string; message: string }[],
-  reason: keyof typeof STATUS,
-): Response {
-  const status = STATUS[reason];
-  const error =
-    reason === 'unreadable_layout'
-      ? `${issues[0]?.message.split(':')[0] ?? 'report not readable'}: nothing was imported`
-      : reason === 'legacy_days'
-        ? 'days already imported row by row before migration 0013: nothing was imported'
-        : reason === 'unsafe_sum'
-          ? "report's sums leave the exact range: nothing was imported"
-          : 'invalid report: nothing was imported';
+function refused(issues: readonly RowIssue[], reason: ImportRefusal): Response {
   return problem(
-    status,
-    error,
+    reason,
+    `${refusalText(reason, issues)}: nothing was imported`,
     issues.map((i) => ({
       path: i.row ? `row ${i.row}, ${i.field}` : i.field,
       message: i.message,
@@ -256,4 +241,22 @@ function refused(
       field: i.field,
     })),
   );
+}
+
+/** The answer's `error`: what kind of refusal; the issues say where. */
+function refusalText(reason: ImportRefusal, issues: readonly RowIssue[]): string {
+  switch (reason) {
+    case 'legacy_days':
+      return 'days already imported row by row before migration 0013';
+    case 'unsafe_sum':
+      return "report's sums leave the exact range";
+    case 'invalid':
+    case 'unreadable':
+    case 'missing_columns':
+    case 'bad_rows':
+    case 'no_rows':
+      return 'invalid report';
+    default:
+      return issues[0]?.message.split(':')[0] ?? 'report not readable';
+  }
 }

@@ -14,6 +14,7 @@ import { parseOrderEvent } from '../../domain/orders/event.ts';
 import { withMarketplace } from '../../domain/orders/marketplace.ts';
 import { describeProblem, settingProblem } from '../config/check.ts';
 import type { AppEnv } from '../env.ts';
+import { log } from '../lib/log.ts';
 import { problem } from '../lib/problem.ts';
 import { decodeUtf8, readLimited } from '../lib/body.ts';
 import { program } from './program.ts';
@@ -28,7 +29,10 @@ const RETRY_AFTER_SECONDS = '30';
 const secretConfigured = createMiddleware<AppEnv>(async (c, next) => {
   const misconfigured = settingProblem(c.env, 'ORDER_WEBHOOK_SECRET');
   if (misconfigured) {
-    log('orders.webhook_misconfigured', { setting: misconfigured.setting, problem: misconfigured.problem });
+    log('error', 'orders.webhook_misconfigured', {
+      setting: misconfigured.setting,
+      problem: misconfigured.problem,
+    });
     return secretUnusable(describeProblem(misconfigured));
   }
   await next();
@@ -48,33 +52,35 @@ export const orderWebhook = new Hono<AppEnv>().post('/', secretConfigured, async
     );
   } catch (error) {
     if (!(error instanceof WebhookSecretError)) throw error;
-    log('orders.webhook_secret_invalid', { error: error.message });
+    log('error', 'orders.webhook_secret_invalid', { error: error.message });
     return secretUnusable(error.message);
   }
-  if (!verified.ok) return problem(401, `signature check failed: ${verified.reason}`);
+  if (!verified.ok) return problem('bad_signature', `signature check failed: ${verified.reason}`);
   if (verified.id.length > 256 || !/^[\x21-\x7e]+$/.test(verified.id))
-    return problem(400, 'invalid webhook-id', [
+    return problem('invalid', 'invalid webhook-id', [
       { path: 'headers.webhook-id', message: 'must be 1 to 256 printable ASCII characters without spaces' },
     ]);
 
   const body = decodeUtf8(bytes);
   if (body === null)
-    return problem(400, 'body is not UTF-8', [{ path: '(body)', message: 'must be UTF-8 encoded JSON' }]);
+    return problem('invalid', 'body is not UTF-8', [
+      { path: '(body)', message: 'must be UTF-8 encoded JSON' },
+    ]);
   let data: unknown;
   try {
     data = JSON.parse(body);
   } catch (error) {
-    return problem(400, 'malformed JSON', [
+    return problem('invalid', 'malformed JSON', [
       { path: '(body)', message: error instanceof Error ? error.message : 'not JSON' },
     ]);
   }
   const parsed = parseOrderEvent(data);
-  if (!parsed.ok) return problem(400, 'invalid order event', parsed.issues);
+  if (!parsed.ok) return problem('invalid', 'invalid order event', parsed.issues);
   const market = withMarketplace(parsed.event, program.table);
-  if (!market.ok) return problem(422, 'order event not in its marketplace', market.issues);
+  if (!market.ok) return problem(market.reason, 'order event not in its marketplace', market.issues);
   const event = market.event;
   const issues = admissionIssues(event, program);
-  if (issues.length > 0) return problem(400, 'invalid order event', issues);
+  if (issues.length > 0) return problem('invalid', 'invalid order event', issues);
 
   try {
     const status = await ingest(c.env.DB, program, {
@@ -84,12 +90,12 @@ export const orderWebhook = new Hono<AppEnv>().post('/', secretConfigured, async
       received_at: Date.now(),
       event,
     });
-    if (typeof status === 'object') return problem(400, 'invalid order event', status.issues);
+    if (typeof status === 'object') return problem('invalid', 'invalid order event', status.issues);
     return c.json({ status }, status === 'unattributed' ? 202 : 200);
   } catch (error) {
     if (!(error instanceof StoreUnavailableError)) throw error;
-    log('orders.store_unavailable', { event_id: verified.id, error: error.message });
-    return problem(503, 'order store unavailable, retry later', undefined, {
+    log('error', 'orders.store_unavailable', { event_id: verified.id, error: error.message });
+    return problem('store_unavailable', 'order store unavailable, retry later', undefined, {
       'Retry-After': RETRY_AFTER_SECONDS,
     });
   }
@@ -97,11 +103,7 @@ export const orderWebhook = new Hono<AppEnv>().post('/', secretConfigured, async
 
 /** The receiver cannot check signatures; the sender keeps the event and retries. */
 function secretUnusable(reason: string): Response {
-  return problem(503, `webhook receiver misconfigured (${reason}), retry later`, undefined, {
+  return problem('misconfigured', `webhook receiver misconfigured (${reason}), retry later`, undefined, {
     'Retry-After': RETRY_AFTER_SECONDS,
   });
-}
-
-function log(event: string, fields: Record<string, unknown>): void {
-  console.error(JSON.stringify({ event, ...fields }));
 }

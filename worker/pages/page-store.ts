@@ -16,6 +16,8 @@ import type { Catalog } from '../../domain/pages/catalog.ts';
 import type { Influencer } from '../../domain/content/schema.ts';
 import pagesConfig from '../generated/pages.ts';
 import { ShardCache, ShardUnavailable } from '../lib/shard-cache.ts';
+import { log } from '../lib/log.ts';
+import { STATUS_OF } from '../lib/reasons.ts';
 
 export { ShardUnavailable as PageStoreUnavailable };
 
@@ -79,13 +81,13 @@ export async function storefrontOrAnswer(
     found = await readStorefront(assets, handle);
   } catch (error) {
     if (!(error instanceof ShardUnavailable)) throw error;
-    console.error(JSON.stringify({ event: 'pages.store_unavailable', handle, error: error.message }));
+    log('error', 'pages.store_unavailable', { handle, error: error.message });
     return new Response('This page is briefly unavailable. Please try again in a minute.', {
-      status: 503,
+      status: STATUS_OF.store_unavailable,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '60' },
     });
   }
-  if (found.kind === 'missing') return new Response(null, { status: 404 });
+  if (found.kind === 'missing') return new Response(null, { status: STATUS_OF.not_found });
   if (found.kind === 'redirect')
     return new Response(null, { status: 301, headers: { Location: moved(found.to) } });
   return found;

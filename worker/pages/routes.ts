@@ -16,6 +16,8 @@ import type { AppEnv, Fallback } from '../env.ts';
 import pagesConfig from '../generated/pages.ts';
 import { cacheSeconds } from '../../domain/catalog/offers.ts';
 import { PRICE_EXPIRES_HEADER } from '../../domain/pages/page-store.ts';
+import { log } from '../lib/log.ts';
+import { STATUS_OF } from '../lib/reasons.ts';
 
 const PAGE_PATH = /^\/shop\/[a-z0-9-]{1,64}\/(?:[a-z0-9-]{1,64}\/)?$/;
 /**
@@ -37,7 +39,7 @@ export function pages(render: Fallback) {
   app.all('*', async (c) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
       return new Response('Storefront pages are read with GET or HEAD.', {
-        status: 405,
+        status: STATUS_OF.method_not_allowed,
         headers: {
           Allow: 'GET, HEAD',
           'Content-Type': 'text/plain; charset=utf-8',
@@ -72,9 +74,7 @@ export function pages(render: Fallback) {
     if (edgeTtl < 1) return served(forClient, 'MISS', c.req.method);
     ctx.waitUntil(
       (cache ? cache.put(key, forCache) : Promise.resolve()).catch((error: unknown) =>
-        console.error(
-          JSON.stringify({ event: 'pages.cache_put_failed', path: url.pathname, error: String(error) }),
-        ),
+        log('warn', 'pages.cache_put_failed', { path: url.pathname, error: String(error) }),
       ),
     );
     return served(forClient, 'MISS', c.req.method);

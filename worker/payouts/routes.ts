@@ -11,7 +11,7 @@
  * - `GET /api/admin/payouts/runs[?after=<next>&limit=N]`: every closed month with
  *   payable, paid and owed totals per currency, and a page of the payable rows not
  *   yet paid (`owed_rows` in all, `owed_more` after this page, `next` cursor).
- * Refusals: `{ error, issues? }` with the status of service.ts's STATUS_OF.
+ * Refusals: `{ error, issues? }` with the status of the reason (worker/lib/reasons.ts).
  */
 import { Hono } from 'hono';
 import { requireAdmin } from '../auth/admin.ts';
@@ -20,20 +20,13 @@ import { limitBody } from '../lib/body.ts';
 import { problem } from '../lib/problem.ts';
 import { queryValidator } from '../lib/validation.ts';
 import { payoutsQuery } from '../reports/query.ts';
-import {
-  closePayoutMonth,
-  markPayoutPaid,
-  payoutMonth,
-  payoutRuns,
-  STATUS_OF,
-  type Refusal,
-} from './service.ts';
+import { closePayoutMonth, markPayoutPaid, payoutMonth, payoutRuns, type Refusal } from './service.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 const JSON_TYPE = { 'Content-Type': 'application/json', ...NO_STORE };
 
 function refused(r: Refusal): Response {
-  return problem(STATUS_OF[r.reason], r.message, r.issues);
+  return problem(r.reason, r.message, r.issues);
 }
 
 export const payouts = new Hono<AppEnv>()
@@ -57,7 +50,7 @@ export const payouts = new Hono<AppEnv>()
   })
   .post('/paid', requireAdmin, limitBody(4096, 'a payment is at most 4 KiB of JSON'), async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined);
-    if (body === undefined) return problem(400, 'invalid payment: the body must be JSON');
+    if (body === undefined) return problem('invalid', 'invalid payment: the body must be JSON');
     const result = await markPayoutPaid(c.env.DB, body);
     if (!result.ok) return refused(result);
     return c.json({ status: 'paid', ...result.payment }, 200, NO_STORE);

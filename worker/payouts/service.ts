@@ -3,21 +3,31 @@
  * console (site/pages/dashboard/admin) alike, so a page and an API call can never
  * disagree and the console needs no token. Each function validates its input with
  * the schemas below, reads or writes through store.ts, and answers either a value
- * or a refusal `{ reason, message }`; `STATUS_OF` is the one table that maps a
- * reason to its HTTP status.
+ * or a refusal `{ reason, message }`; worker/lib/reasons.ts is the one table that
+ * maps a reason to its HTTP status.
  *
  * Callers authorise first: the API with the admin token, the console with the
  * admin's session.
  */
 import { z } from 'zod';
-import { issuesOf, type Issue } from '../../domain/orders/event.ts';
+import { issuesOf, type Issue } from '../../domain/issues.ts';
 import { payoutsCsv, type PayoutReport } from '../../domain/orders/payouts.ts';
 import { isCurrency } from '../../domain/currency.ts';
 import { MoneyRangeError } from '../../domain/money.ts';
 import { isIsoMonth } from '../../domain/time.ts';
 import { readHolds } from '../holds/store.ts';
 import { program } from '../orders/program.ts';
-import { closeMonth, markPaid, readMonth, readRuns, type Payment, type RunsPage } from './store.ts';
+import { log } from '../lib/log.ts';
+import {
+  closeMonth,
+  markPaid,
+  readMonth,
+  readRuns,
+  type CloseResult,
+  type PaidRefusal,
+  type Payment,
+  type RunsPage,
+} from './store.ts';
 
 export const period = z
   .string({ error: 'is required, written YYYY-MM' })
@@ -39,25 +49,9 @@ export const paidInput = z.strictObject({
 });
 export type PaidInput = z.output<typeof paidInput>;
 
-/** Every reason a payouts call is refused, and its HTTP status. */
-export const STATUS_OF = {
-  invalid: 400,
-  skipped: 404,
-  no_row: 404,
-  currency_needed: 400,
-  already_closed: 409,
-  closed_later: 409,
-  earlier_open: 409,
-  changed_meanwhile: 409,
-  not_closed: 409,
-  not_payable: 409,
-  other_reference: 409,
-  under_review: 409,
-  member_missing: 409,
-  hold_not_passed: 422,
-  out_of_range: 422,
-} as const;
-export type PayoutRefusalReason = keyof typeof STATUS_OF;
+/** Every reason a payouts call is refused; worker/lib/reasons.ts gives each its HTTP status. */
+export type PayoutRefusalReason =
+  'invalid' | 'skipped' | 'out_of_range' | Extract<CloseResult, { ok: false }>['reason'] | PaidRefusal;
 
 export interface Refusal {
   ok: false;
@@ -113,7 +107,7 @@ export async function closePayoutMonth(
   if (!parsed.success) return invalid('query', parsed.error);
   const { period: p } = parsed.data;
   const result = await inRange(() => closeMonth(db, p, program.table, now));
-  if (result.ok && result.created) console.log(JSON.stringify({ event: 'payouts.closed', period: p }));
+  if (result.ok && result.created) log('info', 'payouts.closed', { period: p });
   return result;
 }
 

@@ -20,7 +20,8 @@ type StatsEnv = AppEnv & { Variables: { principal: Principal } };
 
 const authenticated = createMiddleware<StatsEnv>(async (c, next) => {
   const principal = await authenticate(c.env, c.req.header('authorization'));
-  if (!principal) return problem(401, 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
+  if (!principal)
+    return problem('unauthenticated', 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
   c.set('principal', principal);
   await next();
 });
@@ -35,8 +36,9 @@ export const stats = new Hono<StatsEnv>().get(
     const handle = c.req.param('handle');
     const principal = c.get('principal');
     if (principal.role === 'influencer' && principal.handle !== handle)
-      return problem(403, 'this token may only read its own stats');
-    if (!Object.hasOwn(program.table.influencers, handle)) return problem(404, `unknown handle "${handle}"`);
+      return problem('forbidden', 'this token may only read its own stats');
+    if (!Object.hasOwn(program.table.influencers, handle))
+      return problem('not_found', `unknown handle "${handle}"`);
     const { from, to } = c.req.valid('query');
     // One member, whatever handle each figure was recorded under (CONTRACT.md section 13).
     const members = memberIndex(program.table);

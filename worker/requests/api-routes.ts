@@ -13,7 +13,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { issuesOf } from '../../domain/orders/event.ts';
+import { issuesOf } from '../../domain/issues.ts';
 import { requireAdmin } from '../auth/admin.ts';
 import { authenticate, UNAUTHORIZED_HEADERS } from '../auth/tokens.ts';
 import type { AppEnv } from '../env.ts';
@@ -61,11 +61,11 @@ export const adminRequests = new Hono<AppEnv>()
   .get('/:id', async (c) => {
     const id = c.req.param('id');
     if (!REQUEST_ID.test(id))
-      return problem(400, 'invalid request id', [
+      return problem('invalid', 'invalid request id', [
         { path: 'id', message: 'must be 16 lowercase hex characters' },
       ]);
     const found = await readRequest(c.env.DB, id);
-    if (!found) return problem(404, `unknown request "${id}"`);
+    if (!found) return problem('not_found', `unknown request "${id}"`);
     const { image_bytes, ...rest } = found;
     return c.json(
       { ...rest, image_files: image_bytes.map((i) => ({ path: i.path, base64: base64Of(i.bytes) })) },
@@ -76,26 +76,27 @@ export const adminRequests = new Hono<AppEnv>()
   .post(
     '/:id/state',
     zValidator('json', stateBody, (result) => {
-      if (!result.success) return problem(400, 'invalid body', issuesOf(result.error));
+      if (!result.success) return problem('invalid', 'invalid body', issuesOf(result.error));
     }),
     async (c) => {
       const id = c.req.param('id');
       if (!REQUEST_ID.test(id))
-        return problem(400, 'invalid request id', [
+        return problem('invalid', 'invalid request id', [
           { path: 'id', message: 'must be 16 lowercase hex characters' },
         ]);
       const updated = await updateRequest(c.env.DB, id, c.req.valid('json'), new Date());
-      if (!updated) return problem(404, `unknown request "${id}"`);
+      if (!updated) return problem('not_found', `unknown request "${id}"`);
       return c.json({ id, ...c.req.valid('json') }, 200, NO_STORE);
     },
   );
 
 export const memberRequests = new Hono<AppEnv>().get('/:handle', async (c) => {
   const principal = await authenticate(c.env, c.req.header('authorization'));
-  if (!principal) return problem(401, 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
+  if (!principal)
+    return problem('unauthenticated', 'missing or invalid bearer token', undefined, UNAUTHORIZED_HEADERS);
   const handle = c.req.param('handle');
   if (principal.role === 'influencer' && principal.handle !== handle)
-    return problem(403, 'this token may only read its own requests');
+    return problem('forbidden', 'this token may only read its own requests');
   const requests = await withLiveStates(c.env, await requestsOf(c.env.DB, handle), new Date());
   return c.json({ handle, requests }, 200, NO_STORE);
 });

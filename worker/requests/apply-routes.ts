@@ -41,6 +41,8 @@ import { appliedPage, applyForm, messagePage, type FormView } from './apply-page
 import { builtHandlesLike, readRequestBase, RequestBaseUnavailable } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
 import { applicationHandlesLike, countApplyPost, insertRequest, newRequestId } from './store.ts';
+import { log } from '../lib/log.ts';
+import { statusOf, type Reason } from '../lib/reasons.ts';
 
 /** The avatar (1 MB) and the text fields, with room for multipart framing. */
 export const APPLY_MAX_BODY_BYTES = 1536 * 1024;
@@ -59,11 +61,11 @@ export function sameSitePost(request: Request): boolean {
 
 async function page(
   c: Context<AppEnv>,
-  status: 200 | 201 | 400 | 403 | 413 | 429 | 503,
+  outcome: 200 | 201 | Reason,
   body: ReturnType<typeof applyForm>,
   headers: Record<string, string> = {},
 ) {
-  return c.html(await body, status, { ...NO_STORE, ...headers });
+  return c.html(await body, statusOf(outcome), { ...NO_STORE, ...headers });
 }
 
 async function formView(
@@ -84,10 +86,10 @@ async function formView(
 
 function unavailable(c: Context<AppEnv>, error: unknown) {
   if (!(error instanceof RequestBaseUnavailable)) throw error;
-  console.error(JSON.stringify({ event: 'apply.base_unavailable', error: error.message }));
+  log('error', 'apply.base_unavailable', { error: error.message });
   return page(
     c,
-    503,
+    'store_unavailable',
     messagePage('Briefly unavailable', 'The form cannot be checked right now. Please try again in a minute.'),
     { 'Retry-After': '60' },
   );
@@ -108,7 +110,7 @@ export const apply = new Hono<AppEnv>()
       if (sameSitePost(c.req.raw)) return next();
       return page(
         c,
-        403,
+        'forbidden',
         messagePage('Refused', 'Applications are accepted only from this site’s own form.'),
       );
     },
@@ -117,7 +119,7 @@ export const apply = new Hono<AppEnv>()
       onError: (c) =>
         page(
           c,
-          413,
+          'body_too_large',
           messagePage('Too large', 'The form was larger than 1.5 MB: the photo may be at most 1 MB.'),
         ),
     }),
@@ -132,18 +134,16 @@ export const apply = new Hono<AppEnv>()
       if (await countApplyPost(c.env.DB, visitor, now.getTime()))
         return page(
           c,
-          429,
+          'too_many_attempts',
           messagePage('Too many tries', 'Too many applications from here this hour. Please try again later.'),
           { 'Retry-After': '3600' },
         );
       const misconfigured = settingProblem(c.env, 'REQUEST_SIGNING_KEY');
       if (misconfigured) {
-        console.error(
-          JSON.stringify({ event: 'apply.misconfigured', problem: describeProblem(misconfigured) }),
-        );
+        log('error', 'apply.misconfigured', { problem: describeProblem(misconfigured) });
         return page(
           c,
-          503,
+          'misconfigured',
           messagePage(
             'Briefly unavailable',
             'Applications cannot be taken right now; nothing was stored. Please try again later.',
@@ -164,12 +164,12 @@ async function submit(c: Context<AppEnv>, now: Date) {
   try {
     form = await c.req.formData();
   } catch {
-    return page(c, 400, messagePage('Not a form', 'The request was not a form post.'));
+    return page(c, 'invalid', messagePage('Not a form', 'The request was not a form post.'));
   }
   const values = formFields(form.entries());
   const program = values.program === 'associate' ? 'associate' : 'influencer';
   const invalid = (errors: FieldError[]) =>
-    formView(c.env, program, values, errors).then((v) => page(c, 400, applyForm(v)));
+    formView(c.env, program, values, errors).then((v) => page(c, 'invalid', applyForm(v)));
   const parsed = applicationForm.safeParse(values);
   if (!parsed.success) return invalid(formErrors(parsed.error));
   const fields = parsed.data;
@@ -243,7 +243,7 @@ async function submit(c: Context<AppEnv>, now: Date) {
     application: { contactEmail: fields.email, claimHash: await sha256Hex(token), claimExpiresAt: expiresAt },
     now,
   });
-  console.log(JSON.stringify({ event: 'apply.received', request: id, handle: fields.handle, program }));
+  log('info', 'apply.received', { request: id, handle: fields.handle, program });
   const claimUrl = `${new URL(c.req.url).origin}/claim/${token}`;
   return page(
     c,

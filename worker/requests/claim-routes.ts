@@ -23,14 +23,16 @@ import { program } from '../orders/program.ts';
 import { layout, messagePage } from './apply-page.ts';
 import { sameSitePost } from './apply-routes.ts';
 import { claim, lookUpClaim, type ClaimLookup } from './store.ts';
+import { log } from '../lib/log.ts';
+import { STATUS_OF, statusOf, type Reason } from '../lib/reasons.ts';
 
 const CLAIM_TOKEN = /^sfc_[A-Za-z0-9_-]{43}$/;
 const NO_STORE = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
 
-type Status = 200 | 201 | 403 | 404 | 409 | 410 | 429;
+type Outcome = 200 | 201 | Reason;
 
-async function answer(c: Context<AppEnv>, status: Status, body: ReturnType<typeof layout>) {
-  return c.html(await body, status, NO_STORE);
+async function answer(c: Context<AppEnv>, outcome: Outcome, body: ReturnType<typeof layout>) {
+  return c.html(await body, statusOf(outcome), NO_STORE);
 }
 
 function isApproved(handle: string): boolean {
@@ -38,18 +40,26 @@ function isApproved(handle: string): boolean {
 }
 
 /** The page for a link that cannot be used (now or ever), or null when it is open and approved. */
-function refusal(found: ClaimLookup): [Status, string, string] | null {
+function refusal(found: ClaimLookup): [Reason, string, string] | null {
   switch (found.kind) {
     case 'unknown':
-      return [404, 'Unknown link', 'This claim link is not valid. Check that you copied all of it.'];
+      return ['not_found', 'Unknown link', 'This claim link is not valid. Check that you copied all of it.'];
     case 'used':
-      return [410, 'Already used', 'This claim link has been used. Sign in at /dashboard/ with your token.'];
+      return [
+        'already_used',
+        'Already used',
+        'This claim link has been used. Sign in at /dashboard/ with your token.',
+      ];
     case 'expired':
-      return [410, 'Expired', 'This claim link has expired. Write to the program admins to get a new one.'];
+      return [
+        'expired',
+        'Expired',
+        'This claim link has expired. Write to the program admins to get a new one.',
+      ];
     case 'open':
       if (!isApproved(found.handle))
         return [
-          409,
+          'not_approved',
           'Not approved yet',
           `The application for "${found.handle}" is still in review. This link works once it is approved and live; keep it until then.`,
         ];
@@ -82,14 +92,18 @@ export const claims = new Hono<AppEnv>()
   })
   .post('/:token', async (c) => {
     if (!sameSitePost(c.req.raw))
-      return answer(c, 403, messagePage('Refused', 'Claims are accepted only from this site.'));
+      return answer(c, 'forbidden', messagePage('Refused', 'Claims are accepted only from this site.'));
     const now = new Date();
     const visitor = await signinVisitor(c.env, c.req.raw, now);
     if (await isLimited(c.env.DB, visitor, now.getTime()))
-      return c.html(await messagePage('Too many tries', 'Too many failed attempts. Wait 15 minutes.'), 429, {
-        ...NO_STORE,
-        'Retry-After': '900',
-      });
+      return c.html(
+        await messagePage('Too many tries', 'Too many failed attempts. Wait 15 minutes.'),
+        STATUS_OF.too_many_attempts,
+        {
+          ...NO_STORE,
+          'Retry-After': '900',
+        },
+      );
     const link = c.req.param('token');
     const linkHash = CLAIM_TOKEN.test(link) ? await sha256Hex(link) : null;
     const found: ClaimLookup = linkHash
@@ -98,14 +112,18 @@ export const claims = new Hono<AppEnv>()
     const refused = refusal(found);
     if (refused || found.kind !== 'open' || linkHash === null) {
       if (found.kind !== 'open') await recordFailure(c.env.DB, visitor, now.getTime());
-      const [status, title, message] = refused ?? [404, 'Unknown link', 'This claim link is not valid.'];
+      const [status, title, message] = refused ?? [
+        'not_found' as const,
+        'Unknown link',
+        'This claim link is not valid.',
+      ];
       return answer(c, status, messagePage(title, message));
     }
     // The member's own dashboard token, the same form as `npm run token -- create` makes.
     const token = `sft_${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
     if (!(await claim(c.env.DB, linkHash, found.handle, await sha256Hex(token), now.getTime())))
-      return answer(c, 410, messagePage('Already used', 'This claim link has just been used.'));
-    console.log(JSON.stringify({ event: 'claim.used', request: found.requestId, handle: found.handle }));
+      return answer(c, 'already_used', messagePage('Already used', 'This claim link has just been used.'));
+    log('info', 'claim.used', { request: found.requestId, handle: found.handle });
     return answer(
       c,
       201,

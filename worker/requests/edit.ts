@@ -22,13 +22,17 @@ import { INFLUENCER_DIR } from '../../domain/vet/changes.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
 import { describeProblem, settingProblem } from '../config/check.ts';
+import { log } from '../lib/log.ts';
 import { readStorefront } from '../pages/page-store.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
 import { insertRequest, newRequestId, openRequestOf, readRequest } from './store.ts';
 
+/** Why a creator's request is not stored; worker/lib/reasons.ts gives each its HTTP status. */
+export type RequestRefusal = 'invalid' | 'not_found' | 'misconfigured';
+
 export type EditOutcome =
-  { ok: true; id: string; file: string } | { ok: false; status: 400 | 404 | 503; errors: FieldError[] };
+  { ok: true; id: string; file: string } | { ok: false; reason: RequestRefusal; errors: FieldError[] };
 
 function storefrontProducts(member: Record<string, unknown>): string[] {
   const featured = (member.featured as string[] | undefined) ?? [];
@@ -105,10 +109,10 @@ async function saveEdit(
 ): Promise<EditOutcome> {
   const misconfigured = settingProblem(env, 'REQUEST_SIGNING_KEY');
   if (misconfigured) {
-    console.error(JSON.stringify({ event: 'edit.misconfigured', problem: describeProblem(misconfigured) }));
+    log('error', 'edit.misconfigured', { problem: describeProblem(misconfigured) });
     return {
       ok: false,
-      status: 503,
+      reason: 'misconfigured',
       errors: [{ field: '(form)', message: 'Saving is unavailable right now; nothing was stored.' }],
     };
   }
@@ -116,7 +120,7 @@ async function saveEdit(
   if (built.kind !== 'page')
     return {
       ok: false,
-      status: 404,
+      reason: 'not_found',
       errors: [{ field: '(form)', message: `no storefront "${handle}" in the deployed build` }],
     };
   const path = `${INFLUENCER_DIR}${handle}.yaml`;
@@ -127,7 +131,7 @@ async function saveEdit(
     : (parse(beforeText) as Record<string, unknown>);
   const today = utcDay(now);
   const edited = change(start);
-  if (!edited.ok) return { ok: false, status: 400, errors: edited.errors };
+  if (!edited.ok) return { ok: false, reason: 'invalid', errors: edited.errors };
   const earlier = open ? ((await readRequest(env.DB, open.id))?.image_bytes ?? []) : [];
   const images = carriedImages(earlier, edited.member, edited.image);
   const text = memberYaml(edited.member);
@@ -147,7 +151,7 @@ async function saveEdit(
   if (errors.length > 0)
     return {
       ok: false,
-      status: 400,
+      reason: 'invalid',
       errors: errors.map((e) => ({
         field: images.some((i) => i.path === e.file) ? 'avatar' : e.field,
         message: e.message,
@@ -172,7 +176,7 @@ async function saveEdit(
     },
     open ? [open.id] : [],
   );
-  console.log(JSON.stringify({ event: 'edit.saved', request: id, handle, action: what }));
+  log('info', 'edit.saved', { request: id, handle, action: what });
   return { ok: true, id, file: text };
 }
 

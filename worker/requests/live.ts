@@ -11,6 +11,7 @@
 import { withRetry } from '../lib/d1-retry.ts';
 import { builtDigests } from './base-store.ts';
 import type { RequestSummary } from './store.ts';
+import { log } from '../lib/log.ts';
 
 const CAN_GO_LIVE = new Set(['pending', 'changes_needed', 'merged']);
 
@@ -29,7 +30,7 @@ export async function withLiveStates(
     );
   } catch (error) {
     // A build without the index (or an unreadable shard): the states stay as recorded.
-    console.error(JSON.stringify({ event: 'requests.live_unavailable', error: String(error) }));
+    log('error', 'requests.live_unavailable', { error: String(error) });
     return [...requests];
   }
   const live = new Set(candidates.filter((r) => deployed.has(r.file_sha256)).map((r) => r.id));
@@ -45,6 +46,6 @@ export async function withLiveStates(
       ),
     ),
   );
-  console.log(JSON.stringify({ event: 'requests.live', requests: [...live] }));
+  log('info', 'requests.live', { requests: [...live] });
   return requests.map((r) => (live.has(r.id) ? { ...r, state: 'live', updated_at: at } : r));
 }

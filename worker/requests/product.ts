@@ -18,16 +18,18 @@ import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
 import { describeProblem, settingProblem } from '../config/check.ts';
 import { withRetry } from '../lib/d1-retry.ts';
+import { log } from '../lib/log.ts';
 import { readStorefront } from '../pages/page-store.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
+import type { RequestRefusal } from './edit.ts';
 import { insertRequest, newRequestId } from './store.ts';
 
 export type ProductOutcome =
-  { ok: true; id: string; product: string } | { ok: false; status: 400 | 404 | 503; errors: FieldError[] };
+  { ok: true; id: string; product: string } | { ok: false; reason: RequestRefusal; errors: FieldError[] };
 
-function refused(status: 400 | 404 | 503, field: string, message: string): ProductOutcome {
-  return { ok: false, status, errors: [{ field, message }] };
+function refused(reason: RequestRefusal, field: string, message: string): ProductOutcome {
+  return { ok: false, reason, errors: [{ field, message }] };
 }
 
 /** Whether a product request for `path` is already waiting or merged (not declined or replaced). */
@@ -52,19 +54,26 @@ export async function proposeProductRequest(
 ): Promise<ProductOutcome> {
   const misconfigured = settingProblem(env, 'REQUEST_SIGNING_KEY');
   if (misconfigured) {
-    console.error(
-      JSON.stringify({ event: 'product.misconfigured', problem: describeProblem(misconfigured) }),
-    );
-    return refused(503, '(form)', 'Saving is unavailable right now; nothing was stored.');
+    log('error', 'product.misconfigured', { problem: describeProblem(misconfigured) });
+    return refused('misconfigured', '(form)', 'Saving is unavailable right now; nothing was stored.');
   }
   const built = await readStorefront(env.ASSETS, handle);
-  if (built.kind !== 'page') return refused(404, '(form)', `no storefront "${handle}" in the deployed build`);
+  if (built.kind !== 'page')
+    return refused('not_found', '(form)', `no storefront "${handle}" in the deployed build`);
   const proposed = proposeProduct(await readRequestBase(env.ASSETS), form, handle, utcDay(now));
-  if (!proposed.ok) return { ok: false, status: 400, errors: proposed.errors };
+  if (!proposed.ok) return { ok: false, reason: 'invalid', errors: proposed.errors };
   if ((await builtProducts(env.ASSETS, [proposed.id])).has(proposed.id))
-    return refused(400, 'url', `product ${proposed.id} is in the catalog already: find it with the search`);
+    return refused(
+      'invalid',
+      'url',
+      `product ${proposed.id} is in the catalog already: find it with the search`,
+    );
   if (await alreadyProposed(env.DB, proposed.path))
-    return refused(400, 'url', `product ${proposed.id} has been proposed already and waits for an admin`);
+    return refused(
+      'invalid',
+      'url',
+      `product ${proposed.id} has been proposed already and waits for an admin`,
+    );
   const id = newRequestId();
   const bytes = new TextEncoder().encode(proposed.text);
   await insertRequest(env.DB, {
@@ -80,6 +89,6 @@ export async function proposeProductRequest(
     application: null,
     now,
   });
-  console.log(JSON.stringify({ event: 'product.proposed', request: id, handle, product: proposed.id }));
+  log('info', 'product.proposed', { request: id, handle, product: proposed.id });
   return { ok: true, id, product: proposed.id };
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { HOUR_MS } from '../../domain/time.ts';
 import { popularityKey, popularityShardOf } from './popularity.ts';
+import { log } from '../lib/log.ts';
 
 const shardValue = z.object({ handles: z.record(z.string(), z.array(z.string())) });
 
@@ -22,9 +23,7 @@ export async function popularProducts(env: { SESSION: KVNamespace }, handle: str
       const parsed = shardValue.safeParse(await env.SESSION.get(popularityKey(shard), 'json'));
       entry = { at: now, handles: parsed.success ? parsed.data.handles : {} };
     } catch (error) {
-      console.error(
-        JSON.stringify({ event: 'storefront.popularity_unreadable', shard, error: String(error) }),
-      );
+      log('error', 'storefront.popularity_unreadable', { shard, error: String(error) });
       entry = { at: now, handles: {} };
     }
     cached.set(shard, entry);

@@ -19,8 +19,8 @@
  */
 import { shardOf } from '../../domain/links/shards.ts';
 import { DAY_MS, utcDay } from '../../domain/time.ts';
-import { logEvent } from '../clicks/click-log.ts';
 import { withRetry } from '../lib/d1-retry.ts';
+import { log } from '../lib/log.ts';
 
 export const POPULARITY_SHARDS = 64;
 export const POPULAR_KEPT = 8;
@@ -98,12 +98,12 @@ export async function refreshPopularity(db: D1Database, kv: KVNamespace, now = D
       if (shard) shard.handles[handle] = ids;
     }
     await Promise.all(shards.map((s, i) => kv.put(popularityKey(i), JSON.stringify(s))));
-    logEvent('storefront.popularity', {
+    log('info', 'storefront.popularity', {
       from: read.from,
       to: read.to,
       handles: Object.keys(read.handles).length,
     });
   } catch (error) {
-    logEvent('storefront.popularity_failed', { error: String(error) });
+    log('error', 'storefront.popularity_failed', { error: String(error) });
   }
 }

@@ -153,7 +153,7 @@ describe('Fee-Earnings as a statement', () => {
 
   it('refuses a fee over the per-row bound (price x items + 100.00), naming the cell', () => {
     const result = refusal(earningsFile([{ ...ROW, price_minor: 0, shipped: 0, fee_minor: 10_001 }]));
-    expect(result.status).toBe(400);
+    expect(result.reason).toBe('bad_rows');
     expect(result.issues).toEqual([
       { row: 2, field: 'Ad Fees($)', message: expect.stringContaining('bound') },
     ]);
@@ -162,11 +162,11 @@ describe('Fee-Earnings as a statement', () => {
     ).toHaveLength(1);
   });
 
-  it('refuses sums that would leave the safe-integer range (422), before anything is stored', () => {
+  it('refuses sums that would leave the safe-integer range (unsafe_sum), before anything is stored', () => {
     const big = { ...ROW, price_minor: 100_000_000_000, shipped: 10_000, fee_minor: 1_000_000_000_000 };
     const rows = Array.from({ length: 9_100 }, () => big);
     const result = refusal(earningsFile(rows));
-    expect(result.status).toBe(422);
+    expect(result.reason).toBe('unsafe_sum');
     expect(result.issues[0]?.message).toMatch(/safe-integer range/);
   });
 });
@@ -186,13 +186,15 @@ describe('coverage', () => {
 
   it('refuses a title that disagrees with from/to, and rows outside the coverage', () => {
     const titled = earningsFile([ROW], { title: { from: '2026-11-01', to: '2026-11-30' } });
-    expect(refusal(titled, { from: '2026-11-01', to: '2026-11-15' })).toMatchObject({ status: 422 });
+    expect(refusal(titled, { from: '2026-11-01', to: '2026-11-15' })).toMatchObject({
+      reason: 'bad_coverage',
+    });
     const outside = refusal(noTitle, { from: '2026-11-06', to: '2026-11-30' });
-    expect(outside.status).toBe(400);
+    expect(outside.reason).toBe('bad_rows');
     expect(outside.issues).toEqual([
       { row: 2, field: 'Date Shipped', message: expect.stringContaining('outside') },
     ]);
-    expect(refusal(noTitle, { from: '2026-11-06' }).status).toBe(422);
+    expect(refusal(noTitle, { from: '2026-11-06' }).reason).toBe('bad_coverage');
   });
 
   it('takes an empty whole-account statement with a range (it reverses what it covers)', () => {
@@ -203,19 +205,21 @@ describe('coverage', () => {
 });
 
 describe('currencies and localised layouts', () => {
-  it('refuses a £ file into a USD marketplace with 422 naming both currencies', () => {
+  it('refuses a £ file into a USD marketplace as currency_mismatch, naming both currencies', () => {
     const result = refusal(earningsFile([ROW], { sign: '£' }));
-    expect(result.status).toBe(422);
+    expect(result.reason).toBe('currency_mismatch');
     expect(result.issues[0]?.message).toMatch(/GBP.*amazon-us is a USD marketplace/);
   });
 
   it('refuses an unknown marketplace', () => {
-    expect(refusal(earningsFile([ROW]), { marketplace: 'amazon-zz' }).issues[0]?.field).toBe('marketplace');
+    const result = refusal(earningsFile([ROW]), { marketplace: 'amazon-zz' });
+    expect(result.reason).toBe('unknown_marketplace');
+    expect(result.issues[0]?.field).toBe('marketplace');
   });
 
-  it('refuses the German layout with 422, never reading it as a US file', () => {
+  it('refuses the German layout (localised_layout), never reading it as a US file', () => {
     const result = refusal(new Uint8Array(GERMAN));
-    expect(result.status).toBe(422);
+    expect(result.reason).toBe('localised_layout');
     expect(result.issues[0]?.message).toMatch(/German report layout.*English/);
   });
 
@@ -236,9 +240,9 @@ describe('currencies and localised layouts', () => {
     expect(readMoney('$-1.12', 'USD', true)).toEqual({ ok: true, value: -112 });
   });
 
-  it('refuses an unknown header set with 422, naming its columns', () => {
+  it('refuses an unknown header set (unknown_layout), naming its columns', () => {
     const result = refusal(utf8('Report\nDate,Clicks,Ordered Items,Conversion\n2026-11-01,3,1,33%\n'));
-    expect(result.status).toBe(422);
+    expect(result.reason).toBe('unknown_layout');
     expect(result.issues).toEqual([
       {
         row: 2,

@@ -46,6 +46,7 @@ describe('withMarketplace', () => {
     });
     expect(withMarketplace(parsed({ retailer: 'amazon-uk', currency: 'USD' }), program.table)).toEqual({
       ok: false,
+      reason: 'currency_mismatch',
       issues: [{ path: 'currency', message: 'must be GBP, the currency of marketplace amazon-uk' }],
     });
   });
@@ -57,6 +58,7 @@ describe('withMarketplace', () => {
     });
     expect(withMarketplace(parsed({}), program.table)).toEqual({
       ok: false,
+      reason: 'currency_mismatch',
       issues: [
         {
           path: 'currency',
@@ -70,10 +72,12 @@ describe('withMarketplace', () => {
   it('refuses a currency not the named marketplace’s, and a marketplace outside the group, converting nothing', () => {
     expect(withMarketplace(parsed({ marketplace: 'amazon-de' }), program.table)).toEqual({
       ok: false,
+      reason: 'currency_mismatch',
       issues: [{ path: 'currency', message: 'must be EUR, the currency of marketplace amazon-de' }],
     });
     expect(withMarketplace(parsed({ marketplace: 'amazon-jp' }), program.table)).toEqual({
       ok: false,
+      reason: 'not_a_marketplace',
       issues: [
         {
           path: 'marketplace',

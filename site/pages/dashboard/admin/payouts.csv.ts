@@ -1,7 +1,8 @@
 /** Payouts of a month as CSV, from the same service as `GET /api/admin/payouts?format=csv`. */
 import type { APIRoute } from 'astro';
 import { env } from 'cloudflare:workers';
-import { payoutMonth, STATUS_OF } from '../../../../worker/payouts/service.ts';
+import { STATUS_OF } from '../../../../worker/lib/reasons.ts';
+import { payoutMonth } from '../../../../worker/payouts/service.ts';
 import { currentPrincipal } from '../../../lib/dashboard/session.ts';
 
 export const prerender = false;
