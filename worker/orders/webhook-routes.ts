@@ -40,7 +40,7 @@ const secretConfigured = createMiddleware<AppEnv>(async (c, next) => {
 
 export const orderWebhook = new Hono<AppEnv>().post('/', secretConfigured, async (c) => {
   const bytes = await readLimited(c.req.raw, MAX_WEBHOOK_BYTES);
-  if (bytes === null) return problem(413, 'body exceeds 1 MiB');
+  if (bytes === null) return problem('body_too_large', 'body exceeds 1 MiB');
 
   let verified;
   try {
