@@ -14,8 +14,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
-import { post, resolveTarget, type Target } from './lib/orders/target.ts';
+import { parseArgsOrUsage, post, resolveTarget, TARGET_OPTIONS, type Target } from './lib/orders/target.ts';
 import { progress } from './lib/progress.ts';
 
 const USAGE =
@@ -31,15 +30,12 @@ interface Args {
 
 /** The arguments, or null after printing why they do not parse (exit 2). */
 export function parseImportArgs(argv: readonly string[]): Args | null {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseArgsOrUsage(
+    {
       args: [...argv],
       allowPositionals: true,
       options: {
-        local: { type: 'boolean', default: false },
-        remote: { type: 'boolean', default: false },
-        url: { type: 'string' },
+        ...TARGET_OPTIONS,
         marketplace: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
@@ -47,11 +43,10 @@ export function parseImportArgs(argv: readonly string[]): Args | null {
         'dry-run': { type: 'boolean', default: false },
         by: { type: 'string' },
       },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return null;
-  }
+    },
+    USAGE,
+  );
+  if (!parsed) return null;
   const { positionals, values: v } = parsed;
   const [file, ...rest] = positionals;
   const targets = [v.local, v.remote, v.url !== undefined && !v.remote].filter(Boolean).length;

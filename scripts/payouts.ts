@@ -15,10 +15,16 @@
  *
  * See docs/orders.md, "Month end".
  */
-import { parseArgs } from 'node:util';
 import { formatMoney } from '../domain/money.ts';
 import { isCurrency } from '../domain/currency.ts';
-import { describeTarget, namedTarget, post, type Target } from './lib/orders/target.ts';
+import {
+  describeTarget,
+  namedTarget,
+  parseArgsOrUsage,
+  post,
+  TARGET_OPTIONS,
+  type Target,
+} from './lib/orders/target.ts';
 
 const WHERE = '(--local | --remote | --url <base>)';
 const USAGE = `usage: npm run payouts -- close YYYY-MM ${WHERE}
@@ -62,21 +68,11 @@ interface RunsPage {
 type Args = { command: string; args: string[]; currency?: string; target: Target };
 
 function parse(): Args | null {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        local: { type: 'boolean', default: false },
-        remote: { type: 'boolean', default: false },
-        url: { type: 'string' },
-        currency: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return null;
-  }
+  const parsed = parseArgsOrUsage(
+    { allowPositionals: true, options: { ...TARGET_OPTIONS, currency: { type: 'string' } } },
+    USAGE,
+  );
+  if (!parsed) return null;
   const [command, ...args] = parsed.positionals;
   const shape: Record<string, number> = { close: 1, show: 1, paid: 3, owed: 0 };
   const month = args[0];

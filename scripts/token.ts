@@ -4,33 +4,31 @@
  * stores only its SHA-256 in D1 (local by default, the deployed D1 with --remote).
  * `npm run token -- revoke <handle> [--remote]` revokes all of that handle's tokens.
  */
-import { parseArgs } from 'node:util';
 import { formatError } from '../domain/content/validate.ts';
 import { utcDay } from '../domain/time.ts';
 import { contentDir } from '../build/content-gate.ts';
 import { loadContent } from '../build/load-content.ts';
 import { d1Execute } from './lib/harness/d1.ts';
+import { parseArgsOrUsage, TARGET_OPTIONS } from './lib/orders/target.ts';
 import { insertTokenSql, newInfluencerToken, revokeTokensSql } from './lib/orders/tokens.ts';
 
 const USAGE =
   'usage: npm run token -- create <handle> [--label <text>] [--remote]\n       npm run token -- revoke <handle> [--remote]';
 
 function main(): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseArgsOrUsage(
+    {
       allowPositionals: true,
       options: {
-        remote: { type: 'boolean', default: false },
+        remote: TARGET_OPTIONS.remote,
         label: { type: 'string' },
         // A local D1 state folder other than wrangler's default (as `wrangler dev --persist-to`).
         'persist-to': { type: 'string' },
       },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
+    },
+    USAGE,
+  );
+  if (!parsed) return 2;
   const [command, handle, ...rest] = parsed.positionals;
   if ((command !== 'create' && command !== 'revoke') || !handle || rest.length > 0) {
     console.error(USAGE);

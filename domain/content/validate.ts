@@ -14,6 +14,7 @@ import {
   product,
   programFile,
   retailersFile,
+  type Influencer,
   type Member,
   type Product,
   type ProgramFile,
@@ -111,34 +112,55 @@ export function baseName(path: string): string {
   return path.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
 }
 
-export function validateContent(sources: ContentSources): { content: Content | null; errors: ContentError[] } {
-  const errors: ContentError[] = [];
-  const push = (file: string, field: string, message: string) => errors.push({ file, field, message });
+type Push = (file: string, field: string, message: string) => void;
 
-  function parse<S extends z.ZodType>(schema: S, source: SourceFile): z.output<S> | null {
-    if ('syntaxError' in source) {
-      const { line, column, message } = source.syntaxError;
-      push(source.path, `line ${line}, column ${column}`, `YAML syntax error: ${message}`);
-      return null;
-    }
-    const result = schema.safeParse(source.data, { reportInput: true });
-    if (result.success) return result.data;
-    for (const issue of result.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys)
-          push(source.path, fieldPath([...issue.path, key]), `unknown key${issue.path.length === 0 ? programHint(schema, source.data, key) : ''}`);
-      } else {
-        push(source.path, fieldPath(issue.path), describe(issue));
-      }
-    }
+/** One file against its schema: the typed value, or null with its errors pushed. */
+function parseFile<S extends z.ZodType>(schema: S, source: SourceFile, push: Push): z.output<S> | null {
+  if ('syntaxError' in source) {
+    const { line, column, message } = source.syntaxError;
+    push(source.path, `line ${line}, column ${column}`, `YAML syntax error: ${message}`);
     return null;
   }
+  const result = schema.safeParse(source.data, { reportInput: true });
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        push(source.path, fieldPath([...issue.path, key]), `unknown key${issue.path.length === 0 ? programHint(schema, source.data, key) : ''}`);
+    } else {
+      push(source.path, fieldPath(issue.path), describe(issue));
+    }
+  }
+  return null;
+}
 
-  const program = parse(programFile, sources.program);
-  const retailers = parse(retailersFile, sources.retailers)?.retailers ?? null;
-  const rates = parse(commissionRatesFile, sources.rates)?.retailers ?? null;
-  const influencers = Array.from(sources.influencers, (s) => ({ path: s.path, value: parse(member, s) }));
-  const products = Array.from(sources.products, (s) => ({ path: s.path, value: parse(product, s) }));
+interface Parsed<T> {
+  path: string;
+  value: T | null;
+}
+
+/** What the cross-file rules read: the parsed files and the lookups built from them. */
+interface CrossContext {
+  sources: ContentSources;
+  program: ProgramFile | null;
+  retailers: Retailer[] | null;
+  categoryIds: Set<string>;
+  retailerById: Map<string, Retailer>;
+  productById: Map<string, Product>;
+  /** A product id that names no product (one whose own file failed is reported there once, not again). */
+  isMissing: (id: string) => boolean;
+  push: Push;
+}
+
+export function validateContent(sources: ContentSources): { content: Content | null; errors: ContentError[] } {
+  const errors: ContentError[] = [];
+  const push: Push = (file, field, message) => errors.push({ file, field, message });
+
+  const program = parseFile(programFile, sources.program, push);
+  const retailers = parseFile(retailersFile, sources.retailers, push)?.retailers ?? null;
+  const rates = parseFile(commissionRatesFile, sources.rates, push)?.retailers ?? null;
+  const influencers = Array.from(sources.influencers, (s) => ({ path: s.path, value: parseFile(member, s, push) }));
+  const products = Array.from(sources.products, (s) => ({ path: s.path, value: parseFile(product, s, push) }));
 
   // Orders are attributed to stored clicks: raw clicks must outlive the attribution window.
   if (program && program.click_retention_days * 24 < program.attribution_window_hours)
@@ -148,123 +170,26 @@ export function validateContent(sources: ContentSources): { content: Content | n
       `must cover the attribution window (${program.attribution_window_hours} hours = ${Math.ceil(program.attribution_window_hours / 24)} days)`,
     );
 
-  const categoryIds = new Set(program?.categories.map((c) => c.id));
-  const retailerById = new Map(retailers?.map((r) => [r.id, r]));
   const productById = new Map<string, Product>();
-  // Products whose own file failed are reported there once, not again at every reference.
   const brokenProducts = new Set(products.filter((p) => !p.value).map((p) => baseName(p.path)));
-  const isMissing = (id: string) => !productById.has(id) && !brokenProducts.has(id);
-
-  // Retailers: unique ids, and every one has a rate table.
-  retailers?.forEach((r, i) => {
-    if (retailers.findIndex((o) => o.id === r.id) !== i)
-      push(sources.retailers.path, `retailers[${i}].id`, `duplicate retailer id "${r.id}"`);
-  });
-
-  if (rates && retailers) {
-    for (const r of retailers)
-      if (!rates[r.id]) push(sources.rates.path, 'retailers', `no rate table for retailer "${r.id}"`);
-    for (const [retailerId, tables] of Object.entries(rates)) {
-      if (!retailerById.has(retailerId))
-        push(sources.rates.path, `retailers.${retailerId}`, `unknown retailer "${retailerId}"`);
-      // One table per day and program: a shared table and a program's own may share a day.
-      const seen = new Set<string>();
-      tables.forEach((table, t) => {
-        const key = `${table.effective_from} ${table.program ?? ''}`;
-        if (seen.has(key))
-          push(
-            sources.rates.path,
-            `retailers.${retailerId}[${t}].effective_from`,
-            `two ${table.program ? `${table.program} ` : 'shared '}tables start on ${table.effective_from}`,
-          );
-        seen.add(key);
-        for (const cat of Object.keys(table.rates))
-          if (program && !categoryIds.has(cat))
-            push(sources.rates.path, `retailers.${retailerId}[${t}].rates.${cat}`, `unknown category "${cat}"`);
-      });
-    }
-  }
-
-  // Products.
-  for (const { path, value } of products) {
-    if (!value) continue;
-    if (value.id !== baseName(path)) push(path, 'id', `must equal the file name "${baseName(path)}"`);
-    if (productById.has(value.id)) push(path, 'id', `duplicate product id "${value.id}"`);
-    productById.set(value.id, value);
-    if (program && !categoryIds.has(value.category))
-      push(path, 'category', `unknown category "${value.category}" (see content/program.yaml)`);
-    const retailer = retailerById.get(value.retailer);
-    if (!retailer) {
-      if (retailers) push(path, 'retailer', `unknown retailer "${value.retailer}"`);
-      continue;
-    }
-    // The shopper gets this URL byte for byte (only the tags are set), so it must be sendable as written.
-    if (!/^[\x21-\x7e]+$/.test(value.url))
-      push(path, 'url', 'must be written percent-encoded: no spaces, control or non-ASCII characters');
-    const imageProblem = imageRefProblem(value.image, retailer.image_hosts, `retailer "${retailer.id}"`, sources.publicImages);
-    if (imageProblem) push(path, 'image', imageProblem);
-    const host = new URL(value.url).hostname;
-    if (!retailer.hosts.includes(host))
-      push(path, 'url', `host "${host}" is not allowed for retailer "${retailer.id}" (allowed: ${retailer.hosts.join(', ')})`);
-    if (value.currency !== retailer.currency)
-      push(path, 'currency', `must be ${retailer.currency}, the currency of retailer "${retailer.id}"`);
-    for (const market of Object.keys(value.markets ?? {}))
-      if (!retailerById.has(market)) push(path, `markets.${market}`, `unknown marketplace "${market}" (see content/retailers.yaml)`);
-  }
-
-  // Influencers.
-  const reserved = new Set([...ROUTE_HANDLES, ...(program?.reserved_handles ?? [])].map((h) => h.toLowerCase()));
-  const byTracking = new Map<string, string>();
-  const currentHandles = new Set(influencers.flatMap((i) => (i.value ? [i.value.handle] : [])));
-  const previousOwner = new Map<string, string>();
-  const anyImageHost = [...new Set(retailers?.flatMap((r) => r.image_hosts) ?? [])];
-  const idOwner = new Map<string, string>();
-  for (const { path, value } of influencers) {
-    if (!value) continue;
-    checkIdentity(value, path, { retailers, retailerById, currentHandles, idOwner, push });
-    const avatarProblem = imageRefProblem(value.avatar, anyImageHost, 'any retailer', sources.publicImages);
-    if (avatarProblem) push(path, 'avatar', avatarProblem);
-    if (value.handle !== baseName(path)) push(path, 'handle', `must equal the file name "${baseName(path)}"`);
-    if (reserved.has(value.handle)) push(path, 'handle', `"${value.handle}" is reserved`);
-    const trackingKey = value.tracking_id.toLowerCase();
-    const other = byTracking.get(trackingKey);
-    if (other) push(path, 'tracking_id', `"${value.tracking_id}" is already used by ${other}`);
-    else byTracking.set(trackingKey, path);
-    value.previous_handles.forEach((old, i) => {
-      const field = `previous_handles[${i}]`;
-      if (old === value.handle) push(path, field, 'is the current handle');
-      else if (reserved.has(old)) push(path, field, `"${old}" is reserved`);
-      else if (currentHandles.has(old)) push(path, field, `"${old}" is the current handle of another storefront`);
-      else if (previousOwner.has(old)) push(path, field, `"${old}" is already a previous handle of ${previousOwner.get(old)}`);
-      else previousOwner.set(old, path);
-    });
-    value.categories.forEach((cat, i) => {
-      if (program && !categoryIds.has(cat)) push(path, `categories[${i}]`, `unknown category "${cat}"`);
-    });
-    if (value.program === 'associate') continue;
-    value.featured.forEach((id, i) => {
-      if (isMissing(id)) push(path, `featured[${i}]`, `unknown product "${id}"`);
-    });
-    const slugs = new Set<string>();
-    value.lists.forEach((l, i) => {
-      if (slugs.has(l.slug)) push(path, `lists[${i}].slug`, `duplicate list slug "${l.slug}"`);
-      if (RESERVED_LIST_SLUGS.includes(l.slug))
-        push(path, `lists[${i}].slug`, `"${l.slug}" is reserved (the storefront's /shop/<handle>/${l.slug}/ page)`);
-      slugs.add(l.slug);
-      l.items.forEach((item, j) => {
-        if (isMissing(item.product))
-          push(path, `lists[${i}].items[${j}].product`, `unknown product "${item.product}"`);
-      });
-    });
-  }
+  const ctx: CrossContext = {
+    sources,
+    program,
+    retailers,
+    categoryIds: new Set(program?.categories.map((c) => c.id)),
+    retailerById: new Map(retailers?.map((r) => [r.id, r])),
+    productById,
+    isMissing: (id) => !productById.has(id) && !brokenProducts.has(id),
+    push,
+  };
+  checkRetailers(ctx, rates);
+  for (const p of products) if (p.value) checkProduct(ctx, p.path, p.value);
+  checkMembers(ctx, influencers);
 
   // Marketplaces (section 14): countries, search URLs, tracking ids and product URLs per marketplace.
   errors.push(...marketplaceErrors({ retailersPath: sources.retailers.path, retailers, influencers, products }));
 
-  if (errors.length > 0 || !program || !retailers || !rates) {
-    // Grouped by file, in the order found within a file.
-    return { content: null, errors: errors.map((e, i) => ({ e, i })).sort((a, b) => a.e.file.localeCompare(b.e.file) || a.i - b.i).map(({ e }) => e) };
-  }
+  if (errors.length > 0 || !program || !retailers || !rates) return { content: null, errors: byFile(errors) };
   return {
     content: {
       program,
@@ -275,6 +200,146 @@ export function validateContent(sources: ContentSources): { content: Content | n
     },
     errors,
   };
+}
+
+/** Grouped by file, in the order found within a file. */
+function byFile(errors: ContentError[]): ContentError[] {
+  return errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.file.localeCompare(b.e.file) || a.i - b.i)
+    .map(({ e }) => e);
+}
+
+/** Retailers: unique ids, and every one has a rate table (one per day and program, known categories). */
+function checkRetailers(ctx: CrossContext, rates: Record<string, RateTable[]> | null): void {
+  const { sources, retailers, push } = ctx;
+  retailers?.forEach((r, i) => {
+    if (retailers.findIndex((o) => o.id === r.id) !== i)
+      push(sources.retailers.path, `retailers[${i}].id`, `duplicate retailer id "${r.id}"`);
+  });
+  if (!rates || !retailers) return;
+  for (const r of retailers)
+    if (!rates[r.id]) push(sources.rates.path, 'retailers', `no rate table for retailer "${r.id}"`);
+  for (const [retailerId, tables] of Object.entries(rates)) {
+    if (!ctx.retailerById.has(retailerId))
+      push(sources.rates.path, `retailers.${retailerId}`, `unknown retailer "${retailerId}"`);
+    // One table per day and program: a shared table and a program's own may share a day.
+    const seen = new Set<string>();
+    tables.forEach((table, t) => {
+      const key = `${table.effective_from} ${table.program ?? ''}`;
+      if (seen.has(key))
+        push(
+          sources.rates.path,
+          `retailers.${retailerId}[${t}].effective_from`,
+          `two ${table.program ? `${table.program} ` : 'shared '}tables start on ${table.effective_from}`,
+        );
+      seen.add(key);
+      for (const cat of Object.keys(table.rates))
+        if (ctx.program && !ctx.categoryIds.has(cat))
+          push(sources.rates.path, `retailers.${retailerId}[${t}].rates.${cat}`, `unknown category "${cat}"`);
+    });
+  }
+}
+
+/** One product file: its id, category, retailer, URL, image, currency and marketplaces. */
+function checkProduct(ctx: CrossContext, path: string, value: Product): void {
+  const { push } = ctx;
+  if (value.id !== baseName(path)) push(path, 'id', `must equal the file name "${baseName(path)}"`);
+  if (ctx.productById.has(value.id)) push(path, 'id', `duplicate product id "${value.id}"`);
+  ctx.productById.set(value.id, value);
+  if (ctx.program && !ctx.categoryIds.has(value.category))
+    push(path, 'category', `unknown category "${value.category}" (see content/program.yaml)`);
+  const retailer = ctx.retailerById.get(value.retailer);
+  if (!retailer) {
+    if (ctx.retailers) push(path, 'retailer', `unknown retailer "${value.retailer}"`);
+    return;
+  }
+  // The shopper gets this URL byte for byte (only the tags are set), so it must be sendable as written.
+  if (!/^[\x21-\x7e]+$/.test(value.url))
+    push(path, 'url', 'must be written percent-encoded: no spaces, control or non-ASCII characters');
+  const imageProblem = imageRefProblem(value.image, retailer.image_hosts, `retailer "${retailer.id}"`, ctx.sources.publicImages);
+  if (imageProblem) push(path, 'image', imageProblem);
+  const host = new URL(value.url).hostname;
+  if (!retailer.hosts.includes(host))
+    push(path, 'url', `host "${host}" is not allowed for retailer "${retailer.id}" (allowed: ${retailer.hosts.join(', ')})`);
+  if (value.currency !== retailer.currency)
+    push(path, 'currency', `must be ${retailer.currency}, the currency of retailer "${retailer.id}"`);
+  for (const market of Object.keys(value.markets ?? {}))
+    if (!ctx.retailerById.has(market)) push(path, `markets.${market}`, `unknown marketplace "${market}" (see content/retailers.yaml)`);
+}
+
+/** What the member rules share across files: handles and tracking ids taken so far. */
+interface MemberContext {
+  reserved: Set<string>;
+  byTracking: Map<string, string>;
+  currentHandles: Set<string>;
+  previousOwner: Map<string, string>;
+  anyImageHost: string[];
+  idOwner: Map<string, string>;
+}
+
+/** Every member file: identity, avatar, handle, tracking id, previous handles, categories, products. */
+function checkMembers(ctx: CrossContext, influencers: readonly Parsed<Member>[]): void {
+  const currentHandles = new Set(influencers.flatMap((i) => (i.value ? [i.value.handle] : [])));
+  const members: MemberContext = {
+    reserved: new Set([...ROUTE_HANDLES, ...(ctx.program?.reserved_handles ?? [])].map((h) => h.toLowerCase())),
+    byTracking: new Map(),
+    currentHandles,
+    previousOwner: new Map(),
+    anyImageHost: [...new Set(ctx.retailers?.flatMap((r) => r.image_hosts) ?? [])],
+    idOwner: new Map(),
+  };
+  for (const { path, value } of influencers) {
+    if (!value) continue;
+    const { retailers, retailerById, push } = ctx;
+    checkIdentity(value, path, { retailers, retailerById, currentHandles, idOwner: members.idOwner, push });
+    checkHandles(ctx, members, path, value);
+    value.categories.forEach((cat, i) => {
+      if (ctx.program && !ctx.categoryIds.has(cat)) push(path, `categories[${i}]`, `unknown category "${cat}"`);
+    });
+    if (value.program !== 'associate') checkShelves(ctx, path, value);
+  }
+}
+
+/** A member's avatar, handle, tracking id and previous handles. */
+function checkHandles(ctx: CrossContext, members: MemberContext, path: string, value: Member): void {
+  const { push } = ctx;
+  const { reserved } = members;
+  const avatarProblem = imageRefProblem(value.avatar, members.anyImageHost, 'any retailer', ctx.sources.publicImages);
+  if (avatarProblem) push(path, 'avatar', avatarProblem);
+  if (value.handle !== baseName(path)) push(path, 'handle', `must equal the file name "${baseName(path)}"`);
+  if (reserved.has(value.handle)) push(path, 'handle', `"${value.handle}" is reserved`);
+  const trackingKey = value.tracking_id.toLowerCase();
+  const other = members.byTracking.get(trackingKey);
+  if (other) push(path, 'tracking_id', `"${value.tracking_id}" is already used by ${other}`);
+  else members.byTracking.set(trackingKey, path);
+  value.previous_handles.forEach((old, i) => {
+    const field = `previous_handles[${i}]`;
+    if (old === value.handle) push(path, field, 'is the current handle');
+    else if (reserved.has(old)) push(path, field, `"${old}" is reserved`);
+    else if (members.currentHandles.has(old)) push(path, field, `"${old}" is the current handle of another storefront`);
+    else if (members.previousOwner.has(old))
+      push(path, field, `"${old}" is already a previous handle of ${members.previousOwner.get(old)}`);
+    else members.previousOwner.set(old, path);
+  });
+}
+
+/** An influencer's featured products and lists: known products, unique and unreserved slugs. */
+function checkShelves(ctx: CrossContext, path: string, value: Influencer): void {
+  const { push, isMissing } = ctx;
+  value.featured.forEach((id, i) => {
+    if (isMissing(id)) push(path, `featured[${i}]`, `unknown product "${id}"`);
+  });
+  const slugs = new Set<string>();
+  value.lists.forEach((l, i) => {
+    if (slugs.has(l.slug)) push(path, `lists[${i}].slug`, `duplicate list slug "${l.slug}"`);
+    if (RESERVED_LIST_SLUGS.includes(l.slug))
+      push(path, `lists[${i}].slug`, `"${l.slug}" is reserved (the storefront's /shop/<handle>/${l.slug}/ page)`);
+    slugs.add(l.slug);
+    l.items.forEach((item, j) => {
+      if (isMissing(item.product)) push(path, `lists[${i}].items[${j}].product`, `unknown product "${item.product}"`);
+    });
+  });
 }
 
 interface IdentityContext {

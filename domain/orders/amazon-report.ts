@@ -104,6 +104,8 @@ interface LayoutSpec {
   /** The key of the day column and the tracking id column. */
   day: string;
   tag: string;
+  /** The layout's own cells of a row: its figures, or null with each bad cell reported. */
+  row: (cells: RowCells, currency: Currency) => RowFigures | null;
 }
 
 export const LAYOUTS: Record<StatementLayout, LayoutSpec> = {
@@ -135,6 +137,7 @@ export const LAYOUTS: Record<StatementLayout, LayoutSpec> = {
     ],
     day: 'date shipped',
     tag: 'tracking id',
+    row: earningsRow,
   },
   'fee-orders': {
     title: 'Fee-Orders',
@@ -153,6 +156,7 @@ export const LAYOUTS: Record<StatementLayout, LayoutSpec> = {
     required: ['category', 'asin', 'date', 'qty', 'price', 'tag'],
     day: 'date',
     tag: 'tag',
+    row: ordersRow,
   },
 };
 
@@ -350,25 +354,18 @@ function readRows(
 ): { ok: true; lines: RowLine[] } | Refusal {
   const issues: RowIssue[] = [];
   const lines: RowLine[] = [];
+  const cells = rowCells(columns, issues);
   for (const { record, line } of records) {
-    const cell = (key: string) => {
-      const at = columns.index.get(key);
-      return at === undefined ? '' : (record[at] ?? '').trim();
-    };
-    if (isTotalRow(record, cell('asin'))) continue;
-    const fail: Fail = (key, message) => {
-      issues.push({ row: line, field: columns.names.get(key) ?? key, message });
-      return false;
-    };
-    const read =
-      layout === 'fee-earnings' ? earningsRow(cell, fail, currency) : ordersRow(cell, fail, currency);
-    const key = keyCells(cell, fail, LAYOUTS[layout]);
+    cells.moveTo(record, line);
+    if (isTotalRow(record, cells.cell('asin'))) continue;
+    const read = LAYOUTS[layout].row(cells, currency);
+    const key = keyCells(cells, LAYOUTS[layout]);
     if (read && key)
       lines.push({
         ...key,
         ...read,
         marketplace,
-        category: categoryId(cell('category') || 'unknown', table),
+        category: categoryId(cells.cell('category') || 'unknown', table),
         row: line,
       });
   }
@@ -384,13 +381,36 @@ function isTotalRow(record: readonly string[], asin: string): boolean {
   );
 }
 
-type Cell = (key: string) => string;
-/** Records an issue; returns false. */
-type Fail = (key: string, message: string) => false;
+/** The cells of the row being read, by column key, and its issues: made once per file, moved row by row. */
+interface RowCells {
+  moveTo(record: readonly string[], line: number): void;
+  /** The trimmed cell of a column key ('' when the file has no such column). */
+  cell(key: string): string;
+  /** Records an issue of the current row; returns false. */
+  fail(key: string, message: string): false;
+}
+
+function rowCells(columns: Columns, issues: RowIssue[]): RowCells {
+  let record: readonly string[] = [];
+  let line = 0;
+  return {
+    moveTo(next, at) {
+      record = next;
+      line = at;
+    },
+    cell(key) {
+      const at = columns.index.get(key);
+      return at === undefined ? '' : (record[at] ?? '').trim();
+    },
+    fail(key, message) {
+      issues.push({ row: line, field: columns.names.get(key) ?? key, message });
+      return false;
+    },
+  };
+}
 
 function keyCells(
-  cell: Cell,
-  fail: Fail,
+  { cell, fail }: RowCells,
   spec: LayoutSpec,
 ): Omit<StatementLine, keyof LineFigures | 'marketplace' | 'category' | 'price_minor'> | null {
   const tag = cell(spec.tag);
@@ -406,11 +426,9 @@ function keyCells(
   return ok && day.ok ? { tracking_id: tag.toLowerCase(), asin, day: day.day } : null;
 }
 
-function earningsRow(
-  cell: Cell,
-  fail: Fail,
-  currency: Currency,
-): (LineFigures & { price_minor: number }) | null {
+type RowFigures = LineFigures & { price_minor: number };
+
+function earningsRow({ cell, fail }: RowCells, currency: Currency): RowFigures | null {
   const price = readMoney(cell('price'), currency, false);
   const shipped = readCount(cell('items shipped'), 0, MAX_ROW_ITEMS);
   const returned = readCount(cell('returns'), 0, MAX_ROW_ITEMS);
@@ -440,11 +458,7 @@ function earningsRow(
   };
 }
 
-function ordersRow(
-  cell: Cell,
-  fail: Fail,
-  currency: Currency,
-): (LineFigures & { price_minor: number }) | null {
+function ordersRow({ cell, fail }: RowCells, currency: Currency): RowFigures | null {
   const price = readMoney(cell('price'), currency, false);
   const qty = readCount(cell('qty'), 0, MAX_ROW_ITEMS);
   if (!price.ok) fail('price', cell('price') === '' ? 'is empty' : price.message);

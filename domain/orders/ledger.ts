@@ -89,10 +89,9 @@ export function deriveTargets(
   const head = canonical(sorted);
   if (!head) return null;
   const order = head.event;
-  const heads = lineHeads(sorted);
 
   const terms = new Map<string, LineTerms>();
-  for (const [product_id, item] of heads) {
+  for (const [product_id, item] of lineHeads(sorted)) {
     const line = recorded?.lines.get(product_id);
     terms.set(product_id, {
       category: line?.category ?? item.category,
@@ -100,6 +99,19 @@ export function deriveTargets(
       rate_bps: line?.rate_bps ?? 0,
     });
   }
+  const byType = partsByType(sorted);
+  const targets: LedgerSum[] = [];
+  if (recorded !== null) {
+    for (const [product_id, line] of terms) {
+      const base = { handle: recorded.order.handle, ordered_at: order.ordered_at, product_id };
+      targets.push(...lineTargets(base, line, byType.get(product_id) ?? new Map()));
+    }
+  }
+  return { order_id: order.order_id, currency: order.currency, terms, targets };
+}
+
+/** Each product's parts by event type, in compareEvents order. */
+function partsByType(sorted: readonly IdentifiedEvent[]): Map<string, Map<OrderEventType, Part[]>> {
   const byType = new Map<string, Map<OrderEventType, Part[]>>();
   for (const { event } of sorted)
     for (const item of event.items) {
@@ -109,71 +121,83 @@ export function deriveTargets(
       if (!list) types.set(event.type, (list = []));
       list.push({ at: event.occurred_at, quantity: item.quantity, reported: item.reported_commission_minor });
     }
+  return byType;
+}
+
+type LineBase = Pick<LedgerSum, 'handle' | 'ordered_at' | 'product_id'>;
+
+/** One attributed product line's sums: pending at the order's time, then each dated bucket. */
+function lineTargets(base: LineBase, line: LineTerms, types: Map<OrderEventType, Part[]>): LedgerSum[] {
+  const total = (type: OrderEventType) => (types.get(type) ?? []).reduce((s, x) => s + x.quantity, 0);
+  // `0 - x`, not `-x`: no negative zeros in figures.
+  const signed = (sign: 1 | -1, x: number) => (sign === 1 ? x : 0 - x);
+  const figure = (quantity: number, amount: number, sign: 1 | -1): Figures => ({
+    quantity: signed(sign, quantity),
+    amount_minor: signed(sign, amount),
+    revenue_minor: signed(sign, quantity * line.unit_price_minor),
+  });
+  const commission = (quantity: number) => lineCommission(line.unit_price_minor, quantity, line.rate_bps);
 
   const targets: LedgerSum[] = [];
-  if (recorded !== null) {
-    const handle = recorded.order.handle;
-    for (const [product_id, line] of terms) {
-      const types = byType.get(product_id) ?? new Map<OrderEventType, Part[]>();
-      const total = (type: OrderEventType) => (types.get(type) ?? []).reduce((s, x) => s + x.quantity, 0);
-      const base = { handle, ordered_at: order.ordered_at, product_id };
-      // `0 - x`, not `-x`: no negative zeros in figures.
-      const signed = (sign: 1 | -1, x: number) => (sign === 1 ? x : 0 - x);
-      const figure = (quantity: number, amount: number, sign: 1 | -1): Figures => ({
-        quantity: signed(sign, quantity),
-        amount_minor: signed(sign, amount),
-        revenue_minor: signed(sign, quantity * line.unit_price_minor),
-      });
-      const commission = (quantity: number) => lineCommission(line.unit_price_minor, quantity, line.rate_bps);
+  const [placed, shipped, cancelled, returned] = [
+    total('order.placed'),
+    total('order.shipped'),
+    total('order.cancelled'),
+    total('order.returned'),
+  ];
+  const pending = Math.max(0, placed - shipped - cancelled);
+  if (pending > 0)
+    targets.push({
+      ...base,
+      bucket: 'pending',
+      effective_at: base.ordered_at,
+      ...figure(pending, commission(pending), 1),
+    });
 
-      const [placed, shipped, cancelled, returned] = [
-        total('order.placed'),
-        total('order.shipped'),
-        total('order.cancelled'),
-        total('order.returned'),
-      ];
-      const pending = Math.max(0, placed - shipped - cancelled);
-      if (pending > 0)
-        targets.push({
-          ...base,
-          bucket: 'pending',
-          effective_at: order.ordered_at,
-          ...figure(pending, commission(pending), 1),
-        });
-
-      // A cancellation voids only what was placed and not shipped; a return never exceeds what shipped.
-      const dated: [OrderEventType, Bucket, 1 | -1, number][] = [
-        ['order.shipped', 'earned', 1, shipped],
-        ['order.cancelled', 'void', 1, Math.min(cancelled, Math.max(0, placed - shipped))],
-        ['order.returned', 'reversed', -1, Math.min(returned, shipped)],
-      ];
-      for (const [type, bucket, sign, cap] of dated) {
-        // Already in compareEvents order; same-time parts share one key. Parts past the cap count nothing.
-        let cumulative = 0;
-        const byTime = new Map<number, { quantity: number; amount: number }>();
-        for (const part of types.get(type) ?? []) {
-          const before = Math.min(cumulative, cap);
-          cumulative += part.quantity;
-          const after = Math.min(cumulative, cap);
-          if (after === before) continue;
-          const slot = byTime.get(part.at) ?? { quantity: 0, amount: 0 };
-          slot.quantity += after - before;
-          // The retailer's own figure when it gave one (a share of it when only part of the part counts).
-          slot.amount = addMinor(
-            slot.amount,
-            part.reported === undefined
-              ? commission(after) - commission(before)
-              : share(part.reported, after - before, part.quantity),
-            `the ${bucket} commission of ${product_id}`,
-          );
-          byTime.set(part.at, slot);
-        }
-        for (const [at, slot] of byTime)
-          targets.push({ ...base, bucket, effective_at: at, ...figure(slot.quantity, slot.amount, sign) });
-      }
-    }
+  // A cancellation voids only what was placed and not shipped; a return never exceeds what shipped.
+  const dated: [OrderEventType, Bucket, 1 | -1, number][] = [
+    ['order.shipped', 'earned', 1, shipped],
+    ['order.cancelled', 'void', 1, Math.min(cancelled, Math.max(0, placed - shipped))],
+    ['order.returned', 'reversed', -1, Math.min(returned, shipped)],
+  ];
+  for (const [type, bucket, sign, cap] of dated) {
+    const label = `the ${bucket} commission of ${base.product_id}`;
+    for (const [at, slot] of cappedSlots(types.get(type) ?? [], cap, commission, label))
+      targets.push({ ...base, bucket, effective_at: at, ...figure(slot.quantity, slot.amount, sign) });
   }
-  return { order_id: order.order_id, currency: order.currency, terms, targets };
+  return targets;
+}
+
+/**
+ * The parts of one type counted up to `cap`, one slot per time. Already in compareEvents order;
+ * same-time parts share one key. Parts past the cap count nothing.
+ */
+function cappedSlots(
+  parts: readonly Part[],
+  cap: number,
+  commission: (quantity: number) => number,
+  label: string,
+): Map<number, { quantity: number; amount: number }> {
+  let cumulative = 0;
+  const byTime = new Map<number, { quantity: number; amount: number }>();
+  for (const part of parts) {
+    const before = Math.min(cumulative, cap);
+    cumulative += part.quantity;
+    const after = Math.min(cumulative, cap);
+    if (after === before) continue;
+    const slot = byTime.get(part.at) ?? { quantity: 0, amount: 0 };
+    slot.quantity += after - before;
+    // The retailer's own figure when it gave one (a share of it when only part of the part counts).
+    slot.amount = addMinor(
+      slot.amount,
+      part.reported === undefined
+        ? commission(after) - commission(before)
+        : share(part.reported, after - before, part.quantity),
+      label,
+    );
+    byTime.set(part.at, slot);
+  }
+  return byTime;
 }
 
 interface Part {

@@ -5,14 +5,8 @@
  * to check convergence.
  */
 import type { KnownClick } from './attribution.ts';
-import {
-  planOrder,
-  type EventRow,
-  type IncomingEvent,
-  type LedgerRow,
-  type Outcome,
-  type StoredEvent,
-} from './apply.ts';
+import { planOrder } from './apply.ts';
+import type { EventRow, IncomingEvent, LedgerRow, Outcome, StoredEvent } from './apply.ts';
 import { sumEntries } from './ledger.ts';
 import type { Program } from './program-table.ts';
 import type { LineTermsRow, OrderTermsRow, RecordedTerms } from './terms.ts';

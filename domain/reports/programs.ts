@@ -21,6 +21,11 @@ export interface CreatorFigures {
   reversed_minor: number;
 }
 
+/** A member's figures before anything is counted. */
+export function noFigures(handle: string): CreatorFigures {
+  return { handle, clicks: 0, orders: 0, revenue_minor: 0, earned_minor: 0, reversed_minor: 0 };
+}
+
 export interface ProgramFigures {
   program: MemberProgram;
   /** Approved members of the program today. */

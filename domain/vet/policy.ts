@@ -3,7 +3,7 @@
  * `error` fails `npm run vet`; a `warn` is for the reviewer's eye only.
  */
 import { storefrontProductIds } from '../content/members.ts';
-import type { Member, Status } from '../content/schema.ts';
+import type { Influencer, Member, Product, Status } from '../content/schema.ts';
 import { baseName } from '../content/validate.ts';
 import type { FileChanges, StorefrontChange } from './changes.ts';
 import { ADMIN_FILES } from './changes.ts';
@@ -48,27 +48,14 @@ export function statusFinding(before: Status | null, after: Status, isAdmin: boo
   const field = 'status';
   if (isAdmin)
     return { level: 'pass', check, field, message: `${before ?? 'new'} → ${after}, set by an admin` };
-  if (before === null) {
-    if (after === 'applied')
-      return { level: 'pass', check, field, message: 'new storefront starts as "applied"' };
-    return {
-      level: 'error',
-      check,
-      field,
-      message:
-        (after === 'approved' ? 'self-approval: ' : '') +
-        `a new storefront must start as "applied"; ${ADMIN_ONLY} may set "${after}"`,
-    };
-  }
+  if (before === null && after === 'applied')
+    return { level: 'pass', check, field, message: 'new storefront starts as "applied"' };
   if (before === after) return { level: 'pass', check, field, message: `unchanged ("${after}")` };
-  return {
-    level: 'error',
-    check,
-    field,
-    message:
-      (after === 'approved' ? 'self-approval: ' : '') +
-      `status changed from "${before}" to "${after}"; ${ADMIN_ONLY} may change a status`,
-  };
+  const refused =
+    before === null
+      ? `a new storefront must start as "applied"; ${ADMIN_ONLY} may set "${after}"`
+      : `status changed from "${before}" to "${after}"; ${ADMIN_ONLY} may change a status`;
+  return { level: 'error', check, field, message: (after === 'approved' ? 'self-approval: ' : '') + refused };
 }
 
 function signedRequestFor(ctx: PolicyContext, handle: string): boolean {
@@ -81,24 +68,60 @@ export function baseVersion(change: StorefrontChange, base: Snapshot): Member | 
   return base.influencers.get(change.kind === 'renamed' ? change.fromPath : change.path) ?? null;
 }
 
+/** Who a storefront's rules compare it with: its own paths, its base version, every other storefront. */
+interface StorefrontScope {
+  own: Set<string>;
+  before: Member | null;
+  /** Handles held by every other storefront, current and previous, at either revision. */
+  taken: string[];
+  /** Every other storefront's file, at both revisions. */
+  others: [string, Member][];
+}
+
+type Add = (level: Level, check: string, field: string, message: string) => void;
+
+function collector(): { findings: Finding[]; add: Add } {
+  const findings: Finding[] = [];
+  return { findings, add: (level, check, field, message) => findings.push({ level, check, field, message }) };
+}
+
 export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: PolicyContext): Finding[] {
   const own = new Set([change.path, change.kind === 'renamed' ? change.fromPath : change.path]);
-  const before = baseVersion(change, ctx.base);
-  const findings: Finding[] = [];
-  const add = (level: Level, check: string, field: string, message: string) =>
-    findings.push({ level, check, field, message });
-
-  // Handles held by every other storefront, current and previous, at either revision.
-  const others = [
+  const others = [...ctx.base.influencers, ...ctx.head.influencers].filter(([p]) => !own.has(p));
+  const handles = [
     ...ctx.basePaths.filter((p) => !own.has(p)).map(baseName),
     ...ctx.headPaths.filter((p) => !own.has(p)).map(baseName),
-    ...[...ctx.base.influencers, ...ctx.head.influencers]
-      .filter(([p]) => !own.has(p))
-      .flatMap(([, i]) => i.previous_handles),
+    ...others.flatMap(([, i]) => i.previous_handles),
   ];
-  const taken = [...new Set(others)];
+  const scope: StorefrontScope = {
+    own,
+    before: baseVersion(change, ctx.base),
+    taken: [...new Set(handles)],
+    others,
+  };
+  const { findings, add } = collector();
+  handleFindings(change, value, ctx, scope, add);
+  findings.push(...trackingIdsFindings(own, value, ctx));
+  // Status; program: it decides the rate tables, so moving an existing member is an admin's call.
+  findings.push(statusFinding(scope.before?.status ?? null, value.status, ctx.isAdmin));
+  findings.push(programFinding(scope.before?.program ?? null, value.program, ctx.isAdmin));
+  findings.push(...ownerFindings(change, value, ctx, scope));
+  const usedProducts = linkFindings(value, ctx, add);
+  if (value.program === 'associate') return [...findings, ...associatePolicy(value, ctx)];
+  disclosureFindings(usedProducts, ctx, add);
+  profileFindings(value, add);
+  return findings;
+}
 
-  // Handle.
+/** Handle, previous handles (only a real rename may add one, none another's) and tracking id (unique). */
+function handleFindings(
+  change: StorefrontChange,
+  value: Member,
+  ctx: PolicyContext,
+  scope: StorefrontScope,
+  add: Add,
+) {
+  const { taken } = scope;
   if (change.kind === 'modified') {
     add('pass', 'Handle', 'handle', `"${change.handle}" unchanged`);
   } else {
@@ -110,8 +133,7 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
   for (const word of reservedParts(change.handle, ctx.reserved))
     add('warn', 'Handle', 'handle', `contains the reserved word "${word}": check it is not impersonation`);
 
-  // Previous handles: only a real rename may add one, and none may point at another storefront.
-  const beforePrevious = before?.previous_handles ?? [];
+  const beforePrevious = scope.before?.previous_handles ?? [];
   value.previous_handles.forEach((prev, i) => {
     const field = `previous_handles[${i}]`;
     if (taken.includes(prev)) {
@@ -139,14 +161,23 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
   // Tracking id: unique across every storefront at both revisions.
   const key = value.tracking_id.toLowerCase();
   const dup = [...ctx.head.influencers, ...ctx.base.influencers].find(
-    ([p, i]) => !own.has(p) && i.tracking_id.toLowerCase() === key,
+    ([p, i]) => !scope.own.has(p) && i.tracking_id.toLowerCase() === key,
   );
   if (dup) add('error', 'Tracking id', 'tracking_id', `"${value.tracking_id}" is already used by ${dup[0]}`);
   else add('pass', 'Tracking id', 'tracking_id', `"${value.tracking_id}" is unique`);
-  // Who may change this file, what only an admin changes, what nobody changes (owners.ts).
+}
+
+/** Who may change this file, what only an admin changes, what nobody changes (owners.ts). */
+function ownerFindings(
+  change: StorefrontChange,
+  value: Member,
+  ctx: PolicyContext,
+  scope: StorefrontScope,
+): Finding[] {
+  const { before } = scope;
   const auth = { author: ctx.author, isAdmin: ctx.isAdmin, request: ctx.request ?? null };
-  const ownership = ownershipFinding(change, before, value, auth);
-  const owners = [
+  return [
+    ownershipFinding(change, before, value, auth),
     ...adminFieldFindings(before, value, ctx.isAdmin),
     ...identityFindings(before, value, ctx.today),
     // A signed request's file was written (and dated) by the worker on the day of the application,
@@ -154,26 +185,12 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
     ...(before === null && !ctx.isAdmin && !signedRequestFor(ctx, change.handle)
       ? newFileHistoryFindings(value, ctx.today)
       : []),
-    ...sharedTrackingIdFindings(
-      before,
-      value,
-      [...ctx.base.influencers, ...ctx.head.influencers].filter(([p]) => !own.has(p)),
-      ctx.isAdmin,
-    ),
+    ...sharedTrackingIdFindings(before, value, scope.others, ctx.isAdmin),
   ];
-  // Tracking ids at other marketplaces: each no other storefront's (tracking-ids.ts).
-  findings.push(...trackingIdsFindings(own, value, ctx));
+}
 
-  // Status.
-  const status = statusFinding(before?.status ?? null, value.status, ctx.isAdmin);
-  findings.push(status);
-
-  // Program: it decides the rate tables, so moving an existing member is an admin's call.
-  findings.push(programFinding(before?.program ?? null, value.program, ctx.isAdmin));
-
-  findings.push(ownership, ...owners);
-
-  // Links: free text may only link to retailer hosts, and even those bypass tracking.
+/** Links: free text may only link to retailer hosts, and even those bypass tracking. Returns the products used. */
+function linkFindings(value: Member, ctx: PolicyContext, add: Add): Product[] {
   const retailerHosts = ctx.head.retailers.flatMap((r) => r.hosts);
   const ownSite = value.program === 'associate' ? new URL(value.website).hostname : null;
   let links = 0;
@@ -204,13 +221,11 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
       '(file)',
       `no links in text; ${usedProducts.length} product link(s), each on its retailer's allowed hosts`,
     );
+  return usedProducts;
+}
 
-  if (value.program === 'associate') {
-    findings.push(...associatePolicy(value, ctx));
-    return findings;
-  }
-
-  // Disclosure: every retailer linked from the storefront has its disclosure text.
+/** Disclosure: every retailer linked from the storefront has its disclosure text. */
+function disclosureFindings(usedProducts: readonly Product[], ctx: PolicyContext, add: Add): void {
   const retailerIds = [...new Set(usedProducts.map((p) => p.retailer))];
   const missing = retailerIds.filter(
     (id) => (ctx.head.retailers.find((r) => r.id === id)?.disclosure.trim() ?? '') === '',
@@ -220,10 +235,14 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
   else if (retailerIds.length === 0)
     add('pass', 'Disclosure', '(file)', "no retailer links yet; each page shows its retailers' disclosure");
   else add('pass', 'Disclosure', '(file)', `shown on every page: ${retailerIds.join(', ')}`);
+}
 
-  // Profiles on the platform they claim: a profile link is shown on the storefront, so a link to
-  // any other host would be a link the platform vouches for (blogs, newsletters and podcasts may
-  // live on any https host).
+/**
+ * Profiles on the platform they claim: a profile link is shown on the storefront, so a link to
+ * any other host would be a link the platform vouches for (blogs, newsletters and podcasts may
+ * live on any https host).
+ */
+function profileFindings(value: Influencer, add: Add): void {
   value.socials.forEach((s, i) => {
     if (!socialHostMatches(s.platform, s.url))
       add(
@@ -233,8 +252,6 @@ export function storefrontPolicy(change: StorefrontChange, value: Member, ctx: P
         `${new URL(s.url).hostname} is not on ${s.platform}'s site (${platformDomains(s.platform)}); link the ${s.platform} profile itself`,
       );
   });
-
-  return findings;
 }
 
 function platformDomains(platform: string): string {
@@ -266,9 +283,7 @@ export function programFinding(
  * disclosure page.
  */
 function associatePolicy(value: Extract<Member, { program: 'associate' }>, ctx: PolicyContext): Finding[] {
-  const findings: Finding[] = [];
-  const add = (level: Level, check: string, field: string, message: string) =>
-    findings.push({ level, check, field, message });
+  const { findings, add } = collector();
   const host = new URL(value.website).hostname;
   const retailer = ctx.head.retailers.find((r) => r.hosts.some((h) => sameSite(host, h)));
   const platform = socialPlatformOf(host);

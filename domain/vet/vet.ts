@@ -16,7 +16,7 @@ import { reservedHandles } from './handles.ts';
 import { changedPathsPolicy, type ChangedPath } from './paths.ts';
 import { ownerOf, type RequestCheck } from './owners.ts';
 import type { Finding } from './finding.ts';
-import { pullRequestPolicy, storefrontPolicy } from './policy.ts';
+import { pullRequestPolicy, storefrontPolicy, type PolicyContext } from './policy.ts';
 import { rateTableFindings } from './rate-tables.ts';
 import { scorecardOf, type MemberScorecard } from './scorecard.ts';
 import { associateScorecardOf } from './website.ts';
@@ -77,7 +77,7 @@ export function vet(input: VetInput): VetResult {
 
   const files = diffFiles(input.base.files, input.head.files);
   const storefronts = storefrontChanges(files, head);
-  const ctx = {
+  const ctx: PolicyContext = {
     base,
     head,
     basePaths: [...input.base.files.keys()].filter(isInfluencerFile),
@@ -89,25 +89,9 @@ export function vet(input: VetInput): VetResult {
     today: input.today,
   };
 
-  const applications = storefronts.changed.map((change): Application => {
-    const value = head.influencers.get(change.path) ?? null;
-    if (!value) return { change, influencer: null, scorecard: null, findings: [] };
-    const avatarFound = value.avatar.startsWith('/') ? input.publicFileExists(value.avatar) : null;
-    const scorecard =
-      value.program === 'associate'
-        ? associateScorecardOf(
-            value,
-            head.program?.categories ?? [],
-            head.retailers.flatMap((r) => r.hosts),
-          )
-        : scorecardOf(value, head.products, avatarFound);
-    return {
-      change,
-      influencer: value,
-      scorecard,
-      findings: storefrontPolicy(change, value, ctx),
-    };
-  });
+  const applications = storefronts.changed.map((change) =>
+    applicationOf(change, ctx, input.publicFileExists),
+  );
 
   return {
     base: { label: input.base.label, sha: input.base.sha },
@@ -138,6 +122,27 @@ export function vet(input: VetInput): VetResult {
     ],
     site: siteChanges(base, head),
   };
+}
+
+/** One changed storefront: its scorecard (influencer or associate) and its policy findings. */
+function applicationOf(
+  change: StorefrontChange,
+  ctx: PolicyContext,
+  publicFileExists: VetInput['publicFileExists'],
+): Application {
+  const { head } = ctx;
+  const value = head.influencers.get(change.path) ?? null;
+  if (!value) return { change, influencer: null, scorecard: null, findings: [] };
+  const avatarFound = value.avatar.startsWith('/') ? publicFileExists(value.avatar) : null;
+  const scorecard =
+    value.program === 'associate'
+      ? associateScorecardOf(
+          value,
+          head.program?.categories ?? [],
+          head.retailers.flatMap((r) => r.hosts),
+        )
+      : scorecardOf(value, head.products, avatarFound);
+  return { change, influencer: value, scorecard, findings: storefrontPolicy(change, value, ctx) };
 }
 
 /** Everything that makes `npm run vet` fail: content errors, then policy errors. */

@@ -1,6 +1,7 @@
 /** The page helpers on their own: plain data in, plain data out. */
 import { describe, expect, it } from 'vitest';
-import type { Associate, Influencer, Member, Product, Retailer } from '../../domain/content/schema.ts';
+import type { Member, Product, Retailer } from '../../domain/content/schema.ts';
+import { AMAZON_US, testAssociate, testInfluencer, testProduct } from '../lib/catalog-fixtures.ts';
 import {
   approvedInfluencers,
   categoriesInUse,
@@ -25,16 +26,7 @@ import { DIRECTORY_PAGE_SIZE, directoryOf, directoryPage, laterPages } from '../
 import { paths as sitePaths } from '../../site/lib/urls.ts';
 import { absoluteUrl, paths } from '../../site/lib/urls.ts';
 
-const amazon: Retailer = {
-  id: 'amazon-us',
-  name: 'Amazon.com',
-  hosts: ['www.amazon.com'],
-  image_hosts: [],
-  tag_param: 'tag',
-  subtag_param: 'ascsubtag',
-  currency: 'USD',
-  disclosure: 'As an Amazon Associate, this creator earns from qualifying purchases.',
-};
+const amazon = AMAZON_US;
 const shop: Retailer = {
   ...amazon,
   id: 'shop-jp',
@@ -43,42 +35,9 @@ const shop: Retailer = {
   disclosure: 'Shop JP pays us.',
 };
 
-function product(id: string, extra: Partial<Product> = {}): Product {
-  return {
-    id,
-    retailer: 'amazon-us',
-    title: `Product ${id}`,
-    brand: 'Brand',
-    category: 'kitchen',
-    url: `https://www.amazon.com/dp/${id}`,
-    image: '/images/x.svg',
-    currency: 'USD',
-    price_checked_at: '2026-11-20',
-    prime: false,
-    available: true,
-    price_minor: 100,
-    ...extra,
-  };
-}
-
-function influencer(handle: string, extra: Partial<Influencer> = {}): Influencer {
-  return {
-    program: 'influencer',
-    handle,
-    name: handle,
-    bio: '',
-    avatar: '/a.svg',
-    status: 'approved',
-    applied_on: '2026-01-01',
-    tracking_id: `${handle}-20`,
-    socials: [{ platform: 'instagram', url: 'https://instagram.com/x', followers: 1000 }],
-    categories: ['kitchen'],
-    previous_handles: [],
-    featured: [],
-    lists: [],
-    ...extra,
-  };
-}
+const product = testProduct;
+const influencer = testInfluencer;
+const associate = testAssociate;
 
 function catalog(influencers: Member[], products: Product[]): Catalog {
   return {
@@ -90,26 +49,6 @@ function catalog(influencers: Member[], products: Product[]): Catalog {
       { id: 'kitchen', name: 'Kitchen' },
       { id: 'tv', name: 'TV' },
     ],
-  };
-}
-
-function associate(handle: string, extra: Partial<Associate> = {}): Associate {
-  return {
-    program: 'associate',
-    handle,
-    name: handle,
-    bio: '',
-    avatar: '/a.svg',
-    status: 'approved',
-    applied_on: '2026-01-01',
-    tracking_id: `${handle}-20`,
-    website: `https://${handle}.example/`,
-    audience: 'Readers',
-    niche: 'Kitchen',
-    disclosure_url: `https://${handle}.example/disclosure`,
-    categories: ['books'],
-    previous_handles: ['old-site'],
-    ...extra,
   };
 }
 

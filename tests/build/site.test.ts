@@ -132,6 +132,14 @@ function canonical(html: string): string | undefined {
   return /<link rel="canonical" href="([^"]*)"/.exec(html)?.[1];
 }
 
+/** The page's canonical URL and the values of the meta tags named. */
+function headTags(html: string, ...names: string[]): Record<string, string | undefined> {
+  return Object.fromEntries([
+    ['canonical', canonical(html)],
+    ...names.map((name) => [name, meta(html, name)]),
+  ]);
+}
+
 function count(html: string, needle: string | RegExp): number {
   return typeof needle === 'string' ? html.split(needle).length - 1 : (html.match(needle) ?? []).length;
 }
@@ -178,12 +186,20 @@ afterAll(() => {
 
 describe('which pages exist', () => {
   it('builds storefront and list pages for approved influencers only', () => {
-    expect(exists('/shop/ana-cooks/')).toBe(true);
-    expect(exists('/shop/ana-cooks/pan-basics/')).toBe(true);
-    expect(exists('/shop/dee-renamed/')).toBe(true);
-    expect(exists('/shop/ben-applies/')).toBe(false);
-    expect(exists('/shop/cy-paused/')).toBe(false);
-    expect(exists('/shop/cy-paused/screens/')).toBe(false);
+    const built = ['/shop/ana-cooks/', '/shop/ana-cooks/pan-basics/', '/shop/dee-renamed/'];
+    const others = ['/shop/ben-applies/', '/shop/cy-paused/', '/shop/cy-paused/screens/'];
+    expect([...built, ...others].filter(exists)).toEqual(built);
+  });
+
+  it('builds a filter page for each category an approved storefront covers', () => {
+    // Only the suspended storefront covers tv.
+    const built = ['/category/kitchen/', '/category/grocery/', '/category/books/'];
+    expect([...built, '/category/tv/'].filter(exists)).toEqual(built);
+  });
+
+  it('builds a 404 page, a sitemap and robots.txt', () => {
+    const built = ['/404.html', '/sitemap.xml', '/robots.txt'];
+    expect(built.filter(exists)).toEqual(built);
   });
 
   it('builds no page for an approved associate, and leaves it out of the directory and the sitemap', () => {
@@ -194,20 +210,6 @@ describe('which pages exist', () => {
       expect(page(path), path).not.toContain('dee-reviews');
     expect(page('/')).not.toContain('Dee Reviews');
     expect(page('/sitemaps/1.xml')).not.toContain('dee-reviews');
-  });
-
-  it('builds a filter page for each category an approved storefront covers', () => {
-    expect(exists('/category/kitchen/')).toBe(true);
-    expect(exists('/category/grocery/')).toBe(true);
-    expect(exists('/category/books/')).toBe(true);
-    // Only the suspended storefront covers tv.
-    expect(exists('/category/tv/')).toBe(false);
-  });
-
-  it('builds a 404 page, a sitemap and robots.txt', () => {
-    expect(exists('/404.html')).toBe(true);
-    expect(exists('/sitemap.xml')).toBe(true);
-    expect(exists('/robots.txt')).toBe(true);
   });
 });
 
@@ -379,28 +381,37 @@ describe('storefront', () => {
 
   it('has canonical and Open Graph tags with absolute URLs', () => {
     const html = page('/shop/ana-cooks/');
-    expect(canonical(html)).toBe(`${ORIGIN}/shop/ana-cooks/`);
-    expect(meta(html, 'og:title')).toBe('Ana Cooks');
-    expect(meta(html, 'og:description')).toBe('Weeknight dinners in a tiny kitchen.');
-    expect(meta(html, 'og:url')).toBe(`${ORIGIN}/shop/ana-cooks/`);
-    expect(meta(html, 'og:image')).toBe(`${ORIGIN}/images/cards/ana-cooks.png`);
-    expect(meta(html, 'og:type')).toBe('profile');
-    expect(meta(html, 'twitter:card')).toBe('summary_large_image');
+    expect(
+      headTags(html, 'og:title', 'og:description', 'og:url', 'og:image', 'og:type', 'twitter:card'),
+    ).toEqual({
+      canonical: `${ORIGIN}/shop/ana-cooks/`,
+      'og:title': 'Ana Cooks',
+      'og:description': 'Weeknight dinners in a tiny kitchen.',
+      'og:url': `${ORIGIN}/shop/ana-cooks/`,
+      'og:image': `${ORIGIN}/images/cards/ana-cooks.png`,
+      'og:type': 'profile',
+      'twitter:card': 'summary_large_image',
+    });
   });
 });
 
 describe('list page', () => {
   it('shows one list with its disclosure, cards and tags', () => {
     const html = page('/shop/ana-cooks/pan-basics/');
-    expect(html).toContain('<h1>Pan basics</h1>');
-    expect(html).toContain('As an Amazon Associate');
-    expect(html).toContain('My one splurge.');
-    expect(html).toContain('href="/go/ana-cooks/B000TEST02?src=storefront"');
-    expect(html).toContain('href="/shop/ana-cooks/"');
-    expect(canonical(html)).toBe(`${ORIGIN}/shop/ana-cooks/pan-basics/`);
-    expect(meta(html, 'og:url')).toBe(`${ORIGIN}/shop/ana-cooks/pan-basics/`);
-    expect(meta(html, 'og:image')).toBe(`${ORIGIN}/images/cards/ana-cooks/pan-basics.png`);
-    expect(meta(html, 'og:title')).toBe('Pan basics, by Ana Cooks');
+    const shown = [
+      '<h1>Pan basics</h1>',
+      'As an Amazon Associate',
+      'My one splurge.',
+      'href="/go/ana-cooks/B000TEST02?src=storefront"',
+      'href="/shop/ana-cooks/"',
+    ];
+    for (const text of shown) expect(html).toContain(text);
+    expect(headTags(html, 'og:url', 'og:image', 'og:title')).toEqual({
+      canonical: `${ORIGIN}/shop/ana-cooks/pan-basics/`,
+      'og:url': `${ORIGIN}/shop/ana-cooks/pan-basics/`,
+      'og:image': `${ORIGIN}/images/cards/ana-cooks/pan-basics.png`,
+      'og:title': 'Pan basics, by Ana Cooks',
+    });
   });
 });
 

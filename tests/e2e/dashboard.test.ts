@@ -4,13 +4,13 @@
  * creator's stats API, the creator's dashboard in a real browser, its CSV
  * export against the ledger, and the admin console.
  */
-import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
-import { launch, screenshot } from './browser.ts';
+import { screenshot, useBrowser } from './browser.ts';
+import { createMemberToken } from './member-token.ts';
 import { earningsFile } from '../fixtures/amazon-report-writer.ts';
 
 const base = inject('baseUrl');
@@ -21,7 +21,7 @@ const HANDLE = 'jess-home-lab';
 const BROWSER_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_3) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3 Safari/605.1.15';
 
-let browser: Browser;
+const browser = useBrowser();
 let creatorToken = '';
 let clickId = '';
 const orderId = `e2e-${Date.now()}`;
@@ -71,11 +71,7 @@ async function figures(page: Page): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  const made = spawnSync('node', ['scripts/token.ts', 'create', HANDLE, '--persist-to', persistTo], {
-    encoding: 'utf8',
-  });
-  creatorToken = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
-  if (!creatorToken) throw new Error(`token script failed:\n${made.stdout}\n${made.stderr}`);
+  creatorToken = createMemberToken(HANDLE, persistTo);
 
   const go = await fetch(`${base}/go/${HANDLE}/B09TQ7ZCS2?src=e2e`, {
     redirect: 'manual',
@@ -91,11 +87,6 @@ beforeAll(async () => {
     const res = await sendEvent(type, quantity, new Date(ordered.getTime() + minutesAfter * 60_000), ordered);
     expect(res.status, type).toBe(200);
   }
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe('stats API', () => {
@@ -131,7 +122,7 @@ describe('stats API', () => {
 
 describe('creator dashboard', () => {
   it('signs in with the token and shows the same figures as the stats API', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await signIn(page, creatorToken);
     expect(new URL(page.url()).pathname).toBe(`/dashboard/${HANDLE}/`);
@@ -263,7 +254,7 @@ describe('at phone size', () => {
   const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 
   it('keeps every dashboard table inside its container and chart text readable', async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await browser().newContext(PHONE);
     const page = await context.newPage();
     await signIn(page, creatorToken);
     expect(await page.locator('h1').textContent()).toBe(`Jess Okafor (${HANDLE})`);
@@ -283,7 +274,7 @@ describe('at phone size', () => {
     expect(await overflows(page)).toMatchObject({ page: 0 });
     await context.close();
 
-    const admin = await browser.newContext(PHONE);
+    const admin = await browser().newContext(PHONE);
     const adminPage = await admin.newPage();
     await signIn(adminPage, adminToken);
     const over = await overflows(adminPage);
@@ -295,7 +286,7 @@ describe('at phone size', () => {
   });
 
   it('shows the whole tracked link in a field to copy, and QR codes of the storefront and lists', async () => {
-    const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
+    const context = await browser().newContext({ ...PHONE, javaScriptEnabled: false });
     const page = await context.newPage();
     await signIn(page, creatorToken);
     await page.goto(`${base}/dashboard/${HANDLE}/links/`);
@@ -320,7 +311,7 @@ describe('at phone size', () => {
     await context.close();
 
     // With script (the measuring needs it; the page itself runs none): the link is whole in view and selectable.
-    const measured = await browser.newContext(PHONE);
+    const measured = await browser().newContext(PHONE);
     const scripted = await measured.newPage();
     await signIn(scripted, creatorToken);
     await scripted.goto(`${base}/dashboard/${HANDLE}/links/?product=B00006JSUA&src=story#link`);
@@ -346,7 +337,7 @@ describe('at phone size', () => {
 
 describe('admin console', () => {
   it('shows the program, and exports the same payouts CSV as the API', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await signIn(page, adminToken);
     expect(new URL(page.url()).pathname).toBe('/dashboard/admin/');
@@ -374,7 +365,7 @@ describe('admin console', () => {
   });
 
   it('previews an Amazon report from the bytes uploaded (a Windows-1252 export), storing nothing; lists keys credited to nobody', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await signIn(page, adminToken);
     const row = {

@@ -6,10 +6,10 @@
  * control), and a script's redirect without a click reaches it flagged no_activation.
  */
 import { createServer, type Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
-import { launch } from './browser.ts';
+import { useBrowser } from './browser.ts';
 
 const base = inject('baseUrl');
 const persistTo = inject('persistTo');
@@ -18,13 +18,12 @@ const HANDLE = 'jess-home-lab';
 const DESKTOP_UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 const run = Date.now().toString(36);
-let browser: Browser;
+const browser = useBrowser();
 let other: Server;
 let otherOrigin = '';
 let link = '';
 
 beforeAll(async () => {
-  browser = await launch();
   const storefront = await (await fetch(`${base}/shop/${HANDLE}/`)).text();
   const product = new RegExp(`/go/${HANDLE}/([A-Za-z0-9_-]+)`).exec(storefront)?.[1];
   if (!product) throw new Error(`no tracked link on /shop/${HANDLE}/`);
@@ -48,7 +47,6 @@ beforeAll(async () => {
   otherOrigin = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
 });
 afterAll(async () => {
-  await browser?.close();
   other?.close();
 });
 
@@ -91,7 +89,7 @@ async function storedClicks(sources: string[], timeoutMs = 20_000): Promise<Map<
 
 describe('a page that embeds tracked links (cookie stuffing)', () => {
   it('makes no request to the retailer; a real click on the same page does', async () => {
-    const context = await browser.newContext({ userAgent: DESKTOP_UA });
+    const context = await browser().newContext({ userAgent: DESKTOP_UA });
     const page = await context.newPage();
     const retailer = await offMachine(page);
     await page.goto(`${otherOrigin}/`);
@@ -116,7 +114,7 @@ describe('a page that embeds tracked links (cookie stuffing)', () => {
   });
 
   it("redirects another site's script navigation without a click, flagged no_activation", async () => {
-    const context = await browser.newContext({ userAgent: DESKTOP_UA });
+    const context = await browser().newContext({ userAgent: DESKTOP_UA });
     const page = await context.newPage();
     const retailer = await offMachine(page);
     await page.goto(`${otherOrigin}/redirect`);

@@ -5,17 +5,15 @@
  * reason is refused with a message, a void with one lands in the history, a creator and a
  * cross-site post are refused. Uses noor-wears, whom no other browser test touches.
  */
-import { spawnSync } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
 import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
-import { launch, screenshot } from './browser.ts';
+import { screenshot, useBrowser } from './browser.ts';
+import { createMemberToken } from './member-token.ts';
+import { localSystem } from './system.ts';
 
-const base = inject('baseUrl');
-const persistTo = inject('persistTo');
-const adminToken = inject('adminToken');
-const webhookSecret = inject('webhookSecret');
+const { base, persistTo, adminToken, webhookSecret } = localSystem();
 const HANDLE = 'noor-wears';
 const NAME = 'Noor Haddad';
 const DESKTOP_UA =
@@ -24,7 +22,7 @@ const orderId = `e2e-hold-${Date.now()}`;
 /** pc is 250 bps: 2 x $199.99 -> 999.98 -> $10.00 commission. */
 const ITEM = { product_id: 'E2E-HOLD', category: 'pc', unit_price: 19_999, quantity: 2 };
 
-let browser: Browser;
+const browser = useBrowser();
 
 async function signIn(page: Page, token: string): Promise<void> {
   await page.goto(`${base}/dashboard/`);
@@ -87,16 +85,11 @@ beforeAll(async () => {
   }
   // Held once processed (the hold is derived from the flagged click).
   await until(`order ${orderId} held`, async () => (await heldOrders()).includes(orderId));
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe('holds for review in the admin console', () => {
   it('lists the hold, refuses a void without a reason, voids with one, and shows the history', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await browser().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await signIn(page, adminToken);
     await page.getByRole('link', { name: 'Holds for review' }).click();
@@ -144,12 +137,8 @@ describe('holds for review in the admin console', () => {
   });
 
   it('refuses a creator: the page and its forms are admins only', async () => {
-    const made = spawnSync('node', ['scripts/token.ts', 'create', HANDLE, '--persist-to', persistTo], {
-      encoding: 'utf8',
-    });
-    const token = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
-    expect(token, made.stderr).not.toBe('');
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const token = createMemberToken(HANDLE, persistTo);
+    const context = await browser().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await signIn(page, token);
     expect((await page.goto(`${base}/dashboard/admin/holds/`))?.status()).toBe(403);

@@ -4,20 +4,12 @@
  * shows them on a storefront with the bytes of the files in site/public.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser.ts';
 
 const base = inject('baseUrl');
 const HANDLE = 'jess-home-lab';
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('images from packs', () => {
   it('are not deployed as files', () => {
@@ -27,7 +19,7 @@ describe('images from packs', () => {
   });
 
   it("show on a storefront with their files' bytes, and revalidate with a 304", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const res = await page.goto(`${base}/shop/${HANDLE}/`);
     expect(res?.status()).toBe(200);
     const sources = await page

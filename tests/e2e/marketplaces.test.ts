@@ -7,11 +7,11 @@
  * own `MF-CF-Blob` request header (its dev-server mechanism, not ours). The worker reads only
  * `request.cf.country` either way.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { linkedProducts } from '../../domain/content/members.ts';
 import { loadContent } from '../../build/load-content.ts';
-import { interceptRetailer, launch, screenshot } from './browser.ts';
+import { interceptRetailer, screenshot, useBrowser } from './browser.ts';
 
 const base = inject('baseUrl');
 const adminToken = inject('adminToken');
@@ -30,14 +30,7 @@ const ukTag = shopper.tracking_ids?.['amazon-uk'];
 
 const SHOPPER_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function signIn(page: Page): Promise<void> {
   await page.goto(`${base}/dashboard/`);
@@ -48,7 +41,7 @@ async function signIn(page: Page): Promise<void> {
 
 describe('a shopper in the UK', () => {
   it("lands on amazon.co.uk with the creator's UK tag, and the click counts under GB and amazon-uk", async () => {
-    const context = await browser.newContext({
+    const context = await browser().newContext({
       extraHTTPHeaders: { 'MF-CF-Blob': JSON.stringify({ country: 'GB' }) },
       // A headless browser says so in its user agent and its clicks count as a bot's; a shopper's does not.
       userAgent: SHOPPER_UA,
@@ -88,7 +81,7 @@ describe('a shopper in the UK', () => {
       )
       .toEqual([true, true]);
 
-    const admin = await browser.newContext();
+    const admin = await browser().newContext();
     const dash = await admin.newPage();
     await signIn(dash);
     await dash.goto(`${base}/dashboard/${shopper.handle}/?period=7d`);

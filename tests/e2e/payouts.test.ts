@@ -5,22 +5,21 @@
  * same worker.
  */
 import { spawnSync } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, screenshot } from './browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, useBrowser } from './browser.ts';
+import { createMemberToken } from './member-token.ts';
+import { localSystem } from './system.ts';
 
-const base = inject('baseUrl');
-const persistTo = inject('persistTo');
-const adminToken = inject('adminToken');
-const webhookSecret = inject('webhookSecret');
+const { base, persistTo, adminToken, webhookSecret } = localSystem();
 const HANDLE = 'trailmix-tom';
 const MONTH = '2025-02';
 const orderId = `e2e-payout-${Date.now()}`;
 /** pc is 250 bps: 2 x $999.99 -> 4999.95 -> $50.00, above the $25 threshold. */
 const ITEM = { product_id: 'E2E-PAYOUT', category: 'pc', unit_price: 99_999 };
 
-let browser: Browser;
+const browser = useBrowser();
 
 async function sendEvent(type: string, occurredAt: string): Promise<Response> {
   const body = JSON.stringify({
@@ -52,16 +51,11 @@ function cli(...args: string[]) {
 beforeAll(async () => {
   expect((await sendEvent('order.placed', '2025-02-03T10:00:00Z')).status).toBe(200);
   expect((await sendEvent('order.shipped', '2025-02-05T10:00:00Z')).status).toBe(200);
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe('month end without JavaScript', () => {
   it('closes a month and marks its payout paid with plain forms; the creator sees it paid', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await browser().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await signIn(page, adminToken);
     await page.goto(`${base}/dashboard/admin/?payouts=${MONTH}#payouts`);
@@ -115,11 +109,8 @@ describe('month end without JavaScript', () => {
     ).text();
     expect(again).toBe(closed);
 
-    const made = spawnSync('node', ['scripts/token.ts', 'create', HANDLE, '--persist-to', persistTo], {
-      encoding: 'utf8',
-    });
-    const token = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
-    const creator = await browser.newContext({ javaScriptEnabled: false });
+    const token = createMemberToken(HANDLE, persistTo);
+    const creator = await browser().newContext({ javaScriptEnabled: false });
     const mine = await creator.newPage();
     await signIn(mine, token);
     expect(await mine.locator('[data-fig="paid"]').textContent()).toBe('$50.00');

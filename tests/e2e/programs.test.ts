@@ -5,24 +5,22 @@
  * associate's tag, an order through it earns the associate rate, and the admin
  * console compares the two programs with that order in its figures.
  */
-import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { postOrderEvent } from '../../scripts/lib/harness/webhook.ts';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, screenshot } from './browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, useBrowser } from './browser.ts';
+import { createMemberToken } from './member-token.ts';
+import { localSystem } from './system.ts';
 
-const base = inject('baseUrl');
-const persistTo = inject('persistTo');
-const adminToken = inject('adminToken');
-const webhookSecret = inject('webhookSecret');
+const { base, persistTo, adminToken, webhookSecret } = localSystem();
 const HANDLE = 'gearlab-reviews';
 const TRACKING_ID = 'gearlabreviews-20';
 const PRODUCT = 'B00006JSUA'; // Lodge cast iron skillet, kitchen: 300 bps for associates, 450 for influencers
 const BROWSER_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_3) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3 Safari/605.1.15';
 
-let browser: Browser;
+const browser = useBrowser();
 let token = '';
 
 async function signIn(page: Page, secret: string, landing: RegExp): Promise<void> {
@@ -38,21 +36,12 @@ async function sendEvent(type: string, body: Record<string, unknown>): Promise<R
 }
 
 beforeAll(async () => {
-  const made = spawnSync('node', ['scripts/token.ts', 'create', HANDLE, '--persist-to', persistTo], {
-    encoding: 'utf8',
-  });
-  token = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
-  if (!token) throw new Error(`token script failed:\n${made.stdout}\n${made.stderr}`);
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
+  token = createMemberToken(HANDLE, persistTo);
 });
 
 describe('link builder', () => {
   it('finds a product by words, shows price as of and the associate rate, and gives a working link without JavaScript', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await browser().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await signIn(page, token, /\/dashboard\/gearlab-reviews\/$/);
     expect(await page.locator('[data-program]').textContent()).toBe('associate program');
@@ -70,7 +59,7 @@ describe('link builder', () => {
     expect(await page.locator('#link').textContent()).toMatch(/as of [A-Z][a-z]{2} \d{1,2}, \d{4}/);
     await screenshot(page, 'link-builder');
     // axe runs as a script: check the same page in a context with JavaScript and the same session.
-    const withScript = await browser.newContext({ storageState: await context.storageState() });
+    const withScript = await browser().newContext({ storageState: await context.storageState() });
     const axePage = await withScript.newPage();
     await axePage.goto(page.url());
     const results = await new AxeBuilder({ page: axePage }).analyze();
@@ -89,7 +78,7 @@ describe('link builder', () => {
   });
 
   it("refuses another member's link builder", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await signIn(page, token, /\/dashboard\/gearlab-reviews\/$/);
     expect((await page.goto(`${base}/dashboard/jess-home-lab/links/`))?.status()).toBe(403);
@@ -135,7 +124,7 @@ describe('program comparison', () => {
       )
       .toBeGreaterThan(0);
 
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await signIn(page, adminToken, /\/dashboard\/admin\/$/);
     const associates = page.locator('table[data-table="programs"] tr[data-program="associate"]');

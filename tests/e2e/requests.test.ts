@@ -6,43 +6,29 @@
  * `npm run vet` passes on each branch; the edit merged, the clone rebuilt and served shows the
  * note on the storefront, and the build's live index holds the request's file.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { liveIndexPath, liveIndexShardOf } from '../../domain/requests/live-index.ts';
 import { placeholderAvatar } from '../../domain/vet/png.ts';
 import { startLocalSystem } from '../../scripts/lib/harness/local-system.ts';
-import { launch } from './browser.ts';
+import { git, GIT_ENV } from '../lib/git.ts';
+import { useBrowser } from './browser.ts';
+import { createMemberToken } from './member-token.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const base = inject('baseUrl');
 const persistTo = inject('persistTo');
 const adminToken = inject('adminToken');
 const MEMBER = 'mila-cooks';
-const GIT_ENV = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'T',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 'T',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-};
 
-let browser: Browser;
+const browser = useBrowser();
 const dirs: string[] = [];
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
 
-beforeAll(async () => {
-  browser = await launch();
-});
 afterAll(async () => {
-  await browser?.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -50,7 +36,7 @@ describe('creators without git, JavaScript off', () => {
   const handle = `rosa-${Date.now().toString(36)}`;
 
   it('applies on the site and sees the claim link once', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await browser().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${base}/apply/`);
     await page.fill('#handle', handle);
@@ -78,12 +64,8 @@ describe('creators without git, JavaScript off', () => {
   });
 
   it('a member adds a catalog product to a list with a note and sees the request pending', async () => {
-    const made = spawnSync('node', ['scripts/token.ts', 'create', MEMBER, '--persist-to', persistTo], {
-      encoding: 'utf8',
-    });
-    const token = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0] ?? '';
-    expect(token, made.stderr).not.toBe('');
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const token = createMemberToken(MEMBER, persistTo);
+    const context = await browser().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${base}/dashboard/`);
     await page.getByLabel('Access token').fill(token);
@@ -166,7 +148,7 @@ describe('creators without git, JavaScript off', () => {
       syncCatalog: false,
     });
     try {
-      const context = await browser.newContext({ javaScriptEnabled: false });
+      const context = await browser().newContext({ javaScriptEnabled: false });
       const page = await context.newPage();
       const shown = await page.goto(`${rebuilt.url}/shop/${MEMBER}/`);
       expect(shown?.status()).toBe(200);

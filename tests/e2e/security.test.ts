@@ -5,21 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { interceptRetailer, launch } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { interceptRetailer, useBrowser } from './browser.ts';
 
 const base = inject('baseUrl');
 const persistTo = inject('persistTo');
 const HANDLE = 'jess-home-lab';
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 function directives(csp: string | null): Map<string, string> {
   return new Map(
@@ -84,7 +77,7 @@ describe('headers of every page type', () => {
 
 describe('what the browser enforces', () => {
   async function open(path: string): Promise<{ page: Page; violations: string[] }> {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await interceptRetailer(page);
     const violations: string[] = [];
     page.on('console', (m) => {
@@ -124,7 +117,7 @@ describe('what the browser enforces', () => {
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
     const address = evil.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const blocked: string[] = [];
     page.on('console', (m) => {
       if (/frame-ancestors/i.test(m.text())) blocked.push(m.text());
@@ -147,7 +140,7 @@ describe('revoking access', () => {
     const made = token('create', handle);
     const secret = /sft_[A-Za-z0-9_-]{43}/.exec(made.stdout)?.[0];
     if (!secret) throw new Error(`token script failed:\n${made.stdout}\n${made.stderr}`);
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${base}/dashboard/`);
     await page.getByLabel('Access token').fill(secret);

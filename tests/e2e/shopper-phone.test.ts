@@ -3,27 +3,23 @@
  * plain GET form, reads the results, and sees compact cards (two a row) with no price typed into
  * content (CONTRACT section 17).
  */
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, screenshot } from './browser.ts';
+import type { BrowserContext } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { screenshot, useBrowser } from './browser.ts';
 
 const base = inject('baseUrl');
 const HANDLE = 'mila-cooks';
-let browser: Browser;
+const browser = useBrowser();
 let phone: BrowserContext;
 
 beforeAll(async () => {
-  browser = await launch();
-  phone = await browser.newContext({
+  phone = await browser().newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
     javaScriptEnabled: false,
   });
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe('a storefront on a phone, without JavaScript', () => {

@@ -4,21 +4,17 @@
  * tracked link to the retailer, and find that click in the creator's stats.
  */
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, interceptRetailer, screenshot } from './browser.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { interceptRetailer, screenshot, useBrowser } from './browser.ts';
 
 const base = inject('baseUrl');
 const HANDLE = 'jess-home-lab';
-let browser: Browser;
+const browser = useBrowser();
 let context: BrowserContext;
 
 beforeAll(async () => {
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-});
-afterAll(async () => {
-  await browser?.close();
+  context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
 });
 
 async function open(path: string, ctx = context): Promise<Page> {
@@ -133,7 +129,7 @@ describe('storefront', () => {
   });
 
   it('has a dark mode', async () => {
-    const dark = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
+    const dark = await browser().newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
     const page = await open(`/shop/${HANDLE}/`, dark);
     await screenshot(page, 'storefront-dark');
     const luminance = await page.evaluate(() => {
@@ -148,7 +144,7 @@ describe('storefront', () => {
   });
 
   it('fits a small phone screen without sideways scrolling', async () => {
-    const small = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
+    const small = await browser().newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
     const page = await open(`/shop/${HANDLE}/`, small);
     await screenshot(page, 'storefront-360');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -5,20 +5,17 @@
  * and re-flagged afterwards, beside the older roll-ups and their triggers. Runs the real files
  * in order on SQLite (node:sqlite), as click-rollup-migration.test.ts does for 0011.
  */
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { migrate } from './migration-files.ts';
+import { checkMigrationWithClicks, clicksWith } from './migration-files.ts';
 
 const MARKET = '0016_click_marketplace.sql';
 
-const click = fc.record({
-  minute: fc.integer({ min: 0, max: 3 * 24 * 60 }),
-  handle: fc.constantFrom('a', 'b'),
+const click = clicksWith({
   country: fc.constantFrom('US', 'GB', null),
   marketplace: fc.constantFrom('amazon-us', 'amazon-uk', null),
   bot: fc.boolean(),
-  duplicate: fc.boolean(),
 });
 type Click = typeof click extends fc.Arbitrary<infer T> ? T : never;
 
@@ -62,38 +59,19 @@ function agree(db: DatabaseSync): void {
 
 describe('migration 0016 (clicks by country and marketplace)', () => {
   it('back-fills from the clicks already rolled up, and its triggers keep the roll-up exact', () => {
-    fc.assert(
-      fc.property(
-        fc.array(click, { maxLength: 30 }),
-        fc.array(click, { maxLength: 30 }),
-        fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 5 }),
-        (before, after, flips) => {
-          const db = new DatabaseSync(':memory:');
-          try {
-            migrate(db, (f) => f < MARKET);
-            insert(db, before, false);
-            migrate(db, (f) => f >= MARKET);
-            agree(db);
-            insert(db, after, true);
-            const ids = db.prepare('SELECT click_id FROM clicks ORDER BY click_id').all();
-            for (const [n, bot] of flips) {
-              const row = ids[n % Math.max(1, ids.length)];
-              if (!row) continue;
-              db.prepare(
-                'UPDATE clicks SET is_bot = ?2, is_duplicate = 1 - is_duplicate WHERE click_id = ?1',
-              ).run(String(row['click_id']), bot ? 1 : 0);
-            }
-            agree(db);
-            // The older roll-ups' triggers still run beside these ones.
-            const human = db.prepare('SELECT SUM(human) AS n FROM click_daily_source').get();
-            const ours = db.prepare('SELECT SUM(human) AS n FROM click_daily_market').get();
-            expect(ours).toEqual(human);
-          } finally {
-            db.close();
-          }
-        },
-      ),
-      { numRuns: 40 },
-    );
+    checkMigrationWithClicks({
+      migration: MARKET,
+      click,
+      insertBefore: (db, clicks) => insert(db, clicks, false),
+      insertAfter: (db, clicks) => insert(db, clicks, true),
+      reflag: 'UPDATE clicks SET is_bot = ?2, is_duplicate = 1 - is_duplicate WHERE click_id = ?1',
+      agree: (db) => {
+        agree(db);
+        // The older roll-ups' triggers still run beside these ones.
+        const human = db.prepare('SELECT SUM(human) AS n FROM click_daily_source').get();
+        const ours = db.prepare('SELECT SUM(human) AS n FROM click_daily_market').get();
+        expect(ours).toEqual(human);
+      },
+    });
   });
 });

@@ -6,20 +6,17 @@
  * database, so this runs the real files in order on SQLite (node:sqlite) with clicks in
  * between.
  */
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { migrate } from './migration-files.ts';
+import { checkMigrationWithClicks, clicksWith } from './migration-files.ts';
 
 const NARROW = '0011_click_daily_narrow.sql';
 
-const click = fc.record({
-  minute: fc.integer({ min: 0, max: 3 * 24 * 60 }),
-  handle: fc.constantFrom('a', 'b'),
+const click = clicksWith({
   product: fc.constantFrom('P1', 'P2', null),
   src: fc.constantFrom('ig', 'yt', null),
   bot: fc.constantFrom(null, 'crawler', 'prefetch', 'subresource:image'),
-  duplicate: fc.boolean(),
 });
 type Click = typeof click extends fc.Arbitrary<infer T> ? T : never;
 
@@ -63,37 +60,17 @@ function agree(db: DatabaseSync, dimension: 'src' | 'product_id', table: string)
 
 describe('migration 0011 (narrow click roll-ups)', () => {
   it('back-fills from the clicks already rolled up, and its triggers keep the roll-ups exact', () => {
-    fc.assert(
-      fc.property(
-        fc.array(click, { maxLength: 30 }),
-        fc.array(click, { maxLength: 30 }),
-        fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 5 }),
-        (before, after, flips) => {
-          const db = new DatabaseSync(':memory:');
-          try {
-            migrate(db, (f) => f < NARROW);
-            insert(db, before);
-            migrate(db, (f) => f >= NARROW);
-            agree(db, 'src', 'click_daily_source');
-            agree(db, 'product_id', 'click_daily_product');
-            insert(db, after);
-            const ids = db.prepare('SELECT click_id FROM clicks ORDER BY click_id').all();
-            for (const [n, bot] of flips) {
-              const row = ids[n % Math.max(1, ids.length)];
-              if (!row) continue;
-              db.prepare(
-                `UPDATE clicks SET is_bot = ?2, bot_reason = CASE WHEN ?2 THEN 'prefetch' ELSE NULL END,
-                   is_duplicate = 1 - is_duplicate WHERE click_id = ?1`,
-              ).run(String(row['click_id']), bot ? 1 : 0);
-            }
-            agree(db, 'src', 'click_daily_source');
-            agree(db, 'product_id', 'click_daily_product');
-          } finally {
-            db.close();
-          }
-        },
-      ),
-      { numRuns: 40 },
-    );
+    checkMigrationWithClicks({
+      migration: NARROW,
+      click,
+      insertBefore: insert,
+      insertAfter: insert,
+      reflag: `UPDATE clicks SET is_bot = ?2, bot_reason = CASE WHEN ?2 THEN 'prefetch' ELSE NULL END,
+                 is_duplicate = 1 - is_duplicate WHERE click_id = ?1`,
+      agree: (db) => {
+        agree(db, 'src', 'click_daily_source');
+        agree(db, 'product_id', 'click_daily_product');
+      },
+    });
   });
 });

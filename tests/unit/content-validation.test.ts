@@ -262,45 +262,35 @@ describe('associates', () => {
     ]);
   });
 
-  it('wants https for the website and the disclosure page', () => {
-    expect(
-      errorsAfter((s) => {
-        dataOf(s, DEE).website = 'http://deereviews.example/';
-        dataOf(s, DEE).disclosure_url = 'deereviews.example/disclosure';
-      }),
-    ).toEqual([
-      `${DEE}: website: must be an https:// URL`,
-      `${DEE}: disclosure_url: must be an https:// URL`,
-    ]);
-  });
-
-  it('refuses storefront fields on an associate, saying why', () => {
-    expect(
-      errorsAfter((s) => {
-        dataOf(s, DEE).socials = [];
-        dataOf(s, DEE).lists = [];
-      }),
-    ).toEqual([
-      `${DEE}: socials: unknown key (associates have a website instead of socials, featured and lists)`,
-      `${DEE}: lists: unknown key (associates have a website instead of socials, featured and lists)`,
-    ]);
+  it.each([
+    [
+      'wants https for the website and the disclosure page',
+      { website: 'http://deereviews.example/', disclosure_url: 'deereviews.example/disclosure' },
+      [`${DEE}: website: must be an https:// URL`, `${DEE}: disclosure_url: must be an https:// URL`],
+    ],
+    [
+      'refuses storefront fields on an associate, saying why',
+      { socials: [], lists: [] },
+      [
+        `${DEE}: socials: unknown key (associates have a website instead of socials, featured and lists)`,
+        `${DEE}: lists: unknown key (associates have a website instead of socials, featured and lists)`,
+      ],
+    ],
+    [
+      'shares the handle and tracking id rules with influencers',
+      { tracking_id: 'anacooks-20', handle: 'dee-writes' },
+      [
+        `${DEE}: handle: must equal the file name "dee-reviews"`,
+        `${DEE}: tracking_id: "anacooks-20" is already used by ${ANA}`,
+      ],
+    ],
+  ])('%s', (_name, fields, expected) => {
+    expect(errorsAfter((s) => Object.assign(dataOf(s, DEE), fields))).toEqual(expected);
   });
 
   it('refuses an unknown program', () => {
     expect(errorsAfter((s) => (dataOf(s, DEE).program = 'partner'))).toEqual([
       `${DEE}: program: must be influencer or associate`,
-    ]);
-  });
-
-  it('shares the handle and tracking id rules with influencers', () => {
-    expect(
-      errorsAfter((s) => {
-        dataOf(s, DEE).tracking_id = 'anacooks-20';
-        dataOf(s, DEE).handle = 'dee-writes';
-      }),
-    ).toEqual([
-      `${DEE}: handle: must equal the file name "dee-reviews"`,
-      `${DEE}: tracking_id: "anacooks-20" is already used by ${ANA}`,
     ]);
   });
 });

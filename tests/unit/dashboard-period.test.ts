@@ -5,28 +5,25 @@ import { recentMonths, resolvePeriod } from '../../site/lib/dashboard/period.ts'
 const NOW = new Date('2026-03-02T15:30:00Z');
 
 describe('dashboard periods', () => {
-  it('resolves presets to whole UTC days ending today', () => {
-    expect(resolvePeriod('7d', NOW)).toEqual({
-      key: '7d',
-      label: 'Last 7 days',
-      from: '2026-02-24',
-      to: '2026-03-02',
-      start: Date.parse('2026-02-24T00:00:00Z'),
-      end: Date.parse('2026-03-03T00:00:00Z'),
+  // A preset is whole UTC days ending today; a month is its calendar days. [key, label, from, to]
+  it.each([
+    ['7d', 'Last 7 days', '2026-02-24', '2026-03-02'],
+    ['2024-02', 'February 2024', '2024-02-01', '2024-02-29'],
+  ])('resolves %s to %s (%s to %s)', (key, label, from, to) => {
+    const end = Date.parse(`${to}T00:00:00Z`) + 86_400_000;
+    expect(resolvePeriod(key, NOW)).toEqual({
+      key,
+      label,
+      from,
+      to,
+      start: Date.parse(`${from}T00:00:00Z`),
+      end,
     });
-    expect(resolvePeriod(null, NOW).key).toBe('30d');
-    expect(resolvePeriod('2026-13', NOW).key).toBe('30d');
   });
 
-  it('resolves a month to its calendar days', () => {
-    expect(resolvePeriod('2024-02', NOW)).toEqual({
-      key: '2024-02',
-      label: 'February 2024',
-      from: '2024-02-01',
-      to: '2024-02-29',
-      start: Date.parse('2024-02-01T00:00:00Z'),
-      end: Date.parse('2024-03-01T00:00:00Z'),
-    });
+  it('falls back to the last 30 days, and lists recent months', () => {
+    expect(resolvePeriod(null, NOW).key).toBe('30d');
+    expect(resolvePeriod('2026-13', NOW).key).toBe('30d');
     expect(recentMonths(NOW, 4)).toEqual(['2026-03', '2026-02', '2026-01', '2025-12']);
   });
 

@@ -134,14 +134,14 @@ afterAll(() => {
   if (repo) rmSync(repo, { recursive: true, force: true });
 });
 
+/** The recorded product data, its shop host answered by the local server. */
+const againstFixture = () => ['--fixture', FIXTURE, '--resolve', `shop.example=${origin}`];
+
 describe('npm run links:check', () => {
   it('reports ok, moved, dead, blocked and error products, politely, and writes a branch marking the dead ones', async () => {
     const head = git('rev-parse', 'HEAD');
     const out = await run([
-      '--fixture',
-      FIXTURE,
-      '--resolve',
-      `shop.example=${origin}`,
+      ...againstFixture(),
       '--concurrency',
       '2',
       '--timeout-ms',
@@ -202,10 +202,7 @@ describe('npm run links:check', () => {
 
     // A second --write with the same name refuses, and changes nothing.
     const again = await run([
-      '--fixture',
-      FIXTURE,
-      '--resolve',
-      `shop.example=${origin}`,
+      ...againstFixture(),
       '--timeout-ms',
       '200',
       '--retries',

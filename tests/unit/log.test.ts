@@ -3,23 +3,17 @@
  * `event` first, the fields after, secrets never written; info to console.log, warn and error to
  * console.error; and no other log call anywhere in worker/.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sourceFilesUnder } from '../lib/source-files.ts';
 import { log, logLine } from '../../worker/lib/log.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (name === 'generated' || name.endsWith('.d.ts')) return [];
-    if (statSync(path).isDirectory()) return files(path);
-    return /\.ts$/.test(name) ? [path] : [];
-  });
-}
+const files = (dir: string) => sourceFilesUnder(dir, /\.ts$/);
 
 describe('log lines', () => {
   it('are one JSON object: level, event, then the fields as given', () => {

@@ -12,24 +12,19 @@ import {
   type RouteInput,
 } from '../../domain/links/market.ts';
 
+/** An Amazon marketplace; `home` 0 for one of amazon-us's group. */
+const amazon = (id: string, rest: Partial<RetailerLink>): RetailerLink => ({
+  id,
+  tag: 'tag',
+  subtag: 'ascsubtag',
+  ...rest,
+});
 const retailers: RetailerLink[] = [
-  { id: 'amazon-us', tag: 'tag', subtag: 'ascsubtag', search: ['https://www.amazon.com/s?k=', ''] },
-  {
-    id: 'amazon-uk',
-    tag: 'tag',
-    subtag: 'ascsubtag',
-    home: 0,
-    search: ['https://www.amazon.co.uk/s?k=', ''],
-  },
-  {
-    id: 'amazon-de',
-    tag: 'tag',
-    subtag: 'ascsubtag',
-    home: 0,
-    search: ['https://www.amazon.de/s?k=', '&language=de_DE'],
-  },
+  amazon('amazon-us', { search: ['https://www.amazon.com/s?k=', ''] }),
+  amazon('amazon-uk', { home: 0, search: ['https://www.amazon.co.uk/s?k=', ''] }),
+  amazon('amazon-de', { home: 0, search: ['https://www.amazon.de/s?k=', '&language=de_DE'] }),
   // No search: only products listed there can go there.
-  { id: 'amazon-ca', tag: 'tag', subtag: 'ascsubtag', home: 0 },
+  amazon('amazon-ca', { home: 0 }),
   { id: 'books-r-us', tag: 'aff', subtag: 'sub', search: ['https://books.example/find/', '?x=1'] },
 ];
 const HOSTS: Record<string, string[]> = {

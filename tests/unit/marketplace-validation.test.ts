@@ -180,15 +180,13 @@ describe('marketplace content rules', () => {
   });
 
   it("wants markets URLs on that marketplace's hosts, in the product's group, not its own retailer", () => {
-    expect(
-      errorsAfter((s) => {
-        fileData(s, PAN).markets = {
-          'amazon-uk': 'https://www.amazon.com/dp/B000TEST01',
-          'amazon-us': 'https://www.amazon.com/dp/B000TEST01',
-          'amazon-fr': 'https://www.amazon.fr/dp/B000TEST01',
-        };
-      }),
-    ).toEqual([
+    // The US URL at the UK marketplace, a URL at the product's own retailer, an unknown marketplace.
+    const markets = {
+      'amazon-uk': 'https://www.amazon.com/dp/B000TEST01',
+      'amazon-us': 'https://www.amazon.com/dp/B000TEST01',
+      'amazon-fr': 'https://www.amazon.fr/dp/B000TEST01',
+    };
+    expect(errorsAfter((s) => (fileData(s, PAN).markets = markets))).toEqual([
       `${PAN}: markets.amazon-fr: unknown marketplace "amazon-fr" (see content/retailers.yaml)`,
       `${PAN}: markets.amazon-uk: host "www.amazon.com" is not allowed for marketplace "amazon-uk" (allowed: www.amazon.co.uk)`,
       `${PAN}: markets.amazon-us: is the product's own retailer: its URL there is url`,

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { comparePrograms, type CreatorFigures } from '../../domain/reports/programs.ts';
+import { comparePrograms, noFigures, type CreatorFigures } from '../../domain/reports/programs.ts';
 import { programChartGeometry } from '../../site/lib/dashboard/program-chart.ts';
 
 const row = (handle: string, f: Partial<CreatorFigures> = {}): CreatorFigures => ({
-  handle,
-  clicks: 0,
-  orders: 0,
-  revenue_minor: 0,
-  earned_minor: 0,
-  reversed_minor: 0,
+  ...noFigures(handle),
   ...f,
 });
 

@@ -5,9 +5,9 @@
  * type error; this checks the domain's reason lists at run time, the statuses the contract
  * fixes, the answer's shape, and that no route or rule picks a status by number.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sourceFilesUnder } from '../lib/source-files.ts';
 import { issuesOf } from '../../domain/issues.ts';
 import { parseAmazonReport } from '../../domain/orders/amazon-report.ts';
 import { MARKETPLACE_REFUSALS } from '../../domain/orders/marketplace.ts';
@@ -18,14 +18,7 @@ import { STATUS_OF, statusOf, type Reason } from '../../worker/lib/reasons.ts';
 import { orderEventBody } from '../../domain/orders/event.ts';
 import type { ProgramTable } from '../../domain/orders/program-table.ts';
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (name === 'generated' || name.endsWith('.d.ts')) return [];
-    if (statSync(path).isDirectory()) return files(path);
-    return /\.ts$/.test(name) ? [path] : [];
-  });
-}
+const files = (dir: string) => sourceFilesUnder(dir, /\.ts$/);
 
 describe('the reason table', () => {
   it('has a status for every reason the domain names', () => {

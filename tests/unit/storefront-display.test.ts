@@ -4,6 +4,7 @@
  * fixture content as the build validates it.
  */
 import { describe, expect, it } from 'vitest';
+import { AMAZON_US, testProduct } from '../lib/catalog-fixtures.ts';
 import fc from 'fast-check';
 import { cacheSeconds, offerExpiresAt, shownOffer, type Offer } from '../../domain/catalog/offers.ts';
 import { validateContent } from '../../domain/content/validate.ts';
@@ -113,30 +114,8 @@ describe('offers: a price only while fresh', () => {
 
 function cardOf(id: string, title = id, brand = 'Brand', category = 'kitchen', note?: string): Card {
   return {
-    product: {
-      id,
-      retailer: 'amazon-us',
-      title,
-      brand,
-      category,
-      url: `https://www.amazon.com/dp/${id}`,
-      image: '/images/x.svg',
-      price_minor: 100,
-      currency: 'USD',
-      price_checked_at: '2026-11-01',
-      prime: true,
-      available: true,
-    },
-    retailer: {
-      id: 'amazon-us',
-      name: 'Amazon.com',
-      hosts: ['www.amazon.com'],
-      image_hosts: [],
-      tag_param: 'tag',
-      subtag_param: 'ascsubtag',
-      currency: 'USD',
-      disclosure: 'As an Amazon Associate, this creator earns from qualifying purchases.',
-    },
+    product: testProduct(id, { title, brand, category, price_checked_at: '2026-11-01', prime: true }),
+    retailer: AMAZON_US,
     note,
   };
 }

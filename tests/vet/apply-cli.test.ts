@@ -1,32 +1,43 @@
 /** `npm run apply` end to end, in a temp copy of the fixture content. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { TempRepo } from './temp-repo.ts';
+import { TempRepo, type Run } from './temp-repo.ts';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
+/** `npm run apply -- <args>`, which must succeed; its output. */
+function applied(args: string[]): string {
+  const apply = repo.run('scripts/apply.ts', args);
+  expect(apply.stderr).toBe('');
+  expect(apply.status).toBe(0);
+  return apply.stdout;
+}
+
+/** The scaffolded content passes check:content, and `npm run vet` by `author` passes. */
+function checkedAndVetted(author: string): Run & { report: string } {
+  const check = repo.run('scripts/check-content.ts', []);
+  expect(check.stderr).toBe('');
+  expect(check.status).toBe(0);
+  const vet = repo.vet('--base', 'main', '--author', author);
+  expect(vet.status).toBe(0);
+  return vet;
+}
+
 describe('npm run apply', () => {
   it('scaffolds an application that passes check:content and shows its TODOs in the vetting report', () => {
     repo = TempRepo.withFixtures();
-    const apply = repo.run('scripts/apply.ts', ['jane-cooks', '--github', 'jane']);
-    expect(apply.stderr).toBe('');
-    expect(apply.status).toBe(0);
-    expect(apply.stdout).toContain('Created content/influencers/jane-cooks.yaml');
+    const stdout = applied(['jane-cooks', '--github', 'jane']);
+    expect(stdout).toContain('Created content/influencers/jane-cooks.yaml');
     // A raster placeholder at the applicant's own avatar path, which vet accepts as a PNG.
     expect(repo.read('content/influencers/jane-cooks.yaml')).toContain(
       '\navatar: /images/avatars/jane-cooks.png\n',
     );
-    expect(apply.stdout).toContain('placeholder avatar site/public/images/avatars/jane-cooks.png');
+    expect(stdout).toContain('placeholder avatar site/public/images/avatars/jane-cooks.png');
     expect(repo.read('content/influencers/jane-cooks.yaml')).toContain(
       `applied_on: ${new Date().toISOString().slice(0, 10)}`,
     );
 
-    const check = repo.run('scripts/check-content.ts', []);
-    expect(check.stderr).toBe('');
-    expect(check.status).toBe(0);
-
-    const vet = repo.vet('--base', 'main', '--author', 'jane');
-    expect(vet.status).toBe(0);
+    const vet = checkedAndVetted('jane');
     expect(vet.report).toContain('### `jane-cooks` · new application');
     expect(vet.report).toContain(
       '**Member images** `site/public/images/avatars/jane-cooks.png`: PNG, 192×192',
@@ -54,27 +65,15 @@ describe('npm run apply', () => {
 
   it('scaffolds an associate application with --program associate that passes and is scored on its website', () => {
     repo = TempRepo.withFixtures();
-    const apply = repo.run('scripts/apply.ts', [
-      'fern-reviews',
-      '--program',
-      'associate',
-      '--github',
-      'fern',
-    ]);
-    expect(apply.stderr).toBe('');
-    expect(apply.status).toBe(0);
-    expect(apply.stdout).toContain('Created content/influencers/fern-reviews.yaml (associate program');
+    expect(applied(['fern-reviews', '--program', 'associate', '--github', 'fern'])).toContain(
+      'Created content/influencers/fern-reviews.yaml (associate program',
+    );
     const text = repo.read('content/influencers/fern-reviews.yaml');
     expect(text).toContain('\nprogram: associate\n');
     expect(text).toContain('\nwebsite: https://TODO.example/\n');
     expect(text).not.toContain('socials');
 
-    const check = repo.run('scripts/check-content.ts', []);
-    expect(check.stderr).toBe('');
-    expect(check.status).toBe(0);
-
-    const vet = repo.vet('--base', 'main', '--author', 'fern');
-    expect(vet.status).toBe(0);
+    const vet = checkedAndVetted('fern');
     expect(vet.report).toContain('### `fern-reviews` · new application · associate program');
     expect(vet.report).toContain('| Website |');
     expect(vet.report).not.toContain('#### Reach');

@@ -37,6 +37,13 @@ function edit(change: (text: string) => string, prepare?: (repo: TempRepo) => vo
   return repo;
 }
 
+/** Edits only an admin may make: suspend ana today (with its history entry), put her under review. */
+const suspendToday = (t: string) =>
+  t
+    .replace('status: approved', 'status: suspended')
+    .replace(HISTORY, `${HISTORY}  - { on: ${TODAY}, status: suspended }\n`);
+const addReview = (t: string) => t.replace('categories:', 'review: true\ncategories:');
+
 describe('owner rules', () => {
   it.each([
     ['tracking_id', (t: string) => t.replace(/anacooks-20/g, 'mallory-20')],
@@ -44,14 +51,8 @@ describe('owner rules', () => {
       'tracking_ids',
       (t: string) => t.replace('categories:', 'tracking_ids: { amazon-uk: mallory-21 }\ncategories:'),
     ],
-    [
-      'status',
-      (t: string) =>
-        t
-          .replace('status: approved', 'status: suspended')
-          .replace(HISTORY, `${HISTORY}  - { on: ${TODAY}, status: suspended }\n`),
-    ],
-    ['review', (t: string) => t.replace('categories:', 'review: true\ncategories:')],
+    ['status', suspendToday],
+    ['review', addReview],
     ['github', (t: string) => t.replace('github: Ana-GH', 'github: Ana-Other')],
     ['owner', (t: string) => t.replace('github: Ana-GH', 'owner: self')],
     ['id', (t: string) => t.replace('name: Ana Cooks', 'id: ana-kitchen\nname: Ana Cooks')],
@@ -75,14 +76,8 @@ describe('owner rules', () => {
           .replace('tracking_id: anacooks-20', 'tracking_id: anacooks-21')
           .replace(HISTORY, `${HISTORY}  - { on: ${TODAY}, tracking_id: anacooks-21 }\n`),
     ],
-    [
-      'status',
-      (t: string) =>
-        t
-          .replace('status: approved', 'status: suspended')
-          .replace(HISTORY, `${HISTORY}  - { on: ${TODAY}, status: suspended }\n`),
-    ],
-    ['review', (t: string) => t.replace('categories:', 'review: true\ncategories:')],
+    ['status', suspendToday],
+    ['review', addReview],
     ['github', (t: string) => t.replace('github: Ana-GH', 'github: Ana-New')],
   ])('lets an admin change %s', (_field, change) => {
     const { status, stderr } = edit(change).vet('--base', 'main', '--author', 'maria-ops');
@@ -158,20 +153,21 @@ describe('owner rules', () => {
   });
 });
 
+/** Ben's application file made eve-bakes', its owner line `owner` (e.g. "github: eve"). */
+function eveFile(owner: string): string {
+  return repo
+    .read(BEN)
+    .replace(/ben-applies/g, 'eve-bakes')
+    .replace(/benapplies/g, 'evebakes')
+    .replace(/^(?:github|owner): .*\n/m, `${owner}\n`);
+}
+
 describe('a new application cannot claim the past (security review)', () => {
   const EVE = 'content/influencers/eve-bakes.yaml';
   /** A new file by GitHub user eve, status applied, with `history` (and `extra` lines). */
   function apply(history: string, extra = ''): TempRepo {
     repo = TempRepo.withFixtures();
-    repo.write(
-      EVE,
-      repo
-        .read(BEN)
-        .replace(/ben-applies/g, 'eve-bakes')
-        .replace(/benapplies/g, 'evebakes')
-        .replace(/^(?:github|owner): .*\n/m, 'github: eve\n')
-        .replace('categories:', `${extra}${history}categories:`),
-    );
+    repo.write(EVE, eveFile('github: eve').replace('categories:', `${extra}${history}categories:`));
     repo.commit('apply');
     return repo;
   }
@@ -331,11 +327,7 @@ describe('a request branch (request/<id>)', () => {
     const path = 'content/influencers/eve-bakes.yaml';
     repo.write(
       path,
-      repo
-        .read(BEN)
-        .replace(/ben-applies/g, 'eve-bakes')
-        .replace(/benapplies/g, 'evebakes')
-        .replace(/^(?:github|owner): .*\n/m, 'owner: self\n')
+      eveFile('owner: self')
         .replace(/^applied_on: .*$/m, `applied_on: ${YESTERDAY}`)
         .replace(
           'categories:',

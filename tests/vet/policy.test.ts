@@ -66,6 +66,13 @@ const errors = (change: StorefrontChange, value: Member, ctx: PolicyContext) =>
     .filter((f) => f.level === 'error')
     .map((f) => `${f.field}: ${f.message}`);
 
+/** The errors of an edit of ana's file to `value`, by ana (or an admin). */
+const editErrors = (value: Member, isAdmin = false) =>
+  errors({ kind: 'modified', path: ANA, handle: 'ana-cooks' }, value, context(headWith(ANA, value), isAdmin));
+
+/** The checks every member file gets, in the order they are reported. */
+const EVERY_MEMBER_CHECKS = ['Handle', 'Tracking id', 'Status', 'Program', 'Ownership', 'Links'];
+
 describe('statusFinding', () => {
   it.each([
     [null, 'applied', false, 'pass'],
@@ -97,15 +104,7 @@ describe('storefrontPolicy', () => {
       context(headWith(path, value)),
     );
     expect(findings.filter((f) => f.level !== 'pass')).toEqual([]);
-    expect(findings.map((f) => f.check)).toEqual([
-      'Handle',
-      'Tracking id',
-      'Status',
-      'Program',
-      'Ownership',
-      'Links',
-      'Disclosure',
-    ]);
+    expect(findings.map((f) => f.check)).toEqual([...EVERY_MEMBER_CHECKS, 'Disclosure']);
   });
 
   it('refuses a previous handle that is another storefront or never was this one', () => {
@@ -170,9 +169,7 @@ describe('storefrontPolicy', () => {
 
   it('refuses an edit that moves commissions to another tracking id, even by the owner', () => {
     const value = ana({ tracking_id: 'someoneelse-20' });
-    expect(
-      errors({ kind: 'modified', path: ANA, handle: 'ana-cooks' }, value, context(headWith(ANA, value))),
-    ).toEqual([
+    expect(editErrors(value)).toEqual([
       'tracking_id: changed from "anacooks-20" to "someoneelse-20"; only an admin (listed under admins in content/program.yaml on the target branch) may change tracking_id',
     ]);
   });
@@ -186,9 +183,7 @@ describe('storefrontPolicy', () => {
         { platform: 'blog', url: 'https://ana-cooks.example/', followers: 10 },
       ],
     });
-    expect(
-      errors({ kind: 'modified', path: ANA, handle: 'ana-cooks' }, value, context(headWith(ANA, value))),
-    ).toEqual([
+    expect(editErrors(value)).toEqual([
       "socials[0].url: instagram.com.evil.example is not on instagram's site (instagram.com); link the instagram profile itself",
     ]);
   });
@@ -197,13 +192,7 @@ describe('storefrontPolicy', () => {
     const value = ana({
       socials: [{ platform: 'tiktok', url: 'https://tiktok.evil.example/@ana', followers: 10 }],
     });
-    expect(
-      errors(
-        { kind: 'modified', path: ANA, handle: 'ana-cooks' },
-        value,
-        context(headWith(ANA, value), true),
-      ),
-    ).toEqual([
+    expect(editErrors(value, true)).toEqual([
       "socials[0].url: tiktok.evil.example is not on tiktok's site (tiktok.com); link the tiktok profile itself",
     ]);
   });
@@ -261,16 +250,7 @@ describe('storefrontPolicy for associates', () => {
     const value = eve({ bio: 'Reviews at https://deereviews.example/reviews, tested for weeks.' });
     const findings = storefrontPolicy(change, value, context(headWith(path, value)));
     expect(findings.filter((f) => f.level !== 'pass')).toEqual([]);
-    expect(findings.map((f) => f.check)).toEqual([
-      'Handle',
-      'Tracking id',
-      'Status',
-      'Program',
-      'Ownership',
-      'Links',
-      'Website',
-      'Disclosure',
-    ]);
+    expect(findings.map((f) => f.check)).toEqual([...EVERY_MEMBER_CHECKS, 'Website', 'Disclosure']);
     expect(findings.find((f) => f.check === 'Program')?.message).toBe('applies to the associate program');
   });
 

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { git } from '../lib/git.ts';
 import { newSigningKeyPair, signRequest, verifyRequest } from '../../domain/requests/signature.ts';
 import { placeholderAvatar } from '../../domain/vet/png.ts';
 import { syncRequest, type RequestToSync } from '../../scripts/lib/requests/git-sync.ts';
@@ -21,15 +22,6 @@ import {
   viewPullRequestArgs,
 } from '../../scripts/lib/requests/github.ts';
 
-const ENV = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'T',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 'T',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-};
 const dirs: string[] = [];
 const temp = () => {
   const dir = mkdtempSync(join(tmpdir(), 'shopfront-sync-'));
@@ -37,8 +29,6 @@ const temp = () => {
   return dir;
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, env: ENV, encoding: 'utf8' }).trim();
 
 /** A clone of a repository with one commit on main, and the bare repository it pushes to. */
 function repos() {

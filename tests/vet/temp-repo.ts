@@ -2,10 +2,11 @@
  * Throwaway git repositories for the vet/apply CLI tests: the fixture content
  * committed on `main` as the base, then whatever a test changes on top.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { git, GIT_ENV } from '../lib/git.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 /** Owners given to fixture members by `giveOwners` (the rest: "<handle>-gh"). */
@@ -17,17 +18,6 @@ const FIXTURE_IMAGES = [
 ];
 /** The pinned Node (type stripping), whatever runs the tests. */
 const NODE = join(ROOT, 'node_modules/.bin/node');
-
-/** Git isolated from the machine's configuration, with a fixed identity. */
-const ENV = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-};
 
 export interface Run {
   status: number | null;
@@ -81,7 +71,7 @@ export class TempRepo {
   }
 
   git(...args: string[]): string {
-    return execFileSync('git', args, { cwd: this.dir, env: ENV, encoding: 'utf8' }).trim();
+    return git(this.dir, ...args);
   }
 
   commit(message: string): void {
@@ -110,7 +100,7 @@ export class TempRepo {
   run(script: string, args: string[]): Run {
     const result = spawnSync(NODE, [join(ROOT, script), ...args], {
       cwd: this.dir,
-      env: ENV,
+      env: GIT_ENV,
       encoding: 'utf8',
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -14,6 +14,14 @@ const DEE = 'content/influencers/dee-bakes.yaml';
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
+/** The fixtures with `change` committed (as `message`) on the pull request branch, vetted as by `author`. */
+function vetChange(author: string, message: string, change: () => void) {
+  repo = TempRepo.withFixtures();
+  change();
+  repo.commit(message);
+  return repo.vet('--base', 'main', '--author', author);
+}
+
 function applicant(file = DEE, text = application('dee-bakes')): TempRepo {
   repo = TempRepo.withFixtures();
   repo.write(file, text);
@@ -87,10 +95,9 @@ describe('npm run vet', () => {
   });
 
   it('lets an admin of the base revision approve, and shows the new pages', () => {
-    repo = TempRepo.withFixtures();
-    repo.edit(BEN, (t) => t.replace('status: applied', 'status: approved'));
-    repo.commit('approve ben');
-    const { status, report } = repo.vet('--base', 'main', '--author', 'maria-ops');
+    const { status, report } = vetChange('maria-ops', 'approve ben', () => {
+      repo.edit(BEN, (t) => t.replace('status: applied', 'status: approved'));
+    });
     expect(status).toBe(0);
     expect(report).toContain('(an admin at the base revision)');
     expect(report).toContain('- ✅ **Status** (`status`): applied → approved, set by an admin');
@@ -101,32 +108,30 @@ describe('npm run vet', () => {
   });
 
   it('lists no channels to add when nothing is approved', () => {
-    repo = TempRepo.withFixtures();
-    repo.edit(BEN, (t) => t.replace('name: ', 'name: Ben '));
-    repo.commit('rename ben');
-    expect(repo.vet('--base', 'main', '--author', 'maria-ops').report).not.toContain('Associates account');
+    const { report } = vetChange('maria-ops', 'rename ben', () => {
+      repo.edit(BEN, (t) => t.replace('name: ', 'name: Ben '));
+    });
+    expect(report).not.toContain('Associates account');
   });
 
   it('does not count admins added by the pull request itself', () => {
-    repo = TempRepo.withFixtures();
-    repo.edit('content/program.yaml', (t) => t.replace('  - maria-ops', '  - maria-ops\n  - ben'));
-    repo.edit(BEN, (t) => t.replace('status: applied', 'status: approved'));
-    repo.commit('make me admin and approve me');
-    const { status, stderr } = repo.vet('--base', 'main', '--author', 'ben');
+    const { status, stderr } = vetChange('ben', 'make me admin and approve me', () => {
+      repo.edit('content/program.yaml', (t) => t.replace('  - maria-ops', '  - maria-ops\n  - ben'));
+      repo.edit(BEN, (t) => t.replace('status: applied', 'status: approved'));
+    });
     expect(status).toBe(1);
     expect(stderr).toContain(`${BEN}: status: self-approval: status changed from "applied" to "approved"`);
     expect(stderr).toContain('content/program.yaml: (file): only an admin');
   });
 
   it('turns a rename into a redirect with no dangling pages', () => {
-    repo = TempRepo.withFixtures();
-    const renamed = repo
-      .read(ANA)
-      .replace('handle: ana-cooks', 'handle: ana-kitchen\nprevious_handles: [ana-cooks]');
-    repo.remove(ANA);
-    repo.write('content/influencers/ana-kitchen.yaml', renamed);
-    repo.commit('rename');
-    const { status, report } = repo.vet('--base', 'main', '--author', 'ana-gh');
+    const { status, report } = vetChange('ana-gh', 'rename', () => {
+      const renamed = repo
+        .read(ANA)
+        .replace('handle: ana-cooks', 'handle: ana-kitchen\nprevious_handles: [ana-cooks]');
+      repo.remove(ANA);
+      repo.write('content/influencers/ana-kitchen.yaml', renamed);
+    });
     expect(status).toBe(0);
     expect(report).toContain('### `ana-kitchen` · renamed from `ana-cooks`');
     expect(report).toContain('- Redirects: `/shop/ana-cooks/` → `/shop/ana-kitchen/`');
@@ -136,10 +141,9 @@ describe('npm run vet', () => {
   });
 
   it('reports list edits on a live storefront and pages a rename would leave dangling', () => {
-    repo = TempRepo.withFixtures();
-    repo.edit(ANA, (t) => t.replace('slug: pan-basics', 'slug: pans'));
-    repo.commit('rename a list');
-    const { status, report } = repo.vet('--base', 'main', '--author', 'ana-gh');
+    const { status, report } = vetChange('ana-gh', 'rename a list', () => {
+      repo.edit(ANA, (t) => t.replace('slug: pan-basics', 'slug: pans'));
+    });
     expect(status).toBe(0);
     expect(report).toContain('- Removed pages: `/shop/ana-cooks/pan-basics/` (links to them will 404)');
     expect(report).toContain(
@@ -265,24 +269,22 @@ describe('npm run vet', () => {
 
   it('refuses edits, removals and back-dated additions of rate tables in force, even by an admin', () => {
     const RATES = 'content/commission-rates.yaml';
-    repo = TempRepo.withFixtures();
-    repo.edit(RATES, (t) => t.replace('        sports: 350', '        sports: 375'));
-    repo.commit('correct sports');
-    let run = repo.vet('--base', 'main', '--author', 'maria-ops');
+    let run = vetChange('maria-ops', 'correct sports', () => {
+      repo.edit(RATES, (t) => t.replace('        sports: 350', '        sports: 375'));
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
       `${RATES}: retailers.amazon-us[effective_from 2026-10-01]: edits a rate table in force since 2026-10-01`,
     );
 
-    repo = TempRepo.withFixtures();
-    const text = repo.read(RATES);
-    const older = text.slice(
-      text.indexOf('    - effective_from: 2020-04-21'),
-      text.indexOf('    - effective_from: 2026-10-01'),
-    );
-    repo.edit(RATES, (t) => t.replace(older, '') + older.replace('2020-04-21', '2026-11-15'));
-    repo.commit('remove the oldest table, add one dated in the past');
-    run = repo.vet('--base', 'main', '--author', 'maria-ops');
+    run = vetChange('maria-ops', 'remove the oldest table, add one dated in the past', () => {
+      const text = repo.read(RATES);
+      const older = text.slice(
+        text.indexOf('    - effective_from: 2020-04-21'),
+        text.indexOf('    - effective_from: 2026-10-01'),
+      );
+      repo.edit(RATES, (t) => t.replace(older, '') + older.replace('2020-04-21', '2026-11-15'));
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
       '[effective_from 2020-04-21]: removes a rate table in force since 2020-04-21',
@@ -294,31 +296,32 @@ describe('npm run vet', () => {
 
   it('lets an admin add a rate table dated in the future', () => {
     const RATES = 'content/commission-rates.yaml';
-    repo = TempRepo.withFixtures();
-    const text = repo.read(RATES);
-    // The shared 2026-10-01 table alone (the fixture's associate table follows it).
-    const start = text.indexOf('    - effective_from: 2026-10-01');
-    const latest = text.slice(start, text.indexOf('    - effective_from', start + 1));
-    repo.edit(
-      RATES,
-      (t) =>
-        t.trimEnd() + '\n' + latest.replace('2026-10-01', '2099-01-01').replace('sports: 350', 'sports: 375'),
-    );
-    repo.commit('new rates from 2099');
-    const run = repo.vet('--base', 'main', '--author', 'maria-ops');
+    const run = vetChange('maria-ops', 'new rates from 2099', () => {
+      const text = repo.read(RATES);
+      // The shared 2026-10-01 table alone (the fixture's associate table follows it).
+      const start = text.indexOf('    - effective_from: 2026-10-01');
+      const latest = text.slice(start, text.indexOf('    - effective_from', start + 1));
+      repo.edit(
+        RATES,
+        (t) =>
+          t.trimEnd() +
+          '\n' +
+          latest.replace('2026-10-01', '2099-01-01').replace('sports: 350', 'sports: 375'),
+      );
+    });
     expect(run.stderr).not.toContain('Rate tables');
     expect(run.status).toBe(0);
   });
 
   it('tells a new program table from a shared one of the same day', () => {
     const RATES = 'content/commission-rates.yaml';
-    repo = TempRepo.withFixtures();
-    repo.edit(
-      RATES,
-      (t) => t.trimEnd() + '\n    - { effective_from: 2026-10-01, program: influencer, default_bps: 500 }\n',
-    );
-    repo.commit('an influencer table in the past');
-    const run = repo.vet('--base', 'main', '--author', 'maria-ops');
+    const run = vetChange('maria-ops', 'an influencer table in the past', () => {
+      repo.edit(
+        RATES,
+        (t) =>
+          t.trimEnd() + '\n    - { effective_from: 2026-10-01, program: influencer, default_bps: 500 }\n',
+      );
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
       `${RATES}: retailers.amazon-us[effective_from 2026-10-01, program influencer]: adds a rate table starting 2026-10-01, not in the future`,
@@ -369,14 +372,13 @@ describe('npm run vet: associate applications', () => {
   });
 
   it('approving an associate adds no page', () => {
-    repo = TempRepo.withFixtures();
-    repo.write(FERN, associateApplication('fern-reviews'));
-    repo.commit('fern applies');
-    repo.git('checkout', '-q', '-B', 'main');
-    repo.git('checkout', '-q', '-b', 'approve');
-    repo.edit(FERN, (t) => t.replace('status: applied', 'status: approved'));
-    repo.commit('approve fern');
-    const { status, report } = repo.vet('--base', 'main', '--author', 'maria-ops');
+    const { status, report } = vetChange('maria-ops', 'approve fern', () => {
+      repo.write(FERN, associateApplication('fern-reviews'));
+      repo.commit('fern applies');
+      repo.git('checkout', '-q', '-B', 'main');
+      repo.git('checkout', '-q', '-b', 'approve');
+      repo.edit(FERN, (t) => t.replace('status: applied', 'status: approved'));
+    });
     expect(status).toBe(0);
     expect(report).toContain('### `fern-reviews` · edited · associate program');
     expect(report).toContain('- ✅ **Status** (`status`): applied → approved, set by an admin');

@@ -6,25 +6,14 @@
  * be stored exactly once.
  */
 import { env, exports } from 'cloudflare:workers';
-import { Webhook } from 'standardwebhooks';
 import { describe, expect, inject, it } from 'vitest';
 import { BROWSER_UA, clickIdOf, waitForClicks } from './helpers.ts';
-import { ORIGIN, placed, uid } from './orders-helpers.ts';
+import { ORIGIN, placed, signedWebhook, uid } from './orders-helpers.ts';
 
 const links = inject('expectedLinks');
 
 function post(id: string, body: string, signal?: AbortSignal): Promise<Response> {
-  return exports.default.fetch(`${ORIGIN}/webhooks/orders`, {
-    method: 'POST',
-    signal,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
-      'webhook-signature': new Webhook(env.ORDER_WEBHOOK_SECRET).sign(id, new Date(), body),
-    },
-    body,
-  });
+  return exports.default.fetch(`${ORIGIN}/webhooks/orders`, { ...signedWebhook(body, { id }), signal });
 }
 
 async function storedEvents(ids: readonly string[]): Promise<Map<string, number>> {

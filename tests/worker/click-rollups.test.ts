@@ -80,6 +80,30 @@ SELECT handle, day, reason, COUNT(*) AS clicks FROM (
 const ROLLUP_REASONS = `
 SELECT handle, day, reason, clicks FROM click_daily_reason WHERE handle LIKE ?1 AND clicks <> 0 ORDER BY 1, 2, 3`;
 
+/** A human GET click on product P1 from a phone, with no source, referrer or country. */
+function humanClick(
+  click_id: string,
+  at: number,
+  handle: string,
+  extra: Partial<ClickRecord> = {},
+): ClickRecord {
+  return {
+    click_id,
+    at,
+    handle,
+    product_id: 'P1',
+    src: null,
+    referrer_host: null,
+    country: null,
+    device: 'mobile',
+    visitor_hash: 'v',
+    is_bot: false,
+    bot_reason: null,
+    method: 'GET',
+    ...extra,
+  };
+}
+
 async function all<T>(sql: string, ...params: unknown[]): Promise<T[]> {
   return (
     await env.DB.prepare(sql)
@@ -245,20 +269,7 @@ describe('click retention', () => {
     const rows: ClickRecord[] = [];
     times.forEach((at, t) => {
       for (let k = 0; k < 4; k++)
-        rows.push({
-          click_id: `ret-${t}-${k}`,
-          at: at - (t < 2 ? k : 0),
-          handle,
-          product_id: 'P1',
-          src: null,
-          referrer_host: null,
-          country: null,
-          device: 'mobile',
-          visitor_hash: `ret-${k}`,
-          is_bot: false,
-          bot_reason: null,
-          method: 'GET',
-        });
+        rows.push(humanClick(`ret-${t}-${k}`, at - (t < 2 ? k : 0), handle, { visitor_hash: `ret-${k}` }));
     });
     await insertClicks(env.DB, rows, 'queue');
     const before = await all('SELECT * FROM click_daily_product WHERE handle = ?1 ORDER BY day', handle);
@@ -277,20 +288,13 @@ describe('click retention', () => {
 
   it('stops at its time budget and says it is not done', async () => {
     const handle = 'retention-budget';
-    const rows: ClickRecord[] = Array.from({ length: 10 }, (_, i) => ({
-      click_id: `bud-${i}`,
-      at: Date.parse('2018-01-02T00:00:00Z') + i,
-      handle,
-      product_id: null,
-      src: null,
-      referrer_host: null,
-      country: null,
-      device: 'desktop',
-      visitor_hash: 'b',
-      is_bot: false,
-      bot_reason: null,
-      method: 'GET',
-    }));
+    const rows = Array.from({ length: 10 }, (_, i) =>
+      humanClick(`bud-${i}`, Date.parse('2018-01-02T00:00:00Z') + i, handle, {
+        product_id: null,
+        device: 'desktop',
+        visitor_hash: 'b',
+      }),
+    );
     await insertClicks(env.DB, rows, 'queue');
     const now = Date.parse('2018-02-01T00:00:00Z');
     const first = await deleteOldClicks(env.DB, 7, now, { chunk: 2, budgetMs: 0 });
@@ -304,23 +308,11 @@ describe('click retention', () => {
     const scheduled = Date.parse('2018-06-01T00:17:00Z');
     const old = Date.parse('2018-03-01T00:00:00Z'); // 92 days before
     const kept = Date.parse('2018-03-04T00:00:00Z'); // 89 days before
-    const base = {
-      handle,
-      product_id: 'P1',
-      src: null,
-      referrer_host: null,
-      country: null,
-      device: 'mobile',
-      visitor_hash: 'c',
-      is_bot: false,
-      bot_reason: null,
-      method: 'GET',
-    } as const;
     await insertClicks(
       env.DB,
       [
-        { ...base, click_id: 'cron-old', at: old },
-        { ...base, click_id: 'cron-kept', at: kept },
+        humanClick('cron-old', old, handle, { visitor_hash: 'c' }),
+        humanClick('cron-kept', kept, handle, { visitor_hash: 'c' }),
       ],
       'queue',
     );

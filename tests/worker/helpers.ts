@@ -1,22 +1,15 @@
 import { env } from 'cloudflare:workers';
+import type { SeedClick } from '../../scripts/lib/orders/seed-history.ts';
 
 export const BROWSER_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
-export interface ClickRow {
-  click_id: string;
-  at: number;
-  handle: string;
-  product_id: string | null;
-  src: string | null;
-  referrer_host: string | null;
-  country: string | null;
+/** A row of the clicks table as D1 returns it: the seeded click's columns, read back untyped, and the later ones. */
+export interface ClickRow extends Omit<SeedClick, 'device' | 'is_bot' | 'is_duplicate' | 'method'> {
   /** The marketplace the click was sent to (migration 0016). */
   marketplace: string | null;
   device: string;
-  visitor_hash: string;
   is_bot: number;
-  bot_reason: string | null;
   is_duplicate: number;
   method: string;
   incomplete: string | null;

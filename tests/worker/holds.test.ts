@@ -9,11 +9,9 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PayoutReport } from '../../domain/orders/payouts.ts';
 import type { Hold } from '../../worker/holds/store.ts';
-import { CAROL, get, ORIGIN, placed, send, uid, type EventBody } from './orders-helpers.ts';
+import { flaggedClick, PER_UNIT, shippedOrder } from './holds-helpers.ts';
+import { CAROL, get, ORIGIN } from './orders-helpers.ts';
 
-// 500.00 at 450 bps (kitchen): 22.50 commission per unit.
-const ITEM = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 50_000 };
-const PER_UNIT = 2250;
 type Report = PayoutReport & { held_for_review?: Hold[] };
 
 function admin(path: string, init: RequestInit = {}): Promise<Response> {
@@ -29,43 +27,8 @@ const post = (path: string, body?: unknown) =>
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
 
-async function click(at: string, flagged: { is_bot?: number; bot_reason?: string; flags?: number }) {
-  const id = uid('clk');
-  await env.DB.prepare(
-    `INSERT INTO clicks (click_id, at, handle, product_id, device, visitor_hash, is_bot, bot_reason, method, flags)
-     VALUES (?1, ?2, ?3, ?4, 'desktop', 'v', ?5, ?6, 'GET', ?7)`,
-  )
-    .bind(
-      id,
-      Date.parse(at),
-      CAROL.handle,
-      ITEM.product_id,
-      flagged.is_bot ?? 0,
-      flagged.bot_reason ?? null,
-      flagged.flags ?? 0,
-    )
-    .run();
-  return id;
-}
-
-/** An order of CAROL's placed and shipped at `at` (quantity units), through the signed webhook. */
-async function shipped(at: string, quantity: number, clickId?: string): Promise<string> {
-  const base = placed({
-    order_id: uid('hold'),
-    tracking_id: CAROL.trackingId,
-    ordered_at: at,
-    occurred_at: at,
-  });
-  const body = (type: EventBody['type']): EventBody => ({
-    ...base,
-    type,
-    ...(clickId ? { click_id: clickId } : {}),
-    items: [{ ...ITEM, quantity }],
-  });
-  expect((await send(body('order.placed'))).status).toBe(200);
-  expect((await send(body('order.shipped'))).status).toBe(200);
-  return base.order_id;
-}
+const click = flaggedClick;
+const shipped = shippedOrder;
 
 async function month(period: string): Promise<{ text: string; report: Report }> {
   const res = await get(`/api/admin/payouts?period=${period}`, env.ADMIN_TOKEN);

@@ -5,13 +5,12 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { Webhook } from 'standardwebhooks';
 import { describe, expect, inject, it } from 'vitest';
 import { REQUIRED_SECRETS } from '../../domain/config/secrets.ts';
 import { configProblems } from '../../worker/config/check.ts';
 import { createWorker } from '../../worker/worker.ts';
 import { BROWSER_UA, clickIdOf, waitForClicks } from './helpers.ts';
-import { ORIGIN, placed, uid } from './orders-helpers.ts';
+import { ORIGIN, placed, signedWebhook, uid } from './orders-helpers.ts';
 
 const [link] = inject('expectedLinks');
 if (!link) throw new Error('no sample links');
@@ -143,16 +142,11 @@ describe('the order webhook without a usable ORDER_WEBHOOK_SECRET', () => {
     it(`answers 503 with Retry-After when the secret is ${name}, and stores nothing`, async () => {
       const id = uid('msg');
       const body = JSON.stringify(placed());
-      const res = await fetchWith({ ORDER_WEBHOOK_SECRET: secret }, '/webhooks/orders', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': id,
-          'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
-          'webhook-signature': new Webhook(env.ORDER_WEBHOOK_SECRET).sign(id, new Date(), body),
-        },
-        body,
-      });
+      const res = await fetchWith(
+        { ORDER_WEBHOOK_SECRET: secret },
+        '/webhooks/orders',
+        signedWebhook(body, { id }),
+      );
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(await res.json()).toMatchObject({

@@ -9,7 +9,8 @@ import { env } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { createWorker } from '../../worker/worker.ts';
-import { ORIGIN, orderFigures, placed, uid, type EventBody } from './orders-helpers.ts';
+import { orderFigures, ORIGIN, placed, type EventBody, uid } from './orders-helpers.ts';
+import { eventCount } from './stored-rows.ts';
 
 const worker = createWorker(() => new Response('fallback', { status: 404 }));
 
@@ -58,13 +59,6 @@ async function deliver(body: EventBody, db: D1Database, id = uid('msg')) {
   return res;
 }
 
-async function storedCount(id: string): Promise<number> {
-  const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM order_events WHERE event_id = ?1')
-    .bind(id)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
 describe('webhook under D1 failures', () => {
   it('retries a transient write failure and applies the event once', async () => {
     let failures = 0;
@@ -81,7 +75,7 @@ describe('webhook under D1 failures', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'processed' });
     expect(failures).toBe(2);
-    expect(await storedCount(id)).toBe(1);
+    expect(await eventCount(id)).toBe(1);
     expect(await orderFigures(body.order_id)).toMatchObject({ pending: 112 });
   });
 
@@ -102,7 +96,7 @@ describe('webhook under D1 failures', () => {
     // The retry finds the row its own first attempt wrote: still "processed", not "duplicate".
     expect(await res.json()).toEqual({ status: 'processed' });
     expect(lost).toBe(true);
-    expect(await storedCount(id)).toBe(1);
+    expect(await eventCount(id)).toBe(1);
     expect(await orderFigures(body.order_id)).toMatchObject({ pending: 112 });
   });
 
@@ -116,12 +110,12 @@ describe('webhook under D1 failures', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await res.json()).toMatchObject({ error: expect.any(String) });
-    expect(await storedCount(id)).toBe(0);
+    expect(await eventCount(id)).toBe(0);
 
     const retry = await deliver(body, env.DB, id);
     expect(retry.status).toBe(200);
     expect(await retry.json()).toEqual({ status: 'processed' });
-    expect(await storedCount(id)).toBe(1);
+    expect(await eventCount(id)).toBe(1);
   });
 
   it('does not retry a permanent error as if it were transient', async () => {

@@ -84,15 +84,15 @@ export interface SendOptions {
   headers?: Record<string, string>;
 }
 
-/** Signs with the reference implementation (the standardwebhooks package) and posts to the worker. */
-export async function send(body: EventBody | string, options: SendOptions = {}): Promise<Response> {
+/** A webhook delivery signed with the reference implementation (the standardwebhooks package). */
+export function signedWebhook(body: EventBody | string, options: SendOptions = {}): RequestInit {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
   const id = options.id ?? uid('msg');
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const signature =
     options.signature ??
     new Webhook(options.secret ?? env.ORDER_WEBHOOK_SECRET).sign(id, new Date(timestamp * 1000), payload);
-  return exports.default.fetch(`${ORIGIN}/webhooks/orders`, {
+  return {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -102,7 +102,12 @@ export async function send(body: EventBody | string, options: SendOptions = {}):
       ...options.headers,
     },
     body: payload,
-  });
+  };
+}
+
+/** Signs a delivery (signedWebhook) and posts it to the worker. */
+export function send(body: EventBody | string, options: SendOptions = {}): Promise<Response> {
+  return exports.default.fetch(`${ORIGIN}/webhooks/orders`, signedWebhook(body, options));
 }
 
 export interface Figures {

@@ -11,37 +11,17 @@ const KITCHEN = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 155
 
 function lifecycle(orderId: string): EventBody[] {
   const base = { ...placed(), order_id: orderId, ordered_at: '2026-10-05T10:00:00Z' };
+  const step = (type: EventBody['type'], occurred_at: string, sports: number, kitchen = 0): EventBody => ({
+    ...base,
+    type,
+    occurred_at,
+    items: [{ ...SPORTS, quantity: sports }, ...(kitchen > 0 ? [{ ...KITCHEN, quantity: kitchen }] : [])],
+  });
   return [
-    {
-      ...base,
-      type: 'order.placed',
-      occurred_at: '2026-10-05T10:00:00Z',
-      items: [
-        { ...SPORTS, quantity: 3 },
-        { ...KITCHEN, quantity: 1 },
-      ],
-    },
-    {
-      ...base,
-      type: 'order.cancelled',
-      occurred_at: '2026-10-05T22:00:00Z',
-      items: [{ ...SPORTS, quantity: 1 }],
-    },
-    {
-      ...base,
-      type: 'order.shipped',
-      occurred_at: '2026-10-06T10:00:00Z',
-      items: [
-        { ...SPORTS, quantity: 2 },
-        { ...KITCHEN, quantity: 1 },
-      ],
-    },
-    {
-      ...base,
-      type: 'order.returned',
-      occurred_at: '2026-10-15T10:00:00Z',
-      items: [{ ...SPORTS, quantity: 1 }],
-    },
+    step('order.placed', '2026-10-05T10:00:00Z', 3, 1),
+    step('order.cancelled', '2026-10-05T22:00:00Z', 1),
+    step('order.shipped', '2026-10-06T10:00:00Z', 2, 1),
+    step('order.returned', '2026-10-15T10:00:00Z', 1),
   ];
 }
 

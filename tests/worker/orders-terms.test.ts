@@ -8,6 +8,8 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import programTable from '../../worker/generated/program.ts';
 import { ALICE, BOB, orderFigures, placed, send, uid } from './orders-helpers.ts';
+import { entryCount } from './stored-rows.ts';
+import { KITCHEN_TERMS } from '../lib/order-terms.ts';
 
 const KITCHEN = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 10_000 };
 
@@ -15,13 +17,6 @@ function trackingOf(status: string): string {
   const found = Object.values(programTable.influencers).find((i) => i.status === status);
   if (!found) throw new Error(`the sample content needs a ${status} creator`);
   return found.tracking_id;
-}
-
-async function entryCount(orderId: string): Promise<number> {
-  const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM ledger_entries WHERE order_id = ?1')
-    .bind(orderId)
-    .first<{ n: number }>();
-  return row?.n ?? -1;
 }
 
 const RECORDED_AT = Date.parse('2026-11-03T14:22:10Z');
@@ -89,17 +84,7 @@ describe('recorded order terms', () => {
     const lines = await env.DB.prepare('SELECT * FROM order_line_terms WHERE order_id = ?1')
       .bind(body.order_id)
       .all();
-    expect(lines.results).toEqual([
-      expect.objectContaining({
-        product_id: 'B00006JSUA',
-        category: 'kitchen',
-        rate_bps: 450,
-        rate_source: 'category',
-        rate_retailer: 'amazon-us',
-        rate_effective_from: '2026-10-01',
-        rate_program: null,
-      }),
-    ]);
+    expect(lines.results).toEqual([expect.objectContaining({ product_id: 'B00006JSUA', ...KITCHEN_TERMS })]);
   });
 
   it('values later events with the stored terms, not with what content says today', async () => {

@@ -6,24 +6,11 @@ import { env, exports } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { MAX_SIGNATURES, signWebhook } from '../../worker/orders/signature.ts';
-import { ALICE, ORIGIN, orderFigures, placed, send, uid } from './orders-helpers.ts';
+import { ALICE, orderFigures, ORIGIN, placed, send, uid } from './orders-helpers.ts';
+import { entryCount, eventCount } from './stored-rows.ts';
 
 const OTHER_SECRET = 'whsec_' + btoa('another secret, e.g. the one being rotated out');
 const now = () => Math.floor(Date.now() / 1000);
-
-async function eventCount(id: string): Promise<number> {
-  const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM order_events WHERE event_id = ?1')
-    .bind(id)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
-async function entryCount(orderId: string): Promise<number> {
-  const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM ledger_entries WHERE order_id = ?1')
-    .bind(orderId)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
 
 describe('POST /webhooks/orders: answers', () => {
   it('200 processed for a signed event; keeps the raw body exactly and derives pending commission', async () => {

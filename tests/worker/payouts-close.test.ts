@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PayoutReport } from '../../domain/orders/payouts.ts';
 import programTable from '../../worker/generated/program.ts';
 import { ALICE, BOB, get, ORIGIN, placed, send, uid, type EventBody } from './orders-helpers.ts';
+import { recordedLine } from './stored-rows.ts';
 
 // 500.00 at 450 bps (kitchen): 22.50 commission per unit.
 const ITEM = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 50_000 };
@@ -291,20 +292,18 @@ describe('suspended creators', () => {
     if (!suspended) throw new Error('the sample content needs a suspended creator');
     const [handle] = suspended;
     // An order recorded while they were approved: its entries are already in the ledger.
-    const eventId = uid('msg');
-    const at = Date.parse('2025-05-10T12:00:00Z');
-    await env.DB.batch([
-      env.DB.prepare(
-        `INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id,
-           currency, items_json, status, handle, attribution, attribution_note, body, received_at)
-         VALUES (?1, 'webhook', ?2, 1, 'order.shipped', ?3, ?3, 'old-tag-20', 'USD', '[]', 'processed', ?4, 'tracking_id', 'no click id', '{}', ?3)`,
-      ).bind(eventId, uid('ord'), at, handle),
-      env.DB.prepare(
-        `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity,
-           amount_minor, revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
-         VALUES ('held-order', 'B00006JSUA', ?1, 'earned', ?2, ?2, 4, 9000, 200000, 'USD', 'kitchen', 50000, 450, ?3, ?2)`,
-      ).bind(handle, at, eventId),
-    ]);
+    await env.DB.batch(
+      recordedLine({
+        handle,
+        at: Date.parse('2025-05-10T12:00:00Z'),
+        tracking_id: 'old-tag-20',
+        order_id: 'held-order',
+        quantity: 4,
+        amount_minor: 9000,
+        revenue_minor: 200000,
+        unit_price_minor: 50000,
+      }),
+    );
     const may = await report('2025-05');
     expect(rowOf(may, handle)).toMatchObject({
       earned_minor: 9000,

@@ -16,6 +16,7 @@ import type { ProgramTable } from '../../domain/orders/program-table.ts';
 import programTable from '../../worker/generated/program.ts';
 import { closeMonth, markPaid, readCreatorPayouts } from '../../worker/payouts/store.ts';
 import { ALICE, BOB, CAROL, DAVE, get, ORIGIN, placed, send, uid, type EventBody } from './orders-helpers.ts';
+import { countRows, recordedLine } from './stored-rows.ts';
 
 // 500.00 at 450 bps (kitchen): 22.50 commission per unit.
 const ITEM = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 50_000 };
@@ -47,30 +48,18 @@ function renamed(): ProgramTable {
 
 /** Ledger lines as the worker writes them for an order credited to `handle` (after a content change). */
 async function credit(handle: string, at: string, amount: number, currency = 'USD'): Promise<void> {
-  const eventId = uid('msg');
-  const when = Date.parse(at);
-  await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id,
-         currency, items_json, status, handle, attribution, attribution_note, body, received_at)
-       VALUES (?1, 'webhook', ?2, 1, 'order.shipped', ?3, ?3, 'some-tag-20', ?5, '[]', 'processed', ?4, 'tracking_id', 'no click id', '{}', ?3)`,
-    ).bind(eventId, uid('ord'), when, handle, currency),
-    env.DB.prepare(
-      `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity,
-         amount_minor, revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
-       VALUES (?1, 'B00006JSUA', ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, 'kitchen', 50000, 450, ?9, ?4)`,
-    ).bind(
-      uid('ord'),
+  await env.DB.batch(
+    recordedLine({
       handle,
-      amount < 0 ? 'reversed' : 'earned',
-      when,
-      amount < 0 ? -1 : 1,
-      amount,
-      amount < 0 ? -50_000 : 50_000,
+      at: Date.parse(at),
       currency,
-      eventId,
-    ),
-  ]);
+      bucket: amount < 0 ? 'reversed' : 'earned',
+      quantity: amount < 0 ? -1 : 1,
+      amount_minor: amount,
+      revenue_minor: amount < 0 ? -50_000 : 50_000,
+      unit_price_minor: 50_000,
+    }),
+  );
 }
 
 const aliceJan = (() => {
@@ -177,20 +166,16 @@ describe('held members', () => {
     const bob = (JSON.parse(closed.json) as PayoutReport).payouts.find((p) => p.handle === BOB.handle);
     expect(bob).toMatchObject({ payable: false, carried_forward_minor: 5000, reason: 'held_for_review' });
     // A payable row of an earlier month cannot be paid either while the review lasts.
-    const refused = await markPaid(
-      env.DB,
-      { period: '2025-03', handle: BOB.handle, reference: 'X' },
-      content,
-      LATER,
-    );
-    expect(refused).toMatchObject({ ok: false, reason: 'under_review' });
-    expect(
-      await env.DB.prepare('SELECT COUNT(*) AS n FROM payout_payments WHERE handle = ?1')
-        .bind(BOB.handle)
-        .first('n'),
-    ).toBe(0);
+    await expectPaidRefused(content, '2025-03', BOB.handle, 'under_review');
   });
 });
+
+/** markPaid refuses with `reason`, and no payment of the member is stored. */
+async function expectPaidRefused(content: ProgramTable, period: string, handle: string, reason: string) {
+  const refused = await markPaid(env.DB, { period, handle, reference: 'X' }, content, LATER);
+  expect(refused).toMatchObject({ ok: false, reason });
+  expect(await countRows('SELECT COUNT(*) AS n FROM payout_payments WHERE handle = ?1', handle)).toBe(0);
+}
 
 describe('two currencies, two balances', () => {
   it('pays each against its own threshold, never converted; paid names the currency', async () => {
@@ -281,18 +266,7 @@ describe('a member gone from content', () => {
   it('is never marked paid, not even for a row that was payable when its month closed', async () => {
     const content = structuredClone(programTable);
     delete content.influencers[DAVE.handle];
-    const refused = await markPaid(
-      env.DB,
-      { period: '2025-05', handle: DAVE.handle, reference: 'X' },
-      content,
-      LATER,
-    );
-    expect(refused).toMatchObject({ ok: false, reason: 'member_missing' });
-    expect(
-      await env.DB.prepare('SELECT COUNT(*) AS n FROM payout_payments WHERE handle = ?1')
-        .bind(DAVE.handle)
-        .first('n'),
-    ).toBe(0);
+    await expectPaidRefused(content, '2025-05', DAVE.handle, 'member_missing');
   });
 });
 

@@ -5,6 +5,7 @@ import { dayStart, utcDay } from '../../domain/time.ts';
 import { sha256Hex } from '../../domain/requests/signature.ts';
 import { readCreatorRows, type Stats } from '../../worker/reports/stats-query.ts';
 import { BOB, CAROL, createToken, get, placed, send, uid, type EventBody } from './orders-helpers.ts';
+import { recordedLine } from './stored-rows.ts';
 
 const P1 = { product_id: 'B00006JSUA', category: 'kitchen', unit_price: 1550 }; // 450 bps
 const P2 = { product_id: 'B07XJ8C8F5', category: 'sports', unit_price: 2999 }; // 300 bps before 2026-10-01
@@ -89,20 +90,19 @@ beforeAll(async () => {
   for (const e of events) expect((await send(e)).status).toBe(200);
   // An order in pounds (another marketplace), as the ledger records it: it must stay out of the
   // top-level (dollar) figures and show under by_currency.GBP alone (CONTRACT.md section 14).
-  const gbpEvent = uid('msg');
-  const shippedAt = Date.parse('2025-06-03T09:00:00Z');
-  await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO order_events (event_id, source, order_id, order_seq, type, ordered_at, occurred_at, tracking_id,
-         currency, items_json, status, handle, attribution, attribution_note, body, received_at)
-       VALUES (?1, 'webhook', 'gbp-order', 1, 'order.shipped', ?2, ?2, ?3, 'GBP', '[]', 'processed', ?4, 'tracking_id', 'no click id', '{}', ?2)`,
-    ).bind(gbpEvent, shippedAt, CAROL.trackingId, CAROL.handle),
-    env.DB.prepare(
-      `INSERT INTO ledger_entries (order_id, product_id, handle, bucket, effective_at, ordered_at, quantity,
-         amount_minor, revenue_minor, currency, category, unit_price_minor, rate_bps, event_id, created_at)
-       VALUES ('gbp-order', 'B00006JSUA', ?1, 'earned', ?2, ?2, 2, 900, 20000, 'GBP', 'kitchen', 10000, 450, ?3, ?2)`,
-    ).bind(CAROL.handle, shippedAt, gbpEvent),
-  ]);
+  await env.DB.batch(
+    recordedLine({
+      handle: CAROL.handle,
+      at: Date.parse('2025-06-03T09:00:00Z'),
+      tracking_id: CAROL.trackingId,
+      currency: 'GBP',
+      order_id: 'gbp-order',
+      quantity: 2,
+      amount_minor: 900,
+      revenue_minor: 20000,
+      unit_price_minor: 10000,
+    }),
+  );
   carolToken = await createToken(CAROL.handle);
 });
 

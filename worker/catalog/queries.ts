@@ -7,7 +7,7 @@ import { currency as currencySchema } from '../../domain/content/schema.ts';
 import type { Currency } from '../../domain/currency.ts';
 import { closeness, pastedLink, searchWords, stem, type PastedLink } from '../../domain/catalog/lookup.ts';
 import { withRetry } from '../lib/d1-retry.ts';
-import { integer, text, type Row } from '../lib/rows.ts';
+import { integer, rowReader, text, type Row } from '../lib/rows.ts';
 
 export interface CatalogProduct {
   product_id: string;
@@ -27,20 +27,18 @@ const PRODUCT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** D1 binds at most 100 parameters per statement. */
 const IDS_PER_QUERY = 90;
 
-function productOf(row: Row): CatalogProduct {
-  return {
-    product_id: text(row, 'product_id'),
-    retailer: text(row, 'retailer'),
-    title: text(row, 'title'),
-    brand: text(row, 'brand'),
-    category: text(row, 'category'),
-    price_minor: integer(row, 'price_minor'),
-    // Written from validated content; a currency outside the schema means a damaged table.
-    currency: currencySchema.parse(text(row, 'currency')),
-    price_checked_at: text(row, 'price_checked_at'),
-    available: integer(row, 'available') === 1,
-  };
-}
+const productOf: (row: Row) => CatalogProduct = rowReader({
+  product_id: text,
+  retailer: text,
+  title: text,
+  brand: text,
+  category: text,
+  price_minor: integer,
+  // Written from validated content; a currency outside the schema means a damaged table.
+  currency: (row, key) => currencySchema.parse(text(row, key)),
+  price_checked_at: text,
+  available: (row, key) => integer(row, key) === 1,
+});
 
 /**
  * The FTS5 query for what a member typed: each word (letters and digits only, so

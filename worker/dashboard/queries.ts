@@ -2,7 +2,7 @@
 import { isNotNavigation } from '../links/bot-detection.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { BOT_VIEW, clickRanges, rangeParams } from '../reports/click-counts.ts';
-import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
+import { integer, integerOrZero, rowReader, text, textOrNull, type Row } from '../lib/rows.ts';
 
 export interface LedgerLine {
   entry_id: number;
@@ -28,24 +28,22 @@ FROM ledger_entries AS l JOIN order_events AS e ON e.event_id = l.event_id
 WHERE l.handle = ?1 AND l.effective_at >= ?2 AND l.effective_at < ?3
 ORDER BY l.effective_at, l.entry_id`;
 
-function ledgerLineOf(row: Row): LedgerLine {
-  return {
-    entry_id: integer(row, 'entry_id'),
-    order_id: text(row, 'order_id'),
-    product_id: text(row, 'product_id'),
-    bucket: text(row, 'bucket'),
-    effective_at: integer(row, 'effective_at'),
-    quantity: integer(row, 'quantity'),
-    amount_minor: integer(row, 'amount_minor'),
-    revenue_minor: integer(row, 'revenue_minor'),
-    currency: text(row, 'currency'),
-    category: text(row, 'category'),
-    unit_price_minor: integer(row, 'unit_price_minor'),
-    rate_bps: integer(row, 'rate_bps'),
-    event_type: text(row, 'event_type'),
-    attribution: textOrNull(row, 'attribution'),
-  };
-}
+const ledgerLineOf: (row: Row) => LedgerLine = rowReader({
+  entry_id: integer,
+  order_id: text,
+  product_id: text,
+  bucket: text,
+  effective_at: integer,
+  quantity: integer,
+  amount_minor: integer,
+  revenue_minor: integer,
+  currency: text,
+  category: text,
+  unit_price_minor: integer,
+  rate_bps: integer,
+  event_type: text,
+  attribution: textOrNull,
+});
 
 export async function readLedgerLines(
   db: D1Database,

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { issuesOf, type Issue } from '../../domain/issues.ts';
-import { MoneyRangeError } from '../../domain/money.ts';
+import { inRange } from '../lib/in-range.ts';
 import { log } from '../lib/log.ts';
 import { decideHold, readHolds, type Hold, type HoldAction } from './store.ts';
 
@@ -44,15 +44,6 @@ export const holdsQuery = z.object({
 
 function invalid(what: string, error: { issues: readonly z.core.$ZodIssue[] }): HoldRefusal {
   return { ok: false, reason: 'invalid', message: `invalid ${what}`, issues: issuesOf(error) };
-}
-
-async function inRange<T>(read: () => Promise<T>): Promise<T | HoldRefusal> {
-  try {
-    return await read();
-  } catch (error) {
-    if (!(error instanceof MoneyRangeError)) throw error;
-    return { ok: false, reason: 'out_of_range', message: error.message };
-  }
 }
 
 /** Every hold (or only undecided / decided ones), oldest first. */

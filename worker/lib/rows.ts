@@ -25,3 +25,21 @@ export function integer(row: Row, key: string): number {
 export function integerOrZero(row: Row, key: string): number {
   return row[key] === null || row[key] === undefined ? 0 : integer(row, key);
 }
+
+/** How one column is read: `text`, `integer`, ... or a reader built on them. */
+export type ColumnReader<T> = (row: Row, key: string) => T;
+
+/**
+ * One mapping from a result row to a typed value, column by column: each key of `columns` is read
+ * from the column of the same name with its reader. `rowReader({ id: text, n: integer })(row)`.
+ */
+export function rowReader<C extends Record<string, ColumnReader<unknown>>>(
+  columns: C,
+): (row: Row) => { [K in keyof C]: ReturnType<C[K]> } {
+  const entries = Object.entries(columns);
+  return (row) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, read] of entries) out[key] = read(row, key);
+    return out as { [K in keyof C]: ReturnType<C[K]> };
+  };
+}

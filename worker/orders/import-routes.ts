@@ -12,7 +12,9 @@
  *
  * Order of checks: admin token (401/403), query or JSON fields (400 naming them),
  * body size (413), session known (404) and not committed (409 for a part), then the
- * file (statement-import.ts: 400 listing bad cells, 422 layout / currency / sums).
+ * file (statement-import.ts, the service the admin console calls too: 400 listing bad
+ * cells, 422 layout / currency / sums, 409 legacy days; each a reason, its status from
+ * the one table, worker/lib/reasons.ts).
  * A dry run (the admin form's preview, `--dry-run`) answers what would be added,
  * changed and reversed, and stores nothing.
  */
@@ -23,32 +25,21 @@ import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody } from '../lib/body.ts';
 import { problem } from '../lib/problem.ts';
-import { runImport } from './statement-import.ts';
+import {
+  commitFields,
+  importFile,
+  MAX_SINGLE_BYTES,
+  newSessionId,
+  runImport,
+  sessionFields,
+  type ImportOutcome,
+} from './statement-import.ts';
 import { readUnattributedKeys } from './unattributed.ts';
 import { createSession, readParts, readSession, storedAnswer, storePart } from './statement-store.ts';
 
-/** One request's file; larger files go to a session in parts. */
-export const MAX_SINGLE_BYTES = 8 * 1024 * 1024;
 /** One part: under D1's 2 MB per value. */
 export const MAX_PART_BYTES = 1024 * 1024;
 
-const day = z.iso.date({ error: 'must be a day like 2026-11-01' });
-const flag = z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true');
-const fields = {
-  marketplace: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a retailer id like amazon-us')
-    .optional(),
-  from: day.optional(),
-  to: day.optional(),
-  by: z
-    .string()
-    .regex(/^[\x21-\x7e]{1,64}$/, 'must be 1 to 64 printable characters without spaces')
-    .optional(),
-  file_name: z.string().min(1).max(200).optional(),
-};
-const queryFields = z.strictObject({ ...fields, whole_account: flag.optional(), dry_run: flag.optional() });
-const sessionFields = z.strictObject({ ...fields, whole_account: z.boolean().optional() });
 const sessionId = z.string().regex(/^[0-9a-f]{32}$/, 'must be a session id');
 const partNumber = z.coerce.number().int().min(0).max(9999);
 
@@ -58,21 +49,17 @@ const singleLimit = limitBody(
 );
 const partLimit = limitBody(MAX_PART_BYTES, `a part may hold at most ${MAX_PART_BYTES} bytes`);
 
-function query(c: { req: { query(): Record<string, string> } }) {
-  return queryFields.safeParse(c.req.query());
-}
-
-function newSessionId(): string {
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+/** The service's outcome as the API answers it: the result as JSON, a refusal as a problem. */
+function answer(outcome: ImportOutcome): Response {
+  if (outcome.ok) return Response.json(outcome.answer, { headers: { 'Cache-Control': 'no-store' } });
+  const retry: Record<string, string> = outcome.reason === 'store_unavailable' ? { 'Retry-After': '30' } : {};
+  return problem(outcome.reason, outcome.message, outcome.issues, retry);
 }
 
 export const reportImport = new Hono<AppEnv>()
   .post('/amazon', requireAdmin, singleLimit, async (c) => {
-    const q = query(c);
-    if (!q.success) return problem('invalid', 'invalid query', issuesOf(q.error));
-    const { dry_run = false, by = 'admin', ...options } = q.data;
     const bytes = new Uint8Array(await c.req.arrayBuffer());
-    return runImport(c.env.DB, { bytes, options, session_id: newSessionId(), imported_by: by, dry_run });
+    return answer(await importFile(c.env.DB, bytes, c.req.query()));
   })
   .post('/amazon/sessions', requireAdmin, limitBody(64 * 1024, 'session fields exceed 64 KiB'), async (c) => {
     let body: unknown;
@@ -108,7 +95,7 @@ export const reportImport = new Hono<AppEnv>()
     const id = sessionId.safeParse(c.req.param('id'));
     if (!id.success)
       return problem('invalid', 'invalid path', [{ path: 'id', message: 'must be a session id' }]);
-    const q = z.strictObject({ dry_run: flag.optional() }).safeParse(c.req.query());
+    const q = commitFields.safeParse(c.req.query());
     if (!q.success) return problem('invalid', 'invalid query', issuesOf(q.error));
     const session = await readSession(c.env.DB, id.data);
     if (!session) return problem('not_found', `no import session ${id.data}`);
@@ -121,13 +108,15 @@ export const reportImport = new Hono<AppEnv>()
       return problem('invalid', `part ${parts.missing} of session ${id.data} is missing`, [
         { path: `parts/${parts.missing}`, message: 'send every part, numbered from 0, before committing' },
       ]);
-    return runImport(c.env.DB, {
-      bytes: parts.bytes,
-      options,
-      session_id: id.data,
-      imported_by: session.imported_by,
-      dry_run: q.data.dry_run ?? false,
-    });
+    return answer(
+      await runImport(c.env.DB, {
+        bytes: parts.bytes,
+        options,
+        session_id: id.data,
+        imported_by: session.imported_by,
+        dry_run: q.data.dry_run ?? false,
+      }),
+    );
   })
   .get('/amazon/unattributed', requireAdmin, async (c) => {
     const q = z

@@ -1,10 +1,17 @@
 /**
+ * The Amazon report import as one service, called by the admin API (import-routes.ts)
+ * and the admin console (import-console.ts) alike: a page and an API call can never
+ * disagree, and the console needs no token. Callers authorise first (the API with the
+ * admin token, the console with the admin's session).
+ *
  * One import of a whole file, from its bytes: parse (domain/orders/amazon-report.ts),
  * then for Amazon's layouts a statement (preview, or commit through statement-store.ts),
  * for shopfront's order export the per-order events of the webhook path (store.ts).
- * Domain reasons become HTTP answers through the one table (worker/lib/reasons.ts); nothing is stored
- * unless the whole file passed.
+ * The answer is a typed result or a refusal `{ reason, message, issues }`; the edge
+ * maps a reason to its HTTP status through the one table (worker/lib/reasons.ts).
+ * Nothing is stored unless the whole file passed.
  */
+import { z } from 'zod';
 import {
   parseAmazonReport,
   type ImportOptions,
@@ -13,6 +20,7 @@ import {
 } from '../../domain/orders/amazon-report.ts';
 import { admissionIssues, type IncomingEvent } from '../../domain/orders/apply.ts';
 import { creditBook } from '../../domain/orders/crediting.ts';
+import { issuesOf, type Issue, type RowIssue } from '../../domain/issues.ts';
 import { reportEventId } from '../../domain/orders/shopfront-report.ts';
 import {
   planSummary,
@@ -21,16 +29,42 @@ import {
   type Statement,
   type StatementPlan,
 } from '../../domain/orders/statement.ts';
-import type { RowIssue } from '../../domain/issues.ts';
 import { isTransientD1Error } from '../lib/d1-retry.ts';
 import { log } from '../lib/log.ts';
-import { problem } from '../lib/problem.ts';
 import { program } from './program.ts';
 import { commitStatement, legacyEntries, previewStatement } from './statement-store.ts';
 import { applyEvents, StoreUnavailableError } from './store.ts';
 
 /** Why an import was refused: a report file's reason, or one of the import's own. */
-type ImportRefusal = ReportRefusalReason | 'invalid' | 'legacy_days';
+export type ImportRefusalReason = ReportRefusalReason | 'invalid' | 'legacy_days' | 'store_unavailable';
+
+/** One file in one request (API body or console form); larger files go to a session in parts. */
+export const MAX_SINGLE_BYTES = 8 * 1024 * 1024;
+
+const day = z.iso.date({ error: 'must be a day like 2026-11-01' });
+const flag = z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true');
+const fields = {
+  marketplace: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a retailer id like amazon-us')
+    .optional(),
+  from: day.optional(),
+  to: day.optional(),
+  by: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,64}$/, 'must be 1 to 64 printable characters without spaces')
+    .optional(),
+  file_name: z.string().min(1).max(200).optional(),
+};
+/** An import's fields as text (the API's query, the console's form): the one schema of both. */
+export const importFields = z.strictObject({
+  ...fields,
+  whole_account: flag.optional(),
+  dry_run: flag.optional(),
+});
+/** An import session's fields (JSON), stored with the session and read back at its commit. */
+export const sessionFields = z.strictObject({ ...fields, whole_account: z.boolean().optional() });
+export const commitFields = z.strictObject({ dry_run: flag.optional() });
 
 const book = creditBook(program.table.credit, program.table.default_retailer);
 const handles = new Map(program.table.credit.map((m) => [m.member_id, m.handle]));
@@ -47,7 +81,57 @@ export interface ImportRequest {
   dry_run: boolean;
 }
 
-export async function runImport(db: D1Database, request: ImportRequest): Promise<Response> {
+/** A refused cell or column: `path` for the API's problem shape, `row` and `field` for people. */
+export type ImportIssue = Issue & RowIssue;
+export interface ImportRefusal {
+  ok: false;
+  reason: ImportRefusalReason;
+  message: string;
+  issues?: ImportIssue[] | Issue[];
+}
+export type StatementAnswer = ReturnType<typeof answerOf>;
+/** shopfront's order export: a preview counts, an import says what each event became. */
+export type EventsAnswer =
+  | { status: 'preview'; layout: string; rows: number; events: number }
+  | {
+      status: 'imported';
+      layout: string;
+      rows: number;
+      events: number;
+      processed: number;
+      duplicate: number;
+      unattributed: number;
+      rejected: (Issue & { row: number })[];
+      unattributed_tracking_ids: string[];
+    };
+export type ImportOutcome =
+  | { ok: true; kind: 'statement'; answer: StatementAnswer }
+  | { ok: true; kind: 'events'; answer: EventsAnswer }
+  /** This session was committed before (its answer lost on the way): the first commit's answer, as stored. */
+  | { ok: true; kind: 'stored'; answer: unknown }
+  | ImportRefusal;
+
+export function newSessionId(): string {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * One file imported at once: its fields as text checked with `importFields` (400 naming
+ * them), then `runImport` under a new session id.
+ */
+export async function importFile(
+  db: D1Database,
+  bytes: Uint8Array,
+  rawFields: unknown,
+): Promise<ImportOutcome> {
+  const parsed = importFields.safeParse(rawFields);
+  if (!parsed.success)
+    return { ok: false, reason: 'invalid', message: 'invalid query', issues: issuesOf(parsed.error) };
+  const { dry_run = false, by = 'admin', ...options } = parsed.data;
+  return runImport(db, { bytes, options, session_id: newSessionId(), imported_by: by, dry_run });
+}
+
+export async function runImport(db: D1Database, request: ImportRequest): Promise<ImportOutcome> {
   const parsed = parseAmazonReport(request.bytes, program.table, request.options);
   if (!parsed.ok) return refused(parsed.issues, parsed.reason);
   try {
@@ -58,14 +142,11 @@ export async function runImport(db: D1Database, request: ImportRequest): Promise
       return refused([{ row: 0, field: '(file)', message: error.message }], 'unsafe_sum');
     if (error instanceof StoreUnavailableError || isTransientD1Error(error)) {
       log('error', 'orders.import_store_unavailable', { error: String(error) });
-      return problem(
-        'store_unavailable',
-        'order store unavailable; commit the same import again later',
-        undefined,
-        {
-          'Retry-After': '30',
-        },
-      );
+      return {
+        ok: false,
+        reason: 'store_unavailable',
+        message: 'order store unavailable; commit the same import again later',
+      };
     }
     throw error;
   }
@@ -77,7 +158,7 @@ async function importStatement(
   db: D1Database,
   parsed: StatementParsed,
   request: ImportRequest,
-): Promise<Response> {
+): Promise<ImportOutcome> {
   const legacy = await legacyEntries(db, parsed.statement);
   if (legacy.n > 0)
     return refused(
@@ -96,7 +177,7 @@ async function importStatement(
   const base = { parsed, digest };
   if (request.dry_run) {
     const { plan } = await previewStatement(db, parsed.statement, book);
-    return Response.json(answerOf(base, 'preview', null, plan), { headers: { 'Cache-Control': 'no-store' } });
+    return { ok: true, kind: 'statement', answer: answerOf(base, 'preview', null, plan) };
   }
   const outcome = await commitStatement(
     db,
@@ -114,7 +195,9 @@ async function importStatement(
     },
     (statementId, plan) => answerOf(base, 'imported', statementId, plan),
   );
-  return Response.json(outcome.answer, { headers: { 'Cache-Control': 'no-store' } });
+  return outcome.kind === 'committed'
+    ? { ok: true, kind: 'statement', answer: outcome.answer }
+    : { ok: true, kind: 'stored', answer: outcome.answer };
 }
 
 function answerOf(
@@ -175,7 +258,7 @@ async function importEvents(
   db: D1Database,
   parsed: Extract<ParsedReport, { kind: 'events' }>,
   dryRun: boolean,
-): Promise<Response> {
+): Promise<ImportOutcome> {
   const issues = parsed.rows.flatMap((r) =>
     admissionIssues(r.event, program).map((i) => ({
       row: r.row,
@@ -185,12 +268,11 @@ async function importEvents(
   );
   if (issues.length > 0) return refused(issues, 'invalid');
   if (dryRun)
-    return Response.json({
-      status: 'preview',
-      layout: parsed.layout,
-      rows: parsed.lines,
-      events: parsed.rows.length,
-    });
+    return {
+      ok: true,
+      kind: 'events',
+      answer: { status: 'preview', layout: parsed.layout, rows: parsed.lines, events: parsed.rows.length },
+    };
   const now = Date.now();
   const events: IncomingEvent[] = await Promise.all(
     parsed.rows.map(async (r) => ({
@@ -217,34 +299,39 @@ async function importEvents(
         }))
       : [];
   });
-  return Response.json({
-    status: 'imported',
-    layout: parsed.layout,
-    rows: parsed.lines,
-    events: events.length,
-    processed: count('processed'),
-    duplicate: count('duplicate'),
-    unattributed: count('unattributed'),
-    rejected,
-    unattributed_tracking_ids: [...unattributed].sort(),
-  });
+  return {
+    ok: true,
+    kind: 'events',
+    answer: {
+      status: 'imported',
+      layout: parsed.layout,
+      rows: parsed.lines,
+      events: events.length,
+      processed: count('processed'),
+      duplicate: count('duplicate'),
+      unattributed: count('unattributed'),
+      rejected,
+      unattributed_tracking_ids: [...unattributed].sort(),
+    },
+  };
 }
 
-function refused(issues: readonly RowIssue[], reason: ImportRefusal): Response {
-  return problem(
+function refused(issues: readonly RowIssue[], reason: ImportRefusalReason): ImportRefusal {
+  return {
+    ok: false,
     reason,
-    `${refusalText(reason, issues)}: nothing was imported`,
-    issues.map((i) => ({
+    message: `${refusalText(reason, issues)}: nothing was imported`,
+    issues: issues.map((i) => ({
       path: i.row ? `row ${i.row}, ${i.field}` : i.field,
       message: i.message,
       row: i.row,
       field: i.field,
     })),
-  );
+  };
 }
 
 /** The answer's `error`: what kind of refusal; the issues say where. */
-function refusalText(reason: ImportRefusal, issues: readonly RowIssue[]): string {
+function refusalText(reason: ImportRefusalReason, issues: readonly RowIssue[]): string {
   switch (reason) {
     case 'legacy_days':
       return 'days already imported row by row before migration 0013';

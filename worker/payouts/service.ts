@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { issuesOf, type Issue } from '../../domain/issues.ts';
 import { payoutsCsv, type PayoutReport } from '../../domain/orders/payouts.ts';
 import { isCurrency } from '../../domain/currency.ts';
-import { MoneyRangeError } from '../../domain/money.ts';
+import { inRange } from '../lib/in-range.ts';
 import { isIsoMonth } from '../../domain/time.ts';
 import { readHolds } from '../holds/store.ts';
 import { program } from '../orders/program.ts';
@@ -138,14 +138,4 @@ export async function payoutRuns(db: D1Database, query: unknown = {}): Promise<R
   const [period = '', member_key = '', currency = ''] = parsed.data.after?.split('~') ?? [];
   const after = parsed.data.after === undefined ? undefined : { period, member_key, currency };
   return inRange(() => readRuns(db, program.table, { after, limit: parsed.data.limit }));
-}
-
-/** A sum that would leave the safe-integer range is refused (422), never answered rounded or as a 500. */
-async function inRange<T>(read: () => Promise<T>): Promise<T | Refusal> {
-  try {
-    return await read();
-  } catch (error) {
-    if (!(error instanceof MoneyRangeError)) throw error;
-    return { ok: false, reason: 'out_of_range', message: error.message };
-  }
 }

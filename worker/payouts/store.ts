@@ -29,7 +29,7 @@ import {
 import type { ProgramTable } from '../../domain/orders/program-table.ts';
 import { monthBounds } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
-import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
+import { integer, integerOrZero, rowReader, text, textOrNull, type Row } from '../lib/rows.ts';
 
 const ACTIVITY = `
 SELECT handle, currency, strftime('%Y-%m', effective_at / 1000, 'unixepoch') AS month,
@@ -128,15 +128,13 @@ export async function readPayoutState(
   }
 }
 
-function activityRow(row: Row): MonthlyActivity {
-  return {
-    handle: text(row, 'handle'),
-    currency: text(row, 'currency'),
-    month: text(row, 'month'),
-    earned_minor: minorSum(row, 'earned_minor'),
-    reversed_minor: minorSum(row, 'reversed_minor'),
-  };
-}
+const activityRow: (row: Row) => MonthlyActivity = rowReader({
+  handle: text,
+  currency: text,
+  month: text,
+  earned_minor: minorSum,
+  reversed_minor: minorSum,
+});
 
 /** A stored row; one closed before member ids (member_id NULL) is the member one of whose handles it names. */
 function payoutRow(row: Row, idOf: (handle: string) => string): PayoutRow {

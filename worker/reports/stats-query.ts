@@ -18,7 +18,7 @@
  * every creator at once, with the same SQL grouped by handle, so its clicks,
  * orders, earned and reversed are the figures each creator's stats show.
  */
-import type { CreatorFigures } from '../../domain/reports/programs.ts';
+import { noFigures, type CreatorFigures } from '../../domain/reports/programs.ts';
 import { addMinor } from '../../domain/money.ts';
 import { DAY_MS, dayStart, eachDay, utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
@@ -153,63 +153,14 @@ export async function readStats(
   const orderedLines = (allOrderedLines ?? []).filter((row) => row['currency'] === currency);
   const of = (kind: string) => (clickRows ?? []).filter((row) => row['k'] === kind);
   const clickTotals = of('total')[0] ?? {};
-  const byDay = of('day').map((row) => ({ day: row['key'], clicks: row['human'] }));
-  const byProduct = of('product').map((row) => ({ product_id: row['key'], clicks: row['human'] }));
-  // As SQLite orders them: most clicks first, then by source (NULL first, then by code unit).
-  const srcKey = (row: Row) => (row['key'] === null ? '' : `~${text(row, 'key')}`);
-  const bySrc = of('src')
-    .sort(
-      (a, b) =>
-        integer(b, 'human') - integer(a, 'human') ||
-        (srcKey(a) < srcKey(b) ? -1 : srcKey(a) > srcKey(b) ? 1 : 0),
-    )
-    .map((row) => ({ src: row['key'], clicks: row['human'] }));
-  const bucket = new Map((buckets ?? []).map((row) => [text(row, 'bucket'), row]));
-  const figure = (name: string, key: string) => {
-    const row = bucket.get(name);
-    return row ? integerOrZero(row, key) : 0;
-  };
-
-  const days = new Map<string, { date: string; clicks: number; orders: number; commission: number }>();
-  for (const date of eachDay(from, to)) days.set(date, { date, clicks: 0, orders: 0, commission: 0 });
-  const products = new Map<
-    string,
-    { product_id: string; clicks: number; items: number; commission: number }
-  >();
-  const product = (id: string) => {
-    let p = products.get(id);
-    if (!p) products.set(id, (p = { product_id: id, clicks: 0, items: 0, commission: 0 }));
-    return p;
-  };
-
-  for (const row of byDay ?? []) {
-    const day = days.get(text(row, 'day'));
-    if (day) day.clicks += integer(row, 'clicks');
-  }
-  for (const row of byProduct ?? []) product(text(row, 'product_id')).clicks += integer(row, 'clicks');
-
-  const orderDays = new Map<string, string>();
-  let itemsOrdered = 0;
-  for (const row of orderedLines ?? []) {
-    const ordered = integer(row, 'ordered');
-    if (ordered === 0) continue;
-    itemsOrdered += ordered;
-    product(text(row, 'product_id')).items += ordered;
-    orderDays.set(text(row, 'order_id'), utcDay(integer(row, 'ordered_at')));
-  }
-  for (const date of orderDays.values()) {
-    const day = days.get(date);
-    if (day) day.orders += 1;
-  }
-  for (const row of netRows ?? []) {
-    const net = integer(row, 'net');
-    const day = days.get(text(row, 'day'));
-    if (day) day.commission += net;
-    product(text(row, 'product_id')).commission += net;
-  }
-
-  const earned = figure('earned', 'amount_minor');
-  const reversed = 0 - figure('reversed', 'amount_minor');
+  const { days, products, orders, itemsOrdered } = dayAndProductFigures(
+    eachDay(from, to),
+    of('day'),
+    of('product'),
+    orderedLines,
+    netRows ?? [],
+  );
+  const ledger = bucketFigures(buckets);
   return {
     handle,
     from,
@@ -222,9 +173,41 @@ export async function readStats(
       not_navigation: integerOrZero(clickTotals, 'not_navigation'),
       by_reason: Object.fromEntries((reasonRows ?? []).map((r) => [text(r, 'reason'), integer(r, 'clicks')])),
     },
-    orders: orderDays.size,
+    orders,
+    items: { ordered: itemsOrdered, ...ledger.items },
+    revenue: ledger.revenue,
+    commission: ledger.commission,
+    by_day: days,
+    by_product: products,
+    by_src: srcFigures(of('src')),
+    by_currency: byCurrency(allBuckets ?? [], allOrderedLines ?? [], currency),
+    ...marketFigures(clickRows ?? []),
+  };
+}
+
+/** Human clicks per source: most clicks first, then by source as SQLite orders them (NULL first, then by code unit). */
+function srcFigures(rows: readonly Row[]): { src: string | null; clicks: number }[] {
+  const srcKey = (row: Row) => (row['key'] === null ? '' : `~${text(row, 'key')}`);
+  return [...rows]
+    .sort(
+      (a, b) =>
+        integer(b, 'human') - integer(a, 'human') ||
+        (srcKey(a) < srcKey(b) ? -1 : srcKey(a) > srcKey(b) ? 1 : 0),
+    )
+    .map((row) => ({ src: textOrNull(row, 'key'), clicks: integer(row, 'human') }));
+}
+
+/** The period's figures from the home currency's ledger buckets: items shipped, returned, cancelled; revenue; commission. */
+function bucketFigures(buckets: readonly Row[]) {
+  const bucket = new Map(buckets.map((row) => [text(row, 'bucket'), row]));
+  const figure = (name: string, key: string) => {
+    const row = bucket.get(name);
+    return row ? integerOrZero(row, key) : 0;
+  };
+  const earned = figure('earned', 'amount_minor');
+  const reversed = 0 - figure('reversed', 'amount_minor');
+  return {
     items: {
-      ordered: itemsOrdered,
       shipped: figure('earned', 'quantity'),
       returned: 0 - figure('reversed', 'quantity'),
       cancelled: figure('void', 'quantity'),
@@ -237,16 +220,66 @@ export async function readStats(
       void: figure('void', 'amount_minor'),
       net: earned - reversed,
     },
-    by_day: [...days.values()],
-    by_product: [...products.values()]
+  };
+}
+
+/**
+ * Every day of the period (clicks, orders placed, net commission) and every product with a click,
+ * an item or commission (most commission first, then clicks, then id); orders are counted once, on
+ * the day they were placed, when one of their lines has items ordered.
+ */
+function dayAndProductFigures(
+  dates: readonly string[],
+  dayRows: readonly Row[],
+  productRows: readonly Row[],
+  orderedLines: readonly Row[],
+  netRows: readonly Row[],
+) {
+  const days = new Map<string, { date: string; clicks: number; orders: number; commission: number }>();
+  for (const date of dates) days.set(date, { date, clicks: 0, orders: 0, commission: 0 });
+  const products = new Map<
+    string,
+    { product_id: string; clicks: number; items: number; commission: number }
+  >();
+  const product = (id: string) => {
+    let p = products.get(id);
+    if (!p) products.set(id, (p = { product_id: id, clicks: 0, items: 0, commission: 0 }));
+    return p;
+  };
+  for (const row of dayRows) {
+    const day = days.get(text(row, 'key'));
+    if (day) day.clicks += integer(row, 'human');
+  }
+  for (const row of productRows) product(text(row, 'key')).clicks += integer(row, 'human');
+  const orderDays = new Map<string, string>();
+  let itemsOrdered = 0;
+  for (const row of orderedLines) {
+    const ordered = integer(row, 'ordered');
+    if (ordered === 0) continue;
+    itemsOrdered += ordered;
+    product(text(row, 'product_id')).items += ordered;
+    orderDays.set(text(row, 'order_id'), utcDay(integer(row, 'ordered_at')));
+  }
+  for (const date of orderDays.values()) {
+    const day = days.get(date);
+    if (day) day.orders += 1;
+  }
+  for (const row of netRows) {
+    const net = integer(row, 'net');
+    const day = days.get(text(row, 'day'));
+    if (day) day.commission += net;
+    product(text(row, 'product_id')).commission += net;
+  }
+  return {
+    days: [...days.values()],
+    products: [...products.values()]
       .filter((p) => p.clicks !== 0 || p.items !== 0 || p.commission !== 0)
       .sort(
         (a, b) =>
           b.commission - a.commission || b.clicks - a.clicks || a.product_id.localeCompare(b.product_id),
       ),
-    by_src: (bySrc ?? []).map((row) => ({ src: textOrNull(row, 'src'), clicks: integer(row, 'clicks') })),
-    by_currency: byCurrency(allBuckets ?? [], allOrderedLines ?? [], currency),
-    ...marketFigures(clickRows ?? []),
+    orders: orderDays.size,
+    itemsOrdered,
   };
 }
 
@@ -336,15 +369,7 @@ export async function readCreatorRows(
     const handle = members.member(members.idOf(recorded), recorded).handle;
     let r = rows.get(handle);
     if (!r) {
-      r = {
-        handle,
-        clicks: 0,
-        orders: 0,
-        revenue_minor: 0,
-        earned_minor: 0,
-        reversed_minor: 0,
-        pending_minor: 0,
-      };
+      r = { ...noFigures(handle), pending_minor: 0 };
       rows.set(handle, r);
     }
     return r;

@@ -159,6 +159,61 @@ export const apply = new Hono<AppEnv>()
     },
   );
 
+/**
+ * The vetting errors of a proposed file as the form shows them: on the field they came from (a
+ * file field of no form field names itself), the avatar's on the avatar, the rest on the form;
+ * once each (the schema check and a policy may say the same thing, a reserved handle).
+ */
+function fieldErrorsOf(
+  errors: readonly { file: string; field: string; message: string }[],
+  filePath: string,
+  avatarPath: string,
+  socialRows: readonly number[],
+): FieldError[] {
+  const shown = errors.map((e) => ({
+    field:
+      e.file === filePath ? formFieldOf(e.field, socialRows) : e.file === avatarPath ? 'avatar' : '(form)',
+    message:
+      e.field !== '(file)' && e.file === filePath && formFieldOf(e.field, socialRows) === '(form)'
+        ? `${e.field}: ${e.message}`
+        : e.message,
+  }));
+  return shown.filter((e, i) => shown.findIndex((o) => o.field === e.field && o.message === e.message) === i);
+}
+
+/** Stores the signed application with its avatar, the contact email and the claim link's hash; the claim token. */
+async function storeApplication(
+  env: AppEnv['Bindings'],
+  request: {
+    handle: string;
+    shape: string;
+    file: { path: string; text: string };
+    avatar: { path: string; bytes: Uint8Array };
+    now: Date;
+  },
+  contactEmail: string,
+): Promise<{ id: string; token: string; expiresAt: number }> {
+  const { handle, file, avatar, now } = request;
+  const id = newRequestId();
+  const fileBytes = new TextEncoder().encode(file.text);
+  const token = `sfc_${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+  const expiresAt = now.getTime() + CLAIM_TTL_MS;
+  await insertRequest(env.DB, {
+    id,
+    kind: 'application',
+    handle,
+    handleSkeleton: request.shape,
+    filePath: file.path,
+    fileText: file.text,
+    fileSha256: await bytesSha256Hex(fileBytes),
+    signature: await signChangeRequest(env, { id, handle, file: fileBytes }),
+    images: [{ path: avatar.path, bytes: avatar.bytes }],
+    application: { contactEmail, claimHash: await sha256Hex(token), claimExpiresAt: expiresAt },
+    now,
+  });
+  return { id, token, expiresAt };
+}
+
 async function submit(c: Context<AppEnv>, now: Date) {
   let form: FormData;
   try {
@@ -207,42 +262,13 @@ async function submit(c: Context<AppEnv>, now: Date) {
     author: null,
     today,
   });
-  if (errors.length > 0) {
-    const shown = errors.map((e) => ({
-      field:
-        e.file === file.path
-          ? formFieldOf(e.field, draft.socialRows)
-          : e.file === avatar.path
-            ? 'avatar'
-            : '(form)',
-      message:
-        e.field !== '(file)' && e.file === file.path && formFieldOf(e.field, draft.socialRows) === '(form)'
-          ? `${e.field}: ${e.message}`
-          : e.message,
-    }));
-    // The schema check and a policy may say the same thing (a reserved handle): once is enough.
-    return invalid(
-      shown.filter((e, i) => shown.findIndex((o) => o.field === e.field && o.message === e.message) === i),
-    );
-  }
+  if (errors.length > 0) return invalid(fieldErrorsOf(errors, file.path, avatar.path, draft.socialRows));
 
-  const id = newRequestId();
-  const fileBytes = new TextEncoder().encode(file.text);
-  const token = `sfc_${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
-  const expiresAt = now.getTime() + CLAIM_TTL_MS;
-  await insertRequest(c.env.DB, {
-    id,
-    kind: 'application',
-    handle: fields.handle,
-    handleSkeleton: shape,
-    filePath: file.path,
-    fileText: file.text,
-    fileSha256: await bytesSha256Hex(fileBytes),
-    signature: await signChangeRequest(c.env, { id, handle: fields.handle, file: fileBytes }),
-    images: [{ path: avatar.path, bytes: avatar.bytes }],
-    application: { contactEmail: fields.email, claimHash: await sha256Hex(token), claimExpiresAt: expiresAt },
-    now,
-  });
+  const { id, token, expiresAt } = await storeApplication(
+    c.env,
+    { handle: fields.handle, shape, file, avatar, now },
+    fields.email,
+  );
   log('info', 'apply.received', { request: id, handle: fields.handle, program });
   const claimUrl = `${new URL(c.req.url).origin}/claim/${token}`;
   return page(

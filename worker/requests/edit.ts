@@ -21,11 +21,11 @@ import { vetRequest, type RequestImage } from '../../domain/requests/vet-request
 import { INFLUENCER_DIR } from '../../domain/vet/changes.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
-import { describeProblem, settingProblem } from '../config/check.ts';
 import { log } from '../lib/log.ts';
 import { readStorefront } from '../pages/page-store.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
+import { storefrontToSave } from './save-target.ts';
 import { insertRequest, newRequestId, openRequestOf, readRequest } from './store.ts';
 
 /** Why a creator's request is not stored; worker/lib/reasons.ts gives each its HTTP status. */
@@ -107,22 +107,9 @@ async function saveEdit(
   what: string,
   change: Change,
 ): Promise<EditOutcome> {
-  const misconfigured = settingProblem(env, 'REQUEST_SIGNING_KEY');
-  if (misconfigured) {
-    log('error', 'edit.misconfigured', { problem: describeProblem(misconfigured) });
-    return {
-      ok: false,
-      reason: 'misconfigured',
-      errors: [{ field: '(form)', message: 'Saving is unavailable right now; nothing was stored.' }],
-    };
-  }
-  const built = await readStorefront(env.ASSETS, handle);
-  if (built.kind !== 'page')
-    return {
-      ok: false,
-      reason: 'not_found',
-      errors: [{ field: '(form)', message: `no storefront "${handle}" in the deployed build` }],
-    };
+  const target = await storefrontToSave(env, handle, 'edit.misconfigured');
+  if (!target.ok) return target;
+  const { built } = target;
   const path = `${INFLUENCER_DIR}${handle}.yaml`;
   const beforeText = memberYaml(built.influencer as unknown as Record<string, unknown>);
   const open = await openRequestOf(env.DB, handle);

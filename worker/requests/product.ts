@@ -16,13 +16,12 @@ import { proposeProduct, type ProductProposalForm } from '../../domain/requests/
 import { sha256Hex } from '../../domain/requests/signature.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
-import { describeProblem, settingProblem } from '../config/check.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { log } from '../lib/log.ts';
-import { readStorefront } from '../pages/page-store.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
 import { signChangeRequest } from './signing.ts';
 import type { RequestRefusal } from './edit.ts';
+import { storefrontToSave } from './save-target.ts';
 import { insertRequest, newRequestId } from './store.ts';
 
 export type ProductOutcome =
@@ -52,14 +51,8 @@ export async function proposeProductRequest(
   form: ProductProposalForm,
   now: Date,
 ): Promise<ProductOutcome> {
-  const misconfigured = settingProblem(env, 'REQUEST_SIGNING_KEY');
-  if (misconfigured) {
-    log('error', 'product.misconfigured', { problem: describeProblem(misconfigured) });
-    return refused('misconfigured', '(form)', 'Saving is unavailable right now; nothing was stored.');
-  }
-  const built = await readStorefront(env.ASSETS, handle);
-  if (built.kind !== 'page')
-    return refused('not_found', '(form)', `no storefront "${handle}" in the deployed build`);
+  const target = await storefrontToSave(env, handle, 'product.misconfigured');
+  if (!target.ok) return target;
   const proposed = proposeProduct(await readRequestBase(env.ASSETS), form, handle, utcDay(now));
   if (!proposed.ok) return { ok: false, reason: 'invalid', errors: proposed.errors };
   if ((await builtProducts(env.ASSETS, [proposed.id])).has(proposed.id))

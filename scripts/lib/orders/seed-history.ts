@@ -94,55 +94,8 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
   for (const influencer of content.influencers.filter((i) => i.status === 'approved')) {
     const catalog = linkedProducts(influencer, content.products);
     if (catalog.length === 0) continue;
-    const sources = sourcesOf(influencer);
-    const daily = dailyClicks(influencer);
-    const recent: SeedClick[] = [];
     const ordersBefore = orders.length;
-
-    for (let day = 0; day < DAYS; day++) {
-      // A post every few days brings a spike that fades.
-      const spike = day % random.int(3, 6) === 0 ? random.int(2, 4) : 1;
-      const count = Math.round(daily * spike * (0.6 + random.next() * 0.8));
-      for (let n = 0; n < count; n++) {
-        const at = start + day * DAY_MS + random.int(0, DAY_MS - 1);
-        if (at > now) continue;
-        const product = random.chance(0.06) ? null : random.pick(catalog);
-        const bot = random.chance(0.12);
-        const source = random.pick(sources);
-        const earlier = recent.find(
-          (c) => c.product_id === product?.id && at - c.at < HOUR_MS && at > c.at && c.is_bot === 0,
-        );
-        const duplicate = !bot && product !== null && earlier !== undefined && random.chance(0.7);
-        const botReason = bot
-          ? random.pick(['crawler', 'link-preview', 'link-preview', 'head', 'prefetch'])
-          : null;
-        const click: SeedClick = {
-          click_id: random.id(22),
-          at,
-          handle: influencer.handle,
-          product_id: product?.id ?? null,
-          src: source.src,
-          referrer_host: source.referrer,
-          country: random.pick(['US', 'US', 'US', 'US', 'US', 'US', 'CA', 'GB', 'AU', 'DE', 'IN']),
-          device: bot
-            ? 'bot'
-            : random.pick(['mobile', 'mobile', 'mobile', 'mobile', 'desktop', 'desktop', 'tablet']),
-          visitor_hash: duplicate && earlier ? earlier.visitor_hash : random.id(22),
-          is_bot: bot ? 1 : 0,
-          bot_reason: botReason,
-          is_duplicate: duplicate ? 1 : 0,
-          method: botReason === 'head' ? 'HEAD' : 'GET',
-        };
-        clicks.push(click);
-        recent.push(click);
-        if (recent.length > 50) recent.shift();
-        if (!bot && !duplicate && product && random.chance(CONVERSION[influencer.program])) {
-          const orderedAt = at + random.int(2 * 60_000, 20 * HOUR_MS);
-          if (orderedAt <= now)
-            orders.push(lifecycle(random, influencer.tracking_id, click, product, catalog, orderedAt, now));
-        }
-      }
-    }
+    memberTraffic({ random, member: influencer, catalog, start, now, clicks, orders });
     // Some orders arrive with the tag but no sub-tag (apps that drop it): credited by tracking id alone.
     for (let n = 0; n < Math.max(1, Math.round((orders.length - ordersBefore) * 0.05)); n++) {
       const orderedAt = start + random.int(0, DAYS * DAY_MS);
@@ -155,7 +108,90 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
   // A tag nobody in the program owns: kept as unattributed for admins.
   const stray = products.values().next().value;
   if (stray) orders.push(lifecycle(random, 'formerpartner-20', null, stray, [stray], now - 3 * DAY_MS, now));
+  return { clicks, ...ledgerOf(program, clicks, orders, random, now) };
+}
 
+interface Traffic {
+  random: ReturnType<typeof rng>;
+  member: Member;
+  catalog: Product[];
+  start: number;
+  now: number;
+  /** Appended to: every click, and each order's events. */
+  clicks: SeedClick[];
+  orders: OrderEvent[][];
+}
+
+/** A member's DAYS of clicks (a spike every few days after a post), and the orders some of them lead to. */
+function memberTraffic(t: Traffic): void {
+  const { random, member, now } = t;
+  const sources = sourcesOf(member);
+  const daily = dailyClicks(member);
+  const recent: SeedClick[] = [];
+  for (let day = 0; day < DAYS; day++) {
+    // A post every few days brings a spike that fades.
+    const spike = day % random.int(3, 6) === 0 ? random.int(2, 4) : 1;
+    const count = Math.round(daily * spike * (0.6 + random.next() * 0.8));
+    for (let n = 0; n < count; n++) {
+      const at = t.start + day * DAY_MS + random.int(0, DAY_MS - 1);
+      if (at > now) continue;
+      const product = random.chance(0.06) ? null : random.pick(t.catalog);
+      const click = seedClick(random, member, product, sources, recent, at);
+      t.clicks.push(click);
+      recent.push(click);
+      if (recent.length > 50) recent.shift();
+      if (!click.is_bot && !click.is_duplicate && product && random.chance(CONVERSION[member.program])) {
+        const orderedAt = at + random.int(2 * 60_000, 20 * HOUR_MS);
+        if (orderedAt <= now)
+          t.orders.push(lifecycle(random, member.tracking_id, click, product, t.catalog, orderedAt, now));
+      }
+    }
+  }
+}
+
+/** One click at `at`: a bot about one time in eight, a human repeat of a recent click sometimes. */
+function seedClick(
+  random: ReturnType<typeof rng>,
+  member: Member,
+  product: Product | null,
+  sources: readonly { src: string | null; referrer: string | null }[],
+  recent: readonly SeedClick[],
+  at: number,
+): SeedClick {
+  const bot = random.chance(0.12);
+  const source = random.pick(sources);
+  const earlier = recent.find(
+    (c) => c.product_id === product?.id && at - c.at < HOUR_MS && at > c.at && c.is_bot === 0,
+  );
+  const duplicate = !bot && product !== null && earlier !== undefined && random.chance(0.7);
+  const botReason = bot ? random.pick(['crawler', 'link-preview', 'link-preview', 'head', 'prefetch']) : null;
+  return {
+    click_id: random.id(22),
+    at,
+    handle: member.handle,
+    product_id: product?.id ?? null,
+    src: source.src,
+    referrer_host: source.referrer,
+    country: random.pick(['US', 'US', 'US', 'US', 'US', 'US', 'CA', 'GB', 'AU', 'DE', 'IN']),
+    device: bot
+      ? 'bot'
+      : random.pick(['mobile', 'mobile', 'mobile', 'mobile', 'desktop', 'desktop', 'tablet']),
+    visitor_hash: duplicate && earlier ? earlier.visitor_hash : random.id(22),
+    is_bot: bot ? 1 : 0,
+    bot_reason: botReason,
+    is_duplicate: duplicate ? 1 : 0,
+    method: botReason === 'head' ? 'HEAD' : 'GET',
+  };
+}
+
+/** The orders' events received in time order (a little after each happened) and applied as the worker would. */
+function ledgerOf(
+  program: ReturnType<typeof programFromTable>,
+  clicks: readonly SeedClick[],
+  orders: readonly OrderEvent[][],
+  random: ReturnType<typeof rng>,
+  now: number,
+): Omit<SeedHistory, 'clicks'> {
   const known = new Map<string, KnownClick>(clicks.map((c) => [c.click_id, { handle: c.handle, at: c.at }]));
   const ledger = createMemoryLedger(program, known);
   const incoming: IncomingEvent[] = orders.flat().map((event) => ({
@@ -168,7 +204,6 @@ export function seedHistory(content: Content, now: number, seed = 20261101): See
   incoming.sort((a, b) => a.received_at - b.received_at);
   for (const e of incoming) ledger.apply([e]);
   return {
-    clicks,
     events: ledger.events,
     entries: ledger.entries,
     orderTerms: ledger.orderTerms,

@@ -4,7 +4,7 @@
  * one (SHOPFRONT_URL, secrets from the environment).
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readDevVars } from '../dev-vars.ts';
 
 export interface Target {
@@ -50,20 +50,35 @@ export async function post(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
-/** The order scripts' common arguments: positionals plus --remote and --url. Null (usage printed) when they do not parse. */
-export function parseTargetArgs(
+/** parseArgs, or null after printing why the arguments do not parse and the usage. */
+export function parseArgsOrUsage<T extends ParseArgsConfig>(
+  config: T,
   usage: string,
-): { positionals: string[]; remote: boolean; url?: string } | null {
+): ReturnType<typeof parseArgs<T>> | null {
   try {
-    const { positionals, values } = parseArgs({
-      allowPositionals: true,
-      options: { remote: { type: 'boolean', default: false }, url: { type: 'string' } },
-    });
-    return { positionals, remote: values.remote, url: values.url };
+    return parseArgs(config);
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
     return null;
   }
+}
+
+/** The options that name a target (namedTarget): --local, --remote, --url <base>. */
+export const TARGET_OPTIONS = {
+  local: { type: 'boolean', default: false },
+  remote: { type: 'boolean', default: false },
+  url: { type: 'string' },
+} as const;
+
+/** The order scripts' common arguments: positionals plus --remote and --url. Null (usage printed) when they do not parse. */
+export function parseTargetArgs(
+  usage: string,
+): { positionals: string[]; remote: boolean; url?: string } | null {
+  const parsed = parseArgsOrUsage(
+    { allowPositionals: true, options: { remote: TARGET_OPTIONS.remote, url: TARGET_OPTIONS.url } },
+    usage,
+  );
+  return parsed && { positionals: parsed.positionals, remote: parsed.values.remote, url: parsed.values.url };
 }
 
 /**

@@ -20,19 +20,21 @@ import { event, fixtureProgram, T0 } from './helpers.ts';
 const program = fixtureProgram();
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** Any line the ledger admits: a price, a quantity and a rate, up to their bounds. */
+const anyLine = fc.tuple(
+  fc.integer({ min: 0, max: MAX_UNIT_PRICE_MINOR }),
+  fc.integer({ min: 0, max: MAX_LINE_QUANTITY }),
+  fc.integer({ min: 0, max: 10_000 }),
+);
+
 describe('a rate-table commission never exceeds its line revenue', () => {
   it('for any price, quantity and rate (property)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: MAX_UNIT_PRICE_MINOR }),
-        fc.integer({ min: 0, max: MAX_LINE_QUANTITY }),
-        fc.integer({ min: 0, max: 10_000 }),
-        (price, quantity, bps) => {
-          const c = lineCommission(price, quantity, bps);
-          expect(Number.isSafeInteger(c)).toBe(true);
-          expect(BigInt(c) <= BigInt(price) * BigInt(quantity)).toBe(true);
-        },
-      ),
+      fc.property(anyLine, ([price, quantity, bps]) => {
+        const c = lineCommission(price, quantity, bps);
+        expect(Number.isSafeInteger(c)).toBe(true);
+        expect(BigInt(c) <= BigInt(price) * BigInt(quantity)).toBe(true);
+      }),
       { numRuns: 2000 },
     );
     expect(lineCommission(1, 1, 10_000)).toBe(1);

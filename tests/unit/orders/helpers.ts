@@ -12,6 +12,15 @@ export function fixtureProgram(): Program {
   return programFromTable(buildProgramTable(content));
 }
 
+/** One statement key of ana's: a product at 24.90 USD on 2026-11-02 (Fee-Earnings). */
+export const ANA_KEY = {
+  marketplace: 'amazon-us',
+  tracking_id: 'ana-20',
+  asin: 'B000000001',
+  price_minor: 2490,
+  day: '2026-11-02',
+};
+
 export const T0 = Date.parse('2026-10-05T10:00:00Z');
 
 export function event(
@@ -54,22 +63,27 @@ export function permutations<T>(items: readonly T[]): T[][] {
   );
 }
 
+/** The program after a content edit of one member's entry (on a copy; `program` is unchanged). */
+function withMember(
+  program: Program,
+  handle: string,
+  edit: (member: Program['table']['influencers'][string]) => void,
+): Program {
+  const table = structuredClone(program.table);
+  const member = table.influencers[handle];
+  if (!member) throw new Error(`no ${handle}`);
+  edit(member);
+  return programFromTable(table);
+}
+
 /** The program after a content edit that changes one creator's status. */
 export function withStatus(program: Program, handle: string, status: Status): Program {
-  const table = structuredClone(program.table);
-  const influencer = table.influencers[handle];
-  if (!influencer) throw new Error(`no ${handle}`);
-  influencer.status = status;
-  return programFromTable(table);
+  return withMember(program, handle, (member) => (member.status = status));
 }
 
 /** The program after a content edit that moves a member to another program (an admin's change). */
 export function withProgram(program: Program, handle: string, moveTo: MemberProgram): Program {
-  const table = structuredClone(program.table);
-  const member = table.influencers[handle];
-  if (!member) throw new Error(`no ${handle}`);
-  member.program = moveTo;
-  return programFromTable(table);
+  return withMember(program, handle, (member) => (member.program = moveTo));
 }
 
 /** The program after a content edit that rewrites every rate of every table (as an admin bypassing vet could). */

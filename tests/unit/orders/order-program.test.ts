@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { MemberProgram } from '../../../domain/content/schema.ts';
 import { orderProgram, type LineTermsRow, type RecordedTerms } from '../../../domain/orders/terms.ts';
 import { fixtureProgram, withProgram } from './helpers.ts';
+import { KITCHEN_TERMS } from '../../lib/order-terms.ts';
 
 const program = fixtureProgram();
 const AFTER_PROGRAM_TABLES = Date.parse('2026-10-05T10:00:00Z');
@@ -35,12 +36,7 @@ function terms(
         {
           order_id: 'o1',
           product_id: `P${i}`,
-          category: 'kitchen',
-          rate_bps: 450,
-          rate_source: 'category',
-          rate_retailer: 'amazon-us',
-          rate_effective_from: '2026-10-01',
-          rate_program: null,
+          ...KITCHEN_TERMS,
           event_id: 'e1',
           recorded_at: orderedAt + i,
           ...l,

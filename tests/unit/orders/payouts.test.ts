@@ -34,6 +34,11 @@ function open(input: { period: string; activity: MonthlyActivity[]; program: Pro
   return computePayouts({ ...input, from, lastClosed: null, adjustments: [] });
 }
 
+/** The open `period` as seen long after it (every hold passed), with the fixture program. */
+function openLater(period: string, activity: MonthlyActivity[]) {
+  return open({ period, activity, program, now: LATER });
+}
+
 function row(period: string, rows: MonthlyActivity[], now = LATER) {
   return open({ period, activity: rows, program, now }).payouts.find((p) => p.handle === 'ana-cooks');
 }
@@ -97,12 +102,10 @@ describe('payouts', () => {
   });
 
   it('ignores activity after the period and lists only influencers with history', () => {
-    const report = open({
-      period: '2026-01',
-      activity: [activity('2026-02', 9000), activity('2025-12', 100, 0, 'cy-paused')],
-      program,
-      now: LATER,
-    });
+    const report = openLater('2026-01', [
+      activity('2026-02', 9000),
+      activity('2025-12', 100, 0, 'cy-paused'),
+    ]);
     expect(report.payouts.map((p) => [p.handle, p.status, p.balance_minor])).toEqual([
       ['cy-paused', 'suspended', 100],
     ]);
@@ -131,12 +134,10 @@ describe('payouts', () => {
   });
 
   it("names each row's program", () => {
-    const report = open({
-      period: '2026-05',
-      activity: [activity('2026-05', 6000), activity('2026-05', 4000, 0, 'dee-reviews')],
-      program,
-      now: LATER,
-    });
+    const report = openLater('2026-05', [
+      activity('2026-05', 6000),
+      activity('2026-05', 4000, 0, 'dee-reviews'),
+    ]);
     expect(report.payouts.map((p) => [p.handle, p.program])).toEqual([
       ['ana-cooks', 'influencer'],
       ['dee-reviews', 'associate'],
@@ -144,12 +145,7 @@ describe('payouts', () => {
   });
 
   it('writes RFC 4180 CSV with a header row', () => {
-    const report = open({
-      period: '2026-05',
-      activity: [activity('2026-05', 6000)],
-      program,
-      now: LATER,
-    });
+    const report = openLater('2026-05', [activity('2026-05', 6000)]);
     expect(payoutsCsv(report)).toBe(
       'period,handle,program,tracking_id,status,currency,carried_in_minor,adjustment_minor,earned_minor,reversed_minor,balance_minor,payable,payout_minor,carried_forward_minor,reason,payable_from,member_id\r\n' +
         '2026-05,ana-cooks,influencer,anacooks-20,approved,USD,0,0,6000,0,6000,true,6000,0,payable,2026-07-31,ana-cooks\r\n',
@@ -157,12 +153,7 @@ describe('payouts', () => {
   });
 
   it('guards payout CSV cells against spreadsheet formulas, keeps negative amounts numbers', () => {
-    const report = open({
-      period: '2026-05',
-      activity: [activity('2026-05', 0, 700, 'ghost')],
-      program,
-      now: LATER,
-    });
+    const report = openLater('2026-05', [activity('2026-05', 0, 700, 'ghost')]);
     const payouts = report.payouts.map((p) => ({ ...p, currency: '=HYPERLINK("x")' }));
     const [, line] = payoutsCsv({ ...report, payouts }).split('\r\n');
     expect(line).toBe(

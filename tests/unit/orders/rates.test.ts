@@ -8,49 +8,31 @@ const tables = fixtureProgram().table.retailers['amazon-us']!.tables;
 const at = (iso: string) => Date.parse(iso);
 
 describe('rateFor', () => {
-  it('picks the last table in force on the UTC day of the order, then the category or the default', () => {
-    expect(rateFor(tables, at('2026-09-30T23:59:59Z'), 'sports', 'influencer')).toEqual({
-      bps: 300,
-      effective_from: '2020-04-21',
-      program: null,
-      source: 'category',
-    });
-    expect(rateFor(tables, at('2026-10-01T00:00:00Z'), 'sports', 'influencer')).toEqual({
-      bps: 350,
-      effective_from: '2026-10-01',
-      program: null,
-      source: 'category',
-    });
-    expect(rateFor(tables, at('2026-10-01T00:00:00Z'), 'garden', 'influencer')).toEqual({
-      bps: 400,
-      effective_from: '2026-10-01',
-      program: null,
-      source: 'default',
-    });
-    expect(rateFor(tables, at('2026-10-01T00:00:00Z'), 'gift-cards', 'influencer')?.bps).toBe(0);
-  });
-
-  it('gives associates their own table from its first day, and the shared one before it', () => {
-    expect(rateFor(tables, at('2026-09-30T23:59:59Z'), 'kitchen', 'associate')).toEqual({
-      bps: 450,
-      effective_from: '2020-04-21',
-      program: null,
-      source: 'category',
-    });
+  // [when, category, program, bps, effective_from, the table's program, source]
+  it.each([
+    // The last table in force on the UTC day of the order, then the category or the default.
+    ['2026-09-30T23:59:59Z', 'sports', 'influencer', 300, '2020-04-21', null, 'category'],
+    ['2026-10-01T00:00:00Z', 'sports', 'influencer', 350, '2026-10-01', null, 'category'],
+    ['2026-10-01T00:00:00Z', 'garden', 'influencer', 400, '2026-10-01', null, 'default'],
+    // Associates: their own table from its first day, the shared one before it.
+    ['2026-09-30T23:59:59Z', 'kitchen', 'associate', 450, '2020-04-21', null, 'category'],
     // The shared table and the associate table both start 2026-10-01: the program's own wins.
-    expect(rateFor(tables, at('2026-10-01T00:00:00Z'), 'kitchen', 'associate')).toEqual({
-      bps: 300,
-      effective_from: '2026-10-01',
-      program: 'associate',
-      source: 'category',
-    });
-    expect(rateFor(tables, at('2026-10-01T00:00:00Z'), 'sports', 'associate')).toEqual({
-      bps: 300,
-      effective_from: '2026-10-01',
-      program: 'associate',
-      source: 'default',
-    });
-    // Influencers never see the associate table.
+    ['2026-10-01T00:00:00Z', 'kitchen', 'associate', 300, '2026-10-01', 'associate', 'category'],
+    ['2026-10-01T00:00:00Z', 'sports', 'associate', 300, '2026-10-01', 'associate', 'default'],
+  ] as const)(
+    'at %s, %s for an %s: %i bps from the table of %s',
+    (when, category, member, bps, from, program, source) => {
+      expect(rateFor(tables, at(when), category, member)).toEqual({
+        bps,
+        effective_from: from,
+        program,
+        source,
+      });
+    },
+  );
+
+  it('gives 0 for a category the table rates at 0, and influencers never see the associate table', () => {
+    expect(rateFor(tables, at('2026-10-01T00:00:00Z'), 'gift-cards', 'influencer')?.bps).toBe(0);
     expect(rateFor(tables, at('2026-12-01T00:00:00Z'), 'kitchen', 'influencer')?.bps).toBe(450);
   });
 

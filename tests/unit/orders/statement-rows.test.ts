@@ -3,14 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { statementEvent, statementRows } from '../../../domain/orders/statement-rows.ts';
 import { planStatement, ZERO, type Statement } from '../../../domain/orders/statement.ts';
 import { ledgerReason } from '../../../worker/dashboard/queries.ts';
+import { ANA_KEY } from './helpers.ts';
 
-const key = {
-  marketplace: 'amazon-us',
-  tracking_id: 'ana-20',
-  asin: 'B000000001',
-  price_minor: 2490,
-  day: '2026-11-02',
-};
+const key = ANA_KEY;
 const statement = (fee: number, shipped: number, returned: number): Statement => ({
   layout: 'fee-earnings',
   marketplace: 'amazon-us',

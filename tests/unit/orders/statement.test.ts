@@ -24,6 +24,7 @@ import {
 } from '../../../domain/orders/statement.ts';
 import { loadContent } from '../../../build/load-content.ts';
 import { earningsFile, type EarningsRow, type FileStyle } from '../../fixtures/amazon-report-writer.ts';
+import { ANA_KEY } from './helpers.ts';
 
 const TAGS = ['ana-20', 'ben-20', 'cy-20'];
 const ASINS = ['B000000001', 'B000000002'];
@@ -145,13 +146,7 @@ describe('statements: the ledger equals the latest statement covering each key',
 
   it('a restated day posts exactly the difference; a key no longer listed is reversed', () => {
     const s = store();
-    const key = {
-      marketplace: 'amazon-us',
-      tracking_id: 'ana-20',
-      asin: 'B000000001',
-      price_minor: 2490,
-      day: '2026-11-02',
-    };
+    const key = ANA_KEY;
     const st = (lines: StatementLine[]): Statement => ({
       layout: 'fee-earnings',
       marketplace: 'amazon-us',

@@ -1,0 +1,162 @@
+/**
+ * The admin console's report import form (site/pages/dashboard/admin/index.astro) through its
+ * worker half (worker/orders/import-console.ts) in workerd with real D1: the form as a browser
+ * posts it, carrying the admin's session and no bearer token, calls the same service as
+ * `POST /api/admin/import/amazon`; a creator's session and a cross-site post are refused
+ * before anything is read; refusals keep the service's status and name the field or cell.
+ * Storage is this file's own.
+ */
+import { env, exports } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { earningsFile, type EarningsRow } from '../fixtures/amazon-report-writer.ts';
+import { importFormAnswer } from '../../worker/orders/import-console.ts';
+import { ORIGIN } from './orders-helpers.ts';
+
+const PAGE = `${ORIGIN}/dashboard/admin/`;
+
+const skillet = (day: string, shipped: number, fee_minor: number): EarningsRow => ({
+  category: 'Kitchen',
+  name: 'Poêle Lodge',
+  asin: 'B00006JSUA',
+  tracking_id: 'milacooks-20',
+  day,
+  price_minor: 2490,
+  shipped,
+  returned: 0,
+  fee_minor,
+});
+
+/** The import form as the page's browser posts it (multipart, same origin, no Authorization header). */
+function posted(
+  fields: Record<string, string>,
+  file: Uint8Array<ArrayBuffer> | null,
+  headers: Record<string, string> = { 'sec-fetch-site': 'same-origin' },
+): Request {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.set(name, value);
+  if (file) form.set('report', new File([file], 'fee-earnings.csv', { type: 'text/csv' }));
+  return new Request(PAGE, { method: 'POST', headers, body: form });
+}
+
+async function stored() {
+  const row = await env.DB.prepare(
+    `SELECT (SELECT COUNT(*) FROM amazon_statements) AS statements,
+            (SELECT COUNT(*) FROM ledger_entries) AS entries,
+            (SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_entries) AS total_minor`,
+  ).first<{ statements: number; entries: number; total_minor: number }>();
+  if (!row) throw new Error('no row');
+  return row;
+}
+
+describe('the console import, with only the admin session', () => {
+  const september = earningsFile([skillet('2026-09-03', 1, 112), skillet('2026-09-04', 2, 224)], {
+    title: { from: '2026-09-01', to: '2026-09-30' },
+    encoding: 'windows-1252',
+  });
+
+  it('previews without storing, then imports; the request carries no bearer token', async () => {
+    const before = await stored();
+    const preview = posted({ action: 'preview' }, september);
+    expect(preview.headers.has('authorization')).toBe(false);
+    const shown = await importFormAnswer(env, preview, true);
+    expect(shown).toMatchObject({ ok: true, status: 200 });
+    expect(shown.message).toContain(
+      'Preview (nothing stored): a fee-earnings statement for 2026-09-01 to 2026-09-30',
+    );
+    expect(shown.message).toContain('read as windows-1252');
+    expect(shown.message).toContain('Would post: 2 added ($3.36)');
+    expect(shown.details).toEqual([
+      'added 2026-09-03 milacooks-20 B00006JSUA: $0.00 → $1.12',
+      'added 2026-09-04 milacooks-20 B00006JSUA: $0.00 → $2.24',
+    ]);
+    expect(await stored()).toEqual(before);
+
+    const done = await importFormAnswer(env, posted({ action: 'import' }, september), true);
+    expect(done).toMatchObject({ ok: true, status: 200 });
+    expect(done.message).toContain('Imported: a fee-earnings statement');
+    expect(done.message).toContain('Posted: 2 added ($3.36)');
+    expect(await stored()).toEqual({
+      statements: before.statements + 1,
+      entries: before.entries + 2,
+      total_minor: before.total_minor + 336,
+    });
+    const fact = await env.DB.prepare(
+      'SELECT imported_by, file_name, encoding FROM amazon_statements ORDER BY statement_id DESC LIMIT 1',
+    ).first();
+    expect(fact).toEqual({ imported_by: 'admin', file_name: 'fee-earnings.csv', encoding: 'windows-1252' });
+
+    // One service: the API now sees the console's import, and the console sees nothing left to post.
+    const res = await exports.default.fetch(`${ORIGIN}/api/admin/import/amazon?dry_run=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${env.ADMIN_TOKEN}` },
+      body: september,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'preview', added: { keys: 0 }, unchanged: 2 });
+    const again = await importFormAnswer(env, posted({ action: 'preview' }, september), true);
+    expect(again.message).toContain(
+      'Would post: 0 added ($0.00), 0 changed ($0.00), 0 reversed ($0.00); 2 unchanged.',
+    );
+  });
+});
+
+describe('refusals', () => {
+  const file = earningsFile([skillet('2026-10-05', 1, 112)], {
+    title: { from: '2026-10-05', to: '2026-10-05' },
+  });
+
+  it("refuses a creator's session even with the admin token in the header, and a cross-site post; nothing stored", async () => {
+    const before = await stored();
+    const creator = posted({ action: 'import' }, file, {
+      'sec-fetch-site': 'same-origin',
+      authorization: `Bearer ${env.ADMIN_TOKEN}`,
+    });
+    expect(await importFormAnswer(env, creator, false)).toMatchObject({
+      ok: false,
+      status: 403,
+      message: expect.stringContaining('Admins only'),
+    });
+    const crossSite: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://evil.test' },
+    ];
+    for (const headers of crossSite)
+      expect(await importFormAnswer(env, posted({ action: 'import' }, file, headers), true)).toMatchObject({
+        ok: false,
+        status: 403,
+        message: expect.stringContaining('only be sent from this site'),
+      });
+    expect(await stored()).toEqual(before);
+  });
+
+  it('names the field, the cell or what is missing, with the status the API answers; nothing stored', async () => {
+    const before = await stored();
+    expect(await importFormAnswer(env, posted({ action: 'import' }, null), true)).toMatchObject({
+      ok: false,
+      status: 400,
+      message: 'Choose a report file or paste the report.',
+    });
+    const badDay = await importFormAnswer(env, posted({ action: 'import', from: '2026-13-01' }, file), true);
+    expect(badDay).toMatchObject({
+      ok: false,
+      status: 400,
+      details: ['from: must be a day like 2026-11-01'],
+    });
+    const pounds = earningsFile([skillet('2026-10-05', 1, 112)], {
+      title: { from: '2026-10-05', to: '2026-10-05' },
+      sign: '£',
+    });
+    const currency = await importFormAnswer(env, posted({ action: 'import' }, pounds), true);
+    expect(currency).toMatchObject({ ok: false, status: 422 });
+    expect(currency.details.join('\n')).toMatch(/GBP .*amazon-us is a USD marketplace/);
+    expect(await stored()).toEqual(before);
+  });
+
+  it('imports pasted text like a file', async () => {
+    const pasted = new TextDecoder().decode(file);
+    const shown = await importFormAnswer(env, posted({ action: 'preview', csv: pasted }, null), true);
+    expect(shown).toMatchObject({ ok: true, status: 200 });
+    expect(shown.message).toContain('Would post: 1 added ($1.12)');
+  });
+});
