@@ -1,17 +1,12 @@
 /**
- * `npm run bench:build`: `astro build` of synthetic programs (1,000 and 10,000
- * storefronts of 30 products, from a catalog of 3 products per storefront) against a
- * plain static Astro build of the same pages from the same data (no Cloudflare adapter,
- * no content gate, no Worker bundle, every storefront and list prerendered). Targets
- * (issue 13): 10,000 storefronts in 60 s under 2 GiB, 100,000 in 10 min under 3 GiB,
- * and a deploy output within the Free plan (20,000 files, Worker 3 MiB gzip).
- *
- * Builds run in a temp copy of the project (node_modules linked entry by entry), so
- * /work/main/dist, the generated route table and the shared caches are untouched.
+ * `npm run bench:build`: `astro build` of synthetic programs (storefronts of 30 products, a
+ * catalog of 3 products a storefront), then one creator changed and rebuilt, against a plain
+ * static Astro build of the same pages (bench/fixtures/static-site/). Targets (issue 13;
+ * docs/scale.md): 10,000 storefronts in 60 s under 2 GiB, 100,000 in 10 min under 3 GiB, a deploy
+ * output within the Free plan. Builds run in a temp copy of the project.
  *
  * Flags: --quick (100 storefronts), --sizes 1000,10000,100000, --catalog N,
- * --only cloudflare|static, --static-max N (largest size the static reference runs at,
- * default 10000: it renders four files a storefront).
+ * --only cloudflare|static, --static-max N (largest size the static reference runs at, default 10000).
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import {
@@ -57,7 +52,7 @@ const FREE_PLAN = { assetFiles: 20_000, workerKiB: 3 * 1024 };
 
 /** The plain static reference's pages and Astro config: real files that `astro check` covers. */
 const STATIC_SITE = 'bench/fixtures/static-site';
-/** What `astro build` needs from the project (see the brief: no tests, no content, no dist). */
+/** What `astro build` needs from the project (no tests, no content, no dist). */
 const PROJECT_FILES = [
   'astro.config.mjs',
   'site',
@@ -74,27 +69,7 @@ const PROJECT_FILES = [
 
 type Variant = 'cloudflare' | 'static';
 
-interface BuildRun {
-  variant: Variant;
-  storefronts: number;
-  ok: boolean;
-  seconds: number;
-  pages: number;
-  pagesPerSecond: number;
-  /** Peak resident memory: of the largest single process (time -v) and of the whole process tree (sampled). */
-  peakRssMiB: number | null;
-  peakTreeRssMiB: number;
-  outputMiB: number;
-  /** Files the deploy uploads as static assets (dist/client; the whole dist for the static build). */
-  assetFiles: number;
-  /** The Worker as deployed: every module of dist/server (no source maps) gzipped together. */
-  workerGzipKiB: number | null;
-  /** Astro's own phase timings from its log: content sync + types, page rendering, whole build. */
-  phases: { syncSeconds: number | null; renderSeconds: number | null; astroSeconds: number | null };
-  /** The rebuild after one creator's file changed, with the caches of the build before. */
-  incremental?: boolean;
-  error?: string;
-}
+type BuildRun = Awaited<ReturnType<typeof build>>;
 
 /** Astro's duration text: "850ms", "12.34s" or "1m 23s". */
 const DURATION = '(\\d+m \\d+s|[\\d.]+ms|[\\d.]+s)';
@@ -107,7 +82,8 @@ function seconds(match: RegExpExecArray | null): number | null {
   return round(text.endsWith('ms') ? Number(text.slice(0, -2)) / 1000 : Number(text.slice(0, -1)), 1);
 }
 
-function phases(logText: string): BuildRun['phases'] {
+/** Astro's own phase timings from its log: content sync + types, page rendering, whole build. */
+function phases(logText: string) {
   const find = (pattern: string) => seconds(new RegExp(`${pattern} ${DURATION}`).exec(logText));
   return {
     syncSeconds: find('\\[types\\] Generated'),
@@ -139,12 +115,12 @@ function copyProject(dir: string): void {
 }
 
 /** Every file under `dir`, recursively. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name));
-}
+const filesUnder = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true }).flatMap((e) =>
+        e.isFile() ? [join(e.parentPath, e.name)] : [],
+      )
+    : [];
 
 /**
  * The same project as a plain static Astro site: without the pages rendered on demand in
@@ -180,12 +156,7 @@ function countFiles(dir: string, pattern: RegExp): { files: number; bytes: numbe
   };
 }
 
-async function build(
-  project: string,
-  variant: Variant,
-  contentDir: string,
-  storefronts: number,
-): Promise<BuildRun> {
+async function build(project: string, variant: Variant, contentDir: string, storefronts: number) {
   const timeFile = join(project, `time-${variant}.txt`);
   // As `npm run build` runs it (the build's heap budget), for both variants.
   const astroArgs = astroBuildArgs(
@@ -218,48 +189,47 @@ async function build(
   const timeText = useTime && existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '';
   const maxRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(timeText)?.[1];
   const ok = result.code === 0;
-  const run: BuildRun = {
+  return {
     variant,
     storefronts,
     ok,
     seconds: round(wallSeconds, 1),
     pages: pages.files,
     pagesPerSecond: round(pages.files / wallSeconds),
+    /** Peak RSS of the largest process (time -v) and of the whole tree (sampled). */
     peakRssMiB: maxRss ? round(Number(maxRss) / 1024) : null,
     peakTreeRssMiB: round(peakTree / 1024),
     outputMiB: round(output.bytes / 2 ** 20),
+    /** Files the deploy uploads as static assets (dist/client; the whole dist for the static build). */
     assetFiles: assets.files,
     workerGzipKiB: variant === 'cloudflare' && ok ? workerGzipKiB(join(outDir, 'server')) : null,
     phases: phases(logText),
-  };
-  if (!ok) {
-    const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-15).join('\n');
-    run.error = result.timedOut
+    /** The rebuild after one creator's file changed, with the caches of the build before. */
+    incremental: false,
+    error: result.timedOut
       ? `timed out after ${options.timeoutMinutes} min`
-      : `exit ${result.code}: ${tail}`;
-  }
-  return run;
+      : ok
+        ? undefined
+        : `exit ${result.code}: ${logText.trim().split('\n').slice(-15).join('\n')}`,
+  };
 }
 
 /** A run for the progress log: its time, or why it failed. */
 const describe = (run: BuildRun) =>
   `${run.variant}: ${run.ok ? `${fmt(run.seconds, 1)} s, ${fmt(run.pages)} pages` : `FAILED (${run.error ?? 'unknown'})`}`;
 
-function phaseText(run: BuildRun): string {
-  const p = run.phases;
-  return `content sync ${p.syncSeconds ?? '?'} s, rendering ${p.renderSeconds ?? '?'} s, astro total ${p.astroSeconds ?? '?'} s`;
-}
-
 /** A build's time as a figure: pages, pages/s, peak memory and Astro's phases in the note. */
 function buildFigure(name: string, run: BuildRun, target?: { text?: string; met?: boolean }): Figure {
   const rss = `peak RSS ${run.peakRssMiB ?? 'n/a'} MiB (tree ${run.peakTreeRssMiB} MiB)`;
+  const { syncSeconds: sync, renderSeconds: render, astroSeconds: astro } = run.phases;
+  const phases = `content sync ${sync ?? '?'} s, rendering ${render ?? '?'} s, astro total ${astro ?? '?'} s`;
   return {
     name,
     value: run.ok ? run.seconds : null,
     unit: 's',
     ...(target ? { target: target.text, met: run.ok && target.met === true } : {}),
     note: run.ok
-      ? `${run.incremental ? 'warm parse cache and content store' : `${fmt(run.pages)} pages, ${fmt(run.pagesPerSecond)} pages/s`}, ${rss}; ${phaseText(run)}`
+      ? `${run.incremental ? 'warm parse cache and content store' : `${fmt(run.pages)} pages, ${fmt(run.pagesPerSecond)} pages/s`}, ${rss}; ${phases}`
       : run.error,
   };
 }

@@ -11,17 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderShareCard, writeShareCards } from '../build/share-cards.ts';
 import type { CardJob } from '../build/share-card-jobs.ts';
+import { benchArgs, numberArg, quantile } from './lib/report.ts';
 
-function arg(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}: a positive integer`);
-  return value;
-}
-
-const creators = arg('creators', 10_000);
-const lists = arg('lists', 3);
-const sample = arg('sample', 300);
+const args = benchArgs();
+const [creators, lists, sample] = [
+  numberArg(args, 'creators', 10_000),
+  numberArg(args, 'lists', 3),
+  numberArg(args, 'sample', 300),
+].map(Math.round) as [number, number, number];
 const avatars = readdirSync('site/public/images/avatars').map((f) => `/images/avatars/${f}`);
 const TITLES = [
   'Weeknight dinners',
@@ -75,7 +72,6 @@ try {
   const cache = join(dir, 'cards.bin');
   const cold = await writeShareCards(jobs, join(dir, 'out'), { cacheFile: cache });
   const warm = await writeShareCards(jobs, join(dir, 'out'), { cacheFile: cache });
-  times.sort((a, b) => a - b);
   const mean = times.reduce((s, t) => s + t, 0) / times.length;
   const cards = creators * (1 + lists) + 1;
   console.log(
@@ -85,7 +81,7 @@ try {
       cards,
       sample: jobs.length,
       init_ms: Math.round(initMs),
-      render_ms_p50: Math.round(times[Math.floor(times.length / 2)] ?? 0),
+      render_ms_p50: Math.round(quantile(times, 0.5)),
       render_ms_mean: Math.round(mean),
       png_bytes_mean: Math.round(bytes / jobs.length),
       cold_write_ms_per_card: Math.round(cold.ms / jobs.length),

@@ -22,7 +22,7 @@ import {
 } from '../domain/images/packs.ts';
 import { SHARDS } from '../domain/links/shards.ts';
 import { ROOT } from '../scripts/lib/harness/process.ts';
-import { benchArgs, fmt, log, numberArg, round, runBenchmark } from './lib/report.ts';
+import { benchArgs, fmt, numberArg, quantile, round, runBenchmark } from './lib/report.ts';
 
 const args = benchArgs();
 const options = {
@@ -64,10 +64,8 @@ await runBenchmark('images', options, async () => {
     imageBytes += group.reduce((n, image) => n + image.bytes.length, 0);
     if (group.length > fullest.length) fullest = group;
   }
-  const sorted = [...sizes].sort((a, b) => a - b);
-  const counts = groups.map((g) => g.length).sort((a, b) => a - b);
-  const median = sorted[sorted.length >> 1] ?? 0;
-  const largest = sorted[sorted.length - 1] ?? 0;
+  const counts = groups.map((g) => g.length);
+  const largest = Math.max(...sizes);
   const total = sizes.reduce((n, s) => n + s, 0);
   const images = options.creators + options.products;
   const overhead = images === 0 ? 0 : (total - imageBytes - 12 * SHARDS.images) / images;
@@ -85,9 +83,9 @@ await runBenchmark('images', options, async () => {
       { name: 'pack files', value: SHARDS.images, note: `${fmt(images)} images; for any program size` },
       {
         name: 'images a pack (median / max)',
-        value: `${fmt(counts[counts.length >> 1])} / ${fmt(counts[counts.length - 1])}`,
+        value: `${fmt(quantile(counts, 0.5))} / ${fmt(Math.max(...counts))}`,
       },
-      { name: 'bytes a pack (median)', value: round(median / 1024), unit: 'KiB' },
+      { name: 'bytes a pack (median)', value: round(quantile(sizes, 0.5) / 1024), unit: 'KiB' },
       {
         name: 'bytes a pack (largest)',
         value: round(largest / 1024),

@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProgramTable } from '../domain/orders/program-table.ts';
 import { creditBook } from '../domain/orders/crediting.ts';
-import { earningsFile, type EarningsRow } from '../tests/fixtures/amazon-report-writer.ts';
+import { earningsFile, type EarningsRow } from '../scripts/lib/fixtures/amazon-report-writer.ts';
 import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { ROOT, runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
 import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';

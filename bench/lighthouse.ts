@@ -1,8 +1,8 @@
 /**
- * `npm run bench:lighthouse`: Lighthouse scores (performance, accessibility, best
- * practices, SEO; default mobile settings with simulated throttling) of `/` and a
- * storefront, served by `wrangler dev` from the built site on a loopback port,
- * with headless Debian Chromium. Target: 100 / 100 / 100 / 100.
+ * `npm run bench:lighthouse`: Lighthouse scores (performance, accessibility, best practices, SEO;
+ * default mobile settings with simulated throttling) of `/` and a storefront, served from a
+ * snapshot of the build as bench:weight serves it, with headless Debian Chromium.
+ * Target: 100 / 100 / 100 / 100.
  *
  * Flags: --handle NAME (storefront, default jess-home-lab), --build (astro build first),
  * --chrome PATH (default $CHROME_PATH or /usr/bin/chromium).
@@ -10,8 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { startLocalSystem } from '../scripts/lib/harness/local-system.ts';
+import { withServedBuild } from './lib/built-site.ts';
 import { runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
 import { benchArgs, log, runBenchmark, type Figure } from './lib/report.ts';
 
@@ -34,31 +33,20 @@ const CHROME_FLAGS = [
 
 interface Report {
   categories?: Record<string, { score: number | null }>;
-  audits?: Record<
-    string,
-    { score: number | null; scoreDisplayMode?: string; title?: string; displayValue?: string }
-  >;
+  audits?: Record<string, { score: number | null; scoreDisplayMode?: string; displayValue?: string }>;
   runtimeError?: { message?: string };
   /** Lighthouse's CPU speed estimate of this machine at the time (lower = slower or busier). */
   environment?: { benchmarkIndex?: number };
 }
 
-interface PageScores {
-  path: string;
-  scores: Record<string, number | null>;
-  /** Audits that cost points, per category, for whoever fixes them. */
-  failing: string[];
-  metrics: Record<string, string>;
-  benchmarkIndex?: number;
-  error?: string;
-}
-
-async function audit(url: string, path: string, outDir: string): Promise<PageScores> {
+/** One page's scores as a figure; audits that cost points named in the note, for whoever fixes them. */
+async function audit(origin: string, path: string, outDir: string): Promise<Figure & { error?: string }> {
   const output = join(outDir, `lighthouse${path.replace(/\W+/g, '-')}.json`);
+  log(`lighthouse ${origin}${path}`);
   const result = await runCommand(
     'lighthouse',
     [
-      url,
+      `${origin}${path}`,
       '--output=json',
       `--output-path=${output}`,
       `--only-categories=${CATEGORIES.join(',')}`,
@@ -68,47 +56,40 @@ async function audit(url: string, path: string, outDir: string): Promise<PageSco
     ],
     { timeoutMs: 240_000, env: toolEnv({ CHROME_PATH: options.chrome }) },
   );
+  const figure = {
+    name: `Lighthouse ${path} (perf / a11y / best practices / SEO)`,
+    target: '100 / 100 / 100 / 100',
+  };
   if (!existsSync(output)) {
     const why = result.timedOut ? 'timed out' : `exit ${result.code}`;
-    return {
-      path,
-      scores: {},
-      failing: [],
-      metrics: {},
-      error: `lighthouse ${why}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`,
-    };
+    const error = `lighthouse ${why}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`;
+    return { ...figure, value: null, met: false, note: error, error };
   }
   const report = JSON.parse(readFileSync(output, 'utf8')) as Report;
-  const scores = Object.fromEntries(
-    CATEGORIES.map((c) => {
-      const score = report.categories?.[c]?.score;
-      return [c, typeof score === 'number' ? Math.round(score * 100) : null];
-    }),
-  );
+  const scores = CATEGORIES.map((c) => report.categories?.[c]?.score);
+  const complete = scores.every((v) => typeof v === 'number');
+  const values = scores.map((v) => Math.round((v ?? 0) * 100));
   const failing = Object.entries(report.audits ?? {})
-    .filter(
-      ([, a]) =>
-        typeof a.score === 'number' &&
-        a.score < 1 &&
-        a.scoreDisplayMode !== 'informative' &&
-        a.scoreDisplayMode !== 'manual',
-    )
+    .filter(([, a]) => (a.score ?? 1) < 1 && !['informative', 'manual'].includes(a.scoreDisplayMode ?? ''))
     .map(([id, a]) => `${id}${a.displayValue ? ` (${a.displayValue})` : ''}`);
-  const metric = (id: string) => report.audits?.[id]?.displayValue ?? 'n/a';
+  const metrics = Object.entries({
+    FCP: 'first-contentful-paint',
+    LCP: 'largest-contentful-paint',
+    TBT: 'total-blocking-time',
+    CLS: 'cumulative-layout-shift',
+  })
+    .map(([name, id]) => `${name} ${report.audits?.[id]?.displayValue ?? 'n/a'}`)
+    .join(', ');
+  const error = report.runtimeError?.message;
+  const index = report.environment?.benchmarkIndex;
   return {
-    path,
-    scores,
-    failing,
-    metrics: {
-      FCP: metric('first-contentful-paint'),
-      LCP: metric('largest-contentful-paint'),
-      TBT: metric('total-blocking-time'),
-      CLS: metric('cumulative-layout-shift'),
-    },
-    ...(report.environment?.benchmarkIndex
-      ? { benchmarkIndex: Math.round(report.environment.benchmarkIndex) }
-      : {}),
-    ...(report.runtimeError?.message ? { error: report.runtimeError.message } : {}),
+    ...figure,
+    value: complete ? values.join(' / ') : null,
+    met: complete && values.every((v) => v === 100),
+    note:
+      (error ?? (failing.length > 0 ? `below 100: ${failing.join(', ')}; ${metrics}` : metrics)) +
+      (index ? `; Lighthouse CPU benchmark index ${Math.round(index)}` : ''),
+    ...(error ? { error } : {}),
   };
 }
 
@@ -117,44 +98,17 @@ await runBenchmark('lighthouse', options, async () => {
     throw new Error(
       `no Chromium at ${options.chrome} (install it with "apt-get install -y chromium", or pass --chrome PATH)`,
     );
-  await ensureBuilt(options.build);
-  const snapshot = snapshotBuild(tempDir('lighthouse'));
-  const server = await startLocalSystem({
-    build: false,
-    config: snapshot.config,
-    syncCatalog: false,
-    logLevel: 'warn',
-  });
-  // "localhost", not 127.0.0.1: the built pages' canonical URLs name localhost, and
-  // Lighthouse's SEO audit fails a canonical link to another host.
-  const origin = server.url.replace('127.0.0.1', 'localhost');
-  const pages: PageScores[] = [];
-  try {
-    for (const path of ['/', `/shop/${options.handle}/`]) {
-      log(`lighthouse ${origin}${path}`);
-      pages.push(await audit(`${origin}${path}`, path, snapshot.dir));
-    }
-  } finally {
-    await server.stop();
-  }
-  const figures = pages.map((p): Figure => {
-    const values = CATEGORIES.map((c) => p.scores[c]);
-    const complete = values.every((v) => typeof v === 'number');
-    const metrics = `FCP ${p.metrics.FCP}, LCP ${p.metrics.LCP}, TBT ${p.metrics.TBT}, CLS ${p.metrics.CLS}`;
-    return {
-      name: `Lighthouse ${p.path} (perf / a11y / best practices / SEO)`,
-      value: complete ? values.join(' / ') : null,
-      target: '100 / 100 / 100 / 100',
-      met: complete && values.every((v) => v === 100),
-      note:
-        (p.error ?? (p.failing.length > 0 ? `below 100: ${p.failing.join(', ')}; ${metrics}` : metrics)) +
-        (p.benchmarkIndex ? `; Lighthouse CPU benchmark index ${p.benchmarkIndex}` : ''),
-    };
+  const figures = await withServedBuild('lighthouse', options.build, async (url, dir) => {
+    // "localhost", not 127.0.0.1: the built pages' canonical URLs name localhost, and
+    // Lighthouse's SEO audit fails a canonical link to another host.
+    const origin = url.replace('127.0.0.1', 'localhost');
+    const pages = [];
+    for (const path of ['/', `/shop/${options.handle}/`]) pages.push(await audit(origin, path, dir));
+    return pages;
   });
   return {
-    ok: pages.every((p) => !p.error),
+    ok: figures.every((f) => !f.error),
     options: { settings: 'Lighthouse defaults (mobile, simulated throttling)', chromeFlags: CHROME_FLAGS },
-    figures,
-    details: pages,
+    figures: figures.map(({ error: _, ...figure }) => figure),
   };
 });

@@ -4,9 +4,9 @@
  * (bench/orders-reference-worker.js, issue 26):
  *   O1  verifies the same Standard Webhooks signature (same secret, same HMAC over the same
  *       bytes) and inserts one row per event into D1;
- *   O2  verifies the same way and issues the D1 statements the webhook path issued per event
- *       before the statement lever (one read batch of six SELECTs, one write batch of the
- *       event, terms and entries: placed 10, shipped and returned 8), against the same schema.
+ *   O2  verifies the same way and issues the D1 statements the webhook path issues per event
+ *       (one guarded write batch of the event, terms and entries: placed 4, shipped and
+ *       returned 2), against the same schema.
  * At two levels (as bench/redirect.ts measures links):
  *   dev      `wrangler dev` on a free port with a fresh local state folder per target
  *            (migrations applied), what a user runs locally;

@@ -13,9 +13,9 @@ import { buildPageShards, catalogOf, pageRecord, pageShard } from '../domain/pag
 import { catalogFromContent } from '../build/write-page-store.ts';
 import { readContentSources } from '../build/load-content.ts';
 import { parseQuery, searchCards } from '../site/lib/search.ts';
+import { benchArgs, numberArg, quantile } from './lib/report.ts';
 
-const at = process.argv.indexOf('--creators');
-const creators = at >= 0 ? Number(process.argv[at + 1]) : 100_000;
+const creators = Math.round(numberArg(benchArgs(), 'creators', 100_000));
 const { content } = validateContent(readContentSources('content'));
 if (!content) throw new Error('content does not validate');
 const samples = content.influencers
@@ -32,7 +32,7 @@ const buildMs = performance.now() - t0;
 const texts = shards.map((s) => JSON.stringify(s));
 const fullest = texts.reduce((a, b) => (b.length > a.length ? b : a));
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const median = (xs: number[]) => quantile(xs, 0.5);
 const readMs: number[] = [];
 const searchMs: number[] = [];
 const QUERIES = ['skillet', 'skilets', 'crème', 'lodge', 'kitchen', 'zzzz', 'usb c cable', 'book'];

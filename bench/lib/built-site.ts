@@ -13,6 +13,7 @@ import { formatError, type Content } from '../../domain/content/validate.ts';
 import { mustRun, onCleanup, ROOT } from '../../scripts/lib/harness/process.ts';
 import { freshDevVars } from '../../scripts/lib/dev-vars.ts';
 import { writeEnvFile } from '../../scripts/lib/harness/wrangler.ts';
+import { startLocalSystem } from '../../scripts/lib/harness/local-system.ts';
 import { log } from './report.ts';
 
 export const DIST = join(ROOT, 'dist');
@@ -94,4 +95,20 @@ export function writeBenchEnv(dir: string): string {
 
 export function builtConfig(snapshot: Snapshot): Record<string, unknown> {
   return JSON.parse(readFileSync(snapshot.config, 'utf8')) as Record<string, unknown>;
+}
+
+/** `use` with the build (made first if `build` or missing) snapshotted and served as the end-to-end tests serve it. */
+export async function withServedBuild<T>(
+  name: string,
+  build: boolean,
+  use: (origin: string, dir: string) => Promise<T>,
+): Promise<T> {
+  await ensureBuilt(build);
+  const { config, dir } = snapshotBuild(tempDir(name));
+  const server = await startLocalSystem({ build: false, config, syncCatalog: false, logLevel: 'warn' });
+  try {
+    return await use(server.url, dir);
+  } finally {
+    await server.stop();
+  }
 }

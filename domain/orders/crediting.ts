@@ -31,7 +31,7 @@ export interface Credit {
 }
 
 /** Every tracking id a member ever held (any marketplace), lower case. */
-function everHeld(member: CreditMember): Set<string> {
+export function everHeld(member: CreditMember): Set<string> {
   const ids = new Set(
     [member.tracking_id, ...Object.values(member.tracking_ids ?? {})].map((t) => t.toLowerCase()),
   );

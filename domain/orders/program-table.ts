@@ -44,6 +44,8 @@ export interface ProgramTable {
       previous_handles: string[];
       review: boolean;
       tracking_ids?: Record<string, string>;
+      /** Its display name, for people reading admin tables (written by every build; optional in hand-made tables). */
+      name?: string;
     }
   >;
   /** Every member with its dated status and tracking ids: who an Amazon statement key is credited to (crediting.ts). */
@@ -73,6 +75,7 @@ export function buildProgramTable(content: Content): ProgramTable {
       previous_handles: [...i.previous_handles],
       review: i.review === true,
       ...(Object.keys(i.tracking_ids ?? {}).length > 0 ? { tracking_ids: i.tracking_ids } : {}),
+      name: i.name,
     };
   const credit: CreditMember[] = content.influencers.map((i) => ({
     member_id: memberId(i),

@@ -13,6 +13,7 @@ import { eventJson, parseOrderEvent, type OrderEvent, type OrderEventType } from
 import type { ProgramTable } from './program-table.ts';
 import type { FieldIssue, RowIssue } from '../issues.ts';
 import { categoryId, readMoney, type CsvRecord, type ReportRefusal } from './report-file.ts';
+import { sha256Hex } from '../requests/signature.ts';
 
 export const REPORT_COLUMNS = {
   category: 'Category',
@@ -109,8 +110,7 @@ export function parseShopfrontReport(
 
 /** The idempotency key of a row as an event id: "amzr_" + hex SHA-256. */
 export async function reportEventId(row: ReportRow): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(row.key));
-  return `amzr_${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `amzr_${await sha256Hex(row.key)}`;
 }
 
 function rowEvent(

@@ -118,7 +118,16 @@ export function isZero(f: LineFigures): boolean {
 
 /** The key's id: what the store and the ledger's order_id name it by. */
 export function keyId(layout: StatementLayout, k: LineKey): string {
-  return `${layout === 'fee-earnings' ? 'amzs' : 'amzo'}:${k.marketplace}:${k.tracking_id}:${k.asin}:${k.price_minor}:${k.day}`;
+  return `${keyIdPrefix(layout, k.marketplace, k.tracking_id)}${k.asin}:${k.price_minor}:${k.day}`;
+}
+
+/**
+ * What every key id of one layout, marketplace and tracking id starts with (ending in ':'; the
+ * ids sort in [prefix, prefix without its ':' + ';')), so one member's keys are read through the
+ * primary key, not by scanning every member's days (worker/reports/statement-items.ts).
+ */
+export function keyIdPrefix(layout: StatementLayout, marketplace: string, trackingId: string): string {
+  return `${layout === 'fee-earnings' ? 'amzs' : 'amzo'}:${marketplace}:${trackingId}:`;
 }
 
 /** |fee| allowed for a row of this price and items. */

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryLocalD1 } from '../../scripts/lib/harness/d1.ts';
 import { screenshot, useBrowser } from './browser.ts';
 import { createMemberToken } from './member-token.ts';
-import { earningsFile } from '../fixtures/amazon-report-writer.ts';
+import { earningsFile } from '../../scripts/lib/fixtures/amazon-report-writer.ts';
 
 const base = inject('baseUrl');
 const persistTo = inject('persistTo');
@@ -182,6 +182,45 @@ describe('creator dashboard', () => {
     await context.close();
   });
 
+  it("shows the items a Fee-Orders statement states, on the creator's dashboard and the admin console (names beside handles)", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const [y, m, d] = today.split('-');
+    const file = [
+      `Fee-Orders reports from ${m}-${d}-${y} to ${m}-${d}-${y}`,
+      'Category,Name,ASIN,Date,Qty,Price($),Link Type,Tag,Indirect Sales,Device Type Group',
+      `Kitchen,"E2E skillet",B0E2E00002,${today} 09:00:00,4,19.99,Text,jesshomelab-20,0,DESKTOP`,
+    ].join('\n');
+    const imported = await fetch(`${base}/api/admin/import/amazon`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+      body: file,
+    });
+    expect(imported.status, await imported.clone().text()).toBe(200);
+    const api = (await (await stats(creatorToken)).json()) as {
+      by_marketplace: { marketplace: string | null; items: { ordered: number } }[];
+    };
+    expect(api.by_marketplace.find((x) => x.marketplace === 'amazon-us')?.items.ordered).toBe(4);
+
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    await signIn(page, creatorToken);
+    const row = page.locator('[data-table="by-marketplace"] tr[data-marketplace="amazon-us"]');
+    expect(await row.locator('[data-items="ordered"]').textContent()).toBe('4');
+    await context.close();
+
+    const admin = await browser().newContext();
+    const adminPage = await admin.newPage();
+    await signIn(adminPage, adminToken);
+    const creator = adminPage.locator('table[data-table="creators"] tr', {
+      has: adminPage.locator(`a[href^="/dashboard/${HANDLE}/"]`),
+    });
+    expect(await creator.locator('td[data-stated-ordered]').textContent()).toBe('4');
+    // Admin tables name the member, its handle beside it (from the program table, no query per row).
+    expect(await creator.locator('td').first().textContent()).toBe(`Jess Okafor ${HANDLE}`);
+    expect(await creator.locator('[data-handle]').textContent()).toBe(HANDLE);
+    await admin.close();
+  });
+
   it('sends a forged session cookie to the sign-in page', async () => {
     const res = await fetch(`${base}/dashboard/${HANDLE}/`, {
       headers: { cookie: 'astro-session=00000000-0000-4000-8000-000000000000' },
@@ -342,10 +381,11 @@ describe('admin console', () => {
     await signIn(page, adminToken);
     expect(new URL(page.url()).pathname).toBe('/dashboard/admin/');
     await screenshot(page, 'dashboard-admin');
-    const row = page.locator('tr', { has: page.getByRole('link', { name: HANDLE }) });
-    // Creator, program, clicks, orders, earned...
+    // The creator's link is its display name, the handle beside it.
+    const row = page.locator('tr', { has: page.getByRole('link', { name: 'Jess Okafor' }) });
+    // Creator, program, clicks, orders, items ordered (Amazon), earned...
     expect(await row.locator('td').nth(1).textContent()).toBe('influencer');
-    expect(await row.locator('td').nth(4).textContent()).toBe('$15.00');
+    expect(await row.locator('td').nth(5).textContent()).toBe('$15.00');
     const results = await new AxeBuilder({ page }).analyze();
     expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
 

@@ -148,7 +148,10 @@ describe('program comparison', () => {
     );
     expect(await chart.locator('rect.s1').count()).toBeGreaterThan(3);
     // The creators and payouts tables name each row's program.
-    const creator = page.locator('tr', { has: page.getByRole('link', { name: HANDLE, exact: true }) });
+    // (The creator's link is its display name, the handle beside it.)
+    const creator = page.locator('table[data-table="creators"] tr', {
+      has: page.locator(`a[href^="/dashboard/${HANDLE}/"]`),
+    });
     expect(await creator.locator('td').nth(1).textContent()).toBe('associate');
     await screenshot(page, 'admin-programs');
     const results = await new AxeBuilder({ page }).analyze();

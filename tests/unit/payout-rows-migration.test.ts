@@ -100,8 +100,9 @@ describe('migration 0014: payout rows per member and currency', () => {
 
   it('the migrations after it still apply', () => {
     expect(() => migrate(db, (f) => f > MINE)).not.toThrow();
-    expect(
-      dump(db, 'SELECT * FROM payout_runs WHERE period < ? ORDER BY period'.replace('?', "'2025-03'")),
-    ).toEqual(runs);
+    // Later migrations may add columns (0021: dispute_watermark); every stored value stays as it was.
+    const after = dump(db, "SELECT * FROM payout_runs WHERE period < '2025-03' ORDER BY period");
+    expect(after.length).toBe(runs.length);
+    after.forEach((row, i) => expect(row).toMatchObject(runs[i]!));
   });
 });

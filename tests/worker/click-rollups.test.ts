@@ -251,9 +251,10 @@ describe('the duplicate flag', () => {
     expect(plan).toContainEqual(
       expect.stringMatching(/^SEARCH clicks USING INDEX \w+ \(visitor_hash=\? AND at>\? AND at<\?\)/),
     );
+    // Earlier clicks: one visitor's clicks of the window (migration 0023), filtered by product.
     expect(plan).toContainEqual(
       expect.stringMatching(
-        /^SEARCH earlier USING INDEX \w+ \(visitor_hash=\? AND product_id=\? AND at>\?\)/,
+        /^SEARCH earlier USING INDEX clicks_visitor_at \(visitor_hash=\? AND at>\? AND at<\?\)/,
       ),
     );
   });

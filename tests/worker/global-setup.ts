@@ -4,6 +4,7 @@
  * and hands the tests the links they should expect, computed here from the YAML
  * independently of the worker's own lookup.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { linkedProducts } from '../../domain/content/members.ts';
@@ -97,4 +98,35 @@ export default function setup(project: TestProject) {
     'unavailableProducts',
     content.products.filter((p) => !p.available).map((p) => p.id),
   );
+  project.provide('earlierMemberVersion', earlierMemberVersion('content/influencers/mila-cooks.yaml'));
+  project.provide('shallowHistory', shallowHistory());
+}
+
+/** True in a shallow clone (no history to hold earlier versions); false in a full one or outside git. */
+function shallowHistory(): boolean {
+  try {
+    const answer = execFileSync('git', ['rev-parse', '--is-shallow-repository'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return answer.trim() === 'true';
+  } catch {
+    return false;
+  }
+}
+
+/** The file as its last-but-one commit left it (what the live index holds as a version only). */
+function earlierMemberVersion(path: string): { path: string; text: string } | null {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const commits = git('log', '--format=%H', 'HEAD', '--', path).split('\n').filter(Boolean);
+    for (const commit of commits.slice(1)) {
+      const text = git('show', `${commit}:${path}`);
+      if (text !== readFileSync(path, 'utf8')) return { path, text };
+    }
+    return null;
+  } catch {
+    return null;
+  }
 }

@@ -8,7 +8,7 @@
  */
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { earningsFile, type EarningsRow } from '../fixtures/amazon-report-writer.ts';
+import { earningsFile, type EarningsRow } from '../../scripts/lib/fixtures/amazon-report-writer.ts';
 import { importFormAnswer } from '../../worker/orders/import-console.ts';
 import { ORIGIN } from './orders-helpers.ts';
 

@@ -47,5 +47,12 @@ declare module 'vitest' {
     /** A sample avatar and a local product image, read from site/public/ (not from a pack). */
     sampleImages: SampleImage[];
     marketplaceFacts: MarketplaceFacts;
+    /**
+     * An earlier committed version of a sample member file (git history of HEAD), which the live
+     * index holds as a version but the build does not have as its file; null outside git.
+     */
+    earlierMemberVersion: { path: string; text: string } | null;
+    /** The checkout is a shallow clone: the live-index history case cannot be built here. */
+    shallowHistory: boolean;
   }
 }

@@ -8,7 +8,11 @@ import earnings from '../../content/reports/amazon-fee-earnings-2026-11.csv?raw'
 import feeOrders from '../../content/reports/amazon-fee-orders-2026-11.csv?raw';
 import sample from '../../content/reports/amazon-sample-2026-11.csv?raw';
 import german from '../fixtures/reports/amazon-fee-earnings-de-2026-11.csv?raw';
-import { earningsFile, type EarningsRow, type FileStyle } from '../fixtures/amazon-report-writer.ts';
+import {
+  earningsFile,
+  type EarningsRow,
+  type FileStyle,
+} from '../../scripts/lib/fixtures/amazon-report-writer.ts';
 import { createToken, ORIGIN, influencers, uid } from './orders-helpers.ts';
 
 const HEADER = 'Category,Name,ASIN,Order ID,Order Date,Date,Status,Qty,Price($),Tracking ID,Sub Tag';

@@ -4,7 +4,7 @@
  */
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { earningsFile, type EarningsRow } from '../fixtures/amazon-report-writer.ts';
+import { earningsFile, type EarningsRow } from '../../scripts/lib/fixtures/amazon-report-writer.ts';
 import { ORIGIN } from './orders-helpers.ts';
 
 const admin = (path: string, init: RequestInit = {}) =>

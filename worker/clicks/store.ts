@@ -50,11 +50,11 @@ ON CONFLICT (path) DO UPDATE SET clicks = clicks + excluded.clicks`;
 /**
  * Flags duplicates among the rows a batch may affect. Recomputing from the table
  * (not from arrival order) keeps the flag right when batches land out of order. Bounded by
- * time on both sides (issue 26): the rows to flag are found through clicks_visitor_at
- * (visitor_hash, at; migration 0018) within the chunk's times, and each one's earlier clicks
- * through clicks_visitor_product_at (visitor_hash, product_id, at; 0001) within the window, so
- * a visitor's older history (a crawler, a shared address, 90 days of clicks) is never read.
- * tests/worker/click-rollups.test.ts checks the plan.
+ * time on both sides (issue 26): through clicks_visitor_at (visitor_hash, at; migration 0018),
+ * the rows to flag within the chunk's times and each one's earlier clicks within the window
+ * (filtered by product; migration 0023 dropped the (visitor, product, at) index this lookup
+ * used, one index write less per click), so a visitor's older history (a crawler, a shared
+ * address, 90 days of clicks) is never read. tests/worker/click-rollups.test.ts checks the plan.
  */
 export const FLAG_DUPLICATES = `
 UPDATE clicks SET is_duplicate = 1
@@ -65,9 +65,9 @@ WHERE is_duplicate = 0
   AND EXISTS (
     SELECT 1 FROM clicks AS earlier
     WHERE earlier.visitor_hash = clicks.visitor_hash
+      AND earlier.at BETWEEN clicks.at - ?4 AND clicks.at
       AND earlier.product_id = clicks.product_id
       AND earlier.is_bot = 0
-      AND earlier.at >= clicks.at - ?4
       AND (earlier.at < clicks.at OR (earlier.at = clicks.at AND earlier.click_id < clicks.click_id))
   )`;
 
@@ -128,17 +128,23 @@ function row(click: ClickRecord): Row {
 
 /** Cuts rows into chunks whose JSON array stays under MAX_VALUE_BYTES and MAX_ROWS_PER_CHUNK. */
 export function chunkClicks(clicks: readonly ClickRecord[]): ClickRecord[][] {
-  const chunks: ClickRecord[][] = [];
-  let current: ClickRecord[] = [];
+  return chunkRows(clicks).map((chunk) => chunk.map((r) => r.click));
+}
+
+/** chunkClicks with each click's JSON, so it is encoded once (issue 26). */
+function chunkRows(clicks: readonly ClickRecord[]): Row[][] {
+  const chunks: Row[][] = [];
+  let current: Row[] = [];
   let bytes = 2;
   for (const click of clicks) {
-    const size = encoder.encode(row(click).json).length + 1;
+    const next = row(click);
+    const size = encoder.encode(next.json).length + 1;
     if (current.length > 0 && (bytes + size > MAX_VALUE_BYTES || current.length >= MAX_ROWS_PER_CHUNK)) {
       chunks.push(current);
       current = [];
       bytes = 2;
     }
-    current.push(click);
+    current.push(next);
     bytes += size;
   }
   if (current.length > 0) chunks.push(current);
@@ -152,7 +158,16 @@ export function insertChunkStatements(
   path: WritePath,
   burstLimit: number = program.table.burst_clicks_per_day,
 ): D1PreparedStatement[] {
-  const rows = chunk.map(row);
+  return rowStatements(db, chunk.map(row), path, burstLimit);
+}
+
+function rowStatements(
+  db: D1Database,
+  rows: readonly Row[],
+  path: WritePath,
+  burstLimit: number = program.table.burst_clicks_per_day,
+): D1PreparedStatement[] {
+  const chunk = rows.map((r) => r.click);
   const times = chunk.map((c) => c.at);
   const from = Math.min(...times);
   const to = Math.max(...times) + DUPLICATE_WINDOW_MS;
@@ -179,8 +194,8 @@ export async function insertClicks(
   path: WritePath,
 ): Promise<number> {
   let inserted = 0;
-  for (const chunk of chunkClicks(clicks)) {
-    const [result] = await db.batch(insertChunkStatements(db, chunk, path));
+  for (const chunk of chunkRows(clicks)) {
+    const [result] = await db.batch(rowStatements(db, chunk, path));
     // Counted by the rows RETURNING gives back: meta.changes would also count the roll-up triggers' rows.
     inserted += result?.results.length ?? 0;
   }

@@ -91,12 +91,37 @@ export function detectBot(input: { method: string; userAgent: string | null; hea
   if (dest !== null) return bot(`subresource:${dest}`);
   const ua = input.userAgent?.trim() ?? '';
   if (!ua) return bot('missing-user-agent');
-  if (LINK_PREVIEW.test(ua)) return bot('link-preview');
-  if (SCANNER.test(ua)) return bot('scanner');
-  if (AUTOMATION.test(ua)) return bot('automation');
-  if (HEADLESS.test(ua)) return bot('headless');
-  if (isbotMatch(ua) !== null) return bot('crawler');
-  return { isBot: false, reason: null };
+  const reason = agentReason(ua);
+  return reason === null ? { isBot: false, reason: null } : bot(reason);
+}
+
+/**
+ * The verdict of a user agent alone, remembered per isolate: most clicks come from a few
+ * hundred agent strings, and the five patterns (isbot's is large) cost more than a lookup
+ * (issue 26). At most AGENTS_KEPT strings of at most AGENT_KEPT_CHARS (so at most ~0.5 MB);
+ * the map starts over when full.
+ */
+const AGENTS_KEPT = 1024;
+const AGENT_KEPT_CHARS = 512;
+const agentReasons = new Map<string, BotReason | null>();
+
+function agentReason(ua: string): BotReason | null {
+  const known = agentReasons.get(ua);
+  if (known !== undefined) return known;
+  const reason = matchAgent(ua);
+  if (ua.length > AGENT_KEPT_CHARS) return reason;
+  if (agentReasons.size >= AGENTS_KEPT) agentReasons.clear();
+  agentReasons.set(ua, reason);
+  return reason;
+}
+
+function matchAgent(ua: string): BotReason | null {
+  if (LINK_PREVIEW.test(ua)) return 'link-preview';
+  if (SCANNER.test(ua)) return 'scanner';
+  if (AUTOMATION.test(ua)) return 'automation';
+  if (HEADLESS.test(ua)) return 'headless';
+  if (isbotMatch(ua) !== null) return 'crawler';
+  return null;
 }
 
 /**

@@ -22,6 +22,7 @@ import { admissionIssues, type IncomingEvent } from '../../domain/orders/apply.t
 import { creditBook } from '../../domain/orders/crediting.ts';
 import { issuesOf, type Issue, type RowIssue } from '../../domain/issues.ts';
 import { reportEventId } from '../../domain/orders/shopfront-report.ts';
+import { sha256Hex } from '../../domain/requests/signature.ts';
 import {
   planSummary,
   UnsafeSumError,
@@ -239,11 +240,6 @@ function changeJson(c: Change) {
     before: c.before,
     after: c.after,
   };
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new Uint8Array(bytes));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 // ---------------------------------------------------------------- shopfront's order export

@@ -1,14 +1,25 @@
 /**
- * Order events and ledger entries in D1. For each group of orders: one read statement
- * (which ids are known, the orders' stored events, ledger sums and terms, the named
- * clicks), the pure planOrder, then one write batch that stores the new events and
- * appends their ledger entries together, or nothing at all.
+ * Order events and ledger entries in D1, one round trip per event where it can be
+ * (issue 26: each round trip to D1 costs more than everything else we do per event):
  *
- * Concurrent writers of one order both try to store the next (order_id, order_seq);
- * the loser's whole batch fails on that unique key, and it starts over from a
- * fresh read, so ledger deltas are always computed against what is really there.
- * A retried write that had in fact landed fails the same way and then finds its
- * events stored: nothing is ever applied twice.
+ *   state(group)  what this isolate last saw committed for each order (recent-orders.ts),
+ *                 or nothing stored for a new order being placed; else (and always after a
+ *                 failed attempt) ONE read statement: which ids are known, the orders'
+ *                 stored events, ledger sums and terms, the named clicks
+ *   plan          the pure planOrder over that state
+ *   write         ONE batch that stores the new events and appends their ledger entries
+ *                 and terms together, or nothing at all. Each order's first new event
+ *                 lands only if the order's last stored event is the one planned on and
+ *                 its (order_id, order_seq) is free; otherwise the whole batch fails
+ *
+ * A failed batch means the order is not what the plan assumed (a concurrent writer, a
+ * remembered state gone stale, an id already stored): start over from a fresh read, so
+ * ledger deltas are always computed against what is really there. A retried write that
+ * had in fact landed fails the same way and then finds its events stored: nothing is
+ * ever applied twice. Statements per event, webhook: a placed event of a new order 4
+ * (event, order terms, line terms, entries) in one batch; a later event of a remembered
+ * order 2 (event, entries) in one batch; otherwise the read first (1 + the writes, two
+ * batches).
  */
 import { z } from 'zod';
 import { currency, memberProgram } from '../../domain/content/schema.ts';
@@ -24,7 +35,7 @@ import {
 } from '../../domain/orders/apply.ts';
 import type { KnownClick } from '../../domain/orders/attribution.ts';
 import { ORDER_EVENT_TYPES, orderItem, type OrderEvent } from '../../domain/orders/event.ts';
-import { BUCKETS, type LedgerSum } from '../../domain/orders/ledger.ts';
+import { BUCKETS, sumEntries, type LedgerSum } from '../../domain/orders/ledger.ts';
 import type { Program } from '../../domain/orders/program-table.ts';
 import {
   LINE_TERMS_COLUMNS,
@@ -35,6 +46,7 @@ import {
 } from '../../domain/orders/terms.ts';
 import { isTransientD1Error, withRetry } from '../lib/d1-retry.ts';
 import { integer, text, textOrNull, type Row } from '../lib/rows.ts';
+import { forget, recall, remember, type RecentOrder } from './recent-orders.ts';
 
 /** D1 stayed unavailable through every retry; the caller answers 503 so the sender retries later. */
 export class StoreUnavailableError extends Error {}
@@ -69,48 +81,101 @@ async function applyGroup(
 ): Promise<Map<string, Outcome>> {
   // Set once a write failed in a way that may hide its success (the answer, not the write, was lost).
   let uncertain = false;
+  const guess = predictedState(group);
   for (let round = 1; ; round++) {
     try {
-      const state = await withRetry(() => readState(db, group));
-      const outcomes = new Map<string, Outcome>();
-      const events: EventRow[] = [];
-      const entries: LedgerRow[] = [];
-      const orderTerms: OrderTermsRow[] = [];
-      const lineTerms: LineTermsRow[] = [];
-      for (const [orderId, incoming] of group) {
-        const plan = planOrder({
-          program,
-          stored: state.stored.get(orderId) ?? [],
-          current: state.sums.get(orderId) ?? [],
-          incoming,
-          knownIds: new Set(state.known.keys()),
-          clicks: state.clicks,
-          terms: state.terms.get(orderId) ?? null,
-        });
-        events.push(...plan.events);
-        entries.push(...plan.entries);
-        orderTerms.push(...plan.orderTerms);
-        lineTerms.push(...plan.lineTerms);
-        for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);
-        // A write whose answer was lost but which landed: the stored row is ours, so say what it did.
-        if (uncertain)
-          for (const e of incoming) {
-            const mine = state.known.get(e.event_id);
-            if (mine && mine.received_at === e.received_at) outcomes.set(e.event_id, mine.status);
-          }
-      }
-      if (events.length > 0)
-        await withRetry(() => db.batch(writeStatements(db, { events, entries, orderTerms, lineTerms })), {
+      const predicted = round === 1 ? guess : null;
+      const state = predicted ?? (await withRetry(() => readState(db, group)));
+      const planned = planGroup(program, group, state, uncertain);
+      // Nothing to write cannot confirm a prediction: answer from a fresh read.
+      if (predicted && planned.writes.events.length === 0) continue;
+      if (planned.writes.events.length > 0)
+        await withRetry(() => db.batch(writeStatements(db, planned.writes, lastStored(state))), {
           onRetry: () => (uncertain = true),
         });
-      return outcomes;
+      if (uncertain) forget(group.keys());
+      else for (const [orderId, next] of planned.next) remember(orderId, next);
+      return planned.outcomes;
     } catch (error) {
-      if (isUniqueViolation(error) && round < MAX_ROUNDS) continue;
-      if (isUniqueViolation(error) || isTransientD1Error(error))
+      // A guess that failed is not remembered any more: what the read finds replaces it.
+      if (round === 1 && guess) forget(group.keys());
+      if (isConflict(error) && round < MAX_ROUNDS) continue;
+      if (isConflict(error) || isTransientD1Error(error))
         throw new StoreUnavailableError(String(error), { cause: error });
       throw error;
     }
   }
+}
+
+interface GroupPlan {
+  outcomes: Map<string, Outcome>;
+  writes: WritePlan;
+  /** Each order's state once the writes are committed. */
+  next: Map<string, RecentOrder>;
+}
+
+function planGroup(
+  program: Program,
+  group: ReadonlyMap<string, readonly IncomingEvent[]>,
+  state: OrderState,
+  uncertain: boolean,
+): GroupPlan {
+  const planned: GroupPlan = {
+    outcomes: new Map(),
+    writes: { events: [], entries: [], orderTerms: [], lineTerms: [] },
+    next: new Map(),
+  };
+  const { writes } = planned;
+  for (const [orderId, incoming] of group) {
+    const stored = state.stored.get(orderId) ?? [];
+    const current = state.sums.get(orderId) ?? [];
+    const terms = state.terms.get(orderId) ?? null;
+    const plan = planOrder({
+      program,
+      stored,
+      current,
+      incoming,
+      knownIds: new Set(state.known.keys()),
+      clicks: state.clicks,
+      terms,
+    });
+    writes.events.push(...plan.events);
+    writes.entries.push(...plan.entries);
+    writes.orderTerms.push(...plan.orderTerms);
+    writes.lineTerms.push(...plan.lineTerms);
+    for (const [id, outcome] of plan.outcomes) planned.outcomes.set(id, outcome);
+    // A write whose answer was lost but which landed: the stored row is ours, so say what it did.
+    if (uncertain)
+      for (const e of incoming) {
+        const mine = state.known.get(e.event_id);
+        if (mine && mine.received_at === e.received_at) planned.outcomes.set(e.event_id, mine.status);
+      }
+    planned.next.set(orderId, {
+      // The rows as a read would return them (storedEvent parses a stored row).
+      stored: [...stored, ...plan.events.map((e) => storedEvent({ ...e }))],
+      sums: sumEntries([...current, ...plan.entries]),
+      terms: withTerms(terms, plan),
+    });
+  }
+  return planned;
+}
+
+/** The order's recorded terms with the rows a plan adds. */
+function withTerms(
+  terms: RecordedTerms | null,
+  plan: { orderTerms: readonly OrderTermsRow[]; lineTerms: readonly LineTermsRow[] },
+): RecordedTerms | null {
+  const order = terms?.order ?? plan.orderTerms[0];
+  if (!order) return null;
+  const lines = new Map(terms?.lines);
+  for (const line of plan.lineTerms) lines.set(line.product_id, line);
+  return { order, lines };
+}
+
+/** A write found the order (or an event id) other than planned: the loser re-reads and plans again. */
+function isConflict(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return isUniqueViolation(error) || SEQUENCE_GUARD.test(message);
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -156,6 +221,53 @@ const SELECT_STATE_WITH_CLICKS = [
   ...READ_BRANCHES,
   `SELECT 'click', ${jsonRow(['click_id', 'handle', 'at'])} FROM clicks WHERE click_id IN ${ids(3)}`,
 ].join('\nUNION ALL\n');
+
+/**
+ * The state of a group as this isolate last saw it committed (recent-orders.ts), so the
+ * write batch can go out without a read: for an order remembered here, what was
+ * remembered; for an order never seen, nothing stored, but only when one of its incoming
+ * events is a placement (an order's first event as a rule; a shipment of an order placed
+ * elsewhere would cost a wasted batch). Null, so the group is read first, when an event
+ * names a click (the click may have arrived since, and decides the attribution), when an
+ * incoming id is already among the remembered events (a duplicate is answered from a
+ * read), or for ids of statement keys, whose ledger rows come without an event of theirs.
+ */
+function predictedState(group: ReadonlyMap<string, readonly IncomingEvent[]>): OrderState | null {
+  const state: OrderState = {
+    known: new Map(),
+    stored: new Map(),
+    sums: new Map(),
+    clicks: new Map(),
+    terms: new Map(),
+  };
+  for (const [orderId, incoming] of group) {
+    if (STATEMENT_KEY.test(orderId) || incoming.some((e) => e.event.click_id !== null)) return null;
+    const recent = recall(orderId);
+    if (!recent) {
+      if (!incoming.some((e) => e.event.type === 'order.placed')) return null;
+      continue;
+    }
+    const storedIds = new Set(recent.stored.map((e) => e.event_id));
+    if (incoming.some((e) => storedIds.has(e.event_id))) return null;
+    state.stored.set(orderId, [...recent.stored]);
+    state.sums.set(orderId, [...recent.sums]);
+    if (recent.terms) state.terms.set(orderId, recent.terms);
+  }
+  return state;
+}
+
+/** Ledger order ids of statement keys (domain/orders/statement.ts keyId). */
+const STATEMENT_KEY = /^amz[so]:/;
+
+/** Per order, the event id of its last stored event (the guard of the first new one). */
+function lastStored(state: OrderState): Map<string, string> {
+  const last = new Map<string, string>();
+  for (const [orderId, stored] of state.stored) {
+    const top = stored.reduce<StoredEvent | null>((a, e) => (a && a.order_seq > e.order_seq ? a : e), null);
+    if (top) last.set(orderId, top.event_id);
+  }
+  return last;
+}
 
 const stateRow = z.object({
   kind: z.enum(['event', 'sum', 'order_terms', 'line_terms', 'click']),
@@ -304,6 +416,25 @@ const INSERT_EVENT = `
 INSERT INTO order_events (${EVENT_COLUMNS.join(', ')})
 VALUES (${EVENT_COLUMNS.map((_, i) => `?${i + 1}`).join(', ')})`;
 
+/**
+ * An order's next event, guarded: its order_seq is only given when the order's event
+ * before it (seq - 1) is the one the plan was made on (?20); otherwise it is NULL, the
+ * insert fails on NOT NULL and the whole batch with it. With the unique (order_id,
+ * order_seq) key, which fails the batch when the seq is taken, the batch lands only on
+ * exactly the state it was planned on, however that state was known (read or remembered).
+ */
+const SEQ = EVENT_COLUMNS.indexOf('order_seq') + 1;
+const ORDER_ID = EVENT_COLUMNS.indexOf('order_id') + 1;
+const PREVIOUS = EVENT_COLUMNS.length + 1;
+const INSERT_NEXT_EVENT = `
+INSERT INTO order_events (${EVENT_COLUMNS.join(', ')})
+VALUES (${EVENT_COLUMNS.map((c, i) =>
+  c === 'order_seq'
+    ? `(SELECT ?${SEQ} FROM order_events WHERE order_id = ?${ORDER_ID} AND order_seq = ?${SEQ} - 1 AND event_id = ?${PREVIOUS})`
+    : `?${i + 1}`,
+).join(', ')})`;
+const SEQUENCE_GUARD = /NOT NULL constraint failed: order_events\.order_seq/i;
+
 // All entries of a batch travel as one JSON parameter (D1 allows 100 bound parameters per statement).
 const INSERT_ENTRIES = `
 INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')})
@@ -318,16 +449,28 @@ function jsonInsert(table: string, columns: readonly string[]): string {
 SELECT ${columns.map((c) => `json_extract(value, '$.${c}')`).join(', ')} FROM json_each(?1)`;
 }
 
+interface WritePlan {
+  events: EventRow[];
+  entries: LedgerRow[];
+  orderTerms: OrderTermsRow[];
+  lineTerms: LineTermsRow[];
+}
+
+/** `last`: per order, the id of the stored event the plan followed (none for a new order). */
 function writeStatements(
   db: D1Database,
-  plan: {
-    events: readonly EventRow[];
-    entries: readonly LedgerRow[];
-    orderTerms: readonly OrderTermsRow[];
-    lineTerms: readonly LineTermsRow[];
-  },
+  plan: WritePlan,
+  last: ReadonlyMap<string, string>,
 ): D1PreparedStatement[] {
-  const statements = plan.events.map((e) => db.prepare(INSERT_EVENT).bind(...EVENT_COLUMNS.map((c) => e[c])));
+  const previous = new Map(last);
+  const statements = plan.events.map((e) => {
+    const values = EVENT_COLUMNS.map((c) => e[c]);
+    const before = previous.get(e.order_id);
+    previous.set(e.order_id, e.event_id);
+    return before === undefined
+      ? db.prepare(INSERT_EVENT).bind(...values)
+      : db.prepare(INSERT_NEXT_EVENT).bind(...values, before);
+  });
   // Terms first: a line's terms refer to its order's, and the same batch is one transaction.
   if (plan.orderTerms.length > 0)
     statements.push(db.prepare(INSERT_ORDER_TERMS).bind(JSON.stringify(plan.orderTerms)));

@@ -16,7 +16,7 @@ import { describeProblem, settingProblem } from '../config/check.ts';
 import type { AppEnv } from '../env.ts';
 import { log } from '../lib/log.ts';
 import { problem } from '../lib/problem.ts';
-import { decodeUtf8, limitBody } from '../lib/body.ts';
+import { decodeUtf8, readLimited } from '../lib/body.ts';
 import { program } from './program.ts';
 import { verifyWebhook, WebhookSecretError } from './signature.ts';
 import { ingest } from './ingest.ts';
@@ -24,7 +24,6 @@ import { StoreUnavailableError } from './store.ts';
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 const RETRY_AFTER_SECONDS = '30';
-const sizeLimit = limitBody(MAX_WEBHOOK_BYTES, 'body exceeds 1 MiB');
 
 /** Checked before anything else: without a usable secret no event can be verified (503, the sender retries). */
 const secretConfigured = createMiddleware<AppEnv>(async (c, next) => {
@@ -39,8 +38,9 @@ const secretConfigured = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-export const orderWebhook = new Hono<AppEnv>().post('/', secretConfigured, sizeLimit, async (c) => {
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
+export const orderWebhook = new Hono<AppEnv>().post('/', secretConfigured, async (c) => {
+  const bytes = await readLimited(c.req.raw, MAX_WEBHOOK_BYTES);
+  if (bytes === null) return problem('body_too_large', 'body exceeds 1 MiB');
 
   let verified;
   try {

@@ -33,6 +33,15 @@ import {
 } from './click-counts.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 import { MARKET_BRANCH, marketFigures, type MarketFigures } from './market-stats.ts';
+import {
+  creditMemberOf,
+  keyPrefixesOf,
+  STATED_ITEMS_OF_ONE,
+  STATED_ORDERED_OF_EVERY,
+  statedByMarketplace,
+  withStatedItems,
+  type StatedItems,
+} from './statement-items.ts';
 
 /** A currency's own figures (CONTRACT.md section 14): never converted, never added to another's. */
 export interface CurrencyFigures {
@@ -42,8 +51,13 @@ export interface CurrencyFigures {
   commission: { pending: number; earned: number; reversed: number; void: number; net: number };
 }
 
-export interface Stats extends MarketFigures {
+export interface Stats extends Omit<MarketFigures, 'by_marketplace'> {
   handle: string;
+  /**
+   * Human clicks per marketplace (market-stats.ts) and the items Amazon's statements state for it
+   * in the range (statement-items.ts): ordered (Fee-Orders), shipped and returned (Fee-Earnings).
+   */
+  by_marketplace: { marketplace: string | null; clicks: number; items: StatedItems }[];
   from: string;
   to: string;
   currency: string;
@@ -138,6 +152,11 @@ export async function readStats(
   const end = dayStart(to) + DAY_MS;
   const names = JSON.stringify(handles);
   const clickParams = [...rangeParams(clickRanges(start, end, now)), names];
+  const memberId = memberIndex(program.table).idOf(handle);
+  const prefixes = keyPrefixesOf(
+    creditMemberOf(program.table.credit, memberId),
+    Object.keys(program.table.retailers),
+  );
   const results = await withRetry(() =>
     db.batch<Row>([
       db.prepare(CLICKS_OF_ONE).bind(...clickParams),
@@ -145,9 +164,13 @@ export async function readStats(
       db.prepare(orderedLinesSql('one')).bind(names, start, end),
       db.prepare(NET_BY_DAY_PRODUCT).bind(names, start, end, currency),
       db.prepare(CLICKS_BY_REASON).bind(...clickParams),
+      db.prepare(STATED_ITEMS_OF_ONE).bind(JSON.stringify(prefixes), memberId, from, to),
     ]),
   );
-  const [clickRows, allBuckets, allOrderedLines, netRows, reasonRows] = results.map((r) => r.results);
+  const [clickRows, allBuckets, allOrderedLines, netRows, reasonRows, statedRows] = results.map(
+    (r) => r.results,
+  );
+  const markets = marketFigures(clickRows ?? []);
   // The top-level figures are the home currency's (existing clients keep working); by_currency has each.
   const buckets = (allBuckets ?? []).filter((row) => row['currency'] === currency);
   const orderedLines = (allOrderedLines ?? []).filter((row) => row['currency'] === currency);
@@ -181,7 +204,8 @@ export async function readStats(
     by_product: products,
     by_src: srcFigures(of('src')),
     by_currency: byCurrency(allBuckets ?? [], allOrderedLines ?? [], currency),
-    ...marketFigures(clickRows ?? []),
+    by_country: markets.by_country,
+    by_marketplace: withStatedItems(markets.by_marketplace, statedByMarketplace(statedRows ?? [])),
   };
 }
 
@@ -342,6 +366,8 @@ function byCurrency(
 export interface CreatorRow extends CreatorFigures {
   /** The pending balance now, whatever the range. */
   pending_minor: number;
+  /** Items ordered that Amazon's Fee-Orders statements state for the member's keys in the range. */
+  stated_ordered: number;
 }
 
 /** Every creator's human clicks, orders and commission in [start, end), as readStats counts them. */
@@ -354,11 +380,15 @@ export async function readCreatorRows(
   currency: string = program.table.currency,
 ): Promise<CreatorRow[]> {
   const ranges = rangeParams(clickRanges(start, end, now));
-  const [clicks, buckets, orders, pending] = await withRetry(() =>
+  const [firstDay, lastDay] = [utcDay(start), utcDay(end - 1)];
+  const [clicks, buckets, orders, pending, stated] = await withRetry(() =>
     db.batch<Row>([
       db.prepare(CLICK_TOTALS_OF_EVERY).bind(...ranges),
       ...[ledgerByBucketSql('every'), ORDERS_BY_CREATOR].map((sql) => db.prepare(sql).bind('', start, end)),
       db.prepare(PENDING_NOW),
+      db
+        .prepare(STATED_ORDERED_OF_EVERY)
+        .bind(JSON.stringify(Object.keys(program.table.retailers)), firstDay, lastDay),
     ]),
   );
   const inCurrency = (r: Row) => r['currency'] === currency;
@@ -369,7 +399,7 @@ export async function readCreatorRows(
     const handle = members.member(members.idOf(recorded), recorded).handle;
     let r = rows.get(handle);
     if (!r) {
-      r = { ...noFigures(handle), pending_minor: 0 };
+      r = { ...noFigures(handle), pending_minor: 0, stated_ordered: 0 };
       rows.set(handle, r);
     }
     return r;
@@ -389,6 +419,9 @@ export async function readCreatorRows(
     row(text(r, 'handle')).orders += integer(r, 'orders');
   for (const r of (pending?.results ?? []).filter(inCurrency))
     row(text(r, 'handle')).pending_minor += integerOrZero(r, 'pending_minor');
+  // A statement key names its member by id (a member no longer in content shows under its id).
+  for (const r of stated?.results ?? [])
+    row(text(r, 'member_id')).stated_ordered += integerOrZero(r, 'ordered');
   return [...rows.values()].sort(
     (a, b) => b.earned_minor - a.earned_minor || a.handle.localeCompare(b.handle),
   );

@@ -5,7 +5,7 @@ import { parseAmazonReport, type ImportOptions } from '../../../domain/orders/am
 import { buildProgramTable, type ProgramTable } from '../../../domain/orders/program-table.ts';
 import { decodeReport, readMoney } from '../../../domain/orders/report-file.ts';
 import { loadContent } from '../../../build/load-content.ts';
-import { earningsFile, type EarningsRow } from '../../fixtures/amazon-report-writer.ts';
+import { earningsFile, type EarningsRow } from '../../../scripts/lib/fixtures/amazon-report-writer.ts';
 
 const content: ProgramTable = (() => {
   const loaded = loadContent('content');

@@ -23,7 +23,11 @@ import {
   type StatementLine,
 } from '../../../domain/orders/statement.ts';
 import { loadContent } from '../../../build/load-content.ts';
-import { earningsFile, type EarningsRow, type FileStyle } from '../../fixtures/amazon-report-writer.ts';
+import {
+  earningsFile,
+  type EarningsRow,
+  type FileStyle,
+} from '../../../scripts/lib/fixtures/amazon-report-writer.ts';
 import { ANA_KEY } from './helpers.ts';
 
 const TAGS = ['ana-20', 'ben-20', 'cy-20'];
