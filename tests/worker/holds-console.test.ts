@@ -7,7 +7,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { holdFormAnswer, holdsView, HOLDS_PAGE } from '../../worker/holds/console.ts';
+import { FORM_MAX_BYTES, holdFormAnswer, holdsView, HOLDS_PAGE } from '../../worker/holds/console.ts';
 import { readStorefront } from '../../worker/pages/page-store.ts';
 import type { Hold } from '../../worker/holds/store.ts';
 import { flaggedClick, shippedOrder } from './holds-helpers.ts';
@@ -118,6 +118,21 @@ describe('the release and void forms', () => {
       status: 404,
       flash: { ok: false, message: expect.stringContaining('no-such-order is not held') },
     });
+    expect(await decisions()).toBe(before);
+  });
+
+  it('refuses an oversized form unread and an order field over 128 characters, deciding nothing', async () => {
+    const before = await decisions();
+    const big = await holdFormAnswer(
+      env,
+      form({ action: 'void', order: botOrder, reason: 'r'.repeat(FORM_MAX_BYTES) }),
+      true,
+    );
+    expect(big).toMatchObject({ kind: 'redirect', status: 413, flash: { ok: false } });
+    const long = await holdFormAnswer(env, form({ action: 'release', order: 'o'.repeat(1000) }), true);
+    expect(long).toMatchObject({ kind: 'redirect', status: 400, flash: { ok: false } });
+    // The message stays short (it is stored in the session for one page view).
+    expect(long.kind === 'redirect' && long.flash.message.length).toBeLessThan(200);
     expect(await decisions()).toBe(before);
   });
 

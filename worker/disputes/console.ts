@@ -13,6 +13,7 @@
  * message: `{ ok, message }`, shown once at the top of the page.
  */
 import type { ProgramTable } from '../../domain/orders/program-table.ts';
+import { readSmallForm } from '../lib/body.ts';
 import { STATUS_OF } from '../lib/reasons.ts';
 import { sameSitePost } from '../requests/apply-routes.ts';
 import { decideDispute } from './service.ts';
@@ -34,21 +35,6 @@ const back = (status: number, ok: boolean, message: string, query = ''): Dispute
   flash: { ok, message },
 });
 
-/** The form's fields, or null when it is too large or unreadable. */
-async function readForm(request: Request): Promise<FormData | null> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (!Number.isFinite(declared) || declared > FORM_MAX_BYTES) return null;
-  try {
-    const raw = await request.arrayBuffer();
-    if (raw.byteLength > FORM_MAX_BYTES) return null;
-    return await new Response(raw, {
-      headers: { 'content-type': request.headers.get('content-type') ?? '' },
-    }).formData();
-  } catch {
-    return null;
-  }
-}
-
 /** A posted credit or decline form, checked in the order of the header. */
 export async function disputeFormAnswer(
   env: Pick<Env, 'DB'>,
@@ -61,10 +47,10 @@ export async function disputeFormAnswer(
     return { kind: 'refused', status: 403, message: 'Admins only: sign in with the admin token.' };
   if (!sameSitePost(request))
     return { kind: 'refused', status: 403, message: 'Refused: this form can only be sent from this site.' };
-  const form = await readForm(request);
-  if (form === null)
+  const form = await readSmallForm(request, FORM_MAX_BYTES);
+  if (typeof form === 'string')
     return back(
-      STATUS_OF.body_too_large,
+      form === 'too_large' ? STATUS_OF.body_too_large : STATUS_OF.invalid,
       false,
       'Nothing decided: the form could not be read. Send it again from this page.',
     );

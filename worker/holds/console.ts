@@ -7,8 +7,9 @@
  * Order of checks for a posted form (the page has already read the admin session):
  *   1. not signed in as the admin                -> 403, nothing read
  *   2. cross-site post (Sec-Fetch-Site / Origin) -> 403, nothing read
- *   3. form: `action` release|void, `order` id   -> refused with a message (400)
- *   4. the service's checks (reason, held, final) -> refused with its message and status
+ *   3. body over FORM_MAX_BYTES                  -> refused with a message (413), nothing decided
+ *   4. form: `action` release|void, `order` id of at most 128 characters -> refused (400)
+ *   5. the service's checks (reason, held, final) -> refused with its message and status
  * Anything past 2 ends in a redirect back to the page (post/redirect/get) carrying one
  * message: `{ ok, message }`, shown once at the top of the page.
  */
@@ -17,6 +18,7 @@ import { isCurrency } from '../../domain/currency.ts';
 import { program } from '../orders/program.ts';
 import { PageStoreUnavailable, readStorefront } from '../pages/page-store.ts';
 import { sameSitePost } from '../requests/apply-routes.ts';
+import { readSmallForm } from '../lib/body.ts';
 import { STATUS_OF } from '../lib/reasons.ts';
 import { decide, listHolds } from './service.ts';
 import type { Hold, HoldAction } from './store.ts';
@@ -24,6 +26,9 @@ import type { Hold, HoldAction } from './store.ts';
 export const HOLDS_PAGE = '/dashboard/admin/holds/';
 /** The most undecided and decided holds the page lists (each oldest held first); the API has the rest. */
 export const HOLDS_PAGE_LIMIT = 500;
+/** A release or void form is a few short fields; an order id is at most 128 characters (migrations/0019). */
+export const FORM_MAX_BYTES = 4096;
+const ORDER_MAX = 128;
 
 export interface HoldRow extends Hold {
   /** The member's display name (its storefront's), else its handle. */
@@ -113,23 +118,20 @@ export async function holdFormAnswer(
     return { kind: 'refused', status: 403, message: 'Admins only: sign in with the admin token.' };
   if (!sameSitePost(request))
     return { kind: 'refused', status: 403, message: 'Refused: this form can only be sent from this site.' };
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
+  const form = await readSmallForm(request, FORM_MAX_BYTES);
+  if (typeof form === 'string')
     return back(
-      STATUS_OF.invalid,
+      form === 'too_large' ? STATUS_OF.body_too_large : STATUS_OF.invalid,
       false,
-      'Nothing decided: the form could not be read. Send it again from this page.',
+      `Nothing decided: the form could not be read (at most ${FORM_MAX_BYTES} bytes). Send it again from this page.`,
     );
-  }
   const action = form.get('action');
   const order = form.get('order');
-  if ((action !== 'release' && action !== 'void') || typeof order !== 'string')
+  if ((action !== 'release' && action !== 'void') || typeof order !== 'string' || order.length > ORDER_MAX)
     return back(
       STATUS_OF.invalid,
       false,
-      'Nothing decided: the form must name an order and release or void.',
+      `Nothing decided: the form must name an order (at most ${ORDER_MAX} characters) and release or void.`,
     );
   const reason = form.get('reason');
   // An empty reason on a release means the default; a void's reason is required (the service says so).

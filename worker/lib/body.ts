@@ -72,3 +72,33 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
     return null;
   }
 }
+
+/**
+ * A form posted to a page (no Hono middleware there), read at most `maxBytes`: the declared
+ * Content-Length is checked before a byte is read, then the bytes are counted as they arrive and
+ * reading stops past the limit. Else 'too_large', or 'unreadable' (not a form).
+ */
+export async function readSmallForm(
+  request: Request,
+  maxBytes: number,
+): Promise<FormData | 'too_large' | 'unreadable'> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && !(Number(declared) <= maxBytes)) return 'too_large';
+  const chunks: ArrayBuffer[] = [];
+  let size = 0;
+  try {
+    const reader = request.body?.getReader();
+    for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
+      size += read.value.byteLength;
+      if (size > maxBytes) {
+        await reader?.cancel();
+        return 'too_large';
+      }
+      chunks.push(read.value.slice().buffer);
+    }
+    const type = request.headers.get('content-type') ?? '';
+    return await new Response(new Blob(chunks), { headers: { 'content-type': type } }).formData();
+  } catch {
+    return 'unreadable';
+  }
+}
