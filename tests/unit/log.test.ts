@@ -1,6 +1,6 @@
 /**
  * The one structured logger (worker/lib/log.ts): every line is one JSON object with `level` and
- * `event` first, the fields after, secrets never written; info to console.log, warn and error to
+ * `event` first, the fields after, secrets never written; info to console.info, warn and error to
  * console.error; and no other log call anywhere in worker/.
  */
 import { readFileSync } from 'node:fs';
@@ -68,8 +68,8 @@ describe('log lines', () => {
     });
   });
 
-  it('go to console.log for info and console.error for warn and error', () => {
-    const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  it('go to console.info for info and console.error for warn and error', () => {
+    const out = vi.spyOn(console, 'info').mockImplementation(() => undefined);
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     log('info', 'a.info', { n: 1 });
     log('warn', 'a.warn');

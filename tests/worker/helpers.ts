@@ -37,3 +37,10 @@ export async function waitForClicks(ids: readonly string[], timeoutMs = 15_000):
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Headers of posts a same-site check must refuse: another site, a sibling subdomain, a foreign origin. */
+export const CROSS_SITE_HEADERS: readonly Record<string, string>[] = [
+  { 'sec-fetch-site': 'cross-site' },
+  { 'sec-fetch-site': 'same-site' },
+  { origin: 'https://evil.test' },
+];

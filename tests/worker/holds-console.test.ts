@@ -12,6 +12,7 @@ import { readStorefront } from '../../worker/pages/page-store.ts';
 import type { Hold } from '../../worker/holds/store.ts';
 import { flaggedClick, shippedOrder } from './holds-helpers.ts';
 import { CAROL, get, ORIGIN } from './orders-helpers.ts';
+import { CROSS_SITE_HEADERS } from './helpers.ts';
 
 /** The form as a browser posts it from the page (same origin). */
 function form(
@@ -72,11 +73,7 @@ describe('the release and void forms', () => {
       status: 403,
       message: expect.stringContaining('Admins only'),
     });
-    const crossSite: Record<string, string>[] = [
-      { 'sec-fetch-site': 'cross-site' },
-      { 'sec-fetch-site': 'same-site' },
-      { origin: 'https://evil.test' },
-    ];
+    const crossSite = CROSS_SITE_HEADERS;
     for (const headers of crossSite)
       expect(
         await holdFormAnswer(env, form({ action: 'release', order: botOrder }, headers), true),

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { earningsFile, type EarningsRow } from '../../scripts/lib/fixtures/amazon-report-writer.ts';
 import { importFormAnswer } from '../../worker/orders/import-console.ts';
 import { ORIGIN } from './orders-helpers.ts';
+import { CROSS_SITE_HEADERS } from './helpers.ts';
 
 const PAGE = `${ORIGIN}/dashboard/admin/`;
 
@@ -116,11 +117,7 @@ describe('refusals', () => {
       status: 403,
       message: expect.stringContaining('Admins only'),
     });
-    const crossSite: Record<string, string>[] = [
-      { 'sec-fetch-site': 'cross-site' },
-      { 'sec-fetch-site': 'same-site' },
-      { origin: 'https://evil.test' },
-    ];
+    const crossSite = CROSS_SITE_HEADERS;
     for (const headers of crossSite)
       expect(await importFormAnswer(env, posted({ action: 'import' }, file, headers), true)).toMatchObject({
         ok: false,

@@ -6,8 +6,9 @@
  * level and event first and always present (a field cannot override them); fields as
  * given, except that a field whose name says it holds a secret (secret, token, password,
  * authorization, cookie, signature, key) is written as "[redacted]": a log line never
- * carries a secret. info goes to console.log, warn and error to console.error (what
- * Workers Logs and `wrangler tail` show as the line's level). Event names are stable:
+ * carries a secret. info goes to console.info (not console.log: `wrangler dev --log-level info`
+ * hides log-level output), warn and error to console.error (what Workers Logs and `wrangler
+ * tail` show as the line's level). Event names are stable:
  * tests, `/healthz` readers and `npm run clicks:recover` (`clicks.unsaved`) rely on them.
  * No work beyond building the one line: safe on the redirect's waitUntil path.
  */
@@ -30,6 +31,6 @@ export function logLine(
 
 export function log(level: LogLevel, event: string, fields: Readonly<Record<string, unknown>> = {}): void {
   const line = logLine(level, event, fields);
-  if (level === 'info') console.log(line);
+  if (level === 'info') console.info(line);
   else console.error(line);
 }

@@ -222,6 +222,11 @@ const SELECT_STATE_WITH_CLICKS = [
   `SELECT 'click', ${jsonRow(['click_id', 'handle', 'at'])} FROM clicks WHERE click_id IN ${ids(3)}`,
 ].join('\nUNION ALL\n');
 
+/** An order state with nothing known yet. */
+function emptyState(): OrderState {
+  return { known: new Map(), stored: new Map(), sums: new Map(), clicks: new Map(), terms: new Map() };
+}
+
 /**
  * The state of a group as this isolate last saw it committed (recent-orders.ts), so the
  * write batch can go out without a read: for an order remembered here, what was
@@ -233,13 +238,7 @@ const SELECT_STATE_WITH_CLICKS = [
  * read), or for ids of statement keys, whose ledger rows come without an event of theirs.
  */
 function predictedState(group: ReadonlyMap<string, readonly IncomingEvent[]>): OrderState | null {
-  const state: OrderState = {
-    known: new Map(),
-    stored: new Map(),
-    sums: new Map(),
-    clicks: new Map(),
-    terms: new Map(),
-  };
+  const state = emptyState();
   for (const [orderId, incoming] of group) {
     if (STATEMENT_KEY.test(orderId) || incoming.some((e) => e.event.click_id !== null)) return null;
     const recent = recall(orderId);
@@ -308,13 +307,7 @@ function stateOf(
   incomingIds: ReadonlySet<string>,
   group: ReadonlyMap<string, unknown>,
 ): OrderState {
-  const state: OrderState = {
-    known: new Map(),
-    stored: new Map(),
-    sums: new Map(),
-    clicks: new Map(),
-    terms: new Map(),
-  };
+  const state = emptyState();
   for (const row of rows.order_terms) {
     const order = orderTermsRow(row);
     state.terms.set(order.order_id, { order, lines: new Map() });
