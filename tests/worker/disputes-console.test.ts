@@ -10,6 +10,7 @@ import { addDays, utcDay } from '../../domain/time.ts';
 import { disputeFormAnswer, DISPUTES_PAGE, FORM_MAX_BYTES } from '../../worker/disputes/console.ts';
 import { fileDispute } from '../../worker/disputes/service.ts';
 import { program } from '../../worker/orders/program.ts';
+import { CROSS_SITE_HEADERS } from './helpers.ts';
 import { ALICE, ORIGIN } from './orders-helpers.ts';
 
 function form(
@@ -50,11 +51,7 @@ describe('the credit and decline forms', () => {
       kind: 'refused',
       status: 403,
     });
-    const crossSite: Record<string, string>[] = [
-      { 'sec-fetch-site': 'cross-site' },
-      { 'sec-fetch-site': 'same-site' },
-      { origin: 'https://evil.test' },
-    ];
+    const crossSite = CROSS_SITE_HEADERS;
     for (const headers of crossSite)
       expect(await disputeFormAnswer(env, form(fields, headers), true, program.table)).toMatchObject({
         kind: 'refused',
