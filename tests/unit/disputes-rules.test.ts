@@ -6,6 +6,7 @@ import {
   filingSchema,
   MAX_AGE_DAYS,
   MAX_CREDIT_MINOR,
+  planAgainstLedger,
   planDecision,
   planFiling,
   stateOf,
@@ -78,6 +79,77 @@ describe('a decision', () => {
           expect(plan.kind === 'repeat').toBe(JSON.stringify(stored(next)) === JSON.stringify(decided));
         }
       }),
+    );
+  });
+});
+
+describe('a credit against the ledger (planAgainstLedger)', () => {
+  it("property: a credit is allowed only for the member's own, unheld order, on top of earned money only with top_up", () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.constantFrom('ana', 'ana-old', 'bob'), { nil: null }),
+        fc.integer({ min: -5000, max: 5000 }),
+        fc.boolean(),
+        fc.boolean(),
+        (recorded_handle, recorded_minor, held, top_up) => {
+          const record = {
+            recorded_handle,
+            recorded_minor,
+            recorded_currency: 'USD',
+            held,
+            ledger_after_credit: false,
+          };
+          const credit: DecisionInput = {
+            action: 'credit',
+            amount_minor: 100,
+            currency: 'USD',
+            note: 'n',
+            top_up,
+          };
+          const plan = planAgainstLedger(record, ['ana', 'ana-old'], credit, 'o-1');
+          const allowed =
+            (recorded_handle === null || recorded_handle !== 'bob') &&
+            !held &&
+            (recorded_minor <= 0 || top_up);
+          expect(plan.kind === 'ok').toBe(allowed);
+          // Filing looks at the member only; a decline always passes.
+          const filing = planAgainstLedger(record, ['ana', 'ana-old'], 'file', 'o-1');
+          expect(filing.kind === 'ok').toBe(recorded_handle !== 'bob');
+          const decline = planAgainstLedger(
+            record,
+            ['ana', 'ana-old'],
+            { action: 'decline', note: 'n' },
+            'o-1',
+          );
+          expect(decline.kind === 'ok').toBe(recorded_handle !== 'bob');
+        },
+      ),
+    );
+  });
+
+  it('property: no filed text holds a bidi override, isolate, zero-width character, C1 control or U+2028/9', () => {
+    const hidden = [
+      '\u202a',
+      '\u202e',
+      '\u2066',
+      '\u2069',
+      '\u200b',
+      '\u200d',
+      '\ufeff',
+      '\u0085',
+      '\u2028',
+      '\u2029',
+    ];
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 20 }),
+        fc.constantFrom(...hidden),
+        fc.constantFrom('note', 'products'),
+        (text, bad, field) => {
+          const sent = { ...filing, [field]: `x${text}${bad}y` };
+          expect(filingSchema(TODAY).safeParse(sent).success).toBe(false);
+        },
+      ),
     );
   });
 });
