@@ -5,8 +5,9 @@
  * the dashboard ledger finds a member's credits by its id whatever handle filed them.
  * Storage is this file's own.
  */
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { call, post } from './disputes-helpers.ts';
 import type { Dispute } from '../../domain/disputes/rules.ts';
 import type { Currency } from '../../domain/currency.ts';
 import { creditCapMinor, MAX_CREDIT_MINOR, MAX_OPEN_DISPUTES } from '../../domain/disputes/rules.ts';
@@ -14,23 +15,11 @@ import { memberIndex } from '../../domain/orders/payouts.ts';
 import { addDays, monthBounds, utcDay } from '../../domain/time.ts';
 import { readLedgerLines, readLedgerPage } from '../../worker/dashboard/queries.ts';
 import { program } from '../../worker/orders/program.ts';
-import { BOB, CAROL, createToken, DAVE, ORIGIN } from './orders-helpers.ts';
+import { BOB, CAROL, createToken, DAVE } from './orders-helpers.ts';
 
 const admin = env.ADMIN_TOKEN;
 const today = utcDay(Date.now());
 
-function call(path: string, token: string | null, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(`${ORIGIN}${path}`, {
-    ...init,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers },
-  });
-}
-const post = (path: string, token: string | null, body: unknown) =>
-  call(path, token, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
 const filing = (order_id: string, note = 'Missing commission.') => ({
   order_id,
   order_date: addDays(today, -2),

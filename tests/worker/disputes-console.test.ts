@@ -7,7 +7,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { addDays, utcDay } from '../../domain/time.ts';
-import { disputeFormAnswer, DISPUTES_PAGE, FORM_MAX_BYTES } from '../../worker/disputes/console.ts';
+import { disputeFormAnswer, DISPUTES_PAGE, DISPUTE_FORM_MAX_BYTES } from '../../worker/disputes/console.ts';
 import { fileDispute } from '../../worker/disputes/service.ts';
 import { program } from '../../worker/orders/program.ts';
 import { CROSS_SITE_HEADERS } from './helpers.ts';
@@ -66,7 +66,7 @@ describe('the credit and decline forms', () => {
     const before = await decisions();
     const big = await disputeFormAnswer(
       env,
-      form({ action: 'decline', dispute_id: id, reason: 'r'.repeat(FORM_MAX_BYTES) }),
+      form({ action: 'decline', dispute_id: id, reason: 'r'.repeat(DISPUTE_FORM_MAX_BYTES) }),
       true,
       program.table,
     );

@@ -5,29 +5,18 @@
  * order becomes held counts nowhere; a ledger entry after a credit is shown (ledger_after_credit)
  * beside the recorded sum, never netted. Storage is this file's own.
  */
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { call, post } from './disputes-helpers.ts';
 import type { AdminDispute } from '../../domain/disputes/rules.ts';
 import { addDays, utcDay } from '../../domain/time.ts';
 import { flaggedClick, orderEvent } from './holds-helpers.ts';
-import { ALICE, BOB, CAROL, createToken, ORIGIN, placed, send, uid } from './orders-helpers.ts';
+import { ALICE, BOB, CAROL, createToken, placed, send, uid } from './orders-helpers.ts';
 
 const admin = env.ADMIN_TOKEN;
 const today = utcDay(Date.now());
 const nowIso = new Date().toISOString();
 
-function call(path: string, token: string | null, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(`${ORIGIN}${path}`, {
-    ...init,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers },
-  });
-}
-const post = (path: string, token: string | null, body: unknown) =>
-  call(path, token, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
 const filing = (order_id: string) => ({
   order_id,
   order_date: addDays(today, -1),

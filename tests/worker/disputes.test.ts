@@ -4,8 +4,9 @@
  * a credit shows in the member's ledger and counts once in payouts, never in a closed month.
  * Storage is this file's own.
  */
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { call, post } from './disputes-helpers.ts';
 import type { Dispute } from '../../domain/disputes/rules.ts';
 import { MAX_AGE_DAYS, MAX_CREDIT_MINOR } from '../../domain/disputes/rules.ts';
 import { addDays, monthBounds, utcDay } from '../../domain/time.ts';
@@ -13,20 +14,8 @@ import { decideDispute, fileDispute } from '../../worker/disputes/service.ts';
 import { ledgerReason, readLedgerLines, readLedgerPage } from '../../worker/dashboard/queries.ts';
 import { program } from '../../worker/orders/program.ts';
 import { closeMonth, readMonth } from '../../worker/payouts/store.ts';
-import { ALICE, BOB, createToken, ORIGIN } from './orders-helpers.ts';
+import { ALICE, BOB, createToken } from './orders-helpers.ts';
 
-function call(path: string, token: string | null, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(`${ORIGIN}${path}`, {
-    ...init,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers },
-  });
-}
-const post = (path: string, token: string | null, body: unknown) =>
-  call(path, token, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
 const admin = env.ADMIN_TOKEN;
 
 const today = utcDay(Date.now());

@@ -7,7 +7,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FORM_MAX_BYTES, holdFormAnswer, holdsView, HOLDS_PAGE } from '../../worker/holds/console.ts';
+import { HOLD_FORM_MAX_BYTES, holdFormAnswer, holdsView, HOLDS_PAGE } from '../../worker/holds/console.ts';
 import { readStorefront } from '../../worker/pages/page-store.ts';
 import type { Hold } from '../../worker/holds/store.ts';
 import { flaggedClick, shippedOrder } from './holds-helpers.ts';
@@ -122,7 +122,7 @@ describe('the release and void forms', () => {
     const before = await decisions();
     const big = await holdFormAnswer(
       env,
-      form({ action: 'void', order: botOrder, reason: 'r'.repeat(FORM_MAX_BYTES) }),
+      form({ action: 'void', order: botOrder, reason: 'r'.repeat(HOLD_FORM_MAX_BYTES) }),
       true,
     );
     expect(big).toMatchObject({ kind: 'redirect', status: 413, flash: { ok: false } });

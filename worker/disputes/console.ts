@@ -6,7 +6,7 @@
  * Order of checks for a posted form (like worker/holds/console.ts):
  *   1. not signed in as the admin                -> 403, nothing read
  *   2. cross-site post (Sec-Fetch-Site / Origin) -> 403, nothing read
- *   3. body over FORM_MAX_BYTES                  -> refused with a message (413), nothing decided
+ *   3. body over DISPUTE_FORM_MAX_BYTES          -> refused with a message (413), nothing decided
  *   4. form: `action` credit|decline             -> refused with a message (400)
  *   5. the service's checks (id, fields, ledger, final) -> refused with its message and status
  * Anything past 2 ends in a redirect back to the page (post/redirect/get) carrying one
@@ -22,7 +22,7 @@ export const DISPUTES_PAGE = '/dashboard/admin/disputes/';
 /** The most disputes the page lists at once ("N or more" and a next-page link beyond). */
 export const DISPUTES_PAGE_LIMIT = 200;
 /** A decision form is a few short fields: anything larger is refused unread. */
-export const FORM_MAX_BYTES = 8192;
+export const DISPUTE_FORM_MAX_BYTES = 8192;
 
 export type DisputeFormAnswer =
   | { kind: 'refused'; status: 403; message: string }
@@ -47,7 +47,7 @@ export async function disputeFormAnswer(
     return { kind: 'refused', status: 403, message: 'Admins only: sign in with the admin token.' };
   if (!sameSitePost(request))
     return { kind: 'refused', status: 403, message: 'Refused: this form can only be sent from this site.' };
-  const form = await readSmallForm(request, FORM_MAX_BYTES);
+  const form = await readSmallForm(request, DISPUTE_FORM_MAX_BYTES);
   if (typeof form === 'string')
     return back(
       form === 'too_large' ? STATUS_OF.body_too_large : STATUS_OF.invalid,

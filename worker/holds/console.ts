@@ -7,7 +7,7 @@
  * Order of checks for a posted form (the page has already read the admin session):
  *   1. not signed in as the admin                -> 403, nothing read
  *   2. cross-site post (Sec-Fetch-Site / Origin) -> 403, nothing read
- *   3. body over FORM_MAX_BYTES                  -> refused with a message (413), nothing decided
+ *   3. body over HOLD_FORM_MAX_BYTES             -> refused with a message (413), nothing decided
  *   4. form: `action` release|void, `order` id of at most 128 characters -> refused (400)
  *   5. the service's checks (reason, held, final) -> refused with its message and status
  * Anything past 2 ends in a redirect back to the page (post/redirect/get) carrying one
@@ -27,7 +27,7 @@ export const HOLDS_PAGE = '/dashboard/admin/holds/';
 /** The most undecided and decided holds the page lists (each oldest held first); the API has the rest. */
 export const HOLDS_PAGE_LIMIT = 500;
 /** A release or void form is a few short fields; an order id is at most 128 characters (migrations/0019). */
-export const FORM_MAX_BYTES = 4096;
+export const HOLD_FORM_MAX_BYTES = 4096;
 const ORDER_MAX = 128;
 
 export interface HoldRow extends Hold {
@@ -118,12 +118,12 @@ export async function holdFormAnswer(
     return { kind: 'refused', status: 403, message: 'Admins only: sign in with the admin token.' };
   if (!sameSitePost(request))
     return { kind: 'refused', status: 403, message: 'Refused: this form can only be sent from this site.' };
-  const form = await readSmallForm(request, FORM_MAX_BYTES);
+  const form = await readSmallForm(request, HOLD_FORM_MAX_BYTES);
   if (typeof form === 'string')
     return back(
       form === 'too_large' ? STATUS_OF.body_too_large : STATUS_OF.invalid,
       false,
-      `Nothing decided: the form could not be read (at most ${FORM_MAX_BYTES} bytes). Send it again from this page.`,
+      `Nothing decided: the form could not be read (at most ${HOLD_FORM_MAX_BYTES} bytes). Send it again from this page.`,
     );
   const action = form.get('action');
   const order = form.get('order');
