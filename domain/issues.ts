@@ -23,20 +23,20 @@ export type RowIssue = Issue<{ row: number; field: string }>;
 export type FileIssue = Issue<{ file: string; field: string }>;
 export type FieldIssue = Issue<{ field: string }>;
 
-/** A zod path as people write it: `items[0].quantity`; the empty path is "(file)". */
-export function fieldPath(path: readonly PropertyKey[]): string {
+/** A zod path as people write it: `items[0].quantity`; the empty path names the whole input ("(file)" by default). */
+export function fieldPath(path: readonly PropertyKey[], whole = '(file)'): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
     else out += out ? `.${String(key)}` : String(key);
   }
-  return out || '(file)';
+  return out || whole;
 }
 
-/** A zod error as issues of a request: "is required" for a missing value, unknown keys named. */
+/** A zod error as issues of a request: "is required" for a missing value, unknown keys named, "(body)" for the whole body. */
 export function issuesOf(error: { issues: readonly z.core.$ZodIssue[] }): Issue[] {
   return error.issues.map((issue) => ({
-    path: fieldPath(issue.path),
+    path: fieldPath(issue.path, '(body)'),
     message:
       issue.code === 'invalid_type' && issue.input === undefined
         ? 'is required'

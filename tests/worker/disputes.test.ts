@@ -63,8 +63,8 @@ describe('a member files a dispute', () => {
       [{ ...filing('o-1'), products: '' }, ['products']],
       [{ ...filing('o-1'), note: 'n'.repeat(2001) }, ['note']],
       [{ ...filing('o-1'), note: 'bell\u0007' }, ['note']],
-      [{ ...filing('o-1'), extra: 1 }, ['(file)']],
-      [[1, 2], ['(file)']],
+      [{ ...filing('o-1'), extra: 1 }, ['(body)']],
+      [[1, 2], ['(body)']],
     ];
     for (const [body, paths] of cases) {
       const res = await post(`/api/disputes/${ALICE.handle}`, alice, body);
