@@ -130,6 +130,14 @@ export function keyIdPrefix(layout: StatementLayout, marketplace: string, tracki
   return `${layout === 'fee-earnings' ? 'amzs' : 'amzo'}:${marketplace}:${trackingId}:`;
 }
 
+/**
+ * Whether a ledger order id is a statement key's (keyIdPrefix): such rows come without an
+ * order event of their own, so nothing may plan their ledger from a remembered state.
+ */
+export function isStatementKeyId(orderId: string): boolean {
+  return orderId.startsWith('amzs:') || orderId.startsWith('amzo:');
+}
+
 /** |fee| allowed for a row of this price and items. */
 export function feeBound(priceMinor: number, items: number, currency: Currency): number {
   return addSafe(

@@ -41,16 +41,29 @@ function webhookSecretForm(value: string): string | null {
 
 type Settings = Partial<Record<Setting | 'ENVIRONMENT', unknown>>;
 
+/**
+ * The last judgement per setting in this isolate: a setting changes only with a deploy, so an
+ * order event does not base64-decode the webhook secret again (a changed value is judged anew).
+ */
+const judged = new Map<Setting, { value: string; environment: unknown; problem: ConfigProblem | null }>();
+
 /** The first rule of `setting` its value fails, or null. */
 function firstProblem(env: Settings, setting: Setting): ConfigProblem | null {
   const raw = env[setting];
   const value = typeof raw === 'string' ? raw : '';
+  const last = judged.get(setting);
+  if (last && last.value === value && last.environment === env.ENVIRONMENT) return last.problem;
+  let problem: ConfigProblem | null = null;
   for (const rule of RULES) {
     if (rule.setting !== setting) continue;
-    const problem = rule.check(value, env.ENVIRONMENT);
-    if (problem !== null) return { setting, problem };
+    const found = rule.check(value, env.ENVIRONMENT);
+    if (found !== null) {
+      problem = { setting, problem: found };
+      break;
+    }
   }
-  return null;
+  judged.set(setting, { value, environment: env.ENVIRONMENT, problem });
+  return problem;
 }
 
 /** Every problem with the configuration, at most one per setting (the first rule it fails). */

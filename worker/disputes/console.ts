@@ -15,7 +15,7 @@
 import type { ProgramTable } from '../../domain/orders/program-table.ts';
 import { readSmallForm } from '../lib/body.ts';
 import { STATUS_OF } from '../lib/reasons.ts';
-import { sameSitePost } from '../requests/apply-routes.ts';
+import { adminPostRefusal } from '../lib/form-posts.ts';
 import { decideDispute } from './service.ts';
 
 export const DISPUTES_PAGE = '/dashboard/admin/disputes/';
@@ -43,10 +43,8 @@ export async function disputeFormAnswer(
   program: ProgramTable,
   now = Date.now(),
 ): Promise<DisputeFormAnswer> {
-  if (!isAdmin)
-    return { kind: 'refused', status: 403, message: 'Admins only: sign in with the admin token.' };
-  if (!sameSitePost(request))
-    return { kind: 'refused', status: 403, message: 'Refused: this form can only be sent from this site.' };
+  const refusal = adminPostRefusal(request, isAdmin);
+  if (refusal !== null) return { kind: 'refused', status: 403, message: refusal };
   const form = await readSmallForm(request, DISPUTE_FORM_MAX_BYTES);
   if (typeof form === 'string')
     return back(

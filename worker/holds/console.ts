@@ -17,7 +17,7 @@ import { formatMoney } from '../../domain/money.ts';
 import { isCurrency } from '../../domain/currency.ts';
 import { program } from '../orders/program.ts';
 import { PageStoreUnavailable, readStorefront } from '../pages/page-store.ts';
-import { sameSitePost } from '../requests/apply-routes.ts';
+import { adminPostRefusal } from '../lib/form-posts.ts';
 import { readSmallForm } from '../lib/body.ts';
 import { STATUS_OF } from '../lib/reasons.ts';
 import { decide, listHolds } from './service.ts';
@@ -114,10 +114,8 @@ export async function holdFormAnswer(
   isAdmin: boolean,
   now = Date.now(),
 ): Promise<FormAnswer> {
-  if (!isAdmin)
-    return { kind: 'refused', status: 403, message: 'Admins only: sign in with the admin token.' };
-  if (!sameSitePost(request))
-    return { kind: 'refused', status: 403, message: 'Refused: this form can only be sent from this site.' };
+  const refusal = adminPostRefusal(request, isAdmin);
+  if (refusal !== null) return { kind: 'refused', status: 403, message: refusal };
   const form = await readSmallForm(request, HOLD_FORM_MAX_BYTES);
   if (typeof form === 'string')
     return back(

@@ -17,7 +17,7 @@
 import { formatMoney } from '../../domain/money.ts';
 import { isCurrency } from '../../domain/currency.ts';
 import { STATUS_OF, type Reason } from '../lib/reasons.ts';
-import { sameSitePost } from '../requests/apply-routes.ts';
+import { adminPostRefusal } from '../lib/form-posts.ts';
 import {
   importFile,
   MAX_SINGLE_BYTES,
@@ -36,11 +36,9 @@ export interface ImportView {
 }
 
 /** Checks 1 and 2 of the header, before anything of the request is read; `null` when it may go on. */
-export function adminPostRefusal(request: Request, isAdmin: boolean): ImportView | null {
-  if (!isAdmin) return refused('forbidden', 'Admins only: sign in with the admin token.');
-  if (!sameSitePost(request))
-    return refused('forbidden', 'Refused: this form can only be sent from this site.');
-  return null;
+export function importPostRefusal(request: Request, isAdmin: boolean): ImportView | null {
+  const refusal = adminPostRefusal(request, isAdmin);
+  return refusal === null ? null : refused('forbidden', refusal);
 }
 
 /** A posted import form, checked in the order of the header (the page's own request). */
@@ -49,7 +47,7 @@ export async function importFormAnswer(
   request: Request,
   isAdmin: boolean,
 ): Promise<ImportView> {
-  const refusal = adminPostRefusal(request, isAdmin);
+  const refusal = importPostRefusal(request, isAdmin);
   if (refusal) return refusal;
   let form: FormData;
   try {

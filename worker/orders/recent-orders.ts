@@ -4,7 +4,10 @@
  * first and cost one round trip (issue 26). Only a prediction: the store's write batch
  * is guarded in SQL (the order's last stored event must be the one remembered, and the
  * next sequence number free, store.ts), so a stale or wrong entry makes the batch fail
- * as a whole and the event is planned again from a fresh read.
+ * as a whole and the event is planned again from a fresh read. That guard is enough only
+ * because an order's ledger entries and terms change in the same batch as an event of that
+ * order; statement keys (isStatementKeyId), whose ledger rows come without an event, are
+ * never planned from here.
  *
  *   remember(o, s)  only after s was committed (a write batch that succeeded, or a read)
  *                   and only if s holds more events than what is remembered for o

@@ -37,6 +37,7 @@ import type { KnownClick } from '../../domain/orders/attribution.ts';
 import { ORDER_EVENT_TYPES, orderItem, type OrderEvent } from '../../domain/orders/event.ts';
 import { BUCKETS, sumEntries, type LedgerSum } from '../../domain/orders/ledger.ts';
 import type { Program } from '../../domain/orders/program-table.ts';
+import { isStatementKeyId } from '../../domain/orders/statement.ts';
 import {
   LINE_TERMS_COLUMNS,
   ORDER_TERMS_COLUMNS,
@@ -240,7 +241,7 @@ function emptyState(): OrderState {
 function predictedState(group: ReadonlyMap<string, readonly IncomingEvent[]>): OrderState | null {
   const state = emptyState();
   for (const [orderId, incoming] of group) {
-    if (STATEMENT_KEY.test(orderId) || incoming.some((e) => e.event.click_id !== null)) return null;
+    if (isStatementKeyId(orderId) || incoming.some((e) => e.event.click_id !== null)) return null;
     const recent = recall(orderId);
     if (!recent) {
       if (!incoming.some((e) => e.event.type === 'order.placed')) return null;
@@ -254,9 +255,6 @@ function predictedState(group: ReadonlyMap<string, readonly IncomingEvent[]>): O
   }
   return state;
 }
-
-/** Ledger order ids of statement keys (domain/orders/statement.ts keyId). */
-const STATEMENT_KEY = /^amz[so]:/;
 
 /** Per order, the event id of its last stored event (the guard of the first new one). */
 function lastStored(state: OrderState): Map<string, string> {

@@ -43,6 +43,7 @@ import { signChangeRequest } from './signing.ts';
 import { applicationHandlesLike, countApplyPost, insertRequest, newRequestId } from './store.ts';
 import { log } from '../lib/log.ts';
 import { statusOf, type Reason } from '../lib/reasons.ts';
+import { sameSitePost } from '../lib/form-posts.ts';
 
 /** The avatar (1 MB) and the text fields, with room for multipart framing. */
 export const APPLY_MAX_BODY_BYTES = 1536 * 1024;
@@ -50,14 +51,6 @@ export const APPLY_MAX_BODY_BYTES = 1536 * 1024;
 export const CLAIM_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
-
-/** Whether a post comes from a page of this site (CONTRACT.md section 15: cross-site posts refused). */
-export function sameSitePost(request: Request): boolean {
-  const site = request.headers.get('sec-fetch-site');
-  if (site !== null) return site === 'same-origin' || site === 'none';
-  const origin = request.headers.get('origin');
-  return origin === null || origin === new URL(request.url).origin;
-}
 
 async function page(
   c: Context<AppEnv>,

@@ -21,7 +21,7 @@ import type { AppEnv } from '../env.ts';
 import { base64url } from '../links/visitor-hash.ts';
 import { program } from '../orders/program.ts';
 import { layout, messagePage } from './apply-page.ts';
-import { sameSitePost } from './apply-routes.ts';
+import { sameSitePost } from '../lib/form-posts.ts';
 import { claim, lookUpClaim, type ClaimLookup } from './store.ts';
 import { log } from '../lib/log.ts';
 import { STATUS_OF, statusOf, type Reason } from '../lib/reasons.ts';
