@@ -82,22 +82,14 @@ export async function readSmallForm(
   request: Request,
   maxBytes: number,
 ): Promise<FormData | 'too_large' | 'unreadable'> {
+  // Stricter than readLimited's header check: a Content-Length that is not a number is refused too.
   const declared = request.headers.get('content-length');
   if (declared !== null && !(Number(declared) <= maxBytes)) return 'too_large';
-  const chunks: ArrayBuffer[] = [];
-  let size = 0;
   try {
-    const reader = request.body?.getReader();
-    for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
-      size += read.value.byteLength;
-      if (size > maxBytes) {
-        await reader?.cancel();
-        return 'too_large';
-      }
-      chunks.push(read.value.slice().buffer);
-    }
+    const bytes = await readLimited(request, maxBytes);
+    if (bytes === null) return 'too_large';
     const type = request.headers.get('content-type') ?? '';
-    return await new Response(new Blob(chunks), { headers: { 'content-type': type } }).formData();
+    return await new Response(bytes.slice(), { headers: { 'content-type': type } }).formData();
   } catch {
     return 'unreadable';
   }
