@@ -18,6 +18,7 @@ import { formatMoney } from '../../domain/money.ts';
 import { isCurrency } from '../../domain/currency.ts';
 import { STATUS_OF, type Reason } from '../lib/reasons.ts';
 import { adminPostRefusal } from '../lib/form-posts.ts';
+import { readSmallForm } from '../lib/body.ts';
 import {
   importFile,
   MAX_SINGLE_BYTES,
@@ -49,13 +50,21 @@ export async function importFormAnswer(
 ): Promise<ImportView> {
   const refusal = importPostRefusal(request, isAdmin);
   if (refusal) return refusal;
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
+  const form = await readConsoleForm(request);
+  return form instanceof FormData ? importFromForm(env, form) : form;
+}
+
+/** A report file and a pasted report at MAX_SINGLE_BYTES each, and the form's other fields. */
+const MAX_FORM_BYTES = 2 * MAX_SINGLE_BYTES + 64 * 1024;
+const TOO_LARGE = `The report exceeds ${MAX_SINGLE_BYTES / 1024 / 1024} MiB: send it in parts with npm run import:amazon.`;
+
+/** The console's posted form, read at most MAX_FORM_BYTES (after checks 1 and 2), or its refusal. */
+export async function readConsoleForm(request: Request): Promise<FormData | ImportView> {
+  const form = await readSmallForm(request, MAX_FORM_BYTES);
+  if (form === 'too_large') return refused('body_too_large', TOO_LARGE);
+  if (form === 'unreadable')
     return refused('invalid', 'The form could not be read. Send it again from this page.');
-  }
-  return importFromForm(env, form);
+  return form;
 }
 
 /**
@@ -69,11 +78,7 @@ export async function importFromForm(env: Pick<Env, 'DB'>, form: FormData): Prom
   const pasted = form.get('csv');
   const text = typeof pasted === 'string' ? pasted : '';
   if (!hasFile && !text.trim()) return refused('invalid', 'Choose a report file or paste the report.');
-  if (hasFile && file.size > MAX_SINGLE_BYTES)
-    return refused(
-      'body_too_large',
-      `The report exceeds ${MAX_SINGLE_BYTES / 1024 / 1024} MiB: send it in parts with npm run import:amazon.`,
-    );
+  if (hasFile && file.size > MAX_SINGLE_BYTES) return refused('body_too_large', TOO_LARGE);
   const bytes = hasFile ? new Uint8Array(await file.arrayBuffer()) : new TextEncoder().encode(text);
   const fields: Record<string, string> = {};
   for (const name of ['marketplace', 'from', 'to'] as const) {
