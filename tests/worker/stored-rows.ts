@@ -1,4 +1,4 @@
-/** Rows read and written straight in D1 by the worker tests: counts, and ledger lines no webhook test sends. */
+/** Rows read and written straight in D1 by the worker tests: counts, writes D1 must refuse, and ledger lines no webhook test sends. */
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import { uid } from './orders-helpers.ts';
