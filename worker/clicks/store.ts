@@ -2,11 +2,14 @@
  * D1 writes of the click log, the only module that writes clicks. Rows travel as one
  * JSON parameter per statement, cut into chunks so that every statement stays inside
  * D1's limits whatever the batch size (CONTRACT.md section 10): at most 100 bound
- * parameters (these statements bind 1 to 4), 100 KB of SQL (the text is fixed), and
+ * parameters (these statements bind 1 to 9), 100 KB of SQL (the text is fixed), and
  * 2 MB per value (each JSON value is kept under MAX_VALUE_BYTES). INSERT OR IGNORE on
- * the click id makes a retried or redelivered batch a no-op. The same transaction sets the
- * duplicate flag and the section 16 flags self and burst (domain/clicks/flags.ts), recomputed
- * from the table for the visitors a chunk touches, so batches may land in any order.
+ * the click id makes a retried or redelivered batch a no-op. Three statements a chunk, one
+ * transaction (issue 26: five before): the INSERT, which also sets the section 16 flag self
+ * (domain/clicks/flags.ts); the write count; one UPDATE that sets the duplicate flag and the
+ * burst flag, recomputed from the table for the visitors a chunk touches, so batches may land
+ * in any order. The roll-ups follow every insert and flag change by triggers (migrations 0011,
+ * 0016, 0018), so they are exact for any writer.
  */
 import { DAY_MS, HOUR_MS, startOfUtcDay } from '../../domain/time.ts';
 import { NOT_NAVIGATION_SQL } from '../links/bot-detection.ts';
