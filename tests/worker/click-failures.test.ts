@@ -127,7 +127,9 @@ async function deliver(queue: string, messages: Parameters<typeof createMessageB
   const batch = createMessageBatch(queue, messages);
   const ctx = createExecutionContext();
   await consumeClicks(batch, { ...env, DB: db });
-  return getQueueResult(batch, ctx);
+  const result = await getQueueResult(batch, ctx);
+  // The ids the consumer acknowledged, one by one or all at once (batch.ackAll()).
+  return { ...result, acked: result.ackAll ? messages.map((m) => m.id) : result.explicitAcks };
 }
 
 async function countStored(ids: readonly string[]): Promise<number> {
@@ -220,7 +222,7 @@ describe('queue consumer', () => {
     const clicks = [click('redeliver'), click('redeliver')];
     const before = (await writeCounts(env.DB)).queue;
     for (let delivery = 1; delivery <= 3; delivery++) {
-      expect((await deliver(CLICKS_QUEUE, [message('m1', clicks, delivery)])).explicitAcks).toEqual(['m1']);
+      expect((await deliver(CLICKS_QUEUE, [message('m1', clicks, delivery)])).acked).toEqual(['m1']);
     }
     expect(await countStored(clicks.map((c) => c.click_id))).toBe(2);
     expect((await writeCounts(env.DB)).queue).toBe(before + 2);
@@ -243,7 +245,7 @@ describe('queue consumer', () => {
       db,
     );
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(['good']);
-    expect(result.explicitAcks).toEqual(['bad']);
+    expect(result.acked).toEqual(['bad']);
   });
 });
 
@@ -264,7 +266,7 @@ describe('a D1 outage longer than the main queue retries', () => {
       for (let attempts = 1; attempts <= last; attempts++) {
         const result = await deliver(queue, messages(attempts), db);
         const delivery = `${queue} delivery ${attempts}`;
-        expect(result.explicitAcks, delivery).toEqual([]);
+        expect(result.acked, delivery).toEqual([]);
         expect(
           result.retryMessages.map((m) => m.msgId),
           delivery,
@@ -293,7 +295,7 @@ describe('a D1 outage longer than the main queue retries', () => {
     d1Down = false;
     const before = (await writeCounts(env.DB)).dead_letter;
     for (const attempts of [7, 8]) {
-      expect((await deliver(DEAD_LETTER_QUEUE, messages(attempts), db)).explicitAcks).toEqual(['o1', 'o2']);
+      expect((await deliver(DEAD_LETTER_QUEUE, messages(attempts), db)).acked).toEqual(['o1', 'o2']);
     }
     expect(await countStored(ids)).toBe(3);
     expect((await writeCounts(env.DB)).dead_letter).toBe(before + 3);
@@ -304,7 +306,7 @@ describe('a D1 outage longer than the main queue retries', () => {
     const { db } = outageDb(() => true);
     const clicks = [click('final'), click('final')];
     const result = await deliver(DEAD_LETTER_QUEUE, [message('f1', clicks, DEAD_LETTER_MAX_RETRIES + 1)], db);
-    expect(result.explicitAcks).toEqual(['f1']);
+    expect(result.acked).toEqual(['f1']);
     expect(unsavedLines(spy)).toEqual(clicks);
   });
 });
@@ -349,7 +351,7 @@ describe('D1 limits', () => {
     );
 
     const { db, statements } = outageDb(() => false);
-    expect((await deliver(CLICKS_QUEUE, messages, db)).explicitAcks).toHaveLength(100);
+    expect((await deliver(CLICKS_QUEUE, messages, db)).acked).toHaveLength(100);
     expect(await countStored(ids)).toBe(10_000);
 
     const encoder = new TextEncoder();

@@ -59,7 +59,10 @@ export async function consumeClicks(batch: MessageBatch<unknown>, env: Env): Pro
         attempts: 4,
       },
     );
-    for (const { message } of valid) message.ack();
+    // One native call for the whole batch when every message was valid (the common case; the
+    // bad ones were acknowledged above), else one per stored message.
+    if (valid.length === batch.messages.length) batch.ackAll();
+    else for (const { message } of valid) message.ack();
     if (inserted < clicks.length) log('warn', 'clicks.already_stored', { skipped: clicks.length - inserted });
     if (deadLetters) log('info', 'clicks.dead_letters_stored', { clicks: clicks.length, inserted });
   } catch (error) {

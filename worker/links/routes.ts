@@ -214,7 +214,8 @@ async function describeClick(
     const referer = request.headers.get('referer');
     const referrer = referrerHost(referer);
     if (referer && referrer === null) incomplete.push('referrer_host:malformed');
-    if (request.cf?.country !== undefined && country === null) incomplete.push('country:malformed');
+    // `request.cf` is read again only when the country was not usable (each read is a native call).
+    if (country === null && request.cf?.country !== undefined) incomplete.push('country:malformed');
     return {
       click_id: clickId,
       at: now.getTime(),
