@@ -283,6 +283,19 @@ function predictedState(group: ReadonlyMap<string, readonly IncomingEvent[]>): O
   return state;
 }
 
+/**
+ * What a fresh read finds for one order, in the shape this isolate remembers (recent-orders.ts);
+ * the state remembered after a write must equal it (tests/worker/orders-round-trips.test.ts).
+ */
+export async function readRecentOrder(db: D1Database, orderId: string): Promise<RecentOrder> {
+  const state = await readState(db, new Map([[orderId, []]]));
+  return {
+    stored: state.stored.get(orderId) ?? [],
+    sums: sumEntries(state.sums.get(orderId) ?? []),
+    terms: state.terms.get(orderId) ?? null,
+  };
+}
+
 /** Per order, the event id of its last stored event (the guard of the first new one). */
 function lastStored(state: OrderState): Map<string, string> {
   const last = new Map<string, string>();
