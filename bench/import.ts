@@ -19,7 +19,7 @@ import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-
 import { ROOT, runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
 import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
-import { benchArgs, fmt, log, numberArg, round, runBenchmark } from './lib/report.ts';
+import { benchArgs, fmt, log, numberArg, round, row, runBenchmark } from './lib/report.ts';
 import { MIGRATED_D1, startTarget, writeConfig } from './lib/targets.ts';
 import { random } from './lib/traffic.ts';
 
@@ -89,15 +89,9 @@ await runBenchmark('import', { rows: ROWS }, async () => {
   });
   const run = async () => {
     const started = Date.now();
-    const result = await runCommand(
-      'node',
-      ['scripts/import-amazon.ts', file, '--url', dev.url, '--by', 'bench'],
-      {
-        cwd: ROOT,
-        timeoutMs: 600_000,
-        env: toolEnv({ ADMIN_TOKEN: benchSecret('ADMIN_TOKEN') }),
-      },
-    );
+    const env = toolEnv({ ADMIN_TOKEN: benchSecret('ADMIN_TOKEN') });
+    const argv = ['scripts/import-amazon.ts', file, '--url', dev.url, '--by', 'bench'];
+    const result = await runCommand('node', argv, { cwd: ROOT, timeoutMs: 600_000, env });
     if (result.code !== 0) throw new Error(`import:amazon failed: ${result.stderr}${result.stdout}`);
     log(result.stdout.trim());
     return { seconds: (Date.now() - started) / 1000, stdout: result.stdout };
@@ -108,28 +102,15 @@ await runBenchmark('import', { rows: ROWS }, async () => {
   const check = checkLedger(dev.persistTo, rows, book, table.default_retailer);
   const reimportClean = /posted: 0 added .*, 0 changed .*, 0 reversed/.test(second.stdout);
   const ok = check.mismatches.length === 0 && reimportClean;
+  const net = `${fmt(check.net)} minor units`;
+  // prettier-ignore
   return {
     ok,
     figures: [
-      {
-        name: `import:amazon, ${fmt(ROWS)}-row Fee-Earnings file`,
-        value: round(first.seconds, 1),
-        unit: 's',
-        target: `< ${TARGET_SECONDS}`,
-        met: first.seconds < TARGET_SECONDS,
-      },
-      {
-        name: 'same file again (posts nothing)',
-        value: round(second.seconds, 1),
-        unit: 's',
-        note: reimportClean ? 'no changes' : 'changes posted',
-      },
-      { name: 'statement keys', value: check.keys },
-      {
-        name: 'ledger net Ad Fees = file (credited tracking ids)',
-        value: check.mismatches.length === 0 ? 'equal' : 'differs',
-        note: `${fmt(check.net)} minor units`,
-      },
+      row(`import:amazon, ${fmt(ROWS)}-row Fee-Earnings file`, round(first.seconds, 1), 's', undefined, `< ${TARGET_SECONDS}`, first.seconds < TARGET_SECONDS),
+      row('same file again (posts nothing)', round(second.seconds, 1), 's', reimportClean ? 'no changes' : 'changes posted'),
+      row('statement keys', check.keys),
+      row('ledger net Ad Fees = file (credited tracking ids)', check.mismatches.length === 0 ? 'equal' : 'differs', undefined, net),
     ],
     ...(ok ? {} : { error: check.mismatches.join('; ') || 'the second import posted changes' }),
   };
