@@ -4,7 +4,7 @@
  * bench/results.md (tracked) plus bench/results.json (not tracked: this run's
  * figures and details). A bench script's figures are the JSON object on the LAST
  * line of its stdout (bench/lib/report.ts); a script that is missing or fails is
- * recorded as such and the others still run. Benchmarks print figures; nothing
+ * recorded as failed and the others still run. Benchmarks print figures; nothing
  * here fails on a target, and none of this runs in `npm test`.
  *
  * Every bench's first row in results.md names the run its figures come from
@@ -50,44 +50,31 @@ const only = args.get('only')?.split(',');
 const skip = args.get('skip')?.split(',') ?? [];
 const selected = BENCHES.filter((b) => (!only || only.includes(b.name)) && !skip.includes(b.name));
 
-interface Outcome {
-  title: string;
-  /** When this bench ran. */
-  date: string;
-  status: 'ok' | 'failed' | 'not available';
-  seconds?: number;
-  result?: Record<string, unknown>;
-  error?: string;
-}
-
-async function waitIdle(): Promise<void> {
-  const deadline = Date.now() + 10 * 60_000;
-  while (load1() >= 1 && Date.now() < deadline) {
-    log(`load average ${load1()} >= 1.0: waiting for the machine to settle`);
-    await sleep(15_000);
-  }
-}
+type Outcome = Awaited<ReturnType<typeof runOne>>;
 
 /** The JSON object on the last line of a bench's stdout, or null. */
 function lastLine(stdout: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(stdout.trimEnd().split('\n').at(-1) ?? '');
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
+    return value && typeof value === 'object' && !Array.isArray(value) ? { ...value } : null;
   } catch {
     return null;
   }
 }
 
-async function runOne(b: Bench): Promise<Outcome> {
-  const script = join(ROOT, 'bench', `${b.name}.ts`);
-  const outcome = { title: b.title, date: new Date().toISOString() };
-  if (!existsSync(script)) return { ...outcome, status: 'not available', error: `no bench/${b.name}.ts` };
-  if (args.has('wait-idle')) await waitIdle();
+async function runOne(b: Bench) {
+  const date = new Date().toISOString();
+  // --wait-idle: at most 10 min for a 1-minute load average below 1.0.
+  for (
+    const deadline = Date.now() + 600_000;
+    args.has('wait-idle') && load1() >= 1 && Date.now() < deadline;
+  ) {
+    log(`load average ${load1()} >= 1.0: waiting for the machine to settle`);
+    await sleep(15_000);
+  }
   log(`\n######## ${b.title}: node bench/${b.name}.ts ${b.argv.join(' ')}  (load ${load1()})`);
   const options = { cwd: ROOT, timeoutMs: b.minutes * 60_000, echo: 'stderr' as const };
-  const run = await runCommand(process.execPath, [script, ...b.argv], options);
+  const run = await runCommand(process.execPath, [join(ROOT, 'bench', `${b.name}.ts`), ...b.argv], options);
   const result = run.timedOut ? null : lastLine(run.stdout);
   const ok = run.code === 0 && result !== null && result.ok !== false;
   const tail = run.stderr.trim().split('\n').slice(-3).join(' ');
@@ -97,13 +84,7 @@ async function runOne(b: Bench): Promise<Outcome> {
       ? String(result.error ?? `exit ${run.code}`)
       : `exit ${run.code}, no JSON result line: ${tail}`;
   const status = ok ? 'ok' : 'failed';
-  return {
-    ...outcome,
-    status,
-    seconds: Math.round(run.ms / 1000),
-    ...(result && { result }),
-    ...(!ok && { error }),
-  };
+  return { title: b.title, date, status, seconds: Math.round(run.ms / 1000), result, ...(!ok && { error }) };
 }
 
 const cell = (text: unknown) =>
@@ -116,8 +97,7 @@ function rowsOf(o: Outcome): string[] {
   const title = cell(`${o.title} (run ${o.date.slice(0, 16)}Z${quick ? ', quick' : ''})`);
   const load = o.result?.load as { start?: number; end?: number } | undefined;
   const loadNote = load ? ` (load ${load.start ?? '?'} → ${load.end ?? '?'})` : '';
-  if (!o.result) return [`| ${title} | — | ${o.status} | | | ${cell(o.error)} |`];
-  const figures = (o.result.figures ?? []) as Figure[];
+  const figures = (o.result?.figures ?? []) as Figure[];
   const rows = figures.map((f, i) => {
     const met = f.met === undefined ? '' : f.met ? 'yes' : '**no**';
     const note = `${f.note ?? ''}${i === 0 ? loadNote : ''}`;
@@ -168,8 +148,7 @@ await runMain(async () => {
   for (const b of selected) {
     const o = await runOne(b);
     fresh.set(b.name, o);
-    const took = o.seconds === undefined ? '' : ` in ${o.seconds} s`;
-    log(`######## ${b.title}: ${o.status}${took}${o.error ? ` (${o.error})` : ''}`);
+    log(`######## ${b.title}: ${o.status} in ${o.seconds} s${o.error ? ` (${o.error})` : ''}`);
   }
   const titles = new Set(BENCHES.map((b) => b.title));
   const rows = [
