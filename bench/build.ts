@@ -100,31 +100,26 @@ function astroSeconds(logText: string, pattern: string): number | string {
 /** The deployed Worker's size as Cloudflare counts it: its modules (not source maps), gzipped. */
 function workerGzipKiB(serverDir: string): number {
   const modules = filesUnder(serverDir).filter((path) => /\.(m?js|wasm)$/.test(path));
-  return round(
-    gzipSync(Buffer.concat(modules.sort().map((p) => readFileSync(p))), { level: 9 }).length / 1024,
-  );
+  const bytes = Buffer.concat(modules.sort().map((path) => readFileSync(path)));
+  return round(gzipSync(bytes, { level: 9 }).length / 1024);
 }
 
-async function build(
-  project: string,
-  variant: Variant,
-  contentDir: string,
-  storefronts: number,
-  incremental = false,
-) {
+/** One `astro build` of `variant` in its copy of the project under `root`, of the program of `storefronts`. */
+async function build(root: string, variant: Variant, storefronts: number, incremental = false) {
+  const project = join(root, variant);
   // As `npm run build` runs it (the build's heap budget), for both variants.
   const config = variant === 'static' ? ['--config', join(STATIC_SITE, 'astro.config.mjs')] : [];
-  const timeoutMs = options.timeoutMinutes * 60_000;
+  const env = toolEnv({ CONTENT_DIR: join(root, `content-${storefronts}`) });
   let peakKiB = 0;
-  const sampler = setInterval(
-    () => (peakKiB = Math.max(peakKiB, rssKiB(childPids().flatMap(treePids)))),
-    200,
-  );
+  const sample = () => (peakKiB = Math.max(peakKiB, rssKiB(childPids().flatMap(treePids))));
+  const sampler = setInterval(sample, 200);
+  const timeoutMs = options.timeoutMinutes * 60_000;
   const result = await runCommand(process.execPath, astroBuildArgs(ROOT, config), {
     cwd: project,
     timeoutMs,
-    env: toolEnv({ CONTENT_DIR: contentDir }),
-  }).finally(() => clearInterval(sampler));
+    env,
+  });
+  clearInterval(sampler);
   const logText = `${result.stdout}\n${result.stderr}`;
   writeFileSync(join(project, `build-${variant}-${storefronts}${incremental ? '-again' : ''}.log`), logText);
   const out = join(project, 'dist');
@@ -196,9 +191,8 @@ await runBenchmark('build', options, async () => {
         log(`  static: skipped above --static-max ${fmt(options.staticMax)} storefronts`);
         continue;
       }
-      const project = join(root, variant);
       bar.tick(0, `${variant}, ${fmt(storefronts)} storefronts`);
-      const run = await build(project, variant, content, storefronts);
+      const run = await build(root, variant, storefronts);
       runs.push(run);
       bar.tick();
       if (variant === 'cloudflare' && run.ok) {
@@ -208,10 +202,10 @@ await runBenchmark('build', options, async () => {
           file,
           JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), bio: 'Changed my bio.' }),
         );
-        runs.push(await build(project, variant, content, storefronts, true));
+        runs.push(await build(root, variant, storefronts, true));
       }
       // The output of a 10,000-storefront build is large; nothing reads it afterwards.
-      rmSync(join(project, 'dist'), { recursive: true, force: true });
+      rmSync(join(root, variant, 'dist'), { recursive: true, force: true });
     }
     rmSync(content, { recursive: true, force: true });
   }

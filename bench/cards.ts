@@ -43,33 +43,15 @@ await runBenchmark('cards', options, async () => {
   const mean = times.reduce((s, t) => s + t, 0) / times.length;
   const [cards, n] = [all.length, jobs.length];
   const program = `${fmt(options.creators)} creators × ${options.lists} lists (${fmt(cards)} cards)`;
+  const perCard = `p50 ${round(quantile(times, 0.5))} ms over ${n} cards; writeShareCards cold ${round(cold.ms / n)} ms a card`;
+  // prettier-ignore
   return {
     figures: [
       row('first card (WebAssembly and fonts loaded)', round(initMs), 'ms'),
-      row(
-        'one card, cold (satori + resvg, 1 core): mean',
-        round(mean),
-        'ms',
-        `p50 ${round(quantile(times, 0.5))} ms over ${n} cards; writeShareCards cold ${round(cold.ms / n)} ms a card`,
-      ),
-      row(
-        `${program}: cold render`,
-        round((cards * mean) / 60_000),
-        'min',
-        `on one core, extrapolated from ${n} cards`,
-      ),
-      row(
-        `${program}: every card again, from the cache`,
-        round(warm.ms / n, 2),
-        'ms a card',
-        `about ${round((cards * warm.ms) / n / 1000)} s for the program`,
-      ),
-      row(
-        'PNG, mean',
-        round(bytes / n / 1024),
-        'KiB',
-        `${fmt((cards * bytes) / n / 2 ** 30, 1)} GiB for the program`,
-      ),
+      row('one card, cold (satori + resvg, 1 core): mean', round(mean), 'ms', perCard),
+      row(`${program}: cold render`, round((cards * mean) / 60_000), 'min', `on one core, extrapolated from ${n} cards`),
+      row(`${program}: every card again, from the cache`, round(warm.ms / n, 2), 'ms a card', `about ${round((cards * warm.ms) / n / 1000)} s for the program`),
+      row('PNG, mean', round(bytes / n / 1024), 'KiB', `${fmt((cards * bytes) / n / 2 ** 30, 1)} GiB for the program`),
     ],
   };
 });

@@ -112,14 +112,12 @@ async function resources(origin: string, html: string, pageUrl: string) {
   const preloads = tags(html, 'link', /\brel\s*=\s*["']?(modulepreload|preload)/i).filter(
     (t) => /modulepreload/i.test(t) || /\bas\s*=\s*["']?script/i.test(t),
   );
-  const scripts = tags(html, 'script');
-  const js = await fetchAll([...scripts.map((t) => attr(t, 'src') ?? ''), ...preloads.map(href)]);
+  const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+  const src = ([, attrs]: RegExpExecArray) => attr(` ${attrs}`, 'src');
+  const js = await fetchAll([...scripts.map((m) => src(m) ?? ''), ...preloads.map(href)]);
   const inlineJs = scripts
-    .filter((t) => attr(t, 'src') === null && !/\btype\s*=\s*["']?application\/(ld\+)?json/i.test(t))
-    .map((t) => {
-      const start = html.indexOf(t) + t.length;
-      return html.slice(start, Math.max(start, html.indexOf('</script>', start)));
-    });
+    .filter((m) => src(m) === null && !/\btype\s*=\s*["']?application\/(ld\+)?json/i.test(m[1] ?? ''))
+    .map((m) => m[2] ?? '');
   const img = tags(html, 'img');
   const images = await fetchAll([
     ...img.flatMap((t) => [attr(t, 'src') ?? '', ...srcset(t)]),
@@ -133,7 +131,11 @@ async function resources(origin: string, html: string, pageUrl: string) {
   const lazy = img.filter((t) => /\bloading\s*=\s*["']?lazy/i.test(t)).length;
   const imageNote = `${images.size} file(s), ${lazy} of ${img.length} <img> lazy`;
   return {
-    ...{ css, inlineCss, js, inlineJs, images },
+    css,
+    inlineCss,
+    js,
+    inlineJs,
+    images,
     eventHandlers: (html.match(/\son[a-z]+\s*=\s*["']/gi) ?? []).length,
     imageNote: missing.size > 0 ? `${imageNote}; ${missing.size} referenced URL(s) not served` : imageNote,
   };

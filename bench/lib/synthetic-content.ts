@@ -5,7 +5,7 @@
  * written as JSON, which is valid YAML. `cycledMembers`: the sample's approved storefronts with
  * lists, cycled under new handles, for benches that need members but no files.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isInfluencer, type Influencer } from '../../domain/content/schema.ts';
@@ -22,13 +22,12 @@ const NOUNS = ['kettle', 'desk lamp', 'backpack', 'blender', 'headphones', 'yoga
 const PER_STOREFRONT = 30;
 const pick = (list: readonly string[], i: number) => list[i % list.length] ?? '';
 
-function sampleImages(folder: string): string[] {
-  const dir = join(ROOT, 'site', 'public', 'images', folder);
-  const names = existsSync(dir) ? readdirSync(dir).filter((n) => /\.(svg|png|jpe?g|webp|avif)$/.test(n)) : [];
-  return names.length > 0
-    ? names.sort().map((n) => `/images/${folder}/${n}`)
-    : [`/images/${folder}/placeholder.svg`];
-}
+/** The sample's images of a folder under site/public/images, as paths. */
+const sampleImages = (folder: string) =>
+  readdirSync(join(ROOT, 'site', 'public', 'images', folder))
+    .filter((n) => /\.(svg|png|jpe?g|webp|avif)$/.test(n))
+    .sort()
+    .map((n) => `/images/${folder}/${n}`);
 
 export const productId = (i: number) => `SYN${String(i).padStart(7, '0')}`;
 export const handleOf = (i: number) => `creator-${String(i).padStart(6, '0')}`;
@@ -64,9 +63,6 @@ function storefront(i: number, catalog: number, avatars: string[]) {
     })),
   }));
   const platform = pick(PLATFORMS, i);
-  const socials = [
-    { platform, url: `https://example.com/${platform}/${handle}`, followers: 1000 + ((i * 7331) % 900000) },
-  ];
   return {
     handle,
     name: `Creator ${i}`,
@@ -93,21 +89,19 @@ export async function writeSyntheticContent(dir: string, o: { storefronts: numbe
   for (const file of ['program.yaml', 'retailers.yaml', 'commission-rates.yaml'])
     copyFileSync(join(ROOT, 'content', file), join(dir, file));
   const [images, avatars] = [sampleImages('products'), sampleImages('avatars')];
-  const writes = [
-    ...Array.from({ length: o.catalog }, (_, i) => [`products/${productId(i)}`, product(i, images)] as const),
-    ...Array.from(
-      { length: o.storefronts },
-      (_, k) => [`influencers/${handleOf(k + 1)}`, storefront(k + 1, o.catalog, avatars)] as const,
-    ),
-  ];
-  // A few hundred writes in flight at a time: fast, without exhausting file handles.
-  for (let i = 0; i < writes.length; i += 256)
+  const file = (i: number, k = i - o.catalog + 1) =>
+    i < o.catalog
+      ? { name: `products/${productId(i)}`, data: product(i, images) }
+      : { name: `influencers/${handleOf(k)}`, data: storefront(k, o.catalog, avatars) };
+  const total = o.catalog + o.storefronts;
+  // A few hundred files made and written at a time: fast, without exhausting memory or file handles.
+  for (let start = 0; start < total; start += 256) {
+    const batch = Array.from({ length: Math.min(256, total - start) }, (_, k) => file(start + k));
     await Promise.all(
-      writes
-        .slice(i, i + 256)
-        .map(([name, data]) => writeFile(join(dir, `${name}.yaml`), JSON.stringify(data, null, 1))),
+      batch.map(({ name, data }) => writeFile(join(dir, `${name}.yaml`), JSON.stringify(data, null, 1))),
     );
-  return writes.length + 3;
+  }
+  return total + 3;
 }
 
 /** `count` members: the sample's approved storefronts with lists, cycled as "creator-<i>", with `lists` lists each if given. */
