@@ -39,7 +39,7 @@ async function audit(origin: string, path: string, outDir: string) {
   const output = join(outDir, `lighthouse${path.replace(/\W+/g, '-')}.json`);
   log(`lighthouse ${origin}${path}`);
   const chrome = `--chrome-flags=${CHROME_FLAGS.join(' ')}`;
-  const flags = [`--output-path=${output}`, `--only-categories=${CATEGORIES}`, chrome];
+  const flags = [`--output-path=${output}`, `--only-categories=${CATEGORIES.join(',')}`, chrome];
   const result = await runCommand(
     'lighthouse',
     [`${origin}${path}`, '--output=json', ...flags, '--max-wait-for-load=30000', '--quiet'],
