@@ -55,7 +55,7 @@ function creator() {
   return { ...best, retention: content.program.click_retention_days };
 }
 
-/** The raw clicks of the last `rawDays` days (today's end now), `perDay` a day. */
+/** The raw clicks of the last `rawDays` days, `perDay` a day (today's end now). */
 function writeRaw(db: DatabaseSync, who: ReturnType<typeof creator>, first: number, rawDays: number) {
   const perDay = Math.floor(options.clicks / options.days);
   const insert = db.prepare(
