@@ -6,7 +6,8 @@
 import { sampleContent } from './built-site.ts';
 import { linkedProducts } from '../../domain/content/members.ts';
 
-export type Kind = 'human' | 'head' | 'bot';
+export const KINDS = ['human', 'head', 'bot'] as const;
+export type Kind = (typeof KINDS)[number];
 
 export interface TrafficRequest {
   kind: Kind;
