@@ -7,26 +7,20 @@
  *   O2 (REFERENCE = "o2") issues the statements the webhook path issues, built by the project's
  *     own code so they cannot drift from it: the pure planOrder (domain/orders/apply.ts) over the
  *     same program table, and the store's writeStatements (worker/orders/store.ts: the same SQL,
- *     one guarded write batch). It plans on what it wrote for the order, as the store's memory
- *     does (worker/orders/recent-orders.ts), or on nothing stored for a placement, and never
+ *     one guarded write batch). It plans on what it wrote for the order, kept in the store's
+ *     memory (worker/orders/recent-orders.ts), or on nothing stored for a placement, and never
  *     reads (nor does the shopfront in this bench: see its statements per event); an event it
  *     cannot plan that way is answered 500. Left out, so shopfront / O2 measures it: the app's
  *     own glue (Hono, the settings check, body checks and zod validation, the marketplace and
  *     admission checks, the store's prediction, read and retry logic).
  * Each answer carries x-bench-d1-statements / x-bench-d1-batches, as bench/orders-worker.ts does.
  */
-import { planOrder, type StoredEvent } from '../domain/orders/apply.ts';
+import { planOrder } from '../domain/orders/apply.ts';
 import type { OrderEvent } from '../domain/orders/event.ts';
-import { sumEntries, type LedgerSum } from '../domain/orders/ledger.ts';
-import type { RecordedTerms } from '../domain/orders/terms.ts';
+import { sumEntries } from '../domain/orders/ledger.ts';
 import { program } from '../worker/orders/program.ts';
+import { recall, remember } from '../worker/orders/recent-orders.ts';
 import { writeStatements } from '../worker/orders/store.ts';
-
-interface Env {
-  DB: D1Database;
-  REFERENCE: 'o1' | 'o2';
-  ORDER_WEBHOOK_SECRET: string;
-}
 
 const TOLERANCE_SECONDS = 5 * 60;
 const HMAC = { name: 'HMAC', hash: 'SHA-256' };
@@ -64,9 +58,6 @@ async function o1(db: D1Database, id: string, body: string): Promise<number> {
   return 1;
 }
 
-/** Per order, what O2 wrote: its events, ledger sums and recorded terms (at most 4,096 orders). */
-const written = new Map<string, { stored: StoredEvent[]; sums: LedgerSum[]; terms: RecordedTerms | null }>();
-
 /** O2: our statements for the event, in one batch. Returns the statements issued. */
 async function o2(db: D1Database, id: string, body: string): Promise<number> {
   // The event as the bench sends it (contract JSON with ISO times), taken as it is: no validation.
@@ -78,7 +69,7 @@ async function o2(db: D1Database, id: string, body: string): Promise<number> {
     click_id: json.click_id ?? null,
     retailer: json.retailer ?? null,
   };
-  const before = written.get(event.order_id);
+  const before = recall(event.order_id);
   if (!before && event.type !== 'order.placed')
     throw new Error(`order ${event.order_id}: not written here, and O2 never reads`);
   const { stored = [], sums = [], terms = null } = before ?? {};
@@ -90,13 +81,11 @@ async function o2(db: D1Database, id: string, body: string): Promise<number> {
   await db.batch(statements);
   const order = terms?.order ?? plan.orderTerms[0];
   const lines = new Map([...(terms?.lines ?? []), ...plan.lineTerms.map((l) => [l.product_id, l] as const)]);
-  written.delete(event.order_id);
-  written.set(event.order_id, {
+  remember(event.order_id, {
     stored: [...stored, ...plan.events.map((e) => ({ event_id: e.event_id, order_seq: e.order_seq, event }))],
     sums: sumEntries([...sums, ...plan.entries]),
     terms: order ? { order, lines } : null,
   });
-  if (written.size > 4096) written.delete(written.keys().next().value!);
   return statements.length;
 }
 
@@ -114,4 +103,4 @@ export default {
       return new Response(`reference ${env.REFERENCE}: ${String(error)}`, { status: 500 });
     }
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<{ DB: D1Database; REFERENCE: 'o1' | 'o2'; ORDER_WEBHOOK_SECRET: string }>;

@@ -9,33 +9,26 @@ import { createWorker } from '../worker/worker.ts';
 const worker = createWorker(() => new Response('not found', { status: 404 }));
 
 type Count = { statements: number; batches: number };
+function trip(count: Count, statements: number): void {
+  count.statements += statements;
+  count.batches++;
+}
 
-/** The statement itself, its one-statement calls counted (its own methods shadow the class's, so batch() takes it as is). */
+/** The statement itself, its one-statement calls counted (own methods over the class's: batch() takes it as it is). */
 function counted(statement: D1PreparedStatement, count: Count): D1PreparedStatement {
   const bind = statement.bind.bind(statement);
   statement.bind = (...values) => counted(bind(...values), count);
   for (const name of ['run', 'all', 'first', 'raw'] as const) {
     const call = statement[name].bind(statement) as (...args: unknown[]) => unknown;
-    Object.assign(statement, {
-      [name]: (...args: unknown[]) => {
-        count.statements++;
-        count.batches++;
-        return call(...args);
-      },
-    });
+    Object.assign(statement, { [name]: (...args: unknown[]) => (trip(count, 1), call(...args)) });
   }
   return statement;
 }
 
 function countedDb(db: D1Database, count: Count): D1Database {
-  return Object.assign(Object.create(db) as D1Database, {
-    prepare: (sql: string) => counted(db.prepare(sql), count),
-    batch: (statements: D1PreparedStatement[]) => {
-      count.statements += statements.length;
-      count.batches++;
-      return db.batch(statements);
-    },
-  });
+  const prepare = (sql: string) => counted(db.prepare(sql), count);
+  const batch = (statements: D1PreparedStatement[]) => (trip(count, statements.length), db.batch(statements));
+  return Object.assign(Object.create(db) as D1Database, { prepare, batch });
 }
 
 export default {

@@ -15,15 +15,14 @@
  * --connections N, --level dev|runtime|both, --build (astro build first).
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtConfig, ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
-import { describeLoad, runLoad, type LoadRun } from './lib/load.ts';
 import { ROOT, sleep } from '../scripts/lib/harness/process.ts';
 import { benchArgs, fmt, log, median, numberArg, round, runBenchmark, type Figure } from './lib/report.ts';
 import { alternate, ratioFigure } from './lib/rounds.ts';
 import { LEVEL_NAME, levelsOf, startTarget, writeConfig, type Level, type Target } from './lib/targets.ts';
-import { KINDS, trafficMix, type TrafficRequest } from './lib/traffic.ts';
+import { describeLoad, KINDS, runLoad, trafficMix, type LoadRun } from './lib/traffic.ts';
 import { readClickCounts, type ClickCounts } from '../scripts/lib/harness/d1.ts';
 
 const args = benchArgs();
@@ -37,36 +36,31 @@ const options = {
 };
 const levels = levelsOf(options.level);
 
-const TARGETS = {
-  bare: 'bare',
-  bareRouter: 'bare + assets router',
-  r2: 'R2 router+queue+D1',
-  r3: 'R3 R2+HMAC',
-  shopfront: 'shopfront',
-} as const;
-type Key = keyof typeof TARGETS;
+type Key = 'bare' | 'bareRouter' | 'r2' | 'r3' | 'shopfront';
+type Row = { name: string; ratio?: string; note?: string; target?: Partial<Record<Level, number>> };
+/** The targets in the order they run: the row's name, and for a reference the ratio row shopfront / it (issue 26). */
+// prettier-ignore
+const TARGETS: Record<Key, Row> = {
+  bare: { name: 'bare', ratio: 'bare', note: 'a bare 302: no click logged, no router hop (information; the targets are against R2 and R3)' },
+  bareRouter: { name: 'bare + assets router', ratio: '(bare + assets router)', note: 'both pass the same static-assets router hop' },
+  r2: { name: 'R2 router+queue+D1', ratio: 'R2 (router + queue + D1)', target: { dev: 0.95 } },
+  r3: { name: 'R3 R2+HMAC', ratio: 'R3 (R2 + HMAC)', target: { runtime: 0.95 } },
+  shopfront: { name: 'shopfront' },
+};
 const KEYS = Object.keys(TARGETS) as Key[];
-const BARE = 'a bare 302: no click logged, no router hop (information; the targets are against R2 and R3)';
-/** The ratio figures, shopfront / reference: named how, with what note, with which target per level (issue 26). */
-const RATIOS: [Key, string, string | undefined, Partial<Record<Level, number>>][] = [
-  ['bare', 'bare', BARE, {}],
-  ['bareRouter', '(bare + assets router)', 'both pass the same static-assets router hop', {}],
-  ['r2', 'R2 (router + queue + D1)', undefined, { dev: 0.95 }],
-  ['r3', 'R3 (R2 + HMAC)', undefined, { runtime: 0.95 }],
-];
 const TARGET_OWN_CPU_US = 60;
 
 /** One level: every target started, a warm-up and --rounds alternating rounds (each sized by the target's last rate), the figures. */
-async function measure(level: Level, snapshot: Snapshot, traffic: TrafficRequest[]): Promise<Figure[]> {
+async function measure(level: Level, snapshot: Snapshot): Promise<Figure[]> {
+  const traffic = trafficMix(1000);
   const targets = await startAll(level, snapshot);
   try {
-    const { connections, seconds } = options;
+    const { connections: c, seconds } = options;
     const rate = {} as Record<Key, number>;
     const answered: LoadRun[] = [];
     const load = async (key: Key, round: number) => {
-      const amount =
-        round === 0 ? connections * 25 : Math.max(connections * 10, Math.round(rate[key] * seconds));
-      const limitMs = Math.max(60_000, seconds * 20_000);
+      const amount = round === 0 ? c * 25 : Math.max(c * 10, Math.round(rate[key] * seconds));
+      const [connections, limitMs] = [c, Math.max(60_000, seconds * 20_000)];
       const run = await runLoad(targets[key], traffic, { connections, amount, limitMs });
       rate[key] = run.rps;
       if (key === 'shopfront') answered.push(run);
@@ -82,34 +76,28 @@ async function measure(level: Level, snapshot: Snapshot, traffic: TrafficRequest
 }
 
 function figuresOf(name: string, runs: Record<Key, LoadRun[]>, checks: Figure[], level: Level): Figure[] {
-  const mid = (key: Key, field: 'rps' | 'p50' | 'p99' | 'serverCpuUs') =>
-    median(runs[key].map((r) => r[field]));
+  const mid = (key: Key, f: 'rps' | 'p50' | 'p99' | 'serverCpuUs') => median(runs[key].map((r) => r[f]));
   const [ours, r3] = [mid('shopfront', 'serverCpuUs'), mid('r3', 'serverCpuUs')];
-  const ownCpuUs = round(ours - r3);
+  const own = round(ours - r3);
   return [
     ...KEYS.map((key) => {
       const errors = runs[key].reduce((sum, r) => sum + r.errors + r.timeouts, 0);
-      const latency = `p50 ${fmt(mid(key, 'p50'), 1)} ms, p99 ${fmt(mid(key, 'p99'), 1)} ms`;
-      return {
-        name: `${name}: ${TARGETS[key]}`,
-        value: `${fmt(mid(key, 'rps'))} req/s, ${latency}`,
-        note: `server CPU ${fmt(mid(key, 'serverCpuUs'))} µs/request` + (errors ? `, ${errors} errors` : ''),
-      };
+      const value = `${fmt(mid(key, 'rps'))} req/s, p50 ${fmt(mid(key, 'p50'), 1)} ms, p99 ${fmt(mid(key, 'p99'), 1)} ms`;
+      const note =
+        `server CPU ${fmt(mid(key, 'serverCpuUs'))} µs/request` + (errors ? `, ${errors} errors` : '');
+      return { name: `${name}: ${TARGETS[key].name}`, value, note };
     }),
-    ...RATIOS.map(([key, against, note, target]) =>
-      ratioFigure(
-        `${name}: shopfront / ${against}`,
-        mid('shopfront', 'rps') / mid(key, 'rps'),
-        target[level],
-        note,
-      ),
-    ),
+    ...KEYS.flatMap((key) => {
+      const { ratio, note, target } = TARGETS[key];
+      const value = mid('shopfront', 'rps') / mid(key, 'rps');
+      return ratio ? [ratioFigure(`${name}: shopfront / ${ratio}`, value, target?.[level], note)] : [];
+    }),
     {
       name: `${name}: our own server CPU per click over R3`,
-      value: ownCpuUs,
+      value: own,
       unit: 'µs',
       target: `<= ${TARGET_OWN_CPU_US}`,
-      met: ownCpuUs <= TARGET_OWN_CPU_US,
+      met: own <= TARGET_OWN_CPU_US,
       note: `shopfront ${fmt(ours)} µs - R3 ${fmt(r3)} µs per request (all server processes)`,
     },
     ...checks.map((f) => ({ ...f, name: `${name}: ${f.name}` })),
@@ -154,19 +142,15 @@ async function clickFigure(runs: LoadRun[], persistTo: string): Promise<Figure> 
 
 /** Uncaught errors wrangler dev printed for the Worker (it reports them from the runtime's inspector). */
 function errorsInLog(file: string): Figure {
-  // eslint-disable-next-line no-control-regex
   const text = readFileSync(file, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
-  const messages = new Map<string, number>();
-  for (const match of text.matchAll(/(?:✘ \[ERROR\]|Uncaught)\s*(.*)/g)) {
-    const message = (match[1] ?? '').trim().slice(0, 160);
-    messages.set(message, (messages.get(message) ?? 0) + 1);
-  }
-  const top = [...messages].sort((a, b) => b[1] - a[1]).slice(0, 3);
-  return {
-    name: 'uncaught Worker errors during the run',
-    value: [...messages.values()].reduce((a, b) => a + b, 0),
-    note: top.map(([message, n]) => `${n}x ${message}`).join('; '),
-  };
+  const errors = [...text.matchAll(/(?:✘ \[ERROR\]|Uncaught)\s*(.*)/g)].map((m) =>
+    (m[1] ?? '').trim().slice(0, 160),
+  );
+  const top = [...Map.groupBy(errors, (message) => message)]
+    .sort((a, b) => b[1].length - a[1].length)
+    .slice(0, 3);
+  const note = top.map(([message, all]) => `${all.length}x ${message}`).join('; ');
+  return { name: 'uncaught Worker errors during the run', value: errors.length, note };
 }
 
 /**
@@ -175,45 +159,35 @@ function errorsInLog(file: string): Figure {
  * router, R2 and R3 with a queue consumed into their own D1.
  */
 async function startAll(level: Level, snapshot: Snapshot): Promise<Record<Key, Target>> {
-  const dir = join(snapshot.dir, 'bare');
-  mkdirSync(dir, { recursive: true });
-  for (const file of ['bare-worker.js', 'reference-worker.js'])
-    copyFileSync(join(ROOT, 'bench', file), join(dir, file));
   const built = builtConfig(snapshot) as { compatibility_date?: string; assets?: object };
-  const config = (name: string, main: string, extra: Record<string, unknown> = {}) =>
-    writeConfig(join(dir, `${name}.wrangler.json`), name, main, {
+  // The build's own router settings (run_worker_first, not_found_handling) over the same files.
+  const assets = { ...built.assets, directory: join(snapshot.dir, 'dist', 'client') };
+  const main = join(ROOT, 'bench', 'reference-worker.js');
+  const config = (name: string, reference: string, extra: object = {}) =>
+    writeConfig(join(snapshot.dir, `${name}.wrangler.json`), name, main, {
       compatibility_date: built.compatibility_date,
+      vars: { REFERENCE: reference, VISITOR_HASH_SECRET: 'bench-reference-secret' },
       ...extra,
     });
-  // The build's own router settings (run_worker_first, not_found_handling) over the same files.
-  const assets = { assets: { ...built.assets, directory: join(snapshot.dir, 'dist', 'client') } };
-  const reference = (name: 'r2' | 'r3') =>
-    config(name, 'reference-worker.js', {
-      ...assets,
-      vars: { REFERENCE_HMAC: name === 'r3' ? '1' : '0', VISITOR_HASH_SECRET: 'bench-reference-secret' },
-      d1_databases: [{ binding: 'DB', database_name: `reference-${name}`, database_id: `reference-${name}` }],
-      queues: {
-        producers: [{ binding: 'CLICKS', queue: `reference-${name}` }],
-        consumers: [{ queue: `reference-${name}`, max_batch_size: 100, max_batch_timeout: 2 }],
-      },
-    });
+  const clickPath = (queue: string) => ({
+    assets,
+    d1_databases: [{ binding: 'DB', database_name: queue, database_id: queue }],
+    queues: {
+      producers: [{ binding: 'CLICKS', queue }],
+      consumers: [{ queue, max_batch_size: 100, max_batch_timeout: 2 }],
+    },
+  });
   const configs: Record<Key, string> = {
-    bare: config('bare', 'bare-worker.js'),
-    bareRouter: config('bare-assets', 'bare-worker.js', assets),
-    r2: reference('r2'),
-    r3: reference('r3'),
+    bare: config('bare', 'bare'),
+    bareRouter: config('bare-assets', 'bare', { assets }),
+    r2: config('r2', 'r2', clickPath('reference-r2')),
+    r3: config('r3', 'r3', clickPath('reference-r3')),
     shopfront: snapshot.config,
   };
   const started = {} as Record<Key, Target>;
   for (const key of KEYS) {
-    const ours = key === 'shopfront';
-    const readyPath = ours ? '/healthz' : '/go/x/y';
-    started[key] = await startTarget(level, configs[key], {
-      name: key,
-      ...snapshot,
-      readyPath,
-      migrated: !ours,
-    });
+    const ready = { readyPath: key === 'shopfront' ? '/healthz' : '/go/x/y', migrated: key !== 'shopfront' };
+    started[key] = await startTarget(level, configs[key], { name: key, ...snapshot, ...ready });
   }
   return started;
 }
@@ -221,11 +195,10 @@ async function startAll(level: Level, snapshot: Snapshot): Promise<Record<Key, T
 await runBenchmark('redirect', options, async () => {
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('redirect'));
-  const traffic = trafficMix(1000);
   const figures: Figure[] = [];
   for (const level of levels) {
     log(`\n== ${LEVEL_NAME[level]}`);
-    figures.push(...(await measure(level, snapshot, traffic)));
+    figures.push(...(await measure(level, snapshot)));
   }
   return { options: { traffic: '1000 requests: ~80% browser GET, ~8% HEAD, ~12% bot GET' }, figures };
 });

@@ -18,8 +18,7 @@ declare module 'autocannon' {
     amount?: number;
     timeout?: number;
     requests?: Request[];
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    setupClient?: (client: any) => void;
+    setupClient?: (client: never) => void;
   }
   interface Instance extends PromiseLike<Result> {
     stop(): void;
