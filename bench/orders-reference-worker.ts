@@ -23,6 +23,7 @@ import { recall, remember } from '../worker/orders/recent-orders.ts';
 import { writeStatements } from '../worker/orders/store.ts';
 
 const TOLERANCE_SECONDS = 5 * 60;
+type Times = 'ordered_at' | 'occurred_at';
 const HMAC = { name: 'HMAC', hash: 'SHA-256' };
 const CREATE = `CREATE TABLE IF NOT EXISTS reference_events
   (event_id TEXT PRIMARY KEY, body TEXT NOT NULL, received_at INTEGER NOT NULL)`;
@@ -61,14 +62,10 @@ async function o1(db: D1Database, id: string, body: string): Promise<number> {
 /** O2: our statements for the event, in one batch. Returns the statements issued. */
 async function o2(db: D1Database, id: string, body: string): Promise<number> {
   // The event as the bench sends it (contract JSON with ISO times), taken as it is: no validation.
-  const json = JSON.parse(body) as OrderEvent & { ordered_at: string; occurred_at: string };
-  const event: OrderEvent = {
-    ...json,
-    ordered_at: Date.parse(json.ordered_at),
-    occurred_at: Date.parse(json.occurred_at),
-    click_id: json.click_id ?? null,
-    retailer: json.retailer ?? null,
-  };
+  const json = JSON.parse(body) as Omit<OrderEvent, Times> & Record<Times, string>;
+  const { click_id = null, retailer = null } = json;
+  const times = { ordered_at: Date.parse(json.ordered_at), occurred_at: Date.parse(json.occurred_at) };
+  const event: OrderEvent = { ...json, ...times, click_id, retailer };
   const before = recall(event.order_id);
   if (!before && event.type !== 'order.placed')
     throw new Error(`order ${event.order_id}: not written here, and O2 never reads`);

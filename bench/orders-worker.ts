@@ -7,7 +7,6 @@
 import { createWorker } from '../worker/worker.ts';
 
 const worker = createWorker(() => new Response('not found', { status: 404 }));
-
 type Count = { statements: number; batches: number };
 function trip(count: Count, statements: number): void {
   count.statements += statements;

@@ -51,8 +51,6 @@ const KEYS = Object.keys(TARGETS) as Key[];
 /** Targets of issue 26: the shopfront's events/s, and through wrangler dev its rate over O2's and O1's. */
 const TARGET_EVENTS_PER_SECOND = 500;
 const TARGET_RATIO = { o2: 0.95, o1: 0.75 } as const;
-/** The table whose rows show an event stored (the run's ids start with its prefix). */
-const STORED_IN = { shopfront: 'order_events', o1: 'reference_events', o2: 'order_events' };
 
 type Server = { url: string; persistTo: string; stop: () => Promise<unknown> };
 type Sent = { body: string; type: string; headers: Record<string, string> };
@@ -124,7 +122,8 @@ async function measure(name: string, dev: boolean, secret: string, servers: Part
 
 function targetFigures({ name, id, events }: Run, key: Key, t: Tally, persistTo: string): Figure[] {
   const [row, sent, rate] = [`${name}: ${TARGETS[key]}`, events.length, events.length / t.seconds];
-  const sql = `SELECT COUNT(*) AS n FROM ${STORED_IN[key]} WHERE event_id LIKE ?`;
+  const table = key === 'o1' ? 'reference_events' : 'order_events'; // where the target stores an event
+  const sql = `SELECT COUNT(*) AS n FROM ${table} WHERE event_id LIKE ?`;
   const stored = Number(queryLocalD1(persistTo, sql, `${id}_%`)[0]?.n ?? 0);
   const perEvent = (n: number, c: { events: number }) => fmt(n / c.events, 1);
   const types = Object.entries(t.perType).map(
@@ -208,9 +207,8 @@ await runBenchmark('orders', options, async () => {
     // A worker already running (`npm start`): its URL and secret as the order scripts find them.
     const target = resolveTarget({ remote: false, url: options.url });
     const shopfront = { url: target.url, persistTo: join(ROOT, '.wrangler', 'state'), stop: async () => 0 };
-    return {
-      figures: await measure('running worker', false, target.secret('ORDER_WEBHOOK_SECRET'), { shopfront }),
-    };
+    const secret = target.secret('ORDER_WEBHOOK_SECRET');
+    return { figures: await measure('running worker', false, secret, { shopfront }) };
   }
   writeRouteTable(sampleContent()); // the generated tables the workers import, from the same content
   const [dir, secret] = [tempDir('orders'), benchSecret('ORDER_WEBHOOK_SECRET')];

@@ -1,13 +1,11 @@
 /**
- * `npm run bench:redirect`: tracked-link redirects of the built shopfront against
- * references, alternating them round by round with the same connections and the same
- * traffic (4,096 client addresses), at two levels:
- *   1. through `wrangler dev` (what users run locally);
- *   2. on the runtime alone: Miniflare serving the built Worker, no dev proxy.
- * References: a bare Worker that only answers 302 (alone, and behind the same static-assets
- * router as the shopfront), and two that do the click's mandatory platform work with none of
- * our code (bench/reference-worker.js): R2 = behind the router, one queue message per click
- * consumed into D1 with one statement per batch; R3 = R2 plus one HMAC (the visitor hash).
+ * `npm run bench:redirect`: tracked-link redirects of the built shopfront against the references of
+ * bench/reference-worker.js, none with our code (a bare 302, alone and behind the same static-assets
+ * router; R2 = the click's mandatory platform work: that router, one queue message per click
+ * consumed into D1 with one statement per batch; R3 = R2 plus one HMAC, the visitor hash),
+ * alternating round by round with the same connections and traffic (4,096 client addresses), at
+ * two levels: through `wrangler dev` (what users run locally) and on the runtime alone (Miniflare
+ * serving the built Worker, no dev proxy).
  * Targets (issue 26): shopfront >= 0.95x R2 through wrangler dev, >= 0.95x R3 on the runtime,
  * our own server CPU per click over R3 <= 60 µs, and every redirect logged (rows = 302s).
  *

@@ -17,22 +17,18 @@ function stat(pid: number): number[] {
 const [PPID, PGRP, UTIME, STIME, RSS] = [1, 2, 11, 12, 21] as const;
 
 const allPids = () => readdirSync('/proc').flatMap((name) => (/^\d+$/.test(name) ? [Number(name)] : []));
-
 /** Processes of a process group (e.g. wrangler dev and its workerd). */
 export const groupPids = (pgid: number) => allPids().filter((pid) => stat(pid)[PGRP] === pgid);
-
 /** Direct children of a process (e.g. the workerd Miniflare starts). */
 export const childPids = (ppid = process.pid) => allPids().filter((pid) => stat(pid)[PPID] === ppid);
-
 /** A process and all its descendants. */
 export function treePids(root: number): number[] {
   const parents = allPids().map((pid) => [pid, stat(pid)[PPID]] as const);
-  const out = new Set([root]);
-  for (let size = 0; size !== out.size;) {
-    size = out.size;
-    for (const [pid, ppid] of parents) if (ppid !== undefined && out.has(ppid)) out.add(pid);
-  }
-  return [...out];
+  const tree = (pid: number): number[] => [
+    pid,
+    ...parents.flatMap(([child, ppid]) => (ppid === pid ? tree(child) : [])),
+  ];
+  return tree(root);
 }
 
 const sum = (pids: readonly number[], of: (fields: number[]) => number) =>

@@ -16,13 +16,7 @@ import type { Target } from './targets.ts';
 
 export const KINDS = ['human', 'head', 'bot'] as const;
 export type Kind = (typeof KINDS)[number];
-
-export type TrafficRequest = {
-  kind: Kind;
-  method: 'GET' | 'HEAD';
-  path: string;
-  headers: Record<string, string>;
-};
+export type TrafficRequest = { kind: Kind; method: string; path: string; headers: Record<string, string> };
 
 // prettier-ignore
 const BROWSERS = [
@@ -73,8 +67,7 @@ export function trafficMix(count: number, seed = 20261125): TrafficRequest[] {
   const links = content.influencers
     .filter((member) => member.status === 'approved')
     .flatMap((member) => linkedProducts(member, content.products).map((p) => `/go/${member.handle}/${p.id}`));
-  if (links.length === 0)
-    throw new Error('no tracked link in content/: no approved storefront with products');
+  if (!links.length) throw new Error('no tracked link in content/: no approved storefront with products');
   const rand = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   return Array.from({ length: count }, () => {
