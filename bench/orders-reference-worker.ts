@@ -3,7 +3,8 @@
  * as worker/orders/signature.ts does (HMAC-SHA256 keyed by the base64 part of the same whsec_
  * secret, over "<webhook-id>.<webhook-timestamp>.<raw body>", 5 minutes' tolerance,
  * crypto.subtle.verify), written out here, then:
- *   O1 (REFERENCE = "o1") inserts one row per event into D1; it runs none of our code.
+ *   O1 (REFERENCE = "o1") inserts one row per event into D1; no code of ours runs for an event
+ *     (the bundle carries O2's imports; their module setup runs once, at start).
  *   O2 (REFERENCE = "o2") issues the statements the webhook path issues, built by the project's
  *     own code so they cannot drift from it: the pure planOrder (domain/orders/apply.ts) over the
  *     same program table, and the store's writeStatements (worker/orders/store.ts: the same SQL,

@@ -58,8 +58,8 @@ async function measure(level: Level, snapshot: Snapshot): Promise<Figure[]> {
     const answered: LoadRun[] = [];
     const load = async (key: Key, round: number) => {
       const amount = round === 0 ? c * 25 : Math.max(c * 10, Math.round(rate[key] * seconds));
-      const [connections, limitMs] = [c, Math.max(60_000, seconds * 20_000)];
-      const run = await runLoad(targets[key], traffic, { connections, amount, limitMs });
+      const limitMs = Math.max(60_000, seconds * 20_000);
+      const run = await runLoad(targets[key], traffic, { connections: c, amount, limitMs });
       rate[key] = run.rps;
       if (key === 'shopfront') answered.push(run);
       return run;

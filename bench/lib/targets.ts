@@ -53,11 +53,9 @@ export interface TargetOptions {
 
 /** A wrangler config for a bench Worker, written to `path`; `main` relative to its folder or absolute. */
 export function writeConfig(path: string, name: string, main: string, extra: Record<string, unknown> = {}) {
-  const config = { name: `shopfront-bench-${name}`, main, compatibility_date: '2026-10-01', ...extra };
-  writeFileSync(
-    path,
-    JSON.stringify({ compatibility_flags: ['nodejs_compat'], send_metrics: false, ...config }),
-  );
+  const flags = { compatibility_flags: ['nodejs_compat'], send_metrics: false };
+  const config = { name: `shopfront-bench-${name}`, main, compatibility_date: '2026-10-01', ...flags };
+  writeFileSync(path, JSON.stringify({ ...config, ...extra }));
   return path;
 }
 
