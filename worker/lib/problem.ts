@@ -29,3 +29,8 @@ export function unhandledError(pathname: string, error: unknown): Response {
   log('error', 'worker.unhandled_error', { path: pathname, error: String(error) });
   return problem('internal', 'internal error');
 }
+
+/** A service's refusal (`{ reason, message, issues? }`) as its problem answer. */
+export function refusalProblem(r: { reason: Reason; message: string; issues?: readonly Issue[] }): Response {
+  return problem(r.reason, r.message, r.issues);
+}
