@@ -13,8 +13,9 @@
  *   stored     = withMarketplace(row event)   (marketplace.ts: the webhook's own resolution, so an
  *                exported order re-imported is stored, rated and paid in the marketplace a webhook
  *                delivering it would name; without a `marketplace` the home one)
- * The idempotency key is taken before withMarketplace, so a file imported before the marketplace
- * was resolved here is still recognised as imported.
+ * The idempotency key is the row's content (its currency included), not the marketplace named:
+ * a file imported before the marketplace was resolved here (when `marketplace` was ignored) is
+ * still recognised as imported, with or without `marketplace` naming the home one.
  */
 import { utcDay } from '../time.ts';
 import { MAX_QUANTITY } from './commission.ts';
@@ -123,7 +124,8 @@ export function parseShopfrontReport(
         issues.push({ row: line, field: 'marketplace', message: issue.message });
       continue;
     }
-    const normal = JSON.stringify(eventJson(result.event));
+    // The row's content, not where it is imported for (its currency tells marketplaces apart).
+    const normal = JSON.stringify(eventJson({ ...result.event, retailer: null }));
     const n = (occurrences.get(normal) ?? 0) + 1;
     occurrences.set(normal, n);
     rows.push({ row: line, key: `${normal}#${n}`, raw, event: resolved.event });

@@ -141,9 +141,12 @@ describe('Amazon report parsing', () => {
   it('keeps the id a row had before the marketplace was resolved (a file imported then is still a duplicate)', async () => {
     const result = parse(ROW);
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
-    expect(await reportEventId(result.rows[0]!)).toBe(
-      'amzr_45e644ece9479e2b299c8ae226f92e64c235b6a54ef2cb5368785bd8d96c2e22',
-    );
+    const before = 'amzr_45e644ece9479e2b299c8ae226f92e64c235b6a54ef2cb5368785bd8d96c2e22';
+    expect(await reportEventId(result.rows[0]!)).toBe(before);
+    // Naming the home marketplace (ignored before for this layout) keeps the id too.
+    const named = read([HEADER, ROW].join('\n'), table, { marketplace: 'amazon-us' });
+    if (!named.ok || named.kind !== 'events') throw new Error(JSON.stringify(named));
+    expect(await reportEventId(named.rows[0]!)).toBe(before);
   });
 
   it('imports the export for the marketplace named, in its currency, as the webhook resolves it', () => {
