@@ -68,5 +68,8 @@ describe('findProducts', () => {
     }
     expect((await findProducts(env.DB, 'zzzzqqq')).how).toBe('none');
     expect(matchQuery('knives')).toBe('("knif"* OR "knive"*)');
+    // A plural after another word: every word required, the group too (FTS5 needs the AND spelled out).
+    expect(matchQuery('aa batteries')).toBe('"aa"* AND ("batteries"* OR "battery"*)');
+    expect(Array.isArray((await findProducts(env.DB, 'aa batteries')).products)).toBe(true); // no FTS5 syntax error
   });
 });

@@ -49,14 +49,17 @@ const productOf: (row: Row) => CatalogProduct = rowReader({
 export function matchQuery(input: string): string | null {
   const words = searchWords(input);
   if (words.length === 0) return null;
-  return words
-    .map((w) => {
-      // The word and its stems, less any that another one is a prefix of (it finds nothing more).
-      const all = [...new Set([w, ...stems(w)])];
-      const terms = all.filter((t) => !all.some((o) => o !== t && t.startsWith(o)));
-      return terms.length === 1 ? `"${terms[0]}"*` : `(${terms.map((t) => `"${t}"*`).join(' OR ')})`;
-    })
-    .join(' ');
+  return (
+    words
+      .map((w) => {
+        // The word and its stems, less any that another one is a prefix of (it finds nothing more).
+        const all = [...new Set([w, ...stems(w)])];
+        const terms = all.filter((t) => !all.some((o) => o !== t && t.startsWith(o)));
+        return terms.length === 1 ? `"${terms[0]}"*` : `(${terms.map((t) => `"${t}"*`).join(' OR ')})`;
+      })
+      // AND spelled out: FTS5 refuses a group after a term without it ("aa" ("batteries" OR ...)).
+      .join(' AND ')
+  );
 }
 
 /**
