@@ -9,7 +9,6 @@ import type { AppEnv, Fallback } from './env.ts';
 import { clickRecovery } from './clicks/recover-routes.ts';
 import { health } from './health/routes.ts';
 import { images } from './images/routes.ts';
-import { links } from './links/routes.ts';
 import { qr } from './links/qr-routes.ts';
 import { adminOrders } from './orders/admin-routes.ts';
 import { reportImport } from './orders/import-routes.ts';
@@ -26,7 +25,8 @@ import { log } from './lib/log.ts';
 import { STATUS_OF } from './lib/reasons.ts';
 
 export function createApp(fallback: Fallback) {
-  // strict: false so "/go/h/p/" and "/go/h/p" are the same link.
+  // strict: false so "/shop/h/" and "/shop/h" are the same route (/go/ is matched before this app:
+  // worker.ts, goPath).
   const app = new Hono<AppEnv>({ strict: false });
   // Build-time lookups served to the worker through the assets binding, not to the public.
   app.all('/_data/*', (c) => c.text('Not found', STATUS_OF.not_found, { 'Cache-Control': 'no-store' }));
@@ -34,7 +34,6 @@ export function createApp(fallback: Fallback) {
   app.route('/images', images);
   // Before the API sub-apps: a visitor with too many failed tokens is refused before any is checked.
   app.use('/api/*', limitBearerFailures);
-  app.route('/go', links);
   app.route('/qr', qr);
   app.route('/webhooks/orders', orderWebhook);
   app.route('/api/stats', stats);

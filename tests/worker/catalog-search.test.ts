@@ -6,16 +6,14 @@ import { findProducts, matchQuery } from '../../worker/catalog/queries.ts';
 const ids = (found: { products: { product_id: string }[] }) => found.products.map((p) => p.product_id);
 
 describe('findProducts', () => {
-  it('finds the product of a pasted Amazon link, however it is written', async () => {
-    for (const pasted of [
-      'https://www.amazon.com/Lodge-Pre-Seasoned-Skillet/dp/B00006JSUA/ref=sr_1_3?tag=other-20',
-      'amazon.com/dp/B00006JSUA',
-      'www.amazon.com/gp/product/b00006jsua?psc=1',
-    ]) {
-      const found = await findProducts(env.DB, pasted);
-      expect(found.how, pasted).toBe('id');
-      expect(ids(found), pasted).toEqual(['B00006JSUA']);
-    }
+  it.each([
+    'https://www.amazon.com/Lodge-Pre-Seasoned-Skillet/dp/B00006JSUA/ref=sr_1_3?tag=other-20',
+    'amazon.com/dp/B00006JSUA',
+    'www.amazon.com/gp/product/b00006jsua?psc=1',
+  ])('finds the product of a pasted Amazon link, however it is written: %s', async (pasted) => {
+    const found = await findProducts(env.DB, pasted);
+    expect(found.how).toBe('id');
+    expect(ids(found)).toEqual(['B00006JSUA']);
   });
 
   it('offers to propose a pasted product the catalog does not have, with its clean link', async () => {

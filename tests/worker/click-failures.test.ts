@@ -122,6 +122,14 @@ const message = (id: string, clicks: ClickRecord[], attempts = 1) => ({
   body: { v: 1, clicks } satisfies ClickMessage,
 });
 
+/** One delivery of `messages` from `queue` to the consumer (on `db`): what it acknowledged and asked to retry. */
+async function deliver(queue: string, messages: Parameters<typeof createMessageBatch>[1], db = env.DB) {
+  const batch = createMessageBatch(queue, messages);
+  const ctx = createExecutionContext();
+  await consumeClicks(batch, { ...env, DB: db });
+  return getQueueResult(batch, ctx);
+}
+
 async function countStored(ids: readonly string[]): Promise<number> {
   const row = await env.DB.prepare(
     'SELECT count(*) AS n FROM clicks WHERE click_id IN (SELECT value FROM json_each(?1))',
@@ -212,10 +220,7 @@ describe('queue consumer', () => {
     const clicks = [click('redeliver'), click('redeliver')];
     const before = (await writeCounts(env.DB)).queue;
     for (let delivery = 1; delivery <= 3; delivery++) {
-      const batch = createMessageBatch(CLICKS_QUEUE, [message('m1', clicks, delivery)]);
-      const ctx = createExecutionContext();
-      await consumeClicks(batch, env);
-      expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['m1']);
+      expect((await deliver(CLICKS_QUEUE, [message('m1', clicks, delivery)])).explicitAcks).toEqual(['m1']);
     }
     expect(await countStored(clicks.map((c) => c.click_id))).toBe(2);
     expect((await writeCounts(env.DB)).queue).toBe(before + 2);
@@ -223,19 +228,20 @@ describe('queue consumer', () => {
 
   it('asks the queue to retry when D1 stays down, and acknowledges (and logs) malformed messages', async () => {
     const { db } = outageDb(() => true, 'D1_ERROR: storage caused object to be reset');
-    const batch = createMessageBatch(CLICKS_QUEUE, [
-      message('good', [click('down')]),
-      // A malformed body, as an old or foreign producer might send.
-      {
-        id: 'bad',
-        timestamp: new Date(),
-        attempts: 1,
-        body: JSON.parse('{"v":1,"clicks":"nope"}') as unknown,
-      },
-    ]);
-    const ctx = createExecutionContext();
-    await consumeClicks(batch, { ...env, DB: db });
-    const result = await getQueueResult(batch, ctx);
+    const result = await deliver(
+      CLICKS_QUEUE,
+      [
+        message('good', [click('down')]),
+        // A malformed body, as an old or foreign producer might send.
+        {
+          id: 'bad',
+          timestamp: new Date(),
+          attempts: 1,
+          body: JSON.parse('{"v":1,"clicks":"nope"}') as unknown,
+        },
+      ],
+      db,
+    );
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(['good']);
     expect(result.explicitAcks).toEqual(['bad']);
   });
@@ -251,35 +257,35 @@ describe('a D1 outage longer than the main queue retries', () => {
       message('o1', clicks.slice(0, 2), attempts),
       message('o2', clicks.slice(2), attempts),
     ];
+    /** Deliveries 1 to `last` from `queue` while D1 is down, each acknowledging nothing and retrying both
+     * messages; the delays (seconds) the consumer asks for, by `delayOf`. */
+    const retriedWhileDown = async (queue: string, last: number, delayOf: (attempts: number) => number) => {
+      const delays: number[] = [];
+      for (let attempts = 1; attempts <= last; attempts++) {
+        const result = await deliver(queue, messages(attempts), db);
+        const delivery = `${queue} delivery ${attempts}`;
+        expect(result.explicitAcks, delivery).toEqual([]);
+        expect(
+          result.retryMessages.map((m) => m.msgId),
+          delivery,
+        ).toEqual(['o1', 'o2']);
+        delays.push(delayOf(attempts));
+      }
+      return delays;
+    };
 
     // The main queue: every delivery fails and is retried, a minute apart at most; after max_retries = 10
     // the queue moves them to the dead-letter queue. (The test helper's batch does not record the delay
     // passed to retry(), so the schedule is checked through the functions the consumer passes it from.)
-    const delays: number[] = [];
-    for (let attempts = 1; attempts <= 11; attempts++) {
-      const batch = createMessageBatch(CLICKS_QUEUE, messages(attempts));
-      const ctx = createExecutionContext();
-      await consumeClicks(batch, { ...env, DB: db });
-      const result = await getQueueResult(batch, ctx);
-      expect(result.explicitAcks).toEqual([]);
-      expect(result.retryMessages.map((m) => m.msgId)).toEqual(['o1', 'o2']);
-      delays.push(retryDelaySeconds(attempts));
-    }
-    expect(delays).toEqual([2, 4, 8, 16, 32, 60, 60, 60, 60, 60, 60]);
+    expect(await retriedWhileDown(CLICKS_QUEUE, 11, retryDelaySeconds)).toEqual([
+      2, 4, 8, 16, 32, 60, 60, 60, 60, 60, 60,
+    ]);
 
     // The dead-letter queue: still down; retried hours apart, never dropped.
     const deadBefore = clickCounters.dead_lettered;
-    const dlqDelays: number[] = [];
-    for (let attempts = 1; attempts <= 6; attempts++) {
-      const batch = createMessageBatch(DEAD_LETTER_QUEUE, messages(attempts));
-      const ctx = createExecutionContext();
-      await consumeClicks(batch, { ...env, DB: db });
-      const result = await getQueueResult(batch, ctx);
-      expect(result.explicitAcks).toEqual([]);
-      expect(result.retryMessages.map((m) => m.msgId)).toEqual(['o1', 'o2']);
-      dlqDelays.push(deadLetterRetryDelaySeconds(attempts));
-    }
-    expect(dlqDelays).toEqual([900, 1800, 3600, 7200, 14400, 21600]);
+    expect(await retriedWhileDown(DEAD_LETTER_QUEUE, 6, deadLetterRetryDelaySeconds)).toEqual([
+      900, 1800, 3600, 7200, 14400, 21600,
+    ]);
     expect(clickCounters.dead_lettered).toBe(deadBefore + 3);
     expect(await countStored(ids)).toBe(0);
 
@@ -287,10 +293,7 @@ describe('a D1 outage longer than the main queue retries', () => {
     d1Down = false;
     const before = (await writeCounts(env.DB)).dead_letter;
     for (const attempts of [7, 8]) {
-      const batch = createMessageBatch(DEAD_LETTER_QUEUE, messages(attempts));
-      const ctx = createExecutionContext();
-      await consumeClicks(batch, { ...env, DB: db });
-      expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['o1', 'o2']);
+      expect((await deliver(DEAD_LETTER_QUEUE, messages(attempts), db)).explicitAcks).toEqual(['o1', 'o2']);
     }
     expect(await countStored(ids)).toBe(3);
     expect((await writeCounts(env.DB)).dead_letter).toBe(before + 3);
@@ -300,10 +303,7 @@ describe('a D1 outage longer than the main queue retries', () => {
     const spy = vi.spyOn(console, 'error');
     const { db } = outageDb(() => true);
     const clicks = [click('final'), click('final')];
-    const batch = createMessageBatch(DEAD_LETTER_QUEUE, [message('f1', clicks, DEAD_LETTER_MAX_RETRIES + 1)]);
-    const ctx = createExecutionContext();
-    await consumeClicks(batch, { ...env, DB: db });
-    const result = await getQueueResult(batch, ctx);
+    const result = await deliver(DEAD_LETTER_QUEUE, [message('f1', clicks, DEAD_LETTER_MAX_RETRIES + 1)], db);
     expect(result.explicitAcks).toEqual(['f1']);
     expect(unsavedLines(spy)).toEqual(clicks);
   });
@@ -349,10 +349,7 @@ describe('D1 limits', () => {
     );
 
     const { db, statements } = outageDb(() => false);
-    const batch = createMessageBatch(CLICKS_QUEUE, messages);
-    const ctx = createExecutionContext();
-    await consumeClicks(batch, { ...env, DB: db });
-    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(100);
+    expect((await deliver(CLICKS_QUEUE, messages, db)).explicitAcks).toHaveLength(100);
     expect(await countStored(ids)).toBe(10_000);
 
     const encoder = new TextEncoder();

@@ -9,12 +9,19 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FLAG_DUPLICATES, insertClicks } from '../../worker/clicks/store.ts';
+import {
+  chunkClicks,
+  DUPLICATE_WINDOW_MS,
+  FLAG_REPEATS,
+  insertChunkStatements,
+  insertClicks,
+} from '../../worker/clicks/store.ts';
 import type { ClickRecord } from '../../domain/clicks/message.ts';
 import { deleteOldClicks, retentionCutoff } from '../../worker/clicks/retention.ts';
 import { readBotShare } from '../../worker/dashboard/queries.ts';
 import { readCreatorRows, readStats } from '../../worker/reports/stats-query.ts';
 import { DAY_MS } from '../../domain/time.ts';
+import { CLICK_FLAGS } from '../../domain/clicks/flags.ts';
 import { createWorker } from '../../worker/worker.ts';
 import program from '../../worker/generated/program.ts';
 
@@ -126,18 +133,42 @@ const arbitraryClick = fc.record({
   flags: fc.subarray(['no_activation', 'self', 'burst'] as const),
 });
 
+/** A small burst limit, so random batches cross it. */
+const BURST_LIMIT = 3;
+
+/** What the flags of the clicks of `like` must be, derived from the table by a plain reading of section 16. */
+const EXPECTED_FLAGS = `
+SELECT click_id,
+  product_id IS NOT NULL AND EXISTS (
+    SELECT 1 FROM clicks AS e WHERE e.visitor_hash = c.visitor_hash AND e.product_id = c.product_id AND e.is_bot = 0
+      AND e.at >= c.at - ?2 AND (e.at < c.at OR (e.at = c.at AND e.click_id < c.click_id))
+  ) AS duplicate,
+  EXISTS (
+    SELECT 1 FROM dashboard_visitors AS d
+    WHERE d.handle = c.handle AND d.visitor_hash = c.visitor_hash AND d.day = date(c.at / 1000, 'unixepoch')
+  ) AS self,
+  (SELECT COUNT(*) FROM clicks AS n WHERE n.visitor_hash = c.visitor_hash AND n.at / 86400000 = c.at / 86400000
+     AND NOT (n.is_bot <> 0 AND (n.bot_reason = 'prefetch' OR n.bot_reason LIKE 'subresource:%'))) > ?3 AS burst
+FROM clicks AS c WHERE handle LIKE ?1 ORDER BY click_id`;
+
 describe('daily click roll-ups', () => {
   it('equal the aggregate of raw clicks after inserts, redelivered batches and flag changes', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(arbitraryClick, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.array(arbitraryClick, { minLength: 1, maxLength: 12 }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.array(fc.tuple(fc.constantFrom('a', 'b'), fc.constantFrom('v1', 'v2', 'v3'), fc.nat({ max: 6 })), {
+          maxLength: 3,
+        }),
         fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 7 })), {
           maxLength: 6,
         }),
-        async (batches, flips) => {
+        async (batches, dashboards, flips) => {
           const prefix = `rollup-${++runs}-`;
           let n = 0;
-          const records = batches.map((batch) =>
+          const records = batches.map(([batch]) =>
             batch.map((c): ClickRecord => ({
               click_id: `${prefix}${n++}`,
               at: BASE + c.minute * 60_000,
@@ -148,16 +179,60 @@ describe('daily click roll-ups', () => {
               country: c.country,
               ...(c.marketplace === undefined ? {} : { marketplace: c.marketplace }),
               device: c.bot ? 'bot' : c.device,
-              visitor_hash: c.visitor,
+              visitor_hash: `${prefix}${c.visitor}`,
               is_bot: c.bot !== null,
               bot_reason: c.bot,
               method: c.method === 'HEAD' ? 'HEAD' : 'GET',
               flags: [...c.flags],
             })),
           );
-          // The consumer's own statements (insert + duplicate flags), and one batch twice.
-          for (const batch of records) await insertClicks(env.DB, batch, 'queue');
-          if (records[0]) await insertClicks(env.DB, records[0], 'queue');
+          // Members' own dashboard hashes, recorded before the clicks arrive (self is set by the INSERT).
+          for (const [handle, visitor, day] of dashboards)
+            await env.DB.prepare(
+              'INSERT OR IGNORE INTO dashboard_visitors (handle, day, visitor_hash) VALUES (?1, ?2, ?3)',
+            )
+              .bind(
+                `${prefix}${handle}`,
+                new Date(BASE + day * DAY_MS).toISOString().slice(0, 10),
+                `${prefix}${visitor}`,
+              )
+              .run();
+          // The consumer's own statements, one transaction per chunk. A batch whose first half landed
+          // before a failure is delivered again whole, and the first batch once more at the end.
+          const deliver = async (clicks: readonly ClickRecord[]) => {
+            for (const chunk of chunkClicks(clicks))
+              await env.DB.batch(insertChunkStatements(env.DB, chunk, 'queue', BURST_LIMIT));
+          };
+          for (const [i, batch] of records.entries()) {
+            if (batches[i]?.[1]) await deliver(batch.slice(0, Math.ceil(batch.length / 2)));
+            await deliver(batch);
+          }
+          if (records[0]) await deliver(records[0]);
+          const like = `${prefix}%`;
+          // Every flag the consumer sets is what the stored clicks say it must be (or the message carried).
+          const sent = new Map(records.flat().map((r) => [r.click_id, r.flags ?? []]));
+          const stored = await all<{ click_id: string; is_duplicate: number; flags: number }>(
+            'SELECT click_id, is_duplicate, flags FROM clicks WHERE handle LIKE ?1 ORDER BY click_id',
+            like,
+          );
+          const expected = await all<{ click_id: string; duplicate: number; self: number; burst: number }>(
+            EXPECTED_FLAGS,
+            like,
+            DUPLICATE_WINDOW_MS,
+            BURST_LIMIT,
+          );
+          expect(stored).toEqual(
+            expected.map((e) => {
+              const carried = sent.get(e.click_id) ?? [];
+              const bit = (flag: 'no_activation' | 'self' | 'burst', set: boolean) =>
+                set || carried.includes(flag) ? CLICK_FLAGS[flag] : 0;
+              return {
+                click_id: e.click_id,
+                is_duplicate: e.duplicate,
+                flags: bit('no_activation', false) | bit('self', e.self === 1) | bit('burst', e.burst === 1),
+              };
+            }),
+          );
           // Flags changed afterwards (a bot rule or a replay) move the counts too.
           const ids = records.flat().map((r) => r.click_id);
           for (const [index, bot, duplicate, flags] of flips) {
@@ -170,7 +245,6 @@ describe('daily click roll-ups', () => {
               .bind(id, bot ? 1 : 0, duplicate ? 1 : 0, flags)
               .run();
           }
-          const like = `${prefix}%`;
           expect(await all<RollupRow>(ROLLUP, like)).toEqual(await all<RollupRow>(RAW_AGGREGATE, like));
           for (const { raw, rollup } of [narrow('src'), narrow('product_id')])
             expect(await all(rollup, like)).toEqual(await all(raw, like));
@@ -238,10 +312,10 @@ describe('daily click roll-ups', () => {
   });
 });
 
-describe('the duplicate flag', () => {
+describe('the duplicate and burst flags', () => {
   it("reads a visitor's clicks only by index, within the chunk's times and the window (issue 26)", async () => {
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${FLAG_DUPLICATES}`)
-      .bind(0, 1, '[]', 1)
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${FLAG_REPEATS}`)
+      .bind(0, 1, '[]', 1, 0, 1, 30, 0, 1)
       .all<{ detail: string }>();
     const plan = results.map((r) => r.detail);
     expect(

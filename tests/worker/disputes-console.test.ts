@@ -10,25 +10,16 @@ import { addDays, utcDay } from '../../domain/time.ts';
 import { disputeFormAnswer, DISPUTES_PAGE, DISPUTE_FORM_MAX_BYTES } from '../../worker/disputes/console.ts';
 import { fileDispute } from '../../worker/disputes/service.ts';
 import { program } from '../../worker/orders/program.ts';
-import { CROSS_SITE_HEADERS } from './helpers.ts';
-import { ALICE, ORIGIN } from './orders-helpers.ts';
+import { consoleForm, CROSS_SITE_HEADERS } from './helpers.ts';
+import { countRows } from './stored-rows.ts';
+import { ALICE } from './orders-helpers.ts';
 
-function form(
+/** The page's answer to a form posted by an admin (unless `admin` is false), from this site unless `headers` say otherwise. */
+const answer = (
   fields: Record<string, string>,
-  headers: Record<string, string> = { 'sec-fetch-site': 'same-origin' },
-) {
-  return new Request(`${ORIGIN}${DISPUTES_PAGE}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(fields),
-  });
-}
-
-async function decisions(): Promise<number> {
-  return (
-    (await env.DB.prepare('SELECT COUNT(*) AS n FROM dispute_decisions').first<{ n: number }>())?.n ?? -1
-  );
-}
+  { admin = true, headers }: { admin?: boolean; headers?: Record<string, string> } = {},
+) => disputeFormAnswer(env, consoleForm(DISPUTES_PAGE, fields, headers), admin, program.table);
+const decisions = () => countRows('SELECT COUNT(*) AS n FROM dispute_decisions');
 
 async function filed(orderId: string): Promise<string> {
   const today = utcDay(Date.now());
@@ -47,13 +38,9 @@ describe('the credit and decline forms', () => {
     const id = await filed('console-cross');
     const before = await decisions();
     const fields = { action: 'decline', dispute_id: id, reason: 'forged' };
-    expect(await disputeFormAnswer(env, form(fields), false, program.table)).toMatchObject({
-      kind: 'refused',
-      status: 403,
-    });
-    const crossSite = CROSS_SITE_HEADERS;
-    for (const headers of crossSite)
-      expect(await disputeFormAnswer(env, form(fields, headers), true, program.table)).toMatchObject({
+    expect(await answer(fields, { admin: false })).toMatchObject({ kind: 'refused', status: 403 });
+    for (const headers of CROSS_SITE_HEADERS)
+      expect(await answer(fields, { headers })).toMatchObject({
         kind: 'refused',
         status: 403,
         message: expect.stringContaining('only be sent from this site'),
@@ -64,19 +51,13 @@ describe('the credit and decline forms', () => {
   it('refuses an oversized form unread, and redirects every other answer with one message', async () => {
     const id = await filed('console-prg');
     const before = await decisions();
-    const big = await disputeFormAnswer(
-      env,
-      form({ action: 'decline', dispute_id: id, reason: 'r'.repeat(DISPUTE_FORM_MAX_BYTES) }),
-      true,
-      program.table,
-    );
+    const big = await answer({
+      action: 'decline',
+      dispute_id: id,
+      reason: 'r'.repeat(DISPUTE_FORM_MAX_BYTES),
+    });
     expect(big).toMatchObject({ kind: 'redirect', status: 413, flash: { ok: false } });
-    const bad = await disputeFormAnswer(
-      env,
-      form({ action: 'credit', dispute_id: id, amount_minor: 'ten', note: 'x' }),
-      true,
-      program.table,
-    );
+    const bad = await answer({ action: 'credit', dispute_id: id, amount_minor: 'ten', note: 'x' });
     expect(bad).toMatchObject({
       kind: 'redirect',
       status: 400,
@@ -85,20 +66,12 @@ describe('the credit and decline forms', () => {
     });
     expect(bad.kind === 'redirect' && bad.flash.message).toMatch(/amount_minor/);
     expect(await decisions()).toBe(before);
-    const done = await disputeFormAnswer(
-      env,
-      form({ action: 'decline', dispute_id: id, reason: 'not ours' }),
-      true,
-      program.table,
-    );
+    // The same decline twice: decided once (201), then nothing changes (200).
+    const decline = () => answer({ action: 'decline', dispute_id: id, reason: 'not ours' });
+    const done = await decline();
     expect(done).toMatchObject({ kind: 'redirect', status: 201, flash: { ok: true } });
     expect(done.kind === 'redirect' && done.flash.message).toMatch(/declined/);
-    const again = await disputeFormAnswer(
-      env,
-      form({ action: 'decline', dispute_id: id, reason: 'not ours' }),
-      true,
-      program.table,
-    );
+    const again = await decline();
     expect(again).toMatchObject({ kind: 'redirect', status: 200, flash: { ok: true } });
     expect(await decisions()).toBe(before + 1);
   });

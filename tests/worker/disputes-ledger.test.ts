@@ -49,6 +49,17 @@ async function adminList(query = 'state=all&limit=5000'): Promise<AdminDispute[]
   return (await res.json<{ disputes: AdminDispute[] }>()).disputes;
 }
 
+/** `handle` (signed in with `token`) files a dispute for `orderId`, accepted (201); its id. */
+async function fileFor(handle: string, token: string, orderId: string): Promise<number> {
+  const res = await post(`/api/disputes/${handle}`, token, filing(orderId));
+  expect(res.status).toBe(201);
+  return (await res.json<{ dispute_id: number }>()).dispute_id;
+}
+
+/** The admin credits dispute `id`. */
+const credit = (id: number, body: { amount_minor: number; note: string; top_up?: boolean }) =>
+  post(`/api/admin/disputes/${id}/credit`, admin, body);
+
 let alice = '';
 let carol = '';
 beforeAll(async () => {
@@ -69,22 +80,16 @@ describe('disputes are checked against the ledger', () => {
   it('shows the recorded commission and refuses a credit on top of it unless top_up', async () => {
     const orderId = uid('earned');
     await shipped(orderId, ALICE.trackingId);
-    const filed = await post(`/api/disputes/${ALICE.handle}`, alice, filing(orderId));
-    expect(filed.status).toBe(201);
-    const id = (await filed.json<{ dispute_id: number }>()).dispute_id;
+    const id = await fileFor(ALICE.handle, alice, orderId);
     const listed = (await adminList()).find((d) => d.dispute_id === id);
     expect(listed).toMatchObject({ recorded_handle: ALICE.handle, held: false, ledger_after_credit: false });
     expect(listed?.recorded_minor).toBeGreaterThan(0);
     const before = await earnedNow(ALICE.handle);
-    const refused = await post(`/api/admin/disputes/${id}/credit`, admin, { amount_minor: 500, note: 'x' });
+    const refused = await credit(id, { amount_minor: 500, note: 'x' });
     expect(refused.status).toBe(409);
     expect((await refused.json<{ error: string }>()).error).toMatch(/top_up/);
     expect(await earnedNow(ALICE.handle)).toBe(before);
-    const topUp = await post(`/api/admin/disputes/${id}/credit`, admin, {
-      amount_minor: 500,
-      note: 'the bonus the report missed',
-      top_up: true,
-    });
+    const topUp = await credit(id, { amount_minor: 500, note: 'the bonus the report missed', top_up: true });
     expect(topUp.status).toBe(201);
     expect(await earnedNow(ALICE.handle)).toBe(before + 500);
   });
@@ -94,22 +99,17 @@ describe('disputes are checked against the ledger', () => {
     const heldId = uid('held');
     const click = await flaggedClick(nowIso, { is_bot: 1, bot_reason: 'ua' });
     await orderEvent(heldId, 'order.placed', nowIso, 1, click);
-    const filed = await post(`/api/disputes/${CAROL.handle}`, carol, filing(heldId));
-    expect(filed.status).toBe(201);
-    const id = (await filed.json<{ dispute_id: number }>()).dispute_id;
+    const id = await fileFor(CAROL.handle, carol, heldId);
     expect((await adminList()).find((d) => d.dispute_id === id)?.held).toBe(true);
-    const refused = await post(`/api/admin/disputes/${id}/credit`, admin, { amount_minor: 900, note: 'x' });
+    const refused = await credit(id, { amount_minor: 900, note: 'x' });
     expect(refused.status).toBe(409);
     expect((await refused.json<{ error: string }>()).error).toMatch(/held for review/);
 
     // Credited first, then the order arrives held: the credit leaves the payout until decided.
     const laterId = uid('later');
-    const d2 = await post(`/api/disputes/${CAROL.handle}`, carol, filing(laterId));
-    const id2 = (await d2.json<{ dispute_id: number }>()).dispute_id;
+    const id2 = await fileFor(CAROL.handle, carol, laterId);
     const before = await earnedNow(CAROL.handle);
-    expect(
-      (await post(`/api/admin/disputes/${id2}/credit`, admin, { amount_minor: 900, note: 'ok' })).status,
-    ).toBe(201);
+    expect((await credit(id2, { amount_minor: 900, note: 'ok' })).status).toBe(201);
     expect(await earnedNow(CAROL.handle)).toBe(before + 900);
     const click2 = await flaggedClick(nowIso, { is_bot: 1, bot_reason: 'ua' });
     await orderEvent(laterId, 'order.placed', nowIso, 1, click2);
@@ -118,12 +118,9 @@ describe('disputes are checked against the ledger', () => {
 
   it('a ledger entry after a credit is shown beside it (ledger_after_credit), never netted', async () => {
     const orderId = uid('late');
-    const filed = await post(`/api/disputes/${ALICE.handle}`, alice, filing(orderId));
-    const id = (await filed.json<{ dispute_id: number }>()).dispute_id;
+    const id = await fileFor(ALICE.handle, alice, orderId);
     const before = await earnedNow(ALICE.handle);
-    expect(
-      (await post(`/api/admin/disputes/${id}/credit`, admin, { amount_minor: 300, note: 'ok' })).status,
-    ).toBe(201);
+    expect((await credit(id, { amount_minor: 300, note: 'ok' })).status).toBe(201);
     const credited = (await adminList()).find((d) => d.dispute_id === id);
     expect(credited).toMatchObject({ recorded_handle: null, recorded_minor: 0, ledger_after_credit: false });
     await shipped(orderId, ALICE.trackingId);

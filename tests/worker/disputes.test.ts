@@ -15,6 +15,7 @@ import { ledgerReason, readLedgerLines, readLedgerPage } from '../../worker/dash
 import { program } from '../../worker/orders/program.ts';
 import { closeMonth, readMonth } from '../../worker/payouts/store.ts';
 import { ALICE, BOB, createToken } from './orders-helpers.ts';
+import { expectRefusedWrite } from './stored-rows.ts';
 
 const admin = env.ADMIN_TOKEN;
 
@@ -243,21 +244,15 @@ describe('admins list, credit and decline', () => {
     expect(page.lines.map((l) => l.entry_id)).toContain(-d.dispute_id);
 
     // Append-only in SQL: no edit, no second decision, whatever the caller.
-    await expect(
-      env.DB.prepare('UPDATE dispute_decisions SET amount_minor = 99 WHERE dispute_id = ?1')
-        .bind(d.dispute_id)
-        .run(),
-    ).rejects.toThrow(/append-only/);
-    await expect(
-      env.DB.prepare(
-        "INSERT INTO dispute_decisions (dispute_id, action, note, amount_minor, currency, decided_at) VALUES (?1, 'credit', 'again', 5, 'USD', 1)",
-      )
-        .bind(d.dispute_id)
-        .run(),
-    ).rejects.toThrow(/UNIQUE/);
-    await expect(
-      env.DB.prepare('DELETE FROM disputes WHERE dispute_id = ?1').bind(d.dispute_id).run(),
-    ).rejects.toThrow(/append-only/);
+    await expectRefusedWrite('UPDATE dispute_decisions SET amount_minor = 99 WHERE dispute_id = ?1', [
+      d.dispute_id,
+    ]);
+    await expectRefusedWrite(
+      "INSERT INTO dispute_decisions (dispute_id, action, note, amount_minor, currency, decided_at) VALUES (?1, 'credit', 'again', 5, 'USD', 1)",
+      [d.dispute_id],
+      /UNIQUE/,
+    );
+    await expectRefusedWrite('DELETE FROM disputes WHERE dispute_id = ?1', [d.dispute_id]);
   });
 });
 
@@ -268,32 +263,25 @@ describe('credits and closed months', () => {
     const hold = table.payout.hold_days * 86_400_000;
     const march = monthBounds('2031-03');
     const marchDay = march.start + 10 * 86_400_000;
-    const filed = await fileDispute(
-      env.DB,
-      table,
-      ALICE.handle,
-      { ...filing('o-2031'), order_date: '2031-03-05' },
-      marchDay,
-    );
-    expect(filed.ok).toBe(true);
-    const late = await fileDispute(
-      env.DB,
-      table,
-      ALICE.handle,
-      { ...filing('o-2031-late'), order_date: '2031-03-06' },
-      marchDay,
-    );
-    if (!filed.ok || !late.ok) throw new Error('not filed');
+    /** Alice's dispute for `orderId`, ordered on `orderDate`, filed on a March day; its id. */
+    const filedInMarch = async (orderId: string, orderDate: string) => {
+      const r = await fileDispute(
+        env.DB,
+        table,
+        ALICE.handle,
+        { ...filing(orderId), order_date: orderDate },
+        marchDay,
+      );
+      if (!r.ok) throw new Error(`${orderId} not filed: ${r.message}`);
+      return r.dispute.dispute_id;
+    };
+    /** The admin's credit of dispute `id`, decided by a clock reading `now`. */
+    const creditAt = (id: number, amount_minor: number, note: string, now: number) =>
+      decideDispute(env.DB, 'credit', id, { amount_minor, note }, table, now);
+    const filed = await filedInMarch('o-2031', '2031-03-05');
+    const late = await filedInMarch('o-2031-late', '2031-03-06');
     // A credit in March, then March closes: counted in March's earned.
-    const credit = await decideDispute(
-      env.DB,
-      'credit',
-      filed.dispute.dispute_id,
-      { amount_minor: 3000, note: 'ok' },
-      table,
-      marchDay,
-    );
-    expect(credit.ok).toBe(true);
+    expect((await creditAt(filed, 3000, 'ok', marchDay)).ok).toBe(true);
     // Months close in order: this file's earlier month (today's credits) first.
     const closeAt = march.end + hold + 86_400_000;
     const earlier = await closeMonth(env.DB, today.slice(0, 7), table, closeAt);
@@ -306,15 +294,7 @@ describe('credits and closed months', () => {
       ).payouts.find((p) => p.handle === ALICE.handle);
     expect(row(closed.json)?.earned_minor).toBe(3000);
     // A credit whose clock says March (skewed) after March closed: March stays, April adjusts.
-    const skewed = await decideDispute(
-      env.DB,
-      'credit',
-      late.dispute.dispute_id,
-      { amount_minor: 700, note: 'late' },
-      table,
-      marchDay + 1000,
-    );
-    expect(skewed.ok).toBe(true);
+    expect((await creditAt(late, 700, 'late', marchDay + 1000)).ok).toBe(true);
     const again = await readMonth(env.DB, '2031-03', table, closeAt + 5000);
     expect(again.kind === 'closed' && again.json).toBe(closed.json);
     const april = await readMonth(env.DB, '2031-04', table, closeAt + 5000);

@@ -18,27 +18,24 @@ const save = (fields: Record<string, unknown>, at = now) =>
   proposeEdit(env, HANDLE, editAction.parse(fields), at);
 
 type Member = {
+  status: string;
   bio: string;
   lists: { slug: string; title: string; items: { product: string; note?: string; added_on?: string }[] }[];
 };
 
+/** A save that must be accepted (the refusal is the failure message): its request and proposed member file. */
+async function accepted(fields: Record<string, unknown>) {
+  const result = await save(fields);
+  if (!result.ok) expect.fail(`save refused: ${JSON.stringify(result)}`);
+  return { ...result, member: parse(result.file) as Member };
+}
+
 describe('storefront edits', () => {
   it('adds a product to a list with a note: one signed request with the whole file', async () => {
-    const saved = await save({
-      action: 'item-add',
-      list: '0',
-      product: 'B00006JSUA',
-      note: 'The pan I cook everything in.',
-    });
-    expect(saved.ok, JSON.stringify(saved)).toBe(true);
-    if (!saved.ok) return;
-    const member = parse(saved.file) as Member & { status: string; tracking_id: string };
-    const item = member.lists[0]?.items.at(-1);
-    expect(item).toEqual({
-      product: 'B00006JSUA',
-      added_on: '2030-05-01',
-      note: 'The pan I cook everything in.',
-    });
+    const note = 'The pan I cook everything in.';
+    const saved = await accepted({ action: 'item-add', list: '0', product: 'B00006JSUA', note });
+    const { member } = saved;
+    expect(member.lists[0]?.items.at(-1)).toEqual({ product: 'B00006JSUA', added_on: '2030-05-01', note });
     expect(member.status).toBe('approved');
     const row = await env.DB.prepare('SELECT * FROM change_requests WHERE id = ?1').bind(saved.id).first();
     expect(row).toMatchObject({ kind: 'edit', handle: HANDLE, state: 'pending', file_text: saved.file });
@@ -52,10 +49,8 @@ describe('storefront edits', () => {
     ).toBe(true);
 
     // The next save holds both changes and supersedes the first.
-    const second = await save({ action: 'bio', bio: 'Weeknight cooking, honestly reviewed.' });
-    expect(second.ok).toBe(true);
-    if (!second.ok) return;
-    const both = parse(second.file) as Member;
+    const second = await accepted({ action: 'bio', bio: 'Weeknight cooking, honestly reviewed.' });
+    const both = second.member;
     expect(both.bio).toBe('Weeknight cooking, honestly reviewed.');
     expect(both.lists[0]?.items.at(-1)?.product).toBe('B00006JSUA');
     const states = (await requestsOf(env.DB, HANDLE)).map((r) => [r.id, r.state]);
@@ -64,29 +59,22 @@ describe('storefront edits', () => {
   });
 
   it('creates, renames and reorders lists', async () => {
-    const created = await save({
+    const created = await accepted({
       action: 'list-create',
       slug: 'gift-ideas',
       title: 'Gifts',
       description: '',
       product: 'B008M5U1C2',
     });
-    expect(created.ok, JSON.stringify(created)).toBe(true);
-    const count = created.ok ? (parse(created.file) as Member).lists.length : 0;
-    const renamed = await save({
+    const last = String(created.member.lists.length - 1);
+    await accepted({
       action: 'list-rename',
-      list: String(count - 1),
+      list: last,
       title: 'Gifts for cooks',
       description: 'Under $50.',
     });
-    expect(renamed.ok).toBe(true);
-    const moved = await save({ action: 'list-move', list: String(count - 1), to: '0' });
-    expect(moved.ok).toBe(true);
-    if (moved.ok)
-      expect((parse(moved.file) as Member).lists[0]).toMatchObject({
-        slug: 'gift-ideas',
-        title: 'Gifts for cooks',
-      });
+    const moved = await accepted({ action: 'list-move', list: last, to: '0' });
+    expect(moved.member.lists[0]).toMatchObject({ slug: 'gift-ideas', title: 'Gifts for cooks' });
   });
 
   it('refuses what vet refuses: an unknown product, a bio over 280 characters, a duplicate list slug', async () => {

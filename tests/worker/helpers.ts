@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import type { SeedClick } from '../../scripts/lib/orders/seed-history.ts';
+import { ORIGIN } from './orders-helpers.ts';
 
 export const BROWSER_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
@@ -44,3 +45,16 @@ export const CROSS_SITE_HEADERS: readonly Record<string, string>[] = [
   { 'sec-fetch-site': 'same-site' },
   { origin: 'https://evil.test' },
 ];
+
+/** A form of the admin console page at `page` as a browser posts it: same origin unless `headers` say otherwise. */
+export function consoleForm(
+  page: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = { 'sec-fetch-site': 'same-origin' },
+): Request {
+  return new Request(`${ORIGIN}${page}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields),
+  });
+}

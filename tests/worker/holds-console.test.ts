@@ -12,23 +12,15 @@ import { readStorefront } from '../../worker/pages/page-store.ts';
 import type { Hold } from '../../worker/holds/store.ts';
 import { flaggedClick, shippedOrder } from './holds-helpers.ts';
 import { CAROL, get, ORIGIN } from './orders-helpers.ts';
-import { CROSS_SITE_HEADERS } from './helpers.ts';
+import { consoleForm, CROSS_SITE_HEADERS } from './helpers.ts';
+import { countRows } from './stored-rows.ts';
 
-/** The form as a browser posts it from the page (same origin). */
-function form(
+/** The page's answer to a form posted by an admin (unless `admin` is false), from this site unless `headers` say otherwise. */
+const answer = (
   fields: Record<string, string>,
-  headers: Record<string, string> = { 'sec-fetch-site': 'same-origin' },
-) {
-  return new Request(`${ORIGIN}${HOLDS_PAGE}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(fields),
-  });
-}
-
-async function decisions(): Promise<number> {
-  return (await env.DB.prepare('SELECT COUNT(*) AS n FROM hold_decisions').first<{ n: number }>())?.n ?? -1;
-}
+  { admin = true, headers, now }: { admin?: boolean; headers?: Record<string, string>; now?: number } = {},
+) => holdFormAnswer(env, consoleForm(HOLDS_PAGE, fields, headers), admin, now);
+const decisions = () => countRows('SELECT COUNT(*) AS n FROM hold_decisions');
 
 let botOrder = '';
 let burstOrder = '';
@@ -68,16 +60,13 @@ describe('the admin console lists holds', () => {
 describe('the release and void forms', () => {
   it('refuses a non-admin and a cross-site post before reading the form, storing nothing', async () => {
     const before = await decisions();
-    expect(await holdFormAnswer(env, form({ action: 'release', order: botOrder }), false)).toMatchObject({
+    expect(await answer({ action: 'release', order: botOrder }, { admin: false })).toMatchObject({
       kind: 'refused',
       status: 403,
       message: expect.stringContaining('Admins only'),
     });
-    const crossSite = CROSS_SITE_HEADERS;
-    for (const headers of crossSite)
-      expect(
-        await holdFormAnswer(env, form({ action: 'release', order: botOrder }, headers), true),
-      ).toMatchObject({
+    for (const headers of CROSS_SITE_HEADERS)
+      expect(await answer({ action: 'release', order: botOrder }, { headers })).toMatchObject({
         kind: 'refused',
         status: 403,
         message: expect.stringContaining('only be sent from this site'),
@@ -89,11 +78,8 @@ describe('the release and void forms', () => {
     const before = await decisions();
     for (const reason of [undefined, '', '   '])
       expect(
-        await holdFormAnswer(
-          env,
-          form({ action: 'void', order: botOrder, ...(reason === undefined ? {} : { reason }) }),
-          true,
-        ),
+        await answer({ action: 'void', order: botOrder, ...(reason === undefined ? {} : { reason }) }),
+        `reason ${JSON.stringify(reason)}`,
       ).toEqual({
         kind: 'redirect',
         status: 400,
@@ -105,13 +91,11 @@ describe('the release and void forms', () => {
           ),
         },
       });
-    expect(await holdFormAnswer(env, form({ action: 'delete', order: botOrder }), true)).toMatchObject({
+    expect(await answer({ action: 'delete', order: botOrder })).toMatchObject({
       status: 400,
       flash: { ok: false, message: expect.stringContaining('release or void') },
     });
-    expect(
-      await holdFormAnswer(env, form({ action: 'release', order: 'no-such-order' }), true),
-    ).toMatchObject({
+    expect(await answer({ action: 'release', order: 'no-such-order' })).toMatchObject({
       status: 404,
       flash: { ok: false, message: expect.stringContaining('no-such-order is not held') },
     });
@@ -120,13 +104,9 @@ describe('the release and void forms', () => {
 
   it('refuses an oversized form unread and an order field over 128 characters, deciding nothing', async () => {
     const before = await decisions();
-    const big = await holdFormAnswer(
-      env,
-      form({ action: 'void', order: botOrder, reason: 'r'.repeat(HOLD_FORM_MAX_BYTES) }),
-      true,
-    );
+    const big = await answer({ action: 'void', order: botOrder, reason: 'r'.repeat(HOLD_FORM_MAX_BYTES) });
     expect(big).toMatchObject({ kind: 'redirect', status: 413, flash: { ok: false } });
-    const long = await holdFormAnswer(env, form({ action: 'release', order: 'o'.repeat(1000) }), true);
+    const long = await answer({ action: 'release', order: 'o'.repeat(1000) });
     expect(long).toMatchObject({ kind: 'redirect', status: 400, flash: { ok: false } });
     // The message stays short (it is stored in the session for one page view).
     expect(long.kind === 'redirect' && long.flash.message.length).toBeLessThan(200);
@@ -134,11 +114,9 @@ describe('the release and void forms', () => {
   });
 
   it('releases and voids through the same service as the API, redirecting back with the result', async () => {
-    const released = await holdFormAnswer(
-      env,
-      form({ action: 'release', order: botOrder, reason: '' }),
-      true,
-      Date.parse('2025-09-01T10:00:00Z'),
+    const released = await answer(
+      { action: 'release', order: botOrder, reason: '' },
+      { now: Date.parse('2025-09-01T10:00:00Z') },
     );
     expect(released).toEqual({
       kind: 'redirect',
@@ -151,11 +129,9 @@ describe('the release and void forms', () => {
         ),
       },
     });
-    const voided = await holdFormAnswer(
-      env,
-      form({ action: 'void', order: burstOrder, reason: 'one visitor, 40 clicks' }, { origin: ORIGIN }),
-      true,
-      Date.parse('2025-09-01T11:00:00Z'),
+    const voided = await answer(
+      { action: 'void', order: burstOrder, reason: 'one visitor, 40 clicks' },
+      { headers: { origin: ORIGIN }, now: Date.parse('2025-09-01T11:00:00Z') },
     );
     expect(voided).toMatchObject({
       status: 201,
@@ -171,20 +147,12 @@ describe('the release and void forms', () => {
     ]);
 
     // Final: the other decision is refused with the first one named; the same one changes nothing.
-    const again = await holdFormAnswer(
-      env,
-      form({ action: 'void', order: botOrder, reason: 'changed my mind' }),
-      true,
-    );
+    const again = await answer({ action: 'void', order: botOrder, reason: 'changed my mind' });
     expect(again).toMatchObject({
       status: 409,
       flash: { ok: false, message: expect.stringContaining('already released') },
     });
-    const repeat = await holdFormAnswer(
-      env,
-      form({ action: 'void', order: burstOrder, reason: 'one visitor, 40 clicks' }),
-      true,
-    );
+    const repeat = await answer({ action: 'void', order: burstOrder, reason: 'one visitor, 40 clicks' });
     expect(repeat).toMatchObject({
       status: 200,
       flash: { ok: true, message: expect.stringContaining('already recorded; nothing changed') },

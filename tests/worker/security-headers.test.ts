@@ -54,6 +54,17 @@ const fallbackWorker = createWorker((request) => {
 const viaFallback = (path: string) =>
   fallbackWorker.fetch(new Request(`https://shop.test${path}`), env, createExecutionContext());
 
+/** A page through the fallback: the common headers, no script at all, forms posting only to this site
+ * (the storefront search and the dashboard forms submit to the site itself, and nowhere else). */
+async function scriptlessPage(path: string) {
+  const res = await viaFallback(path);
+  expectCommon(res);
+  const csp = directives(res.headers.get('content-security-policy'));
+  expectNoScript(csp);
+  expect(csp.get('form-action')).toBe("'self'");
+  return { res, csp };
+}
+
 describe('security headers through the worker', () => {
   it.each([
     ['the directory', '/'],
@@ -62,13 +73,8 @@ describe('security headers through the worker', () => {
     ['a list', `/shop/${first.handle}/favourites/`],
     ['the 404 page', '/no/such/page/'],
   ])('%s allows no script at all and only its own images', async (_name, path) => {
-    const res = await viaFallback(path);
-    expectCommon(res);
-    const csp = directives(res.headers.get('content-security-policy'));
-    expectNoScript(csp);
+    const { res, csp } = await scriptlessPage(path);
     expect(csp.get('img-src')).toBe("'self'"); // the sample retailers list no image hosts
-    // The storefront search form submits to the site itself, and nowhere else.
-    expect(csp.get('form-action')).toBe("'self'");
     expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
   });
 
@@ -77,11 +83,7 @@ describe('security headers through the worker', () => {
     ['a creator dashboard', `/dashboard/${first.handle}/`],
     ['the admin console', '/dashboard/admin/'],
   ])('the %s page runs no script, posts only to this site and is never framed', async (_name, path) => {
-    const res = await viaFallback(path);
-    expectCommon(res);
-    const csp = directives(res.headers.get('content-security-policy'));
-    expectNoScript(csp);
-    expect(csp.get('form-action')).toBe("'self'");
+    const { res } = await scriptlessPage(path);
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
   });

@@ -1,5 +1,6 @@
-/** Rows read and written straight in D1 by the worker tests: counts, and ledger lines no webhook test sends. */
+/** Rows read and written straight in D1 by the worker tests: counts, writes D1 must refuse, and ledger lines no webhook test sends. */
 import { env } from 'cloudflare:workers';
+import { expect } from 'vitest';
 import { uid } from './orders-helpers.ts';
 
 /** How many events with this id are stored (a retried delivery must leave exactly one). */
@@ -19,6 +20,20 @@ export async function countRows(sql: string, ...params: unknown[]): Promise<numb
     .first<number>('n');
   if (n === null) throw new Error(`no row from ${sql}`);
   return n;
+}
+
+/** Expects D1 to refuse `sql` bound to `params` with an error matching `refusal`: history a trigger or a key guards. */
+export async function expectRefusedWrite(
+  sql: string,
+  params: unknown[],
+  refusal = /append-only/,
+): Promise<void> {
+  await expect(
+    env.DB.prepare(sql)
+      .bind(...params)
+      .run(),
+    sql,
+  ).rejects.toThrow(refusal);
 }
 
 /** One ledger line of a shipped order, as the worker records it, for figures no webhook test sends. */

@@ -2,11 +2,14 @@
  * D1 writes of the click log, the only module that writes clicks. Rows travel as one
  * JSON parameter per statement, cut into chunks so that every statement stays inside
  * D1's limits whatever the batch size (CONTRACT.md section 10): at most 100 bound
- * parameters (these statements bind 1 to 4), 100 KB of SQL (the text is fixed), and
+ * parameters (these statements bind 1 to 9), 100 KB of SQL (the text is fixed), and
  * 2 MB per value (each JSON value is kept under MAX_VALUE_BYTES). INSERT OR IGNORE on
- * the click id makes a retried or redelivered batch a no-op. The same transaction sets the
- * duplicate flag and the section 16 flags self and burst (domain/clicks/flags.ts), recomputed
- * from the table for the visitors a chunk touches, so batches may land in any order.
+ * the click id makes a retried or redelivered batch a no-op. Three statements a chunk, one
+ * transaction (issue 26: five before): the INSERT, which also sets the section 16 flag self
+ * (domain/clicks/flags.ts); the write count; one UPDATE that sets the duplicate flag and the
+ * burst flag, recomputed from the table for the visitors a chunk touches, so batches may land
+ * in any order. The roll-ups follow every insert and flag change by triggers (migrations 0011,
+ * 0016, 0018), so they are exact for any writer.
  */
 import { DAY_MS, HOUR_MS, startOfUtcDay } from '../../domain/time.ts';
 import { NOT_NAVIGATION_SQL } from '../links/bot-detection.ts';
@@ -29,17 +32,36 @@ export const MAX_ROWS_PER_CHUNK = 2_000;
 /** How a click reached D1, counted in click_write_counts (migration 0006). */
 export type WritePath = 'queue' | 'direct' | 'dead_letter' | 'recovered';
 
+/**
+ * The chunk's rows, each flagged self (section 16) when its visitor hash is the member's own
+ * dashboard hash that UTC day (worker/dashboard/visitors.ts): decided here, in the INSERT, by one
+ * primary-key lookup in dashboard_visitors per row, instead of an UPDATE after it (issue 26: one
+ * statement fewer per batch). A dashboard hash recorded after the click flags it from the other
+ * side (visitors.ts), so the flag does not depend on which comes first.
+ */
 const INSERT = `
 INSERT OR IGNORE INTO clicks
   (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, method,
    incomplete, marketplace, flags)
-SELECT
-  json_extract(value, '$.click_id'), json_extract(value, '$.at'), json_extract(value, '$.handle'),
-  json_extract(value, '$.product_id'), json_extract(value, '$.src'), json_extract(value, '$.referrer_host'),
-  json_extract(value, '$.country'), json_extract(value, '$.device'), json_extract(value, '$.visitor_hash'),
-  json_extract(value, '$.is_bot'), json_extract(value, '$.bot_reason'), json_extract(value, '$.method'),
-  json_extract(value, '$.incomplete'), json_extract(value, '$.marketplace'), json_extract(value, '$.flags')
-FROM json_each(?1)
+SELECT click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, method,
+  incomplete, marketplace,
+  flags | CASE WHEN visitor_hash <> '' AND EXISTS (
+    SELECT 1 FROM dashboard_visitors AS d
+    WHERE d.handle = row.handle AND d.visitor_hash = row.visitor_hash AND d.day = date(row.at / 1000, 'unixepoch')
+  ) THEN ${CLICK_FLAGS.self} ELSE 0 END
+FROM (
+  SELECT
+    json_extract(value, '$.click_id') AS click_id, json_extract(value, '$.at') AS at,
+    json_extract(value, '$.handle') AS handle, json_extract(value, '$.product_id') AS product_id,
+    json_extract(value, '$.src') AS src, json_extract(value, '$.referrer_host') AS referrer_host,
+    json_extract(value, '$.country') AS country, json_extract(value, '$.device') AS device,
+    json_extract(value, '$.visitor_hash') AS visitor_hash, json_extract(value, '$.is_bot') AS is_bot,
+    json_extract(value, '$.bot_reason') AS bot_reason, json_extract(value, '$.method') AS method,
+    json_extract(value, '$.incomplete') AS incomplete, json_extract(value, '$.marketplace') AS marketplace,
+    json_extract(value, '$.flags') AS flags
+  FROM json_each(?1)
+) AS row
+WHERE true
 RETURNING 1`;
 
 /** Runs right after INSERT in the same batch: changes() is the number of rows that INSERT really added. */
@@ -48,20 +70,25 @@ INSERT INTO click_write_counts (path, clicks) VALUES (?1, changes())
 ON CONFLICT (path) DO UPDATE SET clicks = clicks + excluded.clicks`;
 
 /**
- * Flags duplicates among the rows a batch may affect. Recomputing from the table
- * (not from arrival order) keeps the flag right when batches land out of order. Bounded by
- * time on both sides (issue 26): through clicks_visitor_at (visitor_hash, at; migration 0018),
- * the rows to flag within the chunk's times and each one's earlier clicks within the window
- * (filtered by product; migration 0023 dropped the (visitor, product, at) index this lookup
- * used, one index write less per click), so a visitor's older history (a crawler, a shared
- * address, 90 days of clicks) is never read. tests/worker/click-rollups.test.ts checks the plan.
+ * The duplicate flag and the burst flag (section 16, domain/clicks/flags.ts) of the rows a chunk
+ * may affect, in one UPDATE (issue 26: one statement fewer per batch; a row that gets both flags
+ * changes once, so the roll-up triggers move its counts once). Recomputed from the table, not from
+ * arrival order, so both stay right when batches land out of order.
+ * - duplicate: a click on a product by a visitor who clicked the same product as a human within
+ *   the window before (?4 ms; ties broken by click id). Rows to flag: ?1..?2, the chunk's times
+ *   and the window after them.
+ * - burst: a visitor hash with more than ?7 navigations (not a prefetch or sub-resource load) in a
+ *   UTC day flags every click of that visitor that day. Days: ?5..?6, the chunk's whole UTC days.
+ * Both read one visitor's clicks through clicks_visitor_at (visitor_hash, at; migration 0018),
+ * bounded by time on both sides, so a visitor's older history (a crawler, a shared address, 90
+ * days of clicks) is never read; migration 0023 dropped the (visitor, product, at) index.
+ * ?3 the chunk's visitor hashes; the outer range ?8..?9 spans both. tests/worker/click-rollups.test.ts
+ * checks the plan.
  */
-export const FLAG_DUPLICATES = `
-UPDATE clicks SET is_duplicate = 1
-WHERE is_duplicate = 0
+const IS_REPEAT = `
+is_duplicate = 0
   AND product_id IS NOT NULL
   AND at BETWEEN ?1 AND ?2
-  AND visitor_hash IN (SELECT value FROM json_each(?3))
   AND EXISTS (
     SELECT 1 FROM clicks AS earlier
     WHERE earlier.visitor_hash = clicks.visitor_hash
@@ -70,38 +97,23 @@ WHERE is_duplicate = 0
       AND earlier.is_bot = 0
       AND (earlier.at < clicks.at OR (earlier.at = clicks.at AND earlier.click_id < clicks.click_id))
   )`;
-
-/**
- * The self flag (section 16, worker/dashboard/visitors.ts): a click whose visitor hash is the
- * member's own dashboard hash that UTC day. ?1 the chunk's visitor hashes, ?2..?3 its times.
- */
-const FLAG_SELF = `
-UPDATE clicks SET flags = flags | ${CLICK_FLAGS.self}
-WHERE (flags & ${CLICK_FLAGS.self}) = 0
-  AND visitor_hash IN (SELECT value FROM json_each(?1))
-  AND at BETWEEN ?2 AND ?3
-  AND EXISTS (
-    SELECT 1 FROM dashboard_visitors AS d
-    WHERE d.handle = clicks.handle AND d.visitor_hash = clicks.visitor_hash
-      AND d.day = date(clicks.at / 1000, 'unixepoch')
-  )`;
-
-/**
- * The burst flag (section 16): when one visitor hash made more than ?4 navigations (requests
- * that are not a prefetch or sub-resource) in a UTC day, every click of that visitor that day
- * is flagged. Counted once per (visitor, day) the chunk touches, over ?2..?3 (whole UTC days).
- */
-const FLAG_BURST = `
+const IN_BURST = `
+(flags & ${CLICK_FLAGS.burst}) = 0
+  AND at >= ?5 AND at < ?6
+  AND (visitor_hash, at / ${DAY_MS}) IN (SELECT visitor_hash, day FROM over)`;
+export const FLAG_REPEATS = `
 WITH over AS (
   SELECT visitor_hash, at / ${DAY_MS} AS day FROM clicks
-  WHERE visitor_hash IN (SELECT value FROM json_each(?1)) AND at >= ?2 AND at < ?3
+  WHERE visitor_hash IN (SELECT value FROM json_each(?3)) AND at >= ?5 AND at < ?6
     AND NOT coalesce(is_bot <> 0 AND ${NOT_NAVIGATION_SQL}, 0)
-  GROUP BY visitor_hash, day HAVING COUNT(*) > ?4
+  GROUP BY visitor_hash, day HAVING COUNT(*) > ?7
 )
-UPDATE clicks SET flags = flags | ${CLICK_FLAGS.burst}
-WHERE (flags & ${CLICK_FLAGS.burst}) = 0
-  AND visitor_hash IN (SELECT visitor_hash FROM over) AND at >= ?2 AND at < ?3
-  AND (visitor_hash, at / ${DAY_MS}) IN (SELECT visitor_hash, day FROM over)`;
+UPDATE clicks SET
+  is_duplicate = CASE WHEN ${IS_REPEAT} THEN 1 ELSE is_duplicate END,
+  flags = CASE WHEN ${IN_BURST} THEN flags | ${CLICK_FLAGS.burst} ELSE flags END
+WHERE visitor_hash IN (SELECT value FROM json_each(?3))
+  AND at BETWEEN ?8 AND ?9
+  AND ((${IS_REPEAT}) OR (${IN_BURST}))`;
 
 const encoder = new TextEncoder();
 
@@ -172,14 +184,23 @@ function rowStatements(
   const from = Math.min(...times);
   const to = Math.max(...times) + DUPLICATE_WINDOW_MS;
   const visitors = [...new Set(chunk.flatMap((c) => (c.visitor_hash === null ? [] : [c.visitor_hash])))];
-  const hashes = JSON.stringify(visitors);
-  const days = [startOfUtcDay(from), startOfUtcDay(Math.max(...times)) + DAY_MS];
+  const last = Math.max(...times);
+  const days = [startOfUtcDay(from), startOfUtcDay(last) + DAY_MS] as const;
   return [
     db.prepare(INSERT).bind(`[${rows.map((r) => r.json).join(',')}]`),
     db.prepare(COUNT).bind(path),
-    db.prepare(FLAG_DUPLICATES).bind(from, to, hashes, DUPLICATE_WINDOW_MS),
-    db.prepare(FLAG_SELF).bind(hashes, from, Math.max(...times)),
-    db.prepare(FLAG_BURST).bind(hashes, ...days, burstLimit),
+    db
+      .prepare(FLAG_REPEATS)
+      .bind(
+        from,
+        to,
+        JSON.stringify(visitors),
+        DUPLICATE_WINDOW_MS,
+        ...days,
+        burstLimit,
+        days[0],
+        Math.max(to, days[1] - 1),
+      ),
   ];
 }
 

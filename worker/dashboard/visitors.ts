@@ -2,7 +2,7 @@
  * The `self` signal (CONTRACT.md section 16): a member's own dashboard visitor hash per UTC
  * day (migrations/0018_click_flags.sql, dashboard_visitors). A click on that member's links
  * with the same visitor hash the same day is flagged self, whichever comes first:
- * - dashboard first: the click consumer flags it (worker/clicks/store.ts, FLAG_SELF);
+ * - dashboard first: the click consumer flags it (worker/clicks/store.ts, in its INSERT);
  * - click first: recording the hash here flags the member's clicks of that day at once.
  * The hash is the click's own (worker/links/visitor-hash.ts: keyed, daily, no IP or user agent
  * stored). Never throws into a page: a failure is logged and the dashboard answers as usual.

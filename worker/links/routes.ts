@@ -3,10 +3,8 @@
  * data alone (the link store: shard files beside the static assets, cached in the
  * isolate); logging happens after, through waitUntil.
  */
-import { Hono } from 'hono';
 import { HSTS, REDIRECT_REFERRER_POLICY } from '../../domain/security/headers.ts';
 import linkConfig from '../generated/route-table.ts';
-import type { AppEnv } from '../env.ts';
 import { logClick } from '../clicks/click-log.ts';
 import type { ClickRecord, IncompleteReason } from '../../domain/clicks/message.ts';
 import { settingProblem } from '../config/check.ts';
@@ -26,6 +24,12 @@ import { log } from '../lib/log.ts';
 const SRC = /^[a-z0-9_-]{1,32}$/;
 const LIST = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const NO_STORE = { 'Cache-Control': 'no-store' };
+const TEXT = 'text/plain; charset=utf-8';
+/** The other answers' headers, built once like the redirect's (issue 26). */
+const PREFETCH_HEADERS = NO_STORE;
+const REFUSED_HEADERS = { 'Content-Type': TEXT, ...NO_STORE } as const;
+const UNAVAILABLE_HEADERS = { 'Content-Type': TEXT, 'Retry-After': '5', ...NO_STORE } as const;
+const NOT_FOUND_HEADERS = { 'Content-Type': 'text/html; charset=utf-8', ...NO_STORE } as const;
 
 /**
  * A bodyless redirect's headers, built once (docs/security.md, "Redirects"): Location, no-store,
@@ -77,28 +81,30 @@ function decodePart(part: string): string | null {
   }
 }
 
-/** The /go/ answer for a matched path (worker.ts calls this before the general router). */
+/**
+ * The /go/ answer for a matched path. worker.ts calls this before the general router, and it is
+ * the only matcher of /go/ (issue 26: the Hono sub-app that also matched it is gone); a path
+ * goPath does not match goes to the general router and its fallback (404).
+ */
 export function goAnswer(request: Request, url: URL, env: Env, ctx: ExecutionContext, go: GoPath) {
   return go.product === null
     ? bioLink(request, url, env, ctx, go.handle)
     : productLink(request, url, env, ctx, go.handle, go.product);
 }
 
-/** The same answers as a Hono sub-app, for anything that mounts `links` (tests, app.ts). */
-export const links = new Hono<AppEnv>()
-  .on(['GET', 'HEAD'], '/:handle/:product', (c) =>
-    productLink(
-      c.req.raw,
-      new URL(c.req.url),
-      c.env,
-      c.executionCtx as ExecutionContext,
-      c.req.param('handle'),
-      c.req.param('product'),
-    ),
-  )
-  .on(['GET', 'HEAD'], '/:handle', (c) =>
-    bioLink(c.req.raw, new URL(c.req.url), c.env, c.executionCtx as ExecutionContext, c.req.param('handle')),
-  );
+/** What a click's request says, read once per click (issue 26): its agent, country, verdict, answer. */
+interface Asked {
+  userAgent: string | null;
+  country: string | null;
+  verdict: BotVerdict;
+  answer: LinkAnswer;
+}
+
+function askedBy(request: Request): Asked {
+  const userAgent = request.headers.get('user-agent');
+  const verdict = verdictOf(request, userAgent);
+  return { userAgent, country: countryOf(request), verdict, answer: linkAnswer(verdict) };
+}
 
 async function productLink(
   request: Request,
@@ -112,15 +118,15 @@ async function productLink(
   if (routeTable instanceof Response) return routeTable;
   const who = resolveHandle(routeTable, handle);
   const clickId = newClickId();
-  const shopper = { country: countryOf(request), market: url.searchParams.get('market') ?? undefined };
+  const asked = askedBy(request);
+  const shopper = { country: asked.country, market: url.searchParams.get('market') ?? undefined };
   const sent = who && (await destination(routeTable, product, who, clickId, shopper, searchQuery(env)));
   if (who && !sent && Object.hasOwn(routeTable.products, product))
     log('warn', 'links.unsendable_destination', { handle: who.handle, product });
   if (!who || !sent) return notFound(request, env);
-  const verdict = verdictOf(request);
-  const click = describeClick(request, url, env, verdict, clickId, who.handle, product, sent.marketplace);
+  const click = describeClick(request, url, env, asked, clickId, who.handle, product, sent.marketplace);
   ctx.waitUntil(click.then((record) => logClick(env, record)));
-  return answer(linkAnswer(verdict), sent.url);
+  return answer(asked.answer, sent.url);
 }
 
 async function bioLink(request: Request, url: URL, env: Env, ctx: ExecutionContext, handle: string) {
@@ -130,7 +136,7 @@ async function bioLink(request: Request, url: URL, env: Env, ctx: ExecutionConte
   // An associate has no storefront page to send the visitor to.
   if (!who || Object.hasOwn(routeTable.associates, who.handle)) return notFound(request, env);
   // A bio link: logged like a product click, without a product. `list` (a QR code's) picks a list page.
-  const click = describeClick(request, url, env, verdictOf(request), newClickId(), who.handle, null, null);
+  const click = describeClick(request, url, env, askedBy(request), newClickId(), who.handle, null, null);
   ctx.waitUntil(click.then((record) => logClick(env, record)));
   const list = url.searchParams.get('list');
   return redirectTo(`/shop/${who.handle}/${list !== null && LIST.test(list) ? `${list}/` : ''}`);
@@ -148,21 +154,17 @@ function searchQuery(env: Env) {
  */
 function answer(kind: LinkAnswer, location: string): Response {
   if (kind === 'redirect') return redirectTo(location);
-  if (kind === 'prefetch') return new Response(null, { status: 204, headers: NO_STORE });
+  if (kind === 'prefetch') return new Response(null, { status: 204, headers: PREFETCH_HEADERS });
   return new Response('A tracked link only leads on when a person follows it.', {
     status: 403,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', ...NO_STORE },
+    headers: REFUSED_HEADERS,
   });
 }
 
 /** The bot verdict, which never throws into a redirect (a failure reads as HEAD or a plain click). */
-function verdictOf(request: Request): BotVerdict {
+function verdictOf(request: Request, userAgent: string | null): BotVerdict {
   try {
-    return detectBot({
-      method: request.method,
-      userAgent: request.headers.get('user-agent'),
-      headers: request.headers,
-    });
+    return detectBot({ method: request.method, userAgent, headers: request.headers });
   } catch (error) {
     log('warn', 'clicks.bot_detection_failed', { error: String(error) });
     return request.method === 'HEAD' ? { isBot: true, reason: 'head' } : { isBot: false, reason: null };
@@ -181,7 +183,7 @@ async function lookup(env: Env, handle: string, product: string | null) {
     log('error', 'links.store_unavailable', { error: error.message });
     return new Response('Tracked links are briefly unavailable. Please try again.', {
       status: 503,
-      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', ...NO_STORE },
+      headers: UNAVAILABLE_HEADERS,
     });
   }
 }
@@ -195,7 +197,7 @@ async function describeClick(
   request: Request,
   url: URL,
   env: Env,
-  verdict: BotVerdict,
+  asked: Asked,
   clickId: string,
   handle: string,
   productId: string | null,
@@ -204,15 +206,14 @@ async function describeClick(
   const now = new Date();
   const method = request.method === 'HEAD' ? 'HEAD' : 'GET';
   const incomplete: IncompleteReason[] = [];
+  const { verdict, userAgent, country } = asked;
   try {
-    const userAgent = request.headers.get('user-agent');
     // src wins; else utm_source (lowercased), as campaign tools write it (CONTRACT section 17).
     const src = url.searchParams.get('src') ?? url.searchParams.get('utm_source')?.toLowerCase() ?? undefined;
     if (src !== undefined && !SRC.test(src)) incomplete.push('src:invalid');
     const referer = request.headers.get('referer');
     const referrer = referrerHost(referer);
     if (referer && referrer === null) incomplete.push('referrer_host:malformed');
-    const country = countryOf(request);
     if (request.cf?.country !== undefined && country === null) incomplete.push('country:malformed');
     return {
       click_id: clickId,
@@ -229,7 +230,9 @@ async function describeClick(
       bot_reason: verdict.reason,
       method,
       ...(incomplete.length > 0 ? { incomplete } : {}),
-      ...(isNavigation(verdict) && withoutActivation(request.headers) ? { flags: ['no_activation'] } : {}),
+      ...(isNavigation(verdict, asked.answer) && withoutActivation(request.headers)
+        ? { flags: ['no_activation'] }
+        : {}),
     };
   } catch (error) {
     // Should never happen; if it does, the click is still stored with what is certain.
@@ -279,8 +282,8 @@ async function hashVisitor(
 }
 
 /** A GET the browser made as a navigation (not HEAD, not a prefetch or sub-resource). */
-function isNavigation(verdict: BotVerdict): boolean {
-  return verdict.reason !== 'head' && linkAnswer(verdict) === 'redirect';
+function isNavigation(verdict: BotVerdict, answer: LinkAnswer): boolean {
+  return verdict.reason !== 'head' && answer === 'redirect';
 }
 
 /** The referrer's host; the header is parsed once (URL.parse answers null where new URL throws). */
@@ -299,7 +302,7 @@ async function notFound(request: Request, env: Env): Promise<Response> {
   const body = request.method === 'HEAD' ? null : await notFoundPage(request, env);
   return new Response(body, {
     status: 404,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', ...NO_STORE },
+    headers: NOT_FOUND_HEADERS,
   });
 }
 

@@ -440,15 +440,18 @@ function jsonInsert(table: string, columns: readonly string[]): string {
 SELECT ${columns.map((c) => `json_extract(value, '$.${c}')`).join(', ')} FROM json_each(?1)`;
 }
 
-interface WritePlan {
+export interface WritePlan {
   events: EventRow[];
   entries: LedgerRow[];
   orderTerms: OrderTermsRow[];
   lineTerms: LineTermsRow[];
 }
 
-/** `last`: per order, the id of the stored event the plan followed (none for a new order). */
-function writeStatements(
+/**
+ * The write batch of a plan; `last`: per order, the id of the stored event the plan followed
+ * (none for a new order). Exported for bench/orders-reference-worker.ts (O2 issues these statements).
+ */
+export function writeStatements(
   db: D1Database,
   plan: WritePlan,
   last: ReadonlyMap<string, string>,

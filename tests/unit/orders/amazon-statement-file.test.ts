@@ -32,6 +32,9 @@ function refusal(bytes: Uint8Array, options: ImportOptions = {}) {
   return result;
 }
 
+/** The issues of a Fee-Earnings file of these data rows under the English header. */
+const rowIssues = (...rows: string[]) => refusal(utf8([EARNINGS_HEADER, ...rows].join('\n'))).issues;
+
 const ROW: EarningsRow = {
   category: 'Kitchen',
   name: 'Lodge Skillet, Pre-Seasoned',
@@ -224,17 +227,15 @@ describe('currencies and localised layouts', () => {
   });
 
   it('refuses comma decimals and DD.MM.YYYY in an English header as localised', () => {
-    const text = [
-      EARNINGS_HEADER,
+    const issues = rowIssues(
       'Kitchen,x,B00006JSUA,Amazon.com,milacooks-20,05.11.2026,"24,90",1,0,"24,90","1,12",PHONE,Direct',
-    ].join('\n');
-    const result = refusal(utf8(text));
-    expect(result.issues.map((i) => [i.row, i.field])).toEqual([
+    );
+    expect(issues.map((i) => [i.row, i.field])).toEqual([
       [2, 'Price($)'],
       [2, 'Ad Fees($)'],
       [2, 'Date Shipped'],
     ]);
-    expect(result.issues.every((i) => /localised/.test(i.message))).toBe(true);
+    expect(issues.every((i) => /localised/.test(i.message))).toBe(true);
     expect(readMoney('1,049.99', 'USD', false)).toEqual({ ok: true, value: 104_999 });
     expect(readMoney('(1.12)', 'USD', true)).toEqual({ ok: true, value: -112 });
     expect(readMoney('$-1.12', 'USD', true)).toEqual({ ok: true, value: -112 });
@@ -255,13 +256,11 @@ describe('currencies and localised layouts', () => {
   });
 
   it('lists bad rows by line and column', () => {
-    const bad = [
-      EARNINGS_HEADER,
+    const issues = rowIssues(
       'Kitchen,x,B00006JSUA,Amazon.com,milacooks-20,someday,24.90,1,0,24.90,1.12,PHONE,Direct',
       'Kitchen,x,B00006JSUA,Amazon.com,milacooks-20,2026-11-05,24.90,two,0,24.90,abc,PHONE,Direct',
-    ].join('\n');
-    const result = refusal(utf8(bad));
-    expect(result.issues.map((i) => [i.row, i.field])).toEqual([
+    );
+    expect(issues.map((i) => [i.row, i.field])).toEqual([
       [2, 'Date Shipped'],
       [3, 'Items Shipped'],
       [3, 'Ad Fees($)'],
