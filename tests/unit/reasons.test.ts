@@ -99,8 +99,8 @@ describe('no status by number', () => {
     expect(found).toEqual([]);
   });
 
-  it('no site page sets an error status by number: 4xx and 5xx come from STATUS_OF', () => {
-    const pages = sourceFilesUnder('site/pages', /\.(astro|ts)$/);
+  it('no site page or its helpers set an error status by number: 4xx and 5xx come from STATUS_OF', () => {
+    const pages = sourceFilesUnder('site', /\.(astro|ts)$/);
     expect(pages.length).toBeGreaterThan(20);
     const found = pages.flatMap((file) =>
       readFileSync(file, 'utf8')
