@@ -22,7 +22,7 @@ import {
 } from '../domain/images/packs.ts';
 import { SHARDS } from '../domain/links/shards.ts';
 import { ROOT } from '../scripts/lib/harness/process.ts';
-import { benchArgs, fmt, numberArg, quantile, round, runBenchmark } from './lib/report.ts';
+import { benchArgs, fmt, numberArg, quantile, round, row, runBenchmark } from './lib/report.ts';
 
 const args = benchArgs();
 const options = {
@@ -31,77 +31,59 @@ const options = {
   avatarBytes: args.has('avatar-bytes') ? numberArg(args, 'avatar-bytes', 0) : null,
 };
 
-function samples(folder: string): { bytes: Buffer; sha256: string }[] {
+const image = (bytes: Buffer) => ({ bytes, sha256: createHash('sha256').update(bytes).digest('base64url') });
+const samples = (folder: string) => {
   const dir = join(ROOT, 'site', 'public', 'images', folder);
   return readdirSync(dir)
     .sort()
-    .map((name) => readFileSync(join(dir, name)))
-    .map((bytes) => ({ bytes, sha256: createHash('sha256').update(bytes).digest('base64url') }));
-}
+    .map((name) => image(readFileSync(join(dir, name))));
+};
 
 await runBenchmark('images', options, async () => {
-  const fixed = options.avatarBytes === null ? null : Buffer.alloc(options.avatarBytes, 7);
-  const avatars = fixed
-    ? [{ bytes: fixed, sha256: createHash('sha256').update(fixed).digest('base64url') }]
-    : samples('avatars');
+  const avatars =
+    options.avatarBytes === null ? samples('avatars') : [image(Buffer.alloc(options.avatarBytes, 7))];
   const products = samples('products');
   const groups: ImageFile[][] = Array.from({ length: SHARDS.images }, () => []);
-  const add = (path: string, sample: { bytes: Buffer; sha256: string } | undefined) => {
-    if (!sample) throw new Error('no sample images');
-    groups[imagePackOf(path)]?.push({ path, bytes: sample.bytes, sha256: sample.sha256 });
-  };
-  for (let i = 0; i < options.creators; i++)
-    add(`/images/avatars/creator-${i}.png`, avatars[i % avatars.length]);
+  const add = (path: string, list: ReturnType<typeof image>[], i: number) =>
+    groups[imagePackOf(path)]?.push({ path, ...list[i % list.length]! });
+  for (let i = 0; i < options.creators; i++) add(`/images/avatars/creator-${i}.png`, avatars, i);
   for (let i = 0; i < options.products; i++)
-    add(`/images/products/P${String(i).padStart(9, '0')}.svg`, products[i % products.length]);
+    add(`/images/products/P${String(i).padStart(9, '0')}.svg`, products, i);
 
   // One pack at a time: the whole program's images are never in memory twice.
-  const sizes: number[] = [];
-  let imageBytes = 0;
-  let fullest = groups[0] ?? [];
-  for (const group of groups) {
-    sizes.push(encodePack(group).length);
-    imageBytes += group.reduce((n, image) => n + image.bytes.length, 0);
-    if (group.length > fullest.length) fullest = group;
-  }
+  const sizes = groups.map((group) => encodePack(group).length);
+  const imageBytes = groups.flat().reduce((n, file) => n + file.bytes.length, 0);
   const counts = groups.map((g) => g.length);
+  const fullest = groups.reduce((a, b) => (b.length > a.length ? b : a));
   const largest = Math.max(...sizes);
-  const total = sizes.reduce((n, s) => n + s, 0);
   const images = options.creators + options.products;
-  const overhead = images === 0 ? 0 : (total - imageBytes - 12 * SHARDS.images) / images;
+  const overhead =
+    images === 0 ? 0 : (sizes.reduce((n, s) => n + s, 0) - imageBytes - 12 * SHARDS.images) / images;
 
   const pack = encodePack(fullest);
   const first = fullest[0]?.path ?? '';
-  for (let r = 0; r < 200; r++) imageFromPack(decodePack(pack), first);
-  const reps = 2000;
+  const decode = () => imageFromPack(decodePack(pack), first);
+  for (let r = 0; r < 200; r++) decode();
   const started = performance.now();
-  for (let r = 0; r < reps; r++) imageFromPack(decodePack(pack), first);
-  const decodeMs = (performance.now() - started) / reps;
+  for (let r = 0; r < 2000; r++) decode();
+  const decodeMs = (performance.now() - started) / 2000;
 
   return {
     figures: [
-      { name: 'pack files', value: SHARDS.images, note: `${fmt(images)} images; for any program size` },
-      {
-        name: 'images a pack (median / max)',
-        value: `${fmt(quantile(counts, 0.5))} / ${fmt(Math.max(...counts))}`,
-      },
-      { name: 'bytes a pack (median)', value: round(quantile(sizes, 0.5) / 1024), unit: 'KiB' },
-      {
-        name: 'bytes a pack (largest)',
-        value: round(largest / 1024),
-        unit: 'KiB',
-        target: `<= ${fmt(MAX_PACK_BYTES / 1024)} KiB`,
-        met: largest <= MAX_PACK_BYTES,
-      },
-      { name: 'index bytes an image', value: round(overhead), unit: 'B' },
-      {
-        name: "decoding the fullest pack's index",
-        value: round(decodeMs, 3),
-        unit: 'ms',
-        note: 'warm, Node',
-      },
+      row('pack files', SHARDS.images, undefined, `${fmt(images)} images; for any program size`),
+      row('images a pack (median / max)', `${fmt(quantile(counts, 0.5))} / ${fmt(Math.max(...counts))}`),
+      row('bytes a pack (median)', round(quantile(sizes, 0.5) / 1024), 'KiB'),
+      row(
+        'bytes a pack (largest)',
+        round(largest / 1024),
+        'KiB',
+        undefined,
+        `<= ${fmt(MAX_PACK_BYTES / 1024)} KiB`,
+        largest <= MAX_PACK_BYTES,
+      ),
+      row('index bytes an image', round(overhead), 'B'),
+      row("decoding the fullest pack's index", round(decodeMs, 3), 'ms', 'warm, Node'),
     ],
     options: { samples: { avatars: avatars.length, products: products.length } },
-    details: { totalBytes: total, imageBytes },
   };
 });

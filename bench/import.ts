@@ -12,14 +12,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildProgramTable } from '../domain/orders/program-table.ts';
+import { buildProgramTable, type ProgramTable } from '../domain/orders/program-table.ts';
 import { creditBook } from '../domain/orders/crediting.ts';
 import { earningsFile, type EarningsRow } from '../scripts/lib/fixtures/amazon-report-writer.ts';
 import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { ROOT, runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
 import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
-import { benchArgs, fmt, log, numberArg, round, runBenchmark } from './lib/report.ts';
+import { benchArgs, fmt, log, numberArg, round, row, runBenchmark } from './lib/report.ts';
 import { MIGRATED_D1, startTarget, writeConfig } from './lib/targets.ts';
 import { random } from './lib/traffic.ts';
 
@@ -63,7 +63,6 @@ function makeRows(trackingIds: readonly string[]): EarningsRow[] {
 await runBenchmark('import', { rows: ROWS }, async () => {
   const content = sampleContent();
   const table = buildProgramTable(content);
-  const book = creditBook(table.credit, table.default_retailer);
   const ids = [...table.credit.map((m) => m.tracking_id), 'nobody-20'];
   const dir = tempDir('import');
   const rows = makeRows(ids);
@@ -72,32 +71,21 @@ await runBenchmark('import', { rows: ROWS }, async () => {
   writeFileSync(file, bytes);
   log(`> ${fmt(rows.length)} rows, ${fmt(bytes.byteLength / 2 ** 20, 1)} MiB (Windows-1252)`);
 
-  const config = writeConfig(
-    join(dir, 'wrangler.json'),
-    'import',
-    join(ROOT, 'bench', 'orders-worker.ts'),
-    MIGRATED_D1,
-  );
+  const worker = join(ROOT, 'bench', 'orders-worker.ts');
+  const config = writeConfig(join(dir, 'wrangler.json'), 'import', worker, MIGRATED_D1);
   writeRouteTable(content); // the generated tables the worker imports, from the same content
-  const envFile = writeBenchEnv(dir);
+  const ready = { readyPath: '/healthz', logLevel: 'warn' };
   const dev = await startTarget('dev', config, {
     name: 'import',
     dir,
-    envFile,
-    readyPath: '/healthz',
-    logLevel: 'warn',
+    envFile: writeBenchEnv(dir),
+    ...ready,
   });
   const run = async () => {
     const started = Date.now();
-    const result = await runCommand(
-      'node',
-      ['scripts/import-amazon.ts', file, '--url', dev.url, '--by', 'bench'],
-      {
-        cwd: ROOT,
-        timeoutMs: 600_000,
-        env: toolEnv({ ADMIN_TOKEN: benchSecret('ADMIN_TOKEN') }),
-      },
-    );
+    const env = toolEnv({ ADMIN_TOKEN: benchSecret('ADMIN_TOKEN') });
+    const argv = ['scripts/import-amazon.ts', file, '--url', dev.url, '--by', 'bench'];
+    const result = await runCommand('node', argv, { cwd: ROOT, timeoutMs: 600_000, env });
     if (result.code !== 0) throw new Error(`import:amazon failed: ${result.stderr}${result.stdout}`);
     log(result.stdout.trim());
     return { seconds: (Date.now() - started) / 1000, stdout: result.stdout };
@@ -105,55 +93,38 @@ await runBenchmark('import', { rows: ROWS }, async () => {
   const first = await run();
   const second = await run();
   await dev.stop();
-  const check = checkLedger(dev.persistTo, rows, book, table.default_retailer);
+  const check = checkLedger(dev.persistTo, rows, table);
   const reimportClean = /posted: 0 added .*, 0 changed .*, 0 reversed/.test(second.stdout);
   const ok = check.mismatches.length === 0 && reimportClean;
+  const net = `${fmt(check.net)} minor units`;
+  // prettier-ignore
   return {
     ok,
     figures: [
-      {
-        name: `import:amazon, ${fmt(ROWS)}-row Fee-Earnings file`,
-        value: round(first.seconds, 1),
-        unit: 's',
-        target: `< ${TARGET_SECONDS}`,
-        met: first.seconds < TARGET_SECONDS,
-      },
-      {
-        name: 'same file again (posts nothing)',
-        value: round(second.seconds, 1),
-        unit: 's',
-        note: reimportClean ? 'no changes' : 'changes posted',
-      },
-      { name: 'statement keys', value: check.keys },
-      {
-        name: 'ledger net Ad Fees = file (credited tracking ids)',
-        value: check.mismatches.length === 0 ? 'equal' : 'differs',
-        note: `${fmt(check.net)} minor units`,
-      },
+      row(`import:amazon, ${fmt(ROWS)}-row Fee-Earnings file`, round(first.seconds, 1), 's', undefined, `< ${TARGET_SECONDS}`, first.seconds < TARGET_SECONDS),
+      row('same file again (posts nothing)', round(second.seconds, 1), 's', reimportClean ? 'no changes' : 'changes posted'),
+      row('statement keys', check.keys),
+      row('ledger net Ad Fees = file (credited tracking ids)', check.mismatches.length === 0 ? 'equal' : 'differs', undefined, net),
     ],
     ...(ok ? {} : { error: check.mismatches.join('; ') || 'the second import posted changes' }),
   };
 });
 
 /** The ledger and the recorded changes against the file's own sums. */
-function checkLedger(
-  persistTo: string,
-  rows: readonly EarningsRow[],
-  book: ReturnType<typeof creditBook>,
-  home: string,
-) {
+function checkLedger(persistTo: string, rows: readonly EarningsRow[], table: ProgramTable) {
+  const book = creditBook(table.credit, table.default_retailer);
   const want = new Map<string, number>();
   let fileTotal = 0;
   for (const r of rows) {
     fileTotal += r.fee_minor;
-    if (book.creditOn(home, r.tracking_id, r.day))
+    if (book.creditOn(table.default_retailer, r.tracking_id, r.day))
       want.set(r.tracking_id, (want.get(r.tracking_id) ?? 0) + r.fee_minor);
   }
   const got = new Map<string, number>();
   const query = (sql: string) => queryLocalD1(persistTo, sql);
-  for (const row of query(
-    "SELECT order_id, SUM(amount_minor) AS net FROM ledger_entries WHERE order_id LIKE 'amzs:%' GROUP BY order_id",
-  )) {
+  const byOrder =
+    "SELECT order_id, SUM(amount_minor) AS net FROM ledger_entries WHERE order_id LIKE 'amzs:%' GROUP BY order_id";
+  for (const row of query(byOrder)) {
     const tag = String(row.order_id).split(':')[2] ?? '';
     got.set(tag, (got.get(tag) ?? 0) + Number(row.net));
   }
@@ -161,9 +132,9 @@ function checkLedger(
   for (const tag of new Set([...want.keys(), ...got.keys()]))
     if ((want.get(tag) ?? 0) !== (got.get(tag) ?? 0))
       mismatches.push(`${tag}: ledger ${got.get(tag) ?? 0}, file ${want.get(tag) ?? 0}`);
-  const changes = query(
+  const [changes] = query(
     'SELECT SUM(fee_minor) AS fee, COUNT(DISTINCT key_id) AS keys FROM amazon_key_changes',
-  )[0];
+  );
   if (Number(changes?.fee) !== fileTotal)
     mismatches.push(`recorded changes ${String(changes?.fee)}, file ${fileTotal}`);
   return { mismatches, keys: Number(changes?.keys), net: [...got.values()].reduce((s, v) => s + v, 0) };

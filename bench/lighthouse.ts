@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withServedBuild } from './lib/built-site.ts';
 import { runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
-import { benchArgs, log, runBenchmark, type Figure } from './lib/report.ts';
+import { benchArgs, log, row, runBenchmark } from './lib/report.ts';
 
 const args = benchArgs();
 const options = {
@@ -20,16 +20,11 @@ const options = {
   build: args.has('build'),
   chrome: args.get('chrome') ?? process.env.CHROME_PATH ?? '/usr/bin/chromium',
 };
-const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
-const CHROME_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
+// prettier-ignore
+const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+// prettier-ignore
+const METRICS = { FCP: 'first-contentful-paint', LCP: 'largest-contentful-paint', TBT: 'total-blocking-time', CLS: 'cumulative-layout-shift' };
 
 interface Report {
   categories?: Record<string, { score: number | null }>;
@@ -40,30 +35,25 @@ interface Report {
 }
 
 /** One page's scores as a figure; audits that cost points named in the note, for whoever fixes them. */
-async function audit(origin: string, path: string, outDir: string): Promise<Figure & { error?: string }> {
+async function audit(origin: string, path: string, outDir: string) {
   const output = join(outDir, `lighthouse${path.replace(/\W+/g, '-')}.json`);
   log(`lighthouse ${origin}${path}`);
+  const chrome = `--chrome-flags=${CHROME_FLAGS.join(' ')}`;
+  const flags = [`--output-path=${output}`, `--only-categories=${CATEGORIES.join(',')}`, chrome];
   const result = await runCommand(
     'lighthouse',
-    [
-      `${origin}${path}`,
-      '--output=json',
-      `--output-path=${output}`,
-      `--only-categories=${CATEGORIES.join(',')}`,
-      `--chrome-flags=${CHROME_FLAGS.join(' ')}`,
-      '--max-wait-for-load=30000',
-      '--quiet',
-    ],
+    [`${origin}${path}`, '--output=json', ...flags, '--max-wait-for-load=30000', '--quiet'],
     { timeoutMs: 240_000, env: toolEnv({ CHROME_PATH: options.chrome }) },
   );
-  const figure = {
-    name: `Lighthouse ${path} (perf / a11y / best practices / SEO)`,
-    target: '100 / 100 / 100 / 100',
-  };
+  const name = `Lighthouse ${path} (perf / a11y / best practices / SEO)`;
+  const figure = (value: string | null, met: boolean, note: string, error?: string) => ({
+    ...row(name, value, undefined, note, '100 / 100 / 100 / 100', met),
+    error,
+  });
   if (!existsSync(output)) {
     const why = result.timedOut ? 'timed out' : `exit ${result.code}`;
     const error = `lighthouse ${why}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`;
-    return { ...figure, value: null, met: false, note: error, error };
+    return figure(null, false, error, error);
   }
   const report = JSON.parse(readFileSync(output, 'utf8')) as Report;
   const scores = CATEGORIES.map((c) => report.categories?.[c]?.score);
@@ -72,25 +62,20 @@ async function audit(origin: string, path: string, outDir: string): Promise<Figu
   const failing = Object.entries(report.audits ?? {})
     .filter(([, a]) => (a.score ?? 1) < 1 && !['informative', 'manual'].includes(a.scoreDisplayMode ?? ''))
     .map(([id, a]) => `${id}${a.displayValue ? ` (${a.displayValue})` : ''}`);
-  const metrics = Object.entries({
-    FCP: 'first-contentful-paint',
-    LCP: 'largest-contentful-paint',
-    TBT: 'total-blocking-time',
-    CLS: 'cumulative-layout-shift',
-  })
+  const metrics = Object.entries(METRICS)
     .map(([name, id]) => `${name} ${report.audits?.[id]?.displayValue ?? 'n/a'}`)
     .join(', ');
   const error = report.runtimeError?.message;
   const index = report.environment?.benchmarkIndex;
-  return {
-    ...figure,
-    value: complete ? values.join(' / ') : null,
-    met: complete && values.every((v) => v === 100),
-    note:
-      (error ?? (failing.length > 0 ? `below 100: ${failing.join(', ')}; ${metrics}` : metrics)) +
-      (index ? `; Lighthouse CPU benchmark index ${Math.round(index)}` : ''),
-    ...(error ? { error } : {}),
-  };
+  const note =
+    (error ?? (failing.length > 0 ? `below 100: ${failing.join(', ')}; ${metrics}` : metrics)) +
+    (index ? `; Lighthouse CPU benchmark index ${Math.round(index)}` : '');
+  return figure(
+    complete ? values.join(' / ') : null,
+    complete && values.every((v) => v === 100),
+    note,
+    error,
+  );
 }
 
 await runBenchmark('lighthouse', options, async () => {
@@ -102,9 +87,7 @@ await runBenchmark('lighthouse', options, async () => {
     // "localhost", not 127.0.0.1: the built pages' canonical URLs name localhost, and
     // Lighthouse's SEO audit fails a canonical link to another host.
     const origin = url.replace('127.0.0.1', 'localhost');
-    const pages = [];
-    for (const path of ['/', `/shop/${options.handle}/`]) pages.push(await audit(origin, path, dir));
-    return pages;
+    return [await audit(origin, '/', dir), await audit(origin, `/shop/${options.handle}/`, dir)];
   });
   return {
     ok: figures.every((f) => !f.error),

@@ -5,51 +5,29 @@
  * (x-bench-d1-batches), so the bench reports statements per event type as measured, not as read.
  */
 import { createWorker } from '../worker/worker.ts';
-import type { Env } from '../worker/env.ts';
 
 const worker = createWorker(() => new Response('not found', { status: 404 }));
-
-interface Count {
-  statements: number;
-  batches: number;
+type Count = { statements: number; batches: number };
+function trip(count: Count, statements: number): void {
+  count.statements += statements;
+  count.batches++;
 }
 
-/** The statement itself behind a counted one, for batch(). */
-const unwrapped = new WeakMap<object, D1PreparedStatement>();
-
-function countedStatement(statement: D1PreparedStatement, count: Count): D1PreparedStatement {
-  const counted = new Proxy(statement, {
-    get(target, prop) {
-      if (prop === 'bind') return (...values: unknown[]) => countedStatement(target.bind(...values), count);
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      if (prop === 'run' || prop === 'all' || prop === 'first' || prop === 'raw')
-        return (...args: unknown[]) => {
-          count.statements++;
-          count.batches++;
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      return (value as (...a: unknown[]) => unknown).bind(target);
-    },
-  });
-  unwrapped.set(counted, statement);
-  return counted;
+/** The statement itself, its one-statement calls counted (own methods over the class's: batch() takes it as it is). */
+function counted(statement: D1PreparedStatement, count: Count): D1PreparedStatement {
+  const bind = statement.bind.bind(statement);
+  statement.bind = (...values) => counted(bind(...values), count);
+  for (const name of ['run', 'all', 'first', 'raw'] as const) {
+    const call = statement[name].bind(statement) as (...args: unknown[]) => unknown;
+    Object.assign(statement, { [name]: (...args: unknown[]) => (trip(count, 1), call(...args)) });
+  }
+  return statement;
 }
 
 function countedDb(db: D1Database, count: Count): D1Database {
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'prepare') return (sql: string) => countedStatement(target.prepare(sql), count);
-      if (prop === 'batch')
-        return (statements: D1PreparedStatement[]) => {
-          count.statements += statements.length;
-          count.batches++;
-          return target.batch(statements.map((s) => unwrapped.get(s) ?? s));
-        };
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  const prepare = (sql: string) => counted(db.prepare(sql), count);
+  const batch = (statements: D1PreparedStatement[]) => (trip(count, statements.length), db.batch(statements));
+  return Object.assign(Object.create(db) as D1Database, { prepare, batch });
 }
 
 export default {

@@ -1,13 +1,11 @@
 /**
- * `npm run bench:redirect`: tracked-link redirects of the built shopfront against
- * references, alternating them round by round with the same connections and the same
- * traffic (4,096 client addresses), at two levels:
- *   1. through `wrangler dev` (what users run locally);
- *   2. on the runtime alone: Miniflare serving the built Worker, no dev proxy.
- * References: a bare Worker that only answers 302 (alone, and behind the same static-assets
- * router as the shopfront), and two that do the click's mandatory platform work with none of
- * our code (bench/reference-worker.js): R2 = behind the router, one queue message per click
- * consumed into D1 with one statement per batch; R3 = R2 plus one HMAC (the visitor hash).
+ * `npm run bench:redirect`: tracked-link redirects of the built shopfront against the references of
+ * bench/reference-worker.js, none with our code (a bare 302, alone and behind the same static-assets
+ * router; R2 = the click's mandatory platform work: that router, one queue message per click
+ * consumed into D1 with one statement per batch; R3 = R2 plus one HMAC, the visitor hash),
+ * alternating round by round with the same connections and traffic (4,096 client addresses), at
+ * two levels: through `wrangler dev` (what users run locally) and on the runtime alone (Miniflare
+ * serving the built Worker, no dev proxy).
  * Targets (issue 26): shopfront >= 0.95x R2 through wrangler dev, >= 0.95x R3 on the runtime,
  * our own server CPU per click over R3 <= 60 µs, and every redirect logged (rows = 302s).
  *
@@ -15,16 +13,14 @@
  * --connections N, --level dev|runtime|both, --build (astro build first).
  * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtConfig, ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
-import { cpuMs } from './lib/cpu.ts';
-import { count, runLoad, type LoadRun } from './lib/load.ts';
-import { progress } from '../scripts/lib/progress.ts';
 import { ROOT, sleep } from '../scripts/lib/harness/process.ts';
 import { benchArgs, fmt, log, median, numberArg, round, runBenchmark, type Figure } from './lib/report.ts';
+import { alternate, ratioFigure } from './lib/rounds.ts';
 import { LEVEL_NAME, levelsOf, startTarget, writeConfig, type Level, type Target } from './lib/targets.ts';
-import { trafficMix, type Kind, type TrafficRequest } from './lib/traffic.ts';
+import { describeLoad, KINDS, runLoad, trafficMix, type LoadRun } from './lib/traffic.ts';
 import { readClickCounts, type ClickCounts } from '../scripts/lib/harness/d1.ts';
 
 const args = benchArgs();
@@ -38,324 +34,169 @@ const options = {
 };
 const levels = levelsOf(options.level);
 
-/** Targets from issue 26: shopfront / reference throughput, per level, and our own CPU per click over R3. */
-const TARGET_RATIO = {
-  dev: { reference: 'r2', ratio: 0.95 },
-  runtime: { reference: 'r3', ratio: 0.95 },
-} as const;
+type Key = 'bare' | 'bareRouter' | 'r2' | 'r3' | 'shopfront';
+type Row = { name: string; ratio?: string; note?: string; target?: Partial<Record<Level, number>> };
+/** The targets in the order they run: the row's name, and for a reference the ratio row shopfront / it (issue 26). */
+// prettier-ignore
+const TARGETS: Record<Key, Row> = {
+  bare: { name: 'bare', ratio: 'bare', note: 'a bare 302: no click logged, no router hop (information; the targets are against R2 and R3)' },
+  bareRouter: { name: 'bare + assets router', ratio: '(bare + assets router)', note: 'both pass the same static-assets router hop' },
+  r2: { name: 'R2 router+queue+D1', ratio: 'R2 (router + queue + D1)', target: { dev: 0.95 } },
+  r3: { name: 'R3 R2+HMAC', ratio: 'R3 (R2 + HMAC)', target: { runtime: 0.95 } },
+  shopfront: { name: 'shopfront' },
+};
+const KEYS = Object.keys(TARGETS) as Key[];
 const TARGET_OWN_CPU_US = 60;
 
-type TargetKey = 'bare' | 'bareRouter' | 'r2' | 'r3' | 'shopfront';
-const TARGET_NAME: Record<TargetKey, string> = {
-  bare: 'bare',
-  bareRouter: 'bare + assets router',
-  r2: 'R2 router+queue+D1',
-  r3: 'R3 R2+HMAC',
-  shopfront: 'shopfront',
-};
-const KEYS = Object.keys(TARGET_NAME) as TargetKey[];
-
-interface Run extends LoadRun {
-  /** Server CPU time (all its processes) per request, in microseconds. */
-  serverCpuUs: number;
-}
-
-type Summary = Pick<Run, 'rps' | 'p50' | 'p99' | 'serverCpuUs' | 'errors'>;
-
-interface ClickCheck {
-  sent: { total: number; humans: number; heads: number; bots: number };
-  stored: ClickCounts | null;
-  lost: number | null;
-  other: Record<string, number>;
-  drainSeconds: number;
-}
-
-interface LevelResult {
-  level: Level;
-  /** Uncaught errors of the shopfront Worker in wrangler dev's log (dev level): count, distinct messages. */
-  workerErrors?: { count: number; messages: Record<string, number> };
-  summary: Record<TargetKey, Summary>;
-  /** Shopfront requests/s over each other target's. */
-  ratios: Record<Exclude<TargetKey, 'shopfront'>, number>;
-  /** Server CPU per click of the shopfront over R3's, in µs: what our own code costs. */
-  ownCpuUs: number;
-  clicks: ClickCheck;
-  runs: Record<TargetKey, Run[]>;
-}
-
-function summarize(runs: Run[]): Summary {
-  const mid = (pick: (r: Run) => number) => median(runs.map(pick));
-  return {
-    rps: round(mid((r) => r.rps)),
-    p50: mid((r) => r.p50),
-    p99: mid((r) => r.p99),
-    serverCpuUs: round(mid((r) => r.serverCpuUs)),
-    errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
-  };
-}
-
-async function loadOnce(server: Target, traffic: TrafficRequest[], amount: number): Promise<Run> {
-  const limitMs = Math.max(60_000, options.seconds * 20_000);
-  const pids = server.pids();
-  const before = cpuMs(pids);
-  const run = await runLoad(server.url, traffic, { connections: options.connections, amount, limitMs });
-  const serverCpuUs = run.requests > 0 ? ((cpuMs(pids) - before) * 1000) / run.requests : 0;
-  return { ...run, serverCpuUs };
-}
-
-/** A warm-up of every target, then --rounds rounds of every target in turn, each sized by its last rate. */
-async function measure(
-  level: Level,
-  targets: Record<TargetKey, Target>,
-  traffic: TrafficRequest[],
-): Promise<LevelResult> {
-  const rate = {} as Record<TargetKey, number>;
-  const runs = Object.fromEntries(KEYS.map((key) => [key, [] as Run[]])) as Record<TargetKey, Run[]>;
-  const sent: Run[] = [];
-  const bar = progress(`bench:redirect ${level}`, KEYS.length * (options.rounds + 1), 'loads');
-  for (let round = 0; round <= options.rounds; round++) {
-    for (const key of KEYS) {
-      const what = round === 0 ? `warm-up ${TARGET_NAME[key]}` : `round ${round} ${TARGET_NAME[key]}`;
-      bar.tick(0, what);
-      const amount =
-        round === 0
-          ? options.connections * 25
-          : Math.max(options.connections * 10, Math.round(rate[key] * options.seconds));
-      const run = await loadOnce(targets[key], traffic, amount);
+/** One level: every target started, a warm-up and --rounds alternating rounds (each sized by the target's last rate), the figures. */
+async function measure(level: Level, snapshot: Snapshot): Promise<Figure[]> {
+  const traffic = trafficMix(1000);
+  const targets = await startAll(level, snapshot);
+  try {
+    const { connections: c, seconds } = options;
+    const rate = {} as Record<Key, number>;
+    const answered: LoadRun[] = [];
+    const load = async (key: Key, round: number) => {
+      const amount = round === 0 ? c * 25 : Math.max(c * 10, Math.round(rate[key] * seconds));
+      const limitMs = Math.max(60_000, seconds * 20_000);
+      const run = await runLoad(targets[key], traffic, { connections: c, amount, limitMs });
       rate[key] = run.rps;
-      if (key === 'shopfront') sent.push(run);
-      if (round > 0) runs[key].push(run);
-      bar.tick();
-      log(
-        `  ${what.padEnd(28)} ${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50, 1)} ms` +
-          `  p99 ${fmt(run.p99, 1)} ms  server CPU ${fmt(run.serverCpuUs)} µs/req` +
-          (run.errors + run.timeouts > 0 ? `  errors ${run.errors} timeouts ${run.timeouts}` : ''),
-      );
-    }
+      if (key === 'shopfront') answered.push(run);
+      return run;
+    };
+    const runs = await alternate(`bench:redirect ${level}`, KEYS, options.rounds, load, describeLoad);
+    const clicks = await clickFigure(answered, targets.shopfront.persistTo);
+    const logFile = targets.shopfront.logFile;
+    return figuresOf(LEVEL_NAME[level], runs, [clicks, ...(logFile ? [errorsInLog(logFile)] : [])], level);
+  } finally {
+    await Promise.all(Object.values(targets).map((t) => t.stop()));
   }
-  log(`bench:redirect ${level}: ${KEYS.length * (options.rounds + 1)} load runs in ${bar.stop()} s`);
-  const clicks = await checkClicks(sent, targets.shopfront.persistTo);
-  const logFile = targets.shopfront.logFile;
-  const summary = Object.fromEntries(
-    KEYS.map((key) => [key, summarize(runs[key])]),
-  ) as LevelResult['summary'];
-  const ratioTo = (key: TargetKey) => round(summary.shopfront.rps / summary[key].rps, 3);
-  return {
-    level,
-    ...(logFile ? { workerErrors: errorsInLog(logFile) } : {}),
-    summary,
-    ratios: {
-      bare: ratioTo('bare'),
-      bareRouter: ratioTo('bareRouter'),
-      r2: ratioTo('r2'),
-      r3: ratioTo('r3'),
-    },
-    ownCpuUs: round(summary.shopfront.serverCpuUs - summary.r3.serverCpuUs),
-    clicks,
-    runs,
-  };
 }
 
-/** Waits (bounded) until the queue has drained into D1, then compares rows with the 302s answered. */
-async function checkClicks(runs: LoadRun[], persistTo: string): Promise<ClickCheck> {
-  const kinds: Kind[] = ['human', 'head', 'bot'];
-  const sum = (kind: Kind) => runs.reduce((total, r) => total + count(r.statuses, kind, '302'), 0);
-  const sent = { humans: sum('human'), heads: sum('head'), bots: sum('bot'), total: 0 };
-  sent.total = sent.humans + sent.heads + sent.bots;
+function figuresOf(name: string, runs: Record<Key, LoadRun[]>, checks: Figure[], level: Level): Figure[] {
+  const mid = (key: Key, f: 'rps' | 'p50' | 'p99' | 'serverCpuUs') => median(runs[key].map((r) => r[f]));
+  const [ours, r3] = [mid('shopfront', 'serverCpuUs'), mid('r3', 'serverCpuUs')];
+  const own = round(ours - r3);
+  return [
+    ...KEYS.map((key) => {
+      const errors = runs[key].reduce((sum, r) => sum + r.errors + r.timeouts, 0);
+      const value = `${fmt(mid(key, 'rps'))} req/s, p50 ${fmt(mid(key, 'p50'), 1)} ms, p99 ${fmt(mid(key, 'p99'), 1)} ms`;
+      const note =
+        `server CPU ${fmt(mid(key, 'serverCpuUs'))} µs/request` + (errors ? `, ${errors} errors` : '');
+      return { name: `${name}: ${TARGETS[key].name}`, value, note };
+    }),
+    ...KEYS.flatMap((key) => {
+      const { ratio, note, target } = TARGETS[key];
+      const value = mid('shopfront', 'rps') / mid(key, 'rps');
+      return ratio ? [ratioFigure(`${name}: shopfront / ${ratio}`, value, target?.[level], note)] : [];
+    }),
+    {
+      name: `${name}: our own server CPU per click over R3`,
+      value: own,
+      unit: 'µs',
+      target: `<= ${TARGET_OWN_CPU_US}`,
+      met: own <= TARGET_OWN_CPU_US,
+      note: `shopfront ${fmt(ours)} µs - R3 ${fmt(r3)} µs per request (all server processes)`,
+    },
+    ...checks.map((f) => ({ ...f, name: `${name}: ${f.name}` })),
+  ];
+}
+
+/** The shopfront's 302s (warm-up included) against the click rows once the queue has drained into D1 (bounded wait). */
+async function clickFigure(runs: LoadRun[], persistTo: string): Promise<Figure> {
+  const sent = { human: 0, head: 0, bot: 0 };
   const other: Record<string, number> = {};
   for (const run of runs)
-    for (const kind of kinds)
+    for (const kind of KINDS)
       for (const [status, n] of Object.entries(run.statuses[kind]))
-        if (status !== '302') other[`${kind} ${status}`] = (other[`${kind} ${status}`] ?? 0) + n;
+        if (status === '302') sent[kind] += n;
+        else other[`${kind} ${status}`] = (other[`${kind} ${status}`] ?? 0) + n;
+  const total = sent.human + sent.head + sent.bot;
   const started = Date.now();
-  let stored: ClickCounts | null = null;
-  let lastTotal = -1;
-  let stableSince = Date.now();
+  let stored = null as ClickCounts | null;
+  let stableSince = started;
   while (Date.now() - started < 90_000) {
+    const before = stored?.total;
     stored = readClickCounts(persistTo) ?? stored;
-    if (stored && stored.total >= sent.total) break;
-    if (stored && stored.total !== lastTotal) {
-      lastTotal = stored.total;
-      stableSince = Date.now();
-    } else if (Date.now() - stableSince > 10_000) break;
+    if (stored && stored.total >= total) break;
+    if (stored?.total !== before) stableSince = Date.now();
+    else if (Date.now() - stableSince > 10_000) break;
     await sleep(500);
   }
-  const drainSeconds = round((Date.now() - started) / 1000, 1);
-  return { sent, stored, lost: stored ? sent.total - stored.total : null, other, drainSeconds };
-}
-
-/**
- * Every target's wrangler config: the build's own for the shopfront; the references next to it,
- * the bare one plain and the others behind the shopfront's static-assets router, R2 and R3 with a
- * queue consumed into their own D1.
- */
-function configs(snapshot: Snapshot): Record<TargetKey, string> {
-  const dir = join(snapshot.dir, 'bare');
-  mkdirSync(dir, { recursive: true });
-  for (const file of ['bare-worker.js', 'reference-worker.js'])
-    copyFileSync(join(ROOT, 'bench', file), join(dir, file));
-  const built = builtConfig(snapshot) as {
-    compatibility_date?: string;
-    assets?: { run_worker_first?: unknown; not_found_handling?: string };
-  };
-  const config = (name: string, main: string, extra: Record<string, unknown> = {}) =>
-    writeConfig(join(dir, `${name}.wrangler.json`), name, main, {
-      compatibility_date: built.compatibility_date,
-      ...extra,
-    });
-  const assets = {
-    assets: {
-      directory: join(snapshot.dir, 'dist', 'client'),
-      run_worker_first: built.assets?.run_worker_first ?? true,
-      not_found_handling: built.assets?.not_found_handling ?? 'none',
-    },
-  };
-  const reference = (name: 'r2' | 'r3') =>
-    config(name, 'reference-worker.js', {
-      ...assets,
-      vars: { REFERENCE_HMAC: name === 'r3' ? '1' : '0', VISITOR_HASH_SECRET: 'bench-reference-secret' },
-      d1_databases: [{ binding: 'DB', database_name: `reference-${name}`, database_id: `reference-${name}` }],
-      queues: {
-        producers: [{ binding: 'CLICKS', queue: `reference-${name}` }],
-        consumers: [{ queue: `reference-${name}`, max_batch_size: 100, max_batch_timeout: 2 }],
-      },
-    });
+  const lost = stored ? total - stored.total : null;
+  const odd = Object.keys(other).length > 0;
   return {
-    bare: config('bare', 'bare-worker.js'),
-    bareRouter: config('bare-assets', 'bare-worker.js', assets),
-    r2: reference('r2'),
-    r3: reference('r3'),
-    shopfront: snapshot.config,
+    name: 'clicks sent / stored / lost',
+    value: `${total} / ${stored?.total ?? 'n/a'} / ${lost ?? 'n/a'}`,
+    target: '0 lost',
+    met: lost === 0 && !odd,
+    note:
+      `sent: ${sent.human} browser GET, ${sent.head} HEAD, ${sent.bot} bot GET; stored: ${stored?.humans ?? 'n/a'} human, ` +
+      `${stored?.heads ?? 'n/a'} HEAD, ${stored?.bots ?? 'n/a'} flagged bot (HEAD included)` +
+      (odd ? `; non-302 answers: ${JSON.stringify(other)}` : '') +
+      `; checked after ${round((Date.now() - started) / 1000, 1)} s`,
   };
-}
-
-/** The five targets at one level, one at a time. */
-async function startAll(level: Level, snapshot: Snapshot): Promise<Record<TargetKey, Target>> {
-  const started = {} as Record<TargetKey, Target>;
-  for (const [key, config] of Object.entries(configs(snapshot)) as [TargetKey, string][]) {
-    const shopfront = key === 'shopfront';
-    started[key] = await startTarget(level, config, {
-      name: key,
-      dir: snapshot.dir,
-      envFile: snapshot.envFile,
-      readyPath: shopfront ? '/healthz' : '/go/x/y',
-      migrated: !shopfront,
-    });
-  }
-  log(`  ${LEVEL_NAME[level]}: ${KEYS.map((key) => `${TARGET_NAME[key]} ${started[key].url}`).join(', ')}`);
-  return started;
 }
 
 /** Uncaught errors wrangler dev printed for the Worker (it reports them from the runtime's inspector). */
-function errorsInLog(file: string): NonNullable<LevelResult['workerErrors']> {
-  // eslint-disable-next-line no-control-regex
+function errorsInLog(file: string): Figure {
   const text = readFileSync(file, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
-  const messages: Record<string, number> = {};
-  let count = 0;
-  for (const match of text.matchAll(/(?:✘ \[ERROR\]|Uncaught)\s*(.*)/g)) {
-    const message = (match[1] ?? '').trim().slice(0, 160);
-    messages[message] = (messages[message] ?? 0) + 1;
-    count++;
-  }
-  return { count, messages };
+  const errors = [...text.matchAll(/(?:✘ \[ERROR\]|Uncaught)\s*(.*)/g)].map((m) =>
+    (m[1] ?? '').trim().slice(0, 160),
+  );
+  const top = [...Map.groupBy(errors, (message) => message)]
+    .sort((a, b) => b[1].length - a[1].length)
+    .slice(0, 3);
+  const note = top.map(([message, all]) => `${all.length}x ${message}`).join('; ');
+  return { name: 'uncaught Worker errors during the run', value: errors.length, note };
 }
 
-/** The ratio figures: against which target, named how, with what note. */
-const RATIO_FIGURES: [Exclude<TargetKey, 'shopfront'>, string, string?][] = [
-  [
-    'bare',
-    'bare',
-    'a bare 302: no click logged, no router hop (information; the targets are against R2 and R3)',
-  ],
-  ['bareRouter', '(bare + assets router)', 'both pass the same static-assets router hop'],
-  ['r2', 'R2 (router + queue + D1)'],
-  ['r3', 'R3 (R2 + HMAC)'],
-];
-
-function figuresOf(result: LevelResult): Figure[] {
-  const name = LEVEL_NAME[result.level];
-  const target = TARGET_RATIO[result.level];
-  const c = result.clicks;
-  const s = result.summary;
-  const perTarget = KEYS.map((key): Figure => ({
-    name: `${name}: ${TARGET_NAME[key]}`,
-    value: `${fmt(s[key].rps)} req/s, p50 ${fmt(s[key].p50, 1)} ms, p99 ${fmt(s[key].p99, 1)} ms`,
-    note:
-      `server CPU ${fmt(s[key].serverCpuUs)} µs/request` + (s[key].errors ? `, ${s[key].errors} errors` : ''),
-  }));
-  const errors = result.workerErrors;
-  const errorFigure: Figure[] = errors
-    ? [
-        {
-          name: `${name}: uncaught Worker errors during the run`,
-          value: errors.count,
-          note: Object.entries(errors.messages)
-            .sort((a, b) => b[1] - a[1])
-            .slice(0, 3)
-            .map(([message, n]) => `${n}x ${message}`)
-            .join('; '),
-        },
-      ]
-    : [];
-  return [
-    ...perTarget,
-    ...RATIO_FIGURES.map(([key, against, note]): Figure => ({
-      name: `${name}: shopfront / ${against}`,
-      value: result.ratios[key],
-      unit: 'x',
-      ...(note ? { note } : {}),
-      ...(target.reference === key
-        ? { target: `>= ${target.ratio}`, met: result.ratios[key] >= target.ratio }
-        : {}),
-    })),
-    {
-      name: `${name}: our own server CPU per click over R3`,
-      value: result.ownCpuUs,
-      unit: 'µs',
-      target: `<= ${TARGET_OWN_CPU_US}`,
-      met: result.ownCpuUs <= TARGET_OWN_CPU_US,
-      note: `shopfront ${fmt(s.shopfront.serverCpuUs)} µs - R3 ${fmt(s.r3.serverCpuUs)} µs per request (all server processes)`,
+/**
+ * The five targets at one level, one at a time: the build's own config for the shopfront; the
+ * references next to it, the bare one plain and the others behind the shopfront's static-assets
+ * router, R2 and R3 with a queue consumed into their own D1.
+ */
+async function startAll(level: Level, snapshot: Snapshot): Promise<Record<Key, Target>> {
+  const built = builtConfig(snapshot) as { compatibility_date?: string; assets?: object };
+  // The build's own router settings (run_worker_first, not_found_handling) over the same files.
+  const assets = { ...built.assets, directory: join(snapshot.dir, 'dist', 'client') };
+  const main = join(ROOT, 'bench', 'reference-worker.js');
+  const config = (name: string, reference: string, extra: object = {}) =>
+    writeConfig(join(snapshot.dir, `${name}.wrangler.json`), name, main, {
+      compatibility_date: built.compatibility_date,
+      vars: { REFERENCE: reference, VISITOR_HASH_SECRET: 'bench-reference-secret' },
+      ...extra,
+    });
+  const clickPath = (queue: string) => ({
+    assets,
+    d1_databases: [{ binding: 'DB', database_name: queue, database_id: queue }],
+    queues: {
+      producers: [{ binding: 'CLICKS', queue }],
+      consumers: [{ queue, max_batch_size: 100, max_batch_timeout: 2 }],
     },
-    {
-      name: `${name}: clicks sent / stored / lost`,
-      value: `${c.sent.total} / ${c.stored?.total ?? 'n/a'} / ${c.lost ?? 'n/a'}`,
-      target: '0 lost',
-      met: c.lost === 0 && Object.keys(c.other).length === 0,
-      note:
-        `sent: ${c.sent.humans} browser GET, ${c.sent.heads} HEAD, ${c.sent.bots} bot GET; stored: ${c.stored?.humans ?? 'n/a'} human, ` +
-        `${c.stored?.heads ?? 'n/a'} HEAD, ${c.stored?.bots ?? 'n/a'} flagged bot (HEAD included)` +
-        (Object.keys(c.other).length > 0 ? `; non-302 answers: ${JSON.stringify(c.other)}` : '') +
-        `; checked after ${c.drainSeconds} s`,
-    },
-    ...errorFigure,
-  ];
+  });
+  const configs: Record<Key, string> = {
+    bare: config('bare', 'bare'),
+    bareRouter: config('bare-assets', 'bare', { assets }),
+    r2: config('r2', 'r2', clickPath('reference-r2')),
+    r3: config('r3', 'r3', clickPath('reference-r3')),
+    shopfront: snapshot.config,
+  };
+  const started = {} as Record<Key, Target>;
+  for (const key of KEYS) {
+    const ready = { readyPath: key === 'shopfront' ? '/healthz' : '/go/x/y', migrated: key !== 'shopfront' };
+    started[key] = await startTarget(level, configs[key], { name: key, ...snapshot, ...ready });
+  }
+  return started;
 }
 
 await runBenchmark('redirect', options, async () => {
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('redirect'));
-  const traffic = trafficMix(1000);
-  const results: LevelResult[] = [];
+  const figures: Figure[] = [];
   for (const level of levels) {
     log(`\n== ${LEVEL_NAME[level]}`);
-    const targets = await startAll(level, snapshot);
-    try {
-      results.push(await measure(level, targets, traffic));
-    } finally {
-      await Promise.all(Object.values(targets).map((t) => t.stop()));
-    }
+    figures.push(...(await measure(level, snapshot)));
   }
-  return {
-    options: { traffic: '1000 requests: ~80% browser GET, ~8% HEAD, ~12% bot GET' },
-    figures: results.flatMap(figuresOf),
-    details: results.map(({ runs, ...rest }) => ({
-      ...rest,
-      runs: Object.fromEntries(
-        Object.entries(runs).map(([k, list]) => [
-          k,
-          list.map((r) => ({ ...r, rps: round(r.rps), serverCpuUs: round(r.serverCpuUs) })),
-        ]),
-      ),
-    })),
-  };
+  return { options: { traffic: '1000 requests: ~80% browser GET, ~8% HEAD, ~12% bot GET' }, figures };
 });

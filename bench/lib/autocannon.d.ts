@@ -1,11 +1,6 @@
 /** The part of autocannon's API the benches use (the package ships no types). */
 declare module 'autocannon' {
-  interface Result {
-    duration: number;
-    errors: number;
-    timeouts: number;
-    latency: { p50: number; p99: number };
-  }
+  type Result = { duration: number; errors: number; timeouts: number; latency: { p50: number; p99: number } };
   interface Request {
     method?: string;
     path?: string;
@@ -18,12 +13,8 @@ declare module 'autocannon' {
     amount?: number;
     timeout?: number;
     requests?: Request[];
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    setupClient?: (client: any) => void;
+    setupClient?: (client: never) => void;
   }
-  interface Instance extends PromiseLike<Result> {
-    stop(): void;
-  }
-  function autocannon(options: Options): Instance;
+  function autocannon(options: Options): PromiseLike<Result> & { stop(): void };
   export default autocannon;
 }

@@ -46,21 +46,16 @@ export function tempDir(prefix: string): string {
 
 /** Runs `astro build` in the project when asked to, or when there is no build yet. */
 export async function ensureBuilt(force: boolean): Promise<void> {
-  if (
-    !force &&
-    existsSync(join(DIST, 'server', 'entry.mjs')) &&
-    existsSync(join(DIST, 'server', 'wrangler.json'))
-  )
-    return;
+  const built = ['entry.mjs', 'wrangler.json'].every((f) => existsSync(join(DIST, 'server', f)));
+  if (built && !force) return;
   log(force ? '> astro build (--build)' : '> astro build (no dist/server yet)');
   await mustRun(process.execPath, astroBuildArgs(ROOT), { cwd: ROOT, timeoutMs: 15 * 60_000, echo: true });
 }
 
+/** A copy of the build in `dir`: its generated wrangler `config`, an `envFile` of the bench secrets. */
 export interface Snapshot {
   dir: string;
-  /** The generated wrangler config of the build, inside the snapshot. */
   config: string;
-  /** An env file with the bench secrets, for `wrangler dev --env-file`. */
   envFile: string;
 }
 
@@ -81,10 +76,8 @@ export function snapshotBuild(dir: string): Snapshot {
   }
   const config = join(dir, 'dist', 'server', 'wrangler.json');
   // The generated config names the project's wrangler.toml; inside the snapshot it must stand alone.
-  const parsed = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
-  delete parsed.configPath;
-  delete parsed.userConfigPath;
-  writeFileSync(config, JSON.stringify(parsed));
+  const { configPath: _, userConfigPath: __, ...alone } = JSON.parse(readFileSync(config, 'utf8'));
+  writeFileSync(config, JSON.stringify(alone));
   return { dir, config, envFile: writeBenchEnv(dir) };
 }
 

@@ -1,53 +1,37 @@
 /** CPU time and memory of server processes, from /proc (Linux), to tell where a request's time goes. */
 import { readdirSync, readFileSync } from 'node:fs';
 
-interface Stat {
-  pid: number;
-  ppid: number;
-  pgrp: number;
-  cpuMs: number;
-  rssKiB: number;
-}
-
-function readStat(pid: number): Stat | null {
+/** The fields of /proc/<pid>/stat after the command name (which may contain spaces); [] once it is gone. */
+function stat(pid: number): number[] {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may contain spaces; the fields after it are fixed (utime, stime in 1/100 s).
-    const f = text
+    return text
       .slice(text.lastIndexOf(')') + 2)
       .split(' ')
       .map(Number);
-    const [ppid = 0, pgrp = 0] = [f[1], f[2]];
-    return { pid, ppid, pgrp, cpuMs: ((f[11] ?? 0) + (f[12] ?? 0)) * 10, rssKiB: (f[21] ?? 0) * 4 };
   } catch {
-    return null;
+    return [];
   }
 }
+/** In stat(): parent, process group, user and system CPU time (1/100 s), resident pages (4 KiB). */
+const [PPID, PGRP, UTIME, STIME, RSS] = [1, 2, 11, 12, 21] as const;
 
-function allStats(): Stat[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((name) => readStat(Number(name)) ?? []);
-}
-
+const allPids = () => readdirSync('/proc').flatMap((name) => (/^\d+$/.test(name) ? [Number(name)] : []));
 /** Processes of a process group (e.g. wrangler dev and its workerd). */
-export const groupPids = (pgid: number) => allStats().flatMap((s) => (s.pgrp === pgid ? [s.pid] : []));
-
+export const groupPids = (pgid: number) => allPids().filter((pid) => stat(pid)[PGRP] === pgid);
 /** Direct children of a process (e.g. the workerd Miniflare starts). */
-export const childPids = (ppid = process.pid) => allStats().flatMap((s) => (s.ppid === ppid ? [s.pid] : []));
-
+export const childPids = (ppid = process.pid) => allPids().filter((pid) => stat(pid)[PPID] === ppid);
 /** A process and all its descendants. */
 export function treePids(root: number): number[] {
-  const stats = allStats();
-  const out = new Set([root]);
-  for (let size = 0; size !== out.size;) {
-    size = out.size;
-    for (const s of stats) if (out.has(s.ppid)) out.add(s.pid);
-  }
-  return [...out];
+  const parents = allPids().map((pid) => [pid, stat(pid)[PPID]] as const);
+  const tree = (pid: number): number[] => [
+    pid,
+    ...parents.flatMap(([child, ppid]) => (ppid === pid ? tree(child) : [])),
+  ];
+  return tree(root);
 }
 
-export const cpuMs = (pids: readonly number[]) =>
-  pids.reduce((sum, pid) => sum + (readStat(pid)?.cpuMs ?? 0), 0);
-export const rssKiB = (pids: readonly number[]) =>
-  pids.reduce((sum, pid) => sum + (readStat(pid)?.rssKiB ?? 0), 0);
+const sum = (pids: readonly number[], of: (fields: number[]) => number) =>
+  pids.reduce((total, pid) => total + of(stat(pid)), 0);
+export const cpuMs = (pids: readonly number[]) => sum(pids, (f) => ((f[UTIME] ?? 0) + (f[STIME] ?? 0)) * 10);
+export const rssKiB = (pids: readonly number[]) => sum(pids, (f) => (f[RSS] ?? 0) * 4);

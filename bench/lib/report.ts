@@ -4,7 +4,7 @@
  * its figures; everything else (progress, tables) goes before it or to stderr.
  */
 import { readFileSync } from 'node:fs';
-import { cpus, freemem, loadavg, totalmem, release } from 'node:os';
+import { loadavg } from 'node:os';
 import { runMain } from '../../scripts/lib/harness/process.ts';
 import { say } from '../../scripts/lib/progress.ts';
 
@@ -14,39 +14,34 @@ export interface Figure {
   /** The number or text measured; null when it could not be measured. */
   value: number | string | null;
   unit?: string;
-  /** The target as text, e.g. ">= 0.9". */
+  /** The target as text, e.g. ">= 0.9", and whether it is met (both absent without a target). */
   target?: string;
-  /** Whether the target is met; absent when there is no target. */
   met?: boolean;
   note?: string;
 }
 
-interface BenchResult {
-  bench: string;
-  ok: boolean;
-  /** Load average (1 min) at the start and end: figures on a busy machine are lower. */
-  load: { start: number; end: number };
-  options: Record<string, unknown>;
+/** A figure as a table row: what was measured, its value and unit, a note, a target and whether it is met. */
+export function row(
+  name: string,
+  value: Figure['value'],
+  unit?: string,
+  note?: string,
+  target?: string,
+  met?: boolean,
+) {
+  return { name, value, unit, note, target, met } satisfies Figure;
+}
+
+/** What a bench's measurement returns: its figures, and what else its JSON line carries. */
+export interface Measured {
   figures: Figure[];
   details?: unknown;
+  /** False when the measurement is incomplete (default: true unless there is an error). */
+  ok?: boolean;
+  /** Added to the options the bench ran with. */
+  options?: Record<string, unknown>;
+  /** Why the measurement is incomplete. */
   error?: string;
-}
-
-export function machine() {
-  const cpu = cpus();
-  return {
-    cpu: cpu[0]?.model.trim() ?? 'unknown',
-    cores: cpu.length,
-    memoryGiB: round(totalmem() / 2 ** 30, 1),
-    freeMemoryGiB: round(freemem() / 2 ** 30, 1),
-    node: process.version,
-    os: `${process.platform} ${release()}`,
-    load: loadavg().map((l) => round(l, 2)),
-  };
-}
-
-export function load1(): number {
-  return round(loadavg()[0] ?? 0, 2);
 }
 
 export function round(value: number, digits = 0): number {
@@ -54,17 +49,8 @@ export function round(value: number, digits = 0): number {
   return Math.round(value * f) / f;
 }
 
-/** What a bench's measurement returns: its figures, and what else its JSON line carries. */
-export interface Measured {
-  figures: Figure[];
-  details?: unknown;
-  /** False when the measurement is incomplete (default true). */
-  ok?: boolean;
-  /** Added to the options the bench ran with. */
-  options?: Record<string, unknown>;
-  /** Why the measurement is incomplete. */
-  error?: string;
-}
+/** The 1-minute load average: figures on a busy machine are lower. */
+export const load1 = (): number => round(loadavg()[0] ?? 0, 2);
 
 /**
  * The run / measure / report loop every bench shares: `measure` runs with the harness's
@@ -78,24 +64,19 @@ export async function runBenchmark(
   measure: () => Promise<Measured>,
 ): Promise<void> {
   const start = load1();
-  // The result as the last stdout line (see the contract above).
-  const print = (m: Measured) => {
-    const result: BenchResult = {
-      bench,
-      ok: m.ok ?? m.error === undefined,
-      load: { start, end: load1() },
-      options: { ...options, ...m.options },
-      figures: m.figures,
-      details: m.details,
-      error: m.error,
-    };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+  const print = ({ figures, details, ok, options: more, error }: Measured) => {
+    const load = { start, end: load1() };
+    const result = { bench, ok: ok ?? error === undefined, load, options: { ...options, ...more } };
+    process.stdout.write(`${JSON.stringify({ ...result, figures, details, error })}\n`);
   };
   await runMain(
     async () => {
       const measured = await measure();
       say(`\n${bench}:`);
-      for (const f of measured.figures) say(`  ${describeFigure(f)}`);
+      for (const f of measured.figures) {
+        const target = f.target ? ` (target ${f.target}: ${f.met ? 'met' : 'NOT met'})` : '';
+        say(`  ${f.name}: ${figureValue(f)}${target}${f.note ? `; ${f.note}` : ''}`);
+      }
       print(measured);
     },
     (error) => print({ figures: [], error }),
@@ -105,26 +86,6 @@ export async function runBenchmark(
 /** A figure's value with its unit, or n/a. */
 export function figureValue(f: Figure): string {
   return f.value === null || f.value === undefined ? 'n/a' : `${f.value}${f.unit ? ` ${f.unit}` : ''}`;
-}
-
-function describeFigure(f: Figure): string {
-  const target = f.target ? ` (target ${f.target}: ${f.met ? 'met' : 'NOT met'})` : '';
-  return `${f.name}: ${figureValue(f)}${target}${f.note ? `; ${f.note}` : ''}`;
-}
-
-/** The JSON object on the last non-empty line of a bench script's stdout, or null. */
-export function parseLastLine(stdout: string): Record<string, unknown> | null {
-  const lines = stdout.trimEnd().split('\n');
-  const last = lines[lines.length - 1]?.trim();
-  if (!last?.startsWith('{')) return null;
-  try {
-    const value: unknown = JSON.parse(last);
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
 }
 
 const RUN_NOTE = / \(run [^)]*\)$/;
@@ -153,24 +114,17 @@ export function rowsByBench(markdown: string): Map<string, string[]> {
   return kept;
 }
 
-/** `--name value`, `--name=value` and bare `--flag` arguments. */
-export function parseArgs(argv: string[]): Map<string, string> {
+/**
+ * The command line's `--name value`, `--name=value` and bare `--flag` arguments; with --help,
+ * the script's header comment, and exit.
+ */
+export function benchArgs(argv = process.argv.slice(2)): Map<string, string> {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (!arg.startsWith('--')) continue;
-    const eq = arg.indexOf('=');
-    if (eq > 0) args.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else if (argv[i + 1] !== undefined && !argv[i + 1]?.startsWith('--'))
-      args.set(arg.slice(2), argv[++i] ?? '');
-    else args.set(arg.slice(2), 'true');
+    const [, name, value] = /^--([^=]+)(?:=(.*))?$/s.exec(argv[i] ?? '') ?? [];
+    const next = argv[i + 1];
+    if (name) args.set(name, value ?? (next === undefined || next.startsWith('--') ? 'true' : argv[++i]!));
   }
-  return args;
-}
-
-/** The command line's arguments (see parseArgs); with --help, the script's header comment and exit. */
-export function benchArgs(): Map<string, string> {
-  const args = parseArgs(process.argv.slice(2));
   if (!args.has('help')) return args;
   const header = /^\/\*\*([\s\S]*?)\*\//.exec(readFileSync(process.argv[1] ?? '', 'utf8'))?.[1] ?? '';
   process.stdout.write(`${header.replace(/^ \* ?/gm, '').trim()}\n`);
@@ -193,6 +147,12 @@ export { say as log };
 export function quantile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+/** Nearest-rank p50 / p90 / p99 / max of request times, rounded to 0.1, and their count. */
+export function latency(times: readonly number[]) {
+  const q = (p: number) => round(quantile(times, p), 1);
+  return { n: times.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) };
 }
 
 export function median(values: readonly number[]): number {

@@ -9,7 +9,7 @@
  * both levels are read the same way (scripts/lib/harness/d1.ts). Start targets one at a time: the
  * new workerd is then known for CPU accounting, and two starts would fight over the cores.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
@@ -20,10 +20,7 @@ import { childPids, groupPids } from './cpu.ts';
 import { log } from './report.ts';
 
 export type Level = 'dev' | 'runtime';
-export const LEVEL_NAME: Record<Level, string> = {
-  dev: 'wrangler dev',
-  runtime: 'runtime alone (Miniflare)',
-};
+export const LEVEL_NAME = { dev: 'wrangler dev', runtime: 'runtime alone (Miniflare)' } as const;
 
 /** The levels a `--level dev|runtime|both` flag asks for. */
 export function levelsOf(flag = 'both'): Level[] {
@@ -56,52 +53,31 @@ export interface TargetOptions {
 
 /** A wrangler config for a bench Worker, written to `path`; `main` relative to its folder or absolute. */
 export function writeConfig(path: string, name: string, main: string, extra: Record<string, unknown> = {}) {
-  const config = {
-    name: `shopfront-bench-${name}`,
-    main,
-    compatibility_date: '2026-10-01',
-    compatibility_flags: ['nodejs_compat'],
-    send_metrics: false,
-    ...extra,
-  };
-  writeFileSync(path, JSON.stringify(config));
+  const flags = { compatibility_flags: ['nodejs_compat'], send_metrics: false };
+  const config = { name: `shopfront-bench-${name}`, main, compatibility_date: '2026-10-01', ...flags };
+  writeFileSync(path, JSON.stringify({ ...config, ...extra }));
   return path;
 }
 
 /** The D1 binding of a bench Worker that runs the project's migrations. */
-export const MIGRATED_D1 = {
-  d1_databases: [
-    {
-      binding: 'DB',
-      database_name: 'shopfront',
-      database_id: '00000000-0000-0000-0000-000000000000',
-      migrations_dir: join(ROOT, 'migrations'),
-    },
-  ],
-};
+const D1 = { binding: 'DB', database_name: 'shopfront', database_id: '00000000-0000-0000-0000-000000000000' };
+export const MIGRATED_D1 = { d1_databases: [{ ...D1, migrations_dir: join(ROOT, 'migrations') }] };
 
 export async function startTarget(level: Level, config: string, options: TargetOptions): Promise<Target> {
   const persistTo = join(options.dir, `state-${level}-${options.name}`);
   if (!options.migrated) await applyMigrations(config, persistTo);
   if (level === 'runtime') return startMiniflare(config, persistTo, options);
-  const dev = await startWranglerDev({
-    config,
-    persistTo,
-    envFile: options.envFile,
-    logFile: join(options.dir, `wrangler-dev-${options.name}.log`),
-    readyPath: options.readyPath,
-    logLevel: options.logLevel,
-  });
+  const logFile = join(options.dir, `wrangler-dev-${options.name}.log`);
+  const dev = await startWranglerDev({ ...options, config, persistTo, logFile });
   const pid = dev.process.child.pid ?? -1;
   return { url: dev.url, persistTo, logFile: dev.logFile, pids: () => groupPids(pid), stop: dev.stop };
 }
 
-/** Every module under `dir`, the entry first (what wrangler's module rules collect). */
-function modulesOf(dir: string, entry: string) {
-  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((f) => f.isFile() && /\.(m?js|wasm)$/.test(f.name))
-    .map((f) => join(f.parentPath, f.name))
-    .filter((path) => path !== entry)
+/** Every module under the entry's folder, the entry first (what wrangler's module rules collect). */
+function modulesOf(entry: string) {
+  const files = readdirSync(dirname(entry), { recursive: true, encoding: 'utf8' })
+    .map((name) => join(dirname(entry), name))
+    .filter((path) => /\.(m?js|wasm)$/.test(path) && path !== entry && statSync(path).isFile())
     .sort();
   return [entry, ...files].map((path) => ({
     type: path.endsWith('.wasm') ? 'CompiledWasm' : 'ESModule',
@@ -115,34 +91,22 @@ async function startMiniflare(config: string, persistTo: string, options: Target
   // A built Worker (no_bundle) is served as built; any other is bundled as `wrangler deploy` would.
   if (!(JSON.parse(readFileSync(config, 'utf8')) as { no_bundle?: boolean }).no_bundle) {
     const outdir = join(options.dir, `bundle-${options.name}`);
-    await mustRun('wrangler', ['deploy', '--dry-run', '--outdir', outdir, '-c', config], {
-      cwd: options.dir,
-      timeoutMs: 120_000,
-    });
+    const dryRun = ['deploy', '--dry-run', '--outdir', outdir, '-c', config];
+    await mustRun('wrangler', dryRun, { cwd: options.dir, timeoutMs: 120_000 });
     entry = join(outdir, readdirSync(outdir).find((f) => /\.m?js$/.test(f)) ?? 'index.js');
   }
   const before = new Set(childPids());
   let shown = 0;
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      host: '127.0.0.1',
-      port: 0,
-      logRequests: false,
-      handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
-        if ((level === 'error' || level === 'warn') && shown++ < 20) log(`[${options.name}] ${message}`);
-      },
-      resourcePersistencePath: join(persistTo, 'v3'),
-      workers: [
-        {
-          ...workerOptions,
-          name: options.name,
-          modules: modulesOf(dirname(entry), entry),
-          modulesRoot: dirname(entry),
-          bindings: { ...(workerOptions.bindings as Record<string, unknown>), ...BENCH_SECRETS },
-        },
-      ],
-    } as Parameters<typeof convertV4MiniflareOptions>[0]),
-  );
+  const handleStructuredLogs = ({ level, message }: { level: string; message: string }) => {
+    if ((level === 'error' || level === 'warn') && shown++ < 20) log(`[${options.name}] ${message}`);
+  };
+  const bindings = { ...(workerOptions.bindings as Record<string, unknown>), ...BENCH_SECRETS };
+  const modules = { modules: modulesOf(entry), modulesRoot: dirname(entry) };
+  const worker = { ...workerOptions, ...modules, name: options.name, bindings };
+  const server = { host: '127.0.0.1', port: 0, logRequests: false, handleStructuredLogs };
+  const state = { resourcePersistencePath: join(persistTo, 'v3') };
+  type V4 = Parameters<typeof convertV4MiniflareOptions>[0];
+  const mf = new Miniflare(convertV4MiniflareOptions({ ...server, ...state, workers: [worker] } as V4));
   let disposed: Promise<void> | undefined;
   const stop = () =>
     (disposed ??= mf.dispose().catch((error: unknown) => log(`miniflare dispose: ${String(error)}`)));

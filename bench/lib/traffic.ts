@@ -1,20 +1,24 @@
 /**
- * A realistic mix of tracked-link requests from the sample content: mostly
- * browser GETs of approved storefronts' products with varied sources, devices
- * and referrers, plus some HEAD requests and link-preview / crawler bots.
+ * Tracked-link traffic (bench/redirect.ts): a realistic mix from the sample content, mostly browser
+ * GETs of approved storefronts' products with varied sources, devices, referrers and client
+ * addresses, plus some HEADs and link-preview / crawler bots; and one load run of it with
+ * autocannon, sized by a number of requests, not a duration: autocannon then waits for every answer,
+ * so the 302s it counts are exactly the requests the Worker answered (a timed run drops its
+ * in-flight requests, whose clicks may still be logged). Server CPU is read from /proc around it.
  */
-import { sampleContent } from './built-site.ts';
+import autocannon from 'autocannon';
 import { linkedProducts } from '../../domain/content/members.ts';
+import { withTimeout } from '../../scripts/lib/harness/process.ts';
+import { sampleContent } from './built-site.ts';
+import { cpuMs } from './cpu.ts';
+import { fmt } from './report.ts';
+import type { Target } from './targets.ts';
 
-export type Kind = 'human' | 'head' | 'bot';
+export const KINDS = ['human', 'head', 'bot'] as const;
+export type Kind = (typeof KINDS)[number];
+export type TrafficRequest = { kind: Kind; method: string; path: string; headers: Record<string, string> };
 
-export interface TrafficRequest {
-  kind: Kind;
-  method: 'GET' | 'HEAD';
-  path: string;
-  headers: Record<string, string>;
-}
-
+// prettier-ignore
 const BROWSERS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
@@ -24,19 +28,14 @@ const BROWSERS = [
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 339.0.3.12.91 (iPhone14,5; iOS 17_5; en_US; en; scale=3.00; 1170x2532; 618372853)',
   'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
 ];
-
+// prettier-ignore
 const BOTS = [
-  'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
-  'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
-  'Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)',
-  'Twitterbot/1.0',
-  'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
-  'curl/8.5.0',
+  'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)', 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
+  'Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)', 'Twitterbot/1.0',
+  'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'curl/8.5.0',
 ];
-
 // prettier-ignore
 const REFERRERS = ['https://www.instagram.com/', 'https://www.tiktok.com/', 'https://www.youtube.com/', 'https://t.co/', 'https://l.facebook.com/', null, null];
-
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', 'bio', 'pin', null, null, 'NOT VALID!'];
 
 /** Deterministic so that two runs send the same mix (mulberry32). */
@@ -51,29 +50,9 @@ export function random(seed: number): () => number {
   };
 }
 
-/** Every valid tracked link of the content: approved members × the available products they link. */
-export function trackedLinks(contentRoot?: string): { handle: string; product: string }[] {
-  const content = sampleContent(contentRoot);
-  const links: { handle: string; product: string }[] = [];
-  for (const member of content.influencers) {
-    if (member.status !== 'approved') continue;
-    // Influencers: their storefront's products; associates: the catalog of their categories.
-    for (const product of linkedProducts(member, content.products))
-      links.push({ handle: member.handle, product: product.id });
-  }
-  if (links.length === 0)
-    throw new Error(`no tracked links in ${contentRoot} (no approved storefront with products)`);
-  return links;
-}
-
-export interface Mix {
-  /** Shares of HEAD requests and bot GETs; the rest are browser GETs. */
-  head: number;
-  bot: number;
-}
-
-/** Distinct client addresses in a mix. */
+/** Distinct client addresses, and the shares of HEAD requests and bot GETs (the rest are browser GETs). */
 const CLIENTS = 4096;
+const MIX = { head: 0.08, bot: 0.12 };
 
 /** The n-th address of RFC 5737's documentation ranges (198.51.100.0/24, 203.0.113.0/24, ...), IPv6 past them. */
 function clientAddress(n: number): string {
@@ -82,22 +61,21 @@ function clientAddress(n: number): string {
   return `2001:db8::${n.toString(16)}`;
 }
 
-export function trafficMix(
-  count: number,
-  mix: Mix = { head: 0.08, bot: 0.12 },
-  seed = 20261125,
-): TrafficRequest[] {
-  const links = trackedLinks();
+/** `count` requests to every valid tracked link of the sample content (approved members × the available products they link). */
+export function trafficMix(count: number, seed = 20261125): TrafficRequest[] {
+  const content = sampleContent();
+  const links = content.influencers
+    .filter((member) => member.status === 'approved')
+    .flatMap((member) => linkedProducts(member, content.products).map((p) => `/go/${member.handle}/${p.id}`));
+  if (!links.length) throw new Error('no tracked link in content/: no approved storefront with products');
   const rand = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
-  const requests: TrafficRequest[] = [];
-  for (let i = 0; i < count; i++) {
+  return Array.from({ length: count }, () => {
     const link = pick(links);
     const src = pick(SOURCES);
-    const query = src === null ? '' : `?src=${encodeURIComponent(src)}`;
-    const path = `/go/${link.handle}/${link.product}${query}`;
+    const path = src === null ? link : `${link}?src=${encodeURIComponent(src)}`;
     const roll = rand();
-    const kind: Kind = roll < mix.head ? 'head' : roll < mix.head + mix.bot ? 'bot' : 'human';
+    const kind: Kind = roll < MIX.head ? 'head' : roll < MIX.head + MIX.bot ? 'bot' : 'human';
     const headers: Record<string, string> = {
       'user-agent': kind === 'bot' ? pick(BOTS) : pick(BROWSERS),
       accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
@@ -108,7 +86,78 @@ export function trafficMix(
     // Many visitors, not a few: the visitor hash, the duplicate flag and per-visitor limits see
     // thousands of addresses (documentation ranges; a header value only, never a network target).
     headers['cf-connecting-ip'] = clientAddress(Math.floor(rand() * CLIENTS));
-    requests.push({ kind, method: kind === 'head' ? 'HEAD' : 'GET', path, headers });
-  }
-  return requests;
+    return { kind, method: kind === 'head' ? 'HEAD' : 'GET', path, headers };
+  });
+}
+
+export interface LoadRun {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  /** Server CPU time (all its processes) per request, in microseconds. */
+  serverCpuUs: number;
+  /** Responses by request kind and status code. */
+  statuses: Record<Kind, Record<string, number>>;
+}
+
+export async function runLoad(
+  target: Pick<Target, 'url' | 'pids'>,
+  traffic: readonly TrafficRequest[],
+  { connections, amount, limitMs }: { connections: number; amount: number; limitMs: number },
+): Promise<LoadRun> {
+  const statuses: LoadRun['statuses'] = { human: {}, head: {}, bot: {} };
+  let [requests, lastResponse] = [0, 0];
+  const onResponse = (kind: Kind) => (status: number) => {
+    lastResponse = performance.now();
+    requests++;
+    statuses[kind][status] = (statuses[kind][status] ?? 0) + 1;
+  };
+  const [pids, started] = [target.pids(), performance.now()];
+  const cpuBefore = cpuMs(pids);
+  const sequence = traffic.map(({ kind, ...request }) => ({ ...request, onResponse: onResponse(kind) }));
+  const fixed = { url: target.url, connections, amount, timeout: 10, setupClient: skipHeadResponseBodies };
+  const instance = autocannon({ ...fixed, requests: sequence });
+  const stopped = (error: unknown) => {
+    instance.stop();
+    throw error;
+  };
+  const what = `load run against ${target.url}`;
+  const result = await withTimeout(Promise.resolve(instance), limitMs, what).catch(stopped);
+  // autocannon notices that `amount` is reached only on its 1 s tick, so its own
+  // duration (and requests/s) is quantized; time from start to the last answer instead.
+  const seconds = lastResponse > started ? (lastResponse - started) / 1000 : result.duration;
+  const serverCpuUs = requests > 0 ? ((cpuMs(pids) - cpuBefore) * 1000) / requests : 0;
+  const { errors, timeouts, latency } = result;
+  const rps = seconds > 0 ? requests / seconds : 0;
+  return { rps, p50: latency.p50, p99: latency.p99, errors, timeouts, serverCpuUs, statuses };
+}
+
+export const describeLoad = (r: LoadRun) =>
+  `${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50, 1)} ms  p99 ${fmt(r.p99, 1)} ms  server CPU ${fmt(r.serverCpuUs)} µs/req` +
+  (r.errors + r.timeouts > 0 ? `  errors ${r.errors} timeouts ${r.timeouts}` : '');
+
+interface AutocannonClient {
+  parser: object & { constructor: { kOnHeadersComplete?: number } };
+  requestIterator?: { currentRequest?: { method?: string } };
+}
+
+/**
+ * autocannon's HTTP parser does not know which request a response answers, so a
+ * HEAD response without Content-Length (correct HTTP, what workerd sends) makes
+ * it wait for a body until the request times out. Telling the parser to skip the
+ * body of responses to HEAD fixes that. The handler is assigned after setupClient
+ * runs, hence the accessor.
+ */
+function skipHeadResponseBodies(client: AutocannonClient): void {
+  const key = client.parser.constructor.kOnHeadersComplete;
+  if (key === undefined) throw new Error('unexpected autocannon version: no HTTPParser.kOnHeadersComplete');
+  let handler: (...args: unknown[]) => unknown = () => undefined;
+  const onHeadersComplete = (...args: unknown[]) => {
+    const result = handler(...args);
+    return client.requestIterator?.currentRequest?.method === 'HEAD' ? 1 : result;
+  };
+  const set = (fn: typeof handler) => void (handler = fn);
+  Object.defineProperty(client.parser, key, { configurable: true, get: () => onHeadersComplete, set });
 }
