@@ -27,21 +27,22 @@ import { childPids, rssKiB, treePids } from './lib/cpu.ts';
 import { astroBuildArgs } from '../build/astro-build.ts';
 import { progress } from '../scripts/lib/progress.ts';
 import { ROOT, runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
-import { benchArgs, fmt, log, numberArg, round, row, runBenchmark, type Figure } from './lib/report.ts';
+import { fmt, log, options as flags, round, row, runBenchmark, type Figure } from './lib/report.ts';
 import { handleOf, writeSyntheticContent } from './lib/synthetic-content.ts';
 import { tempDir } from './lib/built-site.ts';
 
-const args = benchArgs();
-const quick = args.has('quick');
-const options = {
-  sizes: (args.get('sizes') ?? (quick ? '100' : '1000,10000')).split(',').map((s) => Number(s.trim())),
-  /** Distinct products; by default 3 per storefront (issue 13: 10k creators, 30k catalog; 100k, 300k). */
-  catalog: args.has('catalog') ? numberArg(args, 'catalog', 0) : null,
-  /** The plain static reference renders a file per page: past this size it would run for hours. */
-  staticMax: numberArg(args, 'static-max', 10_000),
-  only: args.get('only') ?? 'both',
-  timeoutMinutes: numberArg(args, 'timeout-minutes', 20),
-};
+// --catalog: distinct products (0: 3 per storefront; issue 13: 10k creators, 30k catalog; 100k, 300k).
+// --static-max: the plain static reference renders a file per page: past this size it would run for hours.
+const { quick, ...flagged } = flags({
+  quick: false,
+  sizes: '',
+  catalog: 0,
+  staticMax: 10_000,
+  only: 'both',
+  timeoutMinutes: 20,
+});
+const sizes = (flagged.sizes || (quick ? '100' : '1000,10000')).split(',').map((s) => Number(s.trim()));
+const options = { ...flagged, sizes };
 if (options.sizes.some((n) => !Number.isInteger(n) || n < 1))
   throw new Error('--sizes must be positive integers, e.g. 1000,10000');
 if (!['both', 'cloudflare', 'static'].includes(options.only))
@@ -183,7 +184,7 @@ await runBenchmark('build', options, async () => {
   const bar = progress('bench:build', options.sizes.length * variants.length, 'builds');
   for (const storefronts of options.sizes) {
     const content = join(root, `content-${storefronts}`);
-    const catalog = Math.max(options.catalog ?? storefronts * 3, 120);
+    const catalog = Math.max(options.catalog || storefronts * 3, 120);
     const files = await writeSyntheticContent(content, { storefronts, catalog });
     log(`\n== ${fmt(storefronts)} storefronts x 30 products (catalog ${fmt(catalog)}): ${fmt(files)} files`);
     for (const variant of variants) {

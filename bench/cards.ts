@@ -11,15 +11,10 @@ import { join } from 'node:path';
 import { renderShareCard, writeShareCards } from '../build/share-cards.ts';
 import { shareCardJobs } from '../build/share-card-jobs.ts';
 import { sampleContent, tempDir } from './lib/built-site.ts';
-import { benchArgs, fmt, numberArg, quantile, round, row, runBenchmark } from './lib/report.ts';
+import { fmt, options as flags, quantile, round, row, runBenchmark } from './lib/report.ts';
 import { cycledMembers } from './lib/synthetic-content.ts';
 
-const args = benchArgs();
-const options = {
-  creators: Math.round(numberArg(args, 'creators', 10_000)),
-  lists: Math.round(numberArg(args, 'lists', 3)),
-  sample: Math.round(numberArg(args, 'sample', 300)),
-};
+const options = flags({ creators: 10_000, lists: 3, sample: 300 });
 
 await runBenchmark('cards', options, async () => {
   const members = cycledMembers(sampleContent(), options.creators, options.lists);

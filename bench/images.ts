@@ -22,14 +22,9 @@ import {
 } from '../domain/images/packs.ts';
 import { SHARDS } from '../domain/links/shards.ts';
 import { ROOT } from '../scripts/lib/harness/process.ts';
-import { benchArgs, fmt, numberArg, quantile, round, row, runBenchmark } from './lib/report.ts';
+import { fmt, options as flags, quantile, round, row, runBenchmark } from './lib/report.ts';
 
-const args = benchArgs();
-const options = {
-  creators: numberArg(args, 'creators', 100_000),
-  products: args.has('products') ? numberArg(args, 'products', 0) : 0,
-  avatarBytes: args.has('avatar-bytes') ? numberArg(args, 'avatar-bytes', 0) : null,
-};
+const options = flags({ creators: 100_000, products: 0, avatarBytes: 0 });
 
 const image = (bytes: Buffer) => ({ bytes, sha256: createHash('sha256').update(bytes).digest('base64url') });
 const samples = (folder: string) => {
@@ -41,7 +36,7 @@ const samples = (folder: string) => {
 
 await runBenchmark('images', options, async () => {
   const avatars =
-    options.avatarBytes === null ? samples('avatars') : [image(Buffer.alloc(options.avatarBytes, 7))];
+    options.avatarBytes === 0 ? samples('avatars') : [image(Buffer.alloc(options.avatarBytes, 7))];
   const products = samples('products');
   const groups: ImageFile[][] = Array.from({ length: SHARDS.images }, () => []);
   const add = (path: string, list: ReturnType<typeof image>[], i: number) =>

@@ -19,12 +19,11 @@ import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-
 import { ROOT, runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
 import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
-import { benchArgs, fmt, log, numberArg, round, row, runBenchmark } from './lib/report.ts';
+import { fmt, log, options, round, row, runBenchmark } from './lib/report.ts';
 import { MIGRATED_D1, startTarget, writeConfig } from './lib/targets.ts';
 import { random } from './lib/traffic.ts';
 
-const args = benchArgs();
-const ROWS = numberArg(args, 'rows', 100_000);
+const { rows: ROWS } = options({ rows: 100_000 });
 const TARGET_SECONDS = 60;
 const FROM = '2026-10-01';
 const TO = '2026-10-31';

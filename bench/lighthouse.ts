@@ -12,14 +12,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withServedBuild } from './lib/built-site.ts';
 import { runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
-import { benchArgs, log, row, runBenchmark } from './lib/report.ts';
+import { log, options as flags, row, runBenchmark } from './lib/report.ts';
 
-const args = benchArgs();
-const options = {
-  handle: args.get('handle') ?? 'jess-home-lab',
-  build: args.has('build'),
-  chrome: args.get('chrome') ?? process.env.CHROME_PATH ?? '/usr/bin/chromium',
-};
+const options = flags({
+  handle: 'jess-home-lab',
+  build: false,
+  chrome: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+});
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 // prettier-ignore
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

@@ -31,18 +31,12 @@ import { ROOT } from '../scripts/lib/harness/process.ts';
 import { signedEventHeaders } from '../scripts/lib/harness/webhook.ts';
 import { resolveTarget } from '../scripts/lib/orders/target.ts';
 import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
-import { benchArgs, fmt, numberArg, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
+import { fmt, options as flags, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
 import { alternate, ratioFigure } from './lib/rounds.ts';
 import { LEVEL_NAME, levelsOf, MIGRATED_D1, startTarget, writeConfig, type Level } from './lib/targets.ts';
 
-const args = benchArgs();
-const options = {
-  events: Math.max(3, Math.round(numberArg(args, 'events', 3000) / 3) * 3),
-  connections: numberArg(args, 'connections', 32),
-  rounds: numberArg(args, 'rounds', 6),
-  level: args.get('level') ?? 'both',
-  url: args.get('url'),
-};
+const flagged = flags({ events: 3000, connections: 32, rounds: 6, level: 'both', url: '' });
+const options = { ...flagged, events: Math.max(3, Math.round(flagged.events / 3) * 3) };
 const levels = levelsOf(options.level);
 
 const TARGETS = { shopfront: 'shopfront', o1: 'O1 verify + 1 insert', o2: 'O2 verify + our statements' };

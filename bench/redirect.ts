@@ -17,21 +17,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtConfig, ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
 import { ROOT, sleep } from '../scripts/lib/harness/process.ts';
-import { benchArgs, fmt, log, median, numberArg, round, runBenchmark, type Figure } from './lib/report.ts';
+import { fmt, log, median, options as flags, round, runBenchmark, type Figure } from './lib/report.ts';
 import { alternate, ratioFigure } from './lib/rounds.ts';
 import { LEVEL_NAME, levelsOf, startTarget, writeConfig, type Level, type Target } from './lib/targets.ts';
 import { describeLoad, KINDS, runLoad, trafficMix, type LoadRun } from './lib/traffic.ts';
 import { readClickCounts, type ClickCounts } from '../scripts/lib/harness/d1.ts';
 
-const args = benchArgs();
-const quick = args.has('quick');
-const options = {
-  rounds: numberArg(args, 'rounds', quick ? 2 : 4),
-  seconds: numberArg(args, 'seconds', quick ? 1.5 : 5),
-  connections: numberArg(args, 'connections', 32),
-  level: args.get('level') ?? 'both',
-  build: args.has('build'),
+const quick = process.argv.includes('--quick');
+const defaults = {
+  rounds: quick ? 2 : 4,
+  seconds: quick ? 1.5 : 5,
+  connections: 32,
+  level: 'both',
+  build: false,
 };
+const options = flags(defaults);
 const levels = levelsOf(options.level);
 
 type Key = 'bare' | 'bareRouter' | 'r2' | 'r3' | 'shopfront';

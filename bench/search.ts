@@ -13,10 +13,10 @@ import { buildPageShards, catalogOf, pageRecord, pageShard } from '../domain/pag
 import { catalogFromContent } from '../build/write-page-store.ts';
 import { parseQuery, searchCards } from '../site/lib/search.ts';
 import { sampleContent } from './lib/built-site.ts';
-import { benchArgs, fmt, numberArg, quantile, round, row, runBenchmark } from './lib/report.ts';
+import { fmt, options as flags, quantile, round, row, runBenchmark } from './lib/report.ts';
 import { cycledMembers } from './lib/synthetic-content.ts';
 
-const options = { creators: Math.round(numberArg(benchArgs(), 'creators', 100_000)) };
+const options = flags({ creators: 100_000 });
 const QUERIES = ['skillet', 'skilets', 'crème', 'lodge', 'kitchen', 'zzzz', 'usb c cable', 'book'];
 
 /** Reads a page of the shard (cold: parse and schema) and runs every query over its cards; returns both times in ms. */

@@ -13,17 +13,11 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { isInfluencer } from '../domain/content/schema.ts';
 import { benchSecret, ensureBuilt, sampleContent, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { benchArgs, fmt, latency, log, numberArg, round, row, runBenchmark } from './lib/report.ts';
+import { fmt, latency, log, options as flags, round, row, runBenchmark } from './lib/report.ts';
 import { d1File } from '../scripts/lib/harness/d1.ts';
 import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 
-const args = benchArgs();
-const options = {
-  clicks: numberArg(args, 'clicks', 10_000_000),
-  days: numberArg(args, 'days', 365),
-  requests: numberArg(args, 'requests', 40),
-  build: args.has('build'),
-};
+const options = flags({ clicks: 10_000_000, days: 365, requests: 40, build: false });
 const TARGET_MS = 100;
 const DAY_MS = 86_400_000;
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', null];

@@ -13,15 +13,9 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { withServedBuild } from './lib/built-site.ts';
 import { sleep } from '../scripts/lib/harness/process.ts';
-import { benchArgs, fmt, latency, numberArg, round, row, runBenchmark, type Figure } from './lib/report.ts';
+import { fmt, latency, options as flags, round, row, runBenchmark, type Figure } from './lib/report.ts';
 
-const args = benchArgs();
-const options = {
-  handle: args.get('handle') ?? 'jess-home-lab',
-  build: args.has('build'),
-  requests: Math.round(numberArg(args, 'requests', 300)),
-  static: args.get('static') ?? '/',
-};
+const options = flags({ handle: 'jess-home-lab', build: false, requests: 300, static: '/' });
 const HTML_TARGET_BYTES = 14 * 1024;
 /** Storefront p50 / static p50 (issue 13). */
 const SERVING_TARGET_RATIO = 1.5;
