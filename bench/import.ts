@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { buildProgramTable, type ProgramTable } from '../domain/orders/program-table.ts';
 import { creditBook } from '../domain/orders/crediting.ts';
 import { earningsFile, type EarningsRow } from '../scripts/lib/fixtures/amazon-report-writer.ts';
-import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
+import { BENCH_SECRETS, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { ROOT, runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
 import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
@@ -82,7 +82,7 @@ await runBenchmark('import', { rows: ROWS }, async () => {
   });
   const run = async () => {
     const started = Date.now();
-    const env = toolEnv({ ADMIN_TOKEN: benchSecret('ADMIN_TOKEN') });
+    const env = toolEnv({ ADMIN_TOKEN: BENCH_SECRETS.ADMIN_TOKEN! });
     const argv = ['scripts/import-amazon.ts', file, '--url', dev.url, '--by', 'bench'];
     const result = await runCommand('node', argv, { cwd: ROOT, timeoutMs: 600_000, env });
     if (result.code !== 0) throw new Error(`import:amazon failed: ${result.stderr}${result.stdout}`);

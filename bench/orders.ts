@@ -30,7 +30,7 @@ import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
 import { ROOT } from '../scripts/lib/harness/process.ts';
 import { signedEventHeaders } from '../scripts/lib/harness/webhook.ts';
 import { resolveTarget } from '../scripts/lib/orders/target.ts';
-import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
+import { BENCH_SECRETS, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { fmt, options as flags, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
 import { alternate, ratioFigure } from './lib/rounds.ts';
 import { LEVEL_NAME, levelsOf, MIGRATED_D1, startTarget, writeConfig, type Level } from './lib/targets.ts';
@@ -205,7 +205,7 @@ await runBenchmark('orders', options, async () => {
     return { figures: await measure('running worker', false, secret, { shopfront }) };
   }
   writeRouteTable(sampleContent()); // the generated tables the workers import, from the same content
-  const [dir, secret] = [tempDir('orders'), benchSecret('ORDER_WEBHOOK_SECRET')];
+  const [dir, secret] = [tempDir('orders'), BENCH_SECRETS.ORDER_WEBHOOK_SECRET!];
   const figures: Figure[] = [];
   for (const level of levels) {
     const servers = await start(level, dir, writeBenchEnv(dir));

@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtConfig, ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
+import { ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
 import { ROOT, sleep } from '../scripts/lib/harness/process.ts';
 import { fmt, log, median, options as flags, round, runBenchmark, type Figure } from './lib/report.ts';
 import { alternate, ratioFigure } from './lib/rounds.ts';
@@ -157,7 +157,7 @@ function errorsInLog(file: string): Figure {
  * router, R2 and R3 with a queue consumed into their own D1.
  */
 async function startAll(level: Level, snapshot: Snapshot): Promise<Record<Key, Target>> {
-  const built = builtConfig(snapshot) as { compatibility_date?: string; assets?: object };
+  const { built } = snapshot;
   // The build's own router settings (run_worker_first, not_found_handling) over the same files.
   const assets = { ...built.assets, directory: join(snapshot.dir, 'dist', 'client') };
   const main = join(ROOT, 'bench', 'reference-worker.js');

@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { isInfluencer } from '../domain/content/schema.ts';
-import { benchSecret, ensureBuilt, sampleContent, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { BENCH_SECRETS, ensureBuilt, sampleContent, snapshotBuild, tempDir } from './lib/built-site.ts';
 import { fmt, latency, log, options as flags, round, row, runBenchmark } from './lib/report.ts';
 import { d1File } from '../scripts/lib/harness/d1.ts';
 import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
@@ -153,7 +153,7 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
 
 /** `requests` sequential GETs of the stats after 3 untimed ones (the isolate and SQLite's cache warm); each must report every human click. */
 async function timeStats(url: string, expectedHuman: number): Promise<number[]> {
-  const headers = { authorization: `Bearer ${benchSecret('ADMIN_TOKEN')}` };
+  const headers = { authorization: `Bearer ${BENCH_SECRETS.ADMIN_TOKEN!}` };
   const times: number[] = [];
   for (let i = 0; i < options.requests + 3; i++) {
     const t0 = performance.now();
