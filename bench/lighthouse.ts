@@ -25,13 +25,12 @@ const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disa
 // prettier-ignore
 const METRICS = { FCP: 'first-contentful-paint', LCP: 'largest-contentful-paint', TBT: 'total-blocking-time', CLS: 'cumulative-layout-shift' };
 
-interface Report {
-  categories?: Record<string, { score: number | null }>;
-  audits?: Record<string, { score: number | null; scoreDisplayMode?: string; displayValue?: string }>;
+type Audit = { score: number | null; scoreDisplayMode?: string; displayValue?: string };
+/** A Lighthouse report's parts read here; `benchmarkIndex`: its CPU speed estimate of this machine at the time (lower = slower or busier). */
+type Report = Partial<{ categories: Record<string, Audit>; audits: Record<string, Audit> }> & {
   runtimeError?: { message?: string };
-  /** Lighthouse's CPU speed estimate of this machine at the time (lower = slower or busier). */
   environment?: { benchmarkIndex?: number };
-}
+};
 
 /** One page's scores as a figure; audits that cost points named in the note, for whoever fixes them. */
 async function audit(origin: string, path: string, outDir: string) {
@@ -39,16 +38,12 @@ async function audit(origin: string, path: string, outDir: string) {
   log(`lighthouse ${origin}${path}`);
   const chrome = `--chrome-flags=${CHROME_FLAGS.join(' ')}`;
   const flags = [`--output-path=${output}`, `--only-categories=${CATEGORIES.join(',')}`, chrome];
-  const result = await runCommand(
-    'lighthouse',
-    [`${origin}${path}`, '--output=json', ...flags, '--max-wait-for-load=30000', '--quiet'],
-    { timeoutMs: 240_000, env: toolEnv({ CHROME_PATH: options.chrome }) },
-  );
+  const argv = [`${origin}${path}`, '--output=json', ...flags, '--max-wait-for-load=30000', '--quiet'];
+  const env = toolEnv({ CHROME_PATH: options.chrome });
+  const result = await runCommand('lighthouse', argv, { timeoutMs: 240_000, env });
   const name = `Lighthouse ${path} (perf / a11y / best practices / SEO)`;
-  const figure = (value: string | null, met: boolean, note: string, error?: string) => ({
-    ...row(name, value, undefined, note, '100 / 100 / 100 / 100', met),
-    error,
-  });
+  const figure = (value: string | null, met: boolean, note: string, error?: string) =>
+    Object.assign(row(name, value, undefined, note, '100 / 100 / 100 / 100', met), { error });
   if (!existsSync(output)) {
     const why = result.timedOut ? 'timed out' : `exit ${result.code}`;
     const error = `lighthouse ${why}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`;

@@ -1,16 +1,13 @@
 /**
- * `npm run bench`: runs every benchmark, one after the other, each as its own
- * process (node bench/<name>.ts), and writes ONE Markdown table to
- * bench/results.md (tracked) plus bench/results.json (not tracked: this run's
- * figures and details). A bench script's figures are the JSON object on the LAST
- * line of its stdout (bench/lib/report.ts); a script that is missing or fails is
- * recorded as failed and the others still run. Benchmarks print figures; nothing
- * here fails on a target, and none of this runs in `npm test`.
+ * `npm run bench`: runs every benchmark, one after the other, each as its own process
+ * (node bench/<name>.ts), and writes ONE Markdown table to bench/results.md (tracked) plus
+ * bench/results.json (not tracked: this run's figures). A bench's figures are the JSON object on
+ * the LAST line of its stdout (bench/lib/report.ts); a script that is missing or fails is recorded
+ * as failed and the others still run. Nothing here fails on a target, nor runs in `npm test`.
  *
- * Every bench's first row in results.md names the run its figures come from
- * (date, and "quick" for a quick run). Benches not run now (--only / --skip) keep
- * their rows from the previous results.md as they are, run date included; so do
- * rows of benches this script does not know (added by hand).
+ * Every bench's first row in results.md names the run its figures come from (date, and "quick").
+ * Benches not run now (--only / --skip) keep their rows from the previous results.md, run date
+ * included; so do rows of benches this script does not know (added by hand).
  *
  * Flags: --quick (short runs, for development), --only a,b / --skip a,b (bench
  * names: redirect, orders, import, build, stats, weight, images, lighthouse, cards, search),
