@@ -24,9 +24,7 @@ import { MIGRATED_D1, startTarget, writeConfig } from './lib/targets.ts';
 import { random } from './lib/traffic.ts';
 
 const { rows: ROWS } = options({ rows: 100_000 });
-const TARGET_SECONDS = 60;
-const FROM = '2026-10-01';
-const TO = '2026-10-31';
+const [TARGET_SECONDS, FROM, TO] = [60, '2026-10-01', '2026-10-31'];
 
 /** Deterministic rows: approved members' and unknown tracking ids, 31 days, 2,000 ASINs, some repeated rows. */
 function makeRows(trackingIds: readonly string[]): EarningsRow[] {
@@ -40,10 +38,8 @@ function makeRows(trackingIds: readonly string[]): EarningsRow[] {
       rows.push({ ...previous, name: `${previous.name} (again)` });
       continue;
     }
-    const price = 500 + next(20_000);
-    const shipped = next(8) === 0 ? 0 : 1 + next(3);
-    const returned = next(10) === 0 ? 1 : 0;
-    const bonus = next(50) === 0 ? 250 : 0;
+    const [price, shipped] = [500 + next(20_000), next(8) === 0 ? 0 : 1 + next(3)];
+    const [returned, bonus] = [next(10) === 0 ? 1 : 0, next(50) === 0 ? 250 : 0];
     rows.push({
       category: ['Kitchen', 'Books', 'Beauty', 'Video Games'][next(4)] ?? 'Kitchen',
       name: `Product ${i % 2000}, "quoted" – crème`,
@@ -60,11 +56,9 @@ function makeRows(trackingIds: readonly string[]): EarningsRow[] {
 }
 
 await runBenchmark('import', { rows: ROWS }, async () => {
-  const content = sampleContent();
+  const [content, dir] = [sampleContent(), tempDir('import')];
   const table = buildProgramTable(content);
-  const ids = [...table.credit.map((m) => m.tracking_id), 'nobody-20'];
-  const dir = tempDir('import');
-  const rows = makeRows(ids);
+  const rows = makeRows([...table.credit.map((m) => m.tracking_id), 'nobody-20']);
   const file = join(dir, 'fee-earnings-100k.csv');
   const bytes = earningsFile(rows, { title: { from: FROM, to: TO }, encoding: 'windows-1252' });
   writeFileSync(file, bytes);
@@ -73,13 +67,8 @@ await runBenchmark('import', { rows: ROWS }, async () => {
   const worker = join(ROOT, 'bench', 'orders-worker.ts');
   const config = writeConfig(join(dir, 'wrangler.json'), 'import', worker, MIGRATED_D1);
   writeRouteTable(content); // the generated tables the worker imports, from the same content
-  const ready = { readyPath: '/healthz', logLevel: 'warn' };
-  const dev = await startTarget('dev', config, {
-    name: 'import',
-    dir,
-    envFile: writeBenchEnv(dir),
-    ...ready,
-  });
+  const ready = { name: 'import', dir, envFile: writeBenchEnv(dir), readyPath: '/healthz', logLevel: 'warn' };
+  const dev = await startTarget('dev', config, ready);
   const run = async () => {
     const started = Date.now();
     const env = toolEnv({ ADMIN_TOKEN: BENCH_SECRETS.ADMIN_TOKEN! });
@@ -89,9 +78,7 @@ await runBenchmark('import', { rows: ROWS }, async () => {
     log(result.stdout.trim());
     return { seconds: (Date.now() - started) / 1000, stdout: result.stdout };
   };
-  const first = await run();
-  const second = await run();
-  await dev.stop();
+  const [first, second] = [await run(), await run(), await dev.stop()];
   const check = checkLedger(dev.persistTo, rows, table);
   const reimportClean = /posted: 0 added .*, 0 changed .*, 0 reversed/.test(second.stdout);
   const ok = check.mismatches.length === 0 && reimportClean;
@@ -112,21 +99,16 @@ await runBenchmark('import', { rows: ROWS }, async () => {
 /** The ledger and the recorded changes against the file's own sums. */
 function checkLedger(persistTo: string, rows: readonly EarningsRow[], table: ProgramTable) {
   const book = creditBook(table.credit, table.default_retailer);
-  const want = new Map<string, number>();
-  let fileTotal = 0;
-  for (const r of rows) {
-    fileTotal += r.fee_minor;
-    if (book.creditOn(table.default_retailer, r.tracking_id, r.day))
-      want.set(r.tracking_id, (want.get(r.tracking_id) ?? 0) + r.fee_minor);
-  }
-  const got = new Map<string, number>();
+  const [want, got] = [new Map<string, number>(), new Map<string, number>()];
+  const add = (sums: Map<string, number>, tag: string, n: number) => sums.set(tag, (sums.get(tag) ?? 0) + n);
+  const fileTotal = rows.reduce((sum, r) => sum + r.fee_minor, 0);
+  for (const r of rows)
+    if (book.creditOn(table.default_retailer, r.tracking_id, r.day)) add(want, r.tracking_id, r.fee_minor);
   const query = (sql: string) => queryLocalD1(persistTo, sql);
   const byOrder =
-    "SELECT order_id, SUM(amount_minor) AS net FROM ledger_entries WHERE order_id LIKE 'amzs:%' GROUP BY order_id";
-  for (const row of query(byOrder)) {
-    const tag = String(row.order_id).split(':')[2] ?? '';
-    got.set(tag, (got.get(tag) ?? 0) + Number(row.net));
-  }
+    "SELECT order_id, SUM(amount_minor) AS net FROM ledger_entries WHERE order_id LIKE 'amzs:%'";
+  for (const row of query(`${byOrder} GROUP BY order_id`))
+    add(got, String(row.order_id).split(':')[2] ?? '', Number(row.net));
   const mismatches: string[] = [];
   for (const tag of new Set([...want.keys(), ...got.keys()]))
     if ((want.get(tag) ?? 0) !== (got.get(tag) ?? 0))
