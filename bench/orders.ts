@@ -1,20 +1,18 @@
 /**
  * `npm run bench:orders`: signed order events through the webhook, end to end, beside the
  * references O1 (verify + one insert) and O2 (verify + our webhook path's statements) of
- * bench/orders-reference-worker.ts (issue 26), each with fresh migrated state, at two levels:
- * `wrangler dev` (what a user runs locally) and the runtime alone (Miniflare, no dev proxy). The
- * shopfront runs from source (bench/orders-worker.ts: the app with a 404 for pages and a counted
- * D1), so no site build is needed; `--url http://localhost:8787` measures a running worker alone.
+ * bench/orders-reference-worker.ts (issue 26), each with fresh migrated state, through `wrangler
+ * dev` and on the runtime alone (Miniflare). The shopfront runs from source (bench/orders-worker.ts:
+ * the app with a 404 for pages and a counted D1), so no site build is needed.
  *
- * --events N (default 3000: N/3 orders, each placed, shipped, then one item returned; all placed
- * first, then shipments, then returns, as time would order them) go with --connections C in flight
- * (default 32) to every target alternating: a warm-up of other orders, then --rounds slices
- * (default 6), each to every target in turn. Figures: per target events/s, latency, D1 statements
- * and round trips per event type (as each worker reported them), events sent / stored / lost; the
- * shopfront's rate over O2's and O1's (targets through wrangler dev: >= 0.95x, >= 0.75x); whether
- * its ledger has per influencer and bucket the sums the pure ledger code gives. Figures only.
- * Flags: --events N, --connections C, --rounds R, --level dev|runtime|both, --url U.
- * Last stdout line: the figures as JSON (bench/lib/report.ts).
+ * --events N (default 3000: N/3 orders, each placed, shipped, then one item returned, in time
+ * order by phase) go with --connections C in flight (default 32) to every target alternating: a
+ * warm-up of other orders, then --rounds slices (default 6). Figures: per target events/s, latency,
+ * D1 statements and round trips per event type (as each worker reported them), events sent /
+ * stored / lost; the shopfront's rate over O2's and O1's (targets through wrangler dev: >= 0.95x,
+ * >= 0.75x); whether its ledger has per influencer and bucket the pure ledger code's sums.
+ * Flags: --events N, --connections C, --rounds R, --level dev|runtime|both, --url U (a running
+ * worker alone, e.g. http://localhost:8787). Last stdout line: the figures as JSON (bench/lib/report.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -31,7 +29,7 @@ import { ROOT } from '../scripts/lib/harness/process.ts';
 import { signedEventHeaders } from '../scripts/lib/harness/webhook.ts';
 import { resolveTarget } from '../scripts/lib/orders/target.ts';
 import { BENCH_SECRETS, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
-import { fmt, options as flags, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
+import { fmt, options as flags, quantile, round, row, runBenchmark, type Figure } from './lib/report.ts';
 import { alternate, ratioFigure } from './lib/rounds.ts';
 import { LEVEL_NAME, levelsOf, MIGRATED_D1, startTarget, writeConfig, type Level } from './lib/targets.ts';
 
@@ -115,25 +113,22 @@ async function measure(name: string, dev: boolean, secret: string, servers: Part
 }
 
 function targetFigures({ name, id, events }: Run, key: Key, t: Tally, persistTo: string): Figure[] {
-  const [row, sent, rate] = [`${name}: ${TARGETS[key]}`, events.length, events.length / t.seconds];
+  const [what, sent, rate] = [`${name}: ${TARGETS[key]}`, events.length, events.length / t.seconds];
   const table = key === 'o1' ? 'reference_events' : 'order_events'; // where the target stores an event
   const sql = `SELECT COUNT(*) AS n FROM ${table} WHERE event_id LIKE ?`;
   const stored = Number(queryLocalD1(persistTo, sql, `${id}_%`)[0]?.n ?? 0);
-  const perEvent = (n: number, c: { events: number }) => fmt(n / c.events, 1);
-  const types = Object.entries(t.perType).map(
-    ([type, c]) => `${type.slice(6)} ${perEvent(c.statements, c)} (${perEvent(c.batches, c)} batches)`,
+  const types = Object.entries(t.perType).map(([type, { events: n, statements, batches }]) =>
+    [type.slice(6), fmt(statements / n, 1), `(${fmt(batches / n, 1)} batches)`].join(' '),
   );
   const answers = Object.entries(t.statuses).map(([status, n]) => `${status}: ${n}`);
   const latency = `p50 ${fmt(quantile(t.latencies, 0.5), 1)} ms, p99 ${fmt(quantile(t.latencies, 0.99), 1)} ms`;
-  const note =
-    `${latency}; answers ${answers.join(', ')}` + (t.firstError ? `; first 5xx: ${t.firstError}` : '');
-  const min = TARGET_EVENTS_PER_SECOND;
-  const target = key === 'shopfront' ? { target: `>= ${min}`, met: rate >= min } : {};
-  const lost = `${sent} / ${stored} / ${sent - stored}`;
+  const note = `${latency}; answers ${answers.join(', ')}${t.firstError ? `; first 5xx: ${t.firstError}` : ''}`;
+  const [min, lost] = [TARGET_EVENTS_PER_SECOND, `${sent} / ${stored} / ${sent - stored}`];
+  const target = key === 'shopfront' ? `>= ${min}` : undefined;
   return [
-    { name: row, value: round(rate), unit: 'events/s', ...target, note },
-    { name: `${row}: D1 statements per event`, value: types.join(', ') },
-    { name: `${row}: events sent / stored / lost`, value: lost, target: '0 lost', met: stored === sent },
+    row(what, round(rate), 'events/s', note, target, target ? rate >= min : undefined),
+    row(`${what}: D1 statements per event`, types.join(', ')),
+    row(`${what}: events sent / stored / lost`, lost, undefined, undefined, '0 lost', stored === sent),
   ];
 }
 
@@ -144,23 +139,20 @@ function ledgerFigure({ name, id, events }: Run, persistTo: string, content: Con
   const want = new Map<string, number>();
   for (const { handle, bucket, amount_minor } of expected.entries)
     want.set(`${handle} ${bucket}`, (want.get(`${handle} ${bucket}`) ?? 0) + amount_minor);
-  const sql = `SELECT handle || ' ' || bucket AS k, SUM(amount_minor) AS n FROM ledger_entries
-    WHERE order_id LIKE ? GROUP BY k`;
-  const got = new Map(
-    queryLocalD1<{ k: string; n: number }>(persistTo, sql, `${id}_%`).map((r) => [r.k, r.n]),
-  );
+  const sql = `SELECT handle || ' ' || bucket AS k, SUM(amount_minor) AS n FROM ledger_entries WHERE order_id LIKE ?`;
+  const sums = queryLocalD1<{ k: string; n: number }>(persistTo, `${sql} GROUP BY k`, `${id}_%`);
+  const got = new Map(sums.map((r) => [r.k, r.n]));
   const differs = [...new Set([...want.keys(), ...got.keys()])].filter((k) => want.get(k) !== got.get(k));
   const handles = [...new Set(differs.map((k) => k.split(' ')[0] ?? ''))];
-  const value = handles.length === 0 ? 'yes' : `no: ${handles.join(', ')}`;
-  return { name: `${name}: ledger matches pure derivation`, value };
+  return row(`${name}: ledger matches pure derivation`, handles.length ? `no: ${handles.join(', ')}` : 'yes');
 }
 
 const runId = (kind: string) => `${kind}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 
 /** Orders of the products approved members link (influencers and associates): placed, shipped, one item returned; in time order by phase. */
 function makeEvents(run: string, content: Content, count: number): IncomingEvent[] {
-  const shops = content.influencers
-    .filter((i) => i.status === 'approved')
+  const approved = content.influencers.filter((i) => i.status === 'approved');
+  const shops = approved
     .map((i) => ({ tracking_id: i.tracking_id, products: linkedProducts(i, content.products) }))
     .filter((s) => s.products.length > 0);
   const [now, orders] = [Date.now(), Math.ceil(count / 3)];
