@@ -12,24 +12,21 @@ import { say } from '../../scripts/lib/progress.ts';
  * A figure: what was measured ("wrangler dev: shopfront / bare"), its value (null when it could
  * not be measured), and with a target, the target as text (">= 0.9") and whether it is met.
  */
-export interface Figure {
-  name: string;
-  value: number | string | null;
-  unit?: string;
-  target?: string;
-  met?: boolean;
-  note?: string;
-}
-
-/** A figure as a table row. */
-export const row = (
+export type Figure = { name: string; value: number | string | null } & Partial<FigureParts>;
+type FigureParts = { unit: string; note: string; target: string; met: boolean };
+type RowArgs = [
   name: string,
   value: Figure['value'],
   unit?: string,
   note?: string,
   target?: string,
   met?: boolean,
-) => ({ name, value, unit, note, target, met }) satisfies Figure;
+];
+
+/** A figure as a table row. */
+export function row(...[name, value, unit, note, target, met]: RowArgs): Figure {
+  return { name, value, unit, note, target, met };
+}
 
 /** What a bench's measurement returns: its figures; `ok` false when incomplete (default: no `error`); `options` added to those it ran with. */
 type Measured = { figures: Figure[]; ok?: boolean; options?: Record<string, unknown>; error?: string };
@@ -52,9 +49,8 @@ export async function runBenchmark(bench: string, options: object, measure: () =
   const start = load1();
   const print = ({ figures, ok, options: more, error }: Measured) => {
     const result = { bench, ok: ok ?? error === undefined, load: { start, end: load1() } };
-    process.stdout.write(
-      `${JSON.stringify({ ...result, options: { ...options, ...more }, figures, error })}\n`,
-    );
+    const line = { ...result, options: { ...options, ...more }, figures, error };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
   };
   await runMain(
     async () => {
