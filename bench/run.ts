@@ -43,6 +43,7 @@ const BENCHES = ([
 const [only, skip] = [args.only.split(','), args.skip.split(',')];
 const selected = BENCHES.filter((b) => (!args.only || only.includes(b.name)) && !skip.includes(b.name));
 type Outcome = Awaited<ReturnType<typeof runOne>>;
+type Result = { ok?: boolean; error?: string; load?: { start: number; end: number }; figures?: Figure[] };
 
 async function runOne(b: (typeof BENCHES)[number]) {
   const date = new Date().toISOString();
@@ -54,18 +55,11 @@ async function runOne(b: (typeof BENCHES)[number]) {
   log(`\n######## ${b.title}: node bench/${b.name}.ts ${b.argv.join(' ')}  (load ${load1()})`);
   const options = { cwd: ROOT, timeoutMs: b.minutes * 60_000, echo: 'stderr' as const };
   const run = await runCommand(process.execPath, [join(ROOT, 'bench', `${b.name}.ts`), ...b.argv], options);
-  let result: {
-    ok?: boolean;
-    error?: string;
-    load?: { start: number; end: number };
-    figures?: Figure[];
-  } | null;
+  let result: Result | null = null;
   try {
-    // A bench's figures: the JSON object on the last line of its stdout.
+    // A bench's figures: the JSON object on the last line of its stdout (none if that is not JSON).
     result = run.timedOut ? null : JSON.parse(run.stdout.trimEnd().split('\n').at(-1) ?? '');
-  } catch {
-    result = null;
-  }
+  } catch {}
   const ok = run.code === 0 && typeof result === 'object' && result !== null && result.ok !== false;
   const tail = run.stderr.trim().split('\n').slice(-3).join(' ');
   const error = run.timedOut
@@ -95,22 +89,14 @@ function rowsOf(o: Outcome): string[] {
 
 await runMain(async () => {
   const date = new Date().toISOString();
-  const GiB = (bytes: number) => round(bytes / 2 ** 30, 1);
-  const [cpu, os] = [cpus(), `${process.platform} ${release()}`];
-  const m = { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, memoryGiB: GiB(totalmem()) };
-  const machine = {
-    ...m,
-    freeMemoryGiB: GiB(freemem()),
-    node: process.version,
-    os,
-    load: loadavg().map((l) => round(l, 2)),
-  };
+  const [cpu, GiB] = [cpus(), (bytes: number) => round(bytes / 2 ** 30, 1)];
+  // prettier-ignore
+  const m = { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, memoryGiB: GiB(totalmem()), freeMemoryGiB: GiB(freemem()),
+    node: process.version, os: `${process.platform} ${release()}`, load: loadavg().map((l) => round(l, 2)) };
   // Build once here, so the benches that serve the built site do not race to build it.
   if (selected.some((b) => ['redirect', 'stats', 'weight', 'lighthouse'].includes(b.name)))
     await ensureBuilt(args.build);
-  const kept = existsSync(RESULTS_MD)
-    ? rowsByBench(readFileSync(RESULTS_MD, 'utf8'))
-    : new Map<string, string[]>();
+  const kept = rowsByBench(existsSync(RESULTS_MD) ? readFileSync(RESULTS_MD, 'utf8') : '');
   const fresh = new Map<string, Outcome>();
   for (const b of selected) {
     const o = await runOne(b);
@@ -126,12 +112,12 @@ await runMain(async () => {
     ...[...kept].filter(([title]) => !titles.has(title)).flatMap(([, lines]) => lines),
   ];
   const benches = Object.fromEntries([...fresh].map(([name, { title: _, ...o }]) => [name, o]));
-  const json = { date, machine, quick, finished: new Date().toISOString(), benches };
+  const json = { date, machine: m, quick, finished: new Date().toISOString(), benches };
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
   const markdown = [
     '# shopfront benchmarks',
     '',
-    `${date}: last \`npm run bench\`. Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${machine.node}, ${os}; load average at start ${machine.load.join(' / ')}. ` +
+    `${date}: last \`npm run bench\`. Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}; load average at start ${m.load.join(' / ')}. ` +
       "Each bench's first row names the run its figures come from (benches not re-run keep theirs; a quick run has short durations and small synthetic builds, not comparable to a full one). " +
       "Figures, not pass/fail: the machine may be shared, see each bench's load. Details of the last run in bench/results.json (not tracked).",
     '',
