@@ -84,11 +84,9 @@ async function startMiniflare(config: string, persistTo: string, options: Target
     await mustRun('wrangler', dryRun, { cwd: options.dir, timeoutMs: 120_000 });
     entry = join(outdir, readdirSync(outdir).find((f) => /\.m?js$/.test(f)) ?? 'index.js');
   }
-  const before = new Set(childPids());
-  let shown = 0;
-  const handleStructuredLogs = ({ level, message }: { level: string; message: string }) => {
-    if ((level === 'error' || level === 'warn') && shown++ < 20) log(`[${options.name}] ${message}`);
-  };
+  const [before, shown] = [new Set(childPids()), { n: 0 }];
+  const handleStructuredLogs = ({ level, message }: { level: string; message: string }) =>
+    ['error', 'warn'].includes(level) && shown.n++ < 20 && log(`[${options.name}] ${message}`);
   const bindings = { ...(workerOptions.bindings as Record<string, unknown>), ...BENCH_SECRETS };
   const modules = { modules: modulesOf(entry), modulesRoot: dirname(entry) };
   const worker = { ...workerOptions, ...modules, name: options.name, bindings };
