@@ -27,12 +27,9 @@ function readAndSearch(shardText: string, round: number): { readMs: number; sear
   const record = pageRecord.parse(shard.pages[handles[round % handles.length]!]);
   const readMs = performance.now() - t;
   if (record.kind !== 'page') return { readMs, searchMs: [] };
-  const c = catalogOf(record, shard.categories);
-  const byId = new Map<string, Card>();
-  for (const card of [
-    ...featuredCards(c, record.influencer),
-    ...record.influencer.lists.flatMap((l) => listCards(c, l)),
-  ])
+  const [c, byId] = [catalogOf(record, shard.categories), new Map<string, Card>()];
+  const lists = record.influencer.lists.flatMap((l) => listCards(c, l));
+  for (const card of [...featuredCards(c, record.influencer), ...lists])
     if (!byId.get(card.product.id)?.note) byId.set(card.product.id, card);
   const names = new Map(c.categories.map((x) => [x.id, x.name]));
   const searchMs = QUERIES.map((q) => {
