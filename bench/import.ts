@@ -21,7 +21,7 @@ import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
 import { fmt, log, options, round, row, runBenchmark } from './lib/report.ts';
 import { MIGRATED_D1, startTarget, writeConfig } from './lib/targets.ts';
-import { random } from './lib/traffic.ts';
+import { rng } from '../scripts/lib/orders/seed-history.ts';
 
 const { rows: ROWS } = options({ rows: 100_000 });
 const [TARGET_SECONDS, FROM, TO] = [60, '2026-10-01', '2026-10-31'];
@@ -29,7 +29,7 @@ const [TARGET_SECONDS, FROM, TO] = [60, '2026-10-01', '2026-10-31'];
 /** Deterministic rows: approved members' and unknown tracking ids, 31 days, 2,000 ASINs, some repeated rows. */
 function makeRows(trackingIds: readonly string[]): EarningsRow[] {
   const rows: EarningsRow[] = [];
-  const rand = random(42);
+  const rand = rng(42).next;
   const next = (n: number) => Math.floor(rand() * n);
   for (let i = 0; i < ROWS; i++) {
     const previous = rows.at(-1);

@@ -9,6 +9,7 @@
 import autocannon from 'autocannon';
 import { linkedProducts } from '../../domain/content/members.ts';
 import { withTimeout } from '../../scripts/lib/harness/process.ts';
+import { rng } from '../../scripts/lib/orders/seed-history.ts';
 import { sampleContent } from './built-site.ts';
 import { cpuMs } from './cpu.ts';
 import { fmt } from './report.ts';
@@ -37,18 +38,6 @@ const BOTS = [
 const REFERRERS = ['https://www.instagram.com/', 'https://www.tiktok.com/', 'https://www.youtube.com/', 'https://t.co/', 'https://l.facebook.com/', null, null];
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', 'bio', 'pin', null, null, 'NOT VALID!'];
 
-/** Deterministic so that two runs send the same mix (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Distinct client addresses, and the shares of HEAD requests and bot GETs (the rest are browser GETs). */
 const CLIENTS = 4096;
 const MIX = { head: 0.08, bot: 0.12 };
@@ -67,7 +56,7 @@ export function trafficMix(count: number, seed = 20261125) {
     .filter((member) => member.status === 'approved')
     .flatMap((member) => linkedProducts(member, content.products).map((p) => `/go/${member.handle}/${p.id}`));
   if (!links.length) throw new Error('no tracked link in content/: no approved storefront with products');
-  const rand = random(seed);
+  const rand = rng(seed).next; // deterministic, so that two runs send the same mix
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   return Array.from({ length: count }, () => {
     const link = pick(links);
