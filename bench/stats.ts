@@ -26,9 +26,6 @@ const DEVICES = ['mobile', 'desktop', 'tablet'];
 /** Where the sample's marketplaces send a shopper of each country (section 14), as SQL over `country`. */
 const MARKETPLACE_OF_COUNTRY =
   "CASE country WHEN 'GB' THEN 'amazon-uk' WHEN 'DE' THEN 'amazon-de' WHEN 'CA' THEN 'amazon-ca' ELSE 'amazon-us' END";
-/** Roll-up triggers dropped while the clicks are written in bulk, then restored. */
-const ROLLUP_TRIGGERS =
-  "'clicks_rollup_insert', 'clicks_rollup_update', 'clicks_rollup_market_insert', 'clicks_rollup_market_update'";
 const ROLLUP =
   'click_daily (day, handle, product_id, src, country, device, bot_reason, human, bot, duplicate)';
 const pick = <T>(list: readonly T[], n: number): T => list[Math.floor(n) % list.length] as T;
@@ -99,10 +96,11 @@ function writeRolledUp(db: DatabaseSync, who: Creator, first: number, days: numb
 function writeClicks(file: string, who: Creator, today: number) {
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;');
-  // The triggers would add every raw row to the roll-ups one by one; the GROUP BY below does it at once.
-  const triggers = db
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${ROLLUP_TRIGGERS})`)
-    .all() as { name: string; sql: string }[];
+  // The roll-up triggers would add every raw row to the roll-ups one by one; the GROUP BY below does
+  // it at once: dropped while the clicks are written in bulk, then restored.
+  const rollupTriggers =
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'clicks_rollup_%'";
+  const triggers = db.prepare(rollupTriggers).all() as { name: string; sql: string }[];
   for (const { name } of triggers) db.exec(`DROP TRIGGER ${name}`);
   const rawDays = Math.min(options.days, who.retention + 1);
   const first = today - (options.days - 1) * DAY_MS;
