@@ -43,6 +43,7 @@ const TARGET_OWN_CPU_US = 60;
 
 /** One level: every target started, a warm-up and --rounds alternating rounds (each sized by the target's last rate), the figures. */
 async function measure(level: Level, snapshot: Snapshot): Promise<Figure[]> {
+  log(`\n== ${LEVEL_NAME[level]}`);
   const traffic = trafficMix(1000);
   const targets = await startAll(level, snapshot);
   try {
@@ -169,9 +170,6 @@ await runBenchmark('redirect', options, async () => {
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('redirect'));
   const figures: Figure[] = [];
-  for (const level of levels) {
-    log(`\n== ${LEVEL_NAME[level]}`);
-    figures.push(...(await measure(level, snapshot)));
-  }
+  for (const level of levels) figures.push(...(await measure(level, snapshot)));
   return { options: { traffic: '1000 requests: ~80% browser GET, ~8% HEAD, ~12% bot GET' }, figures };
 });
