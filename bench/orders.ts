@@ -41,22 +41,20 @@ const TARGETS = { shopfront: 'shopfront', o1: 'O1 verify + 1 insert', o2: 'O2 ve
 type Key = keyof typeof TARGETS;
 const KEYS = Object.keys(TARGETS) as Key[];
 /** Targets of issue 26: the shopfront's events/s, and through wrangler dev its rate over O2's and O1's. */
-const TARGET_EVENTS_PER_SECOND = 500;
-const TARGET_RATIO = { o2: 0.95, o1: 0.75 } as const;
+const [TARGET_EVENTS_PER_SECOND, TARGET_RATIO] = [500, { o2: 0.95, o1: 0.75 }];
 
 type Server = { url: string; persistTo: string; stop: () => Promise<unknown> };
 type Sent = { body: string; type: string; headers: Record<string, string> };
 /** A level's run: its name in the figures, its events (their ids start with `id`). */
 type Run = { name: string; id: string; events: IncomingEvent[] };
 /** What a target answered over the run's slices: per event type, the D1 statements and round trips it reported. */
-interface Tally {
-  seconds: number;
-  latencies: number[];
-  statuses: Record<string, number>;
-  perType: Record<string, { events: number; statements: number; batches: number }>;
+class Tally {
+  seconds = 0;
+  latencies: number[] = [];
+  statuses: Record<string, number> = {};
+  perType: Record<string, { events: number; statements: number; batches: number }> = {};
   firstError?: string;
 }
-const newTally = (): Tally => ({ seconds: 0, latencies: [], statuses: {}, perType: {} });
 
 /** Sends `requests` with --connections in flight, folding the answers into `into`. */
 async function send(url: string, requests: readonly Sent[], into: Tally): Promise<void> {
@@ -93,11 +91,11 @@ async function measure(name: string, dev: boolean, secret: string, servers: Part
   const warmup = sign(makeEvents(runId('warm'), content, options.connections * 3));
   const requests = sign(run.events);
   const slice = Math.ceil(requests.length / options.rounds);
-  const tallies = Object.fromEntries(keys.map((k) => [k, newTally()])) as Record<Key, Tally>;
+  const tallies = Object.fromEntries(keys.map((k) => [k, new Tally()])) as Record<Key, Tally>;
   try {
     await alternate(`bench:orders ${name}`, keys, options.rounds, (key, r) => {
       const [url, part] = [servers[key]!.url, requests.slice((r - 1) * slice, r * slice)];
-      return r === 0 ? send(url, warmup, newTally()) : send(url, part, tallies[key]);
+      return r === 0 ? send(url, warmup, new Tally()) : send(url, part, tallies[key]);
     });
     const figures = keys.flatMap((key) => targetFigures(run, key, tallies[key], servers[key]!.persistTo));
     if (!servers.shopfront) return figures;
