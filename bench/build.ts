@@ -101,26 +101,20 @@ async function build(root: string, variant: Variant, storefronts: number, increm
   const logText = `${result.stdout}\n${result.stderr}`;
   const name = `${variant}-${storefronts}${incremental ? '-again' : ''}`;
   await writeFile(join(project, `build-${name}.log`), logText);
-  const out = join(project, 'dist');
-  const ok = result.code === 0;
+  const [out, ok] = [join(project, 'dist'), result.code === 0];
   const assets = ok ? filesUnder(variant === 'cloudflare' ? join(out, 'client') : out) : [];
   const phase = (pattern: string) => astroSeconds(logText, pattern);
+  const tail = logText.trim().split('\n').slice(-15).join('\n');
+  // prettier-ignore
   return {
-    variant,
-    storefronts,
-    incremental,
-    ok,
-    seconds: round(result.ms / 1000, 1),
+    variant, storefronts, incremental, ok, seconds: round(result.ms / 1000, 1), peakMiB: round(peakKiB / 1024),
     pages: assets.filter((path) => path.endsWith('.html')).length,
-    peakMiB: round(peakKiB / 1024),
     outputMiB: ok ? round(filesUnder(out).reduce((sum, path) => sum + statSync(path).size, 0) / 2 ** 20) : 0,
     /** Files the deploy uploads as static assets (dist/client; the whole dist for the static build). */
     assetFiles: assets.length,
     workerGzipKiB: variant === 'cloudflare' && ok ? workerGzipKiB(join(out, 'server')) : Infinity,
     phases: `content sync ${phase('\\[types\\] Generated')} s, rendering ${phase('(?:prerendering|generating) static routes[\\s\\S]*?Completed in')} s, astro total ${phase('(?:Server built|page\\(s\\) built) in')} s`,
-    error: result.timedOut
-      ? `timed out after ${options.timeoutMinutes} min`
-      : `exit ${result.code}: ${logText.trim().split('\n').slice(-15).join('\n')}`,
+    error: result.timedOut ? `timed out after ${options.timeoutMinutes} min` : `exit ${result.code}: ${tail}`,
   };
 }
 
