@@ -146,13 +146,11 @@ async function startAll(level: Level, snapshot: Snapshot): Promise<Record<Key, T
       vars: { REFERENCE: reference, VISITOR_HASH_SECRET: 'bench-reference-secret' },
       ...extra,
     });
+  const batch = { max_batch_size: 100, max_batch_timeout: 2 };
   const clickPath = (queue: string) => ({
     assets,
     d1_databases: [{ binding: 'DB', database_name: queue, database_id: queue }],
-    queues: {
-      producers: [{ binding: 'CLICKS', queue }],
-      consumers: [{ queue, max_batch_size: 100, max_batch_timeout: 2 }],
-    },
+    queues: { producers: [{ binding: 'CLICKS', queue }], consumers: [{ queue, ...batch }] },
   });
   const [r2, r3] = [clickPath('reference-r2'), clickPath('reference-r3')];
   // prettier-ignore

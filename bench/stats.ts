@@ -137,16 +137,14 @@ function writeClicks(file: string, who: Creator, today: number) {
     rows: rows.reduce((a, b) => a + b, 0),
     note: tables.map((t, i) => `${t} ${fmt(rows[i])}`),
   };
-  const written = { expectedHuman, raw, rawDays, rollups };
   db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   db.close();
-  return written;
+  return { expectedHuman, raw, rawDays, rollups };
 }
 
 /** `requests` sequential GETs of the stats after 3 untimed ones (the isolate and SQLite's cache warm); each must report every human click. */
 async function timeStats(url: string, expectedHuman: number): Promise<number[]> {
-  const headers = { authorization: `Bearer ${BENCH_SECRETS.ADMIN_TOKEN!}` };
-  const times: number[] = [];
+  const [headers, times] = [{ authorization: `Bearer ${BENCH_SECRETS.ADMIN_TOKEN!}` }, [] as number[]];
   for (let i = 0; i < options.requests + 3; i++) {
     const t0 = performance.now();
     const res = await fetch(url, { headers });
