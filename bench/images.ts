@@ -20,12 +20,10 @@ import { fmt, options as flags, quantile, round, row, runBenchmark } from './lib
 const options = flags({ creators: 100_000, products: 0, avatarBytes: 0 });
 
 const image = (bytes: Buffer) => ({ bytes, sha256: createHash('sha256').update(bytes).digest('base64url') });
-const samples = (folder: string) => {
-  const dir = join(ROOT, 'site', 'public', 'images', folder);
-  return readdirSync(dir)
-    .sort()
+const samples = (folder: string, dir = join(ROOT, 'site', 'public', 'images', folder)) =>
+  readdirSync(dir)
+    .toSorted()
     .map((name) => image(readFileSync(join(dir, name))));
-};
 
 await runBenchmark('images', options, async () => {
   const avatars =

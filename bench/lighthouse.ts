@@ -64,19 +64,13 @@ async function audit(origin: string, path: string, outDir: string) {
   const note =
     (error ?? (failing.length > 0 ? `below 100: ${failing.join(', ')}; ${metrics}` : metrics)) +
     (index ? `; Lighthouse CPU benchmark index ${Math.round(index)}` : '');
-  return figure(
-    complete ? values.join(' / ') : null,
-    complete && values.every((v) => v === 100),
-    note,
-    error,
-  );
+  const [value, met] = [complete ? values.join(' / ') : null, complete && values.every((v) => v === 100)];
+  return figure(value, met, note, error);
 }
 
 await runBenchmark('lighthouse', options, async () => {
-  if (!existsSync(options.chrome))
-    throw new Error(
-      `no Chromium at ${options.chrome} (install it with "apt-get install -y chromium", or pass --chrome PATH)`,
-    );
+  const install = 'install it with "apt-get install -y chromium", or pass --chrome PATH';
+  if (!existsSync(options.chrome)) throw new Error(`no Chromium at ${options.chrome} (${install})`);
   const figures = await withServedBuild('lighthouse', options.build, async (url, dir) => {
     // "localhost", not 127.0.0.1: the built pages' canonical URLs name localhost, and
     // Lighthouse's SEO audit fails a canonical link to another host.
