@@ -81,16 +81,13 @@ async function send(url: string, requests: readonly Sent[], into: Tally): Promis
 
 /** One level (or the running worker): the same signed events to every target, alternating; the figures. */
 async function measure(name: string, dev: boolean, secret: string, servers: Partial<Record<Key, Server>>) {
-  const content = sampleContent();
-  const keys = KEYS.filter((k) => servers[k]);
-  const id = runId('bench');
+  const [content, keys, id] = [sampleContent(), KEYS.filter((k) => servers[k]), runId('bench')];
   const run: Run = { name, id, events: makeEvents(id, content, options.events) };
   // Signed up front: the client's own work stays out of the timed loop.
   const sign = (list: IncomingEvent[]): Sent[] =>
     list.map((e) => ({ ...e, type: e.event.type, headers: signedEventHeaders(secret, e.event_id, e.body) }));
   const warmup = sign(makeEvents(runId('warm'), content, options.connections * 3));
-  const requests = sign(run.events);
-  const slice = Math.ceil(requests.length / options.rounds);
+  const [requests, slice] = [sign(run.events), Math.ceil(run.events.length / options.rounds)];
   const tallies = Object.fromEntries(keys.map((k) => [k, new Tally()])) as Record<Key, Tally>;
   try {
     await alternate(`bench:orders ${name}`, keys, options.rounds, (key, r) => {
