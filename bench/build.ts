@@ -9,7 +9,6 @@
  * Flags: --quick (100 storefronts), --sizes 1000,10000,100000, --catalog N,
  * --only cloudflare|static, --static-max N (largest size the static reference runs at, default 10000),
  * --timeout-minutes N (a build, default 20).
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';

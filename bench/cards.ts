@@ -5,7 +5,6 @@
  * storefront and per list, plus the site's): renders the first `sample` cards into an empty
  * cache, one by one, and extrapolates the cold render of the whole program from their mean; then
  * writes the same cards again (all cache hits) for the warm cost.
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { join } from 'node:path';
 import { renderShareCard, writeShareCards } from '../build/share-cards.ts';

@@ -7,7 +7,6 @@
  *
  * Flags: --creators N (default 100000), --products N (local product images, default 0),
  * --avatar-bytes N (every avatar N bytes instead of the samples' own).
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';

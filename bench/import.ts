@@ -8,7 +8,7 @@
  * of the file's rows for every credited tracking id, unattributed tracking ids have
  * no ledger entries, and the recorded key changes sum to the file's totals. A second
  * import of the same file must post nothing. Target: under 60 s for 100,000 rows.
- * Flags: --rows N. Last stdout line: the figures as JSON (bench/lib/report.ts).
+ * Flags: --rows N.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,7 +6,6 @@
  *
  * Flags: --handle NAME (storefront, default jess-home-lab), --build (astro build first),
  * --chrome PATH (default $CHROME_PATH or /usr/bin/chromium).
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

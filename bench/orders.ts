@@ -12,7 +12,7 @@
  * stored / lost; the shopfront's rate over O2's and O1's (targets through wrangler dev: >= 0.95x,
  * >= 0.75x); whether its ledger has per influencer and bucket the pure ledger code's sums.
  * Flags: --events N, --connections C, --rounds R, --level dev|runtime|both, --url U (a running
- * worker alone, e.g. http://localhost:8787). Last stdout line: the figures as JSON (bench/lib/report.ts).
+ * worker alone, e.g. http://localhost:8787).
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';

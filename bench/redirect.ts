@@ -11,7 +11,6 @@
  *
  * Flags: --quick (short rounds, for development), --rounds N, --seconds S per run,
  * --connections N, --level dev|runtime|both, --build (astro build first).
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

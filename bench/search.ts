@@ -6,7 +6,6 @@
  * isolate does (JSON.parse and the record's schema), and the search itself over the member's
  * products for several queries. Target: one search's work far under 100 ms; the page render
  * comes on top, as for any storefront page (never from the Workers cache).
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { featuredCards, listCards, type Card } from '../domain/pages/catalog.ts';
 import { buildPageShards, catalogOf, pageRecord, pageShard } from '../domain/pages/page-store.ts';

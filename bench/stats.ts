@@ -6,7 +6,6 @@
  * agree). Spread over products, 5 sources, 10 countries, 3 devices; 8% bots, 5% duplicates.
  *
  * Flags: --clicks N (default 10,000,000), --days N (365), --requests N (40), --build.
- * Last stdout line: the figures as JSON (bench/lib/report.ts).
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -8,7 +8,6 @@
  *
  * Flags: --handle NAME (default jess-home-lab), --build (astro build first), --requests N
  * (default 300), --static PATH (the static page to compare with, default /).
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { ELEMENT_NODE, parse, walkSync, type ElementNode } from 'ultrahtml';
