@@ -40,15 +40,11 @@ function makeRows(trackingIds: readonly string[]): EarningsRow[] {
     }
     const [price, shipped] = [500 + next(20_000), next(8) === 0 ? 0 : 1 + next(3)];
     const [returned, bonus] = [next(10) === 0 ? 1 : 0, next(50) === 0 ? 250 : 0];
+    // prettier-ignore
     rows.push({
-      category: ['Kitchen', 'Books', 'Beauty', 'Video Games'][next(4)] ?? 'Kitchen',
-      name: `Product ${i % 2000}, "quoted" – crème`,
-      asin: `B${String(next(2000)).padStart(9, '0')}`,
-      tracking_id: trackingIds[next(trackingIds.length)] ?? 'nobody-20',
-      day: `2026-10-${String(1 + next(31)).padStart(2, '0')}`,
-      price_minor: price,
-      shipped,
-      returned,
+      category: ['Kitchen', 'Books', 'Beauty', 'Video Games'][next(4)] ?? 'Kitchen', name: `Product ${i % 2000}, "quoted" – crème`,
+      asin: `B${String(next(2000)).padStart(9, '0')}`, tracking_id: trackingIds[next(trackingIds.length)] ?? 'nobody-20',
+      day: `2026-10-${String(1 + next(31)).padStart(2, '0')}`, price_minor: price, shipped, returned,
       fee_minor: Math.round(((shipped - returned) * price * (100 + next(900))) / 10_000) + bonus,
     });
   }

@@ -49,12 +49,11 @@ async function get(origin: string, path: string, ok = true) {
 async function missThenHit(origin: string, storefront: string) {
   await get(origin, '/healthz', false); // the isolate warm, the page not yet rendered
   const miss = await get(origin, storefront);
+  const stale = 'is dist/ an older build with prerendered storefronts? Run with --build';
+  if (miss.cache === null)
+    throw new Error(`GET ${storefront} has no ${CACHE} header, so the worker did not render it: ${stale}`);
   if (miss.cache !== 'MISS')
-    throw new Error(
-      miss.cache === null
-        ? `GET ${storefront} has no ${CACHE} header, so the worker did not render it: is dist/ an older build with prerendered storefronts? Run with --build`
-        : `the first GET ${storefront} on a fresh server was ${miss.cache}, not MISS`,
-    );
+    throw new Error(`the first GET ${storefront} on a fresh server was ${miss.cache}, not MISS`);
   // The worker stores the page after answering (waitUntil): ask until it comes from the cache.
   for (let tries = 1; ; tries++, await sleep(100)) {
     const cached = await get(origin, storefront);
