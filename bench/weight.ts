@@ -20,10 +20,8 @@ const options = flags({ handle: 'jess-home-lab', build: false, requests: 300, st
 const [HTML_TARGET_BYTES, SERVING_TARGET_RATIO, WARMUP_PAIRS] = [14 * 1024, 1.5, 5];
 const CACHE = 'X-Shopfront-Cache';
 
-type Size = Record<'raw' | 'gzip' | 'brotli', number>;
-
 /** The summed sizes of `parts`: gzip at level 6 (servers on the fly), brotli at quality 11 (precompressed). */
-function sizes(...parts: (Buffer | string)[]): Size {
+function sizes(...parts: (Buffer | string)[]) {
   const sum = (size: (b: Buffer) => Uint8Array) => parts.reduce((n, p) => n + size(Buffer.from(p)).length, 0);
   const quality = { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } };
   const [gzip, brotli] = [sum((b) => gzipSync(b, { level: 6 })), sum((b) => brotliCompressSync(b, quality))];
@@ -168,7 +166,7 @@ async function measure(origin: string): Promise<Figure[]> {
   const total = sizes(html, ...css, ...js, ...images);
   const [kb, ms] = [(n: number) => `${fmt(n / 1024, 1)} KB`, (n: number) => `${fmt(n, 1)} ms`];
   const KB = (n: number) => round(n / 1024, 1);
-  const compressed = (size: Size) => `raw ${kb(size.raw)}, brotli ${kb(size.brotli)}`;
+  const compressed = (size: ReturnType<typeof sizes>) => `raw ${kb(size.raw)}, brotli ${kb(size.brotli)}`;
   const window = (bytes: number) => ['<= 14 KB', bytes <= HTML_TARGET_BYTES] as const;
   const inline = `inline CSS ${kb(sizes(...page.inlineCss).raw)} raw`;
   const noJs = js.length === 0 && page.eventHandlers === 0;
