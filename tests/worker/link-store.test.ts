@@ -217,21 +217,17 @@ describe('link store', () => {
 
 describe('link shards', () => {
   it('put every handle, alias and product in the shard shardOf names, and the bundled part stays small', () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => i);
     const table: RouteTable = {
       retailers: [],
       countries: {},
-      influencers: {},
+      influencers: Object.fromEntries(ids.map((i) => [`creator-${i}`, `c${i}-20`])),
       tracking_ids: {},
       associates: {},
-      aliases: {},
-      products: {},
+      aliases: { 'creator-old': 'creator-1' },
+      products: Object.fromEntries(ids.map((i) => [`SYN${i}`, [0, `https://www.amazon.com/dp/SYN${i}`]])),
       queries: {},
     };
-    for (let i = 0; i < 2000; i++) {
-      table.influencers[`creator-${i}`] = `c${i}-20`;
-      table.products[`SYN${i}`] = [0, `https://www.amazon.com/dp/SYN${i}`];
-    }
-    table.aliases['creator-old'] = 'creator-1';
     const split = splitRouteTable(table, { handles: 16, products: 32 });
     split.handles.forEach((shard, i) => {
       for (const h of [...Object.keys(shard.influencers), ...Object.keys(shard.aliases)])

@@ -3,7 +3,7 @@
  * decline forms, without any script. The forms call the same service as
  * `POST /api/admin/disputes/<id>/credit|decline` (service.ts `decideDispute`), never the routes.
  *
- * Order of checks for a posted form (like worker/holds/console.ts):
+ * Order of checks for a posted form (1 to 3 every deciding console form's: worker/lib/form-posts.ts):
  *   1. not signed in as the admin                -> 403, nothing read
  *   2. cross-site post (Sec-Fetch-Site / Origin) -> 403, nothing read
  *   3. body over DISPUTE_FORM_MAX_BYTES          -> refused with a message (413), nothing decided
@@ -13,9 +13,8 @@
  * message: `{ ok, message }`, shown once at the top of the page.
  */
 import type { ProgramTable } from '../../domain/orders/program-table.ts';
-import { readSmallForm } from '../lib/body.ts';
 import { STATUS_OF } from '../lib/reasons.ts';
-import { adminPostRefusal } from '../lib/form-posts.ts';
+import { answerAdminForm, backTo, issuesText, type ConsoleAnswer } from '../lib/form-posts.ts';
 import { decideDispute } from './service.ts';
 
 export const DISPUTES_PAGE = '/dashboard/admin/disputes/';
@@ -23,17 +22,9 @@ export const DISPUTES_PAGE = '/dashboard/admin/disputes/';
 export const DISPUTES_PAGE_LIMIT = 200;
 /** A decision form is a few short fields: anything larger is refused unread. */
 export const DISPUTE_FORM_MAX_BYTES = 8192;
+const DISPUTE_FORM = { page: DISPUTES_PAGE, maxBytes: DISPUTE_FORM_MAX_BYTES };
 
-export type DisputeFormAnswer =
-  | { kind: 'refused'; status: 403; message: string }
-  | { kind: 'redirect'; status: number; location: string; flash: { ok: boolean; message: string } };
-
-const back = (status: number, ok: boolean, message: string, query = ''): DisputeFormAnswer => ({
-  kind: 'redirect',
-  status,
-  location: `${DISPUTES_PAGE}${query}#result`,
-  flash: { ok, message },
-});
+const back = (status: number, ok: boolean, message: string) => backTo(DISPUTES_PAGE, status, ok, message);
 
 /** A posted credit or decline form, checked in the order of the header. */
 export async function disputeFormAnswer(
@@ -42,16 +33,19 @@ export async function disputeFormAnswer(
   isAdmin: boolean,
   program: ProgramTable,
   now = Date.now(),
-): Promise<DisputeFormAnswer> {
-  const refusal = adminPostRefusal(request, isAdmin);
-  if (refusal !== null) return { kind: 'refused', status: 403, message: refusal };
-  const form = await readSmallForm(request, DISPUTE_FORM_MAX_BYTES);
-  if (typeof form === 'string')
-    return back(
-      form === 'too_large' ? STATUS_OF.body_too_large : STATUS_OF.invalid,
-      false,
-      'Nothing decided: the form could not be read. Send it again from this page.',
-    );
+): Promise<ConsoleAnswer> {
+  return answerAdminForm(request, isAdmin, DISPUTE_FORM, (form) =>
+    decideFromForm(env.DB, form, program, now),
+  );
+}
+
+/** Checks 4 and 5 of the header, on a form read by answerAdminForm. */
+async function decideFromForm(
+  db: D1Database,
+  form: FormData,
+  program: ProgramTable,
+  now: number,
+): Promise<ConsoleAnswer> {
   const field = (name: string) => {
     const v = form.get(name);
     return typeof v === 'string' ? v : '';
@@ -68,9 +62,9 @@ export async function disputeFormAnswer(
           top_up: form.get('top_up') === 'on',
         }
       : { reason: field('reason') };
-  const decided = await decideDispute(env.DB, action, field('dispute_id'), body, program, now);
+  const decided = await decideDispute(db, action, field('dispute_id'), body, program, now);
   if (!decided.ok) {
-    const detail = (decided.issues ?? []).map((i) => ` (${i.path || 'form'}: ${i.message})`).join('');
+    const detail = issuesText(decided.issues);
     return back(STATUS_OF[decided.reason], false, `Nothing decided: ${decided.message}${detail}.`);
   }
   const d = decided.dispute;

@@ -13,34 +13,20 @@
  * Order of checks: token (401/403), then the service's (400 naming the field, 404, 409).
  * Refusals are `{ error, issues? }`; bodies are JSON of at most 8 KiB (413).
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { DisputeAction } from '../../domain/disputes/rules.ts';
 import { requireAdmin } from '../auth/admin.ts';
 import { authenticate, UNAUTHORIZED_HEADERS, type Principal } from '../auth/tokens.ts';
 import type { AppEnv } from '../env.ts';
-import { limitBody } from '../lib/body.ts';
-import { problem } from '../lib/problem.ts';
+import { jsonBody, limitBody } from '../lib/body.ts';
+import { adminDecision } from '../lib/admin-decision.ts';
+import { problem, refusalProblem } from '../lib/problem.ts';
 import { program } from '../orders/program.ts';
-import { decideDispute, fileDispute, listDisputes, memberDisputes, type DisputeRefusal } from './service.ts';
+import { decideDispute, fileDispute, listDisputes, memberDisputes } from './service.ts';
 
 const NO_STORE = { 'Cache-Control': 'private, no-store' };
 const BODY_LIMIT = limitBody(8192, 'a dispute or decision is at most 8 KiB of JSON');
-
-function refused(r: DisputeRefusal): Response {
-  return problem(r.reason, r.message, r.issues);
-}
-
-/** The JSON body, or a 400 naming it (an empty body is `{}`: the fields are then named as missing). */
-async function jsonBody(c: Context, what: string): Promise<{ body: unknown } | Response> {
-  const raw = await c.req.text();
-  if (raw.trim() === '') return { body: {} };
-  try {
-    return { body: JSON.parse(raw) as unknown };
-  } catch {
-    return problem('invalid', `invalid ${what}: the body must be JSON`);
-  }
-}
 
 type MemberEnv = AppEnv & { Variables: { principal: Principal } };
 
@@ -58,7 +44,7 @@ export const memberDisputeRoutes = new Hono<MemberEnv>()
   .get('/:handle', member, async (c) => {
     const handle = c.req.param('handle');
     const disputes = await memberDisputes(c.env.DB, program.table, handle);
-    if ('reason' in disputes) return refused(disputes);
+    if ('reason' in disputes) return refusalProblem(disputes);
     return c.json({ handle, disputes }, 200, NO_STORE);
   })
   .post('/:handle', member, BODY_LIMIT, async (c) => {
@@ -67,28 +53,21 @@ export const memberDisputeRoutes = new Hono<MemberEnv>()
     const read = await jsonBody(c, 'dispute');
     if (read instanceof Response) return read;
     const result = await fileDispute(c.env.DB, program.table, c.req.param('handle'), read.body);
-    if (!result.ok) return refused(result);
+    if (!result.ok) return refusalProblem(result);
     return c.json(result.dispute, result.created ? 201 : 200, NO_STORE);
   });
 
 function decision(action: DisputeAction) {
-  return [
-    requireAdmin,
-    BODY_LIMIT,
-    async (c: Context<AppEnv>) => {
-      const read = await jsonBody(c, action);
-      if (read instanceof Response) return read;
-      const result = await decideDispute(c.env.DB, action, c.req.param('id'), read.body, program.table);
-      if (!result.ok) return refused(result);
-      return c.json(result.dispute, result.created ? 201 : 200, NO_STORE);
-    },
-  ] as const;
+  return adminDecision(action, BODY_LIMIT, async (c, body) => {
+    const result = await decideDispute(c.env.DB, action, c.req.param('id'), body, program.table);
+    return result.ok ? c.json(result.dispute, result.created ? 201 : 200, NO_STORE) : refusalProblem(result);
+  });
 }
 
 export const adminDisputes = new Hono<AppEnv>()
   .get('/', requireAdmin, async (c) => {
     const result = await listDisputes(c.env.DB, c.req.query());
-    if ('reason' in result) return refused(result);
+    if ('reason' in result) return refusalProblem(result);
     const format = c.req.query('format');
     const wantsCsv =
       format === 'csv' || (format === undefined && /\btext\/csv\b/i.test(c.req.header('accept') ?? ''));

@@ -16,7 +16,7 @@ import type {
 } from '../../domain/disputes/rules.ts';
 import { stateOf, type AdminDispute, type OrderRecord } from '../../domain/disputes/rules.ts';
 import { withRetry } from '../lib/d1-retry.ts';
-import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
+import { integer, integerOrZero, readRows, text, textOrNull, type Row } from '../lib/rows.ts';
 
 // What the ledger recorded for an order (?1 the order id inside RECORD; s.order_id in the list).
 const RECORD_OF = (order: string) => `
@@ -94,13 +94,8 @@ export async function readDisputes(
   db: D1Database,
   filter: { memberId?: string; state?: DisputeState; limit: number },
 ): Promise<Dispute[]> {
-  const { results } = await withRetry(() =>
-    db
-      .prepare(LIST)
-      .bind(filter.memberId ?? null, filter.state ?? null, filter.limit)
-      .all<Row>(),
-  );
-  return results.map(disputeOf);
+  const rows = await readRows(db, LIST, filter.memberId ?? null, filter.state ?? null, filter.limit);
+  return rows.map(disputeOf);
 }
 
 function recordOf(r: Row): OrderRecord {
@@ -125,13 +120,8 @@ export async function readAdminDisputes(
   db: D1Database,
   filter: { state?: DisputeState; afterId: number; limit: number },
 ): Promise<AdminDispute[]> {
-  const { results } = await withRetry(() =>
-    db
-      .prepare(ADMIN_LIST)
-      .bind(filter.state ?? null, filter.afterId, filter.limit)
-      .all<Row>(),
-  );
-  return results.map((r) => ({ ...disputeOf(r), ...recordOf(r) }));
+  const rows = await readRows(db, ADMIN_LIST, filter.state ?? null, filter.afterId, filter.limit);
+  return rows.map((r) => ({ ...disputeOf(r), ...recordOf(r) }));
 }
 
 export async function readDispute(db: D1Database, disputeId: number): Promise<Dispute | null> {

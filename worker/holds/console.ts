@@ -4,7 +4,7 @@
  * same service as `POST /api/admin/holds/<order id>/release|void` (service.ts `decide`),
  * never the routes: the page is no second implementation of a decision.
  *
- * Order of checks for a posted form (the page has already read the admin session):
+ * Order of checks for a posted form (1 to 3 every deciding console form's: worker/lib/form-posts.ts):
  *   1. not signed in as the admin                -> 403, nothing read
  *   2. cross-site post (Sec-Fetch-Site / Origin) -> 403, nothing read
  *   3. body over HOLD_FORM_MAX_BYTES             -> refused with a message (413), nothing decided
@@ -17,8 +17,7 @@ import { formatMoney } from '../../domain/money.ts';
 import { isCurrency } from '../../domain/currency.ts';
 import { program } from '../orders/program.ts';
 import { PageStoreUnavailable, readStorefront } from '../pages/page-store.ts';
-import { adminPostRefusal } from '../lib/form-posts.ts';
-import { readSmallForm } from '../lib/body.ts';
+import { answerAdminForm, backTo, issuesText, type ConsoleAnswer } from '../lib/form-posts.ts';
 import { STATUS_OF } from '../lib/reasons.ts';
 import { decide, listHolds } from './service.ts';
 import type { Hold, HoldAction } from './store.ts';
@@ -29,6 +28,7 @@ export const HOLDS_PAGE_LIMIT = 500;
 /** A release or void form is a few short fields; an order id is at most 128 characters (migrations/0019). */
 export const HOLD_FORM_MAX_BYTES = 4096;
 const ORDER_MAX = 128;
+const HOLD_FORM = { page: HOLDS_PAGE, maxBytes: HOLD_FORM_MAX_BYTES };
 
 export interface HoldRow extends Hold {
   /** The member's display name (its storefront's), else its handle. */
@@ -46,10 +46,6 @@ export interface HoldsView {
   /** Approved members under review (`review: true`): all their commission waits, cleared in content. */
   underReview: { handle: string; member_name: string }[];
 }
-
-export type FormAnswer =
-  | { kind: 'refused'; status: 403; message: string }
-  | { kind: 'redirect'; status: number; location: string; flash: { ok: boolean; message: string } };
 
 const money = (minor: number, currency: string) =>
   isCurrency(currency) ? formatMoney(minor, currency) : `${minor} ${currency} (minor units)`;
@@ -100,12 +96,7 @@ export async function holdsView(
   };
 }
 
-const back = (status: number, ok: boolean, message: string): FormAnswer => ({
-  kind: 'redirect',
-  status,
-  location: `${HOLDS_PAGE}#result`,
-  flash: { ok, message },
-});
+const back = (status: number, ok: boolean, message: string) => backTo(HOLDS_PAGE, status, ok, message);
 
 /** A posted release or void form, checked in the order of the header. */
 export async function holdFormAnswer(
@@ -113,16 +104,12 @@ export async function holdFormAnswer(
   request: Request,
   isAdmin: boolean,
   now = Date.now(),
-): Promise<FormAnswer> {
-  const refusal = adminPostRefusal(request, isAdmin);
-  if (refusal !== null) return { kind: 'refused', status: 403, message: refusal };
-  const form = await readSmallForm(request, HOLD_FORM_MAX_BYTES);
-  if (typeof form === 'string')
-    return back(
-      form === 'too_large' ? STATUS_OF.body_too_large : STATUS_OF.invalid,
-      false,
-      `Nothing decided: the form could not be read (at most ${HOLD_FORM_MAX_BYTES} bytes). Send it again from this page.`,
-    );
+): Promise<ConsoleAnswer> {
+  return answerAdminForm(request, isAdmin, HOLD_FORM, (form) => decideFromForm(env.DB, form, now));
+}
+
+/** Checks 4 and 5 of the header, on a form read by answerAdminForm. */
+async function decideFromForm(db: D1Database, form: FormData, now: number): Promise<ConsoleAnswer> {
   const action = form.get('action');
   const order = form.get('order');
   if ((action !== 'release' && action !== 'void') || typeof order !== 'string' || order.length > ORDER_MAX)
@@ -134,9 +121,9 @@ export async function holdFormAnswer(
   const reason = form.get('reason');
   // An empty reason on a release means the default; a void's reason is required (the service says so).
   const body = typeof reason === 'string' && (action === 'void' || reason.trim() !== '') ? { reason } : {};
-  const result = await decide(env.DB, action as HoldAction, order, body, now);
+  const result = await decide(db, action as HoldAction, order, body, now);
   if (!result.ok) {
-    const detail = (result.issues ?? []).map((i) => ` (${i.path || 'form'}: ${i.message})`).join('');
+    const detail = issuesText(result.issues);
     const hint = action === 'void' && result.reason === 'invalid' ? ' A void needs a reason.' : '';
     return back(
       STATUS_OF[result.reason],

@@ -9,42 +9,27 @@
 import { Hono } from 'hono';
 import { requireAdmin } from '../auth/admin.ts';
 import type { AppEnv } from '../env.ts';
+import { adminDecision } from '../lib/admin-decision.ts';
 import { limitBody } from '../lib/body.ts';
-import { problem } from '../lib/problem.ts';
-import { decide, listHolds, type HoldRefusal } from './service.ts';
+import { refusalProblem } from '../lib/problem.ts';
+import { decide, listHolds } from './service.ts';
 import type { HoldAction } from './store.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-function refused(r: HoldRefusal): Response {
-  return problem(r.reason, r.message, r.issues);
-}
+const BODY_LIMIT = limitBody(4096, 'a hold decision is at most 4 KiB of JSON');
 
 function decision(action: HoldAction) {
-  return [
-    requireAdmin,
-    limitBody(4096, 'a hold decision is at most 4 KiB of JSON'),
-    async (c: import('hono').Context<AppEnv>) => {
-      const raw = await c.req.text();
-      let body: unknown = {};
-      if (raw.trim() !== '') {
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          return problem('invalid', `invalid ${action}: the body must be JSON`);
-        }
-      }
-      const result = await decide(c.env.DB, action, c.req.param('id'), body);
-      if (!result.ok) return refused(result);
-      return c.json(result.hold, result.created ? 201 : 200, NO_STORE);
-    },
-  ] as const;
+  return adminDecision(action, BODY_LIMIT, async (c, body) => {
+    const result = await decide(c.env.DB, action, c.req.param('id'), body);
+    return result.ok ? c.json(result.hold, result.created ? 201 : 200, NO_STORE) : refusalProblem(result);
+  });
 }
 
 export const adminHolds = new Hono<AppEnv>()
   .get('/', requireAdmin, async (c) => {
     const result = await listHolds(c.env.DB, c.req.query());
-    if ('reason' in result) return refused(result);
+    if ('reason' in result) return refusalProblem(result);
     return c.json(result, 200, NO_STORE);
   })
   .post('/:id/release', ...decision('release'))

@@ -12,7 +12,7 @@
 import { flagNames } from '../../domain/clicks/flags.ts';
 import { MoneyRangeError } from '../../domain/money.ts';
 import { withRetry } from '../lib/d1-retry.ts';
-import { integer, text, textOrNull, type Row } from '../lib/rows.ts';
+import { integer, readRows, text, textOrNull, type Row } from '../lib/rows.ts';
 
 export const HOLD_ACTIONS = ['release', 'void'] as const;
 export type HoldAction = (typeof HOLD_ACTIONS)[number];
@@ -86,13 +86,8 @@ export async function readHolds(
   db: D1Database,
   filter: { orderId?: string; status?: 'held' | 'decided'; limit: number },
 ): Promise<Hold[]> {
-  const { results } = await withRetry(() =>
-    db
-      .prepare(HOLDS)
-      .bind(filter.orderId ?? null, filter.status ?? null, filter.limit)
-      .all<Row>(),
-  );
-  return results.map(holdOf);
+  const rows = await readRows(db, HOLDS, filter.orderId ?? null, filter.status ?? null, filter.limit);
+  return rows.map(holdOf);
 }
 
 export type DecideResult =

@@ -9,7 +9,7 @@
  * oversize body is refused without reading a byte), then on the bytes actually
  * read, with the header taken away so that the count cannot be skipped.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { every } from 'hono/combine';
 import { problem } from './problem.ts';
@@ -92,5 +92,19 @@ export async function readSmallForm(
     return await new Response(bytes.slice(), { headers: { 'content-type': type } }).formData();
   } catch {
     return 'unreadable';
+  }
+}
+
+/**
+ * A JSON body whose fields the service validates: `{ body }`, or a 400 "invalid <what>: the body
+ * must be JSON". An empty body is `{}`, so the service names the missing fields.
+ */
+export async function jsonBody(c: Context, what: string): Promise<{ body: unknown } | Response> {
+  const raw = await c.req.text();
+  if (raw.trim() === '') return { body: {} };
+  try {
+    return { body: JSON.parse(raw) as unknown };
+  } catch {
+    return problem('invalid', `invalid ${what}: the body must be JSON`);
   }
 }

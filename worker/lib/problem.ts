@@ -18,3 +18,8 @@ export function problem(
     headers: { 'Cache-Control': 'no-store', ...headers },
   });
 }
+
+/** A service's refusal (`{ reason, message, issues? }`) as its problem answer. */
+export function refusalProblem(r: { reason: Reason; message: string; issues?: readonly Issue[] }): Response {
+  return problem(r.reason, r.message, r.issues);
+}

@@ -2,7 +2,20 @@
  * Typed reads of D1 result rows: a wrong column type is a bug worth a clear
  * error, not a value cast into shape.
  */
+import { withRetry } from './d1-retry.ts';
+
 export type Row = Record<string, unknown>;
+
+/** The rows of one read (raw SQL, bound params), retried on D1's transient failures. */
+export async function readRows(db: D1Database, sql: string, ...params: unknown[]): Promise<Row[]> {
+  const { results } = await withRetry(() =>
+    db
+      .prepare(sql)
+      .bind(...params)
+      .all<Row>(),
+  );
+  return results;
+}
 
 export function text(row: Row, key: string): string {
   const value = row[key];

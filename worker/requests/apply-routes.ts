@@ -28,7 +28,6 @@ import {
   memberYaml,
   type FieldError,
 } from '../../domain/requests/application.ts';
-import { sha256Hex as bytesSha256Hex } from '../../domain/requests/signature.ts';
 import { vetRequest } from '../../domain/requests/vet-request.ts';
 import { INFLUENCER_DIR } from '../../domain/vet/changes.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
@@ -39,8 +38,8 @@ import type { AppEnv } from '../env.ts';
 import { base64url, visitorHash } from '../links/visitor-hash.ts';
 import { appliedPage, applyForm, messagePage, type FormView } from './apply-page.ts';
 import { builtHandlesLike, readRequestBase, RequestBaseUnavailable } from './base-store.ts';
-import { signChangeRequest } from './signing.ts';
-import { applicationHandlesLike, countApplyPost, insertRequest, newRequestId } from './store.ts';
+import { signedRequest } from './signing.ts';
+import { applicationHandlesLike, countApplyPost, insertRequest } from './store.ts';
 import { log } from '../lib/log.ts';
 import { statusOf, type Reason } from '../lib/reasons.ts';
 import { sameSitePost } from '../lib/form-posts.ts';
@@ -187,23 +186,20 @@ async function storeApplication(
   contactEmail: string,
 ): Promise<{ id: string; token: string; expiresAt: number }> {
   const { handle, file, avatar, now } = request;
-  const id = newRequestId();
-  const fileBytes = new TextEncoder().encode(file.text);
   const token = `sfc_${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
   const expiresAt = now.getTime() + CLAIM_TTL_MS;
-  await insertRequest(env.DB, {
-    id,
+  const signed = await signedRequest(env, {
     kind: 'application',
     handle,
     handleSkeleton: request.shape,
     filePath: file.path,
     fileText: file.text,
-    fileSha256: await bytesSha256Hex(fileBytes),
-    signature: await signChangeRequest(env, { id, handle, file: fileBytes }),
     images: [{ path: avatar.path, bytes: avatar.bytes }],
     application: { contactEmail, claimHash: await sha256Hex(token), claimExpiresAt: expiresAt },
     now,
   });
+  await insertRequest(env.DB, signed);
+  const { id } = signed;
   return { id, token, expiresAt };
 }
 

@@ -15,7 +15,6 @@
 import { parse } from 'yaml';
 import type { FieldError } from '../../domain/requests/application.ts';
 import { avatarOf, memberYaml } from '../../domain/requests/application.ts';
-import { sha256Hex } from '../../domain/requests/signature.ts';
 import { applyEdit, type EditAction } from '../../domain/requests/storefront-edit.ts';
 import { vetRequest, type RequestImage } from '../../domain/requests/vet-request.ts';
 import { INFLUENCER_DIR } from '../../domain/vet/changes.ts';
@@ -24,9 +23,9 @@ import { utcDay } from '../../domain/time.ts';
 import { log } from '../lib/log.ts';
 import { readStorefront } from '../pages/page-store.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
-import { signChangeRequest } from './signing.ts';
+import { signedRequest } from './signing.ts';
 import { storefrontToSave } from './save-target.ts';
-import { insertRequest, newRequestId, openRequestOf, readRequest } from './store.ts';
+import { insertRequest, openRequestOf, readRequest } from './store.ts';
 
 /** Why a creator's request is not stored; worker/lib/reasons.ts gives each its HTTP status. */
 export type RequestRefusal = 'invalid' | 'not_found' | 'misconfigured';
@@ -107,10 +106,10 @@ async function saveEdit(
   what: string,
   change: Change,
 ): Promise<EditOutcome> {
+  const path = `${INFLUENCER_DIR}${handle}.yaml`;
   const target = await storefrontToSave(env, handle, 'edit.misconfigured');
   if (!target.ok) return target;
   const { built } = target;
-  const path = `${INFLUENCER_DIR}${handle}.yaml`;
   const beforeText = memberYaml(built.influencer as unknown as Record<string, unknown>);
   const open = await openRequestOf(env.DB, handle);
   const start = open
@@ -144,25 +143,18 @@ async function saveEdit(
         message: e.message,
       })),
     };
-  const id = newRequestId();
-  const bytes = new TextEncoder().encode(text);
-  await insertRequest(
-    env.DB,
-    {
-      id,
-      kind: 'edit',
-      handle,
-      handleSkeleton: skeleton(handle),
-      filePath: path,
-      fileText: text,
-      fileSha256: await sha256Hex(bytes),
-      signature: await signChangeRequest(env, { id, handle, file: bytes }),
-      images,
-      application: null,
-      now,
-    },
-    open ? [open.id] : [],
-  );
+  const request = await signedRequest(env, {
+    kind: 'edit',
+    handle,
+    handleSkeleton: skeleton(handle),
+    filePath: path,
+    fileText: text,
+    images,
+    application: null,
+    now,
+  });
+  await insertRequest(env.DB, request, open ? [open.id] : []);
+  const { id } = request;
   log('info', 'edit.saved', { request: id, handle, action: what });
   return { ok: true, id, file: text };
 }

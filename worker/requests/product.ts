@@ -13,16 +13,15 @@
  */
 import type { FieldError } from '../../domain/requests/application.ts';
 import { proposeProduct, type ProductProposalForm } from '../../domain/requests/product-proposal.ts';
-import { sha256Hex } from '../../domain/requests/signature.ts';
 import { skeleton } from '../../domain/vet/handles.ts';
 import { utcDay } from '../../domain/time.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { log } from '../lib/log.ts';
 import { builtProducts, readRequestBase } from './base-store.ts';
-import { signChangeRequest } from './signing.ts';
+import { signedRequest } from './signing.ts';
 import type { RequestRefusal } from './edit.ts';
 import { storefrontToSave } from './save-target.ts';
-import { insertRequest, newRequestId } from './store.ts';
+import { insertRequest } from './store.ts';
 
 export type ProductOutcome =
   { ok: true; id: string; product: string } | { ok: false; reason: RequestRefusal; errors: FieldError[] };
@@ -67,21 +66,18 @@ export async function proposeProductRequest(
       'url',
       `product ${proposed.id} has been proposed already and waits for an admin`,
     );
-  const id = newRequestId();
-  const bytes = new TextEncoder().encode(proposed.text);
-  await insertRequest(env.DB, {
-    id,
+  const request = await signedRequest(env, {
     kind: 'product',
     handle,
     handleSkeleton: skeleton(handle),
     filePath: proposed.path,
     fileText: proposed.text,
-    fileSha256: await sha256Hex(bytes),
-    signature: await signChangeRequest(env, { id, handle, file: bytes }),
     images: [],
     application: null,
     now,
   });
+  await insertRequest(env.DB, request);
+  const { id } = request;
   log('info', 'product.proposed', { request: id, handle, product: proposed.id });
   return { ok: true, id, product: proposed.id };
 }

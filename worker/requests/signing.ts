@@ -4,7 +4,8 @@
  * /healthz (worker/config/check.ts) can name a malformed key the way it names the others.
  */
 import { DEV_REQUEST_SIGNING_KEY } from '../../domain/requests/dev-key.ts';
-import { signRequest, type SignedRequest } from '../../domain/requests/signature.ts';
+import { sha256Hex, signRequest, type SignedRequest } from '../../domain/requests/signature.ts';
+import { newRequestId, type NewRequest } from './store.ts';
 
 export { DEV_REQUEST_PUBLIC_KEY, DEV_REQUEST_SIGNING_KEY } from '../../domain/requests/dev-key.ts';
 
@@ -34,4 +35,18 @@ export function signChangeRequest(
   request: SignedRequest,
 ): Promise<string> {
   return signRequest(env.REQUEST_SIGNING_KEY, request);
+}
+
+/**
+ * A new change request ready to store (store.ts insertRequest): a new id, its file's SHA-256 and
+ * the signature over id, handle and file bytes; the rest as the caller built it.
+ */
+export async function signedRequest(
+  env: Pick<Env, 'REQUEST_SIGNING_KEY'>,
+  request: Omit<NewRequest, 'id' | 'fileSha256' | 'signature'>,
+): Promise<NewRequest> {
+  const id = newRequestId();
+  const file = new TextEncoder().encode(request.fileText);
+  const signature = await signChangeRequest(env, { id, handle: request.handle, file });
+  return { ...request, id, fileSha256: await sha256Hex(file), signature };
 }
