@@ -62,8 +62,12 @@ function gitRemote(name: string | undefined): { name: string; url: string } | nu
   }
 }
 
-async function main(): Promise<number> {
-  let values: { local?: boolean; remote?: boolean; url?: string; base?: string; 'git-remote'?: string };
+type Options = { local?: boolean; remote?: boolean; url?: string; base?: string; 'git-remote'?: string };
+type GitHub = ReturnType<typeof ghCli>;
+
+/** The command line, or the exit code of a usage error (printed). */
+function readArgs(): Options | number {
+  let values: Options;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -85,6 +89,12 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  return values;
+}
+
+async function main(): Promise<number> {
+  const values = readArgs();
+  if (typeof values === 'number') return values;
   const target = resolveTarget({
     remote: values.remote === true,
     ...(values.url ? { url: values.url } : {}),
@@ -100,13 +110,28 @@ async function main(): Promise<number> {
   const pending = (await listed(target, 'pending')).filter(
     (r) => r.kind === 'application' || r.kind === 'edit' || r.kind === 'product',
   );
+  const made = await syncPending(target, pending, { base, remote: remote?.name ?? null, github });
+  // Each request's state follows its pull request: vet failed, merged, closed.
+  const followed = github ? await followPullRequests(target, github, pending) : 0;
+  console.log(
+    `requests: ${pending.length} pending request(s) on ${where}; ${made} new branch(es); ${followed} state(s) updated from pull requests.`,
+  );
+  return 0;
+}
+
+/** Each pending request as its branch (pushed, with a pull request where GitHub is the remote); how many were new. */
+async function syncPending(
+  target: Target,
+  pending: readonly Listed[],
+  { base, remote, github }: { base: string; remote: string | null; github: GitHub | null },
+): Promise<number> {
   let made = 0;
   for (const r of pending) {
     const full = await api<RequestToSync & { pull_request_url: string | null }>(
       target,
       `/api/admin/requests/${r.id}`,
     );
-    const synced = syncRequest({ repo: process.cwd(), base, remote: remote?.name ?? null }, full);
+    const synced = syncRequest({ repo: process.cwd(), base, remote }, full);
     if (synced.created) made++;
     let url = full.pull_request_url;
     if (github && url === null) {
@@ -120,26 +145,29 @@ async function main(): Promise<number> {
       `  ${r.id} ${r.kind} ${r.handle}: ${synced.branch} ${synced.created ? 'made' : 'already there'}${synced.pushed ? ', pushed' : ''}${url ? `, ${url}` : ''}`,
     );
   }
-  // Each request's state follows its pull request: vet failed, merged, closed.
+  return made;
+}
+
+/** Pending and changes-needed requests take their pull request's state; how many changed. */
+async function followPullRequests(
+  target: Target,
+  github: GitHub,
+  pending: readonly Listed[],
+): Promise<number> {
   let followed = 0;
-  if (github) {
-    const open = [...pending, ...(await listed(target, 'changes_needed'))];
-    for (const r of open) {
-      const url = r.pull_request_url ?? github.find(`request/${r.id}`);
-      const state = url ? github.follow(url) : null;
-      if (state === null || (state === 'pending' && r.pull_request_url !== null)) continue;
-      await api(target, `/api/admin/requests/${r.id}/state`, {
-        method: 'POST',
-        body: JSON.stringify({ state, ...(url ? { pull_request_url: url } : {}) }),
-      });
-      followed++;
-      console.log(`  ${r.id} ${r.handle}: ${state} (${url})`);
-    }
+  const open = [...pending, ...(await listed(target, 'changes_needed'))];
+  for (const r of open) {
+    const url = r.pull_request_url ?? github.find(`request/${r.id}`);
+    const state = url ? github.follow(url) : null;
+    if (state === null || (state === 'pending' && r.pull_request_url !== null)) continue;
+    await api(target, `/api/admin/requests/${r.id}/state`, {
+      method: 'POST',
+      body: JSON.stringify({ state, ...(url ? { pull_request_url: url } : {}) }),
+    });
+    followed++;
+    console.log(`  ${r.id} ${r.handle}: ${state} (${url})`);
   }
-  console.log(
-    `requests: ${pending.length} pending request(s) on ${where}; ${made} new branch(es); ${followed} state(s) updated from pull requests.`,
-  );
-  return 0;
+  return followed;
 }
 
 main().then(

@@ -6,7 +6,7 @@
  * and prints it, so the dashboards can be signed in to.
  */
 import { parseArgs } from 'node:util';
-import { formatError } from '../domain/content/validate.ts';
+import { formatError, type Content } from '../domain/content/validate.ts';
 import { EVENT_COLUMNS, LEDGER_COLUMNS } from '../domain/orders/apply.ts';
 import { LINE_TERMS_COLUMNS, ORDER_TERMS_COLUMNS } from '../domain/orders/terms.ts';
 import { contentDir } from '../build/content-gate.ts';
@@ -46,6 +46,30 @@ function insertRecords<K extends string>(
   );
 }
 
+/** Eight weeks of sample clicks and orders as INSERTs, how many rows they write, and a line saying what. */
+function historyStatements(
+  content: Content,
+  now: number,
+): { statements: string[]; rows: number; summary: string } {
+  const history = seedHistory(content, now);
+  const bots = history.clicks.filter((c) => c.is_bot).length;
+  const duplicates = history.clicks.filter((c) => c.is_duplicate).length;
+  const orders = new Set(history.events.map((e) => e.order_id)).size;
+  return {
+    statements: [
+      ...insertRecords('clicks', CLICK_COLUMNS, history.clicks),
+      ...insertRecords('order_events', EVENT_COLUMNS, history.events),
+      ...insertRecords('order_terms', ORDER_TERMS_COLUMNS, history.orderTerms),
+      ...insertRecords('order_line_terms', LINE_TERMS_COLUMNS, history.lineTerms),
+      ...insertRecords('ledger_entries', LEDGER_COLUMNS, history.entries),
+    ],
+    rows: history.clicks.length + history.events.length + history.entries.length,
+    summary:
+      `seed: ${history.clicks.length} clicks (${bots} bots, ${duplicates} duplicates), ` +
+      `${orders} orders in ${history.events.length} events, ${history.entries.length} ledger entries`,
+  };
+}
+
 function main(): number {
   // --persist-to: a local D1 state directory other than wrangler's default (as `wrangler dev --persist-to`).
   const { values } = parseArgs({ options: { 'persist-to': { type: 'string' } } });
@@ -79,22 +103,10 @@ function main(): number {
         `seed: sample history already in the local D1 (${seeded} seeded order events); not adding more.`,
       );
     } else {
-      const history = seedHistory(content, Date.now());
-      written = history.clicks.length + history.events.length + history.entries.length;
-      statements.push(
-        ...insertRecords('clicks', CLICK_COLUMNS, history.clicks),
-        ...insertRecords('order_events', EVENT_COLUMNS, history.events),
-        ...insertRecords('order_terms', ORDER_TERMS_COLUMNS, history.orderTerms),
-        ...insertRecords('order_line_terms', LINE_TERMS_COLUMNS, history.lineTerms),
-        ...insertRecords('ledger_entries', LEDGER_COLUMNS, history.entries),
-      );
-      const bots = history.clicks.filter((c) => c.is_bot).length;
-      const duplicates = history.clicks.filter((c) => c.is_duplicate).length;
-      const orders = new Set(history.events.map((e) => e.order_id)).size;
-      said.push(
-        `seed: ${history.clicks.length} clicks (${bots} bots, ${duplicates} duplicates), ` +
-          `${orders} orders in ${history.events.length} events, ${history.entries.length} ledger entries`,
-      );
+      const history = historyStatements(content, Date.now());
+      written = history.rows;
+      statements.push(...history.statements);
+      said.push(history.summary);
     }
 
     statements.push(revokeTokensSql({ label: 'seed' }));

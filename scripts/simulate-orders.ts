@@ -22,6 +22,60 @@ const LATEST_CLICK = `
 SELECT click_id, handle, product_id, at FROM clicks
 WHERE is_bot = 0 AND product_id IS NOT NULL ORDER BY at DESC LIMIT 1`;
 
+type Step = { type: string; items: unknown[] };
+type Order = {
+  order_id: string;
+  ordered_at: Date;
+  tracking_id: string;
+  click_id: string | undefined;
+  currency: string;
+};
+
+/** Each step as a signed webhook event of the order, one second apart, until the first refusal. */
+async function sendSteps(
+  url: string,
+  webhook: Webhook,
+  order: Order,
+  steps: readonly Step[],
+  bar: ReturnType<typeof progress>,
+): Promise<{ answers: string[]; failed: boolean }> {
+  const { order_id: orderId, ordered_at: orderedAt, tracking_id, click_id: clickId, currency } = order;
+  const answers: string[] = [];
+  let failed = false;
+  for (const [n, step] of steps.entries()) {
+    bar.tick(0, `sending ${step.type}`);
+    const body = JSON.stringify({
+      type: step.type,
+      order_id: orderId,
+      ordered_at: orderedAt.toISOString(),
+      occurred_at: new Date(orderedAt.getTime() + n * 1000).toISOString(),
+      tracking_id,
+      ...(clickId ? { click_id: clickId } : {}),
+      currency,
+      items: step.items,
+    });
+    const id = `msg_${randomBytes(12).toString('hex')}`;
+    const now = new Date();
+    const res = await post(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': webhook.sign(id, now, body),
+      },
+      body,
+    });
+    answers.push(`${step.type.padEnd(15)} ${orderId} -> ${res.status} ${await res.text()}`);
+    bar.tick(1, `${step.type} -> ${res.status}`);
+    if (!res.ok) {
+      failed = true;
+      break;
+    }
+  }
+  return { answers, failed };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { url: { type: 'string' }, 'persist-to': { type: 'string' } } });
   const { content, errors } = loadContent(contentDir());
@@ -60,7 +114,6 @@ async function main(): Promise<number> {
   }
 
   const orderId = `SIM-${randomBytes(6).toString('hex').toUpperCase()}`;
-  const orderedAt = new Date();
   const item = (quantity: number) => [
     { product_id: product.id, category: product.category, quantity, unit_price: product.price_minor },
   ];
@@ -70,39 +123,14 @@ async function main(): Promise<number> {
     { type: 'order.returned', items: item(1) },
   ];
   const bar = progress('simulate:orders', steps.length, 'events');
-  const answers: string[] = [];
-  let failed = false;
-  for (const [n, step] of steps.entries()) {
-    bar.tick(0, `sending ${step.type}`);
-    const body = JSON.stringify({
-      type: step.type,
-      order_id: orderId,
-      ordered_at: orderedAt.toISOString(),
-      occurred_at: new Date(orderedAt.getTime() + n * 1000).toISOString(),
-      tracking_id: influencer.tracking_id,
-      ...(clickId ? { click_id: clickId } : {}),
-      currency: product.currency,
-      items: step.items,
-    });
-    const id = `msg_${randomBytes(12).toString('hex')}`;
-    const now = new Date();
-    const res = await post(`${target.url}/webhooks/orders`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'webhook-signature': webhook.sign(id, now, body),
-      },
-      body,
-    });
-    answers.push(`${step.type.padEnd(15)} ${orderId} -> ${res.status} ${await res.text()}`);
-    bar.tick(1, `${step.type} -> ${res.status}`);
-    if (!res.ok) {
-      failed = true;
-      break;
-    }
-  }
+  const order = {
+    order_id: orderId,
+    ordered_at: new Date(),
+    tracking_id: influencer.tracking_id,
+    click_id: clickId,
+    currency: product.currency,
+  };
+  const { answers, failed } = await sendSteps(`${target.url}/webhooks/orders`, webhook, order, steps, bar);
   const seconds = bar.stop();
   for (const line of answers) console.log(line);
   console.log(

@@ -21,7 +21,7 @@ import { stats } from './reports/stats-routes.ts';
 import { apply } from './requests/apply-routes.ts';
 import { adminRequests, memberRequests } from './requests/api-routes.ts';
 import { claims } from './requests/claim-routes.ts';
-import { log } from './lib/log.ts';
+import { unhandledError } from './lib/problem.ts';
 import { STATUS_OF } from './lib/reasons.ts';
 
 export function createApp(fallback: Fallback) {
@@ -35,6 +35,8 @@ export function createApp(fallback: Fallback) {
   // Before the API sub-apps: a visitor with too many failed tokens is refused before any is checked.
   app.use('/api/*', limitBearerFailures);
   app.route('/qr', qr);
+  // worker.ts answers POST /webhooks/orders before this router; mounted here as well, so a path
+  // Hono would read as the webhook's gets the same answers.
   app.route('/webhooks/orders', orderWebhook);
   app.route('/api/stats', stats);
   app.route('/api/admin/payouts', payouts);
@@ -53,8 +55,7 @@ export function createApp(fallback: Fallback) {
   app.notFound((c) => fallback(c.req.raw, c.env, c.executionCtx as ExecutionContext));
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
-    log('error', 'worker.unhandled_error', { path: new URL(c.req.url).pathname, error: String(error) });
-    return c.json({ error: 'internal error' }, STATUS_OF.internal);
+    return unhandledError(new URL(c.req.url).pathname, error);
   });
   return app;
 }

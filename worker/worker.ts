@@ -3,21 +3,21 @@ import type { Fallback } from './env.ts';
 import { consumeClicks } from './clicks/consumer.ts';
 import { runRetention } from './clicks/retention.ts';
 import { program } from './orders/program.ts';
-import { goAnswer, goPath, type GoPath } from './links/routes.ts';
-import { withSecurityHeaders } from './security/headers.ts';
+import { goAnswer, goPath } from './links/routes.ts';
+import { setSecurityHeaders, withSecurityHeaders } from './security/headers.ts';
+import { isOrderWebhook, orderWebhookAnswer } from './orders/webhook-routes.ts';
 import { refreshPopularity } from './storefront/popularity.ts';
-import { log } from './lib/log.ts';
+import { unhandledError } from './lib/problem.ts';
 
 /** wrangler.toml [triggers]: hourly retention; daily "Most popular" refresh (docs/storefronts.md). */
 export const POPULARITY_CRON = '41 4 * * *';
 
-/** A /go/ answer; an unexpected error is answered as the Hono app's onError would (logged, 500). */
-async function goFirst(request: Request, url: URL, env: Env, ctx: ExecutionContext, go: GoPath) {
+/** An answer of a route served before the general router; an error nothing caught is answered as the app's onError does. */
+async function answerFirst(url: URL, answer: () => Promise<Response>): Promise<Response> {
   try {
-    return await goAnswer(request, url, env, ctx, go);
+    return await answer();
   } catch (error) {
-    log('error', 'worker.unhandled_error', { path: url.pathname, error: String(error) });
-    return Response.json({ error: 'internal error' }, { status: 500 });
+    return unhandledError(url.pathname, error);
   }
 }
 
@@ -33,10 +33,17 @@ export function createWorker(fallback: Fallback) {
       const url = new URL(request.url);
       const go = goPath(request, url);
       if (go !== null) {
-        const response = await goFirst(request, url, env, ctx, go);
+        const response = await answerFirst(url, () => goAnswer(request, url, env, ctx, go));
         if (response.status === 302) return response;
         return withSecurityHeaders(request, response);
       }
+      // The order webhook too: every answer it gives is one this worker built (JSON), so its
+      // security headers are set in place, without the copy.
+      if (isOrderWebhook(request, url))
+        return setSecurityHeaders(
+          url.pathname,
+          await answerFirst(url, () => orderWebhookAnswer(request, env)),
+        );
       return withSecurityHeaders(request, await app.fetch(request, env, ctx));
     },
     queue: consumeClicks,

@@ -5,11 +5,16 @@
  *    (amazon.<tld>) the ASIN is read from /dp/<ASIN>, /gp/product/<ASIN>, /gp/aw/d/<ASIN>,
  *    /exec/obidos/ASIN/<ASIN> or /o/ASIN/<ASIN>; on other hosts each path segment that could
  *    be a product id is a candidate. Found -> that product; not found -> offer to propose it.
- * 2. Words: each word is matched as a prefix of its stem, so plurals find singulars:
- *      stem(w) = w            when |w| <= 3
- *              = w - "ies" + "y", w - "ves" + "f", w - "es" after s|x|z|ch|sh, else w - "s" (not "ss")
+ * 2. Words: each word is matched as a prefix of each of its stems, so plurals find singulars
+ *    (stems: the one plural rule of every search, the link builder's and a storefront's):
+ *      stems(w) = [w]                          when |w| <= 3 or w ends "ss"
+ *               = [w - "ies" + "y"]            w ends "ies"              (batteries -> battery)
+ *               = [w - "ves" + "f", w - "s"]   w ends "ves"              (knives -> knif(e), gloves -> glove)
+ *               = [w - "es"]                   w ends "es" after s|x|z|ch|sh (boxes -> box)
+ *               = [w - "s"]                    w ends "s"                (skillets -> skillet)
+ *               = [w]                          otherwise
  * 3. Close words, when (2) finds nothing: a title word t matches a typed word w when
- *      t starts with stem(w), or OSA(w, t') <= k(w), t' = t cut to |w| + 1 letters when longer,
+ *      t starts with a stem of w, or OSA(w, t') <= k(w), t' = t cut to |w| + 1 letters when longer,
  *      k(w) = 0 if |w| <= 3, 1 if |w| <= 7, else 2
  *    (OSA: optimal string alignment distance: insertions, deletions, substitutions and
  *    swaps of two neighbours each cost 1). Every typed word must match some word.
@@ -70,14 +75,17 @@ export function searchWords(input: string): string[] {
     .slice(0, 8);
 }
 
-/** A word's stem: a plural's singular, as a prefix (see the header). */
-export function stem(word: string): string {
-  if (word.length <= 3) return word;
-  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
-  if (word.endsWith('ves')) return `${word.slice(0, -3)}f`;
-  if (/(?:s|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-  return word;
+/**
+ * A word's stems: its singular readings, each a prefix of the singular (see the header). A word
+ * ending "ves" has two ("knives": knife, "gloves": glove), as no rule tells them apart.
+ */
+export function stems(word: string): string[] {
+  if (word.length <= 3 || word.endsWith('ss')) return [word];
+  if (word.endsWith('ies')) return [`${word.slice(0, -3)}y`];
+  if (word.endsWith('ves')) return [`${word.slice(0, -3)}f`, word.slice(0, -1)];
+  if (/(?:s|x|z|ch|sh)es$/.test(word)) return [word.slice(0, -2)];
+  if (word.endsWith('s')) return [word.slice(0, -1)];
+  return [word];
 }
 
 /** Optimal string alignment distance, or `max + 1` as soon as it must exceed `max`. */
@@ -119,7 +127,7 @@ export function closeness(words: readonly string[], text: string): number | null
     const k = allowedTypos(word);
     let best = k + 1;
     for (const t of tokens) {
-      if (t.startsWith(stem(word))) {
+      if (stems(word).some((s) => t.startsWith(s))) {
         best = 0;
         break;
       }

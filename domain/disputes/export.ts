@@ -2,7 +2,8 @@
  * Disputes as CSV for admins: one row per dispute, oldest first, money in integer minor units
  * (empty unless credited). Written by the project's one CSV writer (domain/csv.ts), whose cells
  * are quoted and guarded against spreadsheet formulas.
- *   columns = DISPUTE_CSV_COLUMNS, in that order
+ *   columns = DISPUTE_CSV_COLUMNS, in that order; a new column is appended, never inserted
+ *   marketplace = the retailer id the order was placed at (its credit's currency is that marketplace's)
  */
 import { csv } from '../csv.ts';
 import type { Dispute } from './rules.ts';
@@ -21,6 +22,8 @@ export const DISPUTE_CSV_COLUMNS = [
   'amount_minor',
   'currency',
   'decision_note',
+  // Added after the first release: new columns go last, so a sheet reading by position keeps working.
+  'marketplace',
 ] as const;
 
 export function disputesCsv(disputes: readonly Dispute[]): string {
@@ -40,6 +43,7 @@ export function disputesCsv(disputes: readonly Dispute[]): string {
       d.decision?.amount_minor ?? null,
       d.decision?.currency ?? null,
       d.decision?.note ?? null,
+      d.marketplace,
     ]),
   );
 }

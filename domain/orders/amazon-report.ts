@@ -31,12 +31,11 @@ import {
   categoryId,
   columnKey,
   decodeReport,
-  headerSign,
   readCount,
   readDay,
   readMoney,
   readRecords,
-  signCurrencies,
+  reportMarket,
   titleRange,
   type CsvRecord,
   type ReportRefusal,
@@ -191,7 +190,7 @@ export function parseAmazonReport(
   }
   const shopfront = shopfrontHeaderAt(head);
   if (shopfront >= 0) {
-    const events = parseShopfrontReport(records, shopfront, table);
+    const events = parseShopfrontReport(records, shopfront, table, options.marketplace);
     return events.ok ? { ...events, kind: 'events', encoding } : events;
   }
   return unknownLayout(head);
@@ -255,7 +254,7 @@ function readStatement(
     if (!columns.index.has(key)) columns.index.set(key, i);
     if (!columns.names.has(key)) columns.names.set(key, cell.trim());
   });
-  const market = marketOf(table, options, header, columns);
+  const market = reportMarket(table, options.marketplace, header);
   if (!market.ok) return market;
   const rows = readRows(layout, records.slice(headerIndex + 1), columns, table, market);
   if (!rows.ok) return rows;
@@ -295,48 +294,6 @@ function readStatement(
     encoding: '',
     reconciliation: layout === 'fee-earnings' ? reconcile(statement, table) : null,
   };
-}
-
-function marketOf(
-  table: ProgramTable,
-  options: ImportOptions,
-  header: CsvRecord,
-  columns: Columns,
-): { ok: true; marketplace: string; currency: Currency } | Refusal {
-  const marketplace = options.marketplace ?? table.default_retailer;
-  const retailer = table.retailers[marketplace];
-  if (!retailer)
-    return {
-      ok: false,
-      reason: 'unknown_marketplace',
-      issues: [
-        {
-          row: 0,
-          field: 'marketplace',
-          message: `unknown marketplace "${marketplace}" (known: ${Object.keys(table.retailers).join(', ')})`,
-        },
-      ],
-    };
-  for (const key of ['price', 'ad fees', 'revenue']) {
-    const name = columns.names.get(key);
-    const sign = name ? headerSign(name) : null;
-    if (!name || sign === null || sign === '') continue;
-    const allowed = signCurrencies(sign);
-    if (allowed?.includes(retailer.currency)) continue;
-    const stated = allowed ? allowed.join(' or ') : `an unknown currency "${sign}"`;
-    return {
-      ok: false,
-      reason: 'currency_mismatch',
-      issues: [
-        {
-          row: header.line,
-          field: name,
-          message: `the report's amounts are in ${stated} ("${name}"), but ${marketplace} is a ${retailer.currency} marketplace: import it for the marketplace it was exported from`,
-        },
-      ],
-    };
-  }
-  return { ok: true, marketplace, currency: retailer.currency };
 }
 
 // ---------------------------------------------------------------- rows

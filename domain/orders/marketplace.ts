@@ -27,14 +27,29 @@ export type MarketplaceRefusal = (typeof MARKETPLACE_REFUSALS)[number];
 export type MarketplaceCheck =
   { ok: true; event: OrderEvent } | { ok: false; reason: MarketplaceRefusal; issues: Issue[] };
 
+/** Each home marketplace's group (its retailers, in table order), built once per retailer table. */
+const groups = new WeakMap<ProgramTable['retailers'], ReadonlyMap<string, readonly string[]>>();
+
+function groupsOf(retailers: ProgramTable['retailers']): ReadonlyMap<string, readonly string[]> {
+  let byHome = groups.get(retailers);
+  if (!byHome) {
+    const built = new Map<string, string[]>();
+    for (const [id, r] of Object.entries(retailers)) {
+      const home = r.home ?? id;
+      built.set(home, [...(built.get(home) ?? []), id]);
+    }
+    byHome = built;
+    groups.set(retailers, byHome);
+  }
+  return byHome;
+}
+
 export function withMarketplace(event: OrderEvent, table: ProgramTable): MarketplaceCheck {
   const retailerId = event.retailer ?? table.default_retailer;
   const retailer = Object.hasOwn(table.retailers, retailerId) ? table.retailers[retailerId] : undefined;
   if (!retailer) return { ok: true, event };
   const home = retailer.home ?? retailerId;
-  const group = Object.entries(table.retailers)
-    .filter(([id, r]) => (r.home ?? id) === home)
-    .map(([id]) => id);
+  const group = groupsOf(table.retailers).get(home) ?? [retailerId];
   const marketplaceId = event.marketplace ?? event.retailer ?? home;
   const marketplace = group.includes(marketplaceId) ? table.retailers[marketplaceId] : undefined;
   if (!marketplace)

@@ -171,6 +171,58 @@ export function signCurrencies(sign: string): readonly Currency[] | null {
   return SIGNS[sign] ?? null;
 }
 
+/** The money columns whose header sign (if any) states the file's currency. */
+const MONEY_COLUMNS = ['price', 'ad fees', 'revenue'] as const;
+
+/**
+ * The marketplace a file is imported for and its currency, for every layout (Amazon's
+ * statements and shopfront's order export alike):
+ *   marketplace = the import's `marketplace`, else the program's default retailer; a known retailer
+ *                 else unknown_marketplace
+ *   currency    = that retailer's; each money header's sign ("Price(£)") must allow it
+ *                 else currency_mismatch naming both (a header without a sign states nothing)
+ */
+export function reportMarket(
+  table: ProgramTable,
+  requested: string | undefined,
+  header: CsvRecord,
+): { ok: true; marketplace: string; currency: Currency } | ReportRefusal {
+  const marketplace = requested ?? table.default_retailer;
+  const retailer = Object.hasOwn(table.retailers, marketplace) ? table.retailers[marketplace] : undefined;
+  if (!retailer)
+    return {
+      ok: false,
+      reason: 'unknown_marketplace',
+      issues: [
+        {
+          row: 0,
+          field: 'marketplace',
+          message: `unknown marketplace "${marketplace}" (known: ${Object.keys(table.retailers).join(', ')})`,
+        },
+      ],
+    };
+  for (const key of MONEY_COLUMNS) {
+    const name = header.record.find((cell) => columnKey(cell) === key)?.trim();
+    const sign = name ? headerSign(name) : null;
+    if (!name || sign === null || sign === '') continue;
+    const allowed = signCurrencies(sign);
+    if (allowed?.includes(retailer.currency)) continue;
+    const stated = allowed ? allowed.join(' or ') : `an unknown currency "${sign}"`;
+    return {
+      ok: false,
+      reason: 'currency_mismatch',
+      issues: [
+        {
+          row: header.line,
+          field: name,
+          message: `the report's amounts are in ${stated} ("${name}"), but ${marketplace} is a ${retailer.currency} marketplace: import it for the marketplace it was exported from`,
+        },
+      ],
+    };
+  }
+  return { ok: true, marketplace, currency: retailer.currency };
+}
+
 // ---------------------------------------------------------------- title line
 
 const TITLE = /\bfrom\s+(\S+)\s+to\s+(\S+?)[\s,.)]*$/i;

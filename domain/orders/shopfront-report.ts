@@ -6,13 +6,32 @@
  * row. A row's event id comes from its normalised content plus how many identical
  * rows came before it in the file: importing the same file twice stores nothing
  * new, and two identical rows in one file both count.
+ *
+ * Marketplace (CONTRACT.md section 14), as for the webhook and Amazon's layouts:
+ *   market     = reportMarket(the import's `marketplace`, the price header's sign)   (report-file.ts)
+ *   row event  = the row in market's currency, `retailer` = the import's marketplace if it named one
+ *   stored     = withMarketplace(row event)   (marketplace.ts: the webhook's own resolution, so an
+ *                exported order re-imported is stored, rated and paid in the marketplace a webhook
+ *                delivering it would name; without a `marketplace` the home one)
+ * The idempotency key is the row's content (its currency included), not the marketplace named:
+ * a file imported before the marketplace was resolved here (when `marketplace` was ignored) is
+ * still recognised as imported, with or without `marketplace` naming the home one.
  */
 import { utcDay } from '../time.ts';
 import { MAX_QUANTITY } from './commission.ts';
 import { eventJson, parseOrderEvent, type OrderEvent, type OrderEventType } from './event.ts';
 import type { ProgramTable } from './program-table.ts';
 import type { FieldIssue, RowIssue } from '../issues.ts';
-import { categoryId, readMoney, type CsvRecord, type ReportRefusal } from './report-file.ts';
+import { withMarketplace } from './marketplace.ts';
+import {
+  categoryId,
+  columnKey,
+  readMoney,
+  reportMarket,
+  type CsvRecord,
+  type ReportRefusal,
+} from './report-file.ts';
+import type { Currency } from '../currency.ts';
 import { sha256Hex } from '../requests/signature.ts';
 
 export const REPORT_COLUMNS = {
@@ -64,14 +83,20 @@ export function parseShopfrontReport(
   records: readonly CsvRecord[],
   headerIndex: number,
   program: ProgramTable,
+  marketplace?: string,
 ): ShopfrontReport {
   const header = records[headerIndex];
   if (!header)
     return { ok: false, reason: 'no_header', issues: [{ row: 1, field: '(header)', message: 'no header' }] };
+  const market = reportMarket(program, marketplace, header);
+  if (!market.ok) return market;
   const issues: RowIssue[] = [];
   const index = new Map<Column, number>();
   for (const [column, name] of Object.entries(REPORT_COLUMNS) as [Column, string][]) {
-    const at = header.record.findIndex((cell) => same(cell, name));
+    // The price column by its name without the sign: "Price(£)" in a file of a GBP marketplace.
+    const at = header.record.findIndex((cell) =>
+      column === 'price' ? columnKey(cell) === columnKey(name) : same(cell, name),
+    );
     if (at >= 0) index.set(column, at);
     else if (!OPTIONAL.has(column))
       issues.push({ row: header.line, field: '(header)', message: `missing column "${name}"` });
@@ -88,15 +113,22 @@ export function parseShopfrontReport(
     header.record.forEach((name, i) => {
       if (name) raw[name] = record[i] ?? '';
     });
-    const result = rowEvent(cell, program);
+    const result = rowEvent(cell, program, market.currency, marketplace);
     if (!result.ok) {
       for (const issue of result.issues) issues.push({ row: line, ...issue });
       continue;
     }
-    const normal = JSON.stringify(eventJson(result.event));
+    const resolved = withMarketplace(result.event, program);
+    if (!resolved.ok) {
+      for (const issue of resolved.issues)
+        issues.push({ row: line, field: 'marketplace', message: issue.message });
+      continue;
+    }
+    // The row's content, not where it is imported for (its currency tells marketplaces apart).
+    const normal = JSON.stringify(eventJson({ ...result.event, retailer: null }));
     const n = (occurrences.get(normal) ?? 0) + 1;
     occurrences.set(normal, n);
-    rows.push({ row: line, key: `${normal}#${n}`, raw, event: result.event });
+    rows.push({ row: line, key: `${normal}#${n}`, raw, event: resolved.event });
   }
   if (issues.length > 0) return { ok: false, reason: 'bad_rows', issues };
   if (rows.length === 0)
@@ -116,6 +148,8 @@ export async function reportEventId(row: ReportRow): Promise<string> {
 function rowEvent(
   cell: (column: Column) => string,
   program: ProgramTable,
+  currency: Currency,
+  marketplace: string | undefined,
 ): { ok: true; event: OrderEvent } | { ok: false; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
   const fail = (column: Column, message: string) => {
@@ -148,7 +182,7 @@ function rowEvent(
   const priceText = required('price');
   let unitPrice: number | undefined;
   if (priceText !== undefined) {
-    const converted = readMoney(priceText, program.currency, false);
+    const converted = readMoney(priceText, currency, false);
     if (converted.ok) unitPrice = converted.value;
     else fail('price', converted.message);
   }
@@ -170,7 +204,8 @@ function rowEvent(
     occurred_at: occurredAt,
     tracking_id: trackingId,
     ...(subTag ? { click_id: subTag } : {}),
-    currency: program.currency,
+    ...(marketplace === undefined ? {} : { retailer: marketplace }),
+    currency,
     items: [{ product_id: asin, category, quantity, unit_price: unitPrice }],
   });
   if (parsed.ok) return parsed;

@@ -6,10 +6,11 @@
  *   fold(text)     = lowercase, accents removed (NFKD, combining marks dropped), every run of
  *                    characters other than letters and digits a word break
  *   words(text)    = the words of fold(text)
- *   queryStem(w)   = w without a plural ending: "ies" -> "y", "es" after s/x/z/ch/sh, else "s"
- *                    (words of 4 letters or more, not ending "ss")
- *   q matches w    ⇔ w starts with q, or queryStem(w) starts with queryStem(q) (plurals both ways),
- *                    or, for t in {q, queryStem(q)} with |t| ≥ 5, the edit distance of t and w's first
+ *   stems(w)       = w's singular readings: the one plural rule of every search (stems in
+ *                    domain/catalog/lookup.ts: "ies" -> "y", "ves" -> "f" or "ve", "es" after
+ *                    s/x/z/ch/sh, else "s"; words of 4 letters or more, not ending "ss")
+ *   q matches w    ⇔ w starts with q, or a stem of w starts with a stem of q (plurals both ways),
+ *                    or, for t in {q} ∪ stems(q) with |t| ≥ 5, the edit distance of t and w's first
  *                    |t| or |t| + 1 letters ≤ 1 (typos, also in a plural: "skilets")
  *   product found  ⇔ every word of the query matches some word of its fields
  *   score          = Σ over query words of the best field weight it matched in
@@ -18,6 +19,7 @@
  * At most MAX_QUERY_CHARS characters and MAX_QUERY_WORDS words are read: a longer query is
  * refused calmly (the page says so), never a 500.
  */
+import { stems } from '../../domain/catalog/lookup.ts';
 import type { Card } from '../../domain/pages/catalog.ts';
 
 export const MAX_QUERY_CHARS = 100;
@@ -37,14 +39,6 @@ export function words(text: string): string[] {
   return fold(text)
     .split(BREAKS)
     .filter((w) => w.length > 0);
-}
-
-export function queryStem(word: string): string {
-  if (word.length < 4 || word.endsWith('ss')) return word;
-  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
-  if (/(?:s|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (word.endsWith('s')) return word.slice(0, -1);
-  return word;
 }
 
 /** The `q` parameter as the page reads it (null: absent). */
@@ -69,8 +63,9 @@ function withinOneEdit(a: string, b: string): boolean {
 
 /** 1: exact or prefix or plural; 0.5: a typo; 0: no match. */
 export function wordMatch(q: string, w: string): number {
-  if (w.startsWith(q) || queryStem(w).startsWith(queryStem(q))) return 1;
-  for (const t of new Set([q, queryStem(q)]))
+  const typed = stems(q);
+  if (w.startsWith(q) || stems(w).some((s) => typed.some((t) => s.startsWith(t)))) return 1;
+  for (const t of new Set([q, ...typed]))
     if (
       t.length >= 5 &&
       (withinOneEdit(t, w.slice(0, t.length)) || withinOneEdit(t, w.slice(0, t.length + 1)))

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { closeness, osaDistance, pastedLink, stem } from '../../domain/catalog/lookup.ts';
+import { closeness, osaDistance, pastedLink, stems } from '../../domain/catalog/lookup.ts';
 
 describe('pastedLink', () => {
   it('reads the ASIN of an Amazon product page, however it was pasted', () => {
@@ -39,16 +39,29 @@ describe('pastedLink', () => {
 });
 
 describe('plurals and typos', () => {
-  it('stems plurals to a prefix of the singular', () => {
-    expect(['skillets', 'knives', 'batteries', 'boxes', 'brushes', 'glass', 'pan'].map(stem)).toEqual([
-      'skillet',
-      'knif',
-      'battery',
-      'box',
-      'brush',
-      'glass',
-      'pan',
+  it('stems plurals to prefixes of the singular: one rule for the link builder and storefronts', () => {
+    expect(
+      ['skillets', 'knives', 'gloves', 'batteries', 'boxes', 'brushes', 'glass', 'pan'].map(stems),
+    ).toEqual([
+      ['skillet'],
+      ['knif', 'knive'],
+      ['glof', 'glove'],
+      ['battery'],
+      ['box'],
+      ['brush'],
+      ['glass'],
+      ['pan'],
     ]);
+    // The cases the link builder's and the storefront's rules read differently: "-ves" plurals of
+    // "-ve" words ("gloves", "drives", "olives") and of "-f(e)" words ("knives", "shelves").
+    for (const [typed, title] of [
+      ['gloves', 'Leather Work Glove'],
+      ['drives', 'Internal Hard Drive'],
+      ['olives', 'Olive Oil'],
+      ['knives', 'Chef Knife'],
+      ['shelves', 'Wall Shelf'],
+    ])
+      expect(closeness([typed!], title!), typed).toBe(0);
   });
 
   it('measures optimal string alignment distance, bounded', () => {

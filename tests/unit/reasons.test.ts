@@ -98,4 +98,16 @@ describe('no status by number', () => {
     );
     expect(found).toEqual([]);
   });
+
+  it('no site page or its helpers set an error status by number: 4xx and 5xx come from STATUS_OF', () => {
+    const pages = sourceFilesUnder('site', /\.(astro|ts)$/);
+    expect(pages.length).toBeGreaterThan(20);
+    const found = pages.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => /\bstatus\s*(=|:)\s*[45]\d\d\b/.test(line))
+        .map((line) => `${file}: ${line.trim()}`),
+    );
+    expect(found).toEqual([]);
+  });
 });

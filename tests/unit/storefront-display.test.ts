@@ -17,7 +17,7 @@ import {
   type Catalog,
 } from '../../domain/pages/catalog.ts';
 import { buildPageShards, catalogOf, pageRecord } from '../../domain/pages/page-store.ts';
-import { parseQuery, searchCards, queryStem, wordMatch } from '../../site/lib/search.ts';
+import { parseQuery, searchCards, wordMatch } from '../../site/lib/search.ts';
 import { storefrontSections } from '../../site/lib/storefront.ts';
 import { catalogFromContent } from '../../build/write-page-store.ts';
 import { readContentSources } from '../../build/load-content.ts';
@@ -160,9 +160,19 @@ describe('search', () => {
     expect(ids('serun')).toEqual(['C']);
     expect(ids('lodgx')).toEqual(['A']);
     expect(ids('zzzzzz')).toEqual([]);
-    expect(queryStem('glasses')).toBe('glass');
-    expect(queryStem('batteries')).toBe('battery');
+    expect(wordMatch('glasses', 'glass')).toBe(1);
+    expect(wordMatch('batteries', 'battery')).toBe(1);
     expect(wordMatch('pan', 'panini')).toBe(1);
+    // The plural rule of the link builder (domain/catalog/lookup.ts stems), both ways: a plural
+    // of "-f(e)" or "-ve" is a full match, not a typo.
+    for (const [q, w] of [
+      ['knives', 'knife'],
+      ['shelves', 'shelf'],
+      ['gloves', 'glove'],
+      ['glove', 'gloves'],
+      ['shelf', 'shelves'],
+    ])
+      expect(wordMatch(q!, w!), `${q} ${w}`).toBe(1);
   });
 
   it('answers empty, odd and too long queries calmly', () => {

@@ -37,6 +37,18 @@ describe('findProducts', () => {
     expect(batteries.products.some((p) => /Battery/.test(p.title))).toBe(true);
     const knives = await findProducts(env.DB, 'knives');
     expect(knives.products.some((p) => /Knife/.test(p.title))).toBe(true);
+    // "-ves" plurals of "-ve" words, as storefront search reads them (domain/catalog/lookup.ts stems).
+    for (const [typed, title] of [
+      ['hard drives', /Hard Drive/],
+      ['olives', /Olive Oil/],
+    ] as const) {
+      const found = await findProducts(env.DB, typed);
+      expect(found.how, typed).toBe('words');
+      expect(
+        found.products.some((p) => title.test(p.title)),
+        typed,
+      ).toBe(true);
+    }
   });
 
   it('finds small typos when nothing matches exactly', async () => {
@@ -53,6 +65,9 @@ describe('findProducts', () => {
       expect(Array.isArray(found.products), typed).toBe(true);
     }
     expect((await findProducts(env.DB, 'zzzzqqq')).how).toBe('none');
-    expect(matchQuery('knives')).toBe('("knives"* OR "knif"*)');
+    expect(matchQuery('knives')).toBe('("knif"* OR "knive"*)');
+    // A plural after another word: every word required, the group too (FTS5 needs the AND spelled out).
+    expect(matchQuery('aa batteries')).toBe('"aa"* AND ("batteries"* OR "battery"*)');
+    expect(Array.isArray((await findProducts(env.DB, 'aa batteries')).products)).toBe(true); // no FTS5 syntax error
   });
 });

@@ -138,7 +138,7 @@ describe('admins list, credit and decline', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = await csv.text();
     expect(text.split('\r\n')[0]).toBe(
-      'dispute_id,member_id,handle,order_id,order_date,products,note,filed_at,state,decided_at,amount_minor,currency,decision_note',
+      'dispute_id,member_id,handle,order_id,order_date,products,note,filed_at,state,decided_at,amount_minor,currency,decision_note,marketplace',
     );
     expect(text).toContain(`${d.dispute_id},${d.member_id},${ALICE.handle},o-list,`);
     const accept = await call('/api/admin/disputes?state=all', admin, { headers: { accept: 'text/csv' } });

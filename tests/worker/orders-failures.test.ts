@@ -7,7 +7,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createWorker } from '../../worker/worker.ts';
 import { orderFigures, ORIGIN, placed, type EventBody, uid } from './orders-helpers.ts';
 import { eventCount } from './stored-rows.ts';
@@ -127,8 +127,28 @@ describe('webhook under D1 failures', () => {
       }
       return real(statements);
     });
+    const logged: string[] = [];
+    const spy = vi
+      .spyOn(console, 'error')
+      .mockImplementation((line: unknown) => void logged.push(String(line)));
     const res = await deliver(placed(), db);
+    spy.mockRestore();
     expect(res.status).toBe(500);
     expect(writes).toBe(1);
+    // Answered before the general router, as the app's onError answers (one unhandledError):
+    // the same body and log line, and the security headers of a JSON answer, each once.
+    expect(await res.json()).toEqual({ error: 'internal error' });
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-security-policy')).toContain('sandbox');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    expect(logged.map((line) => JSON.parse(line) as unknown)).toEqual([
+      {
+        level: 'error',
+        event: 'worker.unhandled_error',
+        path: '/webhooks/orders',
+        error: 'Error: D1_ERROR: no such table: order_events: SQLITE_ERROR',
+      },
+    ]);
   });
 });

@@ -11,7 +11,8 @@ import { parseOrderEvent } from '../../domain/orders/event.ts';
 import { withMarketplace } from '../../domain/orders/marketplace.ts';
 import { program } from '../../worker/orders/program.ts';
 import { forget, recall, remember } from '../../worker/orders/recent-orders.ts';
-import { applyEvents } from '../../worker/orders/store.ts';
+import { applyEvents, readRecentOrder } from '../../worker/orders/store.ts';
+import type { RecentOrder } from '../../worker/orders/recent-orders.ts';
 import { orderFigures, placed, uid, type EventBody } from './orders-helpers.ts';
 
 interface Counted {
@@ -36,7 +37,7 @@ function counted(): Counted {
   return out;
 }
 
-function incoming(body: EventBody, id = uid('msg')): IncomingEvent {
+function incoming(body: EventBody | Record<string, unknown>, id = uid('msg')): IncomingEvent {
   const parsed = parseOrderEvent(body);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const market = withMarketplace(parsed.event, program.table);
@@ -159,6 +160,55 @@ describe('order events in one round trip', () => {
     await applyEvents(env.DB, program, [incoming({ ...lifecycle(twin)[1]! })]);
     expect(await ledgerRows(orderId)).toEqual(await ledgerRows(twin));
     expect(await orderFigures(orderId)).toMatchObject({ pending: 0 });
+  });
+
+  it('remembers after each write exactly what a fresh read of the order finds', async () => {
+    // A marketplace named (the memory must not keep the event's `marketplace` field: a row has
+    // none), an item with the retailer's own commission, a category written in capitals.
+    const orderId = uid('ord');
+    const base = {
+      ...placed({ order_id: orderId, tracking_id: 'milacooks-21', currency: 'GBP' }),
+      marketplace: 'amazon-uk',
+      items: [
+        { product_id: 'B00006JSUA', category: 'Kitchen', quantity: 2, unit_price: 2499 },
+        {
+          product_id: 'B07FZ8S74R',
+          category: 'home',
+          quantity: 1,
+          unit_price: 1250,
+          reported_commission_minor: 60,
+        },
+      ],
+    };
+    const bodies = [
+      base,
+      { ...base, type: 'order.shipped', occurred_at: '2026-11-04T10:00:00Z' },
+      {
+        ...base,
+        type: 'order.returned',
+        occurred_at: '2026-11-08T10:00:00Z',
+        items: [{ ...base.items[1], reported_commission_minor: 60 }],
+      },
+    ];
+    /** Sums in one order (a read groups them, the memory keeps them as booked). */
+    const comparable = (state: RecentOrder | undefined) =>
+      state && {
+        ...state,
+        sums: [...state.sums].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      };
+    for (const body of bodies) {
+      const c = counted();
+      expect([...(await applyEvents(c.db, program, [incoming(body)])).values()]).toEqual(['processed']);
+      // Planned on the memory (one write batch), and what it remembers is what D1 now holds.
+      expect(c.batches).toHaveLength(1);
+      expect(comparable(recall(orderId))).toEqual(comparable(await readRecentOrder(env.DB, orderId)));
+    }
+    expect(recall(orderId)?.stored.map((e) => [e.order_seq, e.event.type, e.event.retailer])).toEqual([
+      [1, 'order.placed', 'amazon-uk'],
+      [2, 'order.shipped', 'amazon-uk'],
+      [3, 'order.returned', 'amazon-uk'],
+    ]);
+    expect(recall(orderId)?.terms?.lines.size).toBe(2);
   });
 
   it('answers a repeated event as a duplicate and books it once', async () => {

@@ -6,7 +6,7 @@ import { env, exports } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { MAX_SIGNATURES, signWebhook } from '../../worker/orders/signature.ts';
-import { ALICE, orderFigures, ORIGIN, placed, send, uid } from './orders-helpers.ts';
+import { ALICE, orderFigures, ORIGIN, placed, send, signedWebhook, uid } from './orders-helpers.ts';
 import { entryCount, eventCount } from './stored-rows.ts';
 
 const OTHER_SECRET = 'whsec_' + btoa('another secret, e.g. the one being rotated out');
@@ -36,6 +36,27 @@ describe('POST /webhooks/orders: answers', () => {
       void: 0,
       net: 0,
     });
+  });
+
+  it('answers before the general router with the JSON security headers, also at "/webhooks/orders/"', async () => {
+    for (const path of ['/webhooks/orders', '/webhooks/orders/']) {
+      const res = await exports.default.fetch(`${ORIGIN}${path}`, signedWebhook(placed()));
+      expect(res.status, path).toBe(200);
+      expect(await res.json()).toEqual({ status: 'processed' });
+      expect(res.headers.get('content-type')).toBe('application/json');
+      // Set in place, each once (a second set would join the policies with a comma).
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox",
+      );
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000');
+      expect(res.headers.get('permissions-policy')).toContain('camera=()');
+    }
+    // Any other method is not the webhook: the router's answer (here the static assets' 404).
+    const get = await exports.default.fetch(`${ORIGIN}/webhooks/orders`);
+    expect(get.status).toBe(404);
+    expect(get.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('200 duplicate for the same webhook-id, with no second effect, even if the body differs', async () => {

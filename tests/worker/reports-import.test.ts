@@ -398,6 +398,36 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
     });
   });
 
+  it("stores each order in the marketplace a webhook would: the home one, or the import's marketplace in its currency", async () => {
+    // The sample, imported above without a marketplace: the home marketplace, as withMarketplace names it.
+    const retailers = await env.DB.prepare(
+      "SELECT DISTINCT retailer FROM order_events WHERE source = 'amazon_report' AND order_id NOT LIKE 'amazon-statement:%' AND currency = 'USD'",
+    ).all<{ retailer: string | null }>();
+    expect(retailers.results).toEqual([{ retailer: 'amazon-us' }]);
+
+    const orderId = uid('uk');
+    const csv = [
+      HEADER.replace('Price($)', 'Price(£)'),
+      `Kitchen,Skillet,B00006JSUA,${orderId},2026-11-20 10:00:00,2026-11-21 10:00:00,Shipped,2,£20.00,milacooks-21,`,
+    ].join('\n');
+    const res = await importReport(csv, '?marketplace=amazon-uk');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'imported', processed: 1 });
+    const event = await env.DB.prepare(
+      'SELECT retailer, currency, handle FROM order_events WHERE order_id = ?1',
+    )
+      .bind(orderId)
+      .first();
+    expect(event).toEqual({ retailer: 'amazon-uk', currency: 'GBP', handle: 'mila-cooks' });
+    // Rated by amazon-uk's table (kitchen 500 bps of 40.00 = 2.00), booked in GBP.
+    const ledger = await env.DB.prepare(
+      'SELECT currency, SUM(amount_minor) AS earned, MIN(rate_bps) AS bps FROM ledger_entries WHERE order_id = ?1 GROUP BY currency',
+    )
+      .bind(orderId)
+      .all();
+    expect(ledger.results).toEqual([{ currency: 'GBP', earned: 200, bps: 500 }]);
+  });
+
   it('refuses a file with bad rows as a whole: 400 listing rows and columns, nothing stored', async () => {
     const before = await counts();
     const good = `Kitchen,Skillet,B00006JSUA,${uid('o')},2026-11-03 14:22:10,2026-11-03 14:22:10,Ordered,1,24.90,${influencers[0]!.trackingId},`;

@@ -5,7 +5,7 @@
  */
 import { currency as currencySchema } from '../../domain/content/schema.ts';
 import type { Currency } from '../../domain/currency.ts';
-import { closeness, pastedLink, searchWords, stem, type PastedLink } from '../../domain/catalog/lookup.ts';
+import { closeness, pastedLink, searchWords, stems, type PastedLink } from '../../domain/catalog/lookup.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { integer, rowReader, text, type Row } from '../lib/rows.ts';
 
@@ -43,18 +43,23 @@ const productOf: (row: Row) => CatalogProduct = rowReader({
 /**
  * The FTS5 query for what a member typed: each word (letters and digits only, so
  * nothing the user types is FTS syntax) as a prefix, all of them required; a
- * plural also as the prefix of its stem ("batteries" finds "battery",
+ * plural also as the prefix of each of its stems ("batteries" finds "battery", "knives" "knife",
  * domain/catalog/lookup.ts). Null when nothing searchable is left.
  */
 export function matchQuery(input: string): string | null {
   const words = searchWords(input);
   if (words.length === 0) return null;
-  return words
-    .map((w) => {
-      const s = stem(w);
-      return w.startsWith(s) ? `"${s}"*` : `("${w}"* OR "${s}"*)`;
-    })
-    .join(' ');
+  return (
+    words
+      .map((w) => {
+        // The word and its stems, less any that another one is a prefix of (it finds nothing more).
+        const all = [...new Set([w, ...stems(w)])];
+        const terms = all.filter((t) => !all.some((o) => o !== t && t.startsWith(o)));
+        return terms.length === 1 ? `"${terms[0]}"*` : `(${terms.map((t) => `"${t}"*`).join(' OR ')})`;
+      })
+      // AND spelled out: FTS5 refuses a group after a term without it ("aa" ("batteries" OR ...)).
+      .join(' AND ')
+  );
 }
 
 /**

@@ -2,6 +2,7 @@
  * Typed reads of D1 result rows: a wrong column type is a bug worth a clear
  * error, not a value cast into shape.
  */
+import type { z } from 'zod';
 import { withRetry } from './d1-retry.ts';
 
 export type Row = Record<string, unknown>;
@@ -37,6 +38,15 @@ export function integer(row: Row, key: string): number {
 /** SUM() over no rows is NULL. */
 export function integerOrZero(row: Row, key: string): number {
   return row[key] === null || row[key] === undefined ? 0 : integer(row, key);
+}
+
+/** A column whose value a schema decides (an enum, a nullable id), with the column named when it fails. */
+export function parsedBy<T>(schema: z.ZodType<T>): ColumnReader<T> {
+  return (row, key) => {
+    const result = schema.safeParse(row[key]);
+    if (!result.success) throw new TypeError(`column ${key}: unexpected ${String(row[key])}`);
+    return result.data;
+  };
 }
 
 /** How one column is read: `text`, `integer`, ... or a reader built on them. */

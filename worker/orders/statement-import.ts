@@ -6,7 +6,8 @@
  *
  * One import of a whole file, from its bytes: parse (domain/orders/amazon-report.ts),
  * then for Amazon's layouts a statement (preview, or commit through statement-store.ts),
- * for shopfront's order export the per-order events of the webhook path (store.ts).
+ * for shopfront's order export the per-order events of the webhook path (store.ts), each in
+ * the marketplace the webhook's withMarketplace names (resolved by the parser, shopfront-report.ts).
  * The answer is a typed result or a refusal `{ reason, message, issues }`; the edge
  * maps a reason to its HTTP status through the one table (worker/lib/reasons.ts).
  * Nothing is stored unless the whole file passed.

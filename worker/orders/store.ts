@@ -46,7 +46,7 @@ import {
   type RecordedTerms,
 } from '../../domain/orders/terms.ts';
 import { isTransientD1Error, withRetry } from '../lib/d1-retry.ts';
-import { integer, text, textOrNull, type Row } from '../lib/rows.ts';
+import { integer, parsedBy, rowReader, text, textOrNull, type Row } from '../lib/rows.ts';
 import { forget, recall, remember, type RecentOrder } from './recent-orders.ts';
 
 /** D1 stayed unavailable through every retry; the caller answers 503 so the sender retries later. */
@@ -152,13 +152,40 @@ function planGroup(
         if (mine && mine.received_at === e.received_at) planned.outcomes.set(e.event_id, mine.status);
       }
     planned.next.set(orderId, {
-      // The rows as a read would return them (storedEvent parses a stored row).
-      stored: [...stored, ...plan.events.map((e) => storedEvent({ ...e }))],
+      stored: [...stored, ...plan.events.map((row) => rememberedEvent(row, incoming))],
       sums: sumEntries([...current, ...plan.entries]),
       terms: withTerms(terms, plan),
     });
   }
   return planned;
+}
+
+/**
+ * A planned event as a read of its row would return it (storedEvent), without parsing back the
+ * items_json the plan has just written: the row's typed fields, and the items it was written from
+ * (the incoming event's, already validated). A read knows no `marketplace` field: the row's
+ * retailer is the marketplace (domain/orders/marketplace.ts). tests/worker/orders-round-trips
+ * compares the remembered state with a fresh read.
+ */
+function rememberedEvent(row: EventRow, incoming: readonly IncomingEvent[]): StoredEvent {
+  const from = incoming.find((e) => e.event_id === row.event_id);
+  if (!from) throw new Error(`planned event ${row.event_id} is not one of the incoming events`);
+  const { event } = from;
+  return {
+    event_id: row.event_id,
+    order_seq: row.order_seq,
+    event: {
+      type: row.type,
+      order_id: row.order_id,
+      ordered_at: row.ordered_at,
+      occurred_at: row.occurred_at,
+      tracking_id: row.tracking_id,
+      click_id: row.click_id,
+      retailer: row.retailer,
+      currency: event.currency,
+      items: event.items,
+    },
+  };
 }
 
 /** The order's recorded terms with the rows a plan adds. */
@@ -256,6 +283,19 @@ function predictedState(group: ReadonlyMap<string, readonly IncomingEvent[]>): O
   return state;
 }
 
+/**
+ * What a fresh read finds for one order, in the shape this isolate remembers (recent-orders.ts);
+ * the state remembered after a write must equal it (tests/worker/orders-round-trips.test.ts).
+ */
+export async function readRecentOrder(db: D1Database, orderId: string): Promise<RecentOrder> {
+  const state = await readState(db, new Map([[orderId, []]]));
+  return {
+    stored: state.stored.get(orderId) ?? [],
+    sums: sumEntries(state.sums.get(orderId) ?? []),
+    terms: state.terms.get(orderId) ?? null,
+  };
+}
+
 /** Per order, the event id of its last stored event (the guard of the first new one). */
 function lastStored(state: OrderState): Map<string, string> {
   const last = new Map<string, string>();
@@ -266,10 +306,11 @@ function lastStored(state: OrderState): Map<string, string> {
   return last;
 }
 
-const stateRow = z.object({
-  kind: z.enum(['event', 'sum', 'order_terms', 'line_terms', 'click']),
-  row: z.string(),
-});
+const ROW_KINDS = ['event', 'sum', 'order_terms', 'line_terms', 'click'] as const;
+type RowKind = (typeof ROW_KINDS)[number];
+const isRowKind = (kind: string): kind is RowKind => (ROW_KINDS as readonly string[]).includes(kind);
+const isRow = (value: unknown): value is Row =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 async function readState(
   db: D1Database,
@@ -286,22 +327,20 @@ async function readState(
         ...(clickIds.length > 0 ? [JSON.stringify(clickIds)] : []),
       ),
   ]);
-  const rows: Record<z.infer<typeof stateRow>['kind'], Row[]> = {
-    event: [],
-    sum: [],
-    order_terms: [],
-    line_terms: [],
-    click: [],
-  };
+  const rows: Record<RowKind, Row[]> = { event: [], sum: [], order_terms: [], line_terms: [], click: [] };
+  // The shape only (a tagged JSON object): the typed row readers check every column they read.
   for (const result of read?.results ?? []) {
-    const { kind, row } = stateRow.parse(result);
-    rows[kind].push(z.record(z.string(), z.unknown()).parse(JSON.parse(row)));
+    const kind = text(result, 'kind');
+    if (!isRowKind(kind)) throw new TypeError(`column kind: unexpected ${kind}`);
+    const row: unknown = JSON.parse(text(result, 'row'));
+    if (!isRow(row)) throw new TypeError(`column row: expected a JSON object of kind ${kind}`);
+    rows[kind].push(row);
   }
   return stateOf(rows, new Set(incoming.map((e) => e.event_id)), group);
 }
 
 function stateOf(
-  rows: Record<'event' | 'sum' | 'order_terms' | 'line_terms' | 'click', Row[]>,
+  rows: Record<RowKind, Row[]>,
   incomingIds: ReadonlySet<string>,
   group: ReadonlyMap<string, unknown>,
 ): OrderState {
@@ -337,7 +376,6 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 
 const storedItems = z.array(orderItem);
 const eventType = z.enum(ORDER_EVENT_TYPES);
-const bucket = z.enum(BUCKETS);
 const eventStatus = z.enum(['processed', 'unattributed']);
 
 function storedEvent(row: Row): StoredEvent {
@@ -355,51 +393,41 @@ function storedEvent(row: Row): StoredEvent {
   return { event_id: text(row, 'event_id'), order_seq: integer(row, 'order_seq'), event };
 }
 
-const rateSource = z.enum(['category', 'default', 'backfill']);
-
-function orderTermsRow(row: Row): OrderTermsRow {
-  return {
-    order_id: text(row, 'order_id'),
-    handle: text(row, 'handle'),
-    tracking_id: text(row, 'tracking_id'),
-    retailer: textOrNull(row, 'retailer'),
-    ordered_at: integer(row, 'ordered_at'),
-    program: recordedProgram.parse(row.program),
-    event_id: text(row, 'event_id'),
-    recorded_at: integer(row, 'recorded_at'),
-  };
-}
-
 /** order_terms.program: null for orders recorded before migration 0012. */
-const recordedProgram = memberProgram.nullable();
+const orderTermsRow: (row: Row) => OrderTermsRow = rowReader({
+  order_id: text,
+  handle: text,
+  tracking_id: text,
+  retailer: textOrNull,
+  ordered_at: integer,
+  program: parsedBy(memberProgram.nullable()),
+  event_id: text,
+  recorded_at: integer,
+});
 
-function lineTermsRow(row: Row): LineTermsRow {
-  return {
-    order_id: text(row, 'order_id'),
-    product_id: text(row, 'product_id'),
-    category: text(row, 'category'),
-    rate_bps: integer(row, 'rate_bps'),
-    rate_source: rateSource.parse(row.rate_source),
-    rate_retailer: textOrNull(row, 'rate_retailer'),
-    rate_effective_from: textOrNull(row, 'rate_effective_from'),
-    rate_program: textOrNull(row, 'rate_program'),
-    event_id: text(row, 'event_id'),
-    recorded_at: integer(row, 'recorded_at'),
-  };
-}
+const lineTermsRow: (row: Row) => LineTermsRow = rowReader({
+  order_id: text,
+  product_id: text,
+  category: text,
+  rate_bps: integer,
+  rate_source: parsedBy(z.enum(['category', 'default', 'backfill'])),
+  rate_retailer: textOrNull,
+  rate_effective_from: textOrNull,
+  rate_program: textOrNull,
+  event_id: text,
+  recorded_at: integer,
+});
 
-function ledgerSum(row: Row): LedgerSum {
-  return {
-    handle: text(row, 'handle'),
-    ordered_at: integer(row, 'ordered_at'),
-    product_id: text(row, 'product_id'),
-    bucket: bucket.parse(row.bucket),
-    effective_at: integer(row, 'effective_at'),
-    quantity: integer(row, 'quantity'),
-    amount_minor: integer(row, 'amount_minor'),
-    revenue_minor: integer(row, 'revenue_minor'),
-  };
-}
+const ledgerSum: (row: Row) => LedgerSum = rowReader({
+  handle: text,
+  ordered_at: integer,
+  product_id: text,
+  bucket: parsedBy(z.enum(BUCKETS)),
+  effective_at: integer,
+  quantity: integer,
+  amount_minor: integer,
+  revenue_minor: integer,
+});
 
 // ---------------------------------------------------------------- writes
 

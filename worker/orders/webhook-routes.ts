@@ -8,8 +8,7 @@
  * sender's: 503 with Retry-After, so the event is sent again once it is set.
  */
 import { Hono } from 'hono';
-import { createMiddleware } from 'hono/factory';
-import { admissionIssues } from '../../domain/orders/apply.ts';
+import { admissionIssues, type IncomingEvent } from '../../domain/orders/apply.ts';
 import { parseOrderEvent } from '../../domain/orders/event.ts';
 import { withMarketplace } from '../../domain/orders/marketplace.ts';
 import { describeProblem, settingProblem } from '../config/check.ts';
@@ -25,9 +24,23 @@ import { StoreUnavailableError } from './store.ts';
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 const RETRY_AFTER_SECONDS = '30';
 
-/** Checked before anything else: without a usable secret no event can be verified (503, the sender retries). */
-const secretConfigured = createMiddleware<AppEnv>(async (c, next) => {
-  const misconfigured = settingProblem(c.env, 'ORDER_WEBHOOK_SECRET');
+/**
+ * POST /webhooks/orders (and "/webhooks/orders/"): answered by worker.ts before the general
+ * router (issue 26), as /go/ is, so an event pays for no router dispatch.
+ */
+export function isOrderWebhook(request: Request, url: URL): boolean {
+  return (
+    request.method === 'POST' && (url.pathname === '/webhooks/orders' || url.pathname === '/webhooks/orders/')
+  );
+}
+
+/** The same answers as a Hono sub-app, for app.ts (a path Hono reads as this route lands here too). */
+export const orderWebhook = new Hono<AppEnv>().post('/', (c) => orderWebhookAnswer(c.req.raw, c.env));
+
+/** The webhook's answer, in the order of checks above. Every answer is built here (mutable headers). */
+export async function orderWebhookAnswer(request: Request, env: Env): Promise<Response> {
+  // Checked before anything else: without a usable secret no event can be verified (503, the sender retries).
+  const misconfigured = settingProblem(env, 'ORDER_WEBHOOK_SECRET');
   if (misconfigured) {
     log('error', 'orders.webhook_misconfigured', {
       setting: misconfigured.setting,
@@ -35,21 +48,29 @@ const secretConfigured = createMiddleware<AppEnv>(async (c, next) => {
     });
     return secretUnusable(describeProblem(misconfigured));
   }
-  await next();
-});
+  const received = await receivedEvent(request, env.ORDER_WEBHOOK_SECRET);
+  if (received instanceof Response) return received;
+  try {
+    const status = await ingest(env.DB, program, received);
+    if (typeof status === 'object') return problem('invalid', 'invalid order event', status.issues);
+    return Response.json({ status }, { status: status === 'unattributed' ? 202 : 200 });
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    log('error', 'orders.store_unavailable', { event_id: received.event_id, error: error.message });
+    return problem('store_unavailable', 'order store unavailable, retry later', undefined, {
+      'Retry-After': RETRY_AFTER_SECONDS,
+    });
+  }
+}
 
-export const orderWebhook = new Hono<AppEnv>().post('/', secretConfigured, async (c) => {
-  const bytes = await readLimited(c.req.raw, MAX_WEBHOOK_BYTES);
+/** The event as the store takes it, or the answer refusing it (size, signature, body, marketplace, rules). */
+async function receivedEvent(request: Request, secret: string): Promise<IncomingEvent | Response> {
+  const bytes = await readLimited(request, MAX_WEBHOOK_BYTES);
   if (bytes === null) return problem('body_too_large', 'body exceeds 1 MiB');
 
   let verified;
   try {
-    verified = await verifyWebhook(
-      c.env.ORDER_WEBHOOK_SECRET,
-      c.req.raw.headers,
-      bytes,
-      Math.floor(Date.now() / 1000),
-    );
+    verified = await verifyWebhook(secret, request.headers, bytes, Math.floor(Date.now() / 1000));
   } catch (error) {
     if (!(error instanceof WebhookSecretError)) throw error;
     log('error', 'orders.webhook_secret_invalid', { error: error.message });
@@ -78,28 +99,10 @@ export const orderWebhook = new Hono<AppEnv>().post('/', secretConfigured, async
   if (!parsed.ok) return problem('invalid', 'invalid order event', parsed.issues);
   const market = withMarketplace(parsed.event, program.table);
   if (!market.ok) return problem(market.reason, 'order event not in its marketplace', market.issues);
-  const event = market.event;
-  const issues = admissionIssues(event, program);
+  const issues = admissionIssues(market.event, program);
   if (issues.length > 0) return problem('invalid', 'invalid order event', issues);
-
-  try {
-    const status = await ingest(c.env.DB, program, {
-      event_id: verified.id,
-      source: 'webhook',
-      body,
-      received_at: Date.now(),
-      event,
-    });
-    if (typeof status === 'object') return problem('invalid', 'invalid order event', status.issues);
-    return c.json({ status }, status === 'unattributed' ? 202 : 200);
-  } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
-    log('error', 'orders.store_unavailable', { event_id: verified.id, error: error.message });
-    return problem('store_unavailable', 'order store unavailable, retry later', undefined, {
-      'Retry-After': RETRY_AFTER_SECONDS,
-    });
-  }
-});
+  return { event_id: verified.id, source: 'webhook', body, received_at: Date.now(), event: market.event };
+}
 
 /** The receiver cannot check signatures; the sender keeps the event and retries. */
 function secretUnusable(reason: string): Response {

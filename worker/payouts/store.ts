@@ -319,45 +319,72 @@ SELECT w.period, w.member_id, w.handle, w.currency, ?5, w.payout_minor, ?6 FROM 
 WHERE w.period = ?1 AND ${OF_MEMBER} AND w.currency = ?4 AND w.payable = 1
 ON CONFLICT DO NOTHING`;
 
+type Member = ReturnType<ReturnType<typeof memberIndex>['member']>;
+type PaidInput = { period: string; handle: string; currency?: string | undefined; reference: string };
+/** A member's rows of a closed month, with their payments; `closed` false when the month is open. */
+type MemberRows = { closed: boolean; rows: Row[] };
+type PaymentPlan =
+  { ok: true; currency: string; row: Row } | { ok: false; reason: PaidRefusal; message: string };
+
 /**
  * Records that a closed month's payable row was paid: the same reference again
  * changes nothing. `handle` is any handle the member had (or its id); `currency`
  * is needed only when the member has rows in more than one. Refused while the
  * member is under review, and for a member no longer in content.
+ * Read (run and rows, one batch), pure plan (planPayment), one guarded write
+ * (INSERT_PAYMENT: only a payable row, only once), then the row read back says
+ * what is stored (paymentResult), whoever won a race.
  */
 export async function markPaid(
   db: D1Database,
-  input: { period: string; handle: string; currency?: string | undefined; reference: string },
+  input: PaidInput,
   program: ProgramTable,
   now: number,
 ): Promise<PaidResult> {
-  const { period, handle, reference } = input;
   const members = memberIndex(program);
-  const memberId = members.idOf(handle);
-  const names = JSON.stringify(members.handles(memberId));
-  const member = members.member(memberId, handle);
+  const memberId = members.idOf(input.handle);
+  const member = members.member(memberId, input.handle);
   if (member.review)
     return {
       ok: false,
       reason: 'under_review',
-      message: `${handle} is under review (review: true in content): no payout is marked paid until an admin clears it`,
+      message: `${input.handle} is under review (review: true in content): no payout is marked paid until an admin clears it`,
     };
-  const read = () =>
-    withRetry(() =>
-      db.batch<Row>([
-        db.prepare('SELECT period FROM payout_runs WHERE period = ?1').bind(period),
-        db.prepare(ROWS_OF_MEMBER).bind(period, memberId, names),
-      ]),
-    );
-  const [run, rows] = await read();
-  if ((run?.results.length ?? 0) === 0)
+  const names = JSON.stringify(members.handles(memberId));
+  const plan = planPayment(input, member, await readMemberRows(db, input.period, memberId, names));
+  if (!plan.ok) return plan;
+  await withRetry(() =>
+    db.prepare(INSERT_PAYMENT).bind(input.period, memberId, names, plan.currency, input.reference, now).run(),
+  );
+  const after = await readMemberRows(db, input.period, memberId, names);
+  return paymentResult(input, { member_id: memberId, handle: member.handle }, plan, after.rows);
+}
+
+async function readMemberRows(
+  db: D1Database,
+  period: string,
+  memberId: string,
+  names: string,
+): Promise<MemberRows> {
+  const [run, rows] = await withRetry(() =>
+    db.batch<Row>([
+      db.prepare('SELECT period FROM payout_runs WHERE period = ?1').bind(period),
+      db.prepare(ROWS_OF_MEMBER).bind(period, memberId, names),
+    ]),
+  );
+  return { closed: (run?.results.length ?? 0) > 0, rows: rows?.results ?? [] };
+}
+
+/** Which row a payment is for, or why none: not closed, currency needed, no row, member missing. */
+function planPayment(input: PaidInput, member: Member, { closed, rows }: MemberRows): PaymentPlan {
+  const { period, handle } = input;
+  if (!closed)
     return {
       ok: false,
       reason: 'not_closed',
       message: `${period} is not closed: close it before marking payouts paid`,
     };
-  const all = rows?.results ?? [];
-  const currencies = all.map((r) => text(r, 'currency'));
+  const currencies = rows.map((r) => text(r, 'currency'));
   const currency = input.currency ?? (currencies.length === 1 ? currencies[0] : undefined);
   if (currency === undefined && currencies.length > 1)
     return {
@@ -365,8 +392,8 @@ export async function markPaid(
       reason: 'currency_needed',
       message: `${handle} has rows in ${currencies.join(' and ')} in ${period}: name the currency`,
     };
-  const found = all.find((r) => r.currency === currency);
-  if (!found || currency === undefined)
+  const row = rows.find((r) => r.currency === currency);
+  if (!row || currency === undefined)
     return {
       ok: false,
       reason: 'no_row',
@@ -379,16 +406,23 @@ export async function markPaid(
       reason: 'member_missing',
       message: `${handle} is not a member in content (any more): its money is held and never paid`,
     };
-  await withRetry(() =>
-    db.prepare(INSERT_PAYMENT).bind(period, memberId, names, currency, reference, now).run(),
-  );
-  const [, after] = await read();
-  const paid = (after?.results ?? []).find((r) => r.currency === currency && r.reference !== null);
+  return { ok: true, currency, row };
+}
+
+/** What the guarded write left: the payment, or why none (not payable, paid with another reference). */
+function paymentResult(
+  input: PaidInput,
+  who: { member_id: string; handle: string },
+  { currency, row }: Extract<PaymentPlan, { ok: true }>,
+  after: readonly Row[],
+): PaidResult {
+  const { period, handle, reference } = input;
+  const paid = after.find((r) => r.currency === currency && r.reference !== null);
   if (!paid)
     return {
       ok: false,
       reason: 'not_payable',
-      message: `${handle}'s ${currency} row in ${period} is not payable (${text(found, 'reason').replace(/_/g, ' ')})`,
+      message: `${handle}'s ${currency} row in ${period} is not payable (${text(row, 'reason').replace(/_/g, ' ')})`,
     };
   if (paid.reference !== reference)
     return {
@@ -400,8 +434,7 @@ export async function markPaid(
     ok: true,
     payment: {
       period,
-      member_id: memberId,
-      handle: member.handle,
+      ...who,
       currency,
       reference,
       amount_minor: integer(paid, 'amount_minor'),

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { AstroGlobal } from 'astro';
 import type { SessionPrincipal } from '../../../worker/auth/tokens.ts';
 import type { ConsoleAnswer } from '../../../worker/lib/form-posts.ts';
+import { STATUS_OF } from '../../../worker/lib/reasons.ts';
 import { currentPrincipal } from './session.ts';
 
 const flashShape = z.object({ ok: z.boolean(), message: z.string().max(4000) });
@@ -42,7 +43,7 @@ export async function consolePage(
     }
     astro.response.status = answered.status;
     refusal = answered.message;
-  } else if (!isAdmin) astro.response.status = 403;
+  } else if (!isAdmin) astro.response.status = STATUS_OF.forbidden;
   const stored =
     isAdmin && astro.request.method === 'GET' ? flashShape.safeParse(await astro.session?.get(flash)) : null;
   if (stored?.success) astro.session?.delete(flash);

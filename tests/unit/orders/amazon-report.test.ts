@@ -53,7 +53,9 @@ describe('Amazon report parsing', () => {
       occurred_at: Date.parse('2026-11-04T09:00:00Z'),
       tracking_id: 'anacooks-20',
       click_id: 'aZ3-_kP0q9LmN2bV7xYt1c',
-      retailer: null,
+      // The marketplace a webhook delivering the order would name (withMarketplace): the home one.
+      retailer: 'amazon-us',
+      marketplace: 'amazon-us',
       currency: 'USD',
       items: [{ product_id: 'B00006JSUA', category: 'kitchen', quantity: 2, unit_price: 2490 }],
     });
@@ -134,6 +136,57 @@ describe('Amazon report parsing', () => {
     expect(new Set(ids).size).toBe(2);
     expect(await Promise.all(again.rows.map(reportEventId))).toEqual(ids);
     expect(ids[0]).toMatch(/^amzr_[0-9a-f]{64}$/);
+  });
+
+  it('keeps the id a row had before the marketplace was resolved (a file imported then is still a duplicate)', async () => {
+    const result = parse(ROW);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const before = 'amzr_45e644ece9479e2b299c8ae226f92e64c235b6a54ef2cb5368785bd8d96c2e22';
+    expect(await reportEventId(result.rows[0]!)).toBe(before);
+    // Naming the home marketplace (ignored before for this layout) keeps the id too.
+    const named = read([HEADER, ROW].join('\n'), table, { marketplace: 'amazon-us' });
+    if (!named.ok || named.kind !== 'events') throw new Error(JSON.stringify(named));
+    expect(await reportEventId(named.rows[0]!)).toBe(before);
+  });
+
+  it('imports the export for the marketplace named, in its currency, as the webhook resolves it', () => {
+    const loaded = loadContent('content');
+    if (!loaded.content) throw new Error('the sample content does not load');
+    const live = buildProgramTable(loaded.content);
+    const uk = [HEADER.replace('Price($)', 'Price(£)'), ROW.replace(',24.90,', ',£24.95,')].join('\n');
+    const result = read(uk, live, { marketplace: 'amazon-uk' });
+    if (!result.ok || result.kind !== 'events') throw new Error(JSON.stringify(result));
+    expect(result.rows[0]?.event).toMatchObject({
+      retailer: 'amazon-uk',
+      marketplace: 'amazon-uk',
+      currency: 'GBP',
+      items: [{ unit_price: 2495 }],
+    });
+    // A "Price($)" header imported for amazon-uk, a "Price(£)" one for the home marketplace, an
+    // unknown marketplace: refused as Amazon's layouts are, before any row is read.
+    const refusals = [
+      read([HEADER, ROW].join('\n'), live, { marketplace: 'amazon-uk' }),
+      read(uk, live),
+      read([HEADER, ROW].join('\n'), live, { marketplace: 'amazon-jp' }),
+    ].map((r) => (r.ok ? r.kind : { reason: r.reason, messages: r.issues.map((i) => i.message) }));
+    expect(refusals).toEqual([
+      {
+        reason: 'currency_mismatch',
+        messages: [
+          'the report\'s amounts are in USD or CAD or MXN or AUD or SGD ("Price($)"), but amazon-uk is a GBP marketplace: import it for the marketplace it was exported from',
+        ],
+      },
+      {
+        reason: 'currency_mismatch',
+        messages: [
+          'the report\'s amounts are in GBP ("Price(£)"), but amazon-us is a USD marketplace: import it for the marketplace it was exported from',
+        ],
+      },
+      {
+        reason: 'unknown_marketplace',
+        messages: [expect.stringContaining('unknown marketplace "amazon-jp"')],
+      },
+    ]);
   });
 
   it('reads report times as UTC', () => {

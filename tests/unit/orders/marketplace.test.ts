@@ -88,6 +88,29 @@ describe('withMarketplace', () => {
     });
   });
 
+  it('judges each program table by its own groups (built once per table, never shared)', () => {
+    const event = parsed({ marketplace: 'amazon-uk' });
+    expect(withMarketplace(event, program.table)).toMatchObject({ ok: true });
+    // The same retailers, amazon-uk no longer in amazon-us's group: the groups are this table's.
+    const { home: _, ...ukAlone } = program.table.retailers['amazon-uk']!;
+    const split = { ...program.table, retailers: { ...program.table.retailers, 'amazon-uk': ukAlone } };
+    expect(withMarketplace(event, split)).toEqual({
+      ok: false,
+      reason: 'not_a_marketplace',
+      issues: [
+        {
+          path: 'marketplace',
+          message: '"amazon-uk" is not a marketplace of amazon-us (known: amazon-us, amazon-de, amazon-ca)',
+        },
+      ],
+    });
+    // And the first table is still judged by its own groups.
+    expect(withMarketplace(event, program.table)).toMatchObject({
+      ok: true,
+      event: { retailer: 'amazon-uk' },
+    });
+  });
+
   it('leaves an unknown retailer to admissionIssues', () => {
     const event = parsed({ retailer: 'nowhere', marketplace: 'amazon-uk' });
     expect(withMarketplace(event, program.table)).toEqual({ ok: true, event });

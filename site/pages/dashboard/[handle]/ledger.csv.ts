@@ -6,6 +6,7 @@ import { resolvePeriod } from '../../../lib/dashboard/period.ts';
 import { currentPrincipal, mayView } from '../../../lib/dashboard/session.ts';
 import { ledgerReason, readLedgerLines } from '../../../../worker/dashboard/queries.ts';
 import { readProductTitles } from '../../../../worker/catalog/queries.ts';
+import { STATUS_OF } from '../../../../worker/lib/reasons.ts';
 
 export const prerender = false;
 
@@ -14,7 +15,7 @@ export const GET: APIRoute = async ({ params, session, url, redirect }) => {
   const who = await currentPrincipal({ session });
   if (!who) return redirect('/dashboard/', 303);
   if (!mayView(who, handle))
-    return new Response('This ledger belongs to another creator.\n', { status: 403 });
+    return new Response('This ledger belongs to another creator.\n', { status: STATUS_OF.forbidden });
   const period = resolvePeriod(url.searchParams.get('period'), new Date());
   const lines = await readLedgerLines(env.DB, handle, period.start, period.end);
   const titles = await readProductTitles(

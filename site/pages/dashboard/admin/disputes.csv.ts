@@ -10,7 +10,7 @@ export const prerender = false;
 export const GET: APIRoute = async ({ session, url, redirect }) => {
   const who = await currentPrincipal({ session });
   if (!who) return redirect('/dashboard/', 303);
-  if (who.role !== 'admin') return new Response('Admins only.\n', { status: 403 });
+  if (who.role !== 'admin') return new Response('Admins only.\n', { status: STATUS_OF.forbidden });
   const listed = await listDisputes(env.DB, { state: url.searchParams.get('state') ?? 'open' });
   if ('reason' in listed)
     return new Response(

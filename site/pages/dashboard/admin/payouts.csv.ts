@@ -10,7 +10,7 @@ export const prerender = false;
 export const GET: APIRoute = async ({ session, url, redirect }) => {
   const who = await currentPrincipal({ session });
   if (!who) return redirect('/dashboard/', 303);
-  if (who.role !== 'admin') return new Response('Admins only.\n', { status: 403 });
+  if (who.role !== 'admin') return new Response('Admins only.\n', { status: STATUS_OF.forbidden });
   const period = url.searchParams.get('period') ?? '';
   const month = await payoutMonth(env.DB, period);
   if (!month.ok)
