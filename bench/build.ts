@@ -9,48 +9,34 @@
  * Flags: --quick (100 storefronts), --sizes 1000,10000,100000, --catalog N,
  * --only cloudflare|static, --static-max N (largest size the static reference runs at, default 10000),
  * --timeout-minutes N (a build, default 20).
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
-import {
-  cpSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { childPids, rssKiB, treePids } from './lib/cpu.ts';
 import { astroBuildArgs } from '../build/astro-build.ts';
 import { progress } from '../scripts/lib/progress.ts';
 import { ROOT, runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
-import { benchArgs, fmt, log, numberArg, round, row, runBenchmark, type Figure } from './lib/report.ts';
+import { fmt, log, options as flags, round, row, runBenchmark, type Figure } from './lib/report.ts';
 import { handleOf, writeSyntheticContent } from './lib/synthetic-content.ts';
 import { tempDir } from './lib/built-site.ts';
 
-const args = benchArgs();
-const quick = args.has('quick');
-const options = {
-  sizes: (args.get('sizes') ?? (quick ? '100' : '1000,10000')).split(',').map((s) => Number(s.trim())),
-  /** Distinct products; by default 3 per storefront (issue 13: 10k creators, 30k catalog; 100k, 300k). */
-  catalog: args.has('catalog') ? numberArg(args, 'catalog', 0) : null,
-  /** The plain static reference renders a file per page: past this size it would run for hours. */
-  staticMax: numberArg(args, 'static-max', 10_000),
-  only: args.get('only') ?? 'both',
-  timeoutMinutes: numberArg(args, 'timeout-minutes', 20),
-};
+// --catalog: distinct products (0: 3 per storefront; issue 13: 10k creators, 30k catalog; 100k, 300k).
+// --static-max: the plain static reference renders a file per page: past this size it would run for hours.
+const defaults = { quick: false, sizes: '', catalog: 0, staticMax: 10_000, only: 'both', timeoutMinutes: 20 };
+const { quick, ...flagged } = flags(defaults);
+const sizes = (flagged.sizes || (quick ? '100' : '1000,10000')).split(',').map((s) => Number(s.trim()));
+const options = { ...flagged, sizes };
 if (options.sizes.some((n) => !Number.isInteger(n) || n < 1))
   throw new Error('--sizes must be positive integers, e.g. 1000,10000');
 if (!['both', 'cloudflare', 'static'].includes(options.only))
   throw new Error('--only must be cloudflare or static');
 /** Issue 13's targets per program size: build time and peak memory; deploy limits of the Free plan for all. */
-const TARGETS: Record<number, { seconds: number; rssMiB: number }> = {
-  10_000: { seconds: 60, rssMiB: 2048 },
-  100_000: { seconds: 600, rssMiB: 3072 },
-};
+const TARGETS = new Map([
+  [10_000, { seconds: 60, rssMiB: 2048 }],
+  [100_000, { seconds: 600, rssMiB: 3072 }],
+]);
 const FREE_PLAN = { assetFiles: 20_000, workerKiB: 3 * 1024 };
 /** The plain static reference's pages and Astro config: real files that `astro check` covers. */
 const STATIC_SITE = 'bench/fixtures/static-site';
@@ -61,10 +47,8 @@ const PROJECT_FILES = ['astro.config.mjs', 'site', 'domain', 'build', 'scripts/l
 type Variant = 'cloudflare' | 'static';
 type BuildRun = Awaited<ReturnType<typeof build>>;
 
-const filesUnder = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, withFileTypes: true }).flatMap((e) =>
-    e.isFile() ? [join(e.parentPath, e.name)] : [],
-  );
+const filesUnder = (dir: string, files = readdirSync(dir, { recursive: true, withFileTypes: true })) =>
+  files.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 
 /**
  * The project copied into `dir`, node_modules linked entry by entry (caches written under it stay
@@ -77,15 +61,12 @@ function copyProject(dir: string, variant: Variant): void {
   const filter = (src: string) => !relative(ROOT, src).startsWith(join('worker', 'generated'));
   for (const path of PROJECT_FILES) cpSync(join(ROOT, path), join(dir, path), { recursive: true, filter });
   mkdirSync(join(dir, 'node_modules'));
-  for (const name of readdirSync(join(ROOT, 'node_modules')).filter(
-    (n) => !n.startsWith('.') || n === '.bin',
-  ))
-    symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
+  const modules = readdirSync(join(ROOT, 'node_modules')).filter((n) => !n.startsWith('.') || n === '.bin');
+  for (const name of modules) symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
   if (variant === 'cloudflare') return;
   const pages = join(dir, 'site', 'pages');
-  for (const file of filesUnder(pages))
-    if (/export\s+const\s+prerender\s*=\s*false|from\s+['"]cloudflare:/.test(readFileSync(file, 'utf8')))
-      rmSync(file);
+  const onDemand = /export\s+const\s+prerender\s*=\s*false|from\s+['"]cloudflare:/;
+  for (const file of filesUnder(pages)) if (onDemand.test(readFileSync(file, 'utf8'))) rmSync(file);
   for (const page of ['index.astro', '[list].astro'])
     cpSync(join(ROOT, STATIC_SITE, '[handle]', page), join(pages, 'shop', '[handle]', page));
 }
@@ -112,44 +93,34 @@ async function build(root: string, variant: Variant, storefronts: number, increm
   const env = toolEnv({ CONTENT_DIR: join(root, `content-${storefronts}`) });
   let peakKiB = 0;
   const sample = () => (peakKiB = Math.max(peakKiB, rssKiB(childPids().flatMap(treePids))));
-  const sampler = setInterval(sample, 200);
-  const timeoutMs = options.timeoutMinutes * 60_000;
-  const result = await runCommand(process.execPath, astroBuildArgs(ROOT, config), {
-    cwd: project,
-    timeoutMs,
-    env,
-  });
+  const [sampler, timeoutMs] = [setInterval(sample, 200), options.timeoutMinutes * 60_000];
+  const argv = astroBuildArgs(ROOT, config);
+  const result = await runCommand(process.execPath, argv, { cwd: project, timeoutMs, env });
   clearInterval(sampler);
   const logText = `${result.stdout}\n${result.stderr}`;
-  writeFileSync(join(project, `build-${variant}-${storefronts}${incremental ? '-again' : ''}.log`), logText);
-  const out = join(project, 'dist');
-  const ok = result.code === 0;
+  const name = `${variant}-${storefronts}${incremental ? '-again' : ''}`;
+  await writeFile(join(project, `build-${name}.log`), logText);
+  const [out, ok] = [join(project, 'dist'), result.code === 0];
   const assets = ok ? filesUnder(variant === 'cloudflare' ? join(out, 'client') : out) : [];
   const phase = (pattern: string) => astroSeconds(logText, pattern);
+  const tail = logText.trim().split('\n').slice(-15).join('\n');
+  // prettier-ignore
   return {
-    variant,
-    storefronts,
-    incremental,
-    ok,
-    seconds: round(result.ms / 1000, 1),
+    variant, storefronts, incremental, ok, seconds: round(result.ms / 1000, 1), peakMiB: round(peakKiB / 1024),
     pages: assets.filter((path) => path.endsWith('.html')).length,
-    peakMiB: round(peakKiB / 1024),
     outputMiB: ok ? round(filesUnder(out).reduce((sum, path) => sum + statSync(path).size, 0) / 2 ** 20) : 0,
     /** Files the deploy uploads as static assets (dist/client; the whole dist for the static build). */
     assetFiles: assets.length,
     workerGzipKiB: variant === 'cloudflare' && ok ? workerGzipKiB(join(out, 'server')) : Infinity,
     phases: `content sync ${phase('\\[types\\] Generated')} s, rendering ${phase('(?:prerendering|generating) static routes[\\s\\S]*?Completed in')} s, astro total ${phase('(?:Server built|page\\(s\\) built) in')} s`,
-    error: result.timedOut
-      ? `timed out after ${options.timeoutMinutes} min`
-      : `exit ${result.code}: ${logText.trim().split('\n').slice(-15).join('\n')}`,
+    error: result.timedOut ? `timed out after ${options.timeoutMinutes} min` : `exit ${result.code}: ${tail}`,
   };
 }
 
 /** A build's time as a figure: pages, pages/s, peak memory and Astro's phases in the note. */
 function timeRow(name: string, run: BuildRun, target?: [string, boolean]): Figure {
-  const what = run.incremental
-    ? 'warm parse cache and content store'
-    : `${fmt(run.pages)} pages, ${fmt(run.pages / run.seconds)} pages/s`;
+  const rate = `${fmt(run.pages)} pages, ${fmt(run.pages / run.seconds)} pages/s`;
+  const what = run.incremental ? 'warm parse cache and content store' : rate;
   const note = run.ok ? `${what}, peak RSS ${run.peakMiB} MiB; ${run.phases}` : run.error;
   return row(name, run.ok ? run.seconds : null, 's', note, target?.[0], target && run.ok && target[1]);
 }
@@ -159,7 +130,7 @@ function figuresOf(storefronts: number, runs: BuildRun[]): Figure[] {
     runs.find((r) => r.storefronts === storefronts && r.variant === variant && r.incremental === incremental);
   const [cf, again, st] = [of('cloudflare'), of('cloudflare', true), of('static')];
   const label = `${fmt(storefronts)} storefronts`;
-  const goal = TARGETS[storefronts];
+  const goal = TARGETS.get(storefronts);
   const deploy = cf && `${fmt(cf.assetFiles)} asset files, Worker ${fmt(cf.workerGzipKiB)} KiB gzip`;
   const fits = cf && cf.assetFiles <= FREE_PLAN.assetFiles && cf.workerGzipKiB <= FREE_PLAN.workerKiB;
   // prettier-ignore
@@ -183,7 +154,7 @@ await runBenchmark('build', options, async () => {
   const bar = progress('bench:build', options.sizes.length * variants.length, 'builds');
   for (const storefronts of options.sizes) {
     const content = join(root, `content-${storefronts}`);
-    const catalog = Math.max(options.catalog ?? storefronts * 3, 120);
+    const catalog = Math.max(options.catalog || storefronts * 3, 120);
     const files = await writeSyntheticContent(content, { storefronts, catalog });
     log(`\n== ${fmt(storefronts)} storefronts x 30 products (catalog ${fmt(catalog)}): ${fmt(files)} files`);
     for (const variant of variants) {
@@ -198,10 +169,8 @@ await runBenchmark('build', options, async () => {
       if (variant === 'cloudflare' && run.ok) {
         // One creator edits their file; the next build keeps the caches CI keeps (deploy.yml).
         const file = join(content, 'influencers', `${handleOf(1)}.yaml`);
-        writeFileSync(
-          file,
-          JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), bio: 'Changed my bio.' }),
-        );
+        const changed = { ...JSON.parse(readFileSync(file, 'utf8')), bio: 'Changed my bio.' };
+        await writeFile(file, JSON.stringify(changed));
         runs.push(await build(root, variant, storefronts, true));
       }
       // The output of a 10,000-storefront build is large; nothing reads it afterwards.

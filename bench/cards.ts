@@ -5,21 +5,15 @@
  * storefront and per list, plus the site's): renders the first `sample` cards into an empty
  * cache, one by one, and extrapolates the cold render of the whole program from their mean; then
  * writes the same cards again (all cache hits) for the warm cost.
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { join } from 'node:path';
 import { renderShareCard, writeShareCards } from '../build/share-cards.ts';
 import { shareCardJobs } from '../build/share-card-jobs.ts';
 import { sampleContent, tempDir } from './lib/built-site.ts';
-import { benchArgs, fmt, numberArg, quantile, round, row, runBenchmark } from './lib/report.ts';
+import { fmt, options as flags, quantile, round, row, runBenchmark } from './lib/report.ts';
 import { cycledMembers } from './lib/synthetic-content.ts';
 
-const args = benchArgs();
-const options = {
-  creators: Math.round(numberArg(args, 'creators', 10_000)),
-  lists: Math.round(numberArg(args, 'lists', 3)),
-  sample: Math.round(numberArg(args, 'sample', 300)),
-};
+const options = flags({ creators: 10_000, lists: 3, sample: 300 });
 
 await runBenchmark('cards', options, async () => {
   const members = cycledMembers(sampleContent(), options.creators, options.lists);
@@ -28,8 +22,7 @@ await runBenchmark('cards', options, async () => {
   // The first render loads the WebAssembly and the fonts: timed apart.
   const t0 = performance.now();
   await renderShareCard(jobs[0]!, 'site/public');
-  const initMs = performance.now() - t0;
-  const times: number[] = [];
+  const [initMs, times] = [performance.now() - t0, [] as number[]];
   let bytes = 0;
   for (const job of jobs) {
     const t = performance.now();

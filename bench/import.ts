@@ -8,31 +8,28 @@
  * of the file's rows for every credited tracking id, unattributed tracking ids have
  * no ledger entries, and the recorded key changes sum to the file's totals. A second
  * import of the same file must post nothing. Target: under 60 s for 100,000 rows.
- * Flags: --rows N. Last stdout line: the figures as JSON (bench/lib/report.ts).
+ * Flags: --rows N.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProgramTable, type ProgramTable } from '../domain/orders/program-table.ts';
 import { creditBook } from '../domain/orders/crediting.ts';
 import { earningsFile, type EarningsRow } from '../scripts/lib/fixtures/amazon-report-writer.ts';
-import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
+import { BENCH_SECRETS, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
 import { ROOT, runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
 import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
 import { writeRouteTable } from '../build/write-route-table.ts';
-import { benchArgs, fmt, log, numberArg, round, row, runBenchmark } from './lib/report.ts';
+import { fmt, log, options, round, row, runBenchmark } from './lib/report.ts';
 import { MIGRATED_D1, startTarget, writeConfig } from './lib/targets.ts';
-import { random } from './lib/traffic.ts';
+import { rng } from '../scripts/lib/orders/seed-history.ts';
 
-const args = benchArgs();
-const ROWS = numberArg(args, 'rows', 100_000);
-const TARGET_SECONDS = 60;
-const FROM = '2026-10-01';
-const TO = '2026-10-31';
+const { rows: ROWS } = options({ rows: 100_000 });
+const [TARGET_SECONDS, FROM, TO] = [60, '2026-10-01', '2026-10-31'];
 
 /** Deterministic rows: approved members' and unknown tracking ids, 31 days, 2,000 ASINs, some repeated rows. */
 function makeRows(trackingIds: readonly string[]): EarningsRow[] {
   const rows: EarningsRow[] = [];
-  const rand = random(42);
+  const rand = rng(42).next;
   const next = (n: number) => Math.floor(rand() * n);
   for (let i = 0; i < ROWS; i++) {
     const previous = rows.at(-1);
@@ -41,19 +38,13 @@ function makeRows(trackingIds: readonly string[]): EarningsRow[] {
       rows.push({ ...previous, name: `${previous.name} (again)` });
       continue;
     }
-    const price = 500 + next(20_000);
-    const shipped = next(8) === 0 ? 0 : 1 + next(3);
-    const returned = next(10) === 0 ? 1 : 0;
-    const bonus = next(50) === 0 ? 250 : 0;
+    const [price, shipped] = [500 + next(20_000), next(8) === 0 ? 0 : 1 + next(3)];
+    const [returned, bonus] = [next(10) === 0 ? 1 : 0, next(50) === 0 ? 250 : 0];
+    // prettier-ignore
     rows.push({
-      category: ['Kitchen', 'Books', 'Beauty', 'Video Games'][next(4)] ?? 'Kitchen',
-      name: `Product ${i % 2000}, "quoted" – crème`,
-      asin: `B${String(next(2000)).padStart(9, '0')}`,
-      tracking_id: trackingIds[next(trackingIds.length)] ?? 'nobody-20',
-      day: `2026-10-${String(1 + next(31)).padStart(2, '0')}`,
-      price_minor: price,
-      shipped,
-      returned,
+      category: ['Kitchen', 'Books', 'Beauty', 'Video Games'][next(4)] ?? 'Kitchen', name: `Product ${i % 2000}, "quoted" – crème`,
+      asin: `B${String(next(2000)).padStart(9, '0')}`, tracking_id: trackingIds[next(trackingIds.length)] ?? 'nobody-20',
+      day: `2026-10-${String(1 + next(31)).padStart(2, '0')}`, price_minor: price, shipped, returned,
       fee_minor: Math.round(((shipped - returned) * price * (100 + next(900))) / 10_000) + bonus,
     });
   }
@@ -61,11 +52,9 @@ function makeRows(trackingIds: readonly string[]): EarningsRow[] {
 }
 
 await runBenchmark('import', { rows: ROWS }, async () => {
-  const content = sampleContent();
+  const [content, dir] = [sampleContent(), tempDir('import')];
   const table = buildProgramTable(content);
-  const ids = [...table.credit.map((m) => m.tracking_id), 'nobody-20'];
-  const dir = tempDir('import');
-  const rows = makeRows(ids);
+  const rows = makeRows([...table.credit.map((m) => m.tracking_id), 'nobody-20']);
   const file = join(dir, 'fee-earnings-100k.csv');
   const bytes = earningsFile(rows, { title: { from: FROM, to: TO }, encoding: 'windows-1252' });
   writeFileSync(file, bytes);
@@ -74,25 +63,18 @@ await runBenchmark('import', { rows: ROWS }, async () => {
   const worker = join(ROOT, 'bench', 'orders-worker.ts');
   const config = writeConfig(join(dir, 'wrangler.json'), 'import', worker, MIGRATED_D1);
   writeRouteTable(content); // the generated tables the worker imports, from the same content
-  const ready = { readyPath: '/healthz', logLevel: 'warn' };
-  const dev = await startTarget('dev', config, {
-    name: 'import',
-    dir,
-    envFile: writeBenchEnv(dir),
-    ...ready,
-  });
+  const ready = { name: 'import', dir, envFile: writeBenchEnv(dir), readyPath: '/healthz', logLevel: 'warn' };
+  const dev = await startTarget('dev', config, ready);
   const run = async () => {
     const started = Date.now();
-    const env = toolEnv({ ADMIN_TOKEN: benchSecret('ADMIN_TOKEN') });
+    const env = toolEnv({ ADMIN_TOKEN: BENCH_SECRETS.ADMIN_TOKEN! });
     const argv = ['scripts/import-amazon.ts', file, '--url', dev.url, '--by', 'bench'];
     const result = await runCommand('node', argv, { cwd: ROOT, timeoutMs: 600_000, env });
     if (result.code !== 0) throw new Error(`import:amazon failed: ${result.stderr}${result.stdout}`);
     log(result.stdout.trim());
     return { seconds: (Date.now() - started) / 1000, stdout: result.stdout };
   };
-  const first = await run();
-  const second = await run();
-  await dev.stop();
+  const [first, second] = [await run(), await run(), await dev.stop()];
   const check = checkLedger(dev.persistTo, rows, table);
   const reimportClean = /posted: 0 added .*, 0 changed .*, 0 reversed/.test(second.stdout);
   const ok = check.mismatches.length === 0 && reimportClean;
@@ -113,21 +95,16 @@ await runBenchmark('import', { rows: ROWS }, async () => {
 /** The ledger and the recorded changes against the file's own sums. */
 function checkLedger(persistTo: string, rows: readonly EarningsRow[], table: ProgramTable) {
   const book = creditBook(table.credit, table.default_retailer);
-  const want = new Map<string, number>();
-  let fileTotal = 0;
-  for (const r of rows) {
-    fileTotal += r.fee_minor;
-    if (book.creditOn(table.default_retailer, r.tracking_id, r.day))
-      want.set(r.tracking_id, (want.get(r.tracking_id) ?? 0) + r.fee_minor);
-  }
-  const got = new Map<string, number>();
+  const [want, got] = [new Map<string, number>(), new Map<string, number>()];
+  const add = (sums: Map<string, number>, tag: string, n: number) => sums.set(tag, (sums.get(tag) ?? 0) + n);
+  const fileTotal = rows.reduce((sum, r) => sum + r.fee_minor, 0);
+  for (const r of rows)
+    if (book.creditOn(table.default_retailer, r.tracking_id, r.day)) add(want, r.tracking_id, r.fee_minor);
   const query = (sql: string) => queryLocalD1(persistTo, sql);
   const byOrder =
-    "SELECT order_id, SUM(amount_minor) AS net FROM ledger_entries WHERE order_id LIKE 'amzs:%' GROUP BY order_id";
-  for (const row of query(byOrder)) {
-    const tag = String(row.order_id).split(':')[2] ?? '';
-    got.set(tag, (got.get(tag) ?? 0) + Number(row.net));
-  }
+    "SELECT order_id, SUM(amount_minor) AS net FROM ledger_entries WHERE order_id LIKE 'amzs:%'";
+  for (const row of query(`${byOrder} GROUP BY order_id`))
+    add(got, String(row.order_id).split(':')[2] ?? '', Number(row.net));
   const mismatches: string[] = [];
   for (const tag of new Set([...want.keys(), ...got.keys()]))
     if ((want.get(tag) ?? 0) !== (got.get(tag) ?? 0))

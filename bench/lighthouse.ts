@@ -6,33 +6,30 @@
  *
  * Flags: --handle NAME (storefront, default jess-home-lab), --build (astro build first),
  * --chrome PATH (default $CHROME_PATH or /usr/bin/chromium).
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withServedBuild } from './lib/built-site.ts';
 import { runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
-import { benchArgs, log, row, runBenchmark } from './lib/report.ts';
+import { log, options as flags, row, runBenchmark } from './lib/report.ts';
 
-const args = benchArgs();
-const options = {
-  handle: args.get('handle') ?? 'jess-home-lab',
-  build: args.has('build'),
-  chrome: args.get('chrome') ?? process.env.CHROME_PATH ?? '/usr/bin/chromium',
-};
+const options = flags({
+  handle: 'jess-home-lab',
+  build: false,
+  chrome: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+});
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 // prettier-ignore
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 // prettier-ignore
 const METRICS = { FCP: 'first-contentful-paint', LCP: 'largest-contentful-paint', TBT: 'total-blocking-time', CLS: 'cumulative-layout-shift' };
 
-interface Report {
-  categories?: Record<string, { score: number | null }>;
-  audits?: Record<string, { score: number | null; scoreDisplayMode?: string; displayValue?: string }>;
+type Audit = { score: number | null; scoreDisplayMode?: string; displayValue?: string };
+/** A Lighthouse report's parts read here; `benchmarkIndex`: its CPU speed estimate of this machine at the time (lower = slower or busier). */
+type Report = Partial<{ categories: Record<string, Audit>; audits: Record<string, Audit> }> & {
   runtimeError?: { message?: string };
-  /** Lighthouse's CPU speed estimate of this machine at the time (lower = slower or busier). */
   environment?: { benchmarkIndex?: number };
-}
+};
 
 /** One page's scores as a figure; audits that cost points named in the note, for whoever fixes them. */
 async function audit(origin: string, path: string, outDir: string) {
@@ -40,16 +37,12 @@ async function audit(origin: string, path: string, outDir: string) {
   log(`lighthouse ${origin}${path}`);
   const chrome = `--chrome-flags=${CHROME_FLAGS.join(' ')}`;
   const flags = [`--output-path=${output}`, `--only-categories=${CATEGORIES.join(',')}`, chrome];
-  const result = await runCommand(
-    'lighthouse',
-    [`${origin}${path}`, '--output=json', ...flags, '--max-wait-for-load=30000', '--quiet'],
-    { timeoutMs: 240_000, env: toolEnv({ CHROME_PATH: options.chrome }) },
-  );
+  const argv = [`${origin}${path}`, '--output=json', ...flags, '--max-wait-for-load=30000', '--quiet'];
+  const env = toolEnv({ CHROME_PATH: options.chrome });
+  const result = await runCommand('lighthouse', argv, { timeoutMs: 240_000, env });
   const name = `Lighthouse ${path} (perf / a11y / best practices / SEO)`;
-  const figure = (value: string | null, met: boolean, note: string, error?: string) => ({
-    ...row(name, value, undefined, note, '100 / 100 / 100 / 100', met),
-    error,
-  });
+  const figure = (value: string | null, met: boolean, note: string, error?: string) =>
+    Object.assign(row(name, value, undefined, note, '100 / 100 / 100 / 100', met), { error });
   if (!existsSync(output)) {
     const why = result.timedOut ? 'timed out' : `exit ${result.code}`;
     const error = `lighthouse ${why}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`;
@@ -70,19 +63,13 @@ async function audit(origin: string, path: string, outDir: string) {
   const note =
     (error ?? (failing.length > 0 ? `below 100: ${failing.join(', ')}; ${metrics}` : metrics)) +
     (index ? `; Lighthouse CPU benchmark index ${Math.round(index)}` : '');
-  return figure(
-    complete ? values.join(' / ') : null,
-    complete && values.every((v) => v === 100),
-    note,
-    error,
-  );
+  const [value, met] = [complete ? values.join(' / ') : null, complete && values.every((v) => v === 100)];
+  return figure(value, met, note, error);
 }
 
 await runBenchmark('lighthouse', options, async () => {
-  if (!existsSync(options.chrome))
-    throw new Error(
-      `no Chromium at ${options.chrome} (install it with "apt-get install -y chromium", or pass --chrome PATH)`,
-    );
+  const install = 'install it with "apt-get install -y chromium", or pass --chrome PATH';
+  if (!existsSync(options.chrome)) throw new Error(`no Chromium at ${options.chrome} (${install})`);
   const figures = await withServedBuild('lighthouse', options.build, async (url, dir) => {
     // "localhost", not 127.0.0.1: the built pages' canonical URLs name localhost, and
     // Lighthouse's SEO audit fails a canonical link to another host.

@@ -1,19 +1,14 @@
 /**
  * References O1 and O2 of bench/orders.ts (issue 26). Both verify the Standard Webhooks signature
- * as worker/orders/signature.ts does (HMAC-SHA256 keyed by the base64 part of the same whsec_
- * secret, over "<webhook-id>.<webhook-timestamp>.<raw body>", 5 minutes' tolerance,
- * crypto.subtle.verify), written out here, then:
- *   O1 (REFERENCE = "o1") inserts one row per event into D1; no code of ours runs for an event
- *     (the bundle carries O2's imports; their module setup runs once, at start).
- *   O2 (REFERENCE = "o2") issues the statements the webhook path issues, built by the project's
- *     own code so they cannot drift from it: the pure planOrder (domain/orders/apply.ts) over the
- *     same program table, and the store's writeStatements (worker/orders/store.ts: the same SQL,
- *     one guarded write batch). It plans on what it wrote for the order, kept in the store's
- *     memory (worker/orders/recent-orders.ts), or on nothing stored for a placement, and never
- *     reads (nor does the shopfront in this bench: see its statements per event); an event it
- *     cannot plan that way is answered 500. Left out, so shopfront / O2 measures it: the app's
- *     own glue (Hono, the settings check, body checks and zod validation, the marketplace and
- *     admission checks, the store's prediction, read and retry logic).
+ * as worker/orders/signature.ts does (HMAC-SHA256 keyed by the base64 part of the whsec_ secret,
+ * over "<webhook-id>.<webhook-timestamp>.<raw body>", 5 minutes' tolerance), written out here, then:
+ *   O1 (REFERENCE = "o1") inserts one row per event; no code of ours runs for an event.
+ *   O2 (REFERENCE = "o2") issues the webhook path's statements, built by our own code so they
+ *     cannot drift: planOrder (domain/orders/apply.ts) and the store's writeStatements (one
+ *     guarded write batch), planned on what it wrote for the order (kept in the store's memory,
+ *     worker/orders/recent-orders.ts); it never reads (an event it cannot plan so answers 500).
+ *     Left out, so shopfront / O2 measures it: the app's glue (Hono, settings, body and zod
+ *     checks, marketplace and admission checks, the store's prediction, read and retry logic).
  * Each answer carries x-bench-d1-statements / x-bench-d1-batches, as bench/orders-worker.ts does.
  */
 import { planOrder } from '../domain/orders/apply.ts';

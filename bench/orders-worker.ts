@@ -8,10 +8,7 @@ import { createWorker } from '../worker/worker.ts';
 
 const worker = createWorker(() => new Response('not found', { status: 404 }));
 type Count = { statements: number; batches: number };
-function trip(count: Count, statements: number): void {
-  count.statements += statements;
-  count.batches++;
-}
+const trip = (count: Count, statements: number) => ((count.statements += statements), count.batches++);
 
 /** The statement itself, its one-statement calls counted (own methods over the class's: batch() takes it as it is). */
 function counted(statement: D1PreparedStatement, count: Count): D1PreparedStatement {

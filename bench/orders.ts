@@ -1,20 +1,18 @@
 /**
  * `npm run bench:orders`: signed order events through the webhook, end to end, beside the
  * references O1 (verify + one insert) and O2 (verify + our webhook path's statements) of
- * bench/orders-reference-worker.ts (issue 26), each with fresh migrated state, at two levels:
- * `wrangler dev` (what a user runs locally) and the runtime alone (Miniflare, no dev proxy). The
- * shopfront runs from source (bench/orders-worker.ts: the app with a 404 for pages and a counted
- * D1), so no site build is needed; `--url http://localhost:8787` measures a running worker alone.
+ * bench/orders-reference-worker.ts (issue 26), each with fresh migrated state, through `wrangler
+ * dev` and on the runtime alone (Miniflare). The shopfront runs from source (bench/orders-worker.ts:
+ * the app with a 404 for pages and a counted D1), so no site build is needed.
  *
- * --events N (default 3000: N/3 orders, each placed, shipped, then one item returned; all placed
- * first, then shipments, then returns, as time would order them) go with --connections C in flight
- * (default 32) to every target alternating: a warm-up of other orders, then --rounds slices
- * (default 6), each to every target in turn. Figures: per target events/s, latency, D1 statements
- * and round trips per event type (as each worker reported them), events sent / stored / lost; the
- * shopfront's rate over O2's and O1's (targets through wrangler dev: >= 0.95x, >= 0.75x); whether
- * its ledger has per influencer and bucket the sums the pure ledger code gives. Figures only.
- * Flags: --events N, --connections C, --rounds R, --level dev|runtime|both, --url U.
- * Last stdout line: the figures as JSON (bench/lib/report.ts).
+ * --events N (default 3000: N/3 orders, each placed, shipped, then one item returned, in time
+ * order by phase) go with --connections C in flight (default 32) to every target alternating: a
+ * warm-up of other orders, then --rounds slices (default 6). Figures: per target events/s, latency,
+ * D1 statements and round trips per event type (as each worker reported them), events sent /
+ * stored / lost; the shopfront's rate over O2's and O1's (targets through wrangler dev: >= 0.95x,
+ * >= 0.75x); whether its ledger has per influencer and bucket the pure ledger code's sums.
+ * Flags: --events N, --connections C, --rounds R, --level dev|runtime|both, --url U (a running
+ * worker alone, e.g. http://localhost:8787).
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -30,41 +28,33 @@ import { queryLocalD1 } from '../scripts/lib/harness/d1.ts';
 import { ROOT } from '../scripts/lib/harness/process.ts';
 import { signedEventHeaders } from '../scripts/lib/harness/webhook.ts';
 import { resolveTarget } from '../scripts/lib/orders/target.ts';
-import { benchSecret, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
-import { benchArgs, fmt, numberArg, quantile, round, runBenchmark, type Figure } from './lib/report.ts';
+import { BENCH_SECRETS, sampleContent, tempDir, writeBenchEnv } from './lib/built-site.ts';
+import { fmt, options as flags, quantile, round, row, runBenchmark, type Figure } from './lib/report.ts';
 import { alternate, ratioFigure } from './lib/rounds.ts';
 import { LEVEL_NAME, levelsOf, MIGRATED_D1, startTarget, writeConfig, type Level } from './lib/targets.ts';
 
-const args = benchArgs();
-const options = {
-  events: Math.max(3, Math.round(numberArg(args, 'events', 3000) / 3) * 3),
-  connections: numberArg(args, 'connections', 32),
-  rounds: numberArg(args, 'rounds', 6),
-  level: args.get('level') ?? 'both',
-  url: args.get('url'),
-};
+const flagged = flags({ events: 3000, connections: 32, rounds: 6, level: 'both', url: '' });
+const options = { ...flagged, events: Math.max(3, Math.round(flagged.events / 3) * 3) };
 const levels = levelsOf(options.level);
 
 const TARGETS = { shopfront: 'shopfront', o1: 'O1 verify + 1 insert', o2: 'O2 verify + our statements' };
 type Key = keyof typeof TARGETS;
 const KEYS = Object.keys(TARGETS) as Key[];
 /** Targets of issue 26: the shopfront's events/s, and through wrangler dev its rate over O2's and O1's. */
-const TARGET_EVENTS_PER_SECOND = 500;
-const TARGET_RATIO = { o2: 0.95, o1: 0.75 } as const;
+const [TARGET_EVENTS_PER_SECOND, TARGET_RATIO] = [500, { o2: 0.95, o1: 0.75 }];
 
 type Server = { url: string; persistTo: string; stop: () => Promise<unknown> };
 type Sent = { body: string; type: string; headers: Record<string, string> };
 /** A level's run: its name in the figures, its events (their ids start with `id`). */
 type Run = { name: string; id: string; events: IncomingEvent[] };
 /** What a target answered over the run's slices: per event type, the D1 statements and round trips it reported. */
-interface Tally {
-  seconds: number;
-  latencies: number[];
-  statuses: Record<string, number>;
-  perType: Record<string, { events: number; statements: number; batches: number }>;
+class Tally {
+  seconds = 0;
+  latencies: number[] = [];
+  statuses: Record<string, number> = {};
+  perType: Record<string, { events: number; statements: number; batches: number }> = {};
   firstError?: string;
 }
-const newTally = (): Tally => ({ seconds: 0, latencies: [], statuses: {}, perType: {} });
 
 /** Sends `requests` with --connections in flight, folding the answers into `into`. */
 async function send(url: string, requests: readonly Sent[], into: Tally): Promise<void> {
@@ -91,21 +81,18 @@ async function send(url: string, requests: readonly Sent[], into: Tally): Promis
 
 /** One level (or the running worker): the same signed events to every target, alternating; the figures. */
 async function measure(name: string, dev: boolean, secret: string, servers: Partial<Record<Key, Server>>) {
-  const content = sampleContent();
-  const keys = KEYS.filter((k) => servers[k]);
-  const id = runId('bench');
+  const [content, keys, id] = [sampleContent(), KEYS.filter((k) => servers[k]), runId('bench')];
   const run: Run = { name, id, events: makeEvents(id, content, options.events) };
   // Signed up front: the client's own work stays out of the timed loop.
   const sign = (list: IncomingEvent[]): Sent[] =>
     list.map((e) => ({ ...e, type: e.event.type, headers: signedEventHeaders(secret, e.event_id, e.body) }));
   const warmup = sign(makeEvents(runId('warm'), content, options.connections * 3));
-  const requests = sign(run.events);
-  const slice = Math.ceil(requests.length / options.rounds);
-  const tallies = Object.fromEntries(keys.map((k) => [k, newTally()])) as Record<Key, Tally>;
+  const [requests, slice] = [sign(run.events), Math.ceil(run.events.length / options.rounds)];
+  const tallies = Object.fromEntries(keys.map((k) => [k, new Tally()])) as Record<Key, Tally>;
   try {
     await alternate(`bench:orders ${name}`, keys, options.rounds, (key, r) => {
       const [url, part] = [servers[key]!.url, requests.slice((r - 1) * slice, r * slice)];
-      return r === 0 ? send(url, warmup, newTally()) : send(url, part, tallies[key]);
+      return r === 0 ? send(url, warmup, new Tally()) : send(url, part, tallies[key]);
     });
     const figures = keys.flatMap((key) => targetFigures(run, key, tallies[key], servers[key]!.persistTo));
     if (!servers.shopfront) return figures;
@@ -121,25 +108,22 @@ async function measure(name: string, dev: boolean, secret: string, servers: Part
 }
 
 function targetFigures({ name, id, events }: Run, key: Key, t: Tally, persistTo: string): Figure[] {
-  const [row, sent, rate] = [`${name}: ${TARGETS[key]}`, events.length, events.length / t.seconds];
+  const [what, sent, rate] = [`${name}: ${TARGETS[key]}`, events.length, events.length / t.seconds];
   const table = key === 'o1' ? 'reference_events' : 'order_events'; // where the target stores an event
   const sql = `SELECT COUNT(*) AS n FROM ${table} WHERE event_id LIKE ?`;
   const stored = Number(queryLocalD1(persistTo, sql, `${id}_%`)[0]?.n ?? 0);
-  const perEvent = (n: number, c: { events: number }) => fmt(n / c.events, 1);
-  const types = Object.entries(t.perType).map(
-    ([type, c]) => `${type.slice(6)} ${perEvent(c.statements, c)} (${perEvent(c.batches, c)} batches)`,
+  const types = Object.entries(t.perType).map(([type, { events: n, statements, batches }]) =>
+    [type.slice(6), fmt(statements / n, 1), `(${fmt(batches / n, 1)} batches)`].join(' '),
   );
   const answers = Object.entries(t.statuses).map(([status, n]) => `${status}: ${n}`);
   const latency = `p50 ${fmt(quantile(t.latencies, 0.5), 1)} ms, p99 ${fmt(quantile(t.latencies, 0.99), 1)} ms`;
-  const note =
-    `${latency}; answers ${answers.join(', ')}` + (t.firstError ? `; first 5xx: ${t.firstError}` : '');
-  const min = TARGET_EVENTS_PER_SECOND;
-  const target = key === 'shopfront' ? { target: `>= ${min}`, met: rate >= min } : {};
-  const lost = `${sent} / ${stored} / ${sent - stored}`;
+  const note = `${latency}; answers ${answers.join(', ')}${t.firstError ? `; first 5xx: ${t.firstError}` : ''}`;
+  const [min, lost] = [TARGET_EVENTS_PER_SECOND, `${sent} / ${stored} / ${sent - stored}`];
+  const target = key === 'shopfront' ? `>= ${min}` : undefined;
   return [
-    { name: row, value: round(rate), unit: 'events/s', ...target, note },
-    { name: `${row}: D1 statements per event`, value: types.join(', ') },
-    { name: `${row}: events sent / stored / lost`, value: lost, target: '0 lost', met: stored === sent },
+    row(what, round(rate), 'events/s', note, target, target ? rate >= min : undefined),
+    row(`${what}: D1 statements per event`, types.join(', ')),
+    row(`${what}: events sent / stored / lost`, lost, undefined, undefined, '0 lost', stored === sent),
   ];
 }
 
@@ -150,23 +134,20 @@ function ledgerFigure({ name, id, events }: Run, persistTo: string, content: Con
   const want = new Map<string, number>();
   for (const { handle, bucket, amount_minor } of expected.entries)
     want.set(`${handle} ${bucket}`, (want.get(`${handle} ${bucket}`) ?? 0) + amount_minor);
-  const sql = `SELECT handle || ' ' || bucket AS k, SUM(amount_minor) AS n FROM ledger_entries
-    WHERE order_id LIKE ? GROUP BY k`;
-  const got = new Map(
-    queryLocalD1<{ k: string; n: number }>(persistTo, sql, `${id}_%`).map((r) => [r.k, r.n]),
-  );
+  const sql = `SELECT handle || ' ' || bucket AS k, SUM(amount_minor) AS n FROM ledger_entries WHERE order_id LIKE ?`;
+  const sums = queryLocalD1<{ k: string; n: number }>(persistTo, `${sql} GROUP BY k`, `${id}_%`);
+  const got = new Map(sums.map((r) => [r.k, r.n]));
   const differs = [...new Set([...want.keys(), ...got.keys()])].filter((k) => want.get(k) !== got.get(k));
   const handles = [...new Set(differs.map((k) => k.split(' ')[0] ?? ''))];
-  const value = handles.length === 0 ? 'yes' : `no: ${handles.join(', ')}`;
-  return { name: `${name}: ledger matches pure derivation`, value };
+  return row(`${name}: ledger matches pure derivation`, handles.length ? `no: ${handles.join(', ')}` : 'yes');
 }
 
 const runId = (kind: string) => `${kind}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 
 /** Orders of the products approved members link (influencers and associates): placed, shipped, one item returned; in time order by phase. */
 function makeEvents(run: string, content: Content, count: number): IncomingEvent[] {
-  const shops = content.influencers
-    .filter((i) => i.status === 'approved')
+  const approved = content.influencers.filter((i) => i.status === 'approved');
+  const shops = approved
     .map((i) => ({ tracking_id: i.tracking_id, products: linkedProducts(i, content.products) }))
     .filter((s) => s.products.length > 0);
   const [now, orders] = [Date.now(), Math.ceil(count / 3)];
@@ -211,7 +192,7 @@ await runBenchmark('orders', options, async () => {
     return { figures: await measure('running worker', false, secret, { shopfront }) };
   }
   writeRouteTable(sampleContent()); // the generated tables the workers import, from the same content
-  const [dir, secret] = [tempDir('orders'), benchSecret('ORDER_WEBHOOK_SECRET')];
+  const [dir, secret] = [tempDir('orders'), BENCH_SECRETS.ORDER_WEBHOOK_SECRET!];
   const figures: Figure[] = [];
   for (const level of levels) {
     const servers = await start(level, dir, writeBenchEnv(dir));

@@ -11,27 +11,19 @@
  *
  * Flags: --quick (short rounds, for development), --rounds N, --seconds S per run,
  * --connections N, --level dev|runtime|both, --build (astro build first).
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtConfig, ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
+import { ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
 import { ROOT, sleep } from '../scripts/lib/harness/process.ts';
-import { benchArgs, fmt, log, median, numberArg, round, runBenchmark, type Figure } from './lib/report.ts';
+import { fmt, log, median, options as flags, round, row, runBenchmark, type Figure } from './lib/report.ts';
 import { alternate, ratioFigure } from './lib/rounds.ts';
 import { LEVEL_NAME, levelsOf, startTarget, writeConfig, type Level, type Target } from './lib/targets.ts';
 import { describeLoad, KINDS, runLoad, trafficMix, type LoadRun } from './lib/traffic.ts';
 import { readClickCounts, type ClickCounts } from '../scripts/lib/harness/d1.ts';
 
-const args = benchArgs();
-const quick = args.has('quick');
-const options = {
-  rounds: numberArg(args, 'rounds', quick ? 2 : 4),
-  seconds: numberArg(args, 'seconds', quick ? 1.5 : 5),
-  connections: numberArg(args, 'connections', 32),
-  level: args.get('level') ?? 'both',
-  build: args.has('build'),
-};
+const [rounds, seconds] = process.argv.includes('--quick') ? [2, 1.5] : [4, 5];
+const options = flags({ rounds, seconds, connections: 32, level: 'both', build: false });
 const levels = levelsOf(options.level);
 
 type Key = 'bare' | 'bareRouter' | 'r2' | 'r3' | 'shopfront';
@@ -50,6 +42,7 @@ const TARGET_OWN_CPU_US = 60;
 
 /** One level: every target started, a warm-up and --rounds alternating rounds (each sized by the target's last rate), the figures. */
 async function measure(level: Level, snapshot: Snapshot): Promise<Figure[]> {
+  log(`\n== ${LEVEL_NAME[level]}`);
   const traffic = trafficMix(1000);
   const targets = await startAll(level, snapshot);
   try {
@@ -77,27 +70,21 @@ function figuresOf(name: string, runs: Record<Key, LoadRun[]>, checks: Figure[],
   const mid = (key: Key, f: 'rps' | 'p50' | 'p99' | 'serverCpuUs') => median(runs[key].map((r) => r[f]));
   const [ours, r3] = [mid('shopfront', 'serverCpuUs'), mid('r3', 'serverCpuUs')];
   const own = round(ours - r3);
+  const cpu = `shopfront ${fmt(ours)} µs - R3 ${fmt(r3)} µs per request (all server processes)`;
+  // prettier-ignore
   return [
     ...KEYS.map((key) => {
       const errors = runs[key].reduce((sum, r) => sum + r.errors + r.timeouts, 0);
       const value = `${fmt(mid(key, 'rps'))} req/s, p50 ${fmt(mid(key, 'p50'), 1)} ms, p99 ${fmt(mid(key, 'p99'), 1)} ms`;
-      const note =
-        `server CPU ${fmt(mid(key, 'serverCpuUs'))} µs/request` + (errors ? `, ${errors} errors` : '');
-      return { name: `${name}: ${TARGETS[key].name}`, value, note };
+      const note = `server CPU ${fmt(mid(key, 'serverCpuUs'))} µs/request` + (errors ? `, ${errors} errors` : '');
+      return row(`${name}: ${TARGETS[key].name}`, value, undefined, note);
     }),
     ...KEYS.flatMap((key) => {
       const { ratio, note, target } = TARGETS[key];
       const value = mid('shopfront', 'rps') / mid(key, 'rps');
       return ratio ? [ratioFigure(`${name}: shopfront / ${ratio}`, value, target?.[level], note)] : [];
     }),
-    {
-      name: `${name}: our own server CPU per click over R3`,
-      value: own,
-      unit: 'µs',
-      target: `<= ${TARGET_OWN_CPU_US}`,
-      met: own <= TARGET_OWN_CPU_US,
-      note: `shopfront ${fmt(ours)} µs - R3 ${fmt(r3)} µs per request (all server processes)`,
-    },
+    row(`${name}: our own server CPU per click over R3`, own, 'µs', cpu, `<= ${TARGET_OWN_CPU_US}`, own <= TARGET_OWN_CPU_US),
     ...checks.map((f) => ({ ...f, name: `${name}: ${f.name}` })),
   ];
 }
@@ -111,10 +98,8 @@ async function clickFigure(runs: LoadRun[], persistTo: string): Promise<Figure> 
       for (const [status, n] of Object.entries(run.statuses[kind]))
         if (status === '302') sent[kind] += n;
         else other[`${kind} ${status}`] = (other[`${kind} ${status}`] ?? 0) + n;
-  const total = sent.human + sent.head + sent.bot;
-  const started = Date.now();
-  let stored = null as ClickCounts | null;
-  let stableSince = started;
+  const [total, started] = [sent.human + sent.head + sent.bot, Date.now()];
+  let [stored, stableSince] = [null as ClickCounts | null, started];
   while (Date.now() - started < 90_000) {
     const before = stored?.total;
     stored = readClickCounts(persistTo) ?? stored;
@@ -123,32 +108,25 @@ async function clickFigure(runs: LoadRun[], persistTo: string): Promise<Figure> 
     else if (Date.now() - stableSince > 10_000) break;
     await sleep(500);
   }
-  const lost = stored ? total - stored.total : null;
-  const odd = Object.keys(other).length > 0;
-  return {
-    name: 'clicks sent / stored / lost',
-    value: `${total} / ${stored?.total ?? 'n/a'} / ${lost ?? 'n/a'}`,
-    target: '0 lost',
-    met: lost === 0 && !odd,
-    note:
-      `sent: ${sent.human} browser GET, ${sent.head} HEAD, ${sent.bot} bot GET; stored: ${stored?.humans ?? 'n/a'} human, ` +
-      `${stored?.heads ?? 'n/a'} HEAD, ${stored?.bots ?? 'n/a'} flagged bot (HEAD included)` +
-      (odd ? `; non-302 answers: ${JSON.stringify(other)}` : '') +
-      `; checked after ${round((Date.now() - started) / 1000, 1)} s`,
-  };
+  const [lost, odd] = [stored ? total - stored.total : null, Object.keys(other).length > 0];
+  const note =
+    `sent: ${sent.human} browser GET, ${sent.head} HEAD, ${sent.bot} bot GET; stored: ${stored?.humans ?? 'n/a'} human, ` +
+    `${stored?.heads ?? 'n/a'} HEAD, ${stored?.bots ?? 'n/a'} flagged bot (HEAD included)` +
+    (odd ? `; non-302 answers: ${JSON.stringify(other)}` : '') +
+    `; checked after ${round((Date.now() - started) / 1000, 1)} s`;
+  const value = `${total} / ${stored?.total ?? 'n/a'} / ${lost ?? 'n/a'}`;
+  return row('clicks sent / stored / lost', value, undefined, note, '0 lost', lost === 0 && !odd);
 }
 
 /** Uncaught errors wrangler dev printed for the Worker (it reports them from the runtime's inspector). */
 function errorsInLog(file: string): Figure {
   const text = readFileSync(file, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
   const errors = [...text.matchAll(/(?:✘ \[ERROR\]|Uncaught)\s*(.*)/g)].map((m) =>
-    (m[1] ?? '').trim().slice(0, 160),
+    m[1]!.trim().slice(0, 160),
   );
-  const top = [...Map.groupBy(errors, (message) => message)]
-    .sort((a, b) => b[1].length - a[1].length)
-    .slice(0, 3);
-  const note = top.map(([message, all]) => `${all.length}x ${message}`).join('; ');
-  return { name: 'uncaught Worker errors during the run', value: errors.length, note };
+  const top = [...Map.groupBy(errors, (message) => message)].sort((a, b) => b[1].length - a[1].length);
+  const note = top.slice(0, 3).map(([message, all]) => `${all.length}x ${message}`);
+  return row('uncaught Worker errors during the run', errors.length, undefined, note.join('; '));
 }
 
 /**
@@ -157,7 +135,7 @@ function errorsInLog(file: string): Figure {
  * router, R2 and R3 with a queue consumed into their own D1.
  */
 async function startAll(level: Level, snapshot: Snapshot): Promise<Record<Key, Target>> {
-  const built = builtConfig(snapshot) as { compatibility_date?: string; assets?: object };
+  const { built } = snapshot;
   // The build's own router settings (run_worker_first, not_found_handling) over the same files.
   const assets = { ...built.assets, directory: join(snapshot.dir, 'dist', 'client') };
   const main = join(ROOT, 'bench', 'reference-worker.js');
@@ -167,25 +145,20 @@ async function startAll(level: Level, snapshot: Snapshot): Promise<Record<Key, T
       vars: { REFERENCE: reference, VISITOR_HASH_SECRET: 'bench-reference-secret' },
       ...extra,
     });
+  const batch = { max_batch_size: 100, max_batch_timeout: 2 };
   const clickPath = (queue: string) => ({
     assets,
     d1_databases: [{ binding: 'DB', database_name: queue, database_id: queue }],
-    queues: {
-      producers: [{ binding: 'CLICKS', queue }],
-      consumers: [{ queue, max_batch_size: 100, max_batch_timeout: 2 }],
-    },
+    queues: { producers: [{ binding: 'CLICKS', queue }], consumers: [{ queue, ...batch }] },
   });
-  const configs: Record<Key, string> = {
-    bare: config('bare', 'bare'),
-    bareRouter: config('bare-assets', 'bare', { assets }),
-    r2: config('r2', 'r2', clickPath('reference-r2')),
-    r3: config('r3', 'r3', clickPath('reference-r3')),
-    shopfront: snapshot.config,
-  };
-  const started = {} as Record<Key, Target>;
+  const [r2, r3] = [clickPath('reference-r2'), clickPath('reference-r3')];
+  // prettier-ignore
+  const configs: Record<Key, string> = { bare: config('bare', 'bare'), bareRouter: config('bare-assets', 'bare', { assets }),
+    r2: config('r2', 'r2', r2), r3: config('r3', 'r3', r3), shopfront: snapshot.config };
+  const [started, { dir, envFile }] = [{} as Record<Key, Target>, snapshot];
   for (const key of KEYS) {
     const ready = { readyPath: key === 'shopfront' ? '/healthz' : '/go/x/y', migrated: key !== 'shopfront' };
-    started[key] = await startTarget(level, configs[key], { name: key, ...snapshot, ...ready });
+    started[key] = await startTarget(level, configs[key], { name: key, dir, envFile, ...ready });
   }
   return started;
 }
@@ -194,9 +167,6 @@ await runBenchmark('redirect', options, async () => {
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('redirect'));
   const figures: Figure[] = [];
-  for (const level of levels) {
-    log(`\n== ${LEVEL_NAME[level]}`);
-    figures.push(...(await measure(level, snapshot)));
-  }
+  for (const level of levels) figures.push(...(await measure(level, snapshot)));
   return { options: { traffic: '1000 requests: ~80% browser GET, ~8% HEAD, ~12% bot GET' }, figures };
 });

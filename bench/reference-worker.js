@@ -29,13 +29,8 @@ async function visitorHash(request, secret, at) {
 export default {
   async fetch(request, env, ctx) {
     if (env.REFERENCE === 'bare') return new Response(null, { status: 302, headers: HEADERS });
-    const at = Date.now();
-    const click = {
-      click_id: crypto.randomUUID(),
-      at,
-      path: new URL(request.url).pathname,
-      visitor_hash: null,
-    };
+    const [at, path] = [Date.now(), new URL(request.url).pathname];
+    const click = { click_id: crypto.randomUUID(), at, path, visitor_hash: null };
     if (env.REFERENCE === 'r3') click.visitor_hash = await visitorHash(request, env.VISITOR_HASH_SECRET, at);
     ctx.waitUntil(env.CLICKS.send(click, { contentType: 'json' }));
     return new Response(null, { status: 302, headers: HEADERS });

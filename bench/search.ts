@@ -6,17 +6,16 @@
  * isolate does (JSON.parse and the record's schema), and the search itself over the member's
  * products for several queries. Target: one search's work far under 100 ms; the page render
  * comes on top, as for any storefront page (never from the Workers cache).
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { featuredCards, listCards, type Card } from '../domain/pages/catalog.ts';
 import { buildPageShards, catalogOf, pageRecord, pageShard } from '../domain/pages/page-store.ts';
 import { catalogFromContent } from '../build/write-page-store.ts';
 import { parseQuery, searchCards } from '../site/lib/search.ts';
 import { sampleContent } from './lib/built-site.ts';
-import { benchArgs, fmt, numberArg, quantile, round, row, runBenchmark } from './lib/report.ts';
+import { fmt, options as flags, quantile, round, row, runBenchmark } from './lib/report.ts';
 import { cycledMembers } from './lib/synthetic-content.ts';
 
-const options = { creators: Math.round(numberArg(benchArgs(), 'creators', 100_000)) };
+const options = flags({ creators: 100_000 });
 const QUERIES = ['skillet', 'skilets', 'crème', 'lodge', 'kitchen', 'zzzz', 'usb c cable', 'book'];
 
 /** Reads a page of the shard (cold: parse and schema) and runs every query over its cards; returns both times in ms. */
@@ -27,12 +26,9 @@ function readAndSearch(shardText: string, round: number): { readMs: number; sear
   const record = pageRecord.parse(shard.pages[handles[round % handles.length]!]);
   const readMs = performance.now() - t;
   if (record.kind !== 'page') return { readMs, searchMs: [] };
-  const c = catalogOf(record, shard.categories);
-  const byId = new Map<string, Card>();
-  for (const card of [
-    ...featuredCards(c, record.influencer),
-    ...record.influencer.lists.flatMap((l) => listCards(c, l)),
-  ])
+  const [c, byId] = [catalogOf(record, shard.categories), new Map<string, Card>()];
+  const lists = record.influencer.lists.flatMap((l) => listCards(c, l));
+  for (const card of [...featuredCards(c, record.influencer), ...lists])
     if (!byId.get(card.product.id)?.note) byId.set(card.product.id, card);
   const names = new Map(c.categories.map((x) => [x.id, x.name]));
   const searchMs = QUERIES.map((q) => {

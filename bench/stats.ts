@@ -6,24 +6,17 @@
  * agree). Spread over products, 5 sources, 10 countries, 3 devices; 8% bots, 5% duplicates.
  *
  * Flags: --clicks N (default 10,000,000), --days N (365), --requests N (40), --build.
- * Last stdout line: the figures as JSON (bench/lib/report.ts).
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { isInfluencer } from '../domain/content/schema.ts';
-import { benchSecret, ensureBuilt, sampleContent, snapshotBuild, tempDir } from './lib/built-site.ts';
-import { benchArgs, fmt, latency, log, numberArg, round, row, runBenchmark } from './lib/report.ts';
+import { storefrontProductIds } from '../domain/content/members.ts';
+import { BENCH_SECRETS, ensureBuilt, sampleContent, snapshotBuild, tempDir } from './lib/built-site.ts';
+import { fmt, latency, log, options as flags, round, row, runBenchmark } from './lib/report.ts';
 import { d1File } from '../scripts/lib/harness/d1.ts';
 import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangler.ts';
 
-const args = benchArgs();
-const options = {
-  clicks: numberArg(args, 'clicks', 10_000_000),
-  days: numberArg(args, 'days', 365),
-  requests: numberArg(args, 'requests', 40),
-  build: args.has('build'),
-};
+const options = flags({ clicks: 10_000_000, days: 365, requests: 40, build: false });
 const TARGET_MS = 100;
 const DAY_MS = 86_400_000;
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', null];
@@ -32,32 +25,27 @@ const DEVICES = ['mobile', 'desktop', 'tablet'];
 /** Where the sample's marketplaces send a shopper of each country (section 14), as SQL over `country`. */
 const MARKETPLACE_OF_COUNTRY =
   "CASE country WHEN 'GB' THEN 'amazon-uk' WHEN 'DE' THEN 'amazon-de' WHEN 'CA' THEN 'amazon-ca' ELSE 'amazon-us' END";
-/** Roll-up triggers dropped while the clicks are written in bulk, then restored. */
-const ROLLUP_TRIGGERS =
-  "'clicks_rollup_insert', 'clicks_rollup_update', 'clicks_rollup_market_insert', 'clicks_rollup_market_update'";
 const ROLLUP =
   'click_daily (day, handle, product_id, src, country, device, bot_reason, human, bot, duplicate)';
-const pick = <T>(list: readonly T[], n: number): T => list[n % list.length] as T;
+const pick = <T>(list: readonly T[], n: number): T => list[Math.floor(n) % list.length] as T;
+const PER_DAY = Math.floor(options.clicks / options.days);
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The approved creator with the most products: the one whose stats are read. */
 function creator() {
   const content = sampleContent();
-  const best = content.influencers
-    .filter(isInfluencer)
-    .filter((i) => i.status === 'approved')
-    .map((i) => ({
-      handle: i.handle,
-      products: [...new Set([...i.featured, ...i.lists.flatMap((l) => l.items.map((x) => x.product))])],
-    }))
-    .sort((a, b) => b.products.length - a.products.length)[0];
-  if (!best) throw new Error('no approved creator in content/');
+  const approved = content.influencers.filter((i) => i.status === 'approved');
+  const [best] = approved
+    .map((i) => ({ handle: i.handle, products: storefrontProductIds(i) }))
+    .sort((a, b) => b.products.length - a.products.length);
+  if (!best?.products.length) throw new Error('no approved creator in content/');
   return { ...best, retention: content.program.click_retention_days };
 }
+type Creator = ReturnType<typeof creator>;
 
-/** The raw clicks of the last `rawDays` days, `perDay` a day (today's end now). */
-function writeRaw(db: DatabaseSync, who: ReturnType<typeof creator>, first: number, rawDays: number) {
-  const perDay = Math.floor(options.clicks / options.days);
+/** The raw clicks of the last `rawDays` days, PER_DAY a day (today's end now). */
+function writeRaw(db: DatabaseSync, who: Creator, first: number, rawDays: number) {
+  const perDay = PER_DAY;
   const insert = db.prepare(
     `INSERT INTO clicks (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, is_duplicate, method, marketplace)
      VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'GET', ${MARKETPLACE_OF_COUNTRY.replaceAll('country', '?6')})`,
@@ -82,9 +70,8 @@ function writeRaw(db: DatabaseSync, who: ReturnType<typeof creator>, first: numb
 }
 
 /** The `days` days from `first`, before the retention window: the same spread already rolled up, a row per (product, source, country, device). */
-function writeRolledUp(db: DatabaseSync, who: ReturnType<typeof creator>, first: number, days: number) {
-  const perDay = Math.floor(options.clicks / options.days);
-  const products = who.products.length;
+function writeRolledUp(db: DatabaseSync, who: Creator, first: number, days: number) {
+  const [perDay, products] = [PER_DAY, who.products.length];
   const keys = products * SOURCES.length * COUNTRIES.length * DEVICES.length;
   const insert = db.prepare(`INSERT INTO ${ROLLUP} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   for (let d = 0; d < days; d++) {
@@ -92,9 +79,9 @@ function writeRolledUp(db: DatabaseSync, who: ReturnType<typeof creator>, first:
     for (let key = 0; key < keys; key++) {
       const count = Math.floor(perDay / keys) + (key < perDay % keys ? 1 : 0);
       const at = [isoDay(first + d * DAY_MS), who.handle, pick(who.products, key)] as const;
-      const src = pick(SOURCES, Math.floor(key / products)) ?? '';
-      const country = pick(COUNTRIES, Math.floor(key / products / SOURCES.length));
-      const device = pick(DEVICES, Math.floor(key / products / SOURCES.length / COUNTRIES.length));
+      const k = key / products;
+      const [src, country] = [pick(SOURCES, k) ?? '', pick(COUNTRIES, k / SOURCES.length)];
+      const device = pick(DEVICES, k / SOURCES.length / COUNTRIES.length);
       const bot = Math.round(count * 0.08);
       if (count > 0)
         insert.run(...at, src, country, device, '', count - bot, 0, Math.round((count - bot) * 0.05));
@@ -105,13 +92,14 @@ function writeRolledUp(db: DatabaseSync, who: ReturnType<typeof creator>, first:
 }
 
 /** Writes the click log and its roll-ups as the triggers and migrations would have; returns row counts. */
-function writeClicks(file: string, who: ReturnType<typeof creator>, today: number) {
+function writeClicks(file: string, who: Creator, today: number) {
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;');
-  // The triggers would add every raw row to the roll-ups one by one; the GROUP BY below does it at once.
-  const triggers = db
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${ROLLUP_TRIGGERS})`)
-    .all() as { name: string; sql: string }[];
+  // The roll-up triggers would add every raw row to the roll-ups one by one; the GROUP BY below does
+  // it at once: dropped while the clicks are written in bulk, then restored.
+  const rollupTriggers =
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'clicks_rollup_%'";
+  const triggers = db.prepare(rollupTriggers).all() as { name: string; sql: string }[];
   for (const { name } of triggers) db.exec(`DROP TRIGGER ${name}`);
   const rawDays = Math.min(options.days, who.retention + 1);
   const first = today - (options.days - 1) * DAY_MS;
@@ -126,10 +114,8 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
   ).run(rawFrom);
   writeRolledUp(db, who, first, options.days - rawDays);
   // By source and by product, of every day: sums of the wide roll-ups.
-  for (const [table, column] of [
-    ['click_daily_source', 'src'],
-    ['click_daily_product', 'product_id'],
-  ])
+  const bySums = { click_daily_source: 'src', click_daily_product: 'product_id' };
+  for (const [table, column] of Object.entries(bySums))
     db.exec(
       `INSERT INTO ${table} (handle, day, ${column}, human, bot, duplicate, not_navigation)
        SELECT handle, day, ${column}, SUM(human), SUM(bot), SUM(duplicate), 0 FROM click_daily GROUP BY handle, day, ${column}`,
@@ -142,25 +128,22 @@ function writeClicks(file: string, who: ReturnType<typeof creator>, today: numbe
   );
   for (const { sql } of triggers) db.exec(sql);
   const count = (sql: string) => Number(Object.values(db.prepare(sql).get(who.handle) ?? {})[0]);
-  const rows = (table: string) => count(`SELECT COUNT(*) FROM ${table} WHERE handle = ?1`);
-  const written = {
-    // click_daily holds every click (wide roll-ups of every day): what stats must report.
-    expectedHuman: count('SELECT SUM(human) FROM click_daily WHERE handle = ?1'),
-    raw,
-    rawDays,
-    clickDaily: rows('click_daily'),
-    bySource: rows('click_daily_source'),
-    byProduct: rows('click_daily_product'),
+  // click_daily holds every click (wide roll-ups of every day): what stats must report.
+  const expectedHuman = count('SELECT SUM(human) FROM click_daily WHERE handle = ?1');
+  const tables = ['click_daily', ...Object.keys(bySums)];
+  const rows = tables.map((table) => count(`SELECT COUNT(*) FROM ${table} WHERE handle = ?1`));
+  const rollups = {
+    rows: rows.reduce((a, b) => a + b, 0),
+    note: tables.map((t, i) => `${t} ${fmt(rows[i])}`),
   };
   db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   db.close();
-  return written;
+  return { expectedHuman, raw, rawDays, rollups };
 }
 
 /** `requests` sequential GETs of the stats after 3 untimed ones (the isolate and SQLite's cache warm); each must report every human click. */
 async function timeStats(url: string, expectedHuman: number): Promise<number[]> {
-  const headers = { authorization: `Bearer ${benchSecret('ADMIN_TOKEN')}` };
-  const times: number[] = [];
+  const [headers, times] = [{ authorization: `Bearer ${BENCH_SECRETS.ADMIN_TOKEN!}` }, [] as number[]];
   for (let i = 0; i < options.requests + 3; i++) {
     const t0 = performance.now();
     const res = await fetch(url, { headers });
@@ -175,32 +158,28 @@ async function timeStats(url: string, expectedHuman: number): Promise<number[]> 
 
 await runBenchmark('stats', options, async () => {
   await ensureBuilt(options.build);
-  const dir = tempDir('stats');
-  const { config, envFile } = snapshotBuild(dir);
+  const { config, envFile, dir } = snapshotBuild(tempDir('stats'));
   const persistTo = join(dir, 'state');
   await applyMigrations(config, persistTo);
   const file = d1File(persistTo);
   if (!file) throw new Error('no local D1 file after migrating');
-  const who = creator();
-  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const [who, today] = [creator(), Math.floor(Date.now() / DAY_MS) * DAY_MS];
   log(`writing ${fmt(options.clicks)} clicks of ${who.handle} over ${options.days} days into ${file}`);
   const started = Date.now();
   const w = writeClicks(file, who, today);
   const writeSeconds = round((Date.now() - started) / 1000, 1);
-  const logFile = join(dir, 'wrangler-dev.log');
-  const ready = { readyPath: '/healthz', logLevel: 'warn' };
-  const server = await startWranglerDev({ config, persistTo, logFile, envFile, ...ready });
+  const [logFile, readyPath, logLevel] = [join(dir, 'wrangler-dev.log'), '/healthz', 'warn'];
+  const server = await startWranglerDev({ config, persistTo, logFile, envFile, readyPath, logLevel });
   const url = `${server.url}/api/stats/${who.handle}?from=${isoDay(today - (options.days - 1) * DAY_MS)}&to=${isoDay(today)}`;
   const t = latency(await timeStats(url, w.expectedHuman).finally(() => server.stop()));
-  const rollups = w.clickDaily + w.bySource + w.byProduct;
   return {
     // prettier-ignore
     figures: [
       row(`wrangler dev: stats of ${options.days} days, ${fmt(options.clicks)} clicks: p50`, t.p50, 'ms',
         `p90 ${t.p90} ms, max ${t.max} ms over ${t.n} sequential requests; ${fmt(w.expectedHuman)} human clicks reported`,
         `<= ${TARGET_MS} ms`, t.p50 <= TARGET_MS),
-      row('click log rows', `${fmt(w.raw)} raw + ${fmt(rollups)} roll-up`, undefined,
-        `raw: today and the ${w.rawDays - 1} days before (click_retention_days); click_daily ${fmt(w.clickDaily)}, click_daily_source ${fmt(w.bySource)}, click_daily_product ${fmt(w.byProduct)}`),
+      row('click log rows', `${fmt(w.raw)} raw + ${fmt(w.rollups.rows)} roll-up`, undefined,
+        `raw: today and the ${w.rawDays - 1} days before (click_retention_days); ${w.rollups.note.join(', ')}`),
       row('local D1 file', round(statSync(file).size / 2 ** 20), 'MiB', `written directly in ${writeSeconds} s`),
     ],
   };

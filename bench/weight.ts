@@ -8,90 +8,71 @@
  *
  * Flags: --handle NAME (default jess-home-lab), --build (astro build first), --requests N
  * (default 300), --static PATH (the static page to compare with, default /).
- * Last stdout line: the figures as JSON (see bench/lib/report.ts).
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { ELEMENT_NODE, parse, walkSync, type ElementNode } from 'ultrahtml';
 import { withServedBuild } from './lib/built-site.ts';
 import { sleep } from '../scripts/lib/harness/process.ts';
-import { benchArgs, fmt, latency, numberArg, round, row, runBenchmark, type Figure } from './lib/report.ts';
+import { fmt, latency, options as flags, round, row, runBenchmark, type Figure } from './lib/report.ts';
 
-const args = benchArgs();
-const options = {
-  handle: args.get('handle') ?? 'jess-home-lab',
-  build: args.has('build'),
-  requests: Math.round(numberArg(args, 'requests', 300)),
-  static: args.get('static') ?? '/',
-};
-const HTML_TARGET_BYTES = 14 * 1024;
-/** Storefront p50 / static p50 (issue 13). */
-const SERVING_TARGET_RATIO = 1.5;
-/** Untimed request pairs before the timed ones (the first of them a cache hit already). */
-const WARMUP_PAIRS = 5;
+const options = flags({ handle: 'jess-home-lab', build: false, requests: 300, static: '/' });
+/** Compressed HTML: one TCP initial window; storefront p50 / static p50 (issue 13); untimed request pairs before the timed ones. */
+const [HTML_TARGET_BYTES, SERVING_TARGET_RATIO, WARMUP_PAIRS] = [14 * 1024, 1.5, 5];
 const CACHE = 'X-Shopfront-Cache';
 
-type Size = Record<'raw' | 'gzip' | 'brotli', number>;
-
 /** The summed sizes of `parts`: gzip at level 6 (servers on the fly), brotli at quality 11 (precompressed). */
-function sizes(...parts: (Buffer | string)[]): Size {
-  const buffers = parts.map((part) => Buffer.from(part));
-  const sum = (size: (b: Buffer) => number) => buffers.reduce((n, b) => n + size(b), 0);
+function sizes(...parts: (Buffer | string)[]) {
+  const sum = (size: (b: Buffer) => Uint8Array) => parts.reduce((n, p) => n + size(Buffer.from(p)).length, 0);
   const quality = { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } };
-  return {
-    raw: sum((b) => b.length),
-    gzip: sum((b) => gzipSync(b, { level: 6 }).length),
-    brotli: sum((b) => brotliCompressSync(b, quality).length),
-  };
+  const [gzip, brotli] = [sum((b) => gzipSync(b, { level: 6 })), sum((b) => brotliCompressSync(b, quality))];
+  return { raw: sum((b) => b), gzip, brotli };
 }
 
-/** The opening tags `<name ...>` of `html`, those matching `filter` if given. */
-const tags = (html: string, name: string, filter = /./) =>
-  (html.match(new RegExp(`<${name}\\b[^>]*>`, 'gi')) ?? []).filter((t) => filter.test(t));
-
-/** An attribute's value in an opening tag, or null. */
-function attr(tag: string, name: string): string | null {
-  const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
-  return match ? (match[1] ?? match[2] ?? match[3] ?? '') : null;
-}
-
-const srcset = (tag: string) =>
-  (attr(tag, 'srcset') ?? '').split(',').map((p) => p.trim().split(/\s+/)[0] ?? '');
 const cssUrls = (css: string) =>
   [...css.matchAll(/url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
 
 /** One GET through Node's fetch (one keep-alive pool for the whole bench), timed to its whole body; with `ok`, a 200 or an error. */
 async function get(origin: string, path: string, ok = true) {
   const started = performance.now();
-  const url = new URL(path, origin);
-  const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+  const init = { redirect: 'manual', signal: AbortSignal.timeout(30_000) } as const;
+  const response = await fetch(new URL(path, origin), init);
+  const [status, cache] = [response.status, response.headers.get(CACHE)];
   const body = Buffer.from(await response.arrayBuffer());
-  if (ok && response.status !== 200)
-    throw new Error(`GET ${path} answered ${response.status}: ${body.toString('utf8').slice(0, 200)}`);
-  const cache = response.headers.get(CACHE);
-  return { status: response.status, cache, body, ms: performance.now() - started };
+  if (ok && status !== 200)
+    throw new Error(`GET ${path} answered ${status}: ${body.toString().slice(0, 200)}`);
+  return { status, cache, body, ms: performance.now() - started };
 }
 
 /** The storefront's first request on a fresh server (a cache miss), then asked until it comes from the cache. */
 async function missThenHit(origin: string, storefront: string) {
   await get(origin, '/healthz', false); // the isolate warm, the page not yet rendered
   const miss = await get(origin, storefront);
+  const stale = 'is dist/ an older build with prerendered storefronts? Run with --build';
   if (miss.cache === null)
-    throw new Error(
-      `GET ${storefront} has no ${CACHE} header, so the worker did not render it: is dist/ an older build with prerendered storefronts? Run with --build`,
-    );
+    throw new Error(`GET ${storefront} has no ${CACHE} header, so the worker did not render it: ${stale}`);
   if (miss.cache !== 'MISS')
     throw new Error(`the first GET ${storefront} on a fresh server was ${miss.cache}, not MISS`);
   // The worker stores the page after answering (waitUntil): ask until it comes from the cache.
-  for (let tries = 1; ; tries++) {
+  for (let tries = 1; ; tries++, await sleep(100)) {
     const cached = await get(origin, storefront);
     if (cached.cache === 'HIT') return { miss, cached };
     if (tries >= 50)
       throw new Error(`GET ${storefront} still answered ${cached.cache} after ${tries} requests`);
-    await sleep(100);
   }
 }
 
 /** What the page makes a browser fetch from this server (stylesheets, scripts, images), fetched. */
 async function resources(origin: string, html: string, pageUrl: string) {
+  const elements: ElementNode[] = [];
+  walkSync(parse(html), (node) => void (node.type === ELEMENT_NODE && elements.push(node)));
+  const of = (name: string, rel?: RegExp) =>
+    elements.filter((e) => e.name === name && (!rel || rel.test(e.attributes.rel ?? '')));
+  const attr = (name: string) => (e: ElementNode) => e.attributes[name] ?? '';
+  const text = (e: ElementNode) => e.children.map((c) => String(c.value ?? '')).join('');
+  const srcset = (e: ElementNode) =>
+    attr('srcset')(e)
+      .split(',')
+      .map((p) => p.trim().split(/\s+/)[0] ?? '');
   /** Referenced same-origin URLs this server did not answer 200 for. */
   const missing = new Set<string>();
   /** The bodies of the same-origin URLs (resolved against `base`) among `urls`. */
@@ -106,39 +87,31 @@ async function resources(origin: string, html: string, pageUrl: string) {
     }
     return out;
   };
-  const href = (t: string) => attr(t, 'href') ?? '';
-  const css = await fetchAll(tags(html, 'link', /\brel\s*=\s*["']?[^"'>]*stylesheet/i).map(href));
-  const inlineCss = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => m[1] ?? '');
-  const preloads = tags(html, 'link', /\brel\s*=\s*["']?(modulepreload|preload)/i).filter(
-    (t) => /modulepreload/i.test(t) || /\bas\s*=\s*["']?script/i.test(t),
+  const css = await fetchAll(of('link', /\bstylesheet\b/i).map(attr('href')));
+  const inlineCss = of('style').map(text);
+  const [scripts, json] = [of('script'), /^application\/(ld\+)?json/i];
+  const preloads = of('link', /^(modulepreload|preload)$/i).filter(
+    (e) => /modulepreload/i.test(attr('rel')(e)) || /^script$/i.test(attr('as')(e)),
   );
-  const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
-  const src = ([, attrs]: RegExpExecArray) => attr(` ${attrs}`, 'src');
-  const js = await fetchAll([...scripts.map((m) => src(m) ?? ''), ...preloads.map(href)]);
+  const js = await fetchAll([...scripts.map(attr('src')), ...preloads.map(attr('href'))]);
   const inlineJs = scripts
-    .filter((m) => src(m) === null && !/\btype\s*=\s*["']?application\/(ld\+)?json/i.test(m[1] ?? ''))
-    .map((m) => m[2] ?? '');
-  const img = tags(html, 'img');
+    .filter((e) => e.attributes.src === undefined && !json.test(attr('type')(e)))
+    .map(text);
+  const img = of('img');
   const images = await fetchAll([
-    ...img.flatMap((t) => [attr(t, 'src') ?? '', ...srcset(t)]),
-    ...tags(html, 'source').flatMap(srcset),
-    ...tags(html, 'link', /\brel\s*=\s*["']?[^"'>]*icon/i).map(href),
+    ...img.flatMap((e) => [attr('src')(e), ...srcset(e)]),
+    ...of('source').flatMap(srcset),
+    ...of('link', /\bicon\b/i).map(attr('href')),
     ...inlineCss.flatMap(cssUrls),
   ]);
   // A stylesheet's url()s are relative to the stylesheet.
   for (const [path, body] of css)
     await fetchAll(cssUrls(body.toString('utf8')), new URL(path, origin).href, images);
-  const lazy = img.filter((t) => /\bloading\s*=\s*["']?lazy/i.test(t)).length;
-  const imageNote = `${images.size} file(s), ${lazy} of ${img.length} <img> lazy`;
-  return {
-    css,
-    inlineCss,
-    js,
-    inlineJs,
-    images,
-    eventHandlers: (html.match(/\son[a-z]+\s*=\s*["']/gi) ?? []).length,
-    imageNote: missing.size > 0 ? `${imageNote}; ${missing.size} referenced URL(s) not served` : imageNote,
-  };
+  const lazy = img.filter((e) => e.attributes.loading === 'lazy').length;
+  const onAttrs = elements.flatMap((e) => Object.keys(e.attributes)).filter((a) => /^on[a-z]+$/i.test(a));
+  const unserved = missing.size > 0 ? `; ${missing.size} referenced URL(s) not served` : '';
+  const imageNote = `${images.size} file(s), ${lazy} of ${img.length} <img> lazy${unserved}`;
+  return { css, inlineCss, js, inlineJs, images, eventHandlers: onAttrs.length, imageNote };
 }
 
 /** The first requests (cache misses) of the other storefronts the directory links to. */
@@ -157,26 +130,20 @@ async function otherMisses(origin: string, storefront: string): Promise<number[]
 /** Cache hits of the storefront against the static page, interleaved, on the same connection pool. */
 async function interleaved(origin: string, storefront: string) {
   const timed = { storefront: [] as number[], static: [] as number[] };
-  const cacheStates = new Map<string, number>();
+  const cache: string[] = [];
   let staticBytes = 0;
-  for (let i = 0; i < WARMUP_PAIRS + options.requests; i++) {
+  for (let i = 0; i < WARMUP_PAIRS + options.requests; i++)
     for (const path of i % 2 === 0 ? [storefront, options.static] : [options.static, storefront]) {
       const answer = await get(origin, path);
       if (i < WARMUP_PAIRS) continue;
       timed[path === storefront ? 'storefront' : 'static'].push(answer.ms);
-      if (path === storefront)
-        cacheStates.set(`${answer.cache}`, (cacheStates.get(`${answer.cache}`) ?? 0) + 1);
+      if (path === storefront) cache.push(`${answer.cache}`);
       else staticBytes = answer.body.length;
     }
-  }
-  const cacheNote = [...cacheStates].map(([state, n]) => `${state} ${n}`).join(', ');
-  return {
-    hit: latency(timed.storefront),
-    static: latency(timed.static),
-    hits: cacheStates.get('HIT'),
-    cacheNote,
-    staticBytes,
-  };
+  const states = Map.groupBy(cache, (state) => state);
+  const cacheNote = [...states].map(([state, all]) => `${state} ${all.length}`).join(', ');
+  const [hit, plain] = [latency(timed.storefront), latency(timed.static)];
+  return { hit, plain, hits: states.get('HIT')?.length, cacheNote, staticBytes };
 }
 
 async function measure(origin: string): Promise<Figure[]> {
@@ -184,9 +151,7 @@ async function measure(origin: string): Promise<Figure[]> {
   const { miss, cached } = await missThenHit(origin, storefront);
   const html = cached.body.toString('utf8');
   const page = await resources(origin, html, new URL(storefront, origin).href);
-  const products = new Set(
-    [...html.matchAll(new RegExp(`href="/go/${options.handle}/([^/"?]+)`, 'g'))].map((m) => m[1]),
-  );
+  const products = new Set(html.match(new RegExp(`href="/go/${options.handle}/[^/"?]+`, 'g')));
   // The first list page: its own first request is a cache miss too.
   const listSlug = new RegExp(`href="/shop/${options.handle}/([a-z0-9-]+)/"`).exec(html)?.[1];
   if (!listSlug) throw new Error(`GET ${storefront} links to no list page (/shop/${options.handle}/<list>/)`);
@@ -194,27 +159,20 @@ async function measure(origin: string): Promise<Figure[]> {
   const list = await get(origin, listPath);
   const misses = latency(await otherMisses(origin, storefront));
   const served = await interleaved(origin, storefront);
-
   const js = [...page.js.values(), ...page.inlineJs];
-  const size = {
-    html: sizes(html),
-    css: sizes(...page.css.values()),
-    js: sizes(...js),
-    images: sizes(...page.images.values()),
-    list: sizes(list.body),
-  };
-  const total = sizes(html, ...page.css.values(), ...js, ...page.images.values());
+  const [css, images] = [[...page.css.values()], [...page.images.values()]];
+  // prettier-ignore
+  const size = { html: sizes(html), css: sizes(...css), js: sizes(...js), images: sizes(...images), list: sizes(list.body) };
+  const total = sizes(html, ...css, ...js, ...images);
   const [kb, ms] = [(n: number) => `${fmt(n / 1024, 1)} KB`, (n: number) => `${fmt(n, 1)} ms`];
   const KB = (n: number) => round(n / 1024, 1);
-  const compressed = (size: Size) => `raw ${kb(size.raw)}, brotli ${kb(size.brotli)}`;
-  /** Compressed HTML against one TCP initial window. */
+  const compressed = (size: ReturnType<typeof sizes>) => `raw ${kb(size.raw)}, brotli ${kb(size.brotli)}`;
   const window = (bytes: number) => ['<= 14 KB', bytes <= HTML_TARGET_BYTES] as const;
   const inline = `inline CSS ${kb(sizes(...page.inlineCss).raw)} raw`;
   const noJs = js.length === 0 && page.eventHandlers === 0;
   const scripts = `${page.js.size} file(s), ${page.inlineJs.length} inline script(s) (JSON-LD not counted), ${page.eventHandlers} inline event handlers`;
-  const { hit, static: plain } = served;
+  const [{ hit, plain }, staticKb] = [served, kb(served.staticBytes)];
   const ratio = hit.p50 / plain.p50;
-  const staticKb = kb(served.staticBytes);
   // prettier-ignore
   return [
     row(`${storefront} products linked`, products.size),

@@ -1,20 +1,10 @@
 /** The part of autocannon's API the benches use (the package ships no types). */
 declare module 'autocannon' {
   type Result = { duration: number; errors: number; timeouts: number; latency: { p50: number; p99: number } };
-  interface Request {
-    method?: string;
-    path?: string;
-    headers?: Record<string, string>;
-    onResponse?: (status: number) => void;
-  }
-  interface Options {
-    url: string;
-    connections?: number;
-    amount?: number;
-    timeout?: number;
-    requests?: Request[];
-    setupClient?: (client: never) => void;
-  }
+  type Request = { method?: string; path?: string; headers?: Record<string, string> } & RequestHooks;
+  type RequestHooks = { onResponse?: (status: number) => void };
+  type Options = { url: string; connections?: number; amount?: number; timeout?: number } & ClientOptions;
+  type ClientOptions = { requests?: Request[]; setupClient?: (client: never) => void };
   function autocannon(options: Options): PromiseLike<Result> & { stop(): void };
   export default autocannon;
 }

@@ -16,16 +16,12 @@ import { writeEnvFile } from '../../scripts/lib/harness/wrangler.ts';
 import { startLocalSystem } from '../../scripts/lib/harness/local-system.ts';
 import { log } from './report.ts';
 
-export const DIST = join(ROOT, 'dist');
+const DIST = join(ROOT, 'dist');
 
 /** The Worker's secrets for this run: fresh test values, every secret `npm start` makes (never real ones). */
 export const BENCH_SECRETS = freshDevVars();
-
-export function benchSecret(name: string): string {
-  const value = BENCH_SECRETS[name];
-  if (value === undefined) throw new Error(`no secret ${name} in scripts/lib/dev-vars.ts`);
-  return value;
-}
+/** The benches' secrets as a `wrangler dev --env-file` file in `dir`; returns its path. */
+export const writeBenchEnv = (dir: string) => writeEnvFile(join(dir, 'bench.env'), BENCH_SECRETS);
 
 /** The project's content (content/), validated; throws with every error. */
 export function sampleContent(root = join(ROOT, 'content')): Content {
@@ -37,10 +33,9 @@ export function sampleContent(root = join(ROOT, 'content')): Content {
 /** A temp folder removed at the end of the bench (unless BENCH_KEEP_TMP is set). */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `shopfront-bench-${prefix}-`));
-  onCleanup(() => {
-    if (process.env.BENCH_KEEP_TMP) log(`kept ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
-  });
+  onCleanup(() =>
+    process.env.BENCH_KEEP_TMP ? log(`kept ${dir}`) : rmSync(dir, { recursive: true, force: true }),
+  );
   return dir;
 }
 
@@ -52,15 +47,11 @@ export async function ensureBuilt(force: boolean): Promise<void> {
   await mustRun(process.execPath, astroBuildArgs(ROOT), { cwd: ROOT, timeoutMs: 15 * 60_000, echo: true });
 }
 
-/** A copy of the build in `dir`: its generated wrangler `config`, an `envFile` of the bench secrets. */
-export interface Snapshot {
-  dir: string;
-  config: string;
-  envFile: string;
-}
-
-/** Copies dist/ and migrations/ into `dir`; retried if a concurrent build changes dist/ meanwhile. */
-export function snapshotBuild(dir: string): Snapshot {
+/**
+ * Copies dist/ and migrations/ into `dir` (again if a concurrent build changes dist/ meanwhile);
+ * returns the copy's generated wrangler `config` (read as `built`) and an `envFile` of the bench secrets.
+ */
+export function snapshotBuild(dir: string) {
   const marker = join(DIST, 'server', 'wrangler.json');
   for (let attempt = 1; ; attempt++) {
     const before = statSync(marker).mtimeMs;
@@ -68,40 +59,32 @@ export function snapshotBuild(dir: string): Snapshot {
     cpSync(DIST, join(dir, 'dist'), { recursive: true });
     cpSync(join(ROOT, 'migrations'), join(dir, 'migrations'), { recursive: true });
     const stable = existsSync(marker) && statSync(marker).mtimeMs === before;
-    const complete = existsSync(join(dir, 'dist', 'server', 'entry.mjs'));
-    if (stable && complete) break;
+    if (stable && existsSync(join(dir, 'dist', 'server', 'entry.mjs'))) break;
     if (attempt >= 5)
       throw new Error('dist/ kept changing while it was copied (a concurrent build?); try again');
     log('dist/ changed while copying (a concurrent build); copying again');
   }
   const config = join(dir, 'dist', 'server', 'wrangler.json');
   // The generated config names the project's wrangler.toml; inside the snapshot it must stand alone.
-  const { configPath: _, userConfigPath: __, ...alone } = JSON.parse(readFileSync(config, 'utf8'));
-  writeFileSync(config, JSON.stringify(alone));
-  return { dir, config, envFile: writeBenchEnv(dir) };
+  const { configPath: _, userConfigPath: __, ...built } = JSON.parse(readFileSync(config, 'utf8'));
+  writeFileSync(config, JSON.stringify(built));
+  return {
+    dir,
+    config,
+    envFile: writeBenchEnv(dir),
+    built: built as { compatibility_date?: string; assets?: object },
+  };
 }
-
-/** The benches' secrets as a `wrangler dev --env-file` file in `dir`; returns its path. */
-export function writeBenchEnv(dir: string): string {
-  return writeEnvFile(join(dir, 'bench.env'), BENCH_SECRETS);
-}
-
-export function builtConfig(snapshot: Snapshot): Record<string, unknown> {
-  return JSON.parse(readFileSync(snapshot.config, 'utf8')) as Record<string, unknown>;
-}
+export type Snapshot = ReturnType<typeof snapshotBuild>;
 
 /** `use` with the build (made first if `build` or missing) snapshotted and served as the end-to-end tests serve it. */
 export async function withServedBuild<T>(
   name: string,
   build: boolean,
   use: (origin: string, dir: string) => Promise<T>,
-): Promise<T> {
+) {
   await ensureBuilt(build);
   const { config, dir } = snapshotBuild(tempDir(name));
   const server = await startLocalSystem({ build: false, config, syncCatalog: false, logLevel: 'warn' });
-  try {
-    return await use(server.url, dir);
-  } finally {
-    await server.stop();
-  }
+  return use(server.url, dir).finally(() => server.stop());
 }

@@ -5,10 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 function stat(pid: number): number[] {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text
-      .slice(text.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
+    const fields = text.slice(text.lastIndexOf(')') + 2);
+    return fields.split(' ').map(Number);
   } catch {
     return [];
   }

@@ -8,41 +8,28 @@ import { loadavg } from 'node:os';
 import { runMain } from '../../scripts/lib/harness/process.ts';
 import { say } from '../../scripts/lib/progress.ts';
 
-export interface Figure {
-  /** What was measured, e.g. "wrangler dev: shopfront / bare". */
-  name: string;
-  /** The number or text measured; null when it could not be measured. */
-  value: number | string | null;
-  unit?: string;
-  /** The target as text, e.g. ">= 0.9", and whether it is met (both absent without a target). */
-  target?: string;
-  met?: boolean;
-  note?: string;
-}
-
-/** A figure as a table row: what was measured, its value and unit, a note, a target and whether it is met. */
-export function row(
+/**
+ * A figure: what was measured ("wrangler dev: shopfront / bare"), its value (null when it could
+ * not be measured), and with a target, the target as text (">= 0.9") and whether it is met.
+ */
+export type Figure = { name: string; value: number | string | null } & Partial<FigureParts>;
+type FigureParts = { unit: string; note: string; target: string; met: boolean };
+type RowArgs = [
   name: string,
   value: Figure['value'],
   unit?: string,
   note?: string,
   target?: string,
   met?: boolean,
-) {
-  return { name, value, unit, note, target, met } satisfies Figure;
+];
+
+/** A figure as a table row. */
+export function row(...[name, value, unit, note, target, met]: RowArgs): Figure {
+  return { name, value, unit, note, target, met };
 }
 
-/** What a bench's measurement returns: its figures, and what else its JSON line carries. */
-export interface Measured {
-  figures: Figure[];
-  details?: unknown;
-  /** False when the measurement is incomplete (default: true unless there is an error). */
-  ok?: boolean;
-  /** Added to the options the bench ran with. */
-  options?: Record<string, unknown>;
-  /** Why the measurement is incomplete. */
-  error?: string;
-}
+/** What a bench's measurement returns: its figures; `ok` false when incomplete (default: no `error`); `options` added to those it ran with. */
+type Measured = { figures: Figure[]; ok?: boolean; options?: Record<string, unknown>; error?: string };
 
 export function round(value: number, digits = 0): number {
   const f = 10 ** digits;
@@ -58,16 +45,12 @@ export const load1 = (): number => round(loadavg()[0] ?? 0, 2);
  * are logged as a list on stderr and printed as the last stdout line with the load since
  * the start. A failure prints no figures, the error and the load, and exits 1.
  */
-export async function runBenchmark(
-  bench: string,
-  options: Record<string, unknown>,
-  measure: () => Promise<Measured>,
-): Promise<void> {
+export async function runBenchmark(bench: string, options: object, measure: () => Promise<Measured>) {
   const start = load1();
-  const print = ({ figures, details, ok, options: more, error }: Measured) => {
-    const load = { start, end: load1() };
-    const result = { bench, ok: ok ?? error === undefined, load, options: { ...options, ...more } };
-    process.stdout.write(`${JSON.stringify({ ...result, figures, details, error })}\n`);
+  const print = ({ figures, ok, options: more, error }: Measured) => {
+    const result = { bench, ok: ok ?? error === undefined, load: { start, end: load1() } };
+    const line = { ...result, options: { ...options, ...more }, figures, error };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
   };
   await runMain(
     async () => {
@@ -84,9 +67,8 @@ export async function runBenchmark(
 }
 
 /** A figure's value with its unit, or n/a. */
-export function figureValue(f: Figure): string {
-  return f.value === null || f.value === undefined ? 'n/a' : `${f.value}${f.unit ? ` ${f.unit}` : ''}`;
-}
+export const figureValue = (f: Figure) =>
+  f.value == null ? 'n/a' : `${f.value}${f.unit ? ` ${f.unit}` : ''}`;
 
 const RUN_NOTE = / \(run [^)]*\)$/;
 
@@ -114,30 +96,37 @@ export function rowsByBench(markdown: string): Map<string, string[]> {
   return kept;
 }
 
+type Option = number | string | boolean;
+
 /**
- * The command line's `--name value`, `--name=value` and bare `--flag` arguments; with --help,
- * the script's header comment, and exit.
+ * The command line's flags typed by `defaults`: key `fooBar` is `--foo-bar value` (or
+ * `--foo-bar=value`), a number must be positive, a boolean is a bare flag. With --help, the
+ * script's header comment, and exit.
  */
-export function benchArgs(argv = process.argv.slice(2)): Map<string, string> {
+export function options<T extends Record<string, Option>>(defaults: T, argv = process.argv.slice(2)) {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const [, name, value] = /^--([^=]+)(?:=(.*))?$/s.exec(argv[i] ?? '') ?? [];
     const next = argv[i + 1];
     if (name) args.set(name, value ?? (next === undefined || next.startsWith('--') ? 'true' : argv[++i]!));
   }
-  if (!args.has('help')) return args;
-  const header = /^\/\*\*([\s\S]*?)\*\//.exec(readFileSync(process.argv[1] ?? '', 'utf8'))?.[1] ?? '';
-  process.stdout.write(`${header.replace(/^ \* ?/gm, '').trim()}\n`);
-  process.exit(0);
-}
-
-export function numberArg(args: Map<string, string>, name: string, fallback: number): number {
-  const raw = args.get(name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`--${name} must be a positive number, got "${raw}"`);
-  return value;
+  if (args.has('help')) {
+    const header = /^\/\*\*([\s\S]*?)\*\//.exec(readFileSync(process.argv[1] ?? '', 'utf8'))?.[1] ?? '';
+    process.stdout.write(`${header.replace(/^ \* ?/gm, '').trim()}\n`);
+    process.exit(0);
+  }
+  const parse = ([key, fallback]: [string, Option]) => {
+    const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    const raw = args.get(flag);
+    if (typeof fallback === 'boolean') return [key, raw !== undefined];
+    if (raw === undefined || typeof fallback === 'string') return [key, raw ?? fallback];
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`--${flag} must be a positive number, got "${raw}"`);
+    return [key, value];
+  };
+  type Typed = { [K in keyof T]: T[K] extends boolean ? boolean : T[K] extends number ? number : string };
+  return Object.fromEntries(Object.entries(defaults).map(parse)) as Typed;
 }
 
 /** Progress and human-readable output: stderr, so stdout stays machine-readable (above a progress bar, if drawn). */
@@ -156,13 +145,12 @@ export function latency(times: readonly number[]) {
 }
 
 export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+  const mid = sorted.length / 2;
+  return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function fmt(value: number | null | undefined, digits = 0): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  if (value == null || !Number.isFinite(value)) return 'n/a';
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }

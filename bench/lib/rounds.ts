@@ -4,7 +4,7 @@
  * each, then --rounds rounds of each in turn, the first one rotating so none always goes first).
  */
 import { progress } from '../../scripts/lib/progress.ts';
-import { log, round, type Figure } from './report.ts';
+import { log, round, row, type Figure } from './report.ts';
 
 /** `run(key, round)` for round 0 (the warm-up) to `rounds`; per key, the results of rounds 1 on. */
 export async function alternate<K extends string, R>(
@@ -33,6 +33,6 @@ export async function alternate<K extends string, R>(
 /** "shopfront / a reference" as a figure, with its target (>= target) when it has one. */
 export function ratioFigure(name: string, ratio: number, target?: number, note?: string): Figure {
   const value = round(ratio, 3);
-  const met = target === undefined ? {} : { target: `>= ${target}`, met: value >= target };
-  return { name, value, unit: 'x', ...met, ...(note ? { note } : {}) };
+  if (target === undefined) return row(name, value, 'x', note);
+  return row(name, value, 'x', note, `>= ${target}`, value >= target);
 }

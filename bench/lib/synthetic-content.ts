@@ -32,20 +32,12 @@ const sampleImages = (folder: string) =>
 export const productId = (i: number) => `SYN${String(i).padStart(7, '0')}`;
 export const handleOf = (i: number) => `creator-${String(i).padStart(6, '0')}`;
 
+// prettier-ignore
 const product = (i: number, images: string[]) => ({
-  id: productId(i),
-  retailer: 'amazon-us',
-  title: `${pick(WORDS, i)} ${pick(NOUNS, i >> 3)} model ${i}`,
-  brand: `Brand ${i % 97}`,
-  category: pick(CATEGORIES, i),
-  url: `https://www.amazon.com/dp/${productId(i)}`,
-  image: pick(images, i),
-  price: (500 + ((i * 7919) % 29500)) / 100,
-  currency: 'USD',
-  price_checked_at: '2026-11-01',
-  prime: i % 3 !== 0,
-  rating: (35 + (i % 15)) / 10,
-  reviews: (i * 131) % 40000,
+  id: productId(i), retailer: 'amazon-us', title: `${pick(WORDS, i)} ${pick(NOUNS, i >> 3)} model ${i}`,
+  brand: `Brand ${i % 97}`, category: pick(CATEGORIES, i), url: `https://www.amazon.com/dp/${productId(i)}`,
+  image: pick(images, i), price: (500 + ((i * 7919) % 29500)) / 100, currency: 'USD', price_checked_at: '2026-11-01',
+  prime: i % 3 !== 0, rating: (35 + (i % 15)) / 10, reviews: (i * 131) % 40000,
 });
 
 function storefront(i: number, catalog: number, avatars: string[]) {
@@ -53,31 +45,22 @@ function storefront(i: number, catalog: number, avatars: string[]) {
   // A spread of catalog products, distinct within the storefront.
   const start = (i * 37) % catalog;
   const products = Array.from({ length: PER_STOREFRONT }, (_, k) => productId((start + k * 101) % catalog));
+  const note = (k: number) => `Used it daily for ${k + 2} months; ${pick(WORDS, i + k)} and easy to clean.`;
   const lists = [0, 1, 2].map((l) => ({
     slug: `list-${l + 1}`,
     title: `Picks ${l + 1}: ${pick(NOUNS, i + l)} and more`,
     description: 'Things I have used for months and would buy again, with what I like and what I do not.',
-    items: products.slice(l * 10, l * 10 + 10).map((p, k) => ({
-      product: p,
-      note: `Used it daily for ${k + 2} months; ${pick(WORDS, i + k)} and easy to clean.`,
-    })),
+    items: products.slice(l * 10, l * 10 + 10).map((product, k) => ({ product, note: note(k) })),
   }));
   const platform = pick(PLATFORMS, i);
+  const bio = `I test ${pick(NOUNS, i)}s and everyday gear so you do not have to. Honest notes, no sponsored picks.`;
+  const followers = 1000 + ((i * 7331) % 900000);
+  const socials = [{ platform, url: `https://example.com/${platform}/${handle}`, followers }];
+  // prettier-ignore
   return {
-    handle,
-    name: `Creator ${i}`,
-    owner: 'self',
-    bio: `I test ${pick(NOUNS, i)}s and everyday gear so you do not have to. Honest notes, no sponsored picks.`,
-    avatar: pick(avatars, i),
-    status: 'approved',
-    applied_on: '2025-06-01',
-    tracking_id: `creator${String(i).padStart(6, '0')}-20`,
-    socials: [
-      { platform, url: `https://example.com/${platform}/${handle}`, followers: 1000 + ((i * 7331) % 900000) },
-    ],
-    categories: [pick(CATEGORIES, i), pick(CATEGORIES, i + 5)],
-    featured: products.slice(0, 5),
-    lists,
+    handle, name: `Creator ${i}`, owner: 'self', bio, avatar: pick(avatars, i), status: 'approved', applied_on: '2025-06-01',
+    tracking_id: `creator${String(i).padStart(6, '0')}-20`, socials, categories: [pick(CATEGORIES, i), pick(CATEGORIES, i + 5)],
+    featured: products.slice(0, 5), lists,
   };
 }
 
@@ -97,9 +80,9 @@ export async function writeSyntheticContent(dir: string, o: { storefronts: numbe
   // A few hundred files made and written at a time: fast, without exhausting memory or file handles.
   for (let start = 0; start < total; start += 256) {
     const batch = Array.from({ length: Math.min(256, total - start) }, (_, k) => file(start + k));
-    await Promise.all(
-      batch.map(({ name, data }) => writeFile(join(dir, `${name}.yaml`), JSON.stringify(data, null, 1))),
-    );
+    const write = ({ name, data }: ReturnType<typeof file>) =>
+      writeFile(join(dir, `${name}.yaml`), JSON.stringify(data, null, 1));
+    await Promise.all(batch.map(write));
   }
   return total + 3;
 }
@@ -108,14 +91,12 @@ export async function writeSyntheticContent(dir: string, o: { storefronts: numbe
 export function cycledMembers(content: Content, count: number, lists?: number): Influencer[] {
   const samples = content.influencers
     .filter(isInfluencer)
-    .filter((i) => i.status === 'approved' && i.lists.length > 0);
+    .filter((i) => i.status === 'approved' && i.lists.length);
   if (samples.length === 0) throw new Error('no approved storefront with lists in the content');
   return Array.from({ length: count }, (_, i) => {
     const s = samples[i % samples.length]!;
-    const own =
-      lists === undefined
-        ? s.lists
-        : Array.from({ length: lists }, (_, l) => ({ ...s.lists[l % s.lists.length]!, slug: `list-${l}` }));
+    const list = (_: unknown, l: number) => ({ ...s.lists[l % s.lists.length]!, slug: `list-${l}` });
+    const own = lists === undefined ? s.lists : Array.from({ length: lists }, list);
     return { ...s, handle: `creator-${i}`, previous_handles: [], name: `${s.name} ${i}`, lists: own };
   });
 }

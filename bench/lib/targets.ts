@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 import { mustRun, onCleanup, ROOT } from '../../scripts/lib/harness/process.ts';
-import { applyMigrations, startWranglerDev } from '../../scripts/lib/harness/wrangler.ts';
+import { applyMigrations, startWranglerDev, type DevOptions } from '../../scripts/lib/harness/wrangler.ts';
 import { BENCH_SECRETS } from './built-site.ts';
 import { childPids, groupPids } from './cpu.ts';
 import { log } from './report.ts';
@@ -28,28 +28,18 @@ export function levelsOf(flag = 'both'): Level[] {
   return flag === 'both' ? ['dev', 'runtime'] : [flag as Level];
 }
 
-export interface Target {
-  url: string;
-  persistTo: string;
-  /** Server processes (wrangler and workerd, or Miniflare's workerd), for CPU time per request. */
-  pids: () => number[];
-  /** wrangler dev's log (dev level only). */
-  logFile?: string;
-  stop: () => Promise<void>;
-}
-
-export interface TargetOptions {
+/**
+ * How to start a target: its `name`, the folder `dir` for its state, logs and bundles, its secrets,
+ * the path to wait for, `migrated` to skip `wrangler d1 migrations apply` (a config without D1, or
+ * state written already), wrangler dev's log level (default "info": every request logged, as for a user).
+ */
+type TargetOptions = Pick<DevOptions, 'envFile' | 'readyPath' | 'logLevel'> & {
   name: string;
-  /** Folder for state, logs and bundles of this target. */
   dir: string;
-  envFile: string;
-  /** Wait for this path before measuring (default `/`). */
-  readyPath?: string;
-  /** Skip `wrangler d1 migrations apply` (a config without D1, or state written already). */
   migrated?: boolean;
-  /** wrangler dev's log level (default "info": every request logged, as for a user). */
-  logLevel?: string;
-}
+};
+/** A started target; `pids`: its server processes (wrangler and workerd, or Miniflare's workerd), for CPU time per request. */
+export type Target = Awaited<ReturnType<typeof startTarget>>;
 
 /** A wrangler config for a bench Worker, written to `path`; `main` relative to its folder or absolute. */
 export function writeConfig(path: string, name: string, main: string, extra: Record<string, unknown> = {}) {
@@ -63,7 +53,7 @@ export function writeConfig(path: string, name: string, main: string, extra: Rec
 const D1 = { binding: 'DB', database_name: 'shopfront', database_id: '00000000-0000-0000-0000-000000000000' };
 export const MIGRATED_D1 = { d1_databases: [{ ...D1, migrations_dir: join(ROOT, 'migrations') }] };
 
-export async function startTarget(level: Level, config: string, options: TargetOptions): Promise<Target> {
+export async function startTarget(level: Level, config: string, options: TargetOptions) {
   const persistTo = join(options.dir, `state-${level}-${options.name}`);
   if (!options.migrated) await applyMigrations(config, persistTo);
   if (level === 'runtime') return startMiniflare(config, persistTo, options);
@@ -77,15 +67,14 @@ export async function startTarget(level: Level, config: string, options: TargetO
 function modulesOf(entry: string) {
   const files = readdirSync(dirname(entry), { recursive: true, encoding: 'utf8' })
     .map((name) => join(dirname(entry), name))
-    .filter((path) => /\.(m?js|wasm)$/.test(path) && path !== entry && statSync(path).isFile())
-    .sort();
-  return [entry, ...files].map((path) => ({
+    .filter((path) => /\.(m?js|wasm)$/.test(path) && path !== entry && statSync(path).isFile());
+  return [entry, ...files.sort()].map((path) => ({
     type: path.endsWith('.wasm') ? 'CompiledWasm' : 'ESModule',
     path,
   }));
 }
 
-async function startMiniflare(config: string, persistTo: string, options: TargetOptions): Promise<Target> {
+async function startMiniflare(config: string, persistTo: string, options: TargetOptions) {
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);
   let entry = resolve(dirname(config), main ?? '');
   // A built Worker (no_bundle) is served as built; any other is bundled as `wrangler deploy` would.
@@ -95,11 +84,9 @@ async function startMiniflare(config: string, persistTo: string, options: Target
     await mustRun('wrangler', dryRun, { cwd: options.dir, timeoutMs: 120_000 });
     entry = join(outdir, readdirSync(outdir).find((f) => /\.m?js$/.test(f)) ?? 'index.js');
   }
-  const before = new Set(childPids());
-  let shown = 0;
-  const handleStructuredLogs = ({ level, message }: { level: string; message: string }) => {
-    if ((level === 'error' || level === 'warn') && shown++ < 20) log(`[${options.name}] ${message}`);
-  };
+  const [before, shown] = [new Set(childPids()), { n: 0 }];
+  const handleStructuredLogs = ({ level, message }: { level: string; message: string }) =>
+    ['error', 'warn'].includes(level) && shown.n++ < 20 && log(`[${options.name}] ${message}`);
   const bindings = { ...(workerOptions.bindings as Record<string, unknown>), ...BENCH_SECRETS };
   const modules = { modules: modulesOf(entry), modulesRoot: dirname(entry) };
   const worker = { ...workerOptions, ...modules, name: options.name, bindings };
@@ -114,5 +101,5 @@ async function startMiniflare(config: string, persistTo: string, options: Target
   const url = (await mf.ready).toString().replace(/\/$/, '');
   const pids = childPids().filter((pid) => !before.has(pid));
   log(`miniflare ${options.name} on ${url}`);
-  return { url, persistTo, pids: () => pids, stop };
+  return { url, persistTo, pids: () => pids, stop, logFile: undefined };
 }

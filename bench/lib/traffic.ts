@@ -9,14 +9,14 @@
 import autocannon from 'autocannon';
 import { linkedProducts } from '../../domain/content/members.ts';
 import { withTimeout } from '../../scripts/lib/harness/process.ts';
+import { rng } from '../../scripts/lib/orders/seed-history.ts';
 import { sampleContent } from './built-site.ts';
 import { cpuMs } from './cpu.ts';
 import { fmt } from './report.ts';
 import type { Target } from './targets.ts';
 
 export const KINDS = ['human', 'head', 'bot'] as const;
-export type Kind = (typeof KINDS)[number];
-export type TrafficRequest = { kind: Kind; method: string; path: string; headers: Record<string, string> };
+type Kind = (typeof KINDS)[number];
 
 // prettier-ignore
 const BROWSERS = [
@@ -38,18 +38,6 @@ const BOTS = [
 const REFERRERS = ['https://www.instagram.com/', 'https://www.tiktok.com/', 'https://www.youtube.com/', 'https://t.co/', 'https://l.facebook.com/', null, null];
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', 'bio', 'pin', null, null, 'NOT VALID!'];
 
-/** Deterministic so that two runs send the same mix (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Distinct client addresses, and the shares of HEAD requests and bot GETs (the rest are browser GETs). */
 const CLIENTS = 4096;
 const MIX = { head: 0.08, bot: 0.12 };
@@ -62,13 +50,13 @@ function clientAddress(n: number): string {
 }
 
 /** `count` requests to every valid tracked link of the sample content (approved members × the available products they link). */
-export function trafficMix(count: number, seed = 20261125): TrafficRequest[] {
+export function trafficMix(count: number, seed = 20261125) {
   const content = sampleContent();
   const links = content.influencers
     .filter((member) => member.status === 'approved')
     .flatMap((member) => linkedProducts(member, content.products).map((p) => `/go/${member.handle}/${p.id}`));
   if (!links.length) throw new Error('no tracked link in content/: no approved storefront with products');
-  const rand = random(seed);
+  const rand = rng(seed).next; // deterministic, so that two runs send the same mix
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   return Array.from({ length: count }, () => {
     const link = pick(links);
@@ -90,24 +78,15 @@ export function trafficMix(count: number, seed = 20261125): TrafficRequest[] {
   });
 }
 
-export interface LoadRun {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  timeouts: number;
-  /** Server CPU time (all its processes) per request, in microseconds. */
-  serverCpuUs: number;
-  /** Responses by request kind and status code. */
-  statuses: Record<Kind, Record<string, number>>;
-}
+/** One load run: requests/s, latency, errors, server CPU time (all its processes) per request in µs, and responses by request kind and status. */
+export type LoadRun = Awaited<ReturnType<typeof runLoad>>;
 
 export async function runLoad(
   target: Pick<Target, 'url' | 'pids'>,
-  traffic: readonly TrafficRequest[],
+  traffic: ReturnType<typeof trafficMix>,
   { connections, amount, limitMs }: { connections: number; amount: number; limitMs: number },
-): Promise<LoadRun> {
-  const statuses: LoadRun['statuses'] = { human: {}, head: {}, bot: {} };
+) {
+  const statuses: Record<Kind, Record<string, number>> = { human: {}, head: {}, bot: {} };
   let [requests, lastResponse] = [0, 0];
   const onResponse = (kind: Kind) => (status: number) => {
     lastResponse = performance.now();
@@ -138,11 +117,6 @@ export const describeLoad = (r: LoadRun) =>
   `${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50, 1)} ms  p99 ${fmt(r.p99, 1)} ms  server CPU ${fmt(r.serverCpuUs)} µs/req` +
   (r.errors + r.timeouts > 0 ? `  errors ${r.errors} timeouts ${r.timeouts}` : '');
 
-interface AutocannonClient {
-  parser: object & { constructor: { kOnHeadersComplete?: number } };
-  requestIterator?: { currentRequest?: { method?: string } };
-}
-
 /**
  * autocannon's HTTP parser does not know which request a response answers, so a
  * HEAD response without Content-Length (correct HTTP, what workerd sends) makes
@@ -150,7 +124,10 @@ interface AutocannonClient {
  * body of responses to HEAD fixes that. The handler is assigned after setupClient
  * runs, hence the accessor.
  */
-function skipHeadResponseBodies(client: AutocannonClient): void {
+function skipHeadResponseBodies(client: {
+  parser: object & { constructor: { kOnHeadersComplete?: number } };
+  requestIterator?: { currentRequest?: { method?: string } };
+}): void {
   const key = client.parser.constructor.kOnHeadersComplete;
   if (key === undefined) throw new Error('unexpected autocannon version: no HTTPParser.kOnHeadersComplete');
   let handler: (...args: unknown[]) => unknown = () => undefined;

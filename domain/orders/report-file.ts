@@ -294,7 +294,10 @@ export function readMoney(text: string, currency: Currency, signed: boolean): Ce
   let negative = false;
   if (/^\(.*\)$/.test(rest)) [negative, rest] = [true, rest.slice(1, -1).trim()];
   if (rest.startsWith('-')) [negative, rest] = [true, rest.slice(1)];
-  rest = rest.replace(/^[^\d\s.,-]{1,3}/, '');
+  const sign = /^[^\d\s.,-]{1,3}/.exec(rest)?.[0] ?? '';
+  if (sign && !signCurrencies(sign)?.includes(currency))
+    return { ok: false, message: `has the sign "${sign}", not one of ${currency} ("${text}")` };
+  rest = rest.slice(sign.length);
   if (rest.startsWith('-')) [negative, rest] = [true, rest.slice(1)];
   if (negative && !signed) return { ok: false, message: `must not be negative, got "${text}"` };
   if (/^\d+,\d{1,2}$/.test(rest) || /^\d{1,3}(\.\d{3})+(,\d+)?$/.test(rest))

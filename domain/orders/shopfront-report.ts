@@ -124,8 +124,9 @@ export function parseShopfrontReport(
         issues.push({ row: line, field: 'marketplace', message: issue.message });
       continue;
     }
-    // The row's content, not where it is imported for (its currency tells marketplaces apart).
-    const normal = JSON.stringify(eventJson({ ...result.event, retailer: null }));
+    // The row's content, not where it is imported for: neither the marketplace named nor the
+    // currency it brings, so one file imported for two marketplaces is one order, counted once.
+    const normal = JSON.stringify(eventJson({ ...result.event, retailer: null, currency: program.currency }));
     const n = (occurrences.get(normal) ?? 0) + 1;
     occurrences.set(normal, n);
     rows.push({ row: line, key: `${normal}#${n}`, raw, event: resolved.event });

@@ -428,6 +428,29 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
     expect(ledger.results).toEqual([{ currency: 'GBP', earned: 200, bps: 500 }]);
   });
 
+  it('counts an order once when its export is imported again for another marketplace', async () => {
+    const stored = async (orderId: string) =>
+      await env.DB.prepare(
+        'SELECT (SELECT COUNT(*) FROM order_events WHERE order_id = ?1) AS events, (SELECT COUNT(DISTINCT currency) FROM ledger_entries WHERE order_id = ?1) AS currencies',
+      )
+        .bind(orderId)
+        .first();
+    // "$" fits amazon-us and amazon-ca; a "Price" header without a sign fits any marketplace.
+    for (const [header, first, again] of [
+      [HEADER, '', '?marketplace=amazon-ca'],
+      [HEADER.replace('Price($)', 'Price'), '?marketplace=amazon-us', '?marketplace=amazon-uk'],
+    ] as const) {
+      const orderId = uid('again');
+      const csv = [
+        header,
+        `Kitchen,Skillet,B00006JSUA,${orderId},2026-11-20 10:00:00,2026-11-21 10:00:00,Shipped,2,20.00,milacooks-20,`,
+      ].join('\n');
+      expect(await (await importReport(csv, first)).json()).toMatchObject({ processed: 1 });
+      expect(await (await importReport(csv, again)).json()).toMatchObject({ processed: 0, duplicate: 1 });
+      expect(await stored(orderId)).toEqual({ events: 1, currencies: 1 });
+    }
+  });
+
   it('refuses a file with bad rows as a whole: 400 listing rows and columns, nothing stored', async () => {
     const before = await counts();
     const good = `Kitchen,Skillet,B00006JSUA,${uid('o')},2026-11-03 14:22:10,2026-11-03 14:22:10,Ordered,1,24.90,${influencers[0]!.trackingId},`;

@@ -55,8 +55,8 @@ const SRC_OF_PLATFORM: Record<string, { src: string; referrer: string | null }> 
   blog: { src: 'blog', referrer: null },
 };
 
-/** mulberry32: small, fast, good enough for sample data. */
-function rng(seed: number) {
+/** mulberry32: small, fast, good enough for sample data (and the benches' deterministic traffic). */
+export function rng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;

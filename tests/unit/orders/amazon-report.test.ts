@@ -149,6 +149,29 @@ describe('Amazon report parsing', () => {
     expect(await reportEventId(named.rows[0]!)).toBe(before);
   });
 
+  it('gives a row one id whatever marketplace its file is imported for (one order, counted once)', async () => {
+    const loaded = loadContent('content');
+    if (!loaded.content) throw new Error('the sample content does not load');
+    const live = buildProgramTable(loaded.content);
+    const idFor = async (header: string, marketplace?: string) => {
+      const r = read([header, ROW].join('\n'), live, marketplace ? { marketplace } : {});
+      if (!r.ok || r.kind !== 'events') throw new Error(JSON.stringify(r));
+      return reportEventId(r.rows[0]!);
+    };
+    // "$" fits USD and CAD; a header without a sign states no currency at all.
+    expect(await idFor(HEADER, 'amazon-ca')).toBe(await idFor(HEADER));
+    const bare = HEADER.replace('Price($)', 'Price');
+    expect(await idFor(bare, 'amazon-uk')).toBe(await idFor(bare, 'amazon-us'));
+  });
+
+  it("refuses a cell whose own sign is not the file's currency, naming the column", () => {
+    const result = read([HEADER, ROW.replace(',24.90,', ',€24.90,')].join('\n'));
+    if (result.ok) throw new Error(`read as ${result.kind}`);
+    expect(result.issues.map((i) => [i.row, i.field, i.message])).toEqual([
+      [2, 'Price($)', expect.stringContaining('has the sign "€", not one of USD')],
+    ]);
+  });
+
   it('imports the export for the marketplace named, in its currency, as the webhook resolves it', () => {
     const loaded = loadContent('content');
     if (!loaded.content) throw new Error('the sample content does not load');
