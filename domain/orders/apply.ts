@@ -147,6 +147,29 @@ export function lineBoundIssues(stored: readonly IdentifiedEvent[], event: Order
   return issues;
 }
 
+/**
+ * An order lives in one marketplace: every event of it names the same retailer (an event
+ * naming none is the default one's), so its entries are all in one currency. A later event
+ * in another marketplace (an export imported again for another marketplace, a sender's
+ * slip) is refused with the retailer named, before anything is stored.
+ */
+export function marketIssues(
+  stored: readonly IdentifiedEvent[],
+  event: OrderEvent,
+  program: Program,
+): Issue[] {
+  const first = stored[0]?.event;
+  if (first === undefined) return [];
+  const market = (e: OrderEvent) => e.retailer ?? program.table.default_retailer;
+  if (market(first) === market(event) && first.currency === event.currency) return [];
+  return [
+    {
+      path: 'retailer',
+      message: `order ${event.order_id} is in ${market(first)} (${first.currency}); this event names ${market(event)} (${event.currency}): an order's events stay in its marketplace`,
+    },
+  ];
+}
+
 /** Checks an event against the program; these failures are the sender's (the reason `invalid`). */
 export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
   const issues: Issue[] = [];
@@ -212,7 +235,7 @@ export function planOrder(input: {
       if (!plan.outcomes.has(event_id)) plan.outcomes.set(event_id, 'duplicate');
       continue;
     }
-    const bounds = lineBoundIssues(set, event);
+    const bounds = [...marketIssues(set, event, program), ...lineBoundIssues(set, event)];
     if (bounds.length > 0) {
       plan.outcomes.set(event_id, { status: 'rejected', issues: bounds });
       continue;

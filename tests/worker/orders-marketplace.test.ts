@@ -86,6 +86,31 @@ describe('POST /webhooks/orders with a marketplace', () => {
     expect(await stored(event.order_id)).toBeNull();
   });
 
+  it("refuses a later event of an order in another marketplace, naming both; the order's entries stay in one currency", async () => {
+    const first = { ...ukEvent(), marketplace: 'amazon-uk' };
+    expect((await send(first)).status).toBe(200);
+    const elsewhere = placed({
+      order_id: first.order_id,
+      type: 'order.shipped',
+      occurred_at: '2026-11-04T09:00:00Z',
+      tracking_id: ukTrackingId,
+    });
+    const res = await send(elsewhere);
+    expect(res.status).toBe(400); // refused for what is stored, as the line bounds are
+    expect((await res.json<Problem>()).issues).toEqual([
+      {
+        path: 'retailer',
+        message: `order ${first.order_id} is in amazon-uk (GBP); this event names ${home.id} (${home.currency}): an order's events stay in its marketplace`,
+      },
+    ]);
+    const { results } = await env.DB.prepare(
+      'SELECT DISTINCT currency FROM ledger_entries WHERE order_id = ?1',
+    )
+      .bind(first.order_id)
+      .all<{ currency: string }>();
+    expect(results).toEqual([{ currency: 'GBP' }]);
+  });
+
   it('keeps a home-marketplace event as before: USD, no marketplace named', async () => {
     const event = placed({ order_id: uid('us'), tracking_id: member.trackingId });
     expect((await send(event)).status).toBe(200);
