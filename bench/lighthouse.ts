@@ -1,13 +1,15 @@
 /**
  * `npm run bench:lighthouse`: Lighthouse scores (performance, accessibility, best practices, SEO;
  * default mobile settings with simulated throttling) of `/` and a storefront, served from a
- * snapshot of the build as bench:weight serves it, with headless Debian Chromium.
+ * snapshot of the build as bench:weight serves it, with headless Chromium: the system's, else the
+ * one the npm package @sparticuz/chromium ships (as the browser tests), so it needs only Node.
  * Target: 100 / 100 / 100 / 100.
  *
  * Flags: --handle NAME (storefront, default jess-home-lab), --build (astro build first),
- * --chrome PATH (default $CHROME_PATH or /usr/bin/chromium).
+ * --chrome PATH (default $CHROME_PATH, /usr/bin/chromium, else @sparticuz/chromium's).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import sparticuz from '@sparticuz/chromium';
 import { join } from 'node:path';
 import { withServedBuild } from './lib/built-site.ts';
 import { runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
@@ -16,7 +18,7 @@ import { log, options as flags, row, runBenchmark } from './lib/report.ts';
 const options = flags({
   handle: 'jess-home-lab',
   build: false,
-  chrome: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  chrome: process.env.CHROME_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : ''),
 });
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 // prettier-ignore
@@ -68,8 +70,8 @@ async function audit(origin: string, path: string, outDir: string) {
 }
 
 await runBenchmark('lighthouse', options, async () => {
-  const install = 'install it with "apt-get install -y chromium", or pass --chrome PATH';
-  if (!existsSync(options.chrome)) throw new Error(`no Chromium at ${options.chrome} (${install})`);
+  options.chrome ||= await sparticuz.executablePath();
+  if (!existsSync(options.chrome)) throw new Error(`no Chromium at ${options.chrome} (pass --chrome PATH)`);
   const figures = await withServedBuild('lighthouse', options.build, async (url, dir) => {
     // "localhost", not 127.0.0.1: the built pages' canonical URLs name localhost, and
     // Lighthouse's SEO audit fails a canonical link to another host.
