@@ -12,7 +12,6 @@ import { images } from './images/routes.ts';
 import { qr } from './links/qr-routes.ts';
 import { adminOrders } from './orders/admin-routes.ts';
 import { reportImport } from './orders/import-routes.ts';
-import { orderWebhook } from './orders/webhook-routes.ts';
 import { pages } from './pages/routes.ts';
 import { adminHolds } from './holds/routes.ts';
 import { adminDisputes, memberDisputeRoutes } from './disputes/routes.ts';
@@ -35,9 +34,7 @@ export function createApp(fallback: Fallback) {
   // Before the API sub-apps: a visitor with too many failed tokens is refused before any is checked.
   app.use('/api/*', limitBearerFailures);
   app.route('/qr', qr);
-  // worker.ts answers POST /webhooks/orders before this router; mounted here as well, so a path
-  // Hono would read as the webhook's gets the same answers.
-  app.route('/webhooks/orders', orderWebhook);
+  // POST /webhooks/orders (with or without its trailing slash) is answered in worker.ts, before this router.
   app.route('/api/stats', stats);
   app.route('/api/admin/payouts', payouts);
   app.route('/api/admin/holds', adminHolds);

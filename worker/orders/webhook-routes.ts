@@ -7,12 +7,10 @@
  * all of that, a missing or malformed ORDER_WEBHOOK_SECRET is our fault, not the
  * sender's: 503 with Retry-After, so the event is sent again once it is set.
  */
-import { Hono } from 'hono';
 import { admissionIssues, type IncomingEvent } from '../../domain/orders/apply.ts';
 import { parseOrderEvent } from '../../domain/orders/event.ts';
 import { withMarketplace } from '../../domain/orders/marketplace.ts';
 import { describeProblem, settingProblem } from '../config/check.ts';
-import type { AppEnv } from '../env.ts';
 import { log } from '../lib/log.ts';
 import { problem } from '../lib/problem.ts';
 import { decodeUtf8, readLimited } from '../lib/body.ts';
@@ -33,9 +31,6 @@ export function isOrderWebhook(request: Request, url: URL): boolean {
     request.method === 'POST' && (url.pathname === '/webhooks/orders' || url.pathname === '/webhooks/orders/')
   );
 }
-
-/** The same answers as a Hono sub-app, for app.ts (a path Hono reads as this route lands here too). */
-export const orderWebhook = new Hono<AppEnv>().post('/', (c) => orderWebhookAnswer(c.req.raw, c.env));
 
 /** The webhook's answer, in the order of checks above. Every answer is built here (mutable headers). */
 export async function orderWebhookAnswer(request: Request, env: Env): Promise<Response> {
