@@ -285,7 +285,8 @@ async function importEvents(
   const unattributed = new Set(
     events.filter((e) => outcomes.get(e.event_id) === 'unattributed').map((e) => e.event.tracking_id),
   );
-  // Events refused for what their line already holds (past 10,000 of a kind): listed, the rest applied.
+  // Events refused for what their order already holds (a line past 10,000 of a kind, another
+  // marketplace than the order's): listed with their rows, the rest applied.
   const rejected = parsed.rows.flatMap((r, i) => {
     const outcome = outcomes.get(events[i]?.event_id ?? '');
     return typeof outcome === 'object'
