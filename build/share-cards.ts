@@ -201,10 +201,15 @@ export async function renderShareCard(job: CardJob, publicDir: string): Promise<
   }
 }
 
-/** The cache key text of a card: the renderer, the card's text and its avatar's bytes. */
-function cardKey(job: CardJob, publicDir: string): string {
-  const avatar = avatarData(job.avatar, publicDir);
-  const avatarHash = avatar ? createHash('sha256').update(avatar.bytes).digest('base64') : 'none';
+/** The cache key text of a card: the renderer, the card's text and its avatar's bytes (hashed once a run). */
+function cardKey(job: CardJob, publicDir: string, avatarHashes: Map<string, string>): string {
+  const path = job.avatar ?? '';
+  let avatarHash = avatarHashes.get(path);
+  if (avatarHash === undefined) {
+    const avatar = avatarData(job.avatar, publicDir);
+    avatarHash = avatar ? createHash('sha256').update(avatar.bytes).digest('base64') : 'none';
+    avatarHashes.set(path, avatarHash);
+  }
   return `${RENDERER}\n${JSON.stringify(job)}\n${avatarHash}`;
 }
 
@@ -253,7 +258,8 @@ export async function writeShareCards(
 ): Promise<ShareCardReport & { ready: Set<string> }> {
   const { publicDir = 'site/public', cacheFile = shareCardCacheFile(), budgetMs = Infinity } = options;
   const started = performance.now();
-  const keys = jobs.map((job) => cardKey(job, publicDir));
+  const avatarHashes = new Map<string, string>();
+  const keys = jobs.map((job) => cardKey(job, publicDir, avatarHashes));
   const digests = keys.map((key) => createHash('sha256').update(key).digest('base64').slice(0, 16));
   const paths = jobs.map((job) => job.path);
   const cache = new ParseCache(cacheFile);
