@@ -131,9 +131,7 @@ function statementView(r: StatementAnswer): ImportView {
       `(${covers}), read as ${r.encoding}, ${r.rows} rows, ${r.keys} keys. ` +
       `${preview ? 'Would post' : 'Posted'}: ${kind('added')}, ${kind('changed')}, ${kind('reversed')}; ${r.unchanged} unchanged.` +
       (r.unattributed.keys > 0 ? ` Unattributed: ${r.unattributed.tracking_ids.join(', ')}.` : '') +
-      (r.rejected.length > 0
-        ? ` Left out: ${r.rejected.length + r.rejected_more} rows of another marketplace (listed below).`
-        : '') +
+      leftOut(r.rejected.length + r.rejected_more) +
       (rec
         ? ` Reconciliation (a report only): Amazon's Ad Fees ${money(rec.total.reported_minor)}, rate tables ${money(rec.total.expected_minor)}, difference ${money(rec.total.difference_minor)}.`
         : ''),
@@ -147,6 +145,13 @@ function statementView(r: StatementAnswer): ImportView {
       ...(r.changes_more > 0 ? [`${r.changes_more} more changes`] : []),
     ],
   };
+}
+
+/** Rows refused as another marketplace's (statement-import.ts `rejected`), when there are some. */
+function leftOut(rows: number): string {
+  return rows === 0
+    ? ''
+    : ` Left out: ${rows} ${rows === 1 ? 'row' : 'rows'} of another marketplace (listed below).`;
 }
 
 function eventsView(r: EventsAnswer): ImportView {
