@@ -77,15 +77,17 @@ export function rowsOfMarketplace<R extends { row: number }>(
   const kept: R[] = [];
   const refused: RowIssue[] = [];
   const foreign = new Map<string, string[]>();
+  const index = marketsIndex(table);
   let mine = false;
   for (const r of rows) {
     const t = trackingIdOf(r);
-    const markets = trackingMarkets(table, t);
-    if (markets.length === 0 || markets.includes(marketplace)) {
-      mine ||= markets.length > 0;
+    const held = index.get(t.toLowerCase());
+    if (held === undefined || held.has(marketplace)) {
+      mine ||= held !== undefined;
       kept.push(r);
       continue;
     }
+    const markets = [...held].sort();
     foreign.set(t.toLowerCase(), markets);
     refused.push({
       row: r.row,
