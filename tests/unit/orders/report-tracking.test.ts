@@ -80,6 +80,15 @@ describe("a report imported for another marketplace than its rows'", () => {
     expect(us).toMatchObject({ ok: true, kind: 'statement', refused: [] });
   });
 
+  it('refuses a Canadian file imported for amazon-us, the default marketplace, the same way', () => {
+    const result = parse(caFile('milacooks0c-20', 'trailmixtom0c-20'), {});
+    expect(result).toMatchObject({ ok: false, reason: 'other_marketplace' });
+    if (!result.ok)
+      expect(result.issues[0]?.message).toMatch(
+        /^the report's tracking ids belong to amazon-ca, none to amazon-us:/,
+      );
+  });
+
   it('refuses the Fee-Orders and the shopfront export layouts the same way', () => {
     for (const bytes of [ORDERS, SHOPFRONT]) {
       const result = parse(bytes, { marketplace: 'amazon-ca' });
