@@ -96,7 +96,7 @@ describe('click message v2', () => {
         country: twin.country,
         method: twin.method,
         is_bot: twin.is_bot ? 1 : 0,
-        visitor_hash: twin.visitor_hash,
+        visitor_hash: twin.visitor_hash ?? '', // stored empty when it could not be computed
       });
       expect((stored as unknown as { flags: number }).flags).toBe(flagBits(twin.flags));
       const incomplete = (stored as unknown as { incomplete: string | null }).incomplete;
