@@ -100,7 +100,7 @@ describe('click message v2', () => {
       });
       expect((stored as unknown as { flags: number }).flags).toBe(flagBits(twin.flags));
       const incomplete = (stored as unknown as { incomplete: string | null }).incomplete;
-      expect(incomplete === null ? [] : (JSON.parse(incomplete) as unknown)).toEqual(twin.incomplete ?? []);
+      expect(incomplete === null ? [] : incomplete.split(' ')).toEqual(twin.incomplete ?? []);
     });
   });
 
