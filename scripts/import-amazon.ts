@@ -159,6 +159,7 @@ function printAnswer(file: string, a: Record<string, unknown>, seconds: number):
       `${file}: shopfront order export, ${String(a.rows)} rows: ${String(a.processed ?? 0)} new events, ` +
         `${String(a.duplicate ?? 0)} already imported, ${String(a.unattributed ?? 0)} unattributed (${seconds} s)`,
     );
+    printRejected(a);
     return;
   }
   const kind = (k: string) => {
@@ -181,6 +182,7 @@ function printAnswer(file: string, a: Record<string, unknown>, seconds: number):
       console.log(
         `  ${String(c.kind)} ${String(c.day)} ${String(c.tracking_id)} ${String(c.asin)}: Ad Fees ${String(c.before.fee_minor)} -> ${String(c.after.fee_minor)}`,
       );
+  printRejected(a);
   const unattributed = isRecord(a.unattributed) ? a.unattributed : {};
   if (Array.isArray(unattributed.tracking_ids) && unattributed.tracking_ids.length > 0)
     console.log(`  unattributed (kept for admins): ${unattributed.tracking_ids.join(', ')}`);
@@ -190,6 +192,14 @@ function printAnswer(file: string, a: Record<string, unknown>, seconds: number):
       `  reconciliation (a report; the ledger records Amazon's Ad Fees): Amazon ${String(rec.total.reported_minor)}, ` +
         `rate tables ${String(rec.total.expected_minor)}, difference ${String(rec.total.difference_minor)} minor units`,
     );
+}
+
+/** Rows the import left out (another marketplace's, or refused for their order), one line each. */
+function printRejected(a: Record<string, unknown>): void {
+  const rejected = Array.isArray(a.rejected) ? a.rejected.filter(isRecord) : [];
+  if (rejected.length === 0) return;
+  console.log(`  left out (${rejected.length + Number(a.rejected_more ?? 0)} rows; the rest imported):`);
+  for (const issue of rejected) console.log(`    ${String(issue.path)}: ${String(issue.message)}`);
 }
 
 function refused(file: string, answer: Extract<Answer, { ok: false }>): number {

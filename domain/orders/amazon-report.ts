@@ -13,7 +13,10 @@
  *      currency_mismatch naming both
  *   4. every row read (bad_rows listing each bad cell): key cells, counts 0..MAX_ROW_ITEMS,
  *      money exact, |Ad Fees| <= feeBound, day inside the coverage
- *   5. rows aggregated per key with safe sums (unsafe_sum when a sum leaves the range)
+ *   5. every row's tracking id of the marketplace (report-tracking.ts): a row whose id only
+ *      other marketplaces know is refused and listed (`refused`), the rest imported; a file
+ *      with no row of the marketplace and some of another -> other_marketplace naming both
+ *   6. rows aggregated per key with safe sums (unsafe_sum when a sum leaves the range)
  *
  * Coverage: the title line's range ("... from <day> to <day>"), else the import's
  * from/to (both; a title that disagrees with them -> bad_coverage naming both), else the
@@ -40,6 +43,7 @@ import {
   type CsvRecord,
   type ReportRefusal,
 } from './report-file.ts';
+import { rowsOfMarketplace } from './report-tracking.ts';
 import { parseShopfrontReport, shopfrontHeaderAt, type ShopfrontReport } from './shopfront-report.ts';
 import {
   addFigures,
@@ -89,6 +93,8 @@ export type ParsedReport =
       statement: Statement;
       encoding: string;
       reconciliation: Reconciliation | null;
+      /** Rows left out: their tracking id is another marketplace's (report-tracking.ts). */
+      refused: RowIssue[];
     }
   | (Extract<ShopfrontReport, { ok: true }> & { kind: 'events'; encoding: string })
   | ReportRefusal;
@@ -256,11 +262,20 @@ function readStatement(
   });
   const market = reportMarket(table, options.marketplace, header);
   if (!market.ok) return market;
-  const rows = readRows(layout, records.slice(headerIndex + 1), columns, table, market);
+  const read = readRows(layout, records.slice(headerIndex + 1), columns, table, market);
+  if (!read.ok) return read;
+  const tag = LAYOUTS[layout].tag;
+  const rows = rowsOfMarketplace(
+    read.lines,
+    (l) => l.tracking_id,
+    table,
+    market.marketplace,
+    columns.names.get(tag) ?? tag,
+  );
   if (!rows.ok) return rows;
-  const coverage = coverageOf(records.slice(0, headerIndex), rows.lines, options, header.line);
+  const coverage = coverageOf(records.slice(0, headerIndex), rows.rows, options, header.line);
   if (!coverage.ok) return coverage;
-  const outside = rows.lines.filter((l) => l.day < coverage.coverage.from || l.day > coverage.coverage.to);
+  const outside = rows.rows.filter((l) => l.day < coverage.coverage.from || l.day > coverage.coverage.to);
   if (outside.length > 0)
     return {
       ok: false,
@@ -271,20 +286,20 @@ function readStatement(
         message: `${l.day} is outside the report's coverage ${coverage.coverage.from} to ${coverage.coverage.to}`,
       })),
     };
-  if (rows.lines.length === 0 && coverage.coverage.tracking_ids !== null)
+  if (rows.rows.length === 0 && coverage.coverage.tracking_ids !== null)
     return {
       ok: false,
       reason: 'no_rows',
       issues: [{ row: header.line, field: '(file)', message: 'the report has no data rows' }],
     };
-  const lines = aggregate(layout, rows.lines);
+  const lines = aggregate(layout, rows.rows);
   if (!lines.ok) return lines;
   const statement: Statement = {
     layout,
     marketplace: market.marketplace,
     currency: market.currency,
     coverage: coverage.coverage,
-    rows: rows.lines.length,
+    rows: rows.rows.length,
     lines: lines.lines,
   };
   return {
@@ -293,6 +308,7 @@ function readStatement(
     statement,
     encoding: '',
     reconciliation: layout === 'fee-earnings' ? reconcile(statement, table) : null,
+    refused: rows.refused,
   };
 }
 

@@ -13,6 +13,9 @@
  *   stored     = withMarketplace(row event)   (marketplace.ts: the webhook's own resolution, so an
  *                exported order re-imported is stored, rated and paid in the marketplace a webhook
  *                delivering it would name; without a `marketplace` the home one)
+ *   own rows   = rowsOfMarketplace(rows, market)   (report-tracking.ts: a row whose tracking id only
+ *                other marketplaces know is refused and listed, the rest imported; a file of another
+ *                marketplace's rows only -> other_marketplace)
  * The idempotency key is the row's content (its currency included), not the marketplace named:
  * a file imported before the marketplace was resolved here (when `marketplace` was ignored) is
  * still recognised as imported, with or without `marketplace` naming the home one.
@@ -23,6 +26,7 @@ import { eventJson, parseOrderEvent, type OrderEvent, type OrderEventType } from
 import type { ProgramTable } from './program-table.ts';
 import type { FieldIssue, RowIssue } from '../issues.ts';
 import { withMarketplace } from './marketplace.ts';
+import { rowsOfMarketplace } from './report-tracking.ts';
 import {
   categoryId,
   columnKey,
@@ -68,7 +72,17 @@ export interface ReportRow {
 }
 
 export type ShopfrontReport =
-  { ok: true; layout: 'shopfront-orders'; lines: number; rows: ReportRow[] } | ReportRefusal;
+  | {
+      ok: true;
+      layout: 'shopfront-orders';
+      /** Data rows read. */
+      lines: number;
+      /** The rows imported: every row read but those `refused`. */
+      rows: ReportRow[];
+      /** Rows left out: their tracking id is another marketplace's (report-tracking.ts). */
+      refused: RowIssue[];
+    }
+  | ReportRefusal;
 
 /** The header of the shopfront layout among the first records, or -1. */
 export function shopfrontHeaderAt(head: readonly CsvRecord[]): number {
@@ -138,7 +152,15 @@ export function parseShopfrontReport(
       reason: 'no_rows',
       issues: [{ row: header.line, field: '(file)', message: 'the report has no data rows' }],
     };
-  return { ok: true, layout: 'shopfront-orders', lines: rows.length, rows };
+  const own = rowsOfMarketplace(
+    rows,
+    (r) => r.event.tracking_id,
+    program,
+    market.marketplace,
+    REPORT_COLUMNS.trackingId,
+  );
+  if (!own.ok) return own;
+  return { ok: true, layout: 'shopfront-orders', lines: rows.length, rows: own.rows, refused: own.refused };
 }
 
 /** The idempotency key of a row as an event id: "amzr_" + hex SHA-256. */

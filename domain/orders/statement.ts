@@ -79,7 +79,7 @@ export interface Statement {
   marketplace: string;
   currency: Currency;
   coverage: Coverage;
-  /** Data rows read (a Total row not counted). */
+  /** Data rows read (a Total row and rows refused as another marketplace's not counted). */
   rows: number;
   /** One per key, aggregated over the file's rows. */
   lines: StatementLine[];

@@ -150,6 +150,37 @@ describe('refusals', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it("refuses a US file as amazon-ca with the API's 422; lists a Canadian file's row of a US tracking id", async () => {
+    const before = await stored();
+    const wrong = await importFormAnswer(
+      env,
+      posted({ action: 'import', marketplace: 'amazon-ca' }, file),
+      true,
+    );
+    expect(wrong).toMatchObject({
+      ok: false,
+      status: 422,
+      message: "the report's tracking ids belong to amazon-us, none to amazon-ca: nothing was imported",
+    });
+    expect(await stored()).toEqual(before);
+    const canadian = earningsFile(
+      [{ ...skillet('2026-10-06', 1, 150), tracking_id: 'milacooks0c-20' }, skillet('2026-10-06', 1, 112)],
+      { title: { from: '2026-10-06', to: '2026-10-06' } },
+    );
+    const shown = await importFormAnswer(
+      env,
+      posted({ action: 'preview', marketplace: 'amazon-ca' }, canadian),
+      true,
+    );
+    expect(shown).toMatchObject({ ok: true, status: 200 });
+    expect(shown.message).toContain('Would post: 1 added (CA$1.50)');
+    expect(shown.message).toContain('Left out: 1 row of another marketplace (listed below).');
+    expect(shown.details[0]).toMatch(
+      /^row 4, Tracking ID: "milacooks-20" is a tracking id of amazon-us, not of amazon-ca/,
+    );
+    expect(await stored()).toEqual(before);
+  });
+
   it('imports pasted text like a file', async () => {
     const pasted = new TextDecoder().decode(file);
     const shown = await importFormAnswer(env, posted({ action: 'preview', csv: pasted }, null), true);

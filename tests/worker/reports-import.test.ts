@@ -55,6 +55,7 @@ async function ledgerNet(trackingId: string, from: string, to: string): Promise<
 
 interface StatementAnswer {
   status: string;
+  rejected: { path: string; row: number; field: string; message: string }[];
   marketplace: string;
   currency: string;
   statement_id: number | null;
@@ -253,6 +254,114 @@ describe("Amazon's reports as statements (September 2026: this describe's own da
   });
 });
 
+describe("a file imported for another marketplace than its rows' (October 2026: this describe's own days)", () => {
+  // "$" is the sign of amazon-us and amazon-ca alike, and keys name their marketplace: only the
+  // tracking ids tell a US file from a Canadian one (domain/orders/report-tracking.ts).
+  const ava = (day: string): EarningsRow => ({
+    ...skillet(day, 1, 81),
+    tracking_id: 'pageturnerava-20',
+    asin: '0593135202',
+    category: 'Books',
+  });
+  const us = file([skillet('2026-10-12', 2, 224), ava('2026-10-13')], '2026-10-12', '2026-10-13');
+  const keysOf = async (marketplace: string) =>
+    (
+      await env.DB.prepare(
+        "SELECT COUNT(*) AS n FROM amazon_keys WHERE marketplace = ?1 AND day BETWEEN '2026-10-01' AND '2026-10-31'",
+      )
+        .bind(marketplace)
+        .first<{ n: number }>()
+    )?.n;
+
+  it('refuses the US file imported again as amazon-ca: 422 naming both marketplaces, nothing stored, not even by a session', async () => {
+    expect(await imported(us, '?file_name=october-us.csv')).toMatchObject({
+      added: { keys: 2, fee_minor: 305 },
+    });
+    const before = await counts();
+    for (const query of ['?marketplace=amazon-ca', '?marketplace=amazon-ca&dry_run=1']) {
+      const res = await importReport(us, query);
+      expect(res.status).toBe(422);
+      const body = await res.json<{ error: string; issues: { path: string; message: string }[] }>();
+      expect(body.error).toBe(
+        "the report's tracking ids belong to amazon-us, none to amazon-ca: nothing was imported",
+      );
+      expect(body.issues).toEqual([
+        {
+          path: 'marketplace',
+          row: 0,
+          field: 'marketplace',
+          message: expect.stringMatching(
+            /\(milacooks-20, pageturnerava-20\).*import the file for amazon-us$/,
+          ),
+        },
+      ]);
+    }
+    const session = await exports.default.fetch(`${ORIGIN}/api/admin/import/amazon/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...ADMIN() },
+      body: JSON.stringify({ marketplace: 'amazon-ca' }),
+    });
+    const { session_id } = await session.json<{ session_id: string }>();
+    const part = `${ORIGIN}/api/admin/import/amazon/sessions/${session_id}`;
+    expect(
+      (await exports.default.fetch(`${part}/parts/0`, { method: 'PUT', headers: ADMIN(), body: us })).status,
+    ).toBe(200);
+    expect((await exports.default.fetch(`${part}/commit`, { method: 'POST', headers: ADMIN() })).status).toBe(
+      422,
+    );
+    expect(await counts()).toEqual(before);
+    expect(await keysOf('amazon-ca')).toBe(0);
+    expect(await ledgerNet(MILA, '2026-10-12', '2026-10-13')).toBe(224);
+  });
+
+  it('imports the same US file again under amazon-us, by another name: nothing changes (idempotent)', async () => {
+    const before = await counts();
+    const again = await imported(us, '?file_name=october-us-again.csv');
+    expect(again).toMatchObject({
+      added: { keys: 0 },
+      changed: { keys: 0 },
+      reversed: { keys: 0 },
+      unchanged: 2,
+    });
+    expect(await counts()).toEqual(before);
+    expect(await ledgerNet(MILA, '2026-10-12', '2026-10-13')).toBe(224);
+  });
+
+  it("leaves out a Canadian file's row of a US tracking id, listed with row, column and both marketplaces; the rest is imported in CAD", async () => {
+    const ca = { ...skillet('2026-10-12', 1, 150), tracking_id: 'milacooks0c-20' };
+    const answer = await imported(
+      file([ca, skillet('2026-10-12', 2, 224)], '2026-10-12', '2026-10-12'),
+      '?marketplace=amazon-ca',
+    );
+    expect(answer).toMatchObject({
+      marketplace: 'amazon-ca',
+      currency: 'CAD',
+      rows: 1,
+      keys: 1,
+      added: { keys: 1, fee_minor: 150 },
+      rejected: [
+        {
+          path: 'row 4, Tracking ID',
+          row: 4,
+          field: 'Tracking ID',
+          message: expect.stringMatching(/^"milacooks-20" is a tracking id of amazon-us, not of amazon-ca/),
+        },
+      ],
+      rejected_more: 0,
+    });
+    expect(answer.changes.map((c) => c.member_id)).toEqual(['mila-cooks']);
+    const ledger = await env.DB.prepare(
+      "SELECT order_id, currency, SUM(amount_minor) AS net FROM ledger_entries WHERE order_id LIKE 'amzs:amazon-ca:%' GROUP BY order_id, currency",
+    ).all();
+    expect(ledger.results).toEqual([
+      { order_id: 'amzs:amazon-ca:milacooks0c-20:B00006JSUA:2490:2026-10-12', currency: 'CAD', net: 150 },
+    ]);
+    expect(await keysOf('amazon-ca')).toBe(1);
+    // The US key of that day is amazon-us's alone, as imported before.
+    expect(await ledgerNet(MILA, '2026-10-12', '2026-10-12')).toBe(224);
+  });
+});
+
 describe('import sessions: a file of any size in parts, committed once', () => {
   const rows = Array.from({ length: 400 }, (_, i) => ({
     ...skillet(`2026-08-${String(1 + (i % 28)).padStart(2, '0')}`, 1, 100 + i),
@@ -435,20 +544,66 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
       )
         .bind(orderId)
         .first();
-    // "$" fits amazon-us and amazon-ca; a "Price" header without a sign fits any marketplace.
-    for (const [header, first, again] of [
-      [HEADER, '', '?marketplace=amazon-ca'],
-      [HEADER.replace('Price($)', 'Price'), '?marketplace=amazon-us', '?marketplace=amazon-uk'],
+    // "$" fits amazon-us and amazon-ca; a "Price" header without a sign fits any marketplace. A file
+    // of amazon-us's tracking ids is refused for another marketplace (422, nothing stored); one of a
+    // tracking id no member holds (nothing tells its marketplace) is the same order, counted once.
+    for (const [header, tag, first, again] of [
+      [HEADER, 'milacooks-20', '', '?marketplace=amazon-ca'],
+      [
+        HEADER.replace('Price($)', 'Price'),
+        'milacooks-20',
+        '?marketplace=amazon-us',
+        '?marketplace=amazon-uk',
+      ],
+      [HEADER, 'nobodys-20', '', '?marketplace=amazon-ca'],
     ] as const) {
       const orderId = uid('again');
       const csv = [
         header,
-        `Kitchen,Skillet,B00006JSUA,${orderId},2026-11-20 10:00:00,2026-11-21 10:00:00,Shipped,2,20.00,milacooks-20,`,
+        `Kitchen,Skillet,B00006JSUA,${orderId},2026-11-20 10:00:00,2026-11-21 10:00:00,Shipped,2,20.00,${tag},`,
       ].join('\n');
-      expect(await (await importReport(csv, first)).json()).toMatchObject({ processed: 1 });
-      expect(await (await importReport(csv, again)).json()).toMatchObject({ processed: 0, duplicate: 1 });
-      expect(await stored(orderId)).toEqual({ events: 1, currencies: 1 });
+      const known = tag === 'milacooks-20';
+      expect(await (await importReport(csv, first)).json()).toMatchObject({ events: 1, duplicate: 0 });
+      const res = await importReport(csv, again);
+      if (known) expect(res.status).toBe(422);
+      else expect(await res.json()).toMatchObject({ processed: 0, duplicate: 1 });
+      expect(await stored(orderId)).toEqual({ events: 1, currencies: known ? 1 : 0 });
     }
+  });
+
+  it("leaves out an export's rows of another marketplace's tracking ids, listed; the rest imported", async () => {
+    const [mine, theirs] = [uid('ca'), uid('us')];
+    const csv = [
+      HEADER,
+      `Kitchen,Skillet,B00006JSUA,${mine},2026-11-20 10:00:00,2026-11-21 10:00:00,Shipped,1,20.00,milacooks0c-20,`,
+      `Kitchen,Skillet,B00006JSUA,${theirs},2026-11-20 10:00:00,2026-11-21 10:00:00,Shipped,1,20.00,milacooks-20,`,
+    ].join('\n');
+    const preview = await importReport(csv, '?marketplace=amazon-ca&dry_run=1');
+    expect(await preview.json()).toMatchObject({
+      status: 'preview',
+      rows: 2,
+      events: 1,
+      rejected: [{ row: 3 }],
+    });
+    const res = await importReport(csv, '?marketplace=amazon-ca');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      rows: 2,
+      events: 1,
+      processed: 1,
+      rejected: [
+        {
+          path: 'row 3, Tracking ID',
+          message: expect.stringMatching(/^"milacooks-20" is a tracking id of amazon-us, not of amazon-ca/),
+        },
+      ],
+    });
+    const stored = await env.DB.prepare(
+      'SELECT order_id, retailer, currency FROM order_events WHERE order_id IN (?1, ?2)',
+    )
+      .bind(mine, theirs)
+      .all();
+    expect(stored.results).toEqual([{ order_id: mine, retailer: 'amazon-ca', currency: 'CAD' }]);
   });
 
   it('refuses a file with bad rows as a whole: 400 listing rows and columns, nothing stored', async () => {

@@ -44,42 +44,72 @@ function readShard<T>(assets: Fetcher, path: string, schema: z.ZodType<T>): Prom
   return shards.read(assets, path, (json) => schema.parse(json));
 }
 
-function handleShardOf(config: LinkConfig, assets: Fetcher, handle: string): Promise<HandleShard> {
-  return readShard(assets, linkShardPath('h', shardOf(handle, config.shards.handles)), handleShard);
-}
+const handlePath = (config: LinkConfig, handle: string) =>
+  linkShardPath('h', shardOf(handle, config.shards.handles));
+const productPath = (config: LinkConfig, productId: string) =>
+  linkShardPath('p', shardOf(productId, config.shards.products));
 
 /**
  * The part of the route table one request needs: the handle (and, after a rename,
- * its current handle) and the product, in the shape `destination.ts` reads.
+ * its current handle) and the product, in the shape `destination.ts` reads. Answered without a
+ * promise when this isolate holds every shard it needs (the hot path of a redirect), else read.
  */
-export async function routeTableFor(
+export function routeTableFor(
+  config: LinkConfig,
+  assets: Fetcher,
+  handle: string,
+  productId: string | null,
+): RouteTable | Promise<RouteTable> {
+  const own = shards.cached<HandleShard>(handlePath(config, handle));
+  const products = productId === null ? null : shards.cached<ProductShard>(productPath(config, productId));
+  if (own !== undefined && products !== undefined) {
+    const current = currentHandle(own, handle);
+    const shard = current === handle ? own : shards.cached<HandleShard>(handlePath(config, current));
+    if (shard !== undefined) return tableOf(config, own, handle, current, shard, productId, products);
+  }
+  return readRouteTable(config, assets, handle, productId);
+}
+
+async function readRouteTable(
   config: LinkConfig,
   assets: Fetcher,
   handle: string,
   productId: string | null,
 ): Promise<RouteTable> {
+  const [own, products] = await Promise.all([
+    readShard(assets, handlePath(config, handle), handleShard),
+    productId === null ? null : readShard(assets, productPath(config, productId), productShard),
+  ]);
+  const current = currentHandle(own, handle);
+  const shard = current === handle ? own : await readShard(assets, handlePath(config, current), handleShard);
+  return tableOf(config, own, handle, current, shard, productId, products);
+}
+
+/** The handle a renamed one leads to (its alias), else the handle itself. */
+function currentHandle(own: HandleShard, handle: string): string {
+  return Object.hasOwn(own.aliases, handle) ? (own.aliases[handle] ?? handle) : handle;
+}
+
+/** The route table from the shards read: `own` is the handle's shard, `shard` its current handle's. */
+function tableOf(
+  config: LinkConfig,
+  own: HandleShard,
+  handle: string,
+  current: string,
+  shard: HandleShard,
+  productId: string | null,
+  products: ProductShard | null,
+): RouteTable {
   const table: RouteTable = {
     retailers: config.retailers,
     countries: config.countries,
     influencers: {},
     tracking_ids: {},
     associates: {},
-    aliases: {},
+    aliases: Object.hasOwn(own.aliases, handle) ? { [handle]: current } : {},
     products: {},
     queries: {},
   };
-  const [own, products] = await Promise.all([
-    handleShardOf(config, assets, handle),
-    productId === null
-      ? null
-      : readShard(assets, linkShardPath('p', shardOf(productId, config.shards.products)), productShard),
-  ]);
-  let current = handle;
-  if (Object.hasOwn(own.aliases, handle)) {
-    current = own.aliases[handle] ?? handle;
-    table.aliases[handle] = current;
-  }
-  const shard = current === handle ? own : await handleShardOf(config, assets, current);
   const trackingId = Object.hasOwn(shard.influencers, current) ? shard.influencers[current] : undefined;
   if (trackingId !== undefined) table.influencers[current] = trackingId;
   const trackingIds = Object.hasOwn(shard.tracking_ids, current) ? shard.tracking_ids[current] : undefined;

@@ -31,10 +31,9 @@ export async function visitorHash(secret: string, at: Date, ip: string, userAgen
   return base64url(new Uint8Array(mac, 0, 16));
 }
 
+/** Unpadded base64url, by the runtime's own encoder (one native call; issue 26: it was btoa and three replaces). */
 export function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return bytes.toBase64({ alphabet: 'base64url', omitPadding: true });
 }
 
 /** A new click id: 128 random bits, url-safe. */

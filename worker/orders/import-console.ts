@@ -131,10 +131,13 @@ function statementView(r: StatementAnswer): ImportView {
       `(${covers}), read as ${r.encoding}, ${r.rows} rows, ${r.keys} keys. ` +
       `${preview ? 'Would post' : 'Posted'}: ${kind('added')}, ${kind('changed')}, ${kind('reversed')}; ${r.unchanged} unchanged.` +
       (r.unattributed.keys > 0 ? ` Unattributed: ${r.unattributed.tracking_ids.join(', ')}.` : '') +
+      leftOut(r.rejected.length + r.rejected_more) +
       (rec
         ? ` Reconciliation (a report only): Amazon's Ad Fees ${money(rec.total.reported_minor)}, rate tables ${money(rec.total.expected_minor)}, difference ${money(rec.total.difference_minor)}.`
         : ''),
     details: [
+      ...r.rejected.map((i) => `${i.path}: ${i.message}`),
+      ...(r.rejected_more > 0 ? [`${r.rejected_more} more rows left out`] : []),
       ...r.changes.map(
         (c) =>
           `${c.kind} ${c.day} ${c.tracking_id} ${c.asin}: ${money(c.before.fee_minor)} → ${money(c.after.fee_minor)}`,
@@ -144,13 +147,20 @@ function statementView(r: StatementAnswer): ImportView {
   };
 }
 
+/** Rows refused as another marketplace's (statement-import.ts `rejected`), when there are some. */
+function leftOut(rows: number): string {
+  return rows === 0
+    ? ''
+    : ` Left out: ${rows} ${rows === 1 ? 'row' : 'rows'} of another marketplace (listed below).`;
+}
+
 function eventsView(r: EventsAnswer): ImportView {
   if (r.status === 'preview')
     return {
       ok: true,
       status: 200,
       message: `Preview (nothing stored): a shopfront order export, ${r.rows} rows, ${r.events} events.`,
-      details: [],
+      details: r.rejected.map((i) => `${i.path}: ${i.message}`),
     };
   return {
     ok: true,

@@ -10,7 +10,9 @@
  * the marketplace the webhook's withMarketplace names (resolved by the parser, shopfront-report.ts).
  * The answer is a typed result or a refusal `{ reason, message, issues }`; the edge
  * maps a reason to its HTTP status through the one table (worker/lib/reasons.ts).
- * Nothing is stored unless the whole file passed.
+ * Nothing is stored unless the whole file passed, but for rows the parser refused as another
+ * marketplace's (domain/orders/report-tracking.ts): those are left out and listed in the
+ * answer's `rejected`, and the rest is imported.
  */
 import { z } from 'zod';
 import {
@@ -72,7 +74,7 @@ const book = creditBook(program.table.credit, program.table.default_retailer);
 const handles = new Map(program.table.credit.map((m) => [m.member_id, m.handle]));
 const handleNow = (memberId: string) => handles.get(memberId) ?? null;
 
-/** Changes listed in an answer; the rest are counted in changes_more. */
+/** Changes (and refused rows) listed in a statement's answer; the rest are counted in changes_more (rejected_more). */
 export const LISTED_CHANGES = 200;
 
 export interface ImportRequest {
@@ -94,7 +96,7 @@ export interface ImportRefusal {
 export type StatementAnswer = ReturnType<typeof answerOf>;
 /** shopfront's order export: a preview counts, an import says what each event became. */
 export type EventsAnswer =
-  | { status: 'preview'; layout: string; rows: number; events: number }
+  | { status: 'preview'; layout: string; rows: number; events: number; rejected: ImportIssue[] }
   | {
       status: 'imported';
       layout: string;
@@ -103,7 +105,7 @@ export type EventsAnswer =
       processed: number;
       duplicate: number;
       unattributed: number;
-      rejected: (Issue & { row: number })[];
+      rejected: ImportIssue[];
       unattributed_tracking_ids: string[];
     };
 export type ImportOutcome =
@@ -228,6 +230,8 @@ function answerOf(
     },
     changes: plan.changes.slice(0, LISTED_CHANGES).map(changeJson),
     changes_more: Math.max(0, plan.changes.length - LISTED_CHANGES),
+    rejected: importIssues(parsed.refused.slice(0, LISTED_CHANGES)),
+    rejected_more: Math.max(0, parsed.refused.length - LISTED_CHANGES),
     reconciliation: parsed.reconciliation,
   };
 }
@@ -268,7 +272,13 @@ async function importEvents(
     return {
       ok: true,
       kind: 'events',
-      answer: { status: 'preview', layout: parsed.layout, rows: parsed.lines, events: parsed.rows.length },
+      answer: {
+        status: 'preview',
+        layout: parsed.layout,
+        rows: parsed.lines,
+        events: parsed.rows.length,
+        rejected: importIssues(parsed.refused),
+      },
     };
   const now = Date.now();
   const events: IncomingEvent[] = await Promise.all(
@@ -285,18 +295,19 @@ async function importEvents(
   const unattributed = new Set(
     events.filter((e) => outcomes.get(e.event_id) === 'unattributed').map((e) => e.event.tracking_id),
   );
-  // Events refused for what their order already holds (a line past 10,000 of a kind, another
-  // marketplace than the order's): listed with their rows, the rest applied.
-  const rejected = parsed.rows.flatMap((r, i) => {
-    const outcome = outcomes.get(events[i]?.event_id ?? '');
-    return typeof outcome === 'object'
-      ? outcome.issues.map((issue) => ({
-          path: `row ${r.row}, ${issue.path}`,
-          message: issue.message,
-          row: r.row,
-        }))
-      : [];
-  });
+  // Rows refused as another marketplace's (by the parser), then events refused for what their
+  // order already holds (a line past 10,000 of a kind, another marketplace than the order's):
+  // listed with their rows, the rest applied.
+  const rejected = importIssues(parsed.refused).concat(
+    parsed.rows.flatMap((r, i) => {
+      const outcome = outcomes.get(events[i]?.event_id ?? '');
+      return typeof outcome === 'object'
+        ? importIssues(
+            outcome.issues.map((issue) => ({ row: r.row, field: issue.path, message: issue.message })),
+          )
+        : [];
+    }),
+  );
   return {
     ok: true,
     kind: 'events',
@@ -319,13 +330,18 @@ function refused(issues: readonly RowIssue[], reason: ImportRefusalReason): Impo
     ok: false,
     reason,
     message: `${refusalText(reason, issues)}: nothing was imported`,
-    issues: issues.map((i) => ({
-      path: i.row ? `row ${i.row}, ${i.field}` : i.field,
-      message: i.message,
-      row: i.row,
-      field: i.field,
-    })),
+    issues: importIssues(issues),
   };
+}
+
+/** Cells and rows as the answer lists them: `path` for the API's problem shape, `row` and `field` for people. */
+function importIssues(issues: readonly RowIssue[]): ImportIssue[] {
+  return issues.map((i) => ({
+    path: i.row ? `row ${i.row}, ${i.field}` : i.field,
+    message: i.message,
+    row: i.row,
+    field: i.field,
+  }));
 }
 
 /** The answer's `error`: what kind of refusal; the issues say where. */
