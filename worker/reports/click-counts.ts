@@ -11,7 +11,7 @@
  * clicks stored so far (the property test of tests/worker/click-rollups.test.ts), and
  * reading them costs a creator's few rows of the day, not every click of the day: at
  * 10,000,000 clicks a year (27,000 a day) today's raw clicks were most of the stats' time
- * (docs/scale.md, "How stats read them").
+ * (docs/scale.md, "Stats at 10M clicks").
  *
  * Queries read named views this module prepends as a WITH clause (every creator's `c`,
  * one creator's `s` and `p`, the bot reasons' `b`), '' for a missing product or source (as
