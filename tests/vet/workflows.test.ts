@@ -28,6 +28,7 @@ interface Step {
 }
 interface Job {
   if?: string;
+  'timeout-minutes'?: number;
   env?: Record<string, string>;
   needs?: string | string[];
   steps: Step[];
@@ -116,6 +117,14 @@ describe('workflows', () => {
     expect(cardRestore?.with?.key).toBe('shopfront-cards-v1-${{ github.run_id }}-${{ github.run_attempt }}');
     expect(cardSave?.with?.key).toBe(`\${{ steps.${cardRestore?.id}.outputs.cache-primary-key }}`);
     expect(cardSave?.if).toMatch(/^success\(\) && /);
+    // A run by hand may render longer, a bounded choice that fits in the job's time limit.
+    const input = (deploy.on.workflow_dispatch as { inputs: Record<string, { options: string[] }> }).inputs
+      .cards_budget_s;
+    const longest_s = Math.max(...(input?.options ?? []).map(Number));
+    expect(longest_s).toBeGreaterThan(10);
+    expect(deploy.jobs.deploy?.['timeout-minutes']).toBeGreaterThanOrEqual(20 + longest_s / 60);
+    const budget = steps(deploy).find((s) => s.run === 'npm run deploy')?.env?.SHARE_CARD_BUDGET_S;
+    expect(budget).toBe("${{ inputs.cards_budget_s || '10' }}");
 
     // No path of one cache is in, or holds, a path of the other (a folder would hold the files).
     const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
