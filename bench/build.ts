@@ -4,11 +4,14 @@
  * static Astro build of the same pages (bench/fixtures/static-site/). Targets (issue 13;
  * docs/scale.md): 10,000 storefronts in 60 s under 2 GiB, 100,000 in 10 min under 3 GiB, a deploy
  * output within the Free plan. Builds run in a temp copy of the project; peak memory is that of
- * the build's whole process tree, sampled.
+ * the build's whole process tree, sampled. Issue 13's builds are the pages without share cards
+ * (SHARE_CARD_BUDGET_S=0; its targets predate them); one more build of the Cloudflare variant
+ * renders cards for --cards-s seconds into its empty card cache, for their rate and the memory
+ * they add (a card's own cost: bench:cards).
  *
  * Flags: --quick (100 storefronts), --sizes 1000,10000,100000, --catalog N,
  * --only cloudflare|static, --static-max N (largest size the static reference runs at, default 10000),
- * --timeout-minutes N (a build, default 20).
+ * --timeout-minutes N (a build, default 20), --cards-s N (the cards build's budget, default 20).
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -24,7 +27,8 @@ import { tempDir } from './lib/built-site.ts';
 
 // --catalog: distinct products (0: 3 per storefront; issue 13: 10k creators, 30k catalog; 100k, 300k).
 // --static-max: the plain static reference renders a file per page: past this size it would run for hours.
-const defaults = { quick: false, sizes: '', catalog: 0, staticMax: 10_000, only: 'both', timeoutMinutes: 20 };
+// prettier-ignore
+const defaults = { quick: false, sizes: '', catalog: 0, staticMax: 10_000, only: 'both', timeoutMinutes: 20, cardsS: 20 };
 const { quick, ...flagged } = flags(defaults);
 const sizes = (flagged.sizes || (quick ? '100' : '1000,10000')).split(',').map((s) => Number(s.trim()));
 const options = { ...flagged, sizes };
@@ -86,11 +90,12 @@ function workerGzipKiB(serverDir: string): number {
 }
 
 /** One `astro build` of `variant` in its copy of the project under `root`, of the program of `storefronts`. */
-async function build(root: string, variant: Variant, storefronts: number, incremental = false) {
+async function build(root: string, variant: Variant, storefronts: number, incremental = false, cardsS = 0) {
   const project = join(root, variant);
   // As `npm run build` runs it (the build's heap budget), for both variants.
   const config = variant === 'static' ? ['--config', join(STATIC_SITE, 'astro.config.mjs')] : [];
-  const env = toolEnv({ CONTENT_DIR: join(root, `content-${storefronts}`) });
+  const [CONTENT_DIR, SHARE_CARD_BUDGET_S] = [join(root, `content-${storefronts}`), String(cardsS)];
+  const env = toolEnv({ CONTENT_DIR, SHARE_CARD_BUDGET_S });
   let peakKiB = 0;
   const sample = () => (peakKiB = Math.max(peakKiB, rssKiB(childPids().flatMap(treePids))));
   const [sampler, timeoutMs] = [setInterval(sample, 200), options.timeoutMinutes * 60_000];
@@ -98,7 +103,7 @@ async function build(root: string, variant: Variant, storefronts: number, increm
   const result = await runCommand(process.execPath, argv, { cwd: project, timeoutMs, env });
   clearInterval(sampler);
   const logText = `${result.stdout}\n${result.stderr}`;
-  const name = `${variant}-${storefronts}${incremental ? '-again' : ''}`;
+  const name = `${variant}-${storefronts}${incremental ? '-again' : ''}${cardsS ? '-cards' : ''}`;
   await writeFile(join(project, `build-${name}.log`), logText);
   const [out, ok] = [join(project, 'dist'), result.code === 0];
   const assets = ok ? filesUnder(variant === 'cloudflare' ? join(out, 'client') : out) : [];
@@ -106,7 +111,8 @@ async function build(root: string, variant: Variant, storefronts: number, increm
   const tail = logText.trim().split('\n').slice(-15).join('\n');
   // prettier-ignore
   return {
-    variant, storefronts, incremental, ok, seconds: round(result.ms / 1000, 1), peakMiB: round(peakKiB / 1024),
+    variant, storefronts, incremental, cardsS, ok, seconds: round(result.ms / 1000, 1), peakMiB: round(peakKiB / 1024),
+    cards: JSON.parse(/share cards: (\{.*?\})/.exec(logText)?.[1] ?? '{}') as { cards?: number; rendered?: number; ms?: number },
     pages: assets.filter((path) => path.endsWith('.html')).length,
     outputMiB: ok ? round(filesUnder(out).reduce((sum, path) => sum + statSync(path).size, 0) / 2 ** 20) : 0,
     /** Files the deploy uploads as static assets (dist/client; the whole dist for the static build). */
@@ -126,9 +132,14 @@ function timeRow(name: string, run: BuildRun, target?: [string, boolean]): Figur
 }
 
 function figuresOf(storefronts: number, runs: BuildRun[]): Figure[] {
-  const of = (variant: Variant, incremental = false) =>
-    runs.find((r) => r.storefronts === storefronts && r.variant === variant && r.incremental === incremental);
-  const [cf, again, st] = [of('cloudflare'), of('cloudflare', true), of('static')];
+  const kindOf = (r: BuildRun) => (r.cardsS ? 'cards' : r.incremental ? 'again' : 'cold');
+  const of = (variant: Variant, kind = 'cold') =>
+    runs.find((r) => r.storefronts === storefronts && r.variant === variant && kindOf(r) === kind);
+  const [cf, again, withCards] = ['cold', 'again', 'cards'].map((kind) => of('cloudflare', kind));
+  const st = of('static');
+  const { cards = 0, rendered = 0, ms = 0 } = withCards?.cards ?? {};
+  const perS = rendered / (ms / 1000);
+  const cardsNote = `${fmt(rendered)} of ${fmt(cards)} cards rendered in ${round(ms / 1000, 1)} s; all: about ${round(cards / perS / 60)} min on one core (npm run cards:render); peak RSS ${withCards?.peakMiB} MiB, ${again?.peakMiB} MiB without cards`;
   const label = `${fmt(storefronts)} storefronts`;
   const goal = TARGETS.get(storefronts);
   const deploy = cf && `${fmt(cf.assetFiles)} asset files, Worker ${fmt(cf.workerGzipKiB)} KiB gzip`;
@@ -141,6 +152,7 @@ function figuresOf(storefronts: number, runs: BuildRun[]): Figure[] {
       `<= ${fmt(FREE_PLAN.assetFiles)} files, <= 3 MiB`, !!fits),
     again && timeRow(`${label}: one creator changed, rebuilt`, again,
       storefronts === 10_000 ? ['<= 20 s', again.seconds <= 20] : undefined),
+    withCards?.ok && row(`${label}: share cards, rebuilt with SHARE_CARD_BUDGET_S=${withCards.cardsS}`, round(perS, 1), 'cards/s', cardsNote),
     st && timeRow(`${label}: plain static Astro build`, st),
     cf?.ok && st?.ok && row(`${label}: Cloudflare build / static build`, round(cf.seconds / st.seconds, 2), 'x'),
   ].filter((f) => !!f);
@@ -172,6 +184,7 @@ await runBenchmark('build', options, async () => {
         const changed = { ...JSON.parse(readFileSync(file, 'utf8')), bio: 'Changed my bio.' };
         await writeFile(file, JSON.stringify(changed));
         runs.push(await build(root, variant, storefronts, true));
+        runs.push(await build(root, variant, storefronts, true, options.cardsS));
       }
       // The output of a 10,000-storefront build is large; nothing reads it afterwards.
       rmSync(join(root, variant, 'dist'), { recursive: true, force: true });

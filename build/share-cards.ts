@@ -11,6 +11,14 @@
  * versions, the card's text and the avatar's bytes (build/parse-cache.ts, its own file)
  * is kept between builds like the parse cache. The PNGs go under `images/cards/` in the static
  * assets folder, and from there into the image packs with the avatars (no file per member).
+ *
+ * A build renders for at most SHARE_CARD_BUDGET_S seconds (default 10), in this order:
+ *   order = [site card] ++ [cards new or changed since the last run] ++ [the rest, in content order]
+ *   new or changed = path not in the last run's manifest, or there under another key digest
+ * so one creator's edit is rendered first, and a backlog (a cold cache: 40,001 cards for 10,000
+ * creators, about 45 min) is left to `npm run cards:render` and later builds, never paid in full by
+ * a rebuild. The manifest (path -> key digest of every card of the last run, rendered or not) is
+ * kept beside the cache (`<cache>.paths.json`); without one, every card counts as new.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -181,13 +189,27 @@ export async function renderShareCard(job: CardJob, publicDir: string): Promise<
       { name: 'Inter', data: fonts.bold, weight: 700, style: 'normal' },
     ],
   });
-  return new Resvg(svg, { fitTo: { mode: 'original' } }).render().asPng();
+  // Freed now, not when the garbage collector gets to them: the WebAssembly memory holds each
+  // card's 3 MB pixmap until then, and never shrinks (it reached 3.8 GiB in a build).
+  const resvg = new Resvg(svg, { fitTo: { mode: 'original' } });
+  const image = resvg.render();
+  try {
+    return image.asPng();
+  } finally {
+    image.free();
+    resvg.free();
+  }
 }
 
-/** The cache key text of a card: the renderer, the card's text and its avatar's bytes. */
-function cardKey(job: CardJob, publicDir: string): string {
-  const avatar = avatarData(job.avatar, publicDir);
-  const avatarHash = avatar ? createHash('sha256').update(avatar.bytes).digest('base64') : 'none';
+/** The cache key text of a card: the renderer, the card's text and its avatar's bytes (hashed once a run). */
+function cardKey(job: CardJob, publicDir: string, avatarHashes: Map<string, string>): string {
+  const path = job.avatar ?? '';
+  let avatarHash = avatarHashes.get(path);
+  if (avatarHash === undefined) {
+    const avatar = avatarData(job.avatar, publicDir);
+    avatarHash = avatar ? createHash('sha256').update(avatar.bytes).digest('base64') : 'none';
+    avatarHashes.set(path, avatarHash);
+  }
   return `${RENDERER}\n${JSON.stringify(job)}\n${avatarHash}`;
 }
 
@@ -199,16 +221,35 @@ export interface ShareCardReport {
   ms: number;
 }
 
-/** Seconds a build may spend rendering cards (SHARE_CARD_BUDGET_S, default 120); the rest wait for the next. */
+/** Seconds a build may spend rendering cards (SHARE_CARD_BUDGET_S, default 10); the rest wait for the next. */
 export function shareCardBudgetMs(): number {
-  const seconds = Number(process.env.SHARE_CARD_BUDGET_S ?? 120);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 120_000;
+  const seconds = Number(process.env.SHARE_CARD_BUDGET_S ?? 10);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 10_000;
+}
+
+/** Path -> digest of the card's key, for every card of a run (the header's manifest). */
+export type CardManifest = Map<string, string>;
+
+/** The job indexes in render order (the header's formula): the site card, new or changed, the rest. */
+export function renderOrder(paths: readonly string[], digests: readonly string[], last: CardManifest | null) {
+  const fresh = (i: number) => last === null || last.get(paths[i] ?? '') !== digests[i];
+  const rest = paths.map((_, i) => i).slice(1);
+  return [0, ...rest.filter(fresh), ...rest.filter((i) => !fresh(i))].slice(0, paths.length);
+}
+
+function readManifest(file: string): CardManifest | null {
+  try {
+    return new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>));
+  } catch {
+    return null; // none yet, or unreadable: every card counts as new
+  }
 }
 
 /**
  * Writes every card that is cached or can be rendered within `budgetMs` under `outDir` (null:
- * only fill the cache, `npm run cards:render`), rendering only those not in the cache; the
- * first job (the site's card) is always rendered. Returns the paths of the cards written.
+ * only fill the cache, `npm run cards:render`), rendering only those not in the cache, in
+ * `renderOrder`; the first job (the site's card) is always rendered. Returns the paths of the
+ * cards written.
  */
 export async function writeShareCards(
   jobs: readonly CardJob[],
@@ -217,13 +258,18 @@ export async function writeShareCards(
 ): Promise<ShareCardReport & { ready: Set<string> }> {
   const { publicDir = 'site/public', cacheFile = shareCardCacheFile(), budgetMs = Infinity } = options;
   const started = performance.now();
+  const avatarHashes = new Map<string, string>();
+  const keys = jobs.map((job) => cardKey(job, publicDir, avatarHashes));
+  const digests = keys.map((key) => createHash('sha256').update(key).digest('base64').slice(0, 16));
+  const paths = jobs.map((job) => job.path);
   const cache = new ParseCache(cacheFile);
   const ready = new Set<string>();
   let rendered = 0;
+  const order = renderOrder(paths, digests, readManifest(`${cacheFile}.paths.json`));
   try {
-    for (const [i, job] of jobs.entries()) {
-      const key = cardKey(job, publicDir);
-      const outOfTime = i > 0 && performance.now() - started > budgetMs;
+    for (const [n, i] of order.entries()) {
+      const [job, key] = [jobs[i]!, keys[i]!];
+      const outOfTime = n > 0 && performance.now() - started > budgetMs;
       const png = outOfTime
         ? cache.peek<Uint8Array>(key)
         : await cache.getAsync(key, async () => {
@@ -240,6 +286,9 @@ export async function writeShareCards(
   } finally {
     cache.save();
   }
+  // After a run that went through: a failed one leaves its new and changed cards first for the next.
+  const manifest = Object.fromEntries(paths.map((path, i) => [path, digests[i]]));
+  writeFileSync(`${cacheFile}.paths.json`, JSON.stringify(manifest));
   const ms = Math.round(performance.now() - started);
   return { cards: jobs.length, rendered, skipped: jobs.length - ready.size, ms, ready };
 }

@@ -1,6 +1,7 @@
 /**
  * Share cards (build/share-cards.ts): a decodable 1200x630 PNG, two members' cards differ,
- * and a second build renders nothing that did not change (the card cache).
+ * a second build renders nothing that did not change (the card cache), and a build renders the
+ * cards new or changed since the last one before the backlog (the render order).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateContent } from '../../domain/content/validate.ts';
 import { readContentSources } from '../../build/load-content.ts';
-import { renderShareCard, writeShareCards } from '../../build/share-cards.ts';
+import { renderOrder, renderShareCard, shareCardBudgetMs, writeShareCards } from '../../build/share-cards.ts';
 import { shareCardJobs } from '../../build/share-card-jobs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'share-cards-'));
@@ -113,5 +114,42 @@ describe('share cards', () => {
     const later = await writeShareCards(all, null, { cacheFile: cache, budgetMs: 0 });
     expect(later).toMatchObject({ rendered: 0, skipped: 0 });
     expect(later.ready.size).toBe(3);
+  });
+
+  it('render the site card, then cards new or changed since the last run, then the backlog', async () => {
+    const paths = ['/site', '/a', '/b', '/c', '/d'];
+    const last = new Map([
+      ['/a', 'A'],
+      ['/b', 'B'],
+      ['/d', 'D'],
+    ]);
+    // /b changed, /c is new, /a and /d are as last time.
+    expect(renderOrder(paths, ['S', 'A', 'B2', 'C', 'D'], last)).toEqual([0, 2, 3, 1, 4]);
+    expect(renderOrder(paths, ['S', 'A', 'B2', 'C', 'D'], null)).toEqual([0, 1, 2, 3, 4]);
+    const cache = join(dir, 'order.bin');
+    const all = jobs().map((j) => ({ ...j, seed: `${j.seed}-order` }));
+    await writeShareCards(all, null, { cacheFile: cache, budgetMs: 0 });
+    const changed = all.map((j) => (j.path.endsWith('pan-basics.png') ? { ...j, title: 'Pans' } : j));
+    const next = await writeShareCards(changed, null, { cacheFile: cache });
+    expect(next).toMatchObject({ rendered: 2, skipped: 0 });
+    // The changed list card went before its storefront's card, still a backlog card.
+    expect([...next.ready]).toEqual([
+      '/images/cards/_site.png',
+      '/images/cards/ana-cooks/pan-basics.png',
+      '/images/cards/ana-cooks.png',
+    ]);
+  });
+
+  it('a build spends at most SHARE_CARD_BUDGET_S on cards, 10 s unless set', () => {
+    const saved = process.env.SHARE_CARD_BUDGET_S;
+    try {
+      delete process.env.SHARE_CARD_BUDGET_S;
+      expect(shareCardBudgetMs()).toBe(10_000);
+      process.env.SHARE_CARD_BUDGET_S = '0';
+      expect(shareCardBudgetMs()).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.SHARE_CARD_BUDGET_S;
+      else process.env.SHARE_CARD_BUDGET_S = saved;
+    }
   });
 });
