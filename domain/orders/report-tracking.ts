@@ -117,7 +117,8 @@ export function rowsOfMarketplace<R extends { row: number }>(
     const held = index.get(t.toLowerCase());
     if (held !== undefined) {
       known += 1;
-      common = new Set([...(common ?? held)].filter((m) => held.has(m)));
+      if (common === null || common.size > 0)
+        common = new Set([...(common ?? held)].filter((m) => held.has(m)));
     }
     if (held === undefined || held.has(marketplace)) {
       mine ||= held !== undefined;
