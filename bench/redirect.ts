@@ -77,7 +77,9 @@ function figuresOf(name: string, runs: Record<Key, LoadRun[]>, checks: Figure[],
   const mid = (key: Key, f: 'rps' | 'p50' | 'p99' | 'serverCpuUs') => median(runs[key].map((r) => r[f]));
   const [ours, r3] = [mid('shopfront', 'serverCpuUs'), mid('r3', 'serverCpuUs')];
   const own = round(ours - r3);
-  const cpu = `shopfront ${fmt(ours)} µs - R3 ${fmt(r3)} µs per request (all server processes)`;
+  // Round by round too: the spread says how far one run's median can be trusted.
+  const rounds = runs.shopfront.map((run, i) => fmt(run.serverCpuUs - (runs.r3[i]?.serverCpuUs ?? NaN)));
+  const cpu = `shopfront ${fmt(ours)} µs - R3 ${fmt(r3)} µs per request (all server processes); by round: ${rounds.join(', ')} µs`;
   // prettier-ignore
   return [
     ...KEYS.map((key) => {
