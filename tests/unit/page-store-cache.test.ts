@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatError, type Content } from '../../domain/content/validate.ts';
+import { isInfluencer } from '../../domain/content/schema.ts';
 import type { ProductData } from '../../domain/catalog/offers.ts';
 import { SHARDS } from '../../domain/links/shards.ts';
 import { pageShardOf, pageShardPath } from '../../domain/pages/page-store.ts';
@@ -90,8 +91,8 @@ describe('page store shard cache', () => {
     expect(rebuildMatchesCold(content, cache, inputs)).toBe(0);
 
     // One creator's bio: that creator's shard.
-    const member = content.influencers.find((i) => i.handle === 'grown-7');
-    if (!member || !('bio' in member)) throw new Error('no grown-7');
+    const member = content.influencers.filter(isInfluencer).find((i) => i.handle === 'grown-7');
+    if (!member) throw new Error('no grown-7');
     member.bio = 'Changed my bio.';
     expect(rebuildMatchesCold(content, cache, inputs)).toBe(1);
 
@@ -99,9 +100,9 @@ describe('page store shard cache', () => {
     const productId = member.featured[0]!;
     const product = content.products.find((p) => p.id === productId)!;
     product.title = `${product.title} (2nd edition)`;
-    const showing = content.influencers.filter(
-      (i) => i.status === 'approved' && 'featured' in i && i.featured.includes(productId),
-    );
+    const showing = content.influencers
+      .filter(isInfluencer)
+      .filter((i) => i.status === 'approved' && i.featured.includes(productId));
     const moved = new Set(showing.map((i) => shardOfHandle(i.handle)));
     expect(rebuildMatchesCold(content, cache, inputs)).toBe(moved.size);
 
