@@ -39,6 +39,8 @@ const TARGETS: Record<Key, Row> = {
 };
 const KEYS = Object.keys(TARGETS) as Key[];
 const TARGET_OWN_CPU_US = 60;
+/** After each run, the queue's max_batch_timeout (2 s, wrangler.toml and the references) and a margin. */
+const SETTLE_MS = 3_000;
 
 /** One level: every target started, a warm-up and --rounds alternating rounds (each sized by the target's last rate), the figures. */
 async function measure(level: Level, snapshot: Snapshot): Promise<Figure[]> {
@@ -52,7 +54,12 @@ async function measure(level: Level, snapshot: Snapshot): Promise<Figure[]> {
     const load = async (key: Key, round: number) => {
       const amount = round === 0 ? c * 25 : Math.max(c * 10, Math.round(rate[key] * seconds));
       const limitMs = Math.max(60_000, seconds * 20_000);
-      const run = await runLoad(targets[key], traffic, { connections: c, amount, limitMs });
+      const run = await runLoad(targets[key], traffic, {
+        connections: c,
+        amount,
+        limitMs,
+        settleMs: SETTLE_MS,
+      });
       rate[key] = run.rps;
       if (key === 'shopfront') answered.push(run);
       return run;

@@ -4,6 +4,7 @@
  * The clicks are written straight into the local D1 file: raw rows for the retention window,
  * daily roll-ups before it; the raw days' roll-ups by the migration's own GROUP BY (so both
  * agree). Spread over products, 5 sources, 10 countries, 3 devices; 8% bots, 5% duplicates.
+ * Whole days, today's included, are read from the roll-ups (worker/reports/click-counts.ts).
  *
  * Flags: --clicks N (default 10,000,000), --days N (365), --requests N (40), --build.
  */
@@ -95,10 +96,10 @@ function writeRolledUp(db: DatabaseSync, who: Creator, first: number, days: numb
 function writeClicks(file: string, who: Creator, today: number) {
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;');
-  // The roll-up triggers would add every raw row to the roll-ups one by one; the GROUP BY below does
-  // it at once: dropped while the clicks are written in bulk, then restored.
+  // The roll-up and reason triggers would add every raw row to the roll-ups one by one; the GROUP BY
+  // below does it at once: dropped while the clicks are written in bulk, then restored.
   const rollupTriggers =
-    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'clicks_rollup_%'";
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'clicks_rollup_%' OR name LIKE 'clicks_reason_%')";
   const triggers = db.prepare(rollupTriggers).all() as { name: string; sql: string }[];
   for (const { name } of triggers) db.exec(`DROP TRIGGER ${name}`);
   const rawDays = Math.min(options.days, who.retention + 1);
@@ -126,11 +127,22 @@ function writeClicks(file: string, who: Creator, today: number) {
      SELECT handle, day, country, ${MARKETPLACE_OF_COUNTRY}, SUM(human), SUM(bot), SUM(duplicate)
      FROM click_daily GROUP BY handle, day, country`,
   );
+  // Clicks by reason of every day (migration 0018's back-fill): bot reasons and duplicates (no flags here).
+  db.exec(
+    `INSERT INTO click_daily_reason (handle, day, reason, clicks)
+     SELECT handle, day, CASE WHEN bot_reason = '' THEN 'unknown' ELSE bot_reason END, SUM(bot)
+     FROM click_daily WHERE bot > 0 GROUP BY 1, 2, 3
+     UNION ALL
+     SELECT handle, day, 'duplicate', SUM(duplicate) FROM click_daily WHERE duplicate > 0 GROUP BY 1, 2`,
+  );
   for (const { sql } of triggers) db.exec(sql);
   const count = (sql: string) => Number(Object.values(db.prepare(sql).get(who.handle) ?? {})[0]);
   // click_daily holds every click (wide roll-ups of every day): what stats must report.
-  const expectedHuman = count('SELECT SUM(human) FROM click_daily WHERE handle = ?1');
-  const tables = ['click_daily', ...Object.keys(bySums)];
+  const expected = {
+    human: count('SELECT SUM(human) FROM click_daily WHERE handle = ?1'),
+    duplicate: count('SELECT SUM(duplicate) FROM click_daily WHERE handle = ?1'),
+  };
+  const tables = ['click_daily', ...Object.keys(bySums), 'click_daily_market', 'click_daily_reason'];
   const rows = tables.map((table) => count(`SELECT COUNT(*) FROM ${table} WHERE handle = ?1`));
   const rollups = {
     rows: rows.reduce((a, b) => a + b, 0),
@@ -138,20 +150,24 @@ function writeClicks(file: string, who: Creator, today: number) {
   };
   db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   db.close();
-  return { expectedHuman, raw, rawDays, rollups };
+  return { expected, raw, rawDays, rollups };
 }
 
-/** `requests` sequential GETs of the stats after 3 untimed ones (the isolate and SQLite's cache warm); each must report every human click. */
-async function timeStats(url: string, expectedHuman: number): Promise<number[]> {
+/** `requests` sequential GETs of the stats after 3 untimed ones (the isolate and SQLite's cache warm); each must report every human click and every duplicate. */
+async function timeStats(url: string, expected: { human: number; duplicate: number }): Promise<number[]> {
   const [headers, times] = [{ authorization: `Bearer ${BENCH_SECRETS.ADMIN_TOKEN!}` }, [] as number[]];
   for (let i = 0; i < options.requests + 3; i++) {
     const t0 = performance.now();
     const res = await fetch(url, { headers });
-    const body = (await res.json()) as { clicks?: { human?: number } };
+    const body = (await res.json()) as { clicks?: { human?: number; by_reason?: Record<string, number> } };
     if (i >= 3) times.push(performance.now() - t0);
     if (res.status !== 200) throw new Error(`stats answered ${res.status}: ${JSON.stringify(body)}`);
-    if (body.clicks?.human !== expectedHuman)
-      throw new Error(`stats reported ${body.clicks?.human} human clicks, the log holds ${expectedHuman}`);
+    if (body.clicks?.human !== expected.human)
+      throw new Error(`stats reported ${body.clicks?.human} human clicks, the log holds ${expected.human}`);
+    if (body.clicks?.by_reason?.['duplicate'] !== expected.duplicate)
+      throw new Error(
+        `stats reported ${body.clicks?.by_reason?.['duplicate']} duplicates, the log holds ${expected.duplicate}`,
+      );
   }
   return times;
 }
@@ -171,12 +187,12 @@ await runBenchmark('stats', options, async () => {
   const [logFile, readyPath, logLevel] = [join(dir, 'wrangler-dev.log'), '/healthz', 'warn'];
   const server = await startWranglerDev({ config, persistTo, logFile, envFile, readyPath, logLevel });
   const url = `${server.url}/api/stats/${who.handle}?from=${isoDay(today - (options.days - 1) * DAY_MS)}&to=${isoDay(today)}`;
-  const t = latency(await timeStats(url, w.expectedHuman).finally(() => server.stop()));
+  const t = latency(await timeStats(url, w.expected).finally(() => server.stop()));
   return {
     // prettier-ignore
     figures: [
       row(`wrangler dev: stats of ${options.days} days, ${fmt(options.clicks)} clicks: p50`, t.p50, 'ms',
-        `p90 ${t.p90} ms, max ${t.max} ms over ${t.n} sequential requests; ${fmt(w.expectedHuman)} human clicks reported`,
+        `p90 ${t.p90} ms, max ${t.max} ms over ${t.n} sequential requests; ${fmt(w.expected.human)} human clicks reported`,
         `<= ${TARGET_MS} ms`, t.p50 <= TARGET_MS),
       row('click log rows', `${fmt(w.raw)} raw + ${fmt(w.rollups.rows)} roll-up`, undefined,
         `raw: today and the ${w.rawDays - 1} days before (click_retention_days); ${w.rollups.note.join(', ')}`),

@@ -4,11 +4,12 @@
  * addresses, plus some HEADs and link-preview / crawler bots; and one load run of it with
  * autocannon, sized by a number of requests, not a duration: autocannon then waits for every answer,
  * so the 302s it counts are exactly the requests the Worker answered (a timed run drops its
- * in-flight requests, whose clicks may still be logged). Server CPU is read from /proc around it.
+ * in-flight requests, whose clicks may still be logged). Server CPU is read from /proc around it,
+ * up to `settleMs` after the last answer (the queue's batch timeout: the run's clicks consumed).
  */
 import autocannon from 'autocannon';
 import { linkedProducts } from '../../domain/content/members.ts';
-import { withTimeout } from '../../scripts/lib/harness/process.ts';
+import { sleep, withTimeout } from '../../scripts/lib/harness/process.ts';
 import { rng } from '../../scripts/lib/orders/seed-history.ts';
 import { sampleContent } from './built-site.ts';
 import { cpuMs } from './cpu.ts';
@@ -84,7 +85,12 @@ export type LoadRun = Awaited<ReturnType<typeof runLoad>>;
 export async function runLoad(
   target: Pick<Target, 'url' | 'pids'>,
   traffic: ReturnType<typeof trafficMix>,
-  { connections, amount, limitMs }: { connections: number; amount: number; limitMs: number },
+  {
+    connections,
+    amount,
+    limitMs,
+    settleMs = 0,
+  }: { connections: number; amount: number; limitMs: number; settleMs?: number },
 ) {
   const statuses: Record<Kind, Record<string, number>> = { human: {}, head: {}, bot: {} };
   let [requests, lastResponse] = [0, 0];
@@ -107,6 +113,9 @@ export async function runLoad(
   // autocannon notices that `amount` is reached only on its 1 s tick, so its own
   // duration (and requests/s) is quantized; time from start to the last answer instead.
   const seconds = lastResponse > started ? (lastResponse - started) / 1000 : result.duration;
+  // The server's CPU until its queue has delivered the run's last batch (`settleMs`), so each run
+  // pays for its own clicks' consumer, not for some of the run before.
+  await sleep(settleMs);
   const serverCpuUs = requests > 0 ? ((cpuMs(pids) - cpuBefore) * 1000) / requests : 0;
   const { errors, timeouts, latency } = result;
   const rps = seconds > 0 ? requests / seconds : 0;

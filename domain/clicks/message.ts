@@ -47,11 +47,104 @@ export type ClickRecord = z.infer<typeof clickRecord>;
  */
 export const MAX_CLICKS_PER_MESSAGE = 100;
 
-export const clickMessage = z.object({
+/** Version 1: every click with its fields named. Still read: messages queued by earlier versions. */
+export const clickMessageV1 = z.object({
   v: z.literal(1),
   clicks: z.array(clickRecord).min(1).max(MAX_CLICKS_PER_MESSAGE),
 });
-export type ClickMessage = z.infer<typeof clickMessage>;
+
+/**
+ * Version 2 (issue 26): each click as a positional tuple, the fields in this order, the last two
+ * only when present:
+ *   [click_id, at, handle, product_id, src, referrer_host, country, marketplace, device,
+ *    visitor_hash, is_bot, bot_reason, method, incomplete?, flags?]
+ *   incomplete = null  when flags follows and the click has no incomplete
+ *   marketplace = null when the click has none (absent in a v1 click: stored as NULL either way)
+ * Same values and the same checks as clickRecord; decode(encode(click)) = click for every click
+ * with a marketplace (null or not), i.e. every click the redirect makes.
+ */
+const clickFields = z.tuple([
+  clickRecord.shape.click_id,
+  clickRecord.shape.at,
+  clickRecord.shape.handle,
+  clickRecord.shape.product_id,
+  clickRecord.shape.src,
+  clickRecord.shape.referrer_host,
+  clickRecord.shape.country,
+  clickRecord.shape.marketplace.unwrap(),
+  clickRecord.shape.device,
+  clickRecord.shape.visitor_hash,
+  clickRecord.shape.is_bot,
+  clickRecord.shape.bot_reason,
+  clickRecord.shape.method,
+  clickRecord.shape.incomplete.unwrap().nullable().optional(),
+  clickRecord.shape.flags,
+]);
+export type ClickTuple = z.infer<typeof clickFields>;
+
+/** A checked tuple back into its named click (the inverse of encodeClick). */
+function decodeClick(fields: ClickTuple): ClickRecord {
+  const [click_id, at, handle, product_id, src, referrer_host, country, marketplace, device] = fields;
+  const [, , , , , , , , , visitor_hash, is_bot, bot_reason, method, incomplete, flags] = fields;
+  const click: ClickRecord = {
+    click_id,
+    at,
+    handle,
+    product_id,
+    src,
+    referrer_host,
+    country,
+    marketplace,
+    device,
+    visitor_hash,
+    is_bot,
+    bot_reason,
+    method,
+  };
+  if (incomplete != null) click.incomplete = incomplete;
+  if (flags !== undefined) click.flags = flags;
+  return click;
+}
+
+export const clickMessageV2 = z.object({
+  v: z.literal(2),
+  c: z.array(clickFields.transform(decodeClick)).min(1).max(MAX_CLICKS_PER_MESSAGE),
+});
+
+/** A queued click message of either version, read as its clicks. */
+export const clickMessage = z
+  .discriminatedUnion('v', [clickMessageV1, clickMessageV2])
+  .transform((message): ClickRecord[] => (message.v === 1 ? message.clicks : message.c));
+/** What a sender may queue (the consumer reads both versions). */
+export type ClickMessage = z.input<typeof clickMessage>;
+
+/** One click as a version 2 tuple (trailing fields left out when absent). */
+export function encodeClick(click: ClickRecord): ClickTuple {
+  const { incomplete, flags } = click;
+  const fields: ClickTuple = [
+    click.click_id,
+    click.at,
+    click.handle,
+    click.product_id,
+    click.src,
+    click.referrer_host,
+    click.country,
+    click.marketplace ?? null,
+    click.device,
+    click.visitor_hash,
+    click.is_bot,
+    click.bot_reason,
+    click.method,
+  ];
+  if (flags !== undefined) fields.push(incomplete ?? null, flags);
+  else if (incomplete !== undefined) fields.push(incomplete);
+  return fields;
+}
+
+/** The version 2 message of some clicks (what logClick queues). */
+export function clickMessageOf(clicks: readonly ClickRecord[]): ClickMessage {
+  return { v: 2, c: clicks.map(encodeClick) };
+}
 
 /** The log event of a click that could not be stored (worker/clicks/click-log.ts); `npm run clicks:recover` reads it back. */
 export const UNSAVED_EVENT = 'clicks.unsaved';

@@ -3,7 +3,8 @@
  * 0016_click_marketplace.sql, the reasons of 0018_click_flags.sql) and the retention job.
  * Roll-ups must always equal the aggregate of the raw clicks, whatever was written
  * and flagged; stats must not change when raw clicks move from the raw table into
- * roll-ups or are deleted. Uses its own handles and the years 2018-2019 only.
+ * roll-ups or are deleted. Uses its own handles and the years 2018-2019 only (and today, for
+ * the test that today is read from the roll-ups).
  */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
@@ -256,7 +257,7 @@ describe('daily click roll-ups', () => {
     );
   });
 
-  it('give the same stats as raw clicks, and the same after the raw clicks are deleted', async () => {
+  it('give the same stats as raw clicks read for parts of a day, and the same after the raw clicks are deleted', async () => {
     const handle = 'rollup-stats';
     const clicks: ClickRecord[] = [];
     // Pairs of clicks ten minutes apart by one visitor on one product: the second is a duplicate.
@@ -281,34 +282,66 @@ describe('daily click roll-ups', () => {
     await insertClicks(env.DB, clicks, 'queue');
     const from = '2019-05-02';
     const to = '2019-05-11';
-    // "now" inside the first day: every click is read raw. Long after: every whole day from roll-ups.
-    const raw = await readStats(env.DB, handle, from, to, 'USD', Date.parse('2019-05-02T06:00:00Z'));
-    const mixed = await readStats(env.DB, handle, from, to, 'USD', Date.parse('2019-05-06T12:00:00Z'));
-    const rolled = await readStats(env.DB, handle, from, to, 'USD', Date.parse('2030-01-01T00:00:00Z'));
-    expect(raw.clicks.human).toBeGreaterThan(0);
-    expect(raw.clicks.duplicate).toBeGreaterThan(0);
-    expect(raw.by_src.length).toBeGreaterThan(1);
-    expect(raw.by_country.length).toBeGreaterThan(1);
-    expect(raw.by_marketplace.length).toBeGreaterThan(1);
-    expect(raw.clicks.not_navigation).toBeGreaterThan(0);
-    expect(raw.clicks.bot).toBeGreaterThan(0);
-    expect(mixed).toEqual(raw);
-    expect(rolled).toEqual(raw);
+    // Whole days, the last one "today" or not: every click from the roll-ups.
+    const stats = await readStats(env.DB, handle, from, to, 'USD');
+    expect(stats.clicks.human).toBeGreaterThan(0);
+    expect(stats.clicks.duplicate).toBeGreaterThan(0);
+    expect(stats.by_src.length).toBeGreaterThan(1);
+    expect(stats.by_country.length).toBeGreaterThan(1);
+    expect(stats.by_marketplace.length).toBeGreaterThan(1);
+    expect(stats.clicks.not_navigation).toBeGreaterThan(0);
+    expect(stats.clicks.bot).toBeGreaterThan(0);
 
     const start = Date.parse(`${from}T00:00:00Z`);
     const end = Date.parse(`${to}T00:00:00Z`) + DAY_MS;
-    const creatorsRaw = await readCreatorRows(env.DB, start, end, start);
-    const botsRaw = await readBotShare(env.DB, start, end, start);
-    expect(botsRaw.total).toBeGreaterThan(0);
+    const creators = await readCreatorRows(env.DB, start, end);
+    const bots = await readBotShare(env.DB, start, end);
+    expect(bots.total).toBeGreaterThan(0);
+    // Edges 1 ms into a day (no click there): the first day is read raw, the others from roll-ups;
+    // a range inside one day is read raw alone. Same figures.
+    const mine = (rows: Awaited<ReturnType<typeof readCreatorRows>>) => rows.find((c) => c.handle === handle);
+    expect(mine(await readCreatorRows(env.DB, start + 1, end))).toEqual(mine(creators));
+    expect(await readBotShare(env.DB, start + 1, end)).toEqual(bots);
+    const day = Date.parse('2019-05-03T00:00:00Z');
+    const oneDayRaw = await readBotShare(env.DB, day + 1, day + DAY_MS - 1);
+    expect(oneDayRaw.total).toBeGreaterThan(0);
+    expect(oneDayRaw).toEqual(await readBotShare(env.DB, day, day + DAY_MS));
 
-    // Retention with "now" long after: every raw click of the handle is gone, roll-ups answer alone.
+    // Retention long after: every raw click of the handle is gone, roll-ups answer alone.
     const later = Date.parse('2019-12-01T00:00:00Z');
     await deleteOldClicks(env.DB, 90, later, { chunk: 7 });
     expect(await all('SELECT click_id FROM clicks WHERE handle = ?1', handle)).toEqual([]);
-    expect(await readStats(env.DB, handle, from, to, 'USD', later)).toEqual(raw);
-    const creators = await readCreatorRows(env.DB, start, end, later);
-    expect(creators.find((c) => c.handle === handle)).toEqual(creatorsRaw.find((c) => c.handle === handle));
-    expect(await readBotShare(env.DB, start, end, later)).toEqual(botsRaw);
+    expect(await readStats(env.DB, handle, from, to, 'USD')).toEqual(stats);
+    expect(mine(await readCreatorRows(env.DB, start, end))).toEqual(mine(creators));
+    expect(await readBotShare(env.DB, start, end)).toEqual(bots);
+  });
+
+  it("read today from the roll-ups, not today's raw clicks (bench:stats)", async () => {
+    const handle = 'rollup-today';
+    const now = Date.now();
+    const today = Math.floor(now / DAY_MS) * DAY_MS;
+    const clicks: ClickRecord[] = Array.from({ length: 6 }, (_, i) => ({
+      click_id: `rt-${now}-${i}`,
+      at: today + i,
+      handle,
+      product_id: 'P1',
+      src: 'ig',
+      referrer_host: null,
+      country: 'US',
+      marketplace: 'amazon-us',
+      device: i === 0 ? 'bot' : 'mobile',
+      visitor_hash: `v${i}`,
+      is_bot: i === 0,
+      bot_reason: i === 0 ? 'crawler' : null,
+      method: 'GET',
+    }));
+    await insertClicks(env.DB, clicks, 'queue');
+    const day = new Date(today).toISOString().slice(0, 10);
+    const before = await readStats(env.DB, handle, day, day, 'USD');
+    expect(before.clicks).toMatchObject({ human: 5, bot: 1, by_reason: { crawler: 1 } });
+    // Only the roll-ups hold today's counts once the raw rows are gone: stats still show them.
+    await env.DB.prepare('DELETE FROM clicks WHERE handle = ?1').bind(handle).run();
+    expect(await readStats(env.DB, handle, day, day, 'USD')).toEqual(before);
   });
 });
 

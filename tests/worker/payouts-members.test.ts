@@ -132,7 +132,7 @@ describe('a renamed member', () => {
     const members = memberIndex(content);
     const handles = members.handles(members.idOf(NEW_HANDLE));
     expect(handles.sort()).toEqual([ALICE.handle, NEW_HANDLE].sort());
-    const stats = await readStats(env.DB, NEW_HANDLE, '2025-02-01', '2025-02-28', 'USD', LATER, handles);
+    const stats = await readStats(env.DB, NEW_HANDLE, '2025-02-01', '2025-02-28', 'USD', handles);
     expect(stats.commission).toMatchObject({ earned: 8100, reversed: 4500, net: 3600 });
     const mine = await readCreatorPayouts(env.DB, NEW_HANDLE, content);
     expect(mine.map((p) => [p.period, p.payout_minor, p.reference])).toEqual([

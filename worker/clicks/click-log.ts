@@ -8,7 +8,7 @@
  * request that is cancelled can never delay or fail another (CONTRACT.md section 10).
  * Nothing here ever throws into a redirect.
  */
-import { UNSAVED_EVENT, type ClickMessage, type ClickRecord } from '../../domain/clicks/message.ts';
+import { clickMessageOf, UNSAVED_EVENT, type ClickRecord } from '../../domain/clicks/message.ts';
 import { insertClicks } from './store.ts';
 import { log } from '../lib/log.ts';
 
@@ -48,10 +48,12 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
 export async function logClick(env: Env, click: ClickRecord, options: LogOptions = {}): Promise<void> {
   clickCounters.logged++;
   const { backoffMs = BACKOFF_MS, sleep = sleepFor } = options;
-  const message: ClickMessage = { v: 1, clicks: [click] };
+  // Positional fields (v2) in V8's serialization: the queue's cost of a message's content is
+  // about 10 µs lower than named fields in JSON (docs/scale.md, "Click message").
+  const message = clickMessageOf([click]);
   for (let round = 0; ; round++) {
     try {
-      await env.CLICKS.send(message, { contentType: 'json' });
+      await env.CLICKS.send(message, { contentType: 'v8' });
       clickCounters.queued++;
       return;
     } catch (error) {

@@ -5,7 +5,10 @@
  * moves a message to the dead-letter queue; the dead-letter queue's consumer (this
  * same function) retries for hours, so a D1 outage of a day loses nothing while the
  * queue keeps the messages. On the very last delivery it gives up on D1 and writes
- * every click as a `clicks.unsaved` log line for `npm run clicks:recover`.
+ * every click as a `clicks.unsaved` log line for `npm run clicks:recover`. It reads both
+ * versions of the click message (domain/clicks/message.ts): v2 is what logClick sends, v1 what
+ * earlier versions queued (still in the queues during a deploy, and in the dead-letter queue
+ * for hours).
  */
 import { withRetry } from '../lib/d1-retry.ts';
 import { clickCounters, logUnsaved } from './click-log.ts';
@@ -36,10 +39,10 @@ export async function consumeClicks(batch: MessageBatch<unknown>, env: Env): Pro
   for (const message of batch.messages) {
     const parsed = clickMessage.safeParse(message.body);
     if (parsed.success) {
-      clicks.push(...parsed.data.clicks);
-      valid.push({ message, clicks: parsed.data.clicks });
+      clicks.push(...parsed.data);
+      valid.push({ message, clicks: parsed.data });
       // Counted on first arrival in the dead-letter queue, stored or not.
-      if (deadLetters && message.attempts === 1) clickCounters.dead_lettered += parsed.data.clicks.length;
+      if (deadLetters && message.attempts === 1) clickCounters.dead_lettered += parsed.data.length;
     } else {
       // A malformed message can never succeed: log it whole (so nothing is lost silently) and acknowledge it.
       log('error', 'clicks.bad_message', {

@@ -161,9 +161,8 @@ export async function readBotShare(
   db: D1Database,
   start: number,
   end: number,
-  now = Date.now(),
 ): Promise<{ total: number; bots: BotShare[]; notNavigation: BotShare[] }> {
-  const ranges = rangeParams(clickRanges(start, end, now));
+  const ranges = rangeParams(clickRanges(start, end));
   const [total, bots] = await withRetry(() =>
     db.batch<Row>([
       db.prepare(`${BOT_VIEW} SELECT SUM(human + bot) AS n FROM b`).bind(...ranges),

@@ -1,9 +1,17 @@
 /**
  * Where click counts of a time range come from (migrations/0008_click_daily.sql,
- * 0011_click_daily_narrow.sql):
- * whole UTC days before today from the daily roll-ups, and today (or any part of a
- * day at the edge of the range) from raw clicks. Raw clicks are deleted after the
- * retention period; the roll-ups stay, so a year of stats never reads a year of clicks.
+ * 0011_click_daily_narrow.sql, 0016, 0018): every whole UTC day of the range, today's
+ * included, from the daily roll-ups, and only a part of a day at an edge of the range
+ * (a range that does not start or end at midnight UTC) from raw clicks. Raw clicks are
+ * deleted after the retention period; the roll-ups stay, so a year of stats never reads
+ * a year of clicks.
+ *
+ * Today is read from the roll-ups too: the triggers that keep them run in the same
+ * transaction as every write of a click, so today's roll-up rows count exactly the raw
+ * clicks stored so far (the property test of tests/worker/click-rollups.test.ts), and
+ * reading them costs a creator's few rows of the day, not every click of the day: at
+ * 10,000,000 clicks a year (27,000 a day) today's raw clicks were most of the stats' time
+ * (docs/scale.md, "Stats at 10M clicks").
  *
  * Queries read named views this module prepends as a WITH clause (every creator's `c`,
  * one creator's `s` and `p`, the bot reasons' `b`), '' for a missing product or source (as
@@ -11,7 +19,7 @@
  * click. Parameters ?1..?6 are the ranges below; a query adds its own from ?7 on.
  */
 
-import { DAY_MS, startOfUtcDay, utcDay } from '../../domain/time.ts';
+import { DAY_MS, utcDay } from '../../domain/time.ts';
 import { CLICK_FLAGS } from '../../domain/clicks/flags.ts';
 import { NOT_NAVIGATION_SQL } from '../links/bot-detection.ts';
 
@@ -24,11 +32,10 @@ export interface ClickRanges {
   rawAfter: [number, number];
 }
 
-/** Splits [start, end) (unix ms) into roll-up days and raw edges, given the time now. */
-export function clickRanges(start: number, end: number, now: number): ClickRanges {
-  const today = startOfUtcDay(now);
+/** Splits [start, end) (unix ms) into its whole UTC days (roll-ups) and the parts of a day before and after them (raw). */
+export function clickRanges(start: number, end: number): ClickRanges {
   const first = Math.ceil(start / DAY_MS) * DAY_MS;
-  const last = Math.min(Math.floor(end / DAY_MS) * DAY_MS, today);
+  const last = Math.floor(end / DAY_MS) * DAY_MS;
   if (first >= last) return { rollupFrom: '', rollupTo: '', rawBefore: [start, end], rawAfter: [0, 0] };
   return {
     rollupFrom: utcDay(first),
@@ -67,10 +74,10 @@ export const EVERY_CREATOR_VIEW = `WITH c AS (
  * - `s(day, src, human, bot, duplicate, not_navigation)`: by day and source; totals, days, sources;
  * - `p(product_id, human)`: by product;
  * - `m(country, marketplace, human)`: by shopper country and marketplace (section 14).
- * The creator's raw clicks (today's, and partial days at the edges) are read once and grouped
- * by (day, product, source, country, marketplace) into `raw`, a few thousand rows the views
- * share: reading them twice, or grouping the union of everything three ways, costs more than
- * the roll-ups (bench:stats).
+ * The creator's raw clicks (parts of a day at the edges of the range; none for whole days) are
+ * read once and grouped by (day, product, source, country, marketplace) into `raw`, rows the
+ * views share: reading them twice, or grouping the union of everything three ways, costs more
+ * than the roll-ups (bench:stats).
  */
 export const ONE_CREATOR_VIEWS = `WITH raw AS MATERIALIZED (
   SELECT day, product_id, src, country, marketplace, SUM(human) AS human, SUM(bot) AS bot,

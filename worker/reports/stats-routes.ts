@@ -43,7 +43,7 @@ export const stats = new Hono<StatsEnv>().get(
     // One member, whatever handle each figure was recorded under (CONTRACT.md section 13).
     const members = memberIndex(program.table);
     const handles = members.handles(members.idOf(handle));
-    const stats = await readStats(c.env.DB, handle, from, to, program.table.currency, Date.now(), handles);
+    const stats = await readStats(c.env.DB, handle, from, to, program.table.currency, handles);
     // The member's program (CONTRACT.md section 8) and each product's title beside its id.
     const { handle: _handle, ...figures } = stats;
     const body = {
