@@ -102,7 +102,10 @@ describe('page store shard cache', () => {
     product.title = `${product.title} (2nd edition)`;
     const showing = content.influencers
       .filter(isInfluencer)
-      .filter((i) => i.status === 'approved' && i.featured.includes(productId));
+      .filter((i) => i.status === 'approved')
+      .filter((i) =>
+        [...i.featured, ...i.lists.flatMap((l) => l.items.map((x) => x.product))].includes(productId),
+      );
     const moved = new Set(showing.map((i) => shardOfHandle(i.handle)));
     expect(rebuildMatchesCold(content, cache, inputs)).toBe(moved.size);
 
