@@ -107,29 +107,42 @@ export function writeShards(
     }
     const cached = join(cacheDir, `${shard.key}.json`);
     used.add(`${shard.key}.json`);
+    let text: string | null = null;
     if (!existsSync(cached)) {
-      serialized++;
+      text = shard.text();
       const temporary = `${cached}.${process.pid}.tmp`;
-      writeFileSync(temporary, shard.text(), { mode: 0o444 });
+      writeFileSync(temporary, text, { mode: 0o444 });
       renameSync(temporary, cached);
     }
     if (!dirs.has(dirname(target))) mkdirSync(dirname(target), { recursive: true });
     dirs.add(dirname(target));
-    linkOrCopy(cached, target);
+    // Another build with this cache folder may have pruned the entry since: then the text itself.
+    if (!linkOrCopy(cached, target)) writeFileSync(target, (text ??= shard.text()));
+    if (text !== null) serialized++;
     written++;
   }
+  // Entries only: a temporary file may be another build's, about to be renamed into place.
   if (cacheDir)
     for (const name of readdirSync(cacheDir))
-      if (!used.has(name)) rmSync(join(cacheDir, name), { force: true });
+      if (name.endsWith('.json') && !used.has(name)) rmSync(join(cacheDir, name), { force: true });
   return { files, written, serialized };
 }
 
-function linkOrCopy(from: string, to: string): void {
+/** Links (or, across file systems, copies) `from` to `to`; false when `from` is gone. */
+function linkOrCopy(from: string, to: string): boolean {
   try {
     linkSync(from, to);
+    return true;
   } catch (error) {
-    if (!['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP'].includes((error as NodeJS.ErrnoException).code ?? ''))
-      throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ENOENT' && !existsSync(from)) return false;
+    if (!['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP'].includes(code)) throw error;
+  }
+  try {
     copyFileSync(from, to);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(from)) return false;
+    throw error;
   }
 }
