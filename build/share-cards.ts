@@ -9,7 +9,7 @@
  *
  * Only cards whose inputs changed are rendered: a cache keyed by the SHA-256 of the renderer's
  * versions, the card's text and the avatar's bytes (build/parse-cache.ts, its own file)
- * is kept between builds like the parse cache. The PNGs go under `images/cards/` in the static
+ * is kept between builds (in CI by a cache step of its own, the latest deploy's, deploy.yml). The PNGs go under `images/cards/` in the static
  * assets folder, and from there into the image packs with the avatars (no file per member).
  *
  * A build renders for at most SHARE_CARD_BUDGET_S seconds (default 10), in this order:
@@ -39,6 +39,11 @@ function versionOf(name: string): string {
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
+/**
+ * Part of every card's cache key. Bump `v1` when the drawing changes (layout, colours, text):
+ * CI restores the card cache of the latest deploy by prefix (.github/workflows/deploy.yml), so an
+ * old card is replaced only when its key changes, whatever the code around it.
+ */
 const RENDERER = `share-card v1 satori@${versionOf('satori')} resvg@${versionOf('@resvg/resvg-wasm')} inter@${versionOf('@fontsource/inter')}`;
 
 export function shareCardCacheFile(): string {

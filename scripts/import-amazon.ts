@@ -200,6 +200,7 @@ function printRejected(a: Record<string, unknown>): void {
   if (rejected.length === 0) return;
   console.log(`  left out (${rejected.length + Number(a.rejected_more ?? 0)} rows; the rest imported):`);
   for (const issue of rejected) console.log(`    ${String(issue.path)}: ${String(issue.message)}`);
+  if (Number(a.rejected_more ?? 0) > 0) console.log(`    ... and ${Number(a.rejected_more)} more`);
 }
 
 function refused(file: string, answer: Extract<Answer, { ok: false }>): number {

@@ -13,9 +13,12 @@
  *      currency_mismatch naming both
  *   4. every row read (bad_rows listing each bad cell): key cells, counts 0..MAX_ROW_ITEMS,
  *      money exact, |Ad Fees| <= feeBound, day inside the coverage
- *   5. every row's tracking id of the marketplace (report-tracking.ts): a row whose id only
- *      other marketplaces know is refused and listed (`refused`), the rest imported; a file
- *      with no row of the marketplace and some of another -> other_marketplace naming both
+ *   5. every row's tracking id of the marketplace (report-tracking.ts): a file whose known ids
+ *      are another marketplace's (none of them the import's, or all held at marketplaces the
+ *      import's is not among) -> other_marketplace naming both; else a row whose id only other
+ *      marketplaces know is left out (`left_out`, the first 200 listed), the rest imported;
+ *      whole_account with any row left out -> other_marketplace listing them (their keys would
+ *      be reversed)
  *   6. rows aggregated per key with safe sums (unsafe_sum when a sum leaves the range)
  *
  * Coverage: the title line's range ("... from <day> to <day>"), else the import's
@@ -43,7 +46,7 @@ import {
   type CsvRecord,
   type ReportRefusal,
 } from './report-file.ts';
-import { rowsOfMarketplace } from './report-tracking.ts';
+import { rowsOfMarketplace, wholeAccountLeftOut, type LeftOut } from './report-tracking.ts';
 import { parseShopfrontReport, shopfrontHeaderAt, type ShopfrontReport } from './shopfront-report.ts';
 import {
   addFigures,
@@ -94,7 +97,7 @@ export type ParsedReport =
       encoding: string;
       reconciliation: Reconciliation | null;
       /** Rows left out: their tracking id is another marketplace's (report-tracking.ts). */
-      refused: RowIssue[];
+      left_out: LeftOut;
     }
   | (Extract<ShopfrontReport, { ok: true }> & { kind: 'events'; encoding: string })
   | ReportRefusal;
@@ -273,6 +276,8 @@ function readStatement(
     columns.names.get(tag) ?? tag,
   );
   if (!rows.ok) return rows;
+  const whole = wholeAccountLeftOut(rows.left_out, market.marketplace, options.whole_account === true);
+  if (whole) return whole;
   const coverage = coverageOf(records.slice(0, headerIndex), rows.rows, options, header.line);
   if (!coverage.ok) return coverage;
   const outside = rows.rows.filter((l) => l.day < coverage.coverage.from || l.day > coverage.coverage.to);
@@ -308,7 +313,7 @@ function readStatement(
     statement,
     encoding: '',
     reconciliation: layout === 'fee-earnings' ? reconcile(statement, table) : null,
-    refused: rows.refused,
+    left_out: rows.left_out,
   };
 }
 

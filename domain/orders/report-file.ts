@@ -29,7 +29,9 @@ import type { ProgramTable } from './program-table.ts';
  *   localised_layout     a German, French, ... header: its dates and decimals are not read
  *   unknown_marketplace  the import names a marketplace the program does not know
  *   currency_mismatch    the header's currency sign is not the marketplace's currency
- *   other_marketplace    every known tracking id of the file is another marketplace's (report-tracking.ts)
+ *   other_marketplace    the file's known tracking ids are another marketplace's, or a whole-account
+ *                        statement with rows of another marketplace's (report-tracking.ts)
+ *   imported_elsewhere   the same file was committed for another marketplace (report-tracking.ts)
  *   bad_coverage         from/to given alone, unreadable, or disagreeing with the title
  *   bad_rows             cells that do not read (each listed), or rows outside the coverage
  *   no_rows              no data rows (and, for a statement, no date range either)
@@ -44,6 +46,7 @@ export const REPORT_REFUSAL_REASONS = [
   'unknown_marketplace',
   'currency_mismatch',
   'other_marketplace',
+  'imported_elsewhere',
   'bad_coverage',
   'bad_rows',
   'no_rows',

@@ -17,10 +17,27 @@
  *     mine(row)    = M in markets(t)           (one member may use one id at two marketplaces)
  *     foreign(row) = markets(t) <> {} and M not in markets(t)
  *     unknown(row) = markets(t) = {}           as before: imported, credited to nobody
- *   some row foreign and no row mine  -> other_marketplace: the whole file refused, naming M and
- *                                        the marketplaces its tracking ids belong to
- *   otherwise                         -> each foreign row refused (row, column, both
- *                                        marketplaces), the other rows imported
+ *   C = the intersection of markets(t) over the file's known rows (every marketplace each of
+ *       them was held at: where the file as a whole can come from; undefined without known rows)
+ *   the whole file is judged first:
+ *     some row foreign and no row mine         -> other_marketplace (none of its known ids is M's)
+ *     C defined, C <> {} and M not in C        -> other_marketplace (its known ids are all C's,
+ *                                                 not all M's: a US file with one id a member
+ *                                                 shares with amazon-ca is still a US file)
+ *   then, for a mixed file (C = {} or M in C):
+ *     layout 'rows'  (Amazon's statements)     -> each foreign row left out and listed (row,
+ *                                                 column, both marketplaces), the rest imported;
+ *                                                 listed = the first LISTED_ROWS, messages built
+ *                                                 for those only; left_out counts them all
+ *     layout 'file'  (shopfront's export)      -> every row imported: the webhook credits a
+ *                                                 tracking id at any marketplace (links tag a
+ *                                                 member's home id where they have no other), and
+ *                                                 an export row's key ignores the marketplace, so
+ *                                                 a second import cannot book it twice
+ *   whole account: a statement imported with whole_account states every key of M, so a row left
+ *     out would have its held keys reversed -> other_marketplace listing the rows (wholeAccount)
+ *   same file, other marketplace: a statement whose bytes (file_sha256, same layout) were
+ *     committed before for another marketplace with keys -> imported_elsewhere (sameFileElsewhere)
  *
  * Held on any day, not only on the row's day: this decides where a file comes from, not who is
  * credited (crediting.ts), so an id a member held at M once never refuses M's rows.
@@ -61,11 +78,24 @@ export function trackingMarkets(table: ProgramTable, trackingId: string): string
   return [...(marketsIndex(table).get(trackingId.toLowerCase()) ?? [])].sort();
 }
 
-export type MarketRows<R> = { ok: true; rows: R[]; refused: RowIssue[] } | ReportRefusal;
+/** Rows listed with their messages (left out, or refused); the rest are only counted. */
+export const LISTED_ROWS = 200;
+
+/** Rows left out as another marketplace's: every one counted, the first LISTED_ROWS listed. */
+export interface LeftOut {
+  rows: number;
+  /** The distinct tracking ids left out, sorted. */
+  tracking_ids: string[];
+  /** One issue for each of the first LISTED_ROWS rows left out (row, column, both marketplaces). */
+  listed: RowIssue[];
+}
+
+export type MarketRows<R> = { ok: true; rows: R[]; left_out: LeftOut } | ReportRefusal;
 
 /**
- * The rows of `marketplace` (see the header): `rows` kept in order, `refused` one issue per
- * foreign row, or the whole file refused. `column` names the tracking id column of the file.
+ * The rows of `marketplace` (see the header): `rows` kept in order and those `left_out`, or the
+ * whole file refused. `column` names the tracking id column of the file; `mode` 'file' (shopfront's
+ * export) judges the file as a whole only and keeps every row of a file it accepts.
  */
 export function rowsOfMarketplace<R extends { row: number }>(
   rows: readonly R[],
@@ -73,48 +103,149 @@ export function rowsOfMarketplace<R extends { row: number }>(
   table: ProgramTable,
   marketplace: string,
   column: string,
+  mode: 'rows' | 'file' = 'rows',
 ): MarketRows<R> {
-  const kept: R[] = [];
-  const refused: RowIssue[] = [];
-  const foreign = new Map<string, string[]>();
   const index = marketsIndex(table);
+  const kept: R[] = [];
+  const foreign: { row: number; id: string; markets: readonly string[] }[] = [];
+  const foreignMarkets = new Map<string, string[]>();
+  let common: Set<string> | null = null;
   let mine = false;
+  let known = 0;
   for (const r of rows) {
     const t = trackingIdOf(r);
     const held = index.get(t.toLowerCase());
+    if (held !== undefined) {
+      known += 1;
+      if (common === null || common.size > 0)
+        common = new Set([...(common ?? held)].filter((m) => held.has(m)));
+    }
     if (held === undefined || held.has(marketplace)) {
       mine ||= held !== undefined;
       kept.push(r);
       continue;
     }
-    const markets = [...held].sort();
-    foreign.set(t.toLowerCase(), markets);
-    refused.push({
-      row: r.row,
-      field: column,
-      message:
-        `"${t}" is a tracking id of ${markets.join(' and ')}, not of ${marketplace} (the marketplace of this import): ` +
-        `row left out; import it with the ${markets.join(' or ')} report, or, if its member uses it at ${marketplace} too, ` +
-        `record it there in content (tracking_ids.${marketplace})`,
-    });
+    const key = t.toLowerCase();
+    const markets = foreignMarkets.get(key) ?? [...held].sort();
+    foreignMarkets.set(key, markets);
+    foreign.push({ row: r.row, id: t, markets });
   }
-  if (refused.length === 0 || mine) return { ok: true, rows: kept, refused };
+  const elsewhere = common !== null && common.size > 0 && !common.has(marketplace);
+  if ((foreign.length > 0 && !mine) || elsewhere)
+    return {
+      ok: false,
+      reason: 'other_marketplace',
+      issues: [
+        wholeFile({ foreign: foreignMarkets, rows: foreign.length, known, common, mine }, marketplace),
+      ],
+    };
+  if (mode === 'file')
+    return { ok: true, rows: [...rows], left_out: { rows: 0, tracking_ids: [], listed: [] } };
+  const listed = foreign.slice(0, LISTED_ROWS).map((f) => ({
+    row: f.row,
+    field: column,
+    message:
+      `"${f.id}" is a tracking id of ${f.markets.join(' and ')}, not of ${marketplace} (the marketplace of this import): ` +
+      `row left out; import it with the ${f.markets.join(' or ')} report, or, if its member uses it at ${marketplace} too, ` +
+      `record it there in content (tracking_ids.${marketplace})`,
+  }));
   return {
-    ok: false,
-    reason: 'other_marketplace',
-    issues: [wholeFile(foreign, refused.length, marketplace)],
+    ok: true,
+    rows: kept,
+    left_out: { rows: foreign.length, tracking_ids: [...foreignMarkets.keys()].sort(), listed },
   };
 }
 
-function wholeFile(foreign: ReadonlyMap<string, string[]>, rows: number, marketplace: string): RowIssue {
-  const markets = [...new Set([...foreign.values()].flat())].sort();
-  const ids = [...foreign.keys()].sort();
-  const named = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
+/** Up to five names, then how many more. */
+function someOf(names: readonly string[]): string {
+  return names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+}
+
+function wholeFile(
+  file: {
+    foreign: ReadonlyMap<string, string[]>;
+    rows: number;
+    known: number;
+    common: ReadonlySet<string> | null;
+    mine: boolean;
+  },
+  marketplace: string,
+): RowIssue {
+  const ids = someOf([...file.foreign.keys()].sort());
+  if (!file.mine) {
+    const markets = [...new Set([...file.foreign.values()].flat())].sort();
+    return {
+      row: 0,
+      field: 'marketplace',
+      message:
+        `the report's tracking ids belong to ${markets.join(' and ')}, none to ${marketplace}: its ${file.rows} rows with ` +
+        `tracking ids known in content (${ids}) are ${markets.join(' or ')} rows; import the file for ${markets.join(' or ')}`,
+    };
+  }
+  const markets = [...(file.common ?? [])].sort();
   return {
     row: 0,
     field: 'marketplace',
     message:
-      `the report's tracking ids belong to ${markets.join(' and ')}, none to ${marketplace}: its ${rows} rows with ` +
-      `tracking ids known in content (${named}) are ${markets.join(' or ')} rows; import the file for ${markets.join(' or ')}`,
+      `the report's tracking ids are all held at ${markets.join(' and ')}, not all at ${marketplace}: each of its ${file.known} ` +
+      `rows with a tracking id known in content is held at ${markets.join(' and ')}, and ${file.rows} of them (${ids}) never ` +
+      `at ${marketplace}, so the file is ${markets.join(' or ')}'s; import the file for ${markets.join(' or ')}`,
+  };
+}
+
+/**
+ * A whole-account statement with rows left out (see the header): refused, the rows listed after
+ * one issue saying why; null when nothing was left out or the import is not whole-account.
+ */
+export function wholeAccountLeftOut(
+  left: LeftOut,
+  marketplace: string,
+  wholeAccount: boolean,
+): ReportRefusal | null {
+  if (!wholeAccount || left.rows === 0) return null;
+  const more = left.rows - left.listed.length;
+  return {
+    ok: false,
+    reason: 'other_marketplace',
+    issues: [
+      {
+        row: 0,
+        field: 'whole_account',
+        message:
+          `a whole-account report states every key of ${marketplace}, yet ${left.rows} of its rows ` +
+          `${left.rows === 1 ? 'is' : 'are'} another marketplace's (${someOf(left.tracking_ids)}): left out, the ` +
+          `${marketplace} keys of those tracking ids would be reversed; import the file without whole_account, or ` +
+          `those rows with their marketplace's report` +
+          (more > 0 ? ` (the first ${left.listed.length} rows listed, ${more} more)` : ''),
+      },
+      ...left.listed.map((i) => ({ ...i, message: i.message.replace('row left out; ', '') })),
+    ],
+  };
+}
+
+/**
+ * Same file, other marketplace (see the header): `committedFor` the marketplaces the same bytes of
+ * the same layout were committed for with keys (read by the caller), `keys` this statement's;
+ * refused when this statement has keys and one of those is not `marketplace`.
+ */
+export function sameFileElsewhere(
+  marketplace: string,
+  committedFor: readonly string[],
+  keys: number,
+): ReportRefusal | null {
+  const others = [...new Set(committedFor)].filter((m) => m !== marketplace).sort();
+  if (keys === 0 || others.length === 0) return null;
+  return {
+    ok: false,
+    reason: 'imported_elsewhere',
+    issues: [
+      {
+        row: 0,
+        field: 'marketplace',
+        message:
+          `this very file was imported for ${others.join(' and ')}, not ${marketplace}: one report is one marketplace's, ` +
+          `and imported for ${marketplace} too it would record its money twice; import ${marketplace}'s own report`,
+      },
+    ],
   };
 }

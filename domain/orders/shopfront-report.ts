@@ -13,9 +13,10 @@
  *   stored     = withMarketplace(row event)   (marketplace.ts: the webhook's own resolution, so an
  *                exported order re-imported is stored, rated and paid in the marketplace a webhook
  *                delivering it would name; without a `marketplace` the home one)
- *   own rows   = rowsOfMarketplace(rows, market)   (report-tracking.ts: a row whose tracking id only
- *                other marketplaces know is refused and listed, the rest imported; a file of another
- *                marketplace's rows only -> other_marketplace)
+ *   own file   = rowsOfMarketplace(rows, market, 'file')   (report-tracking.ts: a file whose known
+ *                tracking ids are another marketplace's -> other_marketplace; else every row imported,
+ *                none left out: the webhook credits a tracking id at any marketplace, as links tag a
+ *                member's home id where they have no other, and the key below ignores the marketplace)
  * The idempotency key is the row's content (its currency included), not the marketplace named:
  * a file imported before the marketplace was resolved here (when `marketplace` was ignored) is
  * still recognised as imported, with or without `marketplace` naming the home one.
@@ -77,10 +78,8 @@ export type ShopfrontReport =
       layout: 'shopfront-orders';
       /** Data rows read. */
       lines: number;
-      /** The rows imported: every row read but those `refused`. */
+      /** The rows imported: every row read. */
       rows: ReportRow[];
-      /** Rows left out: their tracking id is another marketplace's (report-tracking.ts). */
-      refused: RowIssue[];
     }
   | ReportRefusal;
 
@@ -158,9 +157,10 @@ export function parseShopfrontReport(
     program,
     market.marketplace,
     REPORT_COLUMNS.trackingId,
+    'file',
   );
   if (!own.ok) return own;
-  return { ok: true, layout: 'shopfront-orders', lines: rows.length, rows: own.rows, refused: own.refused };
+  return { ok: true, layout: 'shopfront-orders', lines: rows.length, rows: own.rows };
 }
 
 /** The idempotency key of a row as an event id: "amzr_" + hex SHA-256. */

@@ -4,7 +4,8 @@
  * - every action is pinned by a full commit SHA;
  * - the Cloudflare token is in the environment of the deploying step only (never the job's,
  *   so `npm ci`'s install scripts never see it);
- * - the parse cache is restored by its exact key only, keyed by the content's hash;
+ * - the parse cache is restored by its exact key only, keyed by the content's hash; the share
+ *   card cache alone by its own prefix, over its own files only;
  * - only the head of the main branch deploys: never a run on a tag named "main".
  * And the owner rules' part (CONTRACT.md section 13): vet judges a pull request against its
  * target branch's current head, merged in, and runs again when that head moves.
@@ -17,6 +18,7 @@ import { parse } from 'yaml';
 const DIR = '.github/workflows';
 
 interface Step {
+  id?: string;
   uses?: string;
   run?: string;
   name?: string;
@@ -26,6 +28,7 @@ interface Step {
 }
 interface Job {
   if?: string;
+  'timeout-minutes'?: number;
   env?: Record<string, string>;
   needs?: string | string[];
   steps: Step[];
@@ -81,16 +84,56 @@ describe('workflows', () => {
     expect(sync?.run).toContain('extraheader');
   });
 
-  it('restore the parse cache by its exact key only, keyed by the content hash', () => {
+  /**
+   * The parse cache by its exact key only (a hit is the parse of exactly this content); the share
+   * card cache by its own prefix (each card is looked up by the hash of its own inputs), over
+   * the card files only, saved under a key of its own run; their paths never overlap, so neither
+   * restore puts older files over the other's. No combined restore-and-save action.
+   */
+  it('restore the parse cache by its exact key only, and the share card cache alone by its prefix', () => {
     const caches = steps(deploy).filter((s) => s.uses?.startsWith('actions/cache'));
-    expect(caches.length).toBeGreaterThan(0);
-    for (const step of caches) expect(step.with?.['restore-keys']).toBeUndefined();
-    const restore = caches.find((s) => s.uses?.startsWith('actions/cache/restore@'));
-    expect(restore?.with?.key).toMatch(/hashFiles\('content\/\*\*'/);
     // A combined restore-and-save action would also write entries under prefix keys; none is used.
-    expect(caches.filter((s) => /^actions\/cache@/.test(s.uses ?? ''))).toEqual([]);
-    const save = caches.find((s) => s.uses?.startsWith('actions/cache/save@'));
-    expect(save?.with?.key).toBe('${{ steps.parse-cache.outputs.cache-primary-key }}');
+    expect(caches.filter((s) => !/^actions\/cache\/(restore|save)@/.test(s.uses ?? ''))).toEqual([]);
+    const paths = (s: Step) => (s.with?.path ?? '').split('\n').filter((p) => p.trim() !== '');
+    const CARD_FILES = [
+      'node_modules/.cache/shopfront/share-cards.bin',
+      'node_modules/.cache/shopfront/share-cards.bin.paths.json',
+    ];
+    const isCards = (s: Step) => paths(s).some((p) => p.includes('share-cards'));
+    const [parse, cards] = [caches.filter((s) => !isCards(s)), caches.filter(isCards)];
+
+    const restore = parse.filter((s) => s.uses?.startsWith('actions/cache/restore@'));
+    expect(restore).toHaveLength(1);
+    expect(restore[0]?.with?.key).toMatch(/^shopfront-content-v\d+-\$\{\{ hashFiles\('content\/\*\*'/);
+    for (const step of parse) expect(step.with?.['restore-keys']).toBeUndefined();
+    const save = parse.filter((s) => s.uses?.startsWith('actions/cache/save@'));
+    expect(save.map((s) => s.with?.key)).toEqual(['${{ steps.parse-cache.outputs.cache-primary-key }}']);
+
+    // The card cache: its two files exactly, its own prefix, a new key per run.
+    expect(cards.map((s) => s.uses?.split('@')[0])).toEqual(['actions/cache/restore', 'actions/cache/save']);
+    for (const step of cards) expect(paths(step)).toEqual(CARD_FILES);
+    const [cardRestore, cardSave] = cards;
+    expect(cardRestore?.with?.['restore-keys']).toBe('shopfront-cards-v1-');
+    expect(cardRestore?.with?.key).toBe('shopfront-cards-v1-${{ github.run_id }}-${{ github.run_attempt }}');
+    expect(cardSave?.with?.key).toBe(`\${{ steps.${cardRestore?.id}.outputs.cache-primary-key }}`);
+    expect(cardSave?.if).toMatch(/^success\(\) && /);
+    // A run by hand may render longer, a bounded choice that fits in the job's time limit.
+    const input = (deploy.on.workflow_dispatch as { inputs: Record<string, { options: string[] }> }).inputs
+      .cards_budget_s;
+    const longest_s = Math.max(...(input?.options ?? []).map(Number));
+    expect(longest_s).toBeGreaterThan(10);
+    expect(deploy.jobs.deploy?.['timeout-minutes']).toBeGreaterThanOrEqual(20 + longest_s / 60);
+    const budget = steps(deploy).find((s) => s.run === 'npm run deploy')?.env?.SHARE_CARD_BUDGET_S;
+    expect(budget).toBe("${{ inputs.cards_budget_s || '10' }}");
+
+    // No path of one cache is in, or holds, a path of the other (a folder would hold the files).
+    const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+    const parsePaths = parse.flatMap(paths);
+    expect(parsePaths.length).toBeGreaterThan(0);
+    // Plain paths only, so the check below is exact (a glob or an exclusion could reach the cards).
+    expect(parsePaths.filter((p) => /[*?[\]!{]/.test(p))).toEqual([]);
+    for (const p of parsePaths)
+      for (const c of CARD_FILES) expect(overlaps(p.replace(/\/$/, ''), c)).toBe(false);
   });
 
   it('deploy only the head of refs/heads/main, never a tag named main', () => {

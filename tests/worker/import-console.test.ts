@@ -179,6 +179,20 @@ describe('refusals', () => {
       /^row 4, Tracking ID: "milacooks-20" is a tracking id of amazon-us, not of amazon-ca/,
     );
     expect(await stored()).toEqual(before);
+    // The whole account with a row left out: refused, the row listed (its keys would be reversed).
+    const whole = await importFormAnswer(
+      env,
+      posted({ action: 'import', marketplace: 'amazon-ca', whole_account: '1' }, canadian),
+      true,
+    );
+    expect(whole).toMatchObject({
+      ok: false,
+      status: 422,
+      message:
+        "a whole-account report states every key of amazon-ca, yet 1 of its rows is another marketplace's (milacooks-20): nothing was imported",
+    });
+    expect(whole.details.map((d) => d.split(':')[0])).toEqual(['whole_account', 'row 4, Tracking ID']);
+    expect(await stored()).toEqual(before);
   });
 
   it('imports pasted text like a file', async () => {

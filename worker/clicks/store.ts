@@ -41,8 +41,8 @@ export type WritePath = 'queue' | 'direct' | 'dead_letter' | 'recovered';
  * Each row is a JSON array (row(), below) read from `raw`, materialized: json_each renders an
  * element's text again on every read of `value`, so fifteen reads of a flattened subquery cost
  * fifteen renders per row; read once into `raw`, the fifteen `->>` share one parse (SQLite's JSON
- * cache). Measured in SQLite with 100-row batches: 14-16 µs a row before, 3-6 after
- * (docs/scale.md, "Our own CPU per click").
+ * cache). Measured in SQLite with the real migrations, 100-click batches: 28 µs a click before,
+ * 18 after, triggers and indexes included (docs/scale.md, "Our own CPU per click").
  */
 const INSERT = `
 WITH raw AS MATERIALIZED (SELECT value AS v FROM json_each(?1)),
@@ -86,7 +86,7 @@ ON CONFLICT (path) DO UPDATE SET clicks = clicks + excluded.clicks`;
  * bounded by time on both sides, so a visitor's older history (a crawler, a shared address, 90
  * days of clicks) is never read; migration 0023 dropped the (visitor, product, at) index.
  * ?3 the chunk's visitor hashes. tests/worker/click-rollups.test.ts checks the plan.
- * Cheap on the common path (issue 26, measured in SQLite: 19-21 µs a click before, 14-15 after):
+ * Cheap on the common path (issue 26, measured in SQLite: 18-21 µs a click before, 11-15 after):
  * - `busy` counts a visitor's clicks of a day from the index alone (no row read); only a
  *   visitor-day above the limit in all its clicks can be above it in navigations, so `over` reads
  *   rows (is_bot, bot_reason) only for those, which are rare;

@@ -84,6 +84,7 @@ export const STATUS_OF: Readonly<Record<Reason, ErrorStatus>> = {
   unknown_marketplace: 422,
   currency_mismatch: 422,
   other_marketplace: 422,
+  imported_elsewhere: 422,
   bad_coverage: 422,
   unsafe_sum: 422,
   // an order event's marketplace (domain/orders/marketplace.ts)

@@ -160,12 +160,15 @@ function eventsView(r: EventsAnswer): ImportView {
       ok: true,
       status: 200,
       message: `Preview (nothing stored): a shopfront order export, ${r.rows} rows, ${r.events} events.`,
-      details: r.rejected.map((i) => `${i.path}: ${i.message}`),
+      details: [],
     };
   return {
     ok: true,
     status: 200,
     message: `Imported a shopfront order export: ${r.rows} rows, ${r.events} events: ${r.processed} new, ${r.duplicate} already imported, ${r.unattributed} unattributed.`,
-    details: r.rejected.map((i) => `${i.path}: ${i.message}`),
+    details: [
+      ...r.rejected.map((i) => `${i.path}: ${i.message}`),
+      ...(r.rejected_more > 0 ? [`${r.rejected_more} more refused`] : []),
+    ],
   };
 }

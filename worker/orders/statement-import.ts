@@ -10,9 +10,14 @@
  * the marketplace the webhook's withMarketplace names (resolved by the parser, shopfront-report.ts).
  * The answer is a typed result or a refusal `{ reason, message, issues }`; the edge
  * maps a reason to its HTTP status through the one table (worker/lib/reasons.ts).
- * Nothing is stored unless the whole file passed, but for rows the parser refused as another
- * marketplace's (domain/orders/report-tracking.ts): those are left out and listed in the
- * answer's `rejected`, and the rest is imported.
+ * Nothing is stored unless the whole file passed, but for a statement's rows the parser left out
+ * as another marketplace's (domain/orders/report-tracking.ts): those are listed in the answer's
+ * `rejected` (the first LISTED_CHANGES, then `rejected_more`), logged once
+ * (`orders.import_rows_left_out`), and the rest is imported.
+ *
+ * Order of checks of a statement: parse (every rule of the file, report-tracking.ts included),
+ * legacy per-row days (legacy_days), the same bytes committed for another marketplace
+ * (imported_elsewhere, dry runs and sessions alike), then preview or commit.
  */
 import { z } from 'zod';
 import {
@@ -25,6 +30,7 @@ import { admissionIssues, type IncomingEvent } from '../../domain/orders/apply.t
 import { creditBook } from '../../domain/orders/crediting.ts';
 import { issuesOf, type Issue, type RowIssue } from '../../domain/issues.ts';
 import { reportEventId } from '../../domain/orders/shopfront-report.ts';
+import { sameFileElsewhere } from '../../domain/orders/report-tracking.ts';
 import { sha256Hex } from '../../domain/requests/signature.ts';
 import {
   planSummary,
@@ -36,7 +42,7 @@ import {
 import { isTransientD1Error } from '../lib/d1-retry.ts';
 import { log } from '../lib/log.ts';
 import { program } from './program.ts';
-import { commitStatement, legacyEntries, previewStatement } from './statement-store.ts';
+import { commitStatement, committedElsewhere, legacyEntries, previewStatement } from './statement-store.ts';
 import { applyEvents, StoreUnavailableError } from './store.ts';
 
 /** Why an import was refused: a report file's reason, or one of the import's own. */
@@ -76,6 +82,8 @@ const handleNow = (memberId: string) => handles.get(memberId) ?? null;
 
 /** Changes (and refused rows) listed in a statement's answer; the rest are counted in changes_more (rejected_more). */
 export const LISTED_CHANGES = 200;
+/** Tracking ids named in a log line; the rest are counted. */
+const LISTED_IDS = 50;
 
 export interface ImportRequest {
   bytes: Uint8Array;
@@ -96,7 +104,7 @@ export interface ImportRefusal {
 export type StatementAnswer = ReturnType<typeof answerOf>;
 /** shopfront's order export: a preview counts, an import says what each event became. */
 export type EventsAnswer =
-  | { status: 'preview'; layout: string; rows: number; events: number; rejected: ImportIssue[] }
+  | { status: 'preview'; layout: string; rows: number; events: number }
   | {
       status: 'imported';
       layout: string;
@@ -105,7 +113,9 @@ export type EventsAnswer =
       processed: number;
       duplicate: number;
       unattributed: number;
+      /** Rows refused for what their order holds: the first LISTED_CHANGES, then counted. */
       rejected: ImportIssue[];
+      rejected_more: number;
       unattributed_tracking_ids: string[];
     };
 export type ImportOutcome =
@@ -178,6 +188,12 @@ async function importStatement(
       'legacy_days',
     );
   const digest = await sha256Hex(request.bytes);
+  const elsewhere = sameFileElsewhere(
+    parsed.statement.marketplace,
+    await committedElsewhere(db, parsed.statement, digest),
+    parsed.statement.lines.length,
+  );
+  if (elsewhere) return refused(elsewhere.issues, elsewhere.reason);
   const base = { parsed, digest };
   if (request.dry_run) {
     const { plan } = await previewStatement(db, parsed.statement, book);
@@ -199,9 +215,24 @@ async function importStatement(
     },
     (statementId, plan) => answerOf(base, 'imported', statementId, plan),
   );
+  if (outcome.kind === 'committed') logLeftOut(parsed, request.session_id);
   return outcome.kind === 'committed'
     ? { ok: true, kind: 'statement', answer: outcome.answer }
     : { ok: true, kind: 'stored', answer: outcome.answer };
+}
+
+/** One log line for the rows a committed statement left out: the answer is not their only trace. */
+function logLeftOut(parsed: StatementParsed, sessionId: string): void {
+  const left = parsed.left_out;
+  if (left.rows === 0) return;
+  log('warn', 'orders.import_rows_left_out', {
+    marketplace: parsed.statement.marketplace,
+    layout: parsed.statement.layout,
+    session_id: sessionId,
+    rows: left.rows,
+    tracking_ids: left.tracking_ids.slice(0, LISTED_IDS),
+    tracking_ids_more: Math.max(0, left.tracking_ids.length - LISTED_IDS),
+  });
 }
 
 function answerOf(
@@ -230,8 +261,8 @@ function answerOf(
     },
     changes: plan.changes.slice(0, LISTED_CHANGES).map(changeJson),
     changes_more: Math.max(0, plan.changes.length - LISTED_CHANGES),
-    rejected: importIssues(parsed.refused.slice(0, LISTED_CHANGES)),
-    rejected_more: Math.max(0, parsed.refused.length - LISTED_CHANGES),
+    rejected: importIssues(parsed.left_out.listed.slice(0, LISTED_CHANGES)),
+    rejected_more: parsed.left_out.rows - Math.min(parsed.left_out.listed.length, LISTED_CHANGES),
     reconciliation: parsed.reconciliation,
   };
 }
@@ -272,13 +303,7 @@ async function importEvents(
     return {
       ok: true,
       kind: 'events',
-      answer: {
-        status: 'preview',
-        layout: parsed.layout,
-        rows: parsed.lines,
-        events: parsed.rows.length,
-        rejected: importIssues(parsed.refused),
-      },
+      answer: { status: 'preview', layout: parsed.layout, rows: parsed.lines, events: parsed.rows.length },
     };
   const now = Date.now();
   const events: IncomingEvent[] = await Promise.all(
@@ -295,19 +320,19 @@ async function importEvents(
   const unattributed = new Set(
     events.filter((e) => outcomes.get(e.event_id) === 'unattributed').map((e) => e.event.tracking_id),
   );
-  // Rows refused as another marketplace's (by the parser), then events refused for what their
-  // order already holds (a line past 10,000 of a kind, another marketplace than the order's):
-  // listed with their rows, the rest applied.
-  const rejected = importIssues(parsed.refused).concat(
-    parsed.rows.flatMap((r, i) => {
-      const outcome = outcomes.get(events[i]?.event_id ?? '');
-      return typeof outcome === 'object'
-        ? importIssues(
-            outcome.issues.map((issue) => ({ row: r.row, field: issue.path, message: issue.message })),
-          )
-        : [];
-    }),
+  // Events refused for what their order already holds (a line past 10,000 of a kind, another
+  // marketplace than the order's): the first LISTED_CHANGES listed with their rows, the rest
+  // counted; the other events applied.
+  const refusedRows = parsed.rows.flatMap((r, i) => {
+    const outcome = outcomes.get(events[i]?.event_id ?? '');
+    return typeof outcome === 'object' ? [{ row: r.row, issues: outcome.issues }] : [];
+  });
+  const rejected = importIssues(
+    refusedRows
+      .flatMap((r) => r.issues.map((issue) => ({ row: r.row, field: issue.path, message: issue.message })))
+      .slice(0, LISTED_CHANGES),
   );
+  const rejectedAll = refusedRows.reduce((n, r) => n + r.issues.length, 0);
   return {
     ok: true,
     kind: 'events',
@@ -320,6 +345,7 @@ async function importEvents(
       duplicate: count('duplicate'),
       unattributed: count('unattributed'),
       rejected,
+      rejected_more: rejectedAll - rejected.length,
       unattributed_tracking_ids: [...unattributed].sort(),
     },
   };

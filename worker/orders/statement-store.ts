@@ -63,6 +63,23 @@ export async function legacyEntries(
   return { n, first_day: first === null ? null : new Date(first).toISOString().slice(0, 10) };
 }
 
+const COMMITTED_FOR = `
+  SELECT DISTINCT marketplace FROM amazon_statements
+  WHERE file_sha256 = ?1 AND layout = ?2 AND marketplace <> ?3 AND keys > 0
+  ORDER BY marketplace`;
+
+/** The other marketplaces the same file (bytes and layout) was committed for with keys (report-tracking.ts sameFileElsewhere). */
+export async function committedElsewhere(
+  db: D1Database,
+  statement: Statement,
+  fileSha256: string,
+): Promise<string[]> {
+  const rows = await withRetry(() =>
+    db.prepare(COMMITTED_FOR).bind(fileSha256, statement.layout, statement.marketplace).all<Row>(),
+  );
+  return rows.results.map((r) => text(r, 'marketplace'));
+}
+
 export interface HeldState {
   lastStatement: number;
   held: HeldKey[];

@@ -9,7 +9,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAmazonReport, type ImportOptions } from '../../../domain/orders/amazon-report.ts';
 import { buildProgramTable, type ProgramTable } from '../../../domain/orders/program-table.ts';
-import { rowsOfMarketplace, trackingMarkets } from '../../../domain/orders/report-tracking.ts';
+import {
+  LISTED_ROWS,
+  rowsOfMarketplace,
+  sameFileElsewhere,
+  trackingMarkets,
+} from '../../../domain/orders/report-tracking.ts';
 import { loadContent } from '../../../build/load-content.ts';
 import {
   earningsFile,
@@ -77,7 +82,7 @@ describe("a report imported for another marketplace than its rows'", () => {
     );
     // The same file for its own marketplace: imported as before, nothing left out.
     const us = parse(EARNINGS, { marketplace: 'amazon-us' });
-    expect(us).toMatchObject({ ok: true, kind: 'statement', refused: [] });
+    expect(us).toMatchObject({ ok: true, kind: 'statement', left_out: { rows: 0, listed: [] } });
   });
 
   it('refuses a Canadian file imported for amazon-us, the default marketplace, the same way', () => {
@@ -93,7 +98,7 @@ describe("a report imported for another marketplace than its rows'", () => {
     for (const bytes of [ORDERS, SHOPFRONT]) {
       const result = parse(bytes, { marketplace: 'amazon-ca' });
       expect(result).toMatchObject({ ok: false, reason: 'other_marketplace' });
-      expect(parse(bytes, {})).toMatchObject({ ok: true, refused: [] });
+      expect(parse(bytes, {})).toMatchObject({ ok: true });
     }
   });
 
@@ -102,7 +107,8 @@ describe("a report imported for another marketplace than its rows'", () => {
       marketplace: 'amazon-ca',
     });
     if (!result.ok || result.kind !== 'statement') throw new Error(JSON.stringify(result));
-    expect(result.refused).toEqual([
+    expect(result.left_out).toEqual({ rows: 1, tracking_ids: ['milacooks-20'], listed: expect.any(Array) });
+    expect(result.left_out.listed).toEqual([
       {
         row: 4,
         field: 'Tracking ID',
@@ -117,13 +123,13 @@ describe("a report imported for another marketplace than its rows'", () => {
     expect(result.statement.rows).toBe(2);
   });
 
-  it("names Fee-Orders' own column (Tag) and the shopfront export's (Tracking ID)", () => {
+  it("names Fee-Orders' own column (Tag); shopfront's export keeps every row of a mixed file", () => {
     const orders = ordersFile(
       ['trailmixtom0c-20', 'trailmixtom-20'].map((t) => ({ ...row(t), qty: 1 })),
       { title: { from: '2026-11-01', to: '2026-11-30' } },
     );
     const read = parse(orders, { marketplace: 'amazon-ca' });
-    expect(read).toMatchObject({ ok: true, refused: [{ row: 4, field: 'Tag' }] });
+    expect(read).toMatchObject({ ok: true, left_out: { rows: 1, listed: [{ row: 4, field: 'Tag' }] } });
 
     const header = 'Category,Name,ASIN,Order ID,Order Date,Date,Status,Qty,Price($),Tracking ID,Sub Tag';
     const line = (order: string, tag: string) =>
@@ -133,8 +139,15 @@ describe("a report imported for another marketplace than its rows'", () => {
     );
     const events = parse(new TextEncoder().encode(csv), { marketplace: 'amazon-ca' });
     if (!events.ok || events.kind !== 'events') throw new Error(JSON.stringify(events));
-    expect(events.refused).toMatchObject([{ row: 3, field: 'Tracking ID' }]);
-    expect(events.rows.map((r) => r.event.tracking_id)).toEqual(['milacooks0c-20', 'nobody-20']);
+    // The webhook credits milacooks-20 on an amazon.ca order (links tag a member's home id where
+    // they have no Canadian one), and an export row's key ignores the marketplace: nothing left out.
+    expect(events).not.toHaveProperty('refused');
+    expect(events.rows.map((r) => r.event.tracking_id)).toEqual([
+      'milacooks0c-20',
+      'milacooks-20',
+      'nobody-20',
+    ]);
+    expect(events.rows.map((r) => r.event.retailer)).toEqual(['amazon-ca', 'amazon-ca', 'amazon-ca']);
     expect(events.lines).toBe(3);
   });
 });
@@ -150,13 +163,13 @@ describe('rows a marketplace may state', () => {
     for (const marketplace of ['amazon-us', 'amazon-ca'])
       expect(parse(caFile('trailmixtom-20'), { marketplace }, table)).toMatchObject({
         ok: true,
-        refused: [],
+        left_out: { rows: 0 },
       });
   });
 
   it('keeps tracking ids no member holds (credited to nobody, as before), even in a file of nothing else', () => {
     const result = parse(caFile('newcanadian-20', 'other-20'), { marketplace: 'amazon-ca' });
-    expect(result).toMatchObject({ ok: true, refused: [] });
+    expect(result).toMatchObject({ ok: true, left_out: { rows: 0 } });
   });
 
   it('refuses the whole file only when no row is the marketplace’s: unknown rows do not count either way', () => {
@@ -173,7 +186,145 @@ describe('rows a marketplace may state', () => {
         /^the report's tracking ids belong to amazon-uk and amazon-us, none to amazon-ca: its 2 rows .*\(milacooks-20, milacooks-21\)/,
       );
     const some = check([...rows, { row: 5, tag: 'MILACOOKS0C-20' }]);
-    expect(some).toMatchObject({ ok: true, refused: [{ row: 3 }, { row: 4 }] });
+    expect(some).toMatchObject({ ok: true, left_out: { rows: 2, listed: [{ row: 3 }, { row: 4 }] } });
     if (some.ok) expect(some.rows.map((r) => r.row)).toEqual([2, 5]);
+  });
+});
+
+/** trailmix-tom uses trailmixtom-20 at amazon-us (home) and, recorded, at amazon-ca too. */
+function sharedTable(trackingId = 'trailmixtom-20'): ProgramTable {
+  const table = structuredClone(content);
+  const tom = table.credit.find((m) => m.member_id === 'trailmix-tom');
+  if (!tom?.history) throw new Error('no trailmix-tom history');
+  tom.tracking_ids = { ...(tom.tracking_ids ?? {}), 'amazon-ca': trackingId };
+  tom.history.push({ on: '2026-11-01', marketplace: 'amazon-ca', tracking_id: trackingId });
+  return table;
+}
+
+describe('the file judged as a whole (review of the merged check, F1)', () => {
+  it("refuses a US file with one id shared with amazon-ca imported as amazon-ca: its ids are all amazon-us's", () => {
+    const table = sharedTable();
+    const us = caFile('trailmixtom-20', 'milacooks-20', 'pageturnerava-20');
+    expect(parse(us, { marketplace: 'amazon-us' }, table)).toMatchObject({ ok: true, left_out: { rows: 0 } });
+    const ca = parse(us, { marketplace: 'amazon-ca' }, table);
+    expect(ca).toMatchObject({ ok: false, reason: 'other_marketplace' });
+    if (ca.ok) return;
+    expect(ca.issues).toHaveLength(1);
+    // Literally true: one of its ids is held at amazon-ca too, so not "none".
+    expect(ca.issues[0]?.message).toBe(
+      "the report's tracking ids are all held at amazon-us, not all at amazon-ca: each of its 3 rows with a tracking " +
+        'id known in content is held at amazon-us, and 2 of them (milacooks-20, pageturnerava-20) never at amazon-ca, ' +
+        "so the file is amazon-us's; import the file for amazon-us",
+    );
+  });
+
+  it('refuses it with whole_account too (it would reverse every amazon-ca key of the month)', () => {
+    const ca = parse(
+      caFile('trailmixtom-20', 'milacooks-20'),
+      { marketplace: 'amazon-ca', whole_account: true },
+      sharedTable(),
+    );
+    expect(ca).toMatchObject({ ok: false, reason: 'other_marketplace' });
+  });
+
+  it("refuses a US file whose id another member holds at amazon-ca (it would credit mila's sales to tom, in CAD)", () => {
+    const table = sharedTable('milacooks-20');
+    expect(trackingMarkets(table, 'milacooks-20')).toEqual(['amazon-ca', 'amazon-us']);
+    const ca = parse(caFile('milacooks-20', 'pageturnerava-20'), { marketplace: 'amazon-ca' }, table);
+    expect(ca).toMatchObject({ ok: false, reason: 'other_marketplace' });
+  });
+
+  it('keeps a Canadian file with the shared id and Canadian ids, and a file of the shared id alone, for amazon-ca', () => {
+    const table = sharedTable();
+    expect(
+      parse(caFile('trailmixtom-20', 'milacooks0c-20'), { marketplace: 'amazon-ca' }, table),
+    ).toMatchObject({
+      ok: true,
+      left_out: { rows: 0 },
+    });
+    expect(parse(caFile('trailmixtom-20'), { marketplace: 'amazon-ca' }, table)).toMatchObject({ ok: true });
+  });
+
+  it('decides the same whatever the order of the rows', () => {
+    const table = sharedTable();
+    const tags = ['trailmixtom-20', 'milacooks-20', 'nobody-20', 'milacooks0c-20'];
+    const outcomes = new Set<string>();
+    const orders = [
+      tags,
+      [...tags].reverse(),
+      [tags[1]!, tags[3]!, tags[0]!, tags[2]!],
+      [tags[2]!, tags[0]!, tags[3]!, tags[1]!],
+    ];
+    for (const order of orders)
+      for (const extra of [[], ['milacooks-20']]) {
+        const r = parse(caFile(...order, ...extra), { marketplace: 'amazon-ca' }, table);
+        outcomes.add(
+          r.ok && r.kind === 'statement'
+            ? `ok ${r.statement.lines.length + r.left_out.rows - extra.length}`
+            : 'no',
+        );
+      }
+    // A mixed file (no marketplace common to every known id): row by row, 3 kept and 1 left out.
+    expect([...outcomes]).toEqual(['ok 4']);
+  });
+});
+
+describe('a whole-account statement with rows left out (F3)', () => {
+  it('is refused, listing the rows: their held keys would be reversed', () => {
+    const ca = parse(caFile('milacooks0c-20', 'milacooks-20'), {
+      marketplace: 'amazon-ca',
+      whole_account: true,
+    });
+    expect(ca).toMatchObject({ ok: false, reason: 'other_marketplace' });
+    if (ca.ok) return;
+    expect(ca.issues[0]).toMatchObject({ row: 0, field: 'whole_account' });
+    expect(ca.issues[0]?.message).toMatch(
+      /^a whole-account report states every key of amazon-ca, yet 1 of its rows is another marketplace's \(milacooks-20\)/,
+    );
+    expect(ca.issues.slice(1)).toEqual([
+      {
+        row: 4,
+        field: 'Tracking ID',
+        message: expect.stringMatching(
+          /^"milacooks-20" is a tracking id of amazon-us, not of amazon-ca .*: import it with/,
+        ),
+      },
+    ]);
+    // Without whole_account: imported, the row left out, its tracking id not covered.
+    const ok = parse(caFile('milacooks0c-20', 'milacooks-20'), { marketplace: 'amazon-ca' });
+    expect(ok).toMatchObject({ ok: true, statement: { coverage: { tracking_ids: ['milacooks0c-20'] } } });
+  });
+});
+
+describe('rows left out are counted, the first LISTED_ROWS listed (F5)', () => {
+  it('lists 200 of 1,000 rows left out, every one counted; a whole-account refusal lists as many', () => {
+    const rows = [{ row: 2, tag: 'milacooks0c-20' }].concat(
+      Array.from({ length: 1000 }, (_, i) => ({ row: 3 + i, tag: i % 2 ? 'milacooks-20' : 'milacooks-21' })),
+    );
+    const out = rowsOfMarketplace(rows, (x) => x.tag, content, 'amazon-ca', 'Tracking ID');
+    if (!out.ok) throw new Error(JSON.stringify(out));
+    expect(out.left_out.rows).toBe(1000);
+    expect(out.left_out.listed).toHaveLength(LISTED_ROWS);
+    expect(out.left_out.tracking_ids).toEqual(['milacooks-20', 'milacooks-21']);
+    expect(out.rows).toHaveLength(1);
+  });
+});
+
+describe('the same file committed for another marketplace (F2)', () => {
+  it('is refused when it has keys and another marketplace committed it with keys', () => {
+    expect(sameFileElsewhere('amazon-ca', ['amazon-us'], 2)).toMatchObject({
+      ok: false,
+      reason: 'imported_elsewhere',
+      issues: [
+        {
+          row: 0,
+          field: 'marketplace',
+          message: expect.stringMatching(/^this very file was imported for amazon-us, not amazon-ca:/),
+        },
+      ],
+    });
+    expect(sameFileElsewhere('amazon-ca', [], 2)).toBeNull();
+    expect(sameFileElsewhere('amazon-ca', ['amazon-ca'], 2)).toBeNull();
+    expect(sameFileElsewhere('amazon-ca', ['amazon-us'], 0)).toBeNull();
   });
 });
