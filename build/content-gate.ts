@@ -17,7 +17,7 @@ import { collectionData } from './collection-data.ts';
 import { forgetBuildContent, keptFromBuildContent, loadBuildContent } from './load-content.ts';
 import { writeImagePacks } from './write-image-packs.ts';
 import { writeLinkData, writeRouteTable } from './write-route-table.ts';
-import { writePageStore } from './write-page-store.ts';
+import { pageStoreCacheDir, writePageStore } from './write-page-store.ts';
 import { shareCardJobs, type CardJob } from './share-card-jobs.ts';
 import { shareCardBudgetMs, writeShareCards } from './share-cards.ts';
 import { writeRequestBase } from './write-request-base.ts';
@@ -102,12 +102,14 @@ async function writeBuildData(
     logger.warn(
       `share cards: ${cards.skipped} not rendered within SHARE_CARD_BUDGET_S; their pages use the avatar until a later build (or \`npm run cards:render\`) renders them`,
     );
-  const pages = writePageStore(content, staging, undefined, ready);
+  const pages = writePageStore(content, staging, undefined, ready, pageStoreCacheDir());
   // What the worker vets web applications and dashboard edits against (CONTRACT.md section 15).
   writeRequestBase(content, staging);
   // The digests of the member and product files built, so the worker marks requests live.
   writeLiveIndex(root, staging);
-  logger.info(`link data: ${links.files} shard files; page store: ${pages.files} shard files`);
+  logger.info(
+    `link data: ${links.files} shard files; page store: ${pages.files} shard files, ${pages.serialized} serialized (others from its cache)`,
+  );
 }
 
 /** The staged link data, page store and share cards into the static assets, then the image packs. */
