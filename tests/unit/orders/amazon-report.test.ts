@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAmazonReport, type ImportOptions } from '../../../domain/orders/amazon-report.ts';
 import type { ProgramTable } from '../../../domain/orders/program-table.ts';
 import { reportEventId, reportTime } from '../../../domain/orders/shopfront-report.ts';
-import { buildProgramTable } from '../../../domain/orders/program-table.ts';
-import { loadContent } from '../../../build/load-content.ts';
-import { fixtureProgram } from './helpers.ts';
+import { fixtureProgram, sampleTable } from './helpers.ts';
 
 const { table } = fixtureProgram();
 const HEADER = 'Category,Name,ASIN,Order ID,Order Date,Date,Status,Qty,Price($),Tracking ID,Sub Tag';
@@ -150,9 +148,7 @@ describe('Amazon report parsing', () => {
   });
 
   it('gives a row one id whatever marketplace its file is imported for (one order, counted once)', async () => {
-    const loaded = loadContent('content');
-    if (!loaded.content) throw new Error('the sample content does not load');
-    const live = buildProgramTable(loaded.content);
+    const live = sampleTable();
     const idFor = async (header: string, marketplace?: string) => {
       const r = read([header, ROW].join('\n'), live, marketplace ? { marketplace } : {});
       if (!r.ok || r.kind !== 'events') throw new Error(JSON.stringify(r));
@@ -173,9 +169,7 @@ describe('Amazon report parsing', () => {
   });
 
   it('imports the export for the marketplace named, in its currency, as the webhook resolves it', () => {
-    const loaded = loadContent('content');
-    if (!loaded.content) throw new Error('the sample content does not load');
-    const live = buildProgramTable(loaded.content);
+    const live = sampleTable();
     const uk = [HEADER.replace('Price($)', 'Price(£)'), ROW.replace(',24.90,', ',£24.95,')].join('\n');
     const result = read(uk, live, { marketplace: 'amazon-uk' });
     if (!result.ok || result.kind !== 'events') throw new Error(JSON.stringify(result));

@@ -2,7 +2,12 @@ import { formatError } from '../../../domain/content/validate.ts';
 import type { IncomingEvent } from '../../../domain/orders/apply.ts';
 import type { MemberProgram, Status } from '../../../domain/content/schema.ts';
 import type { OrderEvent, OrderItem } from '../../../domain/orders/event.ts';
-import { buildProgramTable, programFromTable, type Program } from '../../../domain/orders/program-table.ts';
+import {
+  buildProgramTable,
+  programFromTable,
+  type Program,
+  type ProgramTable,
+} from '../../../domain/orders/program-table.ts';
 import { loadContent } from '../../../build/load-content.ts';
 
 /** The fixture program: ana-cooks (approved, anacooks-20), ben-applies (applied), cy-paused (suspended). */
@@ -10,6 +15,13 @@ export function fixtureProgram(): Program {
   const { content, errors } = loadContent('tests/fixtures/content');
   if (!content) throw new Error(errors.map(formatError).join('\n'));
   return programFromTable(buildProgramTable(content));
+}
+
+/** The sample program's table (content/), as the worker builds it. */
+export function sampleTable(): ProgramTable {
+  const { content, errors } = loadContent('content');
+  if (!content) throw new Error(errors.map(formatError).join('\n'));
+  return buildProgramTable(content);
 }
 
 /** One statement key of ana's: a product at 24.90 USD on 2026-11-02 (Fee-Earnings). */

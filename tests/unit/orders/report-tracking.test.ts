@@ -8,25 +8,21 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAmazonReport, type ImportOptions } from '../../../domain/orders/amazon-report.ts';
-import { buildProgramTable, type ProgramTable } from '../../../domain/orders/program-table.ts';
+import type { ProgramTable } from '../../../domain/orders/program-table.ts';
 import {
   LISTED_ROWS,
   rowsOfMarketplace,
   sameFileElsewhere,
   trackingMarkets,
 } from '../../../domain/orders/report-tracking.ts';
-import { loadContent } from '../../../build/load-content.ts';
 import {
   earningsFile,
   ordersFile,
   type EarningsRow,
 } from '../../../scripts/lib/fixtures/amazon-report-writer.ts';
+import { sampleTable } from './helpers.ts';
 
-const content: ProgramTable = (() => {
-  const loaded = loadContent('content');
-  if (!loaded.content) throw new Error('sample content does not load');
-  return buildProgramTable(loaded.content);
-})();
+const content: ProgramTable = sampleTable();
 const EARNINGS = readFileSync('content/reports/amazon-fee-earnings-2026-11.csv');
 const ORDERS = readFileSync('content/reports/amazon-fee-orders-2026-11.csv');
 const SHOPFRONT = readFileSync('content/reports/amazon-sample-2026-11.csv');

@@ -5,7 +5,6 @@ import { parseAmazonReport } from '../../../domain/orders/amazon-report.ts';
 import { stateOn } from '../../../domain/content/history.ts';
 import type { HistoryEntry } from '../../../domain/content/schema.ts';
 import { creditBook, type Credit, type CreditMember } from '../../../domain/orders/crediting.ts';
-import { buildProgramTable } from '../../../domain/orders/program-table.ts';
 import {
   addFigures,
   addSafe,
@@ -22,13 +21,12 @@ import {
   type Statement,
   type StatementLine,
 } from '../../../domain/orders/statement.ts';
-import { loadContent } from '../../../build/load-content.ts';
 import {
   earningsFile,
   type EarningsRow,
   type FileStyle,
 } from '../../../scripts/lib/fixtures/amazon-report-writer.ts';
-import { ANA_KEY } from './helpers.ts';
+import { ANA_KEY, sampleTable } from './helpers.ts';
 
 const TAGS = ['ana-20', 'ben-20', 'cy-20'];
 const ASINS = ['B000000001', 'B000000002'];
@@ -173,11 +171,7 @@ describe('statements: the ledger equals the latest statement covering each key',
   });
 
   it('re-exported files with cosmetic changes read as the same statement (CSV/TSV, BOM, 1252, order, extra column)', () => {
-    const table = (() => {
-      const loaded = loadContent('content');
-      if (!loaded.content) throw new Error('content');
-      return buildProgramTable(loaded.content);
-    })();
+    const table = sampleTable();
     const rowArb: fc.Arbitrary<EarningsRow> = fc.record({
       category: fc.constantFrom('Kitchen', 'Books'),
       name: fc.constantFrom('Skillet, cast iron', 'Crème brûlée – set', 'Tab\tless "quoted"'),
