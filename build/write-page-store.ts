@@ -3,7 +3,7 @@
  * validated content: one file per shard, rewritten only when its bytes change, so a
  * change to one creator's file rewrites (and a deploy re-uploads) one shard. With a cache
  * folder (the build's: pageStoreCacheDir), a shard whose records are made of the same data as
- * in the last build is copied from the cache instead of serialized again (build/shard-cache.ts):
+ * in the last build is copied from the cache instead of serialized again (build/page-store-cache.ts):
  * a rebuild after one creator's change serializes that creator's shard, not 150 MB at 10,000.
  */
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { buildPageShards, pageShardPath } from '../domain/pages/page-store.ts';
 import type { Catalog } from '../domain/pages/catalog.ts';
 import type { ProductData } from '../domain/catalog/offers.ts';
 import { priceMaxAgeHours, readProductData } from './product-data.ts';
-import { ShardDigests, writeShards, type ShardWrite } from './shard-cache.ts';
+import { ShardDigests, writeShards, type ShardWrite } from './page-store-cache.ts';
 
 export function catalogFromContent(content: Content, productData: ProductData | null = null): Catalog {
   return {
@@ -31,7 +31,7 @@ export function writePageStore(
   productData: ProductData | null = readProductData(),
   /** The share cards this build has (build/share-cards.ts), by path. */
   cards: ReadonlySet<string> = new Set(),
-  /** Serialized shards by key (build/shard-cache.ts); none: every shard serialized. */
+  /** Serialized shards by key (build/page-store-cache.ts); none: every shard serialized. */
   cacheDir: string | null = null,
 ): { files: number; written: number; serialized: number } {
   const shards = buildPageShards(

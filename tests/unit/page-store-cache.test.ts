@@ -1,5 +1,5 @@
 /**
- * The page store's shard cache (build/shard-cache.ts): a rebuild after a change gives exactly the
+ * The page store's shard cache (build/page-store-cache.ts): a rebuild after a change gives exactly the
  * files a cold build gives (byte for byte, every file), and serializes only the shards the
  * change moved; the rest are hard links to read-only cache files, pruned to those in use.
  */

@@ -51,7 +51,7 @@ export class ShardCache {
    * answered without a promise (issue 26: the redirect's reads). `T` is what the path's reads
    * decode to, as in `read`.
    */
-  cached<T extends object>(path: string): T | undefined {
+  cached<T>(path: string): T | undefined {
     const cached = this.#entries.get(path);
     if (cached === undefined) return undefined;
     this.counters.hits++;
@@ -62,13 +62,8 @@ export class ShardCache {
   }
 
   async #read<T>(assets: Fetcher, path: string, decode: (bytes: Uint8Array<ArrayBuffer>) => T): Promise<T> {
-    const cached = this.#entries.get(path);
-    if (cached !== undefined) {
-      this.counters.hits++;
-      this.#entries.delete(path);
-      this.#entries.set(path, cached);
-      return cached.value as T;
-    }
+    const hit = this.cached<T>(path);
+    if (hit !== undefined) return hit;
     this.counters.misses++;
     let value: T;
     let bytes: number;
