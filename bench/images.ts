@@ -38,9 +38,8 @@ await runBenchmark('images', options, async () => {
   // One pack at a time: the whole program's images are never in memory twice.
   const sizes = groups.map((group) => packs.encodePack(group).length);
   const imageBytes = groups.flat().reduce((n, file) => n + file.bytes.length, 0);
-  const counts = groups.map((g) => g.length);
+  const [counts, largest] = [groups.map((g) => g.length), Math.max(...sizes)];
   const fullest = groups.reduce((a, b) => (b.length > a.length ? b : a));
-  const largest = Math.max(...sizes);
   const images = options.creators + options.products;
   const overhead =
     images === 0 ? 0 : (sizes.reduce((n, s) => n + s, 0) - imageBytes - 12 * SHARDS.images) / images;

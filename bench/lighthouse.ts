@@ -15,11 +15,8 @@ import { withServedBuild } from './lib/built-site.ts';
 import { runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
 import { log, options as flags, row, runBenchmark } from './lib/report.ts';
 
-const options = flags({
-  handle: 'jess-home-lab',
-  build: false,
-  chrome: process.env.CHROME_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : ''),
-});
+const chrome = process.env.CHROME_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : '');
+const options = flags({ handle: 'jess-home-lab', build: false, chrome });
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 // prettier-ignore
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -28,10 +25,8 @@ const METRICS = { FCP: 'first-contentful-paint', LCP: 'largest-contentful-paint'
 
 type Audit = { score: number | null; scoreDisplayMode?: string; displayValue?: string };
 /** A Lighthouse report's parts read here; `benchmarkIndex`: its CPU speed estimate of this machine at the time (lower = slower or busier). */
-type Report = Partial<{ categories: Record<string, Audit>; audits: Record<string, Audit> }> & {
-  runtimeError?: { message?: string };
-  environment?: { benchmarkIndex?: number };
-};
+type Report = Partial<{ categories: Record<string, Audit>; audits: Record<string, Audit> } & Run>;
+type Run = { runtimeError: { message?: string }; environment: { benchmarkIndex?: number } };
 
 /** One page's scores as a figure; audits that cost points named in the note, for whoever fixes them. */
 async function audit(origin: string, path: string, outDir: string) {
@@ -60,8 +55,7 @@ async function audit(origin: string, path: string, outDir: string) {
   const metrics = Object.entries(METRICS)
     .map(([name, id]) => `${name} ${report.audits?.[id]?.displayValue ?? 'n/a'}`)
     .join(', ');
-  const error = report.runtimeError?.message;
-  const index = report.environment?.benchmarkIndex;
+  const [error, index] = [report.runtimeError?.message, report.environment?.benchmarkIndex];
   const note =
     (error ?? (failing.length > 0 ? `below 100: ${failing.join(', ')}; ${metrics}` : metrics)) +
     (index ? `; Lighthouse CPU benchmark index ${Math.round(index)}` : '');

@@ -35,7 +35,6 @@ import { LEVEL_NAME, levelsOf, MIGRATED_D1, startTarget, writeConfig, type Level
 
 const flagged = flags({ events: 3000, connections: 32, rounds: 6, level: 'both', url: '' });
 const options = { ...flagged, events: Math.max(3, Math.round(flagged.events / 3) * 3) };
-const levels = levelsOf(options.level);
 
 const TARGETS = { shopfront: 'shopfront', o1: 'O1 verify + 1 insert', o2: 'O2 verify + our statements' };
 type Key = keyof typeof TARGETS;
@@ -194,7 +193,7 @@ await runBenchmark('orders', options, async () => {
   writeRouteTable(sampleContent()); // the generated tables the workers import, from the same content
   const [dir, secret] = [tempDir('orders'), BENCH_SECRETS.ORDER_WEBHOOK_SECRET!];
   const figures: Figure[] = [];
-  for (const level of levels) {
+  for (const level of levelsOf(options.level)) {
     const servers = await start(level, dir, writeBenchEnv(dir));
     figures.push(...(await measure(LEVEL_NAME[level], level === 'dev', secret, servers)));
   }

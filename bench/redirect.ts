@@ -5,26 +5,27 @@
  * consumed into D1 with one statement per batch; R3 = R2 plus one HMAC, the visitor hash),
  * alternating round by round with the same connections and traffic (4,096 client addresses), at
  * two levels: through `wrangler dev` (what users run locally) and on the runtime alone (Miniflare
- * serving the built Worker, no dev proxy).
+ * serving the built Worker, no dev proxy). Then --paired rounds load the shopfront and R3 at once,
+ * paced alike: our own CPU per click is the mean of their differences (why: PAIRED_SHARE).
  * Targets (issue 26): shopfront >= 0.95x R2 through wrangler dev, >= 0.95x R3 on the runtime,
  * our own server CPU per click over R3 <= 60 µs, and every redirect logged (rows = 302s).
  *
- * Flags: --quick (short rounds, for development), --rounds N, --seconds S per run,
+ * Flags: --quick (short rounds, for development), --rounds N, --paired N, --seconds S per run,
  * --connections N, --level dev|runtime|both, --build (astro build first).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, snapshotBuild, tempDir, type Snapshot } from './lib/built-site.ts';
 import { ROOT, sleep } from '../scripts/lib/harness/process.ts';
-import { fmt, log, median, options as flags, round, row, runBenchmark, type Figure } from './lib/report.ts';
+// prettier-ignore
+import { fmt, log, meanAndError, median, options as flags, round, row, runBenchmark, type Figure } from './lib/report.ts';
 import { alternate, ratioFigure } from './lib/rounds.ts';
 import { LEVEL_NAME, levelsOf, startTarget, writeConfig, type Level, type Target } from './lib/targets.ts';
 import { describeLoad, KINDS, runLoad, trafficMix, type LoadRun } from './lib/traffic.ts';
 import { readClickCounts, type ClickCounts } from '../scripts/lib/harness/d1.ts';
 
-const [rounds, seconds] = process.argv.includes('--quick') ? [2, 1.5] : [4, 5];
-const options = flags({ rounds, seconds, connections: 32, level: 'both', build: false });
-const levels = levelsOf(options.level);
+const [rounds, seconds, paired] = process.argv.includes('--quick') ? [2, 1.5, 3] : [4, 5, 8];
+const options = flags({ rounds, seconds, paired, connections: 32, level: 'both', build: false });
 
 type Key = 'bare' | 'bareRouter' | 'r2' | 'r3' | 'shopfront';
 type Row = { name: string; ratio?: string; note?: string; target?: Partial<Record<Level, number>> };
@@ -38,48 +39,55 @@ const TARGETS: Record<Key, Row> = {
   shopfront: { name: 'shopfront' },
 };
 const KEYS = Object.keys(TARGETS) as Key[];
+type Runs = Record<Key, LoadRun[]>;
+type Pairs = Pick<Runs, 'shopfront' | 'r3'>;
 const TARGET_OWN_CPU_US = 60;
+/**
+ * Our own CPU needs ours and R3 under the same machine conditions (seconds apart, their difference
+ * spread over 280-580 µs): paired rounds load both at once, each with half the connections, paced to
+ * this share of the slower one's rate alone (below what either does beside the other), so both get
+ * the same requests at the same times and end together. CPU per request depends on the load (how
+ * requests bunch up), so compare paired figures with paired ones only (docs/scale.md).
+ */
+const PAIRED_SHARE = 0.35;
 /** After each run, the queue's max_batch_timeout (2 s, wrangler.toml and the references) and a margin. */
 const SETTLE_MS = 3_000;
 
-/** One level: every target started, a warm-up and --rounds alternating rounds (each sized by the target's last rate), the figures. */
+/** One level: every target started; a warm-up and --rounds alternating rounds (each about --seconds at the target's last rate), --paired paired rounds; the figures. */
 async function measure(level: Level, snapshot: Snapshot): Promise<Figure[]> {
   log(`\n== ${LEVEL_NAME[level]}`);
-  const traffic = trafficMix(1000);
-  const targets = await startAll(level, snapshot);
+  const [traffic, targets] = [trafficMix(1000), await startAll(level, snapshot)];
   try {
     const { connections: c, seconds } = options;
-    const rate = {} as Record<Key, number>;
-    const answered: LoadRun[] = [];
-    const load = async (key: Key, round: number) => {
-      const amount = round === 0 ? c * 25 : Math.max(c * 10, Math.round(rate[key] * seconds));
-      const limitMs = Math.max(60_000, seconds * 20_000);
-      const run = await runLoad(targets[key], traffic, {
-        connections: c,
-        amount,
-        limitMs,
-        settleMs: SETTLE_MS,
-      });
-      rate[key] = run.rps;
-      if (key === 'shopfront') answered.push(run);
-      return run;
+    const [rate, answered] = [{} as Record<Key, number>, [] as LoadRun[]];
+    const limits = { limitMs: Math.max(60_000, seconds * 20_000), settleMs: SETTLE_MS };
+    const run = async (key: Key, connections: number, amount: number, requestsPerSecond?: number) => {
+      const sized = { connections, amount: Math.round(amount), requestsPerSecond, ...limits };
+      const result = await runLoad(targets[key], traffic, sized);
+      if (key === 'shopfront') answered.push(result);
+      return ((rate[key] = result.rps), result);
     };
-    const runs = await alternate(`bench:redirect ${level}`, KEYS, options.rounds, load, describeLoad);
-    const clicks = await clickFigure(answered, targets.shopfront.persistTo);
-    const logFile = targets.shopfront.logFile;
-    return figuresOf(LEVEL_NAME[level], runs, [clicks, ...(logFile ? [errorsInLog(logFile)] : [])], level);
+    const alone = (key: Key) => run(key, c, rate[key] ? Math.max(c * 10, rate[key] * seconds) : c * 25);
+    const runs = await alternate(`bench:redirect ${level}`, KEYS, options.rounds, alone, describeLoad);
+    const pace = Math.round(PAIRED_SHARE * Math.min(rate.shopfront, rate.r3));
+    const paired = (key: Key) => run(key, Math.ceil(c / 2), pace * seconds, pace);
+    const pairs: Pairs = { shopfront: [], r3: [] };
+    for (let r = 1; r <= options.paired; r++) {
+      const [ours, r3] = await Promise.all([paired('shopfront'), paired('r3')]);
+      log(`  paired ${r} at ${pace}/s: shopfront ${describeLoad(ours)}`);
+      log(`${' '.repeat(26)}R3 ${describeLoad(r3)}  difference ${fmt(ours.serverCpuUs - r3.serverCpuUs)} µs`);
+      [pairs.shopfront.push(ours), pairs.r3.push(r3)];
+    }
+    const checks = [await clickFigure(answered, targets.shopfront.persistTo)];
+    if (targets.shopfront.logFile) checks.push(errorsInLog(targets.shopfront.logFile));
+    return figuresOf(LEVEL_NAME[level], level, runs, pairs, checks);
   } finally {
     await Promise.all(Object.values(targets).map((t) => t.stop()));
   }
 }
 
-function figuresOf(name: string, runs: Record<Key, LoadRun[]>, checks: Figure[], level: Level): Figure[] {
+function figuresOf(name: string, level: Level, runs: Runs, pairs: Pairs, checks: Figure[]) {
   const mid = (key: Key, f: 'rps' | 'p50' | 'p99' | 'serverCpuUs') => median(runs[key].map((r) => r[f]));
-  const [ours, r3] = [mid('shopfront', 'serverCpuUs'), mid('r3', 'serverCpuUs')];
-  const own = round(ours - r3);
-  // Round by round too: the spread says how far one run's median can be trusted.
-  const rounds = runs.shopfront.map((run, i) => fmt(run.serverCpuUs - (runs.r3[i]?.serverCpuUs ?? NaN)));
-  const cpu = `shopfront ${fmt(ours)} µs - R3 ${fmt(r3)} µs per request (all server processes); by round: ${rounds.join(', ')} µs`;
   // prettier-ignore
   return [
     ...KEYS.map((key) => {
@@ -93,15 +101,34 @@ function figuresOf(name: string, runs: Record<Key, LoadRun[]>, checks: Figure[],
       const value = mid('shopfront', 'rps') / mid(key, 'rps');
       return ratio ? [ratioFigure(`${name}: shopfront / ${ratio}`, value, target?.[level], note)] : [];
     }),
-    row(`${name}: our own server CPU per click over R3`, own, 'µs', cpu, `<= ${TARGET_OWN_CPU_US}`, own <= TARGET_OWN_CPU_US),
+    ownCpuFigure(name, runs, pairs),
     ...checks.map((f) => ({ ...f, name: `${name}: ${f.name}` })),
   ];
 }
 
+/**
+ * Our own CPU per click: shopfront − R3 whole-process CPU per request, mean and standard error over
+ * the paired rounds; the note has each one's CPU per request paired and alone (what pairing changes)
+ * and the alternating rounds' differences (information: their spread is what pairing removes).
+ */
+function ownCpuFigure(name: string, runs: Runs, pairs: Pairs): Figure {
+  const diffs = (of: Pairs) =>
+    meanAndError(of.shopfront.map((s, i) => s.serverCpuUs - of.r3[i]!.serverCpuUs));
+  const [paired, sequential] = [diffs(pairs), diffs(runs)];
+  const list = ({ values, mean, error }: typeof paired) =>
+    `${values.map((v) => fmt(v)).join(', ')} µs (mean ${fmt(mean)} ± ${fmt(error)})`;
+  const cpu = (key: keyof Pairs, of: Pairs) => `${fmt(median(of[key].map((r) => r.serverCpuUs)))} µs`;
+  const note =
+    `± ${fmt(paired.error)} µs (standard error); by paired round: ${list(paired)}; CPU per request paired (alone): ` +
+    `shopfront ${cpu('shopfront', pairs)} (${cpu('shopfront', runs)}), R3 ${cpu('r3', pairs)} (${cpu('r3', runs)}); ` +
+    `sequential rounds, information: ${list(sequential)}`;
+  const [own, what] = [round(paired.mean), `${name}: our own server CPU per click over R3`];
+  return row(what, own, 'µs', note, `<= ${TARGET_OWN_CPU_US}`, own <= TARGET_OWN_CPU_US);
+}
+
 /** The shopfront's 302s (warm-up included) against the click rows once the queue has drained into D1 (bounded wait). */
 async function clickFigure(runs: LoadRun[], persistTo: string): Promise<Figure> {
-  const sent = { human: 0, head: 0, bot: 0 };
-  const other: Record<string, number> = {};
+  const [sent, other] = [{ human: 0, head: 0, bot: 0 }, {} as Record<string, number>];
   for (const run of runs)
     for (const kind of KINDS)
       for (const [status, n] of Object.entries(run.statuses[kind]))
@@ -130,9 +157,8 @@ async function clickFigure(runs: LoadRun[], persistTo: string): Promise<Figure> 
 /** Uncaught errors wrangler dev printed for the Worker (it reports them from the runtime's inspector). */
 function errorsInLog(file: string): Figure {
   const text = readFileSync(file, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
-  const errors = [...text.matchAll(/(?:✘ \[ERROR\]|Uncaught)\s*(.*)/g)].map((m) =>
-    m[1]!.trim().slice(0, 160),
-  );
+  const lines = text.matchAll(/(?:✘ \[ERROR\]|Uncaught)\s*(.*)/g);
+  const errors = [...lines].map((m) => m[1]!.trim().slice(0, 160));
   const top = [...Map.groupBy(errors, (message) => message)].sort((a, b) => b[1].length - a[1].length);
   const note = top.slice(0, 3).map(([message, all]) => `${all.length}x ${message}`);
   return row('uncaught Worker errors during the run', errors.length, undefined, note.join('; '));
@@ -176,6 +202,6 @@ await runBenchmark('redirect', options, async () => {
   await ensureBuilt(options.build);
   const snapshot = snapshotBuild(tempDir('redirect'));
   const figures: Figure[] = [];
-  for (const level of levels) figures.push(...(await measure(level, snapshot)));
+  for (const level of levelsOf(options.level)) figures.push(...(await measure(level, snapshot)));
   return { options: { traffic: '1000 requests: ~80% browser GET, ~8% HEAD, ~12% bot GET' }, figures };
 });

@@ -15,8 +15,7 @@ SELECT json_extract(value, '$.click_id'), json_extract(value, '$.at'), json_extr
 FROM json_each(?1)`;
 const HMAC = { name: 'HMAC', hash: 'SHA-256' };
 const encoder = new TextEncoder();
-let table;
-let key;
+let table, key;
 
 async function visitorHash(request, secret, at) {
   key ??= crypto.subtle.importKey('raw', encoder.encode(secret), HMAC, false, ['sign']);
@@ -38,9 +37,8 @@ export default {
 
   async queue(batch, env) {
     await (table ??= env.DB.prepare(CREATE).run());
-    await env.DB.prepare(INSERT)
-      .bind(JSON.stringify(batch.messages.map((m) => m.body)))
-      .run();
+    const bodies = JSON.stringify(batch.messages.map((m) => m.body));
+    await env.DB.prepare(INSERT).bind(bodies).run();
     batch.ackAll();
   },
 };

@@ -46,7 +46,6 @@ type Creator = ReturnType<typeof creator>;
 
 /** The raw clicks of the last `rawDays` days, PER_DAY a day (today's end now). */
 function writeRaw(db: DatabaseSync, who: Creator, first: number, rawDays: number) {
-  const perDay = PER_DAY;
   const insert = db.prepare(
     `INSERT INTO clicks (click_id, at, handle, product_id, src, referrer_host, country, device, visitor_hash, is_bot, bot_reason, is_duplicate, method, marketplace)
      VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'GET', ${MARKETPLACE_OF_COUNTRY.replaceAll('country', '?6')})`,
@@ -55,10 +54,10 @@ function writeRaw(db: DatabaseSync, who: Creator, first: number, rawDays: number
     const dayStart = first + d * DAY_MS;
     const span = d === options.days - 1 ? Math.max(1, Date.now() - dayStart) : DAY_MS;
     db.exec('BEGIN');
-    for (let k = 0; k < perDay; k++) {
-      const n = d * perDay + k;
+    for (let k = 0; k < PER_DAY; k++) {
+      const n = d * PER_DAY + k;
       const bot = n % 100 < 8;
-      const at = dayStart + Math.floor((k / perDay) * span);
+      const at = dayStart + Math.floor((k / PER_DAY) * span);
       const [device, reason, duplicate] = bot
         ? ['bot', 'crawler', 0]
         : [pick(DEVICES, n), null, +(n % 100 >= 95)];
@@ -67,7 +66,7 @@ function writeRaw(db: DatabaseSync, who: Creator, first: number, rawDays: number
     }
     db.exec('COMMIT');
   }
-  return perDay * rawDays;
+  return PER_DAY * rawDays;
 }
 
 /** The `days` days from `first`, before the retention window: the same spread already rolled up, a row per (product, source, country, device). */
@@ -144,10 +143,8 @@ function writeClicks(file: string, who: Creator, today: number) {
   };
   const tables = ['click_daily', ...Object.keys(bySums), 'click_daily_market', 'click_daily_reason'];
   const rows = tables.map((table) => count(`SELECT COUNT(*) FROM ${table} WHERE handle = ?1`));
-  const rollups = {
-    rows: rows.reduce((a, b) => a + b, 0),
-    note: tables.map((t, i) => `${t} ${fmt(rows[i])}`),
-  };
+  const note = tables.map((t, i) => `${t} ${fmt(rows[i])}`);
+  const rollups = { rows: rows.reduce((a, b) => a + b, 0), note };
   db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   db.close();
   return { expected, raw, rawDays, rollups };
@@ -162,12 +159,10 @@ async function timeStats(url: string, expected: { human: number; duplicate: numb
     const body = (await res.json()) as { clicks?: { human?: number; by_reason?: Record<string, number> } };
     if (i >= 3) times.push(performance.now() - t0);
     if (res.status !== 200) throw new Error(`stats answered ${res.status}: ${JSON.stringify(body)}`);
-    if (body.clicks?.human !== expected.human)
-      throw new Error(`stats reported ${body.clicks?.human} human clicks, the log holds ${expected.human}`);
-    if (body.clicks?.by_reason?.['duplicate'] !== expected.duplicate)
-      throw new Error(
-        `stats reported ${body.clicks?.by_reason?.['duplicate']} duplicates, the log holds ${expected.duplicate}`,
-      );
+    const reported = { human: body.clicks?.human, duplicate: body.clicks?.by_reason?.['duplicate'] };
+    for (const [what, n] of Object.entries(expected) as [keyof typeof expected, number][])
+      if (reported[what] !== n)
+        throw new Error(`stats reported ${reported[what]} ${what} clicks, the log holds ${n}`);
   }
   return times;
 }

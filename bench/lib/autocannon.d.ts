@@ -3,8 +3,8 @@ declare module 'autocannon' {
   type Result = { duration: number; errors: number; timeouts: number; latency: { p50: number; p99: number } };
   type Request = { method?: string; path?: string; headers?: Record<string, string> } & RequestHooks;
   type RequestHooks = { onResponse?: (status: number) => void };
-  type Options = { url: string; connections?: number; amount?: number; timeout?: number } & ClientOptions;
-  type ClientOptions = { requests?: Request[]; setupClient?: (client: never) => void };
+  type Options = { url: string; connections?: number; amount?: number; overallRate?: number } & ClientOptions;
+  type ClientOptions = { requests?: Request[]; setupClient?: (client: never) => void; timeout?: number };
   function autocannon(options: Options): PromiseLike<Result> & { stop(): void };
   export default autocannon;
 }

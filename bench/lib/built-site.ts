@@ -68,14 +68,10 @@ export function snapshotBuild(dir: string) {
   // The generated config names the project's wrangler.toml; inside the snapshot it must stand alone.
   const { configPath: _, userConfigPath: __, ...built } = JSON.parse(readFileSync(config, 'utf8'));
   writeFileSync(config, JSON.stringify(built));
-  return {
-    dir,
-    config,
-    envFile: writeBenchEnv(dir),
-    built: built as { compatibility_date?: string; assets?: object },
-  };
+  return { dir, config, envFile: writeBenchEnv(dir), built: built as Built };
 }
 export type Snapshot = ReturnType<typeof snapshotBuild>;
+type Built = { compatibility_date?: string; assets?: object };
 
 /** `use` with the build (made first if `build` or missing) snapshotted and served as the end-to-end tests serve it. */
 export async function withServedBuild<T>(

@@ -21,11 +21,8 @@ export const groupPids = (pgid: number) => allPids().filter((pid) => stat(pid)[P
 export const childPids = (ppid = process.pid) => allPids().filter((pid) => stat(pid)[PPID] === ppid);
 /** A process and all its descendants. */
 export function treePids(root: number): number[] {
-  const parents = allPids().map((pid) => [pid, stat(pid)[PPID]] as const);
-  const tree = (pid: number): number[] => [
-    pid,
-    ...parents.flatMap(([child, ppid]) => (ppid === pid ? tree(child) : [])),
-  ];
+  const links = allPids().map((pid) => [pid, stat(pid)[PPID]] as const); // [child, parent]
+  const tree = (pid: number): number[] => [pid, ...links.flatMap(([c, p]) => (p === pid ? tree(c) : []))];
   return tree(root);
 }
 

@@ -12,16 +12,10 @@ import { say } from '../../scripts/lib/progress.ts';
  * A figure: what was measured ("wrangler dev: shopfront / bare"), its value (null when it could
  * not be measured), and with a target, the target as text (">= 0.9") and whether it is met.
  */
-export type Figure = { name: string; value: number | string | null } & Partial<FigureParts>;
+export type Figure = { name: string; value: Value } & Partial<FigureParts>;
 type FigureParts = { unit: string; note: string; target: string; met: boolean };
-type RowArgs = [
-  name: string,
-  value: Figure['value'],
-  unit?: string,
-  note?: string,
-  target?: string,
-  met?: boolean,
-];
+type Value = number | string | null;
+type RowArgs = [name: string, value: Value, unit?: string, note?: string, target?: string, met?: boolean];
 
 /** A figure as a table row. */
 export function row(...[name, value, unit, note, target, met]: RowArgs): Figure {
@@ -148,6 +142,13 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length / 2;
   return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The mean of `values` and its standard error (sample standard deviation / √n). */
+export function meanAndError(values: readonly number[]) {
+  const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1);
+  return { values, mean, error: Math.sqrt(variance / values.length) };
 }
 
 export function fmt(value: number | null | undefined, digits = 0): string {

@@ -33,11 +33,8 @@ export function levelsOf(flag = 'both'): Level[] {
  * the path to wait for, `migrated` to skip `wrangler d1 migrations apply` (a config without D1, or
  * state written already), wrangler dev's log level (default "info": every request logged, as for a user).
  */
-type TargetOptions = Pick<DevOptions, 'envFile' | 'readyPath' | 'logLevel'> & {
-  name: string;
-  dir: string;
-  migrated?: boolean;
-};
+type TargetOptions = Pick<DevOptions, 'envFile' | 'readyPath' | 'logLevel'> & Named;
+type Named = { name: string; dir: string; migrated?: boolean };
 /** A started target; `pids`: its server processes (wrangler and workerd, or Miniflare's workerd), for CPU time per request. */
 export type Target = Awaited<ReturnType<typeof startTarget>>;
 
@@ -68,10 +65,8 @@ function modulesOf(entry: string) {
   const files = readdirSync(dirname(entry), { recursive: true, encoding: 'utf8' })
     .map((name) => join(dirname(entry), name))
     .filter((path) => /\.(m?js|wasm)$/.test(path) && path !== entry && statSync(path).isFile());
-  return [entry, ...files.sort()].map((path) => ({
-    type: path.endsWith('.wasm') ? 'CompiledWasm' : 'ESModule',
-    path,
-  }));
+  const type = (path: string) => (path.endsWith('.wasm') ? 'CompiledWasm' : 'ESModule');
+  return [entry, ...files.sort()].map((path) => ({ type: type(path), path }));
 }
 
 async function startMiniflare(config: string, persistTo: string, options: TargetOptions) {

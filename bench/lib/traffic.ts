@@ -82,15 +82,15 @@ export function trafficMix(count: number, seed = 20261125) {
 /** One load run: requests/s, latency, errors, server CPU time (all its processes) per request in µs, and responses by request kind and status. */
 export type LoadRun = Awaited<ReturnType<typeof runLoad>>;
 
+/** `amount` requests, `connections` in flight, paced if `requestsPerSecond` (autocannon's limit: each connection's share at the start of each second). */
+type Sized = { connections: number; amount: number; requestsPerSecond?: number };
+/** How long a run may take, and how long to keep counting CPU after its last answer. */
+type Timing = { limitMs: number; settleMs?: number };
+
 export async function runLoad(
   target: Pick<Target, 'url' | 'pids'>,
   traffic: ReturnType<typeof trafficMix>,
-  {
-    connections,
-    amount,
-    limitMs,
-    settleMs = 0,
-  }: { connections: number; amount: number; limitMs: number; settleMs?: number },
+  { connections, amount, requestsPerSecond, limitMs, settleMs = 0 }: Sized & Timing,
 ) {
   const statuses: Record<Kind, Record<string, number>> = { human: {}, head: {}, bot: {} };
   let [requests, lastResponse] = [0, 0];
@@ -103,13 +103,12 @@ export async function runLoad(
   const cpuBefore = cpuMs(pids);
   const sequence = traffic.map(({ kind, ...request }) => ({ ...request, onResponse: onResponse(kind) }));
   const fixed = { url: target.url, connections, amount, timeout: 10, setupClient: skipHeadResponseBodies };
-  const instance = autocannon({ ...fixed, requests: sequence });
-  const stopped = (error: unknown) => {
+  const instance = autocannon({ ...fixed, overallRate: requestsPerSecond, requests: sequence });
+  const what = `load run against ${target.url}`;
+  const result = await withTimeout(Promise.resolve(instance), limitMs, what).catch((error: unknown) => {
     instance.stop();
     throw error;
-  };
-  const what = `load run against ${target.url}`;
-  const result = await withTimeout(Promise.resolve(instance), limitMs, what).catch(stopped);
+  });
   // autocannon notices that `amount` is reached only on its 1 s tick, so its own
   // duration (and requests/s) is quantized; time from start to the last answer instead.
   const seconds = lastResponse > started ? (lastResponse - started) / 1000 : result.duration;
@@ -127,11 +126,9 @@ export const describeLoad = (r: LoadRun) =>
   (r.errors + r.timeouts > 0 ? `  errors ${r.errors} timeouts ${r.timeouts}` : '');
 
 /**
- * autocannon's HTTP parser does not know which request a response answers, so a
- * HEAD response without Content-Length (correct HTTP, what workerd sends) makes
- * it wait for a body until the request times out. Telling the parser to skip the
- * body of responses to HEAD fixes that. The handler is assigned after setupClient
- * runs, hence the accessor.
+ * autocannon's HTTP parser does not know which request a response answers, so a HEAD response without
+ * Content-Length (correct HTTP, what workerd sends) makes it wait for a body until the request times
+ * out: the parser is told to skip the body of answers to HEAD (assigned after setupClient: an accessor).
  */
 function skipHeadResponseBodies(client: {
   parser: object & { constructor: { kOnHeadersComplete?: number } };
