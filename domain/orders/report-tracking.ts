@@ -37,7 +37,9 @@
  *   whole account: a statement imported with whole_account states every key of M, so a row left
  *     out would have its held keys reversed -> other_marketplace listing the rows (wholeAccount)
  *   same file, other marketplace: a statement whose bytes (file_sha256, same layout) were
- *     committed before for another marketplace with keys -> imported_elsewhere (sameFileElsewhere)
+ *     committed before for another marketplace with keys -> imported_elsewhere (sameFileElsewhere),
+ *     checked before the import and again inside its write (worker/orders/statement-store.ts), so
+ *     two imports of one file for two marketplaces at once cannot both land
  *
  * Held on any day, not only on the row's day: this decides where a file comes from, not who is
  * credited (crediting.ts), so an id a member held at M once never refuses M's rows.
