@@ -29,11 +29,13 @@
  *                                                 column, both marketplaces), the rest imported;
  *                                                 listed = the first LISTED_ROWS, messages built
  *                                                 for those only; left_out counts them all
- *     layout 'file'  (shopfront's export)      -> every row imported: the webhook credits a
- *                                                 tracking id at any marketplace (links tag a
- *                                                 member's home id where they have no other), and
- *                                                 an export row's key ignores the marketplace, so
- *                                                 a second import cannot book it twice
+ *     layout 'file'  (shopfront's export)      -> every row imported: an export row's key
+ *                                                 ignores the marketplace, so a second import
+ *                                                 cannot book it twice
+ *   one order event (the signed webhook): judged as a file of one row, so
+ *     foreign(event)                           -> other_marketplace, path tracking_id (eventOfMarketplace)
+ *     mine or unknown                          -> as before (unknown: stored unattributed, 202)
+ *     a marketplace the table does not know    -> not judged here (admissionIssues names it)
  *   whole account: a statement imported with whole_account states every key of M, so a row left
  *     out would have its held keys reversed -> other_marketplace listing the rows (wholeAccount)
  *   same file, other marketplace: a statement whose bytes (file_sha256, same layout) were
@@ -44,7 +46,8 @@
  * Held on any day, not only on the row's day: this decides where a file comes from, not who is
  * credited (crediting.ts), so an id a member held at M once never refuses M's rows.
  */
-import type { RowIssue } from '../issues.ts';
+import type { Issue, RowIssue } from '../issues.ts';
+import type { OrderEvent } from './event.ts';
 import type { ProgramTable } from './program-table.ts';
 import type { ReportRefusal } from './report-file.ts';
 
@@ -155,6 +158,41 @@ export function rowsOfMarketplace<R extends { row: number }>(
     ok: true,
     rows: kept,
     left_out: { rows: foreign.length, tracking_ids: [...foreignMarkets.keys()].sort(), listed },
+  };
+}
+
+/**
+ * One order event of the webhook (see the header): refused when its tracking id is known only at
+ * other marketplaces than the event's (after withMarketplace: `retailer` is its marketplace).
+ */
+export function eventOfMarketplace(
+  event: OrderEvent,
+  table: ProgramTable,
+): { ok: false; reason: 'other_marketplace'; issues: Issue[] } | null {
+  const marketplace = event.retailer ?? table.default_retailer;
+  if (!Object.hasOwn(table.retailers, marketplace)) return null;
+  const judged = rowsOfMarketplace(
+    [{ row: 1 }],
+    () => event.tracking_id,
+    table,
+    marketplace,
+    'tracking_id',
+    'file',
+  );
+  if (judged.ok) return null;
+  const markets = trackingMarkets(table, event.tracking_id);
+  return {
+    ok: false,
+    reason: 'other_marketplace',
+    issues: [
+      {
+        path: 'tracking_id',
+        message:
+          `"${event.tracking_id}" is a tracking id of ${markets.join(' and ')}, not of ${marketplace} (the marketplace of ` +
+          `this event): send it as an event of ${markets.join(' or ')} ("marketplace"), or, if its member uses it at ` +
+          `${marketplace} too, record it there in content (tracking_ids.${marketplace})`,
+      },
+    ],
   };
 }
 
