@@ -107,6 +107,34 @@ describe('what the browser enforces', () => {
     },
   );
 
+  // Lighthouse's SEO audit loads /robots.txt from inside the audited page with the protocol's
+  // Network.loadNetworkResource, which Chromium checks against the page's connect-src: under
+  // `default-src 'none'` alone it fails ("CSP violation") and the audit says robots.txt is invalid.
+  it.each(['/', `/shop/${HANDLE}/`])(
+    '%s lets audit tools load /robots.txt from inside the page',
+    async (path) => {
+      const page = await browser().newPage();
+      await page.goto(`${base}${path}`);
+      const cdp = await page.context().newCDPSession(page);
+      const { frameTree } = await cdp.send('Page.getFrameTree');
+      const { resource } = await cdp.send('Network.loadNetworkResource', {
+        frameId: frameTree.frame.id,
+        url: `${base}/robots.txt`,
+        options: { disableCache: true, includeCredentials: true },
+      });
+      expect(resource).toMatchObject({ success: true, httpStatusCode: 200 });
+      let text = '';
+      for (let eof = !resource.stream; !eof;) {
+        const chunk = await cdp.send('IO.read', { handle: resource.stream ?? '' });
+        text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data;
+        eof = chunk.eof;
+      }
+      expect(text).toBe(await (await fetch(`${base}/robots.txt`)).text());
+      expect(text).toMatch(/^Sitemap: https?:\/\/\S+\/sitemap\.xml$/m);
+      await page.close();
+    },
+  );
+
   it('a storefront cannot be framed by another page', async () => {
     // The framing page on another local origin (a public one would be stopped by Chromium's
     // local-network protection before the policy is even read).

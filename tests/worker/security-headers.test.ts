@@ -75,6 +75,8 @@ describe('security headers through the worker', () => {
   ])('%s allows no script at all and only its own images', async (_name, path) => {
     const { res, csp } = await scriptlessPage(path);
     expect(csp.get('img-src')).toBe("'self'"); // the sample retailers list no image hosts
+    // Only so that audit tools can load /robots.txt from inside the page (docs/security.md).
+    expect(csp.get('connect-src')).toBe("'self'");
     expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
   });
 
@@ -83,7 +85,8 @@ describe('security headers through the worker', () => {
     ['a creator dashboard', `/dashboard/${first.handle}/`],
     ['the admin console', '/dashboard/admin/'],
   ])('the %s page runs no script, posts only to this site and is never framed', async (_name, path) => {
-    const { res } = await scriptlessPage(path);
+    const { res, csp } = await scriptlessPage(path);
+    expect(csp.has('connect-src')).toBe(false); // crawlers stay out: default-src 'none' governs
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
   });
@@ -169,6 +172,7 @@ describe('_headers for static assets', () => {
     const page = rules[0]?.lines.find((l) => l.startsWith('Content-Security-Policy:')) ?? '';
     expect(page).toContain("script-src 'none'");
     expect(page).toContain("img-src 'self' https://m.media-amazon.com;");
+    expect(page).toContain("connect-src 'self';");
     for (const rule of rules.slice(1)) {
       // Detach every page header first, or Cloudflare would join the two policies with a comma.
       expect(rule.lines).toContain('! Content-Security-Policy');
