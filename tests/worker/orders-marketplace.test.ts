@@ -120,6 +120,8 @@ describe('POST /webhooks/orders with a marketplace', () => {
 });
 
 describe("POST /webhooks/orders judges the tracking id's marketplace as the imports do", () => {
+  // A marketplace of the group other than the home one and amazon-uk.
+  const other = facts.retailers.find((r) => r.group === 'amazon' && r.id !== home.id && r.id !== 'amazon-uk');
   const ledgerRows = async (orderId: string) =>
     (
       await env.DB.prepare('SELECT COUNT(*) AS n FROM ledger_entries WHERE order_id = ?1')
@@ -138,11 +140,15 @@ describe("POST /webhooks/orders judges the tracking id's marketplace as the impo
             `record it there in content \\(tracking_ids\\.${home.id}\\)$`,
         ),
       ],
-      // The member's home id in an amazon-uk event, where the member holds another id.
-      [
-        { ...ukEvent({ tracking_id: member.trackingId }), marketplace: 'amazon-uk' },
-        new RegExp(`^"${member.trackingId}" is a tracking id of ${home.id}\\b.*, not of amazon-uk `),
-      ],
+      // The UK id in an event of another marketplace than the home one (in its currency).
+      ...(other
+        ? [
+            [
+              { ...ukEvent({ currency: other.currency }), marketplace: other.id },
+              new RegExp(`^"${ukTrackingId}" is a tracking id of amazon-uk, not of ${other.id} `),
+            ] as [EventBody & { marketplace?: string }, RegExp],
+          ]
+        : []),
     ];
     for (const [event, message] of cases) {
       const res = await send(event);
@@ -156,13 +162,18 @@ describe("POST /webhooks/orders judges the tracking id's marketplace as the impo
     }
   });
 
-  it('still credits a tracking id at its own marketplace, and keeps an unknown one unattributed (202)', async () => {
-    const uk = { ...ukEvent(), marketplace: 'amazon-uk' };
-    const res = await send(uk);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'processed' });
-    expect(await stored(uk.order_id)).toMatchObject({ retailer: 'amazon-uk', handle: member.handle });
-    expect(await ledgerRows(uk.order_id)).toBeGreaterThan(0);
+  it("still credits a tracking id at its own marketplace, a home id at any of its group's (links tag it there), and keeps an unknown one unattributed (202)", async () => {
+    for (const event of [
+      { ...ukEvent(), marketplace: 'amazon-uk' },
+      // Links tag a product at a marketplace where its member has no id with the home id.
+      { ...ukEvent({ tracking_id: member.trackingId }), marketplace: 'amazon-uk' },
+    ]) {
+      const res = await send(event);
+      expect(res.status, event.tracking_id).toBe(200);
+      expect(await res.json()).toEqual({ status: 'processed' });
+      expect(await stored(event.order_id)).toMatchObject({ retailer: 'amazon-uk', handle: member.handle });
+      expect(await ledgerRows(event.order_id)).toBeGreaterThan(0);
+    }
 
     for (const event of [
       { ...ukEvent({ tracking_id: uid('nobody') }), marketplace: 'amazon-uk' },

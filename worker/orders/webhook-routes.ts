@@ -2,10 +2,11 @@
  * `POST /webhooks/orders` (CONTRACT.md section 4). Order of checks: size (413),
  * signature and timestamp (401), body (400), marketplace and its currency (422,
  * section 14: domain/orders/marketplace.ts), the tracking id's marketplace (422
- * other_marketplace: an id known only at other marketplaces, the imports' rule,
- * domain/orders/report-tracking.ts), program rules (400), then the store: 200 processed,
- * 200 duplicate, 202 unattributed, or 503 with Retry-After when D1 is down
- * (Standard Webhooks senders retry; the event id makes the retry safe). Before
+ * other_marketplace: an id recorded only for other marketplaces, the imports' rule;
+ * a home id is its group's: domain/orders/report-tracking.ts), program rules (400),
+ * then the store: 200 processed, 200 duplicate, 202 unattributed, or 503 with
+ * Retry-After when D1 is down (Standard Webhooks senders retry; the event id makes
+ * the retry safe). Before
  * all of that, a missing or malformed ORDER_WEBHOOK_SECRET is our fault, not the
  * sender's: 503 with Retry-After, so the event is sent again once it is set.
  */
@@ -97,7 +98,7 @@ async function receivedEvent(request: Request, secret: string): Promise<Incoming
   if (!parsed.ok) return problem('invalid', 'invalid order event', parsed.issues);
   const market = withMarketplace(parsed.event, program.table);
   if (!market.ok) return problem(market.reason, 'order event not in its marketplace', market.issues);
-  // A tracking id known only at other marketplaces: judged as the imports judge a file's ids.
+  // A tracking id recorded only for other marketplaces: judged as the imports judge a file's ids.
   const foreign = eventOfMarketplace(market.event, program.table);
   if (foreign) {
     log('warn', 'orders.webhook_other_marketplace', {
