@@ -29,35 +29,58 @@
  *                                                 column, both marketplaces), the rest imported;
  *                                                 listed = the first LISTED_ROWS, messages built
  *                                                 for those only; left_out counts them all
- *     layout 'file'  (shopfront's export)      -> every row imported: the webhook credits a
- *                                                 tracking id at any marketplace (links tag a
- *                                                 member's home id where they have no other), and
- *                                                 an export row's key ignores the marketplace, so
- *                                                 a second import cannot book it twice
+ *     layout 'file'  (shopfront's export)      -> every row imported: an export row's key
+ *                                                 ignores the marketplace, so a second import
+ *                                                 cannot book it twice
+ *   one order event (the signed webhook, eventOfMarketplace): judged as a file of one row, but for
+ *     home ids: home(t) = some member held t as its tracking_id (or in a dated entry naming no
+ *     marketplace). Links tag a product at any marketplace of its group with the member's home id
+ *     where the member has none there (domain/links/market.ts), and the webhook credits those
+ *     orders, as an export's mixed file keeps such rows; only ids recorded for their marketplace
+ *     (tracking_ids, dated entries naming one) are bound to it:
+ *       foreign(event) and not home(t)         -> other_marketplace, path tracking_id
+ *       otherwise (mine, unknown, a home id)   -> as before (unknown: stored unattributed, 202)
+ *       a marketplace the table does not know  -> not judged here (admissionIssues names it)
  *   whole account: a statement imported with whole_account states every key of M, so a row left
  *     out would have its held keys reversed -> other_marketplace listing the rows (wholeAccount)
  *   same file, other marketplace: a statement whose bytes (file_sha256, same layout) were
- *     committed before for another marketplace with keys -> imported_elsewhere (sameFileElsewhere)
+ *     committed before for another marketplace with keys -> imported_elsewhere (sameFileElsewhere),
+ *     checked before the import and again inside its write (worker/orders/statement-store.ts), so
+ *     two imports of one file for two marketplaces at once cannot both land
  *
  * Held on any day, not only on the row's day: this decides where a file comes from, not who is
  * credited (crediting.ts), so an id a member held at M once never refuses M's rows.
  */
-import type { RowIssue } from '../issues.ts';
+import type { Issue, RowIssue } from '../issues.ts';
+import type { OrderEvent } from './event.ts';
 import type { ProgramTable } from './program-table.ts';
 import type { ReportRefusal } from './report-file.ts';
 
-/** Tracking ids (lower case) -> the marketplaces they were ever held at; built once per table. */
-const indexes = new WeakMap<ProgramTable, ReadonlyMap<string, ReadonlySet<string>>>();
+/**
+ * Tracking ids (lower case) -> the marketplaces they were ever held at, and the ids ever held as a
+ * home id (home(t) in the header); built once per table.
+ */
+interface TrackingIndex {
+  markets: ReadonlyMap<string, ReadonlySet<string>>;
+  homeIds: ReadonlySet<string>;
+}
+const indexes = new WeakMap<ProgramTable, TrackingIndex>();
 
 function marketsIndex(table: ProgramTable): ReadonlyMap<string, ReadonlySet<string>> {
+  return trackingIndex(table).markets;
+}
+
+function trackingIndex(table: ProgramTable): TrackingIndex {
   const known = indexes.get(table);
   if (known) return known;
   const homes = Object.entries(table.retailers)
     .filter(([, r]) => r.home === undefined)
     .map(([id]) => id);
   const index = new Map<string, Set<string>>();
+  const homeIds = new Set<string>();
   const add = (trackingId: string, markets: readonly string[]) => {
     const key = trackingId.toLowerCase();
+    if (markets === homes) homeIds.add(key);
     const set = index.get(key) ?? new Set<string>();
     for (const m of markets) set.add(m);
     index.set(key, set);
@@ -69,8 +92,9 @@ function marketsIndex(table: ProgramTable): ReadonlyMap<string, ReadonlySet<stri
       if (entry.tracking_id !== undefined)
         add(entry.tracking_id, entry.marketplace === undefined ? homes : [entry.marketplace]);
   }
-  indexes.set(table, index);
-  return index;
+  const built = { markets: index, homeIds };
+  indexes.set(table, built);
+  return built;
 }
 
 /** The marketplaces a tracking id was ever held at, sorted; empty for an id content does not know. */
@@ -153,6 +177,42 @@ export function rowsOfMarketplace<R extends { row: number }>(
     ok: true,
     rows: kept,
     left_out: { rows: foreign.length, tracking_ids: [...foreignMarkets.keys()].sort(), listed },
+  };
+}
+
+/**
+ * One order event of the webhook (see the header): refused when its tracking id is known only at
+ * other marketplaces than the event's and is no member's home id (after withMarketplace:
+ * `retailer` is the event's marketplace).
+ */
+export function eventOfMarketplace(
+  event: OrderEvent,
+  table: ProgramTable,
+): { ok: false; reason: 'other_marketplace'; issues: Issue[] } | null {
+  const marketplace = event.retailer ?? table.default_retailer;
+  if (!Object.hasOwn(table.retailers, marketplace)) return null;
+  const judged = rowsOfMarketplace(
+    [{ row: 1 }],
+    () => event.tracking_id,
+    table,
+    marketplace,
+    'tracking_id',
+    'file',
+  );
+  if (judged.ok || trackingIndex(table).homeIds.has(event.tracking_id.toLowerCase())) return null;
+  const markets = trackingMarkets(table, event.tracking_id);
+  return {
+    ok: false,
+    reason: 'other_marketplace',
+    issues: [
+      {
+        path: 'tracking_id',
+        message:
+          `"${event.tracking_id}" is a tracking id of ${markets.join(' and ')}, not of ${marketplace} (the marketplace of ` +
+          `this event): send it as an event of ${markets.join(' or ')} ("marketplace"), or, if its member uses it at ` +
+          `${marketplace} too, record it there in content (tracking_ids.${marketplace})`,
+      },
+    ],
   };
 }
 

@@ -89,11 +89,12 @@ describe('POST /webhooks/orders with a marketplace', () => {
   it("refuses a later event of an order in another marketplace, naming both; the order's entries stay in one currency", async () => {
     const first = { ...ukEvent(), marketplace: 'amazon-uk' };
     expect((await send(first)).status).toBe(200);
+    // The member's home tracking id: an id of the home marketplace, so only the order's own rule refuses it.
     const elsewhere = placed({
       order_id: first.order_id,
       type: 'order.shipped',
       occurred_at: '2026-11-04T09:00:00Z',
-      tracking_id: ukTrackingId,
+      tracking_id: member.trackingId,
     });
     const res = await send(elsewhere);
     expect(res.status).toBe(400); // refused for what is stored, as the line bounds are
@@ -115,5 +116,74 @@ describe('POST /webhooks/orders with a marketplace', () => {
     const event = placed({ order_id: uid('us'), tracking_id: member.trackingId });
     expect((await send(event)).status).toBe(200);
     expect(await stored(event.order_id)).toMatchObject({ retailer: home.id, currency: 'USD' });
+  });
+});
+
+describe("POST /webhooks/orders judges the tracking id's marketplace as the imports do", () => {
+  // A marketplace of the group other than the home one and amazon-uk.
+  const other = facts.retailers.find((r) => r.group === 'amazon' && r.id !== home.id && r.id !== 'amazon-uk');
+  const ledgerRows = async (orderId: string) =>
+    (
+      await env.DB.prepare('SELECT COUNT(*) AS n FROM ledger_entries WHERE order_id = ?1')
+        .bind(orderId)
+        .first<{ n: number }>()
+    )?.n;
+
+  it('422 other_marketplace for a tracking id known only at another marketplace, naming tracking_id; nothing stored', async () => {
+    const cases: [EventBody & { marketplace?: string }, RegExp][] = [
+      // The UK id in a home-marketplace event (USD): amazon-uk's sales would be credited in dollars.
+      [
+        ukEvent({ currency: 'USD' }),
+        new RegExp(
+          `^"${ukTrackingId}" is a tracking id of amazon-uk, not of ${home.id} \\(the marketplace of this event\\): ` +
+            `send it as an event of amazon-uk \\("marketplace"\\), or, if its member uses it at ${home.id} too, ` +
+            `record it there in content \\(tracking_ids\\.${home.id}\\)$`,
+        ),
+      ],
+      // The UK id in an event of another marketplace than the home one (in its currency).
+      ...(other
+        ? [
+            [
+              { ...ukEvent({ currency: other.currency }), marketplace: other.id },
+              new RegExp(`^"${ukTrackingId}" is a tracking id of amazon-uk, not of ${other.id} `),
+            ] as [EventBody & { marketplace?: string }, RegExp],
+          ]
+        : []),
+    ];
+    for (const [event, message] of cases) {
+      const res = await send(event);
+      expect(res.status, event.tracking_id).toBe(422);
+      expect(await res.json<Problem>()).toEqual({
+        error: 'order event not in its marketplace',
+        issues: [{ path: 'tracking_id', message: expect.stringMatching(message) }],
+      });
+      expect(await stored(event.order_id)).toBeNull();
+      expect(await ledgerRows(event.order_id)).toBe(0);
+    }
+  });
+
+  it("still credits a tracking id at its own marketplace, a home id at any of its group's (links tag it there), and keeps an unknown one unattributed (202)", async () => {
+    for (const event of [
+      { ...ukEvent(), marketplace: 'amazon-uk' },
+      // Links tag a product at a marketplace where its member has no id with the home id.
+      { ...ukEvent({ tracking_id: member.trackingId }), marketplace: 'amazon-uk' },
+    ]) {
+      const res = await send(event);
+      expect(res.status, event.tracking_id).toBe(200);
+      expect(await res.json()).toEqual({ status: 'processed' });
+      expect(await stored(event.order_id)).toMatchObject({ retailer: 'amazon-uk', handle: member.handle });
+      expect(await ledgerRows(event.order_id)).toBeGreaterThan(0);
+    }
+
+    for (const event of [
+      { ...ukEvent({ tracking_id: uid('nobody') }), marketplace: 'amazon-uk' },
+      placed({ order_id: uid('us'), tracking_id: uid('nobody') }),
+    ]) {
+      const unknown = await send(event);
+      expect(unknown.status).toBe(202);
+      expect(await unknown.json()).toEqual({ status: 'unattributed' });
+      expect(await stored(event.order_id)).toMatchObject({ status: 'unattributed', handle: null });
+      expect(await ledgerRows(event.order_id)).toBe(0);
+    }
   });
 });

@@ -17,7 +17,9 @@
  *
  * Order of checks of a statement: parse (every rule of the file, report-tracking.ts included),
  * legacy per-row days (legacy_days), the same bytes committed for another marketplace
- * (imported_elsewhere, dry runs and sessions alike), then preview or commit.
+ * (imported_elsewhere, dry runs and sessions alike), then preview or commit. The commit's guarded
+ * write checks the same bytes again inside the write (statement-store.ts): a commit for another
+ * marketplace that landed after the early check refuses this one the same way, nothing stored.
  */
 import { z } from 'zod';
 import {
@@ -215,6 +217,8 @@ async function importStatement(
     },
     (statementId, plan) => answerOf(base, 'imported', statementId, plan),
   );
+  // The same file committed for another marketplace since the early check: the guarded write refused it.
+  if (outcome.kind === 'refused') return refused(outcome.refusal.issues, outcome.refusal.reason);
   if (outcome.kind === 'committed') logLeftOut(parsed, request.session_id);
   return outcome.kind === 'committed'
     ? { ok: true, kind: 'statement', answer: outcome.answer }

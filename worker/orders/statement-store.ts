@@ -11,6 +11,14 @@
  *          loser's batch fails on it: it re-reads and re-plans. A commit whose
  *          answer was lost fails on the session's unique id and finds its stored
  *          answer, which it returns: nothing is ever posted twice.
+ *   guard  the statement row is inserted by INSERT ... SELECT whose file_sha256 is
+ *          NULL when, at the moment of the write, the same bytes of the same layout
+ *          are committed for another marketplace with keys and this statement has
+ *          keys (report-tracking.ts sameFileElsewhere, the same condition as the
+ *          early check committedElsewhere); NOT NULL then fails the whole batch, so
+ *          a commit that passed the early check before another marketplace's commit
+ *          of the file landed stores nothing and is refused imported_elsewhere. The
+ *          same file again for the same marketplace is not guarded (idempotent).
  *
  * Rows travel as JSON arrays in one bound parameter per statement, chunked under
  * D1's 2 MB per value (and far under its 100 parameters per statement).
@@ -30,6 +38,8 @@ import {
   type StatementRecord,
 } from '../../domain/orders/statement-rows.ts';
 import { EVENT_COLUMNS, LEDGER_COLUMNS } from '../../domain/orders/apply.ts';
+import type { ReportRefusal } from '../../domain/orders/report-file.ts';
+import { sameFileElsewhere } from '../../domain/orders/report-tracking.ts';
 import { withRetry } from '../lib/d1-retry.ts';
 import { integer, integerOrZero, text, textOrNull, type Row } from '../lib/rows.ts';
 
@@ -134,7 +144,9 @@ export async function previewStatement(
 
 export type CommitOutcome<T> =
   | { kind: 'committed'; statement_id: number; plan: StatementPlan; answer: T }
-  | { kind: 'already'; answer: unknown };
+  | { kind: 'already'; answer: unknown }
+  /** The same file was committed for another marketplace after the early check (the guard): nothing stored. */
+  | { kind: 'refused'; refusal: ReportRefusal };
 
 /**
  * Plans and writes one statement. `answer` builds the import's answer (stored with the
@@ -161,10 +173,25 @@ export async function commitStatement<T>(
       );
       return { kind: 'committed', statement_id: record.statement_id, plan, answer: result };
     } catch (error) {
+      if (SAME_FILE_GUARD.test(error instanceof Error ? error.message : String(error)))
+        return { kind: 'refused', refusal: await elsewhere(db, statement, file) };
       // Another import took this id (or this session's commit landed though its answer was lost).
       if (!isUniqueViolation(error) || round >= MAX_ROUNDS) throw error;
     }
   }
+}
+
+/** The file's row failed the guard (see the header): the refusal, read from what is committed now. */
+async function elsewhere(
+  db: D1Database,
+  statement: Statement,
+  file: Pick<StatementRecord, 'file_sha256'>,
+): Promise<ReportRefusal> {
+  const committedFor = await committedElsewhere(db, statement, file.file_sha256);
+  const refusal = sameFileElsewhere(statement.marketplace, committedFor, statement.lines.length);
+  if (refusal === null)
+    throw new Error('statement-store: the same-file guard refused a file committed nowhere else');
+  return refusal;
 }
 
 export async function storedAnswer(db: D1Database, sessionId: string): Promise<unknown> {
@@ -180,10 +207,18 @@ function isUniqueViolation(error: unknown): boolean {
 
 const INSERT_EVENT = `INSERT INTO order_events (${EVENT_COLUMNS.join(', ')})
 VALUES (${EVENT_COLUMNS.map((_, i) => `?${i + 1}`).join(', ')})`;
+// The guard (see the header): file_sha256 is NULL, and the batch fails, when the same file
+// (bytes and layout) holds keys for another marketplace and this statement has keys.
 const INSERT_STATEMENT = `
 INSERT INTO amazon_statements (statement_id, session_id, layout, marketplace, currency, from_day, to_day,
   tracking_ids_json, file_sha256, file_bytes, file_name, encoding, rows, keys, event_id, imported_by, imported_at, result_json)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)`;
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+  CASE WHEN ?14 > 0 AND EXISTS (
+    SELECT 1 FROM amazon_statements
+    WHERE file_sha256 = ?9 AND layout = ?3 AND marketplace <> ?4 AND keys > 0
+  ) THEN NULL ELSE ?9 END,
+  ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18`;
+const SAME_FILE_GUARD = /NOT NULL constraint failed: amazon_statements\.file_sha256/i;
 
 function arrayInsert(table: string, columns: readonly string[]): string {
   return `INSERT INTO ${table} (${columns.join(', ')})

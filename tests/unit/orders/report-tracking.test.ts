@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAmazonReport, type ImportOptions } from '../../../domain/orders/amazon-report.ts';
 import type { ProgramTable } from '../../../domain/orders/program-table.ts';
+import type { OrderEvent } from '../../../domain/orders/event.ts';
 import {
+  eventOfMarketplace,
   LISTED_ROWS,
   rowsOfMarketplace,
   sameFileElsewhere,
@@ -322,5 +324,72 @@ describe('the same file committed for another marketplace (F2)', () => {
     expect(sameFileElsewhere('amazon-ca', [], 2)).toBeNull();
     expect(sameFileElsewhere('amazon-ca', ['amazon-ca'], 2)).toBeNull();
     expect(sameFileElsewhere('amazon-ca', ['amazon-us'], 0)).toBeNull();
+  });
+});
+
+describe('one webhook event judged as a file of one row (eventOfMarketplace)', () => {
+  const event = (tracking_id: string, retailer: string | null): OrderEvent => ({
+    type: 'order.placed',
+    order_id: 'o-1',
+    ordered_at: Date.parse('2026-11-05T10:00:00Z'),
+    occurred_at: Date.parse('2026-11-05T10:00:00Z'),
+    tracking_id,
+    click_id: null,
+    retailer,
+    currency: 'USD',
+    items: [{ product_id: 'B00006JSUA', category: 'kitchen', quantity: 1, unit_price: 2490 }],
+  });
+
+  it("refuses exactly where a one-row statement's row is another marketplace's, but home ids, for every id and marketplace", () => {
+    const table = structuredClone(content);
+    const tom = table.credit.find((m) => m.member_id === 'trailmix-tom');
+    if (!tom) throw new Error('no trailmix-tom');
+    tom.tracking_ids = { ...tom.tracking_ids, 'amazon-ca': 'trailmixtom-20' };
+    const ids = [
+      ...new Set(table.credit.flatMap((m) => [m.tracking_id, ...Object.values(m.tracking_ids ?? {})])),
+      'nobody-20',
+    ];
+    // Home ids are the group's (links tag them at any of its marketplaces): never refused.
+    const homeIds = new Set(
+      table.credit.flatMap((m) => [
+        m.tracking_id,
+        ...(m.history ?? []).flatMap((e) => (e.tracking_id && !e.marketplace ? [e.tracking_id] : [])),
+      ]),
+    );
+    let refused = 0;
+    for (const marketplace of Object.keys(table.retailers))
+      for (const id of ids) {
+        const asRow = rowsOfMarketplace([{ row: 1 }], () => id, table, marketplace, 'Tracking ID');
+        const foreign = !asRow.ok || asRow.left_out.rows > 0;
+        const judged = eventOfMarketplace(event(id.toUpperCase(), marketplace), table);
+        expect(judged !== null, `${id} at ${marketplace}`).toBe(foreign && !homeIds.has(id));
+        if (judged) refused += 1;
+      }
+    expect(refused).toBeGreaterThan(0);
+    expect(eventOfMarketplace(event('milacooks-20', 'amazon-ca'), table)).toBeNull();
+    // One member's id at two marketplaces is accepted at both; an unknown id everywhere.
+    for (const marketplace of ['amazon-us', 'amazon-ca'])
+      expect(eventOfMarketplace(event('trailmixtom-20', marketplace), table)).toBeNull();
+  });
+
+  it("names tracking_id and both marketplaces; an event naming no retailer is the default one's", () => {
+    expect(eventOfMarketplace(event('milacooks-21', null), content)).toEqual({
+      ok: false,
+      reason: 'other_marketplace',
+      issues: [
+        {
+          path: 'tracking_id',
+          message:
+            '"milacooks-21" is a tracking id of amazon-uk, not of amazon-us (the marketplace of this event): send it as ' +
+            'an event of amazon-uk ("marketplace"), or, if its member uses it at amazon-us too, record it there in ' +
+            'content (tracking_ids.amazon-us)',
+        },
+      ],
+    });
+    expect(eventOfMarketplace(event('milacooks-21', 'amazon-uk'), content)).toBeNull();
+  });
+
+  it('leaves a marketplace the program does not know to the admission check', () => {
+    expect(eventOfMarketplace(event('milacooks-21', 'no-such-shop'), content)).toBeNull();
   });
 });
