@@ -13,11 +13,19 @@
  *                   tracking_id, or a dated entry naming no marketplace     -> every home
  *                   marketplace (a group's first retailer, or a retailer of no group), where
  *                   links tag it (domain/links/market.ts)
+ *   home(M)     = M's group home (table.retailers[M].home), or M itself when it is one
+ *   held(t, M)  = markets(t), and under the group rule also M when home(M) in markets(t): a home
+ *                 id (tracking_id, or a dated entry naming no marketplace or a group home, which
+ *                 stateOn reads alike) is its group's, as links tag it at any marketplace of the
+ *                 group where the member has no id of its own (domain/links/market.ts)
+ *                 (marketsAt: the one rule of the webhook, the export and the statements; the
+ *                 statements use it bound, held(t, M) = markets(t): Amazon reports a home id only
+ *                 in the home marketplace's account)
  *   for the import's marketplace M and a row with tracking id t:
- *     mine(row)    = M in markets(t)           (one member may use one id at two marketplaces)
- *     foreign(row) = markets(t) <> {} and M not in markets(t)
+ *     mine(row)    = M in held(t, M)           (one member may use one id at two marketplaces)
+ *     foreign(row) = held(t, M) <> {} and M not in held(t, M)
  *     unknown(row) = markets(t) = {}           as before: imported, credited to nobody
- *   C = the intersection of markets(t) over the file's known rows (every marketplace each of
+ *   C = the intersection of held(t, M) over the file's known rows (every marketplace each of
  *       them was held at: where the file as a whole can come from; undefined without known rows)
  *   the whole file is judged first:
  *     some row foreign and no row mine         -> other_marketplace (none of its known ids is M's)
@@ -25,20 +33,16 @@
  *                                                 not all M's: a US file with one id a member
  *                                                 shares with amazon-ca is still a US file)
  *   then, for a mixed file (C = {} or M in C):
- *     layout 'rows'  (Amazon's statements)     -> each foreign row left out and listed (row,
- *                                                 column, both marketplaces), the rest imported;
+ *     layout 'rows'  (Amazon's statements,     -> each foreign row left out and listed (row,
+ *                     bound)                      column, both marketplaces), the rest imported;
  *                                                 listed = the first LISTED_ROWS, messages built
  *                                                 for those only; left_out counts them all
- *     layout 'file'  (shopfront's export)      -> every row imported: an export row's key
- *                                                 ignores the marketplace, so a second import
- *                                                 cannot book it twice
- *   one order event (the signed webhook, eventOfMarketplace): judged as a file of one row, but for
- *     home ids: home(t) = some member held t as its tracking_id (or in a dated entry naming no
- *     marketplace). Links tag a product at any marketplace of its group with the member's home id
- *     where the member has none there (domain/links/market.ts), and the webhook credits those
- *     orders, as an export's mixed file keeps such rows; only ids recorded for their marketplace
- *     (tracking_ids, dated entries naming one) are bound to it:
- *       foreign(event) and not home(t)         -> other_marketplace, path tracking_id
+ *     layout 'file'  (shopfront's export,      -> every row passed on: each row is an order event,
+ *                     group rule)                 judged by the store as the webhook's are (below)
+ *   one order event (the signed webhook, an export's row; eventOfMarketplace), group rule, judged
+ *     only for an order's FIRST event (domain/orders/apply.ts planOrder, after the event-id
+ *     duplicate check): a later event follows the marketplace its order is pinned to (marketIssues)
+ *       foreign(event)                         -> other_marketplace, path tracking_id, nothing stored
  *       otherwise (mine, unknown, a home id)   -> as before (unknown: stored unattributed, 202)
  *       a marketplace the table does not know  -> not judged here (admissionIssues names it)
  *   whole account: a statement imported with whole_account states every key of M, so a row left
@@ -56,31 +60,18 @@ import type { OrderEvent } from './event.ts';
 import type { ProgramTable } from './program-table.ts';
 import type { ReportRefusal } from './report-file.ts';
 
-/**
- * Tracking ids (lower case) -> the marketplaces they were ever held at, and the ids ever held as a
- * home id (home(t) in the header); built once per table.
- */
-interface TrackingIndex {
-  markets: ReadonlyMap<string, ReadonlySet<string>>;
-  homeIds: ReadonlySet<string>;
-}
-const indexes = new WeakMap<ProgramTable, TrackingIndex>();
+/** Tracking ids (lower case) -> the marketplaces they were ever held at; built once per table. */
+const indexes = new WeakMap<ProgramTable, ReadonlyMap<string, ReadonlySet<string>>>();
 
 function marketsIndex(table: ProgramTable): ReadonlyMap<string, ReadonlySet<string>> {
-  return trackingIndex(table).markets;
-}
-
-function trackingIndex(table: ProgramTable): TrackingIndex {
   const known = indexes.get(table);
   if (known) return known;
   const homes = Object.entries(table.retailers)
     .filter(([, r]) => r.home === undefined)
     .map(([id]) => id);
   const index = new Map<string, Set<string>>();
-  const homeIds = new Set<string>();
   const add = (trackingId: string, markets: readonly string[]) => {
     const key = trackingId.toLowerCase();
-    if (markets === homes) homeIds.add(key);
     const set = index.get(key) ?? new Set<string>();
     for (const m of markets) set.add(m);
     index.set(key, set);
@@ -92,9 +83,27 @@ function trackingIndex(table: ProgramTable): TrackingIndex {
       if (entry.tracking_id !== undefined)
         add(entry.tracking_id, entry.marketplace === undefined ? homes : [entry.marketplace]);
   }
-  const built = { markets: index, homeIds };
-  indexes.set(table, built);
-  return built;
+  indexes.set(table, index);
+  return index;
+}
+
+/**
+ * How a tracking id counts at `marketplace` (M): the marketplaces it counts as held at, undefined
+ * for an id content does not know; foreign(t) = the set does not hold M. The one rule of the
+ * webhook, the export and the statements (see the header): under `homeIds` 'group' (the webhook,
+ * the export) an id held at M's group home (a home id, with or without the home named) counts as
+ * held at M too; under 'bound' (Amazon's statements) only where it was held.
+ */
+export function marketsAt(
+  table: ProgramTable,
+  trackingId: string,
+  marketplace: string,
+  homeIds: 'group' | 'bound',
+): ReadonlySet<string> | undefined {
+  const held = marketsIndex(table).get(trackingId.toLowerCase());
+  if (held === undefined || homeIds === 'bound' || held.has(marketplace)) return held;
+  const home = table.retailers[marketplace]?.home;
+  return home !== undefined && held.has(home) ? new Set([...held, marketplace]) : held;
 }
 
 /** The marketplaces a tracking id was ever held at, sorted; empty for an id content does not know. */
@@ -129,7 +138,7 @@ export function rowsOfMarketplace<R extends { row: number }>(
   column: string,
   mode: 'rows' | 'file' = 'rows',
 ): MarketRows<R> {
-  const index = marketsIndex(table);
+  const homeIds = mode === 'file' ? 'group' : 'bound';
   const kept: R[] = [];
   const foreign: { row: number; id: string; markets: readonly string[] }[] = [];
   const foreignMarkets = new Map<string, string[]>();
@@ -138,7 +147,7 @@ export function rowsOfMarketplace<R extends { row: number }>(
   let known = 0;
   for (const r of rows) {
     const t = trackingIdOf(r);
-    const held = index.get(t.toLowerCase());
+    const held = marketsAt(table, t, marketplace, homeIds);
     if (held !== undefined) {
       known += 1;
       if (common === null || common.size > 0)
@@ -181,9 +190,9 @@ export function rowsOfMarketplace<R extends { row: number }>(
 }
 
 /**
- * One order event of the webhook (see the header): refused when its tracking id is known only at
- * other marketplaces than the event's and is no member's home id (after withMarketplace:
- * `retailer` is the event's marketplace).
+ * One order event, the first of its order (see the header): refused when its tracking id is known
+ * only at other marketplaces than the event's and is no home id of the event's group (after
+ * withMarketplace: `retailer` is the event's marketplace).
  */
 export function eventOfMarketplace(
   event: OrderEvent,
@@ -191,16 +200,9 @@ export function eventOfMarketplace(
 ): { ok: false; reason: 'other_marketplace'; issues: Issue[] } | null {
   const marketplace = event.retailer ?? table.default_retailer;
   if (!Object.hasOwn(table.retailers, marketplace)) return null;
-  const judged = rowsOfMarketplace(
-    [{ row: 1 }],
-    () => event.tracking_id,
-    table,
-    marketplace,
-    'tracking_id',
-    'file',
-  );
-  if (judged.ok || trackingIndex(table).homeIds.has(event.tracking_id.toLowerCase())) return null;
-  const markets = trackingMarkets(table, event.tracking_id);
+  const held = marketsAt(table, event.tracking_id, marketplace, 'group');
+  if (held === undefined || held.has(marketplace)) return null;
+  const markets = [...held].sort();
   return {
     ok: false,
     reason: 'other_marketplace',

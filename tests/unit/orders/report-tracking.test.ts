@@ -22,6 +22,7 @@ import {
   ordersFile,
   type EarningsRow,
 } from '../../../scripts/lib/fixtures/amazon-report-writer.ts';
+import { stateOn } from '../../../domain/content/history.ts';
 import { sampleTable } from './helpers.ts';
 
 const content: ProgramTable = sampleTable();
@@ -92,12 +93,20 @@ describe("a report imported for another marketplace than its rows'", () => {
       );
   });
 
-  it('refuses the Fee-Orders and the shopfront export layouts the same way', () => {
-    for (const bytes of [ORDERS, SHOPFRONT]) {
-      const result = parse(bytes, { marketplace: 'amazon-ca' });
-      expect(result).toMatchObject({ ok: false, reason: 'other_marketplace' });
-      expect(parse(bytes, {})).toMatchObject({ ok: true });
-    }
+  it("refuses the Fee-Orders layout the same way; the shopfront export of home ids only is the group's", () => {
+    expect(parse(ORDERS, { marketplace: 'amazon-ca' })).toMatchObject({
+      ok: false,
+      reason: 'other_marketplace',
+    });
+    expect(parse(ORDERS, {})).toMatchObject({ ok: true });
+    // The export's ids are all home ids (tracking_id): the webhook credits them at any
+    // marketplace of the group, so the export does too (whole-file rule with home ids).
+    for (const marketplace of ['amazon-ca', 'amazon-us'])
+      expect(parse(SHOPFRONT, { marketplace }), marketplace).toMatchObject({ ok: true, kind: 'events' });
+    // An export of ids recorded only for amazon-uk is refused as a whole at amazon-us.
+    const header = 'Category,Name,ASIN,Order ID,Order Date,Date,Status,Qty,Price($),Tracking ID,Sub Tag';
+    const uk = `${header}\nKitchen,Skillet,B00006JSUA,1,2026-11-20,2026-11-21,Shipped,1,20.00,milacooks-21,`;
+    expect(parse(new TextEncoder().encode(uk), {})).toMatchObject({ ok: false, reason: 'other_marketplace' });
   });
 
   it('leaves out a row of another marketplace, naming row, column and both marketplaces; the rest is read', () => {
@@ -353,7 +362,11 @@ describe('one webhook event judged as a file of one row (eventOfMarketplace)', (
     const homeIds = new Set(
       table.credit.flatMap((m) => [
         m.tracking_id,
-        ...(m.history ?? []).flatMap((e) => (e.tracking_id && !e.marketplace ? [e.tracking_id] : [])),
+        ...(m.history ?? []).flatMap((e) =>
+          e.tracking_id && (!e.marketplace || table.retailers[e.marketplace]?.home === undefined)
+            ? [e.tracking_id]
+            : [],
+        ),
       ]),
     );
     let refused = 0;
@@ -387,6 +400,33 @@ describe('one webhook event judged as a file of one row (eventOfMarketplace)', (
       ],
     });
     expect(eventOfMarketplace(event('milacooks-21', 'amazon-uk'), content)).toBeNull();
+  });
+
+  it('counts a former home id dated with its home marketplace named as a home id, as crediting does', () => {
+    const table = structuredClone(content);
+    const noor = table.credit.find((m) => m.member_id === 'noor-wears');
+    if (!noor) throw new Error('no noor-wears');
+    // The home id changed on 2026-10-01; the old one's entry names the home marketplace, which
+    // stateOn (domain/content/history.ts) reads exactly as an entry naming none.
+    noor.history = [
+      { on: '2025-08-18', status: 'applied' },
+      { on: '2025-08-18', tracking_id: 'noorold-20', marketplace: 'amazon-us' },
+      { on: '2025-09-01', status: 'approved' },
+      { on: '2026-10-01', tracking_id: noor.tracking_id },
+    ];
+    expect(stateOn(noor, '2026-09-15', 'amazon-us').trackingIds).toEqual({ 'amazon-us': 'noorold-20' });
+    for (const marketplace of ['amazon-us', 'amazon-ca', 'amazon-uk', 'amazon-de']) {
+      expect(eventOfMarketplace(event('noorold-20', marketplace), table), marketplace).toBeNull();
+      expect(eventOfMarketplace(event(noor.tracking_id, marketplace), table), marketplace).toBeNull();
+    }
+    // An id recorded for a marketplace that is no group home stays bound to it (a new table: indexes are per table).
+    const other = structuredClone(table);
+    other.credit
+      .find((m) => m.member_id === 'noor-wears')
+      ?.history?.splice(1, 1, { on: '2025-08-18', tracking_id: 'noorold-20', marketplace: 'amazon-uk' });
+    expect(eventOfMarketplace(event('noorold-20', 'amazon-ca'), other)).toMatchObject({
+      reason: 'other_marketplace',
+    });
   });
 
   it('leaves a marketplace the program does not know to the admission check', () => {
