@@ -10,15 +10,21 @@ import { compareEvents, type IdentifiedEvent, type OrderEvent } from './event.ts
 import { deriveTargets, ledgerDeltas, sumEntries, type LedgerEntry, type LedgerSum } from './ledger.ts';
 import { MAX_LINE_AMOUNT_MINOR, MAX_LINE_QUANTITY } from './commission.ts';
 import type { Program } from './program-table.ts';
+import { eventOfMarketplace } from './report-tracking.ts';
 import { PROGRAMS } from '../content/schema.ts';
 import { utcDay } from '../time.ts';
 import { rateFor } from './rates.ts';
 import { extendTerms, type LineTermsRow, type OrderTermsRow, type RecordedTerms } from './terms.ts';
 
 export type EventSource = 'webhook' | 'amazon_report' | 'seed';
-/** An event refused because of what is already stored for its order (the reason `invalid`: nothing stored). */
+/**
+ * An event refused because of what is stored for its order, nothing stored: `invalid` (another
+ * marketplace than the order's, a line past its bounds) or `other_marketplace` (the order's first
+ * event, its tracking id another marketplace's: report-tracking.ts eventOfMarketplace).
+ */
 export interface Rejected {
   status: 'rejected';
+  reason?: 'invalid' | 'other_marketplace';
   issues: Issue[];
 }
 export type Outcome = 'processed' | 'duplicate' | 'unattributed' | Rejected;
@@ -205,6 +211,19 @@ export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
   return issues;
 }
 
+/**
+ * Why an event is refused for what its order holds (`set`: the order's events so far), or null.
+ * The order's first event is judged by its tracking id's marketplace (report-tracking.ts); a later
+ * one follows the marketplace the order is pinned to (marketIssues), so a redelivery is a
+ * duplicate and a return of an order stored before is booked, whatever its tracking id.
+ */
+function refusalOf(set: readonly IdentifiedEvent[], event: OrderEvent, program: Program): Rejected | null {
+  const foreign = set.length === 0 ? eventOfMarketplace(event, program.table) : null;
+  if (foreign) return { status: 'rejected', reason: foreign.reason, issues: foreign.issues };
+  const bounds = [...marketIssues(set, event, program), ...lineBoundIssues(set, event)];
+  return bounds.length > 0 ? { status: 'rejected', issues: bounds } : null;
+}
+
 export function planOrder(input: {
   program: Program;
   /** Every stored event of the order. */
@@ -235,9 +254,9 @@ export function planOrder(input: {
       if (!plan.outcomes.has(event_id)) plan.outcomes.set(event_id, 'duplicate');
       continue;
     }
-    const bounds = [...marketIssues(set, event, program), ...lineBoundIssues(set, event)];
-    if (bounds.length > 0) {
-      plan.outcomes.set(event_id, { status: 'rejected', issues: bounds });
+    const refused = refusalOf(set, event, program);
+    if (refused) {
+      plan.outcomes.set(event_id, refused);
       continue;
     }
     set.push({ event_id, event });

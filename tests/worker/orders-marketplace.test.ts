@@ -5,7 +5,12 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
-import { placed, send, uid, type EventBody } from './orders-helpers.ts';
+import { parseOrderEvent } from '../../domain/orders/event.ts';
+import { withMarketplace } from '../../domain/orders/marketplace.ts';
+import { programFromTable } from '../../domain/orders/program-table.ts';
+import { ingest } from '../../worker/orders/ingest.ts';
+import { program } from '../../worker/orders/program.ts';
+import { orderFigures, placed, send, uid, type EventBody } from './orders-helpers.ts';
 
 const facts = inject('marketplaceFacts');
 const member = facts.members.find((m) => m.trackingIds['amazon-uk']);
@@ -13,6 +18,8 @@ const home = facts.retailers.find((r) => r.group === 'amazon');
 if (!member || !home)
   throw new Error('the sample content needs an amazon group and a member with a UK tracking id');
 const ukTrackingId = member.trackingIds['amazon-uk']!;
+const { handle: memberHandle } = member;
+const { id: homeId } = home;
 
 type Problem = { error: string; issues: { path: string; message: string }[] };
 
@@ -185,5 +192,77 @@ describe("POST /webhooks/orders judges the tracking id's marketplace as the impo
       expect(await stored(event.order_id)).toMatchObject({ status: 'unattributed', handle: null });
       expect(await ledgerRows(event.order_id)).toBe(0);
     }
+  });
+});
+
+describe("the tracking id's marketplace is a rule of an order's first event", () => {
+  /**
+   * The program as it stood when the order was placed: content then recorded the member's UK id
+   * at the home marketplace too (a later edit narrowed it), so the webhook credited it in USD.
+   */
+  function programBefore() {
+    const table = structuredClone(program.table);
+    const credit = table.credit.find((m) => m.handle === memberHandle);
+    if (!credit) throw new Error(`no ${memberHandle} in the program table`);
+    credit.tracking_ids = { ...credit.tracking_ids, [homeId]: ukTrackingId };
+    return programFromTable(table);
+  }
+
+  it('answers a redelivery 200 duplicate and books the later events of an order stored before, whatever its tracking id', async () => {
+    const first = placed({ order_id: uid('legacy'), tracking_id: ukTrackingId, currency: 'USD' });
+    const firstId = uid('msg');
+    const parsed = parseOrderEvent(JSON.parse(JSON.stringify(first)));
+    const market = parsed.ok ? withMarketplace(parsed.event, program.table) : null;
+    if (!market?.ok) throw new Error('the placed event does not read');
+    const before = await ingest(env.DB, programBefore(), {
+      event_id: firstId,
+      source: 'webhook',
+      body: JSON.stringify(first),
+      received_at: Date.now(),
+      event: market.event,
+    });
+    expect(before).toBe('processed');
+    // A new order with the same id today is refused: the rule holds for first events.
+    expect((await send({ ...first, order_id: uid('new') })).status).toBe(422);
+
+    // The sender redelivers the stored event (its answer lost): duplicate, as CONTRACT section 4 says.
+    const again = await send(first, { id: firstId });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ status: 'duplicate' });
+
+    const shipped = await send({ ...first, type: 'order.shipped', occurred_at: '2026-11-05T10:00:00Z' });
+    expect(shipped.status).toBe(200);
+    expect(await shipped.json()).toEqual({ status: 'processed' });
+    const earned = await orderFigures(first.order_id);
+    expect(earned.earned).toBeGreaterThan(0);
+
+    // The return is booked: the commission paid on the returned order is reversed.
+    const returned = await send({ ...first, type: 'order.returned', occurred_at: '2026-11-20T10:00:00Z' });
+    expect(returned.status).toBe(200);
+    expect(await returned.json()).toEqual({ status: 'processed' });
+    const after = await orderFigures(first.order_id);
+    expect(after.reversed).toBe(earned.earned);
+    expect(after.net).toBe(0);
+
+    // Sent as the other marketplace, the event is refused by the order's pinned marketplace (400).
+    const moved = await send({
+      ...first,
+      type: 'order.returned',
+      occurred_at: '2026-11-21T10:00:00Z',
+      currency: 'GBP',
+      marketplace: 'amazon-uk',
+    } as EventBody);
+    expect(moved.status).toBe(400);
+    expect(await orderFigures(first.order_id)).toEqual(after);
+  });
+
+  it('refuses a first event of a new order 422 however it arrives after a refused one, nothing stored', async () => {
+    const event = ukEvent({ currency: 'USD' });
+    for (let i = 0; i < 2; i++) {
+      const res = await send(event, { id: `${event.order_id}-msg` });
+      expect(res.status).toBe(422);
+      expect((await res.json<Problem>()).issues.map((x) => x.path)).toEqual(['tracking_id']);
+    }
+    expect(await stored(event.order_id)).toBeNull();
   });
 });

@@ -1,19 +1,20 @@
 /**
  * `POST /webhooks/orders` (CONTRACT.md section 4). Order of checks: size (413),
  * signature and timestamp (401), body (400), marketplace and its currency (422,
- * section 14: domain/orders/marketplace.ts), the tracking id's marketplace (422
- * other_marketplace: an id recorded only for other marketplaces, the imports' rule;
- * a home id is its group's: domain/orders/report-tracking.ts), program rules (400),
- * then the store: 200 processed, 200 duplicate, 202 unattributed, or 503 with
- * Retry-After when D1 is down (Standard Webhooks senders retry; the event id makes
- * the retry safe). Before
+ * section 14: domain/orders/marketplace.ts), program rules (400), then the store:
+ * 200 duplicate (an event id already stored, checked first), the order's first event
+ * refused when its tracking id is recorded only for other marketplaces (422
+ * other_marketplace naming tracking_id, nothing stored; a home id is its group's; a
+ * later event follows the order's marketplace: domain/orders/apply.ts planOrder,
+ * report-tracking.ts), an event refused for what its order holds (400), 200 processed,
+ * 202 unattributed, or 503 with Retry-After when D1 is down (Standard Webhooks senders
+ * retry; the event id makes the retry safe). Before
  * all of that, a missing or malformed ORDER_WEBHOOK_SECRET is our fault, not the
  * sender's: 503 with Retry-After, so the event is sent again once it is set.
  */
-import { admissionIssues, type IncomingEvent } from '../../domain/orders/apply.ts';
+import { admissionIssues, type IncomingEvent, type Rejected } from '../../domain/orders/apply.ts';
 import { parseOrderEvent } from '../../domain/orders/event.ts';
 import { withMarketplace } from '../../domain/orders/marketplace.ts';
-import { eventOfMarketplace } from '../../domain/orders/report-tracking.ts';
 import { describeProblem, settingProblem } from '../config/check.ts';
 import { log } from '../lib/log.ts';
 import { problem } from '../lib/problem.ts';
@@ -51,7 +52,7 @@ export async function orderWebhookAnswer(request: Request, env: Env): Promise<Re
   if (received instanceof Response) return received;
   try {
     const status = await ingest(env.DB, program, received);
-    if (typeof status === 'object') return problem('invalid', 'invalid order event', status.issues);
+    if (typeof status === 'object') return rejected(status, received);
     return Response.json({ status }, { status: status === 'unattributed' ? 202 : 200 });
   } catch (error) {
     if (!(error instanceof StoreUnavailableError)) throw error;
@@ -98,19 +99,21 @@ async function receivedEvent(request: Request, secret: string): Promise<Incoming
   if (!parsed.ok) return problem('invalid', 'invalid order event', parsed.issues);
   const market = withMarketplace(parsed.event, program.table);
   if (!market.ok) return problem(market.reason, 'order event not in its marketplace', market.issues);
-  // A tracking id recorded only for other marketplaces: judged as the imports judge a file's ids.
-  const foreign = eventOfMarketplace(market.event, program.table);
-  if (foreign) {
-    log('warn', 'orders.webhook_other_marketplace', {
-      event_id: verified.id,
-      marketplace: market.event.retailer,
-      tracking_id: market.event.tracking_id,
-    });
-    return problem(foreign.reason, 'order event not in its marketplace', foreign.issues);
-  }
   const issues = admissionIssues(market.event, program);
   if (issues.length > 0) return problem('invalid', 'invalid order event', issues);
   return { event_id: verified.id, source: 'webhook', body, received_at: Date.now(), event: market.event };
+}
+
+/** An event the store refused for what its order holds (nothing stored): 422 other_marketplace or 400. */
+function rejected(outcome: Rejected, received: IncomingEvent): Response {
+  if (outcome.reason !== 'other_marketplace')
+    return problem('invalid', 'invalid order event', outcome.issues);
+  log('warn', 'orders.webhook_other_marketplace', {
+    event_id: received.event_id,
+    marketplace: received.event.retailer,
+    tracking_id: received.event.tracking_id,
+  });
+  return problem(outcome.reason, 'order event not in its marketplace', outcome.issues);
 }
 
 /** The receiver cannot check signatures; the sender keeps the event and retries. */
