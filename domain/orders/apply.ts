@@ -217,8 +217,13 @@ export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
  * one follows the marketplace the order is pinned to (marketIssues), so a redelivery is a
  * duplicate and a return of an order stored before is booked, whatever its tracking id.
  */
-function refusalOf(set: readonly IdentifiedEvent[], event: OrderEvent, program: Program): Rejected | null {
-  const foreign = set.length === 0 ? eventOfMarketplace(event, program.table) : null;
+function refusalOf(
+  set: readonly IdentifiedEvent[],
+  { event, source }: IncomingEvent,
+  program: Program,
+): Rejected | null {
+  const from = source === 'amazon_report' ? 'row' : 'event';
+  const foreign = set.length === 0 ? eventOfMarketplace(event, program.table, from) : null;
   if (foreign) return { status: 'rejected', reason: foreign.reason, issues: foreign.issues };
   const bounds = [...marketIssues(set, event, program), ...lineBoundIssues(set, event)];
   return bounds.length > 0 ? { status: 'rejected', issues: bounds } : null;
@@ -254,7 +259,7 @@ export function planOrder(input: {
       if (!plan.outcomes.has(event_id)) plan.outcomes.set(event_id, 'duplicate');
       continue;
     }
-    const refused = refusalOf(set, event, program);
+    const refused = refusalOf(set, incoming, program);
     if (refused) {
       plan.outcomes.set(event_id, refused);
       continue;

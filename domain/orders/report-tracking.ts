@@ -177,16 +177,22 @@ export function rowsOfMarketplace<R extends { row: number }>(
   const listed = foreign.slice(0, LISTED_ROWS).map((f) => ({
     row: f.row,
     field: column,
-    message:
-      `"${f.id}" is a tracking id of ${f.markets.join(' and ')}, not of ${marketplace} (the marketplace of this import): ` +
-      `row left out; import it with the ${f.markets.join(' or ')} report, or, if its member uses it at ${marketplace} too, ` +
-      `record it there in content (tracking_ids.${marketplace})`,
+    message: leftOutMessage(f.id, f.markets, marketplace),
   }));
   return {
     ok: true,
     rows: kept,
     left_out: { rows: foreign.length, tracking_ids: [...foreignMarkets.keys()].sort(), listed },
   };
+}
+
+/** Why a row of an import is left out: its tracking id is another marketplace's. */
+function leftOutMessage(id: string, markets: readonly string[], marketplace: string): string {
+  return (
+    `"${id}" is a tracking id of ${markets.join(' and ')}, not of ${marketplace} (the marketplace of this import): ` +
+    `row left out; import it with the ${markets.join(' or ')} report, or, if its member uses it at ${marketplace} too, ` +
+    `record it there in content (tracking_ids.${marketplace})`
+  );
 }
 
 /**
@@ -197,6 +203,8 @@ export function rowsOfMarketplace<R extends { row: number }>(
 export function eventOfMarketplace(
   event: OrderEvent,
   table: ProgramTable,
+  /** 'row': an export's row (worded as the statements' rows left out), else a webhook's event. */
+  from: 'event' | 'row' = 'event',
 ): { ok: false; reason: 'other_marketplace'; issues: Issue[] } | null {
   const marketplace = event.retailer ?? table.default_retailer;
   if (!Object.hasOwn(table.retailers, marketplace)) return null;
@@ -210,9 +218,11 @@ export function eventOfMarketplace(
       {
         path: 'tracking_id',
         message:
-          `"${event.tracking_id}" is a tracking id of ${markets.join(' and ')}, not of ${marketplace} (the marketplace of ` +
-          `this event): send it as an event of ${markets.join(' or ')} ("marketplace"), or, if its member uses it at ` +
-          `${marketplace} too, record it there in content (tracking_ids.${marketplace})`,
+          from === 'row'
+            ? leftOutMessage(event.tracking_id, markets, marketplace)
+            : `"${event.tracking_id}" is a tracking id of ${markets.join(' and ')}, not of ${marketplace} (the marketplace of ` +
+              `this event): send it as an event of ${markets.join(' or ')} ("marketplace"), or, if its member uses it at ` +
+              `${marketplace} too, record it there in content (tracking_ids.${marketplace})`,
       },
     ],
   };

@@ -545,8 +545,8 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
         .bind(orderId)
         .first();
     // "$" fits amazon-us and amazon-ca; a "Price" header without a sign fits any marketplace. A file
-    // of amazon-us's tracking ids is refused for another marketplace (422, nothing stored); one of a
-    // tracking id no member holds (nothing tells its marketplace) is the same order, counted once.
+    // of home ids is the group's (the webhook credits them at any of its marketplaces) and one of a
+    // tracking id no member holds tells no marketplace: imported again, the same order, counted once.
     for (const [header, tag, first, again] of [
       [HEADER, 'milacooks-20', '', '?marketplace=amazon-ca'],
       [
@@ -565,8 +565,8 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
       const known = tag === 'milacooks-20';
       expect(await (await importReport(csv, first)).json()).toMatchObject({ events: 1, duplicate: 0 });
       const res = await importReport(csv, again);
-      if (known) expect(res.status).toBe(422);
-      else expect(await res.json()).toMatchObject({ processed: 0, duplicate: 1 });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ processed: 0, duplicate: 1 });
       expect(await stored(orderId)).toEqual({ events: 1, currencies: known ? 1 : 0 });
     }
   });
@@ -614,6 +614,69 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
     const before = await counts();
     expect(await (await importReport(csv, '?marketplace=amazon-ca')).json()).toMatchObject({ duplicate: 2 });
     expect(await counts()).toEqual(before);
+  });
+
+  it("leaves out a row of an order whose tracking id is another marketplace's, listed and logged as a statement's; home ids are the group's", async () => {
+    // The webhook's rule for an order's first event (report-tracking.ts), row by row.
+    const [us, uk, ca] = [uid('us'), uid('uk'), uid('ca')];
+    const line = (order: string, status: string, tag: string) =>
+      `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,2026-11-21 10:00:00,${status},1,20.00,${tag},`;
+    const mixed = [
+      HEADER,
+      line(us, 'Ordered', 'milacooks-20'),
+      line(uk, 'Ordered', 'milacooks-21'),
+      line(uk, 'Shipped', 'milacooks-21'),
+    ].join('\n');
+    const logged: string[] = [];
+    const spy = vi
+      .spyOn(console, 'error')
+      .mockImplementation((entry: unknown) => void logged.push(String(entry)));
+    let res: Response;
+    try {
+      res = await importReport(mixed);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(res.status).toBe(200);
+    const leftOut = expect.stringMatching(
+      /^"milacooks-21" is a tracking id of amazon-uk, not of amazon-us \(the marketplace of this import\): row left out; /,
+    );
+    expect(await res.json()).toMatchObject({
+      rows: 3,
+      events: 3,
+      processed: 1,
+      rejected: [
+        { row: 3, field: 'Tracking ID', path: 'row 3, Tracking ID', message: leftOut },
+        { row: 4, field: 'Tracking ID', path: 'row 4, Tracking ID', message: leftOut },
+      ],
+      rejected_more: 0,
+    });
+    const events = (order: string) =>
+      env.DB.prepare('SELECT retailer, currency FROM order_events WHERE order_id = ?1').bind(order).all();
+    expect((await events(uk)).results).toEqual([]);
+    expect((await events(us)).results).toEqual([{ retailer: 'amazon-us', currency: 'USD' }]);
+    const lines = logged.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.event === 'orders.import_rows_left_out')).toEqual([
+      {
+        level: 'warn',
+        event: 'orders.import_rows_left_out',
+        marketplace: 'amazon-us',
+        layout: 'shopfront-orders',
+        session_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+        rows: 2,
+        tracking_ids: ['milacooks-21'],
+        tracking_ids_more: 0,
+      },
+    ]);
+
+    // A one-row export of an amazon.ca order tagged with the member's home id: credited, as the webhook does.
+    const home = await importReport(
+      [HEADER, line(ca, 'Shipped', 'milacooks-20')].join('\n'),
+      '?marketplace=amazon-ca',
+    );
+    expect(home.status).toBe(200);
+    expect(await home.json()).toMatchObject({ processed: 1, rejected: [] });
+    expect((await events(ca)).results).toEqual([{ retailer: 'amazon-ca', currency: 'CAD' }]);
   });
 
   it('caps the events refused for their order at 200 listed, the rest counted; a large preview answers small', async () => {

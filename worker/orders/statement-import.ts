@@ -10,10 +10,11 @@
  * the marketplace the webhook's withMarketplace names (resolved by the parser, shopfront-report.ts).
  * The answer is a typed result or a refusal `{ reason, message, issues }`; the edge
  * maps a reason to its HTTP status through the one table (worker/lib/reasons.ts).
- * Nothing is stored unless the whole file passed, but for a statement's rows the parser left out
- * as another marketplace's (domain/orders/report-tracking.ts): those are listed in the answer's
- * `rejected` (the first LISTED_CHANGES, then `rejected_more`), logged once
- * (`orders.import_rows_left_out`), and the rest is imported.
+ * Nothing is stored unless the whole file passed, but for the rows left out as another
+ * marketplace's (domain/orders/report-tracking.ts: a statement's by the parser, an export's by the
+ * store, an order's first event as the webhook's): those are listed in the answer's `rejected`
+ * (the first LISTED_CHANGES, then `rejected_more`), logged once (`orders.import_rows_left_out`),
+ * and the rest is imported.
  *
  * Order of checks of a statement: parse (every rule of the file, report-tracking.ts included),
  * legacy per-row days (legacy_days), the same bytes committed for another marketplace
@@ -28,11 +29,11 @@ import {
   type ParsedReport,
   type ReportRefusalReason,
 } from '../../domain/orders/amazon-report.ts';
-import { admissionIssues, type IncomingEvent } from '../../domain/orders/apply.ts';
+import { admissionIssues, type IncomingEvent, type Rejected } from '../../domain/orders/apply.ts';
 import { creditBook } from '../../domain/orders/crediting.ts';
 import { issuesOf, type Issue, type RowIssue } from '../../domain/issues.ts';
 import { reportEventId } from '../../domain/orders/shopfront-report.ts';
-import { sameFileElsewhere } from '../../domain/orders/report-tracking.ts';
+import { sameFileElsewhere, type LeftOut } from '../../domain/orders/report-tracking.ts';
 import { sha256Hex } from '../../domain/requests/signature.ts';
 import {
   planSummary,
@@ -151,7 +152,7 @@ export async function runImport(db: D1Database, request: ImportRequest): Promise
   const parsed = parseAmazonReport(request.bytes, program.table, request.options);
   if (!parsed.ok) return refused(parsed.issues, parsed.reason);
   try {
-    if (parsed.kind === 'events') return await importEvents(db, parsed, request.dry_run);
+    if (parsed.kind === 'events') return await importEvents(db, parsed, request);
     return await importStatement(db, parsed, request);
   } catch (error) {
     if (error instanceof UnsafeSumError)
@@ -219,20 +220,22 @@ async function importStatement(
   );
   // The same file committed for another marketplace since the early check: the guarded write refused it.
   if (outcome.kind === 'refused') return refused(outcome.refusal.issues, outcome.refusal.reason);
-  if (outcome.kind === 'committed') logLeftOut(parsed, request.session_id);
+  if (outcome.kind === 'committed')
+    logLeftOut(parsed.left_out, {
+      marketplace: parsed.statement.marketplace,
+      layout: parsed.statement.layout,
+      session_id: request.session_id,
+    });
   return outcome.kind === 'committed'
     ? { ok: true, kind: 'statement', answer: outcome.answer }
     : { ok: true, kind: 'stored', answer: outcome.answer };
 }
 
-/** One log line for the rows a committed statement left out: the answer is not their only trace. */
-function logLeftOut(parsed: StatementParsed, sessionId: string): void {
-  const left = parsed.left_out;
+/** One log line for the rows an import left out (a statement's, an export's): the answer is not their only trace. */
+function logLeftOut(left: LeftOut, where: { marketplace: string; layout: string; session_id: string }): void {
   if (left.rows === 0) return;
   log('warn', 'orders.import_rows_left_out', {
-    marketplace: parsed.statement.marketplace,
-    layout: parsed.statement.layout,
-    session_id: sessionId,
+    ...where,
     rows: left.rows,
     tracking_ids: left.tracking_ids.slice(0, LISTED_IDS),
     tracking_ids_more: Math.max(0, left.tracking_ids.length - LISTED_IDS),
@@ -288,13 +291,17 @@ const ADMISSION_COLUMNS: Record<string, string> = {
   currency: 'Price($)',
   ordered_at: 'Order Date',
   retailer: '(file)',
+  tracking_id: 'Tracking ID',
 };
+
+type EventsParsed = Extract<ParsedReport, { kind: 'events' }>;
 
 async function importEvents(
   db: D1Database,
-  parsed: Extract<ParsedReport, { kind: 'events' }>,
-  dryRun: boolean,
+  parsed: EventsParsed,
+  request: ImportRequest,
 ): Promise<ImportOutcome> {
+  const dryRun = request.dry_run;
   const issues = parsed.rows.flatMap((r) =>
     admissionIssues(r.event, program).map((i) => ({
       row: r.row,
@@ -324,19 +331,15 @@ async function importEvents(
   const unattributed = new Set(
     events.filter((e) => outcomes.get(e.event_id) === 'unattributed').map((e) => e.event.tracking_id),
   );
-  // Events refused for what their order already holds (a line past 10,000 of a kind, another
-  // marketplace than the order's): the first LISTED_CHANGES listed with their rows, the rest
-  // counted; the other events applied.
   const refusedRows = parsed.rows.flatMap((r, i) => {
     const outcome = outcomes.get(events[i]?.event_id ?? '');
-    return typeof outcome === 'object' ? [{ row: r.row, issues: outcome.issues }] : [];
+    return typeof outcome === 'object' ? [{ row: r, outcome }] : [];
   });
-  const rejected = importIssues(
-    refusedRows
-      .flatMap((r) => r.issues.map((issue) => ({ row: r.row, field: issue.path, message: issue.message })))
-      .slice(0, LISTED_CHANGES),
-  );
-  const rejectedAll = refusedRows.reduce((n, r) => n + r.issues.length, 0);
+  logLeftOut(leftOutRows(refusedRows), {
+    marketplace: request.options.marketplace ?? program.table.default_retailer,
+    layout: parsed.layout,
+    session_id: request.session_id,
+  });
   return {
     ok: true,
     kind: 'events',
@@ -348,10 +351,50 @@ async function importEvents(
       processed: count('processed'),
       duplicate: count('duplicate'),
       unattributed: count('unattributed'),
-      rejected,
-      rejected_more: rejectedAll - rejected.length,
+      ...rejectedRows(refusedRows),
       unattributed_tracking_ids: [...unattributed].sort(),
     },
+  };
+}
+
+type RefusedRow = { row: EventsParsed['rows'][number]; outcome: Rejected };
+
+/**
+ * Events refused for what their order holds (a line past 10,000 of a kind, another marketplace
+ * than the order's, an order's first event of another marketplace's tracking id: left out): the
+ * first LISTED_CHANGES issues listed with their rows, the rest counted; the other events applied.
+ */
+function rejectedRows(refusedRows: readonly RefusedRow[]): {
+  rejected: ImportIssue[];
+  rejected_more: number;
+} {
+  const rejected = importIssues(
+    refusedRows
+      .flatMap(({ row, outcome }) =>
+        outcome.issues.map((i) => ({
+          row: row.row,
+          field: ADMISSION_COLUMNS[i.path] ?? i.path,
+          message: i.message,
+        })),
+      )
+      .slice(0, LISTED_CHANGES),
+  );
+  const all = refusedRows.reduce((n, r) => n + r.outcome.issues.length, 0);
+  return { rejected, rejected_more: all - rejected.length };
+}
+
+/**
+ * An export's rows the store left out as another marketplace's (the first event of an order whose
+ * tracking id is known only elsewhere, report-tracking.ts), counted as a statement's left-out rows.
+ */
+function leftOutRows(
+  refusedRows: readonly { row: EventsParsed['rows'][number]; outcome: Rejected }[],
+): LeftOut {
+  const left = refusedRows.filter((r) => r.outcome.reason === 'other_marketplace');
+  return {
+    rows: left.length,
+    tracking_ids: [...new Set(left.map((r) => r.row.event.tracking_id.toLowerCase()))].sort(),
+    listed: [],
   };
 }
 
