@@ -53,18 +53,26 @@ async function heldFor(marketplace: string) {
     .first();
 }
 
-/** env.DB, but `beforeWrite` runs once, just before the first write batch (a read batch has two statements). */
-function withHookBeforeWrite(beforeWrite: () => Promise<void>): D1Database {
+/**
+ * env.DB, but `beforeWrite` runs once, just before the first write batch (a read batch has two
+ * statements); with `reworded`, that write's failure comes back in other words, without a cause
+ * (as a D1 release may word or wrap it).
+ */
+function withHookBeforeWrite(beforeWrite: () => Promise<void>, reworded = false): D1Database {
   let fired = false;
   return new Proxy(env.DB, {
     get(target, prop) {
       if (prop === 'batch')
         return async (statements: D1PreparedStatement[]) => {
-          if (!fired && statements.length > 2) {
-            fired = true;
-            await beforeWrite();
+          if (fired || statements.length <= 2) return target.batch(statements);
+          fired = true;
+          await beforeWrite();
+          try {
+            return await target.batch(statements);
+          } catch (error) {
+            if (!reworded) throw error;
+            throw new Error('D1_ERROR: constraint check failed while writing');
           }
-          return target.batch(statements);
         };
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
@@ -128,5 +136,37 @@ describe('the same file committed for two marketplaces at once', () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ added: { keys: 0 }, changed: { keys: 0 }, unchanged: 1 });
     expect(await heldFor('amazon-us')).toMatchObject({ keys: 1, changes: 1, fee_minor: 224 });
+  });
+
+  it('is refused the same when the failed write says so in other words', async () => {
+    const day = '2026-04-09';
+    const file = earningsFile([{ ...row, day, tracking_id: 'samefilereworded-20' }], {
+      title: { from: day, to: day },
+    });
+    const post = (marketplace: string) =>
+      exports.default.fetch(`${ORIGIN}/api/admin/import/amazon?marketplace=${marketplace}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', authorization: `Bearer ${env.ADMIN_TOKEN}` },
+        body: file,
+      });
+    let first: Response | null = null;
+    const raced = withHookBeforeWrite(async () => {
+      first = await post('amazon-us');
+    }, true);
+    const outcome = await runImport(raced, {
+      bytes: file,
+      options: { marketplace: 'amazon-ca' },
+      session_id: newSessionId(),
+      imported_by: 'race-test',
+      dry_run: false,
+    });
+    expect(first!.status).toBe(200);
+    expect(outcome).toMatchObject({ ok: false, reason: 'imported_elsewhere' });
+    const ca = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM amazon_statements WHERE marketplace = 'amazon-ca' AND from_day = ?1",
+    )
+      .bind(day)
+      .first<{ n: number }>();
+    expect(ca?.n).toBe(0);
   });
 });

@@ -17,8 +17,11 @@
  *          keys (report-tracking.ts sameFileElsewhere, the same condition as the
  *          early check committedElsewhere); NOT NULL then fails the whole batch, so
  *          a commit that passed the early check before another marketplace's commit
- *          of the file landed stores nothing and is refused imported_elsewhere. The
- *          same file again for the same marketplace is not guarded (idempotent).
+ *          of the file landed stores nothing and is refused imported_elsewhere: any
+ *          failed write that is not a taken id reads committedElsewhere again and is
+ *          refused when it names a marketplace (the error's wording, or its cause's,
+ *          is not relied on). The same file again for the same marketplace is not
+ *          guarded (idempotent).
  *
  * Rows travel as JSON arrays in one bound parameter per statement, chunked under
  * D1's 2 MB per value (and far under its 100 parameters per statement).
@@ -173,25 +176,42 @@ export async function commitStatement<T>(
       );
       return { kind: 'committed', statement_id: record.statement_id, plan, answer: result };
     } catch (error) {
-      if (SAME_FILE_GUARD.test(error instanceof Error ? error.message : String(error)))
-        return { kind: 'refused', refusal: await elsewhere(db, statement, file) };
       // Another import took this id (or this session's commit landed though its answer was lost).
-      if (!isUniqueViolation(error) || round >= MAX_ROUNDS) throw error;
+      if (isUniqueViolation(error) && round < MAX_ROUNDS) continue;
+      const refusal = await elsewhere(db, statement, file, error);
+      if (refusal) return { kind: 'refused', refusal };
+      throw error;
     }
   }
 }
 
-/** The file's row failed the guard (see the header): the refusal, read from what is committed now. */
+/**
+ * A write that failed otherwise than on a taken id: refused imported_elsewhere when the same file
+ * is committed for another marketplace now (the guard, see the header), read from the store and
+ * not from the error's wording, which D1 may change or wrap (`cause`); null otherwise, and when
+ * the store cannot answer either (the caller rethrows the write's own error).
+ */
 async function elsewhere(
   db: D1Database,
   statement: Statement,
   file: Pick<StatementRecord, 'file_sha256'>,
-): Promise<ReportRefusal> {
-  const committedFor = await committedElsewhere(db, statement, file.file_sha256);
+  error: unknown,
+): Promise<ReportRefusal | null> {
+  let committedFor: string[];
+  try {
+    committedFor = await committedElsewhere(db, statement, file.file_sha256);
+  } catch {
+    return null;
+  }
   const refusal = sameFileElsewhere(statement.marketplace, committedFor, statement.lines.length);
-  if (refusal === null)
+  if (refusal === null && SAME_FILE_GUARD.test(errorText(error)))
     throw new Error('statement-store: the same-file guard refused a file committed nowhere else');
   return refusal;
+}
+
+/** An error's message with its cause's, as isTransientD1Error reads them (worker/lib/d1-retry.ts). */
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error);
 }
 
 export async function storedAnswer(db: D1Database, sessionId: string): Promise<unknown> {
@@ -200,7 +220,7 @@ export async function storedAnswer(db: D1Database, sessionId: string): Promise<u
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return /UNIQUE constraint failed|PRIMARY KEY/i.test(error instanceof Error ? error.message : String(error));
+  return /UNIQUE constraint failed|PRIMARY KEY/i.test(errorText(error));
 }
 
 // ---------------------------------------------------------------- writes
