@@ -89,7 +89,9 @@ ON CONFLICT (path) DO UPDATE SET clicks = clicks + excluded.clicks`;
  * Work per chunk bounded by the chunk, not by how many clicks a visitor made (issue 26; a script
  * clicking once a second has 3,600 clicks an hour, 86,400 a day; docs/scale.md):
  * - duplicate: each candidate's earlier clicks of the window are walked in the index alone (product
- *   and bot are in it); a row is read only for a click of the same millisecond (the click-id tie).
+ *   and bot are in it), up to the first match; only the tie (same millisecond, product and visitor,
+ *   usually the click itself) is read as a row, for its click id. Left: a visitor who never repeats
+ *   a product still has its whole window walked, in the index (docs/scale.md).
  * - `busy`: a visitor-day with more than ?5 clicks, counting at most ?5 + 1 index entries; only it
  *   can have more than ?5 navigations (`over`, again at most ?5 + 1 navigations; a row is read only
  *   for a bot's entry, for its bot_reason).
@@ -98,7 +100,9 @@ ON CONFLICT (path) DO UPDATE SET clicks = clicks + excluded.clicks`;
  *   because all of them landed in earlier chunks, and the last of those ran this statement on a
  *   visitor-day over the limit, which flags the whole day (by induction; flags are only ever set).
  *   So a settled day marks only its clicks in first..last; an unsettled one (the chunk that crosses
- *   the limit, or a late chunk of the day's first clicks) marks the whole day, once.
+ *   the limit, or a late chunk of the day's first clicks) marks the whole day, once. This holds for
+ *   one limit: after burst_clicks_per_day is lowered, days stored under the old one are not flagged
+ *   again (the whole-day statement did not re-flag a day no chunk touched again either).
  * - `marks` evaluates each condition once per row (an UPDATE with both in SET and WHERE ran the
  *   duplicate subquery twice) and only over the rows that can change; a row in both is marked once.
  */
