@@ -79,45 +79,80 @@ ON CONFLICT (path) DO UPDATE SET clicks = clicks + excluded.clicks`;
  * arrival order, so both stay right when batches land out of order.
  * - duplicate: a click on a product by a visitor who clicked the same product as a human within
  *   the window before (?4 ms; ties broken by click id). Rows to flag: ?1..?2, the chunk's times
- *   and the window after them.
- * - burst: a visitor hash with more than ?7 navigations (not a prefetch or sub-resource load) in a
- *   UTC day flags every click of that visitor that day. Days: ?5..?6, the chunk's whole UTC days.
- * Both read one visitor's clicks through clicks_visitor_at (visitor_hash, at; migration 0018),
- * bounded by time on both sides, so a visitor's older history (a crawler, a shared address, 90
- * days of clicks) is never read; migration 0023 dropped the (visitor, product, at) index.
- * ?3 the chunk's visitor hashes. tests/worker/click-rollups.test.ts checks the plan.
- * Cheap on the common path (issue 26, measured in SQLite: 18-21 µs a click before, 11-15 after):
- * - `busy` counts a visitor's clicks of a day from the index alone (no row read); only a
- *   visitor-day above the limit in all its clicks can be above it in navigations, so `over` reads
- *   rows (is_bot, bot_reason) only for those, which are rare;
+ *   and the window after them; ?3 the chunk's visitor hashes.
+ * - burst: a visitor hash with more than ?5 navigations (not a prefetch or sub-resource load) in a
+ *   UTC day flags every click of that visitor that day. ?6: the chunk's visitor-days, each as
+ *   [visitor_hash, day start, first, last] (ms; first..last the times of its clicks in the chunk).
+ * All read one visitor's clicks through clicks_visitor_at (visitor_hash, at, product_id, is_bot;
+ * migrations 0018, 0024), bounded by time on both sides, so a visitor's older history (a crawler, a
+ * shared address, 90 days of clicks) is never read. tests/worker/click-rollups.test.ts checks the plan.
+ * Work per chunk bounded by the chunk, not by how many clicks a visitor made (issue 26; a script
+ * clicking once a second has 3,600 clicks an hour, 86,400 a day; docs/scale.md):
+ * - duplicate: each candidate's earlier clicks of the window are walked in the index alone (product
+ *   and bot are in it), up to the first match; only the tie (same millisecond, product and visitor,
+ *   usually the click itself) is read as a row, for its click id. Left: a visitor who never repeats
+ *   a product still has its whole window walked, in the index (docs/scale.md).
+ * - `busy`: a visitor-day with more than ?5 clicks, counting at most ?5 + 1 index entries; only it
+ *   can have more than ?5 navigations (`over`, again at most ?5 + 1 navigations; a row is read only
+ *   for a bot's entry, for its bot_reason).
+ * - `over` is *settled* when the visitor-day already had more than ?5 navigations before `first`:
+ *       settled ⇒ every click of the day not in this chunk is flagged burst already
+ *   because all of them landed in earlier chunks, and the last of those ran this statement on a
+ *   visitor-day over the limit, which flags the whole day (by induction; flags are only ever set).
+ *   So a settled day marks only its clicks in first..last; an unsettled one (the chunk that crosses
+ *   the limit, or a late chunk of the day's first clicks) marks the whole day, once. This holds for
+ *   one limit: after burst_clicks_per_day is lowered, days stored under the old one are not flagged
+ *   again (the whole-day statement did not re-flag a day no chunk touched again either).
  * - `marks` evaluates each condition once per row (an UPDATE with both in SET and WHERE ran the
- *   duplicate subquery twice) and only over the rows that can change: the duplicate window's
- *   rows and the burst days' rows, not a visitor's whole day; a row in both is marked once.
+ *   duplicate subquery twice) and only over the rows that can change; a row in both is marked once.
  */
 const IS_REPEAT = `
 is_duplicate = 0
   AND product_id IS NOT NULL
   AND at BETWEEN ?1 AND ?2
-  AND EXISTS (
-    SELECT 1 FROM clicks AS earlier
-    WHERE earlier.visitor_hash = clicks.visitor_hash
-      AND earlier.at BETWEEN clicks.at - ?4 AND clicks.at
-      AND earlier.product_id = clicks.product_id
-      AND earlier.is_bot = 0
-      AND (earlier.at < clicks.at OR (earlier.at = clicks.at AND earlier.click_id < clicks.click_id))
+  AND (
+    EXISTS (
+      SELECT 1 FROM clicks AS earlier
+      WHERE earlier.visitor_hash = clicks.visitor_hash
+        AND earlier.at >= clicks.at - ?4 AND earlier.at < clicks.at
+        AND earlier.product_id = clicks.product_id
+        AND earlier.is_bot = 0
+    )
+    OR EXISTS (
+      SELECT 1 FROM clicks AS tie
+      WHERE tie.visitor_hash = clicks.visitor_hash
+        AND tie.at = clicks.at
+        AND tie.product_id = clicks.product_id
+        AND tie.is_bot = 0
+        AND tie.click_id < clicks.click_id
+    )
   )`;
+const NAVIGATION = `NOT coalesce(is_bot <> 0 AND ${NOT_NAVIGATION_SQL}, 0)`;
 export const FLAG_REPEATS = `
-WITH busy AS (
-  SELECT visitor_hash, at / ${DAY_MS} AS day FROM clicks
-  WHERE visitor_hash IN (SELECT value FROM json_each(?3)) AND at >= ?5 AND at < ?6
-  GROUP BY visitor_hash, day HAVING COUNT(*) > ?7
+WITH spans AS MATERIALIZED (
+  SELECT value ->> 0 AS visitor_hash, value ->> 1 AS day_at, value ->> 2 AS first_at, value ->> 3 AS last_at
+  FROM json_each(?6)
 ),
-over AS (
-  SELECT clicks.visitor_hash, busy.day FROM busy JOIN clicks
-    ON clicks.visitor_hash = busy.visitor_hash
-    AND clicks.at >= busy.day * ${DAY_MS} AND clicks.at < (busy.day + 1) * ${DAY_MS}
-  WHERE NOT coalesce(is_bot <> 0 AND ${NOT_NAVIGATION_SQL}, 0)
-  GROUP BY clicks.visitor_hash, busy.day HAVING COUNT(*) > ?7
+busy AS (
+  SELECT * FROM spans AS s
+  WHERE (SELECT COUNT(*) FROM (
+    SELECT 1 FROM clicks
+    WHERE visitor_hash = s.visitor_hash AND at >= s.day_at AND at < s.day_at + ${DAY_MS}
+    LIMIT ?5 + 1
+  )) > ?5
+),
+over AS MATERIALIZED (
+  SELECT b.*, (SELECT COUNT(*) FROM (
+    SELECT 1 FROM clicks
+    WHERE visitor_hash = b.visitor_hash AND at >= b.day_at AND at < b.first_at AND ${NAVIGATION}
+    LIMIT ?5 + 1
+  )) > ?5 AS settled
+  FROM busy AS b
+  WHERE (SELECT COUNT(*) FROM (
+    SELECT 1 FROM clicks
+    WHERE visitor_hash = b.visitor_hash AND at >= b.day_at AND at < b.day_at + ${DAY_MS} AND ${NAVIGATION}
+    LIMIT ?5 + 1
+  )) > ?5
 ),
 marks AS (
   SELECT id, max(repeat) AS repeat, max(burst) AS burst FROM (
@@ -126,7 +161,8 @@ marks AS (
     UNION ALL
     SELECT clicks.rowid, 0, 1 FROM over JOIN clicks
       ON clicks.visitor_hash = over.visitor_hash
-      AND clicks.at >= over.day * ${DAY_MS} AND clicks.at < (over.day + 1) * ${DAY_MS}
+      AND clicks.at >= CASE WHEN over.settled THEN over.first_at ELSE over.day_at END
+      AND clicks.at <= CASE WHEN over.settled THEN over.last_at ELSE over.day_at + ${DAY_MS} - 1 END
     WHERE (clicks.flags & ${CLICK_FLAGS.burst}) = 0
   )
   GROUP BY id
@@ -136,6 +172,23 @@ UPDATE clicks SET
   flags = CASE WHEN marks.burst THEN flags | ${CLICK_FLAGS.burst} ELSE flags END
 FROM marks
 WHERE clicks.rowid = marks.id`;
+
+/** The chunk's visitor-days as FLAG_REPEATS reads them (?6): [visitor_hash, day start, first, last]. */
+function visitorDays(chunk: readonly ClickRecord[]): [string, number, number, number][] {
+  const spans = new Map<string, [string, number, number, number]>();
+  for (const { visitor_hash, at } of chunk) {
+    if (visitor_hash === null) continue;
+    const day = startOfUtcDay(at);
+    const key = `${day} ${visitor_hash}`;
+    const span = spans.get(key);
+    if (span === undefined) spans.set(key, [visitor_hash, day, at, at]);
+    else {
+      span[2] = Math.min(span[2], at);
+      span[3] = Math.max(span[3], at);
+    }
+  }
+  return [...spans.values()];
+}
 
 const encoder = new TextEncoder();
 
@@ -215,14 +268,19 @@ function rowStatements(
   const from = Math.min(...times);
   const to = Math.max(...times) + DUPLICATE_WINDOW_MS;
   const visitors = [...new Set(chunk.flatMap((c) => (c.visitor_hash === null ? [] : [c.visitor_hash])))];
-  const last = Math.max(...times);
-  const days = [startOfUtcDay(from), startOfUtcDay(last) + DAY_MS] as const;
   return [
     db.prepare(INSERT).bind(`[${rows.map((r) => r.json).join(',')}]`),
     db.prepare(COUNT).bind(path),
     db
       .prepare(FLAG_REPEATS)
-      .bind(from, to, JSON.stringify(visitors), DUPLICATE_WINDOW_MS, ...days, burstLimit),
+      .bind(
+        from,
+        to,
+        JSON.stringify(visitors),
+        DUPLICATE_WINDOW_MS,
+        burstLimit,
+        JSON.stringify(visitorDays(chunk)),
+      ),
   ];
 }
 
