@@ -1,6 +1,7 @@
 /** An order event's marketplace (CONTRACT.md section 14, domain/orders/marketplace.ts) on the sample program. */
 import { describe, expect, it } from 'vitest';
 import { formatError } from '../../../domain/content/validate.ts';
+import { planOrder, type IncomingEvent, type StoredEvent } from '../../../domain/orders/apply.ts';
 import { parseOrderEvent, type OrderEvent } from '../../../domain/orders/event.ts';
 import { withMarketplace } from '../../../domain/orders/marketplace.ts';
 import { buildProgramTable, programFromTable } from '../../../domain/orders/program-table.ts';
@@ -120,5 +121,64 @@ describe('withMarketplace', () => {
     expect(program.handleOf('milacooks-21')).toBe('mila-cooks');
     expect(program.handleOf('MilaCooks0C-20')).toBe('mila-cooks');
     expect(program.handleOf('milacooks-20')).toBe('mila-cooks');
+  });
+});
+
+describe("planOrder: the tracking id's marketplace is a rule of an order's first event", () => {
+  const incoming = (
+    id: string,
+    extra: Record<string, unknown>,
+    source: IncomingEvent['source'] = 'webhook',
+  ) => {
+    const checked = withMarketplace(
+      parsed({ tracking_id: 'milacooks-21', currency: 'USD', ...extra }),
+      program.table,
+    );
+    if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+    return { event_id: id, source, body: '{}', received_at: 0, event: checked.event };
+  };
+  const plan = (events: IncomingEvent[], stored: StoredEvent[] = [], known: string[] = []) =>
+    planOrder({
+      program,
+      stored,
+      current: [],
+      incoming: events,
+      knownIds: new Set(known),
+      clicks: new Map(),
+      terms: null,
+    });
+
+  it("refuses a new order's events whose id is another marketplace's, nothing planned; a known id is a duplicate first", () => {
+    const placed = incoming('e-1', {});
+    const shipped = incoming('e-2', { type: 'order.shipped', occurred_at: '2026-11-05T10:00:00Z' });
+    const refused = plan([placed, shipped]);
+    expect(refused.events).toEqual([]);
+    expect(refused.entries).toEqual([]);
+    for (const id of ['e-1', 'e-2'])
+      expect(refused.outcomes.get(id)).toMatchObject({
+        status: 'rejected',
+        reason: 'other_marketplace',
+        issues: [
+          {
+            path: 'tracking_id',
+            message: expect.stringMatching(
+              /^"milacooks-21" is a tracking id of amazon-uk, not of amazon-us \(the marketplace of this event\)/,
+            ),
+          },
+        ],
+      });
+    // An export's row is worded as a statement's row left out.
+    expect(plan([incoming('e-3', {}, 'amazon_report')]).outcomes.get('e-3')).toMatchObject({
+      issues: [{ message: expect.stringMatching(/\(the marketplace of this import\): row left out; /) }],
+    });
+    expect(plan([placed], [], ['e-1']).outcomes.get('e-1')).toBe('duplicate');
+  });
+
+  it('applies a later event of a stored order, whatever its tracking id: it follows the order', () => {
+    const stored: StoredEvent = { event_id: 'e-1', order_seq: 1, event: incoming('e-1', {}).event };
+    const shipped = incoming('e-2', { type: 'order.shipped', occurred_at: '2026-11-05T10:00:00Z' });
+    const later = plan([shipped], [stored]);
+    expect(later.outcomes.get('e-2')).not.toHaveProperty('status');
+    expect(later.events.map((e) => e.event_id)).toEqual(['e-2']);
   });
 });
