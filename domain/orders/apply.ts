@@ -14,13 +14,13 @@ import { eventOfMarketplace } from './report-tracking.ts';
 import { PROGRAMS } from '../content/schema.ts';
 import { utcDay } from '../time.ts';
 import { rateFor } from './rates.ts';
-import { extendTerms, type LineTermsRow, type OrderTermsRow, type RecordedTerms } from './terms.ts';
+import { extendTerms, headOf, type LineTermsRow, type OrderTermsRow, type RecordedTerms } from './terms.ts';
 
 export type EventSource = 'webhook' | 'amazon_report' | 'seed';
 /**
  * An event refused because of what is stored for its order, nothing stored: `invalid` (another
- * marketplace than the order's, a line past its bounds) or `other_marketplace` (the order's first
- * event, its tracking id another marketplace's: report-tracking.ts eventOfMarketplace).
+ * marketplace than the order's, a line past its bounds) or `other_marketplace` (the event that
+ * would decide the order's credit, its tracking id another marketplace's: refusalOf).
  */
 export interface Rejected {
   status: 'rejected';
@@ -212,18 +212,32 @@ export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
 }
 
 /**
- * Why an event is refused for what its order holds (`set`: the order's events so far), or null.
- * The order's first event is judged by its tracking id's marketplace (report-tracking.ts); a later
- * one follows the marketplace the order is pinned to (marketIssues), so a redelivery is a
- * duplicate and a return of an order stored before is booked, whatever its tracking id.
+ * Why an event is refused for what its order holds (`set`: the order's events so far, `terms`: its
+ * credit as recorded so far), or null. The tracking id's marketplace (report-tracking.ts
+ * eventOfMarketplace) is a rule of the event that decides the order's credit:
+ *
+ *   head(S)        = the first order.placed of S, else its earliest event (terms.ts headOf: the
+ *                    event whose tracking id extendTerms credits)
+ *   decides(e)     = terms = null and head(set + e) = e   (the credit is still open and e would
+ *                    be its head: an order's first event, a placed event arriving after an
+ *                    unattributed shipment, a placed event that occurred before the stored one)
+ *   decides(e) and foreign(e)  -> other_marketplace, nothing stored
+ *   otherwise                  -> the event follows the marketplace its order is pinned to
+ *                                 (marketIssues) and the line bounds
+ *
+ * So a credited order's later events (a redelivery is a duplicate before this, a return of an
+ * order stored before the rule) are booked whatever their tracking id: its credit is recorded.
  */
 function refusalOf(
   set: readonly IdentifiedEvent[],
-  { event, source }: IncomingEvent,
+  terms: RecordedTerms | null,
+  incoming: IncomingEvent,
   program: Program,
 ): Rejected | null {
+  const { event, source } = incoming;
   const from = source === 'amazon_report' ? 'row' : 'event';
-  const foreign = set.length === 0 ? eventOfMarketplace(event, program.table, from) : null;
+  const decides = terms === null && headOf([...set, incoming].sort(compareEvents)) === incoming;
+  const foreign = decides ? eventOfMarketplace(event, program.table, from) : null;
   if (foreign) return { status: 'rejected', reason: foreign.reason, issues: foreign.issues };
   const bounds = [...marketIssues(set, event, program), ...lineBoundIssues(set, event)];
   return bounds.length > 0 ? { status: 'rejected', issues: bounds } : null;
@@ -259,7 +273,7 @@ export function planOrder(input: {
       if (!plan.outcomes.has(event_id)) plan.outcomes.set(event_id, 'duplicate');
       continue;
     }
-    const refused = refusalOf(set, incoming, program);
+    const refused = refusalOf(set, terms, incoming, program);
     if (refused) {
       plan.outcomes.set(event_id, refused);
       continue;

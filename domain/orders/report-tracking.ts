@@ -40,8 +40,10 @@
  *     layout 'file'  (shopfront's export,      -> every row passed on: each row is an order event,
  *                     group rule)                 judged by the store as the webhook's are (below)
  *   one order event (the signed webhook, an export's row; eventOfMarketplace), group rule, judged
- *     only for an order's FIRST event (domain/orders/apply.ts planOrder, after the event-id
- *     duplicate check): a later event follows the marketplace its order is pinned to (marketIssues)
+ *     only for the event that DECIDES an uncredited order's credit, the one that would become its
+ *     head (its first event, or a placed event taking the head: domain/orders/apply.ts refusalOf,
+ *     after the event-id duplicate check); any other event follows the marketplace its order is
+ *     pinned to (marketIssues)
  *       foreign(event)                         -> other_marketplace, path tracking_id, nothing stored
  *       otherwise (mine, unknown, a home id)   -> as before (unknown: stored unattributed, 202)
  *       a marketplace the table does not know  -> not judged here (admissionIssues names it)
@@ -196,7 +198,7 @@ function leftOutMessage(id: string, markets: readonly string[], marketplace: str
 }
 
 /**
- * One order event, the first of its order (see the header): refused when its tracking id is known
+ * One order event, the one deciding its order's credit (see the header): refused when its tracking id is known
  * only at other marketplaces than the event's and is no home id of the event's group (after
  * withMarketplace: `retailer` is the event's marketplace).
  */

@@ -15,9 +15,9 @@
  *                delivering it would name; without a `marketplace` the home one)
  *   own file   = rowsOfMarketplace(rows, market, 'file')   (report-tracking.ts: a file whose known
  *                tracking ids are another marketplace's, home ids counting as their group's ->
- *                other_marketplace; else every row passed on, and the store judges each order's
- *                first event as the webhook's (planOrder): a row of another marketplace's id is left
- *                out there, listed and logged by the import, worker/orders/statement-import.ts)
+ *                other_marketplace; else every row passed on, and the store judges the row deciding
+ *                each order's credit as the webhook's (planOrder): a row of another marketplace's
+ *                id is left out there, listed and logged by the import, worker/orders/statement-import.ts)
  * The idempotency key is the row's content (its currency included), not the marketplace named:
  * a file imported before the marketplace was resolved here (when `marketplace` was ignored) is
  * still recognised as imported, with or without `marketplace` naming the home one.

@@ -94,7 +94,7 @@ export function extendTerms(
 ): { terms: RecordedTerms | null; added: { order: OrderTermsRow | null; lines: LineTermsRow[] } } {
   const added: { order: OrderTermsRow | null; lines: LineTermsRow[] } = { order: null, lines: [] };
   let terms = recorded;
-  const head = sorted.find((e) => e.event.type === 'order.placed') ?? sorted[0];
+  const head = headOf(sorted);
   if (!head) return { terms, added };
   if (!terms) {
     const handle = program.creditedHandle(head.event.tracking_id);
@@ -135,6 +135,14 @@ export function extendTerms(
     added.lines.push(line);
   }
   return { terms: { order: terms.order, lines }, added };
+}
+
+/**
+ * The event whose tracking id decides an order's credit while it has none recorded: its first
+ * `order.placed`, else its earliest event (`sorted` in compareEvents order).
+ */
+export function headOf<E extends IdentifiedEvent>(sorted: readonly E[]): E | undefined {
+  return sorted.find((e) => e.event.type === 'order.placed') ?? sorted[0];
 }
 
 /**

@@ -12,9 +12,9 @@
  * maps a reason to its HTTP status through the one table (worker/lib/reasons.ts).
  * Nothing is stored unless the whole file passed, but for the rows left out as another
  * marketplace's (domain/orders/report-tracking.ts: a statement's by the parser, an export's by the
- * store, an order's first event as the webhook's): those are listed in the answer's `rejected`
- * (the first LISTED_CHANGES, then `rejected_more`), logged once (`orders.import_rows_left_out`),
- * and the rest is imported.
+ * store, the event deciding an order's credit as the webhook's): those are listed in the answer's
+ * `rejected` (the first LISTED_CHANGES, then `rejected_more`), logged once
+ * (`orders.import_rows_left_out`), and the rest is imported.
  *
  * Order of checks of a statement: parse (every rule of the file, report-tracking.ts included),
  * legacy per-row days (legacy_days), the same bytes committed for another marketplace
@@ -361,7 +361,8 @@ type RefusedRow = { row: EventsParsed['rows'][number]; outcome: Rejected };
 
 /**
  * Events refused for what their order holds (a line past 10,000 of a kind, another marketplace
- * than the order's, an order's first event of another marketplace's tracking id: left out): the
+ * than the order's, the event deciding an order's credit with another marketplace's tracking id:
+ * left out): the
  * first LISTED_CHANGES issues listed with their rows, the rest counted; the other events applied.
  */
 function rejectedRows(refusedRows: readonly RefusedRow[]): {
@@ -384,8 +385,9 @@ function rejectedRows(refusedRows: readonly RefusedRow[]): {
 }
 
 /**
- * An export's rows the store left out as another marketplace's (the first event of an order whose
- * tracking id is known only elsewhere, report-tracking.ts), counted as a statement's left-out rows.
+ * An export's rows the store left out as another marketplace's (the event deciding an order's
+ * credit whose tracking id is known only elsewhere, report-tracking.ts), counted as a statement's
+ * left-out rows.
  */
 function leftOutRows(
   refusedRows: readonly { row: EventsParsed['rows'][number]; outcome: Rejected }[],

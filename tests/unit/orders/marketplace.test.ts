@@ -124,7 +124,7 @@ describe('withMarketplace', () => {
   });
 });
 
-describe("planOrder: the tracking id's marketplace is a rule of an order's first event", () => {
+describe("planOrder: the tracking id's marketplace is a rule of the event that decides the order's credit", () => {
   const incoming = (
     id: string,
     extra: Record<string, unknown>,
@@ -180,5 +180,74 @@ describe("planOrder: the tracking id's marketplace is a rule of an order's first
     const later = plan([shipped], [stored]);
     expect(later.outcomes.get('e-2')).not.toHaveProperty('status');
     expect(later.events.map((e) => e.event_id)).toEqual(['e-2']);
+  });
+
+  // The credit goes to the order's head (its first placed event, else its earliest: terms.ts headOf),
+  // so an event that would become the head of an order not yet credited is judged, first or not.
+  const unknownShipped = (id: string) =>
+    incoming(id, { type: 'order.shipped', tracking_id: 'nobody-zz-99', occurred_at: '2026-11-05T10:00:00Z' });
+  const refusedForeign = {
+    status: 'rejected',
+    reason: 'other_marketplace',
+    issues: [{ path: 'tracking_id' }],
+  };
+
+  it("refuses a placed event with another marketplace's id arriving after an unattributed shipment", () => {
+    const shipped = unknownShipped('s-1');
+    expect(plan([shipped]).outcomes.get('s-1')).toBe('unattributed');
+    const stored: StoredEvent = { event_id: 's-1', order_seq: 1, event: shipped.event };
+    const later = plan([incoming('p-1', {})], [stored]);
+    expect(later.outcomes.get('p-1')).toMatchObject(refusedForeign);
+    expect(later.events).toEqual([]);
+    expect(later.entries).toEqual([]);
+    expect(later.orderTerms).toEqual([]);
+  });
+
+  it('refuses it in the same batch when the unattributed shipment sorts first, keeping the shipment', () => {
+    const placed = incoming('p-1', { occurred_at: '2026-11-06T10:00:00Z' });
+    const both = plan([placed, unknownShipped('s-1')]);
+    expect(both.outcomes.get('p-1')).toMatchObject(refusedForeign);
+    expect(both.outcomes.get('s-1')).toBe('unattributed');
+    expect(both.events.map((e) => e.event_id)).toEqual(['s-1']);
+    expect(both.entries).toEqual([]);
+    expect(both.orderTerms).toEqual([]);
+  });
+
+  it('refuses a placed event that occurred before the stored unattributed one, which it would displace as head', () => {
+    const first = incoming('a', { tracking_id: 'nobody-zz-99', occurred_at: '2026-11-03T15:00:00Z' });
+    const stored: StoredEvent = { event_id: 'a', order_seq: 1, event: first.event };
+    const earlier = incoming('b', {
+      ordered_at: '2026-11-03T13:00:00Z',
+      occurred_at: '2026-11-03T14:00:00Z',
+    });
+    const later = plan([earlier], [stored]);
+    expect(later.outcomes.get('b')).toMatchObject(refusedForeign);
+    expect(later.entries).toEqual([]);
+  });
+
+  it('books an event of a credited order whatever its id, also one that would be its head: the credit is recorded', () => {
+    const mine = incoming('a', { tracking_id: 'milacooks-20', occurred_at: '2026-11-03T15:00:00Z' });
+    const first = plan([mine]);
+    expect(first.outcomes.get('a')).toBe('processed');
+    const terms = {
+      order: first.orderTerms[0]!,
+      lines: new Map(first.lineTerms.map((l) => [l.product_id, l])),
+    };
+    const stored: StoredEvent = { event_id: 'a', order_seq: 1, event: mine.event };
+    const earlier = incoming('b', {
+      ordered_at: '2026-11-03T13:00:00Z',
+      occurred_at: '2026-11-03T14:00:00Z',
+    });
+    const later = planOrder({
+      program,
+      stored: [stored],
+      current: [],
+      incoming: [earlier],
+      knownIds: new Set(),
+      clicks: new Map(),
+      terms,
+    });
+    expect(later.outcomes.get('b')).toBe('processed');
+    expect(later.events.map((e) => e.handle)).toEqual(['mila-cooks']);
   });
 });
