@@ -195,7 +195,7 @@ describe("POST /webhooks/orders judges the tracking id's marketplace as the impo
   });
 });
 
-describe("the tracking id's marketplace is a rule of an order's first event", () => {
+describe("the tracking id's marketplace is a rule of the event that decides an order's credit", () => {
   /**
    * The program as it stood when the order was placed: content then recorded the member's UK id
    * at the home marketplace too (a later edit narrowed it), so the webhook credited it in USD.
@@ -264,5 +264,34 @@ describe("the tracking id's marketplace is a rule of an order's first event", ()
       expect((await res.json<Problem>()).issues.map((x) => x.path)).toEqual(['tracking_id']);
     }
     expect(await stored(event.order_id)).toBeNull();
+  });
+
+  it("refuses 422 a placed event with another marketplace's id arriving after an unattributed shipment: it would be the head the credit goes to", async () => {
+    const event = ukEvent({ currency: 'USD' });
+    const shipment = await send({
+      ...event,
+      type: 'order.shipped',
+      tracking_id: uid('nobody'),
+      occurred_at: '2026-11-05T10:00:00Z',
+    });
+    expect(shipment.status).toBe(202);
+    const res = await send(event);
+    expect(res.status).toBe(422);
+    expect(await res.json<Problem>()).toEqual({
+      error: 'order event not in its marketplace',
+      issues: [
+        {
+          path: 'tracking_id',
+          message: expect.stringMatching(`^"${ukTrackingId}" is a tracking id of amazon-uk`),
+        },
+      ],
+    });
+    // Only the shipment is stored, credited to nobody: no dollars for the member's UK id.
+    expect(await stored(event.order_id)).toMatchObject({ status: 'unattributed', handle: null });
+    expect(await orderFigures(event.order_id)).toMatchObject({ pending: 0, earned: 0, net: 0 });
+    const terms = await env.DB.prepare('SELECT COUNT(*) AS n FROM order_terms WHERE order_id = ?1')
+      .bind(event.order_id)
+      .first<{ n: number }>();
+    expect(terms?.n).toBe(0);
   });
 });

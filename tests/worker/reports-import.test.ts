@@ -679,6 +679,44 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
     expect((await events(ca)).results).toEqual([{ retailer: 'amazon-ca', currency: 'CAD' }]);
   });
 
+  it("leaves out an Ordered row whose id is another marketplace's when an unknown id's row of its order sorts first: the placed row is the head the credit goes to", async () => {
+    const [us, uk] = [uid('us'), uid('uk')];
+    const line = (order: string, status: string, tag: string, date: string) =>
+      `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,${date},${status},1,20.00,${tag},`;
+    const csv = [
+      HEADER,
+      line(us, 'Ordered', 'milacooks-20', '2026-11-20 10:00:00'),
+      line(uk, 'Shipped', uid('nobody'), '2026-11-21 10:00:00'),
+      line(uk, 'Ordered', 'milacooks-21', '2026-11-22 10:00:00'),
+    ].join('\n');
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let res: Response;
+    try {
+      res = await importReport(csv);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      processed: 1,
+      unattributed: 1,
+      rejected: [
+        {
+          row: 4,
+          field: 'Tracking ID',
+          message: expect.stringMatching(/^"milacooks-21" is a tracking id of amazon-uk, not of amazon-us/),
+        },
+      ],
+    });
+    const rows = await env.DB.prepare(
+      `SELECT type, status, (SELECT COUNT(*) FROM ledger_entries WHERE order_id = ?1) AS entries
+       FROM order_events WHERE order_id = ?1`,
+    )
+      .bind(uk)
+      .all();
+    expect(rows.results).toEqual([{ type: 'order.shipped', status: 'unattributed', entries: 0 }]);
+  });
+
   it('caps the events refused for their order at 200 listed, the rest counted; a large preview answers small', async () => {
     const n = 210;
     const orders = Array.from({ length: n }, () => uid('cap'));
