@@ -13,6 +13,12 @@ import {
   type EarningsRow,
   type FileStyle,
 } from '../../scripts/lib/fixtures/amazon-report-writer.ts';
+import { parseAmazonReport } from '../../domain/orders/amazon-report.ts';
+import { programFromTable } from '../../domain/orders/program-table.ts';
+import { reportEventId } from '../../domain/orders/shopfront-report.ts';
+import { program } from '../../worker/orders/program.ts';
+import { forget } from '../../worker/orders/recent-orders.ts';
+import { applyEvents } from '../../worker/orders/store.ts';
 import { createToken, ORIGIN, influencers, placed, send, uid } from './orders-helpers.ts';
 
 const HEADER = 'Category,Name,ASIN,Order ID,Order Date,Date,Status,Qty,Price($),Tracking ID,Sub Tag';
@@ -715,6 +721,48 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
       .bind(uk)
       .all();
     expect(rows.results).toEqual([{ type: 'order.shipped', status: 'unattributed', entries: 0 }]);
+  });
+
+  it("books a stored order's rows this isolate does not remember beside a new order's, never refusing them from a guess", async () => {
+    // The order was stored while content held the member's UK id at amazon-us too (a later edit
+    // narrowed it); this isolate has forgotten it (another isolate stored it, or its cache evicted it).
+    const table = structuredClone(program.table);
+    const credit = table.credit.find((m) => m.handle === 'mila-cooks');
+    if (!credit) throw new Error('the sample content needs mila-cooks');
+    credit.tracking_ids = { ...credit.tracking_ids, 'amazon-us': 'milacooks-21' };
+    const before = programFromTable(table);
+    const [a, b] = [uid('a'), uid('b')];
+    const line = (order: string, status: string, tag: string, date = '2026-11-21 10:00:00') =>
+      `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,${date},${status},1,20.00,${tag},`;
+    const bPlaced = line(b, 'Ordered', 'milacooks-21');
+    const parsed = parseAmazonReport(new TextEncoder().encode([HEADER, bPlaced].join('\n')), before.table);
+    if (!parsed.ok || parsed.kind !== 'events') throw new Error(JSON.stringify(parsed));
+    const events = await Promise.all(
+      parsed.rows.map(async (r) => ({
+        event_id: await reportEventId(r),
+        source: 'amazon_report' as const,
+        body: JSON.stringify(r.raw),
+        received_at: Date.now(),
+        event: r.event,
+      })),
+    );
+    expect([...(await applyEvents(env.DB, before, events)).values()]).toEqual(['processed']);
+    forget([b]);
+
+    const res = await importReport(
+      [
+        HEADER,
+        line(a, 'Ordered', 'milacooks-20'),
+        bPlaced,
+        line(b, 'Shipped', 'milacooks-21', '2026-11-22 10:00:00'),
+      ].join('\n'),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ processed: 2, duplicate: 1, rejected: [] });
+    const types = await env.DB.prepare('SELECT type FROM order_events WHERE order_id = ?1 ORDER BY order_seq')
+      .bind(b)
+      .all();
+    expect(types.results).toEqual([{ type: 'order.placed' }, { type: 'order.shipped' }]);
   });
 
   it('caps the events refused for their order at 200 listed, the rest counted; a large preview answers small', async () => {

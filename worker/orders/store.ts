@@ -16,10 +16,13 @@
  * remembered state gone stale, an id already stored): start over from a fresh read, so
  * ledger deltas are always computed against what is really there. A retried write that
  * had in fact landed fails the same way and then finds its events stored: nothing is
- * ever applied twice. Statements per event, webhook: a placed event of a new order 4
- * (event, order terms, line terms, entries) in one batch; a later event of a remembered
- * order 2 (event, entries) in one batch; otherwise the read first (1 + the writes, two
- * batches).
+ * ever applied twice. A guessed state is confirmed only by the write it guards, so a plan
+ * from a guess that writes nothing or refuses an event (the refusal writes nothing of its
+ * order, and may come from the guess: an order stored elsewhere, guessed new and judged as
+ * new) is not answered: the group is read and planned again. Statements per event,
+ * webhook: a placed event of a new order 4 (event, order terms, line terms, entries) in one
+ * batch; a later event of a remembered order 2 (event, entries) in one batch; otherwise the
+ * read first (1 + the writes, two batches).
  */
 import { z } from 'zod';
 import { currency, memberProgram } from '../../domain/content/schema.ts';
@@ -88,8 +91,9 @@ async function applyGroup(
       const predicted = round === 1 ? guess : null;
       const state = predicted ?? (await withRetry(() => readState(db, group)));
       const planned = planGroup(program, group, state, uncertain);
-      // Nothing to write cannot confirm a prediction: answer from a fresh read.
-      if (predicted && planned.writes.events.length === 0) continue;
+      // Nothing to write cannot confirm a prediction, and a refusal is never confirmed by the
+      // batch (it writes nothing of its order): answer those from a fresh read.
+      if (predicted && (planned.writes.events.length === 0 || hasRefusal(planned.outcomes))) continue;
       if (planned.writes.events.length > 0)
         await withRetry(() => db.batch(writeStatements(db, planned.writes, lastStored(state))), {
           onRetry: () => (uncertain = true),
@@ -106,6 +110,11 @@ async function applyGroup(
       throw error;
     }
   }
+}
+
+/** Whether a plan refuses an event (a Rejected outcome); a guessed state must not decide one. */
+function hasRefusal(outcomes: ReadonlyMap<string, Outcome>): boolean {
+  return [...outcomes.values()].some((o) => typeof o === 'object');
 }
 
 interface GroupPlan {
