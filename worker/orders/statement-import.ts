@@ -301,7 +301,6 @@ async function importEvents(
   parsed: EventsParsed,
   request: ImportRequest,
 ): Promise<ImportOutcome> {
-  const dryRun = request.dry_run;
   const issues = parsed.rows.flatMap((r) =>
     admissionIssues(r.event, program).map((i) => ({
       row: r.row,
@@ -310,7 +309,7 @@ async function importEvents(
     })),
   );
   if (issues.length > 0) return refused(issues, 'invalid');
-  if (dryRun)
+  if (request.dry_run)
     return {
       ok: true,
       kind: 'events',
@@ -362,8 +361,8 @@ type RefusedRow = { row: EventsParsed['rows'][number]; outcome: Rejected };
 /**
  * Events refused for what their order holds (a line past 10,000 of a kind, another marketplace
  * than the order's, the event deciding an order's credit with another marketplace's tracking id:
- * left out): the
- * first LISTED_CHANGES issues listed with their rows, the rest counted; the other events applied.
+ * left out): the first LISTED_CHANGES issues listed with their rows, the rest counted; the other
+ * events applied.
  */
 function rejectedRows(refusedRows: readonly RefusedRow[]): {
   rejected: ImportIssue[];
@@ -389,9 +388,7 @@ function rejectedRows(refusedRows: readonly RefusedRow[]): {
  * credit whose tracking id is known only elsewhere, report-tracking.ts), counted as a statement's
  * left-out rows.
  */
-function leftOutRows(
-  refusedRows: readonly { row: EventsParsed['rows'][number]; outcome: Rejected }[],
-): LeftOut {
+function leftOutRows(refusedRows: readonly RefusedRow[]): LeftOut {
   const left = refusedRows.filter((r) => r.outcome.reason === 'other_marketplace');
   return {
     rows: left.length,
