@@ -56,7 +56,9 @@ GROUP BY handle, currency, month`;
  *
  *   adjustment = Σ ledger entry e (earned or reversed), dated before F, order not held:
  *                  e.entry_id > W_L                       recorded after L's read
- *                  or released(e.order) > C_L             held when L closed, released since
+ *                  or released(e.order) > C_L             released since L closed (also a line a
+ *                                                         close counted before the hold: open,
+ *                                                         docs/orders.md "Holds for review")
  *              + Σ dispute credit c, dated before F, order not held:
  *                  c.decision_id > V_L                    recorded after L's read (a skewed clock)
  *                  or (released(c.order) > C_L            released since L closed
