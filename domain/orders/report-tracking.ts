@@ -108,6 +108,21 @@ export function marketsAt(
   return home !== undefined && held.has(home) ? new Set([...held, marketplace]) : held;
 }
 
+/**
+ * Where a member can be credited (a dispute's marketplace, domain/disputes/rules.ts), from the
+ * tracking ids it ever held (crediting.ts everHeld: current ids and dated history entries):
+ *   creditable(ids) = { M of the table : some t in ids with M in held(t, M) }   (marketsAt, 'group')
+ * in the table's order (retailers.yaml). The group rule is the widest of the three channels (the
+ * statements' bound rule holds a subset), so every marketplace where the webhook, an export or a
+ * statement can credit one of these ids is in it, and no other.
+ */
+export function creditableMarkets(table: ProgramTable, trackingIds: Iterable<string>): string[] {
+  const ids = [...trackingIds];
+  return Object.keys(table.retailers).filter((m) =>
+    ids.some((t) => marketsAt(table, t, m, 'group')?.has(m) === true),
+  );
+}
+
 /** The marketplaces a tracking id was ever held at, sorted; empty for an id content does not know. */
 export function trackingMarkets(table: ProgramTable, trackingId: string): string[] {
   return [...(marketsIndex(table).get(trackingId.toLowerCase()) ?? [])].sort();
