@@ -21,6 +21,9 @@
  *                 (marketsAt: the one rule of the webhook, the export and the statements; the
  *                 statements use it bound, held(t, M) = markets(t): Amazon reports a home id only
  *                 in the home marketplace's account)
+ *   creditable(ids) = { M : some t in ids with M in held(t, M) }, group rule: where a member
+ *                 holding `ids` can be credited, the marketplaces a dispute may name
+ *                 (creditableMarkets, domain/disputes/rules.ts)
  *   for the import's marketplace M and a row with tracking id t:
  *     mine(row)    = M in held(t, M)           (one member may use one id at two marketplaces)
  *     foreign(row) = held(t, M) <> {} and M not in held(t, M)
