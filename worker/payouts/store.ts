@@ -5,9 +5,11 @@
  *
  * Consistency: everything one answer is built from is read in one db.batch (one
  * transaction), including the highest ledger entry id (the watermark a close
- * stores). A close is one guarded write batch: the run is inserted only if no
- * month at or after it is closed and the last closed month is still the one the
- * rows were folded from, and its rows are inserted only if that run is ours.
+ * stores, and the held orders it leaves out). A close is one guarded write batch:
+ * the run is inserted only if no month at or after it is closed and the last
+ * closed month is still the one the rows were folded from, and its rows and the
+ * held orders its read left out (payout_run_holds) are inserted only if that run
+ * is ours.
  */
 import { MoneyRangeError } from '../../domain/money.ts';
 import {
@@ -51,50 +53,78 @@ GROUP BY handle, currency, month`;
 /*
  * Late money (section 7): what the first open month F (the month after the last closed one, L)
  * counts as adjustment_minor. L closed at C_L and read ledger entries up to W_L and dispute
- * decisions up to V_L (?1 W_L, ?2 start of F, ?3 C_L, ?4 V_L). Nothing of an order held for review
- * now (held_orders, migrations/0019_holds.sql) counts. Per member and currency:
+ * decisions up to V_L (?1 W_L, ?2 start of F, ?3 C_L, ?4 V_L, ?5 L). Nothing of an order held for
+ * review now (held_orders, migrations/0019_holds.sql) counts. Per member and currency, over the
+ * money m of an order o (a ledger entry, earned or reversed, or a dispute credit) dated before F,
+ * o not held now:
  *
- *   adjustment = Σ ledger entry e (earned or reversed), dated before F, order not held:
- *                  e.entry_id > W_L                       recorded after L's read
- *                  or released(e.order) > C_L             released since L closed (also a line a
- *                                                         close counted before the hold: open,
- *                                                         docs/orders.md "Holds for review")
- *              + Σ dispute credit c, dated before F, order not held:
- *                  c.decision_id > V_L                    recorded after L's read (a skewed clock)
- *                  or (released(c.order) > C_L            released since L closed
- *                      and held_at(c.order) <= C_read(c)) and left out by the close that read it
+ *   adjustment = Σ m:  m.id > W(m)                      recorded after L's read (W = W_L for an
+ *                                                       entry, V_L for a credit)
+ *                      or (held_at_L(o)                 left out by L, not held now: released since
+ *                          and left_out(P_read(m), o))  and left out by the close that read m
  *
- *   released(o) = decided_at of o's release (hold_decisions; none for an order never held or voided)
- *   held_at(o)  = when o's first flagged event was received (review_holds.held_at)
- *   C_read(c)   = closed_at of the first closed month P >= month(c.decided_at) whose
- *                 dispute_watermark >= c.decision_id: the one close that read c, and counted it
- *                 unless its order was held then.
+ *   P_read(m)         = the first closed month P >= month(m) whose watermark (ledger_watermark for
+ *                       an entry, dispute_watermark for a credit) >= m.id: the one close that read m
+ *                       (it counted m unless it left o out)
+ *   left_out(P, o)    = (P, o) in payout_run_holds          P recorded its holds (0025)
+ *                     | held_at(o) <= closed_at(P)          P closed before 0025 (clocks)
+ *   held_at_L(o)      = (L, o) in payout_run_holds          L recorded its holds (0025)
+ *                     | released(o) > C_L                   L closed before 0025 (clocks)
+ *   released(o)       = decided_at of o's release (hold_decisions)
+ *   held_at(o)        = when o's first flagged event was received (review_holds.held_at)
  *
- * So a credit is counted once over all months: by the close that read it (its order not held
- * then), or, left out there, by the first close after its release (a void never brings it back).
- * One counted before its order became held stays in its closed month and is not counted again.
- * A release is late money in exactly one close: the first with C_(k-1) < released <= C_k.
+ * payout_run_holds (migrations/0025_payout_run_holds.sql) is what a close's read left out: the
+ * undecided held orders read in the same transaction as its money (readPayoutState), stored by
+ * its one guarded write (closeMonth). An order is held from its first flagged event until its
+ * release (a void is final), so the closes that left o out are consecutive: m left out by its
+ * reading close and o still left out by L means no close in between counted m. So m is counted
+ * once over all months: by the close that read it (o not left out), or, left out there, by the
+ * first close whose read finds o released (never after a void). One counted before o became held
+ * stays in its closed month and is not counted again. For recorded closes no clock decides;
+ * months closed before 0025 keep the clock rule (docs/orders.md "Holds for review").
  */
-const LATE_CREDIT_READ = `(SELECT k.closed_at FROM payout_runs AS k
-  WHERE k.period >= strftime('%Y-%m', c.decided_at / 1000, 'unixepoch') AND k.dispute_watermark >= c.decision_id
-  ORDER BY k.period LIMIT 1)`;
+const READ_BY = (mark: 'ledger_watermark' | 'dispute_watermark', at: string, id: string) =>
+  `(SELECT k.period FROM payout_runs AS k
+    WHERE k.period >= strftime('%Y-%m', ${at} / 1000, 'unixepoch') AND k.${mark} >= ${id}
+    ORDER BY k.period LIMIT 1)`;
 const ADJUSTMENTS = `
+WITH last AS (SELECT holds_recorded FROM payout_runs WHERE period = ?5),
+back AS (
+  SELECT order_id FROM payout_run_holds WHERE period = ?5 AND (SELECT holds_recorded FROM last) = 1
+  UNION
+  SELECT order_id FROM hold_decisions
+  WHERE action = 'release' AND decided_at > ?3 AND (SELECT holds_recorded FROM last) = 0),
+read_back AS (
+  SELECT l.handle, l.currency, l.amount_minor, l.order_id,
+         ${READ_BY('ledger_watermark', 'l.effective_at', 'l.entry_id')} AS read_period
+  FROM ledger_entries AS l
+  WHERE l.order_id IN (SELECT order_id FROM back) AND l.bucket IN ('earned', 'reversed')
+    AND l.effective_at < ?2 AND l.entry_id <= ?1
+  UNION ALL
+  SELECT c.handle, c.currency, c.amount_minor, c.order_id,
+         ${READ_BY('dispute_watermark', 'c.decided_at', 'c.decision_id')} AS read_period
+  FROM dispute_credits AS c
+  WHERE c.order_id IN (SELECT order_id FROM back) AND c.decided_at < ?2 AND c.decision_id <= ?4)
 SELECT handle, currency, SUM(amount_minor) AS amount_minor FROM (
 SELECT handle, currency, amount_minor
 FROM ledger_entries
-WHERE bucket IN ('earned', 'reversed') AND effective_at < ?2
+WHERE bucket IN ('earned', 'reversed') AND effective_at < ?2 AND entry_id > ?1
   AND order_id NOT IN (SELECT order_id FROM held_orders)
-  AND (entry_id > ?1 OR order_id IN (
-    SELECT d.order_id FROM hold_decisions AS d WHERE d.action = 'release' AND d.decided_at > ?3))
 UNION ALL
 SELECT handle, currency, amount_minor FROM dispute_credits WHERE decided_at < ?2 AND decision_id > ?4
   AND order_id NOT IN (SELECT order_id FROM held_orders)
 UNION ALL
-SELECT c.handle, c.currency, c.amount_minor FROM dispute_credits AS c
-JOIN hold_decisions AS r ON r.order_id = c.order_id AND r.action = 'release' AND r.decided_at > ?3
-JOIN review_holds AS h ON h.order_id = c.order_id
-WHERE c.decided_at < ?2 AND c.decision_id <= ?4 AND h.held_at <= ${LATE_CREDIT_READ})
+SELECT b.handle, b.currency, b.amount_minor FROM read_back AS b
+JOIN payout_runs AS r ON r.period = b.read_period
+WHERE b.order_id NOT IN (SELECT order_id FROM held_orders)
+  AND CASE WHEN r.holds_recorded = 1
+    THEN EXISTS (SELECT 1 FROM payout_run_holds AS h WHERE h.period = r.period AND h.order_id = b.order_id)
+    ELSE (SELECT MIN(v.held_at) FROM review_holds AS v WHERE v.order_id = b.order_id) <= r.closed_at END)
 GROUP BY handle, currency`;
+
+// What a close leaves out and records (payout_run_holds): the held orders that can still come back.
+const LEFT_OUT = `SELECT order_id FROM held_orders
+  WHERE order_id NOT IN (SELECT order_id FROM hold_decisions) ORDER BY order_id`;
 
 const WATERMARK = `SELECT COALESCE(MAX(entry_id), 0) AS watermark,
   (SELECT COALESCE(MAX(decision_id), 0) FROM dispute_decisions) AS dispute_watermark FROM ledger_entries`;
@@ -113,6 +143,8 @@ export interface PayoutState {
   watermark: number;
   /** The highest dispute decision read (migrations/0021_disputes.sql): what a close counted. */
   disputeWatermark: number;
+  /** The held orders this read left out that can still come back: what a close records (0025). */
+  leftOut: string[];
 }
 
 /** A sum read from SQL: a safe integer, or MoneyRangeError (never a rounded float). */
@@ -141,15 +173,22 @@ export async function readPayoutState(
     const last = closed.at(-1) ?? null;
     const start = last ? monthBounds(nextPeriod(last.period)).start : 0;
     const end = monthBounds(period).end;
-    const [check, rows, activity, adjustments, watermark] = await withRetry(() =>
+    const [check, rows, activity, adjustments, watermark, leftOut] = await withRetry(() =>
       db.batch<Row>([
         db.prepare('SELECT MAX(period) AS period FROM payout_runs'),
         db.prepare(ROWS_OF).bind(last?.period ?? ''),
         db.prepare(ACTIVITY).bind(start, end),
         db
           .prepare(ADJUSTMENTS)
-          .bind(last?.watermark ?? 0, start, last?.closedAt ?? 0, last?.disputeWatermark ?? 0),
+          .bind(
+            last?.watermark ?? 0,
+            start,
+            last?.closedAt ?? 0,
+            last?.disputeWatermark ?? 0,
+            last?.period ?? '',
+          ),
         db.prepare(WATERMARK),
+        db.prepare(LEFT_OUT),
       ]),
     );
     // A month closed between the two reads: read again so rows and activity agree.
@@ -176,6 +215,7 @@ export async function readPayoutState(
       activity: monthly,
       watermark: integer(watermark?.results[0] ?? {}, 'watermark'),
       disputeWatermark: integer(watermark?.results[0] ?? {}, 'dispute_watermark'),
+      leftOut: (leftOut?.results ?? []).map((r) => text(r, 'order_id')),
     };
   }
 }
@@ -241,8 +281,9 @@ export type CloseResult =
   | { ok: false; reason: CloseRefusal | 'changed_meanwhile'; message: string };
 
 const INSERT_RUN = `
-INSERT INTO payout_runs (period, run_id, closed_at, ledger_watermark, body_json, body_csv, dispute_watermark)
-SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?8
+INSERT INTO payout_runs (period, run_id, closed_at, ledger_watermark, body_json, body_csv, dispute_watermark,
+  holds_recorded)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?8, 1
 WHERE NOT EXISTS (SELECT 1 FROM payout_runs WHERE period >= ?1)
   AND (SELECT MAX(period) FROM payout_runs) IS ?7`;
 
@@ -255,6 +296,13 @@ SELECT ?1, ${ROW_COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(', ')}
 FROM json_each(?2)
 WHERE EXISTS (SELECT 1 FROM payout_runs WHERE period = ?1 AND run_id = ?3)
   AND NOT EXISTS (SELECT 1 FROM payout_rows WHERE period = ?1)`;
+
+// What the read left out (readPayoutState leftOut), into our own run, once (late money, ADJUSTMENTS).
+const INSERT_HOLDS = `
+INSERT INTO payout_run_holds (period, order_id)
+SELECT ?1, value FROM json_each(?2)
+WHERE EXISTS (SELECT 1 FROM payout_runs WHERE period = ?1 AND run_id = ?3)
+  AND NOT EXISTS (SELECT 1 FROM payout_run_holds WHERE period = ?1)`;
 
 const STORED_RUN = 'SELECT run_id, body_json FROM payout_runs WHERE period = ?1';
 
@@ -295,6 +343,7 @@ export async function closeMonth(
             state.disputeWatermark,
           ),
         db.prepare(INSERT_ROWS).bind(period, JSON.stringify(decision.report.payouts), runId),
+        db.prepare(INSERT_HOLDS).bind(period, JSON.stringify(state.leftOut), runId),
       ]),
     );
     if ((run?.meta.changes ?? 0) > 0) return { ok: true, json, created: true };
