@@ -3,7 +3,10 @@
  * hold is released, like the order's own ledger lines (docs/orders.md "Disputes"): released after
  * that month closed, it is late money, an adjustment in the first open month, counted once; the
  * closed month stays byte-identical. A credit counted before its order became held is not counted
- * again on release; a voided hold never brings its credit back. Real worker code and D1 with
+ * again on release, even when its hold is dated before that close (a click flagged only later);
+ * a release in the very millisecond of the close that left the credit out still brings it back
+ * (what a close left out is recorded, migration 0025, not judged by clocks); a voided hold never
+ * brings its credit back. Real worker code and D1 with
  * explicit clocks (closes, decisions and the hold's arrival), in months of this file's own (2031).
  * Storage is this file's own.
  */
@@ -14,7 +17,7 @@ import { decideDispute, fileDispute } from '../../worker/disputes/service.ts';
 import { decide } from '../../worker/holds/service.ts';
 import { program } from '../../worker/orders/program.ts';
 import { closeMonth, readMonth } from '../../worker/payouts/store.ts';
-import { holdOrderAt } from './holds-helpers.ts';
+import { flagClick, holdOrderAt } from './holds-helpers.ts';
 import { ALICE, uid } from './orders-helpers.ts';
 
 const table = program.table;
@@ -109,5 +112,36 @@ describe('a held dispute credit released after its month closed', () => {
     const septJson = await close('2031-09');
     expect(aliceOf(septJson)?.adjustment_minor ?? 0).toBe(0);
     expect(await closedJson('2031-08')).toBe(augJson);
+  });
+
+  it('credit, close, a click flagged after the close, release: not counted again', async () => {
+    const oct = monthBounds('2031-10').start;
+    const orderId = await creditedOrder(700, oct + DAY_MS, oct + 2 * DAY_MS);
+    // An event of the order on a clean click before October closes: not held, so October counts.
+    const clickId = await holdOrderAt(orderId, ALICE, oct + 3 * DAY_MS, 0);
+    const octJson = await close('2031-10');
+    expect(aliceOf(octJson)?.earned_minor).toBe(700);
+    // The click is flagged after the close: the hold's clock (its event) is before the close.
+    await flagClick(clickId);
+    const after = closeAt('2031-10') + HOUR_MS;
+    expect((await decide(env.DB, 'release', orderId, { reason: 'a real buyer' }, after)).ok).toBe(true);
+    expect((await openRow('2031-11', after + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
+    const novJson = await close('2031-11');
+    expect(aliceOf(novJson)?.adjustment_minor ?? 0).toBe(0);
+    expect(await closedJson('2031-10')).toBe(octJson);
+  });
+
+  it('credit, hold, close, release in the same millisecond as the close: counted once', async () => {
+    const dec = monthBounds('2031-12').start;
+    const orderId = await creditedOrder(900, dec + DAY_MS, dec + 2 * DAY_MS);
+    await holdOrderAt(orderId, ALICE, dec + 3 * DAY_MS);
+    const decJson = await close('2031-12');
+    expect(aliceOf(decJson)?.earned_minor ?? 0).toBe(0);
+    const at = closeAt('2031-12');
+    expect((await decide(env.DB, 'release', orderId, { reason: 'a real buyer' }, at)).ok).toBe(true);
+    expect(await openRow('2032-01', at + HOUR_MS)).toMatchObject({ adjustment_minor: 900 });
+    const janJson = await close('2032-01');
+    expect(aliceOf(janJson)).toMatchObject({ adjustment_minor: 900 });
+    expect((await openRow('2032-02', closeAt('2032-01') + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
   });
 });

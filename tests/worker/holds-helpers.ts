@@ -73,18 +73,21 @@ export async function shippedOrder(at: string, quantity: number, clickId?: strin
  * a clock of the test's (tests with explicit clocks for closes and decisions need the hold's too):
  * an order.placed half an hour earlier, attributed to a click of the member's flagged `burst`,
  * stored by the worker's own store (the webhook's checks and clock are the only thing skipped).
+ * With `flags` 0 the click is clean (the order is not held) until the test flags it later
+ * (flagClick); the click's id is returned.
  */
 export async function holdOrderAt(
   orderId: string,
   member: { handle: string; trackingId: string },
   receivedAt: number,
-): Promise<void> {
+  flags: number = CLICK_FLAGS.burst,
+): Promise<string> {
   const clickId = uid('clk');
   await env.DB.prepare(
     `INSERT INTO clicks (click_id, at, handle, product_id, device, visitor_hash, is_bot, method, flags)
      VALUES (?1, ?2, ?3, ?4, 'desktop', 'v', 0, 'GET', ?5)`,
   )
-    .bind(clickId, receivedAt - HOUR_MS, member.handle, ITEM.product_id, CLICK_FLAGS.burst)
+    .bind(clickId, receivedAt - HOUR_MS, member.handle, ITEM.product_id, flags)
     .run();
   const at = new Date(receivedAt - HOUR_MS / 2).toISOString();
   const body = JSON.stringify({
@@ -98,4 +101,12 @@ export async function holdOrderAt(
   if (!market.ok) throw new Error(`hold event: ${JSON.stringify(market.issues)}`);
   const event = { event_id: uid('evt'), source: 'webhook' as const, body, received_at: receivedAt };
   expect(await ingest(env.DB, program, { ...event, event: market.event })).toBe('processed');
+  return clickId;
+}
+
+/** Flags a stored click after the fact, as the dashboard's "this was me" does (`self`). */
+export async function flagClick(clickId: string): Promise<void> {
+  await env.DB.prepare(`UPDATE clicks SET flags = flags | ${CLICK_FLAGS.self} WHERE click_id = ?1`)
+    .bind(clickId)
+    .run();
 }
