@@ -1,14 +1,17 @@
 /**
- * Property (issue 24): a dispute credit is paid exactly once, whatever the sequence of decisions
- * (retried, declined, dated by any clock), month closes (in or out of order, retried), payments
- * (retried) and a hold for review of its order (arriving before or after closes, then released
- * or voided, retried); and a credit never changes a closed month. Real worker code and D1, with
- * explicit clocks: each run uses five months of its own (from 2032 on), closed in order at the
- * end, so the member's earned + adjustment over them is what was credited, once: unless its
- * order is held or voided at the end, when it is counted only if a close counted it before the
- * hold arrived (closed is closed). A hold and its decision happen at the time of the command (an
- * hour after the latest close, or the run's start), so their clocks and the closes' agree.
- * Storage is this file's own.
+ * Property (issue 24): a dispute credit, and the ledger line of its order, are paid exactly once,
+ * whatever the sequence of decisions (retried, declined, dated by any clock), month closes (in or
+ * out of order, retried), payments (retried) and a hold for review of the order (arriving before
+ * or after closes, then released or voided, retried); and neither ever changes a closed month.
+ * Real worker code and D1, with explicit clocks: each run uses five months of its own (from 2032
+ * on), its order shipped on its first day (one unit, PER_UNIT, on a clean click), closed in order
+ * at the end, so the member's earned + adjustment over them is the line and what was credited,
+ * each once: unless the order is held or voided at the end, when each is counted only if a close
+ * counted it before the hold began (closed is closed). A hold begins at the time of the command
+ * (an hour after the latest close, or the run's start): either an event on a flagged click
+ * received then, or the order's own click flagged then, so the hold's clock (its first flagged
+ * event, on the run's first day) says it began before every close: what a close left out is
+ * what it recorded (migration 0025), not what the clocks say. Storage is this file's own.
  */
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
@@ -19,7 +22,7 @@ import { program } from '../../worker/orders/program.ts';
 import { closeMonth, markPaid, readMonth } from '../../worker/payouts/store.ts';
 import { nextPeriod } from '../../domain/orders/payouts.ts';
 import { DAY_MS, HOUR_MS, monthBounds, utcDay } from '../../domain/time.ts';
-import { holdOrderAt } from './holds-helpers.ts';
+import { flagClick, holdOrderAt, orderEventAt, PER_UNIT } from './holds-helpers.ts';
 import { ALICE } from './orders-helpers.ts';
 
 const table = program.table;
@@ -30,7 +33,7 @@ type Command =
   | { kind: 'decline'; day: number }
   | { kind: 'close'; month: number }
   | { kind: 'pay'; month: number; ref: number }
-  | { kind: 'hold' }
+  | { kind: 'hold'; late: boolean }
   | { kind: 'release' | 'void' };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
@@ -42,7 +45,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     month: fc.integer({ min: 0, max: 3 }),
     ref: fc.integer({ min: 1, max: 2 }),
   }),
-  fc.constant({ kind: 'hold' as const }),
+  fc.record({ kind: fc.constant('hold' as const), late: fc.boolean() }),
   fc.constant({ kind: 'release' as const }),
   fc.constant({ kind: 'void' as const }),
 );
@@ -79,6 +82,10 @@ interface Run {
   lastCloseAt: number;
   /** A close counted the credit while its order was not held (the model's view). */
   countedByClose: boolean;
+  /** The clean click the order was attributed to on the run's first day. */
+  clickId: string;
+  /** A close counted the order's ledger line while the order was not held (the model's view). */
+  lineCountedByClose: boolean;
 }
 
 const closeAt = (m: string) => monthBounds(m).end + HOLD_MS + DAY_MS;
@@ -96,6 +103,9 @@ async function newRun(amount: number): Promise<Run> {
   const filing = { order_id: orderId, order_date: utcDay(filedAt), products: 'x', note: 'missing' };
   const filed = await fileDispute(env.DB, table, ALICE.handle, filing, filedAt);
   if (!filed.ok) throw new Error(filed.message);
+  // The order itself: placed on a clean click, shipped an hour later (earned in the first month).
+  const clickId = await holdOrderAt(orderId, ALICE, filedAt + HOUR_MS, 0);
+  await orderEventAt(orderId, ALICE, 'order.shipped', filedAt + 2 * HOUR_MS, clickId);
   return {
     amount,
     months,
@@ -108,6 +118,8 @@ async function newRun(amount: number): Promise<Run> {
     hold: 'none',
     lastCloseAt: start,
     countedByClose: false,
+    clickId,
+    lineCountedByClose: false,
   };
 }
 
@@ -121,11 +133,14 @@ async function close(r: Run, m: string): Promise<void> {
     r.lastCloseAt = Math.max(r.lastCloseAt, closeAt(m));
     // A close counts a credit of its month or earlier (late money included) unless its order is held.
     if (r.outcome === 'credited' && r.hold === 'none' && r.creditMonth <= m) r.countedByClose = true;
+    if (r.hold === 'none') r.lineCountedByClose = true;
   }
 }
 
 async function decideCredit(r: Run, c: Extract<Command, { kind: 'credit' | 'decline' }>): Promise<void> {
-  const body = c.kind === 'credit' ? { amount_minor: r.amount, note: 'found' } : { reason: 'not ours' };
+  // The order has its own earned line: a credit is on top of it.
+  const body =
+    c.kind === 'credit' ? { amount_minor: r.amount, note: 'found', top_up: true } : { reason: 'not ours' };
   const at = r.start + c.day * DAY_MS;
   const result = await decideDispute(env.DB, c.kind, r.disputeId, body, table, at);
   const wanted = c.kind === 'credit' ? 'credited' : 'declined';
@@ -140,11 +155,18 @@ async function decideCredit(r: Run, c: Extract<Command, { kind: 'credit' | 'decl
 }
 
 /** A hold arriving now, or a release or void decided now (an hour after the latest close). */
-async function holdCommand(r: Run, kind: 'hold' | 'release' | 'void', step: number): Promise<void> {
+async function holdCommand(
+  r: Run,
+  c: Extract<Command, { kind: 'hold' | 'release' | 'void' }>,
+  step: number,
+): Promise<void> {
   const now = r.lastCloseAt + HOUR_MS + step;
+  const kind = c.kind;
   if (kind === 'hold') {
     if (r.hold !== 'none') return;
-    await holdOrderAt(r.orderId, ALICE, now);
+    // Late: the order's own click flagged now, so its first flagged event is on the run's first day.
+    if (c.late) await flagClick(r.clickId);
+    else await holdOrderAt(r.orderId, ALICE, now);
     r.hold = 'held';
     return;
   }
@@ -173,11 +195,15 @@ async function countedOver(r: Run): Promise<number> {
   return counted;
 }
 
-/** The credit, once, if credited and its order is free at the end, or a close counted it before the hold. */
+/**
+ * The line, and the credit if credited, once each: if the order is free at the end, or a close
+ * counted it before the hold.
+ */
 function expectedCount(r: Run): number {
-  if (r.outcome !== 'credited') return 0;
-  if (r.hold === 'none' || r.hold === 'released') return r.amount;
-  return r.countedByClose ? r.amount : 0;
+  const free = r.hold === 'none' || r.hold === 'released';
+  const line = free || r.lineCountedByClose ? PER_UNIT : 0;
+  if (r.outcome !== 'credited') return line;
+  return line + (free || r.countedByClose ? r.amount : 0);
 }
 
 async function runCommands(amount: number, commands: readonly Command[]): Promise<void> {
@@ -189,7 +215,7 @@ async function runCommands(amount: number, commands: readonly Command[]): Promis
       const m = r.months[c.month] ?? first;
       const input = { period: m, handle: ALICE.handle, reference: `r${c.ref}` };
       await markPaid(env.DB, input, table, closeAt(m));
-    } else await holdCommand(r, c.kind, step);
+    } else await holdCommand(r, c, step);
   }
   for (const m of r.months) await close(r, m);
   expect(r.closedJson.has(r.months[4] ?? '')).toBe(true);
@@ -218,12 +244,29 @@ describe('dispute credits and payouts', () => {
         numRuns: 30,
         // Always among the runs: each order of credit, hold, close and release or void.
         examples: [
-          [4321, [credit(3), { kind: 'hold' }, closeOf(0), { kind: 'release' }]],
-          [4321, [credit(3), closeOf(0), { kind: 'hold' }, { kind: 'release' }]],
-          [4321, [credit(40), { kind: 'hold' }, closeOf(0), closeOf(1), { kind: 'release' }, closeOf(2)]],
-          [4321, [credit(3), { kind: 'hold' }, closeOf(0), { kind: 'void' }, { kind: 'release' }]],
-          [4321, [credit(3), closeOf(0), { kind: 'hold' }, { kind: 'void' }]],
-          [4321, [{ kind: 'hold' }, credit(3), { kind: 'release' }, credit(3), closeOf(1)]],
+          [4321, [credit(3), { kind: 'hold', late: false }, closeOf(0), { kind: 'release' }]],
+          [4321, [credit(3), closeOf(0), { kind: 'hold', late: false }, { kind: 'release' }]],
+          [
+            4321,
+            [
+              credit(40),
+              { kind: 'hold', late: false },
+              closeOf(0),
+              closeOf(1),
+              { kind: 'release' },
+              closeOf(2),
+            ],
+          ],
+          [
+            4321,
+            [credit(3), { kind: 'hold', late: false }, closeOf(0), { kind: 'void' }, { kind: 'release' }],
+          ],
+          [4321, [credit(3), closeOf(0), { kind: 'hold', late: false }, { kind: 'void' }]],
+          [4321, [{ kind: 'hold', late: false }, credit(3), { kind: 'release' }, credit(3), closeOf(1)]],
+          // A hold after a close: the close's line and credit are not counted again on release.
+          [4321, [closeOf(0), { kind: 'hold', late: false }, { kind: 'release' }]],
+          [4321, [credit(3), closeOf(0), { kind: 'hold', late: true }, { kind: 'release' }, closeOf(1)]],
+          [4321, [credit(3), { kind: 'hold', late: true }, closeOf(0), { kind: 'release' }]],
         ],
       },
     );

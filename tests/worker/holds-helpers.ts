@@ -89,19 +89,34 @@ export async function holdOrderAt(
   )
     .bind(clickId, receivedAt - HOUR_MS, member.handle, ITEM.product_id, flags)
     .run();
+  await orderEventAt(orderId, member, 'order.placed', receivedAt, clickId);
+  return clickId;
+}
+
+/**
+ * One event of `orderId` (one unit of ITEM) received at `receivedAt`, a clock of the test's, and
+ * happened half an hour earlier, stored by the worker's own store (as holdOrderAt).
+ */
+export async function orderEventAt(
+  orderId: string,
+  member: { handle: string; trackingId: string },
+  type: EventBody['type'],
+  receivedAt: number,
+  clickId?: string,
+): Promise<void> {
   const at = new Date(receivedAt - HOUR_MS / 2).toISOString();
   const body = JSON.stringify({
     ...placed({ order_id: orderId, tracking_id: member.trackingId, ordered_at: at, occurred_at: at }),
-    click_id: clickId,
+    type,
+    ...(clickId ? { click_id: clickId } : {}),
     items: [{ ...ITEM, quantity: 1 }],
   });
   const parsed = parseOrderEvent(JSON.parse(body));
-  if (!parsed.ok) throw new Error(`hold event: ${JSON.stringify(parsed.issues)}`);
+  if (!parsed.ok) throw new Error(`${type} event: ${JSON.stringify(parsed.issues)}`);
   const market = withMarketplace(parsed.event, program.table);
-  if (!market.ok) throw new Error(`hold event: ${JSON.stringify(market.issues)}`);
+  if (!market.ok) throw new Error(`${type} event: ${JSON.stringify(market.issues)}`);
   const event = { event_id: uid('evt'), source: 'webhook' as const, body, received_at: receivedAt };
   expect(await ingest(env.DB, program, { ...event, event: market.event })).toBe('processed');
-  return clickId;
 }
 
 /** Flags a stored click after the fact, as the dashboard's "this was me" does (`self`). */
