@@ -13,11 +13,14 @@
  *   stored     = withMarketplace(row event)   (marketplace.ts: the webhook's own resolution, so an
  *                exported order re-imported is stored, rated and paid in the marketplace a webhook
  *                delivering it would name; without a `marketplace` the home one)
- *   own file   = rowsOfMarketplace(rows, market, 'file')   (report-tracking.ts: a file whose known
- *                tracking ids are another marketplace's, home ids counting as their group's ->
- *                other_marketplace; else every row passed on, and the store judges the row deciding
- *                each order's credit as the webhook's (planOrder): a row of another marketplace's
- *                id is left out there, listed and logged by the import, worker/orders/statement-import.ts)
+ *   own file   = rowsOfMarketplace(rows, market, 'file', settled = the row's order in `credited`)
+ *                (report-tracking.ts: a file whose known tracking ids are another marketplace's, home
+ *                ids counting as their group's, judging no row of an order already credited ->
+ *                other_marketplace, naming the `orders` of the rows that refused it, so the import
+ *                can read which are credited and judge again; else every row passed on, and the store
+ *                judges the row deciding each order's credit as the webhook's (planOrder): a row of
+ *                another marketplace's id is left out there, listed and logged by the import,
+ *                worker/orders/statement-import.ts)
  * The idempotency key is the row's content (its currency included), not the marketplace named:
  * a file imported before the marketplace was resolved here (when `marketplace` was ignored) is
  * still recognised as imported, with or without `marketplace` naming the home one.
@@ -98,6 +101,8 @@ export function parseShopfrontReport(
   headerIndex: number,
   program: ProgramTable,
   marketplace?: string,
+  /** Orders already credited: their rows are never judged by their tracking id (report-tracking.ts). */
+  credited: ReadonlySet<string> = new Set(),
 ): ShopfrontReport {
   const header = records[headerIndex];
   if (!header)
@@ -159,8 +164,15 @@ export function parseShopfrontReport(
     market.marketplace,
     REPORT_COLUMNS.trackingId,
     'file',
+    (r) => credited.has(r.event.order_id),
   );
-  if (!own.ok) return own;
+  if (!own.ok)
+    return {
+      ok: false,
+      reason: own.reason,
+      issues: own.issues,
+      orders: [...new Set(own.judged.map((r) => r.event.order_id))].sort(),
+    };
   return { ok: true, layout: 'shopfront-orders', lines: rows.length, rows: own.rows };
 }
 
