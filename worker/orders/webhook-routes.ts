@@ -112,6 +112,7 @@ function rejected(outcome: Rejected, received: IncomingEvent): Response {
     return problem('invalid', 'invalid order event', outcome.issues);
   log('warn', 'orders.webhook_other_marketplace', {
     event_id: received.event_id,
+    order_id: received.event.order_id,
     marketplace: received.event.retailer,
     tracking_id: received.event.tracking_id,
   });
