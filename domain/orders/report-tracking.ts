@@ -37,7 +37,9 @@
  *                                                 not all M's: a US file with one id a member
  *                                                 shares with amazon-ca is still a US file)
  *     (without settled rows the same as: some row foreign and no row mine, or M not in C <> {};
- *     a settled row can only lift a refusal, never cause one: C and mine do not depend on it)
+ *     a settled row can only lift a refusal, never cause one: C and mine do not depend on it);
+ *     a refusal names its judged rows, so the export's importer, which alone sees the store, reads
+ *     which of their orders are credited and judges again (worker/orders/statement-import.ts)
  *   then, for a mixed file (C = {} or M in C):
  *     layout 'rows'  (Amazon's statements,     -> each foreign row left out and listed (row,
  *                     bound)                      column, both marketplaces), the rest imported;
