@@ -157,23 +157,29 @@ export function parseShopfrontReport(
       reason: 'no_rows',
       issues: [{ row: header.line, field: '(file)', message: 'the report has no data rows' }],
     };
+  const refusal = fileRefusal(rows, program, market.marketplace, credited);
+  return refusal ?? { ok: true, layout: 'shopfront-orders', lines: rows.length, rows };
+}
+
+/** The file judged as a whole (`own file` above), naming the orders of the rows that refused it. */
+function fileRefusal(
+  rows: readonly ReportRow[],
+  program: ProgramTable,
+  marketplace: string,
+  credited: ReadonlySet<string>,
+): ReportRefusal | null {
   const own = rowsOfMarketplace(
     rows,
     (r) => r.event.tracking_id,
     program,
-    market.marketplace,
+    marketplace,
     REPORT_COLUMNS.trackingId,
     'file',
     (r) => credited.has(r.event.order_id),
   );
-  if (!own.ok)
-    return {
-      ok: false,
-      reason: own.reason,
-      issues: own.issues,
-      orders: [...new Set(own.judged.map((r) => r.event.order_id))].sort(),
-    };
-  return { ok: true, layout: 'shopfront-orders', lines: rows.length, rows: own.rows };
+  if (own.ok) return null;
+  const orders = [...new Set(own.judged.map((r) => r.event.order_id))].sort();
+  return { ok: false, reason: own.reason, issues: own.issues, orders };
 }
 
 /** The idempotency key of a row as an event id: "amzr_" + hex SHA-256. */
