@@ -5,8 +5,10 @@
  * consumed into D1 with one statement per batch; R3 = R2 plus one HMAC, the visitor hash),
  * alternating round by round with the same connections and traffic (4,096 client addresses), at
  * two levels: through `wrangler dev` (what users run locally) and on the runtime alone (Miniflare
- * serving the built Worker, no dev proxy). Then --paired rounds load the shopfront and R3 at once,
- * paced alike: our own CPU per click is the mean of their differences (why: PAIRED_SHARE).
+ * serving the built Worker, no dev proxy). Then --paired rounds load the shopfront, R3L and R3 at
+ * once, paced alike: our own CPU per click is the mean of the differences shopfront − R3 (why:
+ * PAIRED_SHARE), split by R3L (bench/click-log-reference-worker.ts: R3 with our click log) into
+ * our request path (shopfront − R3L) and the click log's storage (R3L − R3).
  * Targets (issue 26): shopfront >= 0.95x R2 through wrangler dev, >= 0.95x R3 on the runtime,
  * our own server CPU per click over R3 <= 60 µs, and every redirect logged (rows = 302s).
  *
@@ -20,7 +22,8 @@ import { ROOT, sleep } from '../scripts/lib/harness/process.ts';
 // prettier-ignore
 import { fmt, log, meanAndError, median, options as flags, round, row, runBenchmark, type Figure } from './lib/report.ts';
 import { alternate, ratioFigure } from './lib/rounds.ts';
-import { LEVEL_NAME, levelsOf, startTarget, writeConfig, type Level, type Target } from './lib/targets.ts';
+// prettier-ignore
+import { LEVEL_NAME, levelsOf, MIGRATED_D1, startTarget, writeConfig, type Level, type Target } from './lib/targets.ts';
 import { describeLoad, KINDS, runLoad, trafficMix, type LoadRun } from './lib/traffic.ts';
 import { readClickCounts, type ClickCounts } from '../scripts/lib/harness/d1.ts';
 
@@ -38,18 +41,21 @@ const TARGETS: Record<Key, Row> = {
   r3: { name: 'R3 R2+HMAC', ratio: 'R3 (R2 + HMAC)', target: { runtime: 0.95 } },
   shopfront: { name: 'shopfront' },
 };
-const KEYS = Object.keys(TARGETS) as Key[];
+/** R3L runs only in the paired rounds (information: it splits our own CPU over R3). */
+const [KEYS, PAIRED] = [Object.keys(TARGETS) as Key[], ['shopfront', 'r3l', 'r3'] as const];
 type Runs = Record<Key, LoadRun[]>;
-type Pairs = Pick<Runs, 'shopfront' | 'r3'>;
+type Started = Key | 'r3l';
+type Pairs = Record<(typeof PAIRED)[number], LoadRun[]>;
 const TARGET_OWN_CPU_US = 60;
 /**
  * Our own CPU needs ours and R3 under the same machine conditions (seconds apart, their difference
- * spread over 280-580 µs): paired rounds load both at once, each with half the connections, paced to
- * this share of the slower one's rate alone (below what either does beside the other), so both get
- * the same requests at the same times and end together. CPU per request depends on the load (how
- * requests bunch up), so compare paired figures with paired ones only (docs/scale.md).
+ * spread over 280-580 µs): paired rounds load the paired targets at once, each with an equal part of
+ * the connections, paced to an equal part of this share of the slower one's rate alone (0.7: what
+ * two at 0.35 each had before R3L; below what any does beside the others), so all get the same
+ * requests at the same times and end together. CPU per request depends on the load (how requests
+ * bunch up), so compare paired figures with paired ones only (docs/scale.md).
  */
-const PAIRED_SHARE = 0.35;
+const PAIRED_SHARE = 0.7;
 /** After each run, the queue's max_batch_timeout (2 s, wrangler.toml and the references) and a margin. */
 const SETTLE_MS = 3_000;
 
@@ -59,9 +65,9 @@ async function measure(level: Level, snapshot: Snapshot): Promise<Figure[]> {
   const [traffic, targets] = [trafficMix(1000), await startAll(level, snapshot)];
   try {
     const { connections: c, seconds } = options;
-    const [rate, answered] = [{} as Record<Key, number>, [] as LoadRun[]];
+    const [rate, answered] = [{} as Record<Started, number>, [] as LoadRun[]];
     const limits = { limitMs: Math.max(60_000, seconds * 20_000), settleMs: SETTLE_MS };
-    const run = async (key: Key, connections: number, amount: number, requestsPerSecond?: number) => {
+    const run = async (key: Started, connections: number, amount: number, requestsPerSecond?: number) => {
       const sized = { connections, amount: Math.round(amount), requestsPerSecond, ...limits };
       const result = await runLoad(targets[key], traffic, sized);
       if (key === 'shopfront') answered.push(result);
@@ -69,14 +75,15 @@ async function measure(level: Level, snapshot: Snapshot): Promise<Figure[]> {
     };
     const alone = (key: Key) => run(key, c, rate[key] ? Math.max(c * 10, rate[key] * seconds) : c * 25);
     const runs = await alternate(`bench:redirect ${level}`, KEYS, options.rounds, alone, describeLoad);
-    const pace = Math.round(PAIRED_SHARE * Math.min(rate.shopfront, rate.r3));
-    const paired = (key: Key) => run(key, Math.ceil(c / 2), pace * seconds, pace);
-    const pairs: Pairs = { shopfront: [], r3: [] };
+    const pace = Math.round((PAIRED_SHARE / PAIRED.length) * Math.min(rate.shopfront, rate.r3));
+    const paired = (key: Started) => run(key, Math.ceil(c / PAIRED.length), pace * seconds, pace);
+    const pairs: Pairs = { shopfront: [], r3l: [], r3: [] };
     for (let r = 1; r <= options.paired; r++) {
-      const [ours, r3] = await Promise.all([paired('shopfront'), paired('r3')]);
-      log(`  paired ${r} at ${pace}/s: shopfront ${describeLoad(ours)}`);
-      log(`${' '.repeat(26)}R3 ${describeLoad(r3)}  difference ${fmt(ours.serverCpuUs - r3.serverCpuUs)} µs`);
-      [pairs.shopfront.push(ours), pairs.r3.push(r3)];
+      const results = await Promise.all(PAIRED.map(paired));
+      for (const [i, key] of PAIRED.entries()) {
+        log(`  paired ${r} at ${pace}/s: ${key.padEnd(9)} ${describeLoad(results[i]!)}`);
+        pairs[key].push(results[i]!);
+      }
     }
     const checks = [await clickFigure(answered, targets.shopfront.persistTo)];
     if (targets.shopfront.logFile) checks.push(errorsInLog(targets.shopfront.logFile));
@@ -101,30 +108,44 @@ function figuresOf(name: string, level: Level, runs: Runs, pairs: Pairs, checks:
       const value = mid('shopfront', 'rps') / mid(key, 'rps');
       return ratio ? [ratioFigure(`${name}: shopfront / ${ratio}`, value, target?.[level], note)] : [];
     }),
-    ownCpuFigure(name, runs, pairs),
+    ...ownCpuFigures(name, runs, pairs),
     ...checks.map((f) => ({ ...f, name: `${name}: ${f.name}` })),
   ];
 }
 
 /**
  * Our own CPU per click: shopfront − R3 whole-process CPU per request, mean and standard error over
- * the paired rounds; the note has each one's CPU per request paired and alone (what pairing changes)
- * and the alternating rounds' differences (information: their spread is what pairing removes).
+ * the paired rounds (the target), split by R3L in the same rounds into our request path
+ * (shopfront − R3L) and the click log's storage (R3L − R3), information. The note has each one's
+ * CPU per request paired and alone (what pairing changes) and the alternating rounds' differences
+ * (information: their spread is what pairing removes).
  */
-function ownCpuFigure(name: string, runs: Runs, pairs: Pairs): Figure {
-  const diffs = (of: Pairs) =>
-    meanAndError(of.shopfront.map((s, i) => s.serverCpuUs - of.r3[i]!.serverCpuUs));
-  const [paired, sequential] = [diffs(pairs), diffs(runs)];
-  const list = ({ values, mean, error }: typeof paired) =>
+function ownCpuFigures(name: string, runs: Runs, pairs: Pairs): Figure[] {
+  const diff = (a: LoadRun[], b: LoadRun[]) =>
+    meanAndError(a.map((x, i) => x.serverCpuUs - b[i]!.serverCpuUs));
+  type Diff = ReturnType<typeof diff>;
+  const list = ({ values, mean, error }: Diff) =>
     `${values.map((v) => fmt(v)).join(', ')} µs (mean ${fmt(mean)} ± ${fmt(error)})`;
-  const cpu = (key: keyof Pairs, of: Pairs) => `${fmt(median(of[key].map((r) => r.serverCpuUs)))} µs`;
+  const cpu = (of: LoadRun[]) => `${fmt(median(of.map((r) => r.serverCpuUs)))} µs`;
+  const [paired, sequential] = [diff(pairs.shopfront, pairs.r3), diff(runs.shopfront, runs.r3)];
   const note =
     `± ${fmt(paired.error)} µs (standard error); by paired round: ${list(paired)}; CPU per request paired (alone): ` +
-    `shopfront ${cpu('shopfront', pairs)} (${cpu('shopfront', runs)}), R3 ${cpu('r3', pairs)} (${cpu('r3', runs)}); ` +
-    `sequential rounds, information: ${list(sequential)}`;
-  const [own, what] = [round(paired.mean), `${name}: our own server CPU per click over R3`];
-  return row(what, own, 'µs', note, `<= ${TARGET_OWN_CPU_US}`, own <= TARGET_OWN_CPU_US);
+    `shopfront ${cpu(pairs.shopfront)} (${cpu(runs.shopfront)}), R3L ${cpu(pairs.r3l)}, R3 ${cpu(pairs.r3)} ` +
+    `(${cpu(runs.r3)}); sequential rounds, information: ${list(sequential)}`;
+  const part = (what: string, of: Diff, about: string) => {
+    const note = `± ${fmt(of.error)} µs; by paired round: ${list(of)}; ${about}`;
+    return row(`${name}: ${what}`, round(of.mean), 'µs', note);
+  };
+  const own = round(paired.mean);
+  const target = [`<= ${TARGET_OWN_CPU_US}`, own <= TARGET_OWN_CPU_US] as const;
+  return [
+    row(`${name}: our own server CPU per click over R3`, own, 'µs', note, ...target),
+    part('of it, our request path (shopfront − R3L)', diff(pairs.shopfront, pairs.r3l), REQUEST_PATH),
+    part("of it, the click log's storage (R3L − R3)", diff(pairs.r3l, pairs.r3), CLICK_LOG),
+  ];
 }
+const REQUEST_PATH = 'routing, link lookup, bot, device and country, destination, describing the click';
+const CLICK_LOG = 'our message, consumer, indexes, roll-up triggers, flags (R3L: R3 with our click log)';
 
 /** The shopfront's 302s (warm-up included) against the click rows once the queue has drained into D1 (bounded wait). */
 async function clickFigure(runs: LoadRun[], persistTo: string): Promise<Figure> {
@@ -165,15 +186,15 @@ function errorsInLog(file: string): Figure {
 }
 
 /**
- * The five targets at one level, one at a time: the build's own config for the shopfront; the
+ * The six targets at one level, one at a time: the build's own config for the shopfront; the
  * references next to it, the bare one plain and the others behind the shopfront's static-assets
- * router, R2 and R3 with a queue consumed into their own D1.
+ * router, R2 and R3 with a queue consumed into their own D1, R3L into its own migrated D1.
  */
-async function startAll(level: Level, snapshot: Snapshot): Promise<Record<Key, Target>> {
+async function startAll(level: Level, snapshot: Snapshot): Promise<Record<Started, Target>> {
   const { built } = snapshot;
   // The build's own router settings (run_worker_first, not_found_handling) over the same files.
   const assets = { ...built.assets, directory: join(snapshot.dir, 'dist', 'client') };
-  const main = join(ROOT, 'bench', 'reference-worker.js');
+  const main = join(ROOT, 'bench', 'reference-worker.ts');
   const config = (name: string, reference: string, extra: object = {}) =>
     writeConfig(join(snapshot.dir, `${name}.wrangler.json`), name, main, {
       compatibility_date: built.compatibility_date,
@@ -187,12 +208,18 @@ async function startAll(level: Level, snapshot: Snapshot): Promise<Record<Key, T
     queues: { producers: [{ binding: 'CLICKS', queue }], consumers: [{ queue, ...batch }] },
   });
   const [r2, r3] = [clickPath('reference-r2'), clickPath('reference-r3')];
+  const r3l = {
+    ...clickPath('reference-r3l'),
+    ...MIGRATED_D1,
+    main: join(ROOT, 'bench', 'click-log-reference-worker.ts'),
+  };
   // prettier-ignore
-  const configs: Record<Key, string> = { bare: config('bare', 'bare'), bareRouter: config('bare-assets', 'bare', { assets }),
-    r2: config('r2', 'r2', r2), r3: config('r3', 'r3', r3), shopfront: snapshot.config };
-  const [started, { dir, envFile }] = [{} as Record<Key, Target>, snapshot];
-  for (const key of KEYS) {
-    const ready = { readyPath: key === 'shopfront' ? '/healthz' : '/go/x/y', migrated: key !== 'shopfront' };
+  const configs = { bare: config('bare', 'bare'), bareRouter: config('bare-assets', 'bare', { assets }),
+    r2: config('r2', 'r2', r2), r3: config('r3', 'r3', r3), shopfront: snapshot.config, r3l: config('r3l', 'r3l', r3l) };
+  const [started, { dir, envFile }] = [{} as Record<Started, Target>, snapshot];
+  for (const key of [...KEYS, 'r3l'] as const) {
+    const ours = key === 'shopfront' || key === 'r3l'; // migrations applied
+    const ready = { readyPath: key === 'shopfront' ? '/healthz' : '/go/x/y', migrated: !ours };
     started[key] = await startTarget(level, configs[key], { name: key, dir, envFile, ...ready });
   }
   return started;
