@@ -4,7 +4,6 @@
 //         one queue message (waitUntil) and consumed into D1 with one statement per batch
 //         (json_each over the batch, as worker/clicks/store.ts does);
 //   r3    r2 plus one HMAC-SHA256 per click (the visitor hash).
-// bench/click-log-reference-worker.ts (R3L) serves this request path with our click log behind it.
 const LOCATION = 'https://www.amazon.com/dp/B09TQ7ZCS2?tag=bench-20&ascsubtag=reference';
 const HEADERS = { Location: LOCATION, 'Cache-Control': 'no-store' };
 const CREATE = `CREATE TABLE IF NOT EXISTS reference_clicks
@@ -27,10 +26,9 @@ async function visitorHash(request: Request, secret: string, at: number) {
 
 type Reference = { REFERENCE: string; VISITOR_HASH_SECRET: string; CLICKS: Queue };
 export type ReferenceClick = { click_id: string; at: number; path: string; visitor_hash: string | null };
-type Send = (click: ReferenceClick, queue: Queue) => Promise<unknown>;
-const sendJson: Send = (click, queue) => queue.send(click, { contentType: 'json' });
+const sendJson = (click: ReferenceClick, queue: Queue) => queue.send(click, { contentType: 'json' });
 
-/** The references' request path; `send` queues the click (R3L: as our click message). */
+/** The references' request path; `send` queues the click (R3L, bench/click-log-reference-worker.ts: as our message). */
 export async function redirect(request: Request, env: Reference, ctx: ExecutionContext, send = sendJson) {
   if (env.REFERENCE === 'bare') return new Response(null, { status: 302, headers: HEADERS });
   const [at, path] = [Date.now(), new URL(request.url).pathname];

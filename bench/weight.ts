@@ -28,6 +28,8 @@ function sizes(...parts: (Buffer | string)[]) {
   return { raw: sum((b) => b), gzip, brotli };
 }
 
+/** A srcset candidate's URL: its first word. */
+const firstWord = (text: string) => text.trim().split(/\s+/)[0] ?? '';
 const cssUrls = (css: string) =>
   [...css.matchAll(/url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
 
@@ -69,10 +71,7 @@ async function resources(origin: string, html: string, pageUrl: string) {
     elements.filter((e) => e.name === name && (!rel || rel.test(e.attributes.rel ?? '')));
   const attr = (name: string) => (e: ElementNode) => e.attributes[name] ?? '';
   const text = (e: ElementNode) => e.children.map((c) => String(c.value ?? '')).join('');
-  const srcset = (e: ElementNode) =>
-    attr('srcset')(e)
-      .split(',')
-      .map((p) => p.trim().split(/\s+/)[0] ?? '');
+  const srcset = (e: ElementNode) => attr('srcset')(e).split(',').map(firstWord);
   /** Referenced same-origin URLs this server did not answer 200 for. */
   const missing = new Set<string>();
   /** The bodies of the same-origin URLs (resolved against `base`) among `urls`. */
