@@ -1,9 +1,8 @@
 /**
- * R3L of bench/redirect.ts (issue 26, information): R3's request path exactly (bench/reference-worker.ts:
- * the same 302, HMAC and waitUntil) with our click log behind it, built from our own code so it
- * cannot drift: our click message (clickMessageOf, V8-serialized as worker/clicks/click-log.ts sends
- * it) consumed by our consumer (consumeClicks) into the project's migrated D1. Handle and product
- * from the request path (the bench's traffic), R3's HMAC, id and time; the other fields fixed.
+ * R3L of bench/redirect.ts (issue 26): R3's request path (bench/reference-worker.ts) with our click log
+ * behind it, from our own code so it cannot drift: our click message (clickMessageOf, V8-serialized as
+ * worker/clicks/click-log.ts sends it) consumed by consumeClicks into the project's migrated D1. Handle
+ * and product from the request path, R3's HMAC, id and time; the other fields fixed.
  */
 import { clickMessageOf, type ClickRecord } from '../domain/clicks/message.ts';
 import { consumeClicks } from '../worker/clicks/consumer.ts';

@@ -109,9 +109,9 @@ function figuresOf(name: string, level: Level, runs: Runs, pairs: Pairs, clicks:
 }
 
 /**
- * Our own CPU per click: shopfront − R3 whole-process CPU per request, mean and standard error over
- * the paired rounds, and its two parts by R3L; the note has each one's CPU per request paired and
- * alone (what pairing changes) and the alternating rounds' differences (what pairing removes).
+ * Our own CPU per click: shopfront − R3 whole-process CPU per request, mean and standard error over the
+ * paired rounds, and its two parts by R3L; the note has CPU per request paired and alone (what pairing
+ * changes) and the alternating rounds' differences (what pairing removes).
  */
 function ownCpuFigures(name: string, runs: Runs, pairs: Pairs): Figure[] {
   const diff = (a: LoadRun[], b: LoadRun[]) =>
@@ -167,8 +167,7 @@ async function clickFigure(runs: LoadRun[], persistTo: string): Promise<Figure> 
 
 /**
  * The six targets at one level, one at a time: the build's own config for the shopfront; the bare
- * reference plain, the others behind the shopfront's static-assets router, each with a queue
- * consumed into its own D1 (R3L's migrated).
+ * reference plain, the others behind its static-assets router, each with a queue into its own D1.
  */
 async function startAll(level: Level, snapshot: Snapshot): Promise<Record<Key | 'r3l', Target>> {
   const { built } = snapshot;
