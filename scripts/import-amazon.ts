@@ -155,8 +155,10 @@ function sender(target: Target) {
 
 function printAnswer(file: string, a: Record<string, unknown>, seconds: number): void {
   if (a.layout === 'shopfront-orders') {
+    const preview = a.status === 'preview';
     console.log(
-      `${file}: shopfront order export, ${String(a.rows)} rows: ${String(a.processed ?? 0)} new events, ` +
+      `${file}: shopfront order export${preview ? ' (preview, nothing stored)' : ''}, ${String(a.rows)} rows: ` +
+        `${preview ? 'would be ' : ''}${String(a.processed ?? 0)} new events, ` +
         `${String(a.duplicate ?? 0)} already imported, ${String(a.unattributed ?? 0)} unattributed (${seconds} s)`,
     );
     printRejected(a);
@@ -198,7 +200,8 @@ function printAnswer(file: string, a: Record<string, unknown>, seconds: number):
 function printRejected(a: Record<string, unknown>): void {
   const rejected = Array.isArray(a.rejected) ? a.rejected.filter(isRecord) : [];
   if (rejected.length === 0) return;
-  console.log(`  left out (${rejected.length + Number(a.rejected_more ?? 0)} rows; the rest imported):`);
+  const rest = a.status === 'preview' ? 'the rest would be imported' : 'the rest imported';
+  console.log(`  left out (${rejected.length + Number(a.rejected_more ?? 0)} rows; ${rest}):`);
   for (const issue of rejected) console.log(`    ${String(issue.path)}: ${String(issue.message)}`);
   if (Number(a.rejected_more ?? 0) > 0) console.log(`    ... and ${Number(a.rejected_more)} more`);
 }

@@ -8,9 +8,10 @@
  *   order_date  a real day "YYYY-MM-DD" with  today - MAX_AGE_DAYS <= order_date <= today
  *   products    1..500 characters, one line: what was bought (titles, ASINs), as the member says
  *   note        1..2000 characters (line breaks allowed, no other control characters)
- *   marketplace optional: a marketplace (retailer id, CONTRACT.md section 14) where the member has
- *               a tracking id: a home marketplace (its `tracking_id`) or one of its `tracking_ids`;
- *               default the program's home marketplace; else not_a_marketplace (422, "marketplace")
+ *   marketplace optional: a marketplace (retailer id, CONTRACT.md section 14) where the member can
+ *               be credited (memberMarketplaces: the group rule of the links and the webhook, over
+ *               every tracking id it ever held); default the program's home marketplace; else
+ *               not_a_marketplace (422, "marketplace", the message listing the allowed ones)
  * A credit's currency is its dispute's marketplace's: another is currency_mismatch (422,
  * "currency"); its amount is at most creditCapMinor(currency) (100,000 major units, never over
  * MAX_CREDIT_MINOR).
@@ -44,7 +45,9 @@
 import { z } from 'zod';
 import { CURRENCY_EXPONENTS, isCurrency, type Currency } from '../currency.ts';
 import type { Issue } from '../issues.ts';
+import { everHeld } from '../orders/crediting.ts';
 import type { ProgramTable } from '../orders/program-table.ts';
+import { creditableMarkets } from '../orders/report-tracking.ts';
 import { MAX_MINOR } from '../money.ts';
 import { addDays, isIsoDay } from '../time.ts';
 
@@ -196,14 +199,18 @@ export function planDecision(
   };
 }
 
-/** Where a member may say an order was placed: home marketplaces and those of its tracking_ids. */
+/**
+ * Where a member may say an order was placed: exactly where it can be credited, by the one rule of
+ * the links, the webhook and the imports (report-tracking.ts creditableMarkets over every tracking
+ * id it ever held: a home id counts at every marketplace of its group, an id of tracking_ids or of
+ * a dated history entry where it was held). Empty for a handle the table does not know.
+ */
 export function memberMarketplaces(table: ProgramTable, handle: string): string[] {
-  const member = Object.hasOwn(table.influencers, handle) ? table.influencers[handle] : undefined;
-  const homes = Object.entries(table.retailers)
-    .filter(([, r]) => r.home === undefined)
-    .map(([id]) => id);
-  const others = Object.keys(member?.tracking_ids ?? {}).filter((id) => Object.hasOwn(table.retailers, id));
-  return [...new Set([...homes, ...others])];
+  const memberId = Object.hasOwn(table.influencers, handle)
+    ? table.influencers[handle]?.member_id
+    : undefined;
+  const member = table.credit.find((m) => m.member_id === memberId);
+  return member ? creditableMarkets(table, everHeld(member)) : [];
 }
 
 /** The filing's marketplace (default: the home marketplace of the program's default retailer), or why not. */
@@ -225,7 +232,7 @@ export function filingMarketplace(
       issues: [
         {
           path: 'marketplace',
-          message: `"${id}" is not a marketplace where ${handle} has a tracking id (known: ${allowed.join(', ')})`,
+          message: `"${id}" is not a marketplace where ${handle} can be credited (known: ${allowed.join(', ') || 'none'})`,
         },
       ],
     };

@@ -21,6 +21,9 @@
  *                 (marketsAt: the one rule of the webhook, the export and the statements; the
  *                 statements use it bound, held(t, M) = markets(t): Amazon reports a home id only
  *                 in the home marketplace's account)
+ *   creditable(ids) = { M : some t in ids with M in held(t, M) }, group rule: where a member
+ *                 holding `ids` can be credited, the marketplaces a dispute may name
+ *                 (creditableMarkets, domain/disputes/rules.ts)
  *   for the import's marketplace M and a row with tracking id t:
  *     mine(row)    = M in held(t, M)           (one member may use one id at two marketplaces)
  *     foreign(row) = held(t, M) <> {} and M not in held(t, M)
@@ -106,6 +109,21 @@ export function marketsAt(
   if (held === undefined || homeIds === 'bound' || held.has(marketplace)) return held;
   const home = table.retailers[marketplace]?.home;
   return home !== undefined && held.has(home) ? new Set([...held, marketplace]) : held;
+}
+
+/**
+ * Where a member can be credited (a dispute's marketplace, domain/disputes/rules.ts), from the
+ * tracking ids it ever held (crediting.ts everHeld: current ids and dated history entries):
+ *   creditable(ids) = { M of the table : some t in ids with M in held(t, M) }   (marketsAt, 'group')
+ * in the table's order (retailers.yaml). The group rule is the widest of the three channels (the
+ * statements' bound rule holds a subset), so every marketplace where the webhook, an export or a
+ * statement can credit one of these ids is in it, and no other.
+ */
+export function creditableMarkets(table: ProgramTable, trackingIds: Iterable<string>): string[] {
+  const ids = [...trackingIds];
+  return Object.keys(table.retailers).filter((m) =>
+    ids.some((t) => marketsAt(table, t, m, 'group')?.has(m) === true),
+  );
 }
 
 /** The marketplaces a tracking id was ever held at, sorted; empty for an id content does not know. */

@@ -1,19 +1,25 @@
 /**
  * Property (issue 24): a dispute credit is paid exactly once, whatever the sequence of decisions
- * (retried, declined, dated by any clock), month closes (in or out of order, retried) and
- * payments (retried); and a credit never changes a closed month. Real worker code and D1, with
+ * (retried, declined, dated by any clock), month closes (in or out of order, retried), payments
+ * (retried) and a hold for review of its order (arriving before or after closes, then released
+ * or voided, retried); and a credit never changes a closed month. Real worker code and D1, with
  * explicit clocks: each run uses five months of its own (from 2032 on), closed in order at the
- * end, so the member's earned + adjustment over them is what was credited, once.
+ * end, so the member's earned + adjustment over them is what was credited, once: unless its
+ * order is held or voided at the end, when it is counted only if a close counted it before the
+ * hold arrived (closed is closed). A hold and its decision happen at the time of the command (an
+ * hour after the latest close, or the run's start), so their clocks and the closes' agree.
  * Storage is this file's own.
  */
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideDispute, fileDispute } from '../../worker/disputes/service.ts';
+import { decide } from '../../worker/holds/service.ts';
 import { program } from '../../worker/orders/program.ts';
 import { closeMonth, markPaid, readMonth } from '../../worker/payouts/store.ts';
 import { nextPeriod } from '../../domain/orders/payouts.ts';
-import { DAY_MS, monthBounds, utcDay } from '../../domain/time.ts';
+import { DAY_MS, HOUR_MS, monthBounds, utcDay } from '../../domain/time.ts';
+import { holdOrderAt } from './holds-helpers.ts';
 import { ALICE } from './orders-helpers.ts';
 
 const table = program.table;
@@ -23,7 +29,9 @@ type Command =
   | { kind: 'credit'; day: number }
   | { kind: 'decline'; day: number }
   | { kind: 'close'; month: number }
-  | { kind: 'pay'; month: number; ref: number };
+  | { kind: 'pay'; month: number; ref: number }
+  | { kind: 'hold' }
+  | { kind: 'release' | 'void' };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant('credit' as const), day: fc.integer({ min: 1, max: 89 }) }),
@@ -34,7 +42,12 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     month: fc.integer({ min: 0, max: 3 }),
     ref: fc.integer({ min: 1, max: 2 }),
   }),
+  fc.constant({ kind: 'hold' as const }),
+  fc.constant({ kind: 'release' as const }),
+  fc.constant({ kind: 'void' as const }),
 );
+
+type HoldState = 'none' | 'held' | 'released' | 'void';
 
 interface AliceRow {
   member_id: string;
@@ -50,83 +63,169 @@ function aliceRow(json: string): AliceRow | undefined {
 let first = '2032-01';
 let run = 0;
 
+/** One run: its months, its dispute, and what the model says should have happened. */
+interface Run {
+  amount: number;
+  months: string[];
+  start: number;
+  orderId: string;
+  disputeId: number;
+  /** The first answer of every month closed in this run: it never changes. */
+  closedJson: Map<string, string>;
+  outcome: 'open' | 'credited' | 'declined';
+  creditMonth: string;
+  hold: HoldState;
+  /** When the latest close of this run happened (its clock), or the run's start. */
+  lastCloseAt: number;
+  /** A close counted the credit while its order was not held (the model's view). */
+  countedByClose: boolean;
+}
+
+const closeAt = (m: string) => monthBounds(m).end + HOLD_MS + DAY_MS;
+
+/** Five months of its own and a dispute filed on its first day. */
+async function newRun(amount: number): Promise<Run> {
+  run += 1;
+  const months = [first];
+  // Commands close months 0-3; month 4 closes only at the end, so late money lands inside the run.
+  for (let i = 1; i < 5; i++) months.push(nextPeriod(months[i - 1] ?? first));
+  first = nextPeriod(months[4] ?? first);
+  const start = monthBounds(months[0] ?? first).start;
+  const filedAt = start + DAY_MS / 2;
+  const orderId = `prop-${run}`;
+  const filing = { order_id: orderId, order_date: utcDay(filedAt), products: 'x', note: 'missing' };
+  const filed = await fileDispute(env.DB, table, ALICE.handle, filing, filedAt);
+  if (!filed.ok) throw new Error(filed.message);
+  return {
+    amount,
+    months,
+    start,
+    orderId,
+    disputeId: filed.dispute.dispute_id,
+    closedJson: new Map(),
+    outcome: 'open',
+    creditMonth: '',
+    hold: 'none',
+    lastCloseAt: start,
+    countedByClose: false,
+  };
+}
+
+async function close(r: Run, m: string): Promise<void> {
+  const closed = await closeMonth(env.DB, m, table, closeAt(m));
+  if (!closed.ok) return;
+  const before = r.closedJson.get(m);
+  if (before !== undefined) expect(closed.json).toBe(before);
+  else {
+    r.closedJson.set(m, closed.json);
+    r.lastCloseAt = Math.max(r.lastCloseAt, closeAt(m));
+    // A close counts a credit of its month or earlier (late money included) unless its order is held.
+    if (r.outcome === 'credited' && r.hold === 'none' && r.creditMonth <= m) r.countedByClose = true;
+  }
+}
+
+async function decideCredit(r: Run, c: Extract<Command, { kind: 'credit' | 'decline' }>): Promise<void> {
+  const body = c.kind === 'credit' ? { amount_minor: r.amount, note: 'found' } : { reason: 'not ours' };
+  const at = r.start + c.day * DAY_MS;
+  const result = await decideDispute(env.DB, c.kind, r.disputeId, body, table, at);
+  const wanted = c.kind === 'credit' ? 'credited' : 'declined';
+  // A first credit is refused while the order is held for review (voided holds stay held).
+  const heldNow = r.hold === 'held' || r.hold === 'void';
+  const allowed = r.outcome === wanted || (r.outcome === 'open' && !(c.kind === 'credit' && heldNow));
+  expect(result.ok).toBe(allowed);
+  if (result.ok && r.outcome === 'open') {
+    r.outcome = wanted;
+    r.creditMonth = utcDay(at).slice(0, 7);
+  }
+}
+
+/** A hold arriving now, or a release or void decided now (an hour after the latest close). */
+async function holdCommand(r: Run, kind: 'hold' | 'release' | 'void', step: number): Promise<void> {
+  const now = r.lastCloseAt + HOUR_MS + step;
+  if (kind === 'hold') {
+    if (r.hold !== 'none') return;
+    await holdOrderAt(r.orderId, ALICE, now);
+    r.hold = 'held';
+    return;
+  }
+  const decided = await decide(env.DB, kind, r.orderId, { reason: 'checked' }, now);
+  const after: HoldState = kind === 'release' ? 'released' : 'void';
+  expect(decided.ok).toBe(r.hold === 'held' || r.hold === after);
+  if (r.hold === 'held') r.hold = after;
+  // Nothing a decision does changes a closed month.
+  for (const [m, json] of r.closedJson) {
+    const answer = await readMonth(env.DB, m, table, now);
+    expect(answer.kind === 'closed' && answer.json).toBe(json);
+  }
+}
+
+/** What the run's closed months counted for Alice: earned + adjustment over them. */
+async function countedOver(r: Run): Promise<number> {
+  let counted = 0;
+  for (const m of r.months) {
+    const answer = await readMonth(env.DB, m, table, closeAt(r.months[4] ?? m));
+    if (answer.kind !== 'closed') continue;
+    // Closed means closed: the stored answer is what the close gave, byte for byte.
+    expect(answer.json).toBe(r.closedJson.get(m));
+    const row = aliceRow(answer.json);
+    counted += (row?.earned_minor ?? 0) + (row?.adjustment_minor ?? 0);
+  }
+  return counted;
+}
+
+/** The credit, once, if credited and its order is free at the end, or a close counted it before the hold. */
+function expectedCount(r: Run): number {
+  if (r.outcome !== 'credited') return 0;
+  if (r.hold === 'none' || r.hold === 'released') return r.amount;
+  return r.countedByClose ? r.amount : 0;
+}
+
+async function runCommands(amount: number, commands: readonly Command[]): Promise<void> {
+  const r = await newRun(amount);
+  for (const [step, c] of commands.entries()) {
+    if (c.kind === 'credit' || c.kind === 'decline') await decideCredit(r, c);
+    else if (c.kind === 'close') await close(r, r.months[c.month] ?? first);
+    else if (c.kind === 'pay') {
+      const m = r.months[c.month] ?? first;
+      const input = { period: m, handle: ALICE.handle, reference: `r${c.ref}` };
+      await markPaid(env.DB, input, table, closeAt(m));
+    } else await holdCommand(r, c.kind, step);
+  }
+  for (const m of r.months) await close(r, m);
+  expect(r.closedJson.has(r.months[4] ?? '')).toBe(true);
+  expect(await countedOver(r)).toBe(expectedCount(r));
+  // Paid at most once per month, whatever was retried.
+  const { results } = await env.DB.prepare(
+    `SELECT period, COUNT(*) AS n FROM payout_payments WHERE period IN (SELECT value FROM json_each(?1)) GROUP BY period, currency, member_id`,
+  )
+    .bind(JSON.stringify(r.months))
+    .all<{ n: number }>();
+  expect(results.every((x) => x.n === 1)).toBe(true);
+}
+
+const credit = (day: number): Command => ({ kind: 'credit', day });
+const closeOf = (month: number): Command => ({ kind: 'close', month });
+
 describe('dispute credits and payouts', () => {
   it('property: a credit is counted and paid once, and never changes a closed month', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 500_000 }),
-        fc.array(command, { maxLength: 10 }),
-        async (amount, commands) => {
-          run += 1;
-          const months = [first];
-          // Commands close months 0-3; month 4 closes only at the end, so late money lands inside the run.
-          for (let i = 1; i < 5; i++) months.push(nextPeriod(months[i - 1] ?? first));
-          first = nextPeriod(months[4] ?? first);
-          const start = monthBounds(months[0] ?? first).start;
-          const closeAt = (m: string) => monthBounds(m).end + HOLD_MS + DAY_MS;
-          const filedAt = start + DAY_MS / 2;
-          const filing = {
-            order_id: `prop-${run}`,
-            order_date: utcDay(filedAt),
-            products: 'x',
-            note: 'missing',
-          };
-          const filed = await fileDispute(env.DB, table, ALICE.handle, filing, filedAt);
-          if (!filed.ok) throw new Error(filed.message);
-          const id = filed.dispute.dispute_id;
-          const closedJson = new Map<string, string>();
-          let outcome: 'open' | 'credited' | 'declined' = 'open';
-
-          const close = async (m: string) => {
-            const closed = await closeMonth(env.DB, m, table, closeAt(m));
-            if (!closed.ok) return;
-            const before = closedJson.get(m);
-            if (before !== undefined) expect(closed.json).toBe(before);
-            closedJson.set(m, closed.json);
-          };
-          for (const c of commands) {
-            if (c.kind === 'credit' || c.kind === 'decline') {
-              const body =
-                c.kind === 'credit' ? { amount_minor: amount, note: 'found' } : { reason: 'not ours' };
-              const r = await decideDispute(env.DB, c.kind, id, body, table, start + c.day * DAY_MS);
-              const wanted = c.kind === 'credit' ? 'credited' : 'declined';
-              expect(r.ok).toBe(outcome === 'open' || outcome === wanted);
-              if (r.ok) outcome = wanted;
-            } else if (c.kind === 'close') await close(months[c.month] ?? first);
-            else {
-              const m = months[c.month] ?? first;
-              await markPaid(
-                env.DB,
-                { period: m, handle: ALICE.handle, reference: `r${c.ref}` },
-                table,
-                closeAt(m),
-              );
-            }
-          }
-          for (const m of months) await close(m);
-
-          // Counted once: earned + adjustment over the run's closed months is the credit (or nothing).
-          let counted = 0;
-          for (const m of months) {
-            const answer = await readMonth(env.DB, m, table, closeAt(months[4] ?? m));
-            if (answer.kind !== 'closed') continue;
-            // Closed means closed: the stored answer is what the close gave, byte for byte.
-            expect(answer.json).toBe(closedJson.get(m));
-            const row = aliceRow(answer.json);
-            counted += (row?.earned_minor ?? 0) + (row?.adjustment_minor ?? 0);
-          }
-          expect(closedJson.has(months[4] ?? '')).toBe(true);
-          expect(counted).toBe(outcome === 'credited' ? amount : 0);
-          // Paid at most once per month, whatever was retried.
-          const { results } = await env.DB.prepare(
-            `SELECT period, COUNT(*) AS n FROM payout_payments WHERE period IN (SELECT value FROM json_each(?1)) GROUP BY period, currency, member_id`,
-          )
-            .bind(JSON.stringify(months))
-            .all<{ n: number }>();
-          expect(results.every((r) => r.n === 1)).toBe(true);
-        },
+        fc.array(command, { maxLength: 12 }),
+        runCommands,
       ),
-      { numRuns: 25 },
+      {
+        numRuns: 30,
+        // Always among the runs: each order of credit, hold, close and release or void.
+        examples: [
+          [4321, [credit(3), { kind: 'hold' }, closeOf(0), { kind: 'release' }]],
+          [4321, [credit(3), closeOf(0), { kind: 'hold' }, { kind: 'release' }]],
+          [4321, [credit(40), { kind: 'hold' }, closeOf(0), closeOf(1), { kind: 'release' }, closeOf(2)]],
+          [4321, [credit(3), { kind: 'hold' }, closeOf(0), { kind: 'void' }, { kind: 'release' }]],
+          [4321, [credit(3), closeOf(0), { kind: 'hold' }, { kind: 'void' }]],
+          [4321, [{ kind: 'hold' }, credit(3), { kind: 'release' }, credit(3), closeOf(1)]],
+        ],
+      },
     );
   });
 });

@@ -195,6 +195,29 @@ describe('refusals', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it("previews an order export's rows of another marketplace's tracking id as the import leaves them out; nothing stored", async () => {
+    const order = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}`;
+    const pasted = [
+      'Category,Name,ASIN,Order ID,Order Date,Date,Status,Qty,Price($),Tracking ID,Sub Tag',
+      `Kitchen,Skillet,B00006JSUA,${order('us')},2026-11-20 10:00:00,2026-11-21 10:00:00,Ordered,1,20.00,milacooks-20,`,
+      `Kitchen,Skillet,B00006JSUA,${order('uk')},2026-11-20 10:00:00,2026-11-21 10:00:00,Ordered,1,20.00,milacooks-21,`,
+    ].join('\n');
+    const events = () => env.DB.prepare('SELECT COUNT(*) AS n FROM order_events').first<{ n: number }>();
+    const before = [await stored(), await events()];
+    const shown = await importFormAnswer(env, posted({ action: 'preview', csv: pasted }, null), true);
+    expect(shown).toMatchObject({ ok: true, status: 200 });
+    expect(shown.message).toBe(
+      'Preview (nothing stored): a shopfront order export, 2 rows, 2 events: would be 1 new, 0 already imported, 0 unattributed. ' +
+        'Left out: 1 row of another marketplace (listed below).',
+    );
+    expect(shown.details).toEqual([
+      expect.stringMatching(
+        /^row 3, Tracking ID: "milacooks-21" is a tracking id of amazon-uk, not of amazon-us/,
+      ),
+    ]);
+    expect([await stored(), await events()]).toEqual(before);
+  });
+
   it('imports pasted text like a file', async () => {
     const pasted = new TextDecoder().decode(file);
     const shown = await importFormAnswer(env, posted({ action: 'preview', csv: pasted }, null), true);

@@ -598,6 +598,13 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
       layout: 'shopfront-orders',
       rows: 2,
       events: 2,
+      processed: 2,
+      duplicate: 0,
+      unattributed: 0,
+      rejected: [],
+      rejected_more: 0,
+      left_out: { rows: 0, tracking_ids: [] },
+      unattributed_tracking_ids: [],
     });
     const res = await importReport(csv, '?marketplace=amazon-ca');
     expect(res.status).toBe(200);
@@ -683,6 +690,78 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
     expect(home.status).toBe(200);
     expect(await home.json()).toMatchObject({ processed: 1, rejected: [] });
     expect((await events(ca)).results).toEqual([{ retailer: 'amazon-ca', currency: 'CAD' }]);
+  });
+
+  it('previews the rows the commit leaves out (same rows, ids and issues), storing and logging nothing; the commit then leaves out the same', async () => {
+    const [us, uk, nobody] = [uid('us'), uid('uk'), uid('nobody')];
+    const line = (order: string, status: string, tag: string) =>
+      `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,2026-11-21 10:00:00,${status},1,20.00,${tag},`;
+    const csv = [
+      HEADER,
+      line(us, 'Ordered', 'milacooks-20'),
+      line(uk, 'Ordered', 'milacooks-21'),
+      line(uk, 'Shipped', 'MilaCooks-21'),
+      line(nobody, 'Ordered', `${nobody}-20`),
+    ].join('\n');
+    const leftOut = (row: number, id: string) => ({
+      row,
+      field: 'Tracking ID',
+      path: `row ${row}, Tracking ID`,
+      message: expect.stringMatching(
+        new RegExp(
+          `^"${id}" is a tracking id of amazon-uk, not of amazon-us \\(the marketplace of this import\\): row left out; `,
+        ),
+      ) as unknown,
+    });
+    const same = {
+      layout: 'shopfront-orders',
+      rows: 4,
+      events: 4,
+      processed: 1,
+      duplicate: 0,
+      unattributed: 1,
+      rejected: [leftOut(3, 'milacooks-21'), leftOut(4, 'MilaCooks-21')],
+      rejected_more: 0,
+      left_out: { rows: 2, tracking_ids: ['milacooks-21'] },
+      unattributed_tracking_ids: [`${nobody}-20`],
+    };
+    const logged: string[] = [];
+    const spy = vi
+      .spyOn(console, 'error')
+      .mockImplementation((entry: unknown) => void logged.push(String(entry)));
+    try {
+      const before = await counts();
+      const preview = await importReport(csv, '?dry_run=1');
+      expect(preview.status).toBe(200);
+      const shown = await preview.json<Record<string, unknown>>();
+      expect(shown).toEqual({ status: 'preview', ...same });
+      expect(await counts()).toEqual(before);
+      expect(logged.filter((l) => l.includes('orders.import_rows_left_out'))).toEqual([]);
+
+      const res = await importReport(csv);
+      expect(res.status).toBe(200);
+      const committed = await res.json<Record<string, unknown>>();
+      expect(committed).toEqual({ status: 'imported', ...same });
+      // The same rows, word for word.
+      expect(committed.rejected).toEqual(shown.rejected);
+      expect(logged.filter((l) => l.includes('orders.import_rows_left_out'))).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+    // Previewed again: the stored rows are duplicates now, and the rows left out are left out again.
+    const again = await importReport(csv, '?dry_run=1');
+    expect(await again.json()).toEqual({
+      status: 'preview',
+      ...same,
+      processed: 0,
+      duplicate: 2,
+      unattributed: 0,
+      unattributed_tracking_ids: [],
+    });
+    const stored = await env.DB.prepare('SELECT order_id FROM order_events WHERE order_id IN (?1, ?2, ?3)')
+      .bind(us, uk, nobody)
+      .all();
+    expect(stored.results.map((r) => r.order_id).sort()).toEqual([nobody, us].sort());
   });
 
   it("leaves out an Ordered row whose id is another marketplace's when an unknown id's row of its order sorts first: the placed row is the head the credit goes to", async () => {

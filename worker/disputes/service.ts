@@ -5,7 +5,7 @@
  * one table (worker/lib/reasons.ts).
  *
  * Order of checks for a filing: member known (404), body (400 naming the field), its marketplace
- * one where the member has a tracking id (422), the order
+ * one where the member can be credited (422; rules.ts memberMarketplaces), the order
  * disputed before (same filing: the stored one; another: 409), the order credited in the ledger
  * to another member (409), then the one guarded insert.
  * Order of checks for a decision: dispute id (400), body (400), dispute exists (404), a credit's

@@ -147,7 +147,7 @@ function statementView(r: StatementAnswer): ImportView {
   };
 }
 
-/** Rows refused as another marketplace's (statement-import.ts `rejected`), when there are some. */
+/** Rows left out as another marketplace's (a statement's `rejected`, an export's `left_out`), when there are some. */
 function leftOut(rows: number): string {
   return rows === 0
     ? ''
@@ -155,17 +155,14 @@ function leftOut(rows: number): string {
 }
 
 function eventsView(r: EventsAnswer): ImportView {
-  if (r.status === 'preview')
-    return {
-      ok: true,
-      status: 200,
-      message: `Preview (nothing stored): a shopfront order export, ${r.rows} rows, ${r.events} events.`,
-      details: [],
-    };
+  const preview = r.status === 'preview';
   return {
     ok: true,
     status: 200,
-    message: `Imported a shopfront order export: ${r.rows} rows, ${r.events} events: ${r.processed} new, ${r.duplicate} already imported, ${r.unattributed} unattributed.`,
+    message:
+      `${preview ? 'Preview (nothing stored)' : 'Imported'}: a shopfront order export, ${r.rows} rows, ${r.events} events: ` +
+      `${preview ? 'would be ' : ''}${r.processed} new, ${r.duplicate} already imported, ${r.unattributed} unattributed.` +
+      leftOut(r.left_out.rows),
     details: [
       ...r.rejected.map((i) => `${i.path}: ${i.message}`),
       ...(r.rejected_more > 0 ? [`${r.rejected_more} more refused`] : []),

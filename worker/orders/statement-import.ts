@@ -14,7 +14,10 @@
  * marketplace's (domain/orders/report-tracking.ts: a statement's by the parser, an export's by the
  * store, the event deciding an order's credit as the webhook's): those are listed in the answer's
  * `rejected` (the first LISTED_CHANGES, then `rejected_more`), logged once
- * (`orders.import_rows_left_out`), and the rest is imported.
+ * (`orders.import_rows_left_out`), and the rest is imported. A dry run (`dry_run`) answers the
+ * same rows left out, from the same code: a statement's from its parse, an export's from the
+ * store's plan over what it holds now, without the write (store.ts previewEvents); an export's
+ * answer, preview or not, counts them apart too (`left_out`: rows, tracking ids).
  *
  * Order of checks of a statement: parse (every rule of the file, report-tracking.ts included),
  * legacy per-row days (legacy_days), the same bytes committed for another marketplace
@@ -29,7 +32,12 @@ import {
   type ParsedReport,
   type ReportRefusalReason,
 } from '../../domain/orders/amazon-report.ts';
-import { admissionIssues, type IncomingEvent, type Rejected } from '../../domain/orders/apply.ts';
+import {
+  admissionIssues,
+  type IncomingEvent,
+  type Outcome,
+  type Rejected,
+} from '../../domain/orders/apply.ts';
 import { creditBook } from '../../domain/orders/crediting.ts';
 import { issuesOf, type Issue, type RowIssue } from '../../domain/issues.ts';
 import { reportEventId } from '../../domain/orders/shopfront-report.ts';
@@ -46,7 +54,7 @@ import { isTransientD1Error } from '../lib/d1-retry.ts';
 import { log } from '../lib/log.ts';
 import { program } from './program.ts';
 import { commitStatement, committedElsewhere, legacyEntries, previewStatement } from './statement-store.ts';
-import { applyEvents, StoreUnavailableError } from './store.ts';
+import { applyEvents, previewEvents, StoreUnavailableError } from './store.ts';
 
 /** Why an import was refused: a report file's reason, or one of the import's own. */
 export type ImportRefusalReason = ReportRefusalReason | 'invalid' | 'legacy_days' | 'store_unavailable';
@@ -85,6 +93,8 @@ const handleNow = (memberId: string) => handles.get(memberId) ?? null;
 
 /** Changes (and refused rows) listed in a statement's answer; the rest are counted in changes_more (rejected_more). */
 export const LISTED_CHANGES = 200;
+/** Rows left out as another marketplace's, counted, and their distinct tracking ids (sorted). */
+type LeftOutCount = Pick<LeftOut, 'rows' | 'tracking_ids'>;
 /** Tracking ids named in a log line; the rest are counted. */
 const LISTED_IDS = 50;
 
@@ -105,22 +115,25 @@ export interface ImportRefusal {
   issues?: ImportIssue[] | Issue[];
 }
 export type StatementAnswer = ReturnType<typeof answerOf>;
-/** shopfront's order export: a preview counts, an import says what each event became. */
-export type EventsAnswer =
-  | { status: 'preview'; layout: string; rows: number; events: number }
-  | {
-      status: 'imported';
-      layout: string;
-      rows: number;
-      events: number;
-      processed: number;
-      duplicate: number;
-      unattributed: number;
-      /** Rows refused for what their order holds: the first LISTED_CHANGES, then counted. */
-      rejected: ImportIssue[];
-      rejected_more: number;
-      unattributed_tracking_ids: string[];
-    };
+/**
+ * shopfront's order export: what each event became (`imported`), or would become (`preview`: the
+ * store's own plan over what it holds now, nothing written), counted alike.
+ */
+export interface EventsAnswer {
+  status: 'preview' | 'imported';
+  layout: string;
+  rows: number;
+  events: number;
+  processed: number;
+  duplicate: number;
+  unattributed: number;
+  /** Rows refused for what their order holds: the first LISTED_CHANGES, then counted. */
+  rejected: ImportIssue[];
+  rejected_more: number;
+  /** Of those, the rows left out as another marketplace's: all counted, their tracking ids. */
+  left_out: LeftOutCount;
+  unattributed_tracking_ids: string[];
+}
 export type ImportOutcome =
   | { ok: true; kind: 'statement'; answer: StatementAnswer }
   | { ok: true; kind: 'events'; answer: EventsAnswer }
@@ -232,7 +245,10 @@ async function importStatement(
 }
 
 /** One log line for the rows an import left out (a statement's, an export's): the answer is not their only trace. */
-function logLeftOut(left: LeftOut, where: { marketplace: string; layout: string; session_id: string }): void {
+function logLeftOut(
+  left: LeftOutCount,
+  where: { marketplace: string; layout: string; session_id: string },
+): void {
   if (left.rows === 0) return;
   log('warn', 'orders.import_rows_left_out', {
     ...where,
@@ -309,12 +325,6 @@ async function importEvents(
     })),
   );
   if (issues.length > 0) return refused(issues, 'invalid');
-  if (request.dry_run)
-    return {
-      ok: true,
-      kind: 'events',
-      answer: { status: 'preview', layout: parsed.layout, rows: parsed.lines, events: parsed.rows.length },
-    };
   const now = Date.now();
   const events: IncomingEvent[] = await Promise.all(
     parsed.rows.map(async (r) => ({
@@ -325,8 +335,26 @@ async function importEvents(
       event: r.event,
     })),
   );
-  const outcomes = await applyEvents(db, program, events);
-  const count = (status: string) => [...outcomes.values()].filter((o) => o === status).length;
+  // A dry run asks the store what it would do (the same plan), so it lists what the commit leaves out.
+  const outcomes = await (request.dry_run ? previewEvents : applyEvents)(db, program, events);
+  const answer = eventsAnswer(request.dry_run ? 'preview' : 'imported', parsed, events, outcomes);
+  if (!request.dry_run)
+    logLeftOut(answer.left_out, {
+      marketplace: request.options.marketplace ?? program.table.default_retailer,
+      layout: parsed.layout,
+      session_id: request.session_id,
+    });
+  return { ok: true, kind: 'events', answer };
+}
+
+/** What the events became, or would become, row by row (the one answer of a preview and a commit). */
+function eventsAnswer(
+  status: EventsAnswer['status'],
+  parsed: EventsParsed,
+  events: readonly IncomingEvent[],
+  outcomes: ReadonlyMap<string, Outcome>,
+): EventsAnswer {
+  const count = (kind: Outcome) => [...outcomes.values()].filter((o) => o === kind).length;
   const unattributed = new Set(
     events.filter((e) => outcomes.get(e.event_id) === 'unattributed').map((e) => e.event.tracking_id),
   );
@@ -334,25 +362,17 @@ async function importEvents(
     const outcome = outcomes.get(events[i]?.event_id ?? '');
     return typeof outcome === 'object' ? [{ row: r, outcome }] : [];
   });
-  logLeftOut(leftOutRows(refusedRows), {
-    marketplace: request.options.marketplace ?? program.table.default_retailer,
-    layout: parsed.layout,
-    session_id: request.session_id,
-  });
   return {
-    ok: true,
-    kind: 'events',
-    answer: {
-      status: 'imported',
-      layout: parsed.layout,
-      rows: parsed.lines,
-      events: events.length,
-      processed: count('processed'),
-      duplicate: count('duplicate'),
-      unattributed: count('unattributed'),
-      ...rejectedRows(refusedRows),
-      unattributed_tracking_ids: [...unattributed].sort(),
-    },
+    status,
+    layout: parsed.layout,
+    rows: parsed.lines,
+    events: events.length,
+    processed: count('processed'),
+    duplicate: count('duplicate'),
+    unattributed: count('unattributed'),
+    ...rejectedRows(refusedRows),
+    left_out: leftOutRows(refusedRows),
+    unattributed_tracking_ids: [...unattributed].sort(),
   };
 }
 
@@ -388,12 +408,11 @@ function rejectedRows(refusedRows: readonly RefusedRow[]): {
  * credit whose tracking id is known only elsewhere, report-tracking.ts), counted as a statement's
  * left-out rows.
  */
-function leftOutRows(refusedRows: readonly RefusedRow[]): LeftOut {
+function leftOutRows(refusedRows: readonly RefusedRow[]): LeftOutCount {
   const left = refusedRows.filter((r) => r.outcome.reason === 'other_marketplace');
   return {
     rows: left.length,
     tracking_ids: [...new Set(left.map((r) => r.row.event.tracking_id.toLowerCase()))].sort(),
-    listed: [],
   };
 }
 

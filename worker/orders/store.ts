@@ -22,7 +22,8 @@
  * new) is not answered: the group is read and planned again. Statements per event,
  * webhook: a placed event of a new order 4 (event, order terms, line terms, entries) in one
  * batch; a later event of a remembered order 2 (event, entries) in one batch; otherwise the
- * read first (1 + the writes, two batches).
+ * read first (1 + the writes, two batches). An import's dry run (previewEvents) stops after the
+ * plan: the read (never a guess), the same plan, nothing written.
  */
 import { z } from 'zod';
 import { currency, memberProgram } from '../../domain/content/schema.ts';
@@ -63,6 +64,38 @@ export async function applyEvents(
   program: Program,
   incoming: readonly IncomingEvent[],
 ): Promise<Map<string, Outcome>> {
+  const outcomes = new Map<string, Outcome>();
+  for (const group of rounds(incoming))
+    for (const [id, outcome] of await applyGroup(db, program, group)) outcomes.set(id, outcome);
+  return outcomes;
+}
+
+/**
+ * What applyEvents would answer for these events now, writing nothing (an import's dry run): the
+ * same rounds of orders, each read fresh (never a remembered guess) and planned by the same
+ * planGroup, so the commit that follows answers the same unless the orders change in between
+ * (orders of different rounds never meet: an event id is its order's).
+ */
+export async function previewEvents(
+  db: D1Database,
+  program: Program,
+  incoming: readonly IncomingEvent[],
+): Promise<Map<string, Outcome>> {
+  const outcomes = new Map<string, Outcome>();
+  try {
+    for (const group of rounds(incoming)) {
+      const state = await withRetry(() => readState(db, group));
+      for (const [id, outcome] of planGroup(program, group, state, false).outcomes) outcomes.set(id, outcome);
+    }
+  } catch (error) {
+    if (isTransientD1Error(error)) throw new StoreUnavailableError(String(error), { cause: error });
+    throw error;
+  }
+  return outcomes;
+}
+
+/** The incoming events by order, ORDERS_PER_ROUND orders a round, in the order they first appear. */
+function rounds(incoming: readonly IncomingEvent[]): Map<string, IncomingEvent[]>[] {
   const byOrder = new Map<string, IncomingEvent[]>();
   for (const e of incoming) {
     const list = byOrder.get(e.event.order_id);
@@ -70,12 +103,10 @@ export async function applyEvents(
     else byOrder.set(e.event.order_id, [e]);
   }
   const orderIds = [...byOrder.keys()];
-  const outcomes = new Map<string, Outcome>();
-  for (let i = 0; i < orderIds.length; i += ORDERS_PER_ROUND) {
-    const group = new Map(orderIds.slice(i, i + ORDERS_PER_ROUND).map((id) => [id, byOrder.get(id) ?? []]));
-    for (const [id, outcome] of await applyGroup(db, program, group)) outcomes.set(id, outcome);
-  }
-  return outcomes;
+  const all: Map<string, IncomingEvent[]>[] = [];
+  for (let i = 0; i < orderIds.length; i += ORDERS_PER_ROUND)
+    all.push(new Map(orderIds.slice(i, i + ORDERS_PER_ROUND).map((id) => [id, byOrder.get(id) ?? []])));
+  return all;
 }
 
 async function applyGroup(

@@ -48,12 +48,36 @@ FROM dispute_credits WHERE decided_at >= ?1 AND decided_at < ?2
   AND order_id NOT IN (SELECT order_id FROM held_orders))
 GROUP BY handle, currency, month`;
 
-// Late money: dated before the first open month, recorded after the last close, or recorded
-// before it but held for review then and released since (?3: when the last month closed).
-// Orders held for review now (migrations/0019_holds.sql) count nowhere. A dispute credit dated
-// inside a closed month and recorded after the last close read (decision_id above that close's
-// dispute watermark, ?4; only with a skewed clock, as a month closes after its hold has passed)
-// is late money too; one recorded before was counted by a close then.
+/*
+ * Late money (section 7): what the first open month F (the month after the last closed one, L)
+ * counts as adjustment_minor. L closed at C_L and read ledger entries up to W_L and dispute
+ * decisions up to V_L (?1 W_L, ?2 start of F, ?3 C_L, ?4 V_L). Nothing of an order held for review
+ * now (held_orders, migrations/0019_holds.sql) counts. Per member and currency:
+ *
+ *   adjustment = Σ ledger entry e (earned or reversed), dated before F, order not held:
+ *                  e.entry_id > W_L                       recorded after L's read
+ *                  or released(e.order) > C_L             released since L closed (also a line a
+ *                                                         close counted before the hold: open,
+ *                                                         docs/orders.md "Holds for review")
+ *              + Σ dispute credit c, dated before F, order not held:
+ *                  c.decision_id > V_L                    recorded after L's read (a skewed clock)
+ *                  or (released(c.order) > C_L            released since L closed
+ *                      and held_at(c.order) <= C_read(c)) and left out by the close that read it
+ *
+ *   released(o) = decided_at of o's release (hold_decisions; none for an order never held or voided)
+ *   held_at(o)  = when o's first flagged event was received (review_holds.held_at)
+ *   C_read(c)   = closed_at of the first closed month P >= month(c.decided_at) whose
+ *                 dispute_watermark >= c.decision_id: the one close that read c, and counted it
+ *                 unless its order was held then.
+ *
+ * So a credit is counted once over all months: by the close that read it (its order not held
+ * then), or, left out there, by the first close after its release (a void never brings it back).
+ * One counted before its order became held stays in its closed month and is not counted again.
+ * A release is late money in exactly one close: the first with C_(k-1) < released <= C_k.
+ */
+const LATE_CREDIT_READ = `(SELECT k.closed_at FROM payout_runs AS k
+  WHERE k.period >= strftime('%Y-%m', c.decided_at / 1000, 'unixepoch') AND k.dispute_watermark >= c.decision_id
+  ORDER BY k.period LIMIT 1)`;
 const ADJUSTMENTS = `
 SELECT handle, currency, SUM(amount_minor) AS amount_minor FROM (
 SELECT handle, currency, amount_minor
@@ -64,7 +88,12 @@ WHERE bucket IN ('earned', 'reversed') AND effective_at < ?2
     SELECT d.order_id FROM hold_decisions AS d WHERE d.action = 'release' AND d.decided_at > ?3))
 UNION ALL
 SELECT handle, currency, amount_minor FROM dispute_credits WHERE decided_at < ?2 AND decision_id > ?4
-  AND order_id NOT IN (SELECT order_id FROM held_orders))
+  AND order_id NOT IN (SELECT order_id FROM held_orders)
+UNION ALL
+SELECT c.handle, c.currency, c.amount_minor FROM dispute_credits AS c
+JOIN hold_decisions AS r ON r.order_id = c.order_id AND r.action = 'release' AND r.decided_at > ?3
+JOIN review_holds AS h ON h.order_id = c.order_id
+WHERE c.decided_at < ?2 AND c.decision_id <= ?4 AND h.held_at <= ${LATE_CREDIT_READ})
 GROUP BY handle, currency`;
 
 const WATERMARK = `SELECT COALESCE(MAX(entry_id), 0) AS watermark,
