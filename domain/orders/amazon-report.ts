@@ -71,6 +71,12 @@ export interface ImportOptions {
   from?: string;
   to?: string;
   whole_account?: boolean;
+  /**
+   * shopfront's export: orders already credited (their terms recorded), whose rows are never
+   * judged by their tracking id (report-tracking.ts settled); default none. The worker passes
+   * those of a refusal's `orders` (report-file.ts) and judges the file again.
+   */
+  credited?: ReadonlySet<string>;
 }
 
 /** Where Amazon's Ad Fees differ from what the rate tables give for the same items: a report, never a ledger change. */
@@ -199,7 +205,7 @@ export function parseAmazonReport(
   }
   const shopfront = shopfrontHeaderAt(head);
   if (shopfront >= 0) {
-    const events = parseShopfrontReport(records, shopfront, table, options.marketplace);
+    const events = parseShopfrontReport(records, shopfront, table, options.marketplace, options.credited);
     return events.ok ? { ...events, kind: 'events', encoding } : events;
   }
   return unknownLayout(head);
@@ -275,7 +281,7 @@ function readStatement(
     market.marketplace,
     columns.names.get(tag) ?? tag,
   );
-  if (!rows.ok) return rows;
+  if (!rows.ok) return { ok: false, reason: rows.reason, issues: rows.issues };
   const whole = wholeAccountLeftOut(rows.left_out, market.marketplace, options.whole_account === true);
   if (whole) return whole;
   const coverage = coverageOf(records.slice(0, headerIndex), rows.rows, options, header.line);

@@ -14,7 +14,14 @@ import { eventOfMarketplace } from './report-tracking.ts';
 import { PROGRAMS } from '../content/schema.ts';
 import { utcDay } from '../time.ts';
 import { rateFor } from './rates.ts';
-import { extendTerms, headOf, type LineTermsRow, type OrderTermsRow, type RecordedTerms } from './terms.ts';
+import {
+  creditOf,
+  extendTerms,
+  headOf,
+  type LineTermsRow,
+  type OrderTermsRow,
+  type RecordedTerms,
+} from './terms.ts';
 
 export type EventSource = 'webhook' | 'amazon_report' | 'seed';
 /**
@@ -214,16 +221,22 @@ export function admissionIssues(event: OrderEvent, program: Program): Issue[] {
 /**
  * Why an event is refused for what its order holds (`set`: the order's events so far, `terms`: its
  * credit as recorded so far), or null. The tracking id's marketplace (report-tracking.ts
- * eventOfMarketplace) is a rule of the event that decides the order's credit:
+ * eventOfMarketplace) is a rule of the event that decides the order's credit, judged when the
+ * credit is decided and never after:
  *
  *   head(S)        = the first order.placed of S, else its earliest event (terms.ts headOf: the
  *                    event whose tracking id extendTerms credits)
- *   decides(e)     = terms = null and head(set + e) = e   (the credit is still open and e would
- *                    be its head: an order's first event, a placed event arriving after an
- *                    unattributed shipment, a placed event that occurred before the stored one)
- *   decides(e) and foreign(e)  -> other_marketplace, nothing stored
- *   otherwise                  -> the event follows the marketplace its order is pinned to
- *                                 (marketIssues) and the line bounds
+ *   credits(S)     = creditOf(head(S)) <> null (terms.ts: extendTerms records the terms now)
+ *   decides(e)     = terms = null and (head(set + e) = e or credits(set + e)): the credit is still
+ *                    open and e would be its head (an order's first event, a placed event arriving
+ *                    after an unattributed shipment, a placed event that occurred before the stored
+ *                    one), or e's arrival credits the order by the head stored before it (stored
+ *                    unattributed, its tracking id an approved member's since: content changed)
+ *   decides(e) and foreign(head(set + e))  -> other_marketplace, nothing stored: the head is e,
+ *                    or the stored head (judged once e passes marketIssues), and the order stays
+ *                    uncredited, as a new order with that head would be refused
+ *   otherwise      -> the event follows the marketplace its order is pinned to (marketIssues)
+ *                     and the line bounds
  *
  * So a credited order's later events (a redelivery is a duplicate before this, a return of an
  * order stored before the rule) are booked whatever their tracking id: its credit is recorded.
@@ -236,10 +249,15 @@ function refusalOf(
 ): Rejected | null {
   const { event, source } = incoming;
   const from = source === 'amazon_report' ? 'row' : 'event';
-  const decides = terms === null && headOf([...set, incoming].sort(compareEvents)) === incoming;
-  const foreign = decides ? eventOfMarketplace(event, program.table, from) : null;
+  const market = marketIssues(set, event, program);
+  const head = terms === null ? headOf([...set, incoming].sort(compareEvents)) : undefined;
+  const decided =
+    head === incoming || (head !== undefined && market.length === 0 && creditOf(head, program) !== null)
+      ? head
+      : undefined;
+  const foreign = decided ? eventOfMarketplace(event, program.table, from, decided.event) : null;
   if (foreign) return { status: 'rejected', reason: foreign.reason, issues: foreign.issues };
-  const bounds = [...marketIssues(set, event, program), ...lineBoundIssues(set, event)];
+  const bounds = [...market, ...lineBoundIssues(set, event)];
   return bounds.length > 0 ? { status: 'rejected', issues: bounds } : null;
 }
 

@@ -58,6 +58,12 @@ export interface ReportRefusal {
   ok: false;
   reason: ReportRefusalReason;
   issues: RowIssue[];
+  /**
+   * shopfront's export refused as another marketplace's: the orders of the rows that refused it
+   * (sorted). The refusal holds while none of them is credited: rows of a credited order are never
+   * judged (report-tracking.ts settled), so the importer reads which are and judges again.
+   */
+  orders?: string[];
 }
 
 export interface CsvRecord {

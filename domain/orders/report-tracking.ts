@@ -30,11 +30,19 @@
  *     unknown(row) = markets(t) = {}           as before: imported, credited to nobody
  *   C = the intersection of held(t, M) over the file's known rows (every marketplace each of
  *       them was held at: where the file as a whole can come from; undefined without known rows)
- *   the whole file is judged first:
- *     some row foreign and no row mine         -> other_marketplace (none of its known ids is M's)
- *     C defined, C <> {} and M not in C        -> other_marketplace (its known ids are all C's,
+ *   judged(row) = foreign(row) and not settled(row), where settled(row) = the row's order is already
+ *                 credited (its terms recorded; only for shopfront's export, whose rows are orders'
+ *                 events: the store never judges a credited order's event again, apply.ts refusalOf,
+ *                 so such a row is no evidence against the file, and it is booked with its order)
+ *   the whole file is judged first, only ever for a judged row:
+ *     some row judged and (no row mine         -> other_marketplace (none of its known ids is M's)
+ *       or C defined, C <> {}, M not in C)     -> other_marketplace (its known ids are all C's,
  *                                                 not all M's: a US file with one id a member
  *                                                 shares with amazon-ca is still a US file)
+ *     (without settled rows the same as: some row foreign and no row mine, or M not in C <> {};
+ *     a settled row can only lift a refusal, never cause one: C and mine do not depend on it);
+ *     a refusal names its judged rows, so the export's importer, which alone sees the store, reads
+ *     which of their orders are credited and judges again (worker/orders/statement-import.ts)
  *   then, for a mixed file (C = {} or M in C):
  *     layout 'rows'  (Amazon's statements,     -> each foreign row left out and listed (row,
  *                     bound)                      column, both marketplaces), the rest imported;
@@ -43,11 +51,12 @@
  *     layout 'file'  (shopfront's export,      -> every row passed on: each row is an order event,
  *                     group rule)                 judged by the store as the webhook's are (below)
  *   one order event (the signed webhook, an export's row; eventOfMarketplace), group rule, judged
- *     only for the event that DECIDES an uncredited order's credit, the one that would become its
- *     head (its first event, or a placed event taking the head: domain/orders/apply.ts refusalOf,
- *     after the event-id duplicate check); any other event follows the marketplace its order is
- *     pinned to (marketIssues)
- *       foreign(event)                         -> other_marketplace, path tracking_id, nothing stored
+ *     only for the event that DECIDES an uncredited order's credit: the one that would become its
+ *     head (its first event, or a placed event taking the head), or one whose arrival credits the
+ *     order by the head stored before it (its tracking id now an approved member's), which judges
+ *     that head (domain/orders/apply.ts refusalOf, after the event-id duplicate check); any other
+ *     event follows the marketplace its order is pinned to (marketIssues)
+ *       foreign(head)                          -> other_marketplace, path tracking_id, nothing stored
  *       otherwise (mine, unknown, a home id)   -> as before (unknown: stored unattributed, 202)
  *       a marketplace the table does not know  -> not judged here (admissionIssues names it)
  *   whole account: a statement imported with whole_account states every key of M, so a row left
@@ -143,12 +152,15 @@ export interface LeftOut {
   listed: RowIssue[];
 }
 
-export type MarketRows<R> = { ok: true; rows: R[]; left_out: LeftOut } | ReportRefusal;
+/** A refused file also names its judged rows (foreign, not settled): those that refused it. */
+export type MarketRows<R> =
+  { ok: true; rows: R[]; left_out: LeftOut } | (ReportRefusal & { judged: readonly R[] });
 
 /**
  * The rows of `marketplace` (see the header): `rows` kept in order and those `left_out`, or the
  * whole file refused. `column` names the tracking id column of the file; `mode` 'file' (shopfront's
- * export) judges the file as a whole only and keeps every row of a file it accepts.
+ * export) judges the file as a whole only and keeps every row of a file it accepts; `settled` (file
+ * mode) tells the rows of orders already credited, which are never judged.
  */
 export function rowsOfMarketplace<R extends { row: number }>(
   rows: readonly R[],
@@ -157,10 +169,11 @@ export function rowsOfMarketplace<R extends { row: number }>(
   marketplace: string,
   column: string,
   mode: 'rows' | 'file' = 'rows',
+  settled: (row: R) => boolean = () => false,
 ): MarketRows<R> {
   const homeIds = mode === 'file' ? 'group' : 'bound';
   const kept: R[] = [];
-  const foreign: { row: number; id: string; markets: readonly string[] }[] = [];
+  const foreign: { row: R; id: string; markets: readonly string[] }[] = [];
   const foreignMarkets = new Map<string, string[]>();
   let common: Set<string> | null = null;
   let mine = false;
@@ -173,29 +186,30 @@ export function rowsOfMarketplace<R extends { row: number }>(
       if (common === null || common.size > 0)
         common = new Set([...(common ?? held)].filter((m) => held.has(m)));
     }
-    if (held === undefined || held.has(marketplace)) {
-      mine ||= held !== undefined;
+    if (held === undefined || held.has(marketplace) || (mode === 'file' && settled(r))) {
+      mine ||= held !== undefined && held.has(marketplace);
       kept.push(r);
       continue;
     }
     const key = t.toLowerCase();
     const markets = foreignMarkets.get(key) ?? [...held].sort();
     foreignMarkets.set(key, markets);
-    foreign.push({ row: r.row, id: t, markets });
+    foreign.push({ row: r, id: t, markets });
   }
   const elsewhere = common !== null && common.size > 0 && !common.has(marketplace);
-  if ((foreign.length > 0 && !mine) || elsewhere)
+  if (foreign.length > 0 && (!mine || elsewhere))
     return {
       ok: false,
       reason: 'other_marketplace',
       issues: [
         wholeFile({ foreign: foreignMarkets, rows: foreign.length, known, common, mine }, marketplace),
       ],
+      judged: foreign.map((f) => f.row),
     };
   if (mode === 'file')
     return { ok: true, rows: [...rows], left_out: { rows: 0, tracking_ids: [], listed: [] } };
   const listed = foreign.slice(0, LISTED_ROWS).map((f) => ({
-    row: f.row,
+    row: f.row.row,
     field: column,
     message: leftOutMessage(f.id, f.markets, marketplace),
   }));
@@ -216,36 +230,49 @@ function leftOutMessage(id: string, markets: readonly string[], marketplace: str
 }
 
 /**
- * One order event, the one deciding its order's credit (see the header): refused when its tracking id is known
- * only at other marketplaces than the event's and is no home id of the event's group (after
- * withMarketplace: `retailer` is the event's marketplace).
+ * One order event, the one deciding its order's credit (see the header): refused when the tracking
+ * id of `head`, the event the order's credit follows (the event itself, or the order's head stored
+ * before it, which this event would credit), is known only at other marketplaces than the event's
+ * and is no home id of the event's group (after withMarketplace: `retailer` is the event's
+ * marketplace; the stored head's is the same, marketIssues having passed).
  */
 export function eventOfMarketplace(
   event: OrderEvent,
   table: ProgramTable,
   /** 'row': an export's row (worded as the statements' rows left out), else a webhook's event. */
   from: 'event' | 'row' = 'event',
+  head: OrderEvent = event,
 ): { ok: false; reason: 'other_marketplace'; issues: Issue[] } | null {
   const marketplace = event.retailer ?? table.default_retailer;
   if (!Object.hasOwn(table.retailers, marketplace)) return null;
-  const held = marketsAt(table, event.tracking_id, marketplace, 'group');
+  const held = marketsAt(table, head.tracking_id, marketplace, 'group');
   if (held === undefined || held.has(marketplace)) return null;
   const markets = [...held].sort();
-  return {
-    ok: false,
-    reason: 'other_marketplace',
-    issues: [
-      {
-        path: 'tracking_id',
-        message:
-          from === 'row'
-            ? leftOutMessage(event.tracking_id, markets, marketplace)
-            : `"${event.tracking_id}" is a tracking id of ${markets.join(' and ')}, not of ${marketplace} (the marketplace of ` +
-              `this event): send it as an event of ${markets.join(' or ')} ("marketplace"), or, if its member uses it at ` +
-              `${marketplace} too, record it there in content (tracking_ids.${marketplace})`,
-      },
-    ],
-  };
+  const message =
+    head !== event
+      ? storedHeadMessage(head, markets, marketplace, from)
+      : from === 'row'
+        ? leftOutMessage(event.tracking_id, markets, marketplace)
+        : `"${event.tracking_id}" is a tracking id of ${markets.join(' and ')}, not of ${marketplace} (the marketplace of ` +
+          `this event): send it as an event of ${markets.join(' or ')} ("marketplace"), or, if its member uses it at ` +
+          `${marketplace} too, record it there in content (tracking_ids.${marketplace})`;
+  return { ok: false, reason: 'other_marketplace', issues: [{ path: 'tracking_id', message }] };
+}
+
+/** Why an event that would credit its order by the head stored before it is refused. */
+function storedHeadMessage(
+  head: OrderEvent,
+  markets: readonly string[],
+  marketplace: string,
+  from: 'event' | 'row',
+): string {
+  const what = head.type === 'order.placed' ? 'placed event' : 'first event';
+  return (
+    `"${head.tracking_id}", the tracking id of order ${head.order_id}'s ${what} stored before, which this ${from} ` +
+    `would credit the order by, is a tracking id of ${markets.join(' and ')}, not of ${marketplace} (the marketplace ` +
+    `of this ${from === 'row' ? 'import' : 'event'}): ${from === 'row' ? 'row left out, ' : ''}the order stays ` +
+    `uncredited; if its member uses it at ${marketplace} too, record it there in content (tracking_ids.${marketplace})`
+  );
 }
 
 /** Up to five names, then how many more. */

@@ -13,11 +13,14 @@
  *   stored     = withMarketplace(row event)   (marketplace.ts: the webhook's own resolution, so an
  *                exported order re-imported is stored, rated and paid in the marketplace a webhook
  *                delivering it would name; without a `marketplace` the home one)
- *   own file   = rowsOfMarketplace(rows, market, 'file')   (report-tracking.ts: a file whose known
- *                tracking ids are another marketplace's, home ids counting as their group's ->
- *                other_marketplace; else every row passed on, and the store judges the row deciding
- *                each order's credit as the webhook's (planOrder): a row of another marketplace's
- *                id is left out there, listed and logged by the import, worker/orders/statement-import.ts)
+ *   own file   = rowsOfMarketplace(rows, market, 'file', settled = the row's order in `credited`)
+ *                (report-tracking.ts: a file whose known tracking ids are another marketplace's, home
+ *                ids counting as their group's, judging no row of an order already credited ->
+ *                other_marketplace, naming the `orders` of the rows that refused it, so the import
+ *                can read which are credited and judge again; else every row passed on, and the store
+ *                judges the row deciding each order's credit as the webhook's (planOrder): a row of
+ *                another marketplace's id is left out there, listed and logged by the import,
+ *                worker/orders/statement-import.ts)
  * The idempotency key is the row's content (its currency included), not the marketplace named:
  * a file imported before the marketplace was resolved here (when `marketplace` was ignored) is
  * still recognised as imported, with or without `marketplace` naming the home one.
@@ -98,6 +101,8 @@ export function parseShopfrontReport(
   headerIndex: number,
   program: ProgramTable,
   marketplace?: string,
+  /** Orders already credited: their rows are never judged by their tracking id (report-tracking.ts). */
+  credited: ReadonlySet<string> = new Set(),
 ): ShopfrontReport {
   const header = records[headerIndex];
   if (!header)
@@ -152,16 +157,29 @@ export function parseShopfrontReport(
       reason: 'no_rows',
       issues: [{ row: header.line, field: '(file)', message: 'the report has no data rows' }],
     };
+  const refusal = fileRefusal(rows, program, market.marketplace, credited);
+  return refusal ?? { ok: true, layout: 'shopfront-orders', lines: rows.length, rows };
+}
+
+/** The file judged as a whole (`own file` above), naming the orders of the rows that refused it. */
+function fileRefusal(
+  rows: readonly ReportRow[],
+  program: ProgramTable,
+  marketplace: string,
+  credited: ReadonlySet<string>,
+): ReportRefusal | null {
   const own = rowsOfMarketplace(
     rows,
     (r) => r.event.tracking_id,
     program,
-    market.marketplace,
+    marketplace,
     REPORT_COLUMNS.trackingId,
     'file',
+    (r) => credited.has(r.event.order_id),
   );
-  if (!own.ok) return own;
-  return { ok: true, layout: 'shopfront-orders', lines: rows.length, rows: own.rows };
+  if (own.ok) return null;
+  const orders = [...new Set(own.judged.map((r) => r.event.order_id))].sort();
+  return { ok: false, reason: own.reason, issues: own.issues, orders };
 }
 
 /** The idempotency key of a row as an event id: "amzr_" + hex SHA-256. */

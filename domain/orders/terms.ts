@@ -97,7 +97,7 @@ export function extendTerms(
   const head = headOf(sorted);
   if (!head) return { terms, added };
   if (!terms) {
-    const handle = program.creditedHandle(head.event.tracking_id);
+    const handle = creditOf(head, program);
     if (handle === null) return { terms: null, added };
     added.order = {
       order_id: head.event.order_id,
@@ -143,6 +143,11 @@ export function extendTerms(
  */
 export function headOf<E extends IdentifiedEvent>(sorted: readonly E[]): E | undefined {
   return sorted.find((e) => e.event.type === 'order.placed') ?? sorted[0];
+}
+
+/** Who an order not yet credited is credited to by its head: the approved member of its tracking id, or nobody. */
+export function creditOf(head: IdentifiedEvent, program: Program): string | null {
+  return program.creditedHandle(head.event.tracking_id);
 }
 
 /**

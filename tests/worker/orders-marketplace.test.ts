@@ -10,6 +10,7 @@ import { withMarketplace } from '../../domain/orders/marketplace.ts';
 import { programFromTable } from '../../domain/orders/program-table.ts';
 import { ingest } from '../../worker/orders/ingest.ts';
 import { program } from '../../worker/orders/program.ts';
+import { forget } from '../../worker/orders/recent-orders.ts';
 import { orderFigures, placed, send, uid, type EventBody } from './orders-helpers.ts';
 
 const facts = inject('marketplaceFacts');
@@ -254,6 +255,68 @@ describe("the tracking id's marketplace is a rule of the event that decides an o
     } as EventBody);
     expect(moved.status).toBe(400);
     expect(await orderFigures(first.order_id)).toEqual(after);
+  });
+
+  /** The program as it stood before content knew the member's UK id at all: its orders were unattributed. */
+  function programWithoutUkId() {
+    const table = structuredClone(program.table);
+    const other = ([, id]: [string, string]) => id.toLowerCase() !== ukTrackingId.toLowerCase();
+    for (const i of Object.values(table.influencers))
+      if (i.tracking_ids) i.tracking_ids = Object.fromEntries(Object.entries(i.tracking_ids).filter(other));
+    for (const m of table.credit) {
+      if (m.tracking_ids) m.tracking_ids = Object.fromEntries(Object.entries(m.tracking_ids).filter(other));
+      if (m.history)
+        m.history = m.history.filter((e) => e.tracking_id?.toLowerCase() !== ukTrackingId.toLowerCase());
+    }
+    return programFromTable(table);
+  }
+
+  it("refuses 422 the event that would credit a stored uncredited order by its head's id, now another marketplace's; the order stays uncredited", async () => {
+    const first = placed({ order_id: uid('open'), tracking_id: ukTrackingId, currency: 'USD' });
+    const firstId = uid('msg');
+    const parsed = parseOrderEvent(JSON.parse(JSON.stringify(first)));
+    const market = parsed.ok ? withMarketplace(parsed.event, program.table) : null;
+    if (!market?.ok) throw new Error('the placed event does not read');
+    const before = await ingest(env.DB, programWithoutUkId(), {
+      event_id: firstId,
+      source: 'webhook',
+      body: JSON.stringify(first),
+      received_at: Date.now(),
+      event: market.event,
+    });
+    expect(before).toBe('unattributed');
+    const shipped = { ...first, type: 'order.shipped' as const, occurred_at: '2026-11-05T10:00:00Z' };
+    // Planned on what this isolate remembers of the order, then from a fresh read: the same answer.
+    for (const remembered of [true, false]) {
+      if (!remembered) forget([first.order_id]);
+      const res = await send(shipped);
+      expect(res.status, `remembered: ${remembered}`).toBe(422);
+      expect(await res.json<Problem>()).toEqual({
+        error: 'order event not in its marketplace',
+        issues: [
+          {
+            path: 'tracking_id',
+            message: expect.stringMatching(
+              `^"${ukTrackingId}", the tracking id of order ${first.order_id}'s placed event stored before, ` +
+                `which this event would credit the order by, is a tracking id of amazon-uk, not of ${homeId}`,
+            ),
+          },
+        ],
+      });
+    }
+    // The redelivered placed event stays a duplicate; the order keeps its one event, no terms, no money.
+    const again = await send(first, { id: firstId });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ status: 'duplicate' });
+    const rows = await env.DB.prepare(
+      `SELECT (SELECT COUNT(*) FROM order_events WHERE order_id = ?1) AS events,
+              (SELECT COUNT(*) FROM order_terms WHERE order_id = ?1) AS terms,
+              (SELECT COUNT(*) FROM ledger_entries WHERE order_id = ?1) AS entries`,
+    )
+      .bind(first.order_id)
+      .first();
+    expect(rows).toEqual({ events: 1, terms: 0, entries: 0 });
+    expect(await stored(first.order_id)).toMatchObject({ status: 'unattributed', handle: null });
   });
 
   it('refuses a first event of a new order 422 however it arrives after a refused one, nothing stored', async () => {

@@ -844,6 +844,120 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
     expect(types.results).toEqual([{ type: 'order.placed' }, { type: 'order.shipped' }]);
   });
 
+  /** Stores an export's rows through the store under `table` (content as it stood then), as the import would. */
+  async function storedUnder(table: typeof program.table, lines: string[]) {
+    const parsed = parseAmazonReport(new TextEncoder().encode([HEADER, ...lines].join('\n')), table);
+    if (!parsed.ok || parsed.kind !== 'events') throw new Error(JSON.stringify(parsed));
+    const events = await Promise.all(
+      parsed.rows.map(async (r) => ({
+        event_id: await reportEventId(r),
+        source: 'amazon_report' as const,
+        body: JSON.stringify(r.raw),
+        received_at: Date.now(),
+        event: r.event,
+      })),
+    );
+    return [...(await applyEvents(env.DB, programFromTable(table), events)).values()];
+  }
+  const exportLine = (order: string, status: string, tag: string, date = '2026-11-21 10:00:00') =>
+    `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,${date},${status},1,20.00,${tag},`;
+  const orderRows = async (order: string) =>
+    await env.DB.prepare(
+      `SELECT (SELECT COUNT(*) FROM order_events WHERE order_id = ?1) AS events,
+              (SELECT COUNT(*) FROM order_terms WHERE order_id = ?1) AS terms,
+              (SELECT COUNT(*) FROM ledger_entries WHERE order_id = ?1) AS entries`,
+    )
+      .bind(order)
+      .first();
+
+  it("imports an export holding only a credited order's rows whose id is now another marketplace's: the rows belong to its order", async () => {
+    // Credited while content held the member's UK id at amazon-us too (a later edit narrowed it).
+    const table = structuredClone(program.table);
+    const credit = table.credit.find((m) => m.handle === 'mila-cooks');
+    if (!credit) throw new Error('the sample content needs mila-cooks');
+    credit.tracking_ids = { ...credit.tracking_ids, 'amazon-us': 'milacooks-21' };
+    const b = uid('b');
+    expect(await storedUnder(table, [exportLine(b, 'Ordered', 'milacooks-21')])).toEqual(['processed']);
+    forget([b]);
+    const csv = [
+      HEADER,
+      exportLine(b, 'Shipped', 'milacooks-21', '2026-11-22 10:00:00'),
+      exportLine(b, 'Returned', 'milacooks-21', '2026-11-25 10:00:00'),
+    ].join('\n');
+    // The preview is judged the same: not refused.
+    const preview = await importReport(csv, '?dry_run=1');
+    expect(preview.status).toBe(200);
+    expect(await preview.json()).toMatchObject({ status: 'preview', events: 2 });
+    const res = await importReport(csv);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ processed: 2, rejected: [] });
+    expect(await orderRows(b)).toMatchObject({ events: 3, terms: 1 });
+    // A row of an order not yet credited beside them is still judged: the file's new orders are amazon-uk's.
+    const fresh = uid('n');
+    const mixed = await importReport(
+      [
+        HEADER,
+        exportLine(b, 'Shipped', 'milacooks-21', '2026-11-23 10:00:00'),
+        exportLine(fresh, 'Ordered', 'milacooks-21'),
+      ].join('\n'),
+    );
+    expect(mixed.status).toBe(422);
+    expect(await mixed.json()).toMatchObject({
+      issues: [
+        {
+          message: expect.stringMatching(
+            /^the report's tracking ids belong to amazon-uk, none to amazon-us: its 1 rows/,
+          ),
+        },
+      ],
+    });
+    expect(await orderRows(b)).toMatchObject({ events: 3 });
+    expect(await orderRows(fresh)).toEqual({ events: 0, terms: 0, entries: 0 });
+  });
+
+  it("leaves out the row that would credit a stored uncredited order by its head's id, now another marketplace's", async () => {
+    // Stored unattributed while content did not know milacooks-21; since, it is mila's amazon-uk id.
+    const table = structuredClone(program.table);
+    const other = ([, id]: [string, string]) => id !== 'milacooks-21';
+    for (const i of Object.values(table.influencers))
+      if (i.tracking_ids) i.tracking_ids = Object.fromEntries(Object.entries(i.tracking_ids).filter(other));
+    for (const m of table.credit) {
+      if (m.tracking_ids) m.tracking_ids = Object.fromEntries(Object.entries(m.tracking_ids).filter(other));
+      if (m.history) m.history = m.history.filter((e) => e.tracking_id !== 'milacooks-21');
+    }
+    const c = uid('c');
+    expect(await storedUnder(table, [exportLine(c, 'Ordered', 'milacooks-21')])).toEqual(['unattributed']);
+    const us = uid('us');
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let res: Response;
+    try {
+      res = await importReport(
+        [
+          HEADER,
+          exportLine(us, 'Ordered', 'milacooks-20'),
+          exportLine(c, 'Shipped', 'milacooks-21', '2026-11-22 10:00:00'),
+        ].join('\n'),
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      processed: 1,
+      rejected: [
+        {
+          row: 3,
+          field: 'Tracking ID',
+          message: expect.stringMatching(
+            `^"milacooks-21", the tracking id of order ${c}'s placed event stored before, which this row would credit the order by, ` +
+              'is a tracking id of amazon-uk, not of amazon-us \\(the marketplace of this import\\): row left out, the order stays uncredited',
+          ),
+        },
+      ],
+    });
+    expect(await orderRows(c)).toEqual({ events: 1, terms: 0, entries: 0 });
+  });
+
   it('caps the events refused for their order at 200 listed, the rest counted; a large preview answers small', async () => {
     const n = 210;
     const orders = Array.from({ length: n }, () => uid('cap'));

@@ -19,6 +19,11 @@
  * store's plan over what it holds now, without the write (store.ts previewEvents); an export's
  * answer, preview or not, counts them apart too (`left_out`: rows, tracking ids).
  *
+ * An export refused whole as another marketplace's is judged again when some of the orders of the
+ * rows that refused it are credited (parseReport): those rows are never judged, as the store never
+ * judges a credited order's events, so a file of a stored order's rows whose tracking id is now
+ * another marketplace's is imported (its rows booked with their order), not refused.
+ *
  * Order of checks of a statement: parse (every rule of the file, report-tracking.ts included),
  * legacy per-row days (legacy_days), the same bytes committed for another marketplace
  * (imported_elsewhere, dry runs and sessions alike), then preview or commit. The commit's guarded
@@ -54,7 +59,7 @@ import { isTransientD1Error } from '../lib/d1-retry.ts';
 import { log } from '../lib/log.ts';
 import { program } from './program.ts';
 import { commitStatement, committedElsewhere, legacyEntries, previewStatement } from './statement-store.ts';
-import { applyEvents, previewEvents, StoreUnavailableError } from './store.ts';
+import { applyEvents, creditedOrders, previewEvents, StoreUnavailableError } from './store.ts';
 
 /** Why an import was refused: a report file's reason, or one of the import's own. */
 export type ImportRefusalReason = ReportRefusalReason | 'invalid' | 'legacy_days' | 'store_unavailable';
@@ -162,9 +167,9 @@ export async function importFile(
 }
 
 export async function runImport(db: D1Database, request: ImportRequest): Promise<ImportOutcome> {
-  const parsed = parseAmazonReport(request.bytes, program.table, request.options);
-  if (!parsed.ok) return refused(parsed.issues, parsed.reason);
   try {
+    const parsed = await parseReport(db, request);
+    if (!parsed.ok) return refused(parsed.issues, parsed.reason);
     if (parsed.kind === 'events') return await importEvents(db, parsed, request);
     return await importStatement(db, parsed, request);
   } catch (error) {
@@ -180,6 +185,20 @@ export async function runImport(db: D1Database, request: ImportRequest): Promise
     }
     throw error;
   }
+}
+
+/**
+ * The file parsed. An export refused as another marketplace's names the orders of the rows that
+ * refused it: rows of an order already credited are never judged (its events are booked whatever
+ * their tracking id, apply.ts refusalOf), so when some of those orders are credited (a fresh read,
+ * store.ts creditedOrders) the file is judged again without them; a refusal that stands is the same.
+ */
+async function parseReport(db: D1Database, request: ImportRequest): Promise<ParsedReport> {
+  const parsed = parseAmazonReport(request.bytes, program.table, request.options);
+  if (parsed.ok || parsed.reason !== 'other_marketplace' || !parsed.orders?.length) return parsed;
+  const credited = await creditedOrders(db, parsed.orders);
+  if (credited.size === 0) return parsed;
+  return parseAmazonReport(request.bytes, program.table, { ...request.options, credited });
 }
 
 type StatementParsed = Extract<ParsedReport, { kind: 'statement' }>;

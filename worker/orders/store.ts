@@ -336,6 +336,25 @@ export async function readRecentOrder(db: D1Database, orderId: string): Promise<
   };
 }
 
+const CREDITED_PER_STATEMENT = 500;
+const SELECT_CREDITED = `SELECT order_id FROM order_terms WHERE order_id IN ${ids(1)}`;
+
+/**
+ * Which of `orderIds` are credited (their terms recorded: planOrder never judges their events
+ * again), always from a fresh read, never from this isolate's memory: ids in statements of
+ * CREDITED_PER_STATEMENT, one batch. For the export import's whole-file rule (statement-import.ts).
+ */
+export async function creditedOrders(db: D1Database, orderIds: readonly string[]): Promise<Set<string>> {
+  if (orderIds.length === 0) return new Set();
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < orderIds.length; i += CREDITED_PER_STATEMENT)
+    statements.push(
+      db.prepare(SELECT_CREDITED).bind(JSON.stringify(orderIds.slice(i, i + CREDITED_PER_STATEMENT))),
+    );
+  const results = await withRetry(() => db.batch<Row>(statements));
+  return new Set(results.flatMap((r) => r.results.map((row) => text(row, 'order_id'))));
+}
+
 /** Per order, the event id of its last stored event (the guard of the first new one). */
 function lastStored(state: OrderState): Map<string, string> {
   const last = new Map<string, string>();

@@ -3,10 +3,11 @@
  * signature and timestamp (401), body (400), marketplace and its currency (422,
  * section 14: domain/orders/marketplace.ts), program rules (400), then the store:
  * 200 duplicate (an event id already stored, checked first), the event deciding the
- * order's credit (its first, or a placed one becoming its head) refused when its
- * tracking id is recorded only for other marketplaces (422 other_marketplace naming
- * tracking_id, nothing stored; a home id is its group's; any other event follows the
- * order's marketplace: domain/orders/apply.ts planOrder,
+ * order's credit (its first, a placed one becoming its head, or one whose arrival credits
+ * a stored uncredited order by its stored head) refused when the head's tracking id is
+ * recorded only for other marketplaces (422 other_marketplace naming tracking_id, nothing
+ * stored; a home id is its group's; a credited order is never judged again, any other
+ * event follows the order's marketplace: domain/orders/apply.ts planOrder,
  * report-tracking.ts), an event refused for what its order holds (400), 200 processed,
  * 202 unattributed, or 503 with Retry-After when D1 is down (Standard Webhooks senders
  * retry; the event id makes the retry safe). Before
@@ -111,6 +112,7 @@ function rejected(outcome: Rejected, received: IncomingEvent): Response {
     return problem('invalid', 'invalid order event', outcome.issues);
   log('warn', 'orders.webhook_other_marketplace', {
     event_id: received.event_id,
+    order_id: received.event.order_id,
     marketplace: received.event.retailer,
     tracking_id: received.event.tracking_id,
   });

@@ -137,16 +137,33 @@ describe("planOrder: the tracking id's marketplace is a rule of the event that d
     if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
     return { event_id: id, source, body: '{}', received_at: 0, event: checked.event };
   };
+  const planInput = (events: IncomingEvent[], stored: StoredEvent[] = [], known: string[] = []) => ({
+    program,
+    stored,
+    current: [],
+    incoming: events,
+    knownIds: new Set(known),
+    clicks: new Map(),
+    terms: null,
+  });
   const plan = (events: IncomingEvent[], stored: StoredEvent[] = [], known: string[] = []) =>
-    planOrder({
-      program,
-      stored,
-      current: [],
-      incoming: events,
-      knownIds: new Set(known),
-      clicks: new Map(),
-      terms: null,
-    });
+    planOrder(planInput(events, stored, known));
+  const termsOf = (p: ReturnType<typeof planOrder>) => ({
+    order: p.orderTerms[0]!,
+    lines: new Map(p.lineTerms.map((l) => [l.product_id, l])),
+  });
+  /** The sample program as it was before content knew `trackingId` (no member held it anywhere). */
+  const without = (trackingId: string) => {
+    const table = structuredClone(program.table);
+    const other = ([, id]: [string, string]) => id !== trackingId;
+    for (const i of Object.values(table.influencers))
+      if (i.tracking_ids) i.tracking_ids = Object.fromEntries(Object.entries(i.tracking_ids).filter(other));
+    for (const m of table.credit) {
+      if (m.tracking_ids) m.tracking_ids = Object.fromEntries(Object.entries(m.tracking_ids).filter(other));
+      if (m.history) m.history = m.history.filter((e) => e.tracking_id !== trackingId);
+    }
+    return programFromTable(table);
+  };
 
   it("refuses a new order's events whose id is another marketplace's, nothing planned; a known id is a duplicate first", () => {
     const placed = incoming('e-1', {});
@@ -174,12 +191,98 @@ describe("planOrder: the tracking id's marketplace is a rule of the event that d
     expect(plan([placed], [], ['e-1']).outcomes.get('e-1')).toBe('duplicate');
   });
 
-  it('applies a later event of a stored order, whatever its tracking id: it follows the order', () => {
-    const stored: StoredEvent = { event_id: 'e-1', order_seq: 1, event: incoming('e-1', {}).event };
+  it('applies a later event of a credited order, whatever its tracking id: it follows the order', () => {
+    // Credited while content held the member's UK id at amazon-us too (a later edit narrowed it).
+    const table = structuredClone(program.table);
+    const mila = table.credit.find((m) => m.handle === 'mila-cooks');
+    if (!mila) throw new Error('the sample content needs mila-cooks');
+    mila.tracking_ids = { ...mila.tracking_ids, 'amazon-us': 'milacooks-21' };
+    const placed = incoming('e-1', {});
+    const first = planOrder({ ...planInput([placed]), program: programFromTable(table) });
+    expect(first.outcomes.get('e-1')).toBe('processed');
+    const stored: StoredEvent = { event_id: 'e-1', order_seq: 1, event: placed.event };
     const shipped = incoming('e-2', { type: 'order.shipped', occurred_at: '2026-11-05T10:00:00Z' });
-    const later = plan([shipped], [stored]);
-    expect(later.outcomes.get('e-2')).not.toHaveProperty('status');
+    const later = planOrder({ ...planInput([shipped], [stored]), terms: termsOf(first) });
+    expect(later.outcomes.get('e-2')).toBe('processed');
     expect(later.events.map((e) => e.event_id)).toEqual(['e-2']);
+  });
+
+  it("refuses the event that would credit a stored uncredited order by its head's id, now another marketplace's", () => {
+    // Stored unattributed while content did not know milacooks-21; since, it is mila's amazon-uk id.
+    const placed = incoming('e-1', {});
+    expect(planOrder({ ...planInput([placed]), program: without('milacooks-21') }).outcomes.get('e-1')).toBe(
+      'unattributed',
+    );
+    const stored: StoredEvent = { event_id: 'e-1', order_seq: 1, event: placed.event };
+    const shipped = incoming('e-2', { type: 'order.shipped', occurred_at: '2026-11-05T10:00:00Z' });
+    const unknown = incoming('e-3', {
+      type: 'order.returned',
+      tracking_id: 'nobody-zz-99',
+      occurred_at: '2026-11-06T10:00:00Z',
+    });
+    for (const source of ['webhook', 'amazon_report'] as const) {
+      const later = plan(
+        [
+          { ...shipped, source },
+          { ...unknown, source },
+        ],
+        [stored],
+      );
+      for (const id of ['e-2', 'e-3'])
+        expect(later.outcomes.get(id), `${source} ${id}`).toMatchObject({
+          status: 'rejected',
+          reason: 'other_marketplace',
+          issues: [
+            {
+              path: 'tracking_id',
+              message: expect.stringMatching(
+                /^"milacooks-21", the tracking id of order o-1's placed event stored before, .* is a tracking id of amazon-uk, not of amazon-us .*the order stays uncredited/,
+              ),
+            },
+          ],
+        });
+      expect(later.events).toEqual([]);
+      expect(later.entries).toEqual([]);
+      expect(later.orderTerms).toEqual([]);
+    }
+    // A redelivery of the stored event stays a duplicate; nothing is judged.
+    expect(plan([placed], [stored], ['e-1']).outcomes.get('e-1')).toBe('duplicate');
+  });
+
+  it('credits a stored uncredited order by its next event when its head is of its marketplace, as before', () => {
+    // Stored while its member was only applied; approved since: the next event credits the order.
+    const table = structuredClone(program.table);
+    const mila = table.influencers['mila-cooks'];
+    if (!mila) throw new Error('the sample content needs mila-cooks');
+    mila.status = 'applied';
+    const placed = incoming('e-1', { tracking_id: 'milacooks-20' });
+    const first = planOrder({ ...planInput([placed]), program: programFromTable(table) });
+    expect(first.outcomes.get('e-1')).toBe('unattributed');
+    const stored: StoredEvent = { event_id: 'e-1', order_seq: 1, event: placed.event };
+    const later = plan(
+      [incoming('e-2', { type: 'order.shipped', occurred_at: '2026-11-05T10:00:00Z' })],
+      [stored],
+    );
+    expect(later.outcomes.get('e-2')).toBe('processed');
+    expect(later.orderTerms.map((t) => [t.handle, t.tracking_id, t.retailer])).toEqual([
+      ['mila-cooks', 'milacooks-20', 'amazon-us'],
+    ]);
+  });
+
+  it("judges a stored head only when the event is of its order's marketplace: another is refused for that", () => {
+    const placed = incoming('e-1', {});
+    const stored: StoredEvent = { event_id: 'e-1', order_seq: 1, event: placed.event };
+    const uk = withMarketplace(
+      parsed({ type: 'order.shipped', occurred_at: '2026-11-05T10:00:00Z', retailer: 'amazon-uk' }),
+      program.table,
+    );
+    if (!uk.ok) throw new Error(JSON.stringify(uk.issues));
+    const later = plan(
+      [{ event_id: 'e-2', source: 'webhook', body: '{}', received_at: 0, event: uk.event }],
+      [stored],
+    );
+    expect(later.outcomes.get('e-2')).toMatchObject({ status: 'rejected', issues: [{ path: 'retailer' }] });
+    expect(later.outcomes.get('e-2')).not.toHaveProperty('reason', 'other_marketplace');
   });
 
   // The credit goes to the order's head (its first placed event, else its earliest: terms.ts headOf),

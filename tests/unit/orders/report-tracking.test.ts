@@ -6,6 +6,7 @@
  * trailmixtom0c-20 (amazon-ca).
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAmazonReport, type ImportOptions } from '../../../domain/orders/amazon-report.ts';
 import type { ProgramTable } from '../../../domain/orders/program-table.ts';
@@ -273,6 +274,64 @@ describe('the file judged as a whole (review of the merged check, F1)', () => {
       }
     // A mixed file (no marketplace common to every known id): row by row, 3 kept and 1 left out.
     expect([...outcomes]).toEqual(['ok 4']);
+  });
+});
+
+describe("an export's rows of orders already credited (never judged again, apply.ts refusalOf)", () => {
+  const header = 'Category,Name,ASIN,Order ID,Order Date,Date,Status,Qty,Price($),Tracking ID,Sub Tag';
+  const line = (order: string, status: string, tag: string) =>
+    `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,2026-11-21 10:00:00,${status},1,20.00,${tag},`;
+  const exportOf = (...lines: string[]) => new TextEncoder().encode([header, ...lines].join('\n'));
+
+  it("imports a file holding only a credited order's rows whose id is another marketplace's; refused, it names the orders", () => {
+    const file = exportOf(line('b', 'Shipped', 'milacooks-21'), line('b', 'Returned', 'milacooks-21'));
+    // Judged without knowing the store: refused, naming the order of the rows that refused it.
+    expect(parse(file, {})).toMatchObject({ ok: false, reason: 'other_marketplace', orders: ['b'] });
+    const read = parse(file, { credited: new Set(['b']) });
+    if (!read.ok || read.kind !== 'events') throw new Error(JSON.stringify(read));
+    expect(read.rows.map((r) => [r.event.order_id, r.event.type])).toEqual([
+      ['b', 'order.shipped'],
+      ['b', 'order.returned'],
+    ]);
+  });
+
+  it("still refuses a file whose rows of orders not credited are another marketplace's, naming only those", () => {
+    const file = exportOf(line('b', 'Shipped', 'milacooks-21'), line('n', 'Ordered', 'milacooks-21'));
+    const read = parse(file, { credited: new Set(['b']) });
+    expect(read).toMatchObject({ ok: false, reason: 'other_marketplace', orders: ['n'] });
+    if (!read.ok) expect(read.issues[0]?.message).toMatch(/its 1 rows with tracking ids known in content/);
+    // A credited order's row of the marketplace's own id still says where the file comes from.
+    const mixed = exportOf(line('b', 'Shipped', 'milacooks-20'), line('n', 'Ordered', 'milacooks-21'));
+    expect(parse(mixed, { credited: new Set(['b']) })).toMatchObject({ ok: true, kind: 'events' });
+  });
+
+  it('a credited order only ever lifts a refusal, never causes one (fast-check, every layout of ids)', () => {
+    const table = sharedTable();
+    const tags = ['trailmixtom-20', 'milacooks-20', 'milacooks-21', 'milacooks0c-20', 'nobody-20'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ tag: fc.constantFrom(...tags), order: fc.constantFrom('a', 'b', 'c') }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.subarray(['a', 'b', 'c']),
+        fc.constantFrom('amazon-us', 'amazon-ca'),
+        (rows, credited, marketplace) => {
+          const file = exportOf(...rows.map((r) => line(r.order, 'Shipped', r.tag)));
+          const judged = parse(file, { marketplace }, table);
+          const settled = parse(file, { marketplace, credited: new Set(credited) }, table);
+          if (!settled.ok) {
+            expect(judged.ok).toBe(false);
+            // The orders named are the refusing rows' orders, none of them credited.
+            expect(settled).toMatchObject({ reason: 'other_marketplace' });
+            expect((settled.orders ?? []).some((o) => credited.includes(o))).toBe(false);
+          }
+          // Nothing credited among the refusing rows' orders: the same answer.
+          if (!judged.ok && !judged.orders?.some((o) => credited.includes(o)))
+            expect(settled).toEqual(judged);
+        },
+      ),
+    );
   });
 });
 
