@@ -17,7 +17,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlink
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { childPids, rssKiB, treePids } from './lib/cpu.ts';
+import { childPids, groupPids, rssKiB } from './lib/cpu.ts';
 import { astroBuildArgs } from '../build/astro-build.ts';
 import { progress } from '../scripts/lib/progress.ts';
 import { ROOT, runCommand, toolEnv } from '../scripts/lib/harness/process.ts';
@@ -97,7 +97,7 @@ async function build(root: string, variant: Variant, storefronts: number, increm
   const [CONTENT_DIR, SHARE_CARD_BUDGET_S] = [join(root, `content-${storefronts}`), String(cardsS)];
   const env = toolEnv({ CONTENT_DIR, SHARE_CARD_BUDGET_S });
   let peakKiB = 0;
-  const sample = () => (peakKiB = Math.max(peakKiB, rssKiB(childPids().flatMap(treePids))));
+  const sample = () => (peakKiB = Math.max(peakKiB, rssKiB(childPids().flatMap(groupPids))));
   const [sampler, timeoutMs] = [setInterval(sample, 200), options.timeoutMinutes * 60_000];
   const argv = astroBuildArgs(ROOT, config);
   const result = await runCommand(process.execPath, argv, { cwd: project, timeoutMs, env });

@@ -52,9 +52,8 @@ async function audit(origin: string, path: string, outDir: string) {
   const failing = Object.entries(report.audits ?? {})
     .filter(([, a]) => (a.score ?? 1) < 1 && !['informative', 'manual'].includes(a.scoreDisplayMode ?? ''))
     .map(([id, a]) => `${id}${a.displayValue ? ` (${a.displayValue})` : ''}`);
-  const metrics = Object.entries(METRICS)
-    .map(([name, id]) => `${name} ${report.audits?.[id]?.displayValue ?? 'n/a'}`)
-    .join(', ');
+  const metric = ([name, id]: [string, string]) => `${name} ${report.audits?.[id]?.displayValue ?? 'n/a'}`;
+  const metrics = Object.entries(METRICS).map(metric).join(', ');
   const [error, index] = [report.runtimeError?.message, report.environment?.benchmarkIndex];
   const note =
     (error ?? (failing.length > 0 ? `below 100: ${failing.join(', ')}; ${metrics}` : metrics)) +

@@ -105,10 +105,7 @@ await runMain(async () => {
   }
   const titles = new Set(BENCHES.map((b) => b.title));
   const rows = [
-    ...BENCHES.flatMap((b) => {
-      const outcome = fresh.get(b.name);
-      return outcome ? rowsOf(outcome) : (kept.get(b.title) ?? []);
-    }),
+    ...BENCHES.flatMap((b) => (fresh.has(b.name) ? rowsOf(fresh.get(b.name)!) : (kept.get(b.title) ?? []))),
     ...[...kept].filter(([title]) => !titles.has(title)).flatMap(([, lines]) => lines),
   ];
   const benches = Object.fromEntries([...fresh].map(([name, { title: _, ...o }]) => [name, o]));

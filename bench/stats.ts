@@ -12,6 +12,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { storefrontProductIds } from '../domain/content/members.ts';
+import { DAY_MS, startOfUtcDay, utcDay } from '../domain/time.ts';
 import { BENCH_SECRETS, ensureBuilt, sampleContent, snapshotBuild, tempDir } from './lib/built-site.ts';
 import { fmt, latency, log, options as flags, round, row, runBenchmark } from './lib/report.ts';
 import { d1File } from '../scripts/lib/harness/d1.ts';
@@ -19,7 +20,6 @@ import { applyMigrations, startWranglerDev } from '../scripts/lib/harness/wrangl
 
 const options = flags({ clicks: 10_000_000, days: 365, requests: 40, build: false });
 const TARGET_MS = 100;
-const DAY_MS = 86_400_000;
 const SOURCES = ['ig', 'tiktok', 'yt', 'newsletter', null];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'CA', 'AU', 'NL', 'ES', 'IT', 'SE'];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
@@ -30,7 +30,6 @@ const ROLLUP =
   'click_daily (day, handle, product_id, src, country, device, bot_reason, human, bot, duplicate)';
 const pick = <T>(list: readonly T[], n: number): T => list[Math.floor(n) % list.length] as T;
 const PER_DAY = Math.floor(options.clicks / options.days);
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The approved creator with the most products: the one whose stats are read. */
 function creator() {
@@ -78,7 +77,7 @@ function writeRolledUp(db: DatabaseSync, who: Creator, first: number, days: numb
     db.exec('BEGIN');
     for (let key = 0; key < keys; key++) {
       const count = Math.floor(perDay / keys) + (key < perDay % keys ? 1 : 0);
-      const at = [isoDay(first + d * DAY_MS), who.handle, pick(who.products, key)] as const;
+      const at = [utcDay(first + d * DAY_MS), who.handle, pick(who.products, key)] as const;
       const k = key / products;
       const [src, country] = [pick(SOURCES, k) ?? '', pick(COUNTRIES, k / SOURCES.length)];
       const device = pick(DEVICES, k / SOURCES.length / COUNTRIES.length);
@@ -113,27 +112,22 @@ function writeClicks(file: string, who: Creator, today: number) {
      FROM clicks WHERE at >= ?1 GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   ).run(rawFrom);
   writeRolledUp(db, who, first, options.days - rawDays);
-  // By source and by product, of every day: sums of the wide roll-ups.
+  // The narrow roll-ups of every day, sums of the wide ones: by source, by product, by (country,
+  // marketplace) (migration 0016), by reason (0018's back-fill: bot reasons and duplicates, no flags here).
   const bySums = { click_daily_source: 'src', click_daily_product: 'product_id' };
-  for (const [table, column] of Object.entries(bySums))
-    db.exec(
-      `INSERT INTO ${table} (handle, day, ${column}, human, bot, duplicate, not_navigation)
-       SELECT handle, day, ${column}, SUM(human), SUM(bot), SUM(duplicate), 0 FROM click_daily GROUP BY handle, day, ${column}`,
-    );
-  // Clicks by (country, marketplace) of every day (migration 0016), from the wide roll-ups.
-  db.exec(
-    `INSERT INTO click_daily_market (handle, day, country, marketplace, human, bot, duplicate)
-     SELECT handle, day, country, ${MARKETPLACE_OF_COUNTRY}, SUM(human), SUM(bot), SUM(duplicate)
-     FROM click_daily GROUP BY handle, day, country`,
+  const sums = Object.entries(bySums).map(
+    ([table, column]) => `INSERT INTO ${table} (handle, day, ${column}, human, bot, duplicate, not_navigation)
+     SELECT handle, day, ${column}, SUM(human), SUM(bot), SUM(duplicate), 0 FROM click_daily GROUP BY handle, day, ${column};`,
   );
-  // Clicks by reason of every day (migration 0018's back-fill): bot reasons and duplicates (no flags here).
-  db.exec(
-    `INSERT INTO click_daily_reason (handle, day, reason, clicks)
+  db.exec(`${sums.join('\n')}
+    INSERT INTO click_daily_market (handle, day, country, marketplace, human, bot, duplicate)
+     SELECT handle, day, country, ${MARKETPLACE_OF_COUNTRY}, SUM(human), SUM(bot), SUM(duplicate)
+     FROM click_daily GROUP BY handle, day, country;
+    INSERT INTO click_daily_reason (handle, day, reason, clicks)
      SELECT handle, day, CASE WHEN bot_reason = '' THEN 'unknown' ELSE bot_reason END, SUM(bot)
      FROM click_daily WHERE bot > 0 GROUP BY 1, 2, 3
      UNION ALL
-     SELECT handle, day, 'duplicate', SUM(duplicate) FROM click_daily WHERE duplicate > 0 GROUP BY 1, 2`,
-  );
+     SELECT handle, day, 'duplicate', SUM(duplicate) FROM click_daily WHERE duplicate > 0 GROUP BY 1, 2`);
   for (const { sql } of triggers) db.exec(sql);
   const count = (sql: string) => Number(Object.values(db.prepare(sql).get(who.handle) ?? {})[0]);
   // click_daily holds every click (wide roll-ups of every day): what stats must report.
@@ -174,14 +168,14 @@ await runBenchmark('stats', options, async () => {
   await applyMigrations(config, persistTo);
   const file = d1File(persistTo);
   if (!file) throw new Error('no local D1 file after migrating');
-  const [who, today] = [creator(), Math.floor(Date.now() / DAY_MS) * DAY_MS];
+  const [who, today] = [creator(), startOfUtcDay(Date.now())];
   log(`writing ${fmt(options.clicks)} clicks of ${who.handle} over ${options.days} days into ${file}`);
   const started = Date.now();
   const w = writeClicks(file, who, today);
   const writeSeconds = round((Date.now() - started) / 1000, 1);
   const [logFile, readyPath, logLevel] = [join(dir, 'wrangler-dev.log'), '/healthz', 'warn'];
   const server = await startWranglerDev({ config, persistTo, logFile, envFile, readyPath, logLevel });
-  const url = `${server.url}/api/stats/${who.handle}?from=${isoDay(today - (options.days - 1) * DAY_MS)}&to=${isoDay(today)}`;
+  const url = `${server.url}/api/stats/${who.handle}?from=${utcDay(today - (options.days - 1) * DAY_MS)}&to=${utcDay(today)}`;
   const t = latency(await timeStats(url, w.expected).finally(() => server.stop()));
   return {
     // prettier-ignore

@@ -15,16 +15,10 @@ function stat(pid: number): number[] {
 const [PPID, PGRP, UTIME, STIME, RSS] = [1, 2, 11, 12, 21] as const;
 
 const allPids = () => readdirSync('/proc').flatMap((name) => (/^\d+$/.test(name) ? [Number(name)] : []));
-/** Processes of a process group (e.g. wrangler dev and its workerd). */
+/** Processes of a process group: a child the harness started (its own group) and its descendants. */
 export const groupPids = (pgid: number) => allPids().filter((pid) => stat(pid)[PGRP] === pgid);
 /** Direct children of a process (e.g. the workerd Miniflare starts). */
 export const childPids = (ppid = process.pid) => allPids().filter((pid) => stat(pid)[PPID] === ppid);
-/** A process and all its descendants. */
-export function treePids(root: number): number[] {
-  const links = allPids().map((pid) => [pid, stat(pid)[PPID]] as const); // [child, parent]
-  const tree = (pid: number): number[] => [pid, ...links.flatMap(([c, p]) => (p === pid ? tree(c) : []))];
-  return tree(root);
-}
 
 const sum = (pids: readonly number[], of: (fields: number[]) => number) =>
   pids.reduce((total, pid) => total + of(stat(pid)), 0);

@@ -46,18 +46,16 @@ export async function runBenchmark(bench: string, options: object, measure: () =
     const line = { ...result, options: { ...options, ...more }, figures, error };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   };
-  await runMain(
-    async () => {
-      const measured = await measure();
-      say(`\n${bench}:`);
-      for (const f of measured.figures) {
-        const target = f.target ? ` (target ${f.target}: ${f.met ? 'met' : 'NOT met'})` : '';
-        say(`  ${f.name}: ${figureValue(f)}${target}${f.note ? `; ${f.note}` : ''}`);
-      }
-      print(measured);
-    },
-    (error) => print({ figures: [], error }),
-  );
+  const run = async () => {
+    const measured = await measure();
+    say(`\n${bench}:`);
+    for (const f of measured.figures) {
+      const target = f.target ? ` (target ${f.target}: ${f.met ? 'met' : 'NOT met'})` : '';
+      say(`  ${f.name}: ${figureValue(f)}${target}${f.note ? `; ${f.note}` : ''}`);
+    }
+    print(measured);
+  };
+  await runMain(run, (error) => print({ figures: [], error }));
 }
 
 /** A figure's value with its unit, or n/a. */
@@ -69,23 +67,16 @@ const RUN_NOTE = / \(run [^)]*\)$/;
 /**
  * The rows of a results.md table (bench/run.ts), bench by bench, keyed by the bench's title:
  * a row with a first cell starts a bench, the rows after it without one belong to it. Every
- * bench's first cell names the run its figures come from, "Title (run 2026-12-07T11:30Z)";
- * in a file written before those notes, the run its load note names, else the file's date.
+ * bench's first cell names the run its figures come from, "Title (run 2026-12-07T11:30Z)".
  */
 export function rowsByBench(markdown: string): Map<string, string[]> {
   const kept = new Map<string, string[]>();
-  const fileDate = /^(\d{4}-\d\d-\d\dT\d\d:\d\d)/m.exec(markdown)?.[1] ?? '?';
   let rows: string[] | undefined;
   for (const line of markdown.split('\n')) {
     if (!line.startsWith('| ') || /^\| (Benchmark|---) \|/.test(line)) continue;
     const first = (line.split(' | ')[0] ?? '').slice(2).trim();
     if (!first) rows?.push(line);
-    else {
-      // Older files noted a bench's own run in its load note: "(load 1.3 → 1.3, run 2026-12-02T17:38Z)".
-      const ran = /, run (\d{4}-\d\d-\d\dT\d\d:\d\d)Z\)/.exec(line)?.[1] ?? fileDate;
-      rows = [RUN_NOTE.test(first) ? line : line.replace(`| ${first} |`, `| ${first} (run ${ran}Z) |`)];
-      kept.set(first.replace(RUN_NOTE, ''), rows);
-    }
+    else kept.set(first.replace(RUN_NOTE, ''), (rows = [line]));
   }
   return kept;
 }

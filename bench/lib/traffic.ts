@@ -84,6 +84,8 @@ export type LoadRun = Awaited<ReturnType<typeof runLoad>>;
 
 /** `amount` requests, `connections` in flight, paced if `requestsPerSecond` (autocannon's limit: each connection's share at the start of each second). */
 type Sized = { connections: number; amount: number; requestsPerSecond?: number };
+/** Where each target (by URL) is in the mix: each walks through it in the same order, a run going on from the last. */
+const nextOf = new Map<string, number>();
 /** How long a run may take, and how long to keep counting CPU after its last answer. */
 type Timing = { limitMs: number; settleMs?: number };
 
@@ -101,9 +103,21 @@ export async function runLoad(
   };
   const [pids, started] = [target.pids(), performance.now()];
   const cpuBefore = cpuMs(pids);
-  const sequence = traffic.map(({ kind, ...request }) => ({ ...request, onResponse: onResponse(kind) }));
-  const fixed = { url: target.url, connections, amount, timeout: 10, setupClient: skipHeadResponseBodies };
-  const instance = autocannon({ ...fixed, overallRate: requestsPerSecond, requests: sequence });
+  // The mix's next `amount` requests for this target, each connection sending its own consecutive part
+  // (autocannon starts every connection at the first request: N requests on C connections would be the
+  // mix's first N / C, again and again, a few dozen visitors and links).
+  const [from, share, clients] = [nextOf.get(target.url) ?? 0, Math.ceil(amount / connections), { n: 0 }];
+  nextOf.set(target.url, from + amount);
+  const sequence = Array.from({ length: amount }, (_, i) => traffic[(from + i) % traffic.length]!).map(
+    ({ kind, ...request }) => ({ ...request, onResponse: onResponse(kind) }),
+  );
+  const setupClient = (client: Client) => {
+    const part = sequence.slice(clients.n * share, ++clients.n * share);
+    client.requestIterator.setRequests(part.length > 0 ? part : sequence);
+    skipHeadResponseBodies(client);
+  };
+  const fixed = { url: target.url, connections, amount, timeout: 10, setupClient };
+  const instance = autocannon({ ...fixed, overallRate: requestsPerSecond, requests: sequence.slice(0, 1) });
   const what = `load run against ${target.url}`;
   const result = await withTimeout(Promise.resolve(instance), limitMs, what).catch((error: unknown) => {
     instance.stop();
@@ -130,16 +144,17 @@ export const describeLoad = (r: LoadRun) =>
  * Content-Length (correct HTTP, what workerd sends) makes it wait for a body until the request times
  * out: the parser is told to skip the body of answers to HEAD (assigned after setupClient: an accessor).
  */
-function skipHeadResponseBodies(client: {
+type Client = {
   parser: object & { constructor: { kOnHeadersComplete?: number } };
-  requestIterator?: { currentRequest?: { method?: string } };
-}): void {
+  requestIterator: { currentRequest?: { method?: string }; setRequests(requests: object[]): void };
+};
+function skipHeadResponseBodies(client: Client): void {
   const key = client.parser.constructor.kOnHeadersComplete;
   if (key === undefined) throw new Error('unexpected autocannon version: no HTTPParser.kOnHeadersComplete');
   let handler: (...args: unknown[]) => unknown = () => undefined;
   const onHeadersComplete = (...args: unknown[]) => {
     const result = handler(...args);
-    return client.requestIterator?.currentRequest?.method === 'HEAD' ? 1 : result;
+    return client.requestIterator.currentRequest?.method === 'HEAD' ? 1 : result;
   };
   const set = (fn: typeof handler) => void (handler = fn);
   Object.defineProperty(client.parser, key, { configurable: true, get: () => onHeadersComplete, set });

@@ -29,21 +29,6 @@ describe('rowsByBench', () => {
     expect(rows.get('Build')).toHaveLength(1);
   });
 
-  it("names the file's own date on benches written before run notes", () => {
-    const old = TABLE.replace(' (run 2026-12-03T06:02Z)', '');
-    expect(rowsByBench(old).get('Build')?.[0]).toMatch(
-      /^\| Build \(run 2026-12-07T11:30Z\) \| 1,000 storefronts/,
-    );
-  });
-
-  it('takes the run an older load note names', () => {
-    const old = TABLE.replace(' (run 2026-12-03T06:02Z)', '').replace(
-      '| 7 s |  |  |  |',
-      '| 7 s |  |  | (load 1.3 → 1.3, run 2026-12-02T17:38Z) |',
-    );
-    expect(rowsByBench(old).get('Build')?.[0]).toMatch(/^\| Build \(run 2026-12-02T17:38Z\) \|/);
-  });
-
   it('reads the tracked bench/results.md: every bench with at least one row', () => {
     const rows = rowsByBench(readFileSync('bench/results.md', 'utf8'));
     expect(rows.size).toBeGreaterThanOrEqual(7);
