@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatError } from '../../domain/content/validate.ts';
 import { filingMarketplace, memberMarketplaces } from '../../domain/disputes/rules.ts';
-import { everHeld } from '../../domain/orders/crediting.ts';
+import { everHeld } from '../../domain/content/history.ts';
 import { parseOrderEvent } from '../../domain/orders/event.ts';
 import { buildProgramTable, type ProgramTable } from '../../domain/orders/program-table.ts';
 import { eventOfMarketplace } from '../../domain/orders/report-tracking.ts';
