@@ -423,6 +423,25 @@ export function creditCurrency(
   return { ok: true, currency };
 }
 
+/**
+ * What the admin page shows beside a dispute: the order as recorded (null: the store does not know
+ * it), whether the dispute names another marketplace or currency (filed before its order arrived,
+ * or before the rule), and the currency its credit form preselects (creditCurrency's only choice).
+ */
+export function disputePlace(
+  table: ProgramTable,
+  dispute: Pick<AdminDispute, 'order_id' | 'marketplace' | 'recorded_marketplace' | 'recorded_currency'>,
+): { order: OrderPlace | null; mismatch: boolean; currency: Currency } {
+  const market = Object.hasOwn(table.retailers, dispute.marketplace)
+    ? table.retailers[dispute.marketplace]
+    : undefined;
+  const marketCurrency = market?.currency ?? table.currency;
+  const order = orderPlace(table, dispute.order_id, dispute);
+  if (order === null) return { order, mismatch: false, currency: marketCurrency };
+  const mismatch = order.marketplace !== dispute.marketplace || order.currency !== marketCurrency;
+  return { order, mismatch, currency: isCurrency(order.currency) ? order.currency : marketCurrency };
+}
+
 export type LedgerPlan = { kind: 'ok' } | { kind: 'refuse'; reason: DisputeReason; message: string };
 
 /** The ledger checks of the header, given the order's record and the member's handles. */
