@@ -33,6 +33,15 @@ export function memberHistory(member: Dated): HistoryEntry[] {
   ];
 }
 
+/** Every tracking id a member ever held (any marketplace, current or in a dated entry), lower case. */
+export function everHeld(member: Dated): Set<string> {
+  const ids = new Set(
+    [member.tracking_id, ...Object.values(member.tracking_ids ?? {})].map((t) => t.toLowerCase()),
+  );
+  for (const entry of memberHistory(member)) if (entry.tracking_id) ids.add(entry.tracking_id.toLowerCase());
+  return ids;
+}
+
 /** The state on `day` (YYYY-MM-DD); `home` is the home marketplace's retailer id. */
 export function stateOn(member: Dated, day: string, home: string): MemberState {
   const state: MemberState = { status: null, trackingIds: {} };

@@ -11,7 +11,8 @@
  * - members: every `tracking_ids` key is a marketplace of a group, other than the group's home
  *   (whose tracking id is `tracking_id`); a tracking id belongs to one member only, at every
  *   marketplace (compared case-insensitively, as `tracking_id` is): unique per marketplace, and
- *   more, so that an order event's tracking id names one member whatever marketplace it is from.
+ *   more, so that an order event's tracking id names one member whatever marketplace it is from
+ *   (and over all time, history included: tracking-ids.ts).
  * - products: every `markets` key is another marketplace of the product's retailer's group,
  *   and its URL printable ASCII on that marketplace's hosts.
  */

@@ -23,6 +23,7 @@ import {
 } from './schema.ts';
 import { historyProblem } from './history.ts';
 import { memberId } from './members.ts';
+import { trackingIdOwnerErrors } from './tracking-ids.ts';
 
 /** Handles that would shadow a route of the site or worker. */
 export const ROUTE_HANDLES = [
@@ -188,6 +189,8 @@ export function validateContent(sources: ContentSources): { content: Content | n
 
   // Marketplaces (section 14): countries, search URLs, tracking ids and product URLs per marketplace.
   errors.push(...marketplaceErrors({ retailersPath: sources.retailers.path, retailers, influencers, products }));
+  // A tracking id is one member's for good: current ids and every dated history entry's.
+  errors.push(...trackingIdOwnerErrors(influencers));
 
   if (errors.length > 0 || !program || !retailers || !rates) return { content: null, errors: byFile(errors) };
   return {

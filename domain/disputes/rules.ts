@@ -56,7 +56,7 @@
 import { z } from 'zod';
 import { CURRENCY_EXPONENTS, isCurrency, type Currency } from '../currency.ts';
 import type { Issue } from '../issues.ts';
-import { everHeld } from '../orders/crediting.ts';
+import { everHeld } from '../content/history.ts';
 import type { ProgramTable } from '../orders/program-table.ts';
 import { creditableMarkets } from '../orders/report-tracking.ts';
 import { MAX_MINOR } from '../money.ts';

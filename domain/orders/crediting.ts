@@ -16,7 +16,7 @@
  * and never asks again (a key's member never moves, section 7). Later renames,
  * suspensions or moved tracking ids change what new days credit, never old ones.
  */
-import { memberHistory, stateOn } from '../content/history.ts';
+import { everHeld, stateOn } from '../content/history.ts';
 import type { Member } from '../content/schema.ts';
 
 /** A member as crediting needs it (compiled into the program table): its id, handle and dated fields. */
@@ -28,15 +28,6 @@ export type CreditMember = { member_id: string; handle: string } & Pick<
 export interface Credit {
   member_id: string;
   handle: string;
-}
-
-/** Every tracking id a member ever held (any marketplace), lower case. */
-export function everHeld(member: CreditMember): Set<string> {
-  const ids = new Set(
-    [member.tracking_id, ...Object.values(member.tracking_ids ?? {})].map((t) => t.toLowerCase()),
-  );
-  for (const entry of memberHistory(member)) if (entry.tracking_id) ids.add(entry.tracking_id.toLowerCase());
-  return ids;
 }
 
 export interface CreditBook {

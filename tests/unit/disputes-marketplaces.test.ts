@@ -15,7 +15,7 @@ import {
   memberMarketplaces,
   orderPlace,
 } from '../../domain/disputes/rules.ts';
-import { everHeld } from '../../domain/orders/crediting.ts';
+import { everHeld } from '../../domain/content/history.ts';
 import { parseOrderEvent } from '../../domain/orders/event.ts';
 import { buildProgramTable, type ProgramTable } from '../../domain/orders/program-table.ts';
 import { eventOfMarketplace } from '../../domain/orders/report-tracking.ts';

@@ -211,6 +211,30 @@ describe('a new application cannot claim the past (security review)', () => {
   });
 });
 
+describe('a tracking id belongs to one member for good (security review)', () => {
+  /** main: Ana moved her home id from anacooks-20 to anacooks2-20; the branch gives Ben her old one. */
+  function claim(author: string): ReturnType<TempRepo['vet']> {
+    repo = TempRepo.withFixtures(true, (r) =>
+      r.edit(ANA, (t) =>
+        withHistory(t)
+          .replace('tracking_id: anacooks-20', 'tracking_id: anacooks2-20')
+          .replace(HISTORY, `${HISTORY}  - { on: 2026-10-01, tracking_id: anacooks2-20 }\n`),
+      ),
+    );
+    repo.edit(BEN, (t) => t.replace('tracking_id: benapplies-20', 'tracking_id: AnaCooks-20'));
+    repo.commit('ben takes ana-cooks’ old id');
+    return repo.vet('--base', 'main', '--author', author);
+  }
+
+  it('refuses another member’s former id, even from an admin (a content error)', () => {
+    const { status, stderr } = claim('maria-ops');
+    expect(stderr).toContain(
+      `${BEN}: tracking_id: "AnaCooks-20" was ana-cooks's (history of ${ANA}); a tracking id belongs to one member for good`,
+    );
+    expect(status).toBe(1);
+  });
+});
+
 describe('a pull request based on an old commit', () => {
   /**
    * Mallory owned ana-cooks when her branch started; an admin has since handed the file to Ana-GH

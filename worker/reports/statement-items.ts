@@ -13,7 +13,8 @@
  * the cost is that member's keys, whatever the size of the program. Every member (the console):
  * the coverage index (layout, marketplace, day) over the range, like the ledger's range reads.
  */
-import { everHeld, type CreditMember } from '../../domain/orders/crediting.ts';
+import { everHeld } from '../../domain/content/history.ts';
+import type { CreditMember } from '../../domain/orders/crediting.ts';
 import { keyIdPrefix } from '../../domain/orders/statement.ts';
 import { integerOrZero, text, type Row } from '../lib/rows.ts';
 
