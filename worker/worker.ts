@@ -3,7 +3,7 @@ import type { Fallback } from './env.ts';
 import { consumeClicks } from './clicks/consumer.ts';
 import { runRetention } from './clicks/retention.ts';
 import { program } from './orders/program.ts';
-import { goAnswer, goPath } from './links/routes.ts';
+import { goAnswer, goPath, type GoPath } from './links/routes.ts';
 import { setSecurityHeaders, withSecurityHeaders } from './security/headers.ts';
 import { isOrderWebhook, orderWebhookAnswer } from './orders/webhook-routes.ts';
 import { refreshPopularity } from './storefront/popularity.ts';
@@ -21,30 +21,52 @@ async function answerFirst(url: URL, answer: () => Promise<Response>): Promise<R
   }
 }
 
+/**
+ * The /go/ answer as sent, as answerFirst would (an error nothing caught answered as onError does),
+ * but without a promise when goAnswer gives none (the hot path, issue 26: every await is a hop the
+ * request pays for): a 302 as it is (redirectTo built it complete), any other with its security headers.
+ */
+function goFirst(request: Request, url: URL, env: Env, ctx: ExecutionContext, go: GoPath) {
+  let response: Response | Promise<Response>;
+  try {
+    response = goAnswer(request, url, env, ctx, go);
+  } catch (error) {
+    response = unhandledError(url.pathname, error);
+  }
+  if (response instanceof Response) return goResponse(request, response);
+  return response.then(
+    (settled) => goResponse(request, settled),
+    (error: unknown) => goResponse(request, unhandledError(url.pathname, error)),
+  );
+}
+
+function goResponse(request: Request, response: Response): Response {
+  return response.status === 302 ? response : withSecurityHeaders(request, response);
+}
+
+/** Every answer but /go/'s. */
+async function routed(request: Request, url: URL, env: Env, ctx: ExecutionContext, app: App) {
+  // The order webhook too: every answer it gives is one this worker built (JSON), so its
+  // security headers are set in place, without the copy.
+  if (isOrderWebhook(request, url))
+    return setSecurityHeaders(url.pathname, await answerFirst(url, () => orderWebhookAnswer(request, env)));
+  return withSecurityHeaders(request, await app.fetch(request, env, ctx));
+}
+type App = ReturnType<typeof createApp>;
+
 /** The Worker's handlers, around whatever serves the routes the Hono app does not own. */
 export function createWorker(fallback: Fallback) {
   const app = createApp(fallback);
   return {
-    fetch: async (request: Request, env: Env, ctx: ExecutionContext) => {
+    fetch: (request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> => {
       // /go/ before the general router (issue 26): a click is answered without Hono's dispatch,
       // and its 302 already carries the headers a redirect needs (redirectTo), so it is sent
-      // without the security-headers copy. Every other answer, whichever sub-app or fallback
-      // made it, leaves with its security headers.
+      // without the security-headers copy; with its shards cached, without a promise. Every
+      // other answer, whichever sub-app or fallback made it, leaves with its security headers.
       const url = new URL(request.url);
       const go = goPath(request, url);
-      if (go !== null) {
-        const response = await answerFirst(url, () => goAnswer(request, url, env, ctx, go));
-        if (response.status === 302) return response;
-        return withSecurityHeaders(request, response);
-      }
-      // The order webhook too: every answer it gives is one this worker built (JSON), so its
-      // security headers are set in place, without the copy.
-      if (isOrderWebhook(request, url))
-        return setSecurityHeaders(
-          url.pathname,
-          await answerFirst(url, () => orderWebhookAnswer(request, env)),
-        );
-      return withSecurityHeaders(request, await app.fetch(request, env, ctx));
+      if (go !== null) return goFirst(request, url, env, ctx, go);
+      return routed(request, url, env, ctx, app);
     },
     queue: consumeClicks,
     // The cron triggers in wrangler.toml: delete raw clicks past the retention (hourly), refresh

@@ -3,7 +3,7 @@
  * The request only chooses among them: its country (`cf.country`, nothing else) and its
  * `?market=` pick the marketplace (domain/links/market.ts, CONTRACT.md section 14).
  */
-import { route, searchWanted, type Route } from '../../domain/links/market.ts';
+import { route, searchWanted, type Route, type RouteInput } from '../../domain/links/market.ts';
 import type { RouteTable } from '../../domain/links/route-table.ts';
 import { LinkStoreUnavailable } from './link-store.ts';
 import { log } from '../lib/log.ts';
@@ -39,16 +39,17 @@ export interface Shopper {
  * the marketplace it is on; null for a product not in the table. The product's title (a query
  * shard) is read only when the route is a search; if it cannot be read, the shopper gets the
  * next route (the product's own URL) rather than an error. Null as well when the URL could not
- * be sent as a Location header.
+ * be sent as a Location header. Answered without a promise unless the route is a search (the
+ * redirect's hot path stays synchronous: issue 26).
  */
-export async function destination(
+export function destination(
   table: RouteTable,
   productId: string,
   who: Resolved,
   clickId: string,
   shopper: Shopper,
   readQuery: (productId: string) => Promise<string | undefined>,
-): Promise<Route | null> {
+): Route | null | Promise<Route | null> {
   if (!Object.hasOwn(table.products, productId)) return null;
   const product = table.products[productId];
   if (!product) return null;
@@ -63,7 +64,15 @@ export async function destination(
     clickId,
   };
   const probe = searchWanted(input);
-  if (probe !== 'search') return sendable(probe);
+  return probe === 'search' ? searchDestination(input, productId, readQuery) : sendable(probe);
+}
+
+/** A search route: the product's title read from its query shard first. */
+async function searchDestination(
+  input: Omit<RouteInput, 'query'>,
+  productId: string,
+  readQuery: (productId: string) => Promise<string | undefined>,
+): Promise<Route | null> {
   let query: string | undefined;
   try {
     query = await readQuery(productId);

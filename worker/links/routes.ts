@@ -7,6 +7,8 @@ import { HSTS, REDIRECT_REFERRER_POLICY } from '../../domain/security/headers.ts
 import linkConfig from '../generated/route-table.ts';
 import { logClick } from '../clicks/click-log.ts';
 import type { ClickRecord, IncompleteReason } from '../../domain/clicks/message.ts';
+import type { Route } from '../../domain/links/market.ts';
+import type { RouteTable } from '../../domain/links/route-table.ts';
 import { settingProblem } from '../config/check.ts';
 import {
   detectBot,
@@ -15,7 +17,7 @@ import {
   type BotVerdict,
   type LinkAnswer,
 } from './bot-detection.ts';
-import { destination, resolveHandle } from './destination.ts';
+import { destination, resolveHandle, type Resolved } from './destination.ts';
 import { deviceClass } from './device.ts';
 import { LinkStoreUnavailable, routeTableFor, searchQueryFor } from './link-store.ts';
 import { newClickId, visitorHash } from './visitor-hash.ts';
@@ -84,9 +86,17 @@ function decodePart(part: string): string | null {
 /**
  * The /go/ answer for a matched path. worker.ts calls this before the general router, and it is
  * the only matcher of /go/ (issue 26: the Hono sub-app that also matched it is gone); a path
- * goPath does not match goes to the general router and its fallback (404).
+ * goPath does not match goes to the general router and its fallback (404). A product link is
+ * answered without a promise when the isolate holds its shards and its route is not a search
+ * (the hot path: every await is a hop the request pays for, issue 26).
  */
-export function goAnswer(request: Request, url: URL, env: Env, ctx: ExecutionContext, go: GoPath) {
+export function goAnswer(
+  request: Request,
+  url: URL,
+  env: Env,
+  ctx: ExecutionContext,
+  go: GoPath,
+): Response | Promise<Response> {
   return go.product === null
     ? bioLink(request, url, env, ctx, go.handle)
     : productLink(request, url, env, ctx, go.handle, go.product);
@@ -106,26 +116,63 @@ function askedBy(request: Request): Asked {
   return { userAgent, country: countryOf(request), verdict, answer: linkAnswer(verdict) };
 }
 
-async function productLink(
+function productLink(
   request: Request,
   url: URL,
   env: Env,
   ctx: ExecutionContext,
   handle: string,
   product: string,
-): Promise<Response> {
-  const routeTable = await lookup(env, handle, product);
+): Response | Promise<Response> {
+  const routeTable = lookup(env, handle, product);
   if (routeTable instanceof Response) return routeTable;
+  if (routeTable instanceof Promise)
+    return routeTable.then((table) =>
+      table instanceof Response ? table : productLinkOf(request, url, env, ctx, table, handle, product),
+    );
+  return productLinkOf(request, url, env, ctx, routeTable, handle, product);
+}
+
+/** A product link's answer from its route table: synchronous unless the shopper is sent to a search. */
+function productLinkOf(
+  request: Request,
+  url: URL,
+  env: Env,
+  ctx: ExecutionContext,
+  routeTable: RouteTable,
+  handle: string,
+  product: string,
+): Response | Promise<Response> {
   const who = resolveHandle(routeTable, handle);
   const clickId = newClickId();
   const asked = askedBy(request);
   const shopper = { country: asked.country, market: url.searchParams.get('market') ?? undefined };
-  const sent = who && (await destination(routeTable, product, who, clickId, shopper, searchQuery(env)));
+  const sent = who && destination(routeTable, product, who, clickId, shopper, searchQuery(env));
+  const click: Click = { request, url, env, ctx, asked, clickId, routeTable, product };
+  if (sent instanceof Promise) return sent.then((route) => answerClick(click, who, route));
+  return answerClick(click, who, sent);
+}
+
+/** What a product click's answer needs besides where it goes. */
+interface Click {
+  request: Request;
+  url: URL;
+  env: Env;
+  ctx: ExecutionContext;
+  asked: Asked;
+  clickId: string;
+  routeTable: RouteTable;
+  product: string;
+}
+
+/** The click logged (waitUntil) and answered, or the site's 404 when the link leads nowhere. */
+function answerClick(click: Click, who: Resolved | null, sent: Route | null): Response | Promise<Response> {
+  const { request, url, env, ctx, asked, clickId, routeTable, product } = click;
   if (who && !sent && Object.hasOwn(routeTable.products, product))
     log('warn', 'links.unsendable_destination', { handle: who.handle, product });
   if (!who || !sent) return notFound(request, env);
-  const click = describeClick(request, url, env, asked, clickId, who.handle, product, sent.marketplace);
-  ctx.waitUntil(click.then((record) => logClick(env, record)));
+  const record = describeClick(request, url, env, asked, clickId, who.handle, product, sent.marketplace);
+  ctx.waitUntil(record.then((described) => logClick(env, described)));
   return answer(asked.answer, sent.url);
 }
 
@@ -175,17 +222,22 @@ function verdictOf(request: Request, userAgent: string | null): BotVerdict {
  * The route table entries this request needs. If the link data cannot be read the
  * answer is 503 (try again), never a 404 that would tell a shopper the link is dead.
  */
-async function lookup(env: Env, handle: string, product: string | null) {
-  try {
-    return await routeTableFor(linkConfig, env.ASSETS, handle, product);
-  } catch (error) {
-    if (!(error instanceof LinkStoreUnavailable)) throw error;
-    log('error', 'links.store_unavailable', { error: error.message });
-    return new Response('Tracked links are briefly unavailable. Please try again.', {
-      status: 503,
-      headers: UNAVAILABLE_HEADERS,
-    });
-  }
+function lookup(
+  env: Env,
+  handle: string,
+  product: string | null,
+): RouteTable | Promise<RouteTable | Response> {
+  const table = routeTableFor(linkConfig, env.ASSETS, handle, product);
+  return table instanceof Promise ? table.catch(unavailable) : table;
+}
+
+function unavailable(error: unknown): Response {
+  if (!(error instanceof LinkStoreUnavailable)) throw error;
+  log('error', 'links.store_unavailable', { error: error.message });
+  return new Response('Tracked links are briefly unavailable. Please try again.', {
+    status: 503,
+    headers: UNAVAILABLE_HEADERS,
+  });
 }
 
 /**
