@@ -8,13 +8,23 @@
  *   order_date  a real day "YYYY-MM-DD" with  today - MAX_AGE_DAYS <= order_date <= today
  *   products    1..500 characters, one line: what was bought (titles, ASINs), as the member says
  *   note        1..2000 characters (line breaks allowed, no other control characters)
- *   marketplace optional: a marketplace (retailer id, CONTRACT.md section 14) where the member can
- *               be credited (memberMarketplaces: the group rule of the links and the webhook, over
- *               every tracking id it ever held); default the program's home marketplace; else
- *               not_a_marketplace (422, "marketplace", the message listing the allowed ones)
- * A credit's currency is its dispute's marketplace's: another is currency_mismatch (422,
- * "currency"); its amount is at most creditCapMinor(currency) (100,000 major units, never over
- * MAX_CREDIT_MINOR).
+ *   marketplace optional (a retailer id, CONTRACT.md section 14), with O = the order as the store
+ *               recorded it (orderPlace: its first stored event's marketplace and currency, the
+ *               marketplace every event and ledger line of the order is in), or none:
+ *                 O known    marketplace = O.marketplace (the default); another is
+ *                            not_the_order_marketplace (422, "marketplace", the message naming
+ *                            O's marketplace and currency)
+ *                 O unknown  the member's word: one where it can be credited (memberMarketplaces:
+ *                            the group rule of the links and the webhook, over every tracking id
+ *                            it ever held); default the program's home marketplace; else
+ *                            not_a_marketplace (422, "marketplace", listing the allowed ones)
+ * A credit's currency (creditCurrency), with C = the currency sent, else the dispute's
+ * marketplace's, and R = the order's recorded currency at the time of the credit:
+ *   R known    C must be R, else not_the_order_currency (422, "currency"), whatever was filed
+ *              (a dispute filed before the order arrived, or before this rule, may name another
+ *              marketplace: the admin then credits it by sending currency R)
+ *   R unknown  C must be the dispute's marketplace's, else currency_mismatch (422, "currency")
+ * Its amount is at most creditCapMinor(C) (100,000 major units, never over MAX_CREDIT_MINOR).
  * At most MAX_OPEN_DISPUTES open disputes per member (too_many_open_disputes); decided ones do not count.
  * One dispute per member and order: filing the same order again answers the stored dispute
  * when it says the same (a resent form), and is refused (`already_filed`) when it differs.
@@ -40,7 +50,8 @@
  *
  * Reasons (never HTTP statuses; the worker maps them in one table):
  *   invalid, unknown_member, not_found, already_filed, already_decided, order_of_other_member,
- *   order_held, already_earned, too_many_open_disputes, not_a_marketplace, currency_mismatch.
+ *   order_held, already_earned, too_many_open_disputes, not_a_marketplace, currency_mismatch,
+ *   not_the_order_marketplace, not_the_order_currency.
  */
 import { z } from 'zod';
 import { CURRENCY_EXPONENTS, isCurrency, type Currency } from '../currency.ts';
@@ -87,7 +98,9 @@ export type DisputeReason =
   | 'already_earned'
   | 'too_many_open_disputes'
   | 'not_a_marketplace'
-  | 'currency_mismatch';
+  | 'currency_mismatch'
+  | 'not_the_order_marketplace'
+  | 'not_the_order_currency';
 
 // Never in any text: C1 controls, zero-width characters and marks (U+200B-200F, U+FEFF), the line
 // and paragraph separators (U+2028/2029), bidi embeddings, overrides and isolates (U+202A-202E,
@@ -213,14 +226,70 @@ export function memberMarketplaces(table: ProgramTable, handle: string): string[
   return member ? creditableMarkets(table, everHeld(member)) : [];
 }
 
-/** The filing's marketplace (default: the home marketplace of the program's default retailer), or why not. */
+/** Where and in what currency the store recorded an order (the header's O), when it knows it. */
+export interface OrderPlace {
+  order_id: string;
+  marketplace: string;
+  currency: string;
+}
+
+/**
+ * The order as the store recorded it, or null when it has no event of it: its first event pins
+ * its marketplace and currency (domain/orders/apply.ts marketIssues: an event naming no retailer
+ * is the default retailer's).
+ */
+export function orderPlace(
+  table: ProgramTable,
+  orderId: string,
+  record: Pick<OrderRecord, 'recorded_marketplace' | 'recorded_currency'>,
+): OrderPlace | null {
+  if (record.recorded_currency === null) return null;
+  const marketplace = record.recorded_marketplace ?? table.default_retailer;
+  return { order_id: orderId, marketplace, currency: record.recorded_currency };
+}
+
+type MarketplaceRefusal = {
+  ok: false;
+  reason: 'not_a_marketplace' | 'not_the_order_marketplace';
+  issues: Issue[];
+};
+
+/** A known order's dispute is at its marketplace (the header's "O known"). */
+function orderMarketplace(
+  table: ProgramTable,
+  order: OrderPlace,
+  requested: string | undefined,
+): { ok: true; marketplace: string; currency: Currency } | MarketplaceRefusal {
+  const id = requested ?? order.marketplace;
+  if (id === order.marketplace) {
+    const retailer = Object.hasOwn(table.retailers, id) ? table.retailers[id] : undefined;
+    const currency = isCurrency(order.currency) ? order.currency : (retailer?.currency ?? table.currency);
+    return { ok: true, marketplace: id, currency };
+  }
+  return {
+    ok: false,
+    reason: 'not_the_order_marketplace',
+    issues: [
+      {
+        path: 'marketplace',
+        message: `order ${order.order_id} is recorded at ${order.marketplace} (${order.currency}): name ${order.marketplace} or leave the marketplace out`,
+      },
+    ],
+  };
+}
+
+/**
+ * The filing's marketplace, or why not: a known order's own (orderPlace); for an order the store
+ * does not know, one where the member can be credited (default: the home marketplace of the
+ * program's default retailer).
+ */
 export function filingMarketplace(
   table: ProgramTable,
   handle: string,
   requested: string | undefined,
-):
-  | { ok: true; marketplace: string; currency: Currency }
-  | { ok: false; reason: 'not_a_marketplace'; issues: Issue[] } {
+  order: OrderPlace | null = null,
+): { ok: true; marketplace: string; currency: Currency } | MarketplaceRefusal {
+  if (order !== null) return orderMarketplace(table, order, requested);
   const fallback = table.retailers[table.default_retailer]?.home ?? table.default_retailer;
   const id = requested ?? fallback;
   const allowed = memberMarketplaces(table, handle);
@@ -293,6 +362,9 @@ export interface OrderRecord {
   recorded_handle: string | null;
   /** Earned minus reversed commission recorded for the order, in its currency (0 when none). */
   recorded_minor: number;
+  /** The marketplace of the order's first stored event (null: no event, or one naming no retailer). */
+  recorded_marketplace: string | null;
+  /** The currency of the order's first stored event, so of all its events and ledger lines (null: no event). */
   recorded_currency: string | null;
   /** Held for review now (not released): no credit until an admin decides the hold. */
   held: boolean;
@@ -301,11 +373,80 @@ export interface OrderRecord {
 }
 export type AdminDispute = Dispute & OrderRecord;
 
+/**
+ * A credit's currency (the header's C), or why not: `sent` ('' when none) else the dispute's
+ * marketplace's (`marketCurrency`); it must be the order's recorded currency when the store knows
+ * the order, else the dispute's marketplace's.
+ */
+export function creditCurrency(
+  sent: string,
+  dispute: Pick<Dispute, 'dispute_id' | 'marketplace'>,
+  marketCurrency: Currency,
+  order: OrderPlace | null,
+):
+  | { ok: true; currency: Currency }
+  | { ok: false; reason: 'currency_mismatch' | 'not_the_order_currency'; issues: Issue[] } {
+  const currency = sent === '' ? marketCurrency : sent;
+  if (order !== null && currency !== order.currency) {
+    const filed =
+      order.currency === marketCurrency
+        ? ''
+        : ` (dispute ${dispute.dispute_id} names ${dispute.marketplace}, in ${marketCurrency}: send currency ${order.currency})`;
+    return {
+      ok: false,
+      reason: 'not_the_order_currency',
+      issues: [
+        {
+          path: 'currency',
+          message: `must be ${order.currency}, the currency order ${order.order_id} is recorded in at ${order.marketplace}${filed}`,
+        },
+      ],
+    };
+  }
+  if (order === null && currency !== marketCurrency)
+    return {
+      ok: false,
+      reason: 'currency_mismatch',
+      issues: [
+        {
+          path: 'currency',
+          message: `must be ${marketCurrency}, the currency of marketplace ${dispute.marketplace}`,
+        },
+      ],
+    };
+  if (!isCurrency(currency))
+    return {
+      ok: false,
+      reason: 'currency_mismatch',
+      issues: [{ path: 'currency', message: `${currency} is not a currency the program knows` }],
+    };
+  return { ok: true, currency };
+}
+
+/**
+ * What the admin page shows beside a dispute: the order as recorded (null: the store does not know
+ * it), whether the dispute names another marketplace or currency (filed before its order arrived,
+ * or before the rule), and the currency its credit form preselects (creditCurrency's only choice).
+ */
+export function disputePlace(
+  table: ProgramTable,
+  dispute: Pick<AdminDispute, 'order_id' | 'marketplace' | 'recorded_marketplace' | 'recorded_currency'>,
+): { order: OrderPlace | null; mismatch: boolean; currency: Currency } {
+  const market = Object.hasOwn(table.retailers, dispute.marketplace)
+    ? table.retailers[dispute.marketplace]
+    : undefined;
+  const marketCurrency = market?.currency ?? table.currency;
+  const order = orderPlace(table, dispute.order_id, dispute);
+  if (order === null) return { order, mismatch: false, currency: marketCurrency };
+  const mismatch = order.marketplace !== dispute.marketplace || order.currency !== marketCurrency;
+  return { order, mismatch, currency: isCurrency(order.currency) ? order.currency : marketCurrency };
+}
+
 export type LedgerPlan = { kind: 'ok' } | { kind: 'refuse'; reason: DisputeReason; message: string };
 
 /** The ledger checks of the header, given the order's record and the member's handles. */
 export function planAgainstLedger(
-  record: OrderRecord,
+  record: Pick<OrderRecord, 'recorded_handle' | 'recorded_minor' | 'recorded_currency' | 'held'>,
   memberHandles: readonly string[],
   action: 'file' | DecisionInput,
   orderId: string,

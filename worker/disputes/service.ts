@@ -4,15 +4,17 @@
  * refusals are `{ reason, message, issues? }`; the edge maps a reason to its HTTP status through the
  * one table (worker/lib/reasons.ts).
  *
- * Order of checks for a filing: member known (404), body (400 naming the field), its marketplace
- * one where the member can be credited (422; rules.ts memberMarketplaces), the order
- * disputed before (same filing: the stored one; another: 409), the order credited in the ledger
- * to another member (409), then the one guarded insert.
- * Order of checks for a decision: dispute id (400), body (400), dispute exists (404), a credit's
- * currency is its marketplace's (422) and within that currency's cap (400), decided
- * before (the same decision: the stored one; another: 409), the ledger (domain/disputes/rules.ts
- * planAgainstLedger: another member's order, held, already earned without top_up: 409), then the
- * one guarded insert.
+ * Order of checks for a filing: member known (404), body (400 naming the field), the order's
+ * record read once, its marketplace (rules.ts filingMarketplace: a known order's own, else 422
+ * not_the_order_marketplace; an unknown order's one where the member can be credited, else 422
+ * not_a_marketplace), the order disputed before (same filing: the stored one; another: 409), the
+ * order credited in the ledger to another member (409), then the one guarded insert.
+ * Order of checks for a decision: dispute id (400), body (400), dispute exists (404), the order's
+ * record read once, a credit's currency (rules.ts creditCurrency: the order's recorded one when
+ * known, else 422 not_the_order_currency; else its dispute's marketplace's, else 422
+ * currency_mismatch) and within that currency's cap (400), decided before (the same decision:
+ * the stored one; another: 409), the ledger (domain/disputes/rules.ts planAgainstLedger: another
+ * member's order, held, already earned without top_up: 409), then the one guarded insert.
  */
 import { z } from 'zod';
 import { disputesCsv } from '../../domain/disputes/export.ts';
@@ -21,17 +23,20 @@ import {
   declineSchema,
   DISPUTE_STATES,
   creditCapMinor,
+  creditCurrency,
   filingMarketplace,
   filingSchema,
   MAX_OPEN_DISPUTES,
   planDecision,
   planAgainstLedger,
   planFiling,
+  orderPlace,
   type AdminDispute,
   type DecisionInput,
   type Dispute,
   type DisputeAction,
   type DisputeReason,
+  type OrderRecord,
 } from '../../domain/disputes/rules.ts';
 import { issuesOf, type Issue } from '../../domain/issues.ts';
 import { memberIndex } from '../../domain/orders/payouts.ts';
@@ -97,7 +102,9 @@ export async function fileDispute(
     return { ok: false, reason: 'unknown_member', message: `no member is named "${handle}"` };
   const parsed = filingSchema(utcDay(now)).safeParse(body ?? {});
   if (!parsed.success) return invalid('dispute', parsed.error);
-  const where = filingMarketplace(program, handle, parsed.data.marketplace);
+  const record = await readOrderRecord(db, parsed.data.order_id);
+  const order = orderPlace(program, parsed.data.order_id, record);
+  const where = filingMarketplace(program, handle, parsed.data.marketplace, order);
   if (!where.ok)
     return { ok: false, reason: where.reason, message: 'invalid dispute: marketplace', issues: where.issues };
   const filing = { ...parsed.data, marketplace: where.marketplace };
@@ -108,12 +115,7 @@ export async function fileDispute(
   if (plan.kind === 'refuse') return { ok: false, reason: plan.reason, message: plan.message };
   if (plan.kind === 'repeat' && stored) return { ok: true, dispute: stored, created: false };
   const members = memberIndex(program);
-  const ledger = planAgainstLedger(
-    await readOrderRecord(db, filing.order_id),
-    members.handles(memberId),
-    'file',
-    filing.order_id,
-  );
+  const ledger = planAgainstLedger(record, members.handles(memberId), 'file', filing.order_id);
   if (ledger.kind === 'refuse') return { ok: false, reason: ledger.reason, message: ledger.message };
   const { created, dispute } = await insertDispute(db, { memberId, handle }, filing, now, MAX_OPEN_DISPUTES);
   if (dispute === null)
@@ -182,31 +184,30 @@ function decisionInput(action: DisputeAction, body: unknown): DecisionInput | Di
 }
 
 /**
- * A credit in its dispute's marketplace's currency (the program's when that marketplace left the
- * content): another currency is currency_mismatch, an amount over creditCapMinor is invalid.
+ * A credit in the order's recorded currency when the store knows the order, else in its
+ * dispute's marketplace's (the program's when that marketplace left the content): rules.ts
+ * creditCurrency. An amount over creditCapMinor is invalid.
  */
 function inMarketplace(
   input: DecisionInput,
   dispute: Dispute,
+  record: OrderRecord,
   program: ProgramTable,
 ): DecisionInput | DisputeRefusal {
   if (input.action !== 'credit') return input;
   const market = Object.hasOwn(program.retailers, dispute.marketplace)
     ? program.retailers[dispute.marketplace]
     : undefined;
-  const currency = market?.currency ?? program.currency;
-  if (input.currency !== '' && input.currency !== currency)
+  const order = orderPlace(program, dispute.order_id, record);
+  const resolved = creditCurrency(input.currency, dispute, market?.currency ?? program.currency, order);
+  if (!resolved.ok)
     return {
       ok: false,
-      reason: 'currency_mismatch',
+      reason: resolved.reason,
       message: 'invalid credit: currency',
-      issues: [
-        {
-          path: 'currency',
-          message: `must be ${currency}, the currency of marketplace ${dispute.marketplace}`,
-        },
-      ],
+      issues: resolved.issues,
     };
+  const { currency } = resolved;
   const cap = creditCapMinor(currency);
   if (input.amount_minor > cap)
     return {
@@ -233,13 +234,14 @@ export async function decideDispute(
   if ('ok' in sent) return sent;
   const found = await readDispute(db, parsedId.data);
   if (!found) return { ok: false, reason: 'not_found', message: `there is no dispute ${parsedId.data}` };
-  const input = inMarketplace(sent, found, program);
+  const record = await readOrderRecord(db, found.order_id);
+  const input = inMarketplace(sent, found, record, program);
   if ('ok' in input) return input;
   const plan = planDecision(found.dispute_id, found.decision, input);
   if (plan.kind === 'refuse') return { ok: false, reason: plan.reason, message: plan.message };
   if (plan.kind === 'repeat') return { ok: true, dispute: found, created: false };
   const ledger = planAgainstLedger(
-    await readOrderRecord(db, found.order_id),
+    record,
     memberIndex(program).handles(found.member_id),
     input,
     found.order_id,

@@ -18,12 +18,17 @@ import { stateOf, type AdminDispute, type OrderRecord } from '../../domain/dispu
 import { withRetry } from '../lib/d1-retry.ts';
 import { integer, integerOrZero, readRows, text, textOrNull, type Row } from '../lib/rows.ts';
 
-// What the ledger recorded for an order (?1 the order id inside RECORD; s.order_id in the list).
+// What the store recorded for an order (?1 the order id inside RECORD; s.order_id in the list).
+// Its first event (order_seq 1, by the order_events UNIQUE (order_id, order_seq) index) pins its
+// marketplace and currency: every later event and ledger line follows it (apply.ts marketIssues).
+const FIRST_EVENT = (order: string, column: string) =>
+  `(SELECT e.${column} FROM order_events AS e WHERE e.order_id = ${order} ORDER BY e.order_seq LIMIT 1)`;
 const RECORD_OF = (order: string) => `
   (SELECT t.handle FROM order_terms AS t WHERE t.order_id = ${order}) AS recorded_handle,
   (SELECT COALESCE(SUM(l.amount_minor), 0) FROM ledger_entries AS l
     WHERE l.order_id = ${order} AND l.bucket IN ('earned', 'reversed')) AS recorded_minor,
-  (SELECT MIN(l.currency) FROM ledger_entries AS l WHERE l.order_id = ${order}) AS recorded_currency,
+  ${FIRST_EVENT(order, 'retailer')} AS recorded_marketplace,
+  ${FIRST_EVENT(order, 'currency')} AS recorded_currency,
   EXISTS (SELECT 1 FROM held_orders AS h WHERE h.order_id = ${order}) AS held`;
 const RECORD = `SELECT ${RECORD_OF('?1')}`;
 
@@ -102,13 +107,14 @@ function recordOf(r: Row): OrderRecord {
   return {
     recorded_handle: textOrNull(r, 'recorded_handle'),
     recorded_minor: integer(r, 'recorded_minor'),
+    recorded_marketplace: textOrNull(r, 'recorded_marketplace'),
     recorded_currency: textOrNull(r, 'recorded_currency'),
     held: integer(r, 'held') !== 0,
     ledger_after_credit: integerOrZero(r, 'ledger_after_credit') !== 0,
   };
 }
 
-/** What the ledger recorded for one order (its member, sum, currency, hold). */
+/** What the store recorded for one order (its member, sum, marketplace, currency, hold). */
 export async function readOrderRecord(db: D1Database, orderId: string): Promise<OrderRecord> {
   const row = await withRetry(() => db.prepare(RECORD).bind(orderId).first<Row>());
   if (!row) throw new Error(`unreachable: a SELECT without FROM gave no row for ${orderId}`);

@@ -113,6 +113,8 @@ export const STATUS_OF: Readonly<Record<Reason, ErrorStatus>> = {
   order_held: 409,
   already_earned: 409,
   too_many_open_disputes: 429,
+  not_the_order_marketplace: 422,
+  not_the_order_currency: 422,
   // a sum outside the exact integer range (domain/money.ts)
   out_of_range: 422,
 };
