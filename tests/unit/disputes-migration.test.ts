@@ -4,23 +4,11 @@
  * append-only, one decision per dispute and one dispute per member and order hold in SQL, and a
  * credit outside its bounds is refused by SQL whatever the caller. Real files on node:sqlite.
  */
-import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { MAX_CREDIT_MINOR } from '../../domain/disputes/rules.ts';
-import { migrate } from './migration-files.ts';
+import { CLOSED_RUN, withClosedMonth } from './migration-files.ts';
 
-const MINE = '0021_disputes.sql';
-
-function database(): DatabaseSync {
-  const db = new DatabaseSync(':memory:');
-  db.exec('PRAGMA foreign_keys = ON');
-  migrate(db, (f) => f < MINE);
-  db.prepare(
-    'INSERT INTO payout_runs (period, run_id, closed_at, ledger_watermark, body_json, body_csv) VALUES (?, ?, ?, 3, ?, ?)',
-  ).run('2025-01', 'run-1', 1, '{"period":"2025-01","payouts":[]}', 'period,handle\r\n');
-  migrate(db, (f) => f === MINE);
-  return db;
-}
+const database = () => withClosedMonth('0021_disputes.sql');
 
 const FILE = `INSERT INTO disputes (member_id, handle, order_id, order_day, products, note, marketplace, filed_at)
   VALUES ('ana', 'ana', ?, '2025-01-02', 'skillet', 'missing', 'amazon-us', 1)`;
@@ -30,17 +18,7 @@ const DECIDE = `INSERT INTO dispute_decisions (dispute_id, action, note, amount_
 describe('0021 disputes', () => {
   it('leaves closed months as they were, with dispute watermark 0', () => {
     const db = database();
-    expect(db.prepare('SELECT * FROM payout_runs').all()).toEqual([
-      {
-        period: '2025-01',
-        run_id: 'run-1',
-        closed_at: 1,
-        ledger_watermark: 3,
-        body_json: '{"period":"2025-01","payouts":[]}',
-        body_csv: 'period,handle\r\n',
-        dispute_watermark: 0,
-      },
-    ]);
+    expect(db.prepare('SELECT * FROM payout_runs').all()).toEqual([{ ...CLOSED_RUN, dispute_watermark: 0 }]);
   });
 
   it('keeps one dispute per member and order, one decision per dispute, append-only', () => {

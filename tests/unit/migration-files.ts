@@ -14,6 +14,32 @@ export function migrate(db: DatabaseSync, which: (file: string) => boolean): voi
   for (const file of files.filter(which)) db.exec(readFileSync(join(DIR, file), 'utf8'));
 }
 
+/** The closed month of withClosedMonth: its payout_runs columns older than 0021 (later ones take their defaults). */
+export const CLOSED_RUN = {
+  period: '2025-01',
+  run_id: 'run-1',
+  closed_at: 1,
+  ledger_watermark: 3,
+  body_json: '{"period":"2025-01","payouts":[]}',
+  body_csv: 'period,handle\r\n',
+};
+
+/**
+ * `migration` on a database that already has a closed month (CLOSED_RUN): the files before it run
+ * on an empty database (foreign keys on, as D1), the month is closed, then `migration` alone runs.
+ */
+export function withClosedMonth(migration: string): DatabaseSync {
+  const db = new DatabaseSync(':memory:');
+  db.exec('PRAGMA foreign_keys = ON');
+  migrate(db, (f) => f < migration);
+  const run = CLOSED_RUN;
+  db.prepare(
+    'INSERT INTO payout_runs (period, run_id, closed_at, ledger_watermark, body_json, body_csv) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(run.period, run.run_id, run.closed_at, run.ledger_watermark, run.body_json, run.body_csv);
+  migrate(db, (f) => f === migration);
+  return db;
+}
+
 /** Random clicks over three days by two creators, some flagged duplicate, with the fields a test adds. */
 export function clicksWith<F extends object>(fields: { [K in keyof F]: fc.Arbitrary<F[K]> }) {
   const base = fc.record({

@@ -4,38 +4,16 @@
  * so late money keeps the clock rule for it); the new table is append-only, keyed by month and
  * order, and only for a closed month. Real files on node:sqlite.
  */
-import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { migrate } from './migration-files.ts';
+import { CLOSED_RUN, withClosedMonth } from './migration-files.ts';
 
-const MINE = '0025_payout_run_holds.sql';
-const BODY = '{"period":"2025-01","payouts":[]}';
-
-function database(): DatabaseSync {
-  const db = new DatabaseSync(':memory:');
-  db.exec('PRAGMA foreign_keys = ON');
-  migrate(db, (f) => f < MINE);
-  db.prepare(
-    'INSERT INTO payout_runs (period, run_id, closed_at, ledger_watermark, body_json, body_csv) VALUES (?, ?, ?, 3, ?, ?)',
-  ).run('2025-01', 'run-1', 1, BODY, 'period,handle\r\n');
-  migrate(db, (f) => f === MINE);
-  return db;
-}
+const database = () => withClosedMonth('0025_payout_run_holds.sql');
 
 describe('0025 payout_run_holds', () => {
   it('leaves closed months as they were, marked as closed before it (holds_recorded 0)', () => {
     const db = database();
     expect(db.prepare('SELECT * FROM payout_runs').all()).toEqual([
-      {
-        period: '2025-01',
-        run_id: 'run-1',
-        closed_at: 1,
-        ledger_watermark: 3,
-        body_json: BODY,
-        body_csv: 'period,handle\r\n',
-        dispute_watermark: 0,
-        holds_recorded: 0,
-      },
+      { ...CLOSED_RUN, dispute_watermark: 0, holds_recorded: 0 },
     ]);
     expect(db.prepare('SELECT COUNT(*) AS n FROM payout_run_holds').get()).toEqual({ n: 0 });
   });

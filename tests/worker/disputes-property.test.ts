@@ -22,11 +22,10 @@ import { program } from '../../worker/orders/program.ts';
 import { closeMonth, markPaid, readMonth } from '../../worker/payouts/store.ts';
 import { nextPeriod } from '../../domain/orders/payouts.ts';
 import { DAY_MS, HOUR_MS, monthBounds, utcDay } from '../../domain/time.ts';
-import { flagClick, holdOrderAt, orderEventAt, PER_UNIT } from './holds-helpers.ts';
+import { closeAt, flagClick, holdOrderAt, orderEventAt, PER_UNIT } from './holds-helpers.ts';
 import { ALICE } from './orders-helpers.ts';
 
 const table = program.table;
-const HOLD_MS = table.payout.hold_days * DAY_MS;
 
 type Command =
   | { kind: 'credit'; day: number }
@@ -87,8 +86,6 @@ interface Run {
   /** A close counted the order's ledger line while the order was not held (the model's view). */
   lineCountedByClose: boolean;
 }
-
-const closeAt = (m: string) => monthBounds(m).end + HOLD_MS + DAY_MS;
 
 /** Five months of its own and a dispute filed on its first day. */
 async function newRun(amount: number): Promise<Run> {

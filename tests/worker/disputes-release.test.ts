@@ -16,23 +16,21 @@ import { DAY_MS, HOUR_MS, monthBounds, utcDay } from '../../domain/time.ts';
 import { decideDispute, fileDispute } from '../../worker/disputes/service.ts';
 import { decide } from '../../worker/holds/service.ts';
 import { program } from '../../worker/orders/program.ts';
-import { closeMonth, readMonth } from '../../worker/payouts/store.ts';
-import { flagClick, holdOrderAt } from './holds-helpers.ts';
+import {
+  close,
+  closeAt,
+  closedJson,
+  flagClick,
+  holdOrderAt,
+  openRow,
+  release,
+  rowIn,
+} from './holds-helpers.ts';
 import { ALICE, uid } from './orders-helpers.ts';
 
 const table = program.table;
-const HOLD_MS = table.payout.hold_days * DAY_MS;
-/** When `period` is closed here: after its end and the return-window hold. */
-const closeAt = (period: string) => monthBounds(period).end + HOLD_MS + DAY_MS;
-
-interface AliceRow {
-  earned_minor: number;
-  adjustment_minor: number;
-}
-const aliceOf = (json: string): AliceRow | undefined =>
-  (JSON.parse(json) as { payouts: (AliceRow & { handle: string })[] }).payouts.find(
-    (p) => p.handle === ALICE.handle,
-  );
+const aliceOf = (json: string) => rowIn(json, ALICE.handle);
+const aliceOpen = (period: string, now: number) => openRow(period, now, ALICE.handle);
 
 /** Alice's dispute for a new order, filed at `at` and credited `amount_minor` at `creditAt`; the order id. */
 async function creditedOrder(amount_minor: number, at: number, creditAt: number): Promise<string> {
@@ -51,22 +49,21 @@ async function creditedOrder(amount_minor: number, at: number, creditAt: number)
   return orderId;
 }
 
-async function close(period: string): Promise<string> {
-  const closed = await closeMonth(env.DB, period, table, closeAt(period));
-  if (!closed.ok) throw new Error(closed.message);
-  return closed.json;
-}
-
-async function openRow(period: string, now: number): Promise<AliceRow | undefined> {
-  const answer = await readMonth(env.DB, period, table, now);
-  if (answer.kind !== 'open') throw new Error(`${period} is ${answer.kind}`);
-  return answer.report.payouts.find((p) => p.handle === ALICE.handle);
-}
-
-async function closedJson(period: string): Promise<string> {
-  const answer = await readMonth(env.DB, period, table, Date.now());
-  if (answer.kind !== 'closed') throw new Error(`${period} is ${answer.kind}`);
-  return answer.json;
+/**
+ * Releases `orderId` at `after`, once closed month `closed` (its JSON `closedAs`) counted its
+ * credit: month `next` has no late money, open or closed, and `closed` is unchanged.
+ */
+async function releasedNotCountedAgain(
+  orderId: string,
+  after: number,
+  closed: string,
+  closedAs: string,
+  next: string,
+): Promise<void> {
+  await release(orderId, after);
+  expect((await aliceOpen(next, after + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
+  expect(aliceOf(await close(next))?.adjustment_minor ?? 0).toBe(0);
+  expect(await closedJson(closed)).toBe(closedAs);
 }
 
 describe('a held dispute credit released after its month closed', () => {
@@ -74,7 +71,7 @@ describe('a held dispute credit released after its month closed', () => {
     const may = monthBounds('2031-05').start;
     const released = await creditedOrder(1234, may + DAY_MS, may + 2 * DAY_MS);
     const voided = await creditedOrder(555, may + DAY_MS, may + 2 * DAY_MS);
-    expect(await openRow('2031-05', may + 3 * DAY_MS)).toMatchObject({ earned_minor: 1789 });
+    expect(await aliceOpen('2031-05', may + 3 * DAY_MS)).toMatchObject({ earned_minor: 1789 });
     await holdOrderAt(released, ALICE, may + 3 * DAY_MS);
     await holdOrderAt(voided, ALICE, may + 3 * DAY_MS);
     // Held: out of the open month, so May closes without either credit.
@@ -82,18 +79,18 @@ describe('a held dispute credit released after its month closed', () => {
     expect(aliceOf(mayJson)?.earned_minor ?? 0).toBe(0);
 
     const after = closeAt('2031-05') + HOUR_MS;
-    expect((await decide(env.DB, 'release', released, { reason: 'a real buyer' }, after)).ok).toBe(true);
+    await release(released, after);
     expect((await decide(env.DB, 'void', voided, { reason: 'burst' }, after)).ok).toBe(true);
     // May stays as closed; June counts the released credit once, as late money; the void never.
     expect(await closedJson('2031-05')).toBe(mayJson);
-    expect(await openRow('2031-06', after + HOUR_MS)).toMatchObject({
+    expect(await aliceOpen('2031-06', after + HOUR_MS)).toMatchObject({
       adjustment_minor: 1234,
       earned_minor: 0,
     });
     const juneJson = await close('2031-06');
     expect(aliceOf(juneJson)).toMatchObject({ adjustment_minor: 1234, earned_minor: 0 });
     // Not again: July has no late money, May and June are unchanged.
-    const july = await openRow('2031-07', closeAt('2031-06') + HOUR_MS);
+    const july = await aliceOpen('2031-07', closeAt('2031-06') + HOUR_MS);
     expect(july?.adjustment_minor ?? 0).toBe(0);
     expect(await closedJson('2031-05')).toBe(mayJson);
     expect(await closedJson('2031-06')).toBe(juneJson);
@@ -106,12 +103,7 @@ describe('a held dispute credit released after its month closed', () => {
     expect(aliceOf(augJson)?.earned_minor).toBe(800);
     // Held only after August closed (closed is closed), then released.
     await holdOrderAt(orderId, ALICE, closeAt('2031-08') + HOUR_MS);
-    const after = closeAt('2031-08') + 2 * HOUR_MS;
-    expect((await decide(env.DB, 'release', orderId, { reason: 'a real buyer' }, after)).ok).toBe(true);
-    expect((await openRow('2031-09', after + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
-    const septJson = await close('2031-09');
-    expect(aliceOf(septJson)?.adjustment_minor ?? 0).toBe(0);
-    expect(await closedJson('2031-08')).toBe(augJson);
+    await releasedNotCountedAgain(orderId, closeAt('2031-08') + 2 * HOUR_MS, '2031-08', augJson, '2031-09');
   });
 
   it('credit, close, a click flagged after the close, release: not counted again', async () => {
@@ -123,12 +115,7 @@ describe('a held dispute credit released after its month closed', () => {
     expect(aliceOf(octJson)?.earned_minor).toBe(700);
     // The click is flagged after the close: the hold's clock (its event) is before the close.
     await flagClick(clickId);
-    const after = closeAt('2031-10') + HOUR_MS;
-    expect((await decide(env.DB, 'release', orderId, { reason: 'a real buyer' }, after)).ok).toBe(true);
-    expect((await openRow('2031-11', after + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
-    const novJson = await close('2031-11');
-    expect(aliceOf(novJson)?.adjustment_minor ?? 0).toBe(0);
-    expect(await closedJson('2031-10')).toBe(octJson);
+    await releasedNotCountedAgain(orderId, closeAt('2031-10') + HOUR_MS, '2031-10', octJson, '2031-11');
   });
 
   it('credit, hold, close, release in the same millisecond as the close: counted once', async () => {
@@ -138,10 +125,10 @@ describe('a held dispute credit released after its month closed', () => {
     const decJson = await close('2031-12');
     expect(aliceOf(decJson)?.earned_minor ?? 0).toBe(0);
     const at = closeAt('2031-12');
-    expect((await decide(env.DB, 'release', orderId, { reason: 'a real buyer' }, at)).ok).toBe(true);
-    expect(await openRow('2032-01', at + HOUR_MS)).toMatchObject({ adjustment_minor: 900 });
+    await release(orderId, at);
+    expect(await aliceOpen('2032-01', at + HOUR_MS)).toMatchObject({ adjustment_minor: 900 });
     const janJson = await close('2032-01');
     expect(aliceOf(janJson)).toMatchObject({ adjustment_minor: 900 });
-    expect((await openRow('2032-02', closeAt('2032-01') + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
+    expect((await aliceOpen('2032-02', closeAt('2032-01') + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
   });
 });

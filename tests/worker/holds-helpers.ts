@@ -1,12 +1,18 @@
-/** Flagged clicks and orders attributed to them (held for review), for the holds tests. */
+/**
+ * Flagged clicks and orders attributed to them (held for review), and closes and reads of payout
+ * months at explicit clocks, for the holds tests.
+ */
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import { CLICK_FLAGS } from '../../domain/clicks/flags.ts';
 import { parseOrderEvent } from '../../domain/orders/event.ts';
 import { withMarketplace } from '../../domain/orders/marketplace.ts';
-import { HOUR_MS } from '../../domain/time.ts';
+import type { PayoutRow } from '../../domain/orders/payouts.ts';
+import { DAY_MS, HOUR_MS, monthBounds } from '../../domain/time.ts';
+import { decide } from '../../worker/holds/service.ts';
 import { ingest } from '../../worker/orders/ingest.ts';
 import { program } from '../../worker/orders/program.ts';
+import { closeMonth, readMonth } from '../../worker/payouts/store.ts';
 import { CAROL, placed, send, uid, type EventBody } from './orders-helpers.ts';
 
 /** 500.00 at 450 bps (kitchen): 22.50 commission per unit. */
@@ -124,4 +130,42 @@ export async function flagClick(clickId: string): Promise<void> {
   await env.DB.prepare(`UPDATE clicks SET flags = flags | ${CLICK_FLAGS.self} WHERE click_id = ?1`)
     .bind(clickId)
     .run();
+}
+
+const HOLD_MS = program.table.payout.hold_days * DAY_MS;
+/** When `period` is closed in these tests: a day after its end and the return-window hold. */
+export const closeAt = (period: string): number => monthBounds(period).end + HOLD_MS + DAY_MS;
+
+/** Closes `period` at closeAt(period); the closed month's JSON. */
+export async function close(period: string): Promise<string> {
+  const closed = await closeMonth(env.DB, period, program.table, closeAt(period));
+  if (!closed.ok) throw new Error(closed.message);
+  return closed.json;
+}
+
+/** The payout row of `handle` in open `period`, computed at `now` (undefined when it has none). */
+export async function openRow(period: string, now: number, handle: string): Promise<PayoutRow | undefined> {
+  const answer = await readMonth(env.DB, period, program.table, now);
+  if (answer.kind !== 'open') throw new Error(`${period} is ${answer.kind}`);
+  return answer.report.payouts.find((p) => p.handle === handle);
+}
+
+/** Closed `period`'s JSON exactly as stored. */
+export async function closedJson(period: string): Promise<string> {
+  const answer = await readMonth(env.DB, period, program.table, Date.now());
+  if (answer.kind !== 'closed') throw new Error(`${period} is ${answer.kind}`);
+  return answer.json;
+}
+
+/** The amounts of `handle`'s row in a closed month's JSON (undefined when it has none). */
+export function rowIn(
+  json: string,
+  handle: string,
+): Pick<PayoutRow, 'earned_minor' | 'adjustment_minor'> | undefined {
+  return (JSON.parse(json) as { payouts: PayoutRow[] }).payouts.find((p) => p.handle === handle);
+}
+
+/** Releases held `orderId` at `at` (succeeds). */
+export async function release(orderId: string, at: number): Promise<void> {
+  expect((await decide(env.DB, 'release', orderId, { reason: 'a real buyer' }, at)).ok).toBe(true);
 }

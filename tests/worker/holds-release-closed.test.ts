@@ -10,47 +10,21 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, monthBounds } from '../../domain/time.ts';
-import { decide } from '../../worker/holds/service.ts';
-import { program } from '../../worker/orders/program.ts';
-import { closeMonth, readMonth } from '../../worker/payouts/store.ts';
-import { holdOrderAt, PER_UNIT, shippedOrder } from './holds-helpers.ts';
+import {
+  close,
+  closeAt,
+  closedJson,
+  holdOrderAt,
+  openRow,
+  PER_UNIT,
+  release,
+  rowIn,
+  shippedOrder,
+} from './holds-helpers.ts';
 import { CAROL, uid } from './orders-helpers.ts';
 
-const table = program.table;
-const HOLD_MS = table.payout.hold_days * DAY_MS;
-/** When `period` is closed here: after its end and the return-window hold. */
-const closeAt = (period: string) => monthBounds(period).end + HOLD_MS + DAY_MS;
-
-interface CarolRow {
-  earned_minor: number;
-  adjustment_minor: number;
-}
-const carolOf = (rows: readonly (CarolRow & { handle: string })[]): CarolRow | undefined =>
-  rows.find((p) => p.handle === CAROL.handle);
-const carolIn = (json: string) =>
-  carolOf((JSON.parse(json) as { payouts: (CarolRow & { handle: string })[] }).payouts);
-
-async function close(period: string): Promise<string> {
-  const closed = await closeMonth(env.DB, period, table, closeAt(period));
-  if (!closed.ok) throw new Error(closed.message);
-  return closed.json;
-}
-
-async function openRow(period: string, now: number): Promise<CarolRow | undefined> {
-  const answer = await readMonth(env.DB, period, table, now);
-  if (answer.kind !== 'open') throw new Error(`${period} is ${answer.kind}`);
-  return carolOf(answer.report.payouts);
-}
-
-async function closedJson(period: string): Promise<string> {
-  const answer = await readMonth(env.DB, period, table, Date.now());
-  if (answer.kind !== 'closed') throw new Error(`${period} is ${answer.kind}`);
-  return answer.json;
-}
-
-async function release(orderId: string, at: number): Promise<void> {
-  expect((await decide(env.DB, 'release', orderId, { reason: 'a real buyer' }, at)).ok).toBe(true);
-}
+const carolIn = (json: string) => rowIn(json, CAROL.handle);
+const carolOpen = (period: string, now: number) => openRow(period, now, CAROL.handle);
 
 /** A month closed the way closes did before migration 0025: no record of what it left out. */
 async function closeBefore0025(period: string): Promise<void> {
@@ -77,10 +51,10 @@ describe('a held order released after a close', () => {
     // A later event attributed to a flagged click holds the order only after October closed.
     await holdOrderAt(orderId, CAROL, closeAt('2025-10') + HOUR_MS);
     const after = closeAt('2025-10') + 2 * HOUR_MS;
-    expect((await openRow('2025-11', after))?.adjustment_minor ?? 0).toBe(0);
+    expect((await carolOpen('2025-11', after))?.adjustment_minor ?? 0).toBe(0);
     await release(orderId, after);
     // The 22.50 October counted is not counted a second time.
-    expect((await openRow('2025-11', after + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
+    expect((await carolOpen('2025-11', after + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
     const novJson = await close('2025-11');
     expect(carolIn(novJson)?.adjustment_minor ?? 0).toBe(0);
     expect(await closedJson('2025-10')).toBe(octJson);
@@ -104,10 +78,10 @@ describe('a held order released after a close', () => {
 
     const after = closeAt('2025-12') + HOUR_MS;
     await release(orderId, after);
-    expect(await openRow('2026-01', after + HOUR_MS)).toMatchObject({ adjustment_minor: PER_UNIT });
+    expect(await carolOpen('2026-01', after + HOUR_MS)).toMatchObject({ adjustment_minor: PER_UNIT });
     const janJson = await close('2026-01');
     expect(carolIn(janJson)).toMatchObject({ adjustment_minor: PER_UNIT });
-    expect((await openRow('2026-02', closeAt('2026-01') + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
+    expect((await carolOpen('2026-02', closeAt('2026-01') + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
     expect(await closedJson('2025-12')).toBe(decJson);
   });
 
@@ -118,7 +92,7 @@ describe('a held order released after a close', () => {
     expect(carolIn(febJson)?.earned_minor ?? 0).toBe(0);
     // The clocks say the release was not after February's close; February's record says it held.
     await release(orderId, closeAt('2026-02'));
-    expect(await openRow('2026-03', closeAt('2026-02') + HOUR_MS)).toMatchObject({
+    expect(await carolOpen('2026-03', closeAt('2026-02') + HOUR_MS)).toMatchObject({
       adjustment_minor: PER_UNIT,
     });
     const marJson = await close('2026-03');
@@ -135,10 +109,10 @@ describe('a held order released after a close', () => {
     await release(countedFirst, after);
     await release(heldFirst, after);
     // Only the order held before April's close comes back; the other was counted by it.
-    expect(await openRow('2026-05', after + HOUR_MS)).toMatchObject({ adjustment_minor: 2 * PER_UNIT });
+    expect(await carolOpen('2026-05', after + HOUR_MS)).toMatchObject({ adjustment_minor: 2 * PER_UNIT });
     const mayJson = await close('2026-05');
     expect(carolIn(mayJson)).toMatchObject({ adjustment_minor: 2 * PER_UNIT });
-    expect((await openRow('2026-06', closeAt('2026-05') + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
+    expect((await carolOpen('2026-06', closeAt('2026-05') + HOUR_MS))?.adjustment_minor ?? 0).toBe(0);
   });
 });
 

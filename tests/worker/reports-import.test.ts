@@ -480,6 +480,10 @@ describe("Amazon's own sample reports", () => {
 });
 
 describe("shopfront's order export: events, as a webhook delivers them", () => {
+  /** One row of a shopfront export: one Skillet at 20.00 ordered 20 November, `status` on `date`. */
+  const exportLine = (order: string, status: string, tag: string, date = '2026-11-21 10:00:00') =>
+    `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,${date},${status},1,20.00,${tag},`;
+
   it('imports the sample report; importing it again changes nothing', async () => {
     const rows = sample.trim().split('\n').length - 2; // title line and header
     const first = await importReport(sample);
@@ -632,13 +636,11 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
   it("leaves out a row of an order whose tracking id is another marketplace's, listed and logged as a statement's; home ids are the group's", async () => {
     // The webhook's rule for an order's first event (report-tracking.ts), row by row.
     const [us, uk, ca] = [uid('us'), uid('uk'), uid('ca')];
-    const line = (order: string, status: string, tag: string) =>
-      `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,2026-11-21 10:00:00,${status},1,20.00,${tag},`;
     const mixed = [
       HEADER,
-      line(us, 'Ordered', 'milacooks-20'),
-      line(uk, 'Ordered', 'milacooks-21'),
-      line(uk, 'Shipped', 'milacooks-21'),
+      exportLine(us, 'Ordered', 'milacooks-20'),
+      exportLine(uk, 'Ordered', 'milacooks-21'),
+      exportLine(uk, 'Shipped', 'milacooks-21'),
     ].join('\n');
     const logged: string[] = [];
     const spy = vi
@@ -684,7 +686,7 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
 
     // A one-row export of an amazon.ca order tagged with the member's home id: credited, as the webhook does.
     const home = await importReport(
-      [HEADER, line(ca, 'Shipped', 'milacooks-20')].join('\n'),
+      [HEADER, exportLine(ca, 'Shipped', 'milacooks-20')].join('\n'),
       '?marketplace=amazon-ca',
     );
     expect(home.status).toBe(200);
@@ -694,14 +696,12 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
 
   it('previews the rows the commit leaves out (same rows, ids and issues), storing and logging nothing; the commit then leaves out the same', async () => {
     const [us, uk, nobody] = [uid('us'), uid('uk'), uid('nobody')];
-    const line = (order: string, status: string, tag: string) =>
-      `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,2026-11-21 10:00:00,${status},1,20.00,${tag},`;
     const csv = [
       HEADER,
-      line(us, 'Ordered', 'milacooks-20'),
-      line(uk, 'Ordered', 'milacooks-21'),
-      line(uk, 'Shipped', 'MilaCooks-21'),
-      line(nobody, 'Ordered', `${nobody}-20`),
+      exportLine(us, 'Ordered', 'milacooks-20'),
+      exportLine(uk, 'Ordered', 'milacooks-21'),
+      exportLine(uk, 'Shipped', 'MilaCooks-21'),
+      exportLine(nobody, 'Ordered', `${nobody}-20`),
     ].join('\n');
     const leftOut = (row: number, id: string) => ({
       row,
@@ -766,13 +766,11 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
 
   it("leaves out an Ordered row whose id is another marketplace's when an unknown id's row of its order sorts first: the placed row is the head the credit goes to", async () => {
     const [us, uk] = [uid('us'), uid('uk')];
-    const line = (order: string, status: string, tag: string, date: string) =>
-      `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,${date},${status},1,20.00,${tag},`;
     const csv = [
       HEADER,
-      line(us, 'Ordered', 'milacooks-20', '2026-11-20 10:00:00'),
-      line(uk, 'Shipped', uid('nobody'), '2026-11-21 10:00:00'),
-      line(uk, 'Ordered', 'milacooks-21', '2026-11-22 10:00:00'),
+      exportLine(us, 'Ordered', 'milacooks-20', '2026-11-20 10:00:00'),
+      exportLine(uk, 'Shipped', uid('nobody'), '2026-11-21 10:00:00'),
+      exportLine(uk, 'Ordered', 'milacooks-21', '2026-11-22 10:00:00'),
     ].join('\n');
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     let res: Response;
@@ -811,9 +809,7 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
     credit.tracking_ids = { ...credit.tracking_ids, 'amazon-us': 'milacooks-21' };
     const before = programFromTable(table);
     const [a, b] = [uid('a'), uid('b')];
-    const line = (order: string, status: string, tag: string, date = '2026-11-21 10:00:00') =>
-      `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,${date},${status},1,20.00,${tag},`;
-    const bPlaced = line(b, 'Ordered', 'milacooks-21');
+    const bPlaced = exportLine(b, 'Ordered', 'milacooks-21');
     const parsed = parseAmazonReport(new TextEncoder().encode([HEADER, bPlaced].join('\n')), before.table);
     if (!parsed.ok || parsed.kind !== 'events') throw new Error(JSON.stringify(parsed));
     const events = await Promise.all(
@@ -831,9 +827,9 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
     const res = await importReport(
       [
         HEADER,
-        line(a, 'Ordered', 'milacooks-20'),
+        exportLine(a, 'Ordered', 'milacooks-20'),
         bPlaced,
-        line(b, 'Shipped', 'milacooks-21', '2026-11-22 10:00:00'),
+        exportLine(b, 'Shipped', 'milacooks-21', '2026-11-22 10:00:00'),
       ].join('\n'),
     );
     expect(res.status).toBe(200);
@@ -859,8 +855,6 @@ describe("shopfront's order export: events, as a webhook delivers them", () => {
     );
     return [...(await applyEvents(env.DB, programFromTable(table), events)).values()];
   }
-  const exportLine = (order: string, status: string, tag: string, date = '2026-11-21 10:00:00') =>
-    `Kitchen,Skillet,B00006JSUA,${order},2026-11-20 10:00:00,${date},${status},1,20.00,${tag},`;
   const orderRows = async (order: string) =>
     await env.DB.prepare(
       `SELECT (SELECT COUNT(*) FROM order_events WHERE order_id = ?1) AS events,
