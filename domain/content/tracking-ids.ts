@@ -2,7 +2,7 @@
  * A tracking id belongs to one member for good (security review, round 3; docs/decisions.md,
  * "Dated status and tracking ids"), across both programs and every marketplace:
  *
- *   held(m)      = every id m's file names, now or ever (history.ts everHeld: tracking_id,
+ *   held(m)      = every id m's file names, now or ever (as history.ts everHeld: tracking_id,
  *                  tracking_ids, every dated history entry's id), compared without case
  *   since(m, t)  = the earliest `on` of m's history entries naming t (a file without history:
  *                  applied_on, history.ts memberHistory)
@@ -19,7 +19,7 @@
  * section 13) takes its ids' protection with it.
  */
 import type { FileIssue } from '../issues.ts';
-import { everHeld, memberHistory } from './history.ts';
+import { memberHistory } from './history.ts';
 import type { Member } from './schema.ts';
 
 interface Parsed {
@@ -72,10 +72,9 @@ export function trackingIdOwnerErrors(influencers: readonly Parsed[]): FileIssue
     }
   const errors: FileIssue[] = [];
   for (const m of members)
-    for (const key of everHeld(m.value)) {
+    for (const [key, mine] of m.held) {
       const first = owner.get(key);
-      const mine = m.held.get(key);
-      if (!first || first === m || !mine) continue;
+      if (!first || first === m) continue;
       const theirs = first.held.get(key)!;
       if (mine.current && theirs.current) continue;
       const where = theirs.current ? theirs.field : 'history';
